@@ -1,0 +1,147 @@
+import type {
+  ApiKeyInfo,
+  ChatMessage,
+  ChatSession,
+  CreateApiKeyResponse,
+  CreateSessionRequest,
+  GenerationParams,
+  HealthResponse,
+  LlmStatus,
+  MeResponse,
+  ModelInfo,
+  ModelList,
+  Page,
+  ProviderList,
+  SearchHit,
+  SendResponse,
+  StreamEvent,
+  UpdateSessionRequest,
+  AppendMessageRequest,
+} from '../schemas/index.js';
+import { isErrorEnvelope } from '../errors/index.js';
+import { ChatApiError } from './chat-api-error.js';
+import { readChatStream } from './sse.js';
+
+/** Options for {@link createChatClient}. */
+export interface ChatClientOptions {
+  /** Server origin, e.g. `http://127.0.0.1:5000`. Defaults to `''` (same origin, for the browser). */
+  baseUrl?: string;
+  /** fetch implementation. Defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Extra headers on every request, e.g. `{ authorization: 'Bearer …' }`. Defaults to none. */
+  headers?: Record<string, string>;
+  /** Fetch credentials mode. Defaults to `'same-origin'` so the login cookie is sent. */
+  credentials?: RequestCredentials;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+function toQuery(query?: Query): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, val] of Object.entries(query)) if (val !== undefined) params.set(k, String(val));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * A small typed client for the Chat Studio API that works in the browser and in Node.
+ * Error envelopes become {@link ChatApiError}.
+ *
+ * @example
+ * const client = createChatClient({ baseUrl: 'http://127.0.0.1:5000' });
+ * const session = await client.createSession({ title: 'Notes' });
+ * for await (const event of client.stream({ session_id: session.id, message: 'Hello' })) {
+ *   if (event.type === 'token') process.stdout.write(event.text);
+ * }
+ */
+export function createChatClient(options: ChatClientOptions = {}) {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const credentials = options.credentials ?? 'same-origin';
+
+  async function raw(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await doFetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      credentials,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      ...init,
+    });
+    if (!res.ok) throw await toError(res);
+    return res;
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await raw(method, path, body);
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  const enc = encodeURIComponent;
+
+  return {
+    health: () => request<HealthResponse>('GET', '/health'),
+    listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
+      request<Page<ChatSession>>('GET', `/api/chat/sessions${toQuery(query)}`),
+    createSession: (body: CreateSessionRequest = {}) => request<ChatSession>('POST', '/api/chat/sessions', body),
+    getSession: (id: string) => request<ChatSession>('GET', `/api/chat/sessions/${enc(id)}`),
+    updateSession: (id: string, body: UpdateSessionRequest) =>
+      request<ChatSession>('PATCH', `/api/chat/sessions/${enc(id)}`, body),
+    deleteSession: (id: string) => request<void>('DELETE', `/api/chat/sessions/${enc(id)}`),
+    listMessages: (id: string, query?: { limit?: number; cursor?: string; order?: 'asc' | 'desc' }) =>
+      request<Page<ChatMessage>>('GET', `/api/chat/sessions/${enc(id)}/messages${toQuery(query)}`),
+    appendMessage: (id: string, body: AppendMessageRequest) =>
+      request<ChatMessage>('POST', `/api/chat/sessions/${enc(id)}/messages`, body),
+    updateMessage: (sessionId: string, messageId: string, content: string) =>
+      request<ChatMessage>('PATCH', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`, { content }),
+    deleteMessage: (sessionId: string, messageId: string) =>
+      request<void>('DELETE', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`),
+    search: (q: string, query?: { limit?: number; cursor?: string }) =>
+      request<Page<SearchHit>>('GET', `/api/chat/search${toQuery({ q, ...query })}`),
+    models: () => request<ModelList>('GET', '/api/llm/models'),
+    providers: () => request<ProviderList>('GET', '/api/llm/providers'),
+    llmStatus: () => request<LlmStatus>('GET', '/api/llm/status'),
+    setActiveModel: (modelId: string) =>
+      request<{ model: ModelInfo; status: LlmStatus }>('POST', '/api/llm/active-model', { model_id: modelId }),
+    send: (body: { session_id: string; message: string; params?: GenerationParams }) =>
+      request<SendResponse>('POST', '/api/chat/send', body),
+    /** Streams a reply; abort `signal` (or stop iterating) to stop generation on the server. */
+    async *stream(
+      body: { session_id: string; message: string; params?: GenerationParams },
+      init: { signal?: AbortSignal } = {},
+    ): AsyncGenerator<StreamEvent> {
+      const res = await raw('POST', '/api/chat/stream', body, {
+        signal: init.signal,
+        headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...options.headers },
+      });
+      if (!res.body) throw new ChatApiError(res.status, 'bad_request', 'Stream response has no body');
+      yield* readChatStream(res.body);
+    },
+    login: (username: string, password: string) =>
+      request<MeResponse>('POST', '/api/auth/login', { username, password }),
+    logout: () => request<void>('POST', '/api/auth/logout'),
+    me: () => request<MeResponse>('GET', '/api/auth/me'),
+    listApiKeys: () => request<{ api_keys: ApiKeyInfo[] }>('GET', '/api/auth/keys'),
+    createApiKey: (name: string) => request<CreateApiKeyResponse>('POST', '/api/auth/keys', { name }),
+    revokeApiKey: (id: string) => request<void>('DELETE', `/api/auth/keys/${enc(id)}`),
+  };
+}
+
+/** The client returned by {@link createChatClient}. */
+export type ChatClient = ReturnType<typeof createChatClient>;
+
+async function toError(res: Response): Promise<ChatApiError> {
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  if (isErrorEnvelope(body)) {
+    return new ChatApiError(res.status, body.error.code, body.error.message, body.error.details, res.headers);
+  }
+  return new ChatApiError(res.status, 'internal_error', `HTTP ${res.status} ${res.statusText}`, undefined, res.headers);
+}

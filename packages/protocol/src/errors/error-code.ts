@@ -1,0 +1,33 @@
+/**
+ * Every machine-readable error code the API can return, with the HTTP status it maps to.
+ * `apps/api` is the only place that turns errors into responses; it reads this table.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_error: 400,
+  invalid_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  chat_unavailable: 503,
+  queue_full: 503,
+  model_load_failed: 503,
+  timeout: 504,
+} as const;
+
+/** Machine-readable error code carried in every error envelope. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** All error codes, for schemas and exhaustive checks. */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** HTTP status for an error code. */
+export function statusForErrorCode(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}

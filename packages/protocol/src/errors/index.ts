@@ -1,0 +1,8 @@
+export { ERROR_STATUS, ERROR_CODES, statusForErrorCode, type ErrorCode } from './error-code.js';
+export {
+  ErrorEnvelopeSchema,
+  errorEnvelope,
+  isErrorEnvelope,
+  type ErrorEnvelope,
+  type FieldIssue,
+} from './envelope.js';

@@ -1,0 +1,4 @@
+/** @chat-studio/protocol: valibot schemas, types and a typed client for every request, response and stream event. */
+export * from './errors/index.js';
+export * from './schemas/index.js';
+export { createChatClient, ChatApiError, readChatStream, type ChatClient, type ChatClientOptions } from './client/index.js';

@@ -1,0 +1,17 @@
+import * as v from 'valibot';
+import { LLM_STATES } from './llm.js';
+
+/** `ok`: everything works; `degraded`: the API serves but chat or another part does not (see `reason`). */
+export const HealthResponseSchema = v.object({
+  status: v.picklist(['ok', 'degraded', 'down']),
+  version: v.string(),
+  uptime_s: v.number(),
+  reason: v.nullable(v.string()),
+  database: v.object({ ok: v.boolean(), error: v.nullable(v.string()) }),
+  model: v.object({
+    state: v.picklist(LLM_STATES),
+    model_id: v.nullable(v.string()),
+    reason: v.nullable(v.string()),
+  }),
+});
+export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

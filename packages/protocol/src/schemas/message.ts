@@ -1,0 +1,66 @@
+import * as v from 'valibot';
+import { CursorSchema, IdSchema, TimestampSchema, pageSchema, queryInt } from './common.js';
+import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
+import { FINISH_REASONS } from './generation.js';
+
+export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** `partial` while a reply streams or after it was aborted; `error` when generation failed. */
+export const MESSAGE_STATUSES = ['complete', 'partial', 'error'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const ChatMessageSchema = v.object({
+  id: IdSchema,
+  session_id: IdSchema,
+  role: v.picklist(MESSAGE_ROLES),
+  content: v.string(),
+  created_at: TimestampSchema,
+  status: v.picklist(MESSAGE_STATUSES),
+  model_id: v.nullable(v.string()),
+  prompt_tokens: v.nullable(v.number()),
+  completion_tokens: v.nullable(v.number()),
+  time_to_first_token_ms: v.nullable(v.number()),
+  tokens_per_second: v.nullable(v.number()),
+  finish_reason: v.nullable(v.picklist(FINISH_REASONS)),
+});
+export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
+
+export function messageContentSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
+  return v.pipe(
+    v.string(),
+    v.maxLength(limits.maxMessageLength, `Message is longer than ${limits.maxMessageLength} characters`),
+  );
+}
+
+export function appendMessageRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
+  return v.object({
+    role: v.picklist(MESSAGE_ROLES),
+    content: messageContentSchema(limits),
+    status: v.optional(v.picklist(MESSAGE_STATUSES)),
+  });
+}
+export const AppendMessageRequestSchema = appendMessageRequestSchema();
+export type AppendMessageRequest = v.InferInput<typeof AppendMessageRequestSchema>;
+
+export function updateMessageRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
+  return v.object({ content: messageContentSchema(limits) });
+}
+export const UpdateMessageRequestSchema = updateMessageRequestSchema();
+export type UpdateMessageRequest = v.InferInput<typeof UpdateMessageRequestSchema>;
+
+/**
+ * `GET /api/chat/sessions/:id/messages` query. `order=desc` walks from the newest message back
+ * (what a chat view needs first), `order=asc` from the oldest forward. Defaults to `asc`.
+ */
+export function listMessagesQuerySchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
+  return v.object({
+    limit: v.optional(queryInt(1, limits.maxPageSize)),
+    cursor: v.optional(CursorSchema),
+    order: v.optional(v.picklist(['asc', 'desc'])),
+  });
+}
+export const ListMessagesQuerySchema = listMessagesQuerySchema();
+export type ListMessagesQuery = v.InferOutput<typeof ListMessagesQuerySchema>;
+
+export const MessagePageSchema = pageSchema(ChatMessageSchema);
