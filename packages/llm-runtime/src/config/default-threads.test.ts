@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSequences, defaultThreads } from './default-threads.js';
+import { InvalidOptionError, resolveRuntimeOptions } from './resolve-options.js';
+
+describe('defaultThreads', () => {
+  it('uses one thread for tiny models whatever the core count', () => {
+    expect(defaultThreads(1_185_376, 2)).toBe(1);
+    expect(defaultThreads(1_185_376, 64)).toBe(1);
+  });
+  it('uses the cores, capped at 8, for real models', () => {
+    expect(defaultThreads(4e9, 2)).toBe(2);
+    expect(defaultThreads(4e9, 32)).toBe(8);
+  });
+  it('sizes sequences by model size', () => {
+    expect(defaultSequences(1_185_376)).toBe(4);
+    expect(defaultSequences(4e9)).toBe(2);
+    expect(defaultSequences(20e9)).toBe(1);
+  });
+});
+
+describe('resolveRuntimeOptions', () => {
+  it('prefers options, then env, then defaults', () => {
+    const fromEnv = resolveRuntimeOptions({ env: { MODELS_DIR: '/m', LLAMA_THREADS: '3', CHAT_CACHE_TTL: '0', LLAMA_GPU: 'off' } });
+    expect(fromEnv).toMatchObject({ modelsDir: '/m', threads: 3, cacheTtlS: 0, gpu: false, queueLimit: 8, queueTimeoutMs: 60_000 });
+    expect(fromEnv.sequences).toBeUndefined();
+    expect(resolveRuntimeOptions({ threads: 2, env: { LLAMA_THREADS: '3' } }).threads).toBe(2);
+    expect(resolveRuntimeOptions({ env: {} })).toMatchObject({ modelsDir: 'models', cacheTtlS: 300, cacheMaxEntries: 500, gpu: 'auto' });
+  });
+  it('rejects a malformed number', () => {
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_THREADS: 'many' } })).toThrow(InvalidOptionError);
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_QUEUE_LIMIT: '-1' } })).toThrow(/LLAMA_QUEUE_LIMIT/);
+  });
+});

@@ -1,0 +1,98 @@
+/** Options of the runtime, and how each falls back to an environment variable and then a default. */
+
+/** Options for {@link createLlmRuntime}. Every field is optional; env vars fill the gaps. */
+export interface LlmRuntimeOptions {
+  /** Folder scanned for `.gguf` files. Defaults to env MODELS_DIR, else `'models'` (relative to the cwd). */
+  modelsDir?: string;
+  /** Model to load at start. Defaults to env CHAT_MODEL, else the first available model (sorted by id). */
+  modelId?: string;
+  /**
+   * CPU threads for generation. Defaults to env LLAMA_THREADS, else {@link defaultThreads} of the model size
+   * (1 for tiny models, where more threads are measured to be 15× slower on this machine).
+   */
+  threads?: number;
+  /** Parallel sequences in one context. Defaults to env LLAMA_SEQUENCES, else {@link defaultSequences} (4 for tiny models). */
+  sequences?: number;
+  /** Context size per sequence in tokens. Defaults to env LLAMA_CONTEXT_SIZE, else min(training context, 4096). */
+  contextSize?: number;
+  /** Requests that may wait for a busy sequence; one more gets QueueFullError. Defaults to env LLAMA_QUEUE_LIMIT, else 8. */
+  queueLimit?: number;
+  /** Longest wait for a sequence before QueueTimeoutError. Defaults to env LLAMA_QUEUE_TIMEOUT_MS, else 60000. */
+  queueTimeoutMs?: number;
+  /** Response cache lifetime in seconds; 0 turns the cache off. Defaults to env CHAT_CACHE_TTL, else 300. */
+  cacheTtlS?: number;
+  /** Most cached responses (LRU). Defaults to env CHAT_CACHE_MAX_ENTRIES, else 500. */
+  cacheMaxEntries?: number;
+  /** `'auto'` uses CUDA/Vulkan/Metal when a binary and device exist, with CPU fallback; `false` forces CPU. Defaults to env LLAMA_GPU (`false`/`off` = CPU), else `'auto'`. */
+  gpu?: 'auto' | false;
+  /** Tokens generated when a request sets no `max_tokens`. Defaults to env LLAMA_MAX_TOKENS, else 1024. */
+  defaultMaxTokens?: number;
+  /** How long in-flight generations on a replaced model may run before they are aborted. Defaults to 10000 ms. */
+  switchGraceMs?: number;
+  /** Environment to read; tests pass their own. Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Options after env and defaults; `threads`, `sequences`, `contextSize` stay undefined until the model is known. */
+export interface ResolvedRuntimeOptions {
+  modelsDir: string;
+  modelId: string | undefined;
+  threads: number | undefined;
+  sequences: number | undefined;
+  contextSize: number | undefined;
+  queueLimit: number;
+  queueTimeoutMs: number;
+  cacheTtlS: number;
+  cacheMaxEntries: number;
+  gpu: 'auto' | false;
+  defaultMaxTokens: number;
+  switchGraceMs: number;
+}
+
+/** Thrown for an env var or option that is not a valid number. */
+export class InvalidOptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidOptionError';
+  }
+}
+
+/**
+ * Merges options, env vars and defaults.
+ *
+ * @example
+ * resolveRuntimeOptions({ env: { LLAMA_THREADS: '2' } }).threads // 2
+ */
+export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): ResolvedRuntimeOptions {
+  const env = options.env ?? process.env;
+  const gpuEnv = env.LLAMA_GPU?.trim().toLowerCase();
+  return {
+    modelsDir: options.modelsDir ?? nonEmpty(env.MODELS_DIR) ?? 'models',
+    modelId: options.modelId ?? nonEmpty(env.CHAT_MODEL),
+    threads: options.threads ?? int(env, 'LLAMA_THREADS', 1),
+    sequences: options.sequences ?? int(env, 'LLAMA_SEQUENCES', 1),
+    contextSize: options.contextSize ?? int(env, 'LLAMA_CONTEXT_SIZE', 16),
+    queueLimit: options.queueLimit ?? int(env, 'LLAMA_QUEUE_LIMIT', 0) ?? 8,
+    queueTimeoutMs: options.queueTimeoutMs ?? int(env, 'LLAMA_QUEUE_TIMEOUT_MS', 1) ?? 60_000,
+    cacheTtlS: options.cacheTtlS ?? int(env, 'CHAT_CACHE_TTL', 0) ?? 300,
+    cacheMaxEntries: options.cacheMaxEntries ?? int(env, 'CHAT_CACHE_MAX_ENTRIES', 1) ?? 500,
+    gpu: options.gpu ?? (gpuEnv === 'false' || gpuEnv === 'off' || gpuEnv === '0' ? false : 'auto'),
+    defaultMaxTokens: options.defaultMaxTokens ?? int(env, 'LLAMA_MAX_TOKENS', 1) ?? 1024,
+    switchGraceMs: options.switchGraceMs ?? 10_000,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,91 @@
+/** Named errors thrown by the LLM runtime; apps/api maps them to error codes. */
+
+/** Base class so callers can tell runtime errors from everything else. */
+export class LlmRuntimeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Chat cannot run right now (no model, model loading or broken). `reason` is a sentence for the user.
+ *
+ * @example
+ * throw new ChatUnavailableError('no model found in ./models: put a .gguf file there');
+ */
+export class ChatUnavailableError extends LlmRuntimeError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(`chat unavailable: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/** Every sequence is busy and the wait queue is at its bound; retry after `retryAfterSeconds`. */
+export class QueueFullError extends LlmRuntimeError {
+  readonly retryAfterSeconds: number;
+  readonly queueLimit: number;
+  constructor(queueLimit: number, retryAfterSeconds: number) {
+    super(`generation queue is full (${queueLimit} waiting); retry in ${retryAfterSeconds} s`);
+    this.queueLimit = queueLimit;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** A request waited in the queue longer than `timeoutMs`. */
+export class QueueTimeoutError extends LlmRuntimeError {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super(`request waited ${timeoutMs} ms for a free sequence and timed out`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** No model with this id exists in the models folder. */
+export class ModelNotFoundError extends LlmRuntimeError {
+  readonly modelId: string;
+  constructor(modelId: string, where: string) {
+    super(`model "${modelId}" not found in ${where}`);
+    this.modelId = modelId;
+  }
+}
+
+/** The model exists but could not be loaded; `reason` says why. */
+export class ModelLoadError extends LlmRuntimeError {
+  readonly modelId: string;
+  readonly reason: string;
+  constructor(modelId: string, reason: string, options?: { cause?: unknown }) {
+    super(`model "${modelId}" failed to load: ${reason}`, options);
+    this.modelId = modelId;
+    this.reason = reason;
+  }
+}
+
+/** The model and its context would not fit in free memory. */
+export class InsufficientMemoryError extends ModelLoadError {
+  readonly requiredBytes: number;
+  readonly freeBytes: number;
+  constructor(modelId: string, requiredBytes: number, freeBytes: number) {
+    super(
+      modelId,
+      `not enough memory: needs about ${formatMiB(requiredBytes)} but only ${formatMiB(freeBytes)} is free ` +
+        '(lower LLAMA_CONTEXT_SIZE or LLAMA_SEQUENCES, or use a smaller quantization)',
+    );
+    this.requiredBytes = requiredBytes;
+    this.freeBytes = freeBytes;
+  }
+}
+
+/** Download of a model file failed (offline, HTTP error, not a GGUF). */
+export class ModelDownloadError extends LlmRuntimeError {}
+
+function formatMiB(bytes: number): string {
+  return `${Math.ceil(bytes / 1024 / 1024)} MiB`;
+}
+
+/** Short text of any thrown value, for `reason` fields. */
+export function errorReason(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}
