@@ -1,0 +1,3 @@
+export { openDatabase, resolveDatabasePath, type OpenDatabaseOptions } from './open-database.js';
+export { StatementCache } from './statement-cache.js';
+export { SqlRunner } from './sql-runner.js';

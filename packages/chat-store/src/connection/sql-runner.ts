@@ -1,0 +1,58 @@
+/** Runs kysely-built or static SQL synchronously on cached better-sqlite3 statements. */
+import type Database from 'better-sqlite3';
+import type { Compilable } from 'kysely';
+import { ChatStoreClosedError } from '../errors/index.js';
+import { StatementCache } from './statement-cache.js';
+
+type Params = readonly unknown[] | Record<string, unknown>;
+
+/**
+ * Why not `query.execute()`: kysely's SQLite driver re-prepares every statement and serialises calls through an
+ * async mutex. Running synchronously on a cached statement keeps the store's overhead over raw SQL small, and lets
+ * several statements share one better-sqlite3 transaction without another caller's query slipping in between.
+ */
+export class SqlRunner {
+  readonly raw: Database.Database;
+  readonly #stmts: StatementCache;
+
+  constructor(raw: Database.Database) {
+    this.raw = raw;
+    this.#stmts = new StatementCache(raw);
+  }
+
+  statement(sql: string): Database.Statement {
+    if (!this.raw.open) throw new ChatStoreClosedError();
+    return this.#stmts.get(sql);
+  }
+
+  all<T>(query: string | Compilable<T>, params: Params = []): T[] {
+    const [sql, p] = this.#resolve(query, params);
+    return this.statement(sql).all(p) as T[];
+  }
+
+  get<T>(query: string | Compilable<T>, params: Params = []): T | undefined {
+    const [sql, p] = this.#resolve(query, params);
+    return this.statement(sql).get(p) as T | undefined;
+  }
+
+  run(query: string | Compilable<unknown>, params: Params = []): Database.RunResult {
+    const [sql, p] = this.#resolve(query, params);
+    return this.statement(sql).run(p);
+  }
+
+  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so busy_timeout applies. */
+  write<T>(fn: () => T): T {
+    if (!this.raw.open) throw new ChatStoreClosedError();
+    return this.raw.transaction(fn).immediate();
+  }
+
+  clear(): void {
+    this.#stmts.clear();
+  }
+
+  #resolve(query: string | Compilable<unknown>, params: Params): [string, Params] {
+    if (typeof query === 'string') return [query, params];
+    const compiled = query.compile();
+    return [compiled.sql, compiled.parameters];
+  }
+}

@@ -1,0 +1,1 @@
+export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './chat-store-error.js';

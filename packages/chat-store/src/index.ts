@@ -1,0 +1,52 @@
+/** @chat-studio/chat-store: chat history on SQLite (kysely + better-sqlite3) with FTS5 search, migrations and maintenance. */
+export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
+export type { ChatStore, ChatStoreOptions } from './store/index.js';
+export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
+export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS } from './repositories/index.js';
+export type {
+  SessionsRepository,
+  CreateSessionInput,
+  UpdateSessionInput,
+  ListSessionsOptions,
+  MessagesRepository,
+  AppendMessageInput,
+  UpdateMessageInput,
+  ListMessagesOptions,
+  MessageStatsInput,
+  SearchFunction,
+  SearchOptions,
+  UsersRepository,
+  CreateUserInput,
+  AuthSessionsRepository,
+  CreateAuthSessionInput,
+  ApiKeysRepository,
+  CreateApiKeyInput,
+  MaintenanceRepository,
+  StoreStats,
+} from './repositories/index.js';
+export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
+export { migrations, STORE_MIGRATIONS } from './migrations/index.js';
+export type {
+  ChatDatabase,
+  ChatSessionsTable,
+  ChatSessionRow,
+  NewChatSessionRow,
+  ChatSessionRowUpdate,
+  ChatMessagesTable,
+  ChatMessageRow,
+  NewChatMessageRow,
+  ChatMessageRowUpdate,
+  MessagesFtsTable,
+  UsersTable,
+  UserRow,
+  NewUserRow,
+  UserRowUpdate,
+  AuthSessionsTable,
+  AuthSessionRow,
+  NewAuthSessionRow,
+  AuthSessionRowUpdate,
+  ApiKeysTable,
+  ApiKeyRow,
+  NewApiKeyRow,
+  ApiKeyRowUpdate,
+} from './tables/index.js';

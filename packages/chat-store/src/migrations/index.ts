@@ -1,0 +1,1 @@
+export { migrations, STORE_MIGRATIONS, migrateToLatest, pendingMigrations } from './migrate.js';

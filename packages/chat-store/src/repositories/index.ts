@@ -1,0 +1,15 @@
+export { createSessionsRepository, DEFAULT_SESSION_TITLE } from './sessions.repository.js';
+export type { SessionsRepository, CreateSessionInput, UpdateSessionInput, ListSessionsOptions } from './sessions.repository.js';
+export { createMessagesRepository } from './messages.repository.js';
+export type { MessagesRepository, AppendMessageInput, UpdateMessageInput, ListMessagesOptions, MessageStatsInput } from './messages.repository.js';
+export { createSearch, SNIPPET_TOKENS } from './search.repository.js';
+export type { SearchFunction, SearchOptions } from './search.repository.js';
+export { createUsersRepository } from './users.repository.js';
+export type { UsersRepository, CreateUserInput } from './users.repository.js';
+export { createAuthSessionsRepository } from './auth-sessions.repository.js';
+export type { AuthSessionsRepository, CreateAuthSessionInput } from './auth-sessions.repository.js';
+export { createApiKeysRepository } from './api-keys.repository.js';
+export type { ApiKeysRepository, CreateApiKeyInput } from './api-keys.repository.js';
+export { createMaintenanceRepository } from './maintenance.repository.js';
+export type { MaintenanceRepository, StoreStats } from './maintenance.repository.js';
+export type { RepositoryContext } from './repository-context.js';

@@ -1,0 +1,35 @@
+/** Turns any user text into a safe FTS5 MATCH expression: words only, never FTS5 syntax. */
+
+// Letters, digits and combining marks, like FTS5's unicode61 token characters; everything else separates.
+const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** At most this many words are used; more add cost without narrowing a chat search meaningfully. */
+export const MAX_QUERY_TOKENS = 32;
+
+/** Shortest last word that is also matched as a prefix (`"cat"*` finds "catalog"); shorter prefixes match too much. */
+export const MIN_PREFIX_LENGTH = 3;
+
+/** The words of a query, as FTS5's unicode61 tokenizer would see them. */
+export function tokenizeQuery(query: string): string[] {
+  return (query.normalize('NFC').match(TOKEN) ?? []).slice(0, MAX_QUERY_TOKENS);
+}
+
+function quote(token: string): string {
+  return `"${token.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Builds the MATCH expression: every word quoted as an FTS5 string and joined with spaces (implicit AND);
+ * the last word also matches as a prefix so results appear while the user is still typing.
+ * Returns `undefined` when the query has no words (then there is nothing to search).
+ *
+ * @example
+ * buildMatchExpression('NEAR(foo "bar" -baz') // '"NEAR" "foo" "bar" "baz"*'
+ */
+export function buildMatchExpression(query: string): string | undefined {
+  const tokens = tokenizeQuery(query);
+  if (tokens.length === 0) return undefined;
+  return tokens
+    .map((t, i) => (i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH ? `${quote(t)}*` : quote(t)))
+    .join(' ');
+}

@@ -1,0 +1,2 @@
+export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './open-chat-store.js';
+export type { ChatStore, ChatStoreOptions } from './chat-store.js';

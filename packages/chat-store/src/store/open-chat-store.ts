@@ -1,0 +1,110 @@
+/** Opens (and migrates) the chat store. */
+import { Kysely, SqliteDialect } from 'kysely';
+import { monotonicFactory } from 'ulid';
+import { openDatabase, resolveDatabasePath, SqlRunner } from '../connection/index.js';
+import { MigrationError } from '../errors/index.js';
+import { migrateToLatest, pendingMigrations } from '../migrations/index.js';
+import {
+  createApiKeysRepository,
+  createAuthSessionsRepository,
+  createMaintenanceRepository,
+  createMessagesRepository,
+  createSearch,
+  createSessionsRepository,
+  createUsersRepository,
+  type RepositoryContext,
+} from '../repositories/index.js';
+import type { ChatDatabase } from '../tables/index.js';
+import type { ChatStore, ChatStoreOptions } from './chat-store.js';
+
+/** Default busy timeout in milliseconds. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string; cause?: { code?: string } } | null)?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+async function migrateWithRetry(db: Kysely<ChatDatabase>, sql: SqlRunner): Promise<void> {
+  // Two processes opening a fresh file at once: kysely's Migrator uses a deferred BEGIN, which SQLite may refuse
+  // with SQLITE_BUSY instead of waiting. The loser retries and then finds nothing pending.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(db, sql.raw);
+      return;
+    } catch (error) {
+      if (attempt >= 10 || !isBusy(error)) throw error;
+      await new Promise((r) => setTimeout(r, 25 * attempt));
+    }
+  }
+}
+
+/**
+ * Opens the chat store: applies the pragmas (WAL, foreign keys, busy timeout, synchronous=NORMAL) and runs
+ * pending migrations.
+ *
+ * @example
+ * const store = await openChatStore({ path: 'data/chat_history.db' });
+ * const session = await store.sessions.create('local', { title: 'Ideas' });
+ * await store.messages.append('local', session.id, { role: 'user', content: 'Hello there' });
+ * const { items } = await store.search('local', 'hello');
+ * await store.close();
+ */
+export async function openChatStore(options: ChatStoreOptions = {}): Promise<ChatStore> {
+  const path = resolveDatabasePath(options.path);
+  const readonly = options.readonly ?? false;
+  const raw = openDatabase({ path, readonly, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  const db = new Kysely<ChatDatabase>({ dialect: new SqliteDialect({ database: raw }) });
+  const sql = new SqlRunner(raw);
+
+  try {
+    if (readonly) {
+      const pending = pendingMigrations(raw);
+      if (pending.length > 0) throw new MigrationError(`Database ${path} needs migrations (${pending.join(', ')}); open it writable once`);
+    } else {
+      await migrateWithRetry(db, sql);
+    }
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+
+  const nextId = monotonicFactory();
+  const ctx: RepositoryContext = { db, sql, now: () => Date.now(), newId: () => nextId() };
+  const search = createSearch(ctx);
+  let closed = false;
+
+  return {
+    path,
+    db,
+    sessions: createSessionsRepository(ctx),
+    messages: createMessagesRepository(ctx),
+    search: (userId, query, opts) => search(userId, query, opts),
+    users: createUsersRepository(ctx),
+    authSessions: createAuthSessionsRepository(ctx),
+    apiKeys: createApiKeysRepository(ctx),
+    maintenance: createMaintenanceRepository(ctx, path),
+    async ping() {
+      try {
+        return sql.get<{ ok: number }>('SELECT 1 AS ok')?.ok === 1;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      sql.clear();
+      if (raw.open && !readonly) {
+        try {
+          // Cheap on close, and keeps planner statistics current for long-lived databases.
+          raw.pragma('optimize');
+        } catch {
+          // Closing must not fail because of a best-effort step.
+        }
+      }
+      await db.destroy();
+      if (raw.open) raw.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { FinishReason, MessageRole, MessageStatus } from '@chat-studio/protocol';
+
+/** `chat_messages`: one message. `seq` is the integer primary key (the rowid) and the paging/ordering key. */
+export interface ChatMessagesTable {
+  seq: Generated<number>;
+  id: string;
+  session_id: string;
+  role: MessageRole;
+  content: string;
+  created_at: number;
+  /** Generated (VIRTUAL) copy of `created_at`, kept for the troubleshooting guide's SQL. */
+  timestamp: ColumnType<number, never, never>;
+  status: Generated<MessageStatus>;
+  model_id: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  time_to_first_token_ms: number | null;
+  tokens_per_second: number | null;
+  finish_reason: FinishReason | null;
+}
+
+export type ChatMessageRow = Selectable<ChatMessagesTable>;
+export type NewChatMessageRow = Insertable<ChatMessagesTable>;
+export type ChatMessageRowUpdate = Updateable<ChatMessagesTable>;

@@ -1,0 +1,14 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** `users`: accounts. `username` is unique case-insensitively. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string | null;
+  created_at: number;
+  disabled: Generated<number>;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserRowUpdate = Updateable<UsersTable>;
