@@ -1,0 +1,169 @@
+import type { ChatMessage, ChatSession, GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import type { ChatStore } from '@chat-studio/chat-store';
+import type { LlmRuntime } from '@chat-studio/llm-runtime';
+import type { AppConfig } from '../config/index.js';
+import type { Principal } from '../app/app-env.js';
+import { ApiError } from '../errors/index.js';
+import { requireSession } from '../ownership/index.js';
+import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
+
+/** A chat turn that passed every check and may start generating. */
+export interface PreparedTurn {
+  session: ChatSession;
+  runtime: LlmRuntime;
+  history: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  params: GenerationParams;
+}
+
+export interface TurnHooks {
+  /** Called once both messages are committed, before the first token. */
+  onStart?: (info: { userMessage: ChatMessage; assistantMessageId: string; modelId: string }) => void | Promise<void>;
+  onToken?: (text: string) => void;
+}
+
+export interface TurnResult {
+  user_message: ChatMessage;
+  assistant_message: ChatMessage;
+  stats: GenerationStats;
+}
+
+/** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
+const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError']);
+
+/** Options for {@link createChatTurns}. */
+export interface ChatTurnsOptions {
+  store: ChatStore;
+  runtime?: LlmRuntime;
+  config: AppConfig;
+}
+
+/**
+ * Runs chat turns so that nothing is lost: the user message is committed before generation, the reply
+ * is stored as `partial` and flushed while it streams, then marked `complete`, `partial` (aborted) or `error`.
+ */
+export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
+  /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
+  async function prepare(principal: Principal, sessionId: string, params: GenerationParams = {}): Promise<PreparedTurn> {
+    const session = await requireSession(store, principal, sessionId);
+    if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
+    const reason = runtime.unavailableReason();
+    if (reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
+    const status = runtime.status();
+    if (status.sequences_in_use >= status.sequences_total && status.queue_depth >= status.queue_limit) {
+      throw new ApiError('queue_full', 'Chat service is busy: every sequence is in use and the queue is full', undefined, {
+        'Retry-After': '5',
+      });
+    }
+    const page = await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit });
+    const history = (page?.items ?? [])
+      .reverse()
+      .filter((m) => m.status !== 'error' && m.content !== '')
+      .map((m) => ({ role: m.role, content: m.content }));
+    const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
+    return { session, runtime, history, params: { ...settingsParams, ...params } };
+  }
+
+  const inFlight = new Map<Promise<unknown>, AbortController>();
+
+  /** Runs a turn, tracked so that shutdown can abort it and wait until its partial reply is stored. */
+  function run(principal: Principal, turn: PreparedTurn, message: string, signal: AbortSignal, hooks: TurnHooks = {}): Promise<TurnResult> {
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    if (signal.aborted) controller.abort();
+    else signal.addEventListener('abort', forward, { once: true });
+    const promise = execute(principal, turn, message, controller.signal, hooks);
+    const tracked = promise.finally(() => {
+      signal.removeEventListener('abort', forward);
+      inFlight.delete(tracked);
+    });
+    tracked.catch(() => {});
+    inFlight.set(tracked, controller);
+    return promise;
+  }
+
+  /** Aborts every running turn and waits until each has stored its reply. */
+  async function abortAll(): Promise<void> {
+    for (const controller of inFlight.values()) controller.abort();
+    await Promise.allSettled([...inFlight.keys()]);
+  }
+
+  async function execute(principal: Principal, turn: PreparedTurn, message: string, signal: AbortSignal, hooks: TurnHooks): Promise<TurnResult> {
+    const { session, runtime: rt } = turn;
+    const userId = principal.userId;
+    const modelId = rt.status().model_id ?? 'unknown';
+    const userMessage = await store.messages.append(userId, session.id, { role: 'user', content: message });
+    const placeholder = userMessage
+      ? await store.messages.append(userId, session.id, { role: 'assistant', content: '', status: 'partial', model_id: modelId })
+      : undefined;
+    if (!userMessage || !placeholder) throw new ApiError('not_found', 'Session not found');
+
+    let text = '';
+    let flushed = 0;
+    let flushing: Promise<unknown> = Promise.resolve();
+    const flush = () => {
+      if (text.length === flushed) return;
+      const snapshot = text;
+      flushing = flushing
+        .then(() => store.messages.update(userId, placeholder.id, { content: snapshot }))
+        .then(() => {
+          flushed = snapshot.length;
+        })
+        .catch((err: unknown) => console.error('[chat] flush failed', err));
+    };
+    const timer = setInterval(flush, config.flushIntervalMs);
+    timer.unref();
+
+    await hooks.onStart?.({ userMessage, assistantMessageId: placeholder.id, modelId });
+    try {
+      const result = await rt.generate({
+        messages: [...turn.history, { role: 'user', content: message }],
+        params: turn.params,
+        signal,
+        sessionKey: session.id,
+        onToken(t) {
+          text += t;
+          hooks.onToken?.(t);
+        },
+      });
+      clearInterval(timer);
+      await flushing;
+      const stats = result.stats;
+      const assistant = await store.messages.update(userId, placeholder.id, {
+        content: result.text,
+        status: stats.finish_reason === 'abort' ? 'partial' : stats.finish_reason === 'error' ? 'error' : 'complete',
+        model_id: result.modelId,
+        prompt_tokens: stats.prompt_tokens,
+        completion_tokens: stats.completion_tokens,
+        time_to_first_token_ms: stats.time_to_first_token_ms,
+        tokens_per_second: stats.tokens_per_second,
+        finish_reason: stats.finish_reason,
+      });
+      if (session.title === DEFAULT_TITLE) scheduleTitle(userId, session.id, message);
+      return { user_message: userMessage, assistant_message: assistant ?? placeholder, stats };
+    } catch (err) {
+      clearInterval(timer);
+      await flushing;
+      if (err instanceof Error && REFUSALS.has(err.name) && text === '') {
+        await store.messages.delete(userId, placeholder.id);
+        await store.messages.delete(userId, userMessage.id);
+      } else {
+        await store.messages.update(userId, placeholder.id, { content: text, status: 'error', finish_reason: 'error' });
+      }
+      throw err;
+    }
+  }
+
+  /** Off the request path: the reply is already on its way when the title is written. */
+  function scheduleTitle(userId: string, sessionId: string, message: string) {
+    setImmediate(() => {
+      void store.sessions
+        .get(userId, sessionId)
+        .then((s) => (s && s.title === DEFAULT_TITLE ? store.sessions.update(userId, sessionId, { title: deriveTitle(message) }) : undefined))
+        .catch((err: unknown) => console.error('[chat] title update failed', err));
+    });
+  }
+
+  return { prepare, run, abortAll, inFlightCount: () => inFlight.size };
+}
+
+export type ChatTurns = ReturnType<typeof createChatTurns>;

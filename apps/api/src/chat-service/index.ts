@@ -1,0 +1,2 @@
+export { createChatTurns, type ChatTurns, type ChatTurnsOptions, type PreparedTurn, type TurnHooks, type TurnResult } from './chat-turn.js';
+export { deriveTitle, DEFAULT_TITLE } from './derive-title.js';

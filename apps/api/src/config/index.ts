@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol';
+
+/** Everything the API reads from the environment, parsed once at start. */
+export interface AppConfig {
+  /** Listen address. Defaults to `127.0.0.1` (HOST). */
+  host: string;
+  /** Listen port. Defaults to `5000` (PORT). */
+  port: number;
+  /** SQLite file. Defaults to `data/chat_history.db` (DATABASE_PATH). */
+  databasePath: string;
+  /** Folder of GGUF files. Defaults to `models` (MODELS_DIR). */
+  modelsDir: string;
+  /** Built web app served at `/`. Defaults to `apps/web/dist` (WEB_DIST). */
+  webDist: string;
+  /** Protocol limits; MAX_MESSAGE_LENGTH overrides the message limit. */
+  limits: ProtocolLimits;
+  /** Largest request body in bytes. Defaults to 1 MiB (MAX_BODY_BYTES). */
+  maxBodyBytes: number;
+  /** How often a streaming reply is flushed to the database. Defaults to 500 ms. */
+  flushIntervalMs: number;
+  /** SSE keep-alive comment interval. Defaults to 15,000 ms. */
+  keepAliveMs: number;
+  /** Messages of history sent to the model per turn. Defaults to 200 (CHAT_HISTORY_LIMIT). */
+  historyLimit: number;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/** Root of the checkout (apps/api/dist/config → four levels up), so defaults work from any cwd. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+
+/**
+ * Reads the API configuration from environment variables.
+ *
+ * @example
+ * const config = loadConfig({ PORT: '5001', DATABASE_PATH: ':memory:' });
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const fromRoot = (p: string) => (p === ':memory:' || path.isAbsolute(p) ? p : path.resolve(REPO_ROOT, p));
+  const maxMessageLength = int(env.MAX_MESSAGE_LENGTH, DEFAULT_LIMITS.maxMessageLength, 'MAX_MESSAGE_LENGTH');
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int(env.PORT, 5000, 'PORT'),
+    databasePath: fromRoot(env.DATABASE_PATH || 'data/chat_history.db'),
+    modelsDir: fromRoot(env.MODELS_DIR || 'models'),
+    webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
+    limits: { ...DEFAULT_LIMITS, maxMessageLength },
+    maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),
+    flushIntervalMs: int(env.STREAM_FLUSH_MS, 500, 'STREAM_FLUSH_MS'),
+    keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
+    historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
+  };
+}

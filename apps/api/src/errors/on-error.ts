@@ -1,0 +1,75 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { errorEnvelope, statusForErrorCode, type ErrorCode } from '@chat-studio/protocol';
+import { ApiError } from './api-error.js';
+
+/**
+ * Package errors by class name → protocol code. Names, not `instanceof`, so that a package
+ * loaded twice (or a remote provider's error) still maps correctly.
+ */
+const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
+  InvalidCursorError: 'validation_error',
+  ChatUnavailableError: 'chat_unavailable',
+  QueueFullError: 'queue_full',
+  QueueTimeoutError: 'timeout',
+  ModelNotFoundError: 'not_found',
+  ModelLoadError: 'model_load_failed',
+  InsufficientMemoryError: 'model_load_failed',
+  AuthRequiredError: 'unauthorized',
+  InvalidCredentialsError: 'unauthorized',
+  InvalidApiKeyError: 'unauthorized',
+  CsrfError: 'forbidden',
+  ForbiddenError: 'forbidden',
+  RateLimitedError: 'rate_limited',
+  UserExistsError: 'conflict',
+  UserNotFoundError: 'not_found',
+};
+
+/** What a package error may carry that becomes a header or a message prefix. */
+interface KnownErrorShape {
+  retryAfterSeconds?: number;
+  reason?: string;
+}
+
+export interface ErrorReport {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+  headers: Record<string, string>;
+}
+
+/** Turns any thrown value into the status, code and message the API answers with. */
+export function describeError(err: unknown): ErrorReport {
+  if (err instanceof ApiError) {
+    return { status: statusForErrorCode(err.code), code: err.code, message: err.message, details: err.details, headers: err.headers ?? {} };
+  }
+  if (err instanceof Error) {
+    const code = CODE_BY_ERROR_NAME[err.name];
+    if (code) {
+      const known = err as Error & KnownErrorShape;
+      const headers: Record<string, string> = {};
+      if (typeof known.retryAfterSeconds === 'number') headers['Retry-After'] = String(Math.max(1, Math.ceil(known.retryAfterSeconds)));
+      let message = err.message;
+      if (code === 'chat_unavailable') message = `Chat service is not available: ${known.reason ?? err.message}`;
+      if (code === 'queue_full' || code === 'timeout') message = `Chat service is busy: ${err.message}`;
+      return { status: statusForErrorCode(code), code, message, headers };
+    }
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
+    return { status, code, message: err.message || 'Request failed', headers: {} };
+  }
+  return { status: 500, code: 'internal_error', message: 'Internal server error', headers: {} };
+}
+
+/** The single place where errors become HTTP responses. */
+export function onError(err: Error, c: Context): Response {
+  const report = describeError(err);
+  if (report.status >= 500 && report.code === 'internal_error') {
+    console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);
+  }
+  for (const [k, val] of Object.entries(report.headers)) c.header(k, val);
+  return c.json(errorEnvelope(report.code, report.message, report.details), report.status as 500);
+}

@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+
+const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Gives every request an id (kept from `X-Request-Id` when safe) and echoes it in the response. */
+export function requestId() {
+  return createMiddleware<{ Variables: { requestId: string } }>(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', id);
+    c.header('X-Request-Id', id);
+    await next();
+  });
+}

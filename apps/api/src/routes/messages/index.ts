@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import {
+  appendMessageRequestSchema,
+  listMessagesQuerySchema,
+  updateMessageRequestSchema,
+} from '@chat-studio/protocol';
+import type { AppDeps, AppEnv } from '../../app/app-env.js';
+import { jsonBody, queryParams } from '../../middleware/validate/index.js';
+import { requireMessage, requireSession } from '../../ownership/index.js';
+import { ApiError, sessionNotFound } from '../../errors/index.js';
+
+/** `/api/chat/sessions/:id/messages`: list (both directions), append, edit, delete. */
+export function messageRoutes({ store, config }: AppDeps) {
+  const appendSchema = appendMessageRequestSchema(config.limits);
+  const updateSchema = updateMessageRequestSchema(config.limits);
+  const listSchema = listMessagesQuerySchema(config.limits);
+
+  return new Hono<AppEnv>()
+    .get('/:id/messages', async (c) => {
+      const session = await requireSession(store, c.var.principal, c.req.param('id'));
+      const query = queryParams(c, listSchema);
+      const page = await store.messages.list(c.var.principal.userId, session.id, query);
+      if (!page) throw sessionNotFound();
+      return c.json(page);
+    })
+    .post('/:id/messages', async (c) => {
+      const session = await requireSession(store, c.var.principal, c.req.param('id'));
+      const body = await jsonBody(c, appendSchema);
+      const message = await store.messages.append(c.var.principal.userId, session.id, body);
+      if (!message) throw sessionNotFound();
+      return c.json(message, 201);
+    })
+    .get('/:id/messages/:messageId', async (c) => {
+      const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      return c.json(message);
+    })
+    .patch('/:id/messages/:messageId', async (c) => {
+      const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      const body = await jsonBody(c, updateSchema);
+      const updated = await store.messages.update(c.var.principal.userId, message.id, { content: body.content });
+      if (!updated) throw new ApiError('not_found', 'Message not found');
+      return c.json(updated);
+    })
+    .delete('/:id/messages/:messageId', async (c) => {
+      const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      await store.messages.delete(c.var.principal.userId, message.id);
+      return c.body(null, 204);
+    });
+}
