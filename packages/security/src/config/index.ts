@@ -1,0 +1,1 @@
+export { readSecurityConfig, type SecurityConfig } from './read-security-config.js';

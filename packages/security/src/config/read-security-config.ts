@@ -1,0 +1,48 @@
+import { resolveAuthMode, type AuthMode } from '../auth-mode/index.js';
+import { InvalidSecurityConfigError } from '../errors/index.js';
+import { DEFAULT_RATES, parseOriginList, type RateLimitName, type TrustProxy } from '../middleware/index.js';
+import { parseRate } from '../rate-limit/index.js';
+
+/** Security settings from the environment, validated once at start. */
+export interface SecurityConfig {
+  /** From AUTH and HOST; see `resolveAuthMode`. */
+  authMode: AuthMode;
+  /** Rate texts (validated) or `'off'`: RATE_LIMIT_CHAT, RATE_LIMIT_API, RATE_LIMIT_LOGIN. */
+  rates: Record<RateLimitName, string>;
+  /** TRUST_PROXY: `true`/`1`..n hops, or false. Defaults to false. */
+  trustProxy: TrustProxy;
+  /** CORS_ORIGINS, comma-separated. Defaults to none. */
+  corsOrigins: string[];
+}
+
+function readTrustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0' || v === 'no') return false;
+  if (v === 'true' || v === 'yes') return true;
+  const n = Number(v);
+  if (Number.isInteger(n) && n > 0 && n < 10) return n;
+  throw new InvalidSecurityConfigError(`TRUST_PROXY must be true, false or a number of proxy hops, got "${value}"`);
+}
+
+function readRate(env: NodeJS.ProcessEnv, name: RateLimitName): string {
+  const value = env[`RATE_LIMIT_${name.toUpperCase()}`]?.trim() || DEFAULT_RATES[name];
+  if (value.toLowerCase() !== 'off') parseRate(value);
+  return value;
+}
+
+/**
+ * Reads AUTH, RATE_LIMIT_*, TRUST_PROXY and CORS_ORIGINS. Throws `UnsafeAuthModeError` for
+ * AUTH=off on a non-loopback host and `InvalidSecurityConfigError` for unparsable values.
+ *
+ * @example
+ * const security = readSecurityConfig(process.env, config.host);
+ * const limits = rateLimits({ ...security.rates, trustProxy: security.trustProxy });
+ */
+export function readSecurityConfig(env: NodeJS.ProcessEnv, host: string): SecurityConfig {
+  return {
+    authMode: resolveAuthMode({ auth: env.AUTH, host }),
+    rates: { chat: readRate(env, 'chat'), api: readRate(env, 'api'), login: readRate(env, 'login') },
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
+    corsOrigins: parseOriginList(env.CORS_ORIGINS),
+  };
+}

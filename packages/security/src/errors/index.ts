@@ -1,0 +1,16 @@
+export {
+  SecurityError,
+  InvalidCredentialsError,
+  InvalidApiKeyError,
+  AuthRequiredError,
+  UserExistsError,
+  UserNotFoundError,
+  ApiKeyNotFoundError,
+  InvalidUsernameError,
+  InvalidApiKeyNameError,
+  WeakPasswordError,
+  CsrfError,
+  RateLimitedError,
+  UnsafeAuthModeError,
+  InvalidSecurityConfigError,
+} from './security-errors.js';

@@ -1,0 +1,77 @@
+/** @chat-studio/security: accounts, API keys, auth mode, Hono auth/rate-limit/CSRF/header middleware and HTML sanitizing. */
+export {
+  SecurityError,
+  InvalidCredentialsError,
+  InvalidApiKeyError,
+  AuthRequiredError,
+  UserExistsError,
+  UserNotFoundError,
+  ApiKeyNotFoundError,
+  InvalidUsernameError,
+  InvalidApiKeyNameError,
+  WeakPasswordError,
+  CsrfError,
+  RateLimitedError,
+  UnsafeAuthModeError,
+  InvalidSecurityConfigError,
+} from './errors/index.js';
+export { hashPassword, verifyPassword, dummyVerifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './passwords/index.js';
+export {
+  generateSessionToken,
+  generateApiKey,
+  hashToken,
+  looksLikeApiKey,
+  API_KEY_PREFIX,
+  API_KEY_DISPLAY_LENGTH,
+} from './tokens/index.js';
+export {
+  createAuthService,
+  LOCAL_USER,
+  type AuthService,
+  type AuthServiceOptions,
+  type LoginResult,
+  type CreatedApiKey,
+  type Principal,
+  type AuthStorage,
+  type UserRepository,
+  type AuthSessionRepository,
+  type ApiKeyRepository,
+  type UserRecord,
+  type AuthSessionRecord,
+  type ApiKeyRecord,
+} from './auth/index.js';
+export { resolveAuthMode, isLoopbackHost, type AuthMode, type ResolveAuthModeOptions } from './auth-mode/index.js';
+export { parseRate, type Rate } from './rate-limit/index.js';
+export {
+  authenticate,
+  requireAuth,
+  getPrincipal,
+  readBearerToken,
+  setSessionCookie,
+  clearSessionCookie,
+  readSessionCookie,
+  DEFAULT_SESSION_COOKIE,
+  rateLimits,
+  rateLimitKey,
+  DEFAULT_RATES,
+  secureHeaders,
+  csrfProtection,
+  corsAllowlist,
+  parseOriginList,
+  clientIp,
+  isHttpsRequest,
+  requestOrigin,
+  type AuthenticateOptions,
+  type SessionCookieOptions,
+  type RateLimitName,
+  type RateLimitsOptions,
+  type RateSetting,
+  type SecureHeadersOptions,
+  type CsrfOptions,
+  type CorsAllowlistOptions,
+  type SecurityEnv,
+  type SecurityVariables,
+  type TrustProxy,
+} from './middleware/index.js';
+export { readSecurityConfig, type SecurityConfig } from './config/index.js';
+export { sanitize, escapeHtml } from './sanitize/index.js';

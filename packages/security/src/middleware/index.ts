@@ -1,0 +1,21 @@
+export { authenticate, requireAuth, getPrincipal, readBearerToken, type AuthenticateOptions } from './authenticate.js';
+export {
+  setSessionCookie,
+  clearSessionCookie,
+  readSessionCookie,
+  DEFAULT_SESSION_COOKIE,
+  type SessionCookieOptions,
+} from './session-cookie.js';
+export {
+  rateLimits,
+  rateLimitKey,
+  DEFAULT_RATES,
+  type RateLimitName,
+  type RateLimitsOptions,
+  type RateSetting,
+} from './rate-limits.js';
+export { secureHeaders, type SecureHeadersOptions } from './secure-headers.js';
+export { csrfProtection, type CsrfOptions } from './csrf.js';
+export { corsAllowlist, parseOriginList, type CorsAllowlistOptions } from './cors.js';
+export { clientIp, isHttpsRequest, requestOrigin } from './request-info.js';
+export type { SecurityEnv, SecurityVariables, TrustProxy } from './security-env.js';

@@ -1,0 +1,85 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { MemoryStore, rateLimiter, type Store } from 'hono-rate-limiter';
+import { errorEnvelope } from '@chat-studio/protocol';
+import type { Principal } from '../auth/index.js';
+import { parseRate, type Rate } from '../rate-limit/index.js';
+import { clientIp } from './request-info.js';
+import type { TrustProxy } from './security-env.js';
+
+/** The three limits the API applies. */
+export type RateLimitName = 'chat' | 'api' | 'login';
+
+/** A rate as text (`'5/minute'`), parsed (`{ limit, windowMs }`), or `'off'`. */
+export type RateSetting = string | Rate;
+
+export interface RateLimitsOptions {
+  /** Chat generation requests per user. Defaults to `'5/minute'` (RATE_LIMIT_CHAT). */
+  chat?: RateSetting;
+  /** Every API request per user. Defaults to `'300/minute'` (RATE_LIMIT_API). */
+  api?: RateSetting;
+  /** Failed logins per client IP; successful ones don't count. Defaults to `'10/15minutes'` (RATE_LIMIT_LOGIN). */
+  login?: RateSetting;
+  /** Makes the hit-count store for each limit. Defaults to a new `MemoryStore` each (one process). */
+  store?: (name: RateLimitName) => Store;
+  /** Reverse-proxy hops whose `X-Forwarded-For` is believed (TRUST_PROXY). Defaults to false. */
+  trustProxy?: TrustProxy;
+}
+
+export const DEFAULT_RATES: Readonly<Record<RateLimitName, string>> = Object.freeze({
+  chat: '5/minute',
+  api: '300/minute',
+  login: '10/15minutes',
+});
+
+const passThrough: MiddlewareHandler = async (_c, next) => {
+  await next();
+};
+
+/**
+ * The limiter key: the signed-in user when `authenticate()` ran first, else the client IP, so
+ * one user's traffic never eats another's quota and a user can't dodge it by changing address.
+ */
+export function rateLimitKey(c: Context, trustProxy?: TrustProxy): string {
+  const principal = c.get('principal') as Principal | undefined;
+  return principal ? `user:${principal.userId}` : `ip:${clientIp(c, { trustProxy })}`;
+}
+
+/**
+ * Rate-limit middleware for chat, the whole API and login, on hono-rate-limiter with draft-7
+ * headers (`RateLimit`, `RateLimit-Policy`, and `Retry-After` on a 429). Over the limit, the
+ * answer is 429 with the protocol's envelope `{ error: { code: 'rate_limited', message,
+ * details: { retry_after_seconds } } }`. Mount after `authenticate()` so limits are per user.
+ *
+ * @example
+ * const limits = rateLimits({ chat: process.env.RATE_LIMIT_CHAT, api: process.env.RATE_LIMIT_API });
+ * app.use('/api/*', authenticate({ auth, mode }), limits.api);
+ * app.post('/api/auth/login', limits.login, loginHandler);
+ * app.post('/api/chat/*', limits.chat);
+ */
+export function rateLimits(options: RateLimitsOptions = {}): Record<RateLimitName, MiddlewareHandler> {
+  const make = (name: RateLimitName): MiddlewareHandler => {
+    const setting = options[name] ?? DEFAULT_RATES[name];
+    if (typeof setting === 'string' && setting.trim().toLowerCase() === 'off') return passThrough;
+    const { limit, windowMs } = typeof setting === 'string' ? parseRate(setting) : setting;
+    return rateLimiter({
+      windowMs,
+      limit,
+      standardHeaders: 'draft-7',
+      store: options.store?.(name) ?? new MemoryStore(),
+      // Login is keyed by IP even for a signed-in caller: the attacker is the one without a session.
+      keyGenerator: (c) => (name === 'login' ? `ip:${clientIp(c, options)}` : rateLimitKey(c, options.trustProxy)),
+      skipSuccessfulRequests: name === 'login',
+      // Returning the envelope here (not throwing) keeps the RateLimit and Retry-After headers
+      // the limiter has already put on this response.
+      handler: (c) => {
+        const retryAfter = Number(c.res.headers.get('retry-after') ?? Math.ceil(windowMs / 1000));
+        const what = name === 'login' ? 'login attempts' : name === 'chat' ? 'chat requests' : 'requests';
+        return c.json(
+          errorEnvelope('rate_limited', `Too many ${what}; retry in ${retryAfter} s`, { retry_after_seconds: retryAfter }),
+          429,
+        );
+      },
+    }) as MiddlewareHandler;
+  };
+  return { chat: make('chat'), api: make('api'), login: make('login') };
+}

@@ -1,0 +1,1 @@
+export { hashPassword, verifyPassword, dummyVerifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './scrypt-hash.js';

@@ -1,0 +1,1 @@
+export { parseRate, type Rate } from './parse-rate.js';

@@ -1,0 +1,1 @@
+export { sanitize, escapeHtml } from './sanitize.js';

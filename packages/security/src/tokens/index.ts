@@ -1,0 +1,8 @@
+export {
+  generateSessionToken,
+  generateApiKey,
+  hashToken,
+  looksLikeApiKey,
+  API_KEY_PREFIX,
+  API_KEY_DISPLAY_LENGTH,
+} from './tokens.js';
