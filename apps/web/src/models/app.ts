@@ -1,0 +1,63 @@
+/** App start and navigation: loads the sidebar and models, keeps the open chat in the URL hash. */
+import { batch, effect } from '@preact/signals';
+import type { SearchHit } from '@chat-studio/protocol';
+import { clearMessages, messagesSessionId, openMessages } from './messages.js';
+import { loadModels } from './models.js';
+import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
+import { cancelEdit } from './chat.js';
+import { closeSettings } from './settings.js';
+
+/** Opens a chat, optionally scrolled to one message (a search hit). */
+export function openSession(id: string, focusMessageId: string | null = null): void {
+  batch(() => {
+    cancelEdit();
+    closeSettings();
+    void selectSession(id);
+  });
+  void openMessages(id, focusMessageId);
+}
+
+/** Starts a new, unsaved chat (it is created on the first send). */
+export function newChat(): void {
+  batch(() => {
+    cancelEdit();
+    closeSettings();
+    void selectSession(null);
+    clearMessages();
+  });
+}
+
+/** Opens the chat of a search hit at the hit's message. */
+export function openSearchHit(hit: SearchHit): void {
+  openSession(hit.session_id, hit.message_id);
+}
+
+const HASH = /^#\/c\/([0-9A-HJKMNP-TV-Z]{26})(?:\/m\/([0-9A-HJKMNP-TV-Z]{26}))?$/;
+
+function routeFromHash(): void {
+  const match = HASH.exec(location.hash);
+  const id = match?.[1] ?? null;
+  if (id && (id !== currentSessionId.value || match?.[2])) openSession(id, match?.[2] ?? null);
+  else if (!id && currentSessionId.value) newChat();
+}
+
+let started = false;
+
+/** Loads everything the app shows; call once the user is signed in (or auth is off). */
+export function startApp(): void {
+  void loadSessions();
+  void loadModels();
+  if (started) return;
+  started = true;
+  routeFromHash();
+  window.addEventListener('hashchange', routeFromHash);
+  window.addEventListener('pagehide', flushDeletes);
+  setInterval(() => (now.value = new Date()), 60_000);
+  effect(() => {
+    const id = currentSessionId.value;
+    // The open chat was deleted (or left): show an empty new chat.
+    if (!id && messagesSessionId.peek()) clearMessages();
+    const hash = id ? `#/c/${id}` : '#/';
+    if (location.hash !== hash && !(id && location.hash.startsWith(`${hash}/`))) history.replaceState(null, '', hash);
+  });
+}

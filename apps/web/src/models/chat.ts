@@ -1,0 +1,321 @@
+/** Sending: streams replies (falling back to /api/chat/send), stop, regenerate, edit and resend, live speed. */
+import { batch, computed, signal } from '@preact/signals';
+import { ChatApiError, type ChatMessage, type GenerationStats } from '@chat-studio/protocol';
+import { api } from '../lib/api.js';
+import { abortStream, applyStreamEvent, createStreamState, replySpeed, type StreamState } from '../lib/stream-reducer.js';
+import { composerDraft, editDraft, editingMessageId } from './chat-draft.js';
+import { appendMessages, messages, messagesSessionId, removeMessages, replaceMessage } from './messages.js';
+import { reportUnavailable } from './models.js';
+import { activeSettings, newChatSettings, paramsFromSettings, streamingEnabled } from './settings.js';
+import { adoptSession, currentSessionId, touchSession } from './sessions.js';
+import { showError } from './toasts.js';
+import { readAloud } from './voice.js';
+
+/** State of the reply being streamed (or the last one), `null` before the first send. */
+export const streamState = signal<StreamState | null>(null);
+/** Id (local or stored) of the assistant message being written. */
+export const streamingMessageId = signal<string | null>(null);
+/** A send, regenerate or edit is in progress. */
+export const busy = signal(false);
+/** Error text per assistant message id, for replies that failed. */
+export const replyErrors = signal<Readonly<Record<string, string>>>({});
+/** Short status for screen readers (aria-live). */
+export const liveStatus = computed(() => {
+  const s = streamState.value;
+  if (!s) return '';
+  switch (s.phase) {
+    case 'connecting':
+      return 'Waiting for the reply…';
+    case 'streaming':
+      return 'Assistant is replying…';
+    case 'done':
+      return 'Reply complete.';
+    case 'aborted':
+      return 'Reply stopped.';
+    case 'error':
+      return `Reply failed: ${s.error?.message ?? 'unknown error'}`;
+  }
+});
+
+/** Live speed of the streaming reply. */
+export const liveSpeed = computed(() => {
+  const s = streamState.value;
+  return s ? replySpeed(s, s.endedAt ?? clock()) : null;
+});
+
+const clock = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+let controller: AbortController | null = null;
+let localSeq = 0;
+
+/** Thrown when /api/chat/stream answered without a single event (not an event stream). */
+class NotAStreamError extends Error {
+  override readonly name = 'NotAStreamError';
+}
+
+function localMessage(sessionId: string, role: 'user' | 'assistant', content: string): ChatMessage {
+  return {
+    id: `local-${role[0]}-${++localSeq}`,
+    session_id: sessionId,
+    role,
+    content,
+    created_at: new Date().toISOString(),
+    status: role === 'user' ? 'complete' : 'partial',
+    model_id: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+    time_to_first_token_ms: null,
+    tokens_per_second: null,
+    finish_reason: null,
+  };
+}
+
+function withStats(message: ChatMessage, stats: GenerationStats | null): ChatMessage {
+  if (!stats) return message;
+  return {
+    ...message,
+    time_to_first_token_ms: message.time_to_first_token_ms ?? stats.time_to_first_token_ms,
+    tokens_per_second: message.tokens_per_second ?? stats.tokens_per_second,
+    completion_tokens: message.completion_tokens ?? stats.completion_tokens,
+    prompt_tokens: message.prompt_tokens ?? stats.prompt_tokens,
+    finish_reason: message.finish_reason ?? stats.finish_reason,
+  };
+}
+
+/**
+ * Streaming failed before the server stored anything: is it worth retrying with /api/chat/send?
+ * Yes for network errors and non-SSE answers; no for API errors that a retry would repeat.
+ */
+function shouldFallBack(error: unknown): boolean {
+  if (error instanceof NotAStreamError) return true;
+  if (error instanceof ChatApiError) return error.status === 404 || error.status === 405 || error.status === 406 || error.status === 415;
+  return true;
+}
+
+function setReplyError(id: string, message: string): void {
+  replyErrors.value = { ...replyErrors.value, [id]: message };
+}
+
+function titleFrom(text: string): string {
+  const line = text.split('\n').find((l) => l.trim())?.trim() ?? 'New chat';
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line;
+}
+
+async function ensureSession(content: string): Promise<string> {
+  const existing = currentSessionId.value;
+  if (existing) return existing;
+  const session = await api.createSession({ title: titleFrom(content), settings: newChatSettings.value });
+  batch(() => {
+    // Mark the messages as loaded first so that opening the new session does not fetch (and wipe) them.
+    messagesSessionId.value = session.id;
+    newChatSettings.value = {};
+    adoptSession(session);
+  });
+  return session.id;
+}
+
+/**
+ * Sends the composer text (or `text`) and shows the reply as it streams. With streaming off, or when the
+ * stream fails before anything arrived, the reply comes from /api/chat/send instead.
+ */
+export async function sendMessage(text?: string): Promise<void> {
+  const fromComposer = text === undefined;
+  const content = (text ?? composerDraft.value).trim();
+  if (!content || busy.value) return;
+  busy.value = true;
+  if (fromComposer) composerDraft.value = '';
+  let sessionId: string;
+  try {
+    sessionId = await ensureSession(content);
+  } catch (e) {
+    busy.value = false;
+    if (fromComposer && !composerDraft.value) composerDraft.value = content;
+    showError(e, 'Could not create the chat');
+    return;
+  }
+
+  const userLocal = localMessage(sessionId, 'user', content);
+  const replyLocal = localMessage(sessionId, 'assistant', '');
+  let replyId = replyLocal.id;
+  let state = createStreamState(clock());
+  batch(() => {
+    appendMessages(userLocal, replyLocal);
+    streamingMessageId.value = replyId;
+    streamState.value = state;
+  });
+  const body = { session_id: sessionId, message: content, params: paramsFromSettings(activeSettings.value) };
+
+  const failBeforeStart = (error: unknown) => {
+    // Nothing was stored: take the exchange back out and give the text back to the composer.
+    batch(() => {
+      removeMessages(new Set([userLocal.id, replyId]));
+      streamState.value = { ...state, phase: 'error', error: { code: 'failed', message: String(error) }, endedAt: clock() };
+      if (fromComposer && !composerDraft.value) composerDraft.value = content;
+    });
+    if (error instanceof ChatApiError && error.code === 'chat_unavailable') reportUnavailable(error.message);
+    showError(error, 'Message not sent');
+  };
+
+  const viaSend = async () => {
+    const res = await api.send(body);
+    const reply = withStats(res.assistant_message, res.stats);
+    batch(() => {
+      replaceMessage(userLocal.id, res.user_message);
+      replaceMessage(replyId, reply);
+      replyId = reply.id;
+      state = { ...state, phase: 'done', text: reply.content, message: reply, stats: res.stats, endedAt: clock() };
+      streamState.value = state;
+    });
+    return reply;
+  };
+
+  let finished: ChatMessage | null = null;
+  try {
+    if (!streamingEnabled.value) {
+      try {
+        finished = await viaSend();
+      } catch (e) {
+        failBeforeStart(e);
+      }
+      return;
+    }
+    controller = new AbortController();
+    let events = 0;
+    try {
+      for await (const event of api.stream(body, { signal: controller.signal })) {
+        events++;
+        state = applyStreamEvent(state, event, clock());
+        const current = messages.value.find((m) => m.id === replyId) ?? replyLocal;
+        batch(() => {
+          streamState.value = state;
+          if (event.type === 'start') {
+            replaceMessage(userLocal.id, event.user_message);
+            replaceMessage(replyId, { ...current, id: event.assistant_message_id, model_id: event.model_id });
+            replyId = event.assistant_message_id;
+            streamingMessageId.value = replyId;
+          } else if (event.type === 'done') {
+            finished = withStats(event.message, event.stats);
+            replaceMessage(replyId, finished);
+            replyId = finished.id;
+          } else if (event.type === 'error') {
+            replaceMessage(replyId, { ...current, content: state.text, status: 'error', finish_reason: 'error' });
+            setReplyError(replyId, event.message);
+          }
+        });
+        if (event.type === 'error' && event.code === 'chat_unavailable') reportUnavailable(event.message);
+      }
+      if (events === 0) throw new NotAStreamError('The server did not answer with an event stream');
+      if (state.phase === 'streaming' || state.phase === 'connecting') {
+        state = { ...state, phase: 'error', error: { code: 'disconnected', message: 'Connection lost' }, endedAt: clock() };
+        const current = messages.value.find((m) => m.id === replyId) ?? replyLocal;
+        batch(() => {
+          streamState.value = state;
+          replaceMessage(replyId, { ...current, content: state.text, status: 'partial' });
+          setReplyError(replyId, 'The connection closed before the reply finished.');
+        });
+      }
+    } catch (e) {
+      const current = messages.value.find((m) => m.id === replyId) ?? replyLocal;
+      if (controller?.signal.aborted) {
+        state = abortStream(state, clock());
+        batch(() => {
+          streamState.value = state;
+          if (state.userMessage) replaceMessage(replyId, { ...current, content: state.text, status: 'partial', finish_reason: 'abort' });
+          else removeMessages(new Set([userLocal.id, replyId]));
+        });
+      } else if (!state.userMessage && state.tokens === 0 && shouldFallBack(e)) {
+        try {
+          finished = await viaSend();
+        } catch (e2) {
+          failBeforeStart(e2);
+        }
+      } else if (!state.userMessage) {
+        failBeforeStart(e);
+      } else {
+        state = { ...state, phase: 'error', error: { code: 'failed', message: String(e) }, endedAt: clock() };
+        batch(() => {
+          streamState.value = state;
+          replaceMessage(replyId, { ...current, content: state.text, status: 'error' });
+          setReplyError(replyId, e instanceof Error ? e.message : String(e));
+        });
+      }
+    }
+  } finally {
+    controller = null;
+    busy.value = false;
+    streamingMessageId.value = null;
+    touchSession(sessionId);
+    const reply: ChatMessage | null = finished;
+    if (reply && activeSettings.value.speak_replies) readAloud(reply.content);
+  }
+}
+
+/** Stops the reply being streamed; the text so far stays (the server keeps it as `partial`). */
+export function stopReply(): void {
+  controller?.abort();
+}
+
+async function deleteStored(ids: string[]): Promise<void> {
+  const sessionId = messagesSessionId.value;
+  if (!sessionId) return;
+  // Newest first, so an interruption never leaves a reply without the question before it.
+  for (const id of ids.slice().reverse()) {
+    if (id.startsWith('local-')) continue;
+    try {
+      await api.deleteMessage(sessionId, id);
+    } catch (e) {
+      if (!(e instanceof ChatApiError && e.status === 404)) throw e;
+    }
+  }
+}
+
+/** Replaces the last reply: deletes the last question and reply, then sends the question again. */
+export async function regenerateLast(): Promise<void> {
+  if (busy.value) return;
+  const list = messages.value;
+  const lastUser = list.map((m) => m.role).lastIndexOf('user');
+  if (lastUser < 0) return;
+  const question = list[lastUser]!.content;
+  const ids = list.slice(lastUser).map((m) => m.id);
+  try {
+    await deleteStored(ids);
+  } catch (e) {
+    showError(e, 'Could not regenerate');
+    return;
+  }
+  removeMessages(new Set(ids));
+  await sendMessage(question);
+}
+
+/** Starts editing a user message in place. */
+export function startEdit(message: ChatMessage): void {
+  batch(() => {
+    editingMessageId.value = message.id;
+    editDraft.value = message.content;
+  });
+}
+
+/** Leaves the editor without changes. */
+export function cancelEdit(): void {
+  editingMessageId.value = null;
+}
+
+/** Sends the edited message: it and everything after it are deleted, then the new text is sent. */
+export async function submitEdit(): Promise<void> {
+  const id = editingMessageId.value;
+  const text = editDraft.value.trim();
+  if (!id || !text || busy.value) return;
+  const list = messages.value;
+  const index = list.findIndex((m) => m.id === id);
+  if (index < 0) return;
+  const ids = list.slice(index).map((m) => m.id);
+  editingMessageId.value = null;
+  try {
+    await deleteStored(ids);
+  } catch (e) {
+    showError(e, 'Could not edit the message');
+    return;
+  }
+  removeMessages(new Set(ids));
+  await sendMessage(text);
+}
