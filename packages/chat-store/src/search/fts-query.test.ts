@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { buildMatchExpression, tokenizeQuery } from './fts-query.js';
+import { parseSnippet } from './snippet.js';
+
+describe('buildMatchExpression', () => {
+  it('quotes every word and prefixes the last one', () => {
+    expect(buildMatchExpression('quick brown fox')).toBe('"quick" "brown" "fox"*');
+    expect(buildMatchExpression('NEAR(foo "bar" -baz')).toBe('"NEAR" "foo" "bar" "baz"*');
+    expect(buildMatchExpression('a:b')).toBe('"a" "b"');
+  });
+
+  it('has no words for punctuation or emoji only', () => {
+    expect(buildMatchExpression('"*()^:-')).toBeUndefined();
+    expect(buildMatchExpression('🙂🎉')).toBeUndefined();
+    expect(buildMatchExpression('   ')).toBeUndefined();
+  });
+
+  it('keeps unicode letters and digits', () => {
+    expect(tokenizeQuery('café 東京 2026 naïve🙂x')).toEqual(['café', '東京', '2026', 'naïve', 'x']);
+  });
+});
+
+describe('parseSnippet', () => {
+  it('strips markers and records UTF-16 ranges', () => {
+    const r = parseSnippet('…the \uE000quick\uE001 brown \uE000fox\uE001…');
+    expect(r.snippet).toBe('…the quick brown fox…');
+    expect(r.highlights).toEqual([[5, 10], [17, 20]]);
+    for (const [a, b] of r.highlights) expect(['quick', 'fox']).toContain(r.snippet.slice(a, b));
+  });
+
+  it('counts astral characters as two UTF-16 units and tolerates unbalanced markers', () => {
+    const r = parseSnippet('🙂 \uE000café\uE001');
+    expect(r.snippet.slice(...r.highlights[0]!)).toBe('café');
+    expect(parseSnippet('\uE001x\uE000y')).toEqual({ snippet: 'xy', highlights: [[1, 2]] });
+  });
+});
