@@ -8,8 +8,9 @@ const UNTERMINATED_SCRIPT = /<script\b[\s\S]*$/i;
 const START_TAG = /<([a-z][a-z0-9:-]*)((?:[^>"'`]|"[^"]*"|'[^']*'|`[^`]*`)*)(>?)/gi;
 const ATTRIBUTE = /([^\s"'>/=`]+)(?:\s*=\s*("[^"]*"|'[^']*'|`[^`]*`|[^\s"'>`]+))?/g;
 
-const DANGEROUS_URL = /^(?:javascript|vbscript|data|livescript):/i;
-const DANGEROUS_ATTRIBUTE = /^(?:on|srcdoc$|formaction$|xmlns$|xlink:href$)/i;
+/** Script schemes anywhere in a value (`<meta content="0;url=javascript:…">`), data: URLs at the start or after `url=`. */
+const DANGEROUS_URL = /(?:javascript|vbscript|livescript):|(?:^|url=)data:/i;
+const DANGEROUS_ATTRIBUTE = /^(?:on|srcdoc$|formaction$|xmlns$|xlink:href$|http-equiv$)/i;
 
 const NAMED_ENTITIES: Record<string, string> = { colon: ':', tab: '\t', newline: '\n', lpar: '(', rpar: ')', sol: '/' };
 
