@@ -77,6 +77,9 @@ export class InsufficientMemoryError extends ModelLoadError {
   }
 }
 
+/** The request itself is malformed (no messages, empty conversation). */
+export class InvalidRequestError extends LlmRuntimeError {}
+
 /** Download of a model file failed (offline, HTTP error, not a GGUF). */
 export class ModelDownloadError extends LlmRuntimeError {}
 

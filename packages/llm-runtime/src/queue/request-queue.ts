@@ -26,6 +26,8 @@ export interface RequestQueue {
   readonly inUse: number;
   readonly capacity: number;
   readonly limit: number;
+  /** Changes the number of slots (a new model may have another sequence count); waiters are served at once if it grows. */
+  setCapacity(capacity: number): void;
   /** Rejects every waiting request with `error`. */
   rejectAll(error: Error): void;
 }
@@ -44,7 +46,8 @@ interface Waiter {
  * try { await work(); } finally { release(); }
  */
 export function createRequestQueue(options: RequestQueueOptions): RequestQueue {
-  const { capacity, limit, timeoutMs } = options;
+  const { limit, timeoutMs } = options;
+  let capacity = options.capacity;
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
   const waiters: Waiter[] = [];
   let inUse = 0;
@@ -54,11 +57,17 @@ export function createRequestQueue(options: RequestQueueOptions): RequestQueue {
     return () => {
       if (released) return;
       released = true;
-      const next = waiters.shift();
-      // Hand the slot straight to the next waiter so a newcomer cannot jump the FIFO.
-      if (next) next.grant(makeRelease());
-      else inUse--;
+      inUse--;
+      drain();
     };
+  }
+
+  function drain(): void {
+    // Grants happen synchronously here, so a newcomer calling acquire() later cannot jump the FIFO.
+    while (inUse < capacity && waiters.length > 0) {
+      inUse++;
+      waiters.shift()!.grant(makeRelease());
+    }
   }
 
   return {
@@ -68,8 +77,14 @@ export function createRequestQueue(options: RequestQueueOptions): RequestQueue {
     get inUse() {
       return inUse;
     },
-    capacity,
+    get capacity() {
+      return capacity;
+    },
     limit,
+    setCapacity(next) {
+      capacity = Math.max(1, next);
+      drain();
+    },
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (inUse < capacity && waiters.length === 0) {

@@ -1,0 +1,52 @@
+/** @chat-studio/llm-runtime: local GGUF models on node-llama-cpp with a registry, queue, KV reuse and response cache. */
+export { createLlmRuntime, type LlmRuntime } from './runtime/index.js';
+export {
+  resolveRuntimeOptions,
+  defaultThreads,
+  defaultSequences,
+  TINY_MODEL_BYTES,
+  InvalidOptionError,
+  type LlmRuntimeOptions,
+  type ResolvedRuntimeOptions,
+} from './config/index.js';
+export {
+  LlmRuntimeError,
+  ChatUnavailableError,
+  QueueFullError,
+  QueueTimeoutError,
+  ModelNotFoundError,
+  ModelLoadError,
+  InsufficientMemoryError,
+  InvalidRequestError,
+  ModelDownloadError,
+} from './errors/index.js';
+export {
+  scanModels,
+  modelIdFromFile,
+  describeGguf,
+  ggufProblem,
+  parseSizeLabel,
+  LLAMA_CPP_PROVIDER_ID,
+  type ScannedModel,
+} from './registry/index.js';
+export type {
+  LlmProvider,
+  GenerateRequest,
+  GenerateResult,
+  GenerateMessage,
+  GenerateTiming,
+  ProviderModel,
+  ProviderStatus,
+  ProviderLoadOptions,
+} from './provider/index.js';
+export { createLlamaCppProvider, DEFAULT_TEMPERATURE, DEFAULT_MAX_CONTEXT, type LlamaCppProviderOptions } from './llama-cpp/index.js';
+export { createRequestQueue, type RequestQueue, type RequestQueueOptions } from './queue/index.js';
+export {
+  createResponseCache,
+  responseCacheKey,
+  isDeterministic,
+  type ResponseCache,
+  type ResponseCacheOptions,
+  type CachedResponse,
+} from './cache/index.js';
+export { pullModel, resolveModelUrl, DEFAULT_HF_ENDPOINT, type PullModelOptions, type PullModelResult } from './download/index.js';

@@ -1,0 +1,376 @@
+import type { FinishReason } from '@chat-studio/protocol';
+import {
+  getLlama,
+  InsufficientMemoryError as LlamaInsufficientMemoryError,
+  LlamaChat,
+  LlamaLogLevel,
+  readGgufFileInfo,
+  type Llama,
+  type LlamaChatResponse,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import { defaultSequences, defaultThreads } from '../config/index.js';
+import {
+  ChatUnavailableError,
+  errorReason,
+  ModelLoadError,
+  ModelNotFoundError,
+} from '../errors/index.js';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  GenerateTiming,
+  LlmProvider,
+  ProviderLoadOptions,
+  ProviderModel,
+  ProviderStatus,
+} from '../provider/index.js';
+import { LLAMA_CPP_PROVIDER_ID, scanModels, type ScannedModel } from '../registry/index.js';
+import { continuedContextWindow, toChatHistory, type LastEvaluation } from './chat-history.js';
+import { assertFitsInMemory, estimateCpuRam, freeMemoryBytes } from './memory-check.js';
+import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
+
+/** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
+export const DEFAULT_TEMPERATURE = 0.8;
+/** Context size per sequence when neither option nor env sets one (capped by the training context). */
+export const DEFAULT_MAX_CONTEXT = 4096;
+
+/** Options for {@link createLlamaCppProvider}. */
+export interface LlamaCppProviderOptions {
+  /** Folder with `.gguf` files. */
+  modelsDir: string;
+  /** CPU threads. Defaults to {@link defaultThreads} of the model size. */
+  threads?: number;
+  /** Parallel sequences. Defaults to {@link defaultSequences} of the model size. */
+  sequences?: number;
+  /** Context per sequence. Defaults to min(training context, 4096). */
+  contextSize?: number;
+  /** `'auto'` tries CUDA/Vulkan/Metal prebuilt binaries and falls back to CPU. Defaults to `'auto'`. */
+  gpu?: 'auto' | false;
+  /** `max_tokens` when a request sets none. Defaults to 1024. */
+  defaultMaxTokens?: number;
+  /** How long in-flight generations on a replaced model may run before being aborted. Defaults to 10000 ms. */
+  switchGraceMs?: number;
+  /** llama.cpp log level. Defaults to `warn`. */
+  logLevel?: LlamaLogLevel;
+}
+
+type Slot = PoolSlot<LlamaContextSequence> & { last?: LastEvaluation };
+
+interface Loaded {
+  model: ScannedModel;
+  llamaModel: LlamaModel;
+  context: LlamaContext;
+  pool: SequencePool<LlamaContextSequence>;
+  threads: number;
+  /** Aborted when the model is replaced and the grace period ran out. */
+  retire: AbortController;
+  inFlight: Set<Promise<unknown>>;
+}
+
+/**
+ * The in-process llama.cpp provider: loads one GGUF model with one context of N sequences and
+ * generates with sticky per-session sequences so follow-up turns reuse the KV cache.
+ *
+ * @example
+ * const provider = createLlamaCppProvider({ modelsDir: './models', threads: 1 });
+ * await provider.load('stories260K');
+ * const result = await provider.generate({ messages: [{ role: 'user', content: 'Hi' }] });
+ */
+export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmProvider {
+  const gpuOption = options.gpu ?? 'auto';
+  const defaultMaxTokens = options.defaultMaxTokens ?? 1024;
+  const switchGraceMs = options.switchGraceMs ?? 10_000;
+  let llamaPromise: Promise<Llama> | null = null;
+  let loaded: Loaded | null = null;
+  let loading: { modelId: string; progress: number } | null = null;
+  let failure: { modelId: string; reason: string } | null = null;
+  let loadChain: Promise<unknown> = Promise.resolve();
+  const retiring = new Set<Promise<void>>();
+
+  function llamaInstance(): Promise<Llama> {
+    llamaPromise ??= createLlama(gpuOption, options.logLevel ?? LlamaLogLevel.warn);
+    return llamaPromise;
+  }
+
+  async function listModels(): Promise<ProviderModel[]> {
+    return (await scanModels(options.modelsDir)).map(({ path: _path, ...model }) => model);
+  }
+
+  async function retire(old: Loaded): Promise<void> {
+    const timer = setTimeout(() => old.retire.abort(new Error('model replaced')), switchGraceMs);
+    await Promise.allSettled([...old.inFlight]);
+    clearTimeout(timer);
+    await old.context.dispose();
+    await old.llamaModel.dispose();
+  }
+
+  async function unloadCurrent(): Promise<void> {
+    const old = loaded;
+    loaded = null;
+    if (!old) return;
+    const done = retire(old);
+    retiring.add(done);
+    try {
+      // Memory: the old model must be gone before the next one is mapped.
+      await done;
+    } finally {
+      retiring.delete(done);
+    }
+  }
+
+  async function doLoad(modelId: string, loadOptions: ProviderLoadOptions): Promise<ProviderModel> {
+    const models = await scanModels(options.modelsDir);
+    const model = models.find((candidate) => candidate.id === modelId);
+    if (!model) throw new ModelNotFoundError(modelId, options.modelsDir);
+    if (loaded?.model.id === modelId && loaded.model.path === model.path) return strip(loaded.model);
+    if (model.status === 'broken') {
+      throw new ModelLoadError(modelId, `${model.file} is not a valid GGUF: ${model.error}`);
+    }
+    loading = { modelId, progress: 0 };
+    failure = null;
+    const report = (progress: number) => {
+      if (loading) loading.progress = progress;
+      loadOptions.onProgress?.(progress);
+    };
+    try {
+      await unloadCurrent();
+      const llama = await llamaInstance();
+      const size = model.size_bytes ?? 0;
+      const threads = options.threads ?? defaultThreads(size);
+      const sequences = options.sequences ?? defaultSequences(size);
+      const contextSize = options.contextSize ?? Math.min(model.context_length ?? DEFAULT_MAX_CONTEXT, DEFAULT_MAX_CONTEXT);
+      if (llama.gpu === false) {
+        const info = await readGgufFileInfo(model.path, { logWarnings: false });
+        assertFitsInMemory(modelId, await estimateCpuRam(llama, info, { contextSize, sequences }), freeMemoryBytes());
+      }
+      const llamaModel = await llama.loadModel({
+        modelPath: model.path,
+        onLoadProgress: (progress) => report(progress * 0.9),
+        ...(loadOptions.signal ? { loadSignal: loadOptions.signal } : {}),
+      });
+      let context: LlamaContext;
+      try {
+        context = await llamaModel.createContext({ contextSize, sequences, threads });
+      } catch (error) {
+        await llamaModel.dispose();
+        throw error;
+      }
+      const sequenceList = Array.from({ length: sequences }, () => context.getSequence());
+      loaded = {
+        model,
+        llamaModel,
+        context,
+        pool: createSequencePool(sequenceList),
+        threads,
+        retire: new AbortController(),
+        inFlight: new Set(),
+      };
+      report(1);
+      return strip(model);
+    } catch (error) {
+      const wrapped = wrapLoadError(modelId, error);
+      failure = { modelId, reason: wrapped.reason };
+      throw wrapped;
+    } finally {
+      loading = null;
+    }
+  }
+
+  async function generate(request: GenerateRequest, timing?: GenerateTiming): Promise<GenerateResult> {
+    const startedAt = timing?.startedAt ?? performance.now();
+    const current = loaded;
+    if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
+    const history = toChatHistory(request.messages, request.params);
+    const taken = current.pool.take(request.sessionKey);
+    if (!taken) throw new ChatUnavailableError('every sequence is busy');
+    const slot = taken.slot as Slot;
+    if (!taken.reused) slot.last = undefined;
+    const run = runOnSlot(current, slot, history, request, startedAt);
+    current.inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      current.inFlight.delete(run);
+      current.pool.give(slot);
+    }
+  }
+
+  async function runOnSlot(
+    current: Loaded,
+    slot: Slot,
+    history: ReturnType<typeof toChatHistory>,
+    request: GenerateRequest,
+    startedAt: number,
+  ): Promise<GenerateResult> {
+    const params = request.params ?? {};
+    const signal = request.signal ? AbortSignal.any([request.signal, current.retire.signal]) : current.retire.signal;
+    const sequence = slot.sequence;
+    const meterBefore = sequence.tokenMeter.getState();
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: 'auto' });
+    let text = '';
+    let firstTokenAt: number | null = null;
+    let response: LlamaChatResponse | undefined;
+    let failed: unknown;
+    const window = continuedContextWindow(slot.last, history);
+    try {
+      response = await chat.generateResponse(history, {
+        maxTokens: params.max_tokens ?? defaultMaxTokens,
+        temperature: params.temperature ?? DEFAULT_TEMPERATURE,
+        ...(params.top_k !== undefined ? { topK: params.top_k } : {}),
+        ...(params.top_p !== undefined ? { topP: params.top_p } : {}),
+        ...(params.seed !== undefined ? { seed: params.seed } : {}),
+        ...(params.repeat_penalty !== undefined ? { repeatPenalty: { penalty: params.repeat_penalty } } : {}),
+        ...(params.stop?.length ? { customStopTriggers: params.stop } : {}),
+        signal,
+        stopOnAbortSignal: true,
+        // Keeps the first system message and drops the oldest turns when the context fills.
+        contextShift: { strategy: 'eraseFirstResponseAndKeepFirstSystem', lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined },
+        ...(window ? { lastEvaluationContextWindow: { history: window, minimumOverlapPercentageToPreventContextShift: 0.5 } } : {}),
+        onTextChunk: (chunk) => {
+          if (chunk.length === 0) return;
+          firstTokenAt ??= performance.now();
+          text += chunk;
+          request.onToken?.(chunk);
+        },
+      });
+    } catch (error) {
+      failed = error;
+    } finally {
+      chat.dispose({ disposeSequence: false });
+    }
+    const endedAt = performance.now();
+    const used = sequence.disposed ? { usedInputTokens: 0, usedOutputTokens: 0 } : sequence.tokenMeter.diff(meterBefore);
+    let finish: FinishReason;
+    if (response) {
+      text = response.response;
+      finish = finishReason(response.metadata.stopReason);
+      slot.last = { ...response.lastEvaluation };
+    } else {
+      slot.last = undefined;
+      if (signal.aborted) finish = 'abort';
+      else if (text.length > 0) finish = 'error';
+      else throw failed;
+    }
+    const completionTokens = used.usedOutputTokens;
+    const promptTokens = sequence.disposed ? used.usedInputTokens : Math.max(0, sequence.contextTokens.length - completionTokens);
+    const generationSeconds = firstTokenAt === null ? 0 : (endedAt - firstTokenAt) / 1000;
+    return {
+      text,
+      modelId: current.model.id,
+      promptTokensEvaluated: used.usedInputTokens,
+      stats: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        time_to_first_token_ms: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
+        // The first token's time is TTFT; the rate covers the tokens after it.
+        tokens_per_second:
+          generationSeconds > 0 && completionTokens > 1 ? round((completionTokens - 1) / generationSeconds) : null,
+        total_ms: Math.round(endedAt - startedAt),
+        finish_reason: finish,
+      },
+    };
+  }
+
+  function status(): ProviderStatus {
+    const current = loaded;
+    const gpu = current ? describeGpu(current.llamaModel.llama.gpu) : null;
+    if (loading) {
+      return { state: 'loading', model_id: loading.modelId, load_progress: loading.progress, reason: null, sequences_in_use: 0, sequences_total: 0, threads: null, gpu };
+    }
+    if (current) {
+      return {
+        state: 'ready',
+        model_id: current.model.id,
+        load_progress: 1,
+        reason: null,
+        sequences_in_use: current.pool.inUse,
+        sequences_total: current.pool.slots.length,
+        threads: current.threads,
+        gpu,
+      };
+    }
+    if (failure) {
+      return { state: 'error', model_id: failure.modelId, load_progress: 0, reason: failure.reason, sequences_in_use: 0, sequences_total: 0, threads: null, gpu: null };
+    }
+    return { state: 'no_model', model_id: null, load_progress: 0, reason: null, sequences_in_use: 0, sequences_total: 0, threads: null, gpu: null };
+  }
+
+  return {
+    id: LLAMA_CPP_PROVIDER_ID,
+    type: 'llama-cpp',
+    name: 'llama.cpp (local GGUF)',
+    listModels,
+    load(modelId, loadOptions = {}) {
+      // Loads run one after another; the later one replaces the earlier.
+      const next = loadChain.then(() => doLoad(modelId, loadOptions));
+      loadChain = next.catch(() => undefined);
+      return next;
+    },
+    generate,
+    status,
+    async unload() {
+      await loadChain;
+      failure = null;
+      await unloadCurrent();
+    },
+    async close() {
+      await loadChain;
+      if (loaded) loaded.retire.abort(new Error('runtime closed'));
+      await unloadCurrent();
+      await Promise.allSettled([...retiring]);
+      const llama = llamaPromise;
+      llamaPromise = null;
+      if (llama) await (await llama.catch(() => null))?.dispose();
+    },
+  };
+}
+
+async function createLlama(gpu: 'auto' | false, logLevel: LlamaLogLevel): Promise<Llama> {
+  const base = { build: 'never', logLevel, logger: llamaLogger } as const;
+  if (gpu === false) return getLlama({ ...base, gpu: false });
+  try {
+    // build 'never': nothing is compiled or downloaded at run time; a missing GPU binary means CPU.
+    return await getLlama({ ...base, gpu: 'auto' });
+  } catch {
+    return getLlama({ ...base, gpu: false });
+  }
+}
+
+function llamaLogger(level: LlamaLogLevel, message: string): void {
+  // GGUFs converted without special-token types (stories260K and other toy models) trigger these at load; harmless.
+  if (message.includes('bad special token') || message.includes('special_eos_id is not in special_eog_ids')) return;
+  const text = message.trimEnd();
+  if (!text) return;
+  if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) console.error(`[llama.cpp] ${text}`);
+  else console.warn(`[llama.cpp] ${text}`);
+}
+
+function finishReason(stopReason: LlamaChatResponse['metadata']['stopReason']): FinishReason {
+  if (stopReason === 'maxTokens') return 'length';
+  if (stopReason === 'abort') return 'abort';
+  return 'stop';
+}
+
+function describeGpu(gpu: Llama['gpu']): string {
+  return gpu === false ? 'cpu' : gpu;
+}
+
+function wrapLoadError(modelId: string, error: unknown): ModelLoadError {
+  if (error instanceof ModelLoadError) return error;
+  if (error instanceof LlamaInsufficientMemoryError) {
+    return new ModelLoadError(modelId, `not enough memory: ${errorReason(error)}`, { cause: error });
+  }
+  return new ModelLoadError(modelId, errorReason(error), { cause: error });
+}
+
+function strip(model: ScannedModel): ProviderModel {
+  const { path: _path, ...rest } = model;
+  return rest;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

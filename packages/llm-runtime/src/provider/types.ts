@@ -1,0 +1,83 @@
+import type { GenerationParams, GenerationStats, LlmState, ModelInfo } from '@chat-studio/protocol';
+
+/** One message of the conversation sent to the model. */
+export interface GenerateMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** A generation request. The last message is usually the user's; a trailing assistant message is continued. */
+export interface GenerateRequest {
+  messages: GenerateMessage[];
+  /** Sampling and length. `temperature` defaults to 0.8, `max_tokens` to the runtime's `defaultMaxTokens`. */
+  params?: GenerationParams;
+  /** Aborting stops computation at once; the result then has finish_reason `abort` and the text so far. */
+  signal?: AbortSignal;
+  /** Called with each new piece of text (one token's worth) as it is generated. */
+  onToken?: (text: string) => void;
+  /** Chat session id: turns with the same key reuse the evaluated prompt (KV cache) of the previous turn. */
+  sessionKey?: string;
+}
+
+/** What a finished (or aborted) generation returns. */
+export interface GenerateResult {
+  text: string;
+  modelId: string;
+  stats: GenerationStats;
+  /**
+   * Prompt tokens actually run through the model for this reply; lower than `stats.prompt_tokens` when the
+   * session's KV cache was reused. 0 for a cache hit.
+   */
+  promptTokensEvaluated: number;
+}
+
+/** A model as a provider lists it. */
+export type ProviderModel = Omit<ModelInfo, 'active'>;
+
+/** Provider state, the per-provider part of protocol LlmStatus. */
+export interface ProviderStatus {
+  state: LlmState;
+  model_id: string | null;
+  load_progress: number;
+  reason: string | null;
+  sequences_in_use: number;
+  sequences_total: number;
+  threads: number | null;
+  gpu: string | null;
+}
+
+/** Options for {@link LlmProvider.load}. */
+export interface ProviderLoadOptions {
+  /** Load progress from 0 to 1. */
+  onProgress?: (progress: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Internal timing handed from the runtime so TTFT and total include the queue wait. */
+export interface GenerateTiming {
+  /** `performance.now()` when the request reached the runtime. */
+  startedAt: number;
+}
+
+/**
+ * A source of models and generations. `llama-cpp` runs GGUF files in-process; a remote OpenAI-compatible
+ * provider implements the same contract (its `load` selects a model, `generate` streams from HTTP).
+ */
+export interface LlmProvider {
+  /** Unique id, e.g. `llama-cpp`. */
+  readonly id: string;
+  /** Kind of provider, e.g. `llama-cpp` or `openai-compatible`. */
+  readonly type: string;
+  /** Human-readable name. */
+  readonly name: string;
+  listModels(): Promise<ProviderModel[]>;
+  /** Makes `modelId` the active model; throws ModelNotFoundError / ModelLoadError / InsufficientMemoryError. */
+  load(modelId: string, options?: ProviderLoadOptions): Promise<ProviderModel>;
+  /** Runs one request on the active model. The caller has reserved one of `status().sequences_total` slots. */
+  generate(request: GenerateRequest, timing?: GenerateTiming): Promise<GenerateResult>;
+  status(): ProviderStatus;
+  /** Releases the active model (in-flight requests are aborted after the grace period). */
+  unload(): Promise<void>;
+  /** Unloads and frees everything the provider holds. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,259 @@
+import type { LlmStatus, ModelInfo, ProviderInfo } from '@chat-studio/protocol';
+import { createResponseCache, isDeterministic, responseCacheKey } from '../cache/index.js';
+import { resolveRuntimeOptions, type LlmRuntimeOptions } from '../config/index.js';
+import { ChatUnavailableError, ModelLoadError, ModelNotFoundError } from '../errors/index.js';
+import { createLlamaCppProvider } from '../llama-cpp/index.js';
+import type { GenerateRequest, GenerateResult, LlmProvider, ProviderModel } from '../provider/index.js';
+import { createRequestQueue } from '../queue/index.js';
+
+/** The chat runtime: model registry, the active model, queueing, caching. */
+export interface LlmRuntime {
+  /** Scans the models folder and starts loading the active model in the background (does not wait for it). */
+  start(): Promise<void>;
+  /** Resolves when the current load attempt has settled (loaded or failed); never rejects. */
+  whenLoaded(): Promise<void>;
+  /** Resolves when no load is running and no generation is in flight. */
+  whenIdle(): Promise<void>;
+  /** Every model in the folder, with `active` set on the one in use. */
+  listModels(): Promise<ModelInfo[]>;
+  providers(): Promise<ProviderInfo[]>;
+  status(): LlmStatus;
+  /** Null when chat can run; else a sentence saying why not. */
+  unavailableReason(): string | null;
+  /** Loads `id` and makes it active; throws ModelNotFoundError or ModelLoadError. */
+  setActiveModel(id: string): Promise<ModelInfo>;
+  /**
+   * Generates a reply. Throws ChatUnavailableError, QueueFullError, QueueTimeoutError; an abort resolves
+   * with finish_reason `abort` and the text so far.
+   */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Aborts in-flight work and frees the model, context and llama.cpp. */
+  close(): Promise<void>;
+}
+
+type Availability =
+  | { kind: 'unscanned' }
+  | { kind: 'no_model'; reason: string }
+  | { kind: 'broken'; modelId: string; reason: string }
+  | { kind: 'not_found'; modelId: string; reason: string }
+  | { kind: 'provider' };
+
+/**
+ * Creates the runtime over the local llama.cpp provider. Options fall back to env vars (see {@link LlmRuntimeOptions}).
+ *
+ * @example
+ * const runtime = createLlmRuntime({ modelsDir: './models', threads: 1 });
+ * await runtime.start();
+ * await runtime.whenLoaded();
+ * const { text, stats } = await runtime.generate({
+ *   messages: [{ role: 'user', content: 'Tell me a story' }],
+ *   params: { max_tokens: 64 },
+ *   onToken: (piece) => process.stdout.write(piece),
+ * });
+ */
+export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
+  const config = resolveRuntimeOptions(options);
+  const provider: LlmProvider = createLlamaCppProvider({
+    modelsDir: config.modelsDir,
+    gpu: config.gpu,
+    defaultMaxTokens: config.defaultMaxTokens,
+    switchGraceMs: config.switchGraceMs,
+    ...(config.threads !== undefined ? { threads: config.threads } : {}),
+    ...(config.sequences !== undefined ? { sequences: config.sequences } : {}),
+    ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
+  });
+  const queue = createRequestQueue({
+    capacity: config.sequences ?? 1,
+    limit: config.queueLimit,
+    timeoutMs: config.queueTimeoutMs,
+  });
+  const cache = createResponseCache({ ttlS: config.cacheTtlS, maxEntries: config.cacheMaxEntries });
+  let availability: Availability = { kind: 'unscanned' };
+  let loadPromise: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<unknown>>();
+  const closing = new AbortController();
+  let closed = false;
+
+  function activeId(): string | null {
+    const state = provider.status();
+    return state.state === 'ready' ? state.model_id : null;
+  }
+
+  function startLoad(modelId: string): Promise<ProviderModel> {
+    availability = { kind: 'provider' };
+    const attempt = provider.load(modelId, { signal: closing.signal }).then((model) => {
+      queue.setCapacity(provider.status().sequences_total);
+      return model;
+    });
+    loadPromise = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    return attempt;
+  }
+
+  function pickModel(models: ProviderModel[]): Availability | ProviderModel {
+    const dir = config.modelsDir;
+    if (config.modelId) {
+      const wanted = models.find((model) => model.id === config.modelId);
+      if (!wanted) {
+        return { kind: 'not_found', modelId: config.modelId, reason: `model "${config.modelId}" (CHAT_MODEL) not found in ${dir}` };
+      }
+      if (wanted.status === 'broken') return brokenAvailability(wanted);
+      return wanted;
+    }
+    const usable = models.find((model) => model.status === 'available');
+    if (usable) return usable;
+    const broken = models.find((model) => model.status === 'broken');
+    if (broken) return brokenAvailability(broken);
+    return { kind: 'no_model', reason: `no model found in ${dir}: put a .gguf file there` };
+  }
+
+  function unavailableReason(): string | null {
+    if (closed) return 'the runtime is closed';
+    if (availability.kind === 'unscanned') return 'the runtime has not been started';
+    if (availability.kind !== 'provider') return availability.reason;
+    const state = provider.status();
+    if (state.state === 'ready') return null;
+    if (state.state === 'loading') return `model is still loading (${Math.round(state.load_progress * 100)}%)`;
+    if (state.state === 'error') return `model failed to load: ${state.reason}`;
+    return 'no model is loaded';
+  }
+
+  async function generate(request: GenerateRequest): Promise<GenerateResult> {
+    const startedAt = performance.now();
+    const modelId = activeId();
+    const cacheable = cache.enabled && modelId !== null && isDeterministic(request.params);
+    const key = cacheable ? responseCacheKey({ modelId, messages: request.messages, params: request.params }) : null;
+    if (key) {
+      const hit = cache.get(key);
+      if (hit) {
+        request.onToken?.(hit.text);
+        return {
+          text: hit.text,
+          modelId: modelId!,
+          promptTokensEvaluated: 0,
+          stats: { ...hit.stats, time_to_first_token_ms: 0, total_ms: Math.round(performance.now() - startedAt), cached: true },
+        };
+      }
+    }
+    const reason = unavailableReason();
+    if (reason) throw new ChatUnavailableError(reason);
+    let release: () => void;
+    try {
+      release = await queue.acquire(request.signal);
+    } catch (error) {
+      if (request.signal?.aborted) return abortedWhileQueued(modelId ?? '', startedAt);
+      throw error;
+    }
+    const run = provider.generate(request, { startedAt });
+    inFlight.add(run);
+    try {
+      const result = await run;
+      if (key && result.modelId === modelId && (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')) {
+        cache.set(key, { text: result.text, stats: result.stats });
+      }
+      return result;
+    } finally {
+      inFlight.delete(run);
+      release();
+    }
+  }
+
+  return {
+    async start() {
+      if (availability.kind !== 'unscanned') return;
+      const choice = pickModel(await provider.listModels());
+      if ('kind' in choice) {
+        availability = choice;
+        return;
+      }
+      // Background load: failures surface through status() and unavailableReason().
+      startLoad(choice.id).catch(() => undefined);
+    },
+    whenLoaded: () => loadPromise,
+    async whenIdle() {
+      await loadPromise;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async listModels() {
+      const active = activeId();
+      return (await provider.listModels()).map((model) => ({ ...model, active: model.id === active }));
+    },
+    async providers() {
+      const state = provider.status();
+      const models = await provider.listModels();
+      const reason = unavailableReason();
+      const mapped: ProviderInfo['status'] =
+        state.state === 'ready' ? 'ready' : state.state === 'loading' ? 'loading' : state.state === 'error' ? 'error' : reason ? 'unavailable' : 'idle';
+      return [{ id: provider.id, type: provider.type, name: provider.name, status: mapped, models: models.length, reason }];
+    },
+    status() {
+      const state = provider.status();
+      const base = {
+        queue_depth: queue.depth,
+        queue_limit: config.queueLimit,
+        sequences_in_use: state.sequences_in_use,
+        sequences_total: state.sequences_total,
+        threads: state.threads,
+        gpu: state.gpu,
+      };
+      if (availability.kind === 'provider' || availability.kind === 'unscanned') {
+        return {
+          ...base,
+          state: availability.kind === 'unscanned' && state.state === 'no_model' ? 'no_model' : state.state,
+          model_id: state.model_id,
+          load_progress: state.load_progress,
+          reason: state.state === 'ready' ? null : (state.reason ?? unavailableReason()),
+        };
+      }
+      const modelId = 'modelId' in availability ? availability.modelId : null;
+      return {
+        ...base,
+        state: availability.kind === 'no_model' ? 'no_model' : 'error',
+        model_id: modelId,
+        load_progress: 0,
+        reason: availability.reason,
+      };
+    },
+    unavailableReason,
+    async setActiveModel(id) {
+      const models = await provider.listModels();
+      const model = models.find((candidate) => candidate.id === id);
+      if (!model) throw new ModelNotFoundError(id, config.modelsDir);
+      if (model.status === 'broken') throw new ModelLoadError(id, `${model.file} is not a valid GGUF: ${model.error}`);
+      const loaded = await startLoad(id);
+      return { ...loaded, active: true };
+    },
+    generate,
+    async close() {
+      if (closed) return;
+      closed = true;
+      closing.abort(new Error('runtime closed'));
+      queue.rejectAll(new ChatUnavailableError('the runtime is closed'));
+      await provider.close();
+      await Promise.allSettled([...inFlight]);
+      cache.clear();
+    },
+  };
+}
+
+function brokenAvailability(model: ProviderModel): Availability {
+  return { kind: 'broken', modelId: model.id, reason: `${model.file} is not a valid GGUF: ${model.error}` };
+}
+
+function abortedWhileQueued(modelId: string, startedAt: number): GenerateResult {
+  return {
+    text: '',
+    modelId,
+    promptTokensEvaluated: 0,
+    stats: {
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      time_to_first_token_ms: null,
+      tokens_per_second: null,
+      total_ms: Math.round(performance.now() - startedAt),
+      finish_reason: 'abort',
+    },
+  };
+}

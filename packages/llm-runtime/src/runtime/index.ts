@@ -1,0 +1,2 @@
+/** The runtime facade used by apps/api. */
+export { createLlmRuntime, type LlmRuntime } from './create-llm-runtime.js';
