@@ -30,17 +30,33 @@ export function pendingMigrations(raw: Database.Database): string[] {
 
 /**
  * Brings the schema to the latest migration. Skips the Migrator entirely when nothing is pending, so opening an
- * up-to-date database takes no write lock (several processes may open the same file at once).
+ * up-to-date database takes no write lock.
+ *
+ * kysely's SQLite adapter runs migrations without a transaction and without a lock, so two processes opening a
+ * fresh file would both create the same tables. We wrap the whole run in our own `BEGIN IMMEDIATE` on the same
+ * connection: the second process waits (busy_timeout) for the first to commit, then finds nothing pending. It also
+ * makes a failed migration roll back completely.
  */
 export async function migrateToLatest(db: Kysely<any>, raw: Database.Database): Promise<string[]> {
   if (pendingMigrations(raw).length === 0) return [];
-  const migrator = new Migrator({ db, provider: staticProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new MigrationError(`Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`, {
-      cause: error,
-    });
+  raw.exec('BEGIN IMMEDIATE');
+  try {
+    if (pendingMigrations(raw).length === 0) {
+      raw.exec('COMMIT');
+      return [];
+    }
+    const migrator = new Migrator({ db, provider: staticProvider });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      throw new MigrationError(`Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`, {
+        cause: error,
+      });
+    }
+    raw.exec('COMMIT');
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  } catch (error) {
+    if (raw.inTransaction) raw.exec('ROLLBACK');
+    throw error;
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
