@@ -72,7 +72,9 @@ export function rateLimits(options: RateLimitsOptions = {}): Record<RateLimitNam
       // Returning the envelope here (not throwing) keeps the RateLimit and Retry-After headers
       // the limiter has already put on this response.
       handler: (c) => {
-        const retryAfter = Number(c.res.headers.get('retry-after') ?? Math.ceil(windowMs / 1000));
+        // The limiter rounds up to whole seconds but can say 0 in the window's last instant.
+        const retryAfter = Math.max(1, Number(c.res.headers.get('retry-after') ?? Math.ceil(windowMs / 1000)));
+        c.header('Retry-After', String(retryAfter));
         const what = name === 'login' ? 'login attempts' : name === 'chat' ? 'chat requests' : 'requests';
         return c.json(
           errorEnvelope('rate_limited', `Too many ${what}; retry in ${retryAfter} s`, { retry_after_seconds: retryAfter }),
