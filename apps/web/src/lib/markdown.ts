@@ -76,16 +76,6 @@ const marked = new Marked({
 });
 
 /**
- * True when the source contains a fenced code block, so callers know whether a highlighter is worth loading.
- *
- * @example
- * hasCodeBlock('```js\n1\n```') // true
- */
-export function hasCodeBlock(source: string): boolean {
-  return /(^|\n) {0,3}(```|~~~)/.test(source);
-}
-
-/**
  * Renders markdown to HTML that is safe to assign to `innerHTML`: marked's output with raw HTML escaped and
  * unsafe link schemes dropped, then sanitized by DOMPurify where a DOM exists (the browser).
  *

@@ -1,0 +1,41 @@
+/** Root component: login page, or sidebar + chat once signed in. */
+import { useEffect } from 'preact/hooks';
+import { authPhase } from './models/auth.js';
+import { startApp } from './models/app.js';
+import { Login } from './components/login/index.js';
+import { Sidebar } from './components/sidebar/index.js';
+import { ChatView } from './components/chat/index.js';
+import { Toasts } from './components/toasts/index.js';
+
+export function App() {
+  const phase = authPhase.value;
+  useEffect(() => {
+    if (phase === 'ready') startApp();
+  }, [phase]);
+
+  if (phase === 'checking') {
+    return (
+      <div class="splash" role="status">
+        Loading Chat Studio…
+      </div>
+    );
+  }
+  if (phase === 'login') {
+    return (
+      <>
+        <Login />
+        <Toasts />
+      </>
+    );
+  }
+  return (
+    <div class="layout">
+      <a class="skip-link" href="#composer">
+        Skip to message box
+      </a>
+      <Sidebar />
+      <ChatView />
+      <Toasts />
+    </div>
+  );
+}

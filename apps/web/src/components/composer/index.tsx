@@ -1,0 +1,68 @@
+/** Message box: Enter sends, Shift+Enter adds a line, Esc stops the reply; dictation where the browser has it. */
+import { busy, liveStatus, sendMessage, stopReply, streamingMessageId } from '../../models/chat.js';
+import { composerDraft } from '../../models/chat-draft.js';
+import { dictating, dictationSupported, toggleDictation } from '../../models/voice.js';
+
+export function Composer() {
+  const draft = composerDraft.value;
+  const isBusy = busy.value;
+  const streaming = streamingMessageId.value !== null;
+  return (
+    <form
+      class="composer"
+      aria-label="Send a message"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void sendMessage();
+      }}
+    >
+      <p class="sr-only" aria-live="polite" data-testid="stream-status">
+        {liveStatus.value}
+      </p>
+      <textarea
+        id="composer"
+        data-testid="composer"
+        aria-label="Message"
+        aria-describedby="composer-help"
+        placeholder="Message Chat Studio"
+        rows={1}
+        value={draft}
+        onInput={(e) => (composerDraft.value = e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            void sendMessage();
+          } else if (e.key === 'Escape' && isBusy) {
+            e.preventDefault();
+            stopReply();
+          }
+        }}
+      />
+      <span id="composer-help" class="sr-only">
+        Enter sends, Shift+Enter adds a new line, Escape stops the reply.
+      </span>
+      <div class="composer-actions">
+        {dictationSupported.value && (
+          <button
+            type="button"
+            class={`icon${dictating.value ? ' recording' : ''}`}
+            aria-label={dictating.value ? 'Stop dictation' : 'Dictate'}
+            aria-pressed={dictating.value}
+            onClick={toggleDictation}
+          >
+            🎤
+          </button>
+        )}
+        {streaming ? (
+          <button type="button" class="danger" data-testid="stop" onClick={stopReply}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" class="primary" data-testid="send" disabled={isBusy || !draft.trim()}>
+            Send
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * Virtualized message list: heights are measured (ResizeObserver) and cached per message id, only the visible
+ * messages plus overscan are in the DOM, older pages load on scroll up without moving what the reader sees.
+ */
+import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useSignal } from '@preact/signals';
+import { computeOffsets, computeWindow, estimateHeight, indexAt } from '../../lib/virtual-list.js';
+import { busy, replyErrors, streamingMessageId } from '../../models/chat.js';
+import { editingMessageId } from '../../models/chat-draft.js';
+import {
+  focusMessageId,
+  loadingMessages,
+  loadingOlder,
+  loadOlder,
+  messages,
+  messagesError,
+  olderCursor,
+  openCount,
+} from '../../models/messages.js';
+import { MessageItem } from '../message/index.js';
+
+const OVERSCAN = 5;
+/** Start loading the next older page this close to the top. */
+const LOAD_OLDER_PX = 800;
+/** Distance from the bottom that still counts as "following the conversation". */
+const STICK_PX = 48;
+const FOCUS_HIGHLIGHT_MS = 4000;
+
+interface Anchor {
+  id: string;
+  /** Scroll position minus the top of the anchor message. */
+  delta: number;
+}
+
+export function MessageList() {
+  const list = messages.value;
+  const streamingId = streamingMessageId.value;
+  const editingId = editingMessageId.value;
+  const errors = replyErrors.value;
+  const isBusy = busy.value;
+  const opened = openCount.value;
+  const focusRequest = focusMessageId.value;
+
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const observed = useRef(new Set<Element>());
+  const observer = useRef<ResizeObserver | null>(null);
+  const stick = useRef(true);
+  const anchor = useRef<Anchor | null>(null);
+  const lastOpen = useRef(-1);
+  const scrollTop = useSignal(0);
+  const viewport = useSignal(0);
+  const measured = useSignal(0);
+  const highlighted = useSignal<string | null>(null);
+
+  const version = measured.value;
+  const offsets = useMemo(
+    () => computeOffsets(list.map((m) => heights.current.get(m.id) ?? estimateHeight(m.content))),
+    [list, version],
+  );
+  const total = offsets[list.length] ?? 0;
+  const viewH = viewport.value || 800;
+
+  if (opened !== lastOpen.current) {
+    lastOpen.current = opened;
+    stick.current = true;
+    anchor.current = null;
+  }
+  if (focusRequest) {
+    const i = list.findIndex((m) => m.id === focusRequest);
+    if (i >= 0) {
+      stick.current = false;
+      anchor.current = { id: focusRequest, delta: -Math.round(viewH * 0.25) };
+    }
+  }
+
+  // Where the viewport should be after this render: bottom when following, else where the anchor message is now.
+  let wantedTop = scrollTop.value;
+  if (stick.current) wantedTop = Math.max(0, total - viewH);
+  else if (anchor.current) {
+    const i = list.findIndex((m) => m.id === anchor.current!.id);
+    if (i >= 0) wantedTop = Math.max(0, Math.min(total - viewH, offsets[i]! + anchor.current.delta));
+  }
+  const win = computeWindow({ offsets, scrollTop: wantedTop, viewportHeight: viewH, overscan: OVERSCAN });
+
+  let lastAssistant = -1;
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i]!.role === 'assistant') {
+      lastAssistant = i;
+      break;
+    }
+  }
+
+  useLayoutEffect(() => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    observer.current ??= new ResizeObserver((entries) => {
+      let changed = false;
+      for (const entry of entries) {
+        const target = entry.target as HTMLElement;
+        if (target === scrollerRef.current) {
+          viewport.value = target.clientHeight;
+          continue;
+        }
+        const id = target.dataset.id;
+        if (!id || !target.isConnected) continue;
+        const h = entry.borderBoxSize?.[0]?.blockSize ?? target.getBoundingClientRect().height;
+        if (h > 0 && Math.abs((heights.current.get(id) ?? -1) - h) > 0.5) {
+          heights.current.set(id, h);
+          changed = true;
+        }
+      }
+      if (changed) measured.value++;
+    });
+    const ro = observer.current;
+    if (!observed.current.has(el)) {
+      ro.observe(el);
+      observed.current.add(el);
+      viewport.value = el.clientHeight;
+    }
+    for (const item of observed.current) {
+      if (item !== el && !item.isConnected) {
+        ro.unobserve(item);
+        observed.current.delete(item);
+      }
+    }
+    for (const item of el.querySelectorAll<HTMLElement>('[data-virtual-item]')) {
+      if (!observed.current.has(item)) {
+        ro.observe(item);
+        observed.current.add(item);
+      }
+    }
+    if (Math.abs(el.scrollTop - wantedTop) > 1) el.scrollTop = wantedTop;
+    if (focusRequest && list.some((m) => m.id === focusRequest)) {
+      highlighted.value = focusRequest;
+      focusMessageId.value = null;
+      const node = el.querySelector<HTMLElement>(`[data-id="${focusRequest}"] article`);
+      node?.focus({ preventScroll: true });
+      setTimeout(() => {
+        if (highlighted.peek() === focusRequest) highlighted.value = null;
+      }, FOCUS_HIGHLIGHT_MS);
+    }
+  });
+
+  useLayoutEffect(
+    () => () => {
+      observer.current?.disconnect();
+    },
+    [],
+  );
+
+  const onScroll = () => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    stick.current = top + el.clientHeight >= el.scrollHeight - STICK_PX;
+    if (list.length > 0) {
+      const i = indexAt(offsets, top);
+      anchor.current = { id: list[i]!.id, delta: top - offsets[i]! };
+    }
+    scrollTop.value = top;
+    if (top < LOAD_OLDER_PX && olderCursor.value && !loadingOlder.value) void loadOlder();
+  };
+
+  const focusedId = highlighted.value;
+  return (
+    <div
+      class="message-scroller"
+      ref={scrollerRef}
+      onScroll={onScroll}
+      data-testid="message-list"
+      data-count={list.length}
+      role="log"
+      aria-label="Messages"
+      aria-busy={loadingMessages.value || loadingOlder.value}
+      tabIndex={0}
+    >
+      {loadingOlder.value && <div class="list-note" role="status">Loading older messages…</div>}
+      {messagesError.value && (
+        <div class="list-note form-error" role="alert">
+          Could not load messages: {messagesError.value}
+        </div>
+      )}
+      {list.length === 0 && !loadingMessages.value && !messagesError.value && (
+        <div class="empty-chat">
+          <h2>How can I help?</h2>
+          <p class="muted">Type a message below. Enter sends, Shift+Enter starts a new line, Esc stops a reply.</p>
+        </div>
+      )}
+      <div class="message-track" style={{ paddingTop: `${win.padTop}px`, paddingBottom: `${win.padBottom}px` }}>
+        {list.slice(win.start, win.end).map((m, k) => (
+          <div key={m.id} data-virtual-item="" data-id={m.id} data-index={win.start + k}>
+            <MessageItem
+              message={m}
+              streaming={m.id === streamingId}
+              focused={m.id === focusedId}
+              editing={m.id === editingId}
+              canRegenerate={win.start + k === lastAssistant && m.id !== streamingId}
+              busy={isBusy}
+              error={errors[m.id]}
+            />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+/** One chat message (memoized): markdown body, speed figures, and copy / edit / regenerate / read-aloud actions. */
+import { memo } from 'preact/compat';
+import type { ChatMessage } from '@chat-studio/protocol';
+import { canSpeak } from '../../lib/speech.js';
+import { cancelEdit, liveSpeed, regenerateLast, startEdit, streamState, submitEdit } from '../../models/chat.js';
+import { editDraft } from '../../models/chat-draft.js';
+import { readAloud } from '../../models/voice.js';
+import { Markdown } from '../markdown/index.js';
+
+function formatSpeed(ttftMs: number | null, tps: number | null): string {
+  const parts: string[] = [];
+  if (tps !== null) parts.push(`${tps.toFixed(1)} tok/s`);
+  if (ttftMs !== null) parts.push(`first token ${Math.round(ttftMs)} ms`);
+  return parts.join(' · ');
+}
+
+/** Body of the reply being streamed; it alone re-renders per token. */
+function StreamingBody() {
+  const state = streamState.value;
+  const speed = liveSpeed.value;
+  const text = state?.text ?? '';
+  return (
+    <>
+      {text ? <Markdown source={text} /> : <p class="typing" aria-hidden="true">…</p>}
+      {speed && (
+        <p class="message-meta" data-testid="message-speed">
+          {formatSpeed(speed.timeToFirstTokenMs, speed.tokensPerSecond)}
+        </p>
+      )}
+    </>
+  );
+}
+
+function EditBox() {
+  return (
+    <form
+      class="edit-box"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submitEdit();
+      }}
+    >
+      <textarea
+        aria-label="Edit message"
+        data-testid="edit-message"
+        value={editDraft.value}
+        ref={(el) => el?.focus()}
+        onInput={(e) => (editDraft.value = e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            void submitEdit();
+          } else if (e.key === 'Escape') {
+            e.preventDefault();
+            cancelEdit();
+          }
+        }}
+      />
+      <div class="edit-actions">
+        <button type="submit" class="primary">
+          Save and send
+        </button>
+        <button type="button" onClick={cancelEdit}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Props of {@link MessageItem}; everything is a primitive or the message object so memo can compare. */
+export interface MessageItemProps {
+  message: ChatMessage;
+  streaming: boolean;
+  focused: boolean;
+  editing: boolean;
+  /** Last assistant message: offers Regenerate. */
+  canRegenerate: boolean;
+  /** Disables actions while another reply is on its way. */
+  busy: boolean;
+  error: string | undefined;
+}
+
+function MessageItemView({ message, streaming, focused, editing, canRegenerate, busy, error }: MessageItemProps) {
+  const isUser = message.role === 'user';
+  const speed = formatSpeed(message.time_to_first_token_ms, message.tokens_per_second);
+  return (
+    <article
+      class={`message message-${message.role}${focused ? ' focused' : ''}`}
+      data-testid="message"
+      data-role={message.role}
+      data-status={message.status}
+      data-streaming={streaming ? 'true' : undefined}
+      data-message-id={message.id}
+      aria-label={isUser ? 'You said' : message.role === 'assistant' ? 'Assistant replied' : 'System'}
+      tabIndex={-1}
+    >
+      <div class="message-bubble">
+        {editing ? (
+          <EditBox />
+        ) : streaming ? (
+          <StreamingBody />
+        ) : isUser ? (
+          <p class="user-text">{message.content}</p>
+        ) : (
+          <Markdown source={message.content} />
+        )}
+        {!streaming && error && (
+          <p class="message-error" role="alert">
+            {error}
+          </p>
+        )}
+        {!streaming && message.status === 'partial' && message.finish_reason === 'abort' && <p class="message-meta">Stopped.</p>}
+        {!streaming && !isUser && speed && (
+          <p class="message-meta" data-testid="message-speed">
+            {speed}
+          </p>
+        )}
+      </div>
+      {!streaming && !editing && (
+        <div class="message-actions">
+          <button
+            type="button"
+            class="icon"
+            aria-label="Copy message"
+            title="Copy"
+            onClick={() => void navigator.clipboard?.writeText(message.content)}
+          >
+            ⧉
+          </button>
+          {isUser && !message.id.startsWith('local-') && (
+            <button type="button" class="icon" aria-label="Edit and resend" title="Edit and resend" disabled={busy} onClick={() => startEdit(message)}>
+              ✎
+            </button>
+          )}
+          {!isUser && canSpeak() && (
+            <button type="button" class="icon" aria-label="Read aloud" title="Read aloud" onClick={() => readAloud(message.content)}>
+              🔊
+            </button>
+          )}
+          {canRegenerate && (
+            <button
+              type="button"
+              class="icon"
+              data-testid="regenerate"
+              aria-label="Regenerate reply"
+              title="Regenerate"
+              disabled={busy}
+              onClick={() => void regenerateLast()}
+            >
+              ↻
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+/** A message that re-renders only when its own props change. */
+export const MessageItem = memo(MessageItemView);

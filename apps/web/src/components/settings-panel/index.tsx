@@ -1,0 +1,113 @@
+/** Per-session settings: system prompt, temperature, top_p, max_tokens, read replies aloud; plus streaming on/off. */
+import { canSpeak } from '../../lib/speech.js';
+import { closeSettings, saveSettings, settingsDraft, settingsSaving, streamingEnabled, updateDraft } from '../../models/settings.js';
+import { currentSession } from '../../models/sessions.js';
+
+function numberOrUndefined(value: string, integer = false): number | undefined {
+  if (value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) return undefined;
+  return integer ? Math.round(n) : n;
+}
+
+export function SettingsPanel() {
+  const d = settingsDraft.value;
+  return (
+    <div
+      class="settings-panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="settings-title"
+      data-testid="settings-panel"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          closeSettings();
+        }
+      }}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void saveSettings();
+        }}
+      >
+        <h2 id="settings-title">{currentSession.value ? 'Chat settings' : 'Settings for the new chat'}</h2>
+        <label>
+          System prompt
+          <textarea
+            name="system_prompt"
+            rows={4}
+            value={d.system_prompt ?? ''}
+            autoFocus
+            onInput={(e) => updateDraft({ system_prompt: e.currentTarget.value || undefined })}
+          />
+        </label>
+        <label>
+          Temperature <span class="muted">(0–2, empty: server default)</span>
+          <input
+            name="temperature"
+            type="number"
+            min={0}
+            max={2}
+            step={0.05}
+            value={d.temperature ?? ''}
+            onInput={(e) => updateDraft({ temperature: numberOrUndefined(e.currentTarget.value) })}
+          />
+        </label>
+        <label>
+          Top P <span class="muted">(0–1)</span>
+          <input
+            name="top_p"
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={d.top_p ?? ''}
+            onInput={(e) => updateDraft({ top_p: numberOrUndefined(e.currentTarget.value) })}
+          />
+        </label>
+        <label>
+          Max tokens
+          <input
+            name="max_tokens"
+            type="number"
+            min={1}
+            max={32768}
+            step={1}
+            value={d.max_tokens ?? ''}
+            onInput={(e) => updateDraft({ max_tokens: numberOrUndefined(e.currentTarget.value, true) })}
+          />
+        </label>
+        <label class="toggle">
+          <input
+            name="speak_replies"
+            type="checkbox"
+            checked={d.speak_replies === true}
+            disabled={!canSpeak()}
+            onChange={(e) => updateDraft({ speak_replies: e.currentTarget.checked })}
+          />
+          Read replies aloud{!canSpeak() && <span class="muted"> (not supported by this browser)</span>}
+        </label>
+        <hr />
+        <label class="toggle">
+          <input
+            name="streaming"
+            type="checkbox"
+            checked={streamingEnabled.value}
+            onChange={(e) => (streamingEnabled.value = e.currentTarget.checked)}
+          />
+          Stream replies token by token <span class="muted">(this browser)</span>
+        </label>
+        <div class="form-actions">
+          <button type="submit" class="primary" disabled={settingsSaving.value}>
+            {settingsSaving.value ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" onClick={closeSettings}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+/** Toast stack (bottom corner), e.g. "Deleted … · Undo". */
+import { dismissToast, toasts } from '../../models/toasts.js';
+
+export function Toasts() {
+  return (
+    <div class="toasts" role="region" aria-label="Notifications" aria-live="polite">
+      {toasts.value.map((t) => (
+        <div key={t.id} class={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+          <span>{t.message}</span>
+          {t.action && (
+            <button type="button" class="toast-action" onClick={t.action.run}>
+              {t.action.label}
+            </button>
+          )}
+          <button type="button" class="icon" aria-label="Dismiss notification" onClick={() => dismissToast(t.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
