@@ -122,6 +122,15 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   }
 
   async function doLoad(modelId: string, loadOptions: ProviderLoadOptions): Promise<ProviderModel> {
+    loading = { modelId, progress: 0 };
+    try {
+      return await loadModelFile(modelId, loadOptions);
+    } finally {
+      loading = null;
+    }
+  }
+
+  async function loadModelFile(modelId: string, loadOptions: ProviderLoadOptions): Promise<ProviderModel> {
     const models = await scanModels(options.modelsDir);
     const model = models.find((candidate) => candidate.id === modelId);
     if (!model) throw new ModelNotFoundError(modelId, options.modelsDir);
@@ -129,7 +138,6 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     if (model.status === 'broken') {
       throw new ModelLoadError(modelId, `${model.file} is not a valid GGUF: ${model.error}`);
     }
-    loading = { modelId, progress: 0 };
     failure = null;
     const report = (progress: number) => {
       if (loading) loading.progress = progress;
@@ -174,8 +182,6 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       const wrapped = wrapLoadError(modelId, error);
       failure = { modelId, reason: wrapped.reason };
       throw wrapped;
-    } finally {
-      loading = null;
     }
   }
 
@@ -304,7 +310,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     name: 'llama.cpp (local GGUF)',
     listModels,
     load(modelId, loadOptions = {}) {
-      // Loads run one after another; the later one replaces the earlier.
+      // Loads run one after another; the later one replaces the earlier. Status says "loading" from this call on.
+      loading = { modelId, progress: 0 };
       const next = loadChain.then(() => doLoad(modelId, loadOptions));
       loadChain = next.catch(() => undefined);
       return next;
