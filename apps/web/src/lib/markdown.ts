@@ -23,7 +23,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-const SAFE_URL = /^(?:https?:|mailto:|#|\/(?!\/)|\.{0,2}\/)/i;
+const SAFE_URL = /^(?:https?:|mailto:|#|\/(?!\/)|\.\.?\/)/i;
 
 /**
  * True for link targets that cannot run script: http(s), mailto, fragments and relative paths.
@@ -45,8 +45,9 @@ const marked = new Marked({
   async: false,
   renderer: {
     // Raw HTML in a message is shown as text, never interpreted.
-    html({ text }: Tokens.HTML | Tokens.Tag) {
-      return escapeHtml(text);
+    html(token: Tokens.HTML | Tokens.Tag) {
+      const text = escapeHtml(token.text);
+      return 'block' in token && token.block ? `<p class="raw-html">${text.replace(/\n+$/, '')}</p>\n` : text;
     },
     code({ text, lang }: Tokens.Code) {
       const language = (lang ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
@@ -80,7 +81,7 @@ const marked = new Marked({
  * unsafe link schemes dropped, then sanitized by DOMPurify where a DOM exists (the browser).
  *
  * @example
- * renderMarkdown('<img src=x onerror=alert(1)>') // '<p>&lt;img src=x onerror=alert(1)&gt;</p>\n'
+ * renderMarkdown('<img src=x onerror=alert(1)>') // '<p class="raw-html">&lt;img src=x onerror=alert(1)&gt;</p>\n'
  */
 export function renderMarkdown(source: string, options: RenderMarkdownOptions = {}): string {
   currentHighlight = options.highlight ?? null;

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, isSafeUrl, renderMarkdown } from './markdown.js';
+import { hasCodeBlock } from './code-detect.js';
+import { highlightCode } from './highlighter.js';
+
+// These tests run without a DOM, so DOMPurify is inactive: they check the first line of defence
+// (marked's output itself). The browser adds DOMPurify on top; the e2e suite covers that layer.
+describe('renderMarkdown safety', () => {
+  const payloads = [
+    '<img src=x onerror=alert(1)>',
+    '<script>alert(1)</script>',
+    '<svg onload=alert(1)>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="javascript:alert(1)">x</a>',
+    'text <b onmouseover=alert(1)>bold</b> inline',
+    '<div>\n<img src=x onerror=alert(1)>\n</div>',
+  ];
+
+  for (const payload of payloads) {
+    it(`shows ${JSON.stringify(payload)} as text`, () => {
+      const html = renderMarkdown(payload);
+      expect(html).not.toMatch(/<(img|script|svg|iframe|div|b)\b/i);
+      expect(html).not.toMatch(/<a\b/i);
+      expect(html).toContain('&lt;');
+    });
+  }
+
+  it('keeps the visible text of an escaped tag', () => {
+    expect(renderMarkdown('<img src=x onerror=alert(1)>')).toBe('<p class="raw-html">&lt;img src=x onerror=alert(1)&gt;</p>\n');
+  });
+
+  it('drops javascript: and data: links but keeps their text', () => {
+    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x']) {
+      const html = renderMarkdown(`[click](${href})`);
+      expect(html).not.toMatch(/<a\b/);
+      expect(html).toContain('click');
+    }
+  });
+
+  it('renders safe links with rel=noopener and turns images into links', () => {
+    expect(renderMarkdown('[docs](https://example.com/a?b=1&c=2)')).toContain(
+      '<a href="https://example.com/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer nofollow">docs</a>',
+    );
+    const img = renderMarkdown('![cat](https://example.com/cat.png)');
+    expect(img).not.toMatch(/<img\b/);
+    expect(img).toContain('href="https://example.com/cat.png"');
+    expect(renderMarkdown('![x](javascript:alert(1))')).not.toMatch(/<a\b/);
+  });
+
+  it('escapes HTML inside fenced code and inline code', () => {
+    const html = renderMarkdown('```html\n<script>alert(1)</script>\n```\n\nand `<img src=x>`');
+    expect(html).not.toMatch(/<script\b|<img\b/);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<code>&lt;img src=x&gt;</code>');
+  });
+
+  it('escapes a hostile code fence language', () => {
+    const html = renderMarkdown('```"><img src=x onerror=alert(1)>\ncode\n```');
+    expect(html).not.toMatch(/<img\b/);
+  });
+});
+
+describe('renderMarkdown features', () => {
+  it('renders paragraphs, emphasis, lists and tables (GFM)', () => {
+    const html = renderMarkdown('**bold** and _em_\n\n- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<em>em</em>');
+    expect(html).toContain('<li>a</li>');
+    expect(html).toContain('<table>');
+  });
+
+  it('wraps code blocks with a language label and a copy button', () => {
+    const html = renderMarkdown('```js\nconst a = 1;\n```');
+    expect(html).toContain('<span class="code-lang">js</span>');
+    expect(html).toContain('data-copy-code=""');
+    expect(html).toContain('aria-label="Copy code"');
+    expect(html).toContain('class="hljs language-js"');
+  });
+
+  it('uses the highlighter when given one, and it escapes code itself', () => {
+    const html = renderMarkdown('```js\nconst a = "<b>";\n```', { highlight: highlightCode });
+    expect(html).toContain('<span class="hljs-keyword">const</span>');
+    expect(html).toContain('&lt;b&gt;');
+    expect(html).not.toContain('"<b>"');
+  });
+
+  it('leaves unknown languages as escaped text', () => {
+    expect(highlightCode('x', 'no-such-language')).toBeNull();
+    expect(renderMarkdown('```nope\n<x>\n```', { highlight: highlightCode })).toContain('&lt;x&gt;');
+  });
+});
+
+describe('helpers', () => {
+  it('escapeHtml escapes the five characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+  it('isSafeUrl allows web, mail, fragment and relative links only', () => {
+    expect(isSafeUrl('https://a.b')).toBe(true);
+    expect(isSafeUrl('mailto:a@b.c')).toBe(true);
+    expect(isSafeUrl('#x')).toBe(true);
+    expect(isSafeUrl('/path')).toBe(true);
+    expect(isSafeUrl('//evil.example')).toBe(false);
+    expect(isSafeUrl(' javascript:alert(1)')).toBe(false);
+  });
+  it('hasCodeBlock finds fences', () => {
+    expect(hasCodeBlock('```js\n1\n```')).toBe(true);
+    expect(hasCodeBlock('text\n~~~\ncode\n~~~')).toBe(true);
+    expect(hasCodeBlock('inline `code` only')).toBe(false);
+  });
+});
