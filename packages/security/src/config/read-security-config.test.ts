@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidSecurityConfigError, UnsafeAuthModeError } from '../errors/index.js';
+import { readSecurityConfig } from './index.js';
+
+describe('readSecurityConfig', () => {
+  it('uses the defaults on loopback', () => {
+    expect(readSecurityConfig({}, '127.0.0.1')).toEqual({
+      authMode: 'off',
+      rates: { chat: '5/minute', api: '300/minute', login: '10/15minutes' },
+      trustProxy: false,
+      corsOrigins: [],
+    });
+  });
+
+  it('reads every variable', () => {
+    const env = {
+      AUTH: 'on',
+      RATE_LIMIT_CHAT: '10/minute',
+      RATE_LIMIT_API: 'off',
+      RATE_LIMIT_LOGIN: '5/hour',
+      TRUST_PROXY: '2',
+      CORS_ORIGINS: 'https://a.example,https://b.example',
+    };
+    expect(readSecurityConfig(env, '0.0.0.0')).toEqual({
+      authMode: 'on',
+      rates: { chat: '10/minute', api: 'off', login: '5/hour' },
+      trustProxy: 2,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+    });
+    expect(readSecurityConfig({ TRUST_PROXY: 'true' }, '::1').trustProxy).toBe(true);
+  });
+
+  it('fails fast on unsafe or invalid settings', () => {
+    expect(() => readSecurityConfig({ AUTH: 'off' }, '0.0.0.0')).toThrow(UnsafeAuthModeError);
+    expect(() => readSecurityConfig({ RATE_LIMIT_CHAT: 'lots' }, '127.0.0.1')).toThrow(InvalidSecurityConfigError);
+    expect(() => readSecurityConfig({ TRUST_PROXY: 'maybe' }, '127.0.0.1')).toThrow(/TRUST_PROXY/);
+  });
+});
