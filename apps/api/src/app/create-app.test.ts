@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatSession, ErrorEnvelope, Page, SearchHit } from '@chat-studio/protocol';
+import type { ChatMessage, ChatSession, ErrorEnvelope, HealthResponse, Page, SearchHit } from '@chat-studio/protocol';
 import { createApp } from './create-app.js';
 import { openTestStore } from '../test-support.js';
 
@@ -41,7 +41,7 @@ describe('health', () => {
     for (const path of ['/health', '/api/health']) {
       const res = await app.request(path);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = (await res.json()) as HealthResponse;
       expect(body).toMatchObject({ status: 'degraded', database: { ok: true }, model: { state: 'no_model' } });
       expect(body.reason).toMatch(/^Chat service is not available: /);
       expect(res.headers.get('x-request-id')).toBeTruthy();

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { errorEnvelope } from '@chat-studio/protocol';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import type { AppDeps, AppEnv, Principal } from './app-env.js';
 import { ApiError, onError } from '../errors/index.js';
 import { requestId } from '../middleware/request-id/index.js';
@@ -11,6 +12,7 @@ import { searchRoutes } from '../routes/search/index.js';
 import { llmRoutes } from '../routes/llm/index.js';
 import { chatRoutes } from '../routes/chat/index.js';
 import { webRoutes } from '../routes/web/index.js';
+import { openAiRoutes } from '../routes/openai/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
@@ -29,13 +31,20 @@ export function createApp(deps: AppDeps) {
   const turns = deps.turns ?? createChatTurns(deps);
 
   app.use(requestId());
-  app.use('/api/*', bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => {
-    throw new ApiError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
-  } }));
-  app.use('/api/*', async (c, next) => {
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new ApiError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
+    },
+  });
+  const actAsLocalUser = createMiddleware<AppEnv>(async (c, next) => {
     c.set('principal', LOCAL_PRINCIPAL);
     await next();
   });
+  for (const prefix of ['/api/*', '/v1/*']) {
+    app.use(prefix, limitBody);
+    app.use(prefix, actAsLocalUser);
+  }
 
   const health = healthRoutes(deps);
   app.route('/health', health);
@@ -45,7 +54,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api/chat/search', searchRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
+  app.route('/v1', openAiRoutes(deps, turns));
   app.all('/api/*', () => {
+    throw new ApiError('not_found', 'No such API route');
+  });
+  app.all('/v1/*', () => {
     throw new ApiError('not_found', 'No such API route');
   });
   app.route('/', webRoutes(deps.config.webDist));

@@ -42,9 +42,8 @@ export interface ChatTurnsOptions {
  * is stored as `partial` and flushed while it streams, then marked `complete`, `partial` (aborted) or `error`.
  */
 export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
-  /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
-  async function prepare(principal: Principal, sessionId: string, params: GenerationParams = {}): Promise<PreparedTurn> {
-    const session = await requireSession(store, principal, sessionId);
+  /** The runtime when it can take a request now; else the 503 the caller should answer with. */
+  function availableRuntime(): LlmRuntime {
     if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
     const reason = runtime.unavailableReason();
     if (reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
@@ -54,24 +53,31 @@ export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
         'Retry-After': '5',
       });
     }
+    return runtime;
+  }
+
+  /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
+  async function prepare(principal: Principal, sessionId: string, params: GenerationParams = {}): Promise<PreparedTurn> {
+    const session = await requireSession(store, principal, sessionId);
+    const rt = availableRuntime();
     const page = await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit });
     const history = (page?.items ?? [])
       .reverse()
       .filter((m) => m.status !== 'error' && m.content !== '')
       .map((m) => ({ role: m.role, content: m.content }));
     const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
-    return { session, runtime, history, params: { ...settingsParams, ...params } };
+    return { session, runtime: rt, history, params: { ...settingsParams, ...params } };
   }
 
   const inFlight = new Map<Promise<unknown>, AbortController>();
 
-  /** Runs a turn, tracked so that shutdown can abort it and wait until its partial reply is stored. */
-  function run(principal: Principal, turn: PreparedTurn, message: string, signal: AbortSignal, hooks: TurnHooks = {}): Promise<TurnResult> {
+  /** Runs work tied to `signal`, tracked so that shutdown can abort it and wait until it has stored its result. */
+  function track<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const forward = () => controller.abort();
     if (signal.aborted) controller.abort();
     else signal.addEventListener('abort', forward, { once: true });
-    const promise = execute(principal, turn, message, controller.signal, hooks);
+    const promise = work(controller.signal);
     const tracked = promise.finally(() => {
       signal.removeEventListener('abort', forward);
       inFlight.delete(tracked);
@@ -79,6 +85,11 @@ export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
     tracked.catch(() => {});
     inFlight.set(tracked, controller);
     return promise;
+  }
+
+  /** Runs a stored chat turn (see {@link createChatTurns}). */
+  function run(principal: Principal, turn: PreparedTurn, message: string, signal: AbortSignal, hooks: TurnHooks = {}): Promise<TurnResult> {
+    return track(signal, (s) => execute(principal, turn, message, s, hooks));
   }
 
   /** Aborts every running turn and waits until each has stored its reply. */
@@ -163,7 +174,7 @@ export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
     });
   }
 
-  return { prepare, run, abortAll, inFlightCount: () => inFlight.size };
+  return { availableRuntime, prepare, run, track, abortAll, inFlightCount: () => inFlight.size };
 }
 
 export type ChatTurns = ReturnType<typeof createChatTurns>;

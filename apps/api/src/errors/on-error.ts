@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { errorEnvelope, statusForErrorCode, type ErrorCode } from '@chat-studio/protocol';
+import { errorEnvelope, statusForErrorCode, type ErrorCode, type OpenAiErrorBody } from '@chat-studio/protocol';
 import { ApiError } from './api-error.js';
 
 /**
@@ -64,6 +64,35 @@ export function describeError(err: unknown): ErrorReport {
   return { status: 500, code: 'internal_error', message: 'Internal server error', headers: {} };
 }
 
+const OPENAI_TYPE_BY_STATUS: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'invalid_request_error',
+  409: 'invalid_request_error',
+  413: 'invalid_request_error',
+  429: 'rate_limit_error',
+};
+
+/** `/v1` speaks OpenAI's error shape so that OpenAI clients raise their own typed errors. */
+export function toOpenAiError(report: ErrorReport): OpenAiErrorBody {
+  const details = (report.details ?? {}) as { param?: string; openai_code?: string };
+  const code = details.openai_code ?? (report.code === 'unauthorized' ? 'invalid_api_key' : report.code === 'rate_limited' ? 'rate_limit_exceeded' : report.code);
+  return {
+    error: {
+      message: report.message,
+      type: OPENAI_TYPE_BY_STATUS[report.status] ?? 'server_error',
+      param: details.param ?? null,
+      code,
+    },
+  };
+}
+
+/** True for routes that answer in OpenAI's shape. */
+export function isOpenAiPath(path: string): boolean {
+  return path === '/v1' || path.startsWith('/v1/');
+}
+
 /** The single place where errors become HTTP responses. */
 export function onError(err: Error, c: Context): Response {
   const report = describeError(err);
@@ -71,5 +100,6 @@ export function onError(err: Error, c: Context): Response {
     console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);
   }
   for (const [k, val] of Object.entries(report.headers)) c.header(k, val);
-  return c.json(errorEnvelope(report.code, report.message, report.details), report.status as 500);
+  const body = isOpenAiPath(c.req.path) ? toOpenAiError(report) : errorEnvelope(report.code, report.message, report.details);
+  return c.json(body, report.status as 500);
 }

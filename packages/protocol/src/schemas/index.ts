@@ -8,3 +8,4 @@ export * from './search.js';
 export * from './llm.js';
 export * from './health.js';
 export * from './auth.js';
+export * from './openai.js';
