@@ -1,0 +1,1 @@
+export { runCommand, parseCommandArgs, numberOption, UsageError } from './run-command.js';

@@ -1,0 +1,2 @@
+export { collectLogs, type CollectLogsOptions, type CollectLogsResult } from './collect-logs.js';
+export { tailFile, listLogFiles, gatherVersions, gatherGpu, gatherSystem, gatherDatabase } from './gather.js';

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/** `pnpm maintenance`: integrity and foreign-key checks, FTS optimize, VACUUM, ANALYZE, temp cleanup, sizes before/after. */
+import { parseCommandArgs, runCommand } from '../cli/index.js';
+import { loadOpsConfig } from '../config/index.js';
+import { formatBytes, formatTable } from '../format/index.js';
+import { MaintenanceAbortedError, runMaintenance, type MaintenanceReport } from '../maintenance/index.js';
+
+const USAGE = `Usage: maintenance [--rebuild-fts] [--json]
+  --rebuild-fts  rebuild the search index from the messages (default: merge its segments)
+  --json         print the report as JSON
+Safe while the server runs. Reads DATABASE_PATH (default data/chat_history.db).`;
+
+function summary(report: MaintenanceReport): string {
+  const rows = [['STEP', 'RESULT', 'MS', 'DETAIL'], ...report.steps.map((s) => [s.name, s.ok ? 'ok' : 'FAILED', String(s.ms), s.detail])];
+  const size = (x: MaintenanceReport['before']) => `${formatBytes(x.stats.fileSizeBytes)} + ${formatBytes(x.stats.walSizeBytes)} WAL`;
+  const lines = [
+    `Database ${report.databasePath}`,
+    '',
+    formatTable(rows),
+    '',
+    `before: ${size(report.before)}, ${report.before.stats.sessions} sessions, ${report.before.stats.messages} messages, disk free ${formatBytes(report.before.diskFreeBytes)}`,
+  ];
+  if (report.after) {
+    lines.push(`after:  ${size(report.after)}, ${report.after.stats.sessions} sessions, ${report.after.stats.messages} messages, disk free ${formatBytes(report.after.diskFreeBytes)}`);
+  }
+  lines.push('', report.ok ? 'Maintenance complete.' : 'Maintenance finished with problems (see above).');
+  return lines.join('\n');
+}
+
+runCommand(USAGE, async () => {
+  const { values } = parseCommandArgs(process.argv.slice(2), {
+    'rebuild-fts': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const config = loadOpsConfig();
+  try {
+    const report = await runMaintenance(config, {
+      rebuildFts: values['rebuild-fts'],
+      log: values.json ? () => {} : (line) => console.error(line),
+    });
+    console.log(values.json ? JSON.stringify(report, null, 2) : summary(report));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof MaintenanceAbortedError) {
+      console.log(values.json ? JSON.stringify({ ...error.report, error: error.message }, null, 2) : `${summary(error.report)}\n${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,59 @@
+/** Paths and URLs every ops command reads from the environment, resolved against the repository root. */
+import path from 'node:path';
+
+/** Root of the checkout (tooling/ops/{src,dist}/config → four levels up), so commands work from any cwd. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+
+/** Where the ops commands find the server, the database, logs and the pid file. */
+export interface OpsConfig {
+  repoRoot: string;
+  /** SQLite file. Defaults to `data/chat_history.db` (DATABASE_PATH). */
+  databasePath: string;
+  /** Folder holding the database; backups and temp files live below it. */
+  dataDir: string;
+  /** Log folder. Defaults to `logs` (LOGS_DIR). */
+  logsDir: string;
+  /** Pid file of the running server. Defaults to `chat-studio.pid` beside the database (PID_FILE). */
+  pidFile: string;
+  /** Backup folder. Defaults to `backups` beside the database (BACKUP_DIR). */
+  backupDir: string;
+  /** Server base URL. Defaults to CHAT_STUDIO_URL, else `http://HOST:PORT` with 127.0.0.1:5000. */
+  baseUrl: string;
+  /** Folder of GGUF files. Defaults to `models` (MODELS_DIR). */
+  modelsDir: string;
+}
+
+/** Resolves `p` from the repository root unless it is absolute. */
+export function fromRoot(p: string): string {
+  return path.isAbsolute(p) ? p : path.resolve(REPO_ROOT, p);
+}
+
+/** The pid file the server writes: PID_FILE, else `chat-studio.pid` beside the database (`data/` by default). */
+export function defaultPidFile(env: NodeJS.ProcessEnv, databasePath: string): string {
+  if (env.PID_FILE) return fromRoot(env.PID_FILE);
+  const dir = databasePath === ':memory:' ? fromRoot('data') : path.dirname(databasePath);
+  return path.join(dir, 'chat-studio.pid');
+}
+
+/**
+ * Reads the ops configuration from environment variables.
+ *
+ * @example
+ * const config = loadOpsConfig({ DATABASE_PATH: '/srv/chat/chat_history.db', PORT: '5001' });
+ */
+export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
+  const databasePath = fromRoot(env.DATABASE_PATH || 'data/chat_history.db');
+  const dataDir = path.dirname(databasePath);
+  const host = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::' ? env.HOST : '127.0.0.1';
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return {
+    repoRoot: REPO_ROOT,
+    databasePath,
+    dataDir,
+    logsDir: fromRoot(env.LOGS_DIR || 'logs'),
+    pidFile: defaultPidFile(env, databasePath),
+    backupDir: env.BACKUP_DIR ? fromRoot(env.BACKUP_DIR) : path.join(dataDir, 'backups'),
+    baseUrl: (env.CHAT_STUDIO_URL || `http://${hostPart}:${env.PORT || '5000'}`).replace(/\/+$/, ''),
+    modelsDir: fromRoot(env.MODELS_DIR || 'models'),
+  };
+}

@@ -1,0 +1,1 @@
+export { openReadonlyStore, openWritableStore, readSchema, hasChatTables, removeIdleSidecars, DatabaseOpenError, type SchemaEntry } from './database.js';

@@ -1,0 +1,1 @@
+export { formatBytes, formatTable, fileTimestamp } from './format.js';

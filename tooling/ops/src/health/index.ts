@@ -1,0 +1,2 @@
+export { runHealthChecks, type CheckResult, type CheckStatus, type HealthReport } from './run-health-checks.js';
+export { formatHealthReport } from './format-health-report.js';

@@ -1,0 +1,190 @@
+import type { HealthResponse, ModelList } from '@chat-studio/protocol';
+import type { OpsConfig } from '../config/index.js';
+import { openReadonlyStore } from '../database/index.js';
+import { formatBytes } from '../format/index.js';
+import { fetchJson } from '../http/index.js';
+import { diskSpace, machineSummary } from '../system/index.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+/** One line of the health report. */
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  data?: Record<string, unknown>;
+}
+
+export interface HealthReport {
+  /** `false` when any check failed. */
+  ok: boolean;
+  checkedAt: string;
+  baseUrl: string;
+  databasePath: string;
+  checks: CheckResult[];
+}
+
+/** Below this much free disk the database cannot grow (fail); below the warn mark it soon cannot. */
+const DISK_FAIL_BYTES = 100 * 1024 ** 2;
+const DISK_WARN_BYTES = 1024 ** 3;
+/** A model needs about its file size in RAM plus the context; 1.2× leaves room for the KV cache. */
+const MODEL_HEADROOM = 1.2;
+
+async function serverChecks(baseUrl: string, timeoutMs: number): Promise<{ checks: CheckResult[]; modelSize: number | null; modelLoaded: boolean }> {
+  const checks: CheckResult[] = [];
+  const health = await fetchJson<HealthResponse>(`${baseUrl}/health`, timeoutMs);
+  if (!health.reachable) {
+    checks.push({ name: 'server', status: 'fail', detail: `not reachable at ${baseUrl}: ${health.error} (start it with \`pnpm start\`)` });
+    checks.push({ name: 'models', status: 'fail', detail: 'skipped: server is not running' });
+    return { checks, modelSize: null, modelLoaded: false };
+  }
+  const body = health.body;
+  if (!body || typeof body.status !== 'string') {
+    checks.push({ name: 'server', status: 'fail', detail: `${baseUrl}/health answered ${health.status} without a health body` });
+  } else {
+    const status: CheckStatus = body.status === 'ok' ? 'pass' : body.status === 'degraded' ? 'warn' : 'fail';
+    const detail = body.status === 'ok' ? `ok, version ${body.version}, up ${body.uptime_s} s` : `${body.status}: ${body.reason ?? 'no reason given'}`;
+    checks.push({ name: 'server', status, detail, data: { ...body } });
+  }
+
+  const models = await fetchJson<ModelList>(`${baseUrl}/api/llm/models`, timeoutMs);
+  let modelSize: number | null = null;
+  const modelLoaded = body?.model?.state === 'ready';
+  if (!models.reachable || models.status !== 200 || !models.body) {
+    const why = models.reachable ? `HTTP ${models.status}` : models.error;
+    checks.push({ name: 'models', status: 'fail', detail: `/api/llm/models failed: ${why}` });
+  } else {
+    const { models: list, active_model_id } = models.body;
+    const active = list.find((m) => m.id === active_model_id) ?? list.find((m) => m.active);
+    const broken = list.filter((m) => m.status === 'broken');
+    modelSize = active?.size_bytes ?? null;
+    if (list.length === 0) {
+      checks.push({ name: 'models', status: 'warn', detail: 'no model files found: put a .gguf file in models/ (see `pnpm models`)' });
+    } else if (!active) {
+      const state = body?.model ? `${body.model.state}${body.model.reason ? `: ${body.model.reason}` : ''}` : 'unknown';
+      checks.push({ name: 'models', status: 'warn', detail: `${list.length} model(s), none active (${state})`, data: { models: list.length, broken: broken.length } });
+    } else {
+      const extra = broken.length ? `; ${broken.length} broken file(s): ${broken.map((m) => m.id).join(', ')}` : '';
+      checks.push({
+        name: 'models',
+        status: broken.length ? 'warn' : 'pass',
+        detail: `active ${active.id} (${active.size_bytes !== null ? formatBytes(active.size_bytes) : 'size unknown'}), ${list.length} model(s)${extra}`,
+        data: { active: active.id, sizeBytes: active.size_bytes, models: list.length, broken: broken.length },
+      });
+    }
+  }
+  return { checks, modelSize, modelLoaded };
+}
+
+async function databaseChecks(databasePath: string): Promise<CheckResult[]> {
+  let store;
+  try {
+    store = await openReadonlyStore(databasePath);
+  } catch (error) {
+    const detail = (error as Error).message;
+    return [
+      { name: 'database', status: 'fail', detail },
+      { name: 'integrity', status: 'fail', detail: 'skipped: database cannot be opened' },
+    ];
+  }
+  const checks: CheckResult[] = [];
+  try {
+    try {
+      const stats = await store.maintenance.stats();
+      checks.push({
+        name: 'database',
+        status: 'pass',
+        detail: `${stats.sessions} sessions, ${stats.messages} messages, ${formatBytes(stats.fileSizeBytes)} (+${formatBytes(stats.walSizeBytes)} WAL)`,
+        data: { ...stats, path: databasePath },
+      });
+    } catch (error) {
+      checks.push({ name: 'database', status: 'fail', detail: `counting rows failed: ${(error as Error).message}` });
+    }
+    try {
+      const integrity = await store.maintenance.integrityCheck();
+      checks.push(
+        integrity.ok
+          ? { name: 'integrity', status: 'pass', detail: 'PRAGMA integrity_check: ok' }
+          : {
+              name: 'integrity',
+              status: 'fail',
+              detail: `PRAGMA integrity_check: ${integrity.messages.slice(0, 3).join('; ')}${integrity.messages.length > 3 ? ` (+${integrity.messages.length - 3} more)` : ''} — restore a backup (\`pnpm restore\`)`,
+              data: { messages: integrity.messages },
+            },
+      );
+    } catch (error) {
+      checks.push({ name: 'integrity', status: 'fail', detail: `PRAGMA integrity_check failed: ${(error as Error).message}` });
+    }
+  } finally {
+    await store.close();
+  }
+  return checks;
+}
+
+function memoryCheck(modelSize: number | null, modelLoaded: boolean): CheckResult {
+  const m = machineSummary();
+  const free = m.freeMemoryBytes;
+  const base = `${formatBytes(free)} free of ${formatBytes(m.totalMemoryBytes)}`;
+  const data = { freeBytes: free, totalBytes: m.totalMemoryBytes, modelSizeBytes: modelSize, modelLoaded };
+  if (modelSize !== null && !modelLoaded) {
+    // The model is not in memory yet: loading it needs its size in free RAM.
+    if (free < modelSize) return { name: 'memory', status: 'fail', detail: `${base}; the active model needs ${formatBytes(modelSize)} to load`, data };
+    if (free < modelSize * MODEL_HEADROOM) return { name: 'memory', status: 'warn', detail: `${base}; tight for the ${formatBytes(modelSize)} model`, data };
+    return { name: 'memory', status: 'pass', detail: `${base}; enough for the ${formatBytes(modelSize)} model`, data };
+  }
+  const suffix = modelSize !== null ? `; model (${formatBytes(modelSize)}) is loaded` : '';
+  if (free < m.totalMemoryBytes * 0.05) return { name: 'memory', status: 'warn', detail: `${base}${suffix}; under 5% free`, data };
+  return { name: 'memory', status: 'pass', detail: `${base}${suffix}`, data };
+}
+
+function cpuCheck(): CheckResult {
+  const m = machineSummary();
+  if (m.loadPerCore === null || m.loadAverage === null) {
+    return { name: 'cpu', status: 'pass', detail: `${m.cores} cores (${m.cpuModel}); no load average on ${m.platform}`, data: { cores: m.cores } };
+  }
+  const load = m.loadAverage.map((l) => l.toFixed(2)).join(' ');
+  const detail = `load ${load} on ${m.cores} cores (${m.cpuModel})`;
+  const data = { cores: m.cores, loadAverage: m.loadAverage, loadPerCore: m.loadPerCore };
+  // Generation is CPU-bound: a machine already busier than its core count makes replies crawl.
+  if (m.loadPerCore > 1.5) return { name: 'cpu', status: 'warn', detail: `${detail}; overloaded, replies will be slow`, data };
+  return { name: 'cpu', status: 'pass', detail, data };
+}
+
+async function diskCheck(dataDir: string): Promise<CheckResult> {
+  try {
+    const d = await diskSpace(dataDir);
+    const detail = `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} at ${d.path}`;
+    const data = { ...d };
+    if (d.freeBytes < DISK_FAIL_BYTES) return { name: 'disk', status: 'fail', detail: `${detail}; writes will fail`, data };
+    if (d.freeBytes < DISK_WARN_BYTES) return { name: 'disk', status: 'warn', detail: `${detail}; under 1 GiB`, data };
+    return { name: 'disk', status: 'pass', detail, data };
+  } catch (error) {
+    return { name: 'disk', status: 'fail', detail: `statfs ${dataDir} failed: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Checks the running server, its models, the database (read-only, safe while the server runs) and the machine.
+ * Each check passes, warns or fails; the report is `ok` when none failed.
+ *
+ * @example
+ * const report = await runHealthChecks(loadOpsConfig());
+ * process.exitCode = report.ok ? 0 : 1;
+ */
+export async function runHealthChecks(config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'>, options: { timeoutMs?: number } = {}): Promise<HealthReport> {
+  const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000);
+  const checks = [
+    ...server.checks,
+    ...(await databaseChecks(config.databasePath)),
+    memoryCheck(server.modelSize, server.modelLoaded),
+    cpuCheck(),
+    await diskCheck(config.dataDir),
+  ];
+  return {
+    ok: checks.every((c) => c.status !== 'fail'),
+    checkedAt: new Date().toISOString(),
+    baseUrl: config.baseUrl,
+    databasePath: config.databasePath,
+    checks,
+  };
+}

@@ -1,0 +1,1 @@
+export { fetchJson, type FetchResult } from './fetch-json.js';

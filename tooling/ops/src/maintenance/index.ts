@@ -1,0 +1,2 @@
+export { runMaintenance, MaintenanceAbortedError, type MaintenanceOptions, type MaintenanceReport, type MaintenanceStep } from './run-maintenance.js';
+export { cleanTempDir } from './clean-temp.js';

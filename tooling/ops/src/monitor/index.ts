@@ -1,0 +1,1 @@
+export { monitorHealth, probeHealth, formatStateLine, type HealthState, type MonitorOptions } from './monitor-health.js';

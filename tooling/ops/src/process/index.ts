@@ -1,0 +1,2 @@
+export { readPidFile, isProcessAlive, runningServerPid } from './pid-file.js';
+export { stopServer, type StopServerOptions, type StopServerResult } from './stop-server.js';

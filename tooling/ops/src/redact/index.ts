@@ -1,0 +1,1 @@
+export { redactEnv, redactText, REDACTED, SECRET_NAME } from './redact.js';

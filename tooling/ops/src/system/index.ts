@@ -1,0 +1,1 @@
+export { diskSpace, machineSummary } from './system.js';
