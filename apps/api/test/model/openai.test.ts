@@ -1,0 +1,125 @@
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChatClient, type LlmStatus } from '@chat-studio/protocol';
+import { startServer, tempDir, testModelsDir, type RunningServer } from '../../src/test-support.js';
+
+async function waitReady(baseUrl: string): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const status = (await (await fetch(`${baseUrl}/api/llm/status`)).json()) as LlmStatus;
+    if (status.state === 'ready') return status.model_id!;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('model did not load');
+}
+
+describe('the official openai package against /v1', () => {
+  const tmp = tempDir();
+  let server: RunningServer;
+  let openai: OpenAI;
+  let model: string;
+
+  beforeAll(async () => {
+    server = await startServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0' });
+    model = await waitReady(server.baseUrl);
+    openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    tmp.cleanup();
+  });
+
+  it('lists models', async () => {
+    const page = await openai.models.list();
+    expect(page.data.map((m) => m.id)).toContain(model);
+    expect(page.data[0]).toMatchObject({ object: 'model', owned_by: expect.any(String) });
+  });
+
+  it('answers a non-streaming completion', async () => {
+    const completion = await openai.chat.completions.create({
+      model,
+      messages: [
+        { role: 'system', content: 'You tell stories.' },
+        { role: 'user', content: 'Once upon a time' },
+      ],
+      max_tokens: 12,
+      temperature: 0.5,
+    });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.choices[0]!.message.role).toBe('assistant');
+    expect(completion.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    expect(['stop', 'length']).toContain(completion.choices[0]!.finish_reason);
+    expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
+  });
+
+  it('streams chunks with one id, a role first, a finish reason and usage last', async () => {
+    const stream = await openai.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Tell me a story' }],
+      max_completion_tokens: 20,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+    expect(new Set(chunks.map((c) => c.created)).size).toBe(1);
+    expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
+    const finish = chunks.find((c) => c.choices[0]?.finish_reason);
+    expect(finish?.choices[0]!.finish_reason).toBe('length');
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage!.completion_tokens).toBe(20);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('chat.completions.stream(...).finalChatCompletion() succeeds', async () => {
+    const runner = openai.chat.completions.stream({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 10 });
+    const final = await runner.finalChatCompletion();
+    expect(final.choices[0]!.message.role).toBe('assistant');
+    expect(final.choices[0]!.finish_reason).toBeTruthy();
+  });
+
+  it('breaking out of the loop cancels generation on the server', async () => {
+    const stream = await openai.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      max_tokens: 4000,
+      stream: true,
+    });
+    let n = 0;
+    for await (const _chunk of stream) {
+      if (++n === 5) break;
+    }
+    const client = createChatClient({ baseUrl: server.baseUrl });
+    // 4000 tokens would take seconds; a cancelled stream frees its sequence at once.
+    await expect.poll(async () => (await client.llmStatus()).sequences_in_use, { timeout: 3000, interval: 50 }).toBe(0);
+  });
+
+  it('rejects n other than 1 and an unknown model with OpenAI-shaped errors', async () => {
+    const badN = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }], n: 2 }).catch((e: unknown) => e);
+    expect(badN).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((badN as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
+    const unknown = await openai.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((unknown as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+  });
+
+  it('stores the exchange in a session when X-Chat-Session-Id names one of the caller’s sessions', async () => {
+    const client = createChatClient({ baseUrl: server.baseUrl });
+    const session = await client.createSession({ title: 'from openai' });
+    const completion = await openai.chat.completions.create(
+      { model, messages: [{ role: 'user', content: 'A dog' }], max_tokens: 8 },
+      { headers: { 'X-Chat-Session-Id': session.id } },
+    );
+    const stored = (await client.listMessages(session.id)).items;
+    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(stored[1]!.content).toBe(completion.choices[0]!.message.content);
+    const missing = await openai.chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'X-Chat-Session-Id': '01ARZ3NDEKTSV4RRFFQ69G5FAV' } })
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+  });
+});
