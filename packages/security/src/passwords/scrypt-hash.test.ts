@@ -41,13 +41,19 @@ describe('scrypt password hashing', () => {
   it('dummy verify always fails and costs about as much as a real verify', async () => {
     const stored = await hashPassword('a real password');
     await dummyVerifyPassword('warm-up'); // the dummy hash is computed once, lazily
-    const t0 = performance.now();
-    await verifyPassword('wrong guess', stored);
-    const real = performance.now() - t0;
-    const t1 = performance.now();
-    expect(await dummyVerifyPassword('wrong guess')).toBe(false);
-    const dummy = performance.now() - t1;
-    expect(dummy).toBeGreaterThan(real * 0.5);
-    expect(dummy).toBeLessThan(real * 2);
+    const median = async (fn: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await fn();
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[1]!;
+    };
+    const real = await median(() => verifyPassword('wrong guess', stored));
+    const dummy = await median(async () => expect(await dummyVerifyPassword('wrong guess')).toBe(false));
+    // Same scrypt work either way; wide bounds because the machine is shared.
+    expect(dummy).toBeGreaterThan(real / 3);
+    expect(dummy).toBeLessThan(real * 3);
   });
 });
