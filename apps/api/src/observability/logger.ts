@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { pino, type Level, type Logger, type StreamEntry } from 'pino';
+import pinoRoll from 'pino-roll';
+import { REPO_ROOT } from '../config/index.js';
+
+/** The placeholder for removed secrets and message text. */
+export const REDACTED = '[redacted]';
+
+/** Fields holding credentials, at the top level and one level down (`req.headers.authorization` and the like). */
+const SECRET_FIELDS = ['authorization', 'cookie', 'set-cookie', 'password', 'token', 'key', 'apiKey', 'api_key', 'secret', 'x-api-key'];
+export const REDACT_PATHS = [
+  ...SECRET_FIELDS.map((f) => `["${f}"]`),
+  ...SECRET_FIELDS.map((f) => `*["${f}"]`),
+  ...SECRET_FIELDS.map((f) => `*.headers["${f}"]`),
+];
+
+/** Fields carrying what users and the model wrote; logged only at debug and trace. */
+const CONTENT_FIELDS = new Set(['content', 'prompt', 'messages', 'completion', 'reply', 'text', 'system_prompt']);
+const DEBUG_LEVEL = 20;
+
+function withoutContent(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Error || depth > 3) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutContent(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = CONTENT_FIELDS.has(k) ? '[omitted]' : withoutContent(v, depth + 1);
+  return out;
+}
+
+export interface LoggerOptions {
+  /** Minimum level. Defaults to LOG_LEVEL, else `info`. */
+  level?: string;
+  /** Folder for `backend.N.log` (and `debug.N.log` at debug level). Defaults to LOGS_DIR, else `logs/`. */
+  logsDir?: string;
+  /** Size at which a log file rolls over (pino-roll syntax: `10m`, `500k`). Defaults to LOG_MAX_SIZE, else `10m`. */
+  maxSize?: string;
+  /** Rolled files kept besides the current one. Defaults to LOG_KEEP, else 5. */
+  keep?: number;
+  /** Also write to stdout. Defaults to `true`. */
+  stdout?: boolean;
+}
+
+const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+function parseLevel(value: string | undefined): Level {
+  const level = (value ?? 'info').toLowerCase();
+  if (level === 'silent') return 'fatal';
+  if (!(LEVELS as string[]).includes(level)) throw new Error(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${value}"`);
+  return level as Level;
+}
+
+/** The more severe of two levels. */
+function atLeast(level: Level, floor: Level): Level {
+  return LEVELS.indexOf(level) >= LEVELS.indexOf(floor) ? level : floor;
+}
+
+/**
+ * Creates the server's pino logger: JSON lines to stdout and to `logs/backend.N.log` (pino-roll rolls it by size
+ * and keeps a few), plus `logs/debug.N.log` when the level is debug or trace. Credentials (authorization, cookie,
+ * password, token, key fields) are always redacted; message text (content, prompt, messages …) only reaches
+ * debug-level lines. Levels are written as names (`"level":"error"`) so `grep` works.
+ *
+ * @example
+ * const logger = await createLogger({ logsDir: '/var/log/chat-studio' });
+ * logger.info({ port: 5000 }, 'listening');
+ */
+export async function createLogger(options: LoggerOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<Logger> {
+  const level = parseLevel(options.level ?? env.LOG_LEVEL);
+  const logsDir = path.resolve(REPO_ROOT, options.logsDir ?? (env.LOGS_DIR || 'logs'));
+  const size = options.maxSize ?? (env.LOG_MAX_SIZE || '10m');
+  const keep = options.keep ?? (env.LOG_KEEP ? Number(env.LOG_KEEP) : 5);
+  const roll = (name: string) =>
+    pinoRoll({ file: path.join(logsDir, name), extension: '.log', size, mkdir: true, sync: true, limit: { count: Math.max(1, keep) } });
+
+  const streams: StreamEntry[] = [{ level: atLeast(level, 'info'), stream: await roll('backend') }];
+  if (options.stdout ?? true) streams.push({ level, stream: pino.destination({ dest: 1, sync: true }) });
+  if (level === 'debug' || level === 'trace') streams.push({ level, stream: await roll('debug') });
+
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      hooks: {
+        logMethod(args, method, lvl) {
+          if (lvl > DEBUG_LEVEL && typeof args[0] === 'object' && args[0] !== null) {
+            args[0] = withoutContent(args[0]) as object;
+          }
+          return method.apply(this, args);
+        },
+      },
+    },
+    pino.multistream(streams, { dedupe: false }),
+  );
+}
+
+export type { Logger } from 'pino';
