@@ -20,8 +20,12 @@ export class SqlRunner {
     this.#stmts = new StatementCache(raw);
   }
 
-  statement(sql: string): Database.Statement {
+  assertOpen(): void {
     if (!this.raw.open) throw new ChatStoreClosedError();
+  }
+
+  statement(sql: string): Database.Statement {
+    this.assertOpen();
     return this.#stmts.get(sql);
   }
 
@@ -42,7 +46,7 @@ export class SqlRunner {
 
   /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so busy_timeout applies. */
   write<T>(fn: () => T): T {
-    if (!this.raw.open) throw new ChatStoreClosedError();
+    this.assertOpen();
     return this.raw.transaction(fn).immediate();
   }
 

@@ -2,7 +2,7 @@ export { createSessionsRepository, DEFAULT_SESSION_TITLE } from './sessions.repo
 export type { SessionsRepository, CreateSessionInput, UpdateSessionInput, ListSessionsOptions } from './sessions.repository.js';
 export { createMessagesRepository } from './messages.repository.js';
 export type { MessagesRepository, AppendMessageInput, UpdateMessageInput, ListMessagesOptions, MessageStatsInput } from './messages.repository.js';
-export { createSearch, SNIPPET_TOKENS } from './search.repository.js';
+export { createSearch, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './search.repository.js';
 export type { SearchFunction, SearchOptions } from './search.repository.js';
 export { createUsersRepository } from './users.repository.js';
 export type { UsersRepository, CreateUserInput } from './users.repository.js';

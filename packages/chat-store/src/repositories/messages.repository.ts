@@ -69,6 +69,16 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     return row && toChatMessage(row);
   }
 
+  // Built once: better-sqlite3 transaction wrappers are not free to create on every call.
+  const appendTx = sql.raw.transaction((row: MessageRowFields, userId: string): boolean => {
+    if (sql.run(TOUCH_SESSION, [row.created_at, row.session_id, userId]).changes === 0) return false;
+    sql.run(INSERT_MESSAGE, [
+      row.id, row.session_id, row.role, row.content, row.created_at, row.status, row.model_id, row.prompt_tokens,
+      row.completion_tokens, row.time_to_first_token_ms, row.tokens_per_second, row.finish_reason,
+    ]);
+    return true;
+  });
+
   return {
     async append(userId, sessionId, input) {
       const now = ctx.now();
@@ -86,15 +96,8 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
         tokens_per_second: input.tokens_per_second ?? null,
         finish_reason: input.finish_reason ?? null,
       };
-      const ok = sql.write(() => {
-        if (sql.run(TOUCH_SESSION, [now, sessionId, userId]).changes === 0) return false;
-        sql.run(INSERT_MESSAGE, [
-          row.id, row.session_id, row.role, row.content, row.created_at, row.status, row.model_id, row.prompt_tokens,
-          row.completion_tokens, row.time_to_first_token_ms, row.tokens_per_second, row.finish_reason,
-        ]);
-        return true;
-      });
-      return ok ? toChatMessage(row) : undefined;
+      sql.assertOpen();
+      return appendTx.immediate(row, userId) ? toChatMessage(row) : undefined;
     },
 
     async get(userId, messageId) {
@@ -107,22 +110,19 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
       // The cursor records its direction, so a cursor from one order can't silently page the other.
       const kind = order === 'asc' ? 'ma' : 'md';
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
-      return sql.raw.transaction(() => {
-        // One read transaction: the ownership check and the page see the same snapshot.
-        if (!sql.get(SESSION_OWNED, [sessionId, userId])) return undefined;
-        const rows = sql.all<MessageRowFields & { seq: number }>(order === 'asc' ? LIST_ASC : LIST_DESC, [
-          sessionId,
-          after ?? (order === 'asc' ? 0 : Number.MAX_SAFE_INTEGER),
-          limit + 1,
-        ]);
-        const more = rows.length > limit;
-        const page = more ? rows.slice(0, limit) : rows;
-        const last = page[page.length - 1];
-        return {
-          items: page.map(toChatMessage),
-          next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
-        };
-      })();
+      if (!sql.get(SESSION_OWNED, [sessionId, userId])) return undefined;
+      const rows = sql.all<MessageRowFields & { seq: number }>(order === 'asc' ? LIST_ASC : LIST_DESC, [
+        sessionId,
+        after ?? (order === 'asc' ? 0 : Number.MAX_SAFE_INTEGER),
+        limit + 1,
+      ]);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toChatMessage),
+        next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
+      };
     },
 
     async update(userId, messageId, input) {

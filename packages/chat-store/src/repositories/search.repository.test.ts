@@ -105,3 +105,28 @@ describe('search', () => {
     expect((await t.store.search('u', 'pineapple')).items).toHaveLength(1);
   });
 });
+
+describe('search window', () => {
+  it('ranks only the newest matches and pins the window in the cursor', async () => {
+    const t = await openTempStore({ searchWindow: 5 });
+    try {
+      const s = await t.store.sessions.create('u');
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        // Older messages repeat the word, so bm25 alone would prefer them: the window must still exclude them.
+        const content = i < 7 ? 'lantern lantern lantern lantern' : `a lantern in message ${i}`;
+        ids.push((await t.store.messages.append('u', s.id, { role: 'user', content }))!.id);
+      }
+      const first = await t.store.search('u', 'lantern', { limit: 3 });
+      expect(first.items).toHaveLength(3);
+      await t.store.messages.append('u', s.id, { role: 'user', content: 'lantern added between pages' });
+      const second = await t.store.search('u', 'lantern', { limit: 3, cursor: first.next_cursor! });
+      expect(second.items).toHaveLength(2);
+      expect(second.next_cursor).toBeNull();
+      const seen = [...first.items, ...second.items].map((h) => h.message_id);
+      expect(seen.sort()).toEqual(ids.slice(7).sort());
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

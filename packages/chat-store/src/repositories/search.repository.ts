@@ -16,66 +16,75 @@ export type SearchFunction = (userId: string, query: string, options?: SearchOpt
 /** Words of context around the matched terms in a snippet. */
 export const SNIPPET_TOKENS = 16;
 
+/** Default of `ChatStoreOptions.searchWindow`: how many of the newest matches are ranked by bm25. */
+export const DEFAULT_SEARCH_WINDOW = 1000;
+
 /**
- * Ranks first and builds snippets afterwards: `snippet()` is the expensive part, and in a single ORDER BY query
- * SQLite would compute it for every match before sorting. The second statement seeks each hit by rowid.
+ * Where the window of the newest `n` matches starts. Walking the index in rowid order computes no scores, so this
+ * stays cheap even for a word that is in every message; without it bm25 would score every match (100k rows for
+ * "the" in a large history) to return 20.
  */
+const WINDOW_START = `
+  SELECT f.rowid
+  FROM messages_fts f
+  JOIN chat_messages m ON m.seq = f.rowid
+  JOIN chat_sessions s ON s.id = m.session_id
+  WHERE messages_fts MATCH @match AND s.user_id = @user
+  ORDER BY f.rowid DESC
+  LIMIT 1 OFFSET @skip`;
+
+// One statement, so SQLite builds snippets only for the rows that survive ORDER BY ... LIMIT.
 const RANKED_HITS = `
-  SELECT f.rowid AS seq, f.rank AS rank
-  FROM messages_fts f
-  JOIN chat_messages m ON m.seq = f.rowid
-  JOIN chat_sessions s ON s.id = m.session_id
-  WHERE messages_fts MATCH ? AND s.user_id = ?
-  ORDER BY f.rank, f.rowid DESC
-  LIMIT ? OFFSET ?`;
-
-const HIT_DETAILS = `
   SELECT m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at,
-    snippet(messages_fts, 0, '${HIGHLIGHT_OPEN}', '${HIGHLIGHT_CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet
+    snippet(messages_fts, 0, '${HIGHLIGHT_OPEN}', '${HIGHLIGHT_CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
+    bm25(messages_fts) AS rank
   FROM messages_fts f
   JOIN chat_messages m ON m.seq = f.rowid
   JOIN chat_sessions s ON s.id = m.session_id
-  WHERE messages_fts MATCH ? AND f.rowid = ?`;
+  WHERE messages_fts MATCH @match AND s.user_id = @user AND f.rowid >= @from
+  ORDER BY rank, f.rowid DESC
+  LIMIT @limit OFFSET @offset`;
 
-interface RankedRow {
-  seq: number;
-  rank: number;
-}
-
-interface DetailRow {
+interface HitRow {
   message_id: string;
   session_id: string;
   session_title: string;
   role: MessageRole;
   created_at: number;
   snippet: string;
+  rank: number;
 }
 
-export function createSearch(ctx: RepositoryContext): SearchFunction {
+/**
+ * Search ranks by bm25 among the newest `window` matches of the user's messages (all of them when there are
+ * fewer): recent conversations are what a chat search is usually after, and it bounds the cost of common words.
+ * The cursor pins the window, so later pages rank the same rows as the first.
+ */
+export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WINDOW): SearchFunction {
   const { sql } = ctx;
   return async (userId, query, options = {}) => {
     const limit = pageLimit(options.limit, 20, 100);
-    const offset = options.cursor === undefined ? 0 : decodeCursor(options.cursor, 'q', ['number'] as const)[0];
+    let offset = 0;
+    let from: number | undefined;
+    if (options.cursor !== undefined) [offset, from] = decodeCursor(options.cursor, 'q', ['number', 'number'] as const);
     const match = buildMatchExpression(query);
-    if (match === undefined) return { items: [], next_cursor: null };
-    return sql.raw.transaction(() => {
-      const ranked = sql.all<RankedRow>(RANKED_HITS, [match, userId, limit + 1, offset]);
-      const more = ranked.length > limit;
-      const items: SearchHit[] = [];
-      for (const { seq, rank } of more ? ranked.slice(0, limit) : ranked) {
-        const d = sql.get<DetailRow>(HIT_DETAILS, [match, seq]);
-        if (!d) continue;
-        items.push({
-          message_id: d.message_id,
-          session_id: d.session_id,
-          session_title: d.session_title,
-          role: d.role,
-          ...parseSnippet(d.snippet),
-          created_at: iso(d.created_at),
-          rank,
-        });
-      }
-      return { items, next_cursor: more ? encodeCursor('q', [offset + limit]) : null };
-    })();
+    if (match === undefined || offset >= window) return { items: [], next_cursor: null };
+    if (from === undefined) {
+      from = sql.statement(WINDOW_START).pluck().get({ match, user: userId, skip: window - 1 }) as number | undefined;
+      from ??= 0;
+    }
+    const take = Math.min(limit, window - offset);
+    const rows = sql.all<HitRow>(RANKED_HITS, { match, user: userId, from, limit: take + 1, offset });
+    const more = rows.length > take && offset + take < window;
+    const items: SearchHit[] = (rows.length > take ? rows.slice(0, take) : rows).map((r) => ({
+      message_id: r.message_id,
+      session_id: r.session_id,
+      session_title: r.session_title,
+      role: r.role,
+      ...parseSnippet(r.snippet),
+      created_at: iso(r.created_at),
+      rank: r.rank,
+    }));
+    return { items, next_cursor: more ? encodeCursor('q', [offset + take, from]) : null };
   };
 }

@@ -4,8 +4,10 @@ import { parseSnippet } from './snippet.js';
 
 describe('buildMatchExpression', () => {
   it('quotes every word and prefixes the last one', () => {
-    expect(buildMatchExpression('quick brown fox')).toBe('"quick" "brown" "fox"*');
-    expect(buildMatchExpression('NEAR(foo "bar" -baz')).toBe('"NEAR" "foo" "bar" "baz"*');
+    expect(buildMatchExpression('quick brown foxes')).toBe('"quick" "brown" "foxes"*');
+    expect(buildMatchExpression('NEAR(foo "bar" -bazooka')).toBe('"NEAR" "foo" "bar" "bazooka"*');
+    // Short last words match exactly: a three-letter prefix would expand to too many terms.
+    expect(buildMatchExpression('quick brown fox')).toBe('"quick" "brown" "fox"');
     expect(buildMatchExpression('a:b')).toBe('"a" "b"');
   });
 

@@ -6,8 +6,11 @@ const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 /** At most this many words are used; more add cost without narrowing a chat search meaningfully. */
 export const MAX_QUERY_TOKENS = 32;
 
-/** Shortest last word that is also matched as a prefix (`"cat"*` finds "catalog"); shorter prefixes match too much. */
-export const MIN_PREFIX_LENGTH = 3;
+/**
+ * Shortest last word that is also matched as a prefix (`"garl"*` finds "garlic"). Shorter prefixes ("the"*) expand to
+ * hundreds of terms whose posting lists must all be merged, which costs more than the whole rest of a search.
+ */
+export const MIN_PREFIX_LENGTH = 4;
 
 /** The words of a query, as FTS5's unicode61 tokenizer would see them. */
 export function tokenizeQuery(query: string): string[] {
@@ -24,7 +27,7 @@ function quote(token: string): string {
  * Returns `undefined` when the query has no words (then there is nothing to search).
  *
  * @example
- * buildMatchExpression('NEAR(foo "bar" -baz') // '"NEAR" "foo" "bar" "baz"*'
+ * buildMatchExpression('NEAR(foo "bar" -bazooka') // '"NEAR" "foo" "bar" "bazooka"*'
  */
 export function buildMatchExpression(query: string): string | undefined {
   const tokens = tokenizeQuery(query);

@@ -20,6 +20,11 @@ export interface ChatStoreOptions {
   path?: string;
   /** How long a writer waits for another connection's lock before SQLITE_BUSY. Defaults to 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Search ranks by bm25 among this many of the user's newest matching messages (all of them when fewer match),
+   * which bounds the cost of very common words. Defaults to 1000.
+   */
+  searchWindow?: number;
   /** Open without writing: no migrations, no WAL switch; the file must exist and be migrated. Defaults to `false`. */
   readonly?: boolean;
 }

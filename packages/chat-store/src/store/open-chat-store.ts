@@ -12,6 +12,7 @@ import {
   createSearch,
   createSessionsRepository,
   createUsersRepository,
+  DEFAULT_SEARCH_WINDOW,
   type RepositoryContext,
 } from '../repositories/index.js';
 import type { ChatDatabase } from '../tables/index.js';
@@ -71,7 +72,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
 
   const nextId = monotonicFactory();
   const ctx: RepositoryContext = { db, sql, now: () => Date.now(), newId: () => nextId() };
-  const search = createSearch(ctx);
+  const search = createSearch(ctx, Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW)));
   let closed = false;
 
   return {
