@@ -105,7 +105,12 @@ export async function selectSession(id: string | null): Promise<void> {
   if (!id || sessions.value.some((s) => s.id === id)) return;
   try {
     const s = await api.getSession(id);
-    if (currentSessionId.value === id) openedSession.value = s;
+    if (currentSessionId.value !== id) return;
+    // Show it in the sidebar too (it may be newer than the loaded list, or on a page not loaded yet).
+    batch(() => {
+      openedSession.value = s;
+      upsertSession(s);
+    });
   } catch (e) {
     showError(e, 'Could not open the chat');
   }
