@@ -67,7 +67,8 @@ export interface RunningServer {
 export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LLAMA_THREADS: '1', ...env },
+    // Tests send more chats a minute than the guide's 5/minute default; rate-limit tests set their own.
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LLAMA_THREADS: '1', RATE_LIMIT_CHAT: '1000/minute', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -3,11 +3,14 @@ import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';
 import type { ChatTurns } from '../chat-service/index.js';
 
-/** Who is calling: set by the authentication middleware on every request. */
-export interface Principal {
-  userId: string;
-  username: string;
-  via: 'cookie' | 'api_key' | 'local';
+import type { AuthService, Principal, SecurityConfig } from '@chat-studio/security';
+
+export type { Principal };
+
+/** Accounts and the security settings read from the environment. */
+export interface AppSecurity {
+  config: SecurityConfig;
+  auth: AuthService;
 }
 
 /** Hono environment of the API: the variables middleware sets. */
@@ -26,6 +29,8 @@ export interface AppDeps {
   config: AppConfig;
   /** Version reported by `/health`. Defaults to the api package version. */
   version?: string;
+  /** Authentication mode, rate limits, CORS. Defaults to AUTH off with the default limits (loopback use). */
+  security?: AppSecurity;
   /** Chat turn runner; pass one to abort and drain turns on shutdown. Defaults to a new one. */
   turns?: ChatTurns;
   /** Milliseconds since epoch when the process started. Defaults to now. */

@@ -1,9 +1,21 @@
 import { Hono } from 'hono';
-import { errorEnvelope } from '@chat-studio/protocol';
 import { bodyLimit } from 'hono/body-limit';
-import { createMiddleware } from 'hono/factory';
-import type { AppDeps, AppEnv, Principal } from './app-env.js';
-import { ApiError, onError } from '../errors/index.js';
+import { except } from 'hono/combine';
+import { errorEnvelope } from '@chat-studio/protocol';
+import {
+  LOCAL_USER,
+  authenticate,
+  corsAllowlist,
+  createAuthService,
+  csrfProtection,
+  rateLimits,
+  readSecurityConfig,
+  requireAuth,
+  secureHeaders,
+  type Principal,
+} from '@chat-studio/security';
+import type { AppDeps, AppEnv, AppSecurity } from './app-env.js';
+import { ApiError, errorResponse, onError } from '../errors/index.js';
 import { requestId } from '../middleware/request-id/index.js';
 import { healthRoutes } from '../routes/health/index.js';
 import { sessionRoutes } from '../routes/sessions/index.js';
@@ -11,12 +23,21 @@ import { messageRoutes } from '../routes/messages/index.js';
 import { searchRoutes } from '../routes/search/index.js';
 import { llmRoutes } from '../routes/llm/index.js';
 import { chatRoutes } from '../routes/chat/index.js';
-import { webRoutes } from '../routes/web/index.js';
+import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
+import { webRoutes } from '../routes/web/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
-export const LOCAL_PRINCIPAL: Principal = { userId: 'local', username: 'local', via: 'local' };
+export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local' });
+
+/** Routes that answer without a login: health checks and the login itself. */
+const PUBLIC_API_PATHS = ['/api/health', '/api/auth/login'];
+
+/** AUTH off on loopback with the default limits: what a plain `createApp({ store, config })` gets. */
+export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSecurity {
+  return { config: readSecurityConfig({}, deps.config.host), auth: createAuthService(deps.store) };
+}
 
 /**
  * Builds the Chat Studio Hono app from its dependencies; the server entry and the tests both use it.
@@ -29,26 +50,45 @@ export const LOCAL_PRINCIPAL: Principal = { userId: 'local', username: 'local', 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const turns = deps.turns ?? createChatTurns(deps);
+  const security = deps.security ?? defaultSecurity(deps);
+  const { config: sec, auth } = security;
+  const limits = rateLimits({
+    ...sec.rates,
+    trustProxy: sec.trustProxy,
+    respond: (c, limited) =>
+      errorResponse(c, {
+        status: 429,
+        code: 'rate_limited',
+        message: limited.message,
+        details: { retry_after_seconds: limited.retryAfterSeconds },
+        headers: {},
+      }),
+  });
 
   app.use(requestId());
+  app.use(secureHeaders());
   const limitBody = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
     onError: () => {
       throw new ApiError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
     },
   });
-  const actAsLocalUser = createMiddleware<AppEnv>(async (c, next) => {
-    c.set('principal', LOCAL_PRINCIPAL);
-    await next();
-  });
   for (const prefix of ['/api/*', '/v1/*']) {
+    app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
+    app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
     app.use(prefix, limitBody);
-    app.use(prefix, actAsLocalUser);
+    app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
+    app.use(prefix, limits.api);
   }
+  app.use('/api/*', except(PUBLIC_API_PATHS, requireAuth()));
+  app.use('/v1/*', requireAuth());
+  app.post('/api/auth/login', limits.login);
+  for (const path of ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions']) app.post(path, limits.chat);
 
   const health = healthRoutes(deps);
   app.route('/health', health);
   app.route('/api/health', health);
+  app.route('/api/auth', authRoutes(security));
   app.route('/api/chat/sessions', sessionRoutes(deps));
   app.route('/api/chat/sessions', messageRoutes(deps));
   app.route('/api/chat/search', searchRoutes(deps));

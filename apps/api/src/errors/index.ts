@@ -1,2 +1,2 @@
 export { ApiError, sessionNotFound } from './api-error.js';
-export { onError, describeError, toOpenAiError, isOpenAiPath, type ErrorReport } from './on-error.js';
+export { onError, errorResponse, describeError, toOpenAiError, isOpenAiPath, type ErrorReport } from './on-error.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { errorEnvelope, statusForErrorCode, type ErrorCode, type OpenAiErrorBody } from '@chat-studio/protocol';
+import { ERROR_STATUS, errorEnvelope, statusForErrorCode, type ErrorCode, type OpenAiErrorBody } from '@chat-studio/protocol';
 import { ApiError } from './api-error.js';
 
 /**
@@ -23,6 +23,10 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   RateLimitedError: 'rate_limited',
   UserExistsError: 'conflict',
   UserNotFoundError: 'not_found',
+  ApiKeyNotFoundError: 'not_found',
+  InvalidUsernameError: 'validation_error',
+  WeakPasswordError: 'validation_error',
+  InvalidApiKeyNameError: 'validation_error',
 };
 
 /** What a package error may carry that becomes a header or a message prefix. */
@@ -54,6 +58,12 @@ export function describeError(err: unknown): ErrorReport {
       if (code === 'chat_unavailable') message = `Chat service is not available: ${known.reason ?? err.message}`;
       if (code === 'queue_full' || code === 'timeout') message = `Chat service is busy: ${err.message}`;
       return { status: statusForErrorCode(code), code, message, headers };
+    }
+    // Security errors carry their protocol code; any other package may do the same.
+    const own = (err as Error & { code?: unknown }).code;
+    if (typeof own === 'string' && own in ERROR_STATUS) {
+      const c = own as ErrorCode;
+      return { status: statusForErrorCode(c), code: c, message: err.message, headers: {} };
     }
   }
   if (err instanceof HTTPException) {
@@ -93,13 +103,18 @@ export function isOpenAiPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
 }
 
-/** The single place where errors become HTTP responses. */
+/** Writes an error report as the response: OpenAI's shape under `/v1`, the protocol envelope elsewhere. */
+export function errorResponse(c: Context, report: ErrorReport): Response {
+  for (const [k, val] of Object.entries(report.headers)) c.header(k, val);
+  const body = isOpenAiPath(c.req.path) ? toOpenAiError(report) : errorEnvelope(report.code, report.message, report.details);
+  return c.json(body, report.status as 500);
+}
+
+/** The single place where thrown errors become HTTP responses. */
 export function onError(err: Error, c: Context): Response {
   const report = describeError(err);
   if (report.status >= 500 && report.code === 'internal_error') {
     console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);
   }
-  for (const [k, val] of Object.entries(report.headers)) c.header(k, val);
-  const body = isOpenAiPath(c.req.path) ? toOpenAiError(report) : errorEnvelope(report.code, report.message, report.details);
-  return c.json(body, report.status as 500);
+  return errorResponse(c, report);
 }

@@ -23,6 +23,11 @@ export interface RateLimitsOptions {
   store?: (name: RateLimitName) => Store;
   /** Reverse-proxy hops whose `X-Forwarded-For` is believed (TRUST_PROXY). Defaults to false. */
   trustProxy?: TrustProxy;
+  /**
+   * Builds the 429 body (the rate-limit headers are already on the response). Defaults to the
+   * protocol's envelope `{ error: { code: 'rate_limited', message, details: { retry_after_seconds } } }`.
+   */
+  respond?: (c: Context, limited: { name: RateLimitName; message: string; retryAfterSeconds: number }) => Response | Promise<Response>;
 }
 
 export const DEFAULT_RATES: Readonly<Record<RateLimitName, string>> = Object.freeze({
@@ -76,10 +81,9 @@ export function rateLimits(options: RateLimitsOptions = {}): Record<RateLimitNam
         const retryAfter = Math.max(1, Number(c.res.headers.get('retry-after') ?? Math.ceil(windowMs / 1000)));
         c.header('Retry-After', String(retryAfter));
         const what = name === 'login' ? 'login attempts' : name === 'chat' ? 'chat requests' : 'requests';
-        return c.json(
-          errorEnvelope('rate_limited', `Too many ${what}; retry in ${retryAfter} s`, { retry_after_seconds: retryAfter }),
-          429,
-        );
+        const message = `Too many ${what}; retry in ${retryAfter} s`;
+        if (options.respond) return options.respond(c, { name, message, retryAfterSeconds: retryAfter });
+        return c.json(errorEnvelope('rate_limited', message, { retry_after_seconds: retryAfter }), 429);
       },
     }) as MiddlewareHandler;
   };
