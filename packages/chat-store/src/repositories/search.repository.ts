@@ -33,6 +33,8 @@ const WINDOW_START = `
   ORDER BY f.rowid DESC
   LIMIT 1 OFFSET @skip`;
 
+const NEWEST_SEQ = 'SELECT max(seq) FROM chat_messages';
+
 // One statement, so SQLite builds snippets only for the rows that survive ORDER BY ... LIMIT.
 const RANKED_HITS = `
   SELECT m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at,
@@ -41,7 +43,7 @@ const RANKED_HITS = `
   FROM messages_fts f
   JOIN chat_messages m ON m.seq = f.rowid
   JOIN chat_sessions s ON s.id = m.session_id
-  WHERE messages_fts MATCH @match AND s.user_id = @user AND f.rowid >= @from
+  WHERE messages_fts MATCH @match AND s.user_id = @user AND f.rowid BETWEEN @from AND @to
   ORDER BY rank, f.rowid DESC
   LIMIT @limit OFFSET @offset`;
 
@@ -58,23 +60,26 @@ interface HitRow {
 /**
  * Search ranks by bm25 among the newest `window` matches of the user's messages (all of them when there are
  * fewer): recent conversations are what a chat search is usually after, and it bounds the cost of common words.
- * The cursor pins the window, so later pages rank the same rows as the first.
+ * The cursor pins the window (both ends), so later pages rank the same rows as the first.
  */
 export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WINDOW): SearchFunction {
   const { sql } = ctx;
   return async (userId, query, options = {}) => {
     const limit = pageLimit(options.limit, 20, 100);
-    let offset = 0;
-    let from: number | undefined;
-    if (options.cursor !== undefined) [offset, from] = decodeCursor(options.cursor, 'q', ['number', 'number'] as const);
     const match = buildMatchExpression(query);
-    if (match === undefined || offset >= window) return { items: [], next_cursor: null };
-    if (from === undefined) {
-      from = sql.statement(WINDOW_START).pluck().get({ match, user: userId, skip: window - 1 }) as number | undefined;
-      from ??= 0;
+    let offset = 0;
+    let from = 0;
+    let to: number;
+    if (options.cursor !== undefined) {
+      [offset, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
+    } else {
+      // Messages added after the first page must not shift later pages, so the window has an upper end too.
+      to = sql.statement(NEWEST_SEQ).pluck().get() as number | null ?? 0;
+      if (match !== undefined) from = (sql.statement(WINDOW_START).pluck().get({ match, user: userId, skip: window - 1 }) as number | undefined) ?? 0;
     }
+    if (match === undefined || offset >= window) return { items: [], next_cursor: null };
     const take = Math.min(limit, window - offset);
-    const rows = sql.all<HitRow>(RANKED_HITS, { match, user: userId, from, limit: take + 1, offset });
+    const rows = sql.all<HitRow>(RANKED_HITS, { match, user: userId, from, to, limit: take + 1, offset });
     const more = rows.length > take && offset + take < window;
     const items: SearchHit[] = (rows.length > take ? rows.slice(0, take) : rows).map((r) => ({
       message_id: r.message_id,
@@ -85,6 +90,6 @@ export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WIN
       created_at: iso(r.created_at),
       rank: r.rank,
     }));
-    return { items, next_cursor: more ? encodeCursor('q', [offset + take, from]) : null };
+    return { items, next_cursor: more ? encodeCursor('q', [offset + take, from, to]) : null };
   };
 }
