@@ -8,7 +8,17 @@ export class ChatStoreError extends Error {
   }
 }
 
-/** A paging cursor could not be decoded. Callers should answer 400, never 500. */
+/**
+ * A paging cursor could not be decoded. Callers should answer 400, never 500.
+ *
+ * @example
+ * try {
+ *   await store.sessions.list(userId, { cursor });
+ * } catch (error) {
+ *   if (error instanceof InvalidCursorError) return badRequest(error.message);
+ *   throw error;
+ * }
+ */
 export class InvalidCursorError extends ChatStoreError {
   override readonly name = 'InvalidCursorError';
   constructor(message = 'Invalid cursor', options?: ErrorOptions) {
@@ -29,7 +39,15 @@ export class ChatStoreClosedError extends ChatStoreError {
   }
 }
 
-/** A unique value (username, token hash, key hash) already exists. Callers should answer 409. */
+/**
+ * A unique value (username, token hash, key hash) already exists. Callers should answer 409.
+ *
+ * @example
+ * await store.users.create({ username: 'alice', password_hash }).catch((e) => {
+ *   if (e instanceof DuplicateError) throw conflict('Username taken');
+ *   throw e;
+ * });
+ */
 export class DuplicateError extends ChatStoreError {
   override readonly name = 'DuplicateError';
 }

@@ -11,7 +11,12 @@ export interface PlainSnippet {
   highlights: [number, number][];
 }
 
-/** Strips the markers and records where each highlighted run starts and ends. */
+/**
+ * Strips the markers and records where each highlighted run starts and ends.
+ *
+ * @example
+ * parseSnippet('a \uE000fox\uE001 ran') // { snippet: 'a fox ran', highlights: [[2, 5]] }
+ */
 export function parseSnippet(marked: string): PlainSnippet {
   let out = '';
   const highlights: [number, number][] = [];

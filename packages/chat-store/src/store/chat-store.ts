@@ -12,6 +12,13 @@ import type {
 } from '../repositories/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 
+/**
+ * Options of `openChatStore`.
+ *
+ * @example
+ * await openChatStore({ path: ':memory:' });
+ * await openChatStore({ path: 'data/chat_history.db', busyTimeoutMs: 10_000 });
+ */
 export interface ChatStoreOptions {
   /**
    * `':memory:'` or a file path, resolved from the cwd; its folder is created.
@@ -29,6 +36,13 @@ export interface ChatStoreOptions {
   readonly?: boolean;
 }
 
+/**
+ * Chat history for every user, on one SQLite file. Every call is scoped by `userId`.
+ *
+ * @example
+ * const store = await openChatStore();
+ * const page = await store.sessions.list('local', { limit: 20 });
+ */
 export interface ChatStore {
   /** Absolute file path, or `':memory:'`. */
   readonly path: string;
