@@ -53,3 +53,23 @@ describe('real listening server', () => {
     }
   });
 });
+
+describe('server start-up safety', () => {
+  it('refuses AUTH=off on 0.0.0.0 with a clear message', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { SERVER_ENTRY } = await import('./test-support.js');
+    const tmp = tempDir();
+    try {
+      const result = spawnSync(process.execPath, [SERVER_ENTRY], {
+        env: { ...process.env, HOST: '0.0.0.0', PORT: '0', AUTH: 'off', DATABASE_PATH: path.join(tmp.dir, 'db.sqlite') },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/AUTH=off/);
+      expect(result.stderr).toMatch(/0\.0\.0\.0/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

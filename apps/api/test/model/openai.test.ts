@@ -123,3 +123,53 @@ describe('the official openai package against /v1', () => {
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
   });
 });
+
+describe('the openai package with AUTH=on', () => {
+  const tmp = tempDir();
+  let server: RunningServer;
+  let key: string;
+  let model: string;
+
+  beforeAll(async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dbPath = path.join(tmp.dir, 'db.sqlite');
+    const cli = path.resolve(import.meta.dirname, '../../dist/cli');
+    const env = { ...process.env, DATABASE_PATH: dbPath };
+    const add = spawnSync(process.execPath, [path.join(cli, 'users.js'), 'add', 'alice', '--password-stdin'], { env, input: 'alice-password-1\n', encoding: 'utf8' });
+    expect(add.status, add.stderr).toBe(0);
+    const created = spawnSync(process.execPath, [path.join(cli, 'keys.js'), 'create', 'alice'], { env, encoding: 'utf8' });
+    expect(created.status, created.stderr).toBe(0);
+    key = created.stdout.trim();
+    server = await startServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' });
+    for (let i = 0; i < 300; i++) {
+      const res = await fetch(`${server.baseUrl}/api/llm/status`, { headers: { authorization: `Bearer ${key}` } });
+      const status = (await res.json()) as LlmStatus;
+      if (status.state === 'ready') {
+        model = status.model_id!;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    tmp.cleanup();
+  });
+
+  it('a wrong API key raises AuthenticationError; the right one works', async () => {
+    const wrong = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'cs_wrong', maxRetries: 0 });
+    await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const right = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
+    expect((await right.models.list()).data.map((m) => m.id)).toContain(model);
+  });
+
+  it('a 429 surfaces as RateLimitError with Retry-After', async () => {
+    const openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
+    const ask = () => openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 });
+    await ask();
+    await ask();
+    const err = await ask().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(Number((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

@@ -9,7 +9,7 @@ import {
   type OpenAiModel,
 } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import type { ChatTurns, TurnHooks } from '../../chat-service/index.js';
+import type { ChatTurns, PreparedTurn, TurnHooks } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import { toFinishReason, toGenerationParams, toPromptMessages, toUsage } from './to-openai.js';
@@ -33,7 +33,20 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       const body = await jsonBody(c, schema);
       const params = toGenerationParams(body);
       const messages = toPromptMessages(body.messages);
-      const runtime = turns.availableRuntime();
+      const principal = c.var.principal;
+      const sessionId = c.req.header(SESSION_HEADER);
+      const last = messages.at(-1);
+      // With a session header the exchange is stored like a chat from the UI; the client's own messages are the
+      // prompt. Ownership is checked before anything else, so a foreign session reads as missing.
+      let stored: { turn: PreparedTurn; message: string } | undefined;
+      if (sessionId) {
+        if (!last || last.role !== 'user') {
+          throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', { param: 'messages' });
+        }
+        const turn = await turns.prepare(principal, sessionId, params);
+        stored = { turn: { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } }, message: last.content };
+      }
+      const runtime = stored?.turn.runtime ?? turns.availableRuntime();
       const active = runtime.status().model_id;
       if (body.model !== active) {
         const known = (await runtime.listModels()).some((m) => m.id === body.model);
@@ -45,20 +58,6 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
           { param: 'model', openai_code: 'model_not_found' },
         );
       }
-
-      const principal = c.var.principal;
-      const sessionId = c.req.header(SESSION_HEADER);
-      const last = messages.at(-1);
-      // With a session header the exchange is stored like a chat from the UI; the client's own messages are the prompt.
-      const stored = sessionId
-        ? await (async () => {
-            if (!last || last.role !== 'user') {
-              throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', { param: 'messages' });
-            }
-            const turn = await turns.prepare(principal, sessionId, params);
-            return { turn: { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } }, message: last.content };
-          })()
-        : undefined;
 
       const generate = (signal: AbortSignal, onToken: (t: string) => void, hooks: TurnHooks = {}) =>
         stored

@@ -1,0 +1,65 @@
+// Shared helpers for the benchmarks: percentiles, a real API server, and the docs/benchmarks.md writer.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, idx)];
+}
+
+export const median = (values) => percentile(values, 50);
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the built API server (`node apps/api/dist/server.js`) and waits for /health. */
+export async function startApiServer(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/server.js')], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { baseUrl, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+}
+
+/** Replaces (or appends) the `## <title>` section of docs/benchmarks.md, keeping the others. */
+export function writeSection(title, body) {
+  const file = path.join(ROOT, 'docs/benchmarks.md');
+  let text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nFigures measured on the development machine (2 cores, shared and noisy). Compare ratios from the same run.\n';
+  const heading = `## ${title}`;
+  const start = text.indexOf(`\n${heading}\n`);
+  const section = `\n${heading}\n\n${body.trim()}\n`;
+  if (start === -1) text = `${text.trimEnd()}\n${section}`;
+  else {
+    const next = text.indexOf('\n## ', start + heading.length + 1);
+    text = text.slice(0, start) + section + (next === -1 ? '' : text.slice(next));
+  }
+  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  console.log(`wrote "${heading}" to docs/benchmarks.md`);
+}
