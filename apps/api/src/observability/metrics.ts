@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -20,7 +20,7 @@ export interface MetricsOptions {
 export interface Metrics {
   readonly registry: Registry;
   /** Hono middleware counting requests and timing them by route pattern, method and status. */
-  middleware(): ReturnType<typeof createMiddleware>;
+  middleware(): MiddlewareHandler;
   /** Records one finished generation (tokens per second, time to first token, token counts). */
   observeGeneration(stats: GenerationStats): void;
   /** Counts a request refused by the rate limiter. */
@@ -244,7 +244,7 @@ export function countRateLimited(metrics: Metrics = defaultMetrics()): void {
  * @example
  * app.use(metricsMiddleware());
  */
-export function metricsMiddleware(metrics: Metrics = defaultMetrics()) {
+export function metricsMiddleware(metrics: Metrics = defaultMetrics()): MiddlewareHandler {
   return metrics.middleware();
 }
 
