@@ -6,11 +6,13 @@ import { createAuthService, readSecurityConfig } from '@chat-studio/security';
 import { loadConfig } from './config/index.js';
 import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
+import { createLogger, defaultMetrics, resolvePidFile, writePidFile } from './observability/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main() {
   const config = loadConfig();
+  const logger = await createLogger();
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);
   const store = await openChatStore({ path: config.databasePath });
@@ -18,12 +20,15 @@ async function main() {
   if (securityConfig.authMode === 'off') await auth.ensureLocalUser();
   const runtime = createLlmRuntime({ modelsDir: config.modelsDir });
   // Loading a model can take minutes; the API (sessions, search, health) serves meanwhile.
-  runtime.start().catch((err: unknown) => console.error('[llm] start failed:', err));
+  runtime.start().catch((err: unknown) => logger.error({ err }, 'model runtime failed to start'));
 
-  const turns = createChatTurns({ store, runtime, config });
-  const app = createApp({ store, runtime, config, turns, security: { config: securityConfig, auth } });
+  const metrics = defaultMetrics();
+  const turns = createChatTurns({ store, runtime, config, metrics });
+  const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth } });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    console.log(
+    // `pnpm stop` finds the server through this file; it is removed again on exit.
+    writePidFile(resolvePidFile(process.env, config.databasePath));
+    logger.info(
       `Chat Studio listening on http://${config.host}:${info.port} (auth ${securityConfig.authMode}, database ${config.databasePath}, models ${config.modelsDir})`,
     );
   });
@@ -32,19 +37,21 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[server] ${signal}: shutting down`);
+    logger.info(`${signal}: shutting down`);
     const force = setTimeout(() => {
-      console.error('[server] shutdown took too long; exiting');
+      logger.error('shutdown took too long; exiting');
+      logger.flush();
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close();
     // Aborting generation lets each stream store its partial reply before the database closes.
     await turns.abortAll();
-    await runtime.close().catch((err: unknown) => console.error('[llm] close failed:', err));
+    await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
     await store.close();
-    console.log('[server] stopped');
+    logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

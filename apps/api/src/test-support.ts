@@ -68,7 +68,7 @@ export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 20_000): P
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     // Tests send more chats a minute than the guide's 5/minute default; rate-limit tests set their own.
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LLAMA_THREADS: '1', RATE_LIMIT_CHAT: '1000/minute', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LLAMA_THREADS: '1', RATE_LIMIT_CHAT: '1000/minute', LOGS_DIR: path.join(os.tmpdir(), 'chat-studio-test-logs'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

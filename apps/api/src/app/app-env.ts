@@ -2,6 +2,7 @@ import type { ChatStore } from '@chat-studio/chat-store';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';
 import type { ChatTurns } from '../chat-service/index.js';
+import type { Logger, Metrics } from '../observability/index.js';
 
 import type { AuthService, Principal, SecurityConfig } from '@chat-studio/security';
 
@@ -31,6 +32,10 @@ export interface AppDeps {
   version?: string;
   /** Authentication mode, rate limits, CORS. Defaults to AUTH off with the default limits (loopback use). */
   security?: AppSecurity;
+  /** Request and error logging. Defaults to none (tests). */
+  logger?: Logger;
+  /** Prometheus registry for `/metrics`. Defaults to the process-wide one. */
+  metrics?: Metrics;
   /** Chat turn runner; pass one to abort and drain turns on shutdown. Defaults to a new one. */
   turns?: ChatTurns;
   /** Milliseconds since epoch when the process started. Defaults to now. */

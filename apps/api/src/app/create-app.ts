@@ -27,6 +27,7 @@ import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
 import { webRoutes } from '../routes/web/index.js';
 import { createChatTurns } from '../chat-service/index.js';
+import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
 export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local' });
@@ -47,32 +48,41 @@ export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSec
  * const app = createApp({ store, config: loadConfig({}) });
  * const res = await app.request('/health');
  */
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const metrics = appDeps.metrics ?? defaultMetrics();
+  const deps: AppDeps = { ...appDeps, metrics };
   const turns = deps.turns ?? createChatTurns(deps);
   const security = deps.security ?? defaultSecurity(deps);
   const { config: sec, auth } = security;
   const limits = rateLimits({
     ...sec.rates,
     trustProxy: sec.trustProxy,
-    respond: (c, limited) =>
-      errorResponse(c, {
+    respond: (c, limited) => {
+      countRateLimited(metrics);
+      return errorResponse(c, {
         status: 429,
         code: 'rate_limited',
         message: limited.message,
         details: { retry_after_seconds: limited.retryAfterSeconds },
         headers: {},
-      }),
+      });
+    },
   });
 
   app.use(requestId());
+  app.use(metricsMiddleware(metrics));
+  if (deps.logger) app.use(requestLogger(deps.logger));
   app.use(secureHeaders());
+  app.use('/api/*', serverTiming());
   const limitBody = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
     onError: () => {
       throw new ApiError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
     },
   });
+  // With AUTH=on, /metrics wants a key like the API; with AUTH=off the server is on loopback anyway.
+  app.use('/metrics', authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }), requireAuth());
   for (const prefix of ['/api/*', '/v1/*']) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
@@ -101,10 +111,11 @@ export function createApp(deps: AppDeps) {
   app.all('/v1/*', () => {
     throw new ApiError('not_found', 'No such API route');
   });
+  app.route('/metrics', metricsRoute(deps, metrics));
   app.route('/', webRoutes(deps.config.webDist));
 
   app.notFound((c) => c.json(errorEnvelope('not_found', 'Not found'), 404));
-  app.onError(onError);
+  app.onError((err, c) => onError(err, c, deps.logger));
   return app;
 }
 

@@ -6,6 +6,7 @@ import type { Principal } from '../app/app-env.js';
 import { ApiError } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
 import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
+import { observeGeneration, type Metrics } from '../observability/index.js';
 
 /** A chat turn that passed every check and may start generating. */
 export interface PreparedTurn {
@@ -35,13 +36,15 @@ export interface ChatTurnsOptions {
   store: ChatStore;
   runtime?: LlmRuntime;
   config: AppConfig;
+  /** Where generation speed and time to first token are recorded. Defaults to none. */
+  metrics?: Metrics;
 }
 
 /**
  * Runs chat turns so that nothing is lost: the user message is committed before generation, the reply
  * is stored as `partial` and flushed while it streams, then marked `complete`, `partial` (aborted) or `error`.
  */
-export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
+export function createChatTurns({ store, runtime, config, metrics }: ChatTurnsOptions) {
   /** The runtime when it can take a request now; else the 503 the caller should answer with. */
   function availableRuntime(): LlmRuntime {
     if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
@@ -139,6 +142,7 @@ export function createChatTurns({ store, runtime, config }: ChatTurnsOptions) {
       clearInterval(timer);
       await flushing;
       const stats = result.stats;
+      if (metrics) observeGeneration(stats, metrics);
       const assistant = await store.messages.update(userId, placeholder.id, {
         content: result.text,
         status: stats.finish_reason === 'abort' ? 'partial' : stats.finish_reason === 'error' ? 'error' : 'complete',

@@ -23,10 +23,11 @@ export function readLineFromStdin(input: NodeJS.ReadableStream = process.stdin):
  */
 export function promptHidden(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<string> {
   return new Promise((resolve, reject) => {
-    stderr.write(prompt);
     let value = '';
     const wasRaw = stdin.isRaw;
+    // Echo goes off before the prompt shows, so nothing typed right after the prompt is echoed.
     stdin.setRawMode(true);
+    stderr.write(prompt);
     stdin.setEncoding('utf8');
     stdin.resume();
     const finish = (err?: Error) => {

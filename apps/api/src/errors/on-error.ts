@@ -111,10 +111,11 @@ export function errorResponse(c: Context, report: ErrorReport): Response {
 }
 
 /** The single place where thrown errors become HTTP responses. */
-export function onError(err: Error, c: Context): Response {
+export function onError(err: Error, c: Context, logger?: { error: (obj: object, msg: string) => void }): Response {
   const report = describeError(err);
   if (report.status >= 500 && report.code === 'internal_error') {
-    console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);
+    if (logger) logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    else console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);
   }
   return errorResponse(c, report);
 }

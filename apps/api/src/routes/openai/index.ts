@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import type { ChatTurns, PreparedTurn, TurnHooks } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
+import { observeGeneration } from '../../observability/index.js';
 import { toFinishReason, toGenerationParams, toPromptMessages, toUsage } from './to-openai.js';
 
 const SESSION_HEADER = 'x-chat-session-id';
@@ -62,7 +63,11 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       const generate = (signal: AbortSignal, onToken: (t: string) => void, hooks: TurnHooks = {}) =>
         stored
           ? turns.run(principal, stored.turn, stored.message, signal, { ...hooks, onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
-          : turns.track(signal, (s) => runtime.generate({ messages, params, signal: s, onToken }));
+          : turns.track(signal, async (s) => {
+              const result = await runtime.generate({ messages, params, signal: s, onToken });
+              if (deps.metrics) observeGeneration(result.stats, deps.metrics);
+              return result;
+            });
 
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
       const created = Math.floor(Date.now() / 1000);
