@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import { authPhase } from './models/auth.js';
 import { startApp } from './models/app.js';
+import { closeSidebar, sidebarOpen } from './models/layout.js';
 import { Login } from './components/login/index.js';
 import { Sidebar } from './components/sidebar/index.js';
 import { ChatView } from './components/chat/index.js';
@@ -29,11 +30,12 @@ export function App() {
     );
   }
   return (
-    <div class="layout">
+    <div class={`layout${sidebarOpen.value ? ' sidebar-open' : ''}`}>
       <a class="skip-link" href="#composer">
         Skip to message box
       </a>
       <Sidebar />
+      {sidebarOpen.value && <div class="sidebar-backdrop" aria-hidden="true" onClick={closeSidebar} />}
       <ChatView />
       <Toasts />
     </div>

@@ -71,7 +71,7 @@ const marked = new Marked({
     image({ href, text }: Tokens.Image) {
       const label = escapeHtml(text || href);
       if (!isSafeUrl(href)) return label;
-      return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer nofollow">🖼 ${label}</a>`;
+      return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer nofollow">Image: ${label}</a>`;
     },
   },
 });

@@ -6,12 +6,14 @@ import { loadModels } from './models.js';
 import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
 import { cancelEdit } from './chat.js';
 import { closeSettings } from './settings.js';
+import { closeSidebar } from './layout.js';
 
 /** Opens a chat, optionally scrolled to one message (a search hit). */
 export function openSession(id: string, focusMessageId: string | null = null): void {
   batch(() => {
     cancelEdit();
     closeSettings();
+    closeSidebar();
     void selectSession(id);
   });
   void openMessages(id, focusMessageId);
@@ -22,6 +24,7 @@ export function newChat(): void {
   batch(() => {
     cancelEdit();
     closeSettings();
+    closeSidebar();
     void selectSession(null);
     clearMessages();
   });

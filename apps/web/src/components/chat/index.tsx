@@ -5,6 +5,8 @@ import { busy, stopReply } from '../../models/chat.js';
 import { currentSession } from '../../models/sessions.js';
 import { openSettings, settingsOpen, closeSettings } from '../../models/settings.js';
 import { Composer } from '../composer/index.js';
+import { MenuIcon, SettingsIcon } from '../icons/index.js';
+import { sidebarOpen, toggleSidebar } from '../../models/layout.js';
 import { MessageList } from '../message-list/index.js';
 import { ModelPicker } from '../model-picker/index.js';
 import { SettingsPanel } from '../settings-panel/index.js';
@@ -23,6 +25,23 @@ export function ChatView() {
   return (
     <main class="chat" aria-labelledby="chat-title">
       <header class="chat-header">
+        <button
+          type="button"
+          id="sidebar-toggle"
+          class="icon sidebar-toggle"
+          aria-label={sidebarOpen.value ? 'Hide chats' : 'Show chats'}
+          title={sidebarOpen.value ? 'Hide chats' : 'Show chats'}
+          aria-controls="sidebar"
+          aria-expanded={sidebarOpen.value}
+          data-testid="sidebar-toggle"
+          onClick={() => {
+            toggleSidebar();
+            // Move focus into the drawer so keyboard users land on its first control.
+            if (sidebarOpen.value) requestAnimationFrame(() => document.querySelector<HTMLElement>('#sidebar .new-chat')?.focus());
+          }}
+        >
+          <MenuIcon size={18} />
+        </button>
         <h1 id="chat-title" class="chat-title">
           {session ? session.title || 'Untitled chat' : 'New chat'}
         </h1>
@@ -31,11 +50,12 @@ export function ChatView() {
           type="button"
           class="icon"
           aria-label="Chat settings"
+          title="Chat settings"
           aria-expanded={settingsOpen.value}
           data-testid="settings-button"
           onClick={() => (settingsOpen.value ? closeSettings() : openSettings())}
         >
-          ⚙
+          <SettingsIcon size={18} />
         </button>
         {authMode.value === 'cookie' && (
           <button type="button" class="link" onClick={() => void logout()}>

@@ -1,6 +1,7 @@
 /** Message box: Enter sends, Shift+Enter adds a line, Esc stops the reply; dictation where the browser has it. */
 import { busy, liveStatus, sendMessage, stopReply, streamingMessageId } from '../../models/chat.js';
 import { composerDraft } from '../../models/chat-draft.js';
+import { MicIcon } from '../icons/index.js';
 import { dictating, dictationSupported, toggleDictation } from '../../models/voice.js';
 
 export function Composer() {
@@ -48,9 +49,10 @@ export function Composer() {
             class={`icon${dictating.value ? ' recording' : ''}`}
             aria-label={dictating.value ? 'Stop dictation' : 'Dictate'}
             aria-pressed={dictating.value}
+            title={dictating.value ? 'Stop dictation' : 'Dictate'}
             onClick={toggleDictation}
           >
-            🎤
+            <MicIcon size={18} />
           </button>
         )}
         {streaming ? (

@@ -5,6 +5,7 @@ import { canSpeak } from '../../lib/speech.js';
 import { cancelEdit, liveSpeed, regenerateLast, startEdit, streamState, submitEdit } from '../../models/chat.js';
 import { editDraft } from '../../models/chat-draft.js';
 import { readAloud } from '../../models/voice.js';
+import { CopyIcon, EditIcon, RegenerateIcon, SpeakerIcon } from '../icons/index.js';
 import { Markdown } from '../markdown/index.js';
 
 function formatSpeed(ttftMs: number | null, tps: number | null): string {
@@ -126,16 +127,16 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
             title="Copy"
             onClick={() => void navigator.clipboard?.writeText(message.content)}
           >
-            ⧉
+            <CopyIcon />
           </button>
           {isUser && !message.id.startsWith('local-') && (
             <button type="button" class="icon" aria-label="Edit and resend" title="Edit and resend" disabled={busy} onClick={() => startEdit(message)}>
-              ✎
+              <EditIcon />
             </button>
           )}
           {!isUser && canSpeak() && (
             <button type="button" class="icon" aria-label="Read aloud" title="Read aloud" onClick={() => readAloud(message.content)}>
-              🔊
+              <SpeakerIcon />
             </button>
           )}
           {canRegenerate && (
@@ -148,7 +149,7 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
               disabled={busy}
               onClick={() => void regenerateLast()}
             >
-              ↻
+              <RegenerateIcon />
             </button>
           )}
         </div>

@@ -1,18 +1,13 @@
 /** Model picker fed by /api/llm/models; switching shows load progress while the status is polled. */
+import { formatModelLabel, formatModelTitle } from '../../lib/model-label.js';
 import { activeModelId, llmStatus, loadProgress, models, modelsError, switchingTo, switchModel } from '../../models/models.js';
-
-function formatSize(bytes: number | null): string {
-  if (bytes === null) return '';
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-}
 
 export function ModelPicker() {
   const list = models.value;
   const active = switchingTo.value ?? activeModelId.value ?? '';
   const progress = loadProgress.value;
   const state = llmStatus.value?.state;
+  const current = list.find((m) => m.id === active);
   return (
     <div class="model-picker">
       <label for="model-select" class="sr-only">
@@ -24,14 +19,12 @@ export function ModelPicker() {
         value={active}
         disabled={switchingTo.value !== null || list.length === 0}
         onChange={(e) => void switchModel(e.currentTarget.value)}
-        title={modelsError.value ?? undefined}
+        title={modelsError.value ?? (current ? formatModelTitle(current) : undefined)}
       >
         {!active && <option value="">{list.length === 0 ? 'No models found' : 'Choose a model'}</option>}
         {list.map((m) => (
-          <option key={m.id} value={m.id} disabled={m.status === 'broken'}>
-            {m.name}
-            {m.size_bytes !== null ? ` (${formatSize(m.size_bytes)})` : ''}
-            {m.status === 'broken' ? ' — broken' : ''}
+          <option key={m.id} value={m.id} disabled={m.status === 'broken'} title={formatModelTitle(m)}>
+            {formatModelLabel(m)}
           </option>
         ))}
       </select>

@@ -1,6 +1,7 @@
 /** Sidebar: new chat, search, sessions grouped by date with rename, pin, archive and delete (with undo). */
 import type { ChatSession } from '@chat-studio/protocol';
 import { newChat, openSession } from '../../models/app.js';
+import { closeSidebar, sidebarOpen } from '../../models/layout.js';
 import { searchQuery } from '../../models/search.js';
 import {
   currentSessionId,
@@ -17,6 +18,7 @@ import {
   toggleArchived,
   togglePinned,
 } from '../../models/sessions.js';
+import { ArchiveIcon, CloseIcon, EditIcon, PinIcon, PlusIcon, TrashIcon, UnarchiveIcon, UnpinIcon } from '../icons/index.js';
 import { SearchBox, SearchResults } from '../search/index.js';
 
 function RenameInput({ session }: { session: ChatSession }) {
@@ -68,13 +70,13 @@ function SessionItem({ session, active }: { session: ChatSession; active: boolea
             }
           }}
         >
-          {session.pinned && <span aria-hidden="true">📌 </span>}
+          {session.pinned && <PinIcon size={14} class="pinned-mark" />}
           <span class="session-title">{title}</span>
         </button>
       )}
       <div class="session-actions">
         <button type="button" class="icon" data-action="rename" aria-label={`Rename ${title}`} title="Rename (F2)" onClick={() => (renamingId.value = session.id)}>
-          ✎
+          <EditIcon />
         </button>
         <button
           type="button"
@@ -85,7 +87,7 @@ function SessionItem({ session, active }: { session: ChatSession; active: boolea
           title={session.pinned ? 'Unpin' : 'Pin'}
           onClick={() => void togglePinned(session.id)}
         >
-          {session.pinned ? '★' : '☆'}
+          {session.pinned ? <UnpinIcon /> : <PinIcon />}
         </button>
         <button
           type="button"
@@ -95,10 +97,10 @@ function SessionItem({ session, active }: { session: ChatSession; active: boolea
           title={session.archived ? 'Unarchive' : 'Archive'}
           onClick={() => void toggleArchived(session.id)}
         >
-          {session.archived ? '⇪' : '🗄'}
+          {session.archived ? <UnarchiveIcon /> : <ArchiveIcon />}
         </button>
         <button type="button" class="icon danger" data-action="delete" aria-label={`Delete ${title}`} title="Delete" onClick={() => deleteSession(session.id)}>
-          🗑
+          <TrashIcon />
         </button>
       </div>
     </li>
@@ -145,11 +147,28 @@ function SessionList() {
 export function Sidebar() {
   const searching = searchQuery.value.trim() !== '';
   return (
-    <aside class="sidebar" aria-label="Chats and search">
+    <aside
+      id="sidebar"
+      class="sidebar"
+      aria-label="Chats and search"
+      onKeyDown={(e) => {
+        // Rename and search use Escape themselves and mark it handled; otherwise it closes the drawer.
+        if (e.key === 'Escape' && sidebarOpen.value && !e.defaultPrevented) {
+          e.preventDefault();
+          closeSidebar();
+          document.getElementById('sidebar-toggle')?.focus();
+        }
+      }}
+    >
       <div class="sidebar-top">
-        <button type="button" class="primary new-chat" data-testid="new-chat" onClick={newChat}>
-          + New chat
-        </button>
+        <div class="sidebar-head">
+          <button type="button" class="primary new-chat" data-testid="new-chat" onClick={newChat}>
+            <PlusIcon /> New chat
+          </button>
+          <button type="button" class="icon sidebar-close" aria-label="Hide chats" title="Hide chats" onClick={closeSidebar}>
+            <CloseIcon size={18} />
+          </button>
+        </div>
         <SearchBox />
       </div>
       {searching ? <SearchResults /> : <SessionList />}

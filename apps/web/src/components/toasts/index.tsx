@@ -1,5 +1,6 @@
 /** Toast stack (bottom corner), e.g. "Deleted … · Undo". */
 import { dismissToast, toasts } from '../../models/toasts.js';
+import { CloseIcon } from '../icons/index.js';
 
 export function Toasts() {
   return (
@@ -12,8 +13,8 @@ export function Toasts() {
               {t.action.label}
             </button>
           )}
-          <button type="button" class="icon" aria-label="Dismiss notification" onClick={() => dismissToast(t.id)}>
-            ×
+          <button type="button" class="icon" aria-label="Dismiss notification" title="Dismiss" onClick={() => dismissToast(t.id)}>
+            <CloseIcon />
           </button>
         </div>
       ))}
