@@ -4,6 +4,8 @@ export {
   resolveRuntimeOptions,
   defaultThreads,
   defaultSequences,
+  defaultFlashAttention,
+  DEFAULT_CONTEXT_SHIFT_FRACTION,
   TINY_MODEL_BYTES,
   InvalidOptionError,
   type LlmRuntimeOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSequences, defaultThreads } from './default-threads.js';
+import { defaultFlashAttention, defaultSequences, defaultThreads } from './default-threads.js';
 import { InvalidOptionError, resolveRuntimeOptions } from './resolve-options.js';
 
 describe('defaultThreads', () => {
@@ -16,6 +16,10 @@ describe('defaultThreads', () => {
     expect(defaultSequences(4e9)).toBe(2);
     expect(defaultSequences(20e9)).toBe(1);
   });
+  it('turns flash attention off for tiny models only', () => {
+    expect(defaultFlashAttention(1_185_376)).toBe(false);
+    expect(defaultFlashAttention(4e9)).toBe('auto');
+  });
 });
 
 describe('resolveRuntimeOptions', () => {
@@ -29,5 +33,14 @@ describe('resolveRuntimeOptions', () => {
   it('rejects a malformed number', () => {
     expect(() => resolveRuntimeOptions({ env: { LLAMA_THREADS: 'many' } })).toThrow(InvalidOptionError);
     expect(() => resolveRuntimeOptions({ env: { LLAMA_QUEUE_LIMIT: '-1' } })).toThrow(/LLAMA_QUEUE_LIMIT/);
+  });
+  it('reads flash attention and the context shift share', () => {
+    expect(resolveRuntimeOptions({ env: {} })).toMatchObject({ flashAttention: undefined, contextShiftFraction: 0.5 });
+    expect(resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'ON', LLAMA_CONTEXT_SHIFT: '0.25' } })).toMatchObject({ flashAttention: true, contextShiftFraction: 0.25 });
+    expect(resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'off' } }).flashAttention).toBe(false);
+    expect(resolveRuntimeOptions({ flashAttention: 'auto', contextShiftFraction: 0.3, env: { LLAMA_FLASH_ATTENTION: 'off', LLAMA_CONTEXT_SHIFT: '0.25' } })).toMatchObject({ flashAttention: 'auto', contextShiftFraction: 0.3 });
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'maybe' } })).toThrow(/LLAMA_FLASH_ATTENTION/);
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_CONTEXT_SHIFT: 'half' } })).toThrow(/LLAMA_CONTEXT_SHIFT/);
+    expect(() => resolveRuntimeOptions({ contextShiftFraction: 1, env: {} })).toThrow(/contextShiftFraction/);
   });
 });

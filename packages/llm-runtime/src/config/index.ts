@@ -1,7 +1,8 @@
 /** Runtime configuration: env fallbacks and measured defaults. */
-export { defaultThreads, defaultSequences, TINY_MODEL_BYTES } from './default-threads.js';
+export { defaultThreads, defaultSequences, defaultFlashAttention, TINY_MODEL_BYTES } from './default-threads.js';
 export {
   resolveRuntimeOptions,
+  DEFAULT_CONTEXT_SHIFT_FRACTION,
   InvalidOptionError,
   type LlmRuntimeOptions,
   type ResolvedRuntimeOptions,

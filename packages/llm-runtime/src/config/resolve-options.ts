@@ -29,6 +29,17 @@ export interface LlmRuntimeOptions {
   defaultMaxTokens?: number;
   /** How long in-flight generations on a replaced model may run before they are aborted. Defaults to 10000 ms. */
   switchGraceMs?: number;
+  /**
+   * Flash attention for the context. Defaults to env LLAMA_FLASH_ATTENTION (`on`/`off`/`auto`), else
+   * {@link defaultFlashAttention} of the model size (off for tiny models, where it is measured to be 2–5× slower on CPU).
+   */
+  flashAttention?: 'auto' | boolean;
+  /**
+   * Share of the context freed at once when a sequence's context is full (the oldest turns, or the start of a
+   * reply longer than the context, are dropped; the first system message stays). Each shift re-evaluates what is
+   * left, so a larger share makes shifts rarer and cheaper per token. Defaults to env LLAMA_CONTEXT_SHIFT, else 0.5.
+   */
+  contextShiftFraction?: number;
   /** Environment to read; tests pass their own. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
@@ -47,7 +58,12 @@ export interface ResolvedRuntimeOptions {
   gpu: 'auto' | false;
   defaultMaxTokens: number;
   switchGraceMs: number;
+  flashAttention: 'auto' | boolean | undefined;
+  contextShiftFraction: number;
 }
+
+/** Share of the context freed by one context shift when neither option nor env sets one. */
+export const DEFAULT_CONTEXT_SHIFT_FRACTION = 0.5;
 
 /** Thrown for an env var or option that is not a valid number. */
 export class InvalidOptionError extends Error {
@@ -79,12 +95,34 @@ export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): Resolved
     gpu: options.gpu ?? (gpuEnv === 'false' || gpuEnv === 'off' || gpuEnv === '0' ? false : 'auto'),
     defaultMaxTokens: options.defaultMaxTokens ?? int(env, 'LLAMA_MAX_TOKENS', 1) ?? 1024,
     switchGraceMs: options.switchGraceMs ?? 10_000,
+    flashAttention: options.flashAttention ?? flashAttentionEnv(env.LLAMA_FLASH_ATTENTION),
+    contextShiftFraction: fraction(options.contextShiftFraction, env.LLAMA_CONTEXT_SHIFT),
   };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+function flashAttentionEnv(raw: string | undefined): 'auto' | boolean | undefined {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined) return undefined;
+  if (value === 'auto') return 'auto';
+  if (['on', 'true', '1'].includes(value)) return true;
+  if (['off', 'false', '0'].includes(value)) return false;
+  throw new InvalidOptionError(`LLAMA_FLASH_ATTENTION must be on, off or auto, got "${raw}"`);
+}
+
+function fraction(option: number | undefined, raw: string | undefined): number {
+  const text = nonEmpty(raw);
+  const value = option ?? (text === undefined ? DEFAULT_CONTEXT_SHIFT_FRACTION : Number(text));
+  // Above 0.9 almost nothing is kept; below 0.05 shifts come nearly every token again.
+  if (!Number.isFinite(value) || value < 0.05 || value > 0.9) {
+    const name = option === undefined ? 'LLAMA_CONTEXT_SHIFT' : 'contextShiftFraction';
+    throw new InvalidOptionError(`${name} must be a number from 0.05 to 0.9, got "${option ?? raw}"`);
+  }
+  return value;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {

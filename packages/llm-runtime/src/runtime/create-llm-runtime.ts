@@ -58,6 +58,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     gpu: config.gpu,
     defaultMaxTokens: config.defaultMaxTokens,
     switchGraceMs: config.switchGraceMs,
+    contextShiftFraction: config.contextShiftFraction,
+    ...(config.flashAttention !== undefined ? { flashAttention: config.flashAttention } : {}),
     ...(config.threads !== undefined ? { threads: config.threads } : {}),
     ...(config.sequences !== undefined ? { sequences: config.sequences } : {}),
     ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLlmRuntime, type GenerateMessage, type GenerateResult, type LlmRuntime } from '../../src/index.js';
+import { MODELS_DIR } from './helpers.js';
+
+describe('a long session reusing its KV cache', () => {
+  let runtime: LlmRuntime;
+  beforeAll(async () => {
+    runtime = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 2, cacheTtlS: 0, env: {} });
+    await runtime.start();
+    await runtime.whenLoaded();
+  });
+  afterAll(() => runtime.close());
+
+  it('evaluates only the new turn at turn 10+, however long the history', async () => {
+    // The API's pattern: every turn sends the whole history from the database, replies stored as streamed.
+    const messages: GenerateMessage[] = [];
+    const results: GenerateResult[] = [];
+    for (let turn = 1; turn <= 14; turn++) {
+      messages.push({ role: 'user', content: `Turn ${turn}: tell me about the little dog and the red ball.` });
+      let streamed = '';
+      const result = await runtime.generate({
+        messages: messages.map((message) => ({ ...message })),
+        params: { max_tokens: 24, seed: turn },
+        sessionKey: 'long-session',
+        onToken: (piece) => (streamed += piece),
+      });
+      messages.push({ role: 'assistant', content: streamed });
+      results.push(result);
+    }
+    const first = results[0]!;
+    // Turn 1 evaluates its whole prompt: the user message plus the chat wrapper's tokens.
+    expect(first.promptTokensEvaluated).toBe(first.stats.prompt_tokens);
+    const early = results.slice(1, 4).map((result) => result.promptTokensEvaluated);
+    for (const result of results.slice(9)) {
+      // The context holds the whole conversation (no shift at this length)...
+      expect(result.stats.prompt_tokens).toBeGreaterThan(first.stats.prompt_tokens * 9);
+      // ...but only the new turn is run through the model: as much as at turn 1, not growing with the history.
+      expect(result.promptTokensEvaluated).toBeLessThanOrEqual(first.promptTokensEvaluated + 6);
+      expect(result.promptTokensEvaluated).toBeLessThanOrEqual(Math.min(...early) + 4);
+      expect(result.promptTokensEvaluated).toBeLessThan(result.stats.prompt_tokens / 8);
+    }
+  });
+});
+
+describe('generating past the context size', () => {
+  const contextSize = 256;
+  const maxTokens = 900;
+  async function longReply(contextShiftFraction?: number): Promise<GenerateResult> {
+    const runtime = createLlmRuntime({
+      modelsDir: MODELS_DIR,
+      threads: 1,
+      sequences: 1,
+      contextSize,
+      cacheTtlS: 0,
+      env: {},
+      ...(contextShiftFraction !== undefined ? { contextShiftFraction } : {}),
+    });
+    try {
+      await runtime.start();
+      await runtime.whenLoaded();
+      return await runtime.generate({ messages: [{ role: 'user', content: 'Once upon a time' }], params: { max_tokens: maxTokens, seed: 1 } });
+    } finally {
+      await runtime.close();
+    }
+  }
+
+  it('frees half the context per shift, so it re-evaluates less than one token per token generated past the context', async () => {
+    const result = await longReply();
+    expect(result.stats.finish_reason).toBe('length');
+    expect(result.stats.completion_tokens).toBe(maxTokens);
+    // Each shift keeps at most half the context and re-evaluates it; the next comes at least contextSize/2 tokens later.
+    // Measured here: 143 tokens re-evaluated (4 shifts); with a tenth per shift, 1,374 (9 shifts).
+    const pastContext = maxTokens - contextSize;
+    expect(result.promptTokensEvaluated).toBeLessThan(pastContext);
+
+    // node-llama-cpp's own default frees a tenth: shifts come far more often and each re-evaluates most of the context.
+    const tenth = await longReply(0.1);
+    expect(tenth.stats.completion_tokens).toBe(maxTokens);
+    expect(tenth.promptTokensEvaluated).toBeGreaterThan(result.promptTokensEvaluated * 3);
+  });
+});
