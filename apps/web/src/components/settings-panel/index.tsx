@@ -87,7 +87,9 @@ export function SettingsPanel() {
             disabled={!canSpeak()}
             onChange={(e) => updateDraft({ speak_replies: e.currentTarget.checked })}
           />
-          Read replies aloud{!canSpeak() && <span class="muted"> (not supported by this browser)</span>}
+          <span>
+            Read replies aloud{!canSpeak() && <span class="muted"> (not supported by this browser)</span>}
+          </span>
         </label>
         <hr />
         <label class="toggle">
@@ -97,7 +99,9 @@ export function SettingsPanel() {
             checked={streamingEnabled.value}
             onChange={(e) => (streamingEnabled.value = e.currentTarget.checked)}
           />
-          Stream replies token by token <span class="muted">(this browser)</span>
+          <span>
+            Stream replies token by token <span class="muted">(this browser)</span>
+          </span>
         </label>
         <div class="form-actions">
           <button type="submit" class="primary" disabled={settingsSaving.value}>
