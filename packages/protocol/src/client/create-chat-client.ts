@@ -30,8 +30,11 @@ export interface ChatClientOptions {
   fetch?: typeof fetch;
   /** Extra headers on every request, e.g. `{ authorization: 'Bearer …' }`. Defaults to none. */
   headers?: Record<string, string>;
-  /** Fetch credentials mode. Defaults to `'same-origin'` so the login cookie is sent. */
-  credentials?: RequestCredentials;
+  /**
+   * Fetch credentials mode. Defaults to `'same-origin'` so the login cookie is sent.
+   * Spelled out rather than the DOM's `RequestCredentials` so Node consumers without the DOM lib can type-check.
+   */
+  credentials?: 'include' | 'omit' | 'same-origin';
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
