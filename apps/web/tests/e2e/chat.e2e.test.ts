@@ -1,0 +1,386 @@
+/** End-to-end: streaming, stop, reload, search, XSS, a 10,000-message chat and switching chats mid-stream. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  apiClient,
+  assertPrerequisites,
+  launchBrowser,
+  screenshot,
+  SCREENSHOTS,
+  seedMessages,
+  startServer,
+  tempDir,
+  waitFor,
+  type RunningServer,
+} from './support.js';
+
+type Scheme = 'light' | 'dark';
+
+let browser: Browser;
+let server: RunningServer;
+let tmp: { dir: string; cleanup: () => void };
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  assertPrerequisites();
+  tmp = tempDir();
+  // Short default replies keep the suite fast; the stop test asks for a long one through the settings panel.
+  [server, browser] = await Promise.all([
+    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '40', CHAT_CACHE_TTL: '0' }),
+    launchBrowser(),
+  ]);
+  api = apiClient(server.baseUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  tmp?.cleanup();
+});
+
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  /** Messages of every dialog (alert/confirm/prompt) the page opened. */
+  dialogs: string[];
+  /** Uncaught page errors. */
+  errors: string[];
+}
+
+async function openApp(hash = '', colorScheme: Scheme = 'light'): Promise<Opened> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.baseUrl}/${hash}`);
+  await page.getByTestId('composer').waitFor();
+  return { context, page, dialogs, errors };
+}
+
+/** Sets generation fields through the settings panel and saves. */
+async function setSettings(page: Page, fields: Record<string, string>): Promise<void> {
+  await page.getByTestId('settings-button').click();
+  const panel = page.getByTestId('settings-panel');
+  await panel.waitFor();
+  for (const [name, value] of Object.entries(fields)) await panel.locator(`[name="${name}"]`).fill(value);
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await panel.waitFor({ state: 'detached' });
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('send').click();
+}
+
+/**
+ * Samples the last assistant message in the page every few ms until it is stored and no longer streaming:
+ * text length (without the speed line), status and whether it was marked streaming.
+ */
+function sampleLastReply(page: Page): Promise<Array<{ len: number; status: string; streaming: boolean }>> {
+  return page.evaluate(
+    () =>
+      new Promise<Array<{ len: number; status: string; streaming: boolean }>>((resolve) => {
+        const seen: Array<{ len: number; status: string; streaming: boolean }> = [];
+        const tick = () => {
+          const all = document.querySelectorAll<HTMLElement>('[data-testid="message"][data-role="assistant"]');
+          const el = all[all.length - 1];
+          if (el) {
+            let len = 0;
+            for (const child of el.querySelector('.message-bubble')?.children ?? []) {
+              if (!child.classList.contains('message-meta')) len += (child.textContent ?? '').trim().length;
+            }
+            const streaming = el.dataset.streaming === 'true';
+            seen.push({ len, status: el.dataset.status ?? '', streaming });
+            const stored = !(el.dataset.messageId ?? '').startsWith('local-');
+            if (stored && !streaming && el.dataset.status === 'complete') return resolve(seen);
+          }
+          setTimeout(tick, 5);
+        };
+        tick();
+      }),
+  );
+}
+
+const messageLocator = (page: Page) => page.getByTestId('message-list').getByTestId('message');
+
+describe('chat in Chromium against the real server and model', () => {
+  let chatSessionId = '';
+
+  it('streams a reply, stops a long one mid-stream and shows the history after a reload', async () => {
+    const { context, page, errors } = await openApp();
+    await setSettings(page, { max_tokens: '150', temperature: '0.8' });
+
+    const samples = sampleLastReply(page);
+    await send(page, 'Tell me a story about a little fox');
+    const seen = await samples;
+    const growing = seen.filter((s) => s.streaming && s.len > 0).map((s) => s.len);
+    // At least two different non-empty lengths while streaming: the text grew token by token.
+    expect(new Set(growing).size, `lengths seen while streaming: ${growing.join(',')}`).toBeGreaterThanOrEqual(2);
+    expect(growing).toEqual([...growing].sort((a, b) => a - b));
+    expect(seen.at(-1)!.status).toBe('complete');
+    await expect.poll(() => page.getByTestId('stream-status').textContent()).toBe('Reply complete.');
+
+    chatSessionId = /#\/c\/([0-9A-Z]{26})/.exec(page.url())?.[1] ?? '';
+    expect(chatSessionId).toMatch(/^[0-9A-Z]{26}$/);
+    await screenshot(page, 'chat-light');
+
+    // A long reply, stopped once some text has arrived.
+    await setSettings(page, { max_tokens: '3000' });
+    await send(page, 'Tell me a very long story about a dragon');
+    const streamingReply = page.locator('[data-testid="message"][data-streaming="true"]');
+    await waitFor(async () => ((await streamingReply.textContent()) ?? '').trim().length > 20, 20_000, 'streamed text');
+    await page.getByTestId('stop').click();
+    await page.getByTestId('send').waitFor();
+    const stopped = messageLocator(page).last();
+    await expect.poll(() => stopped.getAttribute('data-status')).toBe('partial');
+    await expect.poll(async () => (await stopped.textContent()) ?? '').toContain('Stopped.');
+    const partialText = ((await stopped.locator('.markdown').textContent()) ?? '').trim();
+    expect(partialText.length).toBeGreaterThan(20);
+
+    // The server kept the partial reply too.
+    const stored = await waitFor(async () => {
+      const list = await api.messages(chatSessionId);
+      return list.length === 4 && list[3]!.finish_reason === 'abort' ? list : undefined;
+    }, 10_000, 'stored aborted reply');
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+      ['user', 'complete'],
+      ['assistant', 'partial'],
+    ]);
+    expect(stored[3]!.content.length).toBeGreaterThanOrEqual(20);
+
+    await page.reload();
+    await expect.poll(() => messageLocator(page).count()).toBe(4);
+    const roles = await messageLocator(page).evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.role, (e as HTMLElement).dataset.status]));
+    expect(roles).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+      ['user', 'complete'],
+      ['assistant', 'partial'],
+    ]);
+    await expect.poll(() => messageLocator(page).nth(0).textContent()).toContain('Tell me a story about a little fox');
+    await expect.poll(() => messageLocator(page).nth(2).textContent()).toContain('Tell me a very long story about a dragon');
+    const reloadedPartial = ((await messageLocator(page).nth(3).locator('.markdown').textContent()) ?? '').trim();
+    // What the browser showed when it stopped is the start of what the server kept.
+    expect(reloadedPartial.replace(/\s+/g, ' ')).toContain(partialText.replace(/\s+/g, ' ').slice(0, 20));
+    expect(await messageLocator(page).nth(3).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('search finds a message and opens the chat at it, highlighted', async () => {
+    const session = await api.createSession('Trip planning');
+    // The hit sits 300 messages before the end, so it is not on the first page the chat loads.
+    const ids = seedMessages(server.databasePath, session.id, 400, (i) =>
+      i === 100 ? 'Remember to pack the zanzibarquokka umbrella for the ferry.' : `Filler message ${i} about the itinerary.`,
+    );
+    const hitId = ids[100]!;
+
+    const { context, page, errors } = await openApp();
+    await page.getByTestId('search-input').fill('zanzibarquokka');
+    const result = page.getByTestId('search-result');
+    await result.first().waitFor();
+    expect(await result.count()).toBe(1);
+    expect(await result.first().getAttribute('data-message-id')).toBe(hitId);
+    await expect.poll(() => result.first().locator('mark').textContent()).toMatch(/zanzibarquokka/i);
+    await screenshot(page, 'search-light');
+
+    await result.first().click();
+    const hit = page.locator(`[data-testid="message"][data-message-id="${hitId}"]`);
+    await hit.waitFor();
+    await expect.poll(() => hit.getAttribute('class')).toContain('focused');
+    // Inside the scroller's visible area, not merely in the DOM.
+    const [box, view] = await Promise.all([hit.boundingBox(), page.getByTestId('message-list').boundingBox()]);
+    expect(box && view).toBeTruthy();
+    expect(box!.y).toBeGreaterThanOrEqual(view!.y - 1);
+    expect(box!.y + Math.min(box!.height, 40)).toBeLessThanOrEqual(view!.y + view!.height + 1);
+    expect(await hit.textContent()).toContain('zanzibarquokka umbrella');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-message-id'))).toBe(hitId);
+    expect(page.url()).toContain(session.id);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('renders XSS payloads from the user and from stored assistant messages as text', async () => {
+    const payloads = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '[x](javascript:alert(1))'];
+    const userText = payloads.join(' ');
+    const { context, page, dialogs, errors } = await openApp();
+    await setSettings(page, { max_tokens: '8' });
+    await send(page, userText);
+    await page.locator('[data-testid="message"][data-role="assistant"][data-status="complete"]').waitFor();
+    const sessionId = /#\/c\/([0-9A-Z]{26})/.exec(page.url())![1]!;
+    // The same payloads as a stored assistant reply, which goes through the markdown renderer.
+    await api.append(sessionId, 'assistant', payloads.join('\n\n'));
+    await page.reload();
+    await expect.poll(() => messageLocator(page).count()).toBe(3);
+    // Give any injected handler the chance to run (onerror fires once the image fails to load).
+    await page.waitForTimeout(500);
+
+    const list = page.getByTestId('message-list');
+    expect(await list.locator('img').count()).toBe(0);
+    expect(await list.locator('script').count()).toBe(0);
+    expect(await list.locator('[onerror], [onclick], [onload]').count()).toBe(0);
+    const hrefs = await list.locator('a').evaluateAll((els) => els.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.filter((h) => /^\s*javascript:/i.test(h))).toEqual([]);
+
+    const userMsg = messageLocator(page).nth(0);
+    expect(await userMsg.textContent()).toContain(userText);
+    expect(await userMsg.isVisible()).toBe(true);
+    const stored = messageLocator(page).nth(2);
+    const storedText = (await stored.textContent()) ?? '';
+    expect(storedText).toContain('<img src=x onerror=alert(1)>');
+    expect(storedText).toContain('<script>alert(1)</script>');
+    expect(storedText).toContain('alert(1)');
+    expect(await stored.isVisible()).toBe(true);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the DOM bounded in a 10,000-message chat and opens it at the newest messages', async () => {
+    const session = await api.createSession('Ten thousand messages');
+    const ids = seedMessages(server.databasePath, session.id, 10_000, (i) =>
+      `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 7))}`.trim(),
+    );
+    const firstId = ids[0]!;
+    const lastId = ids.at(-1)!;
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.baseUrl}/#/c/${session.id}`);
+    const last = page.locator(`[data-testid="message"][data-message-id="${lastId}"]`);
+    await last.waitFor({ state: 'visible' });
+    const openMs = Date.now() - started;
+    console.log(`10,000-message chat: last message visible ${openMs} ms after navigation`);
+    expect(await last.textContent()).toContain('Message 9999:');
+    const [box, view] = await Promise.all([last.boundingBox(), page.getByTestId('message-list').boundingBox()]);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(view!.y + view!.height + 2);
+
+    const list = page.getByTestId('message-list');
+    let maxInDom = await messageLocator(page).count();
+    let reachedFirst = false;
+    for (let i = 0; i < 400 && !reachedFirst; i++) {
+      const before = Number(await list.getAttribute('data-count'));
+      await list.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await waitFor(
+        async () => Number(await list.getAttribute('data-count')) > before || (await page.locator(`[data-message-id="${firstId}"]`).count()) > 0,
+        5_000,
+        'an older page',
+      ).catch(() => undefined);
+      maxInDom = Math.max(maxInDom, await messageLocator(page).count());
+      reachedFirst = (await page.locator(`[data-message-id="${firstId}"]`).count()) > 0;
+    }
+    const stats = await page.evaluate(() => ({
+      messages: document.querySelectorAll('[data-testid="message"]').length,
+      nodes: document.getElementsByTagName('*').length,
+      count: Number(document.querySelector('[data-testid="message-list"]')?.getAttribute('data-count')),
+    }));
+    console.log(`10,000-message chat after scrolling to the top: ${JSON.stringify({ ...stats, maxInDom })}`);
+    expect(reachedFirst).toBe(true);
+    expect(stats.count).toBe(10_000);
+    expect(maxInDom).toBeLessThan(100);
+    expect(stats.messages).toBeLessThan(100);
+    expect(await page.locator(`[data-message-id="${firstId}"]`).textContent()).toContain('Message 0:');
+    await context.close();
+  }, 120_000);
+
+  it('switching chats mid-stream keeps each reply in its own chat', async () => {
+    const a = await api.createSession('Alpha chat');
+    const b = await api.createSession('Beta chat');
+    await api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 2000 } });
+    await api.call('PATCH', `/api/chat/sessions/${b.id}`, { settings: { max_tokens: 20 } });
+
+    const { context, page, errors } = await openApp(`#/c/${a.id}`);
+    await send(page, 'Alpha question about the moon');
+    const streamingReply = page.locator('[data-testid="message"][data-streaming="true"]');
+    await waitFor(async () => ((await streamingReply.textContent()) ?? '').trim().length > 5, 20_000, 'alpha tokens');
+
+    await page.locator(`[data-testid="session-item"][data-session-id="${b.id}"] .session-open`).click();
+    // From here on, record what chat B shows, while A keeps streaming in the background.
+    await page.evaluate(() => {
+      const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __overlap: number };
+      w.__samples = [];
+      w.__ids = new Set();
+      w.__stop = false;
+      w.__overlap = 0;
+      const tick = () => {
+        const listEl = document.querySelector('[data-testid="message-list"]');
+        w.__samples.push(listEl?.textContent ?? '');
+        // B's chat is on screen while A's reply is still arriving (the Stop button belongs to that reply).
+        if (Number(listEl?.getAttribute('data-count')) === 0 && document.querySelector('[data-testid="stop"]')) w.__overlap++;
+        for (const el of document.querySelectorAll<HTMLElement>('[data-testid="message"]')) w.__ids.add(el.dataset.messageId ?? '');
+        if (!w.__stop) setTimeout(tick, 10);
+      };
+      tick();
+    });
+    expect(page.url()).toContain(b.id);
+    // A send is possible once A's reply has ended (the app runs one reply at a time).
+    await page.getByTestId('composer').fill('Beta question about the sea');
+    await page.locator('[data-testid="send"]:not([disabled])').waitFor({ timeout: 90_000 });
+    await page.getByTestId('send').click();
+    await page.locator('[data-testid="message"][data-role="assistant"][data-status="complete"]').waitFor();
+    await waitFor(async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.', 20_000, 'beta reply');
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __overlap: number };
+      w.__stop = true;
+      return { samples: w.__samples, ids: [...w.__ids], overlap: w.__overlap };
+    });
+
+    const aMessages = await api.messages(a.id);
+    const bMessages = await api.messages(b.id);
+    expect(aMessages.map((m) => [m.role, m.content.slice(0, 40)]).slice(0, 1)).toEqual([['user', 'Alpha question about the moon']]);
+    expect(aMessages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(aMessages[1]!.status).toBe('complete');
+    expect(bMessages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(bMessages[0]!.content).toBe('Beta question about the sea');
+    expect(aMessages[1]!.id).not.toBe(bMessages[1]!.id);
+
+    // B's view never contained A's question, A's reply ids, or a piece of A's reply text.
+    const aReply = aMessages[1]!.content.replace(/\s+/g, ' ').trim();
+    const probes = [aReply.slice(0, 24), aReply.slice(Math.floor(aReply.length / 2), Math.floor(aReply.length / 2) + 24)].filter((p) => p.length >= 12);
+    expect(seen.samples.length).toBeGreaterThan(10);
+    expect(seen.overlap, 'samples of chat B taken while A was still streaming').toBeGreaterThan(3);
+    for (const text of seen.samples) {
+      const flat = text.replace(/\s+/g, ' ');
+      expect(flat).not.toContain('Alpha question');
+      for (const p of probes) expect(flat).not.toContain(p);
+    }
+    expect(seen.ids.filter((id) => aMessages.some((m) => m.id === id))).toEqual([]);
+    const bUi = await messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
+    expect(bUi).toEqual(bMessages.map((m) => m.id));
+
+    // Back in A, its whole reply is there.
+    await page.locator(`[data-testid="session-item"][data-session-id="${a.id}"] .session-open`).click();
+    await expect.poll(() => messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId))).toEqual(aMessages.map((m) => m.id));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it.runIf(SCREENSHOTS)('screenshots: chat, search and settings in dark mode, settings in light mode', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openApp(`#/c/${chatSessionId}`, scheme);
+      await expect.poll(() => messageLocator(page).count()).toBe(4);
+      await page.waitForTimeout(300);
+      if (scheme === 'dark') await screenshot(page, 'chat-dark');
+      await page.getByTestId('settings-button').click();
+      await page.getByTestId('settings-panel').waitFor();
+      await screenshot(page, `settings-${scheme}`);
+      if (scheme === 'dark') {
+        await page.keyboard.press('Escape');
+        await page.getByTestId('search-input').fill('zanzibarquokka');
+        await page.getByTestId('search-result').first().waitFor();
+        await screenshot(page, 'search-dark');
+      }
+      await context.close();
+    }
+  });
+});

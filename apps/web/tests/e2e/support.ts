@@ -1,0 +1,226 @@
+/** End-to-end helpers: a real API server process serving the built app, Debian's Chromium, fast message seeding. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Root of the checkout (apps/web/tests/e2e → four levels up). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+/** The built server entry, the same file `pnpm start` runs. */
+export const SERVER_ENTRY = path.join(REPO_ROOT, 'apps/api/dist/server.js');
+/** The users CLI of the built API. */
+export const USERS_CLI = path.join(REPO_ROOT, 'apps/api/dist/cli/users.js');
+/** The built web app the server serves at `/`. */
+export const WEB_DIST = path.join(REPO_ROOT, 'apps/web/dist');
+/** Debian's Chromium; CHROMIUM_PATH overrides it. Never downloaded. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
+
+/** Folder holding stories260K.gguf: TEST_MODELS_DIR, else `../shared/models` beside the checkout. */
+export function testModelsDir(): string {
+  return process.env.TEST_MODELS_DIR ?? path.resolve(REPO_ROOT, '../shared/models');
+}
+
+/** Fails early with a useful message when something the suite needs was not built or installed. */
+export function assertPrerequisites(): void {
+  const missing: string[] = [];
+  if (!existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (run pnpm build)`);
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) missing.push(`${WEB_DIST}/index.html (run pnpm build)`);
+  if (!existsSync(CHROMIUM_PATH)) missing.push(`${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (!existsSync(path.join(testModelsDir(), 'stories260K.gguf'))) missing.push(`${testModelsDir()}/stories260K.gguf (set TEST_MODELS_DIR)`);
+  if (missing.length) throw new Error(`end-to-end tests need:\n  ${missing.join('\n  ')}`);
+}
+
+/** A fresh temp folder, removed by the returned `cleanup`. */
+export function tempDir(prefix = 'chat-studio-e2e-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  child: ChildProcess;
+  baseUrl: string;
+  databasePath: string;
+  output: () => string;
+  /** Sends a signal and resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/**
+ * Starts `node apps/api/dist/server.js` on a free port with its own database in `dir` and waits for `/health`,
+ * and, unless `waitForModel` is false, until /health says the model is ready (it answers while still loading).
+ * Defaults: the test model folder, LLAMA_THREADS=1, a chat rate limit tests do not hit.
+ */
+export async function startServer(
+  dir: string,
+  env: NodeJS.ProcessEnv = {},
+  { waitForModel = true, timeoutMs = 30_000 }: { waitForModel?: boolean; timeoutMs?: number } = {},
+): Promise<RunningServer> {
+  const port = await freePort();
+  const databasePath = env.DATABASE_PATH ?? path.join(dir, 'chat_history.db');
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_PATH: databasePath,
+      MODELS_DIR: testModelsDir(),
+      WEB_DIST,
+      LLAMA_THREADS: '1',
+      RATE_LIMIT_CHAT: '1000/minute',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
+    try {
+      const res = await fetch(`${baseUrl}/health`);
+      const health = (await res.json()) as { model?: { state?: string } };
+      if (res.status === 200 && (!waitForModel || health.model?.state === 'ready')) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready (/health${waitForModel ? ' and model' : ''}) in ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    baseUrl,
+    databasePath,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Launches Debian's Chromium headless through playwright-core. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Small JSON client for arranging and checking state through the real API (AUTH off). */
+export function apiClient(baseUrl: string) {
+  async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+  return {
+    call,
+    createSession: (title: string) => call<{ id: string; title: string }>('POST', '/api/chat/sessions', { title }),
+    append: (sessionId: string, role: 'user' | 'assistant' | 'system', content: string) =>
+      call<{ id: string }>('POST', `/api/chat/sessions/${sessionId}/messages`, { role, content }),
+    /** Every message of a session, oldest first. */
+    async messages(sessionId: string): Promise<Array<{ id: string; role: string; content: string; status: string; finish_reason: string | null }>> {
+      const all = [];
+      let cursor: string | null = null;
+      do {
+        const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const page: { items: never[]; next_cursor: string | null } = await call('GET', `/api/chat/sessions/${sessionId}/messages?limit=200${q}`);
+        all.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return all;
+    },
+  };
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A ULID (what the API uses for ids) for time `ms`. */
+export function ulid(ms = Date.now()): string {
+  let time = '';
+  for (let t = ms, i = 0; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;
+  const rnd = randomBytes(16);
+  let rest = '';
+  for (let i = 0; i < 16; i++) rest += CROCKFORD[rnd[i]! % 32];
+  return time + rest;
+}
+
+/**
+ * Inserts `count` alternating user/assistant messages into an existing session straight into the server's
+ * SQLite file (WAL, so the running server sees them; the FTS triggers index them). Returns the ids in order.
+ */
+export function seedMessages(databasePath: string, sessionId: string, count: number, content: (i: number) => string): string[] {
+  const db = new Database(databasePath);
+  try {
+    db.pragma('busy_timeout = 10000');
+    const insert = db.prepare(
+      `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`,
+    );
+    const ids: string[] = [];
+    const start = Date.now() - count * 1000;
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const at = start + i * 1000;
+        const id = ulid(at);
+        ids.push(id);
+        insert.run(id, sessionId, i % 2 === 0 ? 'user' : 'assistant', content(i), at);
+      }
+    })();
+    return ids;
+  } finally {
+    db.close();
+  }
+}
+
+/** Saves a PNG under docs/screenshots/ when SCREENSHOTS=1 (so CI never rewrites the committed images). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** Polls `check` until it returns a value other than `undefined`/`false`, or throws after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
