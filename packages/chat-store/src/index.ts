@@ -1,4 +1,4 @@
-/** @chat-studio/chat-store: chat history on SQLite (kysely + better-sqlite3) with FTS5 search, migrations and maintenance. */
+/** @chat-studio/chat-store: chat history on SQLite (better-sqlite3, FTS5) or PostgreSQL (pg, tsvector) via kysely, with migrations and maintenance. */
 export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
@@ -26,6 +26,8 @@ export type {
 } from './repositories/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './migrations/index.js';
+export { openPostgresStore, DEFAULT_POOL_SIZE, isPostgresUrl, buildTsQuery, postgresMigrations, POSTGRES_MIGRATIONS, SEARCH_CONFIG } from './postgres/index.js';
+export type { OpenPostgresStoreOptions, PostgresChatDatabase, PostgresChatMessagesTable } from './postgres/index.js';
 export type {
   ChatDatabase,
   ChatSessionsTable,

@@ -21,36 +21,54 @@ import type { ChatDatabase } from '../tables/index.js';
  */
 export interface ChatStoreOptions {
   /**
+   * A `postgres://` URL: the store runs on PostgreSQL instead of SQLite (several API processes can share it).
+   * Wins over `path`. Defaults to `process.env.DATABASE_URL` when neither `url` nor `path` is given.
+   */
+  url?: string;
+  /**
    * `':memory:'` or a file path, resolved from the cwd; its folder is created.
    * Defaults to `process.env.DATABASE_PATH ?? 'data/chat_history.db'`.
    */
   path?: string;
-  /** How long a writer waits for another connection's lock before SQLITE_BUSY. Defaults to 5000. */
+  /** PostgreSQL only: connections per process. Defaults to 10. */
+  poolSize?: number;
+  /** SQLite only: how long a writer waits for another connection's lock before SQLITE_BUSY. Defaults to 5000. */
   busyTimeoutMs?: number;
   /**
    * Search ranks by bm25 among this many of the user's newest matching messages (all of them when fewer match),
    * which bounds the cost of very common words. Defaults to 1000.
    */
   searchWindow?: number;
-  /** Open without writing: no migrations, no WAL switch; the file must exist and be migrated. Defaults to `false`. */
+  /**
+   * Open without writing: no migrations, no WAL switch; the database must exist and be migrated (on PostgreSQL every
+   * transaction is read-only). Defaults to `false`.
+   */
   readonly?: boolean;
 }
 
 /**
- * Chat history for every user, on one SQLite file. Every call is scoped by `userId`.
+ * Chat history for every user, on one SQLite file or a PostgreSQL database. Every call is scoped by `userId`.
  *
  * @example
  * const store = await openChatStore();
  * const page = await store.sessions.list('local', { limit: 20 });
  */
 export interface ChatStore {
-  /** Absolute file path, or `':memory:'`. */
+  /** Which engine holds the data. */
+  readonly backend: 'sqlite' | 'postgres';
+  /** Absolute file path, `':memory:'`, or the PostgreSQL URL with its password masked. */
   readonly path: string;
-  /** Escape hatch: a kysely instance over the same connection. Avoid its transactions while the store is in use. */
+  /**
+   * Escape hatch: a kysely instance over the same connection (pool on PostgreSQL, which has no `messages_fts`).
+   * Avoid its transactions while the store is in use.
+   */
   readonly db: Kysely<ChatDatabase>;
   readonly sessions: SessionsRepository;
   readonly messages: MessagesRepository;
-  /** bm25-ranked full-text search over the user's messages. Any text is a valid query. */
+  /**
+   * Ranked full-text search over the user's messages (bm25 on SQLite, ts_rank_cd on PostgreSQL; lower `rank` is
+   * better on both). Any text is a valid query.
+   */
   search(userId: string, query: string, options?: SearchOptions): Promise<Page<SearchHit>>;
   readonly users: UsersRepository;
   readonly authSessions: AuthSessionsRepository;

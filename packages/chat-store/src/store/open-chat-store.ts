@@ -2,7 +2,7 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { openDatabase, resolveDatabasePath, SqlRunner } from '../connection/index.js';
-import { MigrationError } from '../errors/index.js';
+import { ChatStoreError, MigrationError } from '../errors/index.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/index.js';
 import {
   createApiKeysRepository,
@@ -15,6 +15,7 @@ import {
   DEFAULT_SEARCH_WINDOW,
   type RepositoryContext,
 } from '../repositories/index.js';
+import { isPostgresUrl, openPostgresStore, redactUrl } from '../postgres/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import type { ChatStore, ChatStoreOptions } from './chat-store.js';
 
@@ -40,8 +41,18 @@ async function migrateWithRetry(db: Kysely<ChatDatabase>, sql: SqlRunner): Promi
   }
 }
 
+/** The PostgreSQL URL to use, if any: `url`, else DATABASE_URL unless a `path` was given. */
+function chooseUrl(options: ChatStoreOptions): string | undefined {
+  const url = options.url?.trim() || (options.path === undefined ? process.env.DATABASE_URL?.trim() : undefined) || undefined;
+  if (url !== undefined && !isPostgresUrl(url)) {
+    throw new ChatStoreError(`Unsupported database URL ${redactUrl(url)}: use postgres://…, or DATABASE_PATH for SQLite`);
+  }
+  return url;
+}
+
 /**
- * Opens the chat store: applies the pragmas (WAL, foreign keys, busy timeout, synchronous=NORMAL) and runs
+ * Opens the chat store. With a `postgres://` URL (`url`, or DATABASE_URL) it runs on PostgreSQL; otherwise on the
+ * SQLite file at `path` (DATABASE_PATH): applies the pragmas (WAL, foreign keys, busy timeout, synchronous=NORMAL) and runs
  * pending migrations.
  *
  * @example
@@ -50,8 +61,14 @@ async function migrateWithRetry(db: Kysely<ChatDatabase>, sql: SqlRunner): Promi
  * await store.messages.append('local', session.id, { role: 'user', content: 'Hello there' });
  * const { items } = await store.search('local', 'hello');
  * await store.close();
+ *
+ * const shared = await openChatStore({ url: 'postgres://chat:secret@db.internal:5432/chat' });
  */
 export async function openChatStore(options: ChatStoreOptions = {}): Promise<ChatStore> {
+  const url = chooseUrl(options);
+  if (url !== undefined) {
+    return openPostgresStore({ url, poolSize: options.poolSize, searchWindow: options.searchWindow, readonly: options.readonly });
+  }
   const path = resolveDatabasePath(options.path);
   const readonly = options.readonly ?? false;
   const raw = openDatabase({ path, readonly, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
@@ -76,6 +93,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
   let closed = false;
 
   return {
+    backend: 'sqlite',
     path,
     db,
     sessions: createSessionsRepository(ctx),

@@ -1,0 +1,50 @@
+/** Creates the pg pool the PostgreSQL store runs on. */
+import pg from 'pg';
+
+export interface CreatePoolOptions {
+  url: string;
+  max: number;
+  readonly: boolean;
+}
+
+const INT8 = 20;
+
+// Times are epoch milliseconds and counts are bigint: both fit a JS number, so parse them as numbers
+// (per pool, so other pg users in the process keep pg's string default).
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** A pool whose clients parse int8 as numbers; read-only pools refuse writes at the server. */
+export function createPool(options: CreatePoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    application_name: 'chat-studio',
+    types: types as never,
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled it would crash the process.
+  // The pool drops that client and the next query opens a fresh connection.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** The URL without its password, for display. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+/** `true` for `postgres://` and `postgresql://` URLs. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url.trim());
+}

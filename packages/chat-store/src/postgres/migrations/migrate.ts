@@ -1,0 +1,51 @@
+/** Runs the frozen PostgreSQL migrations from a static map, one process at a time (advisory lock). */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { MigrationError } from '../../errors/index.js';
+import * as createTables from './2026_12_10_120000_create_tables.js';
+
+/** Every PostgreSQL migration by name; names sort in the order they run. */
+export const postgresMigrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '2026_12_10_120000_create_tables': createTables,
+});
+
+/** Names of every PostgreSQL migration this version of the store knows. */
+export const POSTGRES_MIGRATIONS: readonly string[] = Object.keys(postgresMigrations).sort();
+
+const staticProvider: MigrationProvider = { getMigrations: async () => ({ ...postgresMigrations }) };
+
+// Any fixed 64-bit number unique to this store; other applications on the same database use their own.
+const MIGRATION_LOCK = 7_203_145_339_812_406n;
+
+/** Migrations not yet recorded as applied in the database. */
+export async function pendingPostgresMigrations(db: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass('kysely_migration') IS NOT NULL AS present`.execute(db);
+  if (!rows[0]?.present) return [...POSTGRES_MIGRATIONS];
+  const done = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+  const names = new Set(done.rows.map((r) => r.name));
+  return POSTGRES_MIGRATIONS.filter((name) => !names.has(name));
+}
+
+/**
+ * Brings the schema to the latest migration. Opening an up-to-date database takes no lock. Otherwise one
+ * connection holds a session advisory lock for the whole run: a second process opening the same fresh database
+ * waits for the first to commit, then finds nothing pending. Each migration runs in a transaction (PostgreSQL has
+ * transactional DDL), so a failed one leaves nothing behind.
+ */
+export async function migratePostgres(db: Kysely<any>): Promise<string[]> {
+  if ((await pendingPostgresMigrations(db)).length === 0) return [];
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+    try {
+      if ((await pendingPostgresMigrations(conn)).length === 0) return [];
+      const migrator = new Migrator({ db: conn, provider: staticProvider });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+        throw new MigrationError(`Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`, { cause: error });
+      }
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,107 @@
+/** Opens (and migrates) the chat store on PostgreSQL. */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { monotonicFactory } from 'ulid';
+import { ChatStoreClosedError, MigrationError } from '../errors/index.js';
+import { DEFAULT_SEARCH_WINDOW } from '../repositories/index.js';
+import type { ChatDatabase } from '../tables/index.js';
+import type { ChatStore } from '../store/chat-store.js';
+import { createPool, redactUrl } from './create-pool.js';
+import { migratePostgres, pendingPostgresMigrations } from './migrations/index.js';
+import type { PostgresChatDatabase } from './postgres-database.js';
+import { createPostgresApiKeysRepository } from './repositories/api-keys.repository.js';
+import { createPostgresAuthSessionsRepository } from './repositories/auth-sessions.repository.js';
+import { createPostgresMaintenanceRepository } from './repositories/maintenance.repository.js';
+import { createPostgresMessagesRepository } from './repositories/messages.repository.js';
+import type { PostgresContext } from './repositories/postgres-context.js';
+import { createPostgresSearch } from './repositories/search.js';
+import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
+import { createPostgresUsersRepository } from './repositories/users.repository.js';
+
+/** Default of `ChatStoreOptions.poolSize`: connections per process. */
+export const DEFAULT_POOL_SIZE = 10;
+
+export interface OpenPostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string;
+  /** Connections per process. Defaults to 10. */
+  poolSize?: number;
+  /** Defaults to 1000; see `ChatStoreOptions.searchWindow`. */
+  searchWindow?: number;
+  /** Open without migrating; every transaction is read-only. Defaults to `false`. */
+  readonly?: boolean;
+}
+
+/** Wraps every method so that a call after `close()` throws `ChatStoreClosedError`, as on SQLite. */
+function guard<T extends object>(target: T, isClosed: () => boolean): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(target)) {
+    out[key] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            if (isClosed()) return Promise.reject(new ChatStoreClosedError());
+            return (value as (...a: unknown[]) => unknown)(...args);
+          }
+        : value;
+  }
+  return out as T;
+}
+
+/**
+ * Opens the chat store on a PostgreSQL database: a `pg` pool under kysely, migrated under an advisory lock so
+ * several API processes may start at once. Same `ChatStore` interface as the SQLite back end.
+ *
+ * @example
+ * const store = await openPostgresStore({ url: 'postgres://chat:secret@db.internal:5432/chat' });
+ * const session = await store.sessions.create('local', { title: 'Ideas' });
+ * await store.close();
+ */
+export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<ChatStore> {
+  const readonly = options.readonly ?? false;
+  const pool = createPool({ url: options.url, max: Math.max(1, Math.floor(options.poolSize ?? DEFAULT_POOL_SIZE)), readonly });
+  const db = new Kysely<PostgresChatDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (readonly) {
+      const pending = await pendingPostgresMigrations(db);
+      if (pending.length > 0) throw new MigrationError(`Database ${redactUrl(options.url)} needs migrations (${pending.join(', ')}); open it writable once`);
+    } else {
+      await migratePostgres(db);
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const nextId = monotonicFactory();
+  const ctx: PostgresContext = { db, now: () => Date.now(), newId: () => nextId() };
+  const search = createPostgresSearch(ctx, Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW)));
+  let closed = false;
+  const isClosed = () => closed;
+
+  return {
+    backend: 'postgres',
+    path: redactUrl(options.url),
+    // The shared tables have the same shape; `messages_fts` does not exist here (search is on chat_messages.content_tsv).
+    db: db as unknown as Kysely<ChatDatabase>,
+    sessions: guard(createPostgresSessionsRepository(ctx), isClosed),
+    messages: guard(createPostgresMessagesRepository(ctx), isClosed),
+    search: guard({ search }, isClosed).search,
+    users: guard(createPostgresUsersRepository(ctx), isClosed),
+    authSessions: guard(createPostgresAuthSessionsRepository(ctx), isClosed),
+    apiKeys: guard(createPostgresApiKeysRepository(ctx), isClosed),
+    maintenance: guard(createPostgresMaintenanceRepository(ctx, options.url), isClosed),
+    async ping() {
+      if (closed) return false;
+      try {
+        const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(db);
+        return rows[0]?.ok === 1;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/** Chat messages on PostgreSQL, scoped through their session's owner. */
+import type { ChatMessage } from '@chat-studio/protocol';
+import { sql } from 'kysely';
+import { decodeCursor, encodeCursor } from '../../cursor/index.js';
+import { toChatMessage, type MessageRowFields } from '../../repositories/mappers.js';
+import type { MessagesRepository } from '../../repositories/messages.repository.js';
+import { pageLimit } from '../../repositories/repository-context.js';
+import type { ChatMessageRowUpdate } from '../../tables/index.js';
+import { count, type PostgresContext } from './postgres-context.js';
+
+const COLUMNS = [
+  'm.id', 'm.session_id', 'm.role', 'm.content', 'm.created_at', 'm.status', 'm.model_id', 'm.prompt_tokens',
+  'm.completion_tokens', 'm.time_to_first_token_ms', 'm.tokens_per_second', 'm.finish_reason',
+] as const;
+
+const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
+
+export function createPostgresMessagesRepository(ctx: PostgresContext): MessagesRepository {
+  const { db } = ctx;
+  const ownedSessions = (userId: string) => db.selectFrom('chat_sessions').select('id').where('user_id', '=', userId);
+
+  async function get(userId: string, messageId: string): Promise<ChatMessage | undefined> {
+    const row = await db
+      .selectFrom('chat_messages as m')
+      .innerJoin('chat_sessions as s', 's.id', 'm.session_id')
+      .select(COLUMNS)
+      .where('m.id', '=', messageId)
+      .where('s.user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toChatMessage(row);
+  }
+
+  return {
+    async append(userId, sessionId, input) {
+      const row: MessageRowFields = {
+        id: ctx.newId(),
+        session_id: sessionId,
+        role: input.role,
+        content: input.content,
+        created_at: ctx.now(),
+        status: input.status ?? 'complete',
+        model_id: input.model_id ?? null,
+        prompt_tokens: input.prompt_tokens ?? null,
+        completion_tokens: input.completion_tokens ?? null,
+        time_to_first_token_ms: input.time_to_first_token_ms ?? null,
+        tokens_per_second: input.tokens_per_second ?? null,
+        finish_reason: input.finish_reason ?? null,
+      };
+      // One statement: the owner check, the session bump and the insert commit together or not at all.
+      const { rows } = await sql<{ seq: number }>`
+        WITH touched AS (
+          UPDATE chat_sessions SET updated_at = GREATEST(updated_at, ${row.created_at}::bigint)
+          WHERE id = ${sessionId} AND user_id = ${userId}
+          RETURNING id
+        )
+        INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
+          completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason)
+        SELECT ${row.id}::text, touched.id, ${row.role}::text, ${row.content}::text, ${row.created_at}::bigint,
+          ${row.status}::text, ${row.model_id}::text, ${row.prompt_tokens}::integer, ${row.completion_tokens}::integer,
+          ${row.time_to_first_token_ms}::double precision, ${row.tokens_per_second}::double precision, ${row.finish_reason}::text
+        FROM touched
+        RETURNING seq`.execute(db);
+      return rows.length > 0 ? toChatMessage(row) : undefined;
+    },
+
+    get,
+
+    async list(userId, sessionId, options = {}) {
+      const limit = pageLimit(options.limit, 50);
+      const order = options.order === 'desc' ? 'desc' : 'asc';
+      // The cursor records its direction, so a cursor from one order can't silently page the other.
+      const kind = order === 'asc' ? 'ma' : 'md';
+      const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
+      const owned = await db.selectFrom('chat_sessions').select('id').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+      if (!owned) return undefined;
+      let query = db.selectFrom('chat_messages as m').select(['m.seq', ...COLUMNS]).where('m.session_id', '=', sessionId);
+      if (after !== undefined) query = query.where('m.seq', order === 'asc' ? '>' : '<', after);
+      const rows = await query.orderBy('m.seq', order).limit(limit + 1).execute();
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toChatMessage),
+        next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
+      };
+    },
+
+    async update(userId, messageId, input) {
+      const patch: ChatMessageRowUpdate = {};
+      if (input.content !== undefined) patch.content = input.content;
+      if (input.status !== undefined) patch.status = input.status;
+      for (const field of STAT_FIELDS) {
+        if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
+      }
+      if (Object.keys(patch).length === 0) return get(userId, messageId);
+      const row = await db
+        .updateTable('chat_messages as m')
+        .set(patch)
+        .where('m.id', '=', messageId)
+        .where('m.session_id', 'in', ownedSessions(userId))
+        .returning(COLUMNS)
+        .executeTakeFirst();
+      return row && toChatMessage(row);
+    },
+
+    async delete(userId, messageId) {
+      const result = await db
+        .deleteFrom('chat_messages')
+        .where('id', '=', messageId)
+        .where('session_id', 'in', ownedSessions(userId))
+        .executeTakeFirst();
+      return count(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** What every PostgreSQL repository gets: the query builder, a clock and an id source. */
+import type { Kysely } from 'kysely';
+import type { PostgresChatDatabase } from '../postgres-database.js';
+
+export interface PostgresContext {
+  db: Kysely<PostgresChatDatabase>;
+  /** Epoch milliseconds. */
+  now(): number;
+  /** A new ULID. */
+  newId(): string;
+}
+
+/** PostgreSQL's unique_violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23505';
+}
+
+/** Affected-row counts arrive as bigint from kysely. */
+export function count(n: bigint | number | undefined): number {
+  return Number(n ?? 0);
+}

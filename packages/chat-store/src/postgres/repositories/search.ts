@@ -1,0 +1,92 @@
+/** Full-text search over a user's messages on PostgreSQL: ts_rank_cd-ranked, safe for any input text. */
+import type { MessageRole, SearchHit } from '@chat-studio/protocol';
+import { sql } from 'kysely';
+import { decodeCursor, encodeCursor } from '../../cursor/index.js';
+import { iso } from '../../repositories/mappers.js';
+import { pageLimit } from '../../repositories/repository-context.js';
+import { DEFAULT_SEARCH_WINDOW, SNIPPET_TOKENS, type SearchFunction } from '../../repositories/search.repository.js';
+import { HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, parseSnippet } from '../../search/index.js';
+import { buildTsQuery } from '../ts-query.js';
+import type { PostgresContext } from './postgres-context.js';
+
+// Private-use markers, stripped again by parseSnippet into plain text plus ranges, exactly as on SQLite.
+const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_OPEN}, StopSel=${HIGHLIGHT_CLOSE}, MaxWords=${SNIPPET_TOKENS}, MinWords=${Math.floor(SNIPPET_TOKENS / 2)}, ShortWord=0`;
+
+interface HitRow {
+  message_id: string;
+  session_id: string;
+  session_title: string;
+  role: MessageRole;
+  created_at: number;
+  snippet: string;
+  at_start: boolean;
+  at_end: boolean;
+  rank: number;
+}
+
+/**
+ * Search ranks by ts_rank_cd among the newest `window` matches of the user's messages (all of them when there are
+ * fewer), and the cursor pins both ends of that window, as the SQLite store does. `rank` is the negated score, so
+ * lower is better on both back ends.
+ */
+export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEARCH_WINDOW): SearchFunction {
+  const { db } = ctx;
+  return async (userId, query, options = {}) => {
+    const limit = pageLimit(options.limit, 20, 100);
+    const text = buildTsQuery(query);
+    let offset = 0;
+    let from = 0;
+    let to: number;
+    if (options.cursor !== undefined) {
+      [offset, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
+    } else {
+      // Messages added after the first page must not shift later pages, so the window has an upper end too.
+      const newest = await sql<{ seq: number | null }>`SELECT max(seq) AS seq FROM chat_messages`.execute(db);
+      to = newest.rows[0]?.seq ?? 0;
+      if (text !== undefined) {
+        const start = await sql<{ seq: number }>`
+          SELECT m.seq FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+          WHERE m.content_tsv @@ to_tsquery('chat_search', ${text}) AND s.user_id = ${userId}
+          ORDER BY m.seq DESC OFFSET ${window - 1} LIMIT 1`.execute(db);
+        from = start.rows[0]?.seq ?? 0;
+      }
+    }
+    if (text === undefined || offset >= window) return { items: [], next_cursor: null };
+    const take = Math.min(limit, window - offset);
+    // Headlines are built only for the rows of this page, after ranking and LIMIT.
+    const { rows } = await sql<HitRow>`
+      WITH q AS (SELECT to_tsquery('chat_search', ${text}) AS q),
+      hits AS (
+        SELECT m.seq, m.id, m.session_id, s.title, m.role, m.created_at, m.content, ts_rank_cd(m.content_tsv, q.q) AS score
+        FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id CROSS JOIN q
+        WHERE m.content_tsv @@ q.q AND s.user_id = ${userId} AND m.seq BETWEEN ${from} AND ${to}
+        ORDER BY score DESC, m.seq DESC
+        LIMIT ${take + 1} OFFSET ${offset}
+      ),
+      marked AS (
+        SELECT hits.*, ts_headline('chat_search', hits.content, q.q, ${HEADLINE_OPTIONS}) AS headline FROM hits CROSS JOIN q
+      ),
+      plain AS (
+        SELECT marked.*, translate(headline, ${HIGHLIGHT_OPEN + HIGHLIGHT_CLOSE}, '') AS text FROM marked
+      )
+      SELECT id AS message_id, session_id, title AS session_title, role, created_at, headline AS snippet,
+        starts_with(content, text) AS at_start, right(content, length(text)) = text AS at_end, -score AS rank
+      FROM plain
+      ORDER BY score DESC, seq DESC`.execute(db);
+    const more = rows.length > take && offset + take < window;
+    const items: SearchHit[] = (rows.length > take ? rows.slice(0, take) : rows).map((r) => {
+      // An excerpt from the middle of a long message says so, like SQLite's snippet().
+      const marked = `${r.at_start ? '' : '…'}${r.snippet}${r.at_end ? '' : '…'}`;
+      return {
+        message_id: r.message_id,
+        session_id: r.session_id,
+        session_title: r.session_title,
+        role: r.role,
+        ...parseSnippet(marked),
+        created_at: iso(r.created_at),
+        rank: r.rank,
+      };
+    });
+    return { items, next_cursor: more ? encodeCursor('q', [offset + take, from, to]) : null };
+  };
+}
