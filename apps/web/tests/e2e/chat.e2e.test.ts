@@ -375,7 +375,7 @@ describe('chat in Chromium against the real server and model', () => {
       await page.getByTestId('settings-panel').waitFor();
       await screenshot(page, `settings-${scheme}`);
       if (scheme === 'dark') {
-        await page.keyboard.press('Escape');
+        await page.getByTestId('settings-panel').getByRole('button', { name: 'Cancel' }).click();
         await page.getByTestId('search-input').fill('zanzibarquokka');
         await page.getByTestId('search-result').first().waitFor();
         await screenshot(page, 'search-dark');
