@@ -1,0 +1,145 @@
+/** Rate-limit counters in Redis, so every API process behind a load balancer counts against the same limits. */
+import { Redis } from 'ioredis';
+import type { RateLimitName, RateLimitsOptions } from '@chat-studio/security';
+
+/** The hit-count store `rateLimits({ store })` takes (hono-rate-limiter's `Store`). */
+export type RateLimitStore = ReturnType<NonNullable<RateLimitsOptions['store']>>;
+
+/** Redis was unreachable or answered unexpectedly. */
+export class SharedStateError extends Error {
+  override readonly name = 'SharedStateError';
+}
+
+export interface RedisRateLimitStoreOptions {
+  /** Prepended to every key, so several deployments can share one Redis. Defaults to `'chat-studio:ratelimit:'`. */
+  keyPrefix?: string;
+  /** How long connecting may take before start-up fails. Defaults to 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+export interface RedisRateLimitStore {
+  /** One store per limit, for `rateLimits({ store })`; the limits keep separate counters. */
+  store(name: RateLimitName): RateLimitStore;
+  /** `true` when Redis answers PING. */
+  ping(): Promise<boolean>;
+  /** Closes the connection; idempotent. */
+  close(): Promise<void>;
+}
+
+// The same Lua as hono-rate-limiter's RedisStore: the count and its expiry change in one atomic step, so two
+// processes incrementing at once can neither lose a hit nor leave a key without a TTL.
+const INCREMENT = `
+local hits = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+  ttl = tonumber(ARGV[1])
+end
+return { hits, ttl }`;
+
+const GET = `
+return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }`;
+
+// Never below zero and never on a key whose window already ended (a bare DECR would create it at -1, without TTL).
+const DECREMENT = `
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current and current > 0 then redis.call('DECR', KEYS[1]) end
+return 0`;
+
+interface RateLimitCommands {
+  chatStudioRateIncrement(key: string, windowMs: number): Promise<[number, number]>;
+  chatStudioRateGet(key: string): Promise<[string | null, number]>;
+  chatStudioRateDecrement(key: string): Promise<number>;
+}
+
+/**
+ * Connects to Redis (failing start-up if it can't) and returns rate-limit stores that share their counts with every
+ * other process using the same Redis. ioredis sends the scripts with EVALSHA and reloads them after a Redis restart.
+ *
+ * @example
+ * const shared = await createRedisRateLimitStore(process.env.REDIS_URL!);
+ * const limits = rateLimits({ ...security.rates, store: shared.store });
+ * // on shutdown
+ * await shared.close();
+ */
+export async function createRedisRateLimitStore(url: string, options: RedisRateLimitStoreOptions = {}): Promise<RedisRateLimitStore> {
+  const keyPrefix = options.keyPrefix ?? 'chat-studio:ratelimit:';
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    // A request waits for at most one reconnect, rather than ioredis's default 20 retries, when Redis goes away.
+    maxRetriesPerRequest: 1,
+  });
+  // Without a listener ioredis prints every reconnect error; commands still reject on their own.
+  client.on('error', () => {});
+  client.defineCommand('chatStudioRateIncrement', { numberOfKeys: 1, lua: INCREMENT });
+  client.defineCommand('chatStudioRateGet', { numberOfKeys: 1, lua: GET });
+  client.defineCommand('chatStudioRateDecrement', { numberOfKeys: 1, lua: DECREMENT });
+  const commands = client as unknown as RateLimitCommands;
+
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (cause) {
+    client.disconnect();
+    throw new SharedStateError(`Cannot reach Redis at ${redactRedisUrl(url)}: ${(cause as Error).message}`, { cause });
+  }
+
+  let closed = false;
+  return {
+    store(name) {
+      const prefix = `${keyPrefix}${name}:`;
+      let windowMs = 60_000;
+      return {
+        // Counts are shared across processes: tells the limiter this store can't double-count locally.
+        localKeys: false,
+        prefix,
+        init(config: { windowMs: number }) {
+          windowMs = config.windowMs;
+        },
+        async get(key: string) {
+          const [hits, ttl] = await commands.chatStudioRateGet(prefix + key);
+          if (hits == null) return undefined;
+          return { totalHits: Number(hits), resetTime: new Date(Date.now() + Math.max(0, ttl)) };
+        },
+        async increment(key: string) {
+          const [hits, ttl] = await commands.chatStudioRateIncrement(prefix + key, windowMs);
+          return { totalHits: hits, resetTime: new Date(Date.now() + ttl) };
+        },
+        async decrement(key: string) {
+          await commands.chatStudioRateDecrement(prefix + key);
+        },
+        async resetKey(key: string) {
+          await client.del(prefix + key);
+        },
+      };
+    },
+    async ping() {
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+}
+
+/** The URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(unparsable url)';
+  }
+}
