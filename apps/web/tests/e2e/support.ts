@@ -2,10 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type { ChatMessage } from '@chat-studio/protocol';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Root of the checkout (apps/web/tests/e2e → four levels up). */
@@ -137,6 +138,9 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The fields of a stored message (protocol `ChatMessage`) the tests look at. */
+export type StoredMessage = Pick<ChatMessage, 'id' | 'role' | 'content' | 'status' | 'finish_reason'>;
+
 /** Small JSON client for arranging and checking state through the real API (AUTH off). */
 export function apiClient(baseUrl: string) {
   async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
@@ -154,12 +158,12 @@ export function apiClient(baseUrl: string) {
     append: (sessionId: string, role: 'user' | 'assistant' | 'system', content: string) =>
       call<{ id: string }>('POST', `/api/chat/sessions/${sessionId}/messages`, { role, content }),
     /** Every message of a session, oldest first. */
-    async messages(sessionId: string): Promise<Array<{ id: string; role: string; content: string; status: string; finish_reason: string | null }>> {
-      const all = [];
+    async messages(sessionId: string): Promise<StoredMessage[]> {
+      const all: StoredMessage[] = [];
       let cursor: string | null = null;
       do {
         const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const page: { items: never[]; next_cursor: string | null } = await call('GET', `/api/chat/sessions/${sessionId}/messages?limit=200${q}`);
+        const page: { items: StoredMessage[]; next_cursor: string | null } = await call('GET', `/api/chat/sessions/${sessionId}/messages?limit=200${q}`);
         all.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor);
@@ -167,6 +171,15 @@ export function apiClient(baseUrl: string) {
     },
   };
 }
+
+/** The part of better-sqlite3 the seeding uses (the web app has no @types/better-sqlite3). */
+interface SqliteDatabase {
+  pragma(source: string): unknown;
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction(fn: () => void): () => void;
+  close(): void;
+}
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => SqliteDatabase;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
