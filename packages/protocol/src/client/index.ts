@@ -1,3 +1,3 @@
 export { createChatClient, type ChatClient, type ChatClientOptions } from './create-chat-client.js';
 export { ChatApiError } from './chat-api-error.js';
-export { readChatStream } from './sse.js';
+export { readChatStream, readServerSentEvents, type ServerSentEvent } from './sse.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChatStream } from './sse.js';
+import { readChatStream, readServerSentEvents } from './sse.js';
 import type { StreamEvent } from '../schemas/index.js';
 
 function bodyOf(chunks: string[]): ReadableStream<Uint8Array> {
@@ -49,5 +49,30 @@ describe('readChatStream', () => {
   it('reports malformed events as error events instead of throwing', async () => {
     const events = await collect(['data: not json\n\n', 'data: {"type":"token"}\n\n']);
     expect(events.map((e) => e.type)).toEqual(['error', 'error']);
+  });
+});
+
+describe('readServerSentEvents', () => {
+  it('yields raw OpenAI-style data lines split across chunks, skipping comments', async () => {
+    const events = [];
+    for await (const e of readServerSentEvents(bodyOf([': ping\n\ndata: {"a"', ':1}\n\n', 'data: [DONE]\n\n']))) events.push(e);
+    expect(events).toEqual([
+      { event: undefined, data: '{"a":1}', id: undefined },
+      { event: undefined, data: '[DONE]', id: undefined },
+    ]);
+  });
+
+  it('cancels the body when the reader stops early', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode('data: x\n\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const _e of readServerSentEvents(body)) break;
+    expect(cancelled).toBe(true);
   });
 });

@@ -23,6 +23,20 @@ export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 export const ModelListSchema = v.object({ models: v.array(ModelInfoSchema), active_model_id: v.nullable(v.string()) });
 export type ModelList = v.InferOutput<typeof ModelListSchema>;
 
+/** Health of one remote (OpenAI-compatible) upstream server. */
+export const UpstreamHealthSchema = v.object({
+  base_url: v.string(),
+  /** In rotation: its last check or request succeeded, or it failed fewer than the allowed times in a row. */
+  healthy: v.boolean(),
+  consecutive_failures: v.number(),
+  /** Requests it is serving now. */
+  outstanding: v.number(),
+  last_error: v.nullable(v.string()),
+  /** ISO time of the last health check or request outcome; null before the first. */
+  last_checked_at: v.nullable(v.string()),
+});
+export type UpstreamHealth = v.InferOutput<typeof UpstreamHealthSchema>;
+
 export const ProviderInfoSchema = v.object({
   id: v.string(),
   type: v.string(),
@@ -30,6 +44,8 @@ export const ProviderInfoSchema = v.object({
   status: v.picklist(['ready', 'loading', 'idle', 'unavailable', 'error']),
   models: v.number(),
   reason: v.nullable(v.string()),
+  /** Remote upstreams only: where it is and how it has been answering. */
+  health: v.optional(UpstreamHealthSchema),
 });
 export type ProviderInfo = v.InferOutput<typeof ProviderInfoSchema>;
 export const ProviderListSchema = v.object({ providers: v.array(ProviderInfoSchema) });
