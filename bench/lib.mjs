@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -30,7 +31,8 @@ export async function freePort() {
 export async function startApiServer(env) {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/server.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    // Benchmarks measure the product, not its limits: rate limits off, logs out of the checkout.
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_CHAT: 'off', RATE_LIMIT_API: 'off', LOGS_DIR: path.join(os.tmpdir(), 'chat-studio-bench-logs'), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
