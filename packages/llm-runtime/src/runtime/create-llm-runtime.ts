@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LlmStatus, ModelInfo, ProviderInfo } from '@chat-studio/protocol';
 import { createResponseCache, isDeterministic, responseCacheKey } from '../cache/index.js';
 import { resolveRuntimeOptions, type LlmRuntimeOptions } from '../config/index.js';
@@ -95,7 +96,7 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   }
 
   function pickModel(models: ProviderModel[]): Availability | ProviderModel {
-    const dir = config.modelsDir;
+    const dir = displayModelsDir(config.modelsDir);
     if (config.modelId) {
       const wanted = models.find((model) => model.id === config.modelId);
       if (!wanted) {
@@ -238,6 +239,17 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
       cache.clear();
     },
   };
+}
+
+/**
+ * How a reason names the models folder: relative to the working directory when inside it (`models`), else only
+ * its last segment — reasons reach browser users, who need not learn the server's file system.
+ */
+export function displayModelsDir(dir: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, path.resolve(dir));
+  if (rel === '') return '.';
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
+  return `MODELS_DIR (…/${path.basename(dir)})`;
 }
 
 function brokenAvailability(model: ProviderModel): Availability {
