@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatUnavailableError, createLlmRuntime, ModelLoadError, ModelNotFoundError, type LlmRuntime } from '../../src/index.js';
 import { MODEL_PATH } from './helpers.js';
+import { displayModelsDir } from '../../src/runtime/create-llm-runtime.js';
 
 let dir: string;
 let runtime: LlmRuntime | undefined;
@@ -23,7 +24,8 @@ describe('availability', () => {
     runtime = createLlmRuntime({ modelsDir: dir, threads: 1, env: {} });
     await runtime.start();
     await runtime.whenLoaded();
-    expect(runtime.unavailableReason()).toBe(`no model found in ${dir}: put a .gguf file there`);
+    expect(runtime.unavailableReason()).toBe(`no model found in ${displayModelsDir(dir)}: put a .gguf file there`);
+    expect(runtime.unavailableReason()).not.toContain(dir);
     expect(runtime.status()).toMatchObject({ state: 'no_model', model_id: null });
     const error = await runtime.generate(hello).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChatUnavailableError);
