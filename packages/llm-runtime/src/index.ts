@@ -1,4 +1,4 @@
-/** @chat-studio/llm-runtime: local GGUF models on node-llama-cpp with a registry, queue, KV reuse and response cache. */
+/** @chat-studio/llm-runtime: local GGUF models on node-llama-cpp and remote OpenAI-compatible upstreams, with a registry, queue, KV reuse and response cache. */
 export { createLlmRuntime, type LlmRuntime } from './runtime/index.js';
 export {
   resolveRuntimeOptions,
@@ -8,8 +8,11 @@ export {
   DEFAULT_CONTEXT_SHIFT_FRACTION,
   TINY_MODEL_BYTES,
   InvalidOptionError,
+  parseUpstreams,
+  normalizeUpstream,
   type LlmRuntimeOptions,
   type ResolvedRuntimeOptions,
+  type UpstreamOptions,
 } from './config/index.js';
 export {
   LlmRuntimeError,
@@ -52,3 +55,10 @@ export {
   type CachedResponse,
 } from './cache/index.js';
 export { pullModel, resolveModelUrl, DEFAULT_HF_ENDPOINT, type PullModelOptions, type PullModelResult } from './download/index.js';
+export {
+  createOpenAiCompatibleProvider,
+  OPENAI_COMPATIBLE_PROVIDER_ID,
+  UpstreamRequestError,
+  type OpenAiCompatibleProvider,
+  type OpenAiCompatibleProviderOptions,
+} from './openai-compatible/index.js';

@@ -7,3 +7,4 @@ export {
   type LlmRuntimeOptions,
   type ResolvedRuntimeOptions,
 } from './resolve-options.js';
+export { parseUpstreams, normalizeUpstream, type UpstreamOptions } from './parse-upstreams.js';

@@ -1,4 +1,6 @@
 /** Options of the runtime, and how each falls back to an environment variable and then a default. */
+import { InvalidOptionError } from './invalid-option-error.js';
+import { normalizeUpstream, parseUpstreams, type UpstreamOptions } from './parse-upstreams.js';
 
 /** Options for {@link createLlmRuntime}. Every field is optional; env vars fill the gaps. */
 export interface LlmRuntimeOptions {
@@ -40,6 +42,17 @@ export interface LlmRuntimeOptions {
    * left, so a larger share makes shifts rarer and cheaper per token. Defaults to env LLAMA_CONTEXT_SHIFT, else 0.5.
    */
   contextShiftFraction?: number;
+  /**
+   * Remote OpenAI-compatible servers whose models are listed next to the local ones as `<name>/<model id>`.
+   * Defaults to env LLM_UPSTREAMS (`name=http://host:port/v1|api-key,...`, see {@link parseUpstreams}), else none.
+   */
+  upstreams?: UpstreamOptions[];
+  /** How often every upstream is health-checked (GET /models). Defaults to env LLM_UPSTREAM_CHECK_MS, else 5000. */
+  upstreamCheckIntervalMs?: number;
+  /** Consecutive failures (connect errors, 5xx, failed checks) that take an upstream out. Defaults to env LLM_UPSTREAM_MAX_FAILURES, else 3. */
+  upstreamMaxFailures?: number;
+  /** Requests one healthy upstream is given at once before the rest queue. Defaults to env LLM_UPSTREAM_CONCURRENCY, else 4. */
+  upstreamConcurrency?: number;
   /** Environment to read; tests pass their own. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
@@ -60,18 +73,16 @@ export interface ResolvedRuntimeOptions {
   switchGraceMs: number;
   flashAttention: 'auto' | boolean | undefined;
   contextShiftFraction: number;
+  upstreams: UpstreamOptions[];
+  upstreamCheckIntervalMs: number;
+  upstreamMaxFailures: number;
+  upstreamConcurrency: number;
 }
 
 /** Share of the context freed by one context shift when neither option nor env sets one. */
 export const DEFAULT_CONTEXT_SHIFT_FRACTION = 0.5;
 
-/** Thrown for an env var or option that is not a valid number. */
-export class InvalidOptionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidOptionError';
-  }
-}
+export { InvalidOptionError };
 
 /**
  * Merges options, env vars and defaults.
@@ -97,6 +108,12 @@ export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): Resolved
     switchGraceMs: options.switchGraceMs ?? 10_000,
     flashAttention: options.flashAttention ?? flashAttentionEnv(env.LLAMA_FLASH_ATTENTION),
     contextShiftFraction: fraction(options.contextShiftFraction, env.LLAMA_CONTEXT_SHIFT),
+    upstreams: options.upstreams
+      ? options.upstreams.map((upstream) => normalizeUpstream(upstream))
+      : parseUpstreams(env.LLM_UPSTREAMS ?? ''),
+    upstreamCheckIntervalMs: options.upstreamCheckIntervalMs ?? int(env, 'LLM_UPSTREAM_CHECK_MS', 50) ?? 5000,
+    upstreamMaxFailures: options.upstreamMaxFailures ?? int(env, 'LLM_UPSTREAM_MAX_FAILURES', 1) ?? 3,
+    upstreamConcurrency: options.upstreamConcurrency ?? int(env, 'LLM_UPSTREAM_CONCURRENCY', 1) ?? 4,
   };
 }
 

@@ -29,6 +29,8 @@ export interface GenerateResult {
    * session's KV cache was reused. 0 for a cache hit.
    */
   promptTokensEvaluated: number;
+  /** Which remote upstream generated the reply (its `ProviderInfo.id`); absent for local models and cache hits. */
+  servedBy?: string;
 }
 
 /** A model as a provider lists it. */

@@ -4,6 +4,7 @@ import { createResponseCache, isDeterministic, responseCacheKey } from '../cache
 import { resolveRuntimeOptions, type LlmRuntimeOptions } from '../config/index.js';
 import { ChatUnavailableError, ModelLoadError, ModelNotFoundError } from '../errors/index.js';
 import { createLlamaCppProvider } from '../llama-cpp/index.js';
+import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
 import type { GenerateRequest, GenerateResult, LlmProvider, ProviderModel } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
 
@@ -17,6 +18,7 @@ export interface LlmRuntime {
   whenIdle(): Promise<void>;
   /** Every model in the folder, with `active` set on the one in use. */
   listModels(): Promise<ModelInfo[]>;
+  /** The local provider, then one entry per remote upstream (with its `health`). */
   providers(): Promise<ProviderInfo[]>;
   status(): LlmStatus;
   /** Null when chat can run; else a sentence saying why not. */
@@ -40,7 +42,8 @@ type Availability =
   | { kind: 'provider' };
 
 /**
- * Creates the runtime over the local llama.cpp provider. Options fall back to env vars (see {@link LlmRuntimeOptions}).
+ * Creates the runtime over the local llama.cpp provider and, when `upstreams` (env LLM_UPSTREAMS) names any, the
+ * remote OpenAI-compatible one. Options fall back to env vars (see {@link LlmRuntimeOptions}).
  *
  * @example
  * const runtime = createLlmRuntime({ modelsDir: './models', threads: 1 });
@@ -54,7 +57,7 @@ type Availability =
  */
 export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   const config = resolveRuntimeOptions(options);
-  const provider: LlmProvider = createLlamaCppProvider({
+  const local: LlmProvider = createLlamaCppProvider({
     modelsDir: config.modelsDir,
     gpu: config.gpu,
     defaultMaxTokens: config.defaultMaxTokens,
@@ -71,6 +74,20 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     timeoutMs: config.queueTimeoutMs,
   });
   const cache = createResponseCache({ ttlS: config.cacheTtlS, maxEntries: config.cacheMaxEntries });
+  const remote: OpenAiCompatibleProvider | null =
+    config.upstreams.length > 0
+      ? createOpenAiCompatibleProvider({
+          upstreams: config.upstreams,
+          checkIntervalMs: config.upstreamCheckIntervalMs,
+          maxFailures: config.upstreamMaxFailures,
+          concurrency: config.upstreamConcurrency,
+          defaultMaxTokens: config.defaultMaxTokens,
+          onModelsChanged: () => void adoptLateModel(),
+        })
+      : null;
+  /** The provider of the active model; the local one until a remote model is chosen. */
+  let provider: LlmProvider = local;
+  const retiring = new Set<Promise<void>>();
   let availability: Availability = { kind: 'unscanned' };
   let loadPromise: Promise<void> = Promise.resolve();
   const inFlight = new Set<Promise<unknown>>();
@@ -82,10 +99,14 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     return state.state === 'ready' ? state.model_id : null;
   }
 
-  function startLoad(modelId: string): Promise<ProviderModel> {
+  function startLoad(target: LlmProvider, modelId: string): Promise<ProviderModel> {
     availability = { kind: 'provider' };
-    const attempt = provider.load(modelId, { signal: closing.signal }).then((model) => {
-      queue.setCapacity(provider.status().sequences_total);
+    const previous = provider;
+    provider = target;
+    const attempt = target.load(modelId, { signal: closing.signal }).then((model) => {
+      if (provider === target) queue.setCapacity(Math.max(1, target.status().sequences_total));
+      // Switching between local and remote: the other side's model is no longer needed (its replies may finish).
+      if (previous !== target && provider === target) retire(previous);
       return model;
     });
     loadPromise = attempt.then(
@@ -95,21 +116,55 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     return attempt;
   }
 
-  function pickModel(models: ProviderModel[]): Availability | ProviderModel {
+  function retire(old: LlmProvider): void {
+    const done = old.unload().catch(() => undefined);
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
+  }
+
+  type Choice = { target: LlmProvider; model: ProviderModel };
+
+  function pickModel(models: ProviderModel[], remoteModels: ProviderModel[] = []): Availability | Choice {
     const dir = displayModelsDir(config.modelsDir);
+    const where = remote ? `${dir} or on the upstreams (${upstreamNames()})` : dir;
     if (config.modelId) {
       const wanted = models.find((model) => model.id === config.modelId);
+      const wantedRemote = remoteModels.find((model) => model.id === config.modelId);
+      // A remote model that is down still becomes active: it is ready as soon as an upstream serving it is back.
+      if (!wanted && wantedRemote && remote) return { target: remote, model: wantedRemote };
       if (!wanted) {
-        return { kind: 'not_found', modelId: config.modelId, reason: `model "${config.modelId}" (CHAT_MODEL) not found in ${dir}` };
+        return { kind: 'not_found', modelId: config.modelId, reason: `model "${config.modelId}" (CHAT_MODEL) not found in ${where}` };
       }
       if (wanted.status === 'broken') return brokenAvailability(wanted);
-      return wanted;
+      return { target: local, model: wanted };
     }
     const usable = models.find((model) => model.status === 'available');
-    if (usable) return usable;
+    if (usable) return { target: local, model: usable };
+    const usableRemote = remoteModels.find((model) => model.status === 'available');
+    if (usableRemote && remote) return { target: remote, model: usableRemote };
     const broken = models.find((model) => model.status === 'broken');
     if (broken) return brokenAvailability(broken);
+    if (remote) {
+      const upstreamReason = remoteModels[0]?.error ?? `no upstream listed a model (${describeUpstreams(remote)})`;
+      return { kind: 'no_model', reason: `no model found in ${dir}: put a .gguf file there; ${upstreamReason}` };
+    }
     return { kind: 'no_model', reason: `no model found in ${dir}: put a .gguf file there` };
+  }
+
+  function upstreamNames(): string {
+    return [...new Set(config.upstreams.map((upstream) => upstream.name))].join(', ');
+  }
+
+  /** With nothing to run at start, the first remote model an upstream lists later (or CHAT_MODEL's) becomes active. */
+  async function adoptLateModel(): Promise<void> {
+    if (closed || !remote || (availability.kind !== 'no_model' && availability.kind !== 'not_found')) return;
+    const choice = pickModel(await local.listModels(), await remote.listModels());
+    if (closed || (availability.kind !== 'no_model' && availability.kind !== 'not_found')) return;
+    if ('kind' in choice) {
+      availability = choice;
+      return;
+    }
+    startLoad(choice.target, choice.model.id).catch(() => undefined);
   }
 
   function unavailableReason(): string | null {
@@ -118,6 +173,7 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     if (availability.kind !== 'provider') return availability.reason;
     const state = provider.status();
     if (state.state === 'ready') return null;
+    if (provider === remote) return state.reason ?? 'no remote model is selected';
     if (state.state === 'loading') return `model is still loading (${Math.round(state.load_progress * 100)}%)`;
     if (state.state === 'error') return `model failed to load: ${state.reason}`;
     return 'no model is loaded';
@@ -142,6 +198,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     }
     const reason = unavailableReason();
     if (reason) throw new ChatUnavailableError(reason);
+    // Remote capacity follows upstream health, so it is read per request.
+    if (provider === remote) queue.setCapacity(Math.max(1, provider.status().sequences_total));
     let release: () => void;
     try {
       release = await queue.acquire(request.signal);
@@ -166,30 +224,35 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   return {
     async start() {
       if (availability.kind !== 'unscanned') return;
-      const choice = pickModel(await provider.listModels());
+      // The first round of health checks is awaited so that remote models are known when start() resolves.
+      await remote?.refresh();
+      const choice = pickModel(await local.listModels(), (await remote?.listModels()) ?? []);
       if ('kind' in choice) {
         availability = choice;
         return;
       }
       // Background load: failures surface through status() and unavailableReason().
-      startLoad(choice.id).catch(() => undefined);
+      startLoad(choice.target, choice.model.id).catch(() => undefined);
     },
     whenLoaded: () => loadPromise,
     async whenIdle() {
       await loadPromise;
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      while (inFlight.size > 0 || retiring.size > 0) await Promise.allSettled([...inFlight, ...retiring]);
     },
     async listModels() {
       const active = activeId();
-      return (await provider.listModels()).map((model) => ({ ...model, active: model.id === active }));
+      const models = [...(await local.listModels()), ...((await remote?.listModels()) ?? [])];
+      return models.map((model) => ({ ...model, active: model.id === active }));
     },
     async providers() {
-      const state = provider.status();
-      const models = await provider.listModels();
-      const reason = unavailableReason();
+      const state = local.status();
+      const models = await local.listModels();
+      // While a remote model is active, the local provider is merely idle; the runtime's reason is the remote's.
+      const reason = provider === local ? unavailableReason() : state.reason;
       const mapped: ProviderInfo['status'] =
         state.state === 'ready' ? 'ready' : state.state === 'loading' ? 'loading' : state.state === 'error' ? 'error' : reason ? 'unavailable' : 'idle';
-      return [{ id: provider.id, type: provider.type, name: provider.name, status: mapped, models: models.length, reason }];
+      const localInfo: ProviderInfo = { id: local.id, type: local.type, name: local.name, status: mapped, models: models.length, reason };
+      return [localInfo, ...(remote?.providerInfos() ?? [])];
     },
     status() {
       const state = provider.status();
@@ -221,11 +284,15 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     },
     unavailableReason,
     async setActiveModel(id) {
-      const models = await provider.listModels();
+      const models = await local.listModels();
       const model = models.find((candidate) => candidate.id === id);
-      if (!model) throw new ModelNotFoundError(id, config.modelsDir);
+      if (!model && remote && (await remote.listModels()).some((candidate) => candidate.id === id)) {
+        // No load: the model is ready whenever a healthy upstream serves it (status and unavailableReason say so).
+        return { ...(await startLoad(remote, id)), active: true };
+      }
+      if (!model) throw new ModelNotFoundError(id, remote ? `${config.modelsDir} or on the upstreams (${upstreamNames()})` : config.modelsDir);
       if (model.status === 'broken') throw new ModelLoadError(id, `${model.file} is not a valid GGUF: ${model.error}`);
-      const loaded = await startLoad(id);
+      const loaded = await startLoad(local, id);
       return { ...loaded, active: true };
     },
     generate,
@@ -234,8 +301,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
       closed = true;
       closing.abort(new Error('runtime closed'));
       queue.rejectAll(new ChatUnavailableError('the runtime is closed'));
-      await provider.close();
-      await Promise.allSettled([...inFlight]);
+      await Promise.all([local.close(), remote?.close()]);
+      await Promise.allSettled([...inFlight, ...retiring]);
       cache.clear();
     },
   };
@@ -250,6 +317,13 @@ export function displayModelsDir(dir: string, cwd = process.cwd()): string {
   if (rel === '') return '.';
   if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
   return `MODELS_DIR (…/${path.basename(dir)})`;
+}
+
+function describeUpstreams(remote: OpenAiCompatibleProvider): string {
+  return remote
+    .providerInfos()
+    .map((info) => `${info.id}: ${info.reason ?? 'no models'}`)
+    .join('; ');
 }
 
 function brokenAvailability(model: ProviderModel): Availability {
