@@ -95,6 +95,8 @@ export async function streamChatCompletion(attempt: StreamAttempt): Promise<Atte
     let streamError: string | undefined;
     try {
       for await (const event of readServerSentEvents(response.body)) {
+        // Chunks parsed before the abort was seen must not reach onToken after it.
+        if (signal.aborted) break;
         if (event.data === '[DONE]') {
           done = true;
           break;
