@@ -1,4 +1,4 @@
-/** Sending: streams replies (falling back to /api/chat/send), stop, regenerate, edit and resend, live speed. */
+/** Sending: streams replies (one per chat, several chats at once) (falling back to /api/chat/send), stop, regenerate, edit and resend, live speed. */
 import { batch, computed, signal } from '@preact/signals';
 import { ChatApiError, type ChatMessage, type GenerationStats } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
@@ -7,19 +7,30 @@ import { composerDraft, editDraft, editingMessageId } from './chat-draft.js';
 import { appendMessages, messages, messagesSessionId, removeMessages, replaceMessage } from './messages.js';
 import { reportUnavailable } from './models.js';
 import { activeSettings, newChatSettings, paramsFromSettings, streamingEnabled } from './settings.js';
-import { adoptSession, currentSessionId, touchSession } from './sessions.js';
+import { adoptSession, currentSessionId, sessions, touchSession } from './sessions.js';
+import { beginStream, endStream, sessionStreams, stopStream, updateStream, type SessionStream } from './streams.js';
 import { showError } from './toasts.js';
 import { readAloud } from './voice.js';
 
-/** State of the reply being streamed (or the last one), `null` before the first send. */
-export const streamState = signal<StreamState | null>(null);
-/** Id (local or stored) of the assistant message being written. */
-export const streamingMessageId = signal<string | null>(null);
-/** A send, regenerate or edit is in progress. */
-export const busy = signal(false);
+/** The open chat's reply stream (in flight or its last one), if it has one. */
+export const currentStream = computed<SessionStream | null>(() => {
+  const id = currentSessionId.value;
+  return (id && sessionStreams.value.get(id)) || null;
+});
+/** State of the open chat's reply being streamed (or its last one), `null` before its first send. */
+export const streamState = computed<StreamState | null>(() => currentStream.value?.state ?? null);
+/** Id (local or stored) of the assistant message the open chat is writing. */
+export const streamingMessageId = computed<string | null>(() => {
+  const s = currentStream.value;
+  return s?.active ? s.reply.id : null;
+});
+/** The session of a new chat is being created for its first message. */
+const creatingChat = signal(false);
+/** A send, regenerate or edit is in progress in the open chat (other chats may be streaming too). */
+export const busy = computed(() => (currentSessionId.value === null ? creatingChat.value : currentStream.value?.active === true));
 /** Error text per assistant message id, for replies that failed. */
 export const replyErrors = signal<Readonly<Record<string, string>>>({});
-/** Short status for screen readers (aria-live). */
+/** Short status of the open chat's reply for screen readers (aria-live). */
 export const liveStatus = computed(() => {
   const s = streamState.value;
   if (!s) return '';
@@ -37,7 +48,7 @@ export const liveStatus = computed(() => {
   }
 });
 
-/** Live speed of the streaming reply. */
+/** Live speed of the open chat's streaming reply. */
 export const liveSpeed = computed(() => {
   const s = streamState.value;
   return s ? replySpeed(s, s.endedAt ?? clock()) : null;
@@ -45,7 +56,6 @@ export const liveSpeed = computed(() => {
 
 const clock = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-let controller: AbortController | null = null;
 let localSeq = 0;
 
 /** Thrown when /api/chat/stream answered without a single event (not an event stream). */
@@ -96,14 +106,14 @@ function setReplyError(id: string, message: string): void {
   replyErrors.value = { ...replyErrors.value, [id]: message };
 }
 
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 function titleFrom(text: string): string {
   const line = text.split('\n').find((l) => l.trim())?.trim() ?? 'New chat';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
 
-async function ensureSession(content: string): Promise<string> {
-  const existing = currentSessionId.value;
-  if (existing) return existing;
+async function createChatFor(content: string): Promise<string> {
   const session = await api.createSession({ title: titleFrom(content), settings: newChatSettings.value });
   batch(() => {
     // Mark the messages as loaded first so that opening the new session does not fetch (and wipe) them.
@@ -115,63 +125,81 @@ async function ensureSession(content: string): Promise<string> {
 }
 
 /**
- * Sends the composer text (or `text`) and shows the reply as it streams. With streaming off, or when the
- * stream fails before anything arrived, the reply comes from /api/chat/send instead.
+ * Sends the composer text (or `text`) in the open chat and shows the reply as it streams. Each chat streams
+ * on its own: switching chats leaves the reply running, and another chat can send meanwhile. With streaming
+ * off, or when the stream fails before anything arrived, the reply comes from /api/chat/send instead.
  */
 export async function sendMessage(text?: string): Promise<void> {
   const fromComposer = text === undefined;
   const content = (text ?? composerDraft.value).trim();
   if (!content || busy.value) return;
-  busy.value = true;
   if (fromComposer) composerDraft.value = '';
-  let sessionId: string;
-  try {
-    sessionId = await ensureSession(content);
-  } catch (e) {
-    busy.value = false;
-    if (fromComposer && !composerDraft.value) composerDraft.value = content;
-    showError(e, 'Could not create the chat');
-    return;
+  let sessionId = currentSessionId.value;
+  if (!sessionId) {
+    creatingChat.value = true;
+    try {
+      sessionId = await createChatFor(content);
+    } catch (e) {
+      if (fromComposer && !composerDraft.value) composerDraft.value = content;
+      showError(e, 'Could not create the chat');
+      return;
+    } finally {
+      creatingChat.value = false;
+    }
   }
+  const id: string = sessionId;
 
-  const userLocal = localMessage(sessionId, 'user', content);
-  const replyLocal = localMessage(sessionId, 'assistant', '');
-  let replyId = replyLocal.id;
+  let user = localMessage(id, 'user', content);
+  let reply = localMessage(id, 'assistant', '');
   let state = createStreamState(clock());
+  const controller = streamingEnabled.value ? new AbortController() : null;
+  const speak = activeSettings.value.speak_replies === true;
+  const body = { session_id: id, message: content, params: paramsFromSettings(activeSettings.value) };
+  let started = false;
   batch(() => {
-    appendMessages(userLocal, replyLocal);
-    streamingMessageId.value = replyId;
-    streamState.value = state;
+    started = beginStream({ sessionId: id, state, userMessage: user, reply, controller });
+    if (started && messagesSessionId.value === id) appendMessages(user, reply);
   });
-  const body = { session_id: sessionId, message: content, params: paramsFromSettings(activeSettings.value) };
+  if (!started) return;
+  const publish = () => updateStream(id, (s) => ({ ...s, state, userMessage: user, reply }));
+  const isOpen = () => currentSessionId.value === id;
 
   const failBeforeStart = (error: unknown) => {
-    // Nothing was stored: take the exchange back out and give the text back to the composer.
+    // Nothing was stored: take the exchange back out and give the text back to the composer (if still there).
+    state = {
+      ...state,
+      phase: 'error',
+      error: { code: error instanceof ChatApiError ? error.code : 'failed', message: errorText(error) },
+      endedAt: clock(),
+    };
     batch(() => {
-      removeMessages(new Set([userLocal.id, replyId]));
-      streamState.value = { ...state, phase: 'error', error: { code: 'failed', message: String(error) }, endedAt: clock() };
-      if (fromComposer && !composerDraft.value) composerDraft.value = content;
+      removeMessages(new Set([user.id, reply.id]));
+      publish();
+      if (fromComposer && isOpen() && !composerDraft.value) composerDraft.value = content;
     });
     if (error instanceof ChatApiError && error.code === 'chat_unavailable') reportUnavailable(error.message);
-    showError(error, 'Message not sent');
+    const title = sessions.value.find((s) => s.id === id)?.title;
+    showError(error, isOpen() || !title ? 'Message not sent' : `Message not sent in “${title}”`);
   };
 
   const viaSend = async () => {
     const res = await api.send(body);
-    const reply = withStats(res.assistant_message, res.stats);
+    const prevUser = user.id;
+    const prevReply = reply.id;
+    user = res.user_message;
+    reply = withStats(res.assistant_message, res.stats);
+    state = { ...state, phase: 'done', text: reply.content, message: reply, stats: res.stats, endedAt: clock() };
     batch(() => {
-      replaceMessage(userLocal.id, res.user_message);
-      replaceMessage(replyId, reply);
-      replyId = reply.id;
-      state = { ...state, phase: 'done', text: reply.content, message: reply, stats: res.stats, endedAt: clock() };
-      streamState.value = state;
+      replaceMessage(prevUser, user);
+      replaceMessage(prevReply, reply);
+      publish();
     });
     return reply;
   };
 
   let finished: ChatMessage | null = null;
   try {
-    if (!streamingEnabled.value) {
+    if (!controller) {
       try {
         finished = await viaSend();
       } catch (e) {
@@ -179,49 +207,51 @@ export async function sendMessage(text?: string): Promise<void> {
       }
       return;
     }
-    controller = new AbortController();
     let events = 0;
     try {
       for await (const event of api.stream(body, { signal: controller.signal })) {
         events++;
         state = applyStreamEvent(state, event, clock());
-        const current = messages.value.find((m) => m.id === replyId) ?? replyLocal;
         batch(() => {
-          streamState.value = state;
           if (event.type === 'start') {
-            replaceMessage(userLocal.id, event.user_message);
-            replaceMessage(replyId, { ...current, id: event.assistant_message_id, model_id: event.model_id });
-            replyId = event.assistant_message_id;
-            streamingMessageId.value = replyId;
+            const prevUser = user.id;
+            const prevReply = reply.id;
+            user = event.user_message;
+            reply = { ...reply, id: event.assistant_message_id, model_id: event.model_id };
+            replaceMessage(prevUser, user);
+            replaceMessage(prevReply, reply);
           } else if (event.type === 'done') {
-            finished = withStats(event.message, event.stats);
-            replaceMessage(replyId, finished);
-            replyId = finished.id;
+            const prevReply = reply.id;
+            reply = finished = withStats(event.message, event.stats);
+            replaceMessage(prevReply, reply);
           } else if (event.type === 'error') {
-            replaceMessage(replyId, { ...current, content: state.text, status: 'error', finish_reason: 'error' });
-            setReplyError(replyId, event.message);
+            reply = { ...reply, content: state.text, status: 'error', finish_reason: 'error' };
+            replaceMessage(reply.id, reply);
+            setReplyError(reply.id, event.message);
           }
+          publish();
         });
         if (event.type === 'error' && event.code === 'chat_unavailable') reportUnavailable(event.message);
       }
       if (events === 0) throw new NotAStreamError('The server did not answer with an event stream');
       if (state.phase === 'streaming' || state.phase === 'connecting') {
         state = { ...state, phase: 'error', error: { code: 'disconnected', message: 'Connection lost' }, endedAt: clock() };
-        const current = messages.value.find((m) => m.id === replyId) ?? replyLocal;
+        reply = { ...reply, content: state.text, status: 'partial' };
         batch(() => {
-          streamState.value = state;
-          replaceMessage(replyId, { ...current, content: state.text, status: 'partial' });
-          setReplyError(replyId, 'The connection closed before the reply finished.');
+          replaceMessage(reply.id, reply);
+          setReplyError(reply.id, 'The connection closed before the reply finished.');
+          publish();
         });
       }
     } catch (e) {
-      const current = messages.value.find((m) => m.id === replyId) ?? replyLocal;
-      if (controller?.signal.aborted) {
+      if (controller.signal.aborted) {
         state = abortStream(state, clock());
         batch(() => {
-          streamState.value = state;
-          if (state.userMessage) replaceMessage(replyId, { ...current, content: state.text, status: 'partial', finish_reason: 'abort' });
-          else removeMessages(new Set([userLocal.id, replyId]));
+          if (state.userMessage) {
+            reply = { ...reply, content: state.text, status: 'partial', finish_reason: 'abort' };
+            replaceMessage(reply.id, reply);
+          } else removeMessages(new Set([user.id, reply.id]));
+          publish();
         });
       } else if (!state.userMessage && state.tokens === 0 && shouldFallBack(e)) {
         try {
@@ -232,27 +262,26 @@ export async function sendMessage(text?: string): Promise<void> {
       } else if (!state.userMessage) {
         failBeforeStart(e);
       } else {
-        state = { ...state, phase: 'error', error: { code: 'failed', message: String(e) }, endedAt: clock() };
+        state = { ...state, phase: 'error', error: { code: 'failed', message: errorText(e) }, endedAt: clock() };
+        reply = { ...reply, content: state.text, status: 'error' };
         batch(() => {
-          streamState.value = state;
-          replaceMessage(replyId, { ...current, content: state.text, status: 'error' });
-          setReplyError(replyId, e instanceof Error ? e.message : String(e));
+          replaceMessage(reply.id, reply);
+          setReplyError(reply.id, errorText(e));
+          publish();
         });
       }
     }
   } finally {
-    controller = null;
-    busy.value = false;
-    streamingMessageId.value = null;
-    touchSession(sessionId);
-    const reply: ChatMessage | null = finished;
-    if (reply && activeSettings.value.speak_replies) readAloud(reply.content);
+    endStream(id);
+    touchSession(id);
+    const done: ChatMessage | null = finished;
+    if (done && speak) readAloud(done.content);
   }
 }
 
-/** Stops the reply being streamed; the text so far stays (the server keeps it as `partial`). */
+/** Stops the open chat's reply; the text so far stays (the server keeps it as `partial`). Other chats go on. */
 export function stopReply(): void {
-  controller?.abort();
+  stopStream(currentSessionId.value);
 }
 
 async function deleteStored(ids: string[]): Promise<void> {

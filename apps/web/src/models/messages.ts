@@ -2,6 +2,7 @@
 import { batch, signal } from '@preact/signals';
 import type { ChatMessage } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
+import { withStreamMessages } from './streams.js';
 
 /** Messages in a page request; the API caps it at 200. */
 export const MESSAGE_PAGE_SIZE = 60;
@@ -74,7 +75,7 @@ export async function openMessages(sessionId: string, focusId: string | null = n
       pages++;
     }
     batch(() => {
-      messages.value = loaded;
+      messages.value = withStreamMessages(sessionId, loaded);
       olderCursor.value = page.next_cursor;
       focusMessageId.value = focusId && loaded.some((m) => m.id === focusId) ? focusId : null;
       openCount.value++;
@@ -114,13 +115,20 @@ export function appendMessages(...added: ChatMessage[]): void {
   messages.value = [...messages.value, ...added];
 }
 
-/** Replaces the message with id `id` (e.g. a placeholder by the stored message). */
+/**
+ * Replaces the message with id `id` (e.g. a placeholder by the stored message). When the list already holds
+ * `next.id` (it was fetched while the local copy was on screen), that copy is updated and the local one dropped.
+ */
 export function replaceMessage(id: string, next: ChatMessage): void {
   const list = messages.value;
   const i = list.findIndex((m) => m.id === id);
   if (i < 0) return;
   const copy = list.slice();
-  copy[i] = next;
+  const j = next.id === id ? -1 : copy.findIndex((m) => m.id === next.id);
+  if (j >= 0) {
+    copy[j] = next;
+    copy.splice(i, 1);
+  } else copy[i] = next;
   messages.value = copy;
 }
 

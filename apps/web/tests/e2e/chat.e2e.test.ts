@@ -1,4 +1,4 @@
-/** End-to-end: streaming, stop, reload, search, XSS, a 10,000-message chat and switching chats mid-stream. */
+/** End-to-end: streaming, stop, reload, search, XSS, settings focus, a 10,000-message chat and two chats streaming at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -243,6 +243,32 @@ describe('chat in Chromium against the real server and model', () => {
     await context.close();
   });
 
+  it('settings panel takes focus when it opens, Escape closes it and focus returns to the settings button', async () => {
+    const { context, page, errors } = await openApp();
+    const button = page.getByTestId('settings-button');
+    const panel = page.getByTestId('settings-panel');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.getAttribute('data-testid') ?? '');
+    for (let round = 0; round < 2; round++) {
+      await button.click();
+      await panel.waitFor();
+      await expect.poll(focused).toBe('system_prompt');
+      expect(await button.getAttribute('aria-expanded')).toBe('true');
+      // Escape straight away, without clicking into the panel first.
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'detached' });
+      await expect.poll(focused).toBe('settings-button');
+      expect(await button.getAttribute('aria-expanded')).toBe('false');
+    }
+    // Opened from the keyboard too.
+    await page.keyboard.press('Enter');
+    await panel.waitFor();
+    await expect.poll(focused).toBe('system_prompt');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('keeps the DOM bounded in a 10,000-message chat and opens it at the newest messages', async () => {
     const session = await api.createSession('Ten thousand messages');
     const ids = seedMessages(server.databasePath, session.id, 10_000, (i) =>
@@ -293,74 +319,101 @@ describe('chat in Chromium against the real server and model', () => {
     await context.close();
   }, 120_000);
 
-  it('switching chats mid-stream keeps each reply in its own chat', async () => {
+  it('streams in two chats at once: each keeps its own reply, and Send and Stop belong to the open chat', async () => {
     const a = await api.createSession('Alpha chat');
     const b = await api.createSession('Beta chat');
     await api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 2000 } });
     await api.call('PATCH', `/api/chat/sessions/${b.id}`, { settings: { max_tokens: 20 } });
+    /** A's stored reply is still being generated (the server marks it complete or partial+abort at the end). */
+    const alphaRunning = async () => {
+      const list = await api.messages(a.id);
+      return list.length === 2 && list[1]!.status === 'partial' && list[1]!.finish_reason === null;
+    };
 
     const { context, page, errors } = await openApp(`#/c/${a.id}`);
     await send(page, 'Alpha question about the moon');
     const streamingReply = page.locator('[data-testid="message"][data-streaming="true"]');
     await waitFor(async () => ((await streamingReply.textContent()) ?? '').trim().length > 5, 20_000, 'alpha tokens');
+    const flat = (t: string | null) => (t ?? '').replace(/\s+/g, ' ').trim();
+    const alphaShownBefore = flat(await streamingReply.locator('.markdown').textContent()).length;
 
     await page.locator(`[data-testid="session-item"][data-session-id="${b.id}"] .session-open`).click();
+    await expect.poll(() => page.getByTestId('message-list').getAttribute('data-count')).toBe('0');
     // From here on, record what chat B shows, while A keeps streaming in the background.
     await page.evaluate(() => {
-      const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __overlap: number };
+      const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __stopShown: number };
       w.__samples = [];
       w.__ids = new Set();
       w.__stop = false;
-      w.__overlap = 0;
+      w.__stopShown = 0;
       const tick = () => {
         const listEl = document.querySelector('[data-testid="message-list"]');
         w.__samples.push(listEl?.textContent ?? '');
-        // B's chat is on screen while A's reply is still arriving (the Stop button belongs to that reply).
-        if (Number(listEl?.getAttribute('data-count')) === 0 && document.querySelector('[data-testid="stop"]')) w.__overlap++;
+        // A Stop button in B before B sent anything would belong to A's reply.
+        if (Number(listEl?.getAttribute('data-count')) === 0 && document.querySelector('[data-testid="stop"]')) w.__stopShown++;
         for (const el of document.querySelectorAll<HTMLElement>('[data-testid="message"]')) w.__ids.add(el.dataset.messageId ?? '');
         if (!w.__stop) setTimeout(tick, 10);
       };
       tick();
     });
     expect(page.url()).toContain(b.id);
-    // A send is possible once A's reply has ended (the app runs one reply at a time).
+    expect(await page.getByTestId('stream-status').textContent()).toBe('');
+
+    // B is idle, so Send is enabled at once although A is still replying.
     await page.getByTestId('composer').fill('Beta question about the sea');
-    await page.locator('[data-testid="send"]:not([disabled])').waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('send').isEnabled()).toBe(true);
+    expect(await page.getByTestId('stop').count()).toBe(0);
     await page.getByTestId('send').click();
+    // Still generating after B's send went out, so the two replies overlapped.
+    expect(await alphaRunning(), 'A was still streaming when B sent').toBe(true);
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="complete"]').waitFor();
     await waitFor(async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.', 20_000, 'beta reply');
+    await page.getByTestId('send').waitFor();
     const seen = await page.evaluate(() => {
-      const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __overlap: number };
+      const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __stopShown: number };
       w.__stop = true;
-      return { samples: w.__samples, ids: [...w.__ids], overlap: w.__overlap };
+      return { samples: w.__samples, ids: [...w.__ids], stopShown: w.__stopShown };
     });
-
-    const aMessages = await api.messages(a.id);
     const bMessages = await api.messages(b.id);
-    expect(aMessages.map((m) => [m.role, m.content.slice(0, 40)]).slice(0, 1)).toEqual([['user', 'Alpha question about the moon']]);
-    expect(aMessages.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(aMessages[1]!.status).toBe('complete');
     expect(bMessages.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(bMessages[0]!.content).toBe('Beta question about the sea');
-    expect(aMessages[1]!.id).not.toBe(bMessages[1]!.id);
-
-    // B's view never contained A's question, A's reply ids, or a piece of A's reply text.
-    const aReply = aMessages[1]!.content.replace(/\s+/g, ' ').trim();
-    const probes = [aReply.slice(0, 24), aReply.slice(Math.floor(aReply.length / 2), Math.floor(aReply.length / 2) + 24)].filter((p) => p.length >= 12);
-    expect(seen.samples.length).toBeGreaterThan(10);
-    expect(seen.overlap, 'samples of chat B taken while A was still streaming').toBeGreaterThan(3);
-    for (const text of seen.samples) {
-      const flat = text.replace(/\s+/g, ' ');
-      expect(flat).not.toContain('Alpha question');
-      for (const p of probes) expect(flat).not.toContain(p);
-    }
-    expect(seen.ids.filter((id) => aMessages.some((m) => m.id === id))).toEqual([]);
+    expect(bMessages[1]!.status).toBe('complete');
     const bUi = await messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
     expect(bUi).toEqual(bMessages.map((m) => m.id));
 
-    // Back in A, its whole reply is there.
+    // Back in A: its reply is there with what arrived meanwhile, still growing or finished, then complete.
     await page.locator(`[data-testid="session-item"][data-session-id="${a.id}"] .session-open`).click();
-    await expect.poll(() => messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId))).toEqual(aMessages.map((m) => m.id));
+    await expect.poll(() => messageLocator(page).count()).toBe(2);
+    const alphaReply = messageLocator(page).nth(1);
+    // The tokens that arrived while B was open are shown (whether A is still streaming or done by now).
+    await waitFor(async () => flat(await alphaReply.locator('.markdown').textContent()).length > alphaShownBefore, 20_000, 'alpha text from meanwhile');
+    await alphaReply.and(page.locator('[data-status="complete"]:not([data-streaming="true"])')).waitFor({ timeout: 90_000 });
+    await waitFor(async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.', 10_000, 'alpha status');
+    const aMessages = await api.messages(a.id);
+    expect(aMessages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    expect(aMessages[0]!.content).toBe('Alpha question about the moon');
+    expect(aMessages[1]!.id).not.toBe(bMessages[1]!.id);
+    const aUi = await messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId));
+    expect(aUi).toEqual(aMessages.map((m) => m.id));
+    const aReply = flat(aMessages[1]!.content);
+    expect(aReply.length).toBeGreaterThan(20);
+    expect(flat(await alphaReply.locator('.markdown').textContent())).toContain(aReply.slice(0, 20));
+    const aView = flat(await page.getByTestId('message-list').textContent());
+    expect(aView).not.toContain('Beta question');
+
+    // B's view never contained A's question, A's message ids, a piece of A's reply, or A's Stop button.
+    const probes = [aReply.slice(0, 24), aReply.slice(Math.floor(aReply.length / 2), Math.floor(aReply.length / 2) + 24)].filter((p) => p.length >= 12);
+    expect(seen.samples.length).toBeGreaterThan(10);
+    expect(seen.stopShown).toBe(0);
+    for (const text of seen.samples) {
+      const sample = flat(text);
+      expect(sample).not.toContain('Alpha question');
+      for (const p of probes) expect(sample).not.toContain(p);
+    }
+    expect(seen.ids.filter((id) => aMessages.some((m) => m.id === id))).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

@@ -9,15 +9,17 @@ import { MenuIcon, SettingsIcon } from '../icons/index.js';
 import { sidebarOpen, toggleSidebar } from '../../models/layout.js';
 import { MessageList } from '../message-list/index.js';
 import { ModelPicker } from '../model-picker/index.js';
-import { SettingsPanel } from '../settings-panel/index.js';
+import { SETTINGS_BUTTON_ID, SettingsPanel } from '../settings-panel/index.js';
 import { UnavailableBanner } from '../unavailable-banner/index.js';
 
 export function ChatView() {
   const session = currentSession.value;
   useEffect(() => {
-    // Esc stops a reply from anywhere on the page, not only from the message box.
+    // Esc closes the settings panel, else stops the open chat's reply, from anywhere on the page.
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && busy.value && !e.defaultPrevented) stopReply();
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (settingsOpen.value) closeSettings();
+      else if (busy.value) stopReply();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -48,8 +50,10 @@ export function ChatView() {
         <ModelPicker />
         <button
           type="button"
+          id={SETTINGS_BUTTON_ID}
           class="icon"
           aria-label="Chat settings"
+          aria-controls="settings-panel"
           title="Chat settings"
           aria-expanded={settingsOpen.value}
           data-testid="settings-button"

@@ -1,4 +1,5 @@
 /** Per-session settings: system prompt, temperature, top_p, max_tokens, read replies aloud; plus streaming on/off. */
+import { useEffect, useRef } from 'preact/hooks';
 import { canSpeak } from '../../lib/speech.js';
 import { closeSettings, saveSettings, settingsDraft, settingsSaving, streamingEnabled, updateDraft } from '../../models/settings.js';
 import { currentSession } from '../../models/sessions.js';
@@ -10,10 +11,26 @@ function numberOrUndefined(value: string, integer = false): number | undefined {
   return integer ? Math.round(n) : n;
 }
 
+/** Id of the header button that opens the panel; focus goes back to it when the panel closes. */
+export const SETTINGS_BUTTON_ID = 'settings-button';
+
 export function SettingsPanel() {
   const d = settingsDraft.value;
+  const panelRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const panel = panelRef.current;
+    // `autofocus` does nothing here: the settings button that opened the panel still has focus.
+    panel?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    return () => {
+      const active = document.activeElement;
+      // Give focus back only when it was in the panel (or got lost with it), not when the user clicked elsewhere.
+      if (!active || active === document.body || panel?.contains(active)) document.getElementById(SETTINGS_BUTTON_ID)?.focus();
+    };
+  }, []);
   return (
     <div
+      ref={panelRef}
+      id="settings-panel"
       class="settings-panel"
       role="dialog"
       aria-modal="false"
@@ -39,7 +56,6 @@ export function SettingsPanel() {
             name="system_prompt"
             rows={4}
             value={d.system_prompt ?? ''}
-            autoFocus
             onInput={(e) => updateDraft({ system_prompt: e.currentTarget.value || undefined })}
           />
         </label>
