@@ -6,6 +6,7 @@ import { createAuthService, readSecurityConfig } from '@chat-studio/security';
 import { loadConfig } from './config/index.js';
 import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
+import { createRedisRateLimitStore } from './shared-state/index.js';
 import { createLogger, defaultMetrics, resolvePidFile, writePidFile } from './observability/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -15,7 +16,9 @@ async function main() {
   const logger = await createLogger();
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);
-  const store = await openChatStore({ path: config.databasePath });
+  const store = await openChatStore({ url: config.databaseUrl, path: config.databasePath });
+  // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
+  const shared = config.redisUrl ? await createRedisRateLimitStore(config.redisUrl) : undefined;
   const auth = createAuthService(store);
   if (securityConfig.authMode === 'off') await auth.ensureLocalUser();
   const runtime = createLlmRuntime({ modelsDir: config.modelsDir });
@@ -24,12 +27,12 @@ async function main() {
 
   const metrics = defaultMetrics();
   const turns = createChatTurns({ store, runtime, config, metrics });
-  const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth } });
+  const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
     writePidFile(resolvePidFile(process.env, config.databasePath));
     logger.info(
-      `Chat Studio listening on http://${config.host}:${info.port} (auth ${securityConfig.authMode}, database ${config.databasePath}, models ${config.modelsDir})`,
+      `Chat Studio listening on http://${config.host}:${info.port} (auth ${securityConfig.authMode}, database ${store.path}${shared ? ', shared rate limits in Redis' : ''}, models ${config.modelsDir})`,
     );
   });
 
@@ -50,6 +53,8 @@ async function main() {
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
     await store.close();
+    await shared?.close();
+    await shared?.close();
     logger.info('stopped');
     logger.flush();
     process.exit(0);

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/index.js';
 import type { ChatTurns } from '../chat-service/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 
-import type { AuthService, Principal, SecurityConfig } from '@chat-studio/security';
+import type { AuthService, Principal, RateLimitsOptions, SecurityConfig } from '@chat-studio/security';
 
 export type { Principal };
 
@@ -38,6 +38,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Chat turn runner; pass one to abort and drain turns on shutdown. Defaults to a new one. */
   turns?: ChatTurns;
+  /** Hit-count store per rate limit, e.g. Redis shared by several processes. Defaults to one in-memory store per limit. */
+  rateLimitStore?: RateLimitsOptions['store'];
   /** Milliseconds since epoch when the process started. Defaults to now. */
   startedAt?: number;
 }

@@ -58,6 +58,7 @@ export function createApp(appDeps: AppDeps) {
   const limits = rateLimits({
     ...sec.rates,
     trustProxy: sec.trustProxy,
+    store: deps.rateLimitStore,
     respond: (c, limited) => {
       countRateLimited(metrics);
       return errorResponse(c, {

@@ -12,7 +12,7 @@ export function cliDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Runs `fn` with an auth service on the store, closing the store afterwards. */
 export async function withCliAuth<T>(fn: (auth: AuthService, store: ChatStore) => Promise<T>): Promise<T> {
-  const store = await openChatStore({ path: cliDatabasePath() });
+  const store = await openChatStore({ url: process.env.DATABASE_URL?.trim() || undefined, path: cliDatabasePath() });
   try {
     return await fn(createAuthService(store), store);
   } finally {

@@ -9,6 +9,10 @@ export interface AppConfig {
   port: number;
   /** SQLite file. Defaults to `data/chat_history.db` (DATABASE_PATH). */
   databasePath: string;
+  /** PostgreSQL URL; when set the store runs there instead of the SQLite file (DATABASE_URL). */
+  databaseUrl?: string;
+  /** Redis URL for rate-limit counters shared by several API processes (REDIS_URL). Defaults to in-memory counters. */
+  redisUrl?: string;
   /** Folder of GGUF files. Defaults to `models` (MODELS_DIR). */
   modelsDir: string;
   /** Built web app served at `/`. Defaults to `apps/web/dist` (WEB_DIST). */
@@ -48,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST || '127.0.0.1',
     port: int(env.PORT, 5000, 'PORT'),
     databasePath: fromRoot(env.DATABASE_PATH || 'data/chat_history.db'),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    redisUrl: env.REDIS_URL?.trim() || undefined,
     modelsDir: fromRoot(env.MODELS_DIR || 'models'),
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
