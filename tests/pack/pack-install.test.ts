@@ -239,6 +239,16 @@ describe('a project outside the workspace', () => {
     expect(steps.end).toBeDefined();
   }, 150_000);
 
+  it('runs the chat-studio-models bin that npm linked from the llm-runtime tarball', async () => {
+    const { stdout } = await run(join(project, 'node_modules', '.bin', 'chat-studio-models'), ['list'], {
+      cwd: project,
+      env: { ...process.env, MODELS_DIR: modelsDir },
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/^ID\s+SIZE/);
+    expect(stdout).toMatch(/\bavailable\b/);
+  }, 90_000);
+
   describe('type-checks a TypeScript consumer with the workspace tsc (strict, NodeNext)', () => {
     it('resolves every import through the exports maps with skipLibCheck on', async () => {
       await copyFile(join(fixtures, 'consumer-types.ts'), join(project, 'consumer-types.ts'));
