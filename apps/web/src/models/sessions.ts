@@ -5,6 +5,7 @@ import { api } from '../lib/api.js';
 import { groupSessions } from '../lib/session-groups.js';
 import { createUndoQueue } from '../lib/undo-queue.js';
 import { showError, showToast, dismissToast } from './toasts.js';
+import { dropStream } from './streams.js';
 
 const PAGE_SIZE = 50;
 /** How long a deleted chat can be restored before the DELETE is sent. */
@@ -173,6 +174,8 @@ const deletes = createUndoQueue<ChatSession>({
     try {
       await api.deleteSession(session.id);
       sessions.value = sessions.value.filter((s) => s.id !== session.id);
+      // A reply still streaming into the deleted chat has nowhere to go.
+      dropStream(session.id);
     } finally {
       const next = new Set(pendingDeletes.value);
       next.delete(session.id);
