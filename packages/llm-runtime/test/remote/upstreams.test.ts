@@ -74,7 +74,7 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
     const sequential: GenerateResult[] = [];
     for (let i = 0; i < 4; i++) sequential.push(await runtime.generate({ messages: PROMPT, params: { max_tokens: 8 } }));
     expect(new Set(sequential.map((result) => result.servedBy)).size).toBe(2);
-    const concurrent = await Promise.all(Array.from({ length: 6 }, () => runtime.generate({ messages: PROMPT, params: { max_tokens: 200 } })));
+    const concurrent = await Promise.all(Array.from({ length: 6 }, () => runtime.generate({ messages: PROMPT, params: { max_tokens: 100 } })));
     const counts = new Map<string, number>();
     for (const result of concurrent) counts.set(result.servedBy!, (counts.get(result.servedBy!) ?? 0) + 1);
     // Least outstanding: six at once are split three and three.
