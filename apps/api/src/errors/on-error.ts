@@ -27,6 +27,7 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   InvalidUsernameError: 'validation_error',
   WeakPasswordError: 'validation_error',
   InvalidApiKeyNameError: 'validation_error',
+  UpstreamRequestError: 'validation_error',
 };
 
 /** What a package error may carry that becomes a header or a message prefix. */
