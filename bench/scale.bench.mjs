@@ -3,7 +3,7 @@
 //
 // Env: BENCH_SECONDS (measured seconds per cell, 5, taken in BENCH_ROUNDS rounds, 5), BENCH_WARMUP_SECONDS (1),
 // BENCH_CONCURRENCY (closed-loop workers, 8), BENCH_SESSIONS (200), BENCH_MESSAGES (20,000), BENCH_WRITE=0 (print only), DATABASE_URL_TEST (an admin
-// PostgreSQL URL; when unset `.ci/services` is started, and stopped again afterwards).
+// PostgreSQL URL; when unset the bench starts its own `.ci/services` pair, and stops it again afterwards).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -185,16 +185,20 @@ async function startPair(env, dirs) {
   return servers;
 }
 
-/** DATABASE_URL_TEST, else `.ci/services` started here (and a function that stops it again), else undefined. */
+/**
+ * DATABASE_URL_TEST, else a `.ci/services` pair of the bench's own (its own state folder, so starting and stopping it
+ * never touches a pair someone else is using), with a function that stops it again; undefined when neither works.
+ */
 function postgresAdminUrl() {
   if (process.env.DATABASE_URL_TEST) return { url: process.env.DATABASE_URL_TEST, stop: () => {} };
-  const stateEnv = path.join(process.env.CHAT_STUDIO_SERVICES_DIR ?? path.join(process.env.TMPDIR ?? '/tmp', 'chat-studio-services'), 'env');
-  const wasRunning = existsSync(stateEnv);
+  const env = { ...process.env, CHAT_STUDIO_SERVICES_DIR: process.env.CHAT_STUDIO_SERVICES_DIR ?? path.join(os.tmpdir(), 'chat-studio-bench-services') };
+  const wasRunning = existsSync(path.join(env.CHAT_STUDIO_SERVICES_DIR, 'env'));
+  const services = path.join(ROOT, '.ci/services');
   try {
-    const out = execFileSync(path.join(ROOT, '.ci/services'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(services, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const url = /DATABASE_URL_TEST=(\S+)/.exec(out)?.[1];
     if (!url) throw new Error(`no DATABASE_URL_TEST in its output: ${out}`);
-    return { url, stop: () => (wasRunning ? undefined : execFileSync(path.join(ROOT, '.ci/services'), ['stop'], { stdio: 'inherit' })) };
+    return { url, stop: () => (wasRunning ? undefined : execFileSync(services, ['stop'], { env, stdio: 'inherit' })) };
   } catch (err) {
     console.error(`PostgreSQL is not available (DATABASE_URL_TEST unset and .ci/services failed: ${err.message}); measuring SQLite only.`);
     return undefined;
@@ -232,7 +236,7 @@ try {
     const name = `chat_bench_${randomBytes(6).toString('hex')}`;
     await adminQuery(admin.url, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
     cleanup = async () => {
-      await adminQuery(admin.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(admin.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) => console.error(`could not drop ${name}: ${err.message}`));
       admin.stop();
     };
     const url = new URL(admin.url);
@@ -302,4 +306,9 @@ const body = [
   ...ratios,
 ].join('\n');
 console.log(`\n${body}\n`);
-if (WRITE) writeSection('Scale', body);
+const failed = results.filter((r) => r.errors > 0);
+if (failed.length > 0) {
+  // A failed request means the cell did not measure what it names: such figures do not go into the docs.
+  console.error(`requests failed in ${failed.map((r) => `${r.label}/${r.processes}/${r.op}`).join(', ')}; docs/benchmarks.md not written`);
+  process.exitCode = 1;
+} else if (WRITE) writeSection('Scale', body);
