@@ -90,14 +90,15 @@ describe.skipIf(!services)('a stream belongs to one API process; another process
 
     await finished;
     const full = state.text;
-    expect(state.done?.stats.finish_reason).toBe('length');
-    // What B saw is what A had streamed by then (a flush can run a token ahead of the socket, never behind the start).
+    const stats = state.done!.stats;
+    expect(['length', 'stop']).toContain(stats.finish_reason);
+    // What B saw is the start of what A streamed (a flush may hold a few tokens the socket had not delivered yet).
     expect(full.startsWith(midway!.content)).toBe(true);
     expect(midway!.content.length).toBeLessThan(full.length);
     expect(midway!.content.length).toBeLessThanOrEqual(streamedThen.length + 64);
 
     const final = await assistantOn(onB, session.id, state.assistantId);
-    expect(final).toMatchObject({ status: 'complete', content: full, finish_reason: 'length', completion_tokens: 1500 });
+    expect(final).toMatchObject({ status: 'complete', content: full, finish_reason: stats.finish_reason, completion_tokens: stats.completion_tokens });
     expect(final!.content).toBe(state.done!.message.content);
   });
 
