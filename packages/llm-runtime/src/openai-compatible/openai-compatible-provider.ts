@@ -5,6 +5,7 @@ import type { GenerateRequest, GenerateResult, GenerateTiming, LlmProvider, Prov
 import { fetchFailure, httpFailure, requestHeaders, streamChatCompletion, type AttemptOutcome } from './stream-chat-completion.js';
 import { UpstreamRequestError } from './upstream-errors.js';
 import { createUpstreamPool, type Upstream } from './upstream-pool.js';
+import { abortedResult } from '../provider/aborted-result.js';
 
 /** `ModelInfo.provider` and `ProviderInfo.type` of remote models and upstreams. */
 export const OPENAI_COMPATIBLE_PROVIDER_ID = 'openai-compatible';
@@ -273,18 +274,3 @@ function toResult(modelId: string, upstream: Upstream, outcome: Extract<AttemptO
   };
 }
 
-function abortedResult(modelId: string, startedAt: number): GenerateResult {
-  return {
-    text: '',
-    modelId,
-    promptTokensEvaluated: 0,
-    stats: {
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      time_to_first_token_ms: null,
-      tokens_per_second: null,
-      total_ms: Math.round(performance.now() - startedAt),
-      finish_reason: 'abort',
-    },
-  };
-}

@@ -7,6 +7,7 @@ import { createLlamaCppProvider } from '../llama-cpp/index.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
 import type { GenerateRequest, GenerateResult, LlmProvider, ProviderModel } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
+import { abortedResult } from '../provider/aborted-result.js';
 
 /** The chat runtime: model registry, the active model, queueing, caching. */
 export interface LlmRuntime {
@@ -204,7 +205,7 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     try {
       release = await queue.acquire(request.signal);
     } catch (error) {
-      if (request.signal?.aborted) return abortedWhileQueued(modelId ?? '', startedAt);
+      if (request.signal?.aborted) return abortedResult(modelId ?? '', startedAt);
       throw error;
     }
     const run = provider.generate(request, { startedAt });
@@ -330,18 +331,3 @@ function brokenAvailability(model: ProviderModel): Availability {
   return { kind: 'broken', modelId: model.id, reason: `${model.file} is not a valid GGUF: ${model.error}` };
 }
 
-function abortedWhileQueued(modelId: string, startedAt: number): GenerateResult {
-  return {
-    text: '',
-    modelId,
-    promptTokensEvaluated: 0,
-    stats: {
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      time_to_first_token_ms: null,
-      tokens_per_second: null,
-      total_ms: Math.round(performance.now() - startedAt),
-      finish_reason: 'abort',
-    },
-  };
-}
