@@ -64,7 +64,9 @@ describe.skipIf(!services)('a stream belongs to one API process; another process
     b = await startApi(env);
     onA = createChatClient({ baseUrl: a.baseUrl });
     onB = createChatClient({ baseUrl: b.baseUrl });
-    await until('the model to load on A', () => onA.llmStatus(), (s) => s.state === 'ready', 20_000);
+    // Not `!== 'loading'`: before its first scan of the folder the runtime may report `no_model` for a moment.
+    const status = await until(`the model in ${MODELS_DIR} to load on A`, () => onA.llmStatus(), (s) => s.state === 'ready' || s.state === 'error', 20_000);
+    if (status.state !== 'ready') throw new Error(`no model on A (${status.state}): is there a GGUF file in ${MODELS_DIR}? Set TEST_MODELS_DIR.`);
   }, 60_000);
 
   afterAll(async () => {
