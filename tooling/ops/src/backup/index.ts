@@ -1,2 +1,2 @@
-export { backupDatabase, listBackups, BackupVerifyError, type BackupOptions, type BackupResult } from './backup-database.js';
+export { backupDatabase, listBackups, verifyDump, BackupVerifyError, DUMP_EXTENSION, type BackupOptions, type BackupResult } from './backup-database.js';
 export { restoreDatabase, serverRunningReasons, RestoreRefusedError, type RestoreOptions, type RestoreResult } from './restore-database.js';

@@ -1,16 +1,23 @@
 import { copyFile, existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import type { HealthResponse } from '@chat-studio/protocol';
+import { postgresLabel } from '../config/index.js';
 import { hasChatTables, openReadonlyStore, openWritableStore, removeIdleSidecars } from '../database/index.js';
 import { fetchJson } from '../http/index.js';
+import { pgConnection, PgToolMissingError, requirePgTool, runPgTool } from '../pg-tools/index.js';
 import { runningServerPid } from '../process/index.js';
 
 export interface RestoreOptions {
-  /** The backup to restore. */
+  /** The backup to restore: a `.db` file, or on PostgreSQL a pg_dump custom-format `.dump`. */
   file: string;
   databasePath: string;
+  /** PostgreSQL URL (DATABASE_URL): restore the dump into that database with pg_restore. Defaults to none. */
+  databaseUrl?: string;
+  /** PostgreSQL only: where the current data is kept as `chat_history.before-restore.dump`. Defaults to `backups/` beside `databasePath`. */
+  backupDir?: string;
   pidFile: string;
   /** Server URL probed to refuse while it runs. */
   baseUrl: string;
@@ -18,8 +25,9 @@ export interface RestoreOptions {
 }
 
 export interface RestoreResult {
+  /** The SQLite file, or `PostgreSQL <host>/<db>` (no credentials). */
   databasePath: string;
-  /** Copy of the database that was replaced, or null when there was none. */
+  /** Copy of the database that was replaced (a `.dump` on PostgreSQL), or null when there was none. */
   previousCopy: string | null;
   sessions: number;
   messages: number;
@@ -84,10 +92,102 @@ async function keepCurrent(databasePath: string, log: (l: string) => void): Prom
   return target;
 }
 
+/** `pg_restore --list` of `file`; refuses files that are not pg_dump archives of a Chat Studio database. */
+async function verifyDump(pgRestore: string, file: string): Promise<string> {
+  if (!existsSync(file)) throw new RestoreRefusedError(`Backup file not found: ${file}`);
+  let toc: string;
+  try {
+    toc = await runPgTool(pgRestore, ['--list', file]);
+  } catch (error) {
+    throw new RestoreRefusedError(`${file} is not a readable pg_dump archive (make one with \`pnpm backup\`): ${(error as Error).message}`);
+  }
+  for (const table of ['chat_sessions', 'chat_messages']) {
+    if (!new RegExp(`^\\d+; .*\\bTABLE \\S+ ${table}(\\s|$)`, 'm').test(toc)) throw new RestoreRefusedError(`${file} has no ${table} table`);
+  }
+  return toc;
+}
+
+/** Dumps the current data beside the backups before it is replaced; an empty or unmigrated database has none to keep. */
+async function keepCurrentPostgres(url: string, backupDir: string, log: (l: string) => void): Promise<string | null> {
+  let store;
+  try {
+    store = await openReadonlyStore(url);
+  } catch (error) {
+    log(`the current database holds no Chat Studio data to keep (${(error as Error).message})`);
+    return null;
+  }
+  const target = path.join(backupDir, 'chat_history.before-restore.dump');
+  try {
+    await rm(target, { force: true });
+    await store.maintenance.backup(target);
+    return target;
+  } catch (error) {
+    throw new RestoreRefusedError(`Cannot keep a copy of the current database before replacing it: ${(error as Error).message}`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function restorePostgres(options: RestoreOptions & { databaseUrl: string }, log: (l: string) => void): Promise<RestoreResult> {
+  const label = postgresLabel(options.databaseUrl);
+  let pgRestore: string;
+  try {
+    pgRestore = requirePgTool('pg_restore');
+  } catch (error) {
+    if (error instanceof PgToolMissingError) throw new RestoreRefusedError(`Restoring a PostgreSQL backup needs pg_restore: ${error.message}`);
+    throw error;
+  }
+  const file = path.resolve(options.file);
+  log(`verifying ${file} with pg_restore --list …`);
+  const toc = await verifyDump(pgRestore, file);
+
+  const backupDir = options.backupDir ?? path.join(path.dirname(options.databasePath), 'backups');
+  await mkdir(backupDir, { recursive: true });
+  const previousCopy = await keepCurrentPostgres(options.databaseUrl, backupDir, log);
+  if (previousCopy) log(`kept the current data of ${label} as ${previousCopy}`);
+
+  // Extensions (amcheck, if the source had it) need rights the app's role rarely has, and the target's own are
+  // left as they are; without them in the list, one transaction can hold the whole restore: all of it or nothing.
+  const list = toc
+    .split('\n')
+    .filter((line) => !/\bEXTENSION\b/.test(line))
+    .join('\n');
+  const work = await mkdtemp(path.join(os.tmpdir(), 'chat-studio-restore-'));
+  try {
+    const listFile = path.join(work, 'toc.list');
+    await writeFile(listFile, list);
+    const { dbname, env } = pgConnection(options.databaseUrl);
+    log(`pg_restore --clean --if-exists --no-owner into ${label} …`);
+    await runPgTool(
+      pgRestore,
+      ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', `--use-list=${listFile}`, `--dbname=${dbname}`, file],
+      env,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+
+  // Opening writable applies migrations a backup from an older version may lack.
+  const restored = await openWritableStore(options.databaseUrl);
+  try {
+    const integrity = await restored.maintenance.integrityCheck();
+    if (!integrity.ok) throw new Error(`restored database failed amcheck: ${integrity.messages.join('; ')}`);
+    const stats = await restored.maintenance.stats();
+    return { databasePath: label, previousCopy, sessions: stats.sessions, messages: stats.messages };
+  } finally {
+    await restored.close();
+  }
+}
+
 /**
  * Replaces the database with a backup. Refuses while the server runs (pid file or /health) and when the backup
  * fails integrity_check or lacks the chat tables. Keeps the current database as `<db>.before-restore`, removes
  * its stale `-wal`/`-shm`, and moves the new file into place with a rename.
+ *
+ * With `databaseUrl` (PostgreSQL) the backup is a pg_dump archive: it is checked with `pg_restore --list`, the
+ * current data is dumped to `<backupDir>/chat_history.before-restore.dump`, then `pg_restore --clean --if-exists
+ * --no-owner` replaces the tables in one transaction. A missing pg_restore is a `RestoreRefusedError` saying how to
+ * install it.
  *
  * @example
  * await restoreDatabase({ file: 'data/backups/chat_history-2026-05-01T10-00-00-000Z.db', ...loadOpsConfig() });
@@ -96,6 +196,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
   const log = options.log ?? (() => {});
   const running = await serverRunningReasons(options.pidFile, options.baseUrl);
   if (running.length) throw new RestoreRefusedError(`The server is running (${running.join('; ')}); stop it first with \`pnpm stop\``);
+  if (options.databaseUrl) return restorePostgres({ ...options, databaseUrl: options.databaseUrl }, log);
 
   const file = path.resolve(options.file);
   log(`verifying ${file} …`);

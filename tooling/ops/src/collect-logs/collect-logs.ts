@@ -26,7 +26,8 @@ export interface CollectLogsResult {
 
 /**
  * Writes one `.tar.gz` for a bug report: log tails, versions, OS/hardware and GPU summary, database schema and
- * counts, the server's /health and model status when it runs, and the configuration from the environment. Every
+ * counts (SQLite or, with DATABASE_URL, PostgreSQL), the server's /health and model status when it runs, and the
+ * configuration from the environment. Every
  * secret is removed: variables named like KEY/SECRET/TOKEN/PASSWORD/PASS/AUTH/COOKIE/CREDENTIAL, API-key-looking
  * values and URL passwords, also wherever they appear in the logs.
  *
@@ -56,7 +57,7 @@ export async function collectLogs(config: OpsConfig, options: CollectLogsOptions
     write('versions.json', json(gatherVersions(config.repoRoot)));
     write('system.json', json(gatherSystem()));
     write('gpu.json', json(await gatherGpu()));
-    write('database.json', json(await gatherDatabase(config.databasePath)));
+    write('database.json', json(await gatherDatabase(config.databaseUrl ?? config.databasePath, config.databaseLabel)));
     const [health, status, models] = await Promise.all(
       ['/health', '/api/llm/status', '/api/llm/models'].map((route) => fetchJson(`${config.baseUrl}${route}`, 2000)),
     );
@@ -64,7 +65,7 @@ export async function collectLogs(config: OpsConfig, options: CollectLogsOptions
     write(
       'config.json',
       json({
-        paths: { databasePath: config.databasePath, logsDir: config.logsDir, pidFile: config.pidFile, modelsDir: config.modelsDir, baseUrl: config.baseUrl },
+        paths: { database: config.databaseLabel, databasePath: config.databasePath, logsDir: config.logsDir, pidFile: config.pidFile, modelsDir: config.modelsDir, baseUrl: config.baseUrl },
         env: safeEnv,
       }),
     );

@@ -132,19 +132,22 @@ export function gatherSystem() {
   return { ...machineSummary(), type: os.type(), version: os.version?.() ?? null, endianness: os.endianness(), cpus: os.cpus().length };
 }
 
-/** The database schema and row counts, or the error that prevented reading them. */
-export async function gatherDatabase(databasePath: string) {
+/**
+ * The database schema and row counts, or the error that prevented reading them. `target` is the SQLite file or
+ * the PostgreSQL URL; `label` names it in the output (never the URL, which holds the password).
+ */
+export async function gatherDatabase(target: string, label = target) {
   try {
-    const store = await openReadonlyStore(databasePath);
+    const store = await openReadonlyStore(target);
     try {
       const stats = await store.maintenance.stats();
       const schema = await readSchema(store);
       const integrity = await store.maintenance.integrityCheck();
-      return { path: databasePath, stats, integrity, schema };
+      return { backend: store.backend, path: label, stats, integrity, schema };
     } finally {
       await store.close();
     }
   } catch (error) {
-    return { path: databasePath, error: (error as Error).message };
+    return { path: label, error: (error as Error).message };
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `pnpm maintenance`: integrity and foreign-key checks, FTS optimize, VACUUM, ANALYZE, temp cleanup, sizes before/after. */
+/** `pnpm maintenance`: integrity and foreign-key checks, search index optimize, VACUUM, ANALYZE, temp cleanup, sizes before/after. */
 import { parseCommandArgs, runCommand } from '../cli/index.js';
 import { loadOpsConfig } from '../config/index.js';
 import { formatBytes, formatTable } from '../format/index.js';
@@ -8,20 +8,23 @@ import { MaintenanceAbortedError, runMaintenance, type MaintenanceReport } from 
 const USAGE = `Usage: maintenance [--rebuild-fts] [--json]
   --rebuild-fts  rebuild the search index from the messages (default: merge its segments)
   --json         print the report as JSON
-Safe while the server runs. Reads DATABASE_PATH (default data/chat_history.db).`;
+Safe while the server runs. Reads DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (default data/chat_history.db).`;
 
 function summary(report: MaintenanceReport): string {
   const rows = [['STEP', 'RESULT', 'MS', 'DETAIL'], ...report.steps.map((s) => [s.name, s.ok ? 'ok' : 'FAILED', String(s.ms), s.detail])];
-  const size = (x: MaintenanceReport['before']) => `${formatBytes(x.stats.fileSizeBytes)} + ${formatBytes(x.stats.walSizeBytes)} WAL`;
+  const postgres = report.backend === 'postgres';
+  const size = (x: MaintenanceReport['before']) =>
+    postgres ? `database size ${formatBytes(x.stats.fileSizeBytes)}` : `${formatBytes(x.stats.fileSizeBytes)} + ${formatBytes(x.stats.walSizeBytes)} WAL`;
+  const disk = (x: MaintenanceReport['before']) => (x.diskFreeBytes === null ? '' : `, disk free ${formatBytes(x.diskFreeBytes)}`);
   const lines = [
     `Database ${report.databasePath}`,
     '',
     formatTable(rows),
     '',
-    `before: ${size(report.before)}, ${report.before.stats.sessions} sessions, ${report.before.stats.messages} messages, disk free ${formatBytes(report.before.diskFreeBytes)}`,
+    `before: ${size(report.before)}, ${report.before.stats.sessions} sessions, ${report.before.stats.messages} messages${disk(report.before)}`,
   ];
   if (report.after) {
-    lines.push(`after:  ${size(report.after)}, ${report.after.stats.sessions} sessions, ${report.after.stats.messages} messages, disk free ${formatBytes(report.after.diskFreeBytes)}`);
+    lines.push(`after:  ${size(report.after)}, ${report.after.stats.sessions} sessions, ${report.after.stats.messages} messages${disk(report.after)}`);
   }
   lines.push('', report.ok ? 'Maintenance complete.' : 'Maintenance finished with problems (see above).');
   return lines.join('\n');

@@ -5,7 +5,9 @@ import { loadOpsConfig } from '../config/index.js';
 import { restoreDatabase, RestoreRefusedError } from '../backup/index.js';
 
 const USAGE = `Usage: restore <backup-file>
-Stop the server first (pnpm stop). The current database is kept as <database>.before-restore.`;
+Stop the server first (pnpm stop). The current database is kept as <database>.before-restore.
+With DATABASE_URL set, <backup-file> is a pg_dump archive (chat_history-<time>.dump); pg_restore replaces the
+tables and the current data is kept as <backup dir>/chat_history.before-restore.dump.`;
 
 runCommand(USAGE, async () => {
   const { positionals } = parseCommandArgs(process.argv.slice(2), {}, true);

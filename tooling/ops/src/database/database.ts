@@ -1,45 +1,103 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { openChatStore, type ChatStore } from '@chat-studio/chat-store';
+import { isPostgresUrl, openChatStore, type ChatStore } from '@chat-studio/chat-store';
+import { postgresLabel } from '../config/index.js';
+import { redactText } from '../redact/index.js';
 
 /** The database file is missing or could not be opened as a Chat Studio store. */
 export class DatabaseOpenError extends Error {
   override name = 'DatabaseOpenError';
 }
 
+/** Opens a PostgreSQL store; errors name the database by its label and never carry the URL's password. */
+async function openPostgres(url: string, readonly: boolean): Promise<ChatStore> {
+  try {
+    // Two connections are plenty for one command, and leave the server's pool its share of max_connections.
+    return await openChatStore({ url, readonly, poolSize: 2 });
+  } catch (error) {
+    throw new DatabaseOpenError(`Cannot open ${postgresLabel(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`);
+  }
+}
+
 /**
- * Opens the store without writing (no migrations, no WAL switch), safe beside a running server.
+ * Opens the store without writing (no migrations, no WAL switch), safe beside a running server. `target` is the
+ * SQLite file or a `postgres://` URL (every transaction read-only there).
  *
  * @example
  * const store = await openReadonlyStore('data/chat_history.db');
+ * const shared = await openReadonlyStore(process.env.DATABASE_URL!);
  */
-export async function openReadonlyStore(path: string): Promise<ChatStore> {
-  if (!existsSync(path)) throw new DatabaseOpenError(`Database file not found: ${path}`);
+export async function openReadonlyStore(target: string): Promise<ChatStore> {
+  if (isPostgresUrl(target)) return openPostgres(target, true);
+  if (!existsSync(target)) throw new DatabaseOpenError(`Database file not found: ${target}`);
   try {
-    return await openChatStore({ path, readonly: true });
+    return await openChatStore({ path: target, readonly: true });
   } catch (error) {
-    throw new DatabaseOpenError(`Cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DatabaseOpenError(`Cannot open ${target}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** Opens the store for writing; a long busy timeout lets VACUUM and backups wait for the server's writes. */
-export async function openWritableStore(path: string, busyTimeoutMs = 30_000): Promise<ChatStore> {
-  if (!existsSync(path)) throw new DatabaseOpenError(`Database file not found: ${path}`);
+/**
+ * Opens the store for writing (pending migrations run); on SQLite a long busy timeout lets VACUUM and backups wait
+ * for the server's writes. `target` is the SQLite file (which must exist) or a `postgres://` URL.
+ */
+export async function openWritableStore(target: string, busyTimeoutMs = 30_000): Promise<ChatStore> {
+  if (isPostgresUrl(target)) return openPostgres(target, false);
+  if (!existsSync(target)) throw new DatabaseOpenError(`Database file not found: ${target}`);
   try {
-    return await openChatStore({ path, busyTimeoutMs });
+    return await openChatStore({ path: target, busyTimeoutMs });
   } catch (error) {
-    throw new DatabaseOpenError(`Cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DatabaseOpenError(`Cannot open ${target}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** One row of `sqlite_master`. */
+/** One schema object: a row of `sqlite_master`, or a table/index of the current PostgreSQL schema. */
 export interface SchemaEntry {
   type: string;
   name: string;
   sql: string | null;
 }
 
-/** The schema as SQLite stores it; the typed query builder does not know `sqlite_master`, hence the loose cast. */
+/** Tables (as a CREATE TABLE built from the catalog) and indexes (`pg_indexes.indexdef`) of the current schema. */
+async function readPostgresSchema(store: ChatStore): Promise<SchemaEntry[]> {
+  // Catalog views are not in the typed schema, hence the loose cast; current_schema() is `public` unless search_path says otherwise.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = store.db as any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const inCurrentSchema = (column: string) => (eb: any) => eb(column, '=', eb.fn('current_schema', []));
+  const columns = (await db
+    .withSchema('information_schema')
+    .selectFrom('columns')
+    .select(['table_name', 'column_name', 'data_type', 'is_nullable', 'generation_expression'])
+    .where(inCurrentSchema('table_schema'))
+    .orderBy('table_name')
+    .orderBy('ordinal_position')
+    .execute()) as { table_name: string; column_name: string; data_type: string; is_nullable: string; generation_expression: string | null }[];
+  const indexes = (await db
+    .withSchema('pg_catalog')
+    .selectFrom('pg_indexes')
+    .select(['indexname as name', 'indexdef as sql'])
+    .where(inCurrentSchema('schemaname'))
+    .orderBy('indexname')
+    .execute()) as { name: string; sql: string }[];
+  const tables = new Map<string, string[]>();
+  for (const c of columns) {
+    const generated = c.generation_expression ? ` GENERATED ALWAYS AS (${c.generation_expression}) STORED` : '';
+    const line = `${c.column_name} ${c.data_type}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}${generated}`;
+    tables.set(c.table_name, [...(tables.get(c.table_name) ?? []), line]);
+  }
+  const entries: SchemaEntry[] = [
+    ...[...tables].map(([name, cols]) => ({ type: 'table', name, sql: `CREATE TABLE ${name} (${cols.join(', ')})` })),
+    ...indexes.map((i) => ({ type: 'index', name: i.name, sql: i.sql })),
+  ];
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The schema: `sqlite_master` on SQLite, the catalog's tables and indexes on PostgreSQL. The typed query builder
+ * knows neither, hence the loose cast.
+ */
 export async function readSchema(store: ChatStore): Promise<SchemaEntry[]> {
+  if (store.backend === 'postgres') return readPostgresSchema(store);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = store.db as any;
   return (await db.selectFrom('sqlite_master').select(['type', 'name', 'sql']).orderBy('name').execute()) as SchemaEntry[];

@@ -1,6 +1,8 @@
 import type { HealthResponse, ModelList } from '@chat-studio/protocol';
-import type { OpsConfig } from '../config/index.js';
-import { openReadonlyStore } from '../database/index.js';
+import { existsSync } from 'node:fs';
+import type { ChatStore } from '@chat-studio/chat-store';
+import { postgresLabel, type OpsConfig } from '../config/index.js';
+import { openReadonlyStore, openWritableStore } from '../database/index.js';
 import { formatBytes } from '../format/index.js';
 import { fetchJson } from '../http/index.js';
 import { diskSpace, machineSummary } from '../system/index.js';
@@ -20,6 +22,7 @@ export interface HealthReport {
   ok: boolean;
   checkedAt: string;
   baseUrl: string;
+  /** The SQLite file, or `PostgreSQL <host>/<db>` (no credentials). */
   databasePath: string;
   checks: CheckResult[];
 }
@@ -76,10 +79,35 @@ async function serverChecks(baseUrl: string, timeoutMs: number): Promise<{ check
   return { checks, modelSize, modelLoaded };
 }
 
-async function databaseChecks(databasePath: string): Promise<CheckResult[]> {
+/** The integrity result as a check: amcheck skipped (not installed, no right to create it) is a warning. */
+function integrityResult(backend: ChatStore['backend'], integrity: { ok: boolean; messages: string[] }): CheckResult {
+  const what = backend === 'postgres' ? 'amcheck' : 'PRAGMA integrity_check';
+  if (!integrity.ok) {
+    const shown = `${integrity.messages.slice(0, 3).join('; ')}${integrity.messages.length > 3 ? ` (+${integrity.messages.length - 3} more)` : ''}`;
+    const fix = backend === 'postgres' ? 'REINDEX the named index, or restore a backup (`pnpm restore`)' : 'restore a backup (`pnpm restore`)';
+    return { name: 'integrity', status: 'fail', detail: `${what}: ${shown} — ${fix}`, data: { messages: integrity.messages } };
+  }
+  if (integrity.messages.length === 1 && integrity.messages[0] === 'ok') return { name: 'integrity', status: 'pass', detail: `${what}: ok` };
+  return { name: 'integrity', status: 'warn', detail: integrity.messages.join('; '), data: { messages: integrity.messages } };
+}
+
+/**
+ * The amcheck extension needs creating once, which a read-only transaction refuses; the read-only open has already
+ * proven the schema current, so a writable store here migrates nothing.
+ */
+async function postgresIntegrity(url: string): Promise<{ ok: boolean; messages: string[] }> {
+  const store = await openWritableStore(url);
+  try {
+    return await store.maintenance.integrityCheck();
+  } finally {
+    await store.close();
+  }
+}
+
+async function databaseChecks(target: string, label: string): Promise<CheckResult[]> {
   let store;
   try {
-    store = await openReadonlyStore(databasePath);
+    store = await openReadonlyStore(target);
   } catch (error) {
     const detail = (error as Error).message;
     return [
@@ -87,33 +115,26 @@ async function databaseChecks(databasePath: string): Promise<CheckResult[]> {
       { name: 'integrity', status: 'fail', detail: 'skipped: database cannot be opened' },
     ];
   }
+  const postgres = store.backend === 'postgres';
   const checks: CheckResult[] = [];
   try {
     try {
       const stats = await store.maintenance.stats();
+      const size = postgres ? formatBytes(stats.fileSizeBytes) : `${formatBytes(stats.fileSizeBytes)} (+${formatBytes(stats.walSizeBytes)} WAL)`;
       checks.push({
         name: 'database',
         status: 'pass',
-        detail: `${stats.sessions} sessions, ${stats.messages} messages, ${formatBytes(stats.fileSizeBytes)} (+${formatBytes(stats.walSizeBytes)} WAL)`,
-        data: { ...stats, path: databasePath },
+        detail: `${postgres ? `${label}: ` : ''}${stats.sessions} sessions, ${stats.messages} messages, ${size}`,
+        data: { ...stats, backend: store.backend, ...(postgres ? { database: label } : { path: target }) },
       });
     } catch (error) {
       checks.push({ name: 'database', status: 'fail', detail: `counting rows failed: ${(error as Error).message}` });
     }
     try {
-      const integrity = await store.maintenance.integrityCheck();
-      checks.push(
-        integrity.ok
-          ? { name: 'integrity', status: 'pass', detail: 'PRAGMA integrity_check: ok' }
-          : {
-              name: 'integrity',
-              status: 'fail',
-              detail: `PRAGMA integrity_check: ${integrity.messages.slice(0, 3).join('; ')}${integrity.messages.length > 3 ? ` (+${integrity.messages.length - 3} more)` : ''} — restore a backup (\`pnpm restore\`)`,
-              data: { messages: integrity.messages },
-            },
-      );
+      const integrity = postgres ? await postgresIntegrity(target) : await store.maintenance.integrityCheck();
+      checks.push(integrityResult(store.backend, integrity));
     } catch (error) {
-      checks.push({ name: 'integrity', status: 'fail', detail: `PRAGMA integrity_check failed: ${(error as Error).message}` });
+      checks.push({ name: 'integrity', status: 'fail', detail: `${postgres ? 'amcheck' : 'PRAGMA integrity_check'} failed: ${(error as Error).message}` });
     }
   } finally {
     await store.close();
@@ -150,10 +171,10 @@ function cpuCheck(): CheckResult {
   return { name: 'cpu', status: 'pass', detail, data };
 }
 
-async function diskCheck(dataDir: string): Promise<CheckResult> {
+async function diskCheck(dataDir: string, what = ''): Promise<CheckResult> {
   try {
     const d = await diskSpace(dataDir);
-    const detail = `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} at ${d.path}`;
+    const detail = `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} at ${d.path}${what}`;
     const data = { ...d };
     if (d.freeBytes < DISK_FAIL_BYTES) return { name: 'disk', status: 'fail', detail: `${detail}; writes will fail`, data };
     if (d.freeBytes < DISK_WARN_BYTES) return { name: 'disk', status: 'warn', detail: `${detail}; under 1 GiB`, data };
@@ -165,26 +186,28 @@ async function diskCheck(dataDir: string): Promise<CheckResult> {
 
 /**
  * Checks the running server, its models, the database (read-only, safe while the server runs) and the machine.
- * Each check passes, warns or fails; the report is `ok` when none failed.
+ * With `databaseUrl` the database is PostgreSQL: counts and amcheck through the store, named by `databaseLabel`,
+ * and free disk only for the local data folder (backups, pid file) when it exists, since the database's own files
+ * live on the PostgreSQL server. Each check passes, warns or fails; the report is `ok` when none failed.
  *
  * @example
  * const report = await runHealthChecks(loadOpsConfig());
  * process.exitCode = report.ok ? 0 : 1;
  */
-export async function runHealthChecks(config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'>, options: { timeoutMs?: number } = {}): Promise<HealthReport> {
+export async function runHealthChecks(
+  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel'>>,
+  options: { timeoutMs?: number } = {},
+): Promise<HealthReport> {
   const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000);
-  const checks = [
-    ...server.checks,
-    ...(await databaseChecks(config.databasePath)),
-    memoryCheck(server.modelSize, server.modelLoaded),
-    cpuCheck(),
-    await diskCheck(config.dataDir),
-  ];
+  const url = config.databaseUrl;
+  const label = url ? (config.databaseLabel ?? postgresLabel(url)) : config.databasePath;
+  const disk = url ? (existsSync(config.dataDir) ? [await diskCheck(config.dataDir, ' (data folder: backups, pid file)')] : []) : [await diskCheck(config.dataDir)];
+  const checks = [...server.checks, ...(await databaseChecks(url ?? config.databasePath, label)), memoryCheck(server.modelSize, server.modelLoaded), cpuCheck(), ...disk];
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     checkedAt: new Date().toISOString(),
     baseUrl: config.baseUrl,
-    databasePath: config.databasePath,
+    databasePath: label,
     checks,
   };
 }

@@ -19,6 +19,13 @@ describe('redactEnv', () => {
     expect(env.NOTE).toBe(`use ${REDACTED} here`);
     expect(env.PROXY).toBe(`http://bob:${REDACTED}@proxy:8080/x`);
   });
+
+  it('hides a DATABASE_URL password and returns it, decoded too, to scrub logs', () => {
+    const { env, secrets } = redactEnv({ DATABASE_URL: 'postgres://chat:p%40ss-w0rd@db.internal:5432/chat' });
+    expect(env.DATABASE_URL).toBe(`postgres://chat:${REDACTED}@db.internal:5432/chat`);
+    expect(secrets).toEqual(expect.arrayContaining(['p%40ss-w0rd', 'p@ss-w0rd']));
+    expect(redactText('auth failed, password p@ss-w0rd', secrets)).toBe(`auth failed, password ${REDACTED}`);
+  });
 });
 
 describe('redactText', () => {

@@ -24,9 +24,26 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
     .replace(HEADER_LINE, `$1$2${REDACTED}`);
 }
 
+/** Passwords inside URLs in `value` (raw and percent-decoded), so they can be scrubbed wherever else they appear. */
+function urlPasswords(value: string): string[] {
+  const found: string[] = [];
+  for (const match of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@/]+)@/gi)) {
+    const raw = match[1]!;
+    found.push(raw);
+    try {
+      const decoded = decodeURIComponent(raw);
+      if (decoded !== raw) found.push(decoded);
+    } catch {
+      // Not valid percent-encoding: the raw form is all there is.
+    }
+  }
+  return found;
+}
+
 /**
  * The environment with every secret removed: values of variables named like secrets become `[redacted]`, and
- * other values lose API keys and URL passwords. Also returns the removed values, to scrub them from logs.
+ * other values lose API keys and URL passwords (`DATABASE_URL=postgres://chat:[redacted]@db/chat`). Also returns the
+ * removed values, URL passwords included, to scrub them from logs.
  *
  * @example
  * const { env, secrets } = redactEnv(process.env);
@@ -43,6 +60,8 @@ export function redactEnv(source: NodeJS.ProcessEnv): { env: Record<string, stri
       if (value) secrets.push(value);
     } else {
       env[name] = redactText(value);
+      // A DATABASE_URL's password may also show up bare in logs (a driver error, a pasted command line).
+      secrets.push(...urlPasswords(value));
     }
   }
   return { env, secrets };
