@@ -146,21 +146,31 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
   const previousCopy = await keepCurrentPostgres(options.databaseUrl, backupDir, log);
   if (previousCopy) log(`kept the current data of ${label} as ${previousCopy}`);
 
-  // Extensions (amcheck, if the source had it) need rights the app's role rarely has, and the target's own are
-  // left as they are; without them in the list, one transaction can hold the whole restore: all of it or nothing.
-  const list = toc
-    .split('\n')
-    .filter((line) => !/\bEXTENSION\b/.test(line))
-    .join('\n');
+  // Extensions come first and on their own: the store's search configuration needs unaccent (which a database
+  // owner may create), while others such as amcheck need a superuser and are only nice to have; a failure there
+  // is reported, not fatal. Without extensions in the main list (their DROP and COMMENT need ownership), one
+  // transaction can hold the whole replacement: all of it, or nothing when something is missing.
+  const lines = toc.split('\n');
+  const extensions = lines.filter((line) => /^\d+; \d+ \d+ EXTENSION /.test(line));
+  const main = lines.filter((line) => !/\bEXTENSION\b/.test(line));
+  const { dbname, env } = pgConnection(options.databaseUrl);
   const work = await mkdtemp(path.join(os.tmpdir(), 'chat-studio-restore-'));
   try {
-    const listFile = path.join(work, 'toc.list');
-    await writeFile(listFile, list);
-    const { dbname, env } = pgConnection(options.databaseUrl);
+    if (extensions.length > 0) {
+      const extensionList = path.join(work, 'extensions.list');
+      await writeFile(extensionList, `${extensions.join('\n')}\n`);
+      try {
+        await runPgTool(pgRestore, ['--no-owner', `--use-list=${extensionList}`, `--dbname=${dbname}`, file], env);
+      } catch (error) {
+        log(`some extensions could not be created (the restore goes on; it fails if the data needs them): ${(error as Error).message}`);
+      }
+    }
+    const mainList = path.join(work, 'toc.list');
+    await writeFile(mainList, `${main.join('\n')}\n`);
     log(`pg_restore --clean --if-exists --no-owner into ${label} …`);
     await runPgTool(
       pgRestore,
-      ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', `--use-list=${listFile}`, `--dbname=${dbname}`, file],
+      ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', `--use-list=${mainList}`, `--dbname=${dbname}`, file],
       env,
     );
   } finally {
