@@ -38,6 +38,11 @@ function withDatabase(url: string, database: string, credentials?: { user: strin
   return u.toString();
 }
 
+/** The admin's URL for `database` (a superuser on the throwaway server .ci/services starts). */
+export function adminUrl(database: string): string {
+  return withDatabase(POSTGRES_TEST_URL!, database);
+}
+
 /** Runs statements as the test server's admin, on its default database or on `database`. */
 export async function adminQuery<T = Record<string, unknown>>(text: string, params: unknown[] = [], database?: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: database ? withDatabase(POSTGRES_TEST_URL!, database) : POSTGRES_TEST_URL! });

@@ -8,7 +8,7 @@ import type { BackupResult } from '../src/backup/index.js';
 import type { HealthReport } from '../src/health/index.js';
 import type { MaintenanceReport } from '../src/maintenance/index.js';
 import { opsEnv, runCli, startServer, tempDir, USER_ID, waitHealthy, type RunningServer } from './helpers.js';
-import { createTestRole, postgresUnavailable, snapshotPostgres, type TestDatabase, type TestRole } from './postgres-db.js';
+import { adminQuery, adminUrl, createTestRole, postgresUnavailable, snapshotPostgres, type TestDatabase, type TestRole } from './postgres-db.js';
 
 const skip = postgresUnavailable();
 
@@ -212,5 +212,21 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     const names = database.schema.map((e: { name: string }) => e.name);
     expect(names).toEqual(expect.arrayContaining(['chat_sessions', 'chat_messages', 'chat_messages_content_tsv_idx']));
     expect(database.schema.find((e: { name: string }) => e.name === 'chat_messages').sql).toMatch(/^CREATE TABLE chat_messages \(.*content_tsv tsvector.*GENERATED ALWAYS/);
+  });
+
+  it('health warns when amcheck is missing and the role may not create it, and installs it with a role that may', async () => {
+    const bare = await role.createDatabase('ops_bare');
+    await seedPostgres(bare.url, 1, 2);
+    await adminQuery('DROP EXTENSION IF EXISTS amcheck', [], bare.name);
+    const warned = await runCli('health', ['--json'], { ...env, DATABASE_URL: bare.url });
+    const report = JSON.parse(warned.stdout) as HealthReport;
+    expect(check(report, 'database')).toMatchObject({ status: 'pass', data: { sessions: 1, messages: 2 } });
+    expect(check(report, 'integrity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^amcheck not available, index check skipped/) });
+
+    // The admin may create the extension: health does so through a writable store, and the check runs.
+    const installed = await runCli('health', ['--json'], { ...env, DATABASE_URL: adminUrl(bare.name) });
+    expect(check(JSON.parse(installed.stdout) as HealthReport, 'integrity')).toMatchObject(
+      db.amcheck ? { status: 'pass', detail: 'amcheck: ok' } : { status: 'warn' },
+    );
   });
 });

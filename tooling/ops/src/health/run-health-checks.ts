@@ -92,15 +92,23 @@ function integrityResult(backend: ChatStore['backend'], integrity: { ok: boolean
 }
 
 /**
- * The amcheck extension needs creating once, which a read-only transaction refuses; the read-only open has already
- * proven the schema current, so a writable store here migrates nothing.
+ * amcheck on PostgreSQL. Once installed it runs in a read-only transaction; installing it needs a writable one, so
+ * only then a writable store tries (the read-only open already proved the schema current: nothing migrates). Where
+ * that cannot work either (a standby, a role without the right) the read-only answer, a skipped check, stands.
  */
-async function postgresIntegrity(url: string): Promise<{ ok: boolean; messages: string[] }> {
-  const store = await openWritableStore(url);
+async function postgresIntegrity(store: ChatStore, url: string): Promise<{ ok: boolean; messages: string[] }> {
+  const first = await store.maintenance.integrityCheck();
+  if (!first.ok || (first.messages.length === 1 && first.messages[0] === 'ok')) return first;
+  let writable: ChatStore;
   try {
-    return await store.maintenance.integrityCheck();
+    writable = await openWritableStore(url);
+  } catch {
+    return first;
+  }
+  try {
+    return await writable.maintenance.integrityCheck();
   } finally {
-    await store.close();
+    await writable.close();
   }
 }
 
@@ -131,7 +139,7 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
       checks.push({ name: 'database', status: 'fail', detail: `counting rows failed: ${(error as Error).message}` });
     }
     try {
-      const integrity = postgres ? await postgresIntegrity(target) : await store.maintenance.integrityCheck();
+      const integrity = postgres ? await postgresIntegrity(store, target) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));
     } catch (error) {
       checks.push({ name: 'integrity', status: 'fail', detail: `${postgres ? 'amcheck' : 'PRAGMA integrity_check'} failed: ${(error as Error).message}` });
