@@ -1,0 +1,2 @@
+/** @chat-studio/test-support: helpers shared by Chat Studio's tests. */
+export {};
