@@ -10,6 +10,7 @@ import type {
   MeResponse,
   ModelInfo,
   ModelList,
+  MessageAroundPage,
   Page,
   ProviderList,
   SearchHit,
@@ -96,6 +97,9 @@ export function createChatClient(options: ChatClientOptions = {}) {
     deleteSession: (id: string) => request<void>('DELETE', `/api/chat/sessions/${enc(id)}`),
     listMessages: (id: string, query?: { limit?: number; cursor?: string; order?: 'asc' | 'desc' }) =>
       request<Page<ChatMessage>>('GET', `/api/chat/sessions/${enc(id)}/messages${toQuery(query)}`),
+    /** The page of up to `limit` messages centred on `messageId` (ascending), with a cursor for each direction. */
+    listMessagesAround: (id: string, messageId: string, query?: { limit?: number }) =>
+      request<MessageAroundPage>('GET', `/api/chat/sessions/${enc(id)}/messages${toQuery({ around: messageId, ...query })}`),
     appendMessage: (id: string, body: AppendMessageRequest) =>
       request<ChatMessage>('POST', `/api/chat/sessions/${enc(id)}/messages`, body),
     updateMessage: (sessionId: string, messageId: string, content: string) =>

@@ -52,15 +52,42 @@ export type UpdateMessageRequest = v.InferInput<typeof UpdateMessageRequestSchem
 /**
  * `GET /api/chat/sessions/:id/messages` query. `order=desc` walks from the newest message back
  * (what a chat view needs first), `order=asc` from the oldest forward. Defaults to `asc`.
+ *
+ * `around=<messageId>` instead returns the page centred on that message (a {@link MessageAroundPage}),
+ * so a search hit deep in a long chat opens in one request. It takes `limit` only: combining it with
+ * `cursor` or `order` is a validation error, because the around page has its own two cursors.
+ *
+ * @example
+ * v.parse(ListMessagesQuerySchema, { around: '01JDQ7X3Y5Z8A9B0C1D2E3F4G5', limit: '100' });
  */
 export function listMessagesQuerySchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
-  return v.object({
-    limit: v.optional(queryInt(1, limits.maxPageSize)),
-    cursor: v.optional(CursorSchema),
-    order: v.optional(v.picklist(['asc', 'desc'])),
-  });
+  return v.pipe(
+    v.object({
+      limit: v.optional(queryInt(1, limits.maxPageSize)),
+      cursor: v.optional(CursorSchema),
+      order: v.optional(v.picklist(['asc', 'desc'])),
+      around: v.optional(IdSchema),
+    }),
+    v.check(
+      (q) => q.around === undefined || (q.cursor === undefined && q.order === undefined),
+      '`around` cannot be combined with `cursor` or `order`',
+    ),
+  );
 }
 export const ListMessagesQuerySchema = listMessagesQuerySchema();
 export type ListMessagesQuery = v.InferOutput<typeof ListMessagesQuerySchema>;
 
 export const MessagePageSchema = pageSchema(ChatMessageSchema);
+
+/**
+ * The answer to `?around=<messageId>`: up to `limit` messages in ascending order, about half of them older
+ * than the named message, and a cursor for each direction (`null` when that end of the chat is loaded).
+ * `older_cursor` continues with `order=desc`, `newer_cursor` with `order=asc`; both are ordinary cursors of
+ * those listings. `next_cursor` equals `newer_cursor`, because the items ascend like an `order=asc` page.
+ */
+export const MessageAroundPageSchema = v.object({
+  ...MessagePageSchema.entries,
+  older_cursor: v.nullable(v.string()),
+  newer_cursor: v.nullable(v.string()),
+});
+export type MessageAroundPage = v.InferOutput<typeof MessageAroundPageSchema>;

@@ -4,6 +4,7 @@ import {
   DEFAULT_LIMITS,
   ID_PATTERN,
   ListMessagesQuerySchema,
+  MessageAroundPageSchema,
   OpenAiChatRequestSchema,
   SearchQuerySchema,
   SendRequestSchema,
@@ -53,6 +54,17 @@ describe('request schemas', () => {
     expect(v.is(ListMessagesQuerySchema, { cursor: 'a b' })).toBe(false);
     expect(v.parse(SearchQuerySchema, { q: '  NEAR("x" ' }).q).toBe('NEAR("x"');
     expect(v.is(SearchQuerySchema, { q: '   ' })).toBe(false);
+  });
+
+  it('takes `around` with a limit only, and describes the around page', () => {
+    expect(v.parse(ListMessagesQuerySchema, { around: ID, limit: '100' })).toEqual({ around: ID, limit: 100 });
+    expect(v.is(ListMessagesQuerySchema, { around: 'not-an-id' })).toBe(false);
+    expect(v.is(ListMessagesQuerySchema, { around: ID, order: 'desc' })).toBe(false);
+    expect(v.is(ListMessagesQuerySchema, { around: ID, order: 'asc' })).toBe(false);
+    expect(v.is(ListMessagesQuerySchema, { around: ID, cursor: 'abc' })).toBe(false);
+    const page = { items: [], next_cursor: 'n', older_cursor: null, newer_cursor: 'n' };
+    expect(v.is(MessageAroundPageSchema, page)).toBe(true);
+    expect(v.is(MessageAroundPageSchema, { items: [], next_cursor: null })).toBe(false);
   });
 
   it('ids are ULIDs', () => {
