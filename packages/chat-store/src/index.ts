@@ -12,6 +12,7 @@ export type {
   AppendMessageInput,
   UpdateMessageInput,
   ListMessagesOptions,
+  ListAroundOptions,
   MessageStatsInput,
   SearchFunction,
   SearchOptions,

@@ -195,6 +195,76 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         await expect(t.store.messages.list('u', s.id, { cursor: Buffer.from('["ma",-1]').toString('base64url') })).rejects.toBeInstanceOf(InvalidCursorError);
       });
 
+      it('opens a page around a message and continues both ways with the ordinary cursors', async () => {
+        const s = await t.store.sessions.create('u');
+        const other = await t.store.sessions.create('u');
+        const ids: string[] = [];
+        for (let i = 0; i < 41; i++) {
+          ids.push((await t.store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `m${i}` }))!.id);
+          if (i % 4 === 0) await t.store.messages.append('u', other.id, { role: 'user', content: `other ${i}` });
+        }
+        const page = (await t.store.messages.listAround('u', s.id, ids[20]!, { limit: 10 }))!;
+        // 4 older, the message, 5 newer: an even page leans newer, where the reader scrolls next.
+        expect(page.items.map((m) => m.id)).toEqual(ids.slice(16, 26));
+        expect(page.next_cursor).toBe(page.newer_cursor);
+
+        const older: string[] = [];
+        for (let cursor = page.older_cursor; cursor; ) {
+          const p = await t.store.messages.list('u', s.id, { order: 'desc', limit: 7, cursor });
+          older.unshift(...p!.items.map((m) => m.id).reverse());
+          cursor = p!.next_cursor;
+        }
+        const newer: string[] = [];
+        for (let cursor = page.newer_cursor; cursor; ) {
+          const p = await t.store.messages.list('u', s.id, { order: 'asc', limit: 7, cursor });
+          newer.push(...p!.items.map((m) => m.id));
+          cursor = p!.next_cursor;
+        }
+        expect([...older, ...page.items.map((m) => m.id), ...newer]).toEqual(ids);
+      });
+
+      it('gives a near end of the chat its share to the other side, and nulls the cursor of a loaded end', async () => {
+        const s = await t.store.sessions.create('u');
+        const ids: string[] = [];
+        for (let i = 0; i < 12; i++) ids.push((await t.store.messages.append('u', s.id, { role: 'user', content: `m${i}` }))!.id);
+        const idsOf = (p: { items: { id: string }[] } | undefined) => p!.items.map((m) => m.id);
+
+        const first = await t.store.messages.listAround('u', s.id, ids[0]!, { limit: 5 });
+        expect(idsOf(first)).toEqual(ids.slice(0, 5));
+        expect(first!.older_cursor).toBeNull();
+        expect(first!.newer_cursor).not.toBeNull();
+
+        const nearEnd = await t.store.messages.listAround('u', s.id, ids[10]!, { limit: 5 });
+        expect(idsOf(nearEnd)).toEqual(ids.slice(7, 12));
+        expect(nearEnd!.newer_cursor).toBeNull();
+        expect(nearEnd!.next_cursor).toBeNull();
+        expect(nearEnd!.older_cursor).not.toBeNull();
+
+        const all = await t.store.messages.listAround('u', s.id, ids[6]!, { limit: 12 });
+        expect(idsOf(all)).toEqual(ids);
+        expect([all!.older_cursor, all!.newer_cursor]).toEqual([null, null]);
+
+        const one = await t.store.messages.listAround('u', s.id, ids[6]!, { limit: 1 });
+        expect(idsOf(one)).toEqual([ids[6]]);
+        expect((await t.store.messages.list('u', s.id, { order: 'desc', limit: 1, cursor: one!.older_cursor! }))!.items[0]!.id).toBe(ids[5]);
+        expect((await t.store.messages.list('u', s.id, { order: 'asc', limit: 1, cursor: one!.newer_cursor! }))!.items[0]!.id).toBe(ids[7]);
+
+        // The default page size applies without a limit.
+        expect(idsOf(await t.store.messages.listAround('u', s.id, ids[3]!))).toEqual(ids);
+      });
+
+      it('answers undefined for a message that is missing, deleted or in another session', async () => {
+        const s = await t.store.sessions.create('u');
+        const other = await t.store.sessions.create('u');
+        const m = await t.store.messages.append('u', s.id, { role: 'user', content: 'here' });
+        const elsewhere = await t.store.messages.append('u', other.id, { role: 'user', content: 'there' });
+        expect(await t.store.messages.listAround('u', s.id, elsewhere!.id)).toBeUndefined();
+        expect(await t.store.messages.listAround('u', s.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBeUndefined();
+        expect(await t.store.messages.listAround('u', 'missing', m!.id)).toBeUndefined();
+        await t.store.messages.delete('u', m!.id);
+        expect(await t.store.messages.listAround('u', s.id, m!.id)).toBeUndefined();
+      });
+
       it('cascades a session delete to its messages and their search entries', async () => {
         const s = await t.store.sessions.create('u');
         const keep = await t.store.sessions.create('u');
@@ -358,6 +428,7 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         expect(await store.messages.get('bob', m!.id)).toBeUndefined();
         expect(await store.messages.list('bob', s.id)).toBeUndefined();
         expect(await store.messages.list('bob', s.id, { order: 'desc' })).toBeUndefined();
+        expect(await store.messages.listAround('bob', s.id, m!.id)).toBeUndefined();
         expect(await store.messages.update('bob', m!.id, { content: 'overwritten' })).toBeUndefined();
         expect(await store.messages.delete('bob', m!.id)).toBe(false);
         expect((await store.search('bob', 'zeppelin')).items).toEqual([]);

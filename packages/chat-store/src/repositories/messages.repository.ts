@@ -1,5 +1,5 @@
 /** Chat messages, scoped through their session's owner. Hot paths use static SQL on cached statements. */
-import type { ChatMessage, FinishReason, MessageRole, MessageStatus, Page } from '@chat-studio/protocol';
+import type { ChatMessage, FinishReason, MessageAroundPage, MessageRole, MessageStatus, Page } from '@chat-studio/protocol';
 import { decodeCursor, encodeCursor } from '../cursor/index.js';
 import type { ChatMessageRowUpdate } from '../tables/index.js';
 import { MESSAGE_COLUMNS, toChatMessage, type MessageRowFields } from './mappers.js';
@@ -35,12 +35,28 @@ export interface ListMessagesOptions {
   order?: 'asc' | 'desc';
 }
 
+export interface ListAroundOptions {
+  /** Page size, the named message included. Defaults to 50 (at most 500). */
+  limit?: number;
+}
+
 export interface MessagesRepository {
   /** Appends to a session the user owns and bumps its `updated_at`; `undefined` if there is no such session. */
   append(userId: string, sessionId: string, input: AppendMessageInput): Promise<ChatMessage | undefined>;
   get(userId: string, messageId: string): Promise<ChatMessage | undefined>;
   /** One page of a session's messages; `undefined` if the user has no such session. */
   list(userId: string, sessionId: string, options?: ListMessagesOptions): Promise<Page<ChatMessage> | undefined>;
+  /**
+   * The page of up to `limit` messages centred on `messageId`, ascending: about half older, the message, the
+   * rest newer (an end of the chat that is near gives its share to the other side). `older_cursor` continues
+   * with `list(..., { order: 'desc' })`, `newer_cursor` (= `next_cursor`) with `order: 'asc'`.
+   * `undefined` if the user has no such session or the message is not in it.
+   *
+   * @example
+   * const page = await store.messages.listAround(userId, sessionId, hitId, { limit: 100 });
+   * const older = await store.messages.list(userId, sessionId, { order: 'desc', cursor: page!.older_cursor! });
+   */
+  listAround(userId: string, sessionId: string, messageId: string, options?: ListAroundOptions): Promise<MessageAroundPage | undefined>;
   update(userId: string, messageId: string, input: UpdateMessageInput): Promise<ChatMessage | undefined>;
   delete(userId: string, messageId: string): Promise<boolean>;
 }
@@ -57,6 +73,9 @@ const SELECT_MESSAGE = `
 const SESSION_OWNED = 'SELECT 1 FROM chat_sessions WHERE id = ? AND user_id = ?';
 const LIST_ASC = `SELECT seq, ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`;
 const LIST_DESC = `SELECT seq, ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`;
+const SEQ_IN_OWNED_SESSION = `
+  SELECT m.seq FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+  WHERE m.id = ? AND m.session_id = ? AND s.user_id = ?`;
 const OWNED_BY = 'session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)';
 
 const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
@@ -125,6 +144,17 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
       };
     },
 
+    async listAround(userId, sessionId, messageId, options = {}) {
+      const limit = pageLimit(options.limit, 50);
+      const target = sql.get<{ seq: number }>(SEQ_IN_OWNED_SESSION, [messageId, sessionId, userId]);
+      if (!target) return undefined;
+      // `limit` rows each way is always enough to fill the page from one side when the other runs out.
+      type Row = MessageRowFields & { seq: number };
+      const older = sql.all<Row>(LIST_DESC, [sessionId, target.seq, limit]);
+      const rest = sql.all<Row>(LIST_ASC, [sessionId, target.seq - 1, limit + 1]);
+      return aroundPage(older, rest, limit);
+    },
+
     async update(userId, messageId, input) {
       const patch: ChatMessageRowUpdate = {};
       if (input.content !== undefined) patch.content = input.content;
@@ -144,5 +174,30 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     async delete(userId, messageId) {
       return sql.run(`DELETE FROM chat_messages WHERE id = ? AND ${OWNED_BY}`, [messageId, userId]).changes > 0;
     },
+  };
+}
+
+/**
+ * Picks the around page from `older` (newest first, before the message) and `rest` (ascending, the message
+ * first). Shared by both back ends so they split a page the same way.
+ */
+export function aroundPage(
+  older: readonly (MessageRowFields & { seq: number })[],
+  rest: readonly (MessageRowFields & { seq: number })[],
+  limit: number,
+): MessageAroundPage {
+  const newer = rest.slice(1);
+  const room = limit - 1;
+  const olderCount = Math.min(older.length, Math.max(Math.floor(room / 2), room - newer.length));
+  const newerCount = Math.min(newer.length, room - olderCount);
+  const rows = [...older.slice(0, olderCount).reverse(), ...rest.slice(0, newerCount + 1)];
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  const newerCursor = newer.length > newerCount ? encodeCursor('ma', [last.seq]) : null;
+  return {
+    items: rows.map(toChatMessage),
+    next_cursor: newerCursor,
+    older_cursor: older.length > olderCount ? encodeCursor('md', [first.seq]) : null,
+    newer_cursor: newerCursor,
   };
 }

@@ -3,7 +3,7 @@ import type { ChatMessage } from '@chat-studio/protocol';
 import { sql } from 'kysely';
 import { decodeCursor, encodeCursor } from '../../cursor/index.js';
 import { toChatMessage, type MessageRowFields } from '../../repositories/mappers.js';
-import type { MessagesRepository } from '../../repositories/messages.repository.js';
+import { aroundPage, type MessagesRepository } from '../../repositories/messages.repository.js';
 import { pageLimit } from '../../repositories/repository-context.js';
 import type { ChatMessageRowUpdate } from '../../tables/index.js';
 import { count, type PostgresContext } from './postgres-context.js';
@@ -83,6 +83,31 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
         items: page.map(toChatMessage),
         next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
       };
+    },
+
+    async listAround(userId, sessionId, messageId, options = {}) {
+      const limit = pageLimit(options.limit, 50);
+      const target = await db
+        .selectFrom('chat_messages as m')
+        .innerJoin('chat_sessions as s', 's.id', 'm.session_id')
+        .select('m.seq')
+        .where('m.id', '=', messageId)
+        .where('m.session_id', '=', sessionId)
+        .where('s.user_id', '=', userId)
+        .executeTakeFirst();
+      if (!target) return undefined;
+      // `limit` rows each way is always enough to fill the page from one side when the other runs out.
+      const side = (op: '<' | '>=', order: 'asc' | 'desc', n: number) =>
+        db
+          .selectFrom('chat_messages as m')
+          .select(['m.seq', ...COLUMNS])
+          .where('m.session_id', '=', sessionId)
+          .where('m.seq', op, target.seq)
+          .orderBy('m.seq', order)
+          .limit(n)
+          .execute();
+      const [older, rest] = await Promise.all([side('<', 'desc', limit), side('>=', 'asc', limit + 1)]);
+      return aroundPage(older, rest, limit);
     },
 
     async update(userId, messageId, input) {
