@@ -2,15 +2,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, ChatApiError } from '@chat-studio/protocol';
-import { startServer, tempDir, type RunningServer } from './test-support.js';
+import { API_SERVER_ENTRY, startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 
 describe('real listening server', () => {
   const tmp = tempDir();
   const dbPath = path.join(tmp.dir, 'data', 'chat_history.db');
-  let server: RunningServer;
+  let server: ApiServer;
 
   beforeAll(async () => {
-    server = await startServer({ DATABASE_PATH: dbPath, MODELS_DIR: path.join(tmp.dir, 'empty-models') });
+    server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: path.join(tmp.dir, 'empty-models') });
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -57,10 +57,9 @@ describe('real listening server', () => {
 describe('server start-up safety', () => {
   it('refuses AUTH=off on 0.0.0.0 with a clear message', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { SERVER_ENTRY } = await import('./test-support.js');
     const tmp = tempDir();
     try {
-      const result = spawnSync(process.execPath, [SERVER_ENTRY], {
+      const result = spawnSync(process.execPath, [API_SERVER_ENTRY], {
         env: { ...process.env, HOST: '0.0.0.0', PORT: '0', AUTH: 'off', DATABASE_PATH: path.join(tmp.dir, 'db.sqlite') },
         encoding: 'utf8',
         timeout: 20_000,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { tempDir } from '../test-support.js';
+import { tempDir } from '@chat-studio/test-support';
 import { requestId } from '../middleware/request-id/index.js';
 import { createLogger, requestLogger, REDACTED } from './index.js';
 

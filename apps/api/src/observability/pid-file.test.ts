@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support.js';
+import { tempDir } from '@chat-studio/test-support';
 import { removePidFile, resolvePidFile, writePidFile } from './index.js';
 
 const cleanups: (() => void)[] = [];

@@ -2,21 +2,10 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, ChatApiError, type ChatMessage, type LlmStatus, type StreamEvent } from '@chat-studio/protocol';
-import { startServer, tempDir, testModelsDir, type RunningServer } from '../../src/test-support.js';
+import { createChatClient, ChatApiError, type ChatMessage, type StreamEvent } from '@chat-studio/protocol';
+import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
 
 const MODEL_FILE = 'stories260K.gguf';
-
-async function waitReady(baseUrl: string, timeoutMs = 30_000): Promise<LlmStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = (await (await fetch(`${baseUrl}/api/llm/status`)).json()) as LlmStatus;
-    if (status.state === 'ready') return status;
-    if (status.state === 'error' || status.state === 'no_model') throw new Error(`model not ready: ${status.reason}`);
-    if (Date.now() > deadline) throw new Error('model did not load in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function openDb(file: string) {
   return new Database(file, { readonly: true });
@@ -25,11 +14,11 @@ function openDb(file: string) {
 describe('chat with the real model over a real server', () => {
   const tmp = tempDir();
   const dbPath = path.join(tmp.dir, 'chat_history.db');
-  let server: RunningServer;
+  let server: ApiServer;
   let client: ReturnType<typeof createChatClient>;
 
   beforeAll(async () => {
-    server = await startServer({
+    server = await startApiServer({
       DATABASE_PATH: dbPath,
       MODELS_DIR: testModelsDir(),
       LLAMA_SEQUENCES: '4',
@@ -37,7 +26,7 @@ describe('chat with the real model over a real server', () => {
       CHAT_CACHE_TTL: '300',
     });
     client = createChatClient({ baseUrl: server.baseUrl });
-    await waitReady(server.baseUrl);
+    await waitForModelReady(server.baseUrl);
   }, 60_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -165,9 +154,9 @@ describe('a server killed with SIGKILL mid-stream', () => {
     const tmp = tempDir();
     const dbPath = path.join(tmp.dir, 'chat_history.db');
     const env = { DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), STREAM_FLUSH_MS: '100' };
-    const server = await startServer(env);
+    const server = await startApiServer(env);
     try {
-      await waitReady(server.baseUrl);
+      await waitForModelReady(server.baseUrl);
       const client = createChatClient({ baseUrl: server.baseUrl });
       const session = await client.createSession();
       let tokens = 0;
@@ -192,7 +181,7 @@ describe('a server killed with SIGKILL mid-stream', () => {
         db.close();
       }
       // And the server starts again on the same file and serves the history.
-      const again = await startServer(env);
+      const again = await startApiServer(env);
       try {
         const page = await createChatClient({ baseUrl: again.baseUrl }).listMessages(session.id);
         expect(page.items.map((m) => m.role)).toEqual(['user', 'assistant']);
@@ -212,7 +201,7 @@ describe('chat unavailable', () => {
     const models = path.join(tmp.dir, 'models');
     mkdirSync(models);
     writeFileSync(path.join(models, 'broken.gguf'), Buffer.from('this is not a gguf file at all'));
-    const server = await startServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: models });
+    const server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: models });
     try {
       const client = createChatClient({ baseUrl: server.baseUrl });
       const { models: list } = await client.models();
@@ -240,10 +229,10 @@ describe('chat unavailable', () => {
     mkdirSync(models);
     copyFileSync(path.join(testModelsDir(), MODEL_FILE), path.join(models, 'first.gguf'));
     copyFileSync(path.join(testModelsDir(), MODEL_FILE), path.join(models, 'second.gguf'));
-    const server = await startServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: models, CHAT_MODEL: 'first' });
+    const server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: models, CHAT_MODEL: 'first' });
     try {
       const client = createChatClient({ baseUrl: server.baseUrl });
-      await waitReady(server.baseUrl);
+      await waitForModelReady(server.baseUrl);
       expect((await client.llmStatus()).model_id).toBe('first');
       const missing = (await client.setActiveModel('nope').catch((e: unknown) => e)) as ChatApiError;
       expect(missing.status).toBe(404);

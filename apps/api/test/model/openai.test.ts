@@ -2,26 +2,17 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type LlmStatus } from '@chat-studio/protocol';
-import { startServer, tempDir, testModelsDir, type RunningServer } from '../../src/test-support.js';
-
-async function waitReady(baseUrl: string): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    const status = (await (await fetch(`${baseUrl}/api/llm/status`)).json()) as LlmStatus;
-    if (status.state === 'ready') return status.model_id!;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('model did not load');
-}
+import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
 
 describe('the official openai package against /v1', () => {
   const tmp = tempDir();
-  let server: RunningServer;
+  let server: ApiServer;
   let openai: OpenAI;
   let model: string;
 
   beforeAll(async () => {
-    server = await startServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0' });
-    model = await waitReady(server.baseUrl);
+    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0' });
+    model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
     openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
   }, 60_000);
   afterAll(async () => {
@@ -126,7 +117,7 @@ describe('the official openai package against /v1', () => {
 
 describe('the openai package with AUTH=on', () => {
   const tmp = tempDir();
-  let server: RunningServer;
+  let server: ApiServer;
   let key: string;
   let model: string;
 
@@ -140,16 +131,8 @@ describe('the openai package with AUTH=on', () => {
     const created = spawnSync(process.execPath, [path.join(cli, 'keys.js'), 'create', 'alice'], { env, encoding: 'utf8' });
     expect(created.status, created.stderr).toBe(0);
     key = created.stdout.trim();
-    server = await startServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' });
-    for (let i = 0; i < 300; i++) {
-      const res = await fetch(`${server.baseUrl}/api/llm/status`, { headers: { authorization: `Bearer ${key}` } });
-      const status = (await res.json()) as LlmStatus;
-      if (status.state === 'ready') {
-        model = status.model_id!;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' });
+    model = (await waitForModelReady<LlmStatus>(server.baseUrl, { headers: { authorization: `Bearer ${key}` } })).model_id!;
   }, 60_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');

@@ -3,35 +3,29 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type LlmStatus, type ModelList, type ProviderList, type StreamEvent } from '@chat-studio/protocol';
-import { startServer, tempDir, testModelsDir, type RunningServer } from '../../src/test-support.js';
+import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
 
 const REMOTE_ID = 'studio/stories260K';
 
-async function status(server: RunningServer): Promise<LlmStatus> {
+async function status(server: ApiServer): Promise<LlmStatus> {
   return (await (await fetch(`${server.baseUrl}/api/llm/status`)).json()) as LlmStatus;
 }
 
-async function waitReady(server: RunningServer): Promise<LlmStatus> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const current = await status(server);
-    if (current.state === 'ready') return current;
-    if (Date.now() > deadline) throw new Error(`not ready: ${current.reason}\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitReady(server: ApiServer): Promise<LlmStatus> {
+  return waitForModelReady<LlmStatus>(server.baseUrl, { output: server.output });
 }
 
 /** Sequences busy on the upstreams: 0 means neither is generating. */
-async function upstreamsBusy(upstreams: RunningServer[]): Promise<number> {
+async function upstreamsBusy(upstreams: ApiServer[]): Promise<number> {
   const statuses = await Promise.all(upstreams.filter((u) => u.child.exitCode === null && u.child.signalCode === null).map(status));
   return statuses.reduce((sum, s) => sum + s.sequences_in_use, 0);
 }
 
 describe('a Chat Studio front whose only models come from two Chat Studio upstreams (LLM_UPSTREAMS)', () => {
   const tmp = tempDir();
-  let upstreamA: RunningServer;
-  let upstreamB: RunningServer;
-  let front: RunningServer;
+  let upstreamA: ApiServer;
+  let upstreamB: ApiServer;
+  let front: ApiServer;
   let openai: OpenAI;
 
   beforeAll(async () => {
@@ -41,11 +35,11 @@ describe('a Chat Studio front whose only models come from two Chat Studio upstre
       CHAT_CACHE_TTL: '0',
       RATE_LIMIT_API: '100000/minute',
     });
-    [upstreamA, upstreamB] = await Promise.all([startServer(upstreamEnv('a')), startServer(upstreamEnv('b'))]);
+    [upstreamA, upstreamB] = await Promise.all([startApiServer(upstreamEnv('a')), startApiServer(upstreamEnv('b'))]);
     await Promise.all([waitReady(upstreamA), waitReady(upstreamB)]);
     const noModels = path.join(tmp.dir, 'no-models');
     mkdirSync(noModels);
-    front = await startServer({
+    front = await startApiServer({
       DATABASE_PATH: path.join(tmp.dir, 'front.db'),
       MODELS_DIR: noModels,
       CHAT_CACHE_TTL: '0',
