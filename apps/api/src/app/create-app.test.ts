@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatSession, ErrorEnvelope, HealthResponse, Page, SearchHit } from '@chat-studio/protocol';
+import * as v from 'valibot';
+import {
+  MessageAroundPageSchema,
+  type ChatMessage,
+  type ChatSession,
+  type ErrorEnvelope,
+  type HealthResponse,
+  type MessageAroundPage,
+  type Page,
+  type SearchHit,
+} from '@chat-studio/protocol';
 import { createApp } from './create-app.js';
 import { openTestStore } from '../test-support.js';
 
@@ -127,6 +137,37 @@ describe('messages and search', () => {
     expect((await app.request(`/api/chat/sessions/${s.id}/messages/${made[0]!.id}`, { method: 'DELETE' })).status).toBe(204);
     hits = (await (await app.request('/api/chat/search?q=fox')).json()) as Page<SearchHit>;
     expect(hits.items).toHaveLength(0);
+  });
+
+  it('opens the page around a message, with a cursor each way; a missing or foreign message is 404', async () => {
+    const s = await createSession();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const res = await app.request(`/api/chat/sessions/${s.id}/messages`, json({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }));
+      ids.push(((await res.json()) as ChatMessage).id);
+    }
+    const res = await app.request(`/api/chat/sessions/${s.id}/messages?around=${ids[12]}&limit=5`);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as MessageAroundPage;
+    expect(v.is(MessageAroundPageSchema, page)).toBe(true);
+    expect(page.items.map((m) => m.id)).toEqual(ids.slice(10, 15));
+    expect(page.next_cursor).toBe(page.newer_cursor);
+    const older = (await (await app.request(`/api/chat/sessions/${s.id}/messages?order=desc&limit=3&cursor=${page.older_cursor}`)).json()) as Page<ChatMessage>;
+    expect(older.items.map((m) => m.id)).toEqual([ids[9], ids[8], ids[7]]);
+    const newer = (await (await app.request(`/api/chat/sessions/${s.id}/messages?order=asc&limit=3&cursor=${page.newer_cursor}`)).json()) as Page<ChatMessage>;
+    expect(newer.items.map((m) => m.id)).toEqual([ids[15], ids[16], ids[17]]);
+
+    // Another session of the same user, another user's message, an unknown id: all the same 404.
+    const sibling = await createSession();
+    const siblingMessage = (await (await app.request(`/api/chat/sessions/${sibling.id}/messages`, json({ role: 'user', content: 'x' }))).json()) as ChatMessage;
+    const foreignSession = await ctx.store.sessions.create('someone-else');
+    const foreign = (await ctx.store.messages.append('someone-else', foreignSession.id, { role: 'user', content: 'private' }))!;
+    for (const id of [siblingMessage.id, foreign.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV']) {
+      await expectError(await app.request(`/api/chat/sessions/${s.id}/messages?around=${id}`), 404, 'not_found');
+    }
+    await expectError(await app.request(`/api/chat/sessions/${foreignSession.id}/messages?around=${foreign.id}`), 404, 'not_found');
+    await expectError(await app.request(`/api/chat/sessions/${s.id}/messages?around=nope`), 400, 'validation_error');
+    await expectError(await app.request(`/api/chat/sessions/${s.id}/messages?around=${ids[3]}&order=desc`), 400, 'validation_error');
   });
 
   it('treats any text as a search query', async () => {

@@ -9,7 +9,7 @@ import { jsonBody, queryParams } from '../../middleware/validate/index.js';
 import { requireMessage, requireSession } from '../../ownership/index.js';
 import { ApiError, sessionNotFound } from '../../errors/index.js';
 
-/** `/api/chat/sessions/:id/messages`: list (both directions), append, edit, delete. */
+/** `/api/chat/sessions/:id/messages`: list (both directions, or around one message), append, edit, delete. */
 export function messageRoutes({ store, config }: AppDeps) {
   const appendSchema = appendMessageRequestSchema(config.limits);
   const updateSchema = updateMessageRequestSchema(config.limits);
@@ -18,7 +18,14 @@ export function messageRoutes({ store, config }: AppDeps) {
   return new Hono<AppEnv>()
     .get('/:id/messages', async (c) => {
       const session = await requireSession(store, c.var.principal, c.req.param('id'));
-      const query = queryParams(c, listSchema);
+      const { around, ...query } = queryParams(c, listSchema);
+      if (around !== undefined) {
+        // A missing or foreign message reads like a missing session: the same 404 from the same check.
+        const { message } = await requireMessage(store, c.var.principal, session.id, around);
+        const page = await store.messages.listAround(c.var.principal.userId, session.id, message.id, { limit: query.limit });
+        if (!page) throw new ApiError('not_found', 'Message not found');
+        return c.json(page);
+      }
       const page = await store.messages.list(c.var.principal.userId, session.id, query);
       if (!page) throw sessionNotFound();
       return c.json(page);
