@@ -20,7 +20,7 @@ export interface HttpsRequest {
   path: string;
   headers?: Record<string, string>;
   body?: unknown;
-  /** Source address of the connection, e.g. `127.0.0.5`. Defaults to the system's choice (127.0.0.1). */
+  /** Source address of the connection, e.g. `127.0.0.5`. Defaults to the client's. */
   from?: string;
 }
 
@@ -46,14 +46,14 @@ export interface HttpsClient {
   stream(req: HttpsRequest): Promise<{ status: number; headers: IncomingHttpHeaders; startedAt: number; chunks: StreamChunk[] }>;
 }
 
-/** A client for `https://127.0.0.1:<port>` that trusts `ca`. */
-export function createHttpsClient(port: number, ca: string): HttpsClient {
+/** A client for `https://127.0.0.1:<port>` that trusts `ca`, connecting from `from` unless a request says otherwise. */
+export function createHttpsClient(port: number, ca: string, from?: string): HttpsClient {
   const open = (req: HttpsRequest) => {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = { ...req.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     // A fresh connection per request (agent: false): each one is a separate client to nginx, from `from`.
-    const r = https.request({ host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.path, headers, ca, agent: false, localAddress: req.from });
+    const r = https.request({ host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.path, headers, ca, agent: false, localAddress: req.from ?? from });
     r.end(body);
     return r;
   };
