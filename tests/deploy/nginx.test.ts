@@ -1,3 +1,4 @@
+/** docs/deployment.md's team setup on loopback: PostgreSQL, Redis, two API processes and the guide's nginx example. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -76,7 +77,6 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
   let b: ApiProcess;
   let nginx: NginxProcess;
   let bobKey: string;
-  let ca: string;
   /** The guide's server block as written. */
   let guide: HttpsClient;
   /** `proxy_buffering on`: the guide says the API's X-Accel-Buffering header still keeps streams unbuffered. */
@@ -111,7 +111,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     b = await startApi(env);
 
     const cert = createCertificate(dir);
-    ca = readFileSync(cert.certificate, 'utf8');
+    const ca = readFileSync(cert.certificate, 'utf8');
     const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
     const tls = { certificate: cert.certificate, certificateKey: cert.key };
     // Buffering on, with gzip for event streams: nginx then holds a buffered response until its gzip buffers fill.
