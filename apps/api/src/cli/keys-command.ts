@@ -1,4 +1,4 @@
-/** `keys create|list|revoke`: API keys of a user, against the store at DATABASE_PATH. */
+/** `keys create|list|revoke`: API keys of a user, against the store (DATABASE_URL, else DATABASE_PATH). */
 import { parseArgs } from 'node:util';
 import { CliUsageError } from './cli-errors.js';
 import { withCliAuth } from './open-cli-auth.js';
@@ -11,7 +11,7 @@ export const KEYS_USAGE = `Usage: pnpm keys <command>
   revoke <user> <id>             revoke one of the user's keys
 
 Use a key with: Authorization: Bearer <key>
-Database: DATABASE_PATH (default data/chat_history.db)
+Database: DATABASE_URL (postgres://…) if set, else DATABASE_PATH (default data/chat_history.db)
 `;
 
 /**

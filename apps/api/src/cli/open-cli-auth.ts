@@ -1,4 +1,4 @@
-/** Opens the store at DATABASE_PATH and an auth service on it, for the users/keys commands. */
+/** Opens the store (DATABASE_URL, else DATABASE_PATH) and an auth service on it, for the users/keys commands. */
 import path from 'node:path';
 import { openChatStore, type ChatStore } from '@chat-studio/chat-store';
 import { createAuthService, type AuthService } from '@chat-studio/security';

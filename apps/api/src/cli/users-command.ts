@@ -1,4 +1,4 @@
-/** `users add|passwd|list|delete`: account management against the store at DATABASE_PATH. */
+/** `users add|passwd|list|delete`: account management against the store (DATABASE_URL, else DATABASE_PATH). */
 import { parseArgs } from 'node:util';
 import { CliUsageError } from './cli-errors.js';
 import { withCliAuth } from './open-cli-auth.js';
@@ -13,7 +13,7 @@ export const USERS_USAGE = `Usage: pnpm users <command>
   list                              list users
   delete <name> [--yes]             delete a user with their chats, sessions and API keys
 
-Database: DATABASE_PATH (default data/chat_history.db)
+Database: DATABASE_URL (postgres://…) if set, else DATABASE_PATH (default data/chat_history.db)
 `;
 
 /**
