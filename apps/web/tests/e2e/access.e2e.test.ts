@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { assertPrerequisites, launchBrowser, screenshot, startServer, tempDir, USERS_CLI, type RunningServer } from './support.js';
+import { tempDir } from '@chat-studio/test-support';
+import { assertPrerequisites, launchBrowser, screenshot, startServer, USERS_CLI, type RunningServer } from './support.js';
 
 let browser: Browser;
 let tmp: { dir: string; cleanup: () => void };

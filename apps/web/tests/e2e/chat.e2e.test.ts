@@ -1,6 +1,7 @@
 /** End-to-end: streaming, stop, reload, search, XSS, settings focus, a 10,000-message chat and two chats streaming at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { tempDir, waitFor } from '@chat-studio/test-support';
 import {
   apiClient,
   assertPrerequisites,
@@ -9,8 +10,6 @@ import {
   SCREENSHOTS,
   seedMessages,
   startServer,
-  tempDir,
-  waitFor,
   type RunningServer,
 } from './support.js';
 

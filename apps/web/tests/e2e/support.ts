@@ -1,18 +1,12 @@
 /** End-to-end helpers: a real API server process serving the built app, Debian's Chromium, fast message seeding. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { ChatMessage } from '@chat-studio/protocol';
+import { API_SERVER_ENTRY, REPO_ROOT, startApiServer, testModelsDir, type ApiServer } from '@chat-studio/test-support';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Root of the checkout (apps/web/tests/e2e → four levels up). */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
-/** The built server entry, the same file `pnpm start` runs. */
-export const SERVER_ENTRY = path.join(REPO_ROOT, 'apps/api/dist/server.js');
 /** The users CLI of the built API. */
 export const USERS_CLI = path.join(REPO_ROOT, 'apps/api/dist/cli/users.js');
 /** The built web app the server serves at `/`. */
@@ -22,104 +16,32 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
 
-/** Folder holding stories260K.gguf: TEST_MODELS_DIR, else `../shared/models` beside the checkout. */
-export function testModelsDir(): string {
-  return process.env.TEST_MODELS_DIR ?? path.resolve(REPO_ROOT, '../shared/models');
-}
-
 /** Fails early with a useful message when something the suite needs was not built or installed. */
 export function assertPrerequisites(): void {
   const missing: string[] = [];
-  if (!existsSync(SERVER_ENTRY)) missing.push(`${SERVER_ENTRY} (run pnpm build)`);
+  if (!existsSync(API_SERVER_ENTRY)) missing.push(`${API_SERVER_ENTRY} (run pnpm build)`);
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) missing.push(`${WEB_DIST}/index.html (run pnpm build)`);
   if (!existsSync(CHROMIUM_PATH)) missing.push(`${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
   if (!existsSync(path.join(testModelsDir(), 'stories260K.gguf'))) missing.push(`${testModelsDir()}/stories260K.gguf (set TEST_MODELS_DIR)`);
   if (missing.length) throw new Error(`end-to-end tests need:\n  ${missing.join('\n  ')}`);
 }
 
-/** A fresh temp folder, removed by the returned `cleanup`. */
-export function tempDir(prefix = 'chat-studio-e2e-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface RunningServer {
-  child: ChildProcess;
-  baseUrl: string;
+export interface RunningServer extends ApiServer {
   databasePath: string;
-  output: () => string;
-  /** Sends a signal and resolves with the exit code. */
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
 /**
- * Starts `node apps/api/dist/server.js` on a free port with its own database in `dir` and waits for `/health`,
- * and, unless `waitForModel` is false, until /health says the model is ready (it answers while still loading).
- * Defaults: the test model folder, LLAMA_THREADS=1, a chat rate limit tests do not hit.
+ * Starts the built API server (see `startApiServer`) serving the built app, with its own database in `dir` and the
+ * test model folder, and, unless `waitForModel` is false, waits until /health says the model is ready.
  */
 export async function startServer(
   dir: string,
   env: NodeJS.ProcessEnv = {},
   { waitForModel = true, timeoutMs = 30_000 }: { waitForModel?: boolean; timeoutMs?: number } = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
   const databasePath = env.DATABASE_PATH ?? path.join(dir, 'chat_history.db');
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_PATH: databasePath,
-      MODELS_DIR: testModelsDir(),
-      WEB_DIST,
-      LLAMA_THREADS: '1',
-      RATE_LIMIT_CHAT: '1000/minute',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
-    try {
-      const res = await fetch(`${baseUrl}/health`);
-      const health = (await res.json()) as { model?: { state?: string } };
-      if (res.status === 200 && (!waitForModel || health.model?.state === 'ready')) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready (/health${waitForModel ? ' and model' : ''}) in ${timeoutMs} ms:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    child,
-    baseUrl,
-    databasePath,
-    output: () => out,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  const server = await startApiServer({ DATABASE_PATH: databasePath, MODELS_DIR: testModelsDir(), WEB_DIST, ...env }, { waitForModel, timeoutMs });
+  return { ...server, databasePath };
 }
 
 /** Launches Debian's Chromium headless through playwright-core. */
@@ -225,15 +147,4 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
-}
-
-/** Polls `check` until it returns a value other than `undefined`/`false`, or throws after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
