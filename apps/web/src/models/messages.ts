@@ -1,14 +1,13 @@
-/** Messages of the open chat: newest page first, older pages on demand, and jumping to a search hit. */
+/** Messages of the open chat: newest page first, older pages on demand, and opening at a search hit. */
 import { batch, signal } from '@preact/signals';
-import type { ChatMessage } from '@chat-studio/protocol';
+import { ChatApiError, type ChatMessage, type MessageAroundPage } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
 import { withStreamMessages } from './streams.js';
 
 /** Messages in a page request; the API caps it at 200. */
 export const MESSAGE_PAGE_SIZE = 60;
-/** Most pages walked back to find a search hit before giving up (200 × 60 = 12,000 messages). */
-const MAX_FOCUS_PAGES = 60;
-const FOCUS_PAGE_SIZE = 200;
+/** Messages in the page opened around a search hit: enough to fill the view on both sides of it. */
+export const FOCUS_PAGE_SIZE = 100;
 
 /** Messages of the open chat, oldest first. Local placeholders have ids starting with `local-`. */
 export const messages = signal<ChatMessage[]>([]);
@@ -16,8 +15,14 @@ export const messages = signal<ChatMessage[]>([]);
 export const messagesSessionId = signal<string | null>(null);
 /** Cursor for the next older page; `null` when the oldest message is loaded. */
 export const olderCursor = signal<string | null>(null);
+/**
+ * Cursor for the next newer page; `null` when the newest message is loaded, which is always the case
+ * except after opening at a search hit, until the reader scrolls down to the end.
+ */
+export const newerCursor = signal<string | null>(null);
 export const loadingMessages = signal(false);
 export const loadingOlder = signal(false);
+export const loadingNewer = signal(false);
 export const messagesError = signal<string | null>(null);
 /** Message to scroll to and highlight (a search hit); cleared by the list after it scrolled. */
 export const focusMessageId = signal<string | null>(null);
@@ -26,6 +31,8 @@ export const openCount = signal(0);
 
 let token = 0;
 
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 /** Clears the view for a new, unsaved chat. */
 export function clearMessages(): void {
   token++;
@@ -33,8 +40,10 @@ export function clearMessages(): void {
     messages.value = [];
     messagesSessionId.value = null;
     olderCursor.value = null;
+    newerCursor.value = null;
     loadingMessages.value = false;
     loadingOlder.value = false;
+    loadingNewer.value = false;
     messagesError.value = null;
     focusMessageId.value = null;
     openCount.value++;
@@ -42,8 +51,8 @@ export function clearMessages(): void {
 }
 
 /**
- * Loads the newest page of a session (order=desc) and shows it; with `focusId`, walks back page by page
- * until that message is loaded, then asks the list to scroll to it.
+ * Loads the newest page of a session (order=desc) and shows it; with `focusId`, loads the page around that
+ * message instead (one request however deep it is) and asks the list to scroll to it.
  */
 export async function openMessages(sessionId: string, focusId: string | null = null): Promise<void> {
   if (messagesSessionId.value === sessionId && !loadingMessages.value && !messagesError.value) {
@@ -53,38 +62,58 @@ export async function openMessages(sessionId: string, focusId: string | null = n
     }
     if (!focusId) return;
   }
+  await load(sessionId, focusId);
+}
+
+async function load(sessionId: string, focusId: string | null): Promise<void> {
   const mine = ++token;
   batch(() => {
     messages.value = [];
     messagesSessionId.value = sessionId;
     olderCursor.value = null;
+    newerCursor.value = null;
     loadingMessages.value = true;
     loadingOlder.value = false;
+    loadingNewer.value = false;
     messagesError.value = null;
     focusMessageId.value = null;
   });
   try {
-    let page = await api.listMessages(sessionId, { order: 'desc', limit: focusId ? FOCUS_PAGE_SIZE : MESSAGE_PAGE_SIZE });
+    // A hit deleted since the search answered is a 404: the chat then opens at its newest messages.
+    const around = focusId ? await api.listMessagesAround(sessionId, focusId, { limit: FOCUS_PAGE_SIZE }).catch(notFoundAsNull) : null;
     if (mine !== token) return;
-    let loaded = page.items.slice().reverse();
-    let pages = 1;
-    while (focusId && !loaded.some((m) => m.id === focusId) && page.next_cursor && pages < MAX_FOCUS_PAGES) {
-      page = await api.listMessages(sessionId, { order: 'desc', limit: FOCUS_PAGE_SIZE, cursor: page.next_cursor });
-      if (mine !== token) return;
-      loaded = [...page.items.slice().reverse(), ...loaded];
-      pages++;
+    if (around) {
+      batch(() => {
+        messages.value = withNewest(sessionId, around.items, around.newer_cursor);
+        olderCursor.value = around.older_cursor;
+        newerCursor.value = around.newer_cursor;
+        focusMessageId.value = focusId;
+        openCount.value++;
+      });
+      return;
     }
+    const page = await api.listMessages(sessionId, { order: 'desc', limit: MESSAGE_PAGE_SIZE });
+    if (mine !== token) return;
     batch(() => {
-      messages.value = withStreamMessages(sessionId, loaded);
+      messages.value = withStreamMessages(sessionId, page.items.slice().reverse());
       olderCursor.value = page.next_cursor;
-      focusMessageId.value = focusId && loaded.some((m) => m.id === focusId) ? focusId : null;
       openCount.value++;
     });
   } catch (e) {
-    if (mine === token) messagesError.value = e instanceof Error ? e.message : String(e);
+    if (mine === token) messagesError.value = errorText(e);
   } finally {
     if (mine === token) loadingMessages.value = false;
   }
+}
+
+function notFoundAsNull(e: unknown): MessageAroundPage | null {
+  if (e instanceof ChatApiError && e.status === 404) return null;
+  throw e;
+}
+
+/** A running reply belongs after the newest message, so it joins the list only once the newest is loaded. */
+function withNewest(sessionId: string, loaded: ChatMessage[], newer: string | null): ChatMessage[] {
+  return newer ? loaded : withStreamMessages(sessionId, loaded);
 }
 
 /** Loads the next older page and puts it in front; the list keeps what the reader sees in place. */
@@ -104,14 +133,46 @@ export async function loadOlder(): Promise<void> {
       olderCursor.value = page.next_cursor;
     });
   } catch (e) {
-    if (mine === token) messagesError.value = e instanceof Error ? e.message : String(e);
+    if (mine === token) messagesError.value = errorText(e);
   } finally {
     if (mine === token) loadingOlder.value = false;
   }
 }
 
-/** Appends messages at the end (a new exchange). */
+/** Loads the next newer page (after opening at a search hit) and puts it at the end. */
+export async function loadNewer(): Promise<void> {
+  const sessionId = messagesSessionId.value;
+  const cursor = newerCursor.value;
+  if (!sessionId || !cursor || loadingNewer.value || loadingMessages.value) return;
+  const mine = token;
+  loadingNewer.value = true;
+  try {
+    const page = await api.listMessages(sessionId, { order: 'asc', limit: MESSAGE_PAGE_SIZE, cursor });
+    if (mine !== token) return;
+    const have = new Set(messages.value.map((m) => m.id));
+    const newer = page.items.filter((m) => !have.has(m.id));
+    batch(() => {
+      messages.value = withNewest(sessionId, [...messages.value, ...newer], page.next_cursor);
+      newerCursor.value = page.next_cursor;
+    });
+  } catch (e) {
+    if (mine === token) messagesError.value = errorText(e);
+  } finally {
+    if (mine === token) loadingNewer.value = false;
+  }
+}
+
+/**
+ * Appends messages at the end (a new exchange). When the newest messages are not loaded (the chat was
+ * opened at a search hit), appending would leave a hole: the chat reopens at its newest page instead,
+ * and the running exchange joins it through the stream it belongs to.
+ */
 export function appendMessages(...added: ChatMessage[]): void {
+  const sessionId = messagesSessionId.value;
+  if (sessionId && newerCursor.value) {
+    void load(sessionId, null);
+    return;
+  }
   messages.value = [...messages.value, ...added];
 }
 

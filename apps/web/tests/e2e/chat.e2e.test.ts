@@ -175,13 +175,14 @@ describe('chat in Chromium against the real server and model', () => {
     await context.close();
   });
 
-  it('search finds a message and opens the chat at it, highlighted', async () => {
+  it('search finds a message 5,000 deep and opens the chat at it in one request, highlighted', async () => {
     const session = await api.createSession('Trip planning');
-    // The hit sits 300 messages before the end, so it is not on the first page the chat loads.
-    const ids = seedMessages(server.databasePath, session.id, 400, (i) =>
-      i === 100 ? 'Remember to pack the zanzibarquokka umbrella for the ferry.' : `Filler message ${i} about the itinerary.`,
+    // 5,000 messages come after the hit: walking back from the newest page would take dozens of requests.
+    const ids = seedMessages(server.databasePath, session.id, 5_300, (i) =>
+      i === 299 ? 'Remember to pack the zanzibarquokka umbrella for the ferry.' : `Filler message ${i} about the itinerary.`,
     );
-    const hitId = ids[100]!;
+    const hitId = ids[299]!;
+    expect(ids.length - 1 - 299).toBe(5_000);
 
     const { context, page, errors } = await openApp();
     await page.getByTestId('search-input').fill('zanzibarquokka');
@@ -192,10 +193,18 @@ describe('chat in Chromium against the real server and model', () => {
     await expect.poll(() => result.first().locator('mark').textContent()).toMatch(/zanzibarquokka/i);
     await screenshot(page, 'search-light');
 
+    const messageRequests: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/chat\/sessions\/[^/]+\/messages/.test(r.url())) messageRequests.push(r.url());
+    });
     await result.first().click();
     const hit = page.locator(`[data-testid="message"][data-message-id="${hitId}"]`);
     await hit.waitFor();
     await expect.poll(() => hit.getAttribute('class')).toContain('focused');
+    // Settled: opening took the around page alone, and the page fills the view without loading more.
+    await page.waitForTimeout(300);
+    expect(messageRequests).toHaveLength(1);
+    expect(new URL(messageRequests[0]!).searchParams.get('around')).toBe(hitId);
     // Inside the scroller's visible area, not merely in the DOM.
     const [box, view] = await Promise.all([hit.boundingBox(), page.getByTestId('message-list').boundingBox()]);
     expect(box && view).toBeTruthy();
@@ -204,6 +213,45 @@ describe('chat in Chromium against the real server and model', () => {
     expect(await hit.textContent()).toContain('zanzibarquokka umbrella');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-message-id'))).toBe(hitId);
     expect(page.url()).toContain(session.id);
+
+    // The around page's cursors continue both ways: scrolling down loads newer messages, up loads older ones.
+    const list = page.getByTestId('message-list');
+    const count = async () => Number(await list.getAttribute('data-count'));
+    const opened = await count();
+    await list.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect.poll(count).toBeGreaterThan(opened);
+    expect(messageRequests.some((u) => new URL(u).searchParams.get('order') === 'asc')).toBe(true);
+    const withNewer = await count();
+    expect(await page.locator(`[data-message-id="${ids.at(-1)}"]`).count()).toBe(0);
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await expect.poll(count).toBeGreaterThan(withNewer);
+    expect(messageRequests.some((u) => new URL(u).searchParams.get('order') === 'desc')).toBe(true);
+
+    // Sending from a chat opened deep down jumps to its newest messages, the new exchange right after them.
+    await send(page, 'Where did I pack the umbrella?');
+    const tail = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid="message"]')].slice(-3).map((el) => ({
+          id: el.dataset.messageId ?? '',
+          status: el.dataset.status ?? '',
+          streaming: el.dataset.streaming === 'true',
+          text: (el.querySelector('.user-text')?.textContent ?? '').trim(),
+        })),
+      );
+    await expect
+      .poll(async () => {
+        const [before, question, reply] = await tail();
+        return (
+          before?.id === ids.at(-1) &&
+          question?.text === 'Where did I pack the umbrella?' &&
+          !!reply && !reply.id.startsWith('local-') && !reply.streaming && reply.status === 'complete'
+        );
+      }, { timeout: 20_000 })
+      .toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,6 +1,7 @@
 /**
  * Virtualized message list: heights are measured (ResizeObserver) and cached per message id, only the visible
- * messages plus overscan are in the DOM, older pages load on scroll up without moving what the reader sees.
+ * messages plus overscan are in the DOM, older pages load on scroll up without moving what the reader sees (and
+ * newer ones on scroll down, when the chat was opened at a search hit above its newest messages).
  */
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
@@ -10,17 +11,20 @@ import { editingMessageId } from '../../models/chat-draft.js';
 import {
   focusMessageId,
   loadingMessages,
+  loadingNewer,
   loadingOlder,
+  loadNewer,
   loadOlder,
   messages,
   messagesError,
+  newerCursor,
   olderCursor,
   openCount,
 } from '../../models/messages.js';
 import { MessageItem } from '../message/index.js';
 
 const OVERSCAN = 5;
-/** Start loading the next older page this close to the top. */
+/** Start loading the next older (newer) page this close to the top (bottom). */
 const LOAD_OLDER_PX = 800;
 /** Distance from the bottom that still counts as "following the conversation". */
 const STICK_PX = 48;
@@ -40,6 +44,9 @@ export function MessageList() {
   const isBusy = busy.value;
   const opened = openCount.value;
   const focusRequest = focusMessageId.value;
+  // The newest messages are not loaded yet: the bottom is not "the end of the chat", so never stick to it,
+  // and don't offer what rewrites the end of the chat (regenerate, edit and resend) until it is loaded.
+  const newerPending = newerCursor.value !== null;
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
@@ -153,13 +160,15 @@ export function MessageList() {
     const el = scrollerRef.current;
     if (!el) return;
     const top = el.scrollTop;
-    stick.current = top + el.clientHeight >= el.scrollHeight - STICK_PX;
+    const bottomGap = el.scrollHeight - (top + el.clientHeight);
+    stick.current = !newerPending && bottomGap <= STICK_PX;
     if (list.length > 0) {
       const i = indexAt(offsets, top);
       anchor.current = { id: list[i]!.id, delta: top - offsets[i]! };
     }
     scrollTop.value = top;
     if (top < LOAD_OLDER_PX && olderCursor.value && !loadingOlder.value) void loadOlder();
+    if (bottomGap < LOAD_OLDER_PX && newerPending && !loadingNewer.value) void loadNewer();
   };
 
   const focusedId = highlighted.value;
@@ -172,7 +181,7 @@ export function MessageList() {
       data-count={list.length}
       role="log"
       aria-label="Messages"
-      aria-busy={loadingMessages.value || loadingOlder.value}
+      aria-busy={loadingMessages.value || loadingOlder.value || loadingNewer.value}
       tabIndex={0}
     >
       {loadingOlder.value && <div class="list-note" role="status">Loading older messages…</div>}
@@ -195,13 +204,14 @@ export function MessageList() {
               streaming={m.id === streamingId}
               focused={m.id === focusedId}
               editing={m.id === editingId}
-              canRegenerate={win.start + k === lastAssistant && m.id !== streamingId}
-              busy={isBusy}
+              canRegenerate={!newerPending && win.start + k === lastAssistant && m.id !== streamingId}
+              busy={isBusy || newerPending}
               error={errors[m.id]}
             />
           </div>
         ))}
       </div>
+      {loadingNewer.value && <div class="list-note" role="status">Loading newer messages…</div>}
     </div>
   );
 }
