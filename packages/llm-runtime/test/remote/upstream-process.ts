@@ -1,18 +1,8 @@
 /** Real Chat Studio API processes used as OpenAI-compatible upstreams in the remote-provider tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LlmStatus } from '@chat-studio/protocol';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** The API server build; the root `pnpm test` builds every package before any test runs. */
-export const SERVER_ENTRY = path.join(repoRoot, 'apps/api/dist/server.js');
-/** Folder holding stories260K.gguf: env TEST_MODELS_DIR, else `<repo root>/../shared/models`. */
-export const TEST_MODELS_DIR = process.env.TEST_MODELS_DIR ?? path.resolve(repoRoot, '../shared/models');
+import { freePort, startApiServer, tempDir, testModelsDir, type ApiServer } from '@chat-studio/test-support';
 
 /** One upstream server process that can be killed and started again on the same port. */
 export interface UpstreamProcess {
@@ -31,18 +21,6 @@ export interface UpstreamProcess {
   dispose(): Promise<void>;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Creates (and starts) a Chat Studio API process serving the test model on a free port.
  *
@@ -51,19 +29,19 @@ export async function freePort(): Promise<number> {
  * createLlmRuntime({ upstreams: [{ name: 'studio', baseUrl: upstream.baseUrl }] });
  */
 export async function startUpstream(extraEnv: NodeJS.ProcessEnv = {}): Promise<UpstreamProcess> {
-  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: build apps/api first (pnpm --filter @chat-studio/api build)`);
   const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-upstream-'));
+  const { dir } = tempDir('chat-studio-upstream-');
   const origin = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | null = null;
-  let exited: Promise<void> = Promise.resolve();
-  let out = '';
+  let server: ApiServer | null = null;
+  // Output of earlier runs too, so a restart's failure shows what came before it.
+  let earlier = '';
 
   async function kill(): Promise<void> {
-    const current = child;
-    child = null;
-    if (current && current.exitCode === null && current.signalCode === null) current.kill('SIGKILL');
-    await exited;
+    const current = server;
+    server = null;
+    if (!current) return;
+    await current.stop('SIGKILL');
+    earlier += current.output();
   }
 
   const upstream: UpstreamProcess = {
@@ -72,43 +50,18 @@ export async function startUpstream(extraEnv: NodeJS.ProcessEnv = {}): Promise<U
     baseUrl: `${origin}/v1`,
     async start() {
       await kill();
-      const spawned = spawn(process.execPath, [SERVER_ENTRY], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          MODELS_DIR: TEST_MODELS_DIR,
+      server = await startApiServer(
+        {
+          MODELS_DIR: testModelsDir(),
           DATABASE_PATH: path.join(dir, 'chat.db'),
           LOGS_DIR: dir,
-          LLAMA_THREADS: '1',
-          RATE_LIMIT_CHAT: '1000/minute',
           RATE_LIMIT_API: '100000/minute',
           CHAT_CACHE_TTL: '0',
           ...extraEnv,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child = spawned;
-      spawned.stdout!.on('data', (data) => (out += data));
-      spawned.stderr!.on('data', (data) => (out += data));
-      exited = new Promise((resolve) => spawned.once('exit', () => resolve()));
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        if (spawned.exitCode !== null) throw new Error(`upstream on ${port} exited (${spawned.exitCode}):\n${out}`);
-        const state = await upstream.status().then(
-          (status) => status.state,
-          () => 'down',
-        );
-        if (state === 'ready') return;
-        // `no_model` is also what it says before its first scan, so only the deadline ends that wait.
-        if (state === 'error') throw new Error(`upstream on ${port} could not load its model:\n${out}`);
-        if (Date.now() > deadline) {
-          await kill();
-          throw new Error(`upstream on ${port} was not ready in 30 s:\n${out}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+        // Only PATH and HOME from the test's environment, so nothing set for the code under test leaks in.
+        { port, baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME }, waitForModel: true },
+      );
     },
     kill,
     async status() {
@@ -116,7 +69,7 @@ export async function startUpstream(extraEnv: NodeJS.ProcessEnv = {}): Promise<U
       if (!response.ok) throw new Error(`status ${response.status}`);
       return (await response.json()) as LlmStatus;
     },
-    output: () => out,
+    output: () => earlier + (server?.output() ?? ''),
     async dispose() {
       await kill();
       rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testModelsDir } from '@chat-studio/test-support';
 import { ChatUnavailableError, createLlmRuntime, type GenerateResult, type LlmRuntime } from '../../src/index.js';
-import { startUpstream, TEST_MODELS_DIR, type UpstreamProcess } from './upstream-process.js';
+import { startUpstream, type UpstreamProcess } from './upstream-process.js';
 
 const REMOTE_ID = 'studio/stories260K';
 const PROMPT = [{ role: 'user' as const, content: 'Once upon a time' }];
@@ -203,7 +204,7 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
   it('puts local and remote models side by side; setActiveModel switches between them', async () => {
     const mixed = createLlmRuntime({
       env: {},
-      modelsDir: TEST_MODELS_DIR,
+      modelsDir: testModelsDir(),
       threads: 1,
       cacheTtlS: 0,
       upstreams: [{ name: 'studio', baseUrl: b.baseUrl }],
