@@ -2,8 +2,9 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
+import { startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 import type { BackupResult } from '../src/backup/index.js';
-import { integrityOk, opsEnv, runCli, seedDatabase, snapshot, startServer, tempDir, type RunningServer } from './helpers.js';
+import { integrityOk, opsEnv, runCli, seedDatabase, snapshot } from './helpers.js';
 import { USER_ID } from './helpers.js';
 
 describe('backup and restore commands', () => {
@@ -11,11 +12,11 @@ describe('backup and restore commands', () => {
   const env = opsEnv(tmp.dir);
   const db = env.DATABASE_PATH!;
   const backups = path.join(tmp.dir, 'backups');
-  let server: RunningServer;
+  let server: ApiServer;
 
   beforeAll(async () => {
     await seedDatabase(db, 3, 30);
-    server = await startServer({ ...env, MODELS_DIR: path.join(tmp.dir, 'no-models') });
+    server = await startApiServer({ ...env, MODELS_DIR: path.join(tmp.dir, 'no-models') });
   });
   afterAll(async () => {
     await server?.stop();

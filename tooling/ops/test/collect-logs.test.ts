@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract } from 'tar';
-import { opsEnv, runCli, seedDatabase, tempDir } from './helpers.js';
+import { tempDir } from '@chat-studio/test-support';
+import { opsEnv, runCli, seedDatabase } from './helpers.js';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

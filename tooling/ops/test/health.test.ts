@@ -1,17 +1,18 @@
 import { copyFileSync, openSync, statSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 import type { HealthReport } from '../src/health/index.js';
-import { opsEnv, runCli, seedDatabase, startServer, tempDir, waitHealthy, type RunningServer } from './helpers.js';
+import { opsEnv, runCli, seedDatabase, waitHealthy } from './helpers.js';
 
 describe('health command', () => {
   const tmp = tempDir();
   const env = opsEnv(tmp.dir);
-  let server: RunningServer;
+  let server: ApiServer;
 
   beforeAll(async () => {
     await seedDatabase(env.DATABASE_PATH!, 3, 20);
-    server = await startServer(env);
+    server = await startApiServer(env);
     await waitHealthy(server.baseUrl);
   });
   afterAll(async () => {

@@ -1,24 +1,13 @@
 /** Shared helpers of the ops command tests: real CLIs, real servers, real SQLite files. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openChatStore } from '@chat-studio/chat-store';
-import { REPO_ROOT } from '../src/config/index.js';
+import { testModelsDir, waitFor } from '@chat-studio/test-support';
 import { LOCAL_USER } from '../../../packages/security/src/auth/principal.js';
 
-export { startServer, type RunningServer } from '../../../apps/api/src/test-support.js';
-
-/** Folder holding stories260K.gguf: TEST_MODELS_DIR, else `../shared/models` beside the checkout. */
-export const MODELS_DIR = process.env.TEST_MODELS_DIR ?? path.resolve(REPO_ROOT, '../shared/models');
-
 const DIST = path.resolve(import.meta.dirname, '../dist/commands');
-
-export function tempDir(prefix = 'cs-ops-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Environment pointing every command at files in `dir` and at a port nobody listens on unless a test says so. */
 export function opsEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -26,7 +15,7 @@ export function opsEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proce
     DATABASE_PATH: path.join(dir, 'chat_history.db'),
     LOGS_DIR: path.join(dir, 'logs'),
     PID_FILE: path.join(dir, 'chat-studio.pid'),
-    MODELS_DIR,
+    MODELS_DIR: testModelsDir(),
     LLAMA_THREADS: '1',
     CHAT_STUDIO_URL: 'http://127.0.0.1:9',
     ...extra,
@@ -94,14 +83,6 @@ export function integrityOk(file: string): boolean {
     return db.pragma('integrity_check', { simple: true }) === 'ok';
   } finally {
     db.close();
-  }
-}
-
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -2,14 +2,15 @@ import { copyFileSync, openSync, readFileSync, statSync, writeSync, closeSync, m
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
+import { startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 import type { MaintenanceReport } from '../src/maintenance/index.js';
-import { integrityOk, opsEnv, runCli, seedDatabase, snapshot, startServer, tempDir, type RunningServer } from './helpers.js';
+import { integrityOk, opsEnv, runCli, seedDatabase, snapshot } from './helpers.js';
 import { USER_ID } from './helpers.js';
 
 describe('maintenance command', () => {
   const tmp = tempDir();
   const env = opsEnv(tmp.dir);
-  let server: RunningServer;
+  let server: ApiServer;
 
   beforeAll(async () => {
     await seedDatabase(env.DATABASE_PATH!, 5, 40);
@@ -18,7 +19,7 @@ describe('maintenance command', () => {
     const { items } = await store.sessions.list(USER_ID, { limit: 1 });
     await store.sessions.delete(USER_ID, items[0]!.id);
     await store.close();
-    server = await startServer({ ...env, MODELS_DIR: path.join(tmp.dir, 'no-models') });
+    server = await startApiServer({ ...env, MODELS_DIR: path.join(tmp.dir, 'no-models') });
   });
   afterAll(async () => {
     await server?.stop();

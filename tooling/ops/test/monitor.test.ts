@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { opsEnv, runCli, spawnCli, startServer, tempDir, waitFor } from './helpers.js';
+import { startApiServer, tempDir, waitFor } from '@chat-studio/test-support';
+import { opsEnv, runCli, spawnCli } from './helpers.js';
 
 describe('monitor command', () => {
   const tmp = tempDir();
@@ -8,7 +9,7 @@ describe('monitor command', () => {
   afterAll(() => tmp.cleanup());
 
   it('logs up, then down when the server stops, and exits 0 on SIGINT', async () => {
-    const server = await startServer({ ...env, MODELS_DIR: opsEnv(tmp.dir).MODELS_DIR });
+    const server = await startApiServer({ ...env, MODELS_DIR: opsEnv(tmp.dir).MODELS_DIR });
     const monitor = spawnCli('monitor', ['--url', server.baseUrl, '--interval', '0.2'], env);
     try {
       // The model loads in the background: the first lines may say degraded (loading) before up.
@@ -29,7 +30,7 @@ describe('monitor command', () => {
   });
 
   it('logs degraded with its reason and stops after --count polls, logging only changes', async () => {
-    const server = await startServer(env);
+    const server = await startApiServer(env);
     try {
       const run = await runCli('monitor', ['--url', server.baseUrl, '--interval', '0.05', '--count', '3'], env);
       expect(run.code).toBe(0);

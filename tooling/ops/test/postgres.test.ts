@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract } from 'tar';
 import { openChatStore } from '@chat-studio/chat-store';
+import { startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 import type { BackupResult } from '../src/backup/index.js';
 import type { HealthReport } from '../src/health/index.js';
 import type { MaintenanceReport } from '../src/maintenance/index.js';
-import { opsEnv, runCli, startServer, tempDir, USER_ID, waitHealthy, type RunningServer } from './helpers.js';
+import { opsEnv, runCli, USER_ID, waitHealthy } from './helpers.js';
 import { adminQuery, adminUrl, createTestRole, postgresUnavailable, snapshotPostgres, type TestDatabase, type TestRole } from './postgres-db.js';
 
 const skip = postgresUnavailable();
@@ -40,7 +41,7 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
   let role: TestRole;
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
-  let server: RunningServer;
+  let server: ApiServer;
   const backups = path.join(tmp.dir, 'backups');
   const check = (report: HealthReport, name: string) => report.checks.find((c) => c.name === name);
 
@@ -49,7 +50,7 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     db = await role.createDatabase();
     env = opsEnv(tmp.dir, { DATABASE_URL: db.url });
     await seedPostgres(db.url, 4, 20);
-    server = await startServer(env);
+    server = await startApiServer(env);
     await waitHealthy(server.baseUrl);
   }, 60_000);
   afterAll(async () => {

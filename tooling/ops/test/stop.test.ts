@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { integrityOk, opsEnv, runCli, seedDatabase, snapshot, startServer, tempDir, waitFor } from './helpers.js';
+import { startApiServer, tempDir, waitFor } from '@chat-studio/test-support';
+import { integrityOk, opsEnv, runCli, seedDatabase, snapshot } from './helpers.js';
 
 function alive(pid: number): boolean {
   try {
@@ -21,7 +22,7 @@ describe('stop command', () => {
   it('stops the server named by the pid file with SIGTERM, leaving no process and a clean database', async () => {
     await seedDatabase(env.DATABASE_PATH!, 2, 10);
     const before = snapshot(env.DATABASE_PATH!);
-    const server = await startServer(env);
+    const server = await startApiServer(env);
     const pid = server.child.pid!;
     // The same content the server writes (its pid); written here too so the test does not depend on wiring order.
     writeFileSync(env.PID_FILE!, `${pid}\n`);
