@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminQuery, createTestDatabase, openTempPostgresStore, postgresUnavailable, type TestDatabase } from '../../test/postgres-db.js';
+import { adminQuery, createScratchDatabase, postgresUnavailable, type ScratchDatabase } from '@chat-studio/test-support';
+import { openTempPostgresStore } from '../../test/postgres-db.js';
 import { describeStoreSuite } from '../../test/store-suite.js';
 import { makeTempDir } from '../../test/temp-store.js';
 import { ChatStoreError, MigrationError, openChatStore, POSTGRES_MIGRATIONS, type ChatStore } from '../index.js';
@@ -24,7 +25,7 @@ describe.skipIf(skip !== undefined)('postgres', () => {
       const { dir, remove } = makeTempDir();
       const file = join(dir, 'backups', 'copy.dump');
       await store.maintenance.backup(file);
-      const db = await createTestDatabase('chat_store_restore');
+      const db = await createScratchDatabase({ prefix: 'chat_store_restore' });
       await run(pgRestore(), ['--no-owner', '--exit-on-error', `--dbname=${db.url}`, file]);
       const copy = await openChatStore({ url: db.url });
       return {
@@ -41,7 +42,7 @@ describe.skipIf(skip !== undefined)('postgres', () => {
   describe('postgres back end', () => {
     const cleanups: (() => Promise<void>)[] = [];
     const database = async () => {
-      const db = await createTestDatabase();
+      const db = await createScratchDatabase({ prefix: 'chat_store_test' });
       cleanups.push(db.drop);
       return db;
     };
@@ -176,4 +177,4 @@ describe('database URL', () => {
   });
 });
 
-export type { TestDatabase };
+export type { ScratchDatabase };
