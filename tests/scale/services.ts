@@ -1,13 +1,15 @@
 /** Test helpers for the scale tests: the throwaway PostgreSQL and Redis from .ci/services, and real API processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import os from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import {
+  createScratchDatabase as createDatabase,
+  REPO_ROOT,
+  startApiServer,
+  tempDir,
+  type ScratchDatabase,
+} from '@chat-studio/test-support';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export { REPO_ROOT, type ScratchDatabase };
 
 /**
  * The API entry the tests start: the built server, as `pnpm start` runs it. SCALE_API_ENTRY points at another build
@@ -34,43 +36,9 @@ export function scaleServices(): ScaleServices | undefined {
   return undefined;
 }
 
-// pg is the chat store's own driver; the tests borrow it from there rather than depending on it twice.
-const requireFromStore = createRequire(path.join(REPO_ROOT, 'packages/chat-store/package.json'));
-const pg = requireFromStore('pg') as typeof import('pg');
-
-async function admin(adminUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-export interface ScratchDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-/** A new, empty database with a random name on the test server. */
-export async function createScratchDatabase(adminUrl: string): Promise<ScratchDatabase> {
-  const name = `chat_scale_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/** A new, empty database with a random name on the test server at `adminUrl`. */
+export function createScratchDatabase(adminUrl: string): Promise<ScratchDatabase> {
+  return createDatabase({ adminUrl, prefix: 'chat_scale' });
 }
 
 export interface ApiProcess {
@@ -80,53 +48,30 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node apps/api/dist/server.js` with `env` on a free port and waits for `/health`. */
+/** Starts `node apps/api/dist/server.js` (API_ENTRY) with `env` on a free port and waits for `/health`. */
 export async function startApi(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ApiProcess> {
-  if (!existsSync(API_ENTRY)) throw new Error(`${API_ENTRY} is missing: build the API first (pnpm build)`);
-  const port = await freePort();
   // Its own folder for the SQLite default, pid file and logs, so two processes never share those.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-scale-'));
-  const child = spawn(process.execPath, [API_ENTRY], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_PATH: path.join(dir, 'unused.db'),
-      PID_FILE: path.join(dir, 'api.pid'),
-      LOGS_DIR: path.join(dir, 'logs'),
-      WEB_DIST: path.join(dir, 'no-web'),
-      MODELS_DIR: path.join(dir, 'no-models'),
-      LLAMA_THREADS: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`API exited with ${child.exitCode} before answering:\n${out}`);
-    }
-    try {
-      if ((await fetch(`${baseUrl}/health`)).status < 500) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`API did not answer /health within ${timeoutMs} ms:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const tmp = tempDir('chat-scale-');
+  const { dir } = tmp;
+  try {
+    const server = await startApiServer(
+      {
+        DATABASE_PATH: path.join(dir, 'unused.db'),
+        PID_FILE: path.join(dir, 'api.pid'),
+        LOGS_DIR: path.join(dir, 'logs'),
+        WEB_DIST: path.join(dir, 'no-web'),
+        MODELS_DIR: path.join(dir, 'no-models'),
+        ...env,
+      },
+      { entry: API_ENTRY, timeoutMs },
+    );
+    const stop = async () => {
+      await server.stop();
+      tmp.cleanup();
+    };
+    return { baseUrl: server.baseUrl, child: server.child, output: server.output, stop };
+  } catch (err) {
+    tmp.cleanup();
+    throw err;
   }
-  return { baseUrl, child, output: () => out, stop };
 }
