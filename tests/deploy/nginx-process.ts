@@ -38,16 +38,7 @@ export function createCertificate(dir: string): { certificate: string; key: stri
   return { certificate, key };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@chat-studio/test-support';
 
 export interface NginxProcess {
   output(): string;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StreamEvent } from '@chat-studio/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, REPO_ROOT, startApi, type ApiProcess, type ScratchDatabase } from '../scale/services.js';
+import { createScratchDatabase, REPO_ROOT, startApi, type ApiProcess, type ScratchDatabase, redisKeyPrefix } from '../scale/services.js';
 import { createHttpsClient, type HttpsClient, type StreamChunk } from './https-client.js';
 import { guideNginxExample, renderNginxConfig } from './nginx-config.js';
 import { createCertificate, freePort, missingForDeployTest, startNginx, type NginxProcess } from './nginx-process.js';
@@ -100,6 +100,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
       AUTH: 'on',
       TRUST_PROXY: '1',
       REDIS_URL: process.env.REDIS_URL_TEST!.trim(),
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       HOST: '127.0.0.1',
       MODELS_DIR,
       LLAMA_THREADS: '1',

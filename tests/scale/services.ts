@@ -1,4 +1,5 @@
 /** Test helpers for the scale tests: the throwaway PostgreSQL and Redis from .ci/services, and real API processes. */
+import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
@@ -16,6 +17,12 @@ export { REPO_ROOT, type ScratchDatabase };
  * (e.g. a branch's) without editing the tests.
  */
 export const API_ENTRY = path.resolve(REPO_ROOT, process.env.SCALE_API_ENTRY ?? 'apps/api/dist/server.js');
+
+/**
+ * Rate-limit key prefix for this test file's API processes. Vitest loads this module once per file, so every file
+ * counts in its own keys: requests another suite made from 127.0.0.1 to the same Redis can't push it over a limit.
+ */
+export const redisKeyPrefix = `chat-studio-test:${randomUUID()}:`;
 
 export interface ScaleServices {
   databaseAdminUrl: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createChatClient, type ChatClient, type ChatMessage, type StreamEvent } from '@chat-studio/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, REPO_ROOT, scaleServices, startApi, type ApiProcess, type ScratchDatabase } from './services.js';
+import { createScratchDatabase, REPO_ROOT, scaleServices, startApi, type ApiProcess, type ScratchDatabase, redisKeyPrefix } from './services.js';
 
 const services = scaleServices();
 const MODELS_DIR = process.env.TEST_MODELS_DIR ?? path.resolve(REPO_ROOT, '../shared/models');
@@ -54,6 +54,7 @@ describe.skipIf(!services)('a stream belongs to one API process; another process
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: services!.redisUrl,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       MODELS_DIR,
       LLAMA_THREADS: '1',
       RATE_LIMIT_CHAT: '1000/minute',

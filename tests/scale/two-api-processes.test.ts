@@ -1,7 +1,7 @@
 import { openChatStore, type ChatStore } from '@chat-studio/chat-store';
 import { createAuthService } from '@chat-studio/security';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, scaleServices, startApi, type ApiProcess, type ScratchDatabase } from './services.js';
+import { createScratchDatabase, scaleServices, startApi, type ApiProcess, type ScratchDatabase, redisKeyPrefix } from './services.js';
 
 const services = scaleServices();
 const API_LIMIT = 8;
@@ -27,6 +27,7 @@ describe.skipIf(!services)('two API processes on one PostgreSQL and one Redis', 
       AUTH: 'on',
       DATABASE_URL: database.url,
       REDIS_URL: services!.redisUrl,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       RATE_LIMIT_API: `${API_LIMIT}/minute`,
       RATE_LIMIT_CHAT: '1000/minute',
     };

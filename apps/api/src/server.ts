@@ -18,7 +18,7 @@ async function main() {
   const securityConfig = readSecurityConfig(process.env, config.host);
   const store = await openChatStore({ url: config.databaseUrl, path: config.databasePath });
   // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
-  const shared = config.redisUrl ? await createRedisRateLimitStore(config.redisUrl) : undefined;
+  const shared = config.redisUrl ? await createRedisRateLimitStore(config.redisUrl, { keyPrefix: config.redisKeyPrefix }) : undefined;
   const auth = createAuthService(store);
   if (securityConfig.authMode === 'off') await auth.ensureLocalUser();
   const runtime = createLlmRuntime({ modelsDir: config.modelsDir });

@@ -13,6 +13,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Redis URL for rate-limit counters shared by several API processes (REDIS_URL). Defaults to in-memory counters. */
   redisUrl?: string;
+  /** Prefix of the rate-limit keys in Redis, so several deployments can share one. Defaults to `chat-studio:ratelimit:` (REDIS_KEY_PREFIX). */
+  redisKeyPrefix?: string;
   /** Folder of GGUF files. Defaults to `models` (MODELS_DIR). */
   modelsDir: string;
   /** Built web app served at `/`. Defaults to `apps/web/dist` (WEB_DIST). */
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePath: fromRoot(env.DATABASE_PATH || 'data/chat_history.db'),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     redisUrl: env.REDIS_URL?.trim() || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || undefined,
     modelsDir: fromRoot(env.MODELS_DIR || 'models'),
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
