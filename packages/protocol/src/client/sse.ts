@@ -37,41 +37,26 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
   }
 }
 
+/** One chat stream event from a raw SSE message; malformed ones become `error` events rather than throwing. */
+function toChatEvent(message: ServerSentEvent): StreamEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch {
+    return { type: 'error', code: 'invalid_event', message: `Unparseable ${message.event ?? 'message'} event` };
+  }
+  const parsed = v.safeParse(StreamEventSchema, data);
+  return parsed.success ? parsed.output : { type: 'error', code: 'invalid_event', message: `Unexpected ${message.event ?? 'message'} event` };
+}
+
 /**
  * Reads a `text/event-stream` body and yields the typed chat stream events; comments (keep-alives) are skipped.
  * Events whose JSON does not match the protocol are reported as `error` events rather than thrown mid-stream.
+ * Stopping early cancels the body, which tells the server the client left and aborts generation there.
+ *
+ * @example
+ * for await (const event of readChatStream(response.body!)) if (event.type === 'token') process.stdout.write(event.text);
  */
 export async function* readChatStream(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
-  const queue: StreamEvent[] = [];
-  const parser = createParser({
-    onEvent(message) {
-      let data: unknown;
-      try {
-        data = JSON.parse(message.data);
-      } catch {
-        queue.push({ type: 'error', code: 'invalid_event', message: `Unparseable ${message.event ?? 'message'} event` });
-        return;
-      }
-      const parsed = v.safeParse(StreamEventSchema, data);
-      queue.push(
-        parsed.success
-          ? parsed.output
-          : { type: 'error', code: 'invalid_event', message: `Unexpected ${message.event ?? 'message'} event` },
-      );
-    },
-  });
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      parser.feed(decoder.decode(value, { stream: true }));
-      while (queue.length > 0) yield queue.shift()!;
-    }
-    while (queue.length > 0) yield queue.shift()!;
-  } finally {
-    // Cancelling tells the server the client left, which aborts generation there.
-    await reader.cancel().catch(() => {});
-  }
+  for await (const message of readServerSentEvents(body)) yield toChatEvent(message);
 }
