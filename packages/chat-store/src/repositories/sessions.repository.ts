@@ -51,6 +51,27 @@ const INSERT_SESSION = `
   INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at, pinned, archived, settings)
   VALUES (?, ?, ?, ?, ?, ?, 0, ?)`;
 
+
+/** The column changes for a session update; both back ends write the same ones. */
+export function sessionPatch(input: UpdateSessionInput): ChatSessionRowUpdate {
+  const patch: ChatSessionRowUpdate = {};
+  if (input.title !== undefined) patch.title = input.title.trim() || DEFAULT_SESSION_TITLE;
+  if (input.pinned !== undefined) patch.pinned = input.pinned ? 1 : 0;
+  if (input.archived !== undefined) patch.archived = input.archived ? 1 : 0;
+  if (input.settings !== undefined) patch.settings = JSON.stringify(input.settings);
+  return patch;
+}
+
+/** A page from `limit + 1` rows ordered newest first; the extra row only says whether there is more. */
+export function sessionPage(rows: SessionRowWithCount[], limit: number): Page<ChatSession> {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toChatSession),
+    next_cursor: more && last ? encodeCursor('s', [last.updated_at, last.id]) : null,
+  };
+}
 export function createSessionsRepository(ctx: RepositoryContext): SessionsRepository {
   const { db, sql } = ctx;
 
@@ -95,21 +116,11 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
         );
       }
       const rows = sql.all(query.orderBy('s.updated_at', 'desc').orderBy('s.id', 'desc').limit(limit + 1)) as SessionRowWithCount[];
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
-      const last = page[page.length - 1];
-      return {
-        items: page.map(toChatSession),
-        next_cursor: more && last ? encodeCursor('s', [last.updated_at, last.id]) : null,
-      };
+      return sessionPage(rows, limit);
     },
 
     async update(userId, id, input) {
-      const patch: ChatSessionRowUpdate = {};
-      if (input.title !== undefined) patch.title = input.title.trim() || DEFAULT_SESSION_TITLE;
-      if (input.pinned !== undefined) patch.pinned = input.pinned ? 1 : 0;
-      if (input.archived !== undefined) patch.archived = input.archived ? 1 : 0;
-      if (input.settings !== undefined) patch.settings = JSON.stringify(input.settings);
+      const patch = sessionPatch(input);
       return sql.write(() => {
         const current = sql.get<{ updated_at: number }>('SELECT updated_at FROM chat_sessions WHERE id = ? AND user_id = ?', [id, userId]);
         if (!current) return undefined;

@@ -1,10 +1,9 @@
 /** Chat sessions on PostgreSQL, always scoped by user: another user's session behaves as if it did not exist. */
 import { sql } from 'kysely';
-import { decodeCursor, encodeCursor } from '../../cursor/index.js';
+import { decodeCursor } from '../../cursor/index.js';
 import { toChatSession, type SessionRowWithCount } from '../../repositories/mappers.js';
 import { pageLimit } from '../../repositories/repository-context.js';
-import { DEFAULT_SESSION_TITLE, type SessionsRepository } from '../../repositories/sessions.repository.js';
-import type { ChatSessionRowUpdate } from '../../tables/index.js';
+import { DEFAULT_SESSION_TITLE, sessionPage, sessionPatch, type SessionsRepository } from '../../repositories/sessions.repository.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresSessionsRepository(ctx: PostgresContext): SessionsRepository {
@@ -53,21 +52,11 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
         );
       }
       const rows = (await query.orderBy('s.updated_at', 'desc').orderBy('s.id', 'desc').limit(limit + 1).execute()) as SessionRowWithCount[];
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
-      const last = page[page.length - 1];
-      return {
-        items: page.map(toChatSession),
-        next_cursor: more && last ? encodeCursor('s', [last.updated_at, last.id]) : null,
-      };
+      return sessionPage(rows, limit);
     },
 
     async update(userId, id, input) {
-      const patch: ChatSessionRowUpdate = {};
-      if (input.title !== undefined) patch.title = input.title.trim() || DEFAULT_SESSION_TITLE;
-      if (input.pinned !== undefined) patch.pinned = input.pinned ? 1 : 0;
-      if (input.archived !== undefined) patch.archived = input.archived ? 1 : 0;
-      if (input.settings !== undefined) patch.settings = JSON.stringify(input.settings);
+      const patch = sessionPatch(input);
       // Strictly increasing, so an edit always moves the session to the top even within one millisecond;
       // one statement, so concurrent edits from several API processes cannot interleave.
       const updated = await db
