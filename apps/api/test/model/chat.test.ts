@@ -195,6 +195,50 @@ describe('a server killed with SIGKILL mid-stream', () => {
   }, 60_000);
 });
 
+describe('a server stopped with SIGTERM mid-stream', () => {
+  it('aborts the stream, stores the partial reply, closes the database and exits 0', async () => {
+    const tmp = tempDir();
+    const dbPath = path.join(tmp.dir, 'chat_history.db');
+    const server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), STREAM_FLUSH_MS: '60000' });
+    try {
+      await waitForModelReady(server.baseUrl);
+      const client = createChatClient({ baseUrl: server.baseUrl });
+      const session = await client.createSession();
+      let received = '';
+      let assistantId = '';
+      let exit: Promise<number | null> | undefined;
+      const events: StreamEvent['type'][] = [];
+      try {
+        for await (const event of client.stream({ session_id: session.id, message: 'Once upon a time', params: { max_tokens: 10_000 } })) {
+          events.push(event.type);
+          if (event.type === 'start') assistantId = event.assistant_message_id;
+          if (event.type === 'token') {
+            received += event.text;
+            // The flush interval is a minute: what reaches the database must come from the shutdown path itself.
+            if (received.length > 40 && !exit) exit = server.stop('SIGTERM');
+          }
+        }
+      } catch {
+        // The server may close the socket before the final event arrives.
+      }
+      expect(await exit).toBe(0);
+      expect(server.output()).toContain('stopped');
+      const db = openDb(dbPath);
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        const reply = db.prepare('SELECT status, content, finish_reason FROM chat_messages WHERE id = ?').get(assistantId) as Pick<ChatMessage, 'status' | 'content' | 'finish_reason'>;
+        expect(reply).toMatchObject({ status: 'partial', finish_reason: 'abort' });
+        expect(reply.content.startsWith(received.slice(0, 40))).toBe(true);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await server.stop('SIGKILL');
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('chat unavailable', () => {
   it('with a corrupt .gguf answers 503 with the reason while sessions work and health is degraded', async () => {
     const tmp = tempDir();
