@@ -1,3 +1,4 @@
+/** The API's dependencies and the Hono context variables its middleware sets. */
 import type { ChatStore } from '@chat-studio/chat-store';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';

@@ -1,3 +1,4 @@
+/** The Hono app factory: security, observability and every route, with errors mapped in one place. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';

@@ -1,3 +1,4 @@
+/** Chat turns that never lose a message: commit, stream with periodic flushes, finish or mark partial. */
 import type { ChatMessage, ChatSession, GenerationParams, GenerationStats } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';

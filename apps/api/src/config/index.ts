@@ -1,3 +1,4 @@
+/** The API's configuration, read once from environment variables. */
 import path from 'node:path';
 import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol';
 

@@ -1,3 +1,4 @@
+/** The API's own error with a protocol code. */
 import type { ErrorCode } from '@chat-studio/protocol';
 
 /** An error the API answers with a specific code; mapped to HTTP in the single `app.onError`. */

@@ -1,3 +1,4 @@
+/** The one place where thrown errors become HTTP responses (protocol envelope, or OpenAI's shape under /v1). */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, errorEnvelope, statusForErrorCode, type ErrorCode, type OpenAiErrorBody } from '@chat-studio/protocol';

@@ -1,3 +1,4 @@
+/** Structured logging with pino: stdout plus rotated files, secrets always redacted. */
 import path from 'node:path';
 import { pino, type Level, type Logger, type StreamEntry } from 'pino';
 import pinoRoll from 'pino-roll';

@@ -1,3 +1,4 @@
+/** Prometheus metrics on a registry of the API's own, served at /metrics. */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';

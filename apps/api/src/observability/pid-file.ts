@@ -1,3 +1,4 @@
+/** The pid file `pnpm stop` uses to find the running server. */
 import { readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../config/index.js';

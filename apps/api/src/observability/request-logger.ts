@@ -1,3 +1,4 @@
+/** One log line per request, with its id, route, status and duration. */
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';

@@ -1,3 +1,4 @@
+/** Server-Timing headers: total, database and generation time of API responses. */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { setMetric, timing } from 'hono/timing';

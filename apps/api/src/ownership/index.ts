@@ -1,3 +1,4 @@
+/** Ownership: the one check every route naming a session or message goes through. */
 import { ID_PATTERN, type ChatMessage, type ChatSession } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import { ApiError, sessionNotFound } from '../errors/index.js';

@@ -1,1 +1,2 @@
+/** Opaque page cursors. */
 export { encodeCursor, decodeCursor } from './cursor.js';

@@ -1,1 +1,2 @@
+/** SQLite migrations, frozen and named by timestamp. */
 export { migrations, STORE_MIGRATIONS, migrateToLatest, pendingMigrations } from './migrate.js';

@@ -1,3 +1,4 @@
+/** Repositories: every query of the SQLite store, scoped by user. */
 export { createSessionsRepository, DEFAULT_SESSION_TITLE } from './sessions.repository.js';
 export type { SessionsRepository, CreateSessionInput, UpdateSessionInput, ListSessionsOptions } from './sessions.repository.js';
 export { createMessagesRepository } from './messages.repository.js';

@@ -1,3 +1,4 @@
+/** Table types of the chat database. */
 export type { ChatDatabase } from './chat-database.js';
 export type { ChatSessionsTable, ChatSessionRow, NewChatSessionRow, ChatSessionRowUpdate } from './chat-sessions.table.js';
 export type { ChatMessagesTable, ChatMessageRow, NewChatMessageRow, ChatMessageRowUpdate } from './chat-messages.table.js';

@@ -1,3 +1,4 @@
+/** Error codes, their HTTP statuses and the error envelope. */
 export { ERROR_STATUS, ERROR_CODES, statusForErrorCode, type ErrorCode } from './error-code.js';
 export {
   ErrorEnvelopeSchema,

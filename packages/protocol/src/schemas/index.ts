@@ -1,3 +1,4 @@
+/** valibot schemas and types of every request, response and stream event. */
 export * from './limits.js';
 export * from './common.js';
 export * from './generation.js';

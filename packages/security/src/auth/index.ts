@@ -1,3 +1,4 @@
+/** Accounts, login sessions and API keys. */
 export {
   createAuthService,
   type AuthService,

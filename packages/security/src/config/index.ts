@@ -1,1 +1,2 @@
+/** Security settings read from the environment. */
 export { readSecurityConfig, type SecurityConfig } from './read-security-config.js';

@@ -1,3 +1,4 @@
+/** Errors the security package throws, each with its protocol code. */
 export {
   SecurityError,
   InvalidCredentialsError,

@@ -1,3 +1,4 @@
+/** Hono middleware: authentication, rate limits, CSRF, CORS, secure headers. */
 export { authenticate, requireAuth, getPrincipal, readBearerToken, type AuthenticateOptions } from './authenticate.js';
 export {
   setSessionCookie,

@@ -1,3 +1,4 @@
+/** Session tokens and API keys, stored only as hashes. */
 export {
   generateSessionToken,
   generateApiKey,

@@ -1,1 +1,2 @@
+/** Tables and sizes for the commands' output. */
 export { formatBytes, formatTable, fileTimestamp } from './format.js';

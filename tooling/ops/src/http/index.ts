@@ -1,1 +1,2 @@
+/** Talking to the running server. */
 export { fetchJson, type FetchResult } from './fetch-json.js';

@@ -1,1 +1,2 @@
+/** Polling health and logging its changes. */
 export { monitorHealth, probeHealth, formatStateLine, type HealthState, type MonitorOptions } from './monitor-health.js';

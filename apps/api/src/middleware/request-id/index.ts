@@ -1,3 +1,4 @@
+/** Request ids: kept from X-Request-Id when safe, else generated, and echoed. */
 import { randomUUID } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 

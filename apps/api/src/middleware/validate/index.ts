@@ -1,3 +1,4 @@
+/** valibot validation of bodies and query strings into 400s with field paths. */
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { FieldIssue } from '@chat-studio/protocol';

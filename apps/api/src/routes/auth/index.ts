@@ -1,3 +1,4 @@
+/** Login, logout, the caller, and the caller's API keys. */
 import { Hono } from 'hono';
 import { CreateApiKeyRequestSchema, LoginRequestSchema, type MeResponse } from '@chat-studio/protocol';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '@chat-studio/security';

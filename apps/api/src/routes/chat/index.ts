@@ -1,3 +1,4 @@
+/** Chat routes: one JSON reply, or a stream of server-sent events. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { sendRequestSchema, type StreamEvent } from '@chat-studio/protocol';

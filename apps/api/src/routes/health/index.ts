@@ -1,3 +1,4 @@
+/** Health: database, model state and the reason when chat is unavailable. */
 import { Hono } from 'hono';
 import type { HealthResponse, LlmStatus } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';

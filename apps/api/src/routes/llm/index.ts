@@ -1,3 +1,4 @@
+/** Model routes: list, providers, status, switching the active model. */
 import { Hono } from 'hono';
 import { SetActiveModelRequestSchema, type LlmStatus } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';

@@ -1,3 +1,4 @@
+/** Message routes of a session: paged lists, append, edit, delete. */
 import { Hono } from 'hono';
 import {
   appendMessageRequestSchema,

@@ -1,3 +1,4 @@
+/** OpenAI-compatible /v1: models and chat completions, streaming or not. */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';

@@ -1,3 +1,4 @@
+/** Translation between OpenAI's request and response shapes and Chat Studio's. */
 import type { GenerationParams, GenerationStats, OpenAiChatRequest, OpenAiFinishReason, OpenAiUsage } from '@chat-studio/protocol';
 import { ApiError } from '../../errors/index.js';
 

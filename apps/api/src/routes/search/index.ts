@@ -1,3 +1,4 @@
+/** Full-text search over the caller's own messages. */
 import { Hono } from 'hono';
 import { searchQuerySchema } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';

@@ -1,3 +1,4 @@
+/** Session routes: create, list, read, update, delete. */
 import { Hono } from 'hono';
 import {
   createSessionRequestSchema,

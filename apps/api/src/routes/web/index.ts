@@ -1,3 +1,4 @@
+/** Serving the built web app with the right cache headers. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
