@@ -80,6 +80,17 @@ const OWNED_BY = 'session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)
 
 const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
 
+/** A page from `limit + 1` rows in listing order; the extra row only says whether there is more. */
+export function messagePage(rows: (MessageRowFields & { seq: number })[], limit: number, kind: string): Page<ChatMessage> {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toChatMessage),
+    next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
+  };
+}
+
 export function createMessagesRepository(ctx: RepositoryContext): MessagesRepository {
   const { db, sql } = ctx;
 
@@ -135,13 +146,7 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
         after ?? (order === 'asc' ? 0 : Number.MAX_SAFE_INTEGER),
         limit + 1,
       ]);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
-      const last = page[page.length - 1];
-      return {
-        items: page.map(toChatMessage),
-        next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
-      };
+      return messagePage(rows, limit, kind);
     },
 
     async listAround(userId, sessionId, messageId, options = {}) {

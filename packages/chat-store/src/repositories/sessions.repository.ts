@@ -51,7 +51,6 @@ const INSERT_SESSION = `
   INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at, pinned, archived, settings)
   VALUES (?, ?, ?, ?, ?, ?, 0, ?)`;
 
-
 /** The column changes for a session update; both back ends write the same ones. */
 export function sessionPatch(input: UpdateSessionInput): ChatSessionRowUpdate {
   const patch: ChatSessionRowUpdate = {};
@@ -72,6 +71,7 @@ export function sessionPage(rows: SessionRowWithCount[], limit: number): Page<Ch
     next_cursor: more && last ? encodeCursor('s', [last.updated_at, last.id]) : null,
   };
 }
+
 export function createSessionsRepository(ctx: RepositoryContext): SessionsRepository {
   const { db, sql } = ctx;
 

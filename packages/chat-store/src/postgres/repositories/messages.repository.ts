@@ -1,9 +1,9 @@
 /** Chat messages on PostgreSQL, scoped through their session's owner. */
 import type { ChatMessage } from '@chat-studio/protocol';
 import { sql } from 'kysely';
-import { decodeCursor, encodeCursor } from '../../cursor/index.js';
+import { decodeCursor } from '../../cursor/index.js';
 import { toChatMessage, type MessageRowFields } from '../../repositories/mappers.js';
-import { aroundPage, type MessagesRepository } from '../../repositories/messages.repository.js';
+import { aroundPage, messagePage, type MessagesRepository } from '../../repositories/messages.repository.js';
 import { pageLimit } from '../../repositories/repository-context.js';
 import type { ChatMessageRowUpdate } from '../../tables/index.js';
 import { count, type PostgresContext } from './postgres-context.js';
@@ -76,13 +76,7 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
       let query = db.selectFrom('chat_messages as m').select(['m.seq', ...COLUMNS]).where('m.session_id', '=', sessionId);
       if (after !== undefined) query = query.where('m.seq', order === 'asc' ? '>' : '<', after);
       const rows = await query.orderBy('m.seq', order).limit(limit + 1).execute();
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
-      const last = page[page.length - 1];
-      return {
-        items: page.map(toChatMessage),
-        next_cursor: more && last ? encodeCursor(kind, [last.seq]) : null,
-      };
+      return messagePage(rows, limit, kind);
     },
 
     async listAround(userId, sessionId, messageId, options = {}) {
