@@ -80,6 +80,17 @@ const OWNED_BY = 'session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)
 
 const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
 
+/** The column changes for a message update; both back ends write the same ones. */
+export function messagePatch(input: UpdateMessageInput): ChatMessageRowUpdate {
+  const patch: ChatMessageRowUpdate = {};
+  if (input.content !== undefined) patch.content = input.content;
+  if (input.status !== undefined) patch.status = input.status;
+  for (const field of STAT_FIELDS) {
+    if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
+  }
+  return patch;
+}
+
 /** A page from `limit + 1` rows in listing order; the extra row only says whether there is more. */
 export function messagePage(rows: (MessageRowFields & { seq: number })[], limit: number, kind: string): Page<ChatMessage> {
   const more = rows.length > limit;
@@ -161,12 +172,7 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     },
 
     async update(userId, messageId, input) {
-      const patch: ChatMessageRowUpdate = {};
-      if (input.content !== undefined) patch.content = input.content;
-      if (input.status !== undefined) patch.status = input.status;
-      for (const field of STAT_FIELDS) {
-        if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
-      }
+      const patch = messagePatch(input);
       if (Object.keys(patch).length === 0) return getSync(userId, messageId);
       const query = db
         .updateTable('chat_messages')

@@ -3,9 +3,8 @@ import type { ChatMessage } from '@chat-studio/protocol';
 import { sql } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { toChatMessage, type MessageRowFields } from '../../repositories/mappers.js';
-import { aroundPage, messagePage, type MessagesRepository } from '../../repositories/messages.repository.js';
+import { aroundPage, messagePage, messagePatch, type MessagesRepository } from '../../repositories/messages.repository.js';
 import { pageLimit } from '../../repositories/repository-context.js';
-import type { ChatMessageRowUpdate } from '../../tables/index.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 const COLUMNS = [
@@ -13,7 +12,6 @@ const COLUMNS = [
   'm.completion_tokens', 'm.time_to_first_token_ms', 'm.tokens_per_second', 'm.finish_reason',
 ] as const;
 
-const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
 
 export function createPostgresMessagesRepository(ctx: PostgresContext): MessagesRepository {
   const { db } = ctx;
@@ -105,12 +103,7 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
     },
 
     async update(userId, messageId, input) {
-      const patch: ChatMessageRowUpdate = {};
-      if (input.content !== undefined) patch.content = input.content;
-      if (input.status !== undefined) patch.status = input.status;
-      for (const field of STAT_FIELDS) {
-        if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
-      }
+      const patch = messagePatch(input);
       if (Object.keys(patch).length === 0) return get(userId, messageId);
       const row = await db
         .updateTable('chat_messages as m')
