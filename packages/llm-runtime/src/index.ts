@@ -44,7 +44,15 @@ export type {
   ProviderStatus,
   ProviderLoadOptions,
 } from './provider/index.js';
-export { createLlamaCppProvider, DEFAULT_TEMPERATURE, DEFAULT_MAX_CONTEXT, type LlamaCppProviderOptions } from './llama-cpp/index.js';
+export {
+  createLlamaCppProvider,
+  DEFAULT_TEMPERATURE,
+  DEFAULT_MAX_CONTEXT,
+  keepNewestTurns,
+  type LlamaCppProviderOptions,
+  type ContextShiftInput,
+  type ContextShiftOutput,
+} from './llama-cpp/index.js';
 export { createRequestQueue, type RequestQueue, type RequestQueueOptions } from './queue/index.js';
 export {
   createResponseCache,

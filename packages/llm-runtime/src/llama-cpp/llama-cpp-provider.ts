@@ -29,6 +29,7 @@ import type {
 } from '../provider/index.js';
 import { LLAMA_CPP_PROVIDER_ID, scanModels, type ScannedModel } from '../registry/index.js';
 import { continuedContextWindow, toChatHistory, type LastEvaluation } from './chat-history.js';
+import { keepNewestTurns } from './context-shift.js';
 import { assertFitsInMemory, estimateCpuRam, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
 
@@ -241,8 +242,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         ...(params.stop?.length ? { customStopTriggers: params.stop } : {}),
         signal,
         stopOnAbortSignal: true,
-        // Keeps the first system message and drops the oldest turns when the context fills.
-        contextShift: { size: contextShiftSize, strategy: 'eraseFirstResponseAndKeepFirstSystem', lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined },
+        // Keeps the system messages and drops the oldest whole turns when the context fills.
+        contextShift: { size: contextShiftSize, strategy: keepNewestTurns, lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined },
         ...(window ? { lastEvaluationContextWindow: { history: window, minimumOverlapPercentageToPreventContextShift: 0.5 } } : {}),
         onTextChunk: (chunk) => {
           if (chunk.length === 0) return;

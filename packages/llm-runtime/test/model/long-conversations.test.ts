@@ -79,3 +79,39 @@ describe('generating past the context size', () => {
     expect(tenth.promptTokensEvaluated).toBeGreaterThan(result.promptTokensEvaluated * 3);
   });
 });
+
+describe('a conversation longer than the context', () => {
+  const contextSize = 512;
+  let runtime: LlmRuntime;
+  beforeAll(async () => {
+    runtime = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 1, contextSize, cacheTtlS: 0, env: {} });
+    await runtime.start();
+    await runtime.whenLoaded();
+  });
+  afterAll(() => runtime.close());
+
+  it('drops the oldest turns on a shift and keeps about half the context of recent ones', async () => {
+    const messages: GenerateMessage[] = [{ role: 'system', content: 'You are a kind storyteller.' }];
+    const prompts: number[] = [];
+    let shifts = 0;
+    for (let turn = 1; turn <= 24; turn++) {
+      messages.push({ role: 'user', content: `Turn ${turn}: and then?` });
+      const result = await runtime.generate({ messages: messages.map((m) => ({ ...m })), params: { max_tokens: 24, seed: turn }, sessionKey: 'shift' });
+      messages.push({ role: 'assistant', content: result.text });
+      const previous = prompts.at(-1);
+      prompts.push(result.stats.prompt_tokens);
+      expect(result.stats.prompt_tokens).toBeLessThan(contextSize);
+      if (previous !== undefined && result.stats.prompt_tokens < previous) {
+        shifts++;
+        // The window after a shift is the system prompt plus recent whole turns filling up to half the context;
+        // node-llama-cpp's default strategy left about 30 tokens here (the last message only).
+        expect(result.stats.prompt_tokens).toBeGreaterThan(contextSize * 0.3);
+        expect(result.stats.prompt_tokens).toBeLessThanOrEqual(contextSize / 2);
+        // The kept turns moved, so most of them are evaluated again; a common prefix (the system prompt) stays cached.
+        expect(result.promptTokensEvaluated).toBeGreaterThan(result.stats.prompt_tokens / 2);
+        expect(result.promptTokensEvaluated).toBeLessThan(result.stats.prompt_tokens);
+      }
+    }
+    expect(shifts).toBeGreaterThanOrEqual(2);
+  });
+});
