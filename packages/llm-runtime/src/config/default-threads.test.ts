@@ -43,4 +43,11 @@ describe('resolveRuntimeOptions', () => {
     expect(() => resolveRuntimeOptions({ env: { LLAMA_CONTEXT_SHIFT: 'half' } })).toThrow(/LLAMA_CONTEXT_SHIFT/);
     expect(() => resolveRuntimeOptions({ contextShiftFraction: 1, env: {} })).toThrow(/contextShiftFraction/);
   });
+  it('preloads the next turn unless told not to', () => {
+    expect(resolveRuntimeOptions({ env: {} }).preloadNextTurn).toBe(true);
+    expect(resolveRuntimeOptions({ env: { LLAMA_PRELOAD_NEXT_TURN: 'off' } }).preloadNextTurn).toBe(false);
+    expect(resolveRuntimeOptions({ preloadNextTurn: true, env: { LLAMA_PRELOAD_NEXT_TURN: '0' } }).preloadNextTurn).toBe(true);
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_PRELOAD_NEXT_TURN: 'later' } })).toThrow(/LLAMA_PRELOAD_NEXT_TURN must be on or off/);
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'later' } })).toThrow(/must be on, off or auto/);
+  });
 });

@@ -43,6 +43,12 @@ export interface LlmRuntimeOptions {
    */
   contextShiftFraction?: number;
   /**
+   * After a reply, evaluate the tokens that open the chat's next user turn (and any of the reply the tokenizer reads
+   * back differently) while the user types, so the next turn's time to first token covers only the new message.
+   * Defaults to env LLAMA_PRELOAD_NEXT_TURN (`on`/`off`), else on.
+   */
+  preloadNextTurn?: boolean;
+  /**
    * Remote OpenAI-compatible servers whose models are listed next to the local ones as `<name>/<model id>`.
    * Defaults to env LLM_UPSTREAMS (`name=http://host:port/v1|api-key,...`, see {@link parseUpstreams}), else none.
    */
@@ -73,6 +79,7 @@ export interface ResolvedRuntimeOptions {
   switchGraceMs: number;
   flashAttention: 'auto' | boolean | undefined;
   contextShiftFraction: number;
+  preloadNextTurn: boolean;
   upstreams: UpstreamOptions[];
   upstreamCheckIntervalMs: number;
   upstreamMaxFailures: number;
@@ -108,6 +115,7 @@ export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): Resolved
     switchGraceMs: options.switchGraceMs ?? 10_000,
     flashAttention: options.flashAttention ?? flashAttentionEnv(env.LLAMA_FLASH_ATTENTION),
     contextShiftFraction: fraction(options.contextShiftFraction, env.LLAMA_CONTEXT_SHIFT),
+    preloadNextTurn: options.preloadNextTurn ?? onOff(env, 'LLAMA_PRELOAD_NEXT_TURN') ?? true,
     upstreams: options.upstreams
       ? options.upstreams.map((upstream) => normalizeUpstream(upstream))
       : parseUpstreams(env.LLM_UPSTREAMS ?? ''),
@@ -123,12 +131,17 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 function flashAttentionEnv(raw: string | undefined): 'auto' | boolean | undefined {
+  if (nonEmpty(raw)?.toLowerCase() === 'auto') return 'auto';
+  return onOff({ LLAMA_FLASH_ATTENTION: raw }, 'LLAMA_FLASH_ATTENTION', ', off or auto');
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, choices = ' or off'): boolean | undefined {
+  const raw = env[name];
   const value = nonEmpty(raw)?.toLowerCase();
   if (value === undefined) return undefined;
-  if (value === 'auto') return 'auto';
   if (['on', 'true', '1'].includes(value)) return true;
   if (['off', 'false', '0'].includes(value)) return false;
-  throw new InvalidOptionError(`LLAMA_FLASH_ATTENTION must be on, off or auto, got "${raw}"`);
+  throw new InvalidOptionError(`${name} must be on${choices}, got "${raw}"`);
 }
 
 function fraction(option: number | undefined, raw: string | undefined): number {

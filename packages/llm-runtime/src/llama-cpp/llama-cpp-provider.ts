@@ -58,11 +58,22 @@ export interface LlamaCppProviderOptions {
   flashAttention?: 'auto' | boolean;
   /** Share of the context freed by one context shift. Defaults to 0.5 (see `LlmRuntimeOptions.contextShiftFraction`). */
   contextShiftFraction?: number;
+  /**
+   * After each reply, evaluate the tokens that open the session's next user turn while the slot is idle, so the next
+   * turn evaluates only the new message. A request for another session aborts it. Defaults to true.
+   */
+  preloadNextTurn?: boolean;
   /** llama.cpp log level. Defaults to `warn`. */
   logLevel?: LlamaLogLevel;
 }
 
-type Slot = PoolSlot<LlamaContextSequence> & { last?: LastEvaluation };
+/** An idle-time evaluation running on a free slot; see `preloadNextTurn`. */
+interface Preload {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+type Slot = PoolSlot<LlamaContextSequence> & { last?: LastEvaluation; preload?: Preload };
 
 interface Loaded {
   model: ScannedModel;
@@ -89,6 +100,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   const defaultMaxTokens = options.defaultMaxTokens ?? 1024;
   const switchGraceMs = options.switchGraceMs ?? 10_000;
   const shiftFraction = options.contextShiftFraction ?? DEFAULT_CONTEXT_SHIFT_FRACTION;
+  const preloadNextTurn = options.preloadNextTurn ?? true;
   // node-llama-cpp frees a tenth of the context per shift by default, and every shift re-evaluates all that is left
   // (measured: 3000 tokens from a 2048 context took 5 shifts and 10,869 re-evaluated tokens; with half, 1 and 2,540).
   const contextShiftSize = (sequence: LlamaContextSequence) => Math.max(1, Math.floor(sequence.context.contextSize * shiftFraction));
@@ -109,6 +121,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   }
 
   async function retire(old: Loaded): Promise<void> {
+    for (const slot of old.pool.slots as Slot[]) slot.preload?.controller.abort();
     const timer = setTimeout(() => old.retire.abort(new Error('model replaced')), switchGraceMs);
     await Promise.allSettled([...old.inFlight]);
     clearTimeout(timer);
@@ -203,15 +216,62 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const taken = current.pool.take(request.sessionKey);
     if (!taken) throw new ChatUnavailableError('every sequence is busy');
     const slot = taken.slot as Slot;
-    if (!taken.reused) slot.last = undefined;
-    const run = runOnSlot(current, slot, history, request, startedAt);
+    const run = (async () => {
+      // The session's own preload is the start of this very evaluation: wait for it. Another session's is dropped.
+      if (slot.preload && !taken.reused) slot.preload.controller.abort();
+      await slot.preload?.done;
+      if (!taken.reused) slot.last = undefined;
+      return runOnSlot(current, slot, history, request, startedAt);
+    })();
     current.inFlight.add(run);
     try {
-      return await run;
+      const result = await run;
+      if (preloadNextTurn && result.stats.finish_reason !== 'error') startPreload(current, slot);
+      return result;
     } finally {
       current.inFlight.delete(run);
       current.pool.give(slot);
     }
+  }
+
+  /**
+   * Evaluates the session's history plus the opening of an empty user turn on the idle slot. The next request renders
+   * the same tokens as its prefix, so it evaluates only its message; if anything differs, node-llama-cpp compares the
+   * tokens and evaluates from the first difference, so a preload never changes what is generated.
+   */
+  function startPreload(current: Loaded, slot: Slot): void {
+    const last = slot.last;
+    if (!last || slot.sequence.disposed || current.retire.signal.aborted) return;
+    const preload: Preload = { controller: new AbortController(), done: Promise.resolve() };
+    const signal = AbortSignal.any([preload.controller.signal, current.retire.signal]);
+    const done = (async () => {
+      const chat = new LlamaChat({ contextSequence: slot.sequence, chatWrapper: 'auto' });
+      try {
+        const loaded = await chat.loadChatAndCompleteUserMessage(last.cleanHistory, {
+          initialUserPrompt: '',
+          maxTokens: 0,
+          signal,
+          stopOnAbortSignal: true,
+          contextShift: { size: contextShiftSize, strategy: keepNewestTurns, lastEvaluationMetadata: last.contextShiftMetadata as object | undefined },
+          lastEvaluationContextWindow: { history: last.contextWindow, minimumOverlapPercentageToPreventContextShift: 0.5 },
+        });
+        const window = loaded.lastEvaluation.contextWindow;
+        const opened = window.at(-1);
+        // A shift while preloading moved the window; the next turn continues from the moved one, without the empty turn.
+        if (slot.last === last && opened?.type === 'user' && opened.text === '') {
+          slot.last = { ...last, contextWindow: window.slice(0, -1), contextShiftMetadata: loaded.lastEvaluation.contextShiftMetadata };
+        }
+      } catch {
+        // Aborted or failed: the next request compares tokens and evaluates whatever is missing.
+      } finally {
+        chat.dispose({ disposeSequence: false });
+        if (slot.preload === preload) slot.preload = undefined;
+      }
+    })();
+    preload.done = done;
+    slot.preload = preload;
+    current.inFlight.add(done);
+    void done.finally(() => current.inFlight.delete(done));
   }
 
   async function runOnSlot(

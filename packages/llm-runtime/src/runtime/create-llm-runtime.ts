@@ -64,6 +64,7 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     defaultMaxTokens: config.defaultMaxTokens,
     switchGraceMs: config.switchGraceMs,
     contextShiftFraction: config.contextShiftFraction,
+    preloadNextTurn: config.preloadNextTurn,
     ...(config.flashAttention !== undefined ? { flashAttention: config.flashAttention } : {}),
     ...(config.threads !== undefined ? { threads: config.threads } : {}),
     ...(config.sequences !== undefined ? { sequences: config.sequences } : {}),
