@@ -1,9 +1,11 @@
 import os from 'node:os';
 
 /**
- * Below this file size a model is "tiny": a token takes microseconds, so the cost of waking and syncing
- * extra threads dominates. Measured with stories260K (1.2 MB) on a 2-core machine: 1 thread ≈ 1,000–1,500 tok/s,
- * 2 threads ≈ 70–160 tok/s, 4 threads (the node-llama-cpp default there) ≈ 2 tok/s.
+ * Below this file size a model is "tiny": a token takes so little work that waking and syncing extra threads
+ * costs more than they add. Measured on a 2-core machine (`pnpm bench:llm`, synthetic models of Llama-3.2-1B's
+ * layer shape): generation with 1 thread beats 2 from stories260K (1.2 MB: ≈ 1,800 vs 70 tok/s) up to 260 MB
+ * (66 vs 49 tok/s); from about 500 MB 2 threads are faster (1 GB: 15 vs 21 tok/s, prompts 47 vs 85 tok/s).
+ * More threads than cores (node-llama-cpp's default of 4 on 2 cores) are 20–30× slower at every size.
  */
 export const TINY_MODEL_BYTES = 256 * 1024 * 1024;
 
