@@ -18,7 +18,15 @@ async function main() {
   const securityConfig = readSecurityConfig(process.env, config.host);
   const store = await openChatStore({ url: config.databaseUrl, path: config.databasePath });
   // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
-  const shared = config.redisUrl ? await createRedisRateLimitStore(config.redisUrl, { keyPrefix: config.redisKeyPrefix }) : undefined;
+  const shared = config.redisUrl
+    ? await createRedisRateLimitStore(config.redisUrl, {
+        keyPrefix: config.redisKeyPrefix,
+        onStateChange: ({ ok, error }) =>
+          ok
+            ? logger.info('Redis answers again: rate limits are shared across processes')
+            : logger.warn({ error }, 'Redis is not available: each process counts rate limits alone until it is back'),
+      })
+    : undefined;
   const auth = createAuthService(store);
   if (securityConfig.authMode === 'off') await auth.ensureLocalUser();
   const runtime = createLlmRuntime({ modelsDir: config.modelsDir });
@@ -27,7 +35,7 @@ async function main() {
 
   const metrics = defaultMetrics();
   const turns = createChatTurns({ store, runtime, config, metrics });
-  const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store });
+  const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
     writePidFile(resolvePidFile(process.env, config.databasePath));

@@ -4,6 +4,7 @@ import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';
 import type { ChatTurns } from '../chat-service/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
+import type { SharedStateHealth } from '../shared-state/index.js';
 
 import type { AuthService, Principal, RateLimitsOptions, SecurityConfig } from '@chat-studio/security';
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   turns?: ChatTurns;
   /** Hit-count store per rate limit, e.g. Redis shared by several processes. Defaults to one in-memory store per limit. */
   rateLimitStore?: RateLimitsOptions['store'];
+  /** Whether `rateLimitStore` reaches its shared counters; `/health` reports it. Defaults to none (in-memory counters). */
+  sharedState?: { health(): SharedStateHealth };
   /** Milliseconds since epoch when the process started. Defaults to now. */
   startedAt?: number;
 }

@@ -6,4 +6,5 @@ export {
   type RateLimitStore,
   type RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
+  type SharedStateHealth,
 } from './redis-rate-limit-store.js';

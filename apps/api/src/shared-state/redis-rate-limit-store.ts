@@ -1,4 +1,5 @@
 /** Rate-limit counters in Redis, so every API process behind a load balancer counts against the same limits. */
+import { MemoryStore } from 'hono-rate-limiter';
 import { Redis } from 'ioredis';
 import type { RateLimitName, RateLimitsOptions } from '@chat-studio/security';
 
@@ -15,6 +16,15 @@ export interface RedisRateLimitStoreOptions {
   keyPrefix?: string;
   /** How long connecting may take before start-up fails. Defaults to 5000 ms. */
   connectTimeoutMs?: number;
+  /** Called when Redis stops answering (each process then counts alone) and when it answers again. Defaults to none. */
+  onStateChange?: (state: SharedStateHealth) => void;
+}
+
+/** Whether the counters are shared right now. */
+export interface SharedStateHealth {
+  ok: boolean;
+  /** Why Redis is not used, while it is not. */
+  error: string | null;
 }
 
 export interface RedisRateLimitStore {
@@ -22,6 +32,8 @@ export interface RedisRateLimitStore {
   store(name: RateLimitName): RateLimitStore;
   /** `true` when Redis answers PING. */
   ping(): Promise<boolean>;
+  /** Whether the last command reached Redis. While not, every limit counts in this process only. */
+  health(): SharedStateHealth;
   /** Closes the connection; idempotent. */
   close(): Promise<void>;
 }
@@ -55,6 +67,7 @@ interface RateLimitCommands {
 /**
  * Connects to Redis (failing start-up if it can't) and returns rate-limit stores that share their counts with every
  * other process using the same Redis. ioredis sends the scripts with EVALSHA and reloads them after a Redis restart.
+ * If Redis goes away later, each limit counts in this process until Redis answers again (see `health()`).
  *
  * @example
  * const shared = await createRedisRateLimitStore(process.env.REDIS_URL!);
@@ -69,6 +82,8 @@ export async function createRedisRateLimitStore(url: string, options: RedisRateL
     connectTimeout: options.connectTimeoutMs ?? 5000,
     // A request waits for at most one reconnect, rather than ioredis's default 20 retries, when Redis goes away.
     maxRetriesPerRequest: 1,
+    // While disconnected, commands fail at once (and count locally) instead of queueing behind the reconnect.
+    enableOfflineQueue: false,
   });
   // Without a listener ioredis prints every reconnect error; commands still reject on their own.
   client.on('error', () => {});
@@ -86,33 +101,88 @@ export async function createRedisRateLimitStore(url: string, options: RedisRateL
   }
 
   let closed = false;
+  let health: SharedStateHealth = { ok: true, error: null };
+  const setHealth = (next: SharedStateHealth) => {
+    if (next.ok === health.ok) return;
+    health = next;
+    options.onStateChange?.(next);
+  };
+  const fallbacks: MemoryStore[] = [];
+
+  /**
+   * Runs a command on Redis, or on this process's own counters while Redis is unreachable: an outage of the shared
+   * counters loosens the limits to one count per process for a while, rather than failing every request with a 500.
+   */
+  async function shared<T>(remote: () => Promise<T>, local: () => T | Promise<T>): Promise<T> {
+    if (client.status !== 'ready') {
+      setHealth({ ok: false, error: `Redis connection is ${client.status}` });
+      return local();
+    }
+    try {
+      const result = await remote();
+      setHealth({ ok: true, error: null });
+      return result;
+    } catch (cause) {
+      setHealth({ ok: false, error: (cause as Error).message });
+      return local();
+    }
+  }
+
   return {
     store(name) {
       const prefix = `${keyPrefix}${name}:`;
       let windowMs = 60_000;
+      const local = new MemoryStore();
+      fallbacks.push(local);
       return {
         // Counts are shared across processes: tells the limiter this store can't double-count locally.
         localKeys: false,
         prefix,
         init(config: { windowMs: number }) {
           windowMs = config.windowMs;
+          local.init(config as Parameters<MemoryStore['init']>[0]);
         },
-        async get(key: string) {
-          const [hits, ttl] = await commands.chatStudioRateGet(prefix + key);
-          if (hits == null) return undefined;
-          return { totalHits: Number(hits), resetTime: new Date(Date.now() + Math.max(0, ttl)) };
+        get(key: string) {
+          return shared(
+            async () => {
+              const [hits, ttl] = await commands.chatStudioRateGet(prefix + key);
+              if (hits == null) return undefined;
+              return { totalHits: Number(hits), resetTime: new Date(Date.now() + Math.max(0, ttl)) };
+            },
+            () => local.get(key),
+          );
         },
-        async increment(key: string) {
-          const [hits, ttl] = await commands.chatStudioRateIncrement(prefix + key, windowMs);
-          return { totalHits: hits, resetTime: new Date(Date.now() + ttl) };
+        increment(key: string) {
+          return shared(
+            async () => {
+              const [hits, ttl] = await commands.chatStudioRateIncrement(prefix + key, windowMs);
+              return { totalHits: hits, resetTime: new Date(Date.now() + ttl) };
+            },
+            () => local.increment(key),
+          );
         },
-        async decrement(key: string) {
-          await commands.chatStudioRateDecrement(prefix + key);
+        decrement(key: string) {
+          return shared(
+            async () => {
+              await commands.chatStudioRateDecrement(prefix + key);
+            },
+            () => local.decrement(key),
+          );
         },
-        async resetKey(key: string) {
-          await client.del(prefix + key);
+        resetKey(key: string) {
+          return shared(
+            async () => {
+              await client.del(prefix + key);
+            },
+            () => local.resetKey(key),
+          );
         },
       };
+    },
+    health() {
+      // The socket's state is known at once; the last command's outcome covers a Redis that is up but refusing.
+      if (client.status !== 'ready' && !closed) return { ok: false, error: `Redis connection is ${client.status}` };
+      return { ...health };
     },
     async ping() {
       try {
@@ -124,6 +194,7 @@ export async function createRedisRateLimitStore(url: string, options: RedisRateL
     async close() {
       if (closed) return;
       closed = true;
+      for (const local of fallbacks) local.shutdown();
       try {
         await client.quit();
       } catch {

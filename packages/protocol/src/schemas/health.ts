@@ -13,5 +13,9 @@ export const HealthResponseSchema = v.object({
     model_id: v.nullable(v.string()),
     reason: v.nullable(v.string()),
   }),
+  /** Where rate limits are counted; `ok: false` while shared counters are unreachable and each process counts alone. */
+  rate_limits: v.optional(
+    v.object({ store: v.picklist(['memory', 'redis']), ok: v.boolean(), error: v.nullable(v.string()) }),
+  ),
 });
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

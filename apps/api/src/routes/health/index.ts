@@ -12,7 +12,10 @@ export function modelHealth(deps: AppDeps): HealthResponse['model'] {
   return { state: status.state, model_id: status.model_id, reason: deps.runtime.unavailableReason() };
 }
 
-/** `GET /health` and `GET /api/health`: 200 `ok` or `degraded` (chat unavailable), 503 `down` (database). */
+/**
+ * `GET /health` and `GET /api/health`: 200 `ok`, or `degraded` (chat unavailable, or shared rate-limit counters
+ * unreachable); 503 `down` (database).
+ */
 export function healthRoutes(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now();
   const version = deps.version ?? '0.1.0';
@@ -25,14 +28,21 @@ export function healthRoutes(deps: AppDeps) {
     }
     const model = modelHealth(deps);
     const chatReason = model.reason ? `Chat service is not available: ${model.reason}` : null;
-    const status: HealthResponse['status'] = !database.ok ? 'down' : chatReason ? 'degraded' : 'ok';
+    const shared = deps.sharedState?.health();
+    const rateLimits: NonNullable<HealthResponse['rate_limits']> = shared
+      ? { store: 'redis', ok: shared.ok, error: shared.error }
+      : { store: 'memory', ok: true, error: null };
+    const limitsReason = rateLimits.ok ? null : `Rate limits are counted per process: Redis is not available: ${rateLimits.error}`;
+    const degraded = [chatReason, limitsReason].filter((reason) => reason !== null).join('; ') || null;
+    const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
     const body: HealthResponse = {
       status,
       version,
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
-      reason: !database.ok ? `Database is not available: ${database.error}` : chatReason,
+      reason: !database.ok ? `Database is not available: ${database.error}` : degraded,
       database,
       model,
+      rate_limits: rateLimits,
     };
     c.header('Cache-Control', 'no-store');
     return c.json(body, database.ok ? 200 : 503);
