@@ -35,6 +35,8 @@ import { createSequencePool, type PoolSlot, type SequencePool } from './sequence
 
 /** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
 export const DEFAULT_TEMPERATURE = 0.8;
+/** Free tokens a sequence needs for the next-turn preload; with fewer, the next turn shifts and evaluates itself. */
+const PRELOAD_MIN_FREE_TOKENS = 128;
 /** Context size per sequence when neither option nor env sets one (capped by the training context). */
 export const DEFAULT_MAX_CONTEXT = 4096;
 
@@ -60,7 +62,8 @@ export interface LlamaCppProviderOptions {
   contextShiftFraction?: number;
   /**
    * After each reply, evaluate the tokens that open the session's next user turn while the slot is idle, so the next
-   * turn evaluates only the new message. A request for another session aborts it. Defaults to true.
+   * turn evaluates only the new message. A request for another session cancels it (after the batch under way).
+   * Defaults to true.
    */
   preloadNextTurn?: boolean;
   /** llama.cpp log level. Defaults to `warn`. */
@@ -242,6 +245,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   function startPreload(current: Loaded, slot: Slot): void {
     const last = slot.last;
     if (!last || slot.sequence.disposed || current.retire.signal.aborted) return;
+    // A nearly full context shifts at the next turn anyway, and a shift re-evaluates half the context: too long to
+    // hold the sequence for (an evaluation cannot be interrupted), so that turn does it itself.
+    if (slot.sequence.contextTokens.length + PRELOAD_MIN_FREE_TOKENS >= slot.sequence.contextSize) return;
     const preload: Preload = { controller: new AbortController(), done: Promise.resolve() };
     const signal = AbortSignal.any([preload.controller.signal, current.retire.signal]);
     const done = (async () => {
