@@ -13,7 +13,10 @@ export interface LlmRuntimeOptions {
    * (1 for tiny models, where more threads are measured to be 15× slower on this machine).
    */
   threads?: number;
-  /** Parallel sequences in one context. Defaults to env LLAMA_SEQUENCES, else {@link defaultSequences} (4 for tiny models). */
+  /**
+   * Parallel sequences in one context. Defaults to env LLAMA_SEQUENCES, else {@link defaultSequences} (4 for tiny
+   * models), halved while their KV caches would not fit in free RAM.
+   */
   sequences?: number;
   /** Context size per sequence in tokens. Defaults to env LLAMA_CONTEXT_SIZE, else min(training context, 4096). */
   contextSize?: number;

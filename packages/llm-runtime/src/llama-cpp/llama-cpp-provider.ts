@@ -30,7 +30,7 @@ import type {
 import { LLAMA_CPP_PROVIDER_ID, scanModels, type ScannedModel } from '../registry/index.js';
 import { continuedContextWindow, toChatHistory, type LastEvaluation } from './chat-history.js';
 import { keepNewestTurns } from './context-shift.js';
-import { assertFitsInMemory, estimateCpuRam, freeMemoryBytes } from './memory-check.js';
+import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
 
 /** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
@@ -46,7 +46,10 @@ export interface LlamaCppProviderOptions {
   modelsDir: string;
   /** CPU threads. Defaults to {@link defaultThreads} of the model size. */
   threads?: number;
-  /** Parallel sequences. Defaults to {@link defaultSequences} of the model size. */
+  /**
+   * Parallel sequences. Defaults to {@link defaultSequences} of the model size, halved while their KV caches would not
+   * fit in free RAM (CPU only; a count given here is kept, and a model that cannot hold it fails to load).
+   */
   sequences?: number;
   /** Context per sequence. Defaults to min(training context, 4096). */
   contextSize?: number;
@@ -173,11 +176,15 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       const llama = await llamaInstance();
       const size = model.size_bytes ?? 0;
       const threads = options.threads ?? defaultThreads(size);
-      const sequences = options.sequences ?? defaultSequences(size);
+      let sequences = options.sequences ?? defaultSequences(size);
       const contextSize = options.contextSize ?? Math.min(model.context_length ?? DEFAULT_MAX_CONTEXT, DEFAULT_MAX_CONTEXT);
       if (llama.gpu === false) {
         const info = await readGgufFileInfo(model.path, { logWarnings: false });
-        assertFitsInMemory(modelId, await estimateCpuRam(llama, info, { contextSize, sequences }), freeMemoryBytes());
+        const estimate = (count: number) => estimateCpuRam(llama, info, { contextSize, sequences: count });
+        const free = freeMemoryBytes();
+        // The default is sized to memory; a count that was asked for is kept, and fails below if it does not fit.
+        if (options.sequences === undefined) sequences = await fitSequences(sequences, estimate, free);
+        assertFitsInMemory(modelId, await estimate(sequences), free);
       }
       const llamaModel = await llama.loadModel({
         modelPath: model.path,

@@ -15,6 +15,21 @@ export function assertFitsInMemory(modelId: string, requiredBytes: number, freeB
   if (requiredBytes > freeBytes * RAM_USE_RATIO) throw new InsufficientMemoryError(modelId, requiredBytes, freeBytes);
 }
 
+/**
+ * The most sequences, from `preferred` down by halves to 1, whose estimated RAM fits in {@link RAM_USE_RATIO} of
+ * `freeBytes`; 1 when none does (loading then fails with the reason). Each sequence has its own KV cache, so on a
+ * machine short of memory fewer parallel chats beat a model that does not load.
+ *
+ * @example
+ * await fitSequences(4, (n) => estimateCpuRam(llama, info, { contextSize: 4096, sequences: n }), freeMemoryBytes())
+ */
+export async function fitSequences(preferred: number, estimate: (sequences: number) => Promise<number>, freeBytes: number): Promise<number> {
+  for (let sequences = Math.max(1, preferred); sequences > 1; sequences = Math.floor(sequences / 2)) {
+    if ((await estimate(sequences)) <= freeBytes * RAM_USE_RATIO) return sequences;
+  }
+  return 1;
+}
+
 /** node-llama-cpp's estimate of the RAM a CPU-only model plus its context needs, in bytes. */
 export async function estimateCpuRam(
   llama: Llama,
