@@ -163,6 +163,17 @@ export async function loadNewer(): Promise<void> {
 }
 
 /**
+ * Shows the chat's newest messages: when they are not loaded (the chat was opened at a search hit) their page is
+ * loaded in one request, however deep the reader is; else the list scrolls to the end.
+ */
+export function jumpToNewest(): void {
+  const sessionId = messagesSessionId.value;
+  if (!sessionId) return;
+  if (newerCursor.value) void load(sessionId, null);
+  else openCount.value++;
+}
+
+/**
  * Appends messages at the end (a new exchange). When the newest messages are not loaded (the chat was
  * opened at a search hit), appending would leave a hole: the chat reopens at its newest page instead,
  * and the running exchange joins it through the stream it belongs to.

@@ -256,6 +256,54 @@ describe('chat in Chromium against the real server and model', () => {
     await context.close();
   });
 
+  it('jumps from a deep search hit to the newest messages in one request, and back to the end after scrolling up', async () => {
+    const session = await api.createSession('Long log');
+    const ids = seedMessages(server.databasePath, session.id, 3_000, (i) =>
+      i === 100 ? 'The platypusmarmalade recipe is in the blue notebook.' : `Log line ${i} of the long chat.`,
+    );
+    const { context, page, errors } = await openApp();
+    await page.getByTestId('search-input').fill('platypusmarmalade');
+    await page.getByTestId('search-result').first().click();
+    await page.locator(`[data-testid="message"][data-message-id="${ids[100]}"]`).waitFor();
+    const newest = page.locator(`[data-testid="message"][data-message-id="${ids.at(-1)}"]`);
+    expect(await newest.count()).toBe(0);
+    // The newest messages are 2,900 away: without the button the reader would scroll through ~50 pages.
+    const regenerate = page.getByRole('button', { name: 'Regenerate reply' });
+    expect(await regenerate.count()).toBe(0);
+
+    const messageRequests: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/chat\/sessions\/[^/]+\/messages/.test(r.url())) messageRequests.push(r.url());
+    });
+    const jump = page.getByTestId('jump-newest');
+    await jump.waitFor();
+    await screenshot(page, 'jump-to-newest');
+    await jump.click();
+    await newest.waitFor();
+    const [box, view] = await Promise.all([newest.boundingBox(), page.getByTestId('message-list').boundingBox()]);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(view!.y + view!.height + 1);
+    expect(box!.y + box!.height).toBeGreaterThan(view!.y);
+    expect(messageRequests).toHaveLength(1);
+    expect(new URL(messageRequests[0]!).searchParams.get('order')).toBe('desc');
+    // At the end of the chat: the last reply can be regenerated again, and the button is gone.
+    await regenerate.waitFor();
+    await expect.poll(() => jump.count()).toBe(0);
+
+    // Far up in what is loaded, the button comes back and scrolls to the end without another request.
+    const list = page.getByTestId('message-list');
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await jump.waitFor();
+    const requestsBefore = messageRequests.filter((u) => new URL(u).searchParams.get('cursor') === null).length;
+    await jump.click();
+    await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(50);
+    await expect.poll(() => jump.count()).toBe(0);
+    expect(messageRequests.filter((u) => new URL(u).searchParams.get('cursor') === null).length).toBe(requestsBefore);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('renders XSS payloads from the user and from stored assistant messages as text', async () => {
     const payloads = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '[x](javascript:alert(1))'];
     const userText = payloads.join(' ');

@@ -114,6 +114,13 @@ export const RegenerateIcon = (p: IconProps) => (
   </Svg>
 );
 
+/** Arrow down, for jumping to the newest messages. @example <ArrowDownIcon /> */
+export const ArrowDownIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Svg>
+);
+
 /** Sliders, for chat settings. @example <SettingsIcon /> */
 export const SettingsIcon = (p: IconProps) => (
   <Svg {...p}>

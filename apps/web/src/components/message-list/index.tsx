@@ -10,6 +10,7 @@ import { busy, replyErrors, streamingMessageId } from '../../models/chat.js';
 import { editingMessageId } from '../../models/chat-draft.js';
 import {
   focusMessageId,
+  jumpToNewest,
   loadingMessages,
   loadingNewer,
   loadingOlder,
@@ -21,6 +22,7 @@ import {
   olderCursor,
   openCount,
 } from '../../models/messages.js';
+import { ArrowDownIcon } from '../icons/index.js';
 import { MessageItem } from '../message/index.js';
 
 const OVERSCAN = 5;
@@ -59,6 +61,8 @@ export function MessageList() {
   const viewport = useSignal(0);
   const measured = useSignal(0);
   const highlighted = useSignal<string | null>(null);
+  /** More than a screen above the end: offer a way back to the newest messages. */
+  const farFromEnd = useSignal(false);
 
   const version = measured.value;
   const offsets = useMemo(
@@ -162,6 +166,7 @@ export function MessageList() {
     const top = el.scrollTop;
     const bottomGap = el.scrollHeight - (top + el.clientHeight);
     stick.current = !newerPending && bottomGap <= STICK_PX;
+    farFromEnd.value = bottomGap > el.clientHeight;
     if (list.length > 0) {
       const i = indexAt(offsets, top);
       anchor.current = { id: list[i]!.id, delta: top - offsets[i]! };
@@ -212,6 +217,13 @@ export function MessageList() {
         ))}
       </div>
       {loadingNewer.value && <div class="list-note" role="status">Loading newer messages…</div>}
+      {list.length > 0 && (newerPending || farFromEnd.value) && (
+        <div class="jump-newest-dock">
+          <button type="button" class="jump-newest" data-testid="jump-newest" onClick={jumpToNewest} title="Jump to the newest messages">
+            <ArrowDownIcon /> Newest
+          </button>
+        </div>
+      )}
     </div>
   );
 }
