@@ -35,44 +35,51 @@ export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEAR
     const limit = pageLimit(options.limit, 20, 100);
     const text = buildTsQuery(query);
     let offset = 0;
-    let from = 0;
-    let to: number;
+    let bounds: { from: number; to: number } | undefined;
     if (options.cursor !== undefined) {
-      [offset, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
-    } else {
-      // Messages added after the first page must not shift later pages, so the window has an upper end too.
-      const newest = await sql<{ seq: number | null }>`SELECT max(seq) AS seq FROM chat_messages`.execute(db);
-      to = newest.rows[0]?.seq ?? 0;
-      if (text !== undefined) {
-        const start = await sql<{ seq: number }>`
-          SELECT m.seq FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-          WHERE m.content_tsv @@ to_tsquery('chat_search', ${text}) AND s.user_id = ${userId}
-          ORDER BY m.seq DESC OFFSET ${window - 1} LIMIT 1`.execute(db);
-        from = start.rows[0]?.seq ?? 0;
-      }
+      const [cursorOffset, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
+      offset = cursorOffset;
+      bounds = { from, to };
     }
     if (text === undefined || offset >= window) return { items: [], next_cursor: null };
     const take = Math.min(limit, window - offset);
-    // Headlines are built only for the rows of this page, after ranking and LIMIT.
-    const { rows } = await sql<HitRow>`
-      WITH q AS (SELECT to_tsquery('chat_search', ${text}) AS q),
+    // One statement and one index scan per page. The first page takes the user's newest `window` matches, ranks
+    // them, and reports the window's ends (up to the newest message, so messages added later never shift later
+    // pages); later pages rank the same window again from the cursor's ends.
+    // The query is written out where it is used (no CTE): as a constant the planner estimates how many messages match
+    // and, for a common word, walks the newest messages backwards instead of collecting every match from the index.
+    const tsquery = sql`to_tsquery('chat_search', ${text})`;
+    const matches = bounds
+      ? sql`SELECT m.seq, m.id, m.session_id, s.title, m.role, m.created_at, m.content, m.content_tsv
+          FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+          WHERE m.content_tsv @@ ${tsquery} AND s.user_id = ${userId} AND m.seq BETWEEN ${bounds.from} AND ${bounds.to}`
+      : sql`SELECT m.seq, m.id, m.session_id, s.title, m.role, m.created_at, m.content, m.content_tsv
+          FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+          WHERE m.content_tsv @@ ${tsquery} AND s.user_id = ${userId}
+          ORDER BY m.seq DESC LIMIT ${window}`;
+    const { rows } = await sql<HitRow & { window_from: number; window_to: number }>`
+      WITH newest_seq AS (SELECT coalesce(max(seq), 0) AS top FROM chat_messages),
+      matches AS MATERIALIZED (${matches}),
       hits AS (
-        SELECT m.seq, m.id, m.session_id, s.title, m.role, m.created_at, m.content, ts_rank_cd(m.content_tsv, q.q) AS score
-        FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id CROSS JOIN q
-        WHERE m.content_tsv @@ q.q AND s.user_id = ${userId} AND m.seq BETWEEN ${from} AND ${to}
-        ORDER BY score DESC, m.seq DESC
+        SELECT matches.*, ts_rank_cd(matches.content_tsv, ${tsquery}) AS score FROM matches
+        ORDER BY score DESC, seq DESC
         LIMIT ${take + 1} OFFSET ${offset}
       ),
+      -- Headlines are built only for the rows of this page, after ranking and LIMIT.
       marked AS (
-        SELECT hits.*, ts_headline('chat_search', hits.content, q.q, ${HEADLINE_OPTIONS}) AS headline FROM hits CROSS JOIN q
+        SELECT hits.*, ts_headline('chat_search', hits.content, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline FROM hits
       ),
       plain AS (
         SELECT marked.*, translate(headline, ${HIGHLIGHT_OPEN + HIGHLIGHT_CLOSE}, '') AS text FROM marked
       )
       SELECT id AS message_id, session_id, title AS session_title, role, created_at, headline AS snippet,
-        starts_with(content, text) AS at_start, right(content, length(text)) = text AS at_end, -score AS rank
+        starts_with(content, text) AS at_start, right(content, length(text)) = text AS at_end, -score AS rank,
+        (SELECT CASE WHEN count(*) < ${window} THEN 0 ELSE min(seq) END FROM matches) AS window_from,
+        (SELECT top FROM newest_seq) AS window_to
       FROM plain
       ORDER BY score DESC, seq DESC`.execute(db);
+    const from = bounds?.from ?? Number(rows[0]?.window_from ?? 0);
+    const to = bounds?.to ?? Number(rows[0]?.window_to ?? 0);
     const more = rows.length > take && offset + take < window;
     const items: SearchHit[] = (rows.length > take ? rows.slice(0, take) : rows).map((r) => {
       // An excerpt from the middle of a long message says so, like SQLite's snippet().
