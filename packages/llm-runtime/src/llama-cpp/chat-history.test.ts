@@ -42,4 +42,28 @@ describe('continuedContextWindow', () => {
     const edited: ChatHistoryItem[] = [clean[0]!, { type: 'user', text: 'ONE' }, clean[2]!, { type: 'user', text: 'two' }];
     expect(continuedContextWindow({ cleanHistory: clean, contextWindow: shifted, contextShiftMetadata: null }, edited)).toBeUndefined();
   });
+  it('continues a history that lost its oldest messages to the history limit', () => {
+    const window: ChatHistoryItem[] = [...clean];
+    const limited: ChatHistoryItem[] = [
+      clean[0]!,
+      clean[2]!,
+      { type: 'user', text: 'two' },
+      { type: 'model', response: [] },
+    ];
+    expect(continuedContextWindow({ cleanHistory: clean, contextWindow: window, contextShiftMetadata: null }, limited)).toEqual([
+      ...window,
+      { type: 'user', text: 'two' },
+      { type: 'model', response: [] },
+    ]);
+    // The system prompt is not part of what the limit drops: a changed one starts over.
+    const otherSystem: ChatHistoryItem[] = [{ type: 'system', text: 'T' }, ...limited.slice(1)];
+    expect(continuedContextWindow({ cleanHistory: clean, contextWindow: window, contextShiftMetadata: null }, otherSystem)).toBeUndefined();
+    // Editing an earlier question of a chat whose turns repeat (everything after it is deleted) is not taken for a
+    // limit that dropped two turns: a limit drops no more messages than a turn adds.
+    const repeated: ChatHistoryItem[] = [clean[0]!, clean[1]!, clean[2]!, clean[1]!, clean[2]!, clean[1]!, clean[2]!];
+    const edited: ChatHistoryItem[] = [clean[0]!, clean[1]!, clean[2]!, { type: 'user', text: 'other' }, { type: 'model', response: [] }];
+    expect(continuedContextWindow({ cleanHistory: repeated, contextWindow: repeated, contextShiftMetadata: null }, edited)).toBeUndefined();
+    // Nothing new after the kept messages: not a continuation.
+    expect(continuedContextWindow({ cleanHistory: clean, contextWindow: window, contextShiftMetadata: null }, [clean[0]!, clean[2]!])).toBeUndefined();
+  });
 });

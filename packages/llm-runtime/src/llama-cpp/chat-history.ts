@@ -44,14 +44,40 @@ export interface LastEvaluation {
  * When the new history extends the last turn's history, returns the last (possibly shifted) context window with
  * the new items appended, so node-llama-cpp evaluates only the new tokens instead of rebuilding the window.
  * The final empty model item of the last turn was filled by the reply, so the comparison skips it.
+ *
+ * The history may also have lost its oldest messages after the leading system ones: the API sends at most the last
+ * `CHAT_HISTORY_LIMIT` messages, so once a chat is longer each turn drops one exchange from the front. That is still
+ * a continuation; the window keeps what the model has already read until a context shift drops it. Without this,
+ * every turn of such a chat re-evaluated its whole window (measured: 330 tokens a turn instead of 20).
+ *
+ * @example
+ * continuedContextWindow(slot.last, toChatHistory(messages)) // undefined when an earlier message was edited
  */
 export function continuedContextWindow(
   last: LastEvaluation | undefined,
   history: readonly ChatHistoryItem[],
 ): ChatHistoryItem[] | undefined {
-  if (!last || last.cleanHistory.length === 0 || history.length <= last.cleanHistory.length) return undefined;
-  for (let index = 0; index < last.cleanHistory.length; index++) {
-    if (historyItemKey(last.cleanHistory[index]!) !== historyItemKey(history[index]!)) return undefined;
+  if (!last || last.cleanHistory.length === 0) return undefined;
+  const head = leadingSystemItems(history);
+  if (leadingSystemItems(last.cleanHistory) !== head) return undefined;
+  const lastKeys = last.cleanHistory.map(historyItemKey);
+  const keys = history.map(historyItemKey);
+  for (let index = 0; index < head; index++) if (lastKeys[index] !== keys[index]) return undefined;
+  for (let dropped = 0; head + dropped < lastKeys.length; dropped++) {
+    const kept = lastKeys.length - head - dropped;
+    const added = keys.length - head - kept;
+    // Something must be new, and what was kept must come first, unchanged. A limit drops at most as many messages as
+    // a turn adds; an edit that removed the newest messages is not mistaken for one unless every turn was the same.
+    if (added <= 0 || dropped > added) continue;
+    let same = true;
+    for (let index = 0; index < kept && same; index++) same = lastKeys[head + dropped + index] === keys[head + index];
+    if (same) return [...last.contextWindow, ...history.slice(head + kept)];
   }
-  return [...last.contextWindow, ...history.slice(last.cleanHistory.length)];
+  return undefined;
+}
+
+function leadingSystemItems(history: readonly ChatHistoryItem[]): number {
+  let count = 0;
+  while (count < history.length && history[count]!.type === 'system') count++;
+  return count;
 }

@@ -42,6 +42,35 @@ describe('a long session reusing its KV cache', () => {
   });
 });
 
+describe('a chat longer than the history limit', () => {
+  let runtime: LlmRuntime;
+  beforeAll(async () => {
+    runtime = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 1, cacheTtlS: 0, env: {} });
+    await runtime.start();
+    await runtime.whenLoaded();
+  });
+  afterAll(() => runtime.close());
+
+  it('still evaluates only the new turn when the oldest messages fall out of what is sent', async () => {
+    // The API sends the last CHAT_HISTORY_LIMIT messages (here 12): from turn 7 on, each turn drops the oldest exchange.
+    const stored: GenerateMessage[] = [];
+    const evaluated: number[] = [];
+    for (let turn = 1; turn <= 12; turn++) {
+      stored.push({ role: 'user', content: `Turn ${turn}: and then?` });
+      const result = await runtime.generate({
+        messages: stored.slice(-12).map((m) => ({ ...m })),
+        params: { max_tokens: 24, seed: turn, system_prompt: 'You tell stories.' },
+        sessionKey: 'limited',
+      });
+      stored.push({ role: 'assistant', content: result.text });
+      evaluated.push(result.promptTokensEvaluated);
+    }
+    const steady = Math.max(...evaluated.slice(1, 6));
+    // Measured before the fix: about 330 tokens a turn once the limit applied, the whole window again.
+    for (const count of evaluated.slice(6)) expect(count).toBeLessThanOrEqual(steady + 2);
+  });
+});
+
 describe('generating past the context size', () => {
   const contextSize = 256;
   const maxTokens = 900;
