@@ -40,6 +40,8 @@ export type {
   GenerateResult,
   GenerateMessage,
   GenerateTiming,
+  PrepareRequest,
+  PrepareState,
   ProviderModel,
   ProviderStatus,
   ProviderLoadOptions,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FinishReason } from '@chat-studio/protocol';
 import {
   getLlama,
@@ -5,6 +6,10 @@ import {
   LlamaChat,
   LlamaLogLevel,
   readGgufFileInfo,
+  LlamaText,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
   type Llama,
   type LlamaChatResponse,
   type LlamaContext,
@@ -23,12 +28,14 @@ import type {
   GenerateResult,
   GenerateTiming,
   LlmProvider,
+  PrepareRequest,
+  PrepareState,
   ProviderLoadOptions,
   ProviderModel,
   ProviderStatus,
 } from '../provider/index.js';
 import { LLAMA_CPP_PROVIDER_ID, scanModels, type ScannedModel } from '../registry/index.js';
-import { continuedContextWindow, toChatHistory, type LastEvaluation } from './chat-history.js';
+import { continuedContextWindow, historyItemKey, toChatHistory, type LastEvaluation } from './chat-history.js';
 import { keepNewestTurns } from './context-shift.js';
 import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
@@ -37,6 +44,8 @@ import { createSequencePool, type PoolSlot, type SequencePool } from './sequence
 export const DEFAULT_TEMPERATURE = 0.8;
 /** Free tokens a sequence needs for the next-turn preload; with fewer, the next turn shifts and evaluates itself. */
 const PRELOAD_MIN_FREE_TOKENS = 128;
+/** Tokens per evaluation while preloading: between chunks a request that wants the sequence takes over. */
+const PRELOAD_CHUNK_TOKENS = 32;
 /** Context size per sequence when neither option nor env sets one (capped by the training context). */
 export const DEFAULT_MAX_CONTEXT = 4096;
 
@@ -89,6 +98,8 @@ interface Loaded {
   threads: number;
   /** Aborted when the model is replaced and the grace period ran out. */
   retire: AbortController;
+  /** The chat wrapper turns render with, resolved once. */
+  chatWrapper?: ChatWrapper;
   inFlight: Set<Promise<unknown>>;
 }
 
@@ -244,40 +255,47 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     }
   }
 
-  /**
-   * Evaluates the session's history plus the opening of an empty user turn on the idle slot. The next request renders
-   * the same tokens as its prefix, so it evaluates only its message; if anything differs, node-llama-cpp compares the
-   * tokens and evaluates from the first difference, so a preload never changes what is generated.
-   */
+  /** After a reply: the opening of the session's next user turn, evaluated while the user types. */
   function startPreload(current: Loaded, slot: Slot): void {
     const last = slot.last;
-    if (!last || slot.sequence.disposed || current.retire.signal.aborted) return;
-    // A nearly full context shifts at the next turn anyway, and a shift re-evaluates half the context: too long to
-    // hold the sequence for (an evaluation cannot be interrupted), so that turn does it itself.
-    if (slot.sequence.contextTokens.length + PRELOAD_MIN_FREE_TOKENS >= slot.sequence.contextSize) return;
+    if (!last) return;
+    runPreload(current, slot, async () => last);
+  }
+
+  /**
+   * Runs idle-time evaluation on a free slot: renders `target()`'s window plus an empty user turn, keeps the tokens
+   * the sequence already holds, and evaluates the rest in chunks of {@link PRELOAD_CHUNK_TOKENS}, checking between
+   * chunks whether a request wants the slot. The next request renders the same tokens as its prefix, so it
+   * evaluates only its message; where anything differs, node-llama-cpp compares the tokens and evaluates from the
+   * first difference, so a preload never changes what is generated.
+   */
+  function runPreload(current: Loaded, slot: Slot, target: () => Promise<LastEvaluation>): void {
+    if (slot.sequence.disposed || current.retire.signal.aborted) return;
+    const previous = slot.preload;
+    previous?.controller.abort();
     const preload: Preload = { controller: new AbortController(), done: Promise.resolve() };
     const signal = AbortSignal.any([preload.controller.signal, current.retire.signal]);
     const done = (async () => {
-      const chat = new LlamaChat({ contextSequence: slot.sequence, chatWrapper: 'auto' });
+      await previous?.done;
       try {
-        const loaded = await chat.loadChatAndCompleteUserMessage(last.cleanHistory, {
-          initialUserPrompt: '',
-          maxTokens: 0,
-          signal,
-          stopOnAbortSignal: true,
-          contextShift: { size: contextShiftSize, strategy: keepNewestTurns, lastEvaluationMetadata: last.contextShiftMetadata as object | undefined },
-          lastEvaluationContextWindow: { history: last.contextWindow, minimumOverlapPercentageToPreventContextShift: 0.5 },
-        });
-        const window = loaded.lastEvaluation.contextWindow;
-        const opened = window.at(-1);
-        // A shift while preloading moved the window; the next turn continues from the moved one, without the empty turn.
-        if (slot.last === last && opened?.type === 'user' && opened.text === '') {
-          slot.last = { ...last, contextWindow: window.slice(0, -1), contextShiftMetadata: loaded.lastEvaluation.contextShiftMetadata };
+        const next = await target();
+        if (signal.aborted) return;
+        const sequence = slot.sequence;
+        const chatWrapper = chatWrapperOf(current);
+        const tokens = upToNextUserText(chatWrapper, next.contextWindow).tokenize(current.llamaModel.tokenizer);
+        // Near a full context the next turn shifts anyway and evaluates the kept half itself.
+        if (tokens.length + PRELOAD_MIN_FREE_TOKENS >= sequence.contextSize) return;
+        const { firstDifferentIndex } = sequence.compareContextTokens(tokens);
+        if (firstDifferentIndex < sequence.contextTokens.length) {
+          await sequence.eraseContextTokenRanges([{ start: firstDifferentIndex, end: sequence.contextTokens.length }]);
         }
+        for (let index = firstDifferentIndex; index < tokens.length && !signal.aborted; index += PRELOAD_CHUNK_TOKENS) {
+          await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(index, index + PRELOAD_CHUNK_TOKENS));
+        }
+        slot.last = { cleanHistory: next.cleanHistory, contextWindow: next.contextWindow, contextShiftMetadata: next.contextShiftMetadata };
       } catch {
         // Aborted or failed: the next request compares tokens and evaluates whatever is missing.
       } finally {
-        chat.dispose({ disposeSequence: false });
         if (slot.preload === preload) slot.preload = undefined;
       }
     })();
@@ -285,6 +303,51 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     slot.preload = preload;
     current.inFlight.add(done);
     void done.finally(() => current.inFlight.delete(done));
+  }
+
+  /**
+   * Evaluates a chat's stored history on an idle sequence (the session's own, else a free one) so that its next
+   * turn evaluates only the new message. A history longer than the context is cut as a context shift would cut it.
+   */
+  function prepare(request: PrepareRequest): PrepareState {
+    const current = loaded;
+    if (!current) return 'skipped';
+    const messages = request.messages.filter((message) => message.content !== '');
+    if (!messages.some((message) => message.role !== 'system')) return 'skipped';
+    const items = toChatHistory(messages, request.params);
+    // The stored history ends with a reply, or with a question whose reply failed: no empty turn to fill yet.
+    if (messages.at(-1)?.role !== 'assistant') items.pop();
+    const own = current.pool.slots.find((slot) => slot.sessionKey === request.sessionKey) as Slot | undefined;
+    if (own?.busy) return 'skipped';
+    if (own?.last && sameHistory(own.last.cleanHistory, items)) return 'ready';
+    const taken = current.pool.take(request.sessionKey);
+    if (!taken) return 'skipped';
+    current.pool.give(taken.slot);
+    const slot = taken.slot as Slot;
+    const reusable = taken.reused ? slot.last : undefined;
+    if (!taken.reused) slot.last = undefined;
+    runPreload(current, slot, async () => {
+      const continued = continuedContextWindow(reusable, items);
+      let contextWindow = continued ?? items;
+      let contextShiftMetadata: unknown = continued ? reusable?.contextShiftMetadata : undefined;
+      const chatWrapper = chatWrapperOf(current);
+      const tokenizer = current.llamaModel.tokenizer;
+      const count = (history: readonly ChatHistoryItem[]) => upToNextUserText(chatWrapper, history).tokenize(tokenizer).length;
+      if (count(contextWindow) + PRELOAD_MIN_FREE_TOKENS >= slot.sequence.contextSize) {
+        const maxTokensCount = slot.sequence.contextSize - contextShiftSize(slot.sequence);
+        const shifted = keepNewestTurns({ chatHistory: items, maxTokensCount, tokenizer, chatWrapper });
+        contextWindow = shifted.chatHistory;
+        contextShiftMetadata = shifted.metadata;
+      }
+      return { cleanHistory: items, contextWindow, contextShiftMetadata };
+    });
+    return 'preparing';
+  }
+
+  function chatWrapperOf(current: Loaded): ChatWrapper {
+    // The wrapper LlamaChat resolves for 'auto', so prepared tokens are the ones a turn renders.
+    current.chatWrapper ??= resolveChatWrapper(current.llamaModel);
+    return current.chatWrapper;
   }
 
   async function runOnSlot(
@@ -298,7 +361,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const signal = request.signal ? AbortSignal.any([request.signal, current.retire.signal]) : current.retire.signal;
     const sequence = slot.sequence;
     const meterBefore = sequence.tokenMeter.getState();
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: 'auto' });
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: chatWrapperOf(current) });
     let text = '';
     let firstTokenAt: number | null = null;
     let response: LlamaChatResponse | undefined;
@@ -400,6 +463,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       return next;
     },
     generate,
+    prepare,
     status,
     async unload() {
       await loadChain;
@@ -454,6 +518,28 @@ function wrapLoadError(modelId: string, error: unknown): ModelLoadError {
     return new ModelLoadError(modelId, `not enough memory: ${errorReason(error)}`, { cause: error });
   }
   return new ModelLoadError(modelId, errorReason(error), { cause: error });
+}
+
+/**
+ * The context text of `window` followed by a user turn, cut where the user's text would start: what every next turn
+ * renders first, whatever its message. Rendered with a marker as the text, as node-llama-cpp does for the same cut.
+ */
+function upToNextUserText(chatWrapper: ChatWrapper, window: readonly ChatHistoryItem[]): LlamaText {
+  const marker = `W${randomUUID().replaceAll('-', '')}W`;
+  const { contextText } = chatWrapper.generateContextState({ chatHistory: [...window, { type: 'user', text: marker }] });
+  const values = contextText.values;
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (typeof value !== 'string') continue;
+    const at = value.indexOf(marker);
+    if (at >= 0) return LlamaText([...values.slice(0, index), value.slice(0, at)]);
+  }
+  // A wrapper that drops user text: fall back to the window alone, the part every next turn renders the same.
+  return chatWrapper.generateContextState({ chatHistory: [...window] }).contextText;
+}
+
+function sameHistory(a: readonly ChatHistoryItem[], b: readonly ChatHistoryItem[]): boolean {
+  return a.length === b.length && a.every((item, index) => historyItemKey(item) === historyItemKey(b[index]!));
 }
 
 function strip(model: ScannedModel): ProviderModel {

@@ -5,6 +5,8 @@ export type {
   GenerateResult,
   GenerateMessage,
   GenerateTiming,
+  PrepareRequest,
+  PrepareState,
   ProviderModel,
   ProviderStatus,
   ProviderLoadOptions,

@@ -19,6 +19,21 @@ export interface GenerateRequest {
   sessionKey?: string;
 }
 
+/** A chat whose next turn should be fast: its stored history, as the next `generate` will send it. */
+export interface PrepareRequest {
+  messages: GenerateMessage[];
+  /** The params the next turn will use (`system_prompt` is part of what is evaluated). */
+  params?: GenerationParams;
+  /** The chat session id the next `generate` will pass as `sessionKey`. */
+  sessionKey: string;
+}
+
+/**
+ * `preparing`: evaluation started on an idle sequence; `ready`: the sequence already holds this history;
+ * `skipped`: nothing to do (no local model, an empty history, or every sequence is busy).
+ */
+export type PrepareState = 'preparing' | 'ready' | 'skipped';
+
 /** What a finished (or aborted) generation returns. */
 export interface GenerateResult {
   text: string;
@@ -78,6 +93,8 @@ export interface LlmProvider {
   /** Runs one request on the active model. The caller has reserved one of `status().sequences_total` slots. */
   generate(request: GenerateRequest, timing?: GenerateTiming): Promise<GenerateResult>;
   status(): ProviderStatus;
+  /** Starts evaluating a chat's history while its user types; providers without a local KV cache omit it. */
+  prepare?(request: PrepareRequest): PrepareState;
   /** Releases the active model (in-flight requests are aborted after the grace period). */
   unload(): Promise<void>;
   /** Unloads and frees everything the provider holds. */

@@ -5,7 +5,7 @@ import { resolveRuntimeOptions, type LlmRuntimeOptions } from '../config/index.j
 import { ChatUnavailableError, ModelLoadError, ModelNotFoundError } from '../errors/index.js';
 import { createLlamaCppProvider } from '../llama-cpp/index.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
-import type { GenerateRequest, GenerateResult, LlmProvider, ProviderModel } from '../provider/index.js';
+import type { GenerateRequest, GenerateResult, LlmProvider, PrepareRequest, PrepareState, ProviderModel } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
 import { abortedResult } from '../provider/aborted-result.js';
 
@@ -31,6 +31,15 @@ export interface LlmRuntime {
    * with finish_reason `abort` and the text so far.
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * Starts evaluating a chat's stored history on an idle sequence while its user types, so that the next
+   * `generate` with the same `sessionKey` evaluates only the new message. Never waits and never throws; a request
+   * that needs the sequence takes it over. Returns what it did.
+   *
+   * @example
+   * runtime.prepare({ messages: storedHistory, sessionKey: session.id }) // 'preparing'
+   */
+  prepare(request: PrepareRequest): PrepareState;
   /** Aborts in-flight work and frees the model, context and llama.cpp. */
   close(): Promise<void>;
 }
@@ -298,6 +307,10 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
       return { ...loaded, active: true };
     },
     generate,
+    prepare(request) {
+      if (unavailableReason() !== null || !provider.prepare) return 'skipped';
+      return provider.prepare(request);
+    },
     async close() {
       if (closed) return;
       closed = true;
