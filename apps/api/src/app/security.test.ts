@@ -59,6 +59,7 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['DELETE', `/api/chat/sessions/${s}/messages/${m}`],
     ['POST', '/api/chat/send', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
+    ['POST', '/api/chat/prepare', { session_id: s }],
     ['POST', '/v1/chat/completions', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
   ];
 }
@@ -124,6 +125,7 @@ describe('authentication with AUTH=on', () => {
       ['GET', '/api/chat/search?q=x'],
       ['POST', '/api/chat/send'],
       ['POST', '/api/chat/stream'],
+      ['POST', '/api/chat/prepare'],
       ['GET', '/api/llm/models'],
       ['GET', '/api/llm/providers'],
       ['GET', '/api/llm/status'],

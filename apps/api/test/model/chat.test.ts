@@ -147,6 +147,36 @@ describe('chat with the real model over a real server', () => {
     expect(b.assistant_message.content).toBe(a.assistant_message.content);
     expect(b.stats.cached).toBe(true);
   });
+
+  it('prepare reads a stored chat into the model, so its next turn evaluates only the new message', async () => {
+    // Two chats with the same stored history that no sequence holds (written through the API, not generated).
+    const seed = async () => {
+      const session = await client.createSession();
+      for (let turn = 1; turn <= 6; turn++) {
+        await client.appendMessage(session.id, { role: 'user', content: `Turn ${turn}: where did the little dog run?` });
+        await client.appendMessage(session.id, { role: 'assistant', content: `The little dog ran to the big park number ${turn} and played.` });
+      }
+      return session.id;
+    };
+    const prepared = await seed();
+    const unprepared = await seed();
+    const params = { max_tokens: 8, temperature: 0 };
+
+    expect(await client.prepare({ session_id: prepared, params })).toEqual({ status: 'preparing' });
+    const warm = await client.send({ session_id: prepared, message: 'And then?', params });
+    // One more token keeps the response cache out of it; the first 8 must be the same.
+    const cold = await client.send({ session_id: unprepared, message: 'And then?', params: { ...params, max_tokens: 9 } });
+    expect(cold.stats.cached).toBeUndefined();
+    expect(cold.assistant_message.content.startsWith(warm.assistant_message.content)).toBe(true);
+    expect(warm.stats.prompt_tokens).toBe(cold.stats.prompt_tokens);
+    expect(warm.stats.prompt_tokens).toBeGreaterThan(200);
+    // All but the new message came from the prepared KV cache; the other chat evaluated everything.
+    expect(warm.stats.cached_tokens).toBeGreaterThan(warm.stats.prompt_tokens - 30);
+    expect(cold.stats.cached_tokens).toBeLessThan(10);
+    // Right after a reply the model holds the chat: nothing to do.
+    expect(await client.prepare({ session_id: prepared, params })).toEqual({ status: 'ready' });
+    await expect(client.prepare({ session_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).rejects.toMatchObject({ status: 404 });
+  });
 });
 
 describe('a server killed with SIGKILL mid-stream', () => {

@@ -42,6 +42,10 @@ describe('the official openai package against /v1', () => {
     expect(['stop', 'length']).toContain(completion.choices[0]!.finish_reason);
     expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
     expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
+    // Reported like OpenAI's prompt caching: how much of the prompt the model already held.
+    const cachedTokens = completion.usage!.prompt_tokens_details?.cached_tokens;
+    expect(cachedTokens).toBeGreaterThanOrEqual(0);
+    expect(cachedTokens).toBeLessThan(completion.usage!.prompt_tokens);
   });
 
   it('streams chunks with one id, a role first, a finish reason and usage last', async () => {

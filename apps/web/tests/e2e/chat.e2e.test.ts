@@ -304,6 +304,35 @@ describe('chat in Chromium against the real server and model', () => {
     await context.close();
   });
 
+  it('asks the server to read an opened chat into the model once, when the user starts typing', async () => {
+    const session = await api.createSession('Stored story');
+    seedMessages(server.databasePath, session.id, 12, (i) => (i % 2 ? `The little dog ran to park ${i}.` : `Where did the dog go on day ${i}?`));
+    const { context, page, errors } = await openApp(`#/c/${session.id}`);
+    await page.locator('[data-testid="message"]').first().waitFor();
+    const prepares: { body: unknown; status: number; answer: unknown }[] = [];
+    page.on('response', async (res) => {
+      if (!res.url().endsWith('/api/chat/prepare')) return;
+      prepares.push({ body: res.request().postDataJSON(), status: res.status(), answer: await res.json() });
+    });
+    // Nothing is asked before the user types.
+    await page.waitForTimeout(200);
+    expect(prepares).toEqual([]);
+    await page.getByTestId('composer').pressSequentially('And then');
+    await expect.poll(() => prepares.length).toBe(1);
+    expect(prepares[0]).toMatchObject({ body: { session_id: session.id }, status: 202, answer: { status: 'preparing' } });
+    await page.getByTestId('send').click();
+    await expect
+      .poll(() => page.locator('[data-testid="message"][data-role="assistant"]').last().getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('complete');
+    expect(await page.locator('[data-testid="message"]').count()).toBe(14);
+    // Typing on in the same chat asks nothing more: after a reply the server keeps the chat ready by itself.
+    await page.getByTestId('composer').pressSequentially('More');
+    await page.waitForTimeout(300);
+    expect(prepares).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('renders XSS payloads from the user and from stored assistant messages as text', async () => {
     const payloads = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>', '[x](javascript:alert(1))'];
     const userText = payloads.join(' ');

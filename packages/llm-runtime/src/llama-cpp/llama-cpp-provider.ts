@@ -422,6 +422,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
           generationSeconds > 0 && completionTokens > 1 ? round((completionTokens - 1) / generationSeconds) : null,
         total_ms: Math.round(endedAt - startedAt),
         finish_reason: finish,
+        // Context shifts re-evaluate kept tokens, so this can fall below what the window held before the turn.
+        cached_tokens: Math.max(0, promptTokens - used.usedInputTokens),
       },
     };
   }

@@ -203,7 +203,14 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
           text: hit.text,
           modelId: modelId!,
           promptTokensEvaluated: 0,
-          stats: { ...hit.stats, time_to_first_token_ms: 0, total_ms: Math.round(performance.now() - startedAt), cached: true },
+          stats: {
+            ...hit.stats,
+            time_to_first_token_ms: 0,
+            total_ms: Math.round(performance.now() - startedAt),
+            cached: true,
+            // Nothing was evaluated for this reply.
+            ...(hit.stats.cached_tokens !== undefined ? { cached_tokens: hit.stats.prompt_tokens } : {}),
+          },
         };
       }
     }

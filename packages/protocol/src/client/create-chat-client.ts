@@ -18,6 +18,8 @@ import type {
   StreamEvent,
   UpdateSessionRequest,
   AppendMessageRequest,
+  PrepareRequest,
+  PrepareResponse,
 } from '../schemas/index.js';
 import { isErrorEnvelope } from '../errors/index.js';
 import { ChatApiError } from './chat-api-error.js';
@@ -113,6 +115,8 @@ export function createChatClient(options: ChatClientOptions = {}) {
     llmStatus: () => request<LlmStatus>('GET', '/api/llm/status'),
     setActiveModel: (modelId: string) =>
       request<{ model: ModelInfo; status: LlmStatus }>('POST', '/api/llm/active-model', { model_id: modelId }),
+    /** Asks the server to read a chat's history into the model while its user types (`POST /api/chat/prepare`). */
+    prepare: (body: PrepareRequest) => request<PrepareResponse>('POST', '/api/chat/prepare', body),
     send: (body: { session_id: string; message: string; params?: GenerationParams }) =>
       request<SendResponse>('POST', '/api/chat/send', body),
     /** Streams a reply; abort `signal` (or stop iterating) to stop generation on the server. */

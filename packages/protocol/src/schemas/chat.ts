@@ -22,6 +22,26 @@ export const SendResponseSchema = v.object({
 });
 export type SendResponse = v.InferOutput<typeof SendResponseSchema>;
 
+/**
+ * `POST /api/chat/prepare`: the chat whose next turn should be fast. `params` as the next send will pass them
+ * (its `system_prompt` is part of what is evaluated).
+ */
+export function prepareRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
+  return v.object({
+    session_id: IdSchema,
+    params: v.optional(generationParamsSchema(limits)),
+  });
+}
+export const PrepareRequestSchema = prepareRequestSchema();
+export type PrepareRequest = v.InferInput<typeof PrepareRequestSchema>;
+
+/**
+ * `preparing`: the model started reading the chat's history; `ready`: it already holds it; `skipped`: nothing was
+ * done (the model is busy, or holds no KV cache of its own, as with a remote upstream).
+ */
+export const PrepareResponseSchema = v.object({ status: v.picklist(['preparing', 'ready', 'skipped']) });
+export type PrepareResponse = v.InferOutput<typeof PrepareResponseSchema>;
+
 /** SSE events of `POST /api/chat/stream`, in order: `start`, any number of `token`, then `done` or `error`. */
 export const StreamStartEventSchema = v.object({
   type: v.literal('start'),

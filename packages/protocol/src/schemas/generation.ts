@@ -32,5 +32,7 @@ export const GenerationStatsSchema = v.object({
   total_ms: v.number(),
   finish_reason: v.picklist(FINISH_REASONS),
   cached: v.optional(v.boolean()),
+  /** Prompt tokens the model already held (the chat's KV cache) and did not evaluate again; local models only. */
+  cached_tokens: v.optional(v.number()),
 });
 export type GenerationStats = v.InferOutput<typeof GenerationStatsSchema>;

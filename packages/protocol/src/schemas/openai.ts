@@ -48,6 +48,8 @@ export interface OpenAiUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** As OpenAI reports prompt caching: prompt tokens served from the cache (here, the chat's KV cache). */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 export interface OpenAiChatCompletion {

@@ -1,17 +1,28 @@
 /** Chat routes: one JSON reply, or a stream of server-sent events. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { sendRequestSchema, type StreamEvent } from '@chat-studio/protocol';
+import { prepareRequestSchema, sendRequestSchema, type PrepareResponse, type StreamEvent } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import { describeError } from '../../errors/index.js';
 import type { ChatTurns } from '../../chat-service/index.js';
 
-/** `POST /api/chat/send` (one JSON reply) and `POST /api/chat/stream` (SSE). */
+/**
+ * `POST /api/chat/send` (one JSON reply), `POST /api/chat/stream` (SSE), and `POST /api/chat/prepare` (read a chat's
+ * history into the model while its user types; 202 when started, 200 when there was nothing to do).
+ */
 export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
   const schema = sendRequestSchema(deps.config.limits);
+  const prepareSchema = prepareRequestSchema(deps.config.limits);
 
   return new Hono<AppEnv>()
+    .post('/prepare', async (c) => {
+      const body = await jsonBody(c, prepareSchema);
+      // The same history and params the next send will use, so the evaluated tokens are the ones it renders.
+      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      const status = turn.runtime.prepare({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+      return c.json({ status } satisfies PrepareResponse, status === 'preparing' ? 202 : 200);
+    })
     .post('/send', async (c) => {
       const body = await jsonBody(c, schema);
       const turn = await turns.prepare(c.var.principal, body.session_id, body.params);

@@ -45,5 +45,6 @@ export function toUsage(stats: GenerationStats): OpenAiUsage {
     prompt_tokens: stats.prompt_tokens,
     completion_tokens: stats.completion_tokens,
     total_tokens: stats.prompt_tokens + stats.completion_tokens,
+    ...(stats.cached_tokens !== undefined ? { prompt_tokens_details: { cached_tokens: stats.cached_tokens } } : {}),
   };
 }

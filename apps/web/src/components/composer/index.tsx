@@ -1,6 +1,7 @@
 /** Message box: Enter sends, Shift+Enter adds a line, Esc stops the reply; dictation where the browser has it. */
 import { busy, liveStatus, sendMessage, stopReply, streamingMessageId } from '../../models/chat.js';
 import { composerDraft } from '../../models/chat-draft.js';
+import { prepareWhileTyping } from '../../models/prepare.js';
 import { MicIcon } from '../icons/index.js';
 import { dictating, dictationSupported, toggleDictation } from '../../models/voice.js';
 
@@ -28,7 +29,10 @@ export function Composer() {
         placeholder="Message Chat Studio"
         rows={1}
         value={draft}
-        onInput={(e) => (composerDraft.value = e.currentTarget.value)}
+        onInput={(e) => {
+          composerDraft.value = e.currentTarget.value;
+          prepareWhileTyping();
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
