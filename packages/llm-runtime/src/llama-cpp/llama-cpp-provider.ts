@@ -275,6 +275,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     previous?.controller.abort();
     const preload: Preload = { controller: new AbortController(), done: Promise.resolve() };
     const signal = AbortSignal.any([preload.controller.signal, current.retire.signal]);
+    const owner = slot.sessionKey;
     const done = (async () => {
       await previous?.done;
       try {
@@ -292,7 +293,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         for (let index = firstDifferentIndex; index < tokens.length && !signal.aborted; index += PRELOAD_CHUNK_TOKENS) {
           await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(index, index + PRELOAD_CHUNK_TOKENS));
         }
-        slot.last = { cleanHistory: next.cleanHistory, contextWindow: next.contextWindow, contextShiftMetadata: next.contextShiftMetadata };
+        // Interrupted, or the slot went to another chat: its state says nothing about what the sequence now holds.
+        if (!signal.aborted && slot.sessionKey === owner) {
+          slot.last = { cleanHistory: next.cleanHistory, contextWindow: next.contextWindow, contextShiftMetadata: next.contextShiftMetadata };
+        }
       } catch {
         // Aborted or failed: the next request compares tokens and evaluates whatever is missing.
       } finally {
