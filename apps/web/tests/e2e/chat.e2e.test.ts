@@ -306,7 +306,7 @@ describe('chat in Chromium against the real server and model', () => {
 
   it('asks the server to read an opened chat into the model once, when the user starts typing', async () => {
     const session = await api.createSession('Stored story');
-    seedMessages(server.databasePath, session.id, 12, (i) => (i % 2 ? `The little dog ran to park ${i}.` : `Where did the dog go on day ${i}?`));
+    const seeded = seedMessages(server.databasePath, session.id, 12, (i) => (i % 2 ? `The little dog ran to park ${i}.` : `Where did the dog go on day ${i}?`));
     const { context, page, errors } = await openApp(`#/c/${session.id}`);
     await page.locator('[data-testid="message"]').first().waitFor();
     const prepares: { body: unknown; status: number; answer: unknown }[] = [];
@@ -321,9 +321,17 @@ describe('chat in Chromium against the real server and model', () => {
     await expect.poll(() => prepares.length).toBe(1);
     expect(prepares[0]).toMatchObject({ body: { session_id: session.id }, status: 202, answer: { status: 'preparing' } });
     await page.getByTestId('send').click();
+    const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
     await expect
-      .poll(() => page.locator('[data-testid="message"][data-role="assistant"]').last().getAttribute('data-status'), { timeout: 20_000 })
-      .toBe('complete');
+      .poll(
+        async () => {
+          const id = (await reply.getAttribute('data-message-id')) ?? '';
+          const stored = !id.startsWith('local-') && !seeded.includes(id);
+          return stored && (await reply.getAttribute('data-status')) === 'complete' && (await reply.getAttribute('data-streaming')) !== 'true';
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     // Counted in the list's data, not the DOM: the list only renders what is in view.
     expect(await page.getByTestId('message-list').getAttribute('data-count')).toBe('14');
     // Typing on in the same chat asks nothing more: after a reply the server keeps the chat ready by itself.
