@@ -92,6 +92,24 @@ export function messagePatch(input: UpdateMessageInput): ChatMessageRowUpdate {
 }
 
 /** A page from `limit + 1` rows in listing order; the extra row only says whether there is more. */
+/** The row an append inserts, on either back end: a new id, now, and null for every stat not given. */
+export function newMessageRow(ids: { newId(): string; now(): number }, sessionId: string, input: AppendMessageInput): MessageRowFields {
+  return {
+    id: ids.newId(),
+    session_id: sessionId,
+    role: input.role,
+    content: input.content,
+    created_at: ids.now(),
+    status: input.status ?? 'complete',
+    model_id: input.model_id ?? null,
+    prompt_tokens: input.prompt_tokens ?? null,
+    completion_tokens: input.completion_tokens ?? null,
+    time_to_first_token_ms: input.time_to_first_token_ms ?? null,
+    tokens_per_second: input.tokens_per_second ?? null,
+    finish_reason: input.finish_reason ?? null,
+  };
+}
+
 export function messagePage(rows: (MessageRowFields & { seq: number })[], limit: number, kind: string): Page<ChatMessage> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
@@ -122,21 +140,7 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
 
   return {
     async append(userId, sessionId, input) {
-      const now = ctx.now();
-      const row: MessageRowFields = {
-        id: ctx.newId(),
-        session_id: sessionId,
-        role: input.role,
-        content: input.content,
-        created_at: now,
-        status: input.status ?? 'complete',
-        model_id: input.model_id ?? null,
-        prompt_tokens: input.prompt_tokens ?? null,
-        completion_tokens: input.completion_tokens ?? null,
-        time_to_first_token_ms: input.time_to_first_token_ms ?? null,
-        tokens_per_second: input.tokens_per_second ?? null,
-        finish_reason: input.finish_reason ?? null,
-      };
+      const row = newMessageRow(ctx, sessionId, input);
       sql.assertOpen();
       return appendTx.immediate(row, userId) ? toChatMessage(row) : undefined;
     },

@@ -47,7 +47,8 @@ const RANKED_HITS = `
   ORDER BY rank, f.rowid DESC
   LIMIT @limit OFFSET @offset`;
 
-interface HitRow {
+/** A ranked hit as either back end's SQL returns it; `snippet` carries the highlight markers of `parseSnippet`. */
+export interface HitRow {
   message_id: string;
   session_id: string;
   session_title: string;
@@ -55,6 +56,25 @@ interface HitRow {
   created_at: number;
   snippet: string;
   rank: number;
+}
+
+/**
+ * One page of search hits from `take + 1` ranked rows at `offset` of the window `[from, to]`: the extra row says
+ * whether there is a next page, which the cursor reaches with the same window.
+ */
+export function searchPage(rows: readonly HitRow[], page: { take: number; offset: number; window: number; from: number; to: number }): Page<SearchHit> {
+  const { take, offset, window, from, to } = page;
+  const more = rows.length > take && offset + take < window;
+  const items: SearchHit[] = rows.slice(0, take).map((r) => ({
+    message_id: r.message_id,
+    session_id: r.session_id,
+    session_title: r.session_title,
+    role: r.role,
+    ...parseSnippet(r.snippet),
+    created_at: iso(r.created_at),
+    rank: r.rank,
+  }));
+  return { items, next_cursor: more ? encodeCursor('q', [offset + take, from, to]) : null };
 }
 
 /**
@@ -80,16 +100,6 @@ export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WIN
     if (match === undefined || offset >= window) return { items: [], next_cursor: null };
     const take = Math.min(limit, window - offset);
     const rows = sql.all<HitRow>(RANKED_HITS, { match, user: userId, from, to, limit: take + 1, offset });
-    const more = rows.length > take && offset + take < window;
-    const items: SearchHit[] = (rows.length > take ? rows.slice(0, take) : rows).map((r) => ({
-      message_id: r.message_id,
-      session_id: r.session_id,
-      session_title: r.session_title,
-      role: r.role,
-      ...parseSnippet(r.snippet),
-      created_at: iso(r.created_at),
-      rank: r.rank,
-    }));
-    return { items, next_cursor: more ? encodeCursor('q', [offset + take, from, to]) : null };
+    return searchPage(rows, { take, offset, window, from, to });
   };
 }

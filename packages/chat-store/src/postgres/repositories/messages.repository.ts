@@ -2,8 +2,8 @@
 import type { ChatMessage } from '@chat-studio/protocol';
 import { sql } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
-import { toChatMessage, type MessageRowFields } from '../../repositories/mappers.js';
-import { aroundPage, messagePage, messagePatch, type MessagesRepository } from '../../repositories/messages.repository.js';
+import { toChatMessage } from '../../repositories/mappers.js';
+import { aroundPage, messagePage, messagePatch, newMessageRow, type MessagesRepository } from '../../repositories/messages.repository.js';
 import { pageLimit } from '../../repositories/repository-context.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
@@ -30,20 +30,7 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
 
   return {
     async append(userId, sessionId, input) {
-      const row: MessageRowFields = {
-        id: ctx.newId(),
-        session_id: sessionId,
-        role: input.role,
-        content: input.content,
-        created_at: ctx.now(),
-        status: input.status ?? 'complete',
-        model_id: input.model_id ?? null,
-        prompt_tokens: input.prompt_tokens ?? null,
-        completion_tokens: input.completion_tokens ?? null,
-        time_to_first_token_ms: input.time_to_first_token_ms ?? null,
-        tokens_per_second: input.tokens_per_second ?? null,
-        finish_reason: input.finish_reason ?? null,
-      };
+      const row = newMessageRow(ctx, sessionId, input);
       // One statement: the owner check, the session bump and the insert commit together or not at all.
       const { rows } = await sql<{ seq: number }>`
         WITH touched AS (

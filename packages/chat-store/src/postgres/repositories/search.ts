@@ -1,28 +1,17 @@
 /** Full-text search over a user's messages on PostgreSQL: ts_rank_cd-ranked, safe for any input text. */
-import type { MessageRole, SearchHit } from '@chat-studio/protocol';
 import { sql } from 'kysely';
-import { decodeCursor, encodeCursor } from '../../cursor/index.js';
-import { iso } from '../../repositories/mappers.js';
+import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../repositories/repository-context.js';
-import { DEFAULT_SEARCH_WINDOW, SNIPPET_TOKENS, type SearchFunction } from '../../repositories/search.repository.js';
-import { HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, parseSnippet } from '../../search/index.js';
+import { DEFAULT_SEARCH_WINDOW, searchPage, SNIPPET_TOKENS, type HitRow, type SearchFunction } from '../../repositories/search.repository.js';
+import { HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import type { PostgresContext } from './postgres-context.js';
 
 // Private-use markers, stripped again by parseSnippet into plain text plus ranges, exactly as on SQLite.
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_OPEN}, StopSel=${HIGHLIGHT_CLOSE}, MaxWords=${SNIPPET_TOKENS}, MinWords=${Math.floor(SNIPPET_TOKENS / 2)}, ShortWord=0`;
 
-interface HitRow {
-  message_id: string;
-  session_id: string;
-  session_title: string;
-  role: MessageRole;
-  created_at: number;
-  snippet: string;
-  at_start: boolean;
-  at_end: boolean;
-  rank: number;
-}
+/** The shared row, with what PostgreSQL reports instead of SQLite's ellipses: whether the headline is the message's start or end. */
+type PostgresHitRow = HitRow & { at_start: boolean; at_end: boolean };
 
 /**
  * Search ranks by ts_rank_cd among the newest `window` matches of the user's messages (all of them when there are
@@ -57,7 +46,7 @@ export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEAR
           FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
           WHERE m.content_tsv @@ ${tsquery} AND s.user_id = ${userId}
           ORDER BY m.seq DESC LIMIT ${window}`;
-    const { rows } = await sql<HitRow & { window_from: number; window_to: number }>`
+    const { rows } = await sql<PostgresHitRow & { window_from: number; window_to: number }>`
       WITH newest_seq AS (SELECT coalesce(max(seq), 0) AS top FROM chat_messages),
       matches AS MATERIALIZED (${matches}),
       hits AS (
@@ -80,20 +69,8 @@ export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEAR
       ORDER BY score DESC, seq DESC`.execute(db);
     const from = bounds?.from ?? Number(rows[0]?.window_from ?? 0);
     const to = bounds?.to ?? Number(rows[0]?.window_to ?? 0);
-    const more = rows.length > take && offset + take < window;
-    const items: SearchHit[] = (rows.length > take ? rows.slice(0, take) : rows).map((r) => {
-      // An excerpt from the middle of a long message says so, like SQLite's snippet().
-      const marked = `${r.at_start ? '' : '…'}${r.snippet}${r.at_end ? '' : '…'}`;
-      return {
-        message_id: r.message_id,
-        session_id: r.session_id,
-        session_title: r.session_title,
-        role: r.role,
-        ...parseSnippet(marked),
-        created_at: iso(r.created_at),
-        rank: r.rank,
-      };
-    });
-    return { items, next_cursor: more ? encodeCursor('q', [offset + take, from, to]) : null };
+    // An excerpt from the middle of a long message says so, like SQLite's snippet().
+    const marked = rows.map((r) => ({ ...r, snippet: `${r.at_start ? '' : '…'}${r.snippet}${r.at_end ? '' : '…'}` }));
+    return searchPage(marked, { take, offset, window, from, to });
   };
 }
