@@ -14,6 +14,36 @@ function numberOrUndefined(value: string, integer = false): number | undefined {
 /** Id of the header button that opens the panel; focus goes back to it when the panel closes. */
 export const SETTINGS_BUTTON_ID = 'settings-button';
 
+interface NumberFieldProps {
+  name: 'temperature' | 'top_p' | 'max_tokens';
+  label: string;
+  hint?: string;
+  min: number;
+  max: number;
+  /** 1 makes the field whole numbers only. */
+  step: number;
+  value: number | undefined;
+}
+
+/** A generation setting as a number input; empty means "the server's default". */
+function NumberField({ name, label, hint, min, max, step, value }: NumberFieldProps) {
+  return (
+    <label>
+      {label}
+      {hint && <> <span class="muted">{hint}</span></>}
+      <input
+        name={name}
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={value ?? ''}
+        onInput={(e) => updateDraft({ [name]: numberOrUndefined(e.currentTarget.value, step === 1) })}
+      />
+    </label>
+  );
+}
+
 export function SettingsPanel() {
   const d = settingsDraft.value;
   const panelRef = useRef<HTMLDivElement>(null);
@@ -59,42 +89,9 @@ export function SettingsPanel() {
             onInput={(e) => updateDraft({ system_prompt: e.currentTarget.value || undefined })}
           />
         </label>
-        <label>
-          Temperature <span class="muted">(0–2, empty: server default)</span>
-          <input
-            name="temperature"
-            type="number"
-            min={0}
-            max={2}
-            step={0.05}
-            value={d.temperature ?? ''}
-            onInput={(e) => updateDraft({ temperature: numberOrUndefined(e.currentTarget.value) })}
-          />
-        </label>
-        <label>
-          Top P <span class="muted">(0–1)</span>
-          <input
-            name="top_p"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={d.top_p ?? ''}
-            onInput={(e) => updateDraft({ top_p: numberOrUndefined(e.currentTarget.value) })}
-          />
-        </label>
-        <label>
-          Max tokens
-          <input
-            name="max_tokens"
-            type="number"
-            min={1}
-            max={32768}
-            step={1}
-            value={d.max_tokens ?? ''}
-            onInput={(e) => updateDraft({ max_tokens: numberOrUndefined(e.currentTarget.value, true) })}
-          />
-        </label>
+        <NumberField name="temperature" label="Temperature" hint="(0–2, empty: server default)" min={0} max={2} step={0.05} value={d.temperature} />
+        <NumberField name="top_p" label="Top P" hint="(0–1)" min={0} max={1} step={0.05} value={d.top_p} />
+        <NumberField name="max_tokens" label="Max tokens" min={1} max={32768} step={1} value={d.max_tokens} />
         <label class="toggle">
           <input
             name="speak_replies"
