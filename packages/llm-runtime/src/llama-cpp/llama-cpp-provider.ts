@@ -74,7 +74,8 @@ export interface LlamaCppProviderOptions {
   contextShiftFraction?: number;
   /**
    * After each reply, evaluate the tokens that open the session's next user turn while the slot is idle, so the next
-   * turn evaluates only the new message. A request for another session cancels it (after the batch under way).
+   * turn evaluates only the new message. A request for another session takes the slot over after the 32-token chunk
+   * under way.
    * Defaults to true.
    */
   preloadNextTurn?: boolean;
