@@ -26,6 +26,9 @@ import { llmRoutes } from '../routes/llm/index.js';
 import { chatRoutes } from '../routes/chat/index.js';
 import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
+import { embeddingRoutes } from '../routes/openai/embeddings/index.js';
+import { completionRoutes } from '../routes/openai/completions/index.js';
+import { responseRoutes } from '../routes/openai/responses/index.js';
 import { webRoutes } from '../routes/web/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
@@ -96,6 +99,8 @@ export function createApp(appDeps: AppDeps) {
   app.use('/v1/*', requireAuth());
   app.post('/api/auth/login', limits.login);
   for (const path of ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions']) app.post(path, limits.chat);
+  // Every route that runs the model counts against the chat limit.
+  for (const path of ['/v1/embeddings', '/v1/completions', '/v1/responses']) app.post(path, limits.chat);
 
   const health = healthRoutes(deps);
   app.route('/health', health);
@@ -107,6 +112,9 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));
+  app.route('/v1', embeddingRoutes(deps, turns));
+  app.route('/v1', completionRoutes(deps, turns));
+  app.route('/v1', responseRoutes(deps, turns));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'No such API route');
   });

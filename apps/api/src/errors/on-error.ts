@@ -29,6 +29,9 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   WeakPasswordError: 'validation_error',
   InvalidApiKeyNameError: 'validation_error',
   UpstreamRequestError: 'validation_error',
+  InputTooLongError: 'validation_error',
+  UnsupportedOperationError: 'validation_error',
+  InvalidRequestError: 'validation_error',
 };
 
 /** What a package error may carry that becomes a header or a message prefix. */
