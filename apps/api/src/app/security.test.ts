@@ -11,8 +11,13 @@ let keyA: string;
 let keyB: string;
 let sessionA: ChatSession;
 let messageA: ChatMessage;
+/** A stored reply of A's: as /v1/responses names it, `resp_<message id>`. */
+let replyA: ChatMessage;
 
 const SECRET_WORD = 'zebracorn';
+
+/** The env mark of the OLLAMA_PORT listener, which the Ollama routes (mounted at /ollama) require. */
+const viaOllama = (path: string) => (path.startsWith('/ollama') ? { listener: 'ollama' } : undefined);
 
 function call(key: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   return app.request(path, {
@@ -23,7 +28,7 @@ function call(key: string | undefined, method: string, path: string, body?: unkn
       ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  }, viaOllama(path));
 }
 
 beforeAll(async () => {
@@ -38,6 +43,9 @@ beforeAll(async () => {
   sessionA = (await (await call(keyA, 'POST', '/api/chat/sessions', { title: 'Alice private' })).json()) as ChatSession;
   messageA = (await (
     await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, { role: 'user', content: `my ${SECRET_WORD} diary` })
+  ).json()) as ChatMessage;
+  replyA = (await (
+    await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, { role: 'assistant', content: `a ${SECRET_WORD} reply` })
   ).json()) as ChatMessage;
 });
 afterAll(async () => {
@@ -61,12 +69,17 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/prepare', { session_id: s }],
     ['POST', '/v1/chat/completions', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
+    ['GET', `/v1/responses/resp_${replyA.id}`],
+    ['POST', '/v1/responses', { model: 'x', input: 'hi', previous_response_id: `resp_${replyA.id}` }],
+    ['POST', '/ollama/api/chat', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
   ];
 }
 
 describe('ownership', () => {
   it('covers every route that takes a session or message id', () => {
-    const covered = new Set(foreignCalls().map(([method, path]) => `${method} ${path.replace(sessionA.id, ':id').replace(messageA.id, ':messageId')}`));
+    const covered = new Set(
+      foreignCalls().map(([method, path]) => `${method} ${path.replace(sessionA.id, ':id').replace(messageA.id, ':messageId').replace(`resp_${replyA.id}`, ':id')}`),
+    );
     const routes = app.routes
       .filter((r) => r.path.includes(':id') && r.method !== 'ALL')
       .map((r) => `${r.method} ${r.path}`);
@@ -87,13 +100,16 @@ describe('ownership', () => {
       const text = await res.text();
       expect(text).not.toContain(SECRET_WORD);
       expect(text).not.toContain('Alice private');
-      if (!path.startsWith('/v1') && !path.includes('/messages/')) expect(JSON.parse(text), `${method} ${path}`).toEqual(missing);
+      if (path.startsWith('/ollama')) expect(JSON.parse(text), `${method} ${path}`).toEqual({ error: 'Session not found' });
+      else if (!path.startsWith('/v1') && !path.includes('/messages/')) expect(JSON.parse(text), `${method} ${path}`).toEqual(missing);
     }
     const session = await ctx.store.sessions.get(aliceId, sessionA.id);
     expect(session).toMatchObject({ title: 'Alice private', archived: false });
     const after = await ctx.store.messages.list(aliceId, sessionA.id, {});
     expect(after?.items).toEqual(before?.items);
-    expect(after?.items.map((m) => m.content)).toEqual([`my ${SECRET_WORD} diary`]);
+    expect(after?.items.map((m) => m.content)).toEqual([`my ${SECRET_WORD} diary`, `a ${SECRET_WORD} reply`]);
+    // No session was created for B by the refused /v1/responses call.
+    expect(((await (await call(keyB, 'GET', '/api/chat/sessions')).json()) as Page<ChatSession>).items).toEqual([]);
   });
 
   it("listings and search never include another user's data", async () => {
@@ -102,7 +118,7 @@ describe('ownership', () => {
     const hits = (await (await call(keyB, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(hits.items).toEqual([]);
     const own = (await (await call(keyA, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
-    expect(own.items).toHaveLength(1);
+    expect(own.items).toHaveLength(2);
   });
 
   it("B cannot list or revoke A's API keys", async () => {
@@ -134,14 +150,29 @@ describe('authentication with AUTH=on', () => {
       ['GET', '/api/auth/keys'],
       ['GET', '/v1/models'],
       ['POST', '/v1/chat/completions'],
+      ['POST', '/v1/embeddings'],
+      ['POST', '/v1/completions'],
+      ['POST', '/v1/responses'],
+      ['GET', '/v1/responses/resp_01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+      ['GET', '/ollama/api/version'],
+      ['GET', '/ollama/api/tags'],
+      ['POST', '/ollama/api/show'],
+      ['POST', '/ollama/api/chat'],
+      ['POST', '/ollama/api/generate'],
+      ['POST', '/ollama/api/embed'],
+      ['POST', '/ollama/api/embeddings'],
     ];
     for (const [method, path] of paths) {
       const res = await call(undefined, method, path, method === 'POST' ? {} : undefined);
       expect(res.status, `${method} ${path}`).toBe(401);
-      const body = (await res.json()) as { error: { type?: string; code?: string } };
-      if (path.startsWith('/v1')) expect(body.error.type).toBe('authentication_error');
+      const body = (await res.json()) as { error: { type?: string; code?: string } | string };
+      if (path.startsWith('/ollama')) expect(typeof body.error, path).toBe('string');
+      else if (typeof body.error === 'string') expect.fail(`${path} answered Ollama's error shape`);
+      else if (path.startsWith('/v1')) expect(body.error.type).toBe('authentication_error');
       else expect(body.error.code).toBe('unauthorized');
     }
+    // Ollama clients probe `/` without credentials, as health checks are probed.
+    expect((await call(undefined, 'GET', '/ollama')).status).toBe(200);
     expect((await call(undefined, 'GET', '/health')).status).toBe(200);
     expect((await call(undefined, 'GET', '/api/health')).status).toBe(200);
     expect((await call(undefined, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' })).status).toBe(401);
@@ -256,5 +287,78 @@ describe('rate limits', () => {
     expect(((await over.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     // Another user has their own budget.
     expect((await send(keyB)).status).not.toBe(429);
+  });
+});
+
+describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama)', () => {
+  const routes: [string, unknown][] = [
+    ['/v1/embeddings', { model: 'x', input: 'hi' }],
+    ['/v1/completions', { model: 'x', prompt: 'hi' }],
+    ['/v1/responses', { model: 'x', input: 'hi' }],
+    ['/ollama/api/chat', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }],
+    ['/ollama/api/generate', { model: 'x', prompt: 'hi' }],
+    ['/ollama/api/embed', { model: 'x', input: 'hi' }],
+    ['/ollama/api/embeddings', { model: 'x', prompt: 'hi' }],
+  ];
+
+  it('each model route counts against the chat rate limit, and its 429 is in the route’s own error shape', async () => {
+    for (const [path, body] of routes) {
+      // A fresh app per route: the counters start at zero, so the third call is over the limit because of this route alone.
+      const limited = createApp({
+        store: ctx.store,
+        config: ctx.config,
+        security: { config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' }, '127.0.0.1'), auth: createAuthService(ctx.store) },
+      });
+      const send = () =>
+        limited.request(path, { method: 'POST', headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }, viaOllama(path));
+      for (let i = 0; i < 2; i++) expect((await send()).status, path).not.toBe(429);
+      const over = await send();
+      expect(over.status, path).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      const error = ((await over.json()) as { error: unknown }).error;
+      if (path.startsWith('/ollama')) expect(error, path).toMatch(/Too many chat requests/);
+      else expect(error, path).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    }
+  });
+
+  it('the Ollama routes answer only through the OLLAMA_PORT listener', async () => {
+    for (const path of ['/ollama', '/ollama/api/tags', '/ollama/api/version']) {
+      const res = await app.request(path, { headers: { authorization: `Bearer ${keyA}` } });
+      expect(res.status, path).toBe(404);
+      expect(await res.text()).not.toContain('version');
+    }
+    const tags = await app.request('/ollama/api/tags', { headers: { authorization: `Bearer ${keyA}` } }, { listener: 'ollama' });
+    expect(tags.status).toBe(200);
+    expect(await tags.json()).toEqual({ models: [] });
+  });
+
+  it('unknown and unsupported fields are 400s naming the field, before any model work', async () => {
+    const cases: [string, unknown, string][] = [
+      ['/v1/embeddings', { model: 'x', input: 'hi', user: 'u' }, 'user'],
+      ['/v1/embeddings', { model: 'x', input: 'hi', encoding_format: 'int8' }, 'encoding_format'],
+      ['/v1/completions', { model: 'x', prompt: 'hi', logprobs: 2 }, 'logprobs'],
+      ['/v1/completions', { model: 'x', prompt: 'hi', n: 2 }, 'n'],
+      ['/v1/completions', { model: 'x', prompt: 'hi', wat: 1 }, 'wat'],
+      ['/v1/responses', { model: 'x', input: 'hi', tools: [{ type: 'function', name: 'f' }] }, 'tools'],
+      ['/v1/responses', { model: 'x', input: 'hi', store: false }, 'store'],
+      ['/v1/responses', { model: 'x', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] }, 'input[0].type'],
+    ];
+    for (const [path, body, param] of cases) {
+      const res = await call(keyA, 'POST', path, body);
+      expect(res.status, `${path} ${param}`).toBe(400);
+      expect(((await res.json()) as { error: { param: string } }).error.param).toBe(param);
+    }
+    const ollama: [string, unknown, RegExp][] = [
+      ['/ollama/api/chat', { model: 'x', messages: [], options: { num_ctx: 8192 } }, /num_ctx/],
+      ['/ollama/api/chat', { model: 'x', messages: [], format: 'json' }, /format/],
+      ['/ollama/api/chat', { model: 'x', messages: [], keep_alive: 0 }, /keep_alive/],
+      ['/ollama/api/generate', { model: 'x', prompt: 'hi', context: [1, 2] }, /context/],
+      ['/ollama/api/generate', { model: 'x', prompt: 'hi', wat: 1 }, /wat/],
+    ];
+    for (const [path, body, pattern] of ollama) {
+      const res = await call(keyA, 'POST', path, body);
+      expect(res.status, `${path} ${pattern}`).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(pattern);
+    }
   });
 });

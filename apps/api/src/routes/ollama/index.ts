@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import type { ChatTurns } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { observeGeneration } from '../../observability/index.js';
+import { requireSession } from '../../ownership/index.js';
 import { parseBody, refuse } from '../openai/endpoint-support/index.js';
 import { embeddingModels, runEmbed } from '../openai/embeddings/index.js';
 import { ollamaReply, ollamaStats, type Generate } from './ndjson.js';
@@ -132,10 +133,13 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
         if (Array.isArray(m.tool_calls) ? m.tool_calls.length > 0 : m.tool_calls != null) refuse(`messages[${i}].tool_calls`, `'tool_calls' is not supported: ${UNSUPPORTED.tools}`);
       }
       const params = toParams(parseOptions(body.options, limits, false));
+      const sessionId = c.req.header(SESSION_HEADER);
+      // Ownership first: another user's session is a 404 whatever the model's state.
+      if (sessionId) await requireSession(deps.store, c.var.principal, sessionId);
       const runtime = turns.availableRuntime();
       const model = await requireChatModel(runtime, body.model);
       if (messages.length === 0) return c.json({ model: body.model, created_at: created(), message: { role: 'assistant', content: '' }, done_reason: 'load', done: true });
-      const generate = await chatGenerator(c.var.principal, c.req.header(SESSION_HEADER), messages, params, runtime, model);
+      const generate = await chatGenerator(c.var.principal, sessionId, messages, params, runtime, model);
       return ollamaReply(c, body.stream ?? true, generate, {
         piece: (text) => ({ model: body.model, created_at: created(), message: { role: 'assistant', content: text }, done: false }),
         final: (text, stats, streamed) => ({ model: body.model, created_at: created(), message: { role: 'assistant', content: streamed ? '' : text }, done: true, ...ollamaStats(stats) }),

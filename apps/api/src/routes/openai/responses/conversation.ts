@@ -12,37 +12,41 @@ import type { InputMessage } from './request.js';
 const COPY_PAGE = 200;
 
 /** The same 404 for a missing response and another user's: callers must not learn which. */
-function responseNotFound(id: string): ApiError {
-  return new ApiError('not_found', `Response '${id}' not found`, { param: 'previous_response_id' });
+function responseNotFound(id: string, param = 'previous_response_id'): ApiError {
+  return new ApiError('not_found', `Response '${id}' not found`, { param });
 }
 
 /** A stored reply the caller owns, by response id; 404 otherwise. */
 export async function requireResponse(store: ChatStore, principal: Principal, id: string, param = 'previous_response_id'): Promise<{ session: ChatSession; message: ChatMessage }> {
   const messageId = messageIdOf(id);
   const message = messageId && ID_PATTERN.test(messageId) ? await store.messages.get(principal.userId, messageId) : undefined;
-  if (!message || message.role !== 'assistant') throw new ApiError('not_found', `Response '${id}' not found`, { param });
+  if (!message || message.role !== 'assistant') throw responseNotFound(id, param);
   const session = await requireSession(store, principal, message.session_id).catch(() => {
-    throw responseNotFound(id);
+    throw responseNotFound(id, param);
   });
   return { session, message };
 }
 
 /**
- * The session the new turn goes into. Without `previousResponseId`, a new one. With it, that response's session when
+ * The session the new turn goes into. Without a previous response (see {@link requireResponse}), a new one. With it, that response's session when
  * the response is its newest message; else (the conversation went on after it) a new session holding a copy of the
  * conversation up to that response, so the earlier branch is continued and nothing stored is changed.
  */
-export async function conversationFor(store: ChatStore, principal: Principal, previousResponseId: string | undefined): Promise<ChatSession> {
+export async function conversationFor(
+  store: ChatStore,
+  principal: Principal,
+  previous: { session: ChatSession; message: ChatMessage } | undefined,
+): Promise<ChatSession> {
   const userId = principal.userId;
-  if (!previousResponseId) return store.sessions.create(userId);
-  const { session, message } = await requireResponse(store, principal, previousResponseId);
+  if (!previous) return store.sessions.create(userId);
+  const { session, message } = previous;
   const newest = await store.messages.list(userId, session.id, { order: 'desc', limit: 1 });
   if (newest?.items[0]?.id === message.id) return session;
   const copy = await store.sessions.create(userId, { title: session.title, settings: session.settings });
   let cursor: string | undefined;
   for (;;) {
     const page = await store.messages.list(userId, session.id, { order: 'asc', limit: COPY_PAGE, ...(cursor ? { cursor } : {}) });
-    if (!page) throw responseNotFound(previousResponseId);
+    if (!page) throw responseNotFound(`resp_${message.id}`);
     for (const m of page.items) {
       await store.messages.append(userId, copy.id, {
         role: m.role,

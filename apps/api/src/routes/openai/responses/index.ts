@@ -25,11 +25,12 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       const messages = toInputMessages(body.input, deps.config.limits);
       const last = messages.at(-1);
       if (!last || last.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
+      const principal = c.var.principal;
+      // Refusals come before anything is stored; ownership first, so a foreign id is a 404 whatever the model's state.
+      const previous = body.previous_response_id ? await requireResponse(deps.store, principal, body.previous_response_id) : undefined;
       const runtime = turns.availableRuntime();
       await requireActiveModel(runtime, body.model);
-      const principal = c.var.principal;
-      // Refusals (a foreign previous_response_id, a busy queue) come before anything is stored.
-      const session = await conversationFor(deps.store, principal, body.previous_response_id);
+      const session = await conversationFor(deps.store, principal, previous);
       await storeEarlierInput(deps.store, principal, session, messages);
       const turn = await turns.prepare(principal, session.id, toParams(body));
       const facts = (messageId: string): ResponseFacts => ({
