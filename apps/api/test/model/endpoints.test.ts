@@ -229,3 +229,33 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
     });
   });
 });
+
+describe('an EMBEDDING_MODEL that cannot load', () => {
+  const tmp = tempDir();
+  let server: ApiServer;
+
+  beforeAll(async () => {
+    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), EMBEDDING_MODEL: 'no-such-embedder' });
+    await waitForModelReady(server.baseUrl, { timeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    tmp.cleanup();
+  });
+
+  it('makes health degraded with the reason, and embedding requests for it 503', async () => {
+    type Health = { status: string; reason: string; embedding_model: { state: string } };
+    const read = async () => (await (await fetch(`${server.baseUrl}/health`)).json()) as Health;
+    // The embedding model loads in the background beside the chat model.
+    await expect.poll(async () => (await read()).embedding_model.state, { timeout: 30_000 }).toBe('error');
+    const health = await read();
+    expect(health.status).toBe('degraded');
+    expect(health.embedding_model).toMatchObject({ model_id: 'no-such-embedder', state: 'error' });
+    expect(health.reason).toMatch(/EMBEDDING_MODEL .*no-such-embedder/);
+    const openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const err = await openai.embeddings.create({ model: 'no-such-embedder', input: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((err as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
+    expect((err as Error).message).toMatch(/no-such-embedder/);
+  });
+});

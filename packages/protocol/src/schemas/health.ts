@@ -17,5 +17,9 @@ export const HealthResponseSchema = v.object({
   rate_limits: v.optional(
     v.object({ store: v.picklist(['memory', 'redis']), ok: v.boolean(), error: v.nullable(v.string()) }),
   ),
+  /** The dedicated embedding model (EMBEDDING_MODEL), when one is configured; `error` makes health `degraded`. */
+  embedding_model: v.optional(
+    v.object({ model_id: v.string(), state: v.picklist(['idle', 'loading', 'ready', 'error']), reason: v.nullable(v.string()) }),
+  ),
 });
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

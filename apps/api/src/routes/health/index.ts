@@ -33,7 +33,9 @@ export function healthRoutes(deps: AppDeps) {
       ? { store: 'redis', ok: shared.ok, error: shared.error }
       : { store: 'memory', ok: true, error: null };
     const limitsReason = rateLimits.ok ? null : `Rate limits are counted per process: Redis is not available: ${rateLimits.error}`;
-    const degraded = [chatReason, limitsReason].filter((reason) => reason !== null).join('; ') || null;
+    const embedding = deps.runtime?.embeddingStatus() ?? null;
+    const embeddingReason = embedding?.state === 'error' ? `Embeddings are not available: EMBEDDING_MODEL ${embedding.reason}` : null;
+    const degraded = [chatReason, limitsReason, embeddingReason].filter((reason) => reason !== null).join('; ') || null;
     const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
     const body: HealthResponse = {
       status,
@@ -43,6 +45,7 @@ export function healthRoutes(deps: AppDeps) {
       database,
       model,
       rate_limits: rateLimits,
+      ...(embedding ? { embedding_model: { model_id: embedding.model_id, state: embedding.state, reason: embedding.reason } } : {}),
     };
     c.header('Cache-Control', 'no-store');
     return c.json(body, database.ok ? 200 : 503);
