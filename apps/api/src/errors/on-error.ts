@@ -16,6 +16,8 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   ModelNotFoundError: 'not_found',
   ModelLoadError: 'model_load_failed',
   InsufficientMemoryError: 'model_load_failed',
+  InputTooLongError: 'validation_error',
+  UnsupportedOperationError: 'validation_error',
   AuthRequiredError: 'unauthorized',
   InvalidCredentialsError: 'unauthorized',
   InvalidApiKeyError: 'unauthorized',
@@ -29,8 +31,6 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   WeakPasswordError: 'validation_error',
   InvalidApiKeyNameError: 'validation_error',
   UpstreamRequestError: 'validation_error',
-  InputTooLongError: 'validation_error',
-  UnsupportedOperationError: 'validation_error',
   InvalidRequestError: 'validation_error',
 };
 

@@ -16,6 +16,9 @@ import {
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
+import { createEmbedder } from './embedder.js';
+import { completeOnSequence } from './complete.js';
+import type { CompleteRequest, TextProvider } from '../provider/index.js';
 import { DEFAULT_CONTEXT_SHIFT_FRACTION, defaultFlashAttention, defaultSequences, defaultThreads } from '../config/index.js';
 import {
   ChatUnavailableError,
@@ -39,9 +42,6 @@ import { continuedContextWindow, historyItemKey, toChatHistory, type LastEvaluat
 import { keepNewestTurns } from './context-shift.js';
 import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
-import { createEmbedder } from './embedder.js';
-import { completeOnSequence } from './complete.js';
-import type { CompleteRequest, TextProvider } from '../provider/index.js';
 
 /** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
 export const DEFAULT_TEMPERATURE = 0.8;
