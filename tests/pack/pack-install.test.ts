@@ -220,7 +220,7 @@ describe('a project outside the workspace', () => {
     expect(steps.status).toMatchObject({ state: 'ready', threads: 1 });
     expect(steps.status!.models).toContain(steps.status!.model_id);
 
-    const generate = steps.generate as { pieces: number; streamed: string; text: string; stats: Record<string, unknown> };
+    const generate = steps.generate as unknown as { pieces: number; streamed: string; text: string; stats: Record<string, unknown> };
     expect(generate.pieces).toBeGreaterThan(0);
     expect(generate.text.length).toBeGreaterThan(0);
     expect(generate.streamed).toBe(generate.text);
@@ -228,7 +228,7 @@ describe('a project outside the workspace', () => {
     expect(generate.stats.completion_tokens).toBeLessThanOrEqual(12);
     expect(['length', 'stop']).toContain(generate.stats.finish_reason);
 
-    const stream = steps.stream as { types: string[]; tokens: string; done_content: string; done_status: string };
+    const stream = steps.stream as unknown as { types: string[]; tokens: string; done_content: string; done_status: string };
     expect(stream.types).toEqual(['start', 'token', 'done']);
     expect(stream.tokens.length).toBeGreaterThan(0);
     expect(stream.done_content).toBe(stream.tokens);
