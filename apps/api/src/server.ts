@@ -62,7 +62,6 @@ async function main() {
     if ('closeAllConnections' in server) server.closeAllConnections();
     await store.close();
     await shared?.close();
-    await shared?.close();
     logger.info('stopped');
     logger.flush();
     process.exit(0);
