@@ -8,6 +8,7 @@ import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
 import { createRedisRateLimitStore } from './shared-state/index.js';
 import { createLogger, defaultMetrics, resolvePidFile, writePidFile } from './observability/index.js';
+import { ollamaFetch } from './routes/ollama/listener.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -44,6 +45,17 @@ async function main() {
     );
   });
 
+  // Ollama's API on its own port, through the same app: same accounts, limits and stored sessions.
+  const ollamaServer = config.ollamaPort
+    ? serve({ fetch: ollamaFetch(app.fetch), hostname: config.host, port: config.ollamaPort }, (info) =>
+        logger.info(`Ollama-compatible API listening on http://${config.host}:${info.port}`),
+      )
+    : undefined;
+  ollamaServer?.on('error', (err: unknown) => {
+    logger.error({ err }, `OLLAMA_PORT ${config.ollamaPort} could not be opened`);
+    process.exit(1);
+  });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -56,10 +68,12 @@ async function main() {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close();
+    ollamaServer?.close();
     // Aborting generation lets each stream store its partial reply before the database closes.
     await turns.abortAll();
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
+    if (ollamaServer && 'closeAllConnections' in ollamaServer) ollamaServer.closeAllConnections();
     await store.close();
     await shared?.close();
     logger.info('stopped');

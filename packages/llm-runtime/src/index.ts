@@ -25,6 +25,8 @@ export {
   InvalidRequestError,
   ModelDownloadError,
 } from './errors/index.js';
+export { InputTooLongError, UnsupportedOperationError } from './errors/endpoint-errors.js';
+export { MAX_EMBEDDING_CONTEXT } from './llama-cpp/embedder.js';
 export {
   scanModels,
   modelIdFromFile,
@@ -45,6 +47,11 @@ export type {
   ProviderModel,
   ProviderStatus,
   ProviderLoadOptions,
+  EmbedRequest,
+  EmbedResult,
+  CompleteRequest,
+  TextProvider,
+  EmbeddingModelStatus,
 } from './provider/index.js';
 export {
   createLlamaCppProvider,

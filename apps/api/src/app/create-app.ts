@@ -27,6 +27,11 @@ import { llmRoutes } from '../routes/llm/index.js';
 import { chatRoutes } from '../routes/chat/index.js';
 import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
+import { embeddingRoutes } from '../routes/openai/embeddings/index.js';
+import { completionRoutes } from '../routes/openai/completions/index.js';
+import { responseRoutes } from '../routes/openai/responses/index.js';
+import { ollamaRoutes } from '../routes/ollama/index.js';
+import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
@@ -86,7 +91,12 @@ export function createApp(appDeps: AppDeps) {
   });
   // With AUTH=on, /metrics wants a key like the API; with AUTH=off the server is on loopback anyway.
   app.use('/metrics', authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }), requireAuth());
-  for (const prefix of ['/api/*', '/v1/*']) {
+  // The Ollama API answers only on the OLLAMA_PORT listener; on the main port its paths do not exist.
+  app.use(`${OLLAMA_PREFIX}/*`, async (c, next) => {
+    if (!viaOllamaListener(c.env)) throw new ApiError('not_found', 'Not found');
+    await next();
+  });
+  for (const prefix of ['/api/*', '/v1/*', `${OLLAMA_PREFIX}/*`]) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
     app.use(prefix, limitBody);
@@ -95,8 +105,13 @@ export function createApp(appDeps: AppDeps) {
   }
   app.use('/api/*', except(PUBLIC_API_PATHS, requireAuth()));
   app.use('/v1/*', requireAuth());
+  // Ollama clients probe `/` to see that the server runs, as health checks do here.
+  app.use(`${OLLAMA_PREFIX}/*`, except([OLLAMA_PREFIX, `${OLLAMA_PREFIX}/`], requireAuth()));
   app.post('/api/auth/login', limits.login);
   for (const path of ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions']) app.post(path, limits.chat);
+  // Every route that runs the model counts against the chat limit.
+  for (const path of ['/v1/embeddings', '/v1/completions', '/v1/responses']) app.post(path, limits.chat);
+  for (const path of ['chat', 'generate', 'embed', 'embeddings']) app.post(`${OLLAMA_PREFIX}/api/${path}`, limits.chat);
 
   const health = healthRoutes(deps);
   app.route('/health', health);
@@ -109,6 +124,13 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));
+  app.route('/v1', embeddingRoutes(deps, turns));
+  app.route('/v1', completionRoutes(deps, turns));
+  app.route('/v1', responseRoutes(deps, turns));
+  app.route(OLLAMA_PREFIX, ollamaRoutes(deps, turns));
+  app.all(`${OLLAMA_PREFIX}/*`, () => {
+    throw new ApiError('not_found', 'Not found');
+  });
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'No such API route');
   });

@@ -29,6 +29,9 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   WeakPasswordError: 'validation_error',
   InvalidApiKeyNameError: 'validation_error',
   UpstreamRequestError: 'validation_error',
+  InputTooLongError: 'validation_error',
+  UnsupportedOperationError: 'validation_error',
+  InvalidRequestError: 'validation_error',
 };
 
 /** What a package error may carry that becomes a header or a message prefix. */
@@ -105,10 +108,20 @@ export function isOpenAiPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
 }
 
+/** True for the Ollama API's routes (served on the OLLAMA_PORT listener, mounted at `/ollama`). */
+export function isOllamaPath(path: string): boolean {
+  return path === '/ollama' || path.startsWith('/ollama/');
+}
+
 /** Writes an error report as the response: OpenAI's shape under `/v1`, the protocol envelope elsewhere. */
 export function errorResponse(c: Context, report: ErrorReport): Response {
   for (const [k, val] of Object.entries(report.headers)) c.header(k, val);
-  const body = isOpenAiPath(c.req.path) ? toOpenAiError(report) : errorEnvelope(report.code, report.message, report.details);
+  // Ollama's API answers errors as `{"error": "<message>"}`.
+  const body = isOllamaPath(c.req.path)
+    ? { error: report.message }
+    : isOpenAiPath(c.req.path)
+      ? toOpenAiError(report)
+      : errorEnvelope(report.code, report.message, report.details);
   return c.json(body, report.status as 500);
 }
 

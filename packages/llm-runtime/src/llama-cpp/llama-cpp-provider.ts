@@ -39,6 +39,9 @@ import { continuedContextWindow, historyItemKey, toChatHistory, type LastEvaluat
 import { keepNewestTurns } from './context-shift.js';
 import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
+import { createEmbedder } from './embedder.js';
+import { completeOnSequence } from './complete.js';
+import type { CompleteRequest, TextProvider } from '../provider/index.js';
 
 /** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
 export const DEFAULT_TEMPERATURE = 0.8;
@@ -81,6 +84,8 @@ export interface LlamaCppProviderOptions {
   preloadNextTurn?: boolean;
   /** llama.cpp log level. Defaults to `warn`. */
   logLevel?: LlamaLogLevel;
+  /** A model id in `modelsDir` loaded beside the chat model for embeddings only (EMBEDDING_MODEL). Defaults to none. */
+  embeddingModelId?: string;
 }
 
 /** An idle-time evaluation running on a free slot; see `preloadNextTurn`. */
@@ -113,7 +118,7 @@ interface Loaded {
  * await provider.load('stories260K');
  * const result = await provider.generate({ messages: [{ role: 'user', content: 'Hi' }] });
  */
-export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmProvider {
+export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmProvider & TextProvider {
   const gpuOption = options.gpu ?? 'auto';
   const defaultMaxTokens = options.defaultMaxTokens ?? 1024;
   const switchGraceMs = options.switchGraceMs ?? 10_000;
@@ -128,6 +133,12 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   let failure: { modelId: string; reason: string } | null = null;
   let loadChain: Promise<unknown> = Promise.resolve();
   const retiring = new Set<Promise<void>>();
+  const embedder = createEmbedder({
+    llama: llamaInstance,
+    modelsDir: options.modelsDir,
+    ...(options.embeddingModelId !== undefined ? { embeddingModelId: options.embeddingModelId } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
 
   function llamaInstance(): Promise<Llama> {
     llamaPromise ??= createLlama(gpuOption, options.logLevel ?? LlamaLogLevel.warn);
@@ -143,6 +154,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const timer = setTimeout(() => old.retire.abort(new Error('model replaced')), switchGraceMs);
     await Promise.allSettled([...old.inFlight]);
     clearTimeout(timer);
+    await embedder.release(old.llamaModel);
     await old.context.dispose();
     await old.llamaModel.dispose();
   }
@@ -433,6 +445,30 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     };
   }
 
+  /** A plain completion on a free sequence (see completeOnSequence); the slot's chat state is dropped. */
+  async function complete(request: CompleteRequest, timing?: GenerateTiming): Promise<GenerateResult> {
+    const startedAt = timing?.startedAt ?? performance.now();
+    const current = loaded;
+    if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
+    const taken = current.pool.take(undefined);
+    if (!taken) throw new ChatUnavailableError('every sequence is busy');
+    const slot = taken.slot as Slot;
+    const run = (async () => {
+      slot.preload?.controller.abort();
+      await slot.preload?.done;
+      slot.last = undefined;
+      const signal = request.signal ? AbortSignal.any([request.signal, current.retire.signal]) : current.retire.signal;
+      return completeOnSequence(request, { sequence: slot.sequence, modelId: current.model.id, signal, defaultMaxTokens, defaultTemperature: DEFAULT_TEMPERATURE, startedAt });
+    })();
+    current.inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      current.inFlight.delete(run);
+      current.pool.give(slot);
+    }
+  }
+
   function status(): ProviderStatus {
     const current = loaded;
     const gpu = current ? describeGpu(current.llamaModel.llama.gpu) : null;
@@ -472,6 +508,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     generate,
     prepare,
     status,
+    complete,
+    embed: (request) => embedder.embed(request, loaded ? { id: loaded.model.id, model: loaded.llamaModel } : null),
+    loadEmbeddingModel: () => embedder.load(),
+    embeddingStatus: () => embedder.status(),
     async unload() {
       await loadChain;
       failure = null;
@@ -482,6 +522,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       if (loaded) loaded.retire.abort(new Error('runtime closed'));
       await unloadCurrent();
       await Promise.allSettled([...retiring]);
+      await embedder.close();
       const llama = llamaPromise;
       llamaPromise = null;
       if (llama) await (await llama.catch(() => null))?.dispose();

@@ -11,3 +11,4 @@ export type {
   ProviderStatus,
   ProviderLoadOptions,
 } from './types.js';
+export type { EmbedRequest, EmbedResult, CompleteRequest, TextProvider, EmbeddingModelStatus } from './types.js';

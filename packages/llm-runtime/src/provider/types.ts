@@ -100,3 +100,53 @@ export interface LlmProvider {
   /** Unloads and frees everything the provider holds. */
   close(): Promise<void>;
 }
+
+/** Texts (or token ids) to embed, for `/v1/embeddings` and Ollama's `/api/embed`. */
+export interface EmbedRequest {
+  /** The model: the configured embedding model, or the active local chat model. */
+  model: string;
+  /** One vector per item; a number array is taken as token ids. */
+  input: readonly (string | readonly number[])[];
+  /** Cut inputs longer than the embedding context instead of throwing InputTooLongError. Defaults to false. */
+  truncate?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Unit-length vectors, one per input, in input order. */
+export interface EmbedResult {
+  modelId: string;
+  vectors: number[][];
+  /** Tokens embedded, over all inputs (after truncation). */
+  promptTokens: number;
+  /** Wall time of the whole request, model load included. */
+  totalMs: number;
+}
+
+/** A plain (untemplated) completion of `prompt`, for `/v1/completions` and Ollama's raw `/api/generate`. */
+export interface CompleteRequest {
+  prompt: string;
+  /** `max_tokens`, `temperature`, `top_p`, `top_k`, `seed`, `stop`, `repeat_penalty` apply; `system_prompt` is refused. */
+  params?: GenerationParams;
+  /** OpenAI-style penalties (-2..2), applied to the tokens already in the prompt and reply. */
+  penalties?: { frequency?: number; presence?: number };
+  signal?: AbortSignal;
+  onToken?: (text: string) => void;
+}
+
+/** A provider that can embed and complete plain text (the local llama.cpp one). */
+export interface TextProvider {
+  embed(request: EmbedRequest): Promise<EmbedResult>;
+  complete(request: CompleteRequest, timing?: GenerateTiming): Promise<GenerateResult>;
+  /** Starts loading the dedicated embedding model, if one is configured; failures show in `embeddingStatus`. */
+  loadEmbeddingModel(): Promise<void>;
+  /** The dedicated embedding model: its id and state, or null when none is configured. */
+  embeddingStatus(): EmbeddingModelStatus | null;
+}
+
+/** State of the dedicated embedding model (EMBEDDING_MODEL). */
+export interface EmbeddingModelStatus {
+  model_id: string;
+  state: 'loading' | 'ready' | 'error' | 'idle';
+  reason: string | null;
+  dimensions: number | null;
+}
