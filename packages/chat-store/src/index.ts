@@ -18,6 +18,9 @@ export type {
   SearchOptions,
   UsersRepository,
   CreateUserInput,
+  UserRole,
+  ProcessesRepository,
+  RegisterProcessInput,
   AuthSessionsRepository,
   CreateAuthSessionInput,
   ApiKeysRepository,
@@ -52,4 +55,7 @@ export type {
   ApiKeyRow,
   NewApiKeyRow,
   ApiKeyRowUpdate,
+  ServerProcessesTable,
+  ServerProcessRow,
+  StreamingRepliesTable,
 } from './tables/index.js';
