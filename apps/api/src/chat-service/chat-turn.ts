@@ -135,6 +135,7 @@ export function createChatTurns({ store, runtime, config, metrics }: ChatTurnsOp
         params: turn.params,
         signal,
         sessionKey: session.id,
+        endUser: principal.username,
         onToken(t) {
           text += t;
           hooks.onToken?.(t);
