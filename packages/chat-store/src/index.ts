@@ -19,6 +19,9 @@ export type {
   SearchOptions,
   UsersRepository,
   CreateUserInput,
+  UserRole,
+  ProcessesRepository,
+  RegisterProcessInput,
   AuthSessionsRepository,
   CreateAuthSessionInput,
   ApiKeysRepository,
@@ -53,4 +56,7 @@ export type {
   ApiKeyRow,
   NewApiKeyRow,
   ApiKeyRowUpdate,
+  ServerProcessesTable,
+  ServerProcessRow,
+  StreamingRepliesTable,
 } from './tables/index.js';

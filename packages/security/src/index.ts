@@ -14,6 +14,9 @@ export {
   RateLimitedError,
   UnsafeAuthModeError,
   InvalidSecurityConfigError,
+  ForbiddenHostError,
+  AdminRequiredError,
+  InvalidRoleError,
 } from './errors/index.js';
 export { hashPassword, verifyPassword, dummyVerifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './passwords/index.js';
 export {
@@ -61,6 +64,11 @@ export {
   clientIp,
   isHttpsRequest,
   requestOrigin,
+  hostCheck,
+  hostName,
+  parseHostList,
+  requireAdmin,
+  type HostCheckOptions,
   type AuthenticateOptions,
   type SessionCookieOptions,
   type RateLimitName,

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
+import { createMiddleware } from 'hono/factory';
 import { errorEnvelope } from '@chat-studio/protocol';
 import {
   LOCAL_USER,
@@ -9,8 +10,10 @@ import {
   corsAllowlist,
   createAuthService,
   csrfProtection,
+  hostCheck,
   rateLimits,
   readSecurityConfig,
+  requireAdmin,
   requireAuth,
   secureHeaders,
   type Principal,
@@ -37,7 +40,13 @@ import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
-export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local' });
+export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local', role: 'admin' });
+
+/**
+ * The end user a front acts for, sent with its service key when this server is its upstream: logged here, trusted
+ * from nothing but a service key, and never an identity for ownership or limits (the key's own user owns the data).
+ */
+export const ON_BEHALF_OF_HEADER = 'x-chat-studio-on-behalf-of';
 
 /** Routes that answer without a login: health checks and the login itself. */
 const PUBLIC_API_PATHS = ['/api/health', '/api/auth/login'];
@@ -81,6 +90,8 @@ export function createApp(appDeps: AppDeps) {
   app.use(requestId());
   app.use(metricsMiddleware(metrics));
   if (deps.logger) app.use(requestLogger(deps.logger));
+  // Before any route: a page on another name that rebinds to this address must not reach the local user's chats.
+  if (sec.checkHost) app.use(hostCheck({ allowedHosts: sec.allowedHosts }));
   app.use(secureHeaders());
   app.use('/api/*', serverTiming());
   const limitBody = bodyLimit({
@@ -90,7 +101,7 @@ export function createApp(appDeps: AppDeps) {
     },
   });
   // With AUTH=on, /metrics wants a key like the API; with AUTH=off the server is on loopback anyway.
-  app.use('/metrics', authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }), requireAuth());
+  app.use('/metrics', authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }), requireAdmin());
   // The Ollama API answers only on the OLLAMA_PORT listener; on the main port its paths do not exist.
   app.use(`${OLLAMA_PREFIX}/*`, async (c, next) => {
     if (!viaOllamaListener(c.env)) throw new ApiError('not_found', 'Not found');
@@ -101,6 +112,7 @@ export function createApp(appDeps: AppDeps) {
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
     app.use(prefix, limitBody);
     app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
+    app.use(prefix, serviceIdentity(metrics));
     app.use(prefix, limits.api);
   }
   app.use('/api/*', except(PUBLIC_API_PATHS, requireAuth()));
@@ -112,6 +124,7 @@ export function createApp(appDeps: AppDeps) {
   // Every route that runs the model counts against the chat limit.
   for (const path of ['/v1/embeddings', '/v1/completions', '/v1/responses']) app.post(path, limits.chat);
   for (const path of ['chat', 'generate', 'embed', 'embeddings']) app.post(`${OLLAMA_PREFIX}/api/${path}`, limits.chat);
+  app.post('/api/llm/active-model', requireAdmin());
 
   const health = healthRoutes(deps);
   app.route('/health', health);
@@ -143,6 +156,22 @@ export function createApp(appDeps: AppDeps) {
   app.notFound((c) => c.json(errorEnvelope('not_found', 'Not found'), 404));
   app.onError((err, c) => onError(err, c, deps.logger));
   return app;
+}
+
+/**
+ * Counts service-key requests in `/metrics` (rate limits skip them) and reads the end user a front forwards in
+ * `X-Chat-Studio-On-Behalf-Of` into `c.var.onBehalfOf` for the request log; the header is ignored from anyone else.
+ */
+function serviceIdentity(metrics: ReturnType<typeof defaultMetrics>) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.get('principal') as Principal | undefined;
+    if (principal?.service) {
+      metrics.countServiceRequest();
+      const user = c.req.header(ON_BEHALF_OF_HEADER)?.trim();
+      if (user) c.set('onBehalfOf', user.slice(0, 200));
+    }
+    return next();
+  });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -151,6 +151,7 @@ export function createChatTurns({ store, runtime, config, metrics }: ChatTurnsOp
         params: turn.params,
         signal,
         sessionKey: session.id,
+        endUser: principal.username,
         onToken(t) {
           text += t;
           hooks.onToken?.(t);

@@ -17,6 +17,11 @@ export interface GenerateRequest {
   onToken?: (text: string) => void;
   /** Chat session id: turns with the same key reuse the evaluated prompt (KV cache) of the previous turn. */
   sessionKey?: string;
+  /**
+   * Who the reply is for (a username). Remote upstreams receive it as `X-Chat-Studio-On-Behalf-Of`; a Chat Studio
+   * upstream logs it for requests made with a service key. Defaults to none.
+   */
+  endUser?: string;
 }
 
 /** A chat whose next turn should be fast: its stored history, as the next `generate` will send it. */

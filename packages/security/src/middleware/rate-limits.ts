@@ -74,6 +74,9 @@ export function rateLimits(options: RateLimitsOptions = {}): Record<RateLimitNam
       // Login is keyed by IP even for a signed-in caller: the attacker is the one without a session.
       keyGenerator: (c) => (name === 'login' ? `ip:${clientIp(c, options)}` : rateLimitKey(c, options.trustProxy)),
       skipSuccessfulRequests: name === 'login',
+      // A service key is a whole team behind a front that applies the limits per user itself; throttling it here
+      // would make the team share one user's budget. Login stays limited: it is keyed by address, not by key.
+      skip: (c: Context) => name !== 'login' && (c.get('principal') as Principal | undefined)?.service === true,
       // Returning the envelope here (not throwing) keeps the RateLimit and Retry-After headers
       // the limiter has already put on this response.
       handler: (c) => {
