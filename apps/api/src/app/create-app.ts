@@ -13,6 +13,7 @@ import {
   readSecurityConfig,
   requireAuth,
   secureHeaders,
+  setLegacyRateLimitHeaders,
   type Principal,
 } from '@chat-studio/security';
 import type { AppDeps, AppEnv, AppSecurity } from './app-env.js';
@@ -28,13 +29,16 @@ import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
 import { webRoutes } from '../routes/web/index.js';
 import { createChatTurns } from '../chat-service/index.js';
-import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
+import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming, timedRuntime, timedStore } from '../observability/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
 export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local' });
 
 /** Routes that answer without a login: health checks and the login itself. */
-const PUBLIC_API_PATHS = ['/api/health', '/api/auth/login'];
+const PUBLIC_API_PATHS = ['/api/health', '/api/health/live', '/api/auth/login'];
+
+/** Routes that generate, counted against the chat limit. */
+const CHAT_PATHS = ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions'];
 
 /** AUTH off on loopback with the default limits: what a plain `createApp({ store, config })` gets. */
 export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSecurity {
@@ -52,7 +56,13 @@ export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSec
 export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
   const metrics = appDeps.metrics ?? defaultMetrics();
-  const deps: AppDeps = { ...appDeps, metrics };
+  const deps: AppDeps = {
+    ...appDeps,
+    metrics,
+    // Store and model calls count towards the request's Server-Timing (db, gen, queue).
+    store: timedStore(appDeps.store),
+    runtime: appDeps.runtime && timedRuntime(appDeps.runtime),
+  };
   const turns = deps.turns ?? createChatTurns(deps);
   const security = deps.security ?? defaultSecurity(deps);
   const { config: sec, auth } = security;
@@ -95,7 +105,19 @@ export function createApp(appDeps: AppDeps) {
   app.use('/api/*', except(PUBLIC_API_PATHS, requireAuth()));
   app.use('/v1/*', requireAuth());
   app.post('/api/auth/login', limits.login);
-  for (const path of ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions']) app.post(path, limits.chat);
+  for (const path of CHAT_PATHS) app.post(path, limits.chat);
+  // `curl -I …/api/chat/send` is the guide's rate-limit check: answer it with the chat bucket, not a 404.
+  for (const path of CHAT_PATHS) {
+    app.on(['GET', 'HEAD'], path, async (c) => {
+      const state = await limits.peek('chat', c);
+      const headers: Record<string, string> = { Allow: 'POST' };
+      if (state) {
+        headers.RateLimit = `limit=${state.limit}, remaining=${state.remaining}, reset=${state.resetSeconds}`;
+        setLegacyRateLimitHeaders(c, state);
+      }
+      throw new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}: use POST`, undefined, headers);
+    });
+  }
 
   const health = healthRoutes(deps);
   app.route('/health', health);
@@ -117,7 +139,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', webRoutes(deps.config.webDist));
 
   app.notFound((c) => c.json(errorEnvelope('not_found', 'Not found'), 404));
-  app.onError((err, c) => onError(err, c, deps.logger));
+  app.onError((err, c) => onError(err, c, deps.logger, (code) => metrics.countStorageError(code)));
   return app;
 }
 

@@ -26,6 +26,8 @@ export interface Metrics {
   observeGeneration(stats: GenerationStats): void;
   /** Counts a request refused by the rate limiter. */
   countRateLimited(): void;
+  /** Counts a request the database could not serve, by error code (`database_busy`, `storage_full` …). */
+  countStorageError(code: string): void;
   /** Sets what the scrape-time gauges read (queue, sequences, active model, database size). */
   bind(sources: MetricsSources): void;
 }
@@ -96,6 +98,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const rateLimited = new Counter({
     name: `${PREFIX}rate_limited_total`,
     help: 'Requests refused with 429 by the rate limiter.',
+    registers: [registry],
+  });
+  const storageErrors = new Counter({
+    name: `${PREFIX}storage_errors_total`,
+    help: 'Requests the database could not serve, by error code (database_busy, storage_full, storage_read_only, storage_corrupt).',
+    labelNames: ['code'] as const,
     registers: [registry],
   });
 
@@ -203,6 +211,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     countRateLimited() {
       rateLimited.inc();
+    },
+    countStorageError(code) {
+      storageErrors.inc({ code });
     },
     bind(next) {
       sources = next;

@@ -105,7 +105,7 @@ function createProbe(ctx: RepositoryContext, path: string) {
       sql.get('SELECT id FROM chat_sessions ORDER BY rowid DESC LIMIT 1');
     } catch (error) {
       const storage = toStorageError(error);
-      return fail('down', storage?.failure ?? null, `Database is not readable: ${(storage ?? (error as Error)).message}`);
+      return fail('down', storage?.failure ?? null, `reads fail: ${(storage ?? (error as Error)).message}`);
     }
     return null;
   }

@@ -4,7 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { prepareRequestSchema, sendRequestSchema, type PrepareResponse, type StreamEvent } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody } from '../../middleware/validate/index.js';
-import { describeError } from '../../errors/index.js';
+import { describeError, STORAGE_ERROR_CODES } from '../../errors/index.js';
 import type { ChatTurns } from '../../chat-service/index.js';
 
 /**
@@ -62,10 +62,13 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
           await writes.catch(() => {});
           const report = describeError(err);
           if (report.status >= 500 && report.code === 'internal_error') console.error('[chat] stream failed', err);
+          const storage = STORAGE_ERROR_CODES.has(report.code);
+          if (storage) deps.metrics?.countStorageError(report.code);
           await send({
             type: 'error',
             code: report.code,
-            message: report.message,
+            // The client has shown the words already; it must learn they are not saved.
+            message: storage ? `The reply could not be stored: ${report.message}` : report.message,
             ...(assistantMessageId ? { assistant_message_id: assistantMessageId } : {}),
           }).catch(() => {});
         } finally {
