@@ -2,6 +2,8 @@
 export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
+export { StorageError, DatabaseBusyError, StorageFullError, StorageReadOnlyError, StorageCorruptError, toStorageError, type StorageFailure } from './errors/index.js';
+export { REBUILD_FTS_COMMAND, SEARCH_INDEX_SQL, SEARCH_INDEX_TRIGGERS, type SearchIndexStatus } from './search-index/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
 export type {
   SessionsRepository,
@@ -28,6 +30,8 @@ export type {
   CreateApiKeyInput,
   MaintenanceRepository,
   StoreStats,
+  StorageProbe,
+  OrphanRemoval,
 } from './repositories/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './migrations/index.js';

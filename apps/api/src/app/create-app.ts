@@ -16,6 +16,7 @@ import {
   requireAdmin,
   requireAuth,
   secureHeaders,
+  setLegacyRateLimitHeaders,
   type Principal,
 } from '@chat-studio/security';
 import type { AppDeps, AppEnv, AppSecurity } from './app-env.js';
@@ -37,7 +38,7 @@ import { ollamaRoutes } from '../routes/ollama/index.js';
 import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
 import { createChatTurns } from '../chat-service/index.js';
-import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
+import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming, timedRuntime, timedStore } from '../observability/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
 export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local', role: 'admin' });
@@ -49,7 +50,10 @@ export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id,
 export const ON_BEHALF_OF_HEADER = 'x-chat-studio-on-behalf-of';
 
 /** Routes that answer without a login: health checks and the login itself. */
-const PUBLIC_API_PATHS = ['/api/health', '/api/auth/login'];
+const PUBLIC_API_PATHS = ['/api/health', '/api/health/live', '/api/auth/login'];
+
+/** Routes that generate, counted against the chat limit. */
+const CHAT_PATHS = ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions'];
 
 /** AUTH off on loopback with the default limits: what a plain `createApp({ store, config })` gets. */
 export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSecurity {
@@ -67,7 +71,13 @@ export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSec
 export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
   const metrics = appDeps.metrics ?? defaultMetrics();
-  const deps: AppDeps = { ...appDeps, metrics };
+  const deps: AppDeps = {
+    ...appDeps,
+    metrics,
+    // Store and model calls count towards the request's Server-Timing (db, gen, queue).
+    store: timedStore(appDeps.store),
+    runtime: appDeps.runtime && timedRuntime(appDeps.runtime),
+  };
   const turns = deps.turns ?? createChatTurns(deps);
   const security = deps.security ?? defaultSecurity(deps);
   const { config: sec, auth } = security;
@@ -120,7 +130,19 @@ export function createApp(appDeps: AppDeps) {
   // Ollama clients probe `/` to see that the server runs, as health checks do here.
   app.use(`${OLLAMA_PREFIX}/*`, except([OLLAMA_PREFIX, `${OLLAMA_PREFIX}/`], requireAuth()));
   app.post('/api/auth/login', limits.login);
-  for (const path of ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions']) app.post(path, limits.chat);
+  for (const path of CHAT_PATHS) app.post(path, limits.chat);
+  // `curl -I …/api/chat/send` is the guide's rate-limit check: answer it with the chat bucket, not a 404.
+  for (const path of CHAT_PATHS) {
+    app.on(['GET', 'HEAD'], path, async (c) => {
+      const state = await limits.peek('chat', c);
+      const headers: Record<string, string> = { Allow: 'POST' };
+      if (state) {
+        headers.RateLimit = `limit=${state.limit}, remaining=${state.remaining}, reset=${state.resetSeconds}`;
+        setLegacyRateLimitHeaders(c, state);
+      }
+      throw new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}: use POST`, undefined, headers);
+    });
+  }
   // Every route that runs the model counts against the chat limit.
   for (const path of ['/v1/embeddings', '/v1/completions', '/v1/responses']) app.post(path, limits.chat);
   for (const path of ['chat', 'generate', 'embed', 'embeddings']) app.post(`${OLLAMA_PREFIX}/api/${path}`, limits.chat);
@@ -154,7 +176,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', webRoutes(deps.config.webDist));
 
   app.notFound((c) => c.json(errorEnvelope('not_found', 'Not found'), 404));
-  app.onError((err, c) => onError(err, c, deps.logger));
+  app.onError((err, c) => onError(err, c, deps.logger, (code) => metrics.countStorageError(code)));
   return app;
 }
 

@@ -172,8 +172,10 @@ describe('authentication with AUTH=on', () => {
       if (path.startsWith('/v1')) expect(body.error.type).toBe('authentication_error');
       else expect(body.error.code).toBe('unauthorized');
     }
-    expect((await call(undefined, 'GET', '/health')).status).toBe(200);
-    expect((await call(undefined, 'GET', '/api/health')).status).toBe(200);
+    // No model here: 503 `degraded`, answered without a login all the same.
+    expect((await call(undefined, 'GET', '/health')).status).toBe(503);
+    expect((await call(undefined, 'GET', '/api/health')).status).toBe(503);
+    expect((await call(undefined, 'GET', '/api/health/live')).status).toBe(200);
     expect((await call(undefined, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' })).status).toBe(401);
   });
 

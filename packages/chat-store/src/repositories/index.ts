@@ -12,7 +12,7 @@ export type { AuthSessionsRepository, CreateAuthSessionInput } from './auth-sess
 export { createApiKeysRepository } from './api-keys.repository.js';
 export type { ApiKeysRepository, CreateApiKeyInput } from './api-keys.repository.js';
 export { createMaintenanceRepository } from './maintenance.repository.js';
-export type { MaintenanceRepository, StoreStats } from './maintenance.repository.js';
+export type { MaintenanceRepository, StoreStats, StorageProbe, OrphanRemoval } from './maintenance.repository.js';
 export type { RepositoryContext } from './repository-context.js';
 export { createProcessesRepository } from './processes.repository.js';
 export type { ProcessesRepository, RegisterProcessInput } from './processes.repository.js';

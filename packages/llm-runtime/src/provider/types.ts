@@ -51,6 +51,8 @@ export interface GenerateResult {
   promptTokensEvaluated: number;
   /** Which remote upstream generated the reply (its `ProviderInfo.id`); absent for local models and cache hits. */
   servedBy?: string;
+  /** Milliseconds the request waited in the queue for a free sequence (0 when one was free at once). */
+  queueWaitMs?: number;
 }
 
 /** A model as a provider lists it. */

@@ -245,16 +245,18 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     // Remote capacity follows upstream health, so it is read per request.
     if (provider === remote) queue.setCapacity(Math.max(1, provider.status().sequences_total));
     let release: () => void;
+    const queuedAt = performance.now();
     try {
       release = await queue.acquire(request.signal);
     } catch (error) {
       if (request.signal?.aborted) return abortedResult(modelId ?? '', startedAt);
       throw error;
     }
+    const queueWaitMs = performance.now() - queuedAt;
     const run = provider.generate(request, { startedAt });
     inFlight.add(run);
     try {
-      const result = await run;
+      const result = { ...(await run), queueWaitMs };
       if (key && result.modelId === modelId && (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')) {
         cache.set(key, { text: result.text, stats: result.stats });
       }
