@@ -23,6 +23,7 @@ export {
   ModelLoadError,
   InsufficientMemoryError,
   InvalidRequestError,
+  UnsupportedRequestError,
   ModelDownloadError,
 } from './errors/index.js';
 export {
@@ -39,6 +40,12 @@ export type {
   GenerateRequest,
   GenerateResult,
   GenerateMessage,
+  GenerateTools,
+  ToolDefinition,
+  ToolChoice,
+  ToolCall,
+  ToolCallDelta,
+  ResponseFormat,
   GenerateTiming,
   PrepareRequest,
   PrepareState,

@@ -193,7 +193,9 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     const startedAt = performance.now();
     const modelId = activeId();
-    const cacheable = cache.enabled && modelId !== null && isDeterministic(request.params);
+    // The cache holds text only: replies with tool calls or a grammar are never served from it.
+    const textOnly = !request.tools && !request.responseFormat && !request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length);
+    const cacheable = cache.enabled && modelId !== null && textOnly && isDeterministic(request.params);
     const key = cacheable ? responseCacheKey({ modelId, messages: request.messages, params: request.params }) : null;
     if (key) {
       const hit = cache.get(key);
