@@ -231,6 +231,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     inFlight.add(run);
     try {
       const result = await run;
+      // The seed is logged so that a reply sampled with a fresh random seed can be repeated.
+      options.logger?.debug({ model: result.modelId, seed: result.seed ?? null, finish_reason: result.stats.finish_reason }, 'generation finished');
       if (key && result.modelId === modelId && (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')) {
         cache.set(key, { text: result.text, stats: result.stats });
       }
