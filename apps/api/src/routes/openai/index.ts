@@ -56,6 +56,10 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       const responseFormat = toResponseFormat(body);
       const messages = toPromptMessages(body.messages);
       const principal = c.var.principal;
+      // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
+      if (body.user || body.safety_identifier) {
+        deps.logger?.info({ user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null }, 'chat completion for an end user');
+      }
       const last = messages.at(-1);
       // With a session header the exchange is stored like a chat from the UI; the client's own messages are the
       // prompt. Ownership is checked before anything else, so a foreign session reads as missing.
