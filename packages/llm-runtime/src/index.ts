@@ -79,3 +79,6 @@ export {
   type OpenAiCompatibleProvider,
   type OpenAiCompatibleProviderOptions,
 } from './openai-compatible/index.js';
+export { toGrammarSchema } from './structured/index.js';
+export { resolveSeed, toRepeatPenalty, toTokenBias } from './sampling/index.js';
+export { newToolCallId } from './llama-cpp/generation-plan.js';
