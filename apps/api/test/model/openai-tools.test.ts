@@ -210,6 +210,9 @@ describe('tools and structured output through the official openai package', () =
       [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { code: { type: 'string', pattern: '^[A-Z]+$' } } } } } }, 'response_format.json_schema.schema', '"pattern"'],
       [{ tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { n: { type: 'integer', minimum: 1 } } } } }], tool_choice: 'required' }, 'tools.0.function.parameters', '"minimum"'],
       [{ tools: [{ type: 'function', function: { name: 'f', parameters: { allOf: [] } } }] }, 'tools.0.function.parameters', '"allOf"'],
+      // Streamed requests are refused the same way, before the stream starts.
+      [{ stream: true, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'number', maximum: 3 } } } }, 'response_format.json_schema.schema', '"maximum"'],
+      [{ stream: true, logit_bias: { '99999999': 1 } }, 'logit_bias', 'vocabulary'],
     ];
     for (const [extra, param, keyword] of cases) {
       const res = await fetch(`${server.baseUrl}/v1/chat/completions`, {

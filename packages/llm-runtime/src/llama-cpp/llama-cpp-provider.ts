@@ -240,9 +240,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
     const history = toChatHistory(request.messages, request.params);
     // Everything a request can be refused for is checked before a sequence is taken.
+    const tokenBias = toTokenBias(current.llamaModel, request.params?.logit_bias);
     const plan = await planGeneration(current.llamaModel.llama, request);
     if (plan.instruction) history.splice(leadingSystemCount(history), 0, { type: 'system', text: plan.instruction });
-    const tokenBias = toTokenBias(current.llamaModel, request.params?.logit_bias);
     const taken = current.pool.take(request.sessionKey);
     if (!taken) throw new ChatUnavailableError('every sequence is busy');
     const slot = taken.slot as Slot;

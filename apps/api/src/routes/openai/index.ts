@@ -131,11 +131,35 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       }
 
       const includeUsage = body.stream_options?.include_usage === true;
+      // Generation starts before the response does: a request the runtime refuses before its first piece (a schema
+      // keyword, a token id, a busy queue) is still a plain HTTP error, not a 200 stream with an error in it.
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      c.req.raw.signal.addEventListener('abort', abort, { once: true });
+      const pending: Delta[] = [];
+      let sink: ((delta: Delta) => void) | undefined;
+      let markStarted = () => {};
+      const started = new Promise<void>((resolve) => (markStarted = resolve));
+      const emit = (delta: Delta) => {
+        if (sink) sink(delta);
+        else pending.push(delta);
+        markStarted();
+      };
+      const run = generate(
+        controller.signal,
+        (text) => emit({ content: text }),
+        (delta) => emit({ tool_calls: [toOpenAiToolCallDelta(delta)] }),
+      );
+      try {
+        await Promise.race([started, run]);
+      } catch (error) {
+        c.req.raw.signal.removeEventListener('abort', abort);
+        throw error;
+      }
       c.header('Cache-Control', 'no-cache, no-transform');
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
-        const controller = new AbortController();
-        stream.onAbort(() => controller.abort());
+        stream.onAbort(abort);
         const chunk = (delta: Delta, finish: OpenAiChatCompletionChunk['choices'][number]['finish_reason'] = null): OpenAiChatCompletionChunk => ({
           id,
           object: 'chat.completion.chunk',
@@ -146,22 +170,21 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
         });
         const write = (data: unknown) => stream.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) });
         let writes: Promise<unknown> = write(chunk({ role: 'assistant', content: '' }));
-        const send = (delta: Delta) => {
+        sink = (delta) => {
           writes = writes.then(() => write(chunk(delta)));
         };
+        for (const delta of pending.splice(0)) sink(delta);
         let result: Generated;
         try {
-          result = await generate(
-            controller.signal,
-            (text) => send({ content: text }),
-            (delta) => send({ tool_calls: [toOpenAiToolCallDelta(delta)] }),
-          );
+          result = await run;
           await writes;
         } catch (err) {
           await writes.catch(() => {});
           const message = err instanceof Error ? err.message : 'generation failed';
           await write({ error: { message, type: 'server_error', param: null, code: null } }).catch(() => {});
           return;
+        } finally {
+          c.req.raw.signal.removeEventListener('abort', abort);
         }
         if (controller.signal.aborted) return;
         await write(chunk({}, toFinishReason(result.stats, result.toolCalls)));
