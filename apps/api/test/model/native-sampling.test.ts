@@ -55,5 +55,10 @@ describe('native chat API sampling parameters', () => {
       expect((error as ChatApiError).status).toBe(400);
       expect((error as ChatApiError).message).toContain(`params.${Object.keys(params)[0]}`);
     }
+    // A token id the model does not have is refused by the runtime; the refused turn leaves nothing behind.
+    const error = await client.send({ session_id: session.id, message: 'x', params: { logit_bias: { '99999999': 1 } } }).catch((e: unknown) => e);
+    expect((error as ChatApiError).status).toBe(400);
+    expect((error as ChatApiError).message).toContain('logit_bias');
+    expect((await client.listMessages(session.id)).items).toEqual([]);
   }, 60_000);
 });
