@@ -41,7 +41,7 @@ export interface TurnResult {
 }
 
 /** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
-const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError']);
+const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError', 'UnsupportedRequestError', 'InvalidRequestError']);
 
 /** Options for {@link createChatTurns}. */
 export interface ChatTurnsOptions {

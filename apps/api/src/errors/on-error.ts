@@ -75,7 +75,9 @@ export function describeError(err: unknown): ErrorReport {
     const own = (err as Error & { code?: unknown }).code;
     if (typeof own === 'string' && own in ERROR_STATUS) {
       const c = own as ErrorCode;
-      return { status: statusForErrorCode(c), code: c, message: err.message, headers: {} };
+      // A runtime error about one request field (UnsupportedRequestError) names it, as OpenAI's `param`.
+      const param = (err as Error & { param?: unknown }).param;
+      return { status: statusForErrorCode(c), code: c, message: err.message, headers: {}, ...(typeof param === 'string' ? { details: { param } } : {}) };
     }
   }
   if (err instanceof HTTPException) {
