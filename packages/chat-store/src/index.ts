@@ -2,6 +2,8 @@
 export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
+export { StorageError, DatabaseBusyError, StorageFullError, StorageReadOnlyError, StorageCorruptError, toStorageError, type StorageFailure } from './errors/index.js';
+export { REBUILD_FTS_COMMAND, SEARCH_INDEX_SQL, SEARCH_INDEX_TRIGGERS, type SearchIndexStatus } from './search-index/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
 export type {
   SessionsRepository,
@@ -14,16 +16,22 @@ export type {
   ListMessagesOptions,
   ListAroundOptions,
   MessageStatsInput,
+  MessageSiblings,
   SearchFunction,
   SearchOptions,
   UsersRepository,
   CreateUserInput,
+  UserRole,
+  ProcessesRepository,
+  RegisterProcessInput,
   AuthSessionsRepository,
   CreateAuthSessionInput,
   ApiKeysRepository,
   CreateApiKeyInput,
   MaintenanceRepository,
   StoreStats,
+  StorageProbe,
+  OrphanRemoval,
 } from './repositories/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './migrations/index.js';
@@ -52,4 +60,7 @@ export type {
   ApiKeyRow,
   NewApiKeyRow,
   ApiKeyRowUpdate,
+  ServerProcessesTable,
+  ServerProcessRow,
+  StreamingRepliesTable,
 } from './tables/index.js';

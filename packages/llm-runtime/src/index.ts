@@ -23,6 +23,7 @@ export {
   ModelLoadError,
   InsufficientMemoryError,
   InvalidRequestError,
+  UnsupportedRequestError,
   ModelDownloadError,
 } from './errors/index.js';
 export { InputTooLongError, UnsupportedOperationError } from './errors/endpoint-errors.js';
@@ -41,6 +42,12 @@ export type {
   GenerateRequest,
   GenerateResult,
   GenerateMessage,
+  GenerateTools,
+  ToolDefinition,
+  ToolChoice,
+  ToolCall,
+  ToolCallDelta,
+  ResponseFormat,
   GenerateTiming,
   PrepareRequest,
   PrepareState,
@@ -79,3 +86,6 @@ export {
   type OpenAiCompatibleProvider,
   type OpenAiCompatibleProviderOptions,
 } from './openai-compatible/index.js';
+export { toGrammarSchema } from './structured/index.js';
+export { resolveSeed, toRepeatPenalty, toTokenBias } from './sampling/index.js';
+export { newToolCallId } from './llama-cpp/generation-plan.js';

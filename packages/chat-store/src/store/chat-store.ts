@@ -6,6 +6,7 @@ import type {
   AuthSessionsRepository,
   MaintenanceRepository,
   MessagesRepository,
+  ProcessesRepository,
   SearchOptions,
   SessionsRepository,
   UsersRepository,
@@ -74,6 +75,8 @@ export interface ChatStore {
   readonly authSessions: AuthSessionsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly maintenance: MaintenanceRepository;
+  /** API processes serving this database and the replies they are streaming (crash recovery, `pnpm stop --all`). */
+  readonly processes: ProcessesRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

@@ -9,6 +9,7 @@ import {
   createAuthSessionsRepository,
   createMaintenanceRepository,
   createMessagesRepository,
+  createProcessesRepository,
   createSearch,
   createSessionsRepository,
   createUsersRepository,
@@ -103,6 +104,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
     authSessions: createAuthSessionsRepository(ctx),
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
+    processes: createProcessesRepository(ctx),
     async ping() {
       try {
         return sql.get<{ ok: number }>('SELECT 1 AS ok')?.ok === 1;

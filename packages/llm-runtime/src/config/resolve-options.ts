@@ -69,6 +69,8 @@ export interface LlmRuntimeOptions {
   embeddingModelId?: string;
   /** Environment to read; tests pass their own. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Debug log of each generation (model, seed used, finish reason), e.g. a pino logger. Defaults to none. */
+  logger?: { debug(data: object, message: string): void };
 }
 
 /** Options after env and defaults; `threads`, `sequences`, `contextSize` stay undefined until the model is known. */

@@ -4,6 +4,7 @@ import type { FinishReason } from '@chat-studio/protocol';
 import { InvalidRequestError } from '../errors/index.js';
 import { InputTooLongError } from '../errors/endpoint-errors.js';
 import type { CompleteRequest, GenerateResult } from '../provider/index.js';
+import { resolveSeed, toRepeatPenalty, toTokenBias } from '../sampling/index.js';
 
 /** What {@link completeOnSequence} needs besides the request. */
 export interface CompleteOnSequenceOptions {
@@ -26,34 +27,30 @@ export async function completeOnSequence(request: CompleteRequest, options: Comp
   const { sequence, signal, startedAt } = options;
   const params = request.params ?? {};
   if (params.system_prompt !== undefined) throw new InvalidRequestError('a plain completion has no system prompt');
+  if (params.json_mode) throw new InvalidRequestError('JSON mode is not available for a plain completion');
   await sequence.clearHistory();
   const model = sequence.model;
   const promptTokens = model.tokenize(request.prompt, false, 'trimLeadingSpace');
   const room = sequence.contextSize - promptTokens.length - 1;
   if (room < 1) throw new InputTooLongError(0, promptTokens.length, sequence.contextSize - 1);
   const maxTokens = Math.min(params.max_tokens ?? options.defaultMaxTokens, room);
+  const repeatPenalty = toRepeatPenalty(params);
+  const tokenBias = toTokenBias(model, params.logit_bias);
   const completion = new LlamaCompletion({ contextSequence: sequence });
   const meterBefore = sequence.tokenMeter.getState();
   let text = '';
   let firstTokenAt: number | null = null;
   let finish: FinishReason = 'stop';
-  const penalties = request.penalties;
   try {
     const response = await completion.generateCompletionWithMeta(request.prompt, {
       maxTokens,
       temperature: params.temperature ?? options.defaultTemperature,
       ...(params.top_k !== undefined ? { topK: params.top_k } : {}),
       ...(params.top_p !== undefined ? { topP: params.top_p } : {}),
-      ...(params.seed !== undefined ? { seed: params.seed } : {}),
-      ...(params.repeat_penalty !== undefined || penalties
-        ? {
-            repeatPenalty: {
-              ...(params.repeat_penalty !== undefined ? { penalty: params.repeat_penalty } : {}),
-              ...(penalties?.frequency !== undefined ? { frequencyPenalty: penalties.frequency } : {}),
-              ...(penalties?.presence !== undefined ? { presencePenalty: penalties.presence } : {}),
-            },
-          }
-        : {}),
+      // A fresh random seed when none is given, as for chat (node-llama-cpp would use the current second).
+      seed: resolveSeed(params.seed),
+      ...(repeatPenalty ? { repeatPenalty } : {}),
+      ...(tokenBias ? { tokenBias } : {}),
       ...(params.stop?.length ? { customStopTriggers: params.stop } : {}),
       // The context holds the prompt and the reply whole: max_tokens was cut to fit, so nothing is shifted out.
       disableContextShift: true,

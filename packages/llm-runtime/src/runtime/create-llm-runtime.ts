@@ -219,7 +219,9 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     const startedAt = performance.now();
     const modelId = activeId();
-    const cacheable = cache.enabled && modelId !== null && isDeterministic(request.params);
+    // The cache holds text only: replies with tool calls or a grammar are never served from it.
+    const textOnly = !request.tools && !request.responseFormat && !request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length);
+    const cacheable = cache.enabled && modelId !== null && textOnly && isDeterministic(request.params);
     const key = cacheable ? responseCacheKey({ modelId, messages: request.messages, params: request.params }) : null;
     if (key) {
       const hit = cache.get(key);
@@ -245,16 +247,20 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     // Remote capacity follows upstream health, so it is read per request.
     if (provider === remote) queue.setCapacity(Math.max(1, provider.status().sequences_total));
     let release: () => void;
+    const queuedAt = performance.now();
     try {
       release = await queue.acquire(request.signal);
     } catch (error) {
       if (request.signal?.aborted) return abortedResult(modelId ?? '', startedAt);
       throw error;
     }
+    const queueWaitMs = performance.now() - queuedAt;
     const run = provider.generate(request, { startedAt });
     inFlight.add(run);
     try {
-      const result = await run;
+      const result = { ...(await run), queueWaitMs };
+      // The seed is logged so that a reply sampled with a fresh random seed can be repeated.
+      options.logger?.debug({ model: result.modelId, seed: result.seed ?? null, finish_reason: result.stats.finish_reason }, 'generation finished');
       if (key && result.modelId === modelId && (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')) {
         cache.set(key, { text: result.text, stats: result.stats });
       }

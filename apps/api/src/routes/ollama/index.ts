@@ -132,7 +132,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
         if (Array.isArray(m.images) ? m.images.length > 0 : m.images != null) refuse(`messages[${i}].images`, `'images' is not supported: ${UNSUPPORTED.images}`);
         if (Array.isArray(m.tool_calls) ? m.tool_calls.length > 0 : m.tool_calls != null) refuse(`messages[${i}].tool_calls`, `'tool_calls' is not supported: ${UNSUPPORTED.tools}`);
       }
-      const params = toParams(parseOptions(body.options, limits, false));
+      const params = toParams(parseOptions(body.options, limits));
       const sessionId = c.req.header(SESSION_HEADER);
       // Ownership first: another user's session is a 404 whatever the model's state.
       if (sessionId) await requireSession(deps.store, c.var.principal, sessionId);
@@ -151,8 +151,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       checkKeepAlive(body.keep_alive);
       const raw = body.raw === true;
       if (raw && body.system !== undefined) refuse('system', "'system' cannot be combined with \"raw\": true (the prompt is used as written)");
-      const options = parseOptions(body.options, limits, raw);
-      const params = toParams(options);
+      const params = toParams(parseOptions(body.options, limits));
       const runtime = turns.availableRuntime();
       await requireChatModel(runtime, body.model);
       if (!body.prompt) return c.json({ model: body.model, created_at: created(), response: '', done: true, done_reason: 'load' });
@@ -163,12 +162,8 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
           if (deps.metrics) observeGeneration(result.stats, deps.metrics);
           return result;
         });
-      const penalties = {
-        ...(options.frequency_penalty !== undefined ? { frequency: options.frequency_penalty } : {}),
-        ...(options.presence_penalty !== undefined ? { presence: options.presence_penalty } : {}),
-      };
       const generate: Generate = raw
-        ? (signal, onToken) => track(signal, (s) => runtime.complete({ prompt, params, penalties, signal: s, onToken }))
+        ? (signal, onToken) => track(signal, (s) => runtime.complete({ prompt, params, signal: s, onToken }))
         : (signal, onToken) =>
             track(signal, (s) =>
               runtime.generate({ messages: [{ role: 'user', content: prompt }], params: { ...params, ...(body.system ? { system_prompt: body.system } : {}) }, signal: s, onToken }),

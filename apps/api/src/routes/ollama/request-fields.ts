@@ -1,6 +1,6 @@
 /** Ollama request fields: `options` mapped to generation parameters, and what Chat Studio refuses, by name. */
 import * as v from 'valibot';
-import type { GenerationParams, ProtocolLimits } from '@chat-studio/protocol';
+import { PenaltySchema, SeedSchema, type GenerationParams, type ProtocolLimits } from '@chat-studio/protocol';
 import { refuse } from '../openai/endpoint-support/index.js';
 
 /** Ollama's `options` that map onto the runtime; any other option is a 400 naming it. */
@@ -9,29 +9,25 @@ export function optionsSchema(limits: ProtocolLimits) {
     temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2))),
     top_p: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
     top_k: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))),
-    seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1))),
+    seed: v.optional(SeedSchema),
     num_predict: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(limits.maxTokens))),
     stop: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(limits.maxStopSequences))),
     repeat_penalty: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(5))),
-    frequency_penalty: v.optional(v.pipe(v.number(), v.minValue(-2), v.maxValue(2))),
-    presence_penalty: v.optional(v.pipe(v.number(), v.minValue(-2), v.maxValue(2))),
+    frequency_penalty: v.optional(PenaltySchema),
+    presence_penalty: v.optional(PenaltySchema),
   });
 }
 
 export type OllamaOptions = v.InferOutput<ReturnType<typeof optionsSchema>>;
 
-/** Options that only a plain (raw) completion honours; a chat turn refuses them. */
-const RAW_ONLY = ['frequency_penalty', 'presence_penalty'] as const;
-
 /** Validates `options`: unknown keys (num_ctx, mirostat, num_gpu…) are refused as `options.<key>`. */
-export function parseOptions(raw: unknown, limits: ProtocolLimits, rawCompletion: boolean): OllamaOptions {
+export function parseOptions(raw: unknown, limits: ProtocolLimits): OllamaOptions {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) refuse('options', "'options' must be an object");
   const schema = optionsSchema(limits);
   for (const [key, value] of Object.entries(raw)) {
     if (value === null) continue;
     if (!(key in schema.entries)) refuse(`options.${key}`, `option '${key}' is not supported here`);
-    if (!rawCompletion && (RAW_ONLY as readonly string[]).includes(key)) refuse(`options.${key}`, `option '${key}' works only with "raw": true`);
   }
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
   const result = v.safeParse(schema, cleaned);
@@ -53,6 +49,8 @@ export function toParams(options: OllamaOptions): GenerationParams {
   if (options.num_predict === 0) refuse('options.num_predict', 'num_predict must be positive, or -1 for the default');
   if (options.stop?.length) params.stop = options.stop;
   if (options.repeat_penalty !== undefined) params.repeat_penalty = options.repeat_penalty;
+  if (options.frequency_penalty !== undefined) params.frequency_penalty = options.frequency_penalty;
+  if (options.presence_penalty !== undefined) params.presence_penalty = options.presence_penalty;
   return params;
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
-import type { GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import { LogitBiasSchema, PenaltySchema, SeedSchema, type GenerationParams, type GenerationStats } from '@chat-studio/protocol';
 import type { GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
 import type { ChatTurns } from '../../../chat-service/index.js';
@@ -19,7 +19,6 @@ const MAX_PROMPTS = 16;
 function completionsSchema(limits: AppDeps['config']['limits']) {
   const prompt = v.pipe(v.string(), v.maxLength(limits.maxMessageLength));
   const stop = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
-  const penalty = v.pipe(v.number(), v.minValue(-2), v.maxValue(2));
   return v.object({
     model: v.pipe(v.string(), v.minLength(1), v.maxLength(300)),
     prompt: v.union([prompt, v.pipe(v.array(prompt), v.minLength(1), v.maxLength(MAX_PROMPTS))]),
@@ -31,11 +30,11 @@ function completionsSchema(limits: AppDeps['config']['limits']) {
     stream: v.optional(v.boolean()),
     stream_options: v.optional(v.strictObject({ include_usage: v.optional(v.boolean()) })),
     stop: v.optional(v.union([stop, v.pipe(v.array(stop), v.maxLength(limits.maxStopSequences))])),
-    seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1))),
+    seed: v.optional(SeedSchema),
     echo: v.optional(v.boolean()),
-    frequency_penalty: v.optional(penalty),
-    presence_penalty: v.optional(penalty),
-    logit_bias: v.optional(v.record(v.string(), v.number())),
+    frequency_penalty: v.optional(PenaltySchema),
+    presence_penalty: v.optional(PenaltySchema),
+    logit_bias: v.optional(LogitBiasSchema),
     suffix: v.optional(v.string()),
   });
 }
@@ -51,7 +50,6 @@ const REFUSED = {
 function checkSupported(body: CompletionsBody): void {
   if (body.n !== undefined && body.n !== 1) refuse('n', 'Only n=1 is supported');
   if (body.best_of !== undefined && body.best_of !== 1) refuse('best_of', 'Only best_of=1 is supported');
-  if (body.logit_bias && Object.keys(body.logit_bias).length > 0) refuse('logit_bias', "'logit_bias' is not supported on /v1/completions");
   if (body.suffix) refuse('suffix', "'suffix' (fill in the middle) is not supported");
   if (body.stream_options && !body.stream) refuse('stream_options', "'stream_options' needs 'stream': true");
 }
@@ -62,6 +60,9 @@ function toParams(body: CompletionsBody): GenerationParams {
   if (body.top_p !== undefined) params.top_p = body.top_p;
   if (body.seed !== undefined) params.seed = body.seed;
   if (body.stop !== undefined) params.stop = Array.isArray(body.stop) ? body.stop : [body.stop];
+  if (body.frequency_penalty !== undefined) params.frequency_penalty = body.frequency_penalty;
+  if (body.presence_penalty !== undefined) params.presence_penalty = body.presence_penalty;
+  if (body.logit_bias && Object.keys(body.logit_bias).length > 0) params.logit_bias = body.logit_bias;
   return params;
 }
 
@@ -81,12 +82,8 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
     await requireActiveModel(runtime, body.model);
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
     const params = toParams(body);
-    const penalties = {
-      ...(body.frequency_penalty !== undefined ? { frequency: body.frequency_penalty } : {}),
-      ...(body.presence_penalty !== undefined ? { presence: body.presence_penalty } : {}),
-    };
     const complete = (prompt: string, signal: AbortSignal, onToken: (text: string) => void) =>
-      turns.track(signal, (s) => runComplete(runtime, deps, { prompt, params, penalties, signal: s, onToken }));
+      turns.track(signal, (s) => runComplete(runtime, deps, { prompt, params, signal: s, onToken }));
     const id = `cmpl-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
     const echo = (i: number) => (body.echo ? prompts[i]! : '');
