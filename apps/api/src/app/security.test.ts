@@ -138,7 +138,8 @@ describe('ownership', () => {
       expect(await res.text()).not.toContain(SECRET_WORD);
     }
     expect(await ctx.store.messages.listTree(aliceId, sessionA.id)).toEqual(before);
-    expect((await ctx.store.sessions.get(aliceId, sessionA.id))!.current_leaf_id).toBe(messageA.id);
+    // A's newest message (the stored reply /v1/responses names) is still the leaf.
+    expect((await ctx.store.sessions.get(aliceId, sessionA.id))!.current_leaf_id).toBe(replyA.id);
     expect((await call(keyB, 'DELETE', `/api/chat/sessions/${s}`)).status).toBe(204);
   });
 

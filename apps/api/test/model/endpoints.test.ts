@@ -190,9 +190,9 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       expect((await client.search('happened')).items.map((h) => h.session_id)).toContain(sessionId);
     });
 
-    it('continuing from an earlier response branches into a copy; message input is stored whole', async () => {
+    it('continuing from an earlier response is a sibling branch in the same chat; message input is stored whole', async () => {
       const first = await openai.responses.create({ model, input: 'The cat', max_output_tokens: 4 });
-      await openai.responses.create({ model, input: 'Then?', previous_response_id: first.id, max_output_tokens: 4 });
+      const goneOn = await openai.responses.create({ model, input: 'Then?', previous_response_id: first.id, max_output_tokens: 4 });
       const branch = await openai.responses.create({
         model,
         previous_response_id: first.id,
@@ -202,18 +202,24 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
         ],
         max_output_tokens: 4,
       });
-      const original = (first as unknown as { chat_session_id: string }).chat_session_id;
-      const copy = (branch as unknown as { chat_session_id: string }).chat_session_id;
-      expect(copy).not.toBe(original);
-      expect((await client.listMessages(original)).items).toHaveLength(4);
-      const copied = (await client.listMessages(copy)).items;
-      expect(copied.map((m) => [m.role, m.content])).toEqual([
+      const sessionId = (first as unknown as { chat_session_id: string }).chat_session_id;
+      expect((branch as unknown as { chat_session_id: string }).chat_session_id).toBe(sessionId);
+      // The chat now shows the new branch: the first exchange, then the branch's messages.
+      const current = (await client.listMessages(sessionId)).items;
+      expect(current.map((m) => [m.role, m.content])).toEqual([
         ['user', 'The cat'],
         ['assistant', first.output_text],
         ['system', 'Be brief.'],
         ['user', 'A different ending'],
         ['assistant', branch.output_text],
       ]);
+      // The earlier continuation is kept as the other branch after the first reply (‹ 2 / 2 › in the web app).
+      expect(current[2]).toMatchObject({ sibling_position: 2, sibling_count: 2 });
+      expect((await openai.responses.retrieve(goneOn.id)).output_text).toBe(goneOn.output_text);
+      // Continuing the other branch works too: its history is that branch's.
+      const again = await openai.responses.create({ model, input: 'And?', previous_response_id: goneOn.id, max_output_tokens: 4 });
+      const other = (await client.listMessages(sessionId)).items.map((m) => m.content);
+      expect(other).toEqual(['The cat', first.output_text, 'Then?', goneOn.output_text, 'And?', again.output_text]);
     });
 
     it('refuses tools, store:false and unknown previous ids with OpenAI-shaped errors naming the field', async () => {

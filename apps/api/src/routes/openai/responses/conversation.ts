@@ -8,9 +8,6 @@ import { requireSession } from '../../../ownership/index.js';
 import { messageIdOf } from './response-object.js';
 import type { InputMessage } from './request.js';
 
-/** Messages copied per page when a conversation is continued from an earlier response. */
-const COPY_PAGE = 200;
-
 /** The same 404 for a missing response and another user's: callers must not learn which. */
 function responseNotFound(id: string, param = 'previous_response_id'): ApiError {
   return new ApiError('not_found', `Response '${id}' not found`, { param });
@@ -27,48 +24,34 @@ export async function requireResponse(store: ChatStore, principal: Principal, id
   return { session, message };
 }
 
+/** Where a turn goes: the session, and the message its history ends at (`null`: a new, empty chat). */
+export interface Conversation {
+  session: ChatSession;
+  leafId: string | null;
+}
+
 /**
- * The session the new turn goes into. Without a previous response (see {@link requireResponse}), a new one. With it, that response's session when
- * the response is its newest message; else (the conversation went on after it) a new session holding a copy of the
- * conversation up to that response, so the earlier branch is continued and nothing stored is changed.
+ * The session and branch the new turn goes into. Without a previous response (see {@link requireResponse}), a new
+ * session. With it, that response's session, continuing from that response: when the chat went on after it, the
+ * new turn is a sibling branch there (the web app shows it as `‹ 2 / 2 ›`), and nothing stored is changed.
  */
 export async function conversationFor(
   store: ChatStore,
   principal: Principal,
   previous: { session: ChatSession; message: ChatMessage } | undefined,
-): Promise<ChatSession> {
-  const userId = principal.userId;
-  if (!previous) return store.sessions.create(userId);
-  const { session, message } = previous;
-  const newest = await store.messages.list(userId, session.id, { order: 'desc', limit: 1 });
-  if (newest?.items[0]?.id === message.id) return session;
-  const copy = await store.sessions.create(userId, { title: session.title, settings: session.settings });
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await store.messages.list(userId, session.id, { order: 'asc', limit: COPY_PAGE, ...(cursor ? { cursor } : {}) });
-    if (!page) throw responseNotFound(`resp_${message.id}`);
-    for (const m of page.items) {
-      await store.messages.append(userId, copy.id, {
-        role: m.role,
-        content: m.content,
-        status: m.status,
-        model_id: m.model_id,
-        prompt_tokens: m.prompt_tokens,
-        completion_tokens: m.completion_tokens,
-        finish_reason: m.finish_reason,
-      });
-      if (m.id === message.id) return copy;
-    }
-    if (!page.next_cursor) return copy;
-    cursor = page.next_cursor;
-  }
+): Promise<Conversation> {
+  if (!previous) return { session: await store.sessions.create(principal.userId), leafId: null };
+  return { session: previous.session, leafId: previous.message.id };
 }
 
-/** Stores the input messages before the last (the last user message is the turn itself). */
-export async function storeEarlierInput(store: ChatStore, principal: Principal, session: ChatSession, messages: readonly InputMessage[]): Promise<void> {
+/** Stores the input messages before the last (the last user message is the turn itself) on the branch; returns its new end. */
+export async function storeEarlierInput(store: ChatStore, principal: Principal, conversation: Conversation, messages: readonly InputMessage[]): Promise<string | null> {
+  let leafId = conversation.leafId;
   for (const m of messages.slice(0, -1)) {
     if (m.content === '') continue;
-    const stored = await store.messages.append(principal.userId, session.id, { role: m.role, content: m.content });
+    const stored = await store.messages.append(principal.userId, conversation.session.id, { role: m.role, content: m.content, parent_id: leafId });
     if (!stored) throw new ApiError('not_found', 'Session not found');
+    leafId = stored.id;
   }
+  return leafId;
 }

@@ -30,9 +30,10 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       const previous = body.previous_response_id ? await requireResponse(deps.store, principal, body.previous_response_id) : undefined;
       const runtime = turns.availableRuntime();
       await requireActiveModel(runtime, body.model);
-      const session = await conversationFor(deps.store, principal, previous);
-      await storeEarlierInput(deps.store, principal, session, messages);
-      const turn = await turns.prepare(principal, session.id, toParams(body));
+      const conversation = await conversationFor(deps.store, principal, previous);
+      const session = conversation.session;
+      const leafId = await storeEarlierInput(deps.store, principal, conversation, messages);
+      const turn = await turns.prepare(principal, session.id, toParams(body), { leafId });
       const facts = (messageId: string): ResponseFacts => ({
         messageId,
         createdAt: Math.floor(Date.now() / 1000),
