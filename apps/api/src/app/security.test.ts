@@ -383,7 +383,7 @@ describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama
 
   it('unknown and unsupported fields are 400s naming the field, before any model work', async () => {
     const cases: [string, unknown, string][] = [
-      ['/v1/embeddings', { model: 'x', input: 'hi', user: 'u' }, 'user'],
+      ['/v1/embeddings', { model: 'x', input: 'hi', wat: 'u' }, 'wat'],
       ['/v1/embeddings', { model: 'x', input: 'hi', encoding_format: 'int8' }, 'encoding_format'],
       ['/v1/completions', { model: 'x', prompt: 'hi', logprobs: 2 }, 'logprobs'],
       ['/v1/completions', { model: 'x', prompt: 'hi', n: 2 }, 'n'],
@@ -399,7 +399,7 @@ describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama
     }
     const ollama: [string, unknown, RegExp][] = [
       ['/ollama/api/chat', { model: 'x', messages: [], options: { num_ctx: 8192 } }, /num_ctx/],
-      ['/ollama/api/chat', { model: 'x', messages: [], format: 'json' }, /format/],
+      ['/ollama/api/chat', { model: 'x', messages: [], format: 'yaml' }, /format/],
       ['/ollama/api/chat', { model: 'x', messages: [], keep_alive: 0 }, /keep_alive/],
       ['/ollama/api/generate', { model: 'x', prompt: 'hi', context: [1, 2] }, /context/],
       ['/ollama/api/generate', { model: 'x', prompt: 'hi', wat: 1 }, /wat/],

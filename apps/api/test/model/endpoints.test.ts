@@ -222,6 +222,17 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       expect(other).toEqual(['The cat', first.output_text, 'Then?', goneOn.output_text, 'And?', again.output_text]);
     });
 
+    it("text.format json_object is JSON mode, and the stored reply is that JSON", async () => {
+      const res = await openai.responses.create({ model, input: 'A dog', text: { format: { type: 'json_object' } }, max_output_tokens: 300 });
+      expect(res.text?.format?.type).toBe('json_object');
+      if (res.status === 'completed') expect(typeof JSON.parse(res.output_text)).toBe('object');
+      expect((await openai.responses.retrieve(res.id)).output_text).toBe(res.output_text);
+      const schema = await openai.responses
+        .create({ model, input: 'x', text: { format: { type: 'json_schema', name: 's', schema: { type: 'object' } } } })
+        .catch((e: unknown) => e);
+      expect((schema as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('text.format.type');
+    });
+
     it('refuses tools, store:false and unknown previous ids with OpenAI-shaped errors naming the field', async () => {
       const tools = await openai.responses
         .create({ model, input: 'x', tools: [{ type: 'function', name: 'f', parameters: {}, strict: false }] })

@@ -118,6 +118,23 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
     expect(await (await call('POST', '/api/generate', { model, stream: false })).json()).toMatchObject({ response: '', done: true, done_reason: 'load' });
   });
 
+  it('format "json" and a JSON schema constrain the reply (grammar-enforced, whatever the model)', async () => {
+    const json = (await (await call('POST', '/api/chat', { model, messages: [{ role: 'user', content: 'A dog' }], format: 'json', stream: false, options: { num_predict: 300 } })).json()) as {
+      message: { content: string };
+      done_reason: string;
+    };
+    if (json.done_reason === 'stop') expect(typeof JSON.parse(json.message.content)).toBe('object');
+    const schema = { type: 'object', properties: { age: { type: 'integer' }, available: { type: 'boolean' } }, required: ['age', 'available'] };
+    const res = (await (await call('POST', '/api/generate', { model, prompt: 'Ollama is 22 years old', format: schema, stream: false, options: { num_predict: 300 } })).json()) as {
+      response: string;
+      done_reason: string;
+    };
+    expect(res.done_reason).toBe('stop');
+    const parsed = JSON.parse(res.response) as { age: unknown; available: unknown };
+    expect(Number.isInteger(parsed.age)).toBe(true);
+    expect(typeof parsed.available).toBe('boolean');
+  });
+
   it('/api/embed and the legacy /api/embeddings', async () => {
     const res = (await (await call('POST', '/api/embed', { model, input: ['Why is the sky blue?', 'Why is the sky blue?'] })).json()) as {
       model: string;
@@ -140,7 +157,7 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
       ['/api/chat', { model, messages: [{ role: 'user', content: 'x' }], options: { num_ctx: 4096 } }, /num_ctx/],
       ['/api/chat', { model, messages: [{ role: 'user', content: 'x', images: ['aGk='] }] }, /images/],
       ['/api/chat', { model, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function' }] }, /tools/],
-      ['/api/generate', { model, prompt: 'x', format: 'json' }, /format/],
+      ['/api/generate', { model, prompt: 'x', raw: true, format: 'json' }, /format/],
       ['/api/generate', { model, prompt: 'x', raw: true, system: 'y' }, /system/],
     ];
     for (const [route, body, pattern] of cases) {

@@ -16,7 +16,8 @@ import { parseBody, refuse } from '../openai/endpoint-support/index.js';
 import { embeddingModels, runEmbed } from '../openai/embeddings/index.js';
 import { ollamaReply, ollamaStats, type Generate } from './ndjson.js';
 import { modelDetails, modelDigest, modelIdOf, ollamaName } from './model-names.js';
-import { checkKeepAlive, parseOptions, refuseUnsupported, toParams } from './request-fields.js';
+import { checkKeepAlive, parseOptions, refuseUnsupported, toFormat, toParams } from './request-fields.js';
+import type { ResponseFormat } from '@chat-studio/llm-runtime';
 
 /** The Ollama API release whose request and reply shapes these routes follow. */
 export const OLLAMA_API_VERSION = '0.9.0';
@@ -24,7 +25,6 @@ const SESSION_HEADER = 'x-chat-session-id';
 
 /** Set but unsupported generation fields, refused by name (false, empty and null mean "not set"). */
 const UNSUPPORTED = {
-  format: 'structured output (json or a schema) is not available on the Ollama API yet',
   tools: 'tool calls are not available on the Ollama API yet',
   think: 'the models served here do not think out loud',
   images: 'images are not supported',
@@ -134,12 +134,14 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       }
       const params = toParams(parseOptions(body.options, limits));
       const sessionId = c.req.header(SESSION_HEADER);
+      const format = toFormat(body.format, sessionId !== undefined);
+      if (format.jsonMode) params.json_mode = true;
       // Ownership first: another user's session is a 404 whatever the model's state.
       if (sessionId) await requireSession(deps.store, c.var.principal, sessionId);
       const runtime = turns.availableRuntime();
-      const model = await requireChatModel(runtime, body.model);
+      await requireChatModel(runtime, body.model);
       if (messages.length === 0) return c.json({ model: body.model, created_at: created(), message: { role: 'assistant', content: '' }, done_reason: 'load', done: true });
-      const generate = await chatGenerator(c.var.principal, sessionId, messages, params, runtime, model);
+      const generate = await chatGenerator(c.var.principal, sessionId, messages, params, runtime, format.responseFormat);
       return ollamaReply(c, body.stream ?? true, generate, {
         piece: (text) => ({ model: body.model, created_at: created(), message: { role: 'assistant', content: text }, done: false }),
         final: (text, stats, streamed) => ({ model: body.model, created_at: created(), message: { role: 'assistant', content: streamed ? '' : text }, done: true, ...ollamaStats(stats) }),
@@ -152,6 +154,9 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       const raw = body.raw === true;
       if (raw && body.system !== undefined) refuse('system', "'system' cannot be combined with \"raw\": true (the prompt is used as written)");
       const params = toParams(parseOptions(body.options, limits));
+      if (raw && body.format) refuse('format', 'format cannot be combined with "raw": true (the prompt is continued as written)');
+      const format = toFormat(body.format, false);
+      if (format.jsonMode) params.json_mode = true;
       const runtime = turns.availableRuntime();
       await requireChatModel(runtime, body.model);
       if (!body.prompt) return c.json({ model: body.model, created_at: created(), response: '', done: true, done_reason: 'load' });
@@ -166,7 +171,13 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
         ? (signal, onToken) => track(signal, (s) => runtime.complete({ prompt, params, signal: s, onToken }))
         : (signal, onToken) =>
             track(signal, (s) =>
-              runtime.generate({ messages: [{ role: 'user', content: prompt }], params: { ...params, ...(body.system ? { system_prompt: body.system } : {}) }, signal: s, onToken }),
+              runtime.generate({
+                messages: [{ role: 'user', content: prompt }],
+                params: { ...params, ...(body.system ? { system_prompt: body.system } : {}) },
+                signal: s,
+                onToken,
+                ...(format.responseFormat ? { responseFormat: format.responseFormat } : {}),
+              }),
             );
       return ollamaReply(c, body.stream ?? true, generate, {
         piece: (text) => ({ model: body.model, created_at: created(), response: text, done: false }),
@@ -206,7 +217,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
     messages: { role: 'system' | 'user' | 'assistant'; content: string }[],
     params: GenerationParams,
     runtime: LlmRuntime,
-    _model: string,
+    responseFormat: ResponseFormat | undefined,
   ): Promise<Generate> {
     const last = messages.at(-1);
     if (sessionId) {
@@ -217,7 +228,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
     }
     return (signal, onToken) =>
       turns.track(signal, async (s) => {
-        const result = await runtime.generate({ messages, params, signal: s, onToken });
+        const result = await runtime.generate({ messages, params, signal: s, onToken, ...(responseFormat ? { responseFormat } : {}) });
         if (deps.metrics) observeGeneration(result.stats, deps.metrics);
         return result;
       });

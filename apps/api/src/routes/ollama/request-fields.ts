@@ -1,6 +1,7 @@
 /** Ollama request fields: `options` mapped to generation parameters, and what Chat Studio refuses, by name. */
 import * as v from 'valibot';
 import { PenaltySchema, SeedSchema, type GenerationParams, type ProtocolLimits } from '@chat-studio/protocol';
+import type { ResponseFormat } from '@chat-studio/llm-runtime';
 import { refuse } from '../openai/endpoint-support/index.js';
 
 /** Ollama's `options` that map onto the runtime; any other option is a 400 naming it. */
@@ -72,6 +73,18 @@ export function refuseUnsupported(body: Record<string, unknown>, fields: Record<
     if (value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0) || value === '') continue;
     refuse(key, `'${key}' is not supported: ${reason}`);
   }
+}
+
+/**
+ * Ollama's `format`: `"json"` is JSON mode (any valid JSON object, a grammar keeps to it); a JSON schema constrains
+ * the reply to that schema, except in a stored chat (X-Chat-Session-Id), which holds text turns.
+ */
+export function toFormat(format: unknown, stored: boolean): { jsonMode?: true; responseFormat?: ResponseFormat } {
+  if (format === undefined || format === null || format === '') return {};
+  if (format === 'json') return { jsonMode: true };
+  if (typeof format !== 'object' || Array.isArray(format)) refuse('format', `format must be "json" or a JSON schema object`);
+  if (stored) refuse('format', 'a JSON schema format cannot be used with X-Chat-Session-Id ("json" can)');
+  return { responseFormat: { type: 'json_schema', schema: format as Record<string, unknown> } };
 }
 
 /** Refuses any top-level field not in `known`, naming it. */

@@ -36,6 +36,7 @@ function completionsSchema(limits: AppDeps['config']['limits']) {
     presence_penalty: v.optional(PenaltySchema),
     logit_bias: v.optional(LogitBiasSchema),
     suffix: v.optional(v.string()),
+    user: v.optional(v.pipe(v.string(), v.maxLength(256))),
   });
 }
 
@@ -43,7 +44,6 @@ type CompletionsBody = v.InferOutput<ReturnType<typeof completionsSchema>>;
 
 const REFUSED = {
   logprobs: 'token log-probabilities are not available from this runtime',
-  user: 'requests are attributed to the authenticated user',
 };
 
 /** Values that parse but cannot be honoured: a 400 naming the field. */
@@ -78,6 +78,8 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
   return new Hono<AppEnv>().post('/completions', async (c) => {
     const body = await parseBody(c, schema, REFUSED);
     checkSupported(body);
+    // OpenAI uses `user` to trace abuse to an end user; here it goes to the log with the caller.
+    if (body.user) deps.logger?.info({ user_id: c.var.principal.userId, end_user: body.user }, 'completion for an end user');
     const runtime = turns.availableRuntime();
     await requireActiveModel(runtime, body.model);
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];

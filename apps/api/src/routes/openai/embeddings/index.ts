@@ -24,6 +24,7 @@ function embeddingsSchema(maxLength: number) {
     ]),
     encoding_format: v.optional(v.picklist(['float', 'base64'])),
     dimensions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    user: v.optional(v.pipe(v.string(), v.maxLength(256))),
   });
 }
 
@@ -75,7 +76,9 @@ export async function runEmbed(runtime: LlmRuntime, model: string, input: (strin
 export function embeddingRoutes(deps: AppDeps, turns: ChatTurns) {
   const schema = embeddingsSchema(deps.config.limits.maxMessageLength);
   return new Hono<AppEnv>().post('/embeddings', async (c) => {
-    const body = await parseBody(c, schema, { user: 'requests are attributed to the authenticated user' });
+    const body = await parseBody(c, schema);
+    // OpenAI uses `user` to trace abuse to an end user; here it goes to the log with the caller.
+    if (body.user) deps.logger?.info({ user_id: c.var.principal.userId, end_user: body.user }, 'embeddings for an end user');
     if (!deps.runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
     const runtime = deps.runtime;
     const input = toInputList(body.input);

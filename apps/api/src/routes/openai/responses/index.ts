@@ -26,6 +26,10 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       const last = messages.at(-1);
       if (!last || last.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
       const principal = c.var.principal;
+      // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
+      if (body.user || body.safety_identifier) {
+        deps.logger?.info({ user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null }, 'response for an end user');
+      }
       // Refusals come before anything is stored; ownership first, so a foreign id is a 404 whatever the model's state.
       const previous = body.previous_response_id ? await requireResponse(deps.store, principal, body.previous_response_id) : undefined;
       const runtime = turns.availableRuntime();
@@ -43,6 +47,7 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
         maxOutputTokens: body.max_output_tokens ?? null,
         temperature: body.temperature ?? null,
         topP: body.top_p ?? null,
+        format: body.text?.format?.type ?? 'text',
         sessionId: session.id,
       });
 

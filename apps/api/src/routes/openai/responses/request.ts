@@ -21,12 +21,10 @@ export const REFUSED: Refusals = {
   prompt_cache_key: 'the KV cache is kept per chat session, without keys',
   prompt_cache_retention: 'the KV cache is kept per chat session, without keys',
   reasoning: 'no reasoning options are available for local models',
-  safety_identifier: 'requests are attributed to the authenticated user',
   service_tier: 'there is one service tier',
   tool_choice: 'function tools are not supported on /v1/responses yet',
   tools: 'function tools are not supported on /v1/responses yet',
   top_logprobs: 'token log-probabilities are not available from this runtime',
-  user: 'requests are attributed to the authenticated user',
 };
 
 const textPart = v.object({ type: v.picklist(['input_text', 'output_text']), text: v.string() });
@@ -57,7 +55,14 @@ export function responsesSchema(limits: ProtocolLimits) {
     stream_options: v.optional(v.strictObject({ include_obfuscation: v.optional(v.literal(false)) })),
     store: v.optional(v.literal(true, 'responses are always stored (as a turn of one of your chat sessions); store must be true or unset')),
     metadata: v.optional(v.pipe(v.record(v.string(), v.string()), v.maxEntries(0, 'metadata is not stored here; send none'))),
-    text: v.optional(v.strictObject({ format: v.optional(v.strictObject({ type: v.literal('text', "only text output is available on /v1/responses yet") })), verbosity: v.optional(v.literal('medium')) })),
+    text: v.optional(
+      v.strictObject({
+        format: v.optional(v.strictObject({ type: v.picklist(['text', 'json_object'], "text.format.type must be 'text' or 'json_object' (json_schema is not available on stored responses yet)") })),
+        verbosity: v.optional(v.literal('medium')),
+      }),
+    ),
+    user: v.optional(v.pipe(v.string(), v.maxLength(256))),
+    safety_identifier: v.optional(v.pipe(v.string(), v.maxLength(256))),
     truncation: v.optional(v.literal('auto', "the oldest turns are dropped when the context fills: truncation 'auto' (or unset)")),
   });
 }
@@ -99,5 +104,7 @@ export function toParams(body: ResponsesBody): GenerationParams {
   if (body.temperature !== undefined) params.temperature = body.temperature;
   if (body.top_p !== undefined) params.top_p = body.top_p;
   if (body.instructions !== undefined) params.system_prompt = body.instructions;
+  // JSON mode: a grammar keeps the reply one valid JSON object.
+  if (body.text?.format?.type === 'json_object') params.json_mode = true;
   return params;
 }

@@ -25,6 +25,8 @@ export interface ResponseFacts {
   maxOutputTokens: number | null;
   temperature: number | null;
   topP: number | null;
+  /** `json_object` when JSON mode was asked for. */
+  format?: 'text' | 'json_object';
   /** The chat session the turn is stored in (not in OpenAI's object; lets a client open it in the web app). */
   sessionId: string;
 }
@@ -74,7 +76,7 @@ export function responseObject(facts: ResponseFacts, state: OutputState) {
     service_tier: 'default' as const,
     store: true,
     temperature: facts.temperature,
-    text: { format: { type: 'text' as const }, verbosity: 'medium' as const },
+    text: { format: { type: facts.format ?? 'text' }, verbosity: 'medium' as const },
     tool_choice: 'none' as const,
     tools: [] as never[],
     top_p: facts.topP,
