@@ -8,7 +8,7 @@ import type { AppDeps, AppEnv } from '../../../app/app-env.js';
 import type { ChatTurns, TurnResult } from '../../../chat-service/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { conversationFor, requireResponse, storeEarlierInput } from './conversation.js';
-import { REFUSED, responsesSchema, toInputMessages, toParams, type ResponsesBody } from './request.js';
+import { REFUSED, responsesSchema, toInputMessages, toParams } from './request.js';
 import { outputMessage, outputText, responseObject, statusOf, storedResponse, type OutputState, type ResponseFacts } from './response-object.js';
 
 /** `/v1/responses` routes. */
@@ -57,7 +57,7 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       }
       c.header('Cache-Control', 'no-cache, no-transform');
       c.header('X-Accel-Buffering', 'no');
-      return streamSSE(c, (stream) => streamTurn(stream, body, (signal, hooks) => turns.run(principal, turn, last.content, signal, hooks), facts));
+      return streamSSE(c, (stream) => streamTurn(stream, (signal, hooks) => turns.run(principal, turn, last.content, signal, hooks), facts));
     });
 }
 
@@ -78,7 +78,7 @@ type RunTurn = (signal: AbortSignal, hooks: { onStart: (info: { assistantMessage
  * response.output_item.done, then response.completed (or response.incomplete at max_output_tokens, or
  * response.failed). Each event carries its `sequence_number`.
  */
-async function streamTurn(stream: SSEStreamingApi, _body: ResponsesBody, run: RunTurn, factsFor: (messageId: string) => ResponseFacts): Promise<void> {
+async function streamTurn(stream: SSEStreamingApi, run: RunTurn, factsFor: (messageId: string) => ResponseFacts): Promise<void> {
   const controller = new AbortController();
   stream.onAbort(() => controller.abort());
   let sequence = 0;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '@chat-studio/protocol';
+import { ApiError } from '../../errors/index.js';
+import { modelIdOf, ollamaName, parameterSize } from './model-names.js';
+import { ollamaFetch, viaOllamaListener } from './listener.js';
+import { checkKeepAlive, parseOptions, toFormat, toParams } from './request-fields.js';
+
+const paramOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof ApiError ? (error.details as { param?: string }).param : String(error);
+  }
+  return undefined;
+};
+
+describe('Ollama request fields', () => {
+  it('maps options to generation parameters; num_predict -1 is the default', () => {
+    const options = parseOptions({ temperature: 0.2, top_k: 5, seed: 7, num_predict: 12, stop: ['\n'], frequency_penalty: 0.5 }, DEFAULT_LIMITS);
+    expect(toParams(options)).toEqual({ temperature: 0.2, top_k: 5, seed: 7, max_tokens: 12, stop: ['\n'], frequency_penalty: 0.5 });
+    expect(toParams(parseOptions({ num_predict: -1 }, DEFAULT_LIMITS))).toEqual({});
+  });
+
+  it('refuses unknown or invalid options by name', () => {
+    expect(paramOf(() => parseOptions({ num_ctx: 4096 }, DEFAULT_LIMITS))).toBe('options.num_ctx');
+    expect(paramOf(() => parseOptions({ temperature: 'hot' }, DEFAULT_LIMITS))).toBe('options.temperature');
+    expect(paramOf(() => toParams(parseOptions({ num_predict: 0 }, DEFAULT_LIMITS)))).toBe('options.num_predict');
+  });
+
+  it('keep_alive: any duration but zero', () => {
+    for (const ok of ['5m', '1h', -1, 300, '24h', undefined]) expect(paramOf(() => checkKeepAlive(ok))).toBeUndefined();
+    for (const zero of [0, '0', '0s', '0m']) expect(paramOf(() => checkKeepAlive(zero))).toBe('keep_alive');
+  });
+
+  it('format: json is JSON mode, a schema a json_schema format, a schema in a stored chat is refused', () => {
+    expect(toFormat('json', false)).toEqual({ jsonMode: true });
+    expect(toFormat('json', true)).toEqual({ jsonMode: true });
+    expect(toFormat({ type: 'object' }, false)).toEqual({ responseFormat: { type: 'json_schema', schema: { type: 'object' } } });
+    expect(toFormat('', false)).toEqual({});
+    expect(paramOf(() => toFormat({ type: 'object' }, true))).toBe('format');
+    expect(paramOf(() => toFormat('yaml', false))).toBe('format');
+  });
+});
+
+describe('Ollama model names', () => {
+  it('adds and strips the latest tag, and labels parameter counts as Ollama does', () => {
+    expect(ollamaName('stories260K')).toBe('stories260K:latest');
+    expect(modelIdOf('stories260K:latest')).toBe('stories260K');
+    expect(modelIdOf('stories260K')).toBe('stories260K');
+    expect(parameterSize(292_800)).toBe('292.8K');
+    expect(parameterSize(7_241_732_096)).toBe('7.2B');
+    expect(parameterSize(null)).toBe('');
+  });
+});
+
+describe('the Ollama listener', () => {
+  it('maps paths under /ollama, keeps method, headers and body, and marks the env', async () => {
+    let seen: { url: string; method: string; auth: string | null; body: string; env: unknown } | undefined;
+    const fetch = ollamaFetch(async (request, env) => {
+      seen = { url: request.url, method: request.method, auth: request.headers.get('authorization'), body: await request.text(), env };
+      return new Response('ok');
+    });
+    await fetch(new Request('http://127.0.0.1:11434/api/chat?x=1', { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{"a":1}' }), { incoming: 1 });
+    expect(seen).toEqual({ url: 'http://127.0.0.1:11434/ollama/api/chat?x=1', method: 'POST', auth: 'Bearer k', body: '{"a":1}', env: { incoming: 1, listener: 'ollama' } });
+    expect(viaOllamaListener(seen!.env)).toBe(true);
+    expect(viaOllamaListener({ incoming: 1 })).toBe(false);
+    await fetch(new Request('http://127.0.0.1:11434/'));
+    expect(seen!.url).toBe('http://127.0.0.1:11434/ollama');
+  });
+});
