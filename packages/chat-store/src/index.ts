@@ -53,3 +53,4 @@ export type {
   NewApiKeyRow,
   ApiKeyRowUpdate,
 } from './tables/index.js';
+export * from './transfer/index.js';
