@@ -11,6 +11,7 @@ import type {
   UsersRepository,
 } from '../repositories/index.js';
 import type { ChatDatabase } from '../tables/index.js';
+import type { TransferRepository } from '../transfer/store/transfer-repository.js';
 
 /**
  * Options of `openChatStore`.
@@ -74,6 +75,8 @@ export interface ChatStore {
   readonly authSessions: AuthSessionsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly maintenance: MaintenanceRepository;
+  /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
+  readonly transfer: TransferRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

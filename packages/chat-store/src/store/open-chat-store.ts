@@ -18,6 +18,7 @@ import {
 import { isPostgresUrl, openPostgresStore, redactUrl } from '../postgres/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import type { ChatStore, ChatStoreOptions } from './chat-store.js';
+import { createSqliteTransferRepository } from '../transfer/store/sqlite-transfer.js';
 
 /** Default busy timeout in milliseconds. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -103,6 +104,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
     authSessions: createAuthSessionsRepository(ctx),
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
+    transfer: createSqliteTransferRepository(ctx),
     async ping() {
       try {
         return sql.get<{ ok: number }>('SELECT 1 AS ok')?.ok === 1;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportSchemaValidator } from '../../test/export-schema.js';
 import { closeOpenFence, ImportFormatError, readChats, renderMarkdown, type ReadChat, type TransferChat } from './index.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/transfer');
@@ -132,6 +133,18 @@ describe('Chat Studio export', () => {
     expect(haiku!.messages.map((m) => [m.ref, m.parent_ref])).toEqual([['m1', null], ['m2', 'm1'], ['m3', 'm1'], ['m4', 'm3']]);
     expect(haiku!.messages[1]).toMatchObject({ status: 'partial', prompt_tokens: 12, completion_tokens: 5, time_to_first_token_ms: 40.5, tokens_per_second: 120.25, finish_reason: 'abort' });
     expect(empty).toMatchObject({ archived: true, messages: [], current_ref: null });
+  });
+
+  it('matches the published JSON Schema, which refuses what the reader refuses', () => {
+    const validate = exportSchemaValidator();
+    const file = JSON.parse(fixture('chat-studio-export.json').toString()) as { chats: Array<{ messages: Array<Record<string, unknown>> }> };
+    expect(validate(file)).toEqual({ valid: true, errors: [] });
+    file.chats[0]!.messages[0]!.role = 'robot';
+    delete file.chats[0]!.messages[1]!.status;
+    expect(validate(file).errors).toEqual([
+      "/chats/0/messages/0/role must be equal to one of the allowed values",
+      "/chats/0/messages/1 must have required property 'status'",
+    ]);
   });
 
   it('refuses a newer version, an unknown field, a bad role and a parent that comes later', async () => {

@@ -16,3 +16,6 @@ export {
   type ExportMessage,
 } from './own-format.js';
 export { renderMarkdown, markdownChatHeader, markdownMessage, closeOpenFence, MARKDOWN_CHAT_SEPARATOR, type MarkdownChat, type MarkdownMessage } from './markdown.js';
+export { importChats, describeImport, type ImportChatsOptions, type ImportProgress, type ImportSummary, type ImportedChat } from './import-chats.js';
+export { exportChatsJson, exportChatsMarkdown, type ExportChatsOptions } from './export-chats.js';
+export type { TransferRepository, ImportChatResult, ExportChatsPageOptions, ExportMessagesPageOptions, ExportChatRow } from './store/transfer-repository.js';
