@@ -14,6 +14,7 @@ export type {
   ListMessagesOptions,
   ListAroundOptions,
   MessageStatsInput,
+  MessageSiblings,
   SearchFunction,
   SearchOptions,
   UsersRepository,

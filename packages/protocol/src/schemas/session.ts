@@ -23,7 +23,10 @@ export const ChatSessionSchema = v.object({
   pinned: v.boolean(),
   archived: v.boolean(),
   settings: SessionSettingsSchema,
+  /** Every stored message of the chat, on every branch (edits and regenerated replies included). */
   message_count: v.optional(v.number()),
+  /** The last message of the branch the chat shows (`null` while it has none); new messages go under it. */
+  current_leaf_id: v.optional(v.nullable(IdSchema)),
 });
 export type ChatSession = v.InferOutput<typeof ChatSessionSchema>;
 
