@@ -70,8 +70,31 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
       const hits = await t.store.search('u', 'Grossmünster');
       expect(hits.items.map((h) => h.session_id)).toEqual([trip.id]);
 
+      // Every branch is there; the chat shows the branch ChatGPT showed (current_node), tool output left out.
+      const branch = await t.store.messages.list('u', trip.id);
+      expect(branch!.items.map((m) => m.content)).toEqual([
+        'Plan two days in Zürich — ünïcödé, 日本語 and ✓ welcome',
+        "Day 1: the old town.\n\n```python\nprint('Grüezi')\n```",
+        'Which church is this?',
+        'It looks like the Grossmünster.',
+      ]);
+      expect(trip.current_leaf_id).toBe(branch!.items[3]!.id);
+      expect(branch!.items[1]).toMatchObject({ sibling_position: 1, sibling_count: 2, model_id: 'gpt-4o', finish_reason: 'stop' });
+      const siblings = await t.store.messages.siblings('u', branch!.items[1]!.id);
+      expect(siblings!.items.map((m) => m.content)).toEqual([branch!.items[1]!.content, 'A second plan: the lake first.']);
+      const french = chats.find((c) => c.title.startsWith('Syst'))!;
+      expect((await t.store.messages.list('u', french.id))!.items.map((m) => [m.role, m.content, m.status])).toEqual([
+        ['system', 'Réponds en français.', 'complete'],
+        ['user', 'Bonsoir', 'complete'],
+        ['assistant', 'Bonsoir ! Comment ça va ?', 'partial'],
+      ]);
+      // A new message goes on under the imported leaf.
+      const next = await t.store.messages.append('u', trip.id, { role: 'user', content: 'Thanks' });
+      expect(next!.parent_id).toBe(branch!.items[3]!.id);
+
       const again = await importText(t.store, 'u', fixture('chatgpt-conversations.json'));
       expect(again).toMatchObject({ chats: 2, imported: 0, duplicates: 2, messages: 0 });
+      expect(again.items.map((i) => i.status)).toEqual(['duplicate', 'duplicate']);
       expect(again.items.map((i) => i.session_id).sort()).toEqual(summary.items.map((i) => i.session_id).sort());
       expect((await t.store.sessions.list('u')).items).toHaveLength(1);
       // Another user importing the same file gets their own copies.
@@ -116,6 +139,11 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
         completion_tokens: 4, time_to_first_token_ms: 12.5, tokens_per_second: 99.5, finish_reason: 'abort',
       });
 
+      // A branch made here after the import travels too.
+      const haiku = (await t.store.sessions.list('u')).items.find((c) => c.title === 'Haiku 🌸')!;
+      const path = (await t.store.messages.list('u', haiku.id))!.items;
+      await t.store.messages.append('u', haiku.id, { role: 'user', content: 'An edit', parent_id: path[1]!.id });
+
       const first = await collect(exportChatsJson(t.store, 'u'));
       expect(JSON.parse(first)).toMatchObject({ format: 'chat-studio-export', version: 1 });
       expect(exportSchemaValidator()(JSON.parse(first))).toEqual({ valid: true, errors: [] });
@@ -123,6 +151,10 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
       expect(summary).toMatchObject({ chats: 7, imported: 7, duplicates: 0 });
       const second = await collect(exportChatsJson(t.store, 'w'));
       expect(withoutIds(second)).toEqual(withoutIds(first));
+      const copied = JSON.parse(second) as ExportFile;
+      const haikuCopy = copied.chats.find((c) => c.title === 'Haiku 🌸')!;
+      expect(haikuCopy.messages.map((m) => m.parent_id === null ? null : haikuCopy.messages.findIndex((p) => p.id === m.parent_id))).toEqual([null, 0, 0, 2, 2]);
+      expect(haikuCopy.current_message_id).toBe(haikuCopy.messages[4]!.id);
 
       // The user who still has those chats gets no copies of them.
       expect(await importText(t.store, 'u', first)).toMatchObject({ imported: 0, duplicates: 7 });

@@ -5,7 +5,6 @@ import type { PostgresChatDatabase } from '../../postgres/postgres-database.js';
 import type { TransferChat } from '../transfer-types.js';
 import { importedSessionRow, toExportChatRow, toExportMessageRow } from './sqlite-transfer.js';
 import { assignIds, chatCursor, importSource, parseChatCursor, transferLimit, type ImportChatResult, type TransferRepository } from './transfer-repository.js';
-import { CURRENT_LEAF_SQL, PARENT_SQL } from './tree-columns.js';
 
 // 13 parameters a row: 500 rows stay far below PostgreSQL's 65,535 parameters per statement.
 const BATCH = 500;
@@ -17,17 +16,17 @@ async function insertMessages(trx: Kysely<PostgresChatDatabase>, chat: TransferC
       const { id, parent_id } = ids[start + i]!;
       const values = [
         id, sessionId, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
-        m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, ...PARENT_SQL.insertValues(parent_id),
+        m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, parent_id,
       ];
       return sql`(${sql.join(values)})`;
     });
     await sql`
       INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
-        completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason${sql.raw(PARENT_SQL.insertColumns)})
+        completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason, parent_id)
       VALUES ${sql.join(rows)}`.execute(trx);
   }
   const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);
-  await CURRENT_LEAF_SQL.setPostgres(trx, sessionId, leafIndex < 0 ? null : ids[leafIndex]!.id);
+  await trx.updateTable('chat_sessions').set({ current_leaf_id: leafIndex < 0 ? null : ids[leafIndex]!.id }).where('id', '=', sessionId).execute();
   return ids.length;
 }
 
@@ -64,7 +63,7 @@ export function createPostgresTransferRepository(ctx: PostgresContext): Transfer
       if (options.sessionId !== undefined) conditions.push(sql`s.id = ${options.sessionId}`);
       if (after) conditions.push(sql`(s.created_at > ${after.created_at} OR (s.created_at = ${after.created_at} AND s.id > ${after.id}))`);
       const { rows } = await sql<Parameters<typeof toExportChatRow>[0]>`
-        SELECT s.*, ${sql.raw(CURRENT_LEAF_SQL.select('s'))} AS current_message_id FROM chat_sessions s
+        SELECT s.*, s.current_leaf_id AS current_message_id FROM chat_sessions s
         WHERE ${sql.join(conditions, sql` AND `)} ORDER BY s.created_at, s.id LIMIT ${limit + 1}`.execute(db);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
@@ -77,7 +76,7 @@ export function createPostgresTransferRepository(ctx: PostgresContext): Transfer
       if (!owned) return undefined;
       const { rows } = await sql<Parameters<typeof toExportMessageRow>[0]>`
         SELECT m.seq, m.id, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
-          m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, ${sql.raw(PARENT_SQL.select('m'))} AS parent_id
+          m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, m.parent_id
         FROM chat_messages m WHERE m.session_id = ${sessionId} AND m.seq > ${options.after ?? 0}
         ORDER BY m.seq LIMIT ${limit + 1}`.execute(db);
       const page = rows.slice(0, limit);

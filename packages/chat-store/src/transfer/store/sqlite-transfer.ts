@@ -6,13 +6,17 @@ import type { ChatSessionRow } from '../../tables/index.js';
 import type { ExportMessage } from '../own-format.js';
 import type { TransferChat } from '../transfer-types.js';
 import { assignIds, chatCursor, importSource, parseChatCursor, transferLimit, type ImportChatResult, type TransferRepository } from './transfer-repository.js';
-import { CURRENT_LEAF_SQL, PARENT_SQL } from './tree-columns.js';
 
 const FIND_IMPORT = 'SELECT session_id FROM chat_imports WHERE user_id = ? AND source = ?';
 const SESSION_OWNED = 'SELECT id FROM chat_sessions WHERE id = ? AND user_id = ?';
 const INSERT_SESSION = `
   INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at, pinned, archived, settings)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_MESSAGE_SQL = `
+  INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
+    completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason, parent_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const SET_LEAF = 'UPDATE chat_sessions SET current_leaf_id = ? WHERE id = ?';
 const INSERT_IMPORT = 'INSERT INTO chat_imports (user_id, source, session_id, imported_at) VALUES (?, ?, ?, ?)';
 const MESSAGE_FIELDS = `m.id, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
   m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason`;
@@ -76,17 +80,13 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
       const { id, parent_id } = ids[i]!;
       sql.run(INSERT_MESSAGE_SQL, [
         id, sessionId, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
-        m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, ...PARENT_SQL.insertValues(parent_id),
+        m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, parent_id,
       ]);
     });
     const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);
-    CURRENT_LEAF_SQL.set(sql, sessionId, leafIndex < 0 ? null : ids[leafIndex]!.id);
+    sql.run(SET_LEAF, [leafIndex < 0 ? null : ids[leafIndex]!.id, sessionId]);
     return ids.length;
   };
-  const INSERT_MESSAGE_SQL = `
-    INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
-      completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason${PARENT_SQL.insertColumns})
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${PARENT_SQL.insertPlaceholders})`;
 
   const importTx = sql.raw.transaction((userId: string, chat: TransferChat): ImportChatResult => {
     const source = importSource(chat);
@@ -121,7 +121,7 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
         params.push(after.created_at, after.created_at, after.id);
       }
       const rows = sql.all<SessionRowWithLeaf>(
-        `SELECT s.*, ${CURRENT_LEAF_SQL.select('s')} AS current_message_id FROM chat_sessions s
+        `SELECT s.*, s.current_leaf_id AS current_message_id FROM chat_sessions s
          WHERE ${where.join(' AND ')} ORDER BY s.created_at, s.id LIMIT ?`,
         [...params, limit + 1],
       );
@@ -134,7 +134,7 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
       const limit = transferLimit(options.limit, 500, 2000);
       if (!sql.get(SESSION_OWNED, [sessionId, userId])) return undefined;
       const rows = sql.all<MessageRow>(
-        `SELECT m.seq, ${MESSAGE_FIELDS}, ${PARENT_SQL.select('m')} AS parent_id FROM chat_messages m
+        `SELECT m.seq, ${MESSAGE_FIELDS}, m.parent_id FROM chat_messages m
          WHERE m.session_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
         [sessionId, options.after ?? 0, limit + 1],
       );
