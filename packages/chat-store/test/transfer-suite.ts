@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportChatsJson, exportChatsMarkdown, importChats, ImportFormatError, type ChatStore } from '../src/index.js';
+import { exportChatsJson, exportChatsMarkdown, importChats, ImportFormatError, plainMessage, type ChatStore } from '../src/index.js';
 import { exportSchemaValidator } from './export-schema.js';
 import type { SuiteStore } from './store-suite.js';
 
@@ -161,8 +161,15 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
     });
 
     it('exports one chat, or nothing of another user’s, and pages long chats', async () => {
-      const s = await t.store.sessions.create('u', { title: 'Long' });
-      for (let i = 0; i < 1203; i++) await t.store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `line ${i}` });
+      // Made by an import: 1,203 appends one by one would take long on PostgreSQL.
+      const messages = Array.from({ length: 1203 }, (_, i) =>
+        plainMessage({ ref: `r${i}`, parent_ref: i === 0 ? null : `r${i - 1}`, role: i % 2 ? 'assistant' : 'user', content: `line ${i}`, created_at: 1_000 + i }),
+      );
+      const made = await t.store.transfer.importChat('u', {
+        format: 'chat-studio', source_id: 'long', title: 'Long', created_at: 1_000, updated_at: 3_000, pinned: false, archived: false,
+        settings: {}, messages, current_ref: 'r1202', skipped: { nodes: 0, parts: 0 },
+      });
+      const s = { id: made.session_id };
       await t.store.sessions.create('u', { title: 'Other' });
       const one = JSON.parse(await collect(exportChatsJson(t.store, 'u', { sessionId: s.id }))) as ExportFile;
       expect(one.chats.map((c) => c.id)).toEqual([s.id]);
