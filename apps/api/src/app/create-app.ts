@@ -27,6 +27,7 @@ import { chatRoutes } from '../routes/chat/index.js';
 import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
 import { webRoutes } from '../routes/web/index.js';
+import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
 
@@ -88,7 +89,8 @@ export function createApp(appDeps: AppDeps) {
   for (const prefix of ['/api/*', '/v1/*']) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
-    app.use(prefix, limitBody);
+    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route.
+    app.use(prefix, except(IMPORT_PATH, limitBody));
     app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
     app.use(prefix, limits.api);
   }
@@ -104,6 +106,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat/sessions', sessionRoutes(deps));
   app.route('/api/chat/sessions', messageRoutes(deps));
   app.route('/api/chat/search', searchRoutes(deps));
+  app.route('/api/chat', transferRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));

@@ -10,3 +10,4 @@ export * from './llm.js';
 export * from './health.js';
 export * from './auth.js';
 export * from './openai.js';
+export * from './transfer.js';
