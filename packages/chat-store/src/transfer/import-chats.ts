@@ -55,16 +55,24 @@ export interface ImportSummary {
  * @throws ImportFormatError (nothing stored) when any chat of the file cannot be read.
  */
 export async function importChats(store: ChatStore, userId: string, options: ImportChatsOptions): Promise<ImportSummary> {
-  let checked = 0;
-  const progress = (phase: ImportProgress['phase']) => (bytes: number) => options.onProgress?.({ phase, bytes, chats: checked });
-  for await (const _ of readChats(options.open(), { onProgress: progress('checking'), maxBytes: options.maxBytes })) checked++;
+  let phase: ImportProgress['phase'] = 'checking';
+  let bytes = 0;
+  let chats = 0;
+  const report = () => options.onProgress?.({ phase, bytes, chats });
+  const read = () => readChats(options.open(), { maxBytes: options.maxBytes, onProgress: (n) => ((bytes = n), report()) });
+  for await (const _ of read()) {
+    chats++;
+    report();
+  }
 
   const summary: ImportSummary = { chats: 0, imported: 0, duplicates: 0, messages: 0, skipped: { nodes: 0, parts: 0 }, items: [] };
-  let done = 0;
-  const onProgress = (bytes: number) => options.onProgress?.({ phase: 'importing', bytes, chats: done });
-  for await (const { chat, position } of readChats(options.open(), { onProgress, maxBytes: options.maxBytes })) {
+  phase = 'importing';
+  bytes = 0;
+  chats = 0;
+  for await (const { chat, position } of read()) {
     const result = await store.transfer.importChat(userId, chat);
-    done++;
+    chats++;
+    report();
     const messages = result.status === 'imported' ? result.messages : 0;
     summary.items.push({ position, title: chat.title, format: chat.format, status: result.status, session_id: result.session_id, messages, skipped: chat.skipped });
     summary.chats++;
