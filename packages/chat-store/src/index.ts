@@ -3,6 +3,7 @@ export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
+export { ONE_BRANCH_PER_CHAT_SQL } from './repositories/message-tree.sql.js';
 export type {
   SessionsRepository,
   CreateSessionInput,

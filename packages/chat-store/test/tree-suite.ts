@@ -100,6 +100,10 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       expect(await store.messages.switchBranch('u', s.id, edited!.id)).toBe(again!.id);
       expect(await store.messages.switchBranch('u', s.id, reply!.id)).toBe(reply!.id);
       expect(ids(await wholeBranch(store, s.id, 'desc', 3)).reverse()).toEqual([first[0], first[1], edited!.id, reply!.id]);
+      // Any branch can be listed without switching to it (the history of an edit or a regenerated reply).
+      expect(ids((await store.messages.list('u', s.id, { order: 'desc', leafId: first[3] }))!.items)).toEqual(first.slice(0, 4).reverse());
+      expect(ids((await store.messages.list('u', s.id, { leafId: first[1] }))!.items)).toEqual(first.slice(0, 2));
+      expect((await store.sessions.get('u', s.id))!.current_leaf_id).toBe(reply!.id);
     });
 
     it('a new first message (parent null) starts a branch of its own', async () => {

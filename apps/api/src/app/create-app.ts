@@ -21,6 +21,7 @@ import { requestId } from '../middleware/request-id/index.js';
 import { healthRoutes } from '../routes/health/index.js';
 import { sessionRoutes } from '../routes/sessions/index.js';
 import { messageRoutes } from '../routes/messages/index.js';
+import { branchRoutes } from '../routes/branches/index.js';
 import { searchRoutes } from '../routes/search/index.js';
 import { llmRoutes } from '../routes/llm/index.js';
 import { chatRoutes } from '../routes/chat/index.js';
@@ -105,6 +106,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/auth', authRoutes(security));
   app.route('/api/chat/sessions', sessionRoutes(deps));
   app.route('/api/chat/sessions', messageRoutes(deps));
+  app.route('/api/chat/sessions', branchRoutes(deps, turns));
   app.route('/api/chat/search', searchRoutes(deps));
   app.route('/api/chat', transferRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));

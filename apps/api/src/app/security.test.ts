@@ -57,6 +57,11 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['GET', `/api/chat/sessions/${s}/messages/${m}`],
     ['PATCH', `/api/chat/sessions/${s}/messages/${m}`, { content: 'pwned' }],
     ['DELETE', `/api/chat/sessions/${s}/messages/${m}`],
+    ['GET', `/api/chat/sessions/${s}/messages/${m}/siblings`],
+    ['GET', `/api/chat/sessions/${s}/messages/${m}/subtree`],
+    ['POST', `/api/chat/sessions/${s}/branch`, { message_id: m }],
+    ['POST', `/api/chat/sessions/${s}/messages/${m}/edit`, { content: 'pwned' }],
+    ['POST', `/api/chat/sessions/${s}/messages/${m}/regenerate`, {}],
     ['POST', '/api/chat/send', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/prepare', { session_id: s }],
@@ -95,6 +100,31 @@ describe('ownership', () => {
     const after = await ctx.store.messages.list(aliceId, sessionA.id, {});
     expect(after?.items).toEqual(before?.items);
     expect(after?.items.map((m) => m.content)).toEqual([`my ${SECRET_WORD} diary`]);
+  });
+
+  it("user B naming A's message from B's own chat gets 404 on every branch route, and A's tree is unchanged", async () => {
+    const aliceId = (await ctx.store.users.getByUsername('alice'))!.id;
+    const before = await ctx.store.messages.listTree(aliceId, sessionA.id);
+    const own = (await (await call(keyB, 'POST', '/api/chat/sessions', { title: 'Bob' })).json()) as ChatSession;
+    const s = own.id;
+    const m = messageA.id;
+    const calls: [string, string, unknown?][] = [
+      ['GET', `/api/chat/sessions/${s}/messages/${m}/siblings`],
+      ['GET', `/api/chat/sessions/${s}/messages/${m}/subtree`],
+      ['POST', `/api/chat/sessions/${s}/branch`, { message_id: m }],
+      ['POST', `/api/chat/sessions/${s}/messages/${m}/edit`, { content: 'pwned' }],
+      ['POST', `/api/chat/sessions/${s}/messages/${m}/regenerate`, {}],
+      ['DELETE', `/api/chat/sessions/${s}/messages/${m}`],
+      ['GET', `/api/chat/sessions/${s}/messages?around=${m}`],
+    ];
+    for (const [method, path, body] of calls) {
+      const res = await call(keyB, method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(await res.text()).not.toContain(SECRET_WORD);
+    }
+    expect(await ctx.store.messages.listTree(aliceId, sessionA.id)).toEqual(before);
+    expect((await ctx.store.sessions.get(aliceId, sessionA.id))!.current_leaf_id).toBe(messageA.id);
+    expect((await call(keyB, 'DELETE', `/api/chat/sessions/${s}`)).status).toBe(204);
   });
 
   it("listings and search never include another user's data", async () => {

@@ -40,6 +40,11 @@ export interface ListMessagesOptions {
   cursor?: string;
   /** `asc` walks from the oldest message forward, `desc` from the newest back. Defaults to `'asc'`. */
   order?: 'asc' | 'desc';
+  /**
+   * List the branch ending at this message of the session instead of the current one (the history of an edit or a
+   * regenerated reply). A message of another session gives an empty page.
+   */
+  leafId?: string;
 }
 
 /** The messages sharing a parent, oldest first, and where the asked-for one stands among them. */
@@ -269,12 +274,13 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
       const session = sql.get<{ current_leaf_id: string | null }>(SESSION_LEAF, [sessionId, userId]);
       if (!session) return undefined;
+      const leaf = options.leafId ?? session.current_leaf_id;
       if (order === 'asc') {
-        const rows = session.current_leaf_id ? walk('asc', session.current_leaf_id, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1) : [];
+        const rows = leaf ? walk('asc', leaf, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1) : [];
         return messagePage(rows, limit, kind);
       }
       // A desc cursor is the oldest message shown; the next page starts at its parent.
-      const start = after === undefined ? session.current_leaf_id : (sql.get<{ parent_id: string | null }>(PARENT_OF_SEQ, [after, sessionId])?.parent_id ?? null);
+      const start = after === undefined ? leaf : (sql.get<{ parent_id: string | null }>(PARENT_OF_SEQ, [after, sessionId])?.parent_id ?? null);
       return messagePage(start ? walk('desc', start, sessionId, 0, limit + 1, limit + 1) : [], limit, kind);
     },
 

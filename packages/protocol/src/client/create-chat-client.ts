@@ -20,6 +20,9 @@ import type {
   AppendMessageRequest,
   PrepareRequest,
   PrepareResponse,
+  DeleteMessageResponse,
+  MessageSiblings,
+  SubtreeCount,
   ImportSummary,
 } from '../schemas/index.js';
 import { isErrorEnvelope } from '../errors/index.js';
@@ -89,6 +92,15 @@ export function createChatClient(options: ChatClientOptions = {}) {
 
   const enc = encodeURIComponent;
 
+  async function* streamFrom(path: string, body: unknown, init: { signal?: AbortSignal }): AsyncGenerator<StreamEvent> {
+    const res = await raw('POST', path, body, {
+      signal: init.signal,
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...options.headers },
+    });
+    if (!res.body) throw new ChatApiError(res.status, 'bad_request', 'Stream response has no body');
+    yield* readChatStream(res.body);
+  }
+
   return {
     health: () => request<HealthResponse>('GET', '/health'),
     listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
@@ -107,8 +119,36 @@ export function createChatClient(options: ChatClientOptions = {}) {
       request<ChatMessage>('POST', `/api/chat/sessions/${enc(id)}/messages`, body),
     updateMessage: (sessionId: string, messageId: string, content: string) =>
       request<ChatMessage>('PATCH', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`, { content }),
+    /** Deletes the message and everything below it; says how many went and where the chat's current leaf is now. */
     deleteMessage: (sessionId: string, messageId: string) =>
-      request<void>('DELETE', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`),
+      request<DeleteMessageResponse>('DELETE', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`),
+    /** How many messages deleting this one would remove (itself included). */
+    countSubtree: (sessionId: string, messageId: string) =>
+      request<SubtreeCount>('GET', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/subtree`),
+    /** The message's siblings (edits of one question, regenerated replies) and its position among them. */
+    siblings: (sessionId: string, messageId: string) =>
+      request<MessageSiblings>('GET', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/siblings`),
+    /** Shows the branch through `messageId` (its newest branch when it is not on the current one). */
+    switchBranch: (sessionId: string, messageId: string) =>
+      request<ChatSession>('POST', `/api/chat/sessions/${enc(sessionId)}/branch`, { message_id: messageId }),
+    /** Edits a user message as a new sibling and streams the reply under it (events as {@link stream}). */
+    async *edit(
+      sessionId: string,
+      messageId: string,
+      body: { content: string; params?: GenerationParams },
+      init: { signal?: AbortSignal } = {},
+    ): AsyncGenerator<StreamEvent> {
+      yield* streamFrom(`/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/edit`, body, init);
+    },
+    /** Streams a new reply as a sibling of `messageId` (a reply), or under it (a user message). */
+    async *regenerate(
+      sessionId: string,
+      messageId: string,
+      body: { params?: GenerationParams } = {},
+      init: { signal?: AbortSignal } = {},
+    ): AsyncGenerator<StreamEvent> {
+      yield* streamFrom(`/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/regenerate`, body, init);
+    },
     search: (q: string, query?: { limit?: number; cursor?: string }) =>
       request<Page<SearchHit>>('GET', `/api/chat/search${toQuery({ q, ...query })}`),
     models: () => request<ModelList>('GET', '/api/llm/models'),
@@ -125,12 +165,7 @@ export function createChatClient(options: ChatClientOptions = {}) {
       body: { session_id: string; message: string; params?: GenerationParams },
       init: { signal?: AbortSignal } = {},
     ): AsyncGenerator<StreamEvent> {
-      const res = await raw('POST', '/api/chat/stream', body, {
-        signal: init.signal,
-        headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...options.headers },
-      });
-      if (!res.body) throw new ChatApiError(res.status, 'bad_request', 'Stream response has no body');
-      yield* readChatStream(res.body);
+      yield* streamFrom('/api/chat/stream', body, init);
     },
     login: (username: string, password: string) =>
       request<MeResponse>('POST', '/api/auth/login', { username, password }),

@@ -137,14 +137,15 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
       const session = await sessionLeaf(db, userId, sessionId);
       if (!session) return undefined;
+      const leaf = options.leafId ?? session.current_leaf_id;
       if (order === 'asc') {
-        const found = session.current_leaf_id ? await walk(db, 'asc', session.current_leaf_id, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1) : [];
+        const found = leaf ? await walk(db, 'asc', leaf, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1) : [];
         return messagePage(found, limit, kind);
       }
       // A desc cursor is the oldest message shown; the next page starts at its parent.
       const start =
         after === undefined
-          ? session.current_leaf_id
+          ? leaf
           : ((await db.selectFrom('chat_messages').select('parent_id').where('seq', '=', after).where('session_id', '=', sessionId).executeTakeFirst())?.parent_id ?? null);
       return messagePage(start ? await walk(db, 'desc', start, sessionId, 0, limit + 1, limit + 1) : [], limit, kind);
     },
