@@ -30,7 +30,7 @@ const { monotonicFactory } = requireFromStore('ulid');
 for (const dist of ['apps/api/dist/server.js', 'packages/chat-store/dist/index.js', 'packages/security/dist/index.js']) {
   if (!existsSync(path.join(ROOT, dist))) throw new Error(`${dist} is missing: run pnpm build first`);
 }
-const { openChatStore } = await import(pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href);
+const { openChatStore, ONE_BRANCH_PER_CHAT_SQL } = await import(pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href);
 // AUTH is off on loopback, so every request is the local user's: the seeded chats must be theirs.
 const { LOCAL_USER } = await import(pathToFileURL(path.join(ROOT, 'packages/security/dist/index.js')).href);
 
@@ -84,6 +84,8 @@ async function seedSqlite(file) {
       db.pragma('journal_mode = WAL');
       const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`);
       db.transaction(() => rows.forEach((r) => insert.run(...r)))();
+      // One branch per chat, as the API would have stored them.
+      for (const statement of ONE_BRANCH_PER_CHAT_SQL) db.exec(statement);
       db.exec('ANALYZE');
     } finally {
       db.close();
@@ -101,6 +103,7 @@ async function seedPostgres(url) {
         const values = batch.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, 'complete')`);
         await client.query(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES ${values.join(', ')}`, batch.flat());
       }
+      for (const statement of ONE_BRANCH_PER_CHAT_SQL) await client.query(statement);
       // Every table, as ANALYZE does on SQLite: without chat_sessions' statistics the planner scans each chat's messages.
       await client.query('VACUUM ANALYZE');
     } finally {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { openChatStore, buildMatchExpression } from '../packages/chat-store/dist/index.js';
+import { openChatStore, buildMatchExpression, ONE_BRANCH_PER_CHAT_SQL } from '../packages/chat-store/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // better-sqlite3 and ulid are the store's dependencies, not the root's: resolve them from the package.
@@ -125,6 +125,8 @@ try {
       const session = sessionIds[Math.floor((i * SESSIONS) / MESSAGES)];
       insert.run(newId(), session, i % 2 ? 'assistant' : 'user', message(), start + i * 1000);
     }
+    // One branch per chat, as the store's own appends would have made them.
+    for (const statement of ONE_BRANCH_PER_CHAT_SQL) raw.exec(statement);
   })();
   const fillMs = performance.now() - t0;
   raw.exec('ANALYZE');

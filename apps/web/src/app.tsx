@@ -7,6 +7,7 @@ import { Login } from './components/login/index.js';
 import { Sidebar } from './components/sidebar/index.js';
 import { ChatView } from './components/chat/index.js';
 import { Toasts } from './components/toasts/index.js';
+import { ImportDropZone } from './components/transfer/index.js';
 
 export function App() {
   const phase = authPhase.value;
@@ -37,6 +38,7 @@ export function App() {
       <Sidebar />
       {sidebarOpen.value && <div class="sidebar-backdrop" aria-hidden="true" onClick={closeSidebar} />}
       <ChatView />
+      <ImportDropZone />
       <Toasts />
     </div>
   );

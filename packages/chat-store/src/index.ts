@@ -5,6 +5,7 @@ export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedErro
 export { StorageError, DatabaseBusyError, StorageFullError, StorageReadOnlyError, StorageCorruptError, toStorageError, type StorageFailure } from './errors/index.js';
 export { REBUILD_FTS_COMMAND, SEARCH_INDEX_SQL, SEARCH_INDEX_TRIGGERS, type SearchIndexStatus } from './search-index/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
+export { ONE_BRANCH_PER_CHAT_SQL } from './repositories/message-tree.sql.js';
 export type {
   SessionsRepository,
   CreateSessionInput,
@@ -64,3 +65,4 @@ export type {
   ServerProcessRow,
   StreamingRepliesTable,
 } from './tables/index.js';
+export * from './transfer/index.js';

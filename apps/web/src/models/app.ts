@@ -4,6 +4,7 @@ import type { SearchHit } from '@chat-studio/protocol';
 import { clearMessages, messagesSessionId, openMessages } from './messages.js';
 import { loadModels } from './models.js';
 import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
+import { flushMessageDeletes } from './message-deletes.js';
 import { cancelEdit } from './chat.js';
 import { closeSettings } from './settings.js';
 import { closeSidebar } from './layout.js';
@@ -55,6 +56,7 @@ export function startApp(): void {
   routeFromHash();
   window.addEventListener('hashchange', routeFromHash);
   window.addEventListener('pagehide', flushDeletes);
+  window.addEventListener('pagehide', flushMessageDeletes);
   setInterval(() => (now.value = new Date()), 60_000);
   effect(() => {
     const id = currentSessionId.value;

@@ -12,6 +12,7 @@ import type {
   UsersRepository,
 } from '../repositories/index.js';
 import type { ChatDatabase } from '../tables/index.js';
+import type { TransferRepository } from '../transfer/store/transfer-repository.js';
 
 /**
  * Options of `openChatStore`.
@@ -77,6 +78,8 @@ export interface ChatStore {
   readonly maintenance: MaintenanceRepository;
   /** API processes serving this database and the replies they are streaming (crash recovery, `pnpm stop --all`). */
   readonly processes: ProcessesRepository;
+  /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
+  readonly transfer: TransferRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

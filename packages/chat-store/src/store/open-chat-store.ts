@@ -19,6 +19,7 @@ import {
 import { isPostgresUrl, openPostgresStore, redactUrl } from '../postgres/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import type { ChatStore, ChatStoreOptions } from './chat-store.js';
+import { createSqliteTransferRepository } from '../transfer/store/sqlite-transfer.js';
 
 /** Default busy timeout in milliseconds. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -105,6 +106,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
+    transfer: createSqliteTransferRepository(ctx),
     async ping() {
       try {
         return sql.get<{ ok: number }>('SELECT 1 AS ok')?.ok === 1;

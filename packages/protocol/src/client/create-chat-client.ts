@@ -23,6 +23,7 @@ import type {
   DeleteMessageResponse,
   MessageSiblings,
   SubtreeCount,
+  ImportSummary,
 } from '../schemas/index.js';
 import { isErrorEnvelope } from '../errors/index.js';
 import { ChatApiError } from './chat-api-error.js';
@@ -182,6 +183,17 @@ export function createChatClient(options: ChatClientOptions = {}) {
     listApiKeys: () => request<{ api_keys: ApiKeyInfo[] }>('GET', '/api/auth/keys'),
     createApiKey: (name: string) => request<CreateApiKeyResponse>('POST', '/api/auth/keys', { name }),
     revokeApiKey: (id: string) => request<void>('DELETE', `/api/auth/keys/${enc(id)}`),
+    /** Where to download an export: every chat (no `sessionId`) or one, as our JSON or as Markdown. */
+    exportUrl: (query: { sessionId?: string; format?: 'json' | 'markdown' } = {}) =>
+      `${baseUrl}${query.sessionId ? `/api/chat/sessions/${enc(query.sessionId)}/export` : '/api/chat/export'}${toQuery({ format: query.format })}`,
+    /** Imports an export file (ours, ChatGPT's conversations.json, Open WebUI's), sent as it is. */
+    importChats: async (file: Blob | ArrayBuffer | Uint8Array | string): Promise<ImportSummary> => {
+      const res = await raw('POST', '/api/chat/import', undefined, {
+        body: file as BodyInit,
+        headers: { accept: 'application/json', 'content-type': 'application/octet-stream', ...options.headers },
+      });
+      return (await res.json()) as ImportSummary;
+    },
   };
 }
 

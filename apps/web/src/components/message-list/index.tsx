@@ -46,8 +46,8 @@ export function MessageList() {
   const isBusy = busy.value;
   const opened = openCount.value;
   const focusRequest = focusMessageId.value;
-  // The newest messages are not loaded yet: the bottom is not "the end of the chat", so never stick to it,
-  // and don't offer what rewrites the end of the chat (regenerate, edit and resend) until it is loaded.
+  // The newest messages are not loaded yet: the bottom is not "the end of the chat", so never stick to it.
+  // Edit and regenerate work anywhere: they add a branch and never rewrite the end of the chat.
   const newerPending = newerCursor.value !== null;
 
   const scrollerRef = useRef<HTMLDivElement>(null);
@@ -94,13 +94,6 @@ export function MessageList() {
   }
   const win = computeWindow({ offsets, scrollTop: wantedTop, viewportHeight: viewH, overscan: OVERSCAN });
 
-  let lastAssistant = -1;
-  for (let i = list.length - 1; i >= 0; i--) {
-    if (list[i]!.role === 'assistant') {
-      lastAssistant = i;
-      break;
-    }
-  }
 
   useLayoutEffect(() => {
     const el = scrollerRef.current;
@@ -209,8 +202,8 @@ export function MessageList() {
               streaming={m.id === streamingId}
               focused={m.id === focusedId}
               editing={m.id === editingId}
-              canRegenerate={!newerPending && win.start + k === lastAssistant && m.id !== streamingId}
-              busy={isBusy || newerPending}
+              canRegenerate={m.role === 'assistant' && !m.id.startsWith('local-') && m.id !== streamingId}
+              busy={isBusy}
               error={errors[m.id]}
             />
           </div>
