@@ -7,6 +7,7 @@ import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from
 import { cancelEdit } from './chat.js';
 import { closeSettings } from './settings.js';
 import { closeSidebar } from './layout.js';
+import { focusComposer } from '../lib/focus.js';
 
 /** Opens a chat, optionally scrolled to one message (a search hit). */
 export function openSession(id: string, focusMessageId: string | null = null): void {
@@ -17,6 +18,8 @@ export function openSession(id: string, focusMessageId: string | null = null): v
     void selectSession(id);
   });
   void openMessages(id, focusMessageId);
+  // A search hit takes focus itself (the list focuses the hit); otherwise typing goes to the message box.
+  if (!focusMessageId) focusComposer();
 }
 
 /** Starts a new, unsaved chat (it is created on the first send). */
@@ -28,6 +31,7 @@ export function newChat(): void {
     void selectSession(null);
     clearMessages();
   });
+  focusComposer();
 }
 
 /** Opens the chat of a search hit at the hit's message. */
@@ -53,6 +57,7 @@ export function startApp(): void {
   if (started) return;
   started = true;
   routeFromHash();
+  focusComposer();
   window.addEventListener('hashchange', routeFromHash);
   window.addEventListener('pagehide', flushDeletes);
   setInterval(() => (now.value = new Date()), 60_000);
