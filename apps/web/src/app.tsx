@@ -7,11 +7,15 @@ import { Login } from './components/login/index.js';
 import { Sidebar } from './components/sidebar/index.js';
 import { ChatView } from './components/chat/index.js';
 import { Toasts } from './components/toasts/index.js';
+import { ShortcutsOverlay } from './components/shortcuts-overlay/index.js';
+import { installShortcuts, shortcutsOpen } from './models/shortcuts.js';
 
 export function App() {
   const phase = authPhase.value;
   useEffect(() => {
-    if (phase === 'ready') startApp();
+    if (phase !== 'ready') return;
+    startApp();
+    installShortcuts();
   }, [phase]);
 
   if (phase === 'checking') {
@@ -38,6 +42,7 @@ export function App() {
       {sidebarOpen.value && <div class="sidebar-backdrop" aria-hidden="true" onClick={closeSidebar} />}
       <ChatView />
       <Toasts />
+      {shortcutsOpen.value && <ShortcutsOverlay />}
     </div>
   );
 }

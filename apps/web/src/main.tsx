@@ -2,10 +2,10 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import { checkAuth } from './models/auth.js';
-import { ensureMarkdown } from './models/renderers.js';
+import { applyTheme } from './models/theme.js';
 import './styles.css';
 
+applyTheme();
 render(<App />, document.getElementById('app')!);
 void checkAuth();
-// Fetch the markdown renderer right away, in parallel with the first API calls.
-ensureMarkdown();
+// The markdown renderer loads when the first message needs it (components/markdown), not on the empty screen.

@@ -27,6 +27,7 @@ import { chatRoutes } from '../routes/chat/index.js';
 import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
 import { webRoutes } from '../routes/web/index.js';
+import { limitsRoutes } from '../routes/limits/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
 
@@ -106,6 +107,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat/search', searchRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
+  app.route('/api/limits', limitsRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'No such API route');

@@ -3,6 +3,7 @@ import { batch, effect } from '@preact/signals';
 import type { SearchHit } from '@chat-studio/protocol';
 import { clearMessages, messagesSessionId, openMessages } from './messages.js';
 import { loadModels } from './models.js';
+import { loadLimits } from './limits.js';
 import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
 import { cancelEdit } from './chat.js';
 import { closeSettings } from './settings.js';
@@ -54,6 +55,7 @@ let started = false;
 export function startApp(): void {
   void loadSessions();
   void loadModels();
+  void loadLimits();
   if (started) return;
   started = true;
   routeFromHash();

@@ -6,6 +6,7 @@ import type {
   CreateSessionRequest,
   GenerationParams,
   HealthResponse,
+  LimitsResponse,
   LlmStatus,
   MeResponse,
   ModelInfo,
@@ -90,6 +91,8 @@ export function createChatClient(options: ChatClientOptions = {}) {
 
   return {
     health: () => request<HealthResponse>('GET', '/health'),
+    /** The size limits the server enforces (`GET /api/limits`). */
+    limits: () => request<LimitsResponse>('GET', '/api/limits'),
     listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
       request<Page<ChatSession>>('GET', `/api/chat/sessions${toQuery(query)}`),
     createSession: (body: CreateSessionRequest = {}) => request<ChatSession>('POST', '/api/chat/sessions', body),

@@ -29,9 +29,10 @@ export function SearchBox() {
     <div class="search-box" role="search">
       <input
         type="search"
+        id="search-input"
         data-testid="search-input"
         aria-label="Search all chats"
-        placeholder="Search chats"
+        placeholder="Search chats (Ctrl+K)"
         value={searchQuery.value}
         onInput={(e) => setSearchQuery(e.currentTarget.value)}
         onKeyDown={(e) => {
