@@ -9,6 +9,7 @@ import { cancelEdit } from './chat.js';
 import { closeSettings } from './settings.js';
 import { closeSidebar } from './layout.js';
 import { focusComposer } from '../lib/focus.js';
+import { whenReachableAgain } from './connection.js';
 
 /** Opens a chat, optionally scrolled to one message (a search hit). */
 export function openSession(id: string, focusMessageId: string | null = null): void {
@@ -58,6 +59,11 @@ export function startApp(): void {
   void loadLimits();
   if (started) return;
   started = true;
+  whenReachableAgain(() => {
+    void loadSessions();
+    void loadModels();
+    void loadLimits();
+  });
   routeFromHash();
   focusComposer();
   window.addEventListener('hashchange', routeFromHash);

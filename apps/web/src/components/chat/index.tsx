@@ -11,6 +11,7 @@ import { MessageList } from '../message-list/index.js';
 import { ModelPicker } from '../model-picker/index.js';
 import { SETTINGS_BUTTON_ID, SettingsPanel } from '../settings-panel/index.js';
 import { UnavailableBanner } from '../unavailable-banner/index.js';
+import { OfflineBanner } from '../unavailable-banner/offline.js';
 
 export function ChatView() {
   const session = currentSession.value;
@@ -67,6 +68,7 @@ export function ChatView() {
           </button>
         )}
       </header>
+      <OfflineBanner />
       <UnavailableBanner />
       <div class="chat-body">
         <div class="chat-column">
