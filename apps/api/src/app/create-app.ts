@@ -38,6 +38,7 @@ import { ollamaRoutes } from '../routes/ollama/index.js';
 import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
 import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
+import { limitsRoutes } from '../routes/limits/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming, timedRuntime, timedStore } from '../observability/index.js';
 
@@ -161,6 +162,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat', transferRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
+  app.route('/api/limits', limitsRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));
   app.route('/v1', embeddingRoutes(deps, turns));
   app.route('/v1', completionRoutes(deps, turns));

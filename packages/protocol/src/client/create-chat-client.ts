@@ -6,6 +6,7 @@ import type {
   CreateSessionRequest,
   GenerationParams,
   HealthResponse,
+  LimitsResponse,
   LlmStatus,
   MeResponse,
   ModelInfo,
@@ -112,6 +113,8 @@ export function createChatClient(options: ChatClientOptions = {}) {
       if (!res.ok) throw await toError(res);
       return (await res.json()) as HealthResponse;
     },
+    /** The size limits the server enforces (`GET /api/limits`). */
+    limits: () => request<LimitsResponse>('GET', '/api/limits'),
     listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
       request<Page<ChatSession>>('GET', `/api/chat/sessions${toQuery(query)}`),
     createSession: (body: CreateSessionRequest = {}) => request<ChatSession>('POST', '/api/chat/sessions', body),
