@@ -77,8 +77,8 @@ export interface ChatStore {
   readonly sessions: SessionsRepository;
   readonly messages: MessagesRepository;
   /**
-   * Ranked full-text search over the user's messages (bm25 on SQLite, ts_rank_cd on PostgreSQL; lower `rank` is
-   * better on both). Any text is a valid query.
+   * Ranked full-text search over the user's messages (BM25 among the newest `searchWindow` matches on both engines;
+   * lower `rank` is better). Any text is a valid query.
    */
   search(userId: string, query: string, options?: SearchOptions): Promise<Page<SearchHit>>;
   readonly users: UsersRepository;
