@@ -11,6 +11,9 @@ describe('rankTerms and countTerm', () => {
     expect(countTerm('The theory: THE end, the-end', the!)).toBe(3);
     expect(countTerm('recipe, recipes; a prerecipe', recip!)).toBe(2);
     expect(countTerm(foldText('Café crème'), cafe!)).toBe(1);
+    // Accented Latin letters match without folding the text first.
+    expect(countTerm('Café, CAFÉ and cafe', cafe!)).toBe(3);
+    expect(countTerm('Zürich and ZURICH', rankTerms('zurich')[0]!)).toBe(2);
     expect(rankTerms('fox FOX fox')).toHaveLength(1);
   });
 });

@@ -18,8 +18,10 @@ export interface RankTerm {
   /** Lower case, without diacritics. */
   folded: string;
   prefix: boolean;
-  /** Finds the term as a whole token (a token's start, for a prefix), ignoring case. */
+  /** Finds the term as a whole token (a token's start, for a prefix), ignoring case and Latin diacritics. */
   pattern: RegExp;
+  /** The same for ASCII-only text, much faster (a literal search); absent when the term itself is not ASCII. */
+  asciiPattern: RegExp | undefined;
 }
 
 /** A candidate row: its rowid (`seq`) and its text. */
@@ -59,17 +61,42 @@ export function rankTerms(query: string): RankTerm[] {
   return terms;
 }
 
-/** A ranking term for `folded` (already folded with `foldText`). */
-export function rankTerm(folded: string, prefix: boolean): RankTerm {
-  const escaped = folded.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-  // Lower-casing every text first would cost more than the search itself (V8's toLowerCase on long two-byte strings).
-  const pattern = new RegExp(`(?<!${TOKEN_CHAR})${escaped}${prefix ? '' : `(?!${TOKEN_CHAR})`}`, 'giu');
-  return { folded, prefix, pattern };
+/** Latin letters with diacritics (U+00C0–U+024F) by the ASCII letter they fold to: 'u' → 'ùúûüũūŭůűų…'. */
+const LATIN_VARIANTS: ReadonlyMap<string, string> = (() => {
+  const variants = new Map<string, string>();
+  for (let cp = 0xc0; cp <= 0x24f; cp++) {
+    const ch = String.fromCodePoint(cp);
+    const base = ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
+    if (/^[a-z]$/.test(base)) variants.set(base, (variants.get(base) ?? '') + ch);
+  }
+  return variants;
+})();
+
+/** The pattern source of a folded term: each letter also matches its accented forms, as the tokenizer folds them. */
+function termSource(folded: string): string {
+  let out = '';
+  for (const ch of folded) {
+    const variants = LATIN_VARIANTS.get(ch);
+    out += variants ? `[${ch}${variants}]` : ch.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  }
+  return out;
 }
 
-/** How often `term` occurs as a whole token (or a token's start, for a prefix) in `text`, ignoring case. */
-export function countTerm(text: string, term: RankTerm): number {
-  const { pattern } = term;
+/** A ranking term for `folded` (already folded with `foldText`). */
+export function rankTerm(folded: string, prefix: boolean): RankTerm {
+  const escaped = termSource(folded);
+  // Lower-casing every text first would cost more than the search itself (V8's toLowerCase on long two-byte strings).
+  const pattern = new RegExp(`(?<!${TOKEN_CHAR})${escaped}${prefix ? '' : `(?!${TOKEN_CHAR})`}`, 'giu');
+  const asciiPattern = ASCII_ONLY.test(folded) ? new RegExp(`\\b${folded}${prefix ? '' : '\\b'}`, 'gi') : undefined;
+  return { folded, prefix, pattern, asciiPattern };
+}
+
+/**
+ * How often `term` occurs as a whole token (or a token's start, for a prefix) in `text`, ignoring case. `asciiText`
+ * says the text is ASCII only, so the faster pattern finds the same tokens.
+ */
+export function countTerm(text: string, term: RankTerm, asciiText = false): number {
+  const pattern = asciiText && term.asciiPattern ? term.asciiPattern : term.pattern;
   pattern.lastIndex = 0;
   let n = 0;
   while (pattern.exec(text)) n++;
@@ -121,12 +148,13 @@ export function rankWindow(rows: readonly WindowRow[], terms: readonly RankTerm[
 }
 
 /**
- * How often each term occurs in `content`. Matching without case is enough for most text; the full fold (which
- * removes diacritics) is paid only when a term was not found in a text that has non-ASCII characters.
+ * How often each term occurs in `content`. The patterns ignore case and Latin diacritics, which is enough for most
+ * text; the full fold is paid only when a term was not found in a text that has other non-ASCII characters.
  */
 function termCounts(content: string, terms: readonly RankTerm[]): number[] {
-  const counts = terms.map((term) => countTerm(content, term));
-  if (counts.some((n) => n === 0) && !ASCII_ONLY.test(content)) {
+  const ascii = ASCII_ONLY.test(content);
+  const counts = terms.map((term) => countTerm(content, term, ascii));
+  if (!ascii && counts.some((n) => n === 0)) {
     const folded = foldText(content);
     terms.forEach((term, i) => {
       if (counts[i] === 0) counts[i] = countTerm(folded, term);
