@@ -2,7 +2,8 @@
  * Full-text search over a user's messages on PostgreSQL: the same window, BM25 ranking and snippets as on SQLite
  * (shared JavaScript), with plans that do not depend on the planner's statistics.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { PostgresChatDatabase } from '../postgres-database.js';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../repositories/repository-context.js';
 import { DEFAULT_SEARCH_WINDOW, pageOf, searchPage, type HitRow, type SearchFunction } from '../../repositories/search.repository.js';
@@ -19,7 +20,7 @@ export const PROBE_ROWS = 512;
  */
 const WALK_FACTOR = 20;
 
-interface Probe {
+export interface Probe {
   top: number;
   /** Matches of the whole query among the newest PROBE_ROWS messages (of every user). */
   matches: number;
@@ -41,30 +42,55 @@ function termQuery(term: RankTerm): string {
  * `ts_match_vq` (the function behind `@@`) over the newest rows by primary key is the one plan there is, with or
  * without statistics.
  */
-async function probe(ctx: PostgresContext, text: string, terms: readonly RankTerm[]): Promise<Probe> {
+export async function probe(db: Kysely<PostgresChatDatabase>, text: string, terms: readonly RankTerm[]): Promise<Probe> {
   const counts = terms.map((t) => sql`count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(termQuery(t))}))`);
   const { rows } = await sql<{ top: string | number; matches: string; rows: string; terms: string[] | null }>`
     SELECT (SELECT coalesce(max(seq), 0) FROM chat_messages) AS top,
       count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(text)})) AS matches, count(*) AS rows,
       ARRAY[${counts.length > 0 ? sql.join(counts) : sql`NULL::bigint`}] AS terms
-    FROM (SELECT content_tsv FROM chat_messages ORDER BY seq DESC LIMIT ${PROBE_ROWS}) r`.execute(ctx.db);
+    FROM (SELECT content_tsv FROM chat_messages ORDER BY seq DESC LIMIT ${PROBE_ROWS}) r`.execute(db);
   const row = rows[0]!;
   return { top: Number(row.top), matches: Number(row.matches), rows: Number(row.rows), terms: (row.terms ?? []).map(Number) };
 }
 
 /**
- * The user's newest `window` matches within `[from, to]`, with their text. Which plan is chosen by the probe, not
+ * The statement of the user's newest `window` matches within `[from, to]`, with their text. Which plan is chosen by the probe, not
  * by the planner: a common query walks the primary key backwards (`ts_match_vq` cannot use the GIN index) and stops
  * after `window` matches; a rare one collects its matches from the GIN index (`seq + 0` cannot follow the primary key).
+ * The owner is checked per row by a subquery, not a join, so no plan can start from the user's chats and read all
+ * their messages (what the planner chose after an import, with no statistics).
  */
-async function windowRows(ctx: PostgresContext, user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean): Promise<WindowRow[]> {
+export function windowQuery(user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean) {
   const q = tsquery(text);
-  const filter: RawBuilder<unknown> = walk ? sql`ts_match_vq(m.content_tsv, ${q})` : sql`m.content_tsv @@ ${q}`;
+  const filter: RawBuilder<unknown> = walk
+    ? sql`ts_match_vq(m.content_tsv, ${q}) AND m.seq BETWEEN ${range.from} AND ${range.to}`
+    : sql`m.content_tsv @@ ${q} AND m.seq + 0 BETWEEN ${range.from} AND ${range.to}`;
   const order: RawBuilder<unknown> = walk ? sql`m.seq DESC` : sql`m.seq + 0 DESC`;
-  const { rows } = await sql<{ seq: string | number; content: string }>`
-    SELECT m.seq, m.content FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-    WHERE ${filter} AND s.user_id = ${user} AND m.seq BETWEEN ${range.from} AND ${range.to}
-    ORDER BY ${order} LIMIT ${window}`.execute(ctx.db);
+  return sql<{ seq: string | number; content: string }>`
+    SELECT m.seq, m.content FROM chat_messages m
+    WHERE ${filter} AND (SELECT s.user_id FROM chat_sessions s WHERE s.id = m.session_id) = ${user}
+    ORDER BY ${order} LIMIT ${window}`;
+}
+
+/**
+ * Restricts the planner, for the rest of the transaction, to the plan chosen for the window: for a walk (and the
+ * probe), the primary key backwards (no sequential or bitmap scan, no sort); otherwise the GIN index (no sequential
+ * or plain index scan). Without this, a table that was never analyzed looks tiny and the planner reads all of it.
+ */
+export async function usePlan(trx: Kysely<PostgresChatDatabase>, walk: boolean): Promise<void> {
+  const on = (flag: boolean) => (flag ? 'on' : 'off');
+  await sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', ${on(!walk)}, true),
+    set_config('enable_sort', ${on(!walk)}, true), set_config('enable_indexscan', ${on(walk)}, true),
+    set_config('enable_indexonlyscan', ${on(walk)}, true)`.execute(trx);
+}
+
+/** Whether the probe says to walk the primary key: the window fills within WALK_FACTOR times its size. */
+export function shouldWalk(p: Pick<Probe, 'matches' | 'rows'>): boolean {
+  return p.matches > 0 && p.matches * WALK_FACTOR >= p.rows;
+}
+
+async function windowRows(trx: Kysely<PostgresChatDatabase>, user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean): Promise<WindowRow[]> {
+  const { rows } = await windowQuery(user, text, range, window, walk).execute(trx);
   return rows.map((r) => ({ seq: Number(r.seq), content: r.content }));
 }
 
@@ -78,12 +104,12 @@ function termWeights(terms: readonly RankTerm[], p: Probe): number[] {
 
 type PageRow = Omit<HitRow, 'snippet' | 'rank'> & { seq: number };
 
-async function pageRows(ctx: PostgresContext, user: string, seqs: readonly number[]): Promise<PageRow[]> {
+async function pageRows(db: Kysely<PostgresChatDatabase>, user: string, seqs: readonly number[]): Promise<PageRow[]> {
   if (seqs.length === 0) return [];
   const { rows } = await sql<Omit<PageRow, 'seq' | 'created_at'> & { seq: string | number; created_at: string | number }>`
     SELECT m.seq, m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at
     FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-    WHERE m.seq = ANY(${[...seqs]}::bigint[]) AND s.user_id = ${user}`.execute(ctx.db);
+    WHERE m.seq = ANY(${[...seqs]}::bigint[]) AND s.user_id = ${user}`.execute(db);
   return rows.map((r) => ({ ...r, seq: Number(r.seq), created_at: Number(r.created_at) }));
 }
 
@@ -105,16 +131,22 @@ export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEAR
     }
     if (text === undefined || offset >= window) return { items: [], next_cursor: null };
     const terms = rankTerms(query);
-    const p = await probe(ctx, text, terms);
-    // Walking fills the window within WALK_FACTOR times its size when at least one row in WALK_FACTOR matches.
-    const walk = p.matches > 0 && p.matches * WALK_FACTOR >= p.rows;
-    // Messages added after the first page must not shift later pages, so the window has an upper end too.
-    const range = pinned ?? { from: 0, to: p.top };
-    const rows = await windowRows(ctx, userId, text, range, window, walk);
-    const from = pinned?.from ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
     const take = Math.min(limit, window - offset);
-    const ranked = rankWindow(rows, terms, termWeights(terms, p)).slice(offset, offset + take + 1);
-    const page = pageOf(await pageRows(ctx, userId, ranked.map((r) => r.seq)), rows, terms, ranked);
-    return searchPage(page, { take, offset, window, from, to: range.to });
+    // One transaction: one snapshot for every statement, and planner settings that end with it.
+    return ctx.db.transaction().execute(async (trx) => {
+      await usePlan(trx, true);
+      const p = await probe(trx, text, terms);
+      const walk = shouldWalk(p);
+      if (!walk) await usePlan(trx, false);
+      // Messages added after the first page must not shift later pages, so the window has an upper end too.
+      const range = pinned ?? { from: 0, to: p.top };
+      const rows = await windowRows(trx, userId, text, range, window, walk);
+      const from = pinned?.from ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
+      const ranked = rankWindow(rows, terms, termWeights(terms, p)).slice(offset, offset + take + 1);
+      // The page's rows by primary key, whichever plan found the window.
+      if (!walk) await usePlan(trx, true);
+      const page = pageOf(await pageRows(trx, userId, ranked.map((r) => r.seq)), rows, terms, ranked);
+      return searchPage(page, { take, offset, window, from, to: range.to });
+    });
   };
 }
