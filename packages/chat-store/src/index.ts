@@ -1,5 +1,6 @@
 /** @chat-studio/chat-store: chat history on SQLite (better-sqlite3, FTS5) or PostgreSQL (pg, tsvector) via kysely, with migrations and maintenance. */
-export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
+export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_OPTIMIZE_INTERVAL_MS } from './store/index.js';
+export { DEFAULT_READ_POOL_SIZE } from './read-pool/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
 export { StorageError, DatabaseBusyError, StorageFullError, StorageReadOnlyError, StorageCorruptError, toStorageError, type StorageFailure } from './errors/index.js';
