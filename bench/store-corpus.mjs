@@ -136,7 +136,7 @@ export async function storeCorpus(dir, { sessions, messages }) {
   const name = `store-${messages}-${sessions}-${STORE_MIGRATIONS.length}`;
   const cached = join(cacheDir, `${name}.db`);
   let fillMs;
-  let reused = existsSync(cached);
+  const reused = existsSync(cached);
   if (!reused) {
     const tmp = join(cacheDir, `${name}.${process.pid}.tmp.db`);
     console.error(`generating ${messages.toLocaleString('en')} messages into ${cached} (once; kept for later runs)`);

@@ -144,7 +144,7 @@ describe('math, task lists, mermaid and big code blocks', () => {
       return escapeHtml(c);
     };
     const started = performance.now();
-    const out = renderMessage('```js\n' + code + '\n```', { highlight });
+    const out = renderMessage(`\`\`\`js\n${code}\n\`\`\``, { highlight });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(calls).toBe(0);
     expect(out.codes).toEqual([code]);

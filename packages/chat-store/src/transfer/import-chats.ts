@@ -95,7 +95,7 @@ export function describeImport(summary: ImportSummary): string {
   });
   const total = `${summary.imported} of ${summary.chats} chats imported (${summary.messages} messages), ${summary.duplicates} already there`;
   const left = summary.skipped.nodes + summary.skipped.parts > 0 ? `; left out ${skippedText(summary.skipped)}` : '';
-  return [...lines, `${total}${left}`].join('\n') + '\n';
+  return `${[...lines, `${total}${left}`].join('\n')}\n`;
 }
 
 function skippedText(skipped: SkippedCounts): string {

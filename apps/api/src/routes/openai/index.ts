@@ -65,7 +65,7 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       // prompt. Ownership is checked before anything else, so a foreign session reads as missing.
       let stored: { turn: PreparedTurn; message: string } | undefined;
       if (sessionId) {
-        if (!last || last.role !== 'user') {
+        if (last?.role !== 'user') {
           throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', { param: 'messages' });
         }
         const turn = await turns.prepare(principal, sessionId, params);

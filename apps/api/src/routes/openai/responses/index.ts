@@ -24,7 +24,7 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       if (body.stream_options && !body.stream) refuse('stream_options', "'stream_options' needs 'stream': true");
       const messages = toInputMessages(body.input, deps.config.limits);
       const last = messages.at(-1);
-      if (!last || last.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
+      if (last?.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
       const runtime = turns.availableRuntime();
       await requireActiveModel(runtime, body.model);
       const principal = c.var.principal;
