@@ -183,6 +183,7 @@ async function load(targets, next, seconds, warmupSeconds, into) {
 
 const session = (ids) => ids[Math.floor(rand() * ids.length)];
 let queryIndex = 0;
+/** @type {[string, (ids: string[]) => { method: string; path: string; expect: number; body?: unknown }][]} */
 const OPERATIONS = [
   ['list', (ids) => ({ method: 'GET', path: `/api/chat/sessions/${session(ids)}/messages?limit=50&order=desc`, expect: 200 })],
   ['search', () => ({ method: 'GET', path: `/api/chat/search?q=${encodeURIComponent(QUERIES[queryIndex++ % QUERIES.length])}`, expect: 200 })],
@@ -239,7 +240,7 @@ function postgresAdminUrl() {
     if (!url) throw new Error(`no DATABASE_URL_TEST in its output: ${out}`);
     return { url, stop: () => (wasRunning ? undefined : execFileSync(services, ['stop'], { env, stdio: 'inherit' })) };
   } catch (err) {
-    console.error(`PostgreSQL is not available (DATABASE_URL_TEST unset and .ci/services failed: ${err.message}); measuring SQLite only.`);
+    console.error(`PostgreSQL is not available (DATABASE_URL_TEST unset and .ci/services failed: ${/** @type {Error} */ (err).message}); measuring SQLite only.`);
     return undefined;
   }
 }

@@ -175,14 +175,14 @@ try {
         await page
           .waitForFunction(
             ([before, firstId]) =>
-              Number(document.querySelector('[data-testid="message-list"]').dataset.count) > before || !!document.querySelector(`[data-message-id="${firstId}"]`),
+              Number(/** @type {HTMLElement} */ (document.querySelector('[data-testid="message-list"]')).dataset.count) > before || !!document.querySelector(`[data-message-id="${firstId}"]`),
             [state.count, firstId],
             { timeout: 5_000 },
           )
           .catch(() => undefined);
       }
       top = await page.evaluate((firstId) => ({
-        loaded: Number(document.querySelector('[data-testid="message-list"]').dataset.count),
+        loaded: Number(/** @type {HTMLElement} */ (document.querySelector('[data-testid="message-list"]')).dataset.count),
         firstVisible: !!document.querySelector(`[data-message-id="${firstId}"]`),
         messageElements: document.querySelectorAll('[data-testid="message"]').length,
         domNodes: document.getElementsByTagName('*').length,
