@@ -95,7 +95,8 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
         stored
           ? turns.run(principal, stored.turn, stored.message, signal, { ...hooks, onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
           : turns.track(signal, async (s) => {
-              const request: GenerateRequest = { messages, params, signal: s, onToken };
+              // OpenAI's max_tokens never runs past the context: the reply ends with `length` where the context is full.
+              const request: GenerateRequest = { messages, params, signal: s, onToken, fitToContext: true };
               if (tools) request.tools = tools;
               if (onToolCall) request.onToolCall = onToolCall;
               if (responseFormat) request.responseFormat = responseFormat;
