@@ -22,7 +22,7 @@ export const LLAMA_1B_LAYER = { embd: 2048, heads: 32, kvHeads: 8, ff: 8192 };
  */
 export async function writeSyntheticModel({ file, tokenizer, layers, embd, heads, kvHeads, ff, contextLength = 2048 }) {
   const headDim = embd / heads;
-  const vocab = tokenizer['tokenizer.ggml.tokens'].length;
+  const vocab = /** @type {unknown[]} */ (tokenizer['tokenizer.ggml.tokens']).length;
   const kv = [
     ['general.architecture', T.STRING, 'llama'],
     ['general.name', T.STRING, `synthetic-${layers}x${embd}`],
@@ -44,6 +44,7 @@ export async function writeSyntheticModel({ file, tokenizer, layers, embd, heads
     ['tokenizer.ggml.bos_token_id', T.UINT32, tokenizer['tokenizer.ggml.bos_token_id']],
     ['tokenizer.ggml.eos_token_id', T.UINT32, tokenizer['tokenizer.ggml.eos_token_id']],
   ];
+  /** @type {[string, number[], number][]} */
   const tensors = [
     ['token_embd.weight', [embd, vocab], GGML_Q8_0],
     ['output_norm.weight', [embd], GGML_F32],

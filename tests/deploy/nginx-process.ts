@@ -73,7 +73,10 @@ export async function startNginx(prefix: string, config: string, ports: number[]
     for (;;) {
       if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${out}`);
       const open = await new Promise<boolean>((resolve) => {
-        const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+        const s = net.connect(port, '127.0.0.1', () => {
+          s.destroy();
+          resolve(true);
+        });
         s.once('error', () => resolve(false));
       });
       if (open) break;

@@ -188,11 +188,11 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     mkdirSync(logs, { recursive: true });
     writeFileSync(
       path.join(logs, 'backend.1.log'),
-      [
+      `${[
         JSON.stringify({ level: 'error', msg: `connect failed for ${db.url}` }),
         JSON.stringify({ level: 'debug', msg: `PGPASSWORD=${role.password} pg_dump` }),
         'last line',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const out = path.join(tmp.dir, 'report');
     const run = await runCli('collect-logs', ['--out', out], env);

@@ -37,6 +37,8 @@ import { responseRoutes } from '../routes/openai/responses/index.js';
 import { ollamaRoutes } from '../routes/ollama/index.js';
 import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
+import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
+import { limitsRoutes } from '../routes/limits/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming, timedRuntime, timedStore } from '../observability/index.js';
 
@@ -120,7 +122,8 @@ export function createApp(appDeps: AppDeps) {
   for (const prefix of ['/api/*', '/v1/*', `${OLLAMA_PREFIX}/*`]) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
-    app.use(prefix, limitBody);
+    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route.
+    app.use(prefix, except(IMPORT_PATH, limitBody));
     app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
     app.use(prefix, serviceIdentity(metrics));
     app.use(prefix, limits.api);
@@ -156,8 +159,10 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat/sessions', messageRoutes(deps));
   app.route('/api/chat/sessions', branchRoutes(deps, turns));
   app.route('/api/chat/search', searchRoutes(deps));
+  app.route('/api/chat', transferRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
+  app.route('/api/limits', limitsRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));
   app.route('/v1', embeddingRoutes(deps, turns));
   app.route('/v1', completionRoutes(deps, turns));

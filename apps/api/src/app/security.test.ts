@@ -73,6 +73,7 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['POST', '/api/chat/send', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/prepare', { session_id: s }],
+    ['GET', `/api/chat/sessions/${s}/export`],
     ['POST', '/v1/chat/completions', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
     ['GET', `/v1/responses/resp_${replyA.id}`],
     ['POST', '/v1/responses', { model: 'x', input: 'hi', previous_response_id: `resp_${replyA.id}` }],
@@ -148,6 +149,9 @@ describe('ownership', () => {
     expect(list.items).toEqual([]);
     const hits = (await (await call(keyB, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(hits.items).toEqual([]);
+    const exported = await (await call(keyB, 'GET', '/api/chat/export')).text();
+    expect(exported).not.toContain(SECRET_WORD);
+    expect(JSON.parse(exported)).toMatchObject({ chats: [] });
     const own = (await (await call(keyA, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(own.items).toHaveLength(2);
   });

@@ -24,6 +24,8 @@ export interface AppConfig {
   limits: ProtocolLimits;
   /** Largest request body in bytes. Defaults to 1 MiB (MAX_BODY_BYTES). */
   maxBodyBytes: number;
+  /** Largest import file in bytes (`POST /api/chat/import`, spooled to a temporary file). Defaults to 1 GiB (IMPORT_MAX_BYTES). */
+  importMaxBytes: number;
   /** How often a streaming reply is flushed to the database. Defaults to 500 ms. */
   flushIntervalMs: number;
   /** SSE keep-alive comment interval. Defaults to 15,000 ms. */
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),
+    importMaxBytes: int(env.IMPORT_MAX_BYTES, 1024 * 1024 * 1024, 'IMPORT_MAX_BYTES'),
     flushIntervalMs: int(env.STREAM_FLUSH_MS, 500, 'STREAM_FLUSH_MS'),
     keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),

@@ -7,7 +7,9 @@ import { requestId } from '../middleware/request-id/index.js';
 import { createLogger, requestLogger, REDACTED } from './index.js';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
 
 function logsDir() {
   const t = tempDir('cs-logs-');

@@ -5,7 +5,9 @@ import { tempDir } from '@chat-studio/test-support';
 import { removePidFile, resolvePidFile, writePidFile } from './index.js';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
 
 describe('pid file', () => {
   it('defaults to chat-studio.pid beside the database, PID_FILE wins', () => {

@@ -29,7 +29,10 @@ export function addCurrentTiming(name: string, ms: number): void {
  */
 export function addTiming(c: Context, name: string, ms: number): void {
   let map = totals.get(c);
-  if (!map) totals.set(c, (map = new Map()));
+  if (!map) {
+    map = new Map();
+    totals.set(c, map);
+  }
   map.set(name, (map.get(name) ?? 0) + ms);
 }
 

@@ -45,7 +45,10 @@ export function groupSessions(sessions: readonly ChatSession[], now: Date): Sess
   for (const s of sessions) {
     const label = groupLabelFor(s, now);
     let list = buckets.get(label);
-    if (!list) buckets.set(label, (list = []));
+    if (!list) {
+      list = [];
+      buckets.set(label, list);
+    }
     list.push(s);
   }
   const groups: SessionGroup[] = [];

@@ -34,3 +34,19 @@ export function subtree(seq: string): string {
     SELECT c.id, c.seq FROM sub JOIN chat_messages c ON c.parent_id = sub.id
   )`;
 }
+
+/**
+ * Statements that make every chat whose messages were bulk-inserted without `parent_id` (benchmark seeds, test
+ * fixtures) one branch, as the tree migration does: each message under the chat's previous one by `seq`, the
+ * newest as the current leaf. Valid SQL on both back ends; run them in order after the inserts.
+ *
+ * @example
+ * for (const statement of ONE_BRANCH_PER_CHAT_SQL) raw.exec(statement);
+ */
+export const ONE_BRANCH_PER_CHAT_SQL: readonly string[] = Object.freeze([
+  `UPDATE chat_messages SET parent_id = prev.parent
+   FROM (SELECT seq, lag(id) OVER (PARTITION BY session_id ORDER BY seq) AS parent FROM chat_messages) AS prev
+   WHERE prev.seq = chat_messages.seq AND prev.parent IS NOT NULL AND chat_messages.parent_id IS NULL`,
+  `UPDATE chat_sessions SET current_leaf_id = (
+     SELECT m.id FROM chat_messages m WHERE m.session_id = chat_sessions.id ORDER BY m.seq DESC LIMIT 1)`,
+]);

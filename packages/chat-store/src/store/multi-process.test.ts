@@ -29,7 +29,9 @@ describe('several processes on one database file', () => {
     // The children import the built package, as another service would; turbo runs build before test.
     if (!existsSync(dist)) throw new Error(`${dist} is missing: run \`pnpm build\` in packages/chat-store first`);
   });
-  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
 
   it('writers in three processes at once: no SQLITE_BUSY, no lost row', async () => {
     const { dir, remove } = makeTempDir();

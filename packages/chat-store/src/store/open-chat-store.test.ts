@@ -11,7 +11,7 @@ describe('openChatStore', () => {
   afterEach(async () => {
     await t?.cleanup();
     t = undefined;
-    dirs.splice(0).forEach((remove) => remove());
+    for (const remove of dirs.splice(0)) remove();
   });
 
   it('sets WAL, foreign keys, busy timeout and synchronous=NORMAL on the connection', async () => {

@@ -44,7 +44,7 @@ import { keepNewestTurns } from './context-shift.js';
 import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
 import { planGeneration, type GenerationPlan } from './generation-plan.js';
-import { clampMaxTokens, renderedPromptTokens } from './max-tokens.js';
+import { clampMaxTokens, promptTokensOf, renderedPromptTokens } from './max-tokens.js';
 import { resolveSeed, toRepeatPenalty, toTokenBias } from '../sampling/index.js';
 
 /** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
@@ -396,8 +396,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const window = continuedContextWindow(slot.last, history);
     const seed = resolveSeed(params.seed);
     const repeatPenalty = toRepeatPenalty(params);
-    const renderedTokens = renderedPromptTokens(chat.chatWrapper, current.llamaModel.tokenizer, history, plan.functions);
-    const maxTokens = clampMaxTokens(params.max_tokens ?? defaultMaxTokens, renderedTokens, sequence.contextSize, contextShiftSize(sequence));
+    // What the turn renders: the continued window when the last one is reused, else the whole history.
+    const renderedTokens = renderedPromptTokens(chat.chatWrapper, current.llamaModel.tokenizer, window ?? history, plan.functions);
+    const requestedTokens = params.max_tokens ?? defaultMaxTokens;
+    const maxTokens = request.fitToContext ? clampMaxTokens(requestedTokens, renderedTokens, sequence.contextSize, contextShiftSize(sequence)) : requestedTokens;
     // node-llama-cpp takes a grammar or functions, never both; the plan holds at most one of them.
     const constraint = plan.grammar
       ? { grammar: plan.grammar }
@@ -457,7 +459,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       else throw failed;
     }
     const completionTokens = used.usedOutputTokens;
-    const promptTokens = sequence.disposed ? used.usedInputTokens : Math.max(0, sequence.contextTokens.length - completionTokens);
+    const promptTokens = sequence.disposed ? used.usedInputTokens : promptTokensOf(sequence.contextTokens.length, completionTokens, renderedTokens, sequence.contextSize);
     const generationSeconds = firstTokenAt === null ? 0 : (endedAt - firstTokenAt) / 1000;
     return {
       text,

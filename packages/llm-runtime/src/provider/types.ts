@@ -72,6 +72,11 @@ export interface GenerateRequest {
   onToolCall?: (delta: ToolCallDelta) => void;
   /** JSON output enforced by a grammar; `params.json_mode` is the same as `{ type: 'json_object' }`. */
   responseFormat?: ResponseFormat;
+  /**
+   * Clamp `max_tokens` to the space the prompt leaves in the context, so the reply ends with `length` there (OpenAI's
+   * semantics, used by /v1). Without it a reply longer than the context goes on, shifting its own start out.
+   */
+  fitToContext?: boolean;
 }
 
 /** A chat whose next turn should be fast: its stored history, as the next `generate` will send it. */

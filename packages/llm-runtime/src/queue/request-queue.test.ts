@@ -9,8 +9,14 @@ describe('createRequestQueue', () => {
     const b = await queue.acquire();
     expect(queue.inUse).toBe(2);
     const order: string[] = [];
-    const c = queue.acquire().then((release) => (order.push('c'), release));
-    const d = queue.acquire().then((release) => (order.push('d'), release));
+    const c = queue.acquire().then((release) => {
+      order.push('c');
+      return release;
+    });
+    const d = queue.acquire().then((release) => {
+      order.push('d');
+      return release;
+    });
     expect(queue.depth).toBe(2);
     a();
     a(); // a second call must not free a second slot

@@ -46,7 +46,7 @@ describe('planForcedCall', () => {
   it('wraps several tools as name + arguments, name first', () => {
     const plan = planForcedCall(tools, undefined, (i) => `tools.${i}`);
     expect(plan.fixedName).toBeUndefined();
-    const first = (plan.schema as { oneOf: { properties: Record<string, unknown> }[] }).oneOf[0]!;
+    const first = (plan.schema as unknown as { oneOf: { properties: Record<string, unknown> }[] }).oneOf[0]!;
     expect(Object.keys(first.properties)).toEqual(['name', 'arguments']);
   });
   it('refuses an unknown name', () => {

@@ -56,10 +56,25 @@ describe('sampling', () => {
   }, 60_000);
 
   it('clamps max_tokens to the context and reports the prompt', async () => {
-    const result = await runtime.generate({ messages: story('Once upon a time'), params: { max_tokens: 30_000, temperature: 0.8 } });
+    const result = await runtime.generate({ messages: story('Once upon a time'), params: { max_tokens: 30_000, temperature: 0.8 }, fitToContext: true });
     expect(result.stats.prompt_tokens).toBeGreaterThan(0);
     expect(result.stats.prompt_tokens + result.stats.completion_tokens).toBeLessThanOrEqual(2048);
   }, 300_000);
+});
+
+describe('a reply past the context without fitToContext', () => {
+  it('still reports the prompt (it read 0 once the reply had shifted the prompt out)', async () => {
+    const small = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 1, contextSize: 128, cacheTtlS: 0, env: {} });
+    try {
+      await small.start();
+      await small.whenLoaded();
+      const result = await small.generate({ messages: story('Once upon a time'), params: { max_tokens: 400, seed: 1 } });
+      expect(result.stats.completion_tokens).toBeGreaterThan(128);
+      expect(result.stats.prompt_tokens).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
 });
 
 describe('tools', () => {
@@ -73,7 +88,6 @@ describe('tools', () => {
         onToolCall: (d) => deltas.push(d),
       };
       const result = await runtime.generate(request);
-      console.log(JSON.stringify(result.toolCalls), result.stats.finish_reason);
       const call = result.toolCalls![0]!;
       expect(call.name).toBe('get_weather');
       const args = JSON.parse(call.arguments) as { city: string; days: number };
@@ -92,7 +106,6 @@ describe('tools', () => {
         tools: { tools: [weather, alarm], choice: 'required' },
         onToolCall: (d) => deltas.push(d),
       });
-      console.log(JSON.stringify(result.toolCalls), JSON.stringify(deltas));
       const call = result.toolCalls![0]!;
       expect(['get_weather', 'set_alarm']).toContain(call.name);
       JSON.parse(call.arguments);
@@ -111,14 +124,12 @@ describe('tools', () => {
       params: { max_tokens: 30, seed: 3 },
       tools: { tools: [weather], choice: 'auto' },
     });
-    console.log(JSON.stringify(result));
     expect(result.text.length + (result.toolCalls?.length ?? 0)).toBeGreaterThan(0);
   }, 60_000);
 
   it('json_schema response format', async () => {
     const schema = { type: 'object', properties: { name: { type: 'string', maxLength: 20 }, tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, maxItems: 3 } }, required: ['name', 'tags'] };
     const result = await runtime.generate({ messages: story('JSON please'), params: { max_tokens: 200, seed: 5 }, responseFormat: { type: 'json_schema', schema } });
-    console.log(result.text, result.stats);
     JSON.parse(result.text);
   }, 60_000);
 });

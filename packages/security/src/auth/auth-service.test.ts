@@ -63,7 +63,7 @@ describe('createAuthService on a real store', () => {
     expect(JSON.stringify(all)).not.toContain(token);
 
     expect(await t.auth.authenticateSessionToken(token)).toEqual({ userId: alice.id, username: 'alice', via: 'cookie', role: 'admin' });
-    expect(await t.auth.authenticateSessionToken(token + 'x')).toBeNull();
+    expect(await t.auth.authenticateSessionToken(`${token}x`)).toBeNull();
     expect(await t.auth.authenticateSessionToken('')).toBeNull();
     await t.auth.logout(token);
     expect(await t.auth.authenticateSessionToken(token)).toBeNull();

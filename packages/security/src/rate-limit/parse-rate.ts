@@ -32,7 +32,7 @@ const UNIT_MS = new Map<string, number>(Object.entries({
  */
 export function parseRate(text: string): Rate {
   const m = /^\s*(\d+)\s*\/\s*(\d+)?\s*([a-z]+)\s*$/i.exec(text);
-  const word = m?.[3]!.toLowerCase() ?? '';
+  const word = m?.[3]?.toLowerCase() ?? '';
   const unit = UNIT_MS.get(word) ?? (word.endsWith('s') ? UNIT_MS.get(word.slice(0, -1)) : undefined);
   const limit = m ? Number(m[1]) : NaN;
   const count = m?.[2] === undefined ? 1 : Number(m[2]);

@@ -19,7 +19,7 @@ describe('tokens', () => {
     expect(prefix).toHaveLength(8);
     expect(looksLikeApiKey(key)).toBe(true);
     expect(looksLikeApiKey(key.slice(0, -1))).toBe(false);
-    expect(looksLikeApiKey('sk_' + key.slice(3))).toBe(false);
+    expect(looksLikeApiKey(`sk_${key.slice(3)}`)).toBe(false);
     expect(generateApiKey().key).not.toBe(key);
   });
 
@@ -28,7 +28,7 @@ describe('tokens', () => {
     const { key } = generateApiKey();
     expect(hashToken(key)).toBe(hashToken(key));
     expect(hashToken(key)).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashToken(key)).not.toBe(hashToken(key + 'x'));
+    expect(hashToken(key)).not.toBe(hashToken(`${key}x`));
     expect(hashToken(key)).not.toContain(key);
   });
 });

@@ -18,7 +18,7 @@ export async function tailFile(file: string, maxLines: number, maxBytes = 2 * 10
     const lines = buffer.toString('utf8').split('\n');
     if (length < size) lines.shift(); // the first line is cut
     if (lines.at(-1) === '') lines.pop();
-    return lines.slice(-maxLines).join('\n') + '\n';
+    return `${lines.slice(-maxLines).join('\n')}\n`;
   } finally {
     await handle.close();
   }

@@ -1,4 +1,5 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
+import { sql } from 'kysely';
 import { isPostgresUrl, openChatStore, type ChatStore } from '@chat-studio/chat-store';
 import { postgresLabel } from '../config/index.js';
 import { redactText } from '../redact/index.js';
@@ -59,26 +60,20 @@ export interface SchemaEntry {
 
 /** Tables (as a CREATE TABLE built from the catalog) and indexes (`pg_indexes.indexdef`) of the current schema. */
 async function readPostgresSchema(store: ChatStore): Promise<SchemaEntry[]> {
-  // Catalog views are not in the typed schema, hence the loose cast; current_schema() is `public` unless search_path says otherwise.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const db = store.db as any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const inCurrentSchema = (column: string) => (eb: any) => eb(column, '=', eb.fn('current_schema', []));
-  const columns = (await db
-    .withSchema('information_schema')
-    .selectFrom('columns')
-    .select(['table_name', 'column_name', 'data_type', 'is_nullable', 'generation_expression'])
-    .where(inCurrentSchema('table_schema'))
-    .orderBy('table_name')
-    .orderBy('ordinal_position')
-    .execute()) as { table_name: string; column_name: string; data_type: string; is_nullable: string; generation_expression: string | null }[];
-  const indexes = (await db
-    .withSchema('pg_catalog')
-    .selectFrom('pg_indexes')
-    .select(['indexname as name', 'indexdef as sql'])
-    .where(inCurrentSchema('schemaname'))
-    .orderBy('indexname')
-    .execute()) as { name: string; sql: string }[];
+  // Catalog views are not in the typed schema, so they are read with raw SQL; current_schema() is `public` unless
+  // search_path says otherwise.
+  const { rows: columns } = await sql<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    is_nullable: string;
+    generation_expression: string | null;
+  }>`SELECT table_name, column_name, data_type, is_nullable, generation_expression
+     FROM information_schema.columns WHERE table_schema = current_schema()
+     ORDER BY table_name, ordinal_position`.execute(store.db);
+  const { rows: indexes } = await sql<{ name: string; sql: string }>`
+    SELECT indexname AS name, indexdef AS sql FROM pg_catalog.pg_indexes
+    WHERE schemaname = current_schema() ORDER BY indexname`.execute(store.db);
   const tables = new Map<string, string[]>();
   for (const c of columns) {
     const generated = c.generation_expression ? ` GENERATED ALWAYS AS (${c.generation_expression}) STORED` : '';
@@ -94,13 +89,12 @@ async function readPostgresSchema(store: ChatStore): Promise<SchemaEntry[]> {
 
 /**
  * The schema: `sqlite_master` on SQLite, the catalog's tables and indexes on PostgreSQL. The typed query builder
- * knows neither, hence the loose cast.
+ * knows neither, so both are read with raw SQL.
  */
 export async function readSchema(store: ChatStore): Promise<SchemaEntry[]> {
   if (store.backend === 'postgres') return readPostgresSchema(store);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const db = store.db as any;
-  return (await db.selectFrom('sqlite_master').select(['type', 'name', 'sql']).orderBy('name').execute()) as SchemaEntry[];
+  const { rows } = await sql<SchemaEntry>`SELECT type, name, sql FROM sqlite_master ORDER BY name`.execute(store.db);
+  return rows;
 }
 
 /** `true` when `store` has the two tables every Chat Studio database must have. */

@@ -221,7 +221,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
   ): Promise<Generate> {
     const last = messages.at(-1);
     if (sessionId) {
-      if (!last || last.role !== 'user') refuse('messages', 'With X-Chat-Session-Id the last message must be from the user');
+      if (last?.role !== 'user') refuse('messages', 'With X-Chat-Session-Id the last message must be from the user');
       const turn = await turns.prepare(principal, sessionId, params);
       const stored = { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } };
       return (signal, onToken) => turns.run(principal, stored, last.content, signal, { onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }));

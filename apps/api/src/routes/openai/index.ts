@@ -2,33 +2,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import type { GenerateRequest, ToolCall } from '@chat-studio/llm-runtime';
-import {
-  openAiChatRequestSchema,
-  type GenerationStats,
-  type OpenAiChatCompletion,
-  type OpenAiChatCompletionChunk,
-  type OpenAiChatRequest,
-  type OpenAiModel,
-} from '@chat-studio/protocol';
+import type { GenerateRequest } from '@chat-studio/llm-runtime';
+import { openAiChatRequestSchema, type OpenAiChatRequest, type OpenAiModel } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import type { ChatTurns, PreparedTurn, TurnHooks } from '../../chat-service/index.js';
+import type { ChatTurns, PreparedTurn } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import { observeGeneration } from '../../observability/index.js';
 import { assertFieldPolicy, refuse } from './field-policy/index.js';
-import { toFinishReason, toGenerationParams, toPromptMessages, toResponseFormat, toUsage } from './to-openai.js';
-import { toGenerateTools, toOpenAiToolCallDelta, toOpenAiToolCalls } from './tools/index.js';
+import { sendCompletion, streamCompletion, type Generate } from './send-completion.js';
+import { toGenerationParams, toPromptMessages, toResponseFormat } from './to-openai.js';
+import { toGenerateTools } from './tools/index.js';
 
 const SESSION_HEADER = 'x-chat-session-id';
 
-type Delta = OpenAiChatCompletionChunk['choices'][number]['delta'];
-interface Generated {
-  text: string;
-  stats: GenerationStats;
-  toolCalls?: ToolCall[];
-}
 
 /** `/v1`: OpenAI-compatible models and chat completions, streaming and not. */
 export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
@@ -65,7 +52,7 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       // prompt. Ownership is checked before anything else, so a foreign session reads as missing.
       let stored: { turn: PreparedTurn; message: string } | undefined;
       if (sessionId) {
-        if (!last || last.role !== 'user') {
+        if (last?.role !== 'user') {
           throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', { param: 'messages' });
         }
         const turn = await turns.prepare(principal, sessionId, params);
@@ -91,11 +78,12 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       // prompt_cache_key routes requests to the same sequence, so their shared prefix stays in its KV cache.
       const sessionKey = body.prompt_cache_key ? `openai:${principal.userId}:${body.prompt_cache_key}` : undefined;
 
-      const generate = (signal: AbortSignal, onToken: (t: string) => void, onToolCall: GenerateRequest['onToolCall'], hooks: TurnHooks = {}): Promise<Generated> =>
+      const generate: Generate = (signal, onToken, onToolCall) =>
         stored
-          ? turns.run(principal, stored.turn, stored.message, signal, { ...hooks, onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
+          ? turns.run(principal, stored.turn, stored.message, signal, { onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
           : turns.track(signal, async (s) => {
-              const request: GenerateRequest = { messages, params, signal: s, onToken };
+              // OpenAI's max_tokens never runs past the context: the reply ends with `length` where the context is full.
+              const request: GenerateRequest = { messages, params, signal: s, onToken, fitToContext: true };
               if (tools) request.tools = tools;
               if (onToolCall) request.onToolCall = onToolCall;
               if (responseFormat) request.responseFormat = responseFormat;
@@ -105,94 +93,8 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
               return result;
             });
 
-      const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
-      const createdAt = Math.floor(Date.now() / 1000);
-      const model = body.model;
-
-      if (!body.stream) {
-        const result = await generate(c.req.raw.signal, () => {}, undefined);
-        const calls = result.toolCalls?.length ? toOpenAiToolCalls(result.toolCalls) : undefined;
-        const completion: OpenAiChatCompletion = {
-          id,
-          object: 'chat.completion',
-          created: createdAt,
-          model,
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content: calls && result.text === '' ? null : result.text, refusal: null, ...(calls ? { tool_calls: calls } : {}) },
-              finish_reason: toFinishReason(result.stats, calls),
-              logprobs: null,
-            },
-          ],
-          usage: toUsage(result.stats),
-        };
-        return c.json(completion);
-      }
-
-      const includeUsage = body.stream_options?.include_usage === true;
-      // Generation starts before the response does: a request the runtime refuses before its first piece (a schema
-      // keyword, a token id, a busy queue) is still a plain HTTP error, not a 200 stream with an error in it.
-      const controller = new AbortController();
-      const abort = () => controller.abort();
-      c.req.raw.signal.addEventListener('abort', abort, { once: true });
-      const pending: Delta[] = [];
-      let sink: ((delta: Delta) => void) | undefined;
-      let markStarted = () => {};
-      const started = new Promise<void>((resolve) => (markStarted = resolve));
-      const emit = (delta: Delta) => {
-        if (sink) sink(delta);
-        else pending.push(delta);
-        markStarted();
-      };
-      const run = generate(
-        controller.signal,
-        (text) => emit({ content: text }),
-        (delta) => emit({ tool_calls: [toOpenAiToolCallDelta(delta)] }),
-      );
-      try {
-        await Promise.race([started, run]);
-      } catch (error) {
-        c.req.raw.signal.removeEventListener('abort', abort);
-        throw error;
-      }
-      c.header('Cache-Control', 'no-cache, no-transform');
-      c.header('X-Accel-Buffering', 'no');
-      return streamSSE(c, async (stream) => {
-        stream.onAbort(abort);
-        const chunk = (delta: Delta, finish: OpenAiChatCompletionChunk['choices'][number]['finish_reason'] = null): OpenAiChatCompletionChunk => ({
-          id,
-          object: 'chat.completion.chunk',
-          created: createdAt,
-          model,
-          choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-          ...(includeUsage ? { usage: null } : {}),
-        });
-        const write = (data: unknown) => stream.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) });
-        let writes: Promise<unknown> = write(chunk({ role: 'assistant', content: '' }));
-        sink = (delta) => {
-          writes = writes.then(() => write(chunk(delta)));
-        };
-        for (const delta of pending.splice(0)) sink(delta);
-        let result: Generated;
-        try {
-          result = await run;
-          await writes;
-        } catch (err) {
-          await writes.catch(() => {});
-          const message = err instanceof Error ? err.message : 'generation failed';
-          await write({ error: { message, type: 'server_error', param: null, code: null } }).catch(() => {});
-          return;
-        } finally {
-          c.req.raw.signal.removeEventListener('abort', abort);
-        }
-        if (controller.signal.aborted) return;
-        await write(chunk({}, toFinishReason(result.stats, result.toolCalls)));
-        if (includeUsage) {
-          await write({ id, object: 'chat.completion.chunk', created: createdAt, model, choices: [], usage: toUsage(result.stats) });
-        }
-        await write('[DONE]');
-      });
+      const ids = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: body.model };
+      return body.stream ? streamCompletion(c, ids, body.stream_options?.include_usage === true, generate) : sendCompletion(c, ids, generate);
     });
 }
 

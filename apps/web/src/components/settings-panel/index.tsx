@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { canSpeak } from '../../lib/speech.js';
 import { closeSettings, saveSettings, settingsDraft, settingsSaving, streamingEnabled, updateDraft } from '../../models/settings.js';
 import { currentSession } from '../../models/sessions.js';
+import { TransferSection } from '../transfer/index.js';
 
 function numberOrUndefined(value: string, integer = false): number | undefined {
   if (value.trim() === '') return undefined;
@@ -141,6 +142,7 @@ export function SettingsPanel() {
           </button>
         </div>
       </form>
+      <TransferSection />
     </div>
   );
 }

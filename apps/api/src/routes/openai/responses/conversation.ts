@@ -17,7 +17,7 @@ function responseNotFound(id: string, param = 'previous_response_id'): ApiError 
 export async function requireResponse(store: ChatStore, principal: Principal, id: string, param = 'previous_response_id'): Promise<{ session: ChatSession; message: ChatMessage }> {
   const messageId = messageIdOf(id);
   const message = messageId && ID_PATTERN.test(messageId) ? await store.messages.get(principal.userId, messageId) : undefined;
-  if (!message || message.role !== 'assistant') throw responseNotFound(id, param);
+  if (message?.role !== 'assistant') throw responseNotFound(id, param);
   const session = await requireSession(store, principal, message.session_id).catch(() => {
     throw responseNotFound(id, param);
   });

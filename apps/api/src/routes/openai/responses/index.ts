@@ -24,7 +24,7 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       if (body.stream_options && !body.stream) refuse('stream_options', "'stream_options' needs 'stream': true");
       const messages = toInputMessages(body.input, deps.config.limits);
       const last = messages.at(-1);
-      if (!last || last.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
+      if (last?.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
       const principal = c.var.principal;
       // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
       if (body.user || body.safety_identifier) {
