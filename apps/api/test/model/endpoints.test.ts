@@ -38,7 +38,11 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
 
   describe('embeddings', () => {
     it("have the model's dimension, and equal input gives equal vectors", async () => {
-      const res = await openai.embeddings.create({ model, input: ['Once upon a time', 'A dog', 'Once upon a time'], encoding_format: 'float' });
+      const res = await openai.embeddings.create({
+        model,
+        input: ['Once upon a time', 'A dog', 'Once upon a time'],
+        encoding_format: 'float',
+      });
       expect(res.object).toBe('list');
       expect(res.model).toBe(model);
       expect(res.data.map((d) => d.index)).toEqual([0, 1, 2]);
@@ -65,18 +69,26 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       const body = (await raw.json()) as { data: { embedding: string }[] };
       expect(typeof body.data[0]!.embedding).toBe('string');
       const bytes = Buffer.from(body.data[0]!.embedding, 'base64');
-      expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual(float.data[0]!.embedding);
+      expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual(
+        float.data[0]!.embedding,
+      );
     });
 
     it('EMBEDDING_MODEL embeds beside the chat model; token arrays embed; wrong model and dimensions are refused', async () => {
-      const own = await openai.embeddings.create({ model: EMBEDDER, input: 'Once upon a time', encoding_format: 'float' });
+      const own = await openai.embeddings.create({
+        model: EMBEDDER,
+        input: 'Once upon a time',
+        encoding_format: 'float',
+      });
       const active = await openai.embeddings.create({ model, input: 'Once upon a time', encoding_format: 'float' });
       expect(own.model).toBe(EMBEDDER);
       expect(own.data[0]!.embedding).toEqual(active.data[0]!.embedding); // the same file
       expect((await client.llmStatus()).model_id).toBe(model);
       const tokens = await openai.embeddings.create({ model, input: [[1, 200, 300]], encoding_format: 'float' });
       expect(tokens.data[0]!.embedding).toHaveLength(64);
-      const wrong = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'x' }).catch((e: unknown) => e);
+      const wrong = await openai.embeddings
+        .create({ model: 'text-embedding-3-small', input: 'x' })
+        .catch((e: unknown) => e);
       expect(wrong).toBeInstanceOf(OpenAI.NotFoundError);
       expect((wrong as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
       const dims = await openai.embeddings.create({ model, input: 'x', dimensions: 32 }).catch((e: unknown) => e);
@@ -87,7 +99,13 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
 
   describe('completions', () => {
     it('continues the prompt, stops at a stop sequence, reports usage', async () => {
-      const res = await openai.completions.create({ model, prompt: 'Once upon a time', max_tokens: 40, temperature: 0, stop: ['.'] });
+      const res = await openai.completions.create({
+        model,
+        prompt: 'Once upon a time',
+        max_tokens: 40,
+        temperature: 0,
+        stop: ['.'],
+      });
       expect(res.object).toBe('text_completion');
       expect(res.id).toMatch(/^cmpl-/);
       const choice = res.choices[0]!;
@@ -101,13 +119,17 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
     it('streams the same text as the non-streamed call, then the finish reason, usage and [DONE]', async () => {
       const params = { model, prompt: 'Lily went to the park', max_tokens: 8, temperature: 0 } as const;
       const whole = await openai.completions.create(params);
-      const stream = await openai.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+      const stream = await openai.completions.create({
+        ...params,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       const chunks = [];
       for await (const chunk of stream) chunks.push(chunk);
       expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
       const text = chunks.map((c) => c.choices[0]?.text ?? '').join('');
       expect(text).toBe(whole.choices[0]!.text);
-      expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]!.finish_reason).toBe('length');
+      expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('length');
       const last = chunks.at(-1)!;
       expect(last.choices).toEqual([]);
       expect(last.usage).toEqual(whole.usage);
@@ -115,7 +137,12 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
     });
 
     it('answers one choice per prompt, echoes on request, and refuses n > 1', async () => {
-      const res = await openai.completions.create({ model, prompt: ['Once upon a time', 'The dog'], max_tokens: 4, echo: true });
+      const res = await openai.completions.create({
+        model,
+        prompt: ['Once upon a time', 'The dog'],
+        max_tokens: 4,
+        echo: true,
+      });
       expect(res.choices.map((c) => c.index)).toEqual([0, 1]);
       expect(res.choices[0]!.text.startsWith('Once upon a time')).toBe(true);
       expect(res.choices[1]!.text.startsWith('The dog')).toBe(true);
@@ -126,14 +153,20 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
 
   describe('responses', () => {
     it('answers text input with a stored response whose output the SDK reads as output_text', async () => {
-      const res = await openai.responses.create({ model, input: 'Once upon a time', instructions: 'You tell stories.', max_output_tokens: 12 });
+      const res = await openai.responses.create({
+        model,
+        input: 'Once upon a time',
+        instructions: 'You tell stories.',
+        max_output_tokens: 12,
+      });
       expect(res.id).toMatch(/^resp_/);
       expect(res.object).toBe('response');
       expect(['completed', 'incomplete']).toContain(res.status);
       expect(res.instructions).toBe('You tell stories.');
       const message = res.output[0]!;
       expect(message.type).toBe('message');
-      const text = message.type === 'message' && message.content[0]?.type === 'output_text' ? message.content[0].text : '';
+      const text =
+        message.type === 'message' && message.content[0]?.type === 'output_text' ? message.content[0].text : '';
       expect(text.length).toBeGreaterThan(0);
       expect(res.output_text).toBe(text);
       expect(res.usage!.output_tokens).toBeGreaterThan(0);
@@ -143,7 +176,12 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
     });
 
     it('streams the documented event sequence with increasing sequence numbers', async () => {
-      const stream = await openai.responses.create({ model, input: 'Tell me a story', max_output_tokens: 10, stream: true });
+      const stream = await openai.responses.create({
+        model,
+        input: 'Tell me a story',
+        max_output_tokens: 10,
+        stream: true,
+      });
       const events = [];
       for await (const event of stream) events.push(event);
       const types = events.map((e) => e.type);
@@ -166,10 +204,14 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       const done = events.find((e) => e.type === 'response.output_text.done');
       expect(done?.type === 'response.output_text.done' && done.text).toBe(streamed);
       const last = events.at(-1)!;
-      if (last.type !== 'response.incomplete' && last.type !== 'response.completed') throw new Error(`unexpected last event ${last.type}`);
-      if (last.type === 'response.incomplete') expect(last.response.incomplete_details?.reason).toBe('max_output_tokens');
+      if (last.type !== 'response.incomplete' && last.type !== 'response.completed')
+        throw new Error(`unexpected last event ${last.type}`);
+      if (last.type === 'response.incomplete')
+        expect(last.response.incomplete_details?.reason).toBe('max_output_tokens');
       const item = last.response.output[0];
-      expect(item?.type === 'message' && item.content[0]?.type === 'output_text' && item.content[0].text).toBe(streamed);
+      expect(item?.type === 'message' && item.content[0]?.type === 'output_text' && item.content[0].text).toBe(
+        streamed,
+      );
       const stored = await openai.responses.retrieve(last.response.id);
       expect(stored.status).toBe(last.response.status);
       expect(stored.output_text).toBe(streamed);
@@ -177,13 +219,23 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
 
     it('previous_response_id continues the stored conversation, visible through the native sessions API', async () => {
       const first = await openai.responses.create({ model, input: 'Once upon a time', max_output_tokens: 8 });
-      const second = await openai.responses.create({ model, input: 'What happened next?', previous_response_id: first.id, max_output_tokens: 8 });
+      const second = await openai.responses.create({
+        model,
+        input: 'What happened next?',
+        previous_response_id: first.id,
+        max_output_tokens: 8,
+      });
       expect(second.previous_response_id).toBe(first.id);
       const sessionId = (first as unknown as { chat_session_id: string }).chat_session_id;
       expect((second as unknown as { chat_session_id: string }).chat_session_id).toBe(sessionId);
       const stored = (await client.listMessages(sessionId)).items;
       expect(stored.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-      expect(stored.map((m) => m.content)).toEqual(['Once upon a time', first.output_text, 'What happened next?', second.output_text]);
+      expect(stored.map((m) => m.content)).toEqual([
+        'Once upon a time',
+        first.output_text,
+        'What happened next?',
+        second.output_text,
+      ]);
       expect(`resp_${stored[3]!.id}`).toBe(second.id);
       // The web app lists it like any chat, and search finds it.
       expect((await client.listSessions()).items.map((s) => s.id)).toContain(sessionId);
@@ -192,7 +244,12 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
 
     it('continuing from an earlier response is a sibling branch in the same chat; message input is stored whole', async () => {
       const first = await openai.responses.create({ model, input: 'The cat', max_output_tokens: 4 });
-      const goneOn = await openai.responses.create({ model, input: 'Then?', previous_response_id: first.id, max_output_tokens: 4 });
+      const goneOn = await openai.responses.create({
+        model,
+        input: 'Then?',
+        previous_response_id: first.id,
+        max_output_tokens: 4,
+      });
       const branch = await openai.responses.create({
         model,
         previous_response_id: first.id,
@@ -217,13 +274,23 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       expect(current[2]).toMatchObject({ sibling_position: 2, sibling_count: 2 });
       expect((await openai.responses.retrieve(goneOn.id)).output_text).toBe(goneOn.output_text);
       // Continuing the other branch works too: its history is that branch's.
-      const again = await openai.responses.create({ model, input: 'And?', previous_response_id: goneOn.id, max_output_tokens: 4 });
+      const again = await openai.responses.create({
+        model,
+        input: 'And?',
+        previous_response_id: goneOn.id,
+        max_output_tokens: 4,
+      });
       const other = (await client.listMessages(sessionId)).items.map((m) => m.content);
       expect(other).toEqual(['The cat', first.output_text, 'Then?', goneOn.output_text, 'And?', again.output_text]);
     });
 
-    it("text.format json_object is JSON mode, and the stored reply is that JSON", async () => {
-      const res = await openai.responses.create({ model, input: 'A dog', text: { format: { type: 'json_object' } }, max_output_tokens: 300 });
+    it('text.format json_object is JSON mode, and the stored reply is that JSON', async () => {
+      const res = await openai.responses.create({
+        model,
+        input: 'A dog',
+        text: { format: { type: 'json_object' } },
+        max_output_tokens: 300,
+      });
       expect(res.text?.format?.type).toBe('json_object');
       if (res.status === 'completed') expect(typeof JSON.parse(res.output_text)).toBe('object');
       expect((await openai.responses.retrieve(res.id)).output_text).toBe(res.output_text);
@@ -240,7 +307,9 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       expect((tools as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tools');
       const store = await openai.responses.create({ model, input: 'x', store: false }).catch((e: unknown) => e);
       expect((store as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('store');
-      const missing = await openai.responses.create({ model, input: 'x', previous_response_id: 'resp_01ARZ3NDEKTSV4RRFFQ69G5FAV' }).catch((e: unknown) => e);
+      const missing = await openai.responses
+        .create({ model, input: 'x', previous_response_id: 'resp_01ARZ3NDEKTSV4RRFFQ69G5FAV' })
+        .catch((e: unknown) => e);
       expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
       expect((missing as InstanceType<typeof OpenAI.NotFoundError>).param).toBe('previous_response_id');
     });
@@ -252,7 +321,11 @@ describe('an EMBEDDING_MODEL that cannot load', () => {
   let server: ApiServer;
 
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), EMBEDDING_MODEL: 'no-such-embedder' });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+      MODELS_DIR: testModelsDir(),
+      EMBEDDING_MODEL: 'no-such-embedder',
+    });
     await waitForModelReady(server.baseUrl, { timeoutMs: 60_000 });
   }, 90_000);
   afterAll(async () => {

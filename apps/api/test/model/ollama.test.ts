@@ -2,10 +2,28 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, LlmStatus, Page } from '@chat-studio/protocol';
-import { freePort, startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import {
+  freePort,
+  startApiServer,
+  tempDir,
+  testModelsDir,
+  waitForModelReady,
+  type ApiServer,
+} from '@chat-studio/test-support';
 
 /** Keys of the last line of an Ollama chat or generate reply, as Ollama's docs/api.md lists them. */
-const FINAL_KEYS = ['model', 'created_at', 'done', 'done_reason', 'total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'];
+const FINAL_KEYS = [
+  'model',
+  'created_at',
+  'done',
+  'done_reason',
+  'total_duration',
+  'load_duration',
+  'prompt_eval_count',
+  'prompt_eval_duration',
+  'eval_count',
+  'eval_duration',
+];
 
 type Line = Record<string, unknown> & { done: boolean };
 
@@ -19,7 +37,11 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
   const call = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${ollama}${route}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const lines = async (res: Response) =>
@@ -32,15 +54,33 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
     const dbPath = path.join(tmp.dir, 'db.sqlite');
     const cli = path.resolve(import.meta.dirname, '../../dist/cli');
     const env = { ...process.env, DATABASE_PATH: dbPath };
-    const add = spawnSync(process.execPath, [path.join(cli, 'users.js'), 'add', 'alice', '--password-stdin'], { env, input: 'alice-password-1\n', encoding: 'utf8' });
+    const add = spawnSync(process.execPath, [path.join(cli, 'users.js'), 'add', 'alice', '--password-stdin'], {
+      env,
+      input: 'alice-password-1\n',
+      encoding: 'utf8',
+    });
     expect(add.status, add.stderr).toBe(0);
-    const created = spawnSync(process.execPath, [path.join(cli, 'keys.js'), 'create', 'alice'], { env, encoding: 'utf8' });
+    const created = spawnSync(process.execPath, [path.join(cli, 'keys.js'), 'create', 'alice'], {
+      env,
+      encoding: 'utf8',
+    });
     expect(created.status, created.stderr).toBe(0);
     key = created.stdout.trim();
     const port = await freePort();
-    server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), AUTH: 'on', OLLAMA_PORT: String(port), CHAT_CACHE_TTL: '0' });
+    server = await startApiServer({
+      DATABASE_PATH: dbPath,
+      MODELS_DIR: testModelsDir(),
+      AUTH: 'on',
+      OLLAMA_PORT: String(port),
+      CHAT_CACHE_TTL: '0',
+    });
     ollama = `http://127.0.0.1:${port}`;
-    model = (await waitForModelReady<LlmStatus>(server.baseUrl, { headers: { authorization: `Bearer ${key}` }, timeoutMs: 60_000 })).model_id!;
+    model = (
+      await waitForModelReady<LlmStatus>(server.baseUrl, {
+        headers: { authorization: `Bearer ${key}` },
+        timeoutMs: 60_000,
+      })
+    ).model_id!;
   }, 90_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -57,8 +97,12 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
     const version = (await (await call('GET', '/api/version')).json()) as { version: string };
     expect(version.version).toMatch(/^\d+\.\d+\.\d+$/);
     // The main port keeps its own /api: Ollama's routes are not there.
-    expect((await fetch(`${server.baseUrl}/api/tags`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
-    expect((await fetch(`${server.baseUrl}/ollama/api/tags`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/api/tags`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(
+      404,
+    );
+    expect(
+      (await fetch(`${server.baseUrl}/ollama/api/tags`, { headers: { authorization: `Bearer ${key}` } })).status,
+    ).toBe(404);
   });
 
   it('lists and shows the model in Ollama’s shapes', async () => {
@@ -69,10 +113,20 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
       model: `${model}:latest`,
       size: 1_185_376,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
-      details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '292.8K', quantization_level: 'F32' },
+      details: {
+        parent_model: '',
+        format: 'gguf',
+        family: 'llama',
+        families: ['llama'],
+        parameter_size: '292.8K',
+        quantization_level: 'F32',
+      },
     });
     expect(Number.isNaN(Date.parse(entry.modified_at as string))).toBe(false);
-    const show = (await (await call('POST', '/api/show', { model: `${model}:latest` })).json()) as Record<string, unknown>;
+    const show = (await (await call('POST', '/api/show', { model: `${model}:latest` })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(show).toMatchObject({
       details: { format: 'gguf', family: 'llama' },
       model_info: { 'general.architecture': 'llama', 'general.parameter_count': 292_800, 'llama.context_length': 2048 },
@@ -84,7 +138,11 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
   });
 
   it('streams /api/chat as NDJSON: pieces with done false, then one line with done true and the figures', async () => {
-    const res = await call('POST', '/api/chat', { model, messages: [{ role: 'user', content: 'Tell me a story' }], options: { num_predict: 12, temperature: 0 } });
+    const res = await call('POST', '/api/chat', {
+      model,
+      messages: [{ role: 'user', content: 'Tell me a story' }],
+      options: { num_predict: 12, temperature: 0 },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     const all = await lines(res);
@@ -96,36 +154,87 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
       expect(piece).toMatchObject({ model, done: false, message: { role: 'assistant', content: expect.any(String) } });
     }
     expect(Object.keys(last)).toEqual(expect.arrayContaining([...FINAL_KEYS, 'message']));
-    expect(last).toMatchObject({ done: true, done_reason: 'length', eval_count: 12, message: { role: 'assistant', content: '' } });
+    expect(last).toMatchObject({
+      done: true,
+      done_reason: 'length',
+      eval_count: 12,
+      message: { role: 'assistant', content: '' },
+    });
     expect(last.prompt_eval_count).toBeGreaterThan(0);
     expect(last.total_duration).toBeGreaterThan(0);
 
-    const whole = (await (await call('POST', '/api/chat', { model, messages: [{ role: 'user', content: 'Tell me a story' }], options: { num_predict: 12, temperature: 0 }, stream: false })).json()) as Line & { message: { content: string } };
+    const whole = (await (
+      await call('POST', '/api/chat', {
+        model,
+        messages: [{ role: 'user', content: 'Tell me a story' }],
+        options: { num_predict: 12, temperature: 0 },
+        stream: false,
+      })
+    ).json()) as Line & { message: { content: string } };
     expect(whole).toMatchObject({ model, done: true, done_reason: 'length', eval_count: 12 });
     expect(whole.message.content).toBe(pieces.map((p) => (p.message as { content: string }).content).join(''));
   });
 
   it('/api/generate: a templated prompt (with system), and raw continues the prompt as written', async () => {
-    const templated = await lines(await call('POST', '/api/generate', { model: `${model}:latest`, prompt: 'Once upon a time', system: 'You tell stories.', options: { num_predict: 6 } }));
+    const templated = await lines(
+      await call('POST', '/api/generate', {
+        model: `${model}:latest`,
+        prompt: 'Once upon a time',
+        system: 'You tell stories.',
+        options: { num_predict: 6 },
+      }),
+    );
     expect(templated.at(-1)).toMatchObject({ done: true, response: '', eval_count: 6 });
     expect(Object.keys(templated[0]!).sort()).toEqual(['created_at', 'done', 'model', 'response']);
-    const raw = (await (await call('POST', '/api/generate', { model, prompt: 'Once upon a time', raw: true, stream: false, options: { num_predict: 40, temperature: 0, stop: ['.'] } })).json()) as Line & { response: string };
+    const raw = (await (
+      await call('POST', '/api/generate', {
+        model,
+        prompt: 'Once upon a time',
+        raw: true,
+        stream: false,
+        options: { num_predict: 40, temperature: 0, stop: ['.'] },
+      })
+    ).json()) as Line & { response: string };
     expect(Object.keys(raw)).toEqual(expect.arrayContaining([...FINAL_KEYS, 'response']));
     expect(raw.response.length).toBeGreaterThan(0);
     expect(raw.response).not.toContain('.');
     expect(raw.done_reason).toBe('stop');
     // An empty prompt "loads" the model, as Ollama answers.
-    expect(await (await call('POST', '/api/generate', { model, stream: false })).json()).toMatchObject({ response: '', done: true, done_reason: 'load' });
+    expect(await (await call('POST', '/api/generate', { model, stream: false })).json()).toMatchObject({
+      response: '',
+      done: true,
+      done_reason: 'load',
+    });
   });
 
   it('format "json" and a JSON schema constrain the reply (grammar-enforced, whatever the model)', async () => {
-    const json = (await (await call('POST', '/api/chat', { model, messages: [{ role: 'user', content: 'A dog' }], format: 'json', stream: false, options: { num_predict: 300 } })).json()) as {
+    const json = (await (
+      await call('POST', '/api/chat', {
+        model,
+        messages: [{ role: 'user', content: 'A dog' }],
+        format: 'json',
+        stream: false,
+        options: { num_predict: 300 },
+      })
+    ).json()) as {
       message: { content: string };
       done_reason: string;
     };
     if (json.done_reason === 'stop') expect(typeof JSON.parse(json.message.content)).toBe('object');
-    const schema = { type: 'object', properties: { age: { type: 'integer' }, available: { type: 'boolean' } }, required: ['age', 'available'] };
-    const res = (await (await call('POST', '/api/generate', { model, prompt: 'Ollama is 22 years old', format: schema, stream: false, options: { num_predict: 300 } })).json()) as {
+    const schema = {
+      type: 'object',
+      properties: { age: { type: 'integer' }, available: { type: 'boolean' } },
+      required: ['age', 'available'],
+    };
+    const res = (await (
+      await call('POST', '/api/generate', {
+        model,
+        prompt: 'Ollama is 22 years old',
+        format: schema,
+        stream: false,
+        options: { num_predict: 300 },
+      })
+    ).json()) as {
       response: string;
       done_reason: string;
     };
@@ -136,19 +245,29 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
   });
 
   it('/api/embed and the legacy /api/embeddings', async () => {
-    const res = (await (await call('POST', '/api/embed', { model, input: ['Why is the sky blue?', 'Why is the sky blue?'] })).json()) as {
+    const res = (await (
+      await call('POST', '/api/embed', { model, input: ['Why is the sky blue?', 'Why is the sky blue?'] })
+    ).json()) as {
       model: string;
       embeddings: number[][];
       total_duration: number;
       load_duration: number;
       prompt_eval_count: number;
     };
-    expect(Object.keys(res).sort()).toEqual(['embeddings', 'load_duration', 'model', 'prompt_eval_count', 'total_duration']);
+    expect(Object.keys(res).sort()).toEqual([
+      'embeddings',
+      'load_duration',
+      'model',
+      'prompt_eval_count',
+      'total_duration',
+    ]);
     expect(res.embeddings).toHaveLength(2);
     expect(res.embeddings[0]).toHaveLength(64);
     expect(res.embeddings[1]).toEqual(res.embeddings[0]);
     expect(res.prompt_eval_count).toBeGreaterThan(0);
-    const legacy = (await (await call('POST', '/api/embeddings', { model, prompt: 'Why is the sky blue?' })).json()) as { embedding: number[] };
+    const legacy = (await (
+      await call('POST', '/api/embeddings', { model, prompt: 'Why is the sky blue?' })
+    ).json()) as { embedding: number[] };
     expect(legacy.embedding).toEqual(res.embeddings[0]);
   });
 
@@ -172,11 +291,22 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
 
   it('with X-Chat-Session-Id the exchange is stored in that session, as on /v1', async () => {
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const session = (await (await fetch(`${server.baseUrl}/api/chat/sessions`, { method: 'POST', headers: auth, body: '{}' })).json()) as { id: string };
-    const reply = (await (await call('POST', '/api/chat', { model, messages: [{ role: 'user', content: 'A dog' }], stream: false, options: { num_predict: 6 } }, { 'X-Chat-Session-Id': session.id })).json()) as {
+    const session = (await (
+      await fetch(`${server.baseUrl}/api/chat/sessions`, { method: 'POST', headers: auth, body: '{}' })
+    ).json()) as { id: string };
+    const reply = (await (
+      await call(
+        'POST',
+        '/api/chat',
+        { model, messages: [{ role: 'user', content: 'A dog' }], stream: false, options: { num_predict: 6 } },
+        { 'X-Chat-Session-Id': session.id },
+      )
+    ).json()) as {
       message: { content: string };
     };
-    const stored = (await (await fetch(`${server.baseUrl}/api/chat/sessions/${session.id}/messages`, { headers: auth })).json()) as Page<ChatMessage>;
+    const stored = (await (
+      await fetch(`${server.baseUrl}/api/chat/sessions/${session.id}/messages`, { headers: auth })
+    ).json()) as Page<ChatMessage>;
     expect(stored.items.map((m) => [m.role, m.content])).toEqual([
       ['user', 'A dog'],
       ['assistant', reply.message.content],

@@ -23,7 +23,10 @@ export interface CompleteOnSequenceOptions {
  * plain completion shares no KV state with chat turns). A prompt that leaves no room to generate is an
  * InputTooLongError; `max_tokens` beyond the room left is cut to it and the reply ends with `length`.
  */
-export async function completeOnSequence(request: CompleteRequest, options: CompleteOnSequenceOptions): Promise<GenerateResult> {
+export async function completeOnSequence(
+  request: CompleteRequest,
+  options: CompleteOnSequenceOptions,
+): Promise<GenerateResult> {
   const { sequence, signal, startedAt } = options;
   const params = request.params ?? {};
   if (params.system_prompt !== undefined) throw new InvalidRequestError('a plain completion has no system prompt');
@@ -84,7 +87,8 @@ export async function completeOnSequence(request: CompleteRequest, options: Comp
       prompt_tokens: Math.max(0, sequence.contextTokens.length - completionTokens),
       completion_tokens: completionTokens,
       time_to_first_token_ms: firstTokenAt === null ? null : Math.round(firstTokenAt - startedAt),
-      tokens_per_second: seconds > 0 && completionTokens > 1 ? Math.round(((completionTokens - 1) / seconds) * 10) / 10 : null,
+      tokens_per_second:
+        seconds > 0 && completionTokens > 1 ? Math.round(((completionTokens - 1) / seconds) * 10) / 10 : null,
       total_ms: Math.round(endedAt - startedAt),
       finish_reason: finish,
       cached_tokens: 0,

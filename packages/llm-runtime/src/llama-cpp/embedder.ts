@@ -1,6 +1,12 @@
 /** Embeddings on llama.cpp: the active chat model's, or a dedicated embedding model loaded beside it. */
 import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
-import { ChatUnavailableError, errorReason, InvalidRequestError, ModelLoadError, ModelNotFoundError } from '../errors/index.js';
+import {
+  ChatUnavailableError,
+  errorReason,
+  InvalidRequestError,
+  ModelLoadError,
+  ModelNotFoundError,
+} from '../errors/index.js';
 import { InputTooLongError } from '../errors/endpoint-errors.js';
 import type { EmbeddingModelStatus, EmbedRequest, EmbedResult } from '../provider/index.js';
 import { scanModels } from '../registry/index.js';
@@ -62,7 +68,8 @@ export function createEmbedder(options: EmbedderOptions) {
       try {
         const found = (await scanModels(options.modelsDir)).find((m) => m.id === id);
         if (!found) throw new ModelNotFoundError(id, options.modelsDir);
-        if (found.status === 'broken') throw new ModelLoadError(id, `${found.file} is not a valid GGUF: ${found.error}`);
+        if (found.status === 'broken')
+          throw new ModelLoadError(id, `${found.file} is not a valid GGUF: ${found.error}`);
         const llama = await options.llama();
         const model = await llama.loadModel({ modelPath: found.path });
         const context = await contextFor(model);
@@ -77,7 +84,12 @@ export function createEmbedder(options: EmbedderOptions) {
     return dedicated;
   }
 
-  async function embedWith(modelId: string, context: LlamaEmbeddingContext, request: EmbedRequest, startedAt: number): Promise<EmbedResult> {
+  async function embedWith(
+    modelId: string,
+    context: LlamaEmbeddingContext,
+    request: EmbedRequest,
+    startedAt: number,
+  ): Promise<EmbedResult> {
     // The context holds the input plus the BOS/EOS tokens the model adds, with one position to spare.
     const contextSize = Math.min(context.model.trainContextSize, MAX_EMBEDDING_CONTEXT);
     const vectors: number[][] = [];
@@ -106,13 +118,20 @@ export function createEmbedder(options: EmbedderOptions) {
       const run = chain.then(async () => {
         if (options.embeddingModelId && request.model === options.embeddingModelId) {
           const { context } = await loadDedicated().catch((error: unknown) => {
-            throw new ChatUnavailableError(`the embedding model "${request.model}" could not be loaded: ${errorReason(error)}`);
+            throw new ChatUnavailableError(
+              `the embedding model "${request.model}" could not be loaded: ${errorReason(error)}`,
+            );
           });
           return embedWith(request.model, context, request, startedAt);
         }
         if (!active || active.id !== request.model) {
-          const known = options.embeddingModelId ? `"${options.embeddingModelId}" (EMBEDDING_MODEL) or the active model` : 'the active model';
-          throw new ModelNotFoundError(request.model, `the models that embed here: ${known}${active ? ` "${active.id}"` : ''}`);
+          const known = options.embeddingModelId
+            ? `"${options.embeddingModelId}" (EMBEDDING_MODEL) or the active model`
+            : 'the active model';
+          throw new ModelNotFoundError(
+            request.model,
+            `the models that embed here: ${known}${active ? ` "${active.id}"` : ''}`,
+          );
         }
         return embedWith(active.id, await contextFor(active.model), request, startedAt);
       });

@@ -16,7 +16,15 @@ beforeAll(async () => {
   mkdirSync(dir);
   symlinkSync(MODEL_PATH, path.join(dir, `${MODEL_ID}.gguf`));
   symlinkSync(MODEL_PATH, path.join(dir, `${EMBEDDER_ID}.gguf`));
-  runtime = createLlmRuntime({ modelsDir: dir, modelId: MODEL_ID, embeddingModelId: EMBEDDER_ID, threads: 1, sequences: 2, cacheTtlS: 0, env: {} });
+  runtime = createLlmRuntime({
+    modelsDir: dir,
+    modelId: MODEL_ID,
+    embeddingModelId: EMBEDDER_ID,
+    threads: 1,
+    sequences: 2,
+    cacheTtlS: 0,
+    env: {},
+  });
   await runtime.start();
   await runtime.whenLoaded();
 });

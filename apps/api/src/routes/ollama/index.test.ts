@@ -16,8 +16,18 @@ const paramOf = (fn: () => unknown) => {
 
 describe('Ollama request fields', () => {
   it('maps options to generation parameters; num_predict -1 is the default', () => {
-    const options = parseOptions({ temperature: 0.2, top_k: 5, seed: 7, num_predict: 12, stop: ['\n'], frequency_penalty: 0.5 }, DEFAULT_LIMITS);
-    expect(toParams(options)).toEqual({ temperature: 0.2, top_k: 5, seed: 7, max_tokens: 12, stop: ['\n'], frequency_penalty: 0.5 });
+    const options = parseOptions(
+      { temperature: 0.2, top_k: 5, seed: 7, num_predict: 12, stop: ['\n'], frequency_penalty: 0.5 },
+      DEFAULT_LIMITS,
+    );
+    expect(toParams(options)).toEqual({
+      temperature: 0.2,
+      top_k: 5,
+      seed: 7,
+      max_tokens: 12,
+      stop: ['\n'],
+      frequency_penalty: 0.5,
+    });
     expect(toParams(parseOptions({ num_predict: -1 }, DEFAULT_LIMITS))).toEqual({});
   });
 
@@ -35,7 +45,9 @@ describe('Ollama request fields', () => {
   it('format: json is JSON mode, a schema a json_schema format, a schema in a stored chat is refused', () => {
     expect(toFormat('json', false)).toEqual({ jsonMode: true });
     expect(toFormat('json', true)).toEqual({ jsonMode: true });
-    expect(toFormat({ type: 'object' }, false)).toEqual({ responseFormat: { type: 'json_schema', schema: { type: 'object' } } });
+    expect(toFormat({ type: 'object' }, false)).toEqual({
+      responseFormat: { type: 'json_schema', schema: { type: 'object' } },
+    });
     expect(toFormat('', false)).toEqual({});
     expect(paramOf(() => toFormat({ type: 'object' }, true))).toBe('format');
     expect(paramOf(() => toFormat('yaml', false))).toBe('format');
@@ -57,11 +69,30 @@ describe('the Ollama listener', () => {
   it('maps paths under /ollama, keeps method, headers and body, and marks the env', async () => {
     let seen: { url: string; method: string; auth: string | null; body: string; env: unknown } | undefined;
     const fetch = ollamaFetch(async (request, env) => {
-      seen = { url: request.url, method: request.method, auth: request.headers.get('authorization'), body: await request.text(), env };
+      seen = {
+        url: request.url,
+        method: request.method,
+        auth: request.headers.get('authorization'),
+        body: await request.text(),
+        env,
+      };
       return new Response('ok');
     });
-    await fetch(new Request('http://127.0.0.1:11434/api/chat?x=1', { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{"a":1}' }), { incoming: 1 });
-    expect(seen).toEqual({ url: 'http://127.0.0.1:11434/ollama/api/chat?x=1', method: 'POST', auth: 'Bearer k', body: '{"a":1}', env: { incoming: 1, listener: 'ollama' } });
+    await fetch(
+      new Request('http://127.0.0.1:11434/api/chat?x=1', {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: '{"a":1}',
+      }),
+      { incoming: 1 },
+    );
+    expect(seen).toEqual({
+      url: 'http://127.0.0.1:11434/ollama/api/chat?x=1',
+      method: 'POST',
+      auth: 'Bearer k',
+      body: '{"a":1}',
+      env: { incoming: 1, listener: 'ollama' },
+    });
     expect(viaOllamaListener(seen!.env)).toBe(true);
     expect(viaOllamaListener({ incoming: 1 })).toBe(false);
     await fetch(new Request('http://127.0.0.1:11434/'));

@@ -44,7 +44,16 @@ function chatSchema(maxLength: number) {
     tool_calls: unset,
     thinking: v.optional(v.literal('')),
   });
-  return v.object({ model: name, messages: v.optional(v.pipe(v.array(message), v.maxLength(10_000))), stream: v.optional(v.boolean()), options: unset, keep_alive: unset, format: unset, tools: unset, think: unset });
+  return v.object({
+    model: name,
+    messages: v.optional(v.pipe(v.array(message), v.maxLength(10_000))),
+    stream: v.optional(v.boolean()),
+    options: unset,
+    keep_alive: unset,
+    format: unset,
+    tools: unset,
+    think: unset,
+  });
 }
 
 function generateSchema(maxLength: number) {
@@ -85,7 +94,8 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
   const limits = deps.config.limits;
   const created = () => new Date().toISOString();
   const modifiedAt = new Date(deps.startedAt ?? Date.now()).toISOString();
-  const modelsOf = async () => (deps.runtime ? (await deps.runtime.listModels()).filter((m) => m.status === 'available') : []);
+  const modelsOf = async () =>
+    deps.runtime ? (await deps.runtime.listModels()).filter((m) => m.status === 'available') : [];
 
   return new Hono<AppEnv>()
     .get('/', (c) => c.text('Ollama is running'))
@@ -102,7 +112,10 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       return c.json({ models });
     })
     .post('/api/show', async (c) => {
-      const body = await parseBody(c, v.object({ model: v.optional(name), name: v.optional(name), verbose: v.optional(v.boolean()) }));
+      const body = await parseBody(
+        c,
+        v.object({ model: v.optional(name), name: v.optional(name), verbose: v.optional(v.boolean()) }),
+      );
       const requested = body.model ?? body.name;
       if (!requested) refuse('model', "'model' is required");
       const model = (await modelsOf()).find((m) => m.id === modelIdOf(requested));
@@ -129,8 +142,10 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       checkKeepAlive(body.keep_alive);
       const messages = body.messages ?? [];
       for (const [i, m] of messages.entries()) {
-        if (Array.isArray(m.images) ? m.images.length > 0 : m.images != null) refuse(`messages[${i}].images`, `'images' is not supported: ${UNSUPPORTED.images}`);
-        if (Array.isArray(m.tool_calls) ? m.tool_calls.length > 0 : m.tool_calls != null) refuse(`messages[${i}].tool_calls`, `'tool_calls' is not supported: ${UNSUPPORTED.tools}`);
+        if (Array.isArray(m.images) ? m.images.length > 0 : m.images != null)
+          refuse(`messages[${i}].images`, `'images' is not supported: ${UNSUPPORTED.images}`);
+        if (Array.isArray(m.tool_calls) ? m.tool_calls.length > 0 : m.tool_calls != null)
+          refuse(`messages[${i}].tool_calls`, `'tool_calls' is not supported: ${UNSUPPORTED.tools}`);
       }
       const params = toParams(parseOptions(body.options, limits));
       const sessionId = c.req.header(SESSION_HEADER);
@@ -140,11 +155,36 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       if (sessionId) await requireSession(deps.store, c.var.principal, sessionId);
       const runtime = turns.availableRuntime();
       await requireChatModel(runtime, body.model);
-      if (messages.length === 0) return c.json({ model: body.model, created_at: created(), message: { role: 'assistant', content: '' }, done_reason: 'load', done: true });
-      const generate = await chatGenerator(c.var.principal, sessionId, messages, params, runtime, format.responseFormat);
+      if (messages.length === 0)
+        return c.json({
+          model: body.model,
+          created_at: created(),
+          message: { role: 'assistant', content: '' },
+          done_reason: 'load',
+          done: true,
+        });
+      const generate = await chatGenerator(
+        c.var.principal,
+        sessionId,
+        messages,
+        params,
+        runtime,
+        format.responseFormat,
+      );
       return ollamaReply(c, body.stream ?? true, generate, {
-        piece: (text) => ({ model: body.model, created_at: created(), message: { role: 'assistant', content: text }, done: false }),
-        final: (text, stats, streamed) => ({ model: body.model, created_at: created(), message: { role: 'assistant', content: streamed ? '' : text }, done: true, ...ollamaStats(stats) }),
+        piece: (text) => ({
+          model: body.model,
+          created_at: created(),
+          message: { role: 'assistant', content: text },
+          done: false,
+        }),
+        final: (text, stats, streamed) => ({
+          model: body.model,
+          created_at: created(),
+          message: { role: 'assistant', content: streamed ? '' : text },
+          done: true,
+          ...ollamaStats(stats),
+        }),
       });
     })
     .post('/api/generate', async (c) => {
@@ -152,16 +192,22 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       refuseUnsupported(body, UNSUPPORTED);
       checkKeepAlive(body.keep_alive);
       const raw = body.raw === true;
-      if (raw && body.system !== undefined) refuse('system', "'system' cannot be combined with \"raw\": true (the prompt is used as written)");
+      if (raw && body.system !== undefined)
+        refuse('system', '\'system\' cannot be combined with "raw": true (the prompt is used as written)');
       const params = toParams(parseOptions(body.options, limits));
-      if (raw && body.format) refuse('format', 'format cannot be combined with "raw": true (the prompt is continued as written)');
+      if (raw && body.format)
+        refuse('format', 'format cannot be combined with "raw": true (the prompt is continued as written)');
       const format = toFormat(body.format, false);
       if (format.jsonMode) params.json_mode = true;
       const runtime = turns.availableRuntime();
       await requireChatModel(runtime, body.model);
-      if (!body.prompt) return c.json({ model: body.model, created_at: created(), response: '', done: true, done_reason: 'load' });
+      if (!body.prompt)
+        return c.json({ model: body.model, created_at: created(), response: '', done: true, done_reason: 'load' });
       const prompt = body.prompt;
-      const track = (signal: AbortSignal, work: (s: AbortSignal) => Promise<{ text: string; stats: GenerationStats }>) =>
+      const track = (
+        signal: AbortSignal,
+        work: (s: AbortSignal) => Promise<{ text: string; stats: GenerationStats }>,
+      ) =>
         turns.track(signal, async (s) => {
           const result = await work(s);
           if (deps.metrics) observeGeneration(result.stats, deps.metrics);
@@ -181,32 +227,72 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
             );
       return ollamaReply(c, body.stream ?? true, generate, {
         piece: (text) => ({ model: body.model, created_at: created(), response: text, done: false }),
-        final: (text, stats, streamed) => ({ model: body.model, created_at: created(), response: streamed ? '' : text, done: true, ...ollamaStats(stats) }),
+        final: (text, stats, streamed) => ({
+          model: body.model,
+          created_at: created(),
+          response: streamed ? '' : text,
+          done: true,
+          ...ollamaStats(stats),
+        }),
       });
     })
     .post('/api/embed', async (c) => {
       const text = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(limits.maxMessageLength));
       const body = await parseBody(
         c,
-        v.object({ model: name, input: v.union([text, v.pipe(v.array(text), v.minLength(1), v.maxLength(2048))]), truncate: v.optional(v.boolean()), options: unset, keep_alive: unset, dimensions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+        v.object({
+          model: name,
+          input: v.union([text, v.pipe(v.array(text), v.minLength(1), v.maxLength(2048))]),
+          truncate: v.optional(v.boolean()),
+          options: unset,
+          keep_alive: unset,
+          dimensions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        }),
       );
       checkKeepAlive(body.keep_alive);
-      if (body.options !== undefined && (typeof body.options !== 'object' || Object.keys(body.options as object).length > 0)) refuse('options', 'no model options apply to embeddings');
+      if (
+        body.options !== undefined &&
+        (typeof body.options !== 'object' || Object.keys(body.options as object).length > 0)
+      )
+        refuse('options', 'no model options apply to embeddings');
       const runtime = embedRuntime(deps);
       const input = typeof body.input === 'string' ? [body.input] : body.input;
-      const result = await turns.track(c.req.raw.signal, (signal) => runEmbed(runtime, modelIdOf(body.model), input, body.truncate ?? true, signal));
+      const result = await turns.track(c.req.raw.signal, (signal) =>
+        runEmbed(runtime, modelIdOf(body.model), input, body.truncate ?? true, signal),
+      );
       const size = result.vectors[0]?.length ?? 0;
-      if (body.dimensions !== undefined && body.dimensions !== size) refuse('dimensions', `the model gives ${size} dimensions; 'dimensions' must be ${size} or unset`);
-      return c.json({ model: body.model, embeddings: result.vectors, total_duration: Math.round(result.totalMs * 1e6), load_duration: 0, prompt_eval_count: result.promptTokens });
+      if (body.dimensions !== undefined && body.dimensions !== size)
+        refuse('dimensions', `the model gives ${size} dimensions; 'dimensions' must be ${size} or unset`);
+      return c.json({
+        model: body.model,
+        embeddings: result.vectors,
+        total_duration: Math.round(result.totalMs * 1e6),
+        load_duration: 0,
+        prompt_eval_count: result.promptTokens,
+      });
     })
     .post('/api/embeddings', async (c) => {
-      const body = await parseBody(c, v.object({ model: name, prompt: v.pipe(v.string(), v.maxLength(limits.maxMessageLength)), options: unset, keep_alive: unset }));
+      const body = await parseBody(
+        c,
+        v.object({
+          model: name,
+          prompt: v.pipe(v.string(), v.maxLength(limits.maxMessageLength)),
+          options: unset,
+          keep_alive: unset,
+        }),
+      );
       checkKeepAlive(body.keep_alive);
-      if (body.options !== undefined && (typeof body.options !== 'object' || Object.keys(body.options as object).length > 0)) refuse('options', 'no model options apply to embeddings');
+      if (
+        body.options !== undefined &&
+        (typeof body.options !== 'object' || Object.keys(body.options as object).length > 0)
+      )
+        refuse('options', 'no model options apply to embeddings');
       // The legacy endpoint answers an empty prompt with an empty vector.
       if (body.prompt === '') return c.json({ embedding: [] });
       const runtime = embedRuntime(deps);
-      const result = await turns.track(c.req.raw.signal, (signal) => runEmbed(runtime, modelIdOf(body.model), [body.prompt], true, signal));
+      const result = await turns.track(c.req.raw.signal, (signal) =>
+        runEmbed(runtime, modelIdOf(body.model), [body.prompt], true, signal),
+      );
       return c.json({ embedding: result.vectors[0] });
     });
 
@@ -224,11 +310,20 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       if (last?.role !== 'user') refuse('messages', 'With X-Chat-Session-Id the last message must be from the user');
       const turn = await turns.prepare(principal, sessionId, params);
       const stored = { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } };
-      return (signal, onToken) => turns.run(principal, stored, last.content, signal, { onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }));
+      return (signal, onToken) =>
+        turns
+          .run(principal, stored, last.content, signal, { onToken })
+          .then((r) => ({ text: r.assistant_message.content, stats: r.stats }));
     }
     return (signal, onToken) =>
       turns.track(signal, async (s) => {
-        const result = await runtime.generate({ messages, params, signal: s, onToken, ...(responseFormat ? { responseFormat } : {}) });
+        const result = await runtime.generate({
+          messages,
+          params,
+          signal: s,
+          onToken,
+          ...(responseFormat ? { responseFormat } : {}),
+        });
         if (deps.metrics) observeGeneration(result.stats, deps.metrics);
         return result;
       });
@@ -236,6 +331,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
 }
 
 function embedRuntime(deps: AppDeps): LlmRuntime {
-  if (!deps.runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
+  if (!deps.runtime)
+    throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
   return deps.runtime;
 }

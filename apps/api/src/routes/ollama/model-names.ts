@@ -20,7 +20,8 @@ export function parameterSize(parameters: number | null): string {
     [1e6, 'M'],
     [1e3, 'K'],
   ];
-  for (const [size, unit] of units) if (parameters >= size) return `${Math.round((parameters / size) * 10) / 10}${unit}`;
+  for (const [size, unit] of units)
+    if (parameters >= size) return `${Math.round((parameters / size) * 10) / 10}${unit}`;
   return String(parameters);
 }
 
@@ -38,5 +39,7 @@ export function modelDetails(model: ModelInfo) {
 
 /** A stable identity for the model file (not the file's own sha256, which would mean reading it whole). */
 export function modelDigest(model: ModelInfo): string {
-  return createHash('sha256').update(`${model.provider}\0${model.file ?? model.id}\0${model.size_bytes ?? 0}`).digest('hex');
+  return createHash('sha256')
+    .update(`${model.provider}\0${model.file ?? model.id}\0${model.size_bytes ?? 0}`)
+    .digest('hex');
 }

@@ -21,7 +21,10 @@ export function ollamaStats(stats: GenerationStats) {
 }
 
 /** One generation's text and stats, produced while calling `onToken` per piece. */
-export type Generate = (signal: AbortSignal, onToken: (text: string) => void) => Promise<{ text: string; stats: GenerationStats }>;
+export type Generate = (
+  signal: AbortSignal,
+  onToken: (text: string) => void,
+) => Promise<{ text: string; stats: GenerationStats }>;
 
 /** How a route shapes its lines: a piece of text while streaming, and the last (or only) object. */
 export interface Shapes {
@@ -33,7 +36,12 @@ export interface Shapes {
  * Answers as Ollama does: with `stream` (its default) `application/x-ndjson`, one JSON object per line and a last line
  * with `done: true`; an error after the first line is a last `{"error": …}` line. Without, one JSON object.
  */
-export async function ollamaReply(c: Context, streaming: boolean, generate: Generate, shapes: Shapes): Promise<Response> {
+export async function ollamaReply(
+  c: Context,
+  streaming: boolean,
+  generate: Generate,
+  shapes: Shapes,
+): Promise<Response> {
   if (!streaming) {
     const result = await generate(c.req.raw.signal, () => {});
     return c.json(shapes.final(result.text, result.stats, false));

@@ -12,7 +12,9 @@ export function optionsSchema(limits: ProtocolLimits) {
     top_k: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))),
     seed: v.optional(SeedSchema),
     num_predict: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(limits.maxTokens))),
-    stop: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(limits.maxStopSequences))),
+    stop: v.optional(
+      v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(limits.maxStopSequences)),
+    ),
     repeat_penalty: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(5))),
     frequency_penalty: v.optional(PenaltySchema),
     presence_penalty: v.optional(PenaltySchema),
@@ -63,14 +65,21 @@ export function checkKeepAlive(value: unknown): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'number' && typeof value !== 'string') refuse('keep_alive', "'keep_alive' must be a duration");
   const zero = typeof value === 'number' ? value === 0 : /^0+(\.0*)?(ns|us|µs|ms|s|m|h)?$/.test(value.trim());
-  if (zero) refuse('keep_alive', "keep_alive 0 (unload) is not supported: the model stays loaded until it is switched");
+  if (zero) refuse('keep_alive', 'keep_alive 0 (unload) is not supported: the model stays loaded until it is switched');
 }
 
 /** Fields every Ollama generation request may carry that Chat Studio cannot honour when set. */
 export function refuseUnsupported(body: Record<string, unknown>, fields: Record<string, string>): void {
   for (const [key, reason] of Object.entries(fields)) {
     const value = body[key];
-    if (value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0) || value === '') continue;
+    if (
+      value === undefined ||
+      value === null ||
+      value === false ||
+      (Array.isArray(value) && value.length === 0) ||
+      value === ''
+    )
+      continue;
     refuse(key, `'${key}' is not supported: ${reason}`);
   }
 }
@@ -82,7 +91,8 @@ export function refuseUnsupported(body: Record<string, unknown>, fields: Record<
 export function toFormat(format: unknown, stored: boolean): { jsonMode?: true; responseFormat?: ResponseFormat } {
   if (format === undefined || format === null || format === '') return {};
   if (format === 'json') return { jsonMode: true };
-  if (typeof format !== 'object' || Array.isArray(format)) refuse('format', `format must be "json" or a JSON schema object`);
+  if (typeof format !== 'object' || Array.isArray(format))
+    refuse('format', `format must be "json" or a JSON schema object`);
   if (stored) refuse('format', 'a JSON schema format cannot be used with X-Chat-Session-Id ("json" can)');
   return { responseFormat: { type: 'json_schema', schema: format as Record<string, unknown> } };
 }

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
-import { LogitBiasSchema, PenaltySchema, SeedSchema, type GenerationParams, type GenerationStats } from '@chat-studio/protocol';
+import {
+  LogitBiasSchema,
+  PenaltySchema,
+  SeedSchema,
+  type GenerationParams,
+  type GenerationStats,
+} from '@chat-studio/protocol';
 import type { GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
 import type { ChatTurns } from '../../../chat-service/index.js';
@@ -79,7 +85,8 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
     const body = await parseBody(c, schema, REFUSED);
     checkSupported(body);
     // OpenAI uses `user` to trace abuse to an end user; here it goes to the log with the caller.
-    if (body.user) deps.logger?.info({ user_id: c.var.principal.userId, end_user: body.user }, 'completion for an end user');
+    if (body.user)
+      deps.logger?.info({ user_id: c.var.principal.userId, end_user: body.user }, 'completion for an end user');
     const runtime = turns.availableRuntime();
     await requireActiveModel(runtime, body.model);
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
@@ -98,7 +105,12 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
         object: 'text_completion',
         created,
         model: body.model,
-        choices: results.map((r, index) => ({ text: echo(index) + r.text, index, logprobs: null, finish_reason: toFinishReason(r.stats) })),
+        choices: results.map((r, index) => ({
+          text: echo(index) + r.text,
+          index,
+          logprobs: null,
+          finish_reason: toFinishReason(r.stats),
+        })),
         usage: usageOf(results),
       });
     }
@@ -115,7 +127,8 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
         model: body.model,
         choices: [{ text, index, logprobs: null, finish_reason: finish }],
       });
-      const write = (data: unknown) => stream.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) });
+      const write = (data: unknown) =>
+        stream.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) });
       const results: GenerateResult[] = [];
       try {
         for (const [index, prompt] of prompts.entries()) {
@@ -134,21 +147,34 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
         return;
       }
       if (body.stream_options?.include_usage) {
-        await write({ id, object: 'text_completion', created, model: body.model, choices: [], usage: usageOf(results) });
+        await write({
+          id,
+          object: 'text_completion',
+          created,
+          model: body.model,
+          choices: [],
+          usage: usageOf(results),
+        });
       }
       await write('[DONE]');
     });
   });
 }
 
-async function runComplete(runtime: LlmRuntime, deps: AppDeps, request: Parameters<LlmRuntime['complete']>[0]): Promise<GenerateResult> {
+async function runComplete(
+  runtime: LlmRuntime,
+  deps: AppDeps,
+  request: Parameters<LlmRuntime['complete']>[0],
+): Promise<GenerateResult> {
   try {
     const result = await runtime.complete(request);
     if (deps.metrics) observeGeneration(result.stats, deps.metrics);
     return result;
   } catch (error) {
-    if (error instanceof Error && error.name === 'InputTooLongError') throw new ApiError('validation_error', `The prompt is too long: ${error.message}`, { param: 'prompt' });
-    if (error instanceof Error && error.name === 'UnsupportedOperationError') throw new ApiError('validation_error', error.message, { param: 'model' });
+    if (error instanceof Error && error.name === 'InputTooLongError')
+      throw new ApiError('validation_error', `The prompt is too long: ${error.message}`, { param: 'prompt' });
+    if (error instanceof Error && error.name === 'UnsupportedOperationError')
+      throw new ApiError('validation_error', error.message, { param: 'model' });
     throw error;
   }
 }

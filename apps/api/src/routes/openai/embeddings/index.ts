@@ -51,10 +51,17 @@ export function embeddingModels(runtime: LlmRuntime): string[] {
 }
 
 /** Runs an embedding request, with the runtime's refusals as 400/404s that name the field. */
-export async function runEmbed(runtime: LlmRuntime, model: string, input: (string | number[])[], truncate: boolean, signal: AbortSignal): Promise<EmbedResult> {
+export async function runEmbed(
+  runtime: LlmRuntime,
+  model: string,
+  input: (string | number[])[],
+  truncate: boolean,
+  signal: AbortSignal,
+): Promise<EmbedResult> {
   const models = embeddingModels(runtime);
   const reason = runtime.unavailableReason();
-  if (!models.includes(model) && reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
+  if (!models.includes(model) && reason)
+    throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
   if (!models.includes(model)) {
     throw new ApiError(
       'not_found',
@@ -78,19 +85,28 @@ export function embeddingRoutes(deps: AppDeps, turns: ChatTurns) {
   return new Hono<AppEnv>().post('/embeddings', async (c) => {
     const body = await parseBody(c, schema);
     // OpenAI uses `user` to trace abuse to an end user; here it goes to the log with the caller.
-    if (body.user) deps.logger?.info({ user_id: c.var.principal.userId, end_user: body.user }, 'embeddings for an end user');
-    if (!deps.runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
+    if (body.user)
+      deps.logger?.info({ user_id: c.var.principal.userId, end_user: body.user }, 'embeddings for an end user');
+    if (!deps.runtime)
+      throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
     const runtime = deps.runtime;
     const input = toInputList(body.input);
     const result = await turns.track(c.req.raw.signal, (signal) => runEmbed(runtime, body.model, input, false, signal));
     const size = result.vectors[0]?.length ?? 0;
     if (body.dimensions !== undefined && body.dimensions !== size) {
-      refuse('dimensions', `The model '${body.model}' gives ${size} dimensions; it cannot shorten them, so 'dimensions' must be ${size} or unset`);
+      refuse(
+        'dimensions',
+        `The model '${body.model}' gives ${size} dimensions; it cannot shorten them, so 'dimensions' must be ${size} or unset`,
+      );
     }
     const base64 = body.encoding_format === 'base64';
     return c.json({
       object: 'list',
-      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector.map(Math.fround) })),
+      data: result.vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: base64 ? toBase64(vector) : vector.map(Math.fround),
+      })),
       model: result.modelId,
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
     });

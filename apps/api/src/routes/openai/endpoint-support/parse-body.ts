@@ -33,10 +33,13 @@ export async function parseBody<E extends v.ObjectEntries>(
     if (value === null || value === undefined) continue;
     if (key in refused && Array.isArray(value) && value.length === 0) continue;
     const reason = refused[key];
-    if (reason !== undefined) throw new ApiError('validation_error', `'${key}' is not supported: ${reason}`, { param: key });
+    if (reason !== undefined)
+      throw new ApiError('validation_error', `'${key}' is not supported: ${reason}`, { param: key });
     if (!(key in schema.entries)) throw new ApiError('validation_error', `Unknown field '${key}'`, { param: key });
   }
-  const cleaned = Object.fromEntries(Object.entries(data).filter(([key, value]) => value !== null && !(key in refused)));
+  const cleaned = Object.fromEntries(
+    Object.entries(data).filter(([key, value]) => value !== null && !(key in refused)),
+  );
   const result = v.safeParse(schema, cleaned);
   if (!result.success) {
     const issue = result.issues[0];

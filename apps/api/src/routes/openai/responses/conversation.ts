@@ -14,9 +14,15 @@ function responseNotFound(id: string, param = 'previous_response_id'): ApiError 
 }
 
 /** A stored reply the caller owns, by response id; 404 otherwise. */
-export async function requireResponse(store: ChatStore, principal: Principal, id: string, param = 'previous_response_id'): Promise<{ session: ChatSession; message: ChatMessage }> {
+export async function requireResponse(
+  store: ChatStore,
+  principal: Principal,
+  id: string,
+  param = 'previous_response_id',
+): Promise<{ session: ChatSession; message: ChatMessage }> {
   const messageId = messageIdOf(id);
-  const message = messageId && ID_PATTERN.test(messageId) ? await store.messages.get(principal.userId, messageId) : undefined;
+  const message =
+    messageId && ID_PATTERN.test(messageId) ? await store.messages.get(principal.userId, messageId) : undefined;
   if (message?.role !== 'assistant') throw responseNotFound(id, param);
   const session = await requireSession(store, principal, message.session_id).catch(() => {
     throw responseNotFound(id, param);
@@ -45,11 +51,20 @@ export async function conversationFor(
 }
 
 /** Stores the input messages before the last (the last user message is the turn itself) on the branch; returns its new end. */
-export async function storeEarlierInput(store: ChatStore, principal: Principal, conversation: Conversation, messages: readonly InputMessage[]): Promise<string | null> {
+export async function storeEarlierInput(
+  store: ChatStore,
+  principal: Principal,
+  conversation: Conversation,
+  messages: readonly InputMessage[],
+): Promise<string | null> {
   let leafId = conversation.leafId;
   for (const m of messages.slice(0, -1)) {
     if (m.content === '') continue;
-    const stored = await store.messages.append(principal.userId, conversation.session.id, { role: m.role, content: m.content, parent_id: leafId });
+    const stored = await store.messages.append(principal.userId, conversation.session.id, {
+      role: m.role,
+      content: m.content,
+      parent_id: leafId,
+    });
     if (!stored) throw new ApiError('not_found', 'Session not found');
     leafId = stored.id;
   }

@@ -9,7 +9,15 @@ import type { ChatTurns, TurnResult } from '../../../chat-service/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { conversationFor, requireResponse, storeEarlierInput } from './conversation.js';
 import { REFUSED, responsesSchema, toInputMessages, toParams } from './request.js';
-import { outputMessage, outputText, responseObject, statusOf, storedResponse, type OutputState, type ResponseFacts } from './response-object.js';
+import {
+  outputMessage,
+  outputText,
+  responseObject,
+  statusOf,
+  storedResponse,
+  type OutputState,
+  type ResponseFacts,
+} from './response-object.js';
 
 /** `/v1/responses` routes. */
 export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
@@ -24,14 +32,20 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       if (body.stream_options && !body.stream) refuse('stream_options', "'stream_options' needs 'stream': true");
       const messages = toInputMessages(body.input, deps.config.limits);
       const last = messages.at(-1);
-      if (last?.role !== 'user' || last.content === '') refuse('input', 'The last input message must be a non-empty user message');
+      if (last?.role !== 'user' || last.content === '')
+        refuse('input', 'The last input message must be a non-empty user message');
       const principal = c.var.principal;
       // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
       if (body.user || body.safety_identifier) {
-        deps.logger?.info({ user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null }, 'response for an end user');
+        deps.logger?.info(
+          { user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null },
+          'response for an end user',
+        );
       }
       // Refusals come before anything is stored; ownership first, so a foreign id is a 404 whatever the model's state.
-      const previous = body.previous_response_id ? await requireResponse(deps.store, principal, body.previous_response_id) : undefined;
+      const previous = body.previous_response_id
+        ? await requireResponse(deps.store, principal, body.previous_response_id)
+        : undefined;
       const runtime = turns.availableRuntime();
       await requireActiveModel(runtime, body.model);
       const conversation = await conversationFor(deps.store, principal, previous);
@@ -57,7 +71,9 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       }
       c.header('Cache-Control', 'no-cache, no-transform');
       c.header('X-Accel-Buffering', 'no');
-      return streamSSE(c, (stream) => streamTurn(stream, (signal, hooks) => turns.run(principal, turn, last.content, signal, hooks), facts));
+      return streamSSE(c, (stream) =>
+        streamTurn(stream, (signal, hooks) => turns.run(principal, turn, last.content, signal, hooks), facts),
+      );
     });
 }
 
@@ -70,7 +86,10 @@ function finalState(result: TurnResult): OutputState {
   };
 }
 
-type RunTurn = (signal: AbortSignal, hooks: { onStart: (info: { assistantMessageId: string }) => Promise<void>; onToken: (text: string) => void }) => Promise<TurnResult>;
+type RunTurn = (
+  signal: AbortSignal,
+  hooks: { onStart: (info: { assistantMessageId: string }) => Promise<void>; onToken: (text: string) => void },
+) => Promise<TurnResult>;
 
 /**
  * The documented event sequence: response.created, response.in_progress, response.output_item.added,
@@ -78,7 +97,11 @@ type RunTurn = (signal: AbortSignal, hooks: { onStart: (info: { assistantMessage
  * response.output_item.done, then response.completed (or response.incomplete at max_output_tokens, or
  * response.failed). Each event carries its `sequence_number`.
  */
-async function streamTurn(stream: SSEStreamingApi, run: RunTurn, factsFor: (messageId: string) => ResponseFacts): Promise<void> {
+async function streamTurn(
+  stream: SSEStreamingApi,
+  run: RunTurn,
+  factsFor: (messageId: string) => ResponseFacts,
+): Promise<void> {
   const controller = new AbortController();
   stream.onAbort(() => controller.abort());
   let sequence = 0;
@@ -98,7 +121,10 @@ async function streamTurn(stream: SSEStreamingApi, run: RunTurn, factsFor: (mess
         const begun = responseObject(facts, { status: 'in_progress', text: '', usage: null });
         void send('response.created', { response: begun });
         void send('response.in_progress', { response: begun });
-        void send('response.output_item.added', { output_index: 0, item: outputMessage(facts.messageId, '', 'in_progress') });
+        void send('response.output_item.added', {
+          output_index: 0,
+          item: outputMessage(facts.messageId, '', 'in_progress'),
+        });
         await send('response.content_part.added', { ...at(), part: outputText('') });
       },
       onToken: (delta) => {
@@ -111,17 +137,34 @@ async function streamTurn(stream: SSEStreamingApi, run: RunTurn, factsFor: (mess
     const state = finalState(result);
     void send('response.output_text.done', { ...at(), text: state.text, logprobs: [] });
     void send('response.content_part.done', { ...at(), part: outputText(state.text) });
-    void send('response.output_item.done', { output_index: 0, item: outputMessage(facts.messageId, state.text, state.status === 'completed' ? 'completed' : 'incomplete') });
-    await send(state.status === 'completed' ? 'response.completed' : state.status === 'failed' ? 'response.failed' : 'response.incomplete', { response: responseObject(facts, state) });
+    void send('response.output_item.done', {
+      output_index: 0,
+      item: outputMessage(facts.messageId, state.text, state.status === 'completed' ? 'completed' : 'incomplete'),
+    });
+    await send(
+      state.status === 'completed'
+        ? 'response.completed'
+        : state.status === 'failed'
+          ? 'response.failed'
+          : 'response.incomplete',
+      { response: responseObject(facts, state) },
+    );
   } catch (err) {
     await writes.catch(() => {});
     const message = err instanceof Error ? err.message : 'generation failed';
     const code = (err as { code?: unknown }).code;
     if (facts) {
-      const failed = responseObject(facts, { status: 'failed', text, usage: null, error: { code: 'server_error', message } });
+      const failed = responseObject(facts, {
+        status: 'failed',
+        text,
+        usage: null,
+        error: { code: 'server_error', message },
+      });
       await send('response.failed', { response: failed }).catch(() => {});
     } else {
-      await send('error', { code: typeof code === 'string' ? code : 'server_error', message, param: null }).catch(() => {});
+      await send('error', { code: typeof code === 'string' ? code : 'server_error', message, param: null }).catch(
+        () => {},
+      );
     }
   }
 }

@@ -34,7 +34,10 @@ function messageSchema(limits: ProtocolLimits) {
   return v.strictObject({
     type: v.optional(v.literal('message')),
     role: v.picklist(['user', 'assistant', 'system', 'developer']),
-    content: v.union([v.pipe(v.string(), v.maxLength(limits.maxMessageLength)), v.pipe(v.array(v.looseObject({ type: v.string() })), v.minLength(1))]),
+    content: v.union([
+      v.pipe(v.string(), v.maxLength(limits.maxMessageLength)),
+      v.pipe(v.array(v.looseObject({ type: v.string() })), v.minLength(1)),
+    ]),
     id: v.optional(v.string()),
     status: v.optional(v.string()),
   });
@@ -45,7 +48,10 @@ export function responsesSchema(limits: ProtocolLimits) {
   const text = v.pipe(v.string(), v.maxLength(limits.maxMessageLength));
   return v.object({
     model: v.pipe(v.string(), v.minLength(1), v.maxLength(300)),
-    input: v.union([text, v.pipe(v.array(v.looseObject({ type: v.optional(v.string()) })), v.minLength(1), v.maxLength(1000))]),
+    input: v.union([
+      text,
+      v.pipe(v.array(v.looseObject({ type: v.optional(v.string()) })), v.minLength(1), v.maxLength(1000)),
+    ]),
     instructions: v.optional(v.pipe(v.string(), v.maxLength(limits.maxSystemPromptLength))),
     previous_response_id: v.optional(v.pipe(v.string(), v.maxLength(100))),
     max_output_tokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(limits.maxTokens))),
@@ -53,17 +59,33 @@ export function responsesSchema(limits: ProtocolLimits) {
     top_p: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
     stream: v.optional(v.boolean()),
     stream_options: v.optional(v.strictObject({ include_obfuscation: v.optional(v.literal(false)) })),
-    store: v.optional(v.literal(true, 'responses are always stored (as a turn of one of your chat sessions); store must be true or unset')),
-    metadata: v.optional(v.pipe(v.record(v.string(), v.string()), v.maxEntries(0, 'metadata is not stored here; send none'))),
+    store: v.optional(
+      v.literal(
+        true,
+        'responses are always stored (as a turn of one of your chat sessions); store must be true or unset',
+      ),
+    ),
+    metadata: v.optional(
+      v.pipe(v.record(v.string(), v.string()), v.maxEntries(0, 'metadata is not stored here; send none')),
+    ),
     text: v.optional(
       v.strictObject({
-        format: v.optional(v.strictObject({ type: v.picklist(['text', 'json_object'], "text.format.type must be 'text' or 'json_object' (json_schema is not available on stored responses yet)") })),
+        format: v.optional(
+          v.strictObject({
+            type: v.picklist(
+              ['text', 'json_object'],
+              "text.format.type must be 'text' or 'json_object' (json_schema is not available on stored responses yet)",
+            ),
+          }),
+        ),
         verbosity: v.optional(v.literal('medium')),
       }),
     ),
     user: v.optional(v.pipe(v.string(), v.maxLength(256))),
     safety_identifier: v.optional(v.pipe(v.string(), v.maxLength(256))),
-    truncation: v.optional(v.literal('auto', "the oldest turns are dropped when the context fills: truncation 'auto' (or unset)")),
+    truncation: v.optional(
+      v.literal('auto', "the oldest turns are dropped when the context fills: truncation 'auto' (or unset)"),
+    ),
   });
 }
 
@@ -77,11 +99,15 @@ export function toInputMessages(input: ResponsesBody['input'], limits: ProtocolL
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   const schema = messageSchema(limits);
   return input.map((item, i) => {
-    if (item.type !== undefined && item.type !== 'message') refuse(`input[${i}].type`, `input item type '${item.type}' is not supported; only messages are`);
+    if (item.type !== undefined && item.type !== 'message')
+      refuse(`input[${i}].type`, `input item type '${item.type}' is not supported; only messages are`);
     const parsed = v.safeParse(schema, item);
     if (!parsed.success) {
       const path = v.getDotPath(parsed.issues[0]);
-      refuse(`input[${i}]${path ? `.${path}` : ''}`, `input[${i}] is not a valid message: ${path ? `${path}: ` : ''}${parsed.issues[0].message}`);
+      refuse(
+        `input[${i}]${path ? `.${path}` : ''}`,
+        `input[${i}] is not a valid message: ${path ? `${path}: ` : ''}${parsed.issues[0].message}`,
+      );
     }
     const message = parsed.output;
     let content = '';
@@ -89,7 +115,11 @@ export function toInputMessages(input: ResponsesBody['input'], limits: ProtocolL
     else {
       for (const [j, part] of message.content.entries()) {
         const text = v.safeParse(textPart, part);
-        if (!text.success) refuse(`input[${i}].content[${j}]`, `content part type '${part.type}' is not supported; only input_text and output_text are`);
+        if (!text.success)
+          refuse(
+            `input[${i}].content[${j}]`,
+            `content part type '${part.type}' is not supported; only input_text and output_text are`,
+          );
         content += text.output.text;
       }
     }

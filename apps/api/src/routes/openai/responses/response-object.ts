@@ -55,7 +55,8 @@ export function outputText(text: string) {
 
 /** The whole Response object as OpenAI shapes it. */
 export function responseObject(facts: ResponseFacts, state: OutputState) {
-  const itemStatus = state.status === 'completed' ? 'completed' : state.status === 'in_progress' ? 'in_progress' : 'incomplete';
+  const itemStatus =
+    state.status === 'completed' ? 'completed' : state.status === 'in_progress' ? 'in_progress' : 'incomplete';
   const output = state.status === 'in_progress' ? [] : [outputMessage(facts.messageId, state.text, itemStatus)];
   return {
     id: responseId(facts.messageId),
@@ -105,9 +106,17 @@ export function statusOf(stats: Pick<GenerationStats, 'finish_reason'>): Respons
 /** A stored reply as a Response (for GET /v1/responses/{id}); what was not stored reads as null. */
 export function storedResponse(message: ChatMessage) {
   const status: ResponseStatus =
-    message.status === 'complete' ? (message.finish_reason === 'length' ? 'incomplete' : 'completed') : message.status === 'error' ? 'failed' : 'incomplete';
+    message.status === 'complete'
+      ? message.finish_reason === 'length'
+        ? 'incomplete'
+        : 'completed'
+      : message.status === 'error'
+        ? 'failed'
+        : 'incomplete';
   const usage =
-    message.prompt_tokens !== null && message.completion_tokens !== null ? { input: message.prompt_tokens, output: message.completion_tokens, cached: 0 } : null;
+    message.prompt_tokens !== null && message.completion_tokens !== null
+      ? { input: message.prompt_tokens, output: message.completion_tokens, cached: 0 }
+      : null;
   return responseObject(
     {
       messageId: message.id,
