@@ -5,6 +5,7 @@
 import { batch, signal } from '@preact/signals';
 import { ChatApiError, type ChatMessage } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
+import { branchChanged } from './prepare.js';
 import { withStreamMessages } from './streams.js';
 
 /** Messages in a page request; the API caps it at 200. */
@@ -246,6 +247,7 @@ export async function showSibling(message: ChatMessage, delta: -1 | 1): Promise<
     const target = items[position - 1 + delta];
     if (!target) return;
     await api.switchBranch(sessionId, target.id);
+    branchChanged();
     if (messagesSessionId.value === sessionId) await load(sessionId, target.id);
   } catch (e) {
     messagesError.value = errorText(e);
