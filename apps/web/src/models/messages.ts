@@ -84,7 +84,7 @@ async function load(sessionId: string, focusId: string | null): Promise<void> {
   });
   try {
     // A hit on another branch opens that branch: it becomes the chat's current one, so the next message follows it.
-    if (focusId) await api.switchBranch(sessionId, focusId).catch(notFoundAsNull);
+    if (focusId && (await api.switchBranch(sessionId, focusId).catch(notFoundAsNull))) branchChanged();
     if (mine !== token) return;
     // A hit deleted since the search answered is a 404: the chat then opens at its newest messages.
     const around = focusId ? await api.listMessagesAround(sessionId, focusId, { limit: FOCUS_PAGE_SIZE }).catch(notFoundAsNull) : null;
