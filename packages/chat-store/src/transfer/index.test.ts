@@ -170,6 +170,9 @@ describe('Chat Studio export', () => {
 describe('any file', () => {
   it('refuses what is not an export, with a sentence', async () => {
     expect((await readError('')).message).toBe('the file is empty');
+    expect((await readError('PK\u0003\u0004\u0014\u0000conversations.json')).message).toBe(
+      'this is a zip archive: unpack it and import the conversations.json inside (ChatGPT) or the .json file',
+    );
     expect((await readError('hello')).message).toBe('not an export this Chat Studio reads: expected a JSON object or array, the file starts with "hello"');
     expect((await readError('{"foo": 1}')).message).toBe(
       'Chat #1: (chat): neither a ChatGPT conversation (no `mapping`) nor an Open WebUI chat (no `chat.history`)',
