@@ -8,11 +8,15 @@ import { Sidebar } from './components/sidebar/index.js';
 import { ChatView } from './components/chat/index.js';
 import { Toasts } from './components/toasts/index.js';
 import { ImportDropZone } from './components/transfer/index.js';
+import { ShortcutsOverlay } from './components/shortcuts-overlay/index.js';
+import { installShortcuts, shortcutsOpen } from './models/shortcuts.js';
 
 export function App() {
   const phase = authPhase.value;
   useEffect(() => {
-    if (phase === 'ready') startApp();
+    if (phase !== 'ready') return;
+    startApp();
+    installShortcuts();
   }, [phase]);
 
   if (phase === 'checking') {
@@ -40,6 +44,7 @@ export function App() {
       <ChatView />
       <ImportDropZone />
       <Toasts />
+      {shortcutsOpen.value && <ShortcutsOverlay />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import type {
   CreateSessionRequest,
   GenerationParams,
   HealthResponse,
+  LimitsResponse,
   LlmStatus,
   MeResponse,
   ModelInfo,
@@ -102,7 +103,18 @@ export function createChatClient(options: ChatClientOptions = {}) {
   }
 
   return {
-    health: () => request<HealthResponse>('GET', '/health'),
+    /** The health report; a 503 carries one too (`degraded` or `down`, with its reason), so it is returned, not thrown. */
+    health: async (): Promise<HealthResponse> => {
+      const res = await doFetch(`${baseUrl}/health`, { method: 'GET', headers: { accept: 'application/json', ...options.headers }, credentials });
+      if (res.status === 503) {
+        const body = (await res.clone().json().catch(() => null)) as HealthResponse | null;
+        if (body && typeof body.status === 'string') return body;
+      }
+      if (!res.ok) throw await toError(res);
+      return (await res.json()) as HealthResponse;
+    },
+    /** The size limits the server enforces (`GET /api/limits`). */
+    limits: () => request<LimitsResponse>('GET', '/api/limits'),
     listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
       request<Page<ChatSession>>('GET', `/api/chat/sessions${toQuery(query)}`),
     createSession: (body: CreateSessionRequest = {}) => request<ChatSession>('POST', '/api/chat/sessions', body),

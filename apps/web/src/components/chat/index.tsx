@@ -12,6 +12,7 @@ import { ModelPicker } from '../model-picker/index.js';
 import { SETTINGS_BUTTON_ID, SettingsPanel } from '../settings-panel/index.js';
 import { UnavailableBanner } from '../unavailable-banner/index.js';
 import { ChatExportMenu } from '../transfer/index.js';
+import { OfflineBanner } from '../unavailable-banner/offline.js';
 
 export function ChatView() {
   const session = currentSession.value;
@@ -69,6 +70,7 @@ export function ChatView() {
           </button>
         )}
       </header>
+      <OfflineBanner />
       <UnavailableBanner />
       <div class="chat-body">
         <div class="chat-column">
