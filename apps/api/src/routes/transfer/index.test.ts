@@ -42,7 +42,7 @@ describe('export and import over a socket', () => {
     const b = await auth.addUser('bob', 'bob-password-12');
     keys = { alice: (await auth.createApiKey(a.id, 't')).key, bob: (await auth.createApiKey(b.id, 't')).key };
     await store.close();
-    server = await startApiServer({ AUTH: 'on', DATABASE_PATH: dbPath, MODELS_DIR: path.join(tmp.dir, 'no-models'), IMPORT_MAX_BYTES: String(3 * 1024 * 1024) });
+    server = await startApiServer({ AUTH: 'on', DATABASE_PATH: dbPath, DATABASE_URL: '', MODELS_DIR: path.join(tmp.dir, 'no-models'), IMPORT_MAX_BYTES: String(3 * 1024 * 1024) });
     alice = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.alice}` } });
     bob = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.bob}` } });
   }, 60_000);
