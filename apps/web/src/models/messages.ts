@@ -5,6 +5,7 @@
 import { batch, signal } from '@preact/signals';
 import { ChatApiError, type ChatMessage } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
+import { branchChanged } from './prepare.js';
 import { withStreamMessages } from './streams.js';
 
 /** Messages in a page request; the API caps it at 200. */
@@ -85,7 +86,7 @@ async function load(sessionId: string, focusId: string | null): Promise<void> {
   });
   try {
     // A hit on another branch opens that branch: it becomes the chat's current one, so the next message follows it.
-    if (focusId) await api.switchBranch(sessionId, focusId).catch(notFoundAsNull);
+    if (focusId && (await api.switchBranch(sessionId, focusId).catch(notFoundAsNull))) branchChanged();
     if (mine !== token) return;
     // A hit deleted since the search answered is a 404: the chat then opens at its newest messages.
     const around = focusId ? await api.listMessagesAround(sessionId, focusId, { limit: FOCUS_PAGE_SIZE }).catch(notFoundAsNull) : null;
@@ -251,6 +252,7 @@ export async function showSibling(message: ChatMessage, delta: -1 | 1): Promise<
     const target = items[position - 1 + delta];
     if (!target) return;
     await api.switchBranch(sessionId, target.id);
+    branchChanged();
     if (messagesSessionId.value === sessionId) await load(sessionId, target.id);
   } catch (e) {
     messagesError.value = errorText(e);

@@ -21,3 +21,8 @@ export function prepareWhileTyping(): void {
   // Not retried on failure: a chat that cannot be prepared would otherwise be asked again at every keystroke.
   void api.prepare({ session_id: sessionId, params: paramsFromSettings(activeSettings.value) }).catch(() => undefined);
 }
+
+/** The open chat now shows another branch: the next keystroke asks again, so the model reads that branch. */
+export function branchChanged(): void {
+  askedFor = null;
+}

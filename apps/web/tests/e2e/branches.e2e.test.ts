@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { tempDir } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, startServer, type RunningServer } from './support.js';
+import { apiClient, assertPrerequisites, launchBrowser, seedMessages, startServer, type RunningServer } from './support.js';
 
 let browser: Browser;
 let server: RunningServer;
@@ -113,6 +113,52 @@ describe('branches in Chromium against the real server and model', () => {
     await messageLocator(page).nth(2).getByRole('button', { name: 'Delete message' }).click();
     await expect.poll(() => api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`).then((s) => s.message_count), { timeout: 15_000 }).toBe(4);
     await expect.poll(() => messageLocator(page).nth(2).textContent(), { timeout: 15_000 }).toContain('fish');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it('edits a message in a deep window (opened at a search hit): the new branch is the messages before it and the new turn', async () => {
+    const session = await api.createSession('Deep edit');
+    const ids = seedMessages(server.databasePath, session.id, 400, (i) =>
+      i === 100 ? 'Where is the wombatlantern kept?' : `Line ${i} of a long chat.`,
+    );
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.baseUrl);
+    await page.getByTestId('search-input').fill('wombatlantern');
+    await page.getByTestId('search-result').first().click();
+    const hit = page.locator(`[data-testid="message"][data-message-id="${ids[100]}"]`);
+    await hit.waitFor();
+    // The newest messages are not loaded: this is a deep window.
+    expect(await page.locator(`[data-testid="message"][data-message-id="${ids.at(-1)}"]`).count()).toBe(0);
+
+    const edit = hit.getByRole('button', { name: 'Edit and resend' });
+    expect(await edit.isEnabled()).toBe(true);
+    await edit.click();
+    await page.getByTestId('edit-message').fill('Where is the lantern now?');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect
+      .poll(async () => {
+        const last = messageLocator(page).last();
+        const id = (await last.getAttribute('data-message-id')) ?? '';
+        return !id.startsWith('local-') && (await last.getAttribute('data-status')) === 'complete' && (await last.getAttribute('data-role')) === 'assistant';
+      }, { timeout: 30_000 })
+      .toBe(true);
+    const shown = await messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId ?? ''));
+    // What came before the edited message, then the new version and its reply; nothing of the old branch after it.
+    expect(shown.at(-3)).toBe(ids[99]);
+    expect(shown).not.toContain(ids[100]);
+    expect(shown).not.toContain(ids[101]);
+    await expect.poll(() => position(messageLocator(page).nth(-2))).toBe('2 / 2');
+
+    // The server agrees: the current branch is the 100 messages before it and the new turn; all 400 old ones are kept.
+    const branch = await api.messages(session.id);
+    expect(branch).toHaveLength(102);
+    expect(branch.slice(0, 100).map((m) => m.id)).toEqual(ids.slice(0, 100));
+    expect(branch[100]!.content).toBe('Where is the lantern now?');
+    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${session.id}`)).message_count).toBe(402);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);

@@ -78,11 +78,26 @@ describe('export and import in Chromium against the real server', () => {
   it('imports a ChatGPT export dropped on the page and opens its first chat on the branch ChatGPT showed', async () => {
     const { page, errors } = await openApp();
     const text = readFileSync(path.join(REPO_ROOT, 'packages/chat-store/test/fixtures/transfer/chatgpt-conversations.json'), 'utf8');
-    const transfer = await page.evaluateHandle((content) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([content], 'conversations.json', { type: 'application/json' }));
-      return dt;
-    }, text);
+    const dataTransfer = (content: string, name: string) =>
+      page.evaluateHandle(
+        ([body, fileName]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([body], fileName, { type: 'application/json' }));
+          return dt;
+        },
+        [content, name] as const,
+      );
+
+    // A broken file: the toast names the chat and the field, and no chat appears.
+    const broken = JSON.parse(text) as Array<{ mapping: Record<string, { parent: string | null }> }>;
+    broken[1]!.mapping['u-edit']!.parent = 'lost';
+    await page.dispatchEvent('body', 'drop', { dataTransfer: await dataTransfer(JSON.stringify(broken), 'broken.json') });
+    await page
+      .getByText(/^Could not import broken\.json\W+Import refused, nothing was stored: Chat #2 "Système et édition": mapping\.u-edit\.parent: node "lost" does not exist/)
+      .waitFor();
+    expect(await page.locator('#sidebar').getByText('Trip to Zürich 🇨🇭').count()).toBe(0);
+
+    const transfer = await dataTransfer(text, 'conversations.json');
     await page.dispatchEvent('body', 'dragenter', { dataTransfer: transfer });
     await page.getByTestId('drop-overlay').waitFor();
     await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });

@@ -106,7 +106,10 @@ describe('Open WebUI chat export', () => {
       'user:And this screenshot? < ```regex\n^[^@\\s]+@[^@\\s]+$\n```',
       'assistant:That is a cat 🐈. < And this screenshot?',
     ]);
-    expect(regex!.messages.find((m) => m.ref === 'm2')).toMatchObject({ model_id: 'llama3.1:8b', status: 'complete', created_at: 1767398405000 });
+    expect(regex!.messages.find((m) => m.ref === 'm2')).toMatchObject({
+      model_id: 'llama3.1:8b', status: 'complete', created_at: 1767398405000, prompt_tokens: 26, completion_tokens: 18, tokens_per_second: 45.2, finish_reason: 'stop',
+    });
+    expect(regex!.messages.find((m) => m.ref === 'm5')).toMatchObject({ prompt_tokens: null, completion_tokens: null, tokens_per_second: null });
 
     expect(legacy).toMatchObject({ source_id: 'legacy-chat-1', title: 'Old layout', created_at: 1767484800000, current_ref: 'x2' });
     expect(legacy!.messages.find((m) => m.ref === 'x2')).toMatchObject({ status: 'error', finish_reason: 'error', content: 'Hello! Привет!' });
@@ -167,6 +170,9 @@ describe('Chat Studio export', () => {
 describe('any file', () => {
   it('refuses what is not an export, with a sentence', async () => {
     expect((await readError('')).message).toBe('the file is empty');
+    expect((await readError('PK\u0003\u0004\u0014\u0000conversations.json')).message).toBe(
+      'this is a zip archive: unpack it and import the conversations.json inside (ChatGPT) or the .json file',
+    );
     expect((await readError('hello')).message).toBe('not an export this Chat Studio reads: expected a JSON object or array, the file starts with "hello"');
     expect((await readError('{"foo": 1}')).message).toBe(
       'Chat #1: (chat): neither a ChatGPT conversation (no `mapping`) nor an Open WebUI chat (no `chat.history`)',

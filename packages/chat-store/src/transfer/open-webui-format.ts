@@ -45,6 +45,21 @@ function contentText(value: unknown, field: string, skipped: SkippedCounts): str
   return texts.join('\n');
 }
 
+/** Token counts and speed of a reply: OpenAI-style `usage`, or the Ollama figures Open WebUI keeps there. */
+function usageOf(raw: Json): Pick<NonNullable<ForeignNode['message']>, 'prompt_tokens' | 'completion_tokens' | 'tokens_per_second'> {
+  const usage = isObject(raw.usage) ? raw.usage : {};
+  const count = (...values: unknown[]) => {
+    const n = values.find((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0);
+    return typeof n === 'number' ? n : null;
+  };
+  const speed = usage['response_token/s'];
+  return {
+    prompt_tokens: count(usage.prompt_tokens, usage.prompt_eval_count),
+    completion_tokens: count(usage.completion_tokens, usage.eval_count),
+    tokens_per_second: typeof speed === 'number' && Number.isFinite(speed) && speed >= 0 ? speed : null,
+  };
+}
+
 function toNode(ref: string, raw: unknown, field: string, chatCreated: number, skipped: SkippedCounts): ForeignNode {
   if (!isObject(raw)) throw new ChatFieldError(field, 'expected a message object');
   const parent = raw.parentId === undefined || raw.parentId === null ? null : str(raw.parentId);
@@ -65,10 +80,8 @@ function toNode(ref: string, raw: unknown, field: string, chatCreated: number, s
     created_at: timeMs(raw.timestamp) ?? chatCreated,
     status: failed ? 'error' : raw.done === false ? 'partial' : 'complete',
     model_id: role === 'assistant' ? (str(raw.model) ?? null) : null,
-    prompt_tokens: null,
-    completion_tokens: null,
+    ...(role === 'assistant' ? usageOf(raw) : { prompt_tokens: null, completion_tokens: null, tokens_per_second: null }),
     time_to_first_token_ms: null,
-    tokens_per_second: null,
     finish_reason: role === 'assistant' ? (failed ? 'error' : raw.done === false ? 'abort' : 'stop') : null,
   };
   return node;

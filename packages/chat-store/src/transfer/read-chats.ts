@@ -31,6 +31,10 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
 }
 
 function layoutOf(head: string): Layout {
+  // ChatGPT sends its export as a zip archive; the file to import is inside it.
+  if (head.startsWith('PK\u0003\u0004')) {
+    throw new ImportFormatError('this is a zip archive: unpack it and import the conversations.json inside (ChatGPT) or the .json file');
+  }
   const first = head.trimStart()[0];
   if (first === '[') return 'array';
   if (first === '{') return looksLikeOwnFormat(head) ? 'own' : 'single';

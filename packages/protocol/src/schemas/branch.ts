@@ -1,4 +1,7 @@
-/** Branches of a chat: siblings, switching the current branch, edit and regenerate (which add siblings), subtree delete. */
+/**
+ * Branches of a chat: siblings, switching the current branch, edit and regenerate (which add siblings), subtree
+ * delete. Request bodies are strict: a field these routes do not know is a 400 naming it, never ignored.
+ */
 import * as v from 'valibot';
 import { IdSchema } from './common.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
@@ -20,12 +23,12 @@ export type MessageSiblings = v.InferOutput<typeof MessageSiblingsSchema>;
  * `POST /api/chat/sessions/:id/branch`: show the branch through `message_id`. When the message is on the current
  * branch nothing changes; otherwise the current leaf becomes the newest message below it.
  */
-export const SwitchBranchRequestSchema = v.object({ message_id: IdSchema });
+export const SwitchBranchRequestSchema = v.strictObject({ message_id: IdSchema });
 export type SwitchBranchRequest = v.InferInput<typeof SwitchBranchRequestSchema>;
 
 /** `POST /api/chat/sessions/:id/messages/:messageId/edit` (SSE like `/api/chat/stream`): a sibling with new text, and a reply. */
 export function editMessageRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
-  return v.object({
+  return v.strictObject({
     content: v.pipe(messageContentSchema(limits), v.minLength(1, 'Message is empty')),
     params: v.optional(generationParamsSchema(limits)),
   });
@@ -38,7 +41,7 @@ export type EditMessageRequest = v.InferInput<typeof EditMessageRequestSchema>;
  * sibling of the named reply (or, for a user message, a new reply under it).
  */
 export function regenerateRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
-  return v.object({ params: v.optional(generationParamsSchema(limits)) });
+  return v.strictObject({ params: v.optional(generationParamsSchema(limits)) });
 }
 export const RegenerateRequestSchema = regenerateRequestSchema();
 export type RegenerateRequest = v.InferInput<typeof RegenerateRequestSchema>;

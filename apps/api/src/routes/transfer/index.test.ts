@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
-import { ChatApiError, createChatClient, type ChatClient, type ChatSession, type ErrorEnvelope, type ImportSummary } from '@chat-studio/protocol';
+import * as v from 'valibot';
+import { ChatApiError, createChatClient, ImportSummarySchema, type ChatClient, type ChatSession, type ErrorEnvelope, type ImportSummary } from '@chat-studio/protocol';
 import { createAuthService } from '@chat-studio/security';
 import { REPO_ROOT, startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 import { fileSlug } from './index.js';
@@ -41,7 +42,7 @@ describe('export and import over a socket', () => {
     const b = await auth.addUser('bob', 'bob-password-12');
     keys = { alice: (await auth.createApiKey(a.id, 't')).key, bob: (await auth.createApiKey(b.id, 't')).key };
     await store.close();
-    server = await startApiServer({ AUTH: 'on', DATABASE_PATH: dbPath, MODELS_DIR: path.join(tmp.dir, 'no-models'), IMPORT_MAX_BYTES: String(3 * 1024 * 1024) });
+    server = await startApiServer({ AUTH: 'on', DATABASE_PATH: dbPath, DATABASE_URL: '', MODELS_DIR: path.join(tmp.dir, 'no-models'), IMPORT_MAX_BYTES: String(3 * 1024 * 1024) });
     alice = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.alice}` } });
     bob = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.bob}` } });
   }, 60_000);
@@ -52,6 +53,8 @@ describe('export and import over a socket', () => {
 
   it('imports a ChatGPT export, says so when it comes again, and exports it streamed', async () => {
     const summary = await alice.importChats(chatgpt);
+    // The answer is what the protocol publishes.
+    expect(v.safeParse(ImportSummarySchema, summary).success).toBe(true);
     expect(summary).toMatchObject({ chats: 2, imported: 2, duplicates: 0, messages: 10, skipped: { nodes: 4, parts: 1 } });
     expect(summary.items.map((i) => [i.title, i.status, i.format])).toEqual([
       ['Trip to Zürich 🇨🇭', 'imported', 'chatgpt'],
