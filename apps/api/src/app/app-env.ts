@@ -21,6 +21,8 @@ export interface AppEnv {
   Variables: {
     principal: Principal;
     requestId: string;
+    /** The end user a front acts for (service keys only): logged, never trusted for ownership. */
+    onBehalfOf?: string;
   };
 }
 

@@ -65,6 +65,7 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['POST', '/api/chat/send', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/prepare', { session_id: s }],
+    ['GET', `/api/chat/sessions/${s}/export`],
     ['POST', '/v1/chat/completions', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
   ];
 }
@@ -131,6 +132,9 @@ describe('ownership', () => {
     expect(list.items).toEqual([]);
     const hits = (await (await call(keyB, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(hits.items).toEqual([]);
+    const exported = await (await call(keyB, 'GET', '/api/chat/export')).text();
+    expect(exported).not.toContain(SECRET_WORD);
+    expect(JSON.parse(exported)).toMatchObject({ chats: [] });
     const own = (await (await call(keyA, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(own.items).toHaveLength(1);
   });
@@ -163,6 +167,7 @@ describe('authentication with AUTH=on', () => {
       ['GET', '/api/auth/me'],
       ['GET', '/api/auth/keys'],
       ['GET', '/v1/models'],
+      ['GET', '/v1/models/stories260K'],
       ['POST', '/v1/chat/completions'],
     ];
     for (const [method, path] of paths) {
@@ -172,8 +177,10 @@ describe('authentication with AUTH=on', () => {
       if (path.startsWith('/v1')) expect(body.error.type).toBe('authentication_error');
       else expect(body.error.code).toBe('unauthorized');
     }
-    expect((await call(undefined, 'GET', '/health')).status).toBe(200);
-    expect((await call(undefined, 'GET', '/api/health')).status).toBe(200);
+    // No model here: 503 `degraded`, answered without a login all the same.
+    expect((await call(undefined, 'GET', '/health')).status).toBe(503);
+    expect((await call(undefined, 'GET', '/api/health')).status).toBe(503);
+    expect((await call(undefined, 'GET', '/api/health/live')).status).toBe(200);
     expect((await call(undefined, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' })).status).toBe(401);
   });
 
@@ -286,5 +293,20 @@ describe('rate limits', () => {
     expect(((await over.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     // Another user has their own budget.
     expect((await send(keyB)).status).not.toBe(429);
+  });
+
+  it('the API limit covers GET /v1/models/{id}, per user', async () => {
+    const auth = createAuthService(ctx.store);
+    const limited = createApp({
+      store: ctx.store,
+      config: ctx.config,
+      security: { config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_API: '2/minute' }, '127.0.0.1'), auth },
+    });
+    const retrieve = (key: string) => limited.request('/v1/models/stories260K', { headers: { authorization: `Bearer ${key}` } });
+    for (let i = 0; i < 2; i++) expect((await retrieve(keyA)).status).not.toBe(429);
+    const over = await retrieve(keyA);
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
+    expect((await retrieve(keyB)).status).not.toBe(429);
   });
 });

@@ -41,7 +41,7 @@ export interface TurnResult {
 }
 
 /** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
-const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError']);
+const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError', 'UnsupportedRequestError', 'InvalidRequestError']);
 
 /** Options for {@link createChatTurns}. */
 export interface ChatTurnsOptions {
@@ -151,6 +151,7 @@ export function createChatTurns({ store, runtime, config, metrics }: ChatTurnsOp
         params: turn.params,
         signal,
         sessionKey: session.id,
+        endUser: principal.username,
         onToken(t) {
           text += t;
           hooks.onToken?.(t);

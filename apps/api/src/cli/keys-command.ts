@@ -6,7 +6,12 @@ import { table } from './run-cli.js';
 
 export const KEYS_USAGE = `Usage: pnpm keys <command>
 
-  create <user> [--name <name>]  create an API key; prints it once on stdout (default name: cli)
+  create <user> [--name <name>] [--service]
+                                 create an API key; prints it once on stdout (default name: cli).
+                                 --service: a key for a Chat Studio front that uses this server
+                                 as its upstream (LLM_UPSTREAMS); rate limits do not throttle it
+                                 and the front's end users appear in the log. Its user must be
+                                 an admin (pnpm users role <user> admin)
   list <user>                    list the user's active keys (prefix only)
   revoke <user> <id>             revoke one of the user's keys
 
@@ -27,7 +32,7 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { name: { type: 'string', short: 'n' }, help: { type: 'boolean', short: 'h' } },
+      options: { name: { type: 'string', short: 'n' }, service: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     throw new CliUsageError((err as Error).message);
@@ -45,10 +50,11 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
       if (rest.length > 0) throw new CliUsageError('keys create takes one <user>; name the key with --name');
       const { key, info } = await withCliAuth(async (auth) => {
         const user = await auth.getUser(username);
-        return auth.createApiKey(user.id, values.name ?? 'cli');
+        return auth.createApiKey(user.id, values.name ?? (values.service ? 'service' : 'cli'), values.service ? { service: true } : {});
       });
       process.stdout.write(`${key}\n`);
-      process.stderr.write(`Created API key "${info.name}" (id ${info.id}) for ${username}. Copy it now: it is not shown again.\n`);
+      const kind = info.service ? 'service key' : 'API key';
+      process.stderr.write(`Created ${kind} "${info.name}" (id ${info.id}) for ${username}. Copy it now: it is not shown again.\n`);
       return;
     }
     case 'list': {
@@ -60,8 +66,8 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
       }
       process.stdout.write(
         table(
-          ['ID', 'NAME', 'PREFIX', 'CREATED', 'LAST USED'],
-          keys.map((k) => [k.id, k.name, `${k.prefix}…`, k.created_at, k.last_used_at ?? 'never']),
+          ['ID', 'NAME', 'KIND', 'PREFIX', 'CREATED', 'LAST USED'],
+          keys.map((k) => [k.id, k.name, k.service ? 'service' : 'api', `${k.prefix}…`, k.created_at, k.last_used_at ?? 'never']),
         ),
       );
       return;

@@ -7,8 +7,12 @@ import { table } from './run-cli.js';
 
 export const USERS_USAGE = `Usage: pnpm users <command>
 
-  add <name> [--password-stdin]     create a user; asks for the password twice on a terminal,
-                                    otherwise reads one line from stdin
+  add <name> [--password-stdin] [--admin]
+                                    create a user; asks for the password twice on a terminal,
+                                    otherwise reads one line from stdin. The first user is an
+                                    admin; --admin makes a later one an admin too
+  role <name> admin|user            make a user an admin (switches models, reads /metrics,
+                                    holds service keys) or a plain user
   passwd <name> [--password-stdin]  set a new password and sign the user out everywhere
   list                              list users
   delete <name> [--yes]             delete a user with their chats, sessions and API keys
@@ -30,6 +34,7 @@ export async function runUsersCommand(argv: string[]): Promise<void> {
       allowPositionals: true,
       options: {
         'password-stdin': { type: 'boolean' },
+        admin: { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,8 +57,15 @@ export async function runUsersCommand(argv: string[]): Promise<void> {
     case 'add': {
       const username = needName();
       const password = await readNewPassword({ fromStdin: values['password-stdin'] });
-      const user = await withCliAuth((auth) => auth.addUser(username, password));
-      process.stdout.write(`Created user ${user.username} (${user.id})\n`);
+      const user = await withCliAuth((auth) => auth.addUser(username, password, values.admin ? { role: 'admin' } : {}));
+      process.stdout.write(`Created user ${user.username} (${user.id}), role ${user.role}\n`);
+      return;
+    }
+    case 'role': {
+      const [role, ...more] = extra;
+      if (!name || !role || more.length > 0) throw new CliUsageError('users role takes <name> admin|user');
+      const user = await withCliAuth((auth) => auth.setRole(name, role));
+      process.stdout.write(`${user.username} is now ${user.role === 'admin' ? 'an admin' : 'a user'}\n`);
       return;
     }
     case 'passwd': {
@@ -72,7 +84,7 @@ export async function runUsersCommand(argv: string[]): Promise<void> {
         process.stdout.write('No users. Create one with: pnpm users add <name>\n');
         return;
       }
-      process.stdout.write(table(['USERNAME', 'ID', 'CREATED'], users.map((u) => [u.username, u.id, u.created_at])));
+      process.stdout.write(table(['USERNAME', 'ROLE', 'ID', 'CREATED'], users.map((u) => [u.username, u.role, u.id, u.created_at])));
       return;
     }
     case 'delete': {

@@ -24,18 +24,28 @@ export interface AppConfig {
   limits: ProtocolLimits;
   /** Largest request body in bytes. Defaults to 1 MiB (MAX_BODY_BYTES). */
   maxBodyBytes: number;
+  /** Largest import file in bytes (`POST /api/chat/import`, spooled to a temporary file). Defaults to 1 GiB (IMPORT_MAX_BYTES). */
+  importMaxBytes: number;
   /** How often a streaming reply is flushed to the database. Defaults to 500 ms. */
   flushIntervalMs: number;
   /** SSE keep-alive comment interval. Defaults to 15,000 ms. */
   keepAliveMs: number;
   /** Messages of history sent to the model per turn. Defaults to 200 (CHAT_HISTORY_LIMIT). */
   historyLimit: number;
+  /** Port of a second listener serving Ollama's API (on HOST), e.g. 11434. Defaults to none (OLLAMA_PORT). */
+  ollamaPort?: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function port(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number from 1 to 65535, got "${value}"`);
   return n;
 }
 
@@ -62,8 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),
+    importMaxBytes: int(env.IMPORT_MAX_BYTES, 1024 * 1024 * 1024, 'IMPORT_MAX_BYTES'),
     flushIntervalMs: int(env.STREAM_FLUSH_MS, 500, 'STREAM_FLUSH_MS'),
     keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
+    ...(env.OLLAMA_PORT ? { ollamaPort: port(env.OLLAMA_PORT, 'OLLAMA_PORT') } : {}),
   };
 }

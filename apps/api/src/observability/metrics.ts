@@ -26,6 +26,12 @@ export interface Metrics {
   observeGeneration(stats: GenerationStats): void;
   /** Counts a request refused by the rate limiter. */
   countRateLimited(): void;
+  /** Counts a request made with a service key (exempt from rate limits, so counted here instead). */
+  countServiceRequest(): void;
+  /** Counts replies a start found left `partial` by a dead process and marked `interrupted`. */
+  countInterrupted(n: number): void;
+  /** Counts a request the database could not serve, by error code (`database_busy`, `storage_full` …). */
+  countStorageError(code: string): void;
   /** Sets what the scrape-time gauges read (queue, sequences, active model, database size). */
   bind(sources: MetricsSources): void;
 }
@@ -96,6 +102,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const rateLimited = new Counter({
     name: `${PREFIX}rate_limited_total`,
     help: 'Requests refused with 429 by the rate limiter.',
+    registers: [registry],
+  });
+  const storageErrors = new Counter({
+    name: `${PREFIX}storage_errors_total`,
+    help: 'Requests the database could not serve, by error code (database_busy, storage_full, storage_read_only, storage_corrupt).',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+
+  const serviceRequests = new Counter({
+    name: `${PREFIX}service_key_requests_total`,
+    help: 'Requests made with a service key (a front calling this server as its upstream); rate limits skip them.',
+    registers: [registry],
+  });
+  const interrupted = new Counter({
+    name: `${PREFIX}replies_interrupted_total`,
+    help: 'Replies found partial after their process died (crash, SIGKILL) and marked interrupted at start.',
     registers: [registry],
   });
 
@@ -203,6 +226,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     countRateLimited() {
       rateLimited.inc();
+    },
+    countServiceRequest() {
+      serviceRequests.inc();
+    },
+    countInterrupted(n) {
+      interrupted.inc(n);
+    },
+    countStorageError(code) {
+      storageErrors.inc({ code });
     },
     bind(next) {
       sources = next;

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
  * app.use(requestLogger(logger));
  */
 export function requestLogger(logger: Logger) {
-  return createMiddleware<{ Variables: { requestId: string } }>(async (c, next) => {
+  return createMiddleware<{ Variables: { requestId: string; onBehalfOf?: string } }>(async (c, next) => {
     const started = performance.now();
     await next();
     const status = c.res.status;
@@ -24,6 +24,8 @@ export function requestLogger(logger: Logger) {
       path: c.req.path,
       status,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      // A front's service key says which of its users this is; the key's own user is in the front's log.
+      ...(c.get('onBehalfOf') ? { on_behalf_of: c.get('onBehalfOf') } : {}),
     };
     const msg = `${line.method} ${line.path} ${status} ${line.duration_ms}ms`;
     if (status >= 500) logger.error(c.error ? { ...line, err: c.error } : line, msg);

@@ -10,7 +10,9 @@ import { reportUnavailable } from './models.js';
 import { activeSettings, newChatSettings, paramsFromSettings, streamingEnabled } from './settings.js';
 import { adoptSession, currentSessionId, sessions, touchSession } from './sessions.js';
 import { beginStream, endStream, sessionStreams, stopStream, updateStream, type SessionStream } from './streams.js';
-import { showError } from './toasts.js';
+import { showError, showToast } from './toasts.js';
+import { limits } from './limits.js';
+import { inputLimit } from '../lib/input-limit.js';
 import { readAloud } from './voice.js';
 
 /** The open chat's reply stream (in flight or its last one), if it has one. */
@@ -148,6 +150,12 @@ export async function sendMessage(text?: string, branching?: Branching): Promise
   const fromComposer = text === undefined && !branching;
   const content = (text ?? composerDraft.value).trim();
   if (!content || busy.value) return;
+  // Refused here, before anything is created: a too-long first message must not leave an empty chat behind.
+  const limit = inputLimit(content.length, limits.value.max_message_length);
+  if (limit.over) {
+    showToast({ message: `Message not sent. ${limit.message}`, kind: 'error', timeoutMs: 7000 });
+    return;
+  }
   if (fromComposer) composerDraft.value = '';
   // A message delete waiting for its Undo goes out first: the new message must not land in what it deletes.
   await settleMessageDeletes();

@@ -32,6 +32,8 @@ export const messagesError = signal<string | null>(null);
 export const focusMessageId = signal<string | null>(null);
 /** Bumped on every open so the list knows to jump to the bottom (or the focus). */
 export const openCount = signal(0);
+/** Bumped when the user sends: the list brings the new message into view and follows the reply, wherever it was. */
+export const sendCount = signal(0);
 
 let token = 0;
 
@@ -191,7 +193,10 @@ export function appendMessages(...added: ChatMessage[]): void {
     void load(sessionId, null);
     return;
   }
-  messages.value = [...messages.value, ...added];
+  batch(() => {
+    messages.value = [...messages.value, ...added];
+    sendCount.value++;
+  });
 }
 
 /**

@@ -12,10 +12,12 @@ import { createPostgresApiKeysRepository } from './repositories/api-keys.reposit
 import { createPostgresAuthSessionsRepository } from './repositories/auth-sessions.repository.js';
 import { createPostgresMaintenanceRepository } from './repositories/maintenance.repository.js';
 import { createPostgresMessagesRepository } from './repositories/messages.repository.js';
+import { createPostgresProcessesRepository } from './repositories/processes.repository.js';
 import type { PostgresContext } from './repositories/postgres-context.js';
 import { createPostgresSearch } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
 import { createPostgresUsersRepository } from './repositories/users.repository.js';
+import { createPostgresTransferRepository } from '../transfer/store/postgres-transfer.js';
 
 /** Default of `ChatStoreOptions.poolSize`: connections per process. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -89,6 +91,8 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     authSessions: guard(createPostgresAuthSessionsRepository(ctx), isClosed),
     apiKeys: guard(createPostgresApiKeysRepository(ctx), isClosed),
     maintenance: guard(createPostgresMaintenanceRepository(ctx, options.url), isClosed),
+    processes: guard(createPostgresProcessesRepository(ctx), isClosed),
+    transfer: guard(createPostgresTransferRepository(ctx), isClosed),
     async ping() {
       if (closed) return false;
       try {

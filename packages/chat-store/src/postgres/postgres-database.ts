@@ -1,6 +1,6 @@
 /** The kysely table types of the PostgreSQL back end: the shared tables plus the generated search column. */
 import type { ColumnType } from 'kysely';
-import type { ApiKeysTable, AuthSessionsTable, ChatMessagesTable, ChatSessionsTable, UsersTable } from '../tables/index.js';
+import type { ApiKeysTable, AuthSessionsTable, ChatMessagesTable, ChatSessionsTable, ServerProcessesTable, StreamingRepliesTable, UsersTable } from '../tables/index.js';
 
 /** `chat_messages` on PostgreSQL: `content_tsv` is generated from `content` and indexed with GIN. */
 export interface PostgresChatMessagesTable extends ChatMessagesTable {
@@ -14,4 +14,6 @@ export interface PostgresChatDatabase {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   api_keys: ApiKeysTable;
+  server_processes: ServerProcessesTable;
+  streaming_replies: StreamingRepliesTable;
 }

@@ -8,6 +8,8 @@ export interface CreateApiKeyInput {
   name: string;
   prefix: string;
   key_hash: string;
+  /** A service key: rate limits do not throttle it. Defaults to false. */
+  service?: boolean;
 }
 
 export interface ApiKeysRepository {
@@ -26,7 +28,7 @@ export function createApiKeysRepository(ctx: RepositoryContext): ApiKeysReposito
   const { db, sql } = ctx;
   return {
     async create(input) {
-      const row: ApiKeyRow = { id: ctx.newId(), ...input, created_at: ctx.now(), last_used_at: null, revoked_at: null };
+      const row: ApiKeyRow = { id: ctx.newId(), ...input, service: input.service ? 1 : 0, created_at: ctx.now(), last_used_at: null, revoked_at: null };
       try {
         sql.run(db.insertInto('api_keys').values(row));
       } catch (error) {

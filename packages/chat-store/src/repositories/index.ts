@@ -6,11 +6,13 @@ export type { MessagesRepository, AppendMessageInput, UpdateMessageInput, ListMe
 export { createSearch, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './search.repository.js';
 export type { SearchFunction, SearchOptions } from './search.repository.js';
 export { createUsersRepository } from './users.repository.js';
-export type { UsersRepository, CreateUserInput } from './users.repository.js';
+export type { UsersRepository, CreateUserInput, UserRole } from './users.repository.js';
 export { createAuthSessionsRepository } from './auth-sessions.repository.js';
 export type { AuthSessionsRepository, CreateAuthSessionInput } from './auth-sessions.repository.js';
 export { createApiKeysRepository } from './api-keys.repository.js';
 export type { ApiKeysRepository, CreateApiKeyInput } from './api-keys.repository.js';
 export { createMaintenanceRepository } from './maintenance.repository.js';
-export type { MaintenanceRepository, StoreStats } from './maintenance.repository.js';
+export type { MaintenanceRepository, StoreStats, StorageProbe, OrphanRemoval } from './maintenance.repository.js';
 export type { RepositoryContext } from './repository-context.js';
+export { createProcessesRepository } from './processes.repository.js';
+export type { ProcessesRepository, RegisterProcessInput } from './processes.repository.js';

@@ -259,7 +259,7 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     async append(userId, sessionId, input) {
       const row = newMessageRow(ctx, sessionId, input);
       sql.assertOpen();
-      return appendTx.immediate(row, userId, input.parent_id !== undefined) ? toChatMessage(row) : undefined;
+      return sql.guard(() => appendTx.immediate(row, userId, input.parent_id !== undefined), true) ? toChatMessage(row) : undefined;
     },
 
     async get(userId, messageId) {

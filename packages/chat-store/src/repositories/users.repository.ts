@@ -9,7 +9,12 @@ export interface CreateUserInput {
   password_hash: string | null;
   /** Defaults to a new ULID. */
   id?: string;
+  /** Defaults to `'user'`. */
+  role?: UserRole;
 }
+
+/** `admin` may switch models, read `/metrics` and manage users. */
+export type UserRole = 'admin' | 'user';
 
 export interface UsersRepository {
   /** Throws `DuplicateError` when the username (case-insensitive) or id is taken. */
@@ -20,9 +25,11 @@ export interface UsersRepository {
   list(): Promise<UserRow[]>;
   setPasswordHash(id: string, passwordHash: string | null): Promise<boolean>;
   setDisabled(id: string, disabled: boolean): Promise<boolean>;
+  /** `false` when there is no such user. */
+  setRole(id: string, role: UserRole): Promise<boolean>;
   /** Deletes the user, their auth sessions and API keys, and all their chat sessions and messages. */
   delete(id: string): Promise<boolean>;
-  /** Returns the user with this id, creating it (without a password) if missing. Idempotent. */
+  /** Returns the user with this id, creating it (without a password, as `admin`) if missing. Idempotent. */
   ensure(id: string, username: string): Promise<UserRow>;
 }
 
@@ -37,6 +44,7 @@ export function createUsersRepository(ctx: RepositoryContext): UsersRepository {
       password_hash: input.password_hash,
       created_at: ctx.now(),
       disabled: 0,
+      role: input.role ?? 'user',
     };
     try {
       sql.run(db.insertInto('users').values(row));
@@ -69,6 +77,9 @@ export function createUsersRepository(ctx: RepositoryContext): UsersRepository {
     async setDisabled(id, disabled) {
       return sql.run(db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id)).changes > 0;
     },
+    async setRole(id, role) {
+      return sql.run(db.updateTable('users').set({ role }).where('id', '=', id)).changes > 0;
+    },
     async delete(id) {
       return sql.write(() => {
         // chat_sessions.user_id has no foreign key (the local user may have no users row), so delete explicitly.
@@ -77,7 +88,7 @@ export function createUsersRepository(ctx: RepositoryContext): UsersRepository {
       });
     },
     async ensure(id, username) {
-      return sql.write(() => getById(id) ?? insert({ id, username, password_hash: null }));
+      return sql.write(() => getById(id) ?? insert({ id, username, password_hash: null, role: 'admin' }));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** `api_keys`: API keys; only the hash of the key and a display prefix are stored. */
 export interface ApiKeysTable {
@@ -10,6 +10,8 @@ export interface ApiKeysTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** 1 for a service key (an upstream's caller): rate limits do not throttle it. */
+  service: Generated<number>;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

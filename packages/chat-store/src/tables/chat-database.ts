@@ -4,6 +4,7 @@ import type { ChatMessagesTable } from './chat-messages.table.js';
 import type { ChatSessionsTable } from './chat-sessions.table.js';
 import type { MessagesFtsTable } from './messages-fts.table.js';
 import type { UsersTable } from './users.table.js';
+import type { ServerProcessesTable, StreamingRepliesTable } from './server-processes.table.js';
 
 /** Every table of the chat database, for `Kysely<ChatDatabase>`. */
 export interface ChatDatabase {
@@ -13,4 +14,6 @@ export interface ChatDatabase {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   api_keys: ApiKeysTable;
+  server_processes: ServerProcessesTable;
+  streaming_replies: StreamingRepliesTable;
 }

@@ -6,3 +6,4 @@ export type { MessagesFtsTable } from './messages-fts.table.js';
 export type { UsersTable, UserRow, NewUserRow, UserRowUpdate } from './users.table.js';
 export type { AuthSessionsTable, AuthSessionRow, NewAuthSessionRow, AuthSessionRowUpdate } from './auth-sessions.table.js';
 export type { ApiKeysTable, ApiKeyRow, NewApiKeyRow, ApiKeyRowUpdate } from './api-keys.table.js';
+export type { ServerProcessesTable, ServerProcessRow, StreamingRepliesTable } from './server-processes.table.js';

@@ -7,6 +7,8 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: number;
   disabled: Generated<number>;
+  /** `admin` or `user`; the first account created is `admin`. */
+  role: Generated<'admin' | 'user'>;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -6,6 +6,7 @@ import type {
   CreateSessionRequest,
   GenerationParams,
   HealthResponse,
+  LimitsResponse,
   LlmStatus,
   MeResponse,
   ModelInfo,
@@ -23,6 +24,7 @@ import type {
   DeleteMessageResponse,
   MessageSiblings,
   SubtreeCount,
+  ImportSummary,
 } from '../schemas/index.js';
 import { isErrorEnvelope } from '../errors/index.js';
 import { ChatApiError } from './chat-api-error.js';
@@ -101,7 +103,18 @@ export function createChatClient(options: ChatClientOptions = {}) {
   }
 
   return {
-    health: () => request<HealthResponse>('GET', '/health'),
+    /** The health report; a 503 carries one too (`degraded` or `down`, with its reason), so it is returned, not thrown. */
+    health: async (): Promise<HealthResponse> => {
+      const res = await doFetch(`${baseUrl}/health`, { method: 'GET', headers: { accept: 'application/json', ...options.headers }, credentials });
+      if (res.status === 503) {
+        const body = (await res.clone().json().catch(() => null)) as HealthResponse | null;
+        if (body && typeof body.status === 'string') return body;
+      }
+      if (!res.ok) throw await toError(res);
+      return (await res.json()) as HealthResponse;
+    },
+    /** The size limits the server enforces (`GET /api/limits`). */
+    limits: () => request<LimitsResponse>('GET', '/api/limits'),
     listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
       request<Page<ChatSession>>('GET', `/api/chat/sessions${toQuery(query)}`),
     createSession: (body: CreateSessionRequest = {}) => request<ChatSession>('POST', '/api/chat/sessions', body),
@@ -173,6 +186,17 @@ export function createChatClient(options: ChatClientOptions = {}) {
     listApiKeys: () => request<{ api_keys: ApiKeyInfo[] }>('GET', '/api/auth/keys'),
     createApiKey: (name: string) => request<CreateApiKeyResponse>('POST', '/api/auth/keys', { name }),
     revokeApiKey: (id: string) => request<void>('DELETE', `/api/auth/keys/${enc(id)}`),
+    /** Where to download an export: every chat (no `sessionId`) or one, as our JSON or as Markdown. */
+    exportUrl: (query: { sessionId?: string; format?: 'json' | 'markdown' } = {}) =>
+      `${baseUrl}${query.sessionId ? `/api/chat/sessions/${enc(query.sessionId)}/export` : '/api/chat/export'}${toQuery({ format: query.format })}`,
+    /** Imports an export file (ours, ChatGPT's conversations.json, Open WebUI's), sent as it is. */
+    importChats: async (file: Blob | ArrayBuffer | Uint8Array | string): Promise<ImportSummary> => {
+      const res = await raw('POST', '/api/chat/import', undefined, {
+        body: file as BodyInit,
+        headers: { accept: 'application/json', 'content-type': 'application/octet-stream', ...options.headers },
+      });
+      return (await res.json()) as ImportSummary;
+    },
   };
 }
 

@@ -12,7 +12,11 @@ export const LoginRequestSchema = v.object({
 });
 export type LoginRequest = v.InferInput<typeof LoginRequestSchema>;
 
-export const UserSchema = v.object({ id: IdSchema, username: v.string(), created_at: TimestampSchema });
+/** `admin` may switch models, read `/metrics` and manage users; `user` chats and reads model status. */
+export const USER_ROLES = ['admin', 'user'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const UserSchema = v.object({ id: IdSchema, username: v.string(), created_at: TimestampSchema, role: v.picklist(USER_ROLES) });
 export type User = v.InferOutput<typeof UserSchema>;
 
 export const MeResponseSchema = v.object({ user: UserSchema, auth: v.picklist(['cookie', 'api_key', 'local']) });
@@ -24,6 +28,8 @@ export const ApiKeyInfoSchema = v.object({
   prefix: v.string(),
   created_at: TimestampSchema,
   last_used_at: v.nullable(TimestampSchema),
+  /** A service key (a Chat Studio front calling this server as an upstream): rate limits do not throttle it. */
+  service: v.optional(v.boolean()),
 });
 export type ApiKeyInfo = v.InferOutput<typeof ApiKeyInfoSchema>;
 

@@ -11,3 +11,4 @@ export * from './health.js';
 export * from './auth.js';
 export * from './openai.js';
 export * from './branch.js';
+export * from './transfer.js';

@@ -6,8 +6,11 @@ import { FINISH_REASONS } from './generation.js';
 export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
 
-/** `partial` while a reply streams or after it was aborted; `error` when generation failed. */
-export const MESSAGE_STATUSES = ['complete', 'partial', 'error'] as const;
+/**
+ * `partial` while a reply streams or after it was aborted; `error` when generation failed; `interrupted` when the
+ * process writing it died (a crash, a SIGKILL) and a later start recovered it with what had been stored.
+ */
+export const MESSAGE_STATUSES = ['complete', 'partial', 'error', 'interrupted'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /**

@@ -46,7 +46,8 @@ export type CreateSessionRequest = v.InferInput<typeof CreateSessionRequestSchem
 
 export function updateSessionRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
   return v.object({
-    title: v.optional(titleSchema(limits)),
+    // A rename to nothing is refused rather than ignored: the guide's readers PATCH `"title": ""` to clear one.
+    title: v.optional(v.pipe(titleSchema(limits), v.minLength(1, 'Title is empty; give a title or leave the field out'))),
     pinned: v.optional(v.boolean()),
     archived: v.optional(v.boolean()),
     settings: v.optional(sessionSettingsSchema(limits)),

@@ -23,7 +23,7 @@ afterEach(async () => {
 describe('createAuthService on a real store', () => {
   it('adds, lists, finds and deletes users; usernames are unique case-insensitively', async () => {
     const alice = await t.auth.addUser('alice', 'alice-password');
-    expect(alice).toEqual({ id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/), username: 'alice', created_at: expect.any(String) });
+    expect(alice).toEqual({ id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/), username: 'alice', created_at: expect.any(String), role: 'admin' });
     expect(new Date(alice.created_at).toISOString()).toBe(alice.created_at);
     await expect(t.auth.addUser('ALICE', 'another-password')).rejects.toThrow(UserExistsError);
     await t.auth.addUser('bob', 'bob-password');
@@ -62,7 +62,7 @@ describe('createAuthService on a real store', () => {
     const all = await t.store.authSessions.listForUser(alice.id);
     expect(JSON.stringify(all)).not.toContain(token);
 
-    expect(await t.auth.authenticateSessionToken(token)).toEqual({ userId: alice.id, username: 'alice', via: 'cookie' });
+    expect(await t.auth.authenticateSessionToken(token)).toEqual({ userId: alice.id, username: 'alice', via: 'cookie', role: 'admin' });
     expect(await t.auth.authenticateSessionToken(token + 'x')).toBeNull();
     expect(await t.auth.authenticateSessionToken('')).toBeNull();
     await t.auth.logout(token);
@@ -129,7 +129,7 @@ describe('createAuthService on a real store', () => {
     expect(JSON.stringify(listed)).not.toContain(hashToken(key));
     expect(await t.auth.listApiKeys(bob.id)).toEqual([]);
 
-    expect(await t.auth.authenticateApiKey(key)).toEqual({ userId: alice.id, username: 'alice', via: 'api_key' });
+    expect(await t.auth.authenticateApiKey(key)).toEqual({ userId: alice.id, username: 'alice', via: 'api_key', role: 'admin' });
     expect((await t.auth.listApiKeys(alice.id))[0]!.last_used_at).not.toBeNull();
     expect(await t.auth.authenticateApiKey(key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A'))).toBeNull();
 

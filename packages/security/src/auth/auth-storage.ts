@@ -13,6 +13,8 @@ export interface UserRecord {
   password_hash: string | null;
   created_at: number;
   disabled: number | boolean;
+  /** Absent on stores that predate roles: treated as `user`. */
+  role?: string;
 }
 
 export interface AuthSessionRecord {
@@ -30,16 +32,20 @@ export interface ApiKeyRecord {
   created_at: number;
   last_used_at: number | null;
   revoked_at?: number | null;
+  /** 1/true for a service key. */
+  service?: number | boolean;
 }
 
 export interface UserRepository {
-  create(input: { username: string; password_hash: string | null }): MaybePromise<UserRecord>;
+  create(input: { username: string; password_hash: string | null; role?: 'admin' | 'user' }): MaybePromise<UserRecord>;
   getById(id: string): MaybePromise<UserRecord | null | undefined>;
   /** Case-insensitive. */
   getByUsername(username: string): MaybePromise<UserRecord | null | undefined>;
   list(): MaybePromise<UserRecord[]>;
   setPasswordHash(id: string, passwordHash: string): MaybePromise<unknown>;
   delete(id: string): MaybePromise<boolean>;
+  /** Sets the role; `false` when there is no such user. */
+  setRole(id: string, role: 'admin' | 'user'): MaybePromise<boolean>;
   /** Creates the user with this id and name unless it exists; returns it either way. */
   ensure(id: string, username: string): MaybePromise<UserRecord>;
 }
@@ -56,7 +62,7 @@ export interface AuthSessionRepository {
 }
 
 export interface ApiKeyRepository {
-  create(input: { user_id: string; name: string; prefix: string; key_hash: string }): MaybePromise<ApiKeyRecord>;
+  create(input: { user_id: string; name: string; prefix: string; key_hash: string; service?: boolean }): MaybePromise<ApiKeyRecord>;
   /** Only unrevoked keys. */
   getByHash(keyHash: string): MaybePromise<ApiKeyRecord | null | undefined>;
   /** Unrevoked keys of one user. */

@@ -1,7 +1,9 @@
-import { USERNAME_PATTERN, type ApiKeyInfo, type User } from '@chat-studio/protocol';
+import { USER_ROLES, USERNAME_PATTERN, type ApiKeyInfo, type User, type UserRole } from '@chat-studio/protocol';
 import {
+  AdminRequiredError,
   ApiKeyNotFoundError,
   InvalidApiKeyNameError,
+  InvalidRoleError,
   InvalidCredentialsError,
   InvalidUsernameError,
   UserExistsError,
@@ -41,7 +43,10 @@ export interface CreatedApiKey {
 export interface AuthService {
   /** Session lifetime in milliseconds (the cookie's Max-Age). */
   readonly sessionTtlMs: number;
-  addUser(username: string, password: string): Promise<User>;
+  /** Creates a user; the first account (the local user aside) is `admin` unless `role` says otherwise. */
+  addUser(username: string, password: string, options?: { role?: UserRole }): Promise<User>;
+  /** Makes the user an `admin` or a plain `user`. */
+  setRole(username: string, role: string): Promise<User>;
   getUser(username: string): Promise<User>;
   /** Replaces the password and signs the user out everywhere. */
   setPassword(username: string, password: string): Promise<void>;
@@ -54,7 +59,8 @@ export interface AuthService {
   logout(token: string): Promise<void>;
   authenticateSessionToken(token: string): Promise<Principal | null>;
   authenticateApiKey(key: string): Promise<Principal | null>;
-  createApiKey(userId: string, name: string): Promise<CreatedApiKey>;
+  /** `service`: a key for a front calling this server as its upstream; only an admin's account may hold one. */
+  createApiKey(userId: string, name: string, options?: { service?: boolean }): Promise<CreatedApiKey>;
   listApiKeys(userId: string): Promise<ApiKeyInfo[]>;
   revokeApiKey(userId: string, id: string): Promise<void>;
   deleteExpiredSessions(): Promise<void>;
@@ -62,8 +68,16 @@ export interface AuthService {
 
 const DAY_MS = 86_400_000;
 
+function roleOf(row: UserRecord): UserRole {
+  return row.role === 'admin' ? 'admin' : 'user';
+}
+
 function toUser(row: UserRecord): User {
-  return { id: row.id, username: row.username, created_at: new Date(row.created_at).toISOString() };
+  return { id: row.id, username: row.username, created_at: new Date(row.created_at).toISOString(), role: roleOf(row) };
+}
+
+function isService(row: ApiKeyRecord): boolean {
+  return row.service === true || row.service === 1;
 }
 
 function toApiKeyInfo(row: ApiKeyRecord): ApiKeyInfo {
@@ -73,6 +87,7 @@ function toApiKeyInfo(row: ApiKeyRecord): ApiKeyInfo {
     prefix: row.prefix,
     created_at: new Date(row.created_at).toISOString(),
     last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+    ...(isService(row) ? { service: true } : {}),
   };
 }
 
@@ -83,6 +98,18 @@ function isDisabled(row: UserRecord): boolean {
 function checkPassword(password: string): void {
   if (password.length < 8) throw new WeakPasswordError();
   if (password.length > 1024) throw new WeakPasswordError('Password: at most 1024 characters');
+}
+
+/**
+ * Bookkeeping writes (`last_used_at`, `last_seen_at`) must not decide whether a valid credential works: on a
+ * read-only, full or busy database reads still succeed, and so does signing in with a key. A failed touch is dropped.
+ */
+async function bestEffort(write: () => unknown): Promise<void> {
+  try {
+    await write();
+  } catch {
+    // Recorded next time; the request itself only needed to read.
+  }
 }
 
 /**
@@ -117,13 +144,16 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   return {
     sessionTtlMs,
 
-    async addUser(username, password) {
+    async addUser(username, password, options = {}) {
       if (!USERNAME_PATTERN.test(username)) throw new InvalidUsernameError(username);
       checkPassword(password);
       if (await users.getByUsername(username)) throw new UserExistsError(username);
       const password_hash = await hashPassword(password, params);
+      // Someone must be able to switch models and manage users: the first real account is that someone.
+      const first = (await users.list()).every((u) => u.id === LOCAL_USER.id);
+      const role = options.role ?? (first ? 'admin' : 'user');
       try {
-        return toUser(await users.create({ username, password_hash }));
+        return toUser(await users.create({ username, password_hash, role }));
       } catch (err) {
         // Lost a race with another writer: the store's unique index said no.
         if (err instanceof Error && err.name === 'DuplicateError') throw new UserExistsError(username);
@@ -133,6 +163,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
     async getUser(username) {
       return toUser(await requireUser(username));
+    },
+
+    async setRole(username, role) {
+      if (!(USER_ROLES as readonly string[]).includes(role)) throw new InvalidRoleError(role);
+      const row = await requireUser(username);
+      if (!(await users.setRole(row.id, role as UserRole))) throw new UserNotFoundError(username);
+      return toUser({ ...row, role });
     },
 
     async setPassword(username, password) {
@@ -180,9 +217,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const user = await activeUser(session.user_id);
       if (!user) return null;
       if (session.last_seen_at === undefined || now() - session.last_seen_at >= touchIntervalMs) {
-        await authSessions.touch(session.id);
+        await bestEffort(() => authSessions.touch(session.id));
       }
-      return { userId: user.id, username: user.username, via: 'cookie' };
+      return { userId: user.id, username: user.username, via: 'cookie', role: roleOf(user) };
     },
 
     async authenticateApiKey(key) {
@@ -191,16 +228,23 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if (!row || (row.revoked_at !== undefined && row.revoked_at !== null)) return null;
       const user = await activeUser(row.user_id);
       if (!user) return null;
-      if (row.last_used_at === null || now() - row.last_used_at >= touchIntervalMs) await apiKeys.touch(row.id);
-      return { userId: user.id, username: user.username, via: 'api_key' };
+      if (row.last_used_at === null || now() - row.last_used_at >= touchIntervalMs) await bestEffort(() => apiKeys.touch(row.id));
+      // A service key keeps its power only while its owner is an admin.
+      const role = roleOf(user);
+      return { userId: user.id, username: user.username, via: 'api_key', role, ...(isService(row) && role === 'admin' ? { service: true } : {}) };
     },
 
-    async createApiKey(userId, name) {
+    async createApiKey(userId, name, options = {}) {
       const trimmed = name.trim();
       if (trimmed.length === 0 || trimmed.length > 100) throw new InvalidApiKeyNameError();
-      if (!(await users.getById(userId))) throw new UserNotFoundError(userId);
+      const owner = await users.getById(userId);
+      if (!owner) throw new UserNotFoundError(userId);
+      const service = options.service === true;
+      if (service && roleOf(owner) !== 'admin') {
+        throw new AdminRequiredError(`Only an administrator's account may hold a service key; "${owner.username}" is a plain user`);
+      }
       const { key, prefix } = generateApiKey();
-      const row = await apiKeys.create({ user_id: userId, name: trimmed, prefix, key_hash: hashToken(key) });
+      const row = await apiKeys.create({ user_id: userId, name: trimmed, prefix, key_hash: hashToken(key), ...(service ? { service } : {}) });
       return { key, info: toApiKeyInfo(row) };
     },
 

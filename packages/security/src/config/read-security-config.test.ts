@@ -9,6 +9,8 @@ describe('readSecurityConfig', () => {
       rates: { chat: '5/minute', api: '300/minute', login: '10/15minutes' },
       trustProxy: false,
       corsOrigins: [],
+      allowedHosts: [],
+      checkHost: true,
     });
   });
 
@@ -26,6 +28,8 @@ describe('readSecurityConfig', () => {
       rates: { chat: '10/minute', api: 'off', login: '5/hour' },
       trustProxy: 2,
       corsOrigins: ['https://a.example', 'https://b.example'],
+      allowedHosts: [],
+      checkHost: false,
     });
     expect(readSecurityConfig({ TRUST_PROXY: 'true' }, '::1').trustProxy).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { resolveAuthMode, type AuthMode } from '../auth-mode/index.js';
 import { InvalidSecurityConfigError } from '../errors/index.js';
-import { DEFAULT_RATES, parseOriginList, type RateLimitName, type TrustProxy } from '../middleware/index.js';
+import { DEFAULT_RATES, parseHostList, parseOriginList, type RateLimitName, type TrustProxy } from '../middleware/index.js';
 import { parseRate } from '../rate-limit/index.js';
 
 /** Security settings from the environment, validated once at start. */
@@ -13,6 +13,10 @@ export interface SecurityConfig {
   trustProxy: TrustProxy;
   /** CORS_ORIGINS, comma-separated. Defaults to none. */
   corsOrigins: string[];
+  /** ALLOWED_HOSTS, comma-separated host names accepted in `Host` besides loopback names. Defaults to none. */
+  allowedHosts: string[];
+  /** Whether `Host` is checked: always with AUTH=off, and with AUTH=on once ALLOWED_HOSTS is set. */
+  checkHost: boolean;
 }
 
 function readTrustProxy(value: string | undefined): TrustProxy {
@@ -31,7 +35,7 @@ function readRate(env: NodeJS.ProcessEnv, name: RateLimitName): string {
 }
 
 /**
- * Reads AUTH, RATE_LIMIT_*, TRUST_PROXY and CORS_ORIGINS. Throws `UnsafeAuthModeError` for
+ * Reads AUTH, RATE_LIMIT_*, TRUST_PROXY, CORS_ORIGINS and ALLOWED_HOSTS. Throws `UnsafeAuthModeError` for
  * AUTH=off on a non-loopback host and `InvalidSecurityConfigError` for unparsable values.
  *
  * @example
@@ -39,10 +43,15 @@ function readRate(env: NodeJS.ProcessEnv, name: RateLimitName): string {
  * const limits = rateLimits({ ...security.rates, trustProxy: security.trustProxy });
  */
 export function readSecurityConfig(env: NodeJS.ProcessEnv, host: string): SecurityConfig {
+  const authMode = resolveAuthMode({ auth: env.AUTH, host });
+  const allowedHosts = parseHostList(env.ALLOWED_HOSTS);
   return {
-    authMode: resolveAuthMode({ auth: env.AUTH, host }),
+    authMode,
     rates: { chat: readRate(env, 'chat'), api: readRate(env, 'api'), login: readRate(env, 'login') },
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     corsOrigins: parseOriginList(env.CORS_ORIGINS),
+    allowedHosts,
+    // With AUTH=off any page the browser opens could otherwise act as the local user through DNS rebinding.
+    checkHost: authMode === 'off' || allowedHosts.length > 0,
   };
 }

@@ -14,4 +14,7 @@ export {
   RateLimitedError,
   UnsafeAuthModeError,
   InvalidSecurityConfigError,
+  ForbiddenHostError,
+  AdminRequiredError,
+  InvalidRoleError,
 } from './security-errors.js';

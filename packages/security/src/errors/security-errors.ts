@@ -128,3 +128,41 @@ export class InvalidSecurityConfigError extends SecurityError {
   override readonly name = 'InvalidSecurityConfigError';
   readonly code = 'internal_error' as const;
 }
+
+/**
+ * A request whose `Host` is neither a loopback name nor in ALLOWED_HOSTS (403): a DNS-rebinding page, or a proxy
+ * forwarding a name the operator has not listed.
+ */
+export class ForbiddenHostError extends SecurityError {
+  override readonly name = 'ForbiddenHostError';
+  readonly code = 'forbidden' as const;
+  constructor(readonly host: string) {
+    super(
+      host.trim() === '' || hostless(host)
+        ? 'Request refused: the Host header names no host'
+        : `Request refused: Host "${host}" is not this server's name; add it to ALLOWED_HOSTS if it is`,
+    );
+  }
+}
+
+function hostless(host: string): boolean {
+  return host.trim().startsWith(':');
+}
+
+/** The route needs an administrator and the caller is a plain user (403). */
+export class AdminRequiredError extends SecurityError {
+  override readonly name = 'AdminRequiredError';
+  readonly code = 'forbidden' as const;
+  constructor(message = 'Only an administrator may do this; ask one to run `pnpm users role <name> admin`') {
+    super(message);
+  }
+}
+
+/** A role other than `admin` or `user` (400). */
+export class InvalidRoleError extends SecurityError {
+  override readonly name = 'InvalidRoleError';
+  readonly code = 'validation_error' as const;
+  constructor(readonly role: string) {
+    super(`Role must be "admin" or "user", got "${role}"`);
+  }
+}

@@ -42,7 +42,7 @@ describe('authenticate (auth on)', () => {
 
     const me = await app.request('/api/me', { headers: { cookie: cookieFrom(login) } });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ userId: expect.any(String), username: 'alice', via: 'cookie' });
+    expect(await me.json()).toEqual({ userId: expect.any(String), username: 'alice', via: 'cookie', role: 'admin' });
 
     const logout = await app.request('/api/auth/logout', { method: 'POST', headers: { cookie: cookieFrom(login) } });
     expect(logout.status).toBe(204);
@@ -76,7 +76,7 @@ describe('authenticate (auth on)', () => {
     const { key, info } = await t.auth.createApiKey(alice.id, 'script');
     const me = await app.request('/api/me', { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ userId: alice.id, username: 'alice', via: 'api_key' });
+    expect(await me.json()).toEqual({ userId: alice.id, username: 'alice', via: 'api_key', role: 'admin' });
 
     await t.auth.revokeApiKey(alice.id, info.id);
     const revoked = await app.request('/api/me', { headers: { authorization: `Bearer ${key}` } });
@@ -92,6 +92,6 @@ describe('authenticate (auth off)', () => {
     const app = createTestApp({ auth: t.auth, mode: 'off' });
     const me = await app.request('/api/me');
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ userId: LOCAL_USER.id, username: 'local', via: 'local' });
+    expect(await me.json()).toEqual({ userId: LOCAL_USER.id, username: 'local', via: 'local', role: 'admin' });
   });
 });

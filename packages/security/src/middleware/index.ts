@@ -1,5 +1,5 @@
 /** Hono middleware: authentication, rate limits, CSRF, CORS, secure headers. */
-export { authenticate, requireAuth, getPrincipal, readBearerToken, type AuthenticateOptions } from './authenticate.js';
+export { authenticate, requireAuth, requireAdmin, getPrincipal, readBearerToken, type AuthenticateOptions } from './authenticate.js';
 export {
   setSessionCookie,
   clearSessionCookie,
@@ -10,6 +10,9 @@ export {
 export {
   rateLimits,
   rateLimitKey,
+  setLegacyRateLimitHeaders,
+  type RateLimits,
+  type RateLimitState,
   DEFAULT_RATES,
   type RateLimitName,
   type RateLimitsOptions,
@@ -20,3 +23,4 @@ export { csrfProtection, type CsrfOptions } from './csrf.js';
 export { corsAllowlist, parseOriginList, type CorsAllowlistOptions } from './cors.js';
 export { clientIp, isHttpsRequest, requestOrigin } from './request-info.js';
 export type { SecurityEnv, SecurityVariables, TrustProxy } from './security-env.js';
+export { hostCheck, hostName, parseHostList, type HostCheckOptions } from './host-check.js';

@@ -4,7 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import type { StreamEvent } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import type { ChatTurns, PreparedTurn } from '../../chat-service/index.js';
-import { describeError } from '../../errors/index.js';
+import { describeError, STORAGE_ERROR_CODES } from '../../errors/index.js';
 
 /**
  * Streams `turn` (user text `message`) as `/api/chat/stream` does; edit and regenerate answer the same way.
@@ -40,10 +40,13 @@ export function streamTurn(c: Context<AppEnv>, deps: AppDeps, turns: ChatTurns, 
       await writes.catch(() => {});
       const report = describeError(err);
       if (report.status >= 500 && report.code === 'internal_error') console.error('[chat] stream failed', err);
+      const storage = STORAGE_ERROR_CODES.has(report.code);
+      if (storage) deps.metrics?.countStorageError(report.code);
       await send({
         type: 'error',
         code: report.code,
-        message: report.message,
+        // The client has shown the words already; it must learn they are not saved.
+        message: storage ? `The reply could not be stored: ${report.message}` : report.message,
         ...(assistantMessageId ? { assistant_message_id: assistantMessageId } : {}),
       }).catch(() => {});
     } finally {

@@ -23,8 +23,11 @@ export function llmRoutes({ runtime }: AppDeps) {
   return new Hono<AppEnv>()
     .get('/models', async (c) => {
       if (!runtime) return c.json({ models: [], active_model_id: null });
-      const models = await runtime.listModels();
-      return c.json({ models, active_model_id: runtime.status().model_id });
+      // One reading of the status for both fields, so that the list and /status agree while an upstream is down
+      // (the model stays selected, `status.state` says it cannot answer now).
+      const { model_id } = runtime.status();
+      const models = (await runtime.listModels()).map((m) => ({ ...m, active: m.id === model_id }));
+      return c.json({ models, active_model_id: model_id });
     })
     .get('/providers', async (c) => c.json({ providers: runtime ? await runtime.providers() : [] }))
     .get('/status', (c) => c.json(runtime ? runtime.status() : IDLE_STATUS))

@@ -8,7 +8,7 @@ export function createPostgresApiKeysRepository(ctx: PostgresContext): ApiKeysRe
   const { db } = ctx;
   return {
     async create(input) {
-      const row: ApiKeyRow = { id: ctx.newId(), ...input, created_at: ctx.now(), last_used_at: null, revoked_at: null };
+      const row: ApiKeyRow = { id: ctx.newId(), ...input, service: input.service ? 1 : 0, created_at: ctx.now(), last_used_at: null, revoked_at: null };
       try {
         await db.insertInto('api_keys').values(row).execute();
       } catch (error) {

@@ -11,7 +11,7 @@ export function createPostgresUsersRepository(ctx: PostgresContext): UsersReposi
 
   return {
     async create(input) {
-      const row: UserRow = { id: input.id ?? ctx.newId(), username: input.username, password_hash: input.password_hash, created_at: ctx.now(), disabled: 0 };
+      const row: UserRow = { id: input.id ?? ctx.newId(), username: input.username, password_hash: input.password_hash, created_at: ctx.now(), disabled: 0, role: input.role ?? 'user' };
       try {
         await db.insertInto('users').values(row).execute();
       } catch (error) {
@@ -34,6 +34,9 @@ export function createPostgresUsersRepository(ctx: PostgresContext): UsersReposi
     async setDisabled(id, disabled) {
       return count((await db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
     },
+    async setRole(id, role) {
+      return count((await db.updateTable('users').set({ role }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
+    },
     async delete(id) {
       return db.transaction().execute(async (trx) => {
         // chat_sessions.user_id has no foreign key (the local user may have no users row), so delete explicitly.
@@ -42,7 +45,7 @@ export function createPostgresUsersRepository(ctx: PostgresContext): UsersReposi
       });
     },
     async ensure(id, username) {
-      const row: UserRow = { id, username, password_hash: null, created_at: ctx.now(), disabled: 0 };
+      const row: UserRow = { id, username, password_hash: null, created_at: ctx.now(), disabled: 0, role: 'admin' };
       try {
         // Two API processes ensuring the same user at once: one inserts, the other reads the winner's row.
         await db.insertInto('users').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
