@@ -333,7 +333,7 @@ export async function regenerate(message: ChatMessage): Promise<void> {
   if (busy.value || message.id.startsWith('local-')) return;
   const list = messages.value;
   const question = message.role === 'user' ? message : list.find((m) => m.id === message.parent_id);
-  if (!question || question.role !== 'user') return;
+  if (question?.role !== 'user') return;
   const siblings = message.role === 'assistant' ? (message.sibling_count ?? 1) : 0;
   await sendMessage(question.content, { kind: 'regenerate', messageId: message.id, question, siblings });
 }

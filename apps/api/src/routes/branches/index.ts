@@ -61,7 +61,7 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
       const body = await jsonBody(c, regenerateSchema);
       // A reply is regenerated as a sibling under its question; a question gets a new reply under it.
       const question = message.role === 'assistant' && message.parent_id ? await store.messages.get(c.var.principal.userId, message.parent_id) : message;
-      if (!question || question.role !== 'user') {
+      if (question?.role !== 'user') {
         throw new ApiError('validation_error', 'Only a reply to a user message, or a user message, can be regenerated', { param: 'messageId' });
       }
       const turn = await turns.prepare(c.var.principal, session.id, body.params, { leafId: question.parent_id, existingUserMessage: question });
