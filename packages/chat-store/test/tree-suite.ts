@@ -5,14 +5,21 @@
  */
 import type { ChatMessage } from '@chat-studio/protocol';
 import type { Kysely } from 'kysely';
+import type { ChatMessagesTable, ChatSessionsTable } from '../src/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatStore } from '../src/index.js';
 import type { SuiteStore } from './store-suite.js';
 
+/** The chat tables as the release before the message tree had them. */
+export interface PreviousChatDatabase {
+  chat_sessions: Omit<ChatSessionsTable, 'current_leaf_id'>;
+  chat_messages: Omit<ChatMessagesTable, 'parent_id'>;
+}
+
 /** A database migrated to the schema before the message tree, open for filling, and how to open it as a store. */
 export interface PreviousSchemaDatabase {
   /** kysely over the old schema (no `parent_id`, no `current_leaf_id`). */
-  db: Kysely<any>;
+  db: Kysely<PreviousChatDatabase>;
   /** Closes `db`, then opens the database as a store (which migrates it). */
   openStore(): Promise<SuiteStore>;
   /** Removes the database. */
@@ -231,16 +238,16 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
           id: `01JA00000000000000000001${String(i).padStart(2, '0')}`,
           // Interleaved chats: a parent is the previous message of the same chat, not the previous row.
           session_id: i % 3 === 2 ? '01JA0000000000000000000003' : '01JA0000000000000000000001',
-          role: i % 2 ? 'assistant' : 'user',
+          role: i % 2 ? ('assistant' as const) : ('user' as const),
           content: i === 4 ? 'the quokka smiled' : `message ${i}`,
           created_at: now + i,
-          status: i === 7 ? 'partial' : i === 8 ? 'error' : 'complete',
+          status: i === 7 ? ('partial' as const) : i === 8 ? ('error' as const) : ('complete' as const),
           model_id: i % 2 ? 'stories260K' : null,
           prompt_tokens: i % 2 ? 10 + i : null,
           completion_tokens: i % 2 ? 20 + i : null,
           time_to_first_token_ms: i % 2 ? 1.5 : null,
           tokens_per_second: i % 2 ? 123.456 : null,
-          finish_reason: i % 2 ? 'stop' : null,
+          finish_reason: i % 2 ? ('stop' as const) : null,
         }));
         for (const row of rows) await old.db.insertInto('chat_messages').values(row).execute();
         migrated = await old.openStore();

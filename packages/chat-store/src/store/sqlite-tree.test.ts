@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { makeTempDir, openTempStore } from '../../test/temp-store.js';
-import { describeTreeSuite } from '../../test/tree-suite.js';
+import { describeTreeSuite, type PreviousChatDatabase } from '../../test/tree-suite.js';
 import { migrations, openChatStore } from '../index.js';
 
 describeTreeSuite('sqlite', {
@@ -10,7 +10,7 @@ describeTreeSuite('sqlite', {
   async openPrevious() {
     const { dir, remove } = makeTempDir();
     const path = join(dir, 'chat_history.db');
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
+    const db = new Kysely<PreviousChatDatabase>({ dialect: new SqliteDialect({ database: new Database(path) }) });
     // The schema of the release before the message tree: every migration up to it.
     const previous = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '2026_12_10_130000'));
     const { error } = await new Migrator({ db, provider: { getMigrations: async () => previous } }).migrateToLatest();

@@ -78,7 +78,7 @@ function BranchControl({ message, busy }: { message: ChatMessage; busy: boolean 
   const position = message.sibling_position ?? 1;
   const count = message.sibling_count ?? 1;
   return (
-    <span class="branch-control" data-testid="branch-control" role="group" aria-label={`Version ${position} of ${count}`}>
+    <fieldset class="branch-control" data-testid="branch-control" aria-label={`Version ${position} of ${count}`}>
       <button type="button" class="icon" aria-label="Previous version" title="Previous version" disabled={busy || position <= 1} onClick={() => void flipSibling(message, -1)}>
         ‹
       </button>
@@ -88,7 +88,7 @@ function BranchControl({ message, busy }: { message: ChatMessage; busy: boolean 
       <button type="button" class="icon" aria-label="Next version" title="Next version" disabled={busy || position >= count} onClick={() => void flipSibling(message, 1)}>
         ›
       </button>
-    </span>
+    </fieldset>
   );
 }
 
