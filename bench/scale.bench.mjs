@@ -289,10 +289,12 @@ async function searchClasses(databases) {
  */
 async function flood(database, seconds) {
   const base = database.servers[0].baseUrl;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: FLOOD + 1 });
-  const request = (p) =>
+  // The probe has an agent of its own: in a shared one it would queue for a socket behind the searches.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: FLOOD });
+  const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const request = (p, via = agent) =>
     new Promise((resolve) => {
-      const req = http.get(`${base}${p}`, { agent, timeout: FLOOD_TIMEOUT_MS }, (res) => {
+      const req = http.get(`${base}${p}`, { agent: via, timeout: FLOOD_TIMEOUT_MS }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 200 ? 'ok' : 'error'));
       });
@@ -317,7 +319,7 @@ async function flood(database, seconds) {
     await new Promise((r) => setTimeout(r, 200));
     while (performance.now() < end) {
       const t0 = performance.now();
-      const outcome = await request('/health');
+      const outcome = await request('/health', probeAgent);
       if (outcome === 'timeout') result.timeouts++;
       result.health.push(performance.now() - t0);
       await new Promise((r) => setTimeout(r, 20));
@@ -325,6 +327,7 @@ async function flood(database, seconds) {
   };
   await Promise.all([...Array.from({ length: FLOOD }, searcher), probe()]);
   agent.destroy();
+  probeAgent.destroy();
   return { label: database.label, rps: result.searches / seconds, ...result, p50: percentile(result.health, 50), p99: percentile(result.health, 99) };
 }
 

@@ -53,6 +53,7 @@ async function time(reps, fn) {
   return out;
 }
 
+const loadBefore = os.loadavg()[0];
 const dir = mkdtempSync(join(os.tmpdir(), 'chat-store-bench-'));
 try {
   const corpus = await storeCorpus(dir, { sessions: SESSIONS, messages: MESSAGES });
@@ -137,7 +138,8 @@ try {
     "scores every match with FTS5's bm25(), \"LIKE scan\" reads the user's messages newest first until 21 contain every",
     'word as a substring (no index).',
     `Append: ${REPS.append} samples; list: ${REPS.list}; search: ${REPS.search} runs of each query. The machine was shared`,
-    `with other work while this ran, so figures are noisy. Environment: ${env}.`,
+    `with other work while this ran (load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores), so figures are noisy;`,
+    'compare lines of the same run. Environment: ' + env + '.',
     '',
     ...table,
     '',

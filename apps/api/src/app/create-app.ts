@@ -1,6 +1,7 @@
 /** The Hono app factory: security, observability and every route, with errors mapped in one place. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { settleRequestBody } from '../middleware/settle-body/index.js';
 import { except } from 'hono/combine';
 import { createMiddleware } from 'hono/factory';
 import { errorEnvelope } from '@chat-studio/protocol';
@@ -87,8 +88,10 @@ export function createApp(appDeps: AppDeps) {
     ...sec.rates,
     trustProxy: sec.trustProxy,
     store: deps.rateLimitStore,
-    respond: (c, limited) => {
+    respond: async (c, limited) => {
       countRateLimited(metrics);
+      // Refused before the body was read: discard it first, so a keep-alive client reads this answer.
+      await settleRequestBody(c);
       return errorResponse(c, {
         status: 429,
         code: 'rate_limited',
@@ -108,7 +111,8 @@ export function createApp(appDeps: AppDeps) {
   app.use('/api/*', serverTiming());
   const limitBody = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
-    onError: () => {
+    onError: async (c) => {
+      await settleRequestBody(c);
       throw new ApiError('payload_too_large', `Request body is larger than ${deps.config.maxBodyBytes} bytes`);
     },
   });

@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation_error: 400,
   invalid_json: 400,
+  /** A string with a lone surrogate (ill-formed UTF-16), which could not be stored as written. */
+  invalid_text: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

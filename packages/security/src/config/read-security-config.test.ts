@@ -3,15 +3,21 @@ import { InvalidSecurityConfigError, UnsafeAuthModeError } from '../errors/index
 import { readSecurityConfig } from './index.js';
 
 describe('readSecurityConfig', () => {
-  it('uses the defaults on loopback', () => {
+  it('uses the defaults on loopback: no chat limit for the single local user', () => {
     expect(readSecurityConfig({}, '127.0.0.1')).toEqual({
       authMode: 'off',
-      rates: { chat: '5/minute', api: '300/minute', login: '10/15minutes' },
+      rates: { chat: 'off', api: '300/minute', login: '10/15minutes' },
       trustProxy: false,
       corsOrigins: [],
       allowedHosts: [],
       checkHost: true,
     });
+  });
+
+  it('keeps 5 chats a minute with AUTH on, and an explicit RATE_LIMIT_CHAT either way', () => {
+    expect(readSecurityConfig({ AUTH: 'on' }, '127.0.0.1').rates.chat).toBe('5/minute');
+    expect(readSecurityConfig({}, '0.0.0.0').rates.chat).toBe('5/minute');
+    expect(readSecurityConfig({ RATE_LIMIT_CHAT: '5/minute' }, '127.0.0.1').rates.chat).toBe('5/minute');
   });
 
   it('reads every variable', () => {

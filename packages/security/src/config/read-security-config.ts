@@ -28,14 +28,15 @@ function readTrustProxy(value: string | undefined): TrustProxy {
   throw new InvalidSecurityConfigError(`TRUST_PROXY must be true, false or a number of proxy hops, got "${value}"`);
 }
 
-function readRate(env: NodeJS.ProcessEnv, name: RateLimitName): string {
-  const value = env[`RATE_LIMIT_${name.toUpperCase()}`]?.trim() || DEFAULT_RATES[name];
+function readRate(env: NodeJS.ProcessEnv, name: RateLimitName, fallback: string = DEFAULT_RATES[name]): string {
+  const value = env[`RATE_LIMIT_${name.toUpperCase()}`]?.trim() || fallback;
   if (value.toLowerCase() !== 'off') parseRate(value);
   return value;
 }
 
 /**
- * Reads AUTH, RATE_LIMIT_*, TRUST_PROXY, CORS_ORIGINS and ALLOWED_HOSTS. Throws `UnsafeAuthModeError` for
+ * Reads AUTH, RATE_LIMIT_*, TRUST_PROXY, CORS_ORIGINS and ALLOWED_HOSTS. RATE_LIMIT_CHAT defaults to `off` with AUTH
+ * off (loopback only) and to 5 per minute with AUTH on. Throws `UnsafeAuthModeError` for
  * AUTH=off on a non-loopback host and `InvalidSecurityConfigError` for unparsable values.
  *
  * @example
@@ -45,9 +46,12 @@ function readRate(env: NodeJS.ProcessEnv, name: RateLimitName): string {
 export function readSecurityConfig(env: NodeJS.ProcessEnv, host: string): SecurityConfig {
   const authMode = resolveAuthMode({ auth: env.AUTH, host });
   const allowedHosts = parseHostList(env.ALLOWED_HOSTS);
+  // AUTH=off is only allowed on loopback: one local user is not a crowd, and a chat limit there only stops them
+  // (and makes OpenAI SDKs sleep a minute on retry). With AUTH=on the guide's 5 per minute stays the default.
+  const chatDefault = authMode === 'off' ? 'off' : DEFAULT_RATES.chat;
   return {
     authMode,
-    rates: { chat: readRate(env, 'chat'), api: readRate(env, 'api'), login: readRate(env, 'login') },
+    rates: { chat: readRate(env, 'chat', chatDefault), api: readRate(env, 'api'), login: readRate(env, 'login') },
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     corsOrigins: parseOriginList(env.CORS_ORIGINS),
     allowedHosts,

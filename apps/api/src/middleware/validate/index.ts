@@ -22,6 +22,25 @@ export function validate<S extends v.GenericSchema>(schema: S, value: unknown, w
   return result.output;
 }
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one (String#isWellFormed is ES2024).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string (value or key) in `value` that is not well-formed UTF-16 — a lone surrogate, which
+ * SQLite and PostgreSQL would store altered (`\ufffd`) — or `undefined` when every string is well formed.
+ */
+export function illFormedTextPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = illFormedTextPath(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Reads and validates the JSON body. An empty body counts as `{}` so that `POST /api/chat/sessions`
  * works without one; malformed JSON is a 400, never a 500.
@@ -35,6 +54,14 @@ export async function jsonBody<S extends v.GenericSchema>(c: Context, schema: S)
     } catch {
       throw new ApiError('invalid_json', 'Malformed JSON in request body');
     }
+  }
+  // Every body of this API is a JSON object: an array (or a bare value) would slip through object schemas.
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ApiError('validation_error', 'Invalid request body: expected a JSON object', { issues: [{ path: '', message: 'Expected a JSON object' }] });
+  }
+  const bad = illFormedTextPath(data);
+  if (bad !== undefined) {
+    throw new ApiError('invalid_text', `Invalid text in request body${bad ? ` at ${bad}` : ''}: it contains a lone surrogate (ill-formed UTF-16)`, { path: bad });
   }
   return validate(schema, data);
 }

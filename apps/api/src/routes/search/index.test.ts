@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_USER } from '@chat-studio/security';
 import { startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 
 const WORDS = 'lantern harbor ferry garlic basil orbit comet violin piano treaty archive'.split(' ');
@@ -12,11 +13,13 @@ describe('search under load (real server)', () => {
 
   beforeAll(async () => {
     server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: path.join(tmp.dir, 'no-models'), RATE_LIMIT_API: 'off' });
-    const res = await fetch(`${server.baseUrl}/api/chat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"Load"}' });
-    const { id } = (await res.json()) as { id: string };
-    // Enough text that every search ranks a full window: "the" is in every message.
+    // Straight into the file the server migrated (no HTTP before the test: an idle keep-alive socket could be closed
+    // by the server while the seeding runs, and a reuse of it would fail the test for the wrong reason).
     const db = new Database(dbPath);
     db.pragma('busy_timeout = 5000');
+    const id = 'load-session';
+    db.prepare('INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, LOCAL_USER.id, 'Load', Date.now(), Date.now());
+    // Enough text that every search ranks a full window: "the" is in every message.
     const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at) VALUES (?, ?, 'user', ?, ?)`);
     db.transaction(() => {
       for (let i = 0; i < 20_000; i++) {

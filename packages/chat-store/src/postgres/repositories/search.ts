@@ -37,18 +37,34 @@ function termQuery(term: RankTerm): string {
   return `'${term.folded}'${term.prefix ? ':*' : ''}`;
 }
 
+/** The planner settings (`enable_*`) that leave only the chosen window plan; see `usePlan`. */
+function planSettings(walk: RawBuilder<boolean>) {
+  const flag = (name: string, on: RawBuilder<boolean>) => sql`set_config(${name}, CASE WHEN ${on} THEN 'on' ELSE 'off' END, true)`;
+  return sql.join([
+    sql`set_config('enable_seqscan', 'off', true)`,
+    flag('enable_bitmapscan', sql`NOT ${walk}`),
+    flag('enable_sort', sql`NOT ${walk}`),
+    flag('enable_indexscan', walk),
+    flag('enable_indexonlyscan', walk),
+  ]);
+}
+
 /**
- * One statement: the newest rowid, and how many of the newest messages match the query and each term. Reading
- * `ts_match_vq` (the function behind `@@`) over the newest rows by primary key is the one plan there is, with or
- * without statistics.
+ * One statement: the newest rowid, how many of the newest PROBE_ROWS messages match the query and each term, and
+ * (for the rest of the transaction) the planner settings of the window plan this implies. Run it after
+ * `usePlan(trx, true)`: a table that was never analyzed would otherwise be scanned whole for the range.
  */
 export async function probe(db: Kysely<PostgresChatDatabase>, text: string, terms: readonly RankTerm[]): Promise<Probe> {
   const counts = terms.map((t) => sql`count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(termQuery(t))}))`);
+  const matches = sql`count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(text)}))`;
   const { rows } = await sql<{ top: string | number; matches: string; rows: string; terms: string[] | null }>`
-    SELECT (SELECT coalesce(max(seq), 0) FROM chat_messages) AS top,
-      count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(text)})) AS matches, count(*) AS rows,
-      ARRAY[${counts.length > 0 ? sql.join(counts) : sql`NULL::bigint`}] AS terms
-    FROM (SELECT content_tsv FROM chat_messages ORDER BY seq DESC LIMIT ${PROBE_ROWS}) r`.execute(db);
+    WITH top AS (SELECT coalesce(max(seq), 0) AS top FROM chat_messages),
+    probe AS (
+      SELECT ${matches} AS matches, count(*) AS rows, ARRAY[${counts.length > 0 ? sql.join(counts) : sql`NULL::bigint`}] AS terms
+      FROM chat_messages r WHERE r.seq > (SELECT top FROM top) - ${PROBE_ROWS}
+    )
+    SELECT (SELECT top FROM top) AS top, probe.*, ${planSettings(sql<boolean>`probe.matches > 0 AND probe.matches * ${WALK_FACTOR} >= probe.rows`)}
+    FROM probe`.execute(db);
   const row = rows[0]!;
   return { top: Number(row.top), matches: Number(row.matches), rows: Number(row.rows), terms: (row.terms ?? []).map(Number) };
 }
@@ -73,15 +89,13 @@ export function windowQuery(user: string, text: string, range: { from: number; t
 }
 
 /**
- * Restricts the planner, for the rest of the transaction, to the plan chosen for the window: for a walk (and the
+ * Restricts the planner, for the rest of the transaction, to the window plan (the probe does the same in its own
+ * statement): for a walk (and the
  * probe), the primary key backwards (no sequential or bitmap scan, no sort); otherwise the GIN index (no sequential
  * or plain index scan). Without this, a table that was never analyzed looks tiny and the planner reads all of it.
  */
 export async function usePlan(trx: Kysely<PostgresChatDatabase>, walk: boolean): Promise<void> {
-  const on = (flag: boolean) => (flag ? 'on' : 'off');
-  await sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', ${on(!walk)}, true),
-    set_config('enable_sort', ${on(!walk)}, true), set_config('enable_indexscan', ${on(walk)}, true),
-    set_config('enable_indexonlyscan', ${on(walk)}, true)`.execute(trx);
+  await sql`SELECT ${planSettings(walk ? sql<boolean>`true` : sql<boolean>`false`)}`.execute(trx);
 }
 
 /** Whether the probe says to walk the primary key: the window fills within WALK_FACTOR times its size. */
@@ -134,17 +148,16 @@ export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEAR
     const take = Math.min(limit, window - offset);
     // One transaction: one snapshot for every statement, and planner settings that end with it.
     return ctx.db.transaction().execute(async (trx) => {
+      // The probe reads the newest rows by primary key; it then sets the planner settings of the window plan it
+      // chooses (the same rule as shouldWalk).
       await usePlan(trx, true);
       const p = await probe(trx, text, terms);
       const walk = shouldWalk(p);
-      if (!walk) await usePlan(trx, false);
       // Messages added after the first page must not shift later pages, so the window has an upper end too.
       const range = pinned ?? { from: 0, to: p.top };
       const rows = await windowRows(trx, userId, text, range, window, walk);
       const from = pinned?.from ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
       const ranked = rankWindow(rows, terms, termWeights(terms, p)).slice(offset, offset + take + 1);
-      // The page's rows by primary key, whichever plan found the window.
-      if (!walk) await usePlan(trx, true);
       const page = pageOf(await pageRows(trx, userId, ranked.map((r) => r.seq)), rows, terms, ranked);
       return searchPage(page, { take, offset, window, from, to: range.to });
     });
