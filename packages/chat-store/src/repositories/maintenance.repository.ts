@@ -80,10 +80,14 @@ function removeOrphans(ctx: RepositoryContext): OrphanRemoval {
     for (let round = 0; round < 10; round++) {
       const rows = sql.raw.pragma('foreign_key_check') as { table: string; rowid: number | null }[];
       if (rows.length === 0) break;
-      for (const row of rows) {
-        if (row.rowid === null) continue;
-        const changes = sql.raw.prepare(`DELETE FROM "${row.table.replace(/"/g, '""')}" WHERE rowid = ?`).run(row.rowid).changes;
-        byTable[row.table] = (byTable[row.table] ?? 0) + changes;
+      // One statement per table: orphan messages may be each other's parents, and SQLite checks an immediate
+      // foreign key at the end of each statement, so deleting them row by row would fail on the first parent.
+      const rowids = new Map<string, number[]>();
+      for (const row of rows) if (row.rowid !== null) rowids.set(row.table, [...(rowids.get(row.table) ?? []), row.rowid]);
+      for (const [table, ids] of rowids) {
+        const statement = `DELETE FROM "${table.replace(/"/g, '""')}" WHERE rowid IN (SELECT value FROM json_each(?))`;
+        const changes = sql.raw.prepare(statement).run(JSON.stringify(ids)).changes;
+        byTable[table] = (byTable[table] ?? 0) + changes;
         removed += changes;
       }
     }

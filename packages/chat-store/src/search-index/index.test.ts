@@ -24,8 +24,10 @@ describe('search index that a manual edit can break', () => {
   let keptId: string;
   beforeEach(async () => {
     t = await openTempStore();
+    // The deleted message lives in a chat of its own: deleting a message deletes everything under it in its chat.
+    const early = await t.store.sessions.create('u', { title: 'Early' });
     const s = await t.store.sessions.create('u', { title: 'Harbour' });
-    const gone = await t.store.messages.append('u', s.id, { role: 'user', content: 'the first lighthouse note' });
+    const gone = await t.store.messages.append('u', early.id, { role: 'user', content: 'the first lighthouse note' });
     for (const text of ['about gulls', 'about tides', 'about the lighthouse keeper']) await t.store.messages.append('u', s.id, { role: 'user', content: text });
     // An earlier deletion: the guide's INSERT … SELECT then numbers rows differently from our seq.
     await t.store.messages.delete('u', gone!.id);

@@ -77,7 +77,7 @@ describe('openChatStore', () => {
     const s = await t.store.sessions.create('u');
     const ro = await openChatStore({ path: t.path, readonly: true });
     expect((await ro.sessions.get('u', s.id))?.id).toBe(s.id);
-    await expect(ro.sessions.create('u')).rejects.toThrow(/readonly/i);
+    await expect(ro.sessions.create('u')).rejects.toThrow(/read-only/i);
     await ro.close();
 
     const { dir, remove } = makeTempDir();
