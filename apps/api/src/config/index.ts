@@ -30,6 +30,8 @@ export interface AppConfig {
   keepAliveMs: number;
   /** Messages of history sent to the model per turn. Defaults to 200 (CHAT_HISTORY_LIMIT). */
   historyLimit: number;
+  /** At LOG_LEVEL=debug, SQL statements at least this slow are logged with their time. Defaults to 50 ms (LOG_SLOW_SQL_MS). */
+  slowSqlMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -65,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     flushIntervalMs: int(env.STREAM_FLUSH_MS, 500, 'STREAM_FLUSH_MS'),
     keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
+    slowSqlMs: int(env.LOG_SLOW_SQL_MS, 50, 'LOG_SLOW_SQL_MS'),
   };
 }
