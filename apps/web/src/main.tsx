@@ -4,6 +4,7 @@ import { App } from './app.js';
 import { checkAuth } from './models/auth.js';
 import { ensureMarkdown } from './models/renderers.js';
 import './styles.css';
+import './models/debug-handle.js';
 
 render(<App />, document.getElementById('app')!);
 void checkAuth();
