@@ -17,7 +17,13 @@ async function main() {
   const logger = await createLogger();
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);
-  const store = await openChatStore({ url: config.databaseUrl, path: config.databasePath });
+  const store = await openChatStore({
+    url: config.databaseUrl,
+    path: config.databasePath,
+    // Slow statements (SQL text and milliseconds, never parameters) go to the debug log.
+    onSlowStatement: logger.isLevelEnabled('debug') ? (sql, ms) => logger.debug({ sql, ms }, 'slow SQL statement') : undefined,
+    slowStatementMs: config.slowSqlMs,
+  });
   // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
   const shared = config.redisUrl
     ? await createRedisRateLimitStore(config.redisUrl, {
@@ -37,7 +43,7 @@ async function main() {
   const metrics = defaultMetrics();
   // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
   const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
-  const turns = createChatTurns({ ...timed, config, metrics });
+  const turns = createChatTurns({ ...timed, config, metrics, logger });
   const app = createApp({ ...timed, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.

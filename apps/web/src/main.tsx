@@ -4,6 +4,7 @@ import { App } from './app.js';
 import { checkAuth } from './models/auth.js';
 import { applyTheme } from './models/theme.js';
 import './styles.css';
+import './models/debug-handle.js';
 
 applyTheme();
 render(<App />, document.getElementById('app')!);

@@ -38,7 +38,7 @@ describe('maintenance command', () => {
     const run = await runCli('maintenance', ['--json'], env);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as MaintenanceReport;
-    expect(report.steps.map((s) => s.name)).toEqual(['integrity_check', 'foreign_key_check', 'fts optimize', 'VACUUM', 'ANALYZE', 'clean temp']);
+    expect(report.steps.map((s) => s.name)).toEqual(['integrity_check', 'fts check', 'fts optimize', 'foreign_key_check', 'VACUUM', 'ANALYZE', 'clean temp']);
     expect(report.steps.every((s) => s.ok)).toBe(true);
     expect(report.before.stats.messages).toBe(160);
     expect(report.after?.stats.messages).toBe(160);

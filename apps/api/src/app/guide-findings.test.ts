@@ -158,7 +158,7 @@ describe('#19.7 Server-Timing', () => {
     await session(app);
     const res = await app.request('/api/chat/sessions');
     const timing = res.headers.get('server-timing') ?? '';
-    expect(timing).toMatch(/(^|, )db;dur=\d/);
+    expect(timing).toMatch(/(^|,\s*)db;dur=\d/);
     expect(timing).toMatch(/total;dur=/);
   });
 });

@@ -7,7 +7,7 @@ import type { Principal } from '../app/app-env.js';
 import { ApiError } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
 import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
-import { observeGeneration, type Metrics } from '../observability/index.js';
+import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
 
 /** A chat turn that passed every check and may start generating. */
 export interface PreparedTurn {
@@ -50,13 +50,15 @@ export interface ChatTurnsOptions {
   config: AppConfig;
   /** Where generation speed and time to first token are recorded. Defaults to none. */
   metrics?: Metrics;
+  /** Debug lines per turn: settings, seed, KV-cache reuse, evaluated tokens, queue wait, and the text. Defaults to none. */
+  logger?: Pick<Logger, 'debug' | 'isLevelEnabled'>;
 }
 
 /**
  * Runs chat turns so that nothing is lost: the user message is committed before generation, the reply
  * is stored as `partial` and flushed while it streams, then marked `complete`, `partial` (aborted) or `error`.
  */
-export function createChatTurns({ store, runtime, config, metrics }: ChatTurnsOptions) {
+export function createChatTurns({ store, runtime, config, metrics, logger }: ChatTurnsOptions) {
   /** The runtime when it can take a request now; else the 503 the caller should answer with. */
   function availableRuntime(): LlmRuntime {
     if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
@@ -161,6 +163,30 @@ export function createChatTurns({ store, runtime, config, metrics }: ChatTurnsOp
       await flushing;
       const stats = result.stats;
       if (metrics) observeGeneration(stats, metrics);
+      if (logger?.isLevelEnabled('debug')) {
+        // Message text only here, at debug level (the logger drops `content` fields above it).
+        logger.debug(
+          {
+            session_id: session.id,
+            user_id: userId,
+            model_id: result.modelId,
+            params: turn.params,
+            seed: turn.params.seed ?? null,
+            history_messages: turn.history.length,
+            prompt_tokens: stats.prompt_tokens,
+            kv_cache_reused_tokens: stats.cached_tokens ?? null,
+            evaluated_tokens: result.promptTokensEvaluated,
+            completion_tokens: stats.completion_tokens,
+            queue_wait_ms: result.queueWaitMs === undefined ? null : Math.round(result.queueWaitMs),
+            time_to_first_token_ms: stats.time_to_first_token_ms,
+            total_ms: stats.total_ms,
+            finish_reason: stats.finish_reason,
+            cached: stats.cached ?? false,
+            content: message,
+          },
+          'chat turn generated',
+        );
+      }
       const assistant = await store.messages.update(userId, placeholder.id, {
         content: result.text,
         status: stats.finish_reason === 'abort' ? 'partial' : stats.finish_reason === 'error' ? 'error' : 'complete',

@@ -34,6 +34,8 @@ export interface AppConfig {
   historyLimit: number;
   /** Port of a second listener serving Ollama's API (on HOST), e.g. 11434. Defaults to none (OLLAMA_PORT). */
   ollamaPort?: number;
+  /** At LOG_LEVEL=debug, SQL statements at least this slow are logged with their time. Defaults to 50 ms (LOG_SLOW_SQL_MS). */
+  slowSqlMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -77,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
     ...(env.OLLAMA_PORT ? { ollamaPort: port(env.OLLAMA_PORT, 'OLLAMA_PORT') } : {}),
+    slowSqlMs: int(env.LOG_SLOW_SQL_MS, 50, 'LOG_SLOW_SQL_MS'),
   };
 }

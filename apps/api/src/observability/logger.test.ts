@@ -22,7 +22,7 @@ function lines(file: string) {
 }
 
 describe('createLogger', () => {
-  it('writes JSON lines with level names to backend.1.log, redacting credentials and message text', async () => {
+  it('writes JSON lines with level names to backend.log, redacting credentials and message text', async () => {
     const dir = logsDir();
     const logger = await createLogger({ logsDir: dir, stdout: false, level: 'info' });
     logger.info({ authorization: 'Bearer s3cr3t-token', user: { password: 'hunter2' }, req: { headers: { cookie: 'sid=abc123' } } }, 'login');
@@ -30,24 +30,24 @@ describe('createLogger', () => {
     logger.debug({ content: 'debug only' }, 'hidden at info');
     logger.flush();
     const files = readdirSync(dir);
-    expect(files).toEqual(['backend.1.log']);
-    const text = readFileSync(path.join(dir, 'backend.1.log'), 'utf8');
+    expect(files).toEqual(['backend.log']);
+    const text = readFileSync(path.join(dir, 'backend.log'), 'utf8');
     for (const secret of ['s3cr3t-token', 'hunter2', 'sid=abc123', 'my private message', 'debug only']) expect(text).not.toContain(secret);
-    const [login, slow] = lines(path.join(dir, 'backend.1.log'));
+    const [login, slow] = lines(path.join(dir, 'backend.log'));
     expect(login).toMatchObject({ level: 'info', msg: 'login', authorization: REDACTED, user: { password: REDACTED } });
     expect(slow).toMatchObject({ level: 'warn', content: '[omitted]', session_id: 's1' });
   });
 
-  it('adds debug.1.log with message text when LOG_LEVEL=debug, keeping it out of backend.log', async () => {
+  it('adds debug.log with message text when LOG_LEVEL=debug, keeping it out of backend.log', async () => {
     const dir = logsDir();
     const logger = await createLogger({ stdout: false }, { LOG_LEVEL: 'debug', LOGS_DIR: dir });
     logger.debug({ content: 'visible at debug', token: 'tok-123' }, 'prompt');
     logger.info('started');
     logger.flush();
-    expect(readdirSync(dir).sort()).toEqual(['backend.1.log', 'debug.1.log']);
-    const debug = lines(path.join(dir, 'debug.1.log'));
+    expect(readdirSync(dir).sort()).toEqual(['backend.log', 'debug.log']);
+    const debug = lines(path.join(dir, 'debug.log'));
     expect(debug[0]).toMatchObject({ level: 'debug', content: 'visible at debug', token: REDACTED });
-    expect(lines(path.join(dir, 'backend.1.log')).map((l) => l.msg)).toEqual(['started']);
+    expect(lines(path.join(dir, 'backend.log')).map((l) => l.msg)).toEqual(['started']);
   });
 
   it('rolls backend.log by size and keeps a bounded number of files', async () => {
@@ -58,9 +58,21 @@ describe('createLogger', () => {
       await new Promise((r) => setImmediate(r));
     }
     await new Promise((r) => setTimeout(r, 100));
-    const files = readdirSync(dir).filter((f) => f.startsWith('backend.'));
-    expect(files.length).toBeGreaterThan(1);
-    expect(files.length).toBeLessThanOrEqual(3);
+    // The live file keeps its name (the guide reads logs/backend.log); rolled ones are numbered, newest first.
+    expect(readdirSync(dir).filter((f) => f.startsWith('backend.')).sort()).toEqual(['backend.1.log', 'backend.2.log', 'backend.log']);
+    const newest = lines(path.join(dir, 'backend.log')).at(-1)!;
+    expect(newest.i).toBe(199);
+    const rolled = lines(path.join(dir, 'backend.1.log'));
+    expect(rolled.at(-1)!.i).toBeLessThan(lines(path.join(dir, 'backend.log'))[0]!.i as number);
+  });
+
+  it("writes the level in capitals too, so the guide's grep ERROR finds error lines", async () => {
+    const dir = logsDir();
+    const logger = await createLogger({ logsDir: dir, stdout: false });
+    logger.error({ code: 'x' }, 'broken');
+    logger.info('fine');
+    const text = readFileSync(path.join(dir, 'backend.log'), 'utf8');
+    expect(text.split('\n').filter((l) => l.includes('ERROR'))).toHaveLength(1);
   });
 
   it('rejects an unknown LOG_LEVEL', async () => {
@@ -83,7 +95,7 @@ describe('requestLogger', () => {
     await app.request('/api/boom');
     await app.request('/nowhere');
     logger.flush();
-    const [ok, boom, missing] = lines(path.join(dir, 'backend.1.log'));
+    const [ok, boom, missing] = lines(path.join(dir, 'backend.log'));
     expect(ok).toMatchObject({ level: 'info', req_id: res.headers.get('x-request-id'), method: 'GET', route: '/api/items/:id', path: '/api/items/42', status: 200 });
     expect(typeof ok!.duration_ms).toBe('number');
     expect(JSON.stringify(ok)).not.toContain('abc123');

@@ -1,8 +1,8 @@
 /** Structured logging with pino: stdout plus rotated files, secrets always redacted. */
 import path from 'node:path';
 import { pino, type Level, type Logger, type StreamEntry } from 'pino';
-import pinoRoll from 'pino-roll';
 import { REPO_ROOT } from '../config/index.js';
+import { RollingFile, parseSize } from './rolling-file.js';
 
 /** The placeholder for removed secrets and message text. */
 export const REDACTED = '[redacted]';
@@ -30,9 +30,12 @@ function withoutContent(value: unknown, depth = 0): unknown {
 export interface LoggerOptions {
   /** Minimum level. Defaults to LOG_LEVEL, else `info`. */
   level?: string;
-  /** Folder for `backend.N.log` (and `debug.N.log` at debug level). Defaults to LOGS_DIR, else `logs/`. */
+  /**
+   * Folder for `backend.log` (and `debug.log` at debug level); rolled files are `backend.1.log` (newest) …
+   * Defaults to LOGS_DIR, else `logs/`.
+   */
   logsDir?: string;
-  /** Size at which a log file rolls over (pino-roll syntax: `10m`, `500k`). Defaults to LOG_MAX_SIZE, else `10m`. */
+  /** Size at which a log file rolls over (`10m`, `500k`, `1g`). Defaults to LOG_MAX_SIZE, else `10m`. */
   maxSize?: string;
   /** Rolled files kept besides the current one. Defaults to LOG_KEEP, else 5. */
   keep?: number;
@@ -55,10 +58,10 @@ function atLeast(level: Level, floor: Level): Level {
 }
 
 /**
- * Creates the server's pino logger: JSON lines to stdout and to `logs/backend.N.log` (pino-roll rolls it by size
- * and keeps a few), plus `logs/debug.N.log` when the level is debug or trace. Credentials (authorization, cookie,
+ * Creates the server's pino logger: JSON lines to stdout and to `logs/backend.log` (rolled by size to
+ * `backend.1.log`, `backend.2.log` …, a few kept), plus `logs/debug.log` when the level is debug or trace. Credentials (authorization, cookie,
  * password, token, key fields) are always redacted; message text (content, prompt, messages …) only reaches
- * debug-level lines. Levels are written as names (`"level":"error"`) so `grep` works.
+ * debug-level lines. Levels are written as names (`"level":"error"`, `"severity":"ERROR"`) so `grep` works.
  *
  * @example
  * const logger = await createLogger({ logsDir: '/var/log/chat-studio' });
@@ -69,19 +72,20 @@ export async function createLogger(options: LoggerOptions = {}, env: NodeJS.Proc
   const logsDir = path.resolve(REPO_ROOT, options.logsDir ?? (env.LOGS_DIR || 'logs'));
   const size = options.maxSize ?? (env.LOG_MAX_SIZE || '10m');
   const keep = options.keep ?? (env.LOG_KEEP ? Number(env.LOG_KEEP) : 5);
-  const roll = (name: string) =>
-    pinoRoll({ file: path.join(logsDir, name), extension: '.log', size, mkdir: true, sync: true, limit: { count: Math.max(1, keep) } });
+  const maxBytes = parseSize(size);
+  const roll = (name: string) => new RollingFile({ dir: logsDir, name, maxBytes, keep });
 
-  const streams: StreamEntry[] = [{ level: atLeast(level, 'info'), stream: await roll('backend') }];
+  const streams: StreamEntry[] = [{ level: atLeast(level, 'info'), stream: roll('backend') }];
   if (options.stdout ?? true) streams.push({ level, stream: pino.destination({ dest: 1, sync: true }) });
-  if (level === 'debug' || level === 'trace') streams.push({ level, stream: await roll('debug') });
+  if (level === 'debug' || level === 'trace') streams.push({ level, stream: roll('debug') });
 
   return pino(
     {
       level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      // `severity` in capitals too, so the guide's `grep ERROR logs/backend.log` finds error lines as written.
+      formatters: { level: (label) => ({ level: label, severity: label.toUpperCase() }) },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       hooks: {
         logMethod(args, method, lvl) {

@@ -21,9 +21,25 @@ export class SqlRunner {
    */
   lastFailure: { error: StorageError; at: number } | null = null;
 
+  /** Called with statements slower than `slowStatementMs` (the SQL text only, never its parameters). */
+  onSlowStatement?: (sql: string, ms: number) => void;
+  slowStatementMs = 50;
+
   constructor(raw: Database.Database) {
     this.raw = raw;
     this.#stmts = new StatementCache(raw);
+  }
+
+  /** Runs one statement, reporting it when slow. */
+  #timed<T>(sql: string, fn: () => T, write: boolean): T {
+    if (!this.onSlowStatement) return this.guard(fn, write);
+    const started = performance.now();
+    try {
+      return this.guard(fn, write);
+    } finally {
+      const ms = performance.now() - started;
+      if (ms >= this.slowStatementMs) this.onSlowStatement(sql, Math.round(ms * 10) / 10);
+    }
   }
 
   /** Runs `fn` (statements, a transaction); driver errors that mean the storage is unusable become named {@link StorageError}s. */
@@ -52,17 +68,17 @@ export class SqlRunner {
 
   all<T>(query: string | Compilable<T>, params: Params = []): T[] {
     const [sql, p] = this.#resolve(query, params);
-    return this.guard(() => this.statement(sql).all(p) as T[], false);
+    return this.#timed(sql, () => this.statement(sql).all(p) as T[], false);
   }
 
   get<T>(query: string | Compilable<T>, params: Params = []): T | undefined {
     const [sql, p] = this.#resolve(query, params);
-    return this.guard(() => this.statement(sql).get(p) as T | undefined, false);
+    return this.#timed(sql, () => this.statement(sql).get(p) as T | undefined, false);
   }
 
   run(query: string | Compilable<unknown>, params: Params = []): Database.RunResult {
     const [sql, p] = this.#resolve(query, params);
-    return this.guard(() => this.statement(sql).run(p), !this.raw.inTransaction);
+    return this.#timed(sql, () => this.statement(sql).run(p), !this.raw.inTransaction);
   }
 
   /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so busy_timeout applies. */

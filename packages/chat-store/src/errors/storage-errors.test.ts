@@ -3,7 +3,7 @@ import { chmodSync, closeSync, openSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openChatStore, } from '../index.js';
+import { openChatStore } from '../index.js';
 import { openTempStore, type TempStore } from '../../test/temp-store.js';
 import { DatabaseBusyError, StorageCorruptError, StorageFullError, StorageReadOnlyError } from './index.js';
 

@@ -81,6 +81,15 @@ export function checkSearchIndex(sql: SqlRunner, options: { sample?: number; ful
     else if (normalize(trigger.sql) !== normalize(expected)) problems.push(`trigger ${name} differs from Chat Studio's`);
   }
   if (problems.length === 0) {
+    try {
+      // The definition can be right while this connection cannot use it (recreated under a running server whose
+      // connection still holds the old table): only a real query shows that.
+      sql.raw.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH '"a"' LIMIT 1`).get();
+    } catch (error) {
+      problems.push(`messages_fts cannot be queried on this connection (${error instanceof Error ? error.message : String(error)}): restart the server`);
+    }
+  }
+  if (problems.length === 0) {
     problems.push(...sampleMismatch(sql, sample));
     if (problems.length === 0 && options.full) {
       try {

@@ -37,6 +37,13 @@ export interface ChatStoreOptions {
   /** SQLite only: how long a writer waits for another connection's lock before SQLITE_BUSY. Defaults to 5000. */
   busyTimeoutMs?: number;
   /**
+   * SQLite only: called with the SQL text (parameters are never included) and the milliseconds of each statement
+   * that took at least `slowStatementMs`, e.g. to log slow queries at debug level. Defaults to none.
+   */
+  onSlowStatement?: (sql: string, ms: number) => void;
+  /** Threshold for `onSlowStatement`. Defaults to 50 ms. */
+  slowStatementMs?: number;
+  /**
    * Search ranks by bm25 among this many of the user's newest matching messages (all of them when fewer match),
    * which bounds the cost of very common words. Defaults to 1000.
    */

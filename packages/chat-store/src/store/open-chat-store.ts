@@ -101,6 +101,10 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
   const raw = openDatabase({ path, readonly, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   const db = new Kysely<ChatDatabase>({ dialect: new SqliteDialect({ database: raw }) });
   const sql = new SqlRunner(raw);
+  if (options.onSlowStatement) {
+    sql.onSlowStatement = options.onSlowStatement;
+    sql.slowStatementMs = options.slowStatementMs ?? sql.slowStatementMs;
+  }
 
   try {
     if (readonly) {

@@ -5,8 +5,10 @@ import { loadOpsConfig } from '../config/index.js';
 import { formatBytes, formatTable } from '../format/index.js';
 import { MaintenanceAbortedError, runMaintenance, type MaintenanceReport } from '../maintenance/index.js';
 
-const USAGE = `Usage: maintenance [--rebuild-fts] [--json]
-  --rebuild-fts  rebuild the search index from the messages (default: merge its segments)
+const USAGE = `Usage: maintenance [--rebuild-fts] [--fix] [--json]
+  --rebuild-fts  recreate the search index (definition, triggers, contents) from any state (default: verify it
+                 and merge its segments)
+  --fix          back up, then remove orphan rows and recreate a search index that is not ours
   --json         print the report as JSON
 Safe while the server runs. Reads DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (default data/chat_history.db).`;
 
@@ -33,12 +35,14 @@ function summary(report: MaintenanceReport): string {
 runCommand(USAGE, async () => {
   const { values } = parseCommandArgs(process.argv.slice(2), {
     'rebuild-fts': { type: 'boolean', default: false },
+    fix: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   const config = loadOpsConfig();
   try {
     const report = await runMaintenance(config, {
       rebuildFts: values['rebuild-fts'],
+      fix: values.fix,
       log: values.json ? () => {} : (line) => console.error(line),
     });
     console.log(values.json ? JSON.stringify(report, null, 2) : summary(report));

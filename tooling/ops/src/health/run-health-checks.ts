@@ -1,6 +1,6 @@
 import type { HealthResponse, ModelList } from '@chat-studio/protocol';
 import { existsSync } from 'node:fs';
-import type { ChatStore } from '@chat-studio/chat-store';
+import { REBUILD_FTS_COMMAND, type ChatStore } from '@chat-studio/chat-store';
 import { postgresLabel, type OpsConfig } from '../config/index.js';
 import { openReadonlyStore, openWritableStore } from '../database/index.js';
 import { formatBytes } from '../format/index.js';
@@ -45,7 +45,9 @@ async function serverChecks(baseUrl: string, timeoutMs: number): Promise<{ check
   if (!body || typeof body.status !== 'string') {
     checks.push({ name: 'server', status: 'fail', detail: `${baseUrl}/health answered ${health.status} without a health body` });
   } else {
-    const status: CheckStatus = body.status === 'ok' ? 'pass' : body.status === 'degraded' ? 'warn' : 'fail';
+    // 503 means chat or storage requests fail now (no model, writes refused, a foreign search index): a failure.
+    // A 200 `degraded` (e.g. Redis away, limits counted per process) still serves every request: a warning.
+    const status: CheckStatus = body.status === 'ok' ? 'pass' : body.status === 'degraded' && health.status !== 503 ? 'warn' : 'fail';
     const detail = body.status === 'ok' ? `ok, version ${body.version}, up ${body.uptime_s} s` : `${body.status}: ${body.reason ?? 'no reason given'}`;
     checks.push({ name: 'server', status, detail, data: { ...body } });
   }
@@ -112,6 +114,17 @@ async function postgresIntegrity(store: ChatStore, url: string): Promise<{ ok: b
   }
 }
 
+/** The search index is ours and in step (definition, triggers, the newest rowids), else the command that fixes it. */
+async function searchIndexResult(store: ChatStore): Promise<CheckResult> {
+  try {
+    const r = await store.maintenance.checkSearchIndex({ sample: 1000 });
+    if (r.ok) return { name: 'search index', status: 'pass', detail: 'messages_fts: definition, triggers and newest rows match' };
+    return { name: 'search index', status: 'fail', detail: `${r.problems.join('; ')} — fix: ${REBUILD_FTS_COMMAND}`, data: { problems: r.problems } };
+  } catch (error) {
+    return { name: 'search index', status: 'fail', detail: `checking messages_fts failed: ${(error as Error).message} — fix: ${REBUILD_FTS_COMMAND}` };
+  }
+}
+
 async function databaseChecks(target: string, label: string): Promise<CheckResult[]> {
   let store;
   try {
@@ -138,6 +151,7 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
     } catch (error) {
       checks.push({ name: 'database', status: 'fail', detail: `counting rows failed: ${(error as Error).message}` });
     }
+    if (!postgres) checks.push(await searchIndexResult(store));
     try {
       const integrity = postgres ? await postgresIntegrity(store, target) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));

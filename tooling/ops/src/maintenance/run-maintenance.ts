@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatStore, StoreStats } from '@chat-studio/chat-store';
+import { REBUILD_FTS_COMMAND, type ChatStore, type StoreStats } from '@chat-studio/chat-store';
 import { postgresLabel, type OpsConfig } from '../config/index.js';
 import { openWritableStore } from '../database/index.js';
 import { diskSpace } from '../system/index.js';
+import { backupDatabase } from '../backup/index.js';
 import { cleanTempDir } from './clean-temp.js';
 
 function fileSize(file: string): number {
@@ -15,8 +16,16 @@ function fileSize(file: string): number {
 }
 
 export interface MaintenanceOptions {
-  /** Rebuild the FTS index from the messages instead of only merging its segments. Defaults to `false`. */
+  /**
+   * Recreate the search index (definition, triggers, contents) from whatever state it is in, instead of only merging
+   * its segments. Defaults to `false`.
+   */
   rebuildFts?: boolean;
+  /**
+   * Repair what can be repaired: back the database up, then remove orphan rows (what foreign_key_check lists) and
+   * recreate a search index that is not ours. Defaults to `false` (report only).
+   */
+  fix?: boolean;
   /** Age below which files in `data/temp` are kept. Defaults to one hour. */
   tempMinAgeMs?: number;
   /** Progress lines. Defaults to nothing. */
@@ -56,8 +65,38 @@ export class MaintenanceAbortedError extends Error {
 
 type Step = (name: string, fn: () => Promise<{ ok: boolean; detail: string }>) => Promise<MaintenanceStep>;
 
-/** The part both engines share: integrity (abort on failure), foreign keys, then the search index. */
-async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceReport, rebuild: boolean, indexName: string): Promise<void> {
+/** The command that repairs orphan rows. */
+export const FIX_COMMAND = 'pnpm maintenance --fix';
+
+interface IndexOptions {
+  rebuild: boolean;
+  fix: boolean;
+  indexName: string;
+  /** Makes the backup taken before `fix` deletes anything; returns its file. */
+  backup: () => Promise<string>;
+}
+
+/** The search index: verified (definition, triggers, rows), recreated when asked or when `fix` finds it broken. */
+async function searchIndexSteps(store: ChatStore, step: Step, { rebuild, fix, indexName }: IndexOptions): Promise<void> {
+  const check = await store.maintenance.checkSearchIndex({ full: true });
+  const recreate = rebuild || (fix && !check.ok);
+  await step(`${indexName} check`, async () => ({
+    ok: check.ok || recreate,
+    detail: check.ok ? '' : `${check.problems.join('; ')}${recreate ? ' — recreating it' : ` — fix: ${REBUILD_FTS_COMMAND}`}`,
+  }));
+  if (recreate) {
+    await step(`${indexName} rebuild`, async () => {
+      await store.maintenance.rebuildSearchIndex();
+      const after = await store.maintenance.checkSearchIndex({ full: true });
+      return { ok: after.ok, detail: after.ok ? 'recreated with its definition and triggers, every message indexed' : after.problems.join('; ') };
+    });
+  } else if (check.ok) {
+    await step(`${indexName} optimize`, async () => (await store.maintenance.optimizeSearchIndex(), { ok: true, detail: '' }));
+  }
+}
+
+/** The part both engines share: integrity (abort on failure), the search index, then foreign keys (and orphans). */
+async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceReport, options: IndexOptions): Promise<void> {
   const integrity = await step('integrity_check', async () => {
     const r = await store.maintenance.integrityCheck();
     const skipped = r.ok && !(r.messages.length === 1 && r.messages[0] === 'ok');
@@ -65,14 +104,22 @@ async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceRe
   });
   if (!integrity.ok) throw new MaintenanceAbortedError('integrity_check failed: not changing the database; restore a backup with `pnpm restore`', report);
 
-  await step('foreign_key_check', async () => {
-    const r = await store.maintenance.foreignKeyCheck();
-    return { ok: r.ok, detail: r.ok ? '' : `${r.rows.length} orphan row(s) in ${[...new Set(r.rows.map((x) => x.table))].join(', ')}` };
-  });
-  if (rebuild) {
-    await step(`${indexName} rebuild`, async () => (await store.maintenance.rebuildSearchIndex(), { ok: true, detail: '' }));
-  } else {
-    await step(`${indexName} optimize`, async () => (await store.maintenance.optimizeSearchIndex(), { ok: true, detail: '' }));
+  // Before the orphans: removing an orphan message runs the index's delete trigger, which a foreign index breaks.
+  await searchIndexSteps(store, step, options);
+  const fk = await store.maintenance.foreignKeyCheck();
+  const orphanTables = [...new Set(fk.rows.map((x) => x.table))].join(', ');
+  await step('foreign_key_check', async () => ({
+    ok: fk.ok || options.fix,
+    detail: fk.ok ? '' : `${fk.rows.length} orphan row(s) in ${orphanTables}${options.fix ? '' : ` — fix: ${FIX_COMMAND} (backs up first)`}`,
+  }));
+  if (!fk.ok && options.fix) {
+    await step('remove orphans', async () => {
+      const file = await options.backup();
+      const removed = await store.maintenance.removeOrphans();
+      const per = Object.entries(removed.byTable).map(([table, n]) => `${table}: ${n}`).join(', ');
+      const after = await store.maintenance.foreignKeyCheck();
+      return { ok: after.ok, detail: `removed ${removed.removed} orphan row(s)${per ? ` (${per})` : ''}; backup first: ${file}` };
+    });
   }
 }
 
@@ -90,7 +137,7 @@ async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceRe
  * const report = await runMaintenance(loadOpsConfig(), { rebuildFts: true });
  */
 export async function runMaintenance(
-  config: Pick<OpsConfig, 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel'>>,
+  config: Pick<OpsConfig, 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'backupDir'>>,
   options: MaintenanceOptions = {},
 ): Promise<MaintenanceReport> {
   const log = options.log ?? (() => {});
@@ -112,11 +159,18 @@ export async function runMaintenance(
     return entry;
   };
 
+  const indexOptions = (indexName: string): IndexOptions => ({
+    rebuild: options.rebuildFts ?? false,
+    fix: options.fix ?? false,
+    indexName,
+    backup: async () =>
+      (await backupDatabase({ databasePath: config.databasePath, databaseUrl: url, backupDir: config.backupDir ?? path.join(config.dataDir, 'backups') })).file,
+  });
   try {
     if (url) {
       const label = config.databaseLabel ?? postgresLabel(url);
       const report: MaintenanceReport = { ok: false, backend: 'postgres', databasePath: label, before: { stats: await store.maintenance.stats(), diskFreeBytes: null }, after: null, steps };
-      await checkAndIndex(store, step, report, options.rebuildFts ?? false, 'search index');
+      await checkAndIndex(store, step, report, indexOptions('search index'));
       await step('VACUUM ANALYZE', async () => (await store.maintenance.vacuum(), { ok: true, detail: '' }));
       report.after = { stats: await store.maintenance.stats(), diskFreeBytes: null };
       report.ok = steps.every((s) => s.ok);
@@ -125,7 +179,7 @@ export async function runMaintenance(
 
     const before = { stats: await store.maintenance.stats(), diskFreeBytes: (await diskSpace(config.dataDir)).freeBytes };
     const report: MaintenanceReport = { ok: false, backend: 'sqlite', databasePath: config.databasePath, before, after: null, steps };
-    await checkAndIndex(store, step, report, options.rebuildFts ?? false, 'fts');
+    await checkAndIndex(store, step, report, indexOptions('fts'));
     await step('VACUUM', async () => (await store.maintenance.vacuum(), { ok: true, detail: '' }));
     await step('ANALYZE', async () => (await store.maintenance.analyze(), { ok: true, detail: '' }));
     await step('clean temp', async () => {
