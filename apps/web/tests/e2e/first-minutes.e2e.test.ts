@@ -387,7 +387,6 @@ describe('the first five minutes in Chromium', () => {
         await arrange();
         await page.waitForTimeout(200);
         expect(await seriousViolations(page), `${name} (${scheme})`).toEqual([]);
-        if (name === 'search results') await screenshot(page, `search-${scheme}`);
       }
       await context.close();
     }
