@@ -334,12 +334,36 @@ describe('the first five minutes in Chromium', () => {
     await context.close();
   });
 
+  it('the edit box opens fully in view', async () => {
+    const session = await api.createSession('Editing');
+    const ids = seedMessages(server.databasePath, session.id, 30, (i) => `Message ${i}. ${'Words to give it some height. '.repeat(i % 2 ? 8 : 1)}`);
+    const { context, page } = await openApp(`#/c/${session.id}`, { viewport: { width: 1100, height: 600 } });
+    const target = page.locator(`[data-testid="message"][data-message-id="${ids[24]}"]`);
+    await target.waitFor();
+    // Put the message's top above the visible area, as when scrolling up through a chat.
+    await page.getByTestId('message-list').evaluate((el, id) => {
+      const m = el.querySelector(`[data-message-id="${id}"]`)!;
+      el.scrollTop += m.getBoundingClientRect().top - el.getBoundingClientRect().top + 20;
+    }, ids[24]);
+    await target.hover();
+    await target.getByRole('button', { name: /^Edit/ }).click();
+    const editor = page.locator('.edit-box');
+    await editor.waitFor();
+    await page.waitForTimeout(200);
+    const [box, view] = await Promise.all([editor.boundingBox(), page.getByTestId('message-list').boundingBox()]);
+    expect(box!.y).toBeGreaterThanOrEqual(view!.y - 1);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(view!.y + view!.height + 1);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('edit-message');
+    await context.close();
+  });
+
   it('theme switch: dark and light on request, remembered after a reload', async () => {
     const { context, page } = await openApp('', { colorScheme: 'light' });
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await bg();
     await page.getByTestId('theme').selectOption('dark');
     await expect.poll(bg).not.toBe(light);
+    await screenshot(page, 'theme-dark');
     await page.reload();
     await page.getByTestId('composer').waitFor();
     await expect.poll(bg).not.toBe(light);

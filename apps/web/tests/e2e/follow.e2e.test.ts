@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir, waitFor } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, seedMessages, startServer, type RunningServer } from './support.js';
+import { apiClient, assertPrerequisites, launchBrowser, screenshot, seedMessages, startServer, type RunningServer } from './support.js';
 
 let browser: Browser;
 let server: RunningServer;
@@ -30,17 +30,21 @@ afterAll(async () => {
 const bottomGap = (page: Page) =>
   page.getByTestId('message-list').evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
 
-/** Records the largest bottom gap seen at each animation frame (what the person saw) until stopped. */
+/** Records the largest bottom gap seen after each animation frame (what the person saw) until stopped. */
 async function watchGap(page: Page): Promise<() => Promise<number>> {
   await page.evaluate(() => {
     const w = window as unknown as { __maxGap: number; __watch: boolean };
     w.__maxGap = 0;
     w.__watch = true;
-    const tick = () => {
+    // Sampled right after each frame (a message posted from requestAnimationFrame runs once the frame is done): the
+    // position the list settled on for that frame, not the moment between a token arriving and the list catching up.
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
       const el = document.querySelector('[data-testid="message-list"]');
       if (el) w.__maxGap = Math.max(w.__maxGap, el.scrollHeight - el.scrollTop - el.clientHeight);
       if (w.__watch) requestAnimationFrame(tick);
     };
+    const tick = () => channel.port2.postMessage(null);
     requestAnimationFrame(tick);
   });
   return () =>
@@ -181,6 +185,7 @@ describe('following the conversation in Chromium', () => {
     const jump = page.getByTestId('jump-newest');
     await expect.poll(() => jump.getAttribute('data-unseen')).toBe('1');
     expect(await jump.getAttribute('aria-label')).toBe('Newest: 1 new message');
+    await screenshot(page, 'newest-button');
     await jump.click();
     await expect.poll(() => bottomGap(page)).toBeLessThanOrEqual(2);
     await expect.poll(() => jump.count()).toBe(0);

@@ -176,6 +176,8 @@ export function MessageList() {
       el.scrollTop = wantedTop;
       setByList.current = el.scrollTop;
     }
+    // At the bottom (or nothing to scroll): following, whatever moved the list there.
+    if (!follow.current.following && !newerPending && el.scrollHeight - el.clientHeight - el.scrollTop <= STICK_PX) dispatch({ type: 'open' });
     // Following: whatever the estimate said, end at the real bottom (the browser clamps the excess).
     if (follow.current.following && el.scrollHeight - el.clientHeight - el.scrollTop > 1) {
       el.scrollTop = el.scrollHeight;
