@@ -21,11 +21,11 @@ beforeAll(async () => {
   assertPrerequisites();
   tmp = tempDir();
   [server, browser] = await Promise.all([
-    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '30', CHAT_CACHE_TTL: '0', MAX_MESSAGE_LENGTH: String(MAX_MESSAGE) }),
+    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '30', CHAT_CACHE_TTL: '0', MAX_MESSAGE_LENGTH: String(MAX_MESSAGE) }, { timeoutMs: 120_000 }),
     launchBrowser(),
   ]);
   api = apiClient(server.baseUrl);
-});
+}, 150_000);
 
 afterAll(async () => {
   await browser?.close();
