@@ -99,6 +99,8 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 const chromiumVersion = browser.version();
+// Other work on the machine slows every figure here: the load average goes into the report beside them.
+const loadAtStart = os.loadavg()[0];
 const navMs = [];
 const clickMs = [];
 let top = null;
@@ -304,7 +306,8 @@ writeSection(
   `
 Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm bench:web\` (bench/web.bench.mjs; needs \`pnpm build\`). Node ${process.version},
 Chromium ${chromiumVersion} (Debian, headless, driven by playwright-core), ${os.cpus().length} cores, ${os.platform()} ${os.release()}.
-Viewport 1280×800.
+Viewport 1280×800. Load average (1 minute) at the start: ${loadAtStart.toFixed(1)} on ${os.cpus().length} cores; with other work running,
+every time below grows with it, so compare runs only at a similar load.
 
 Bundle (apps/web/dist, gzip level 9 with node:zlib). "Initial" is what index.html loads before the app runs: its
 module script, modulepreloads and their static imports (${initial.map((f) => `\`${path.basename(f)}\``).join(', ')}).
