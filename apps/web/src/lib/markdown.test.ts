@@ -154,3 +154,25 @@ describe('math, task lists, mermaid and big code blocks', () => {
     expect(out.html).toContain('<pre tabindex="0">');
   });
 });
+
+describe('big fenced blocks are cut before parsing', () => {
+  it('keeps the text around them, their full text and several blocks apart', () => {
+    const a = Array.from({ length: 300 }, (_, i) => `a${i}`).join('\n');
+    const b = Array.from({ length: 200 }, (_, i) => `b${i}`).join('\n');
+    const source = `Intro **bold**\n\n\`\`\`python\n${a}\n\`\`\`\n\nMiddle\n\n~~~\n${b}\n~~~\n\nEnd $x^2$ text`;
+    const out = renderMessage(source.padEnd(source.length + 10, ' '));
+    expect(out.codes).toEqual([a, b]);
+    expect(out.html).toContain('<strong>bold</strong>');
+    expect(out.html).toContain('Middle');
+    expect(out.html).toContain('End');
+    expect(out.html).toContain('Show all 300 lines');
+    expect(out.html).toContain('Show all 200 lines');
+    expect(out.html).not.toContain('\u27e6cs-');
+  });
+
+  it('leaves an unclosed fence to run to the end', () => {
+    const body = Array.from({ length: 120 }, (_, i) => `line ${i}`).join('\n');
+    const out = renderMessage(`${'x'.repeat(4000)}\n\n\`\`\`\n${body}`);
+    expect(out.codes).toEqual([body]);
+  });
+});

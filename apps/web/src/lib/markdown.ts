@@ -120,7 +120,52 @@ const inlineMath: TokenizerAndRendererExtension = {
   renderer: (token) => mathHtml(String(token.text), token.display === true),
 };
 
-function codeBlockHtml(text: string, language: string): string {
+/** Full texts of the big fenced blocks cut out before parsing, by marker (see {@link cutBigFences}). */
+let currentBig = new Map<string, string>();
+let renderSeq = 0;
+
+/**
+ * Cuts the body of every top-level fenced block longer than {@link COLLAPSE_FROM_LINES} down to its first lines plus a
+ * marker line before marked sees it: marked then parses 40 lines instead of thousands, and the code renderer puts
+ * the full text back (for Copy and "Show all") by the marker. Fences inside lists or quotes are left to marked.
+ */
+function cutBigFences(source: string): string {
+  if (source.length < 4000) return source;
+  // Native regex scans (no per-line JavaScript): a 5,000-line block costs a few milliseconds.
+  const open = /^ {0,3}(`{3,}|~{3,})[^`\n]*$/gm;
+  let out = '';
+  let from = 0;
+  for (let m = open.exec(source); m; m = open.exec(source)) {
+    const fence = m[1]!;
+    const bodyStart = m.index + m[0].length + 1;
+    const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'gm');
+    close.lastIndex = bodyStart;
+    const c = bodyStart <= source.length ? close.exec(source) : null;
+    const bodyEnd = c ? c.index - 1 : source.length;
+    const body = bodyStart <= bodyEnd ? source.slice(bodyStart, bodyEnd) : '';
+    if (lineCount(body) > COLLAPSE_FROM_LINES) {
+      const marker = `\u27e6cs-${renderSeq}-${currentBig.size}\u27e7`;
+      currentBig.set(marker, body);
+      out += `${source.slice(from, bodyStart)}${firstLines(body, COLLAPSED_LINES)}\n${marker}\n`;
+      from = c ? c.index : source.length;
+    }
+    // Go on after the closing fence (or stop: an unclosed fence runs to the end).
+    if (!c) break;
+    open.lastIndex = c.index + c[0].length;
+  }
+  return from === 0 ? source : out + source.slice(from);
+}
+
+/** The full text of a block that {@link cutBigFences} shortened, or the text as parsed. */
+function fullCode(text: string): string {
+  if (currentBig.size === 0) return text;
+  const at = text.lastIndexOf('\n');
+  const marker = text.slice(at + 1);
+  return currentBig.get(marker) ?? text;
+}
+
+function codeBlockHtml(parsed: string, language: string): string {
+  const text = fullCode(parsed);
   const index = currentCodes.push(text) - 1;
   const lines = lineCount(text);
   const big = lines > HIGHLIGHT_MAX_LINES || text.length > HIGHLIGHT_MAX_CHARS;
@@ -211,8 +256,10 @@ export function renderMessage(source: string, options: RenderMarkdownOptions = {
   currentHighlight = options.highlight ?? null;
   currentMath = options.math ?? null;
   currentCodes = [];
+  currentBig = new Map();
+  renderSeq++;
   try {
-    const html = marked.parse(source, { async: false }) as string;
+    const html = marked.parse(cutBigFences(source), { async: false }) as string;
     if (!DOMPurify.isSupported) return { html, codes: currentCodes };
     hookPurify();
     const clean = DOMPurify.sanitize(html, { ADD_ATTR: ['target', 'tabindex'], FORBID_TAGS: ['style', 'form', 'img'] });
@@ -221,5 +268,6 @@ export function renderMessage(source: string, options: RenderMarkdownOptions = {
     currentHighlight = null;
     currentMath = null;
     currentCodes = [];
+    currentBig = new Map();
   }
 }

@@ -71,15 +71,32 @@ export function startDictation(options: DictationOptions): (() => void) | null {
 }
 
 /**
- * Reads text aloud, cancelling anything still being read.
+ * True when the browser has at least one voice. Voices often arrive after load: call again on `voiceschanged`.
+ *
+ * @example
+ * onVoicesChanged(() => (hasVoice.value = hasVoices()));
+ */
+export function hasVoices(): boolean {
+  return canSpeak() && speechSynthesis.getVoices().length > 0;
+}
+
+/** Calls `listener` whenever the browser's list of voices changes. */
+export function onVoicesChanged(listener: () => void): void {
+  if (canSpeak()) speechSynthesis.addEventListener('voiceschanged', listener);
+}
+
+/**
+ * Reads text aloud, cancelling anything still being read; `onError` gets the error code when it fails.
  *
  * @example
  * speak('Hello there');
  */
-export function speak(text: string): void {
+export function speak(text: string, onError?: (code: string) => void): void {
   if (!canSpeak() || !text.trim()) return;
   speechSynthesis.cancel();
-  speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  const utterance = new SpeechSynthesisUtterance(text);
+  if (onError) utterance.onerror = (e) => onError(e.error);
+  speechSynthesis.speak(utterance);
 }
 
 /** Stops reading aloud. */

@@ -76,6 +76,8 @@ export function startApp(): void {
     // The open chat was deleted (or left): show an empty new chat.
     if (!id && messagesSessionId.peek()) clearMessages();
     const hash = id ? `#/c/${id}` : '#/';
-    if (location.hash !== hash && !(id && location.hash.startsWith(`${hash}/`))) history.replaceState(null, '', hash);
+    // No chat and no hash is the same place: rewriting "/" to "/#/" would make the browser fetch the favicon again.
+    const same = location.hash === hash || (!id && location.hash === '') || (id && location.hash.startsWith(`${hash}/`));
+    if (!same) history.replaceState(null, '', hash);
   });
 }

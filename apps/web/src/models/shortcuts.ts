@@ -4,7 +4,7 @@ import { matchShortcut, neighbourId, type ShortcutAction } from '../lib/shortcut
 import { COMPOSER_ID } from '../lib/focus.js';
 import { newChat, openSession } from './app.js';
 import { currentSessionId, sessionGroups } from './sessions.js';
-import { sidebarOpen } from './layout.js';
+import { NARROW_MAX_WIDTH, sidebarOpen } from './layout.js';
 
 /** The shortcuts overlay is open. */
 export const shortcutsOpen = signal(false);
@@ -28,7 +28,7 @@ function run(action: ShortcutAction): boolean {
       return true;
     case 'focus-search': {
       // The search box lives in the sidebar, a drawer on narrow screens.
-      sidebarOpen.value = true;
+      if (window.matchMedia(`(max-width: ${NARROW_MAX_WIDTH}px)`).matches) sidebarOpen.value = true;
       requestAnimationFrame(() => document.getElementById(SEARCH_INPUT_ID)?.focus());
       return true;
     }

@@ -44,7 +44,7 @@ function onClick(e: MouseEvent, codes: readonly string[]): void {
     const code = block.querySelector('code');
     if (code) code.textContent = codeOf(block, codes);
     block.classList.remove('collapsed');
-    block.querySelector<HTMLElement>('pre')?.focus();
+    block.querySelector<HTMLElement>('pre')?.focus({ preventScroll: true });
     button.remove();
   } else if (button.hasAttribute('data-mermaid-toggle')) {
     const showSource = block.classList.toggle('show-source');

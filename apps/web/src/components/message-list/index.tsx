@@ -165,14 +165,25 @@ export function MessageList() {
         observed.current.add(item);
       }
     }
-    if (Math.abs(el.scrollTop - wantedTop) > 1) {
+    // A scroll the list has not heard of yet (a script, or a key or wheel the browser applied before this render) is
+    // the reader's: read it first, and do not move the list back to where this render computed it.
+    let readerMoved = false;
+    if (Math.abs(el.scrollTop - previousTop.current) > 1) {
+      onScroll();
+      readerMoved = !follow.current.following;
+    }
+    if (!readerMoved && Math.abs(el.scrollTop - wantedTop) > 1) {
       el.scrollTop = wantedTop;
       setByList.current = el.scrollTop;
+      previousTop.current = el.scrollTop;
     }
+    // At the bottom (or nothing to scroll): following, whatever moved the list there.
+    if (!follow.current.following && !newerPending && el.scrollHeight - el.clientHeight - el.scrollTop <= STICK_PX) dispatch({ type: 'open' });
     // Following: whatever the estimate said, end at the real bottom (the browser clamps the excess).
     if (follow.current.following && el.scrollHeight - el.clientHeight - el.scrollTop > 1) {
       el.scrollTop = el.scrollHeight;
       setByList.current = el.scrollTop;
+      previousTop.current = el.scrollTop;
     }
     syncView();
     if (focusRequest && list.some((m) => m.id === focusRequest)) {

@@ -4,11 +4,10 @@
  */
 import { memo } from 'preact/compat';
 import type { ChatMessage } from '@chat-studio/protocol';
-import { canSpeak } from '../../lib/speech.js';
 import { cancelEdit, liveSpeed, regenerate, startEdit, streamState, submitEdit } from '../../models/chat.js';
 import { editDraft } from '../../models/chat-draft.js';
 import { deleteMessage, flipSibling } from '../../models/message-deletes.js';
-import { readAloud } from '../../models/voice.js';
+import { readAloud, voiceAvailable } from '../../models/voice.js';
 import { CopyIcon, EditIcon, RegenerateIcon, SpeakerIcon, TrashIcon } from '../icons/index.js';
 import { Markdown } from '../markdown/index.js';
 
@@ -49,7 +48,12 @@ function EditBox() {
         aria-label="Edit message"
         data-testid="edit-message"
         value={editDraft.value}
-        ref={(el) => el?.focus()}
+        ref={(el) => {
+          if (!el || document.activeElement === el) return;
+          el.focus({ preventScroll: true });
+          // The whole editor in view (not half under the top of the list), buttons included.
+          el.closest('form')?.scrollIntoView({ block: 'nearest' });
+        }}
         onInput={(e) => (editDraft.value = e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -159,7 +163,7 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
               <EditIcon />
             </button>
           )}
-          {!isUser && canSpeak() && (
+          {!isUser && voiceAvailable.value && (
             <button type="button" class="icon" aria-label="Read aloud" title="Read aloud" onClick={() => readAloud(message.content)}>
               <SpeakerIcon />
             </button>

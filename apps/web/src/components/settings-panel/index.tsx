@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { canSpeak } from '../../lib/speech.js';
+import { canAutofocusText } from '../../lib/focus.js';
 import { closeSettings, saveSettings, settingsDraft, settingsSaving, streamingEnabled, updateDraft } from '../../models/settings.js';
 import { currentSession } from '../../models/sessions.js';
 import { TransferSection } from '../transfer/index.js';
@@ -53,8 +54,10 @@ export function SettingsPanel() {
   const panelRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const panel = panelRef.current;
-    // `autofocus` does nothing here: the settings button that opened the panel still has focus.
-    panel?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    // `autofocus` does nothing here: the settings button that opened the panel still has focus. On touch screens the
+    // panel itself takes focus: a text field would pop up the on-screen keyboard uninvited.
+    if (canAutofocusText()) panel?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    else panel?.focus();
     return () => {
       const active = document.activeElement;
       // Give focus back only when it was in the panel (or got lost with it), not when the user clicked elsewhere.
@@ -70,6 +73,7 @@ export function SettingsPanel() {
       aria-modal="false"
       aria-labelledby="settings-title"
       data-testid="settings-panel"
+      tabIndex={-1}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault();
