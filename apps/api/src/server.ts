@@ -1,4 +1,5 @@
 /** Chat Studio API server entry: opens the store, starts the model runtime in the background, serves on HOST:PORT. */
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openChatStore } from '@chat-studio/chat-store';
 import { createLlmRuntime } from '@chat-studio/llm-runtime';
@@ -8,12 +9,15 @@ import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
 import { createRedisRateLimitStore } from './shared-state/index.js';
 import { createLogger, defaultMetrics, resolvePidFile, writePidFile } from './observability/index.js';
+import { startProcessRegistry } from './instances/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main() {
   const config = loadConfig();
-  const logger = await createLogger();
+  // Each instance logs in a folder of its own, so two processes on one host never write the same file.
+  const logger = await createLogger({ logsDir: path.join(process.env.LOGS_DIR || 'logs', config.instance) });
+  const pidFile = resolvePidFile(process.env, config.databasePath, config.instance);
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);
   const store = await openChatStore({ url: config.databaseUrl, path: config.databasePath });
@@ -34,13 +38,22 @@ async function main() {
   runtime.start().catch((err: unknown) => logger.error({ err }, 'model runtime failed to start'));
 
   const metrics = defaultMetrics();
-  const turns = createChatTurns({ store, runtime, config, metrics });
+  // Registering also recovers the replies a dead process left `partial` (a crash, a SIGKILL).
+  const registry = await startProcessRegistry({
+    store,
+    instance: config.instance,
+    port: config.port,
+    pidFile,
+    log: logger,
+    onInterrupted: (n) => metrics.countInterrupted(n),
+  });
+  const turns = createChatTurns({ store, runtime, config, metrics, processId: registry.processId });
   const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
-    writePidFile(resolvePidFile(process.env, config.databasePath));
+    writePidFile(pidFile);
     logger.info(
-      `Chat Studio listening on http://${config.host}:${info.port} (auth ${securityConfig.authMode}, database ${store.path}${shared ? ', shared rate limits in Redis' : ''}, models ${config.modelsDir})`,
+      `Chat Studio listening on http://${config.host}:${info.port} (instance ${config.instance}, auth ${securityConfig.authMode}, database ${store.path}${shared ? ', shared rate limits in Redis' : ''}, models ${config.modelsDir})`,
     );
   });
 
@@ -60,6 +73,7 @@ async function main() {
     await turns.abortAll();
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
+    await registry.stop();
     await store.close();
     await shared?.close();
     await shared?.close();
