@@ -1,7 +1,7 @@
 /** @chat-studio/chat-store: chat history on SQLite (better-sqlite3, FTS5) or PostgreSQL (pg, tsvector) via kysely, with migrations and maintenance. */
 export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
-export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
+export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError, DatabaseUnavailableError } from './errors/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
 export type {
   SessionsRepository,

@@ -29,6 +29,7 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   WeakPasswordError: 'validation_error',
   InvalidApiKeyNameError: 'validation_error',
   UpstreamRequestError: 'validation_error',
+  DatabaseUnavailableError: 'database_unavailable',
 };
 
 /** What a package error may carry that becomes a header or a message prefix. */
