@@ -2,7 +2,7 @@ import type { HealthResponse, ModelList } from '@chat-studio/protocol';
 import { existsSync } from 'node:fs';
 import type { ChatStore } from '@chat-studio/chat-store';
 import { postgresLabel, type OpsConfig } from '../config/index.js';
-import { openReadonlyStore, openWritableStore } from '../database/index.js';
+import { openReadonlyStore } from '../database/index.js';
 import { formatBytes } from '../format/index.js';
 import { fetchJson } from '../http/index.js';
 import { diskSpace, machineSummary } from '../system/index.js';
@@ -92,24 +92,11 @@ function integrityResult(backend: ChatStore['backend'], integrity: { ok: boolean
 }
 
 /**
- * amcheck on PostgreSQL. Once installed it runs in a read-only transaction; installing it needs a writable one, so
- * only then a writable store tries (the read-only open already proved the schema current: nothing migrates). Where
- * that cannot work either (a standby, a role without the right) the read-only answer, a skipped check, stands.
+ * amcheck on PostgreSQL, in the read-only store: where the extension is installed it runs, where it is not the
+ * check is skipped with the one line a superuser runs to install it. A health check never runs DDL.
  */
-async function postgresIntegrity(store: ChatStore, url: string): Promise<{ ok: boolean; messages: string[] }> {
-  const first = await store.maintenance.integrityCheck();
-  if (!first.ok || (first.messages.length === 1 && first.messages[0] === 'ok')) return first;
-  let writable: ChatStore;
-  try {
-    writable = await openWritableStore(url);
-  } catch {
-    return first;
-  }
-  try {
-    return await writable.maintenance.integrityCheck();
-  } finally {
-    await writable.close();
-  }
+async function postgresIntegrity(store: ChatStore): Promise<{ ok: boolean; messages: string[] }> {
+  return store.maintenance.integrityCheck();
 }
 
 async function databaseChecks(target: string, label: string): Promise<CheckResult[]> {
@@ -139,7 +126,7 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
       checks.push({ name: 'database', status: 'fail', detail: `counting rows failed: ${(error as Error).message}` });
     }
     try {
-      const integrity = postgres ? await postgresIntegrity(store, target) : await store.maintenance.integrityCheck();
+      const integrity = postgres ? await postgresIntegrity(store) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));
     } catch (error) {
       checks.push({ name: 'integrity', status: 'fail', detail: `${postgres ? 'amcheck' : 'PRAGMA integrity_check'} failed: ${(error as Error).message}` });
