@@ -142,7 +142,7 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     }
     for (const f of files) expect(path.basename(f)).toMatch(/^chat_history-\d{4}-\d\d-\d\dT[\d-]+Z\.dump$/);
     expect(path.dirname(files[0]!)).toBe(backups);
-    expect(readdirSync(backups).sort()).toEqual(files.slice(-2).map((f) => path.basename(f)).sort());
+    expect(readdirSync(backups).filter((f) => f.startsWith('chat_history-')).sort()).toEqual(files.slice(-2).map((f) => path.basename(f)).sort());
     const dump = files.at(-1)!;
 
     const refused = await runCli('restore', [dump], { ...env, CHAT_STUDIO_URL: server.baseUrl });
@@ -166,9 +166,12 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     const again = await runCli('restore', [dump], env);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(await snapshotPostgres(db.name)).toEqual(original);
-    expect(again.stdout).toContain(`kept as ${path.join(backups, 'chat_history.before-restore.dump')}`);
-    expect(existsSync(path.join(backups, 'chat_history.before-restore.dump'))).toBe(true);
-  });
+    const copies = readdirSync(backups).filter((f) => f.startsWith(`before-restore-`));
+    // One per restore that replaced data, named with its database: the fresh database had none to keep.
+    expect(copies).toEqual([expect.stringMatching(new RegExp(`^before-restore-${db.name}-\\d{4}-[\\dT-]+Z\\.dump$`))]);
+    expect(again.stdout).toContain(`kept as ${path.join(backups, copies[0]!)}`);
+    expect(existsSync(path.join(backups, copies[0]!))).toBe(true);
+  }, 180_000);
 
   it('refuses a file that is not a pg_dump archive and changes nothing', async () => {
     const before = await snapshotPostgres(db.name);

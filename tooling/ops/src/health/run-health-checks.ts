@@ -1,8 +1,9 @@
 import type { HealthResponse, ModelList } from '@chat-studio/protocol';
 import { existsSync } from 'node:fs';
 import type { ChatStore } from '@chat-studio/chat-store';
-import { postgresLabel, type OpsConfig } from '../config/index.js';
+import { defaultPidFile, postgresLabel, type OpsConfig } from '../config/index.js';
 import { openReadonlyStore } from '../database/index.js';
+import { describeInstance, findInstances } from '../process/index.js';
 import { formatBytes } from '../format/index.js';
 import { fetchJson } from '../http/index.js';
 import { diskSpace, machineSummary } from '../system/index.js';
@@ -180,6 +181,23 @@ async function diskCheck(dataDir: string, what = ''): Promise<CheckResult> {
 }
 
 /**
+ * Every API process of this database (pid files beside it, the registry in it): which run, on which host and port,
+ * and which left a stale pid file or registry row behind (a crash). Several instances are normal; stale ones warn.
+ */
+async function instancesCheck(dataDir: string, pidFile: string, target: string): Promise<CheckResult> {
+  const instances = await findInstances({ dataDir, pidFile, target });
+  const alive = instances.filter((i) => i.alive);
+  const stale = instances.filter((i) => !i.alive);
+  const data = { instances };
+  const running = alive.length === 0 ? 'none running' : `${alive.length} running: ${alive.map(describeInstance).join('; ')}`;
+  if (stale.length > 0) {
+    const gone = stale.map((i) => `${i.instance} (pid ${i.pid}${i.pidFile ? `, ${i.pidFile}` : ''})`).join('; ');
+    return { name: 'instances', status: 'warn', detail: `${running}; gone without cleaning up: ${gone} — \`pnpm stop --all\` removes stale pid files`, data };
+  }
+  return { name: 'instances', status: 'pass', detail: running, data };
+}
+
+/**
  * Checks the running server, its models, the database (read-only, safe while the server runs) and the machine.
  * With `databaseUrl` the database is PostgreSQL: counts and amcheck through the store, named by `databaseLabel`,
  * and free disk only for the local data folder (backups, pid file) when it exists, since the database's own files
@@ -190,14 +208,15 @@ async function diskCheck(dataDir: string, what = ''): Promise<CheckResult> {
  * process.exitCode = report.ok ? 0 : 1;
  */
 export async function runHealthChecks(
-  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel'>>,
+  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'pidFile'>>,
   options: { timeoutMs?: number } = {},
 ): Promise<HealthReport> {
   const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000);
   const url = config.databaseUrl;
   const label = url ? (config.databaseLabel ?? postgresLabel(url)) : config.databasePath;
   const disk = url ? (existsSync(config.dataDir) ? [await diskCheck(config.dataDir, ' (data folder: backups, pid file)')] : []) : [await diskCheck(config.dataDir)];
-  const checks = [...server.checks, ...(await databaseChecks(url ?? config.databasePath, label)), memoryCheck(server.modelSize, server.modelLoaded), cpuCheck(), ...disk];
+  const instances = await instancesCheck(config.dataDir, config.pidFile ?? defaultPidFile(process.env, config.databasePath), url ?? config.databasePath);
+  const checks = [...server.checks, instances, ...(await databaseChecks(url ?? config.databasePath, label)), memoryCheck(server.modelSize, server.modelLoaded), cpuCheck(), ...disk];
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     checkedAt: new Date().toISOString(),
