@@ -2,7 +2,7 @@
 // and on PostgreSQL, with 1 and with 2 processes sharing the database. Writes the "Scale" section of docs/benchmarks.md.
 //
 // Env: BENCH_SECONDS (measured seconds per cell, 5, taken in BENCH_ROUNDS rounds, 5), BENCH_WARMUP_SECONDS (1),
-// BENCH_CONCURRENCY (closed-loop workers, 8), BENCH_SESSIONS (200), BENCH_MESSAGES (20,000), BENCH_WRITE=0 (print only), DATABASE_URL_TEST (an admin
+// BENCH_CONCURRENCY (closed-loop workers, 8), BENCH_SESSIONS (200), BENCH_SEARCH_REPS (30), BENCH_FLOOD (searches in flight, 50), BENCH_MESSAGES (50,000), BENCH_WRITE=0 (print only), DATABASE_URL_TEST (an admin
 // PostgreSQL URL; when unset the bench starts its own `.ci/services` pair, and stops it again afterwards).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const WRITE = process.env.BENCH_WRITE !== '0';
 
 // The store's own drivers and id factory, not the root's: resolve them from the package.
@@ -30,7 +30,7 @@ const { monotonicFactory } = requireFromStore('ulid');
 for (const dist of ['apps/api/dist/server.js', 'packages/chat-store/dist/index.js', 'packages/security/dist/index.js']) {
   if (!existsSync(path.join(ROOT, dist))) throw new Error(`${dist} is missing: run pnpm build first`);
 }
-const { openChatStore } = await import(pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href);
+const { openChatStore, ONE_BRANCH_PER_CHAT_SQL } = await import(pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href);
 // AUTH is off on loopback, so every request is the local user's: the seeded chats must be theirs.
 const { LOCAL_USER } = await import(pathToFileURL(path.join(ROOT, 'packages/security/dist/index.js')).href);
 
@@ -52,6 +52,39 @@ function sentence() {
 }
 const message = () => Array.from({ length: 1 + Math.floor(rand() * 4) }, sentence).join(' ');
 const QUERIES = ['garlic', 'telescope galaxy', 'python async', 'backup', 'orchestra violin', 'the', 'hotel museum', 'nonexistentword'];
+/** One query per class of issue #14, timed one at a time on each database for the PostgreSQL/SQLite ratio. */
+const SEARCH_CLASSES = [
+  ['rare word', 'nonexistentword'],
+  ['rare word', 'comet'],
+  ['word in most messages', 'the'],
+  ['common word', 'garlic'],
+  ['phrase (quoted)', '"hotel museum"'],
+  ['prefix', 'teles'],
+  ['several words', 'orchestra violin'],
+  ['several common words', 'what time is it'],
+  ['odd characters', 'café? (python) async*'],
+];
+const SEARCH_REPS = Number(process.env.BENCH_SEARCH_REPS ?? 30);
+/** In-flight searches of the concurrency case, and how long a request may take before it counts as timed out. */
+const FLOOD = Number(process.env.BENCH_FLOOD ?? 50);
+const FLOOD_TIMEOUT_MS = 10_000;
+const firstSearches = [];
+
+/** The first search of each class on a store opened right after an import (no ANALYZE yet), in ms. */
+async function timeFirstSearches(storeOptions) {
+  const store = await openChatStore({ ...storeOptions, readPool: 0 });
+  try {
+    const out = [];
+    for (const [cls, q] of SEARCH_CLASSES) {
+      const t0 = performance.now();
+      await store.search(LOCAL_USER.id, q);
+      out.push({ cls, q, ms: performance.now() - t0 });
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
 
 /** Creates the sessions through the store (which also migrates), then inserts the messages in bulk with `insert`. */
 async function seed(storeOptions, insertMessages) {
@@ -84,7 +117,9 @@ async function seedSqlite(file) {
       db.pragma('journal_mode = WAL');
       const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`);
       db.transaction(() => rows.forEach((r) => insert.run(...r)))();
-      db.exec('ANALYZE');
+      // One branch per chat, as the API would have stored them.
+      for (const statement of ONE_BRANCH_PER_CHAT_SQL) db.exec(statement);
+      // No ANALYZE: a user's database has none until they run maintenance; the server's PRAGMA optimize at start is all.
     } finally {
       db.close();
     }
@@ -101,6 +136,9 @@ async function seedPostgres(url) {
         const values = batch.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, 'complete')`);
         await client.query(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES ${values.join(', ')}`, batch.flat());
       }
+      for (const statement of ONE_BRANCH_PER_CHAT_SQL) await client.query(statement);
+      // The first searches straight after the import, before any ANALYZE: plans must not depend on statistics.
+      firstSearches.push(...(await timeFirstSearches({ url })));
       // Every table, as ANALYZE does on SQLite: without chat_sessions' statistics the planner scans each chat's messages.
       await client.query('VACUUM ANALYZE');
     } finally {
@@ -216,8 +254,83 @@ async function adminQuery(url, text) {
   }
 }
 
+/** Each class's search, one request at a time, on the first process of each database: p50 and p95 in ms. */
+async function searchClasses(databases) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (url) =>
+    new Promise((resolve) => {
+      http.get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      }).on('error', () => resolve(0));
+    });
+  const out = [];
+  for (const [cls, q] of SEARCH_CLASSES) {
+    const times = new Map(databases.map((d) => [d.label, []]));
+    // Interleaved, so other work on the machine weighs on both databases alike.
+    for (let i = 0; i < SEARCH_REPS + 3; i++) {
+      for (const d of databases) {
+        const t0 = performance.now();
+        const status = await get(`${d.servers[0].baseUrl}/api/chat/search?q=${encodeURIComponent(q)}`);
+        if (status !== 200) throw new Error(`search ${q} on ${d.label} answered ${status}`);
+        if (i >= 3) times.get(d.label).push(performance.now() - t0);
+      }
+    }
+    out.push({ cls, q, by: Object.fromEntries([...times].map(([label, xs]) => [label, { p50: percentile(xs, 50), p95: percentile(xs, 95) }])) });
+  }
+  agent.destroy();
+  return out;
+}
+
+/**
+ * FLOOD searches in flight at once (a closed loop, cycling the classes) for `seconds` on one process, while a probe
+ * asks `/health` one request after another: the probe's latency, and searches that failed or timed out.
+ */
+async function flood(database, seconds) {
+  const base = database.servers[0].baseUrl;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: FLOOD + 1 });
+  const request = (p) =>
+    new Promise((resolve) => {
+      const req = http.get(`${base}${p}`, { agent, timeout: FLOOD_TIMEOUT_MS }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200 ? 'ok' : 'error'));
+      });
+      req.on('timeout', () => {
+        req.destroy();
+        resolve('timeout');
+      });
+      req.on('error', () => resolve('error'));
+    });
+  const end = performance.now() + seconds * 1000;
+  const result = { searches: 0, errors: 0, timeouts: 0, health: [] };
+  let n = 0;
+  const searcher = async () => {
+    while (performance.now() < end) {
+      const outcome = await request(`/api/chat/search?q=${encodeURIComponent(SEARCH_CLASSES[n++ % SEARCH_CLASSES.length][1])}`);
+      if (outcome === 'ok') result.searches++;
+      else if (outcome === 'timeout') result.timeouts++;
+      else result.errors++;
+    }
+  };
+  const probe = async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const outcome = await request('/health');
+      if (outcome === 'timeout') result.timeouts++;
+      result.health.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await Promise.all([...Array.from({ length: FLOOD }, searcher), probe()]);
+  agent.destroy();
+  return { label: database.label, rps: result.searches / seconds, ...result, p50: percentile(result.health, 50), p99: percentile(result.health, 99) };
+}
+
 const loadBefore = os.loadavg()[0];
 const results = [];
+const classes = [];
+const floods = [];
 const notes = [];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'chat-scale-bench-db-'));
 const dirs = [];
@@ -252,6 +365,12 @@ try {
   const order = (r) => [databases.findIndex((d) => d.label === r.label), r.processes, OPERATIONS.findIndex(([op]) => op === r.op)];
   const byOrder = (x, y) => order(x).map((v, i) => v - order(y)[i]).find((d) => d !== 0) ?? 0;
   results.push(...(await measure(databases)).sort(byOrder));
+  classes.push(...(await searchClasses(databases)));
+  for (const d of databases) {
+    const f = await flood(d, SECONDS);
+    console.log(`${d.label}: ${FLOOD} searches in flight: ${f.rps.toFixed(0)} searches/s, /health p50 ${f.p50.toFixed(2)} ms p99 ${f.p99.toFixed(2)} ms, errors ${f.errors}, timeouts ${f.timeouts}`);
+    floods.push(f);
+  }
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
   await cleanup();
@@ -280,6 +399,28 @@ const sqliteVsPg = ['list', 'search', 'append'].map((op) => {
 });
 if (sqliteVsPg.every(Boolean)) ratios.push(`- PostgreSQL vs SQLite, 1 process (req/s): ${sqliteVsPg.join(', ')}`);
 
+const classTable = [
+  '| Class | Query | SQLite p50 (ms) | SQLite p95 (ms) | PostgreSQL p50 (ms) | PostgreSQL p95 (ms) | PostgreSQL/SQLite p50 |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ...classes.map(({ cls, q, by }) => {
+    const sq = by.SQLite;
+    const pq = by.PostgreSQL;
+    return `| ${cls} | \`${q}\` | ${fmt(sq.p50)} | ${fmt(sq.p95)} | ${fmt(pq?.p50)} | ${fmt(pq?.p95)} | ${pq ? `${fmt(pq.p50 / sq.p50)}×` : '–'} |`;
+  }),
+];
+const floodTable = [
+  `| Database | searches/s with ${FLOOD} in flight | /health p50 (ms) | /health p99 (ms) | /health probes | failed | timed out (>${FLOOD_TIMEOUT_MS / 1000} s) |`,
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...floods.map((f) => `| ${f.label} | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${f.health.length} | ${f.errors} | ${f.timeouts} |`),
+];
+const firstTable = firstSearches.length === 0 ? [] : [
+  'First search of each class on PostgreSQL right after the import, before any ANALYZE (store opened afresh):',
+  '',
+  '| Class | Query | first search (ms) |',
+  '| --- | --- | ---: |',
+  ...firstSearches.map((f) => `| ${f.cls} | \`${f.q}\` | ${fmt(f.ms)} |`),
+  '',
+];
 const cpus = os.cpus();
 const loadAfter = os.loadavg()[0];
 const body = [
@@ -305,9 +446,20 @@ const body = [
   ...table,
   '',
   ...ratios,
+  '',
+  `Search per query class, one request at a time on one process of each database (${SEARCH_REPS} runs each, interleaved), through`,
+  'HTTP; the last column is the PostgreSQL/SQLite ratio:',
+  '',
+  ...classTable,
+  '',
+  ...firstTable,
+  `Concurrency: ${FLOOD} searches in flight at once on one process (closed loop over the classes above) for ${SECONDS} s, while a`,
+  'probe asks `/health` one request after another (20 ms apart):',
+  '',
+  ...floodTable,
 ].join('\n');
 console.log(`\n${body}\n`);
-const failed = results.filter((r) => r.errors > 0);
+const failed = [...results.filter((r) => r.errors > 0), ...floods.filter((f) => f.errors > 0 || f.timeouts > 0).map((f) => ({ label: f.label, processes: 1, op: 'flood' }))];
 if (failed.length > 0) {
   // A failed request means the cell did not measure what it names: such figures do not go into the docs.
   console.error(`requests failed in ${failed.map((r) => `${r.label}/${r.processes}/${r.op}`).join(', ')}; docs/benchmarks.md not written`);

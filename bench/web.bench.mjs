@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ONE_BRANCH_PER_CHAT_SQL } from '../packages/chat-store/dist/index.js';
 import { ROOT, median, percentile, startApiServer, writeSection } from './lib.mjs';
 
 const DIST = path.join(ROOT, 'apps/web/dist');
@@ -70,6 +71,8 @@ function seed(databasePath, sessionId, count) {
       const body = i % 2 === 0 ? `Question ${i}: how does step ${i} work?` : `Answer ${i}: ${'Here is a longer explanation with some detail. '.repeat(1 + (i % 9))}`;
       insert.run(id, sessionId, i % 2 === 0 ? 'user' : 'assistant', body, start + i * 1000);
     }
+    // One branch per chat, as the API would have stored them.
+    for (const statement of ONE_BRANCH_PER_CHAT_SQL) db.exec(statement);
   })();
   db.close();
   return ids;

@@ -1,11 +1,13 @@
 /** Vite config for the Chat Studio web app: Preact preset, API proxy for dev, CSP-friendly build. */
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
+import { precompress } from './vite/precompress.js';
+import { appShellWorker } from './vite/app-shell-worker.js';
 
 const apiTarget = process.env.CHAT_STUDIO_API ?? 'http://127.0.0.1:5000';
 
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [preact(), appShellWorker(), precompress()],
   server: {
     port: 5173,
     strictPort: true,
@@ -22,5 +24,7 @@ export default defineConfig({
     // The API's CSP is `script-src 'self'`: the polyfill would be an inline script.
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // Mermaid's layout engines are big, but each loads only when a diagram of its kind is drawn.
+    chunkSizeWarningLimit: 2000,
   },
 });

@@ -130,7 +130,9 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     nginx = await startNginx(dir, config, [p1!, p2!, p3!]);
     // Not from 127.0.0.1: requests before a login are limited per address, and other suites count that one in the same Redis.
     const me = loopbackAddress();
-    [guide, bufferingOn, buffered] = [p1!, p2!, p3!].map((p) => createHttpsClient(p, ca, me));
+    guide = createHttpsClient(p1!, ca, me);
+    bufferingOn = createHttpsClient(p2!, ca, me);
+    buffered = createHttpsClient(p3!, ca, me);
 
     // Both processes must have the model before replies can stream through either.
     for (const api of [a, b]) {

@@ -24,6 +24,8 @@ const modelsDir = resolve(
 interface Manifest {
   name: string;
   version: string;
+  license?: string;
+  repository?: { type: string; url: string; directory?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -155,6 +157,13 @@ describe('packed tarballs', () => {
     expect(files.filter((f) => f.startsWith('package/dist/') && f.endsWith('.js')).length).toBeGreaterThan(3);
   });
 
+  it.each(PACKAGES)('%s ships its LICENSE and says where its source lives', (dir) => {
+    const { files, manifest } = packed.get(dir)!;
+    expect(files).toContain('package/LICENSE');
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.repository).toMatchObject({ type: 'git', directory: `packages/${dir}` });
+  });
+
   it.each(PACKAGES)('%s has workspace: and catalog: specs rewritten to real versions', (dir) => {
     const { manifest } = packed.get(dir)!;
     const specs = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies });
@@ -220,7 +229,7 @@ describe('a project outside the workspace', () => {
     expect(steps.status).toMatchObject({ state: 'ready', threads: 1 });
     expect(steps.status!.models).toContain(steps.status!.model_id);
 
-    const generate = steps.generate as { pieces: number; streamed: string; text: string; stats: Record<string, unknown> };
+    const generate = steps.generate as unknown as { pieces: number; streamed: string; text: string; stats: Record<string, unknown> };
     expect(generate.pieces).toBeGreaterThan(0);
     expect(generate.text.length).toBeGreaterThan(0);
     expect(generate.streamed).toBe(generate.text);
@@ -228,7 +237,7 @@ describe('a project outside the workspace', () => {
     expect(generate.stats.completion_tokens).toBeLessThanOrEqual(12);
     expect(['length', 'stop']).toContain(generate.stats.finish_reason);
 
-    const stream = steps.stream as { types: string[]; tokens: string; done_content: string; done_status: string };
+    const stream = steps.stream as unknown as { types: string[]; tokens: string; done_content: string; done_status: string };
     expect(stream.types).toEqual(['start', 'token', 'done']);
     expect(stream.tokens.length).toBeGreaterThan(0);
     expect(stream.done_content).toBe(stream.tokens);
@@ -238,6 +247,24 @@ describe('a project outside the workspace', () => {
     expect(steps.unexpected).toBeUndefined();
     expect(steps.end).toBeDefined();
   }, 150_000);
+
+  it('loads the packages from CommonJS: require() for all but llm-runtime, import() for it', async () => {
+    await copyFile(join(fixtures, 'consumer.cjs'), join(project, 'consumer.cjs'));
+    const { stdout } = await run(process.execPath, ['consumer.cjs'], { cwd: project, timeout: 60_000 });
+    const steps = Object.fromEntries(
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { step: string } & Record<string, unknown>)
+        .map((entry) => [entry.step, entry]),
+    );
+    expect(steps.protocol).toMatchObject({ has_client: true });
+    expect(steps['chat-store']).toMatchObject({ has_open: true });
+    expect(steps.security).toMatchObject({ has_sanitize: true });
+    // node-llama-cpp's own module graph awaits at the top level, which require() cannot wait for: say so clearly.
+    expect(steps['llm-runtime-require']).toMatchObject({ loaded: false, code: 'ERR_REQUIRE_ASYNC_MODULE' });
+    expect(steps['llm-runtime-import']).toMatchObject({ has_runtime: true });
+  }, 90_000);
 
   it('runs the chat-studio-models bin that npm linked from the llm-runtime tarball', async () => {
     const { stdout } = await run(join(project, 'node_modules', '.bin', 'chat-studio-models'), ['list'], {

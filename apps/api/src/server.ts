@@ -8,7 +8,8 @@ import { loadConfig } from './config/index.js';
 import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
 import { createRedisRateLimitStore } from './shared-state/index.js';
-import { createLogger, defaultMetrics, resolvePidFile, writePidFile } from './observability/index.js';
+import { createLogger, defaultMetrics, resolvePidFile, timedRuntime, timedStore, writePidFile } from './observability/index.js';
+import { ollamaFetch } from './routes/ollama/listener.js';
 import { startProcessRegistry } from './instances/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,7 +34,7 @@ async function main() {
     : undefined;
   const auth = createAuthService(store);
   if (securityConfig.authMode === 'off') await auth.ensureLocalUser();
-  const runtime = createLlmRuntime({ modelsDir: config.modelsDir });
+  const runtime = createLlmRuntime({ modelsDir: config.modelsDir, logger });
   // Loading a model can take minutes; the API (sessions, search, health) serves meanwhile.
   runtime.start().catch((err: unknown) => logger.error({ err }, 'model runtime failed to start'));
 
@@ -47,14 +48,27 @@ async function main() {
     log: logger,
     onInterrupted: (n) => metrics.countInterrupted(n),
   });
-  const turns = createChatTurns({ store, runtime, config, metrics, processId: registry.processId });
-  const app = createApp({ store, runtime, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
+  // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
+  const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
+  const turns = createChatTurns({ ...timed, config, metrics, processId: registry.processId });
+  const app = createApp({ ...timed, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
     writePidFile(pidFile);
     logger.info(
       `Chat Studio listening on http://${config.host}:${info.port} (instance ${config.instance}, auth ${securityConfig.authMode}, database ${store.path}${shared ? ', shared rate limits in Redis' : ''}, models ${config.modelsDir})`,
     );
+  });
+
+  // Ollama's API on its own port, through the same app: same accounts, limits and stored sessions.
+  const ollamaServer = config.ollamaPort
+    ? serve({ fetch: ollamaFetch(app.fetch), hostname: config.host, port: config.ollamaPort }, (info) =>
+        logger.info(`Ollama-compatible API listening on http://${config.host}:${info.port}`),
+      )
+    : undefined;
+  ollamaServer?.on('error', (err: unknown) => {
+    logger.error({ err }, `OLLAMA_PORT ${config.ollamaPort} could not be opened`);
+    process.exit(1);
   });
 
   let stopping = false;
@@ -69,13 +83,14 @@ async function main() {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close();
+    ollamaServer?.close();
     // Aborting generation lets each stream store its partial reply before the database closes.
     await turns.abortAll();
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
+    if (ollamaServer && 'closeAllConnections' in ollamaServer) ollamaServer.closeAllConnections();
     await registry.stop();
     await store.close();
-    await shared?.close();
     await shared?.close();
     logger.info('stopped');
     logger.flush();

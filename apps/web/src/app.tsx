@@ -7,11 +7,16 @@ import { Login } from './components/login/index.js';
 import { Sidebar } from './components/sidebar/index.js';
 import { ChatView } from './components/chat/index.js';
 import { Toasts } from './components/toasts/index.js';
+import { ImportDropZone } from './components/transfer/index.js';
+import { ShortcutsOverlay } from './components/shortcuts-overlay/index.js';
+import { installShortcuts, shortcutsOpen } from './models/shortcuts.js';
 
 export function App() {
   const phase = authPhase.value;
   useEffect(() => {
-    if (phase === 'ready') startApp();
+    if (phase !== 'ready') return;
+    startApp();
+    installShortcuts();
   }, [phase]);
 
   if (phase === 'checking') {
@@ -37,7 +42,9 @@ export function App() {
       <Sidebar />
       {sidebarOpen.value && <div class="sidebar-backdrop" aria-hidden="true" onClick={closeSidebar} />}
       <ChatView />
+      <ImportDropZone />
       <Toasts />
+      {shortcutsOpen.value && <ShortcutsOverlay />}
     </div>
   );
 }

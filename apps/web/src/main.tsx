@@ -2,10 +2,15 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import { checkAuth } from './models/auth.js';
-import { ensureMarkdown } from './models/renderers.js';
+import { applyTheme } from './models/theme.js';
 import './styles.css';
 
+applyTheme();
 render(<App />, document.getElementById('app')!);
 void checkAuth();
-// Fetch the markdown renderer right away, in parallel with the first API calls.
-ensureMarkdown();
+// The markdown renderer loads when the first message needs it (components/markdown), not on the empty screen.
+
+// The app shell worker (built by vite/app-shell-worker.ts) lets the app open offline and install; not in dev.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js').catch(() => undefined));
+}

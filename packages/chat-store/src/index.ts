@@ -1,8 +1,12 @@
 /** @chat-studio/chat-store: chat history on SQLite (better-sqlite3, FTS5) or PostgreSQL (pg, tsvector) via kysely, with migrations and maintenance. */
-export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS } from './store/index.js';
+export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_OPTIMIZE_INTERVAL_MS } from './store/index.js';
+export { DEFAULT_READ_POOL_SIZE } from './read-pool/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError, DatabaseUnavailableError } from './errors/index.js';
+export { StorageError, DatabaseBusyError, StorageFullError, StorageReadOnlyError, StorageCorruptError, toStorageError, type StorageFailure } from './errors/index.js';
+export { REBUILD_FTS_COMMAND, SEARCH_INDEX_SQL, SEARCH_INDEX_TRIGGERS, type SearchIndexStatus } from './search-index/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
+export { ONE_BRANCH_PER_CHAT_SQL } from './repositories/message-tree.sql.js';
 export type {
   SessionsRepository,
   CreateSessionInput,
@@ -14,6 +18,7 @@ export type {
   ListMessagesOptions,
   ListAroundOptions,
   MessageStatsInput,
+  MessageSiblings,
   SearchFunction,
   SearchOptions,
   UsersRepository,
@@ -27,6 +32,8 @@ export type {
   CreateApiKeyInput,
   MaintenanceRepository,
   StoreStats,
+  StorageProbe,
+  OrphanRemoval,
 } from './repositories/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './migrations/index.js';
@@ -59,3 +66,4 @@ export type {
   ServerProcessRow,
   StreamingRepliesTable,
 } from './tables/index.js';
+export * from './transfer/index.js';

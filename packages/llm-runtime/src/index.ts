@@ -23,8 +23,11 @@ export {
   ModelLoadError,
   InsufficientMemoryError,
   InvalidRequestError,
+  UnsupportedRequestError,
   ModelDownloadError,
 } from './errors/index.js';
+export { InputTooLongError, UnsupportedOperationError } from './errors/endpoint-errors.js';
+export { MAX_EMBEDDING_CONTEXT } from './llama-cpp/embedder.js';
 export {
   scanModels,
   modelIdFromFile,
@@ -39,12 +42,23 @@ export type {
   GenerateRequest,
   GenerateResult,
   GenerateMessage,
+  GenerateTools,
+  ToolDefinition,
+  ToolChoice,
+  ToolCall,
+  ToolCallDelta,
+  ResponseFormat,
   GenerateTiming,
   PrepareRequest,
   PrepareState,
   ProviderModel,
   ProviderStatus,
   ProviderLoadOptions,
+  EmbedRequest,
+  EmbedResult,
+  CompleteRequest,
+  TextProvider,
+  EmbeddingModelStatus,
 } from './provider/index.js';
 export {
   createLlamaCppProvider,
@@ -72,3 +86,6 @@ export {
   type OpenAiCompatibleProvider,
   type OpenAiCompatibleProviderOptions,
 } from './openai-compatible/index.js';
+export { toGrammarSchema } from './structured/index.js';
+export { resolveSeed, toRepeatPenalty, toTokenBias } from './sampling/index.js';
+export { newToolCallId } from './llama-cpp/generation-plan.js';

@@ -38,7 +38,8 @@ export interface ApiServer {
 }
 
 /**
- * Spawns the API server and resolves once `/health` answers 200 (and, with `waitForModel`, reports the model
+ * Spawns the API server and resolves once `/health` says it serves (200, or 503 `degraded` while no model is
+ * loaded: the database works) (and, with `waitForModel`, reports the model
  * ready). Test defaults under `env`: HOST 127.0.0.1, the port, LLAMA_THREADS=1, RATE_LIMIT_CHAT=1000/minute (tests
  * chat more than the guide's 5/minute; rate-limit tests set their own) and LOGS_DIR in the OS temp folder.
  * A process that exits early or is not ready in time is killed and `ApiServerStartError` carries its output.
@@ -79,8 +80,10 @@ export async function startApiServer(env: NodeJS.ProcessEnv = {}, options: Start
     if (ended()) throw new ApiServerStartError(`server exited early (${child.exitCode ?? child.signalCode}):\n${out}`);
     try {
       const res = await fetch(`${baseUrl}/health`);
-      const health = (await res.json()) as { model?: { state?: string; reason?: string | null } };
-      if (res.status === 200 && (!waitForModel || health.model?.state === 'ready')) break;
+      const health = (await res.json()) as { status?: string; model?: { state?: string; reason?: string | null } };
+      // 503 `degraded` while no model is loaded is a running server whose database works.
+      const serving = res.status === 200 || (res.status === 503 && health.status === 'degraded');
+      if (serving && (!waitForModel || health.model?.state === 'ready')) break;
       if (waitForModel && health.model?.state === 'error') {
         await stop('SIGKILL');
         throw new ApiServerStartError(`server could not load its model (${health.model.reason}):\n${out}`);

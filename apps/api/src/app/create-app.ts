@@ -16,6 +16,7 @@ import {
   requireAdmin,
   requireAuth,
   secureHeaders,
+  setLegacyRateLimitHeaders,
   type Principal,
 } from '@chat-studio/security';
 import type { AppDeps, AppEnv, AppSecurity } from './app-env.js';
@@ -24,14 +25,22 @@ import { requestId } from '../middleware/request-id/index.js';
 import { healthRoutes } from '../routes/health/index.js';
 import { sessionRoutes } from '../routes/sessions/index.js';
 import { messageRoutes } from '../routes/messages/index.js';
+import { branchRoutes } from '../routes/branches/index.js';
 import { searchRoutes } from '../routes/search/index.js';
 import { llmRoutes } from '../routes/llm/index.js';
 import { chatRoutes } from '../routes/chat/index.js';
 import { authRoutes } from '../routes/auth/index.js';
 import { openAiRoutes } from '../routes/openai/index.js';
+import { embeddingRoutes } from '../routes/openai/embeddings/index.js';
+import { completionRoutes } from '../routes/openai/completions/index.js';
+import { responseRoutes } from '../routes/openai/responses/index.js';
+import { ollamaRoutes } from '../routes/ollama/index.js';
+import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
+import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
+import { limitsRoutes } from '../routes/limits/index.js';
 import { createChatTurns } from '../chat-service/index.js';
-import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming } from '../observability/index.js';
+import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming, timedRuntime, timedStore } from '../observability/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
 export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local', role: 'admin' });
@@ -43,7 +52,10 @@ export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id,
 export const ON_BEHALF_OF_HEADER = 'x-chat-studio-on-behalf-of';
 
 /** Routes that answer without a login: health checks and the login itself. */
-const PUBLIC_API_PATHS = ['/api/health', '/api/auth/login'];
+const PUBLIC_API_PATHS = ['/api/health', '/api/health/live', '/api/auth/login'];
+
+/** Routes that generate, counted against the chat limit. */
+const CHAT_PATHS = ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions'];
 
 /** AUTH off on loopback with the default limits: what a plain `createApp({ store, config })` gets. */
 export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSecurity {
@@ -61,7 +73,13 @@ export function defaultSecurity(deps: Pick<AppDeps, 'store' | 'config'>): AppSec
 export function createApp(appDeps: AppDeps) {
   const app = new Hono<AppEnv>();
   const metrics = appDeps.metrics ?? defaultMetrics();
-  const deps: AppDeps = { ...appDeps, metrics };
+  const deps: AppDeps = {
+    ...appDeps,
+    metrics,
+    // Store and model calls count towards the request's Server-Timing (db, gen, queue).
+    store: timedStore(appDeps.store),
+    runtime: appDeps.runtime && timedRuntime(appDeps.runtime),
+  };
   const turns = deps.turns ?? createChatTurns(deps);
   const security = deps.security ?? defaultSecurity(deps);
   const { config: sec, auth } = security;
@@ -96,18 +114,41 @@ export function createApp(appDeps: AppDeps) {
   });
   // With AUTH=on, /metrics wants a key like the API; with AUTH=off the server is on loopback anyway.
   app.use('/metrics', authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }), requireAdmin());
-  for (const prefix of ['/api/*', '/v1/*']) {
+  // The Ollama API answers only on the OLLAMA_PORT listener; on the main port its paths do not exist.
+  app.use(`${OLLAMA_PREFIX}/*`, async (c, next) => {
+    if (!viaOllamaListener(c.env)) throw new ApiError('not_found', 'Not found');
+    await next();
+  });
+  for (const prefix of ['/api/*', '/v1/*', `${OLLAMA_PREFIX}/*`]) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
-    app.use(prefix, limitBody);
+    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route.
+    app.use(prefix, except(IMPORT_PATH, limitBody));
     app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
     app.use(prefix, serviceIdentity(metrics));
     app.use(prefix, limits.api);
   }
   app.use('/api/*', except(PUBLIC_API_PATHS, requireAuth()));
   app.use('/v1/*', requireAuth());
+  // Ollama clients probe `/` to see that the server runs, as health checks do here.
+  app.use(`${OLLAMA_PREFIX}/*`, except([OLLAMA_PREFIX, `${OLLAMA_PREFIX}/`], requireAuth()));
   app.post('/api/auth/login', limits.login);
-  for (const path of ['/api/chat/send', '/api/chat/stream', '/v1/chat/completions']) app.post(path, limits.chat);
+  for (const path of CHAT_PATHS) app.post(path, limits.chat);
+  // `curl -I …/api/chat/send` is the guide's rate-limit check: answer it with the chat bucket, not a 404.
+  for (const path of CHAT_PATHS) {
+    app.on(['GET', 'HEAD'], path, async (c) => {
+      const state = await limits.peek('chat', c);
+      const headers: Record<string, string> = { Allow: 'POST' };
+      if (state) {
+        headers.RateLimit = `limit=${state.limit}, remaining=${state.remaining}, reset=${state.resetSeconds}`;
+        setLegacyRateLimitHeaders(c, state);
+      }
+      throw new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}: use POST`, undefined, headers);
+    });
+  }
+  // Every route that runs the model counts against the chat limit.
+  for (const path of ['/v1/embeddings', '/v1/completions', '/v1/responses']) app.post(path, limits.chat);
+  for (const path of ['chat', 'generate', 'embed', 'embeddings']) app.post(`${OLLAMA_PREFIX}/api/${path}`, limits.chat);
   app.post('/api/llm/active-model', requireAdmin());
 
   const health = healthRoutes(deps);
@@ -116,10 +157,20 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/auth', authRoutes(security));
   app.route('/api/chat/sessions', sessionRoutes(deps));
   app.route('/api/chat/sessions', messageRoutes(deps));
+  app.route('/api/chat/sessions', branchRoutes(deps, turns));
   app.route('/api/chat/search', searchRoutes(deps));
+  app.route('/api/chat', transferRoutes(deps));
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
+  app.route('/api/limits', limitsRoutes(deps));
   app.route('/v1', openAiRoutes(deps, turns));
+  app.route('/v1', embeddingRoutes(deps, turns));
+  app.route('/v1', completionRoutes(deps, turns));
+  app.route('/v1', responseRoutes(deps, turns));
+  app.route(OLLAMA_PREFIX, ollamaRoutes(deps, turns));
+  app.all(`${OLLAMA_PREFIX}/*`, () => {
+    throw new ApiError('not_found', 'Not found');
+  });
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'No such API route');
   });
@@ -130,7 +181,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', webRoutes(deps.config.webDist));
 
   app.notFound((c) => c.json(errorEnvelope('not_found', 'Not found'), 404));
-  app.onError((err, c) => onError(err, c, deps.logger));
+  app.onError((err, c) => onError(err, c, deps.logger, (code) => metrics.countStorageError(code)));
   return app;
 }
 

@@ -57,9 +57,15 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['GET', `/api/chat/sessions/${s}/messages/${m}`],
     ['PATCH', `/api/chat/sessions/${s}/messages/${m}`, { content: 'pwned' }],
     ['DELETE', `/api/chat/sessions/${s}/messages/${m}`],
+    ['GET', `/api/chat/sessions/${s}/messages/${m}/siblings`],
+    ['GET', `/api/chat/sessions/${s}/messages/${m}/subtree`],
+    ['POST', `/api/chat/sessions/${s}/branch`, { message_id: m }],
+    ['POST', `/api/chat/sessions/${s}/messages/${m}/edit`, { content: 'pwned' }],
+    ['POST', `/api/chat/sessions/${s}/messages/${m}/regenerate`, {}],
     ['POST', '/api/chat/send', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/prepare', { session_id: s }],
+    ['GET', `/api/chat/sessions/${s}/export`],
     ['POST', '/v1/chat/completions', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
   ];
 }
@@ -96,11 +102,39 @@ describe('ownership', () => {
     expect(after?.items.map((m) => m.content)).toEqual([`my ${SECRET_WORD} diary`]);
   });
 
+  it("user B naming A's message from B's own chat gets 404 on every branch route, and A's tree is unchanged", async () => {
+    const aliceId = (await ctx.store.users.getByUsername('alice'))!.id;
+    const before = await ctx.store.messages.listTree(aliceId, sessionA.id);
+    const own = (await (await call(keyB, 'POST', '/api/chat/sessions', { title: 'Bob' })).json()) as ChatSession;
+    const s = own.id;
+    const m = messageA.id;
+    const calls: [string, string, unknown?][] = [
+      ['GET', `/api/chat/sessions/${s}/messages/${m}/siblings`],
+      ['GET', `/api/chat/sessions/${s}/messages/${m}/subtree`],
+      ['POST', `/api/chat/sessions/${s}/branch`, { message_id: m }],
+      ['POST', `/api/chat/sessions/${s}/messages/${m}/edit`, { content: 'pwned' }],
+      ['POST', `/api/chat/sessions/${s}/messages/${m}/regenerate`, {}],
+      ['DELETE', `/api/chat/sessions/${s}/messages/${m}`],
+      ['GET', `/api/chat/sessions/${s}/messages?around=${m}`],
+    ];
+    for (const [method, path, body] of calls) {
+      const res = await call(keyB, method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(await res.text()).not.toContain(SECRET_WORD);
+    }
+    expect(await ctx.store.messages.listTree(aliceId, sessionA.id)).toEqual(before);
+    expect((await ctx.store.sessions.get(aliceId, sessionA.id))!.current_leaf_id).toBe(messageA.id);
+    expect((await call(keyB, 'DELETE', `/api/chat/sessions/${s}`)).status).toBe(204);
+  });
+
   it("listings and search never include another user's data", async () => {
     const list = (await (await call(keyB, 'GET', '/api/chat/sessions')).json()) as Page<ChatSession>;
     expect(list.items).toEqual([]);
     const hits = (await (await call(keyB, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(hits.items).toEqual([]);
+    const exported = await (await call(keyB, 'GET', '/api/chat/export')).text();
+    expect(exported).not.toContain(SECRET_WORD);
+    expect(JSON.parse(exported)).toMatchObject({ chats: [] });
     const own = (await (await call(keyA, 'GET', `/api/chat/search?q=${SECRET_WORD}`)).json()) as Page<SearchHit>;
     expect(own.items).toHaveLength(1);
   });
@@ -133,6 +167,7 @@ describe('authentication with AUTH=on', () => {
       ['GET', '/api/auth/me'],
       ['GET', '/api/auth/keys'],
       ['GET', '/v1/models'],
+      ['GET', '/v1/models/stories260K'],
       ['POST', '/v1/chat/completions'],
     ];
     for (const [method, path] of paths) {
@@ -142,8 +177,10 @@ describe('authentication with AUTH=on', () => {
       if (path.startsWith('/v1')) expect(body.error.type).toBe('authentication_error');
       else expect(body.error.code).toBe('unauthorized');
     }
-    expect((await call(undefined, 'GET', '/health')).status).toBe(200);
-    expect((await call(undefined, 'GET', '/api/health')).status).toBe(200);
+    // No model here: 503 `degraded`, answered without a login all the same.
+    expect((await call(undefined, 'GET', '/health')).status).toBe(503);
+    expect((await call(undefined, 'GET', '/api/health')).status).toBe(503);
+    expect((await call(undefined, 'GET', '/api/health/live')).status).toBe(200);
     expect((await call(undefined, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' })).status).toBe(401);
   });
 
@@ -256,5 +293,20 @@ describe('rate limits', () => {
     expect(((await over.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     // Another user has their own budget.
     expect((await send(keyB)).status).not.toBe(429);
+  });
+
+  it('the API limit covers GET /v1/models/{id}, per user', async () => {
+    const auth = createAuthService(ctx.store);
+    const limited = createApp({
+      store: ctx.store,
+      config: ctx.config,
+      security: { config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_API: '2/minute' }, '127.0.0.1'), auth },
+    });
+    const retrieve = (key: string) => limited.request('/v1/models/stories260K', { headers: { authorization: `Bearer ${key}` } });
+    for (let i = 0; i < 2; i++) expect((await retrieve(keyA)).status).not.toBe(429);
+    const over = await retrieve(keyA);
+    expect(over.status).toBe(429);
+    expect(((await over.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
+    expect((await retrieve(keyB)).status).not.toBe(429);
   });
 });

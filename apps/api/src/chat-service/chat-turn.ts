@@ -15,6 +15,17 @@ export interface PreparedTurn {
   runtime: LlmRuntime;
   history: { role: 'system' | 'user' | 'assistant'; content: string }[];
   params: GenerationParams;
+  /** Where the turn's user message goes: the end of the branch `history` was read from (`null`: a new first message). */
+  parentId: string | null;
+  /** Regenerate: the stored user message to answer again; no new user message is stored. */
+  existingUserMessage?: ChatMessage;
+}
+
+/** Which branch a turn continues; the current one when omitted. */
+export interface TurnBranch {
+  /** The message the turn's history ends at (`null`: empty history, a new first message). */
+  leafId: string | null;
+  existingUserMessage?: ChatMessage;
 }
 
 export interface TurnHooks {
@@ -30,7 +41,7 @@ export interface TurnResult {
 }
 
 /** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
-const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError']);
+const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError', 'UnsupportedRequestError', 'InvalidRequestError']);
 
 /** Options for {@link createChatTurns}. */
 export interface ChatTurnsOptions {
@@ -68,16 +79,20 @@ export function createChatTurns({ store, runtime, config, metrics, processId }: 
   }
 
   /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
-  async function prepare(principal: Principal, sessionId: string, params: GenerationParams = {}): Promise<PreparedTurn> {
+  async function prepare(principal: Principal, sessionId: string, params: GenerationParams = {}, branch?: TurnBranch): Promise<PreparedTurn> {
     const session = await requireSession(store, principal, sessionId);
     const rt = availableRuntime();
-    const page = await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit });
+    // The history is the branch from the root to the leaf: the current one, or the one an edit or regenerate names.
+    const leafId = branch ? branch.leafId : (session.current_leaf_id ?? null);
+    const page = leafId ? await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit, leafId }) : undefined;
     const history = (page?.items ?? [])
       .reverse()
       .filter((m) => m.status !== 'error' && m.content !== '')
       .map((m) => ({ role: m.role, content: m.content }));
     const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
-    return { session, runtime: rt, history, params: { ...settingsParams, ...params } };
+    const turn: PreparedTurn = { session, runtime: rt, history, params: { ...settingsParams, ...params }, parentId: leafId };
+    if (branch?.existingUserMessage) turn.existingUserMessage = branch.existingUserMessage;
+    return turn;
   }
 
   const inFlight = new Map<Promise<unknown>, AbortController>();
@@ -114,9 +129,10 @@ export function createChatTurns({ store, runtime, config, metrics, processId }: 
     const { session, runtime: rt } = turn;
     const userId = principal.userId;
     const modelId = rt.status().model_id ?? 'unknown';
-    const userMessage = await store.messages.append(userId, session.id, { role: 'user', content: message });
+    // Explicit parents: a turn continues the branch its history was read from, whatever happens to the chat meanwhile.
+    const userMessage = turn.existingUserMessage ?? (await store.messages.append(userId, session.id, { role: 'user', content: message, parent_id: turn.parentId }));
     const placeholder = userMessage
-      ? await store.messages.append(userId, session.id, { role: 'assistant', content: '', status: 'partial', model_id: modelId })
+      ? await store.messages.append(userId, session.id, { role: 'assistant', content: '', status: 'partial', model_id: modelId, parent_id: userMessage.id })
       : undefined;
     if (!userMessage || !placeholder) throw new ApiError('not_found', 'Session not found');
     if (processId) await store.processes.claimReply(placeholder.id, processId);
@@ -190,7 +206,7 @@ export function createChatTurns({ store, runtime, config, metrics, processId }: 
       await flushing;
       if (err instanceof Error && REFUSALS.has(err.name) && text === '') {
         await store.messages.delete(userId, placeholder.id);
-        await store.messages.delete(userId, userMessage.id);
+        if (!turn.existingUserMessage) await store.messages.delete(userId, userMessage.id);
       } else {
         await store.messages.update(userId, placeholder.id, { content: text, status: 'error', finish_reason: 'error' });
       }

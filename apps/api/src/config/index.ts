@@ -24,6 +24,8 @@ export interface AppConfig {
   limits: ProtocolLimits;
   /** Largest request body in bytes. Defaults to 1 MiB (MAX_BODY_BYTES). */
   maxBodyBytes: number;
+  /** Largest import file in bytes (`POST /api/chat/import`, spooled to a temporary file). Defaults to 1 GiB (IMPORT_MAX_BYTES). */
+  importMaxBytes: number;
   /** How often a streaming reply is flushed to the database. Defaults to 500 ms. */
   flushIntervalMs: number;
   /** SSE keep-alive comment interval. Defaults to 15,000 ms. */
@@ -35,6 +37,8 @@ export interface AppConfig {
    * `logs/<instance>/`. Defaults to the port (INSTANCE).
    */
   instance: string;
+  /** Port of a second listener serving Ollama's API (on HOST), e.g. 11434. Defaults to none (OLLAMA_PORT). */
+  ollamaPort?: number;
 }
 
 /** What an INSTANCE may be: it becomes part of a file name and a folder name. */
@@ -54,6 +58,12 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+function port(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number from 1 to 65535, got "${value}"`);
+  return n;
+}
+
 /** Root of the checkout (apps/api/dist/config → four levels up), so defaults work from any cwd. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 
@@ -66,11 +76,11 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const fromRoot = (p: string) => (p === ':memory:' || path.isAbsolute(p) ? p : path.resolve(REPO_ROOT, p));
   const maxMessageLength = int(env.MAX_MESSAGE_LENGTH, DEFAULT_LIMITS.maxMessageLength, 'MAX_MESSAGE_LENGTH');
-  const port = int(env.PORT, 5000, 'PORT');
+  const listenPort = int(env.PORT, 5000, 'PORT');
   return {
     host: env.HOST || '127.0.0.1',
-    port,
-    instance: resolveInstance(env, port),
+    port: listenPort,
+    instance: resolveInstance(env, listenPort),
     databasePath: fromRoot(env.DATABASE_PATH || 'data/chat_history.db'),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     redisUrl: env.REDIS_URL?.trim() || undefined,
@@ -79,8 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),
+    importMaxBytes: int(env.IMPORT_MAX_BYTES, 1024 * 1024 * 1024, 'IMPORT_MAX_BYTES'),
     flushIntervalMs: int(env.STREAM_FLUSH_MS, 500, 'STREAM_FLUSH_MS'),
     keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
+    ...(env.OLLAMA_PORT ? { ollamaPort: port(env.OLLAMA_PORT, 'OLLAMA_PORT') } : {}),
   };
 }

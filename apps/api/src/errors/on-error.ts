@@ -29,8 +29,18 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   WeakPasswordError: 'validation_error',
   InvalidApiKeyNameError: 'validation_error',
   UpstreamRequestError: 'validation_error',
+  InputTooLongError: 'validation_error',
+  UnsupportedOperationError: 'validation_error',
+  InvalidRequestError: 'validation_error',
+  DatabaseBusyError: 'database_busy',
+  StorageFullError: 'storage_full',
+  StorageReadOnlyError: 'storage_read_only',
+  StorageCorruptError: 'storage_corrupt',
   DatabaseUnavailableError: 'database_unavailable',
 };
+
+/** Codes that mean the database could not do what a request asked; counted in `/metrics`. */
+export const STORAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set(['database_busy', 'storage_full', 'storage_read_only', 'storage_corrupt']);
 
 /** What a package error may carry that becomes a header or a message prefix. */
 interface KnownErrorShape {
@@ -66,7 +76,9 @@ export function describeError(err: unknown): ErrorReport {
     const own = (err as Error & { code?: unknown }).code;
     if (typeof own === 'string' && own in ERROR_STATUS) {
       const c = own as ErrorCode;
-      return { status: statusForErrorCode(c), code: c, message: err.message, headers: {} };
+      // A runtime error about one request field (UnsupportedRequestError) names it, as OpenAI's `param`.
+      const param = (err as Error & { param?: unknown }).param;
+      return { status: statusForErrorCode(c), code: c, message: err.message, headers: {}, ...(typeof param === 'string' ? { details: { param } } : {}) };
     }
   }
   if (err instanceof HTTPException) {
@@ -82,6 +94,7 @@ const OPENAI_TYPE_BY_STATUS: Record<number, string> = {
   401: 'authentication_error',
   403: 'permission_error',
   404: 'invalid_request_error',
+  405: 'invalid_request_error',
   409: 'invalid_request_error',
   413: 'invalid_request_error',
   429: 'rate_limit_error',
@@ -106,16 +119,35 @@ export function isOpenAiPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
 }
 
+/** True for the Ollama API's routes (served on the OLLAMA_PORT listener, mounted at `/ollama`). */
+export function isOllamaPath(path: string): boolean {
+  return path === '/ollama' || path.startsWith('/ollama/');
+}
+
 /** Writes an error report as the response: OpenAI's shape under `/v1`, the protocol envelope elsewhere. */
 export function errorResponse(c: Context, report: ErrorReport): Response {
   for (const [k, val] of Object.entries(report.headers)) c.header(k, val);
-  const body = isOpenAiPath(c.req.path) ? toOpenAiError(report) : errorEnvelope(report.code, report.message, report.details);
+  // Ollama's API answers errors as `{"error": "<message>"}`.
+  const body = isOllamaPath(c.req.path)
+    ? { error: report.message }
+    : isOpenAiPath(c.req.path)
+      ? toOpenAiError(report)
+      : errorEnvelope(report.code, report.message, report.details);
   return c.json(body, report.status as 500);
 }
 
 /** The single place where thrown errors become HTTP responses. */
-export function onError(err: Error, c: Context, logger?: { error: (obj: object, msg: string) => void }): Response {
+export function onError(
+  err: Error,
+  c: Context,
+  logger?: { error: (obj: object, msg: string) => void },
+  onStorageError?: (code: ErrorCode) => void,
+): Response {
   const report = describeError(err);
+  if (STORAGE_ERROR_CODES.has(report.code)) {
+    onStorageError?.(report.code);
+    logger?.error({ err, method: c.req.method, path: c.req.path, code: report.code }, report.message);
+  }
   if (report.status >= 500 && report.code === 'internal_error') {
     if (logger) logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     else console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);

@@ -30,6 +30,8 @@ export interface Metrics {
   countServiceRequest(): void;
   /** Counts replies a start found left `partial` by a dead process and marked `interrupted`. */
   countInterrupted(n: number): void;
+  /** Counts a request the database could not serve, by error code (`database_busy`, `storage_full` …). */
+  countStorageError(code: string): void;
   /** Sets what the scrape-time gauges read (queue, sequences, active model, database size). */
   bind(sources: MetricsSources): void;
 }
@@ -100,6 +102,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const rateLimited = new Counter({
     name: `${PREFIX}rate_limited_total`,
     help: 'Requests refused with 429 by the rate limiter.',
+    registers: [registry],
+  });
+  const storageErrors = new Counter({
+    name: `${PREFIX}storage_errors_total`,
+    help: 'Requests the database could not serve, by error code (database_busy, storage_full, storage_read_only, storage_corrupt).',
+    labelNames: ['code'] as const,
     registers: [registry],
   });
 
@@ -224,6 +232,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     countInterrupted(n) {
       interrupted.inc(n);
+    },
+    countStorageError(code) {
+      storageErrors.inc({ code });
     },
     bind(next) {
       sources = next;

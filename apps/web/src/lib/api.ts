@@ -2,6 +2,19 @@
 import { createChatClient } from '@chat-studio/protocol';
 
 const unauthorizedListeners = new Set<() => void>();
+const reachabilityListeners = new Set<(reachable: boolean) => void>();
+
+/**
+ * Registers a callback told after each request whether the server answered at all (any HTTP status) or the
+ * request failed on the network (server down, offline). Aborted requests tell nothing.
+ *
+ * @example
+ * onReachability((ok) => (serverReachable.value = ok));
+ */
+export function onReachability(listener: (reachable: boolean) => void): () => void {
+  reachabilityListeners.add(listener);
+  return () => reachabilityListeners.delete(listener);
+}
 
 /**
  * Registers a callback for any 401 response except from the login call itself.
@@ -18,7 +31,14 @@ export function onUnauthorized(listener: () => void): () => void {
 export const api = createChatClient({
   credentials: 'same-origin',
   fetch: async (input, init) => {
-    const res = await fetch(input, init);
+    let res: Response;
+    try {
+      res = await fetch(input, init);
+    } catch (e) {
+      if (!(e instanceof DOMException && e.name === 'AbortError')) for (const l of reachabilityListeners) l(false);
+      throw e;
+    }
+    for (const l of reachabilityListeners) l(true);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (res.status === 401 && !url.includes('/api/auth/login')) for (const l of unauthorizedListeners) l();
     return res;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, isSafeUrl, renderMarkdown } from './markdown.js';
+import { escapeHtml, isSafeUrl, renderMarkdown, renderMessage } from './markdown.js';
 import { hasCodeBlock } from './code-detect.js';
 import { highlightCode } from './highlighter.js';
 
@@ -106,5 +106,51 @@ describe('helpers', () => {
     expect(hasCodeBlock('```js\n1\n```')).toBe(true);
     expect(hasCodeBlock('text\n~~~\ncode\n~~~')).toBe(true);
     expect(hasCodeBlock('inline `code` only')).toBe(false);
+  });
+});
+
+describe('math, task lists, mermaid and big code blocks', () => {
+  const fakeMath = (tex: string, display: boolean) => `<span class="k${display ? 'd' : 'i'}">${escapeHtml(tex)}</span>`;
+
+  it('renders inline and display math with the TeX kept verbatim (\\, survives)', () => {
+    const html = renderMarkdown('Area $x^2$ and\n\n$$\\int_0^1 x\\,dx$$\n', { math: fakeMath });
+    expect(html).toContain('<span class="ki">x^2</span>');
+    expect(html).toContain('<span class="kd">\\int_0^1 x\\,dx</span>');
+    expect(renderMarkdown('inline \\(a+b\\) too', { math: fakeMath })).toContain('<span class="ki">a+b</span>');
+  });
+
+  it('leaves prices as text and shows the source until KaTeX is loaded', () => {
+    expect(renderMarkdown('It costs $5 and $10.', { math: fakeMath })).not.toContain('class="ki"');
+    expect(renderMarkdown('Area $x^2$')).toContain('<code class="math-source">$x^2$</code>');
+  });
+
+  it('renders task lists with read-only checkboxes', () => {
+    const html = renderMarkdown('- [x] done\n- [ ] todo');
+    expect(html).toMatch(/<input type="checkbox" class="task-box" disabled="" checked="" aria-label="Done">/);
+    expect(html).toMatch(/<input type="checkbox" class="task-box" disabled="" aria-label="Not done">/);
+  });
+
+  it('marks mermaid blocks with a source toggle', () => {
+    const html = renderMarkdown('```mermaid\ngraph TD; A-->B\n```');
+    expect(html).toContain('mermaid-block');
+    expect(html).toContain('data-mermaid-toggle');
+  });
+
+  it('bounds big code blocks: no highlighting, first lines only, full text kept for copy', () => {
+    const code = Array.from({ length: 5000 }, (_, i) => `const line${i} = ${i};`).join('\n');
+    let calls = 0;
+    const highlight = (c: string) => {
+      calls++;
+      return escapeHtml(c);
+    };
+    const started = performance.now();
+    const out = renderMessage('```js\n' + code + '\n```', { highlight });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(calls).toBe(0);
+    expect(out.codes).toEqual([code]);
+    expect(out.html).toContain('Show all 5,000 lines');
+    expect(out.html).toContain('line39 = 39;');
+    expect(out.html).not.toContain('line40 = 40;');
+    expect(out.html).toContain('<pre tabindex="0">');
   });
 });

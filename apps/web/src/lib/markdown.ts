@@ -1,14 +1,35 @@
-/** Markdown to safe HTML: marked with raw HTML escaped, links filtered, code blocks with a copy button, then DOMPurify. */
-import { Marked, type Tokens } from 'marked';
+/**
+ * Markdown to safe HTML: marked with raw HTML escaped, links filtered, math ($…$, $$…$$), read-only task lists,
+ * mermaid blocks (drawn later, see components/markdown), code blocks with a copy button and bounded cost (big
+ * blocks are not highlighted and show their first lines until "Show all"), then DOMPurify.
+ */
+import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
 import DOMPurify from 'dompurify';
 
 /** Highlights `code` in `lang`; returns HTML of escaped text in spans, or `null` for an unknown language. */
 export type HighlightFn = (code: string, lang: string) => string | null;
+/** Renders TeX to HTML (KaTeX); `display` for block math. */
+export type MathFn = (tex: string, display: boolean) => string;
 
 /** Options for {@link renderMarkdown}. */
 export interface RenderMarkdownOptions {
   /** Syntax highlighter for fenced code; `null` leaves code as escaped text. Defaults to `null`. */
   highlight?: HighlightFn | null;
+  /** Math renderer; `null` shows the TeX source in a code span until it is loaded. Defaults to `null`. */
+  math?: MathFn | null;
+}
+
+/** Past this many lines (or {@link HIGHLIGHT_MAX_CHARS}) a code block is not highlighted: its cost stays bounded. */
+export const HIGHLIGHT_MAX_LINES = 400;
+export const HIGHLIGHT_MAX_CHARS = 24_000;
+/** Code blocks longer than this show their first {@link COLLAPSED_LINES} lines and a "Show all" button. */
+export const COLLAPSE_FROM_LINES = 80;
+export const COLLAPSED_LINES = 40;
+
+/** What {@link renderMessage} returns: the HTML and the full text of each code block, by `data-code-index`. */
+export interface RenderedMessage {
+  html: string;
+  codes: string[];
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -38,11 +59,95 @@ export function isSafeUrl(href: string): boolean {
 }
 
 let currentHighlight: HighlightFn | null = null;
+let currentMath: MathFn | null = null;
+let currentCodes: string[] = [];
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function firstLines(text: string, count: number): string {
+  let at = -1;
+  for (let k = 0; k < count; k++) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0) return text;
+  }
+  return text.slice(0, at);
+}
+
+function mathHtml(tex: string, display: boolean): string {
+  if (currentMath) {
+    try {
+      return currentMath(tex, display);
+    } catch {
+      // Falls through to the source: a formula that does not parse stays readable.
+    }
+  }
+  const src = escapeHtml(display ? `$$${tex}$$` : `$${tex}$`);
+  return display ? `<pre class="math-source"><code>${src}</code></pre>` : `<code class="math-source">${src}</code>`;
+}
+
+/** `$$…$$` (and `\[…\]`) on their own lines: display math; the TeX is kept verbatim (`\,` stays). */
+const blockMath: TokenizerAndRendererExtension = {
+  name: 'blockMath',
+  level: 'block',
+  start: (src: string) => src.match(/^ {0,3}(\$\$|\\\[)/m)?.index,
+  tokenizer(src: string) {
+    const m = /^ {0,3}(?:\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]) *(?:\n|$)/.exec(src);
+    if (!m) return undefined;
+    return { type: 'blockMath', raw: m[0], text: (m[1] ?? m[2] ?? '').trim() };
+  },
+  renderer: (token) => `<div class="math-display">${mathHtml(String(token.text), true)}</div>\n`,
+};
+
+/**
+ * `$…$` (no space inside the dollars, no digit right after the closing one, so "$5 and $10" stays text) and
+ * `\(…\)`: inline math.
+ */
+const inlineMath: TokenizerAndRendererExtension = {
+  name: 'inlineMath',
+  level: 'inline',
+  start: (src: string) => src.match(/\$|\\\(/)?.index,
+  tokenizer(src: string) {
+    const m = /^(?:\$\$([^$\n]+?)\$\$|\$(?!\s)((?:\\\$|[^$\n])+?)(?<!\s)\$(?!\d)|\\\(([\s\S]+?)\\\))/.exec(src);
+    if (!m) return undefined;
+    const display = m[1] !== undefined;
+    return { type: 'inlineMath', raw: m[0], text: m[1] ?? m[2] ?? m[3] ?? '', display };
+  },
+  renderer: (token) => mathHtml(String(token.text), token.display === true),
+};
+
+function codeBlockHtml(text: string, language: string): string {
+  const index = currentCodes.push(text) - 1;
+  const lines = lineCount(text);
+  const big = lines > HIGHLIGHT_MAX_LINES || text.length > HIGHLIGHT_MAX_CHARS;
+  const collapsed = lines > COLLAPSE_FROM_LINES;
+  const shown = collapsed ? firstLines(text, COLLAPSED_LINES) : text;
+  // A collapsed block shows its first lines highlighted only when the whole block is small enough to be.
+  const highlighted = language && currentHighlight && !big ? currentHighlight(shown, language) : null;
+  const body = highlighted ?? escapeHtml(shown);
+  const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ' class="hljs"';
+  const label = `<span class="code-lang">${language ? escapeHtml(language) : 'text'}</span>`;
+  const more = collapsed
+    ? `<button type="button" class="show-all-code" data-show-all-code="">Show all ${lines.toLocaleString('en-US')} lines</button>`
+    : '';
+  const kind = language === 'mermaid' ? ' mermaid-block' : '';
+  return (
+    `<div class="code-block${collapsed ? ' collapsed' : ''}${kind}" data-code-index="${index}"><div class="code-head">${label}` +
+    (kind ? `<button type="button" class="mermaid-toggle" data-mermaid-toggle="" aria-pressed="true">Show source</button>` : '') +
+    `<button type="button" class="copy-code" data-copy-code="" aria-label="Copy code">Copy</button></div>` +
+    // tabindex: a block that scrolls sideways must be reachable (and scrollable) from the keyboard.
+    `<pre tabindex="0"><code${cls}>${body}</code></pre>${more}</div>\n`
+  );
+}
 
 const marked = new Marked({
   gfm: true,
   breaks: true,
   async: false,
+  extensions: [blockMath, inlineMath],
   renderer: {
     // Raw HTML in a message is shown as text, never interpreted.
     html(token: Tokens.HTML | Tokens.Tag) {
@@ -50,16 +155,11 @@ const marked = new Marked({
       return 'block' in token && token.block ? `<p class="raw-html">${text.replace(/\n+$/, '')}</p>\n` : text;
     },
     code({ text, lang }: Tokens.Code) {
-      const language = (lang ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-      const highlighted = language && currentHighlight ? currentHighlight(text, language) : null;
-      const body = highlighted ?? escapeHtml(text);
-      const cls = language ? ` class="hljs language-${escapeHtml(language)}"` : ' class="hljs"';
-      const label = language ? `<span class="code-lang">${escapeHtml(language)}</span>` : '<span class="code-lang">text</span>';
-      return (
-        `<div class="code-block"><div class="code-head">${label}` +
-        `<button type="button" class="copy-code" data-copy-code="" aria-label="Copy code">Copy</button></div>` +
-        `<pre><code${cls}>${body}</code></pre></div>\n`
-      );
+      return codeBlockHtml(text, (lang ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '');
+    },
+    // Task lists: a read-only checkbox with its state in words for screen readers.
+    checkbox({ checked }: Tokens.Checkbox) {
+      return `<input type="checkbox" class="task-box" disabled=""${checked ? ' checked=""' : ''} aria-label="${checked ? 'Done' : 'Not done'}"> `;
     },
     link({ href, title, tokens }: Tokens.Link) {
       const inner = this.parser.parseInline(tokens);
@@ -84,13 +184,41 @@ const marked = new Marked({
  * renderMarkdown('<img src=x onerror=alert(1)>') // '<p class="raw-html">&lt;img src=x onerror=alert(1)&gt;</p>\n'
  */
 export function renderMarkdown(source: string, options: RenderMarkdownOptions = {}): string {
+  return renderMessage(source, options).html;
+}
+
+let purifyHooked = false;
+
+/** The only inputs kept are the read-only task checkboxes this renderer writes (raw HTML is escaped anyway). */
+function hookPurify(): void {
+  if (purifyHooked) return;
+  purifyHooked = true;
+  DOMPurify.addHook('uponSanitizeElement', (node, data) => {
+    if (data.tagName !== 'input' || !(node instanceof Element)) return;
+    if (node.getAttribute('type') !== 'checkbox' || !node.hasAttribute('disabled')) node.remove();
+  });
+}
+
+/**
+ * {@link renderMarkdown}, plus the full text of every code block (a collapsed block shows only its first lines;
+ * Copy and "Show all" take the text from here).
+ *
+ * @example
+ * renderMessage('```\na\n```').codes // ['a']
+ */
+export function renderMessage(source: string, options: RenderMarkdownOptions = {}): RenderedMessage {
   currentHighlight = options.highlight ?? null;
+  currentMath = options.math ?? null;
+  currentCodes = [];
   try {
     const html = marked.parse(source, { async: false }) as string;
-    return DOMPurify.isSupported
-      ? DOMPurify.sanitize(html, { ADD_ATTR: ['target'], FORBID_TAGS: ['style', 'form', 'input', 'img'] })
-      : html;
+    if (!DOMPurify.isSupported) return { html, codes: currentCodes };
+    hookPurify();
+    const clean = DOMPurify.sanitize(html, { ADD_ATTR: ['target', 'tabindex'], FORBID_TAGS: ['style', 'form', 'img'] });
+    return { html: clean, codes: currentCodes };
   } finally {
     currentHighlight = null;
+    currentMath = null;
+    currentCodes = [];
   }
 }

@@ -10,6 +10,7 @@ function message(id: string, role: 'user' | 'assistant', content: string): ChatM
   return {
     id,
     session_id: SESSION,
+    parent_id: null,
     role,
     content,
     created_at: '2026-03-15T10:00:00.000Z',

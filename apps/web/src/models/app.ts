@@ -3,10 +3,14 @@ import { batch, effect } from '@preact/signals';
 import type { SearchHit } from '@chat-studio/protocol';
 import { clearMessages, messagesSessionId, openMessages } from './messages.js';
 import { loadModels } from './models.js';
+import { loadLimits } from './limits.js';
 import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
+import { flushMessageDeletes } from './message-deletes.js';
 import { cancelEdit } from './chat.js';
 import { closeSettings } from './settings.js';
 import { closeSidebar } from './layout.js';
+import { focusComposer } from '../lib/focus.js';
+import { whenReachableAgain } from './connection.js';
 
 /** Opens a chat, optionally scrolled to one message (a search hit). */
 export function openSession(id: string, focusMessageId: string | null = null): void {
@@ -17,6 +21,8 @@ export function openSession(id: string, focusMessageId: string | null = null): v
     void selectSession(id);
   });
   void openMessages(id, focusMessageId);
+  // A search hit takes focus itself (the list focuses the hit); otherwise typing goes to the message box.
+  if (!focusMessageId) focusComposer();
 }
 
 /** Starts a new, unsaved chat (it is created on the first send). */
@@ -28,6 +34,7 @@ export function newChat(): void {
     void selectSession(null);
     clearMessages();
   });
+  focusComposer();
 }
 
 /** Opens the chat of a search hit at the hit's message. */
@@ -50,11 +57,19 @@ let started = false;
 export function startApp(): void {
   void loadSessions();
   void loadModels();
+  void loadLimits();
   if (started) return;
   started = true;
+  whenReachableAgain(() => {
+    void loadSessions();
+    void loadModels();
+    void loadLimits();
+  });
   routeFromHash();
+  focusComposer();
   window.addEventListener('hashchange', routeFromHash);
   window.addEventListener('pagehide', flushDeletes);
+  window.addEventListener('pagehide', flushMessageDeletes);
   setInterval(() => (now.value = new Date()), 60_000);
   effect(() => {
     const id = currentSessionId.value;

@@ -4,12 +4,15 @@ import { ChatApiError, type ChatMessage, type GenerationStats } from '@chat-stud
 import { api } from '../lib/api.js';
 import { abortStream, applyStreamEvent, createStreamState, replySpeed, type StreamState } from '../lib/stream-reducer.js';
 import { composerDraft, editDraft, editingMessageId } from './chat-draft.js';
-import { appendMessages, messages, messagesSessionId, removeMessages, replaceMessage } from './messages.js';
+import { appendMessages, branchAt, messages, messagesSessionId, reloadBranch, removeMessages, replaceMessage } from './messages.js';
+import { settleMessageDeletes } from './message-deletes.js';
 import { reportUnavailable } from './models.js';
 import { activeSettings, newChatSettings, paramsFromSettings, streamingEnabled } from './settings.js';
 import { adoptSession, currentSessionId, sessions, touchSession } from './sessions.js';
 import { beginStream, endStream, sessionStreams, stopStream, updateStream, type SessionStream } from './streams.js';
-import { showError } from './toasts.js';
+import { showError, showToast } from './toasts.js';
+import { limits } from './limits.js';
+import { inputLimit } from '../lib/input-limit.js';
 import { readAloud } from './voice.js';
 
 /** The open chat's reply stream (in flight or its last one), if it has one. */
@@ -67,6 +70,7 @@ function localMessage(sessionId: string, role: 'user' | 'assistant', content: st
   return {
     id: `local-${role[0]}-${++localSeq}`,
     session_id: sessionId,
+    parent_id: null,
     role,
     content,
     created_at: new Date().toISOString(),
@@ -125,15 +129,36 @@ async function createChatFor(content: string): Promise<string> {
 }
 
 /**
+ * A turn that adds a sibling instead of appending: an edit (a new version of a user message, and its reply) or a
+ * regenerated reply (to `question`, beside the reply that was there). Both stream; the old versions stay stored.
+ */
+type Branching =
+  | { kind: 'edit'; messageId: string; siblings: number }
+  | { kind: 'regenerate'; messageId: string; question: ChatMessage; siblings: number };
+
+/** Where a sibling made now stands: last of one more than before. */
+const newestSibling = (m: ChatMessage, siblings: number): ChatMessage =>
+  siblings > 0 ? { ...m, sibling_position: siblings + 1, sibling_count: siblings + 1 } : m;
+
+/**
  * Sends the composer text (or `text`) in the open chat and shows the reply as it streams. Each chat streams
  * on its own: switching chats leaves the reply running, and another chat can send meanwhile. With streaming
  * off, or when the stream fails before anything arrived, the reply comes from /api/chat/send instead.
+ * With `branching`, the turn is an edit or a regenerated reply (always streamed).
  */
-export async function sendMessage(text?: string): Promise<void> {
-  const fromComposer = text === undefined;
+export async function sendMessage(text?: string, branching?: Branching): Promise<void> {
+  const fromComposer = text === undefined && !branching;
   const content = (text ?? composerDraft.value).trim();
   if (!content || busy.value) return;
+  // Refused here, before anything is created: a too-long first message must not leave an empty chat behind.
+  const limit = inputLimit(content.length, limits.value.max_message_length);
+  if (limit.over) {
+    showToast({ message: `Message not sent. ${limit.message}`, kind: 'error', timeoutMs: 7000 });
+    return;
+  }
   if (fromComposer) composerDraft.value = '';
+  // A message delete waiting for its Undo goes out first: the new message must not land in what it deletes.
+  await settleMessageDeletes();
   let sessionId = currentSessionId.value;
   if (!sessionId) {
     creatingChat.value = true;
@@ -149,16 +174,30 @@ export async function sendMessage(text?: string): Promise<void> {
   }
   const id: string = sessionId;
 
-  let user = localMessage(id, 'user', content);
+  const regenerating = branching?.kind === 'regenerate' ? branching : undefined;
+  let user = regenerating ? regenerating.question : localMessage(id, 'user', content);
   let reply = localMessage(id, 'assistant', '');
   let state = createStreamState(clock());
-  const controller = streamingEnabled.value ? new AbortController() : null;
+  const controller = streamingEnabled.value || branching ? new AbortController() : null;
   const speak = activeSettings.value.speak_replies === true;
   const body = { session_id: id, message: content, params: paramsFromSettings(activeSettings.value) };
+  // The new sibling shows where it stands (‹ 3 / 3 ›) without another request.
+  const decorateUser = (m: ChatMessage) => (branching?.kind === 'edit' ? newestSibling(m, branching.siblings) : m);
+  const decorateReply = (m: ChatMessage) => (regenerating ? newestSibling(m, regenerating.siblings) : m);
+  const open = (signal: AbortSignal) => {
+    if (!branching) return api.stream(body, { signal });
+    if (branching.kind === 'edit') return api.edit(id, branching.messageId, { content, params: body.params }, { signal });
+    return api.regenerate(id, branching.messageId, { params: body.params }, { signal });
+  };
   let started = false;
   batch(() => {
     started = beginStream({ sessionId: id, state, userMessage: user, reply, controller });
-    if (started && messagesSessionId.value === id) appendMessages(user, reply);
+    if (!started || messagesSessionId.value !== id) return;
+    // The list shows the new branch: what came before the edited message (or up to the question), then the turn.
+    if (branching?.kind === 'edit') branchAt(branching.messageId, false);
+    if (regenerating) branchAt(regenerating.question.id, true);
+    if (regenerating) appendMessages(reply);
+    else appendMessages(user, reply);
   });
   if (!started) return;
   const publish = () => updateStream(id, (s) => ({ ...s, state, userMessage: user, reply }));
@@ -173,11 +212,13 @@ export async function sendMessage(text?: string): Promise<void> {
       endedAt: clock(),
     };
     batch(() => {
-      removeMessages(new Set([user.id, reply.id]));
+      removeMessages(new Set(regenerating ? [reply.id] : [user.id, reply.id]));
       publish();
       if (fromComposer && isOpen() && !composerDraft.value) composerDraft.value = content;
     });
     if (error instanceof ChatApiError && error.code === 'chat_unavailable') reportUnavailable(error.message);
+    // An edit or regenerate that never started changed nothing: show the chat's branch as stored.
+    if (branching && isOpen()) void reloadBranch(id);
     const title = sessions.value.find((s) => s.id === id)?.title;
     showError(error, isOpen() || !title ? 'Message not sent' : `Message not sent in “${title}”`);
   };
@@ -209,20 +250,20 @@ export async function sendMessage(text?: string): Promise<void> {
     }
     let events = 0;
     try {
-      for await (const event of api.stream(body, { signal: controller.signal })) {
+      for await (const event of open(controller.signal)) {
         events++;
         state = applyStreamEvent(state, event, clock());
         batch(() => {
           if (event.type === 'start') {
             const prevUser = user.id;
             const prevReply = reply.id;
-            user = event.user_message;
-            reply = { ...reply, id: event.assistant_message_id, model_id: event.model_id };
+            user = regenerating ? user : decorateUser(event.user_message);
+            reply = decorateReply({ ...reply, id: event.assistant_message_id, model_id: event.model_id });
             replaceMessage(prevUser, user);
             replaceMessage(prevReply, reply);
           } else if (event.type === 'done') {
             const prevReply = reply.id;
-            reply = finished = withStats(event.message, event.stats);
+            reply = finished = decorateReply(withStats(event.message, event.stats));
             replaceMessage(prevReply, reply);
           } else if (event.type === 'error') {
             reply = { ...reply, content: state.text, status: 'error', finish_reason: 'error' };
@@ -250,10 +291,10 @@ export async function sendMessage(text?: string): Promise<void> {
           if (state.userMessage) {
             reply = { ...reply, content: state.text, status: 'partial', finish_reason: 'abort' };
             replaceMessage(reply.id, reply);
-          } else removeMessages(new Set([user.id, reply.id]));
+          } else removeMessages(new Set(regenerating ? [reply.id] : [user.id, reply.id]));
           publish();
         });
-      } else if (!state.userMessage && state.tokens === 0 && shouldFallBack(e)) {
+      } else if (!branching && !state.userMessage && state.tokens === 0 && shouldFallBack(e)) {
         try {
           finished = await viaSend();
         } catch (e2) {
@@ -284,36 +325,17 @@ export function stopReply(): void {
   stopStream(currentSessionId.value);
 }
 
-async function deleteStored(ids: string[]): Promise<void> {
-  const sessionId = messagesSessionId.value;
-  if (!sessionId) return;
-  // Newest first, so an interruption never leaves a reply without the question before it.
-  for (const id of ids.slice().reverse()) {
-    if (id.startsWith('local-')) continue;
-    try {
-      await api.deleteMessage(sessionId, id);
-    } catch (e) {
-      if (!(e instanceof ChatApiError && e.status === 404)) throw e;
-    }
-  }
-}
-
-/** Replaces the last reply: deletes the last question and reply, then sends the question again. */
-export async function regenerateLast(): Promise<void> {
-  if (busy.value) return;
+/**
+ * A new reply beside `message` (a reply; or under it, a question), streamed. The old reply stays, one click away
+ * on the `‹ 1 / 2 ›` control.
+ */
+export async function regenerate(message: ChatMessage): Promise<void> {
+  if (busy.value || message.id.startsWith('local-')) return;
   const list = messages.value;
-  const lastUser = list.map((m) => m.role).lastIndexOf('user');
-  if (lastUser < 0) return;
-  const question = list[lastUser]!.content;
-  const ids = list.slice(lastUser).map((m) => m.id);
-  try {
-    await deleteStored(ids);
-  } catch (e) {
-    showError(e, 'Could not regenerate');
-    return;
-  }
-  removeMessages(new Set(ids));
-  await sendMessage(question);
+  const question = message.role === 'user' ? message : list.find((m) => m.id === message.parent_id);
+  if (!question || question.role !== 'user') return;
+  const siblings = message.role === 'assistant' ? (message.sibling_count ?? 1) : 0;
+  await sendMessage(question.content, { kind: 'regenerate', messageId: message.id, question, siblings });
 }
 
 /** Starts editing a user message in place. */
@@ -329,22 +351,16 @@ export function cancelEdit(): void {
   editingMessageId.value = null;
 }
 
-/** Sends the edited message: it and everything after it are deleted, then the new text is sent. */
+/**
+ * Sends the edited message as a new version of it (a sibling) with a fresh reply. The old version and everything
+ * after it stay stored, one click away on the `‹ 1 / 2 ›` control.
+ */
 export async function submitEdit(): Promise<void> {
   const id = editingMessageId.value;
   const text = editDraft.value.trim();
   if (!id || !text || busy.value) return;
-  const list = messages.value;
-  const index = list.findIndex((m) => m.id === id);
-  if (index < 0) return;
-  const ids = list.slice(index).map((m) => m.id);
+  const edited = messages.value.find((m) => m.id === id);
+  if (!edited) return;
   editingMessageId.value = null;
-  try {
-    await deleteStored(ids);
-  } catch (e) {
-    showError(e, 'Could not edit the message');
-    return;
-  }
-  removeMessages(new Set(ids));
-  await sendMessage(text);
+  await sendMessage(text, { kind: 'edit', messageId: id, siblings: edited.sibling_count ?? 1 });
 }

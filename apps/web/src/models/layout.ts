@@ -16,3 +16,6 @@ export function toggleSidebar(): void {
 export function closeSidebar(): void {
   sidebarOpen.value = false;
 }
+
+/** The chat row that holds the sidebar's one Tab stop (arrow keys move it); `null` means the open chat's row. */
+export const sidebarFocusId = signal<string | null>(null);

@@ -1,6 +1,9 @@
-/** Messages of the open chat: newest page first, older pages on demand, and opening at a search hit. */
+/**
+ * Messages of the open chat's current branch: newest page first, older pages on demand, opening at a search hit
+ * (on the branch it belongs to), and flipping between versions of a message (`‹ 2 / 3 ›`).
+ */
 import { batch, signal } from '@preact/signals';
-import { ChatApiError, type ChatMessage, type MessageAroundPage } from '@chat-studio/protocol';
+import { ChatApiError, type ChatMessage } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
 import { withStreamMessages } from './streams.js';
 
@@ -28,6 +31,8 @@ export const messagesError = signal<string | null>(null);
 export const focusMessageId = signal<string | null>(null);
 /** Bumped on every open so the list knows to jump to the bottom (or the focus). */
 export const openCount = signal(0);
+/** Bumped when the user sends: the list brings the new message into view and follows the reply, wherever it was. */
+export const sendCount = signal(0);
 
 let token = 0;
 
@@ -79,6 +84,9 @@ async function load(sessionId: string, focusId: string | null): Promise<void> {
     focusMessageId.value = null;
   });
   try {
+    // A hit on another branch opens that branch: it becomes the chat's current one, so the next message follows it.
+    if (focusId) await api.switchBranch(sessionId, focusId).catch(notFoundAsNull);
+    if (mine !== token) return;
     // A hit deleted since the search answered is a 404: the chat then opens at its newest messages.
     const around = focusId ? await api.listMessagesAround(sessionId, focusId, { limit: FOCUS_PAGE_SIZE }).catch(notFoundAsNull) : null;
     if (mine !== token) return;
@@ -106,7 +114,7 @@ async function load(sessionId: string, focusId: string | null): Promise<void> {
   }
 }
 
-function notFoundAsNull(e: unknown): MessageAroundPage | null {
+function notFoundAsNull(e: unknown): null {
   if (e instanceof ChatApiError && e.status === 404) return null;
   throw e;
 }
@@ -184,7 +192,10 @@ export function appendMessages(...added: ChatMessage[]): void {
     void load(sessionId, null);
     return;
   }
-  messages.value = [...messages.value, ...added];
+  batch(() => {
+    messages.value = [...messages.value, ...added];
+    sendCount.value++;
+  });
 }
 
 /**
@@ -207,4 +218,41 @@ export function replaceMessage(id: string, next: ChatMessage): void {
 /** Removes messages by id. */
 export function removeMessages(ids: ReadonlySet<string>): void {
   messages.value = messages.value.filter((m) => !ids.has(m.id));
+}
+
+/** Loads the open chat's current branch again at its newest messages (after a branch changed on the server). */
+export function reloadBranch(sessionId: string): Promise<void> {
+  return load(sessionId, null);
+}
+
+/**
+ * Cuts the list where a new branch starts: after `messageId` (`keep`, a regenerated reply's question) or before it
+ * (an edited message). What follows is on the old branch, still stored; the new turn is appended after the cut, and
+ * the list then ends where the new branch ends, so no newer page is pending.
+ */
+export function branchAt(messageId: string, keep: boolean): void {
+  const i = messages.value.findIndex((m) => m.id === messageId);
+  if (i < 0) return;
+  batch(() => {
+    messages.value = messages.value.slice(0, keep ? i + 1 : i);
+    newerCursor.value = null;
+  });
+}
+
+/**
+ * Shows the previous (`-1`) or next (`+1`) version of `message` (`‹ 2 / 3 ›`): that sibling's branch becomes the
+ * chat's current one (its newest branch below it), and the list opens at the sibling.
+ */
+export async function showSibling(message: ChatMessage, delta: -1 | 1): Promise<void> {
+  const sessionId = messagesSessionId.value;
+  if (!sessionId) return;
+  try {
+    const { items, position } = await api.siblings(sessionId, message.id);
+    const target = items[position - 1 + delta];
+    if (!target) return;
+    await api.switchBranch(sessionId, target.id);
+    if (messagesSessionId.value === sessionId) await load(sessionId, target.id);
+  } catch (e) {
+    messagesError.value = errorText(e);
+  }
 }

@@ -3,10 +3,14 @@
  * initial bundle; messages show as plain text for the few milliseconds until they arrive, then re-render.
  */
 import { signal } from '@preact/signals';
-import type { HighlightFn, RenderMarkdownOptions } from '../lib/markdown.js';
+import type { HighlightFn, MathFn, RenderedMessage, RenderMarkdownOptions } from '../lib/markdown.js';
 
-/** `renderMarkdown` once loaded. */
-export const markdownRenderer = signal<((source: string, options?: RenderMarkdownOptions) => string) | null>(null);
+/** `renderMessage` once loaded. */
+export const markdownRenderer = signal<((source: string, options?: RenderMarkdownOptions) => RenderedMessage) | null>(null);
+/** KaTeX's render function once loaded (only when a message has math). */
+export const mathRenderer = signal<MathFn | null>(null);
+/** Mermaid's render function once loaded (only when a diagram is in view). */
+export const diagramRenderer = signal<((source: string, dark: boolean) => Promise<string>) | null>(null);
 /** The highlight function once loaded. */
 export const highlighter = signal<HighlightFn | null>(null);
 
@@ -17,7 +21,7 @@ let highlighterLoading: Promise<void> | null = null;
 export function ensureMarkdown(): void {
   markdownLoading ??= import('../lib/markdown.js')
     .then((m) => {
-      markdownRenderer.value = m.renderMarkdown;
+      markdownRenderer.value = m.renderMessage;
     })
     .catch(() => {
       // Messages stay readable as plain text; retry on the next render.
@@ -33,5 +37,30 @@ export function ensureHighlighter(): void {
     })
     .catch(() => {
       highlighterLoading = null;
+    });
+}
+
+let mathLoading: Promise<void> | null = null;
+let diagramLoading: Promise<void> | null = null;
+
+/** Starts loading KaTeX and its stylesheet (once). */
+export function ensureMath(): void {
+  mathLoading ??= import('../lib/math.js')
+    .then((m) => {
+      mathRenderer.value = m.renderMath;
+    })
+    .catch(() => {
+      mathLoading = null;
+    });
+}
+
+/** Starts loading mermaid (once). */
+export function ensureDiagrams(): void {
+  diagramLoading ??= import('../lib/diagram.js')
+    .then((m) => {
+      diagramRenderer.value = m.renderDiagram;
+    })
+    .catch(() => {
+      diagramLoading = null;
     });
 }

@@ -13,6 +13,7 @@ function message(id: string, sessionId: string, role: 'user' | 'assistant', cont
   return {
     id,
     session_id: sessionId,
+    parent_id: null,
     role,
     content,
     created_at: '2026-03-15T12:00:00.000Z',

@@ -1,5 +1,6 @@
 /** Toast notifications (e.g. "Chat deleted · Undo"), each with an optional action and its own timeout. */
 import { signal } from '@preact/signals';
+import { asSentence, humanError } from '../lib/error-text.js';
 
 /** One toast on screen. */
 export interface Toast {
@@ -37,8 +38,8 @@ export function dismissToast(id: number): void {
   toasts.value = toasts.value.filter((t) => t.id !== id);
 }
 
-/** Shows an error toast from anything thrown. */
+/** Shows an error toast from anything thrown, as sentences ("Message not sent. The server could not be reached."). */
 export function showError(error: unknown, prefix = ''): void {
-  const message = error instanceof Error ? error.message : String(error);
-  showToast({ message: prefix ? `${prefix}: ${message}` : message, kind: 'error', timeoutMs: 7000 });
+  const message = humanError(error);
+  showToast({ message: prefix ? `${asSentence(prefix)} ${message}` : message, kind: 'error', timeoutMs: 7000 });
 }

@@ -268,8 +268,9 @@ describe('chat in Chromium against the real server and model', () => {
     const newest = page.locator(`[data-testid="message"][data-message-id="${ids.at(-1)}"]`);
     expect(await newest.count()).toBe(0);
     // The newest messages are 2,900 away: without the button the reader would scroll through ~50 pages.
+    // Regenerate (and edit) work in a deep window too: they add a branch and never rewrite the end of the chat.
     const regenerate = page.getByRole('button', { name: 'Regenerate reply' });
-    expect(await regenerate.count()).toBe(0);
+    expect(await regenerate.count()).toBeGreaterThan(0);
 
     const messageRequests: string[] = [];
     page.on('request', (r) => {
@@ -285,8 +286,8 @@ describe('chat in Chromium against the real server and model', () => {
     expect(box!.y + box!.height).toBeGreaterThan(view!.y);
     expect(messageRequests).toHaveLength(1);
     expect(new URL(messageRequests[0]!).searchParams.get('order')).toBe('desc');
-    // At the end of the chat: the last reply can be regenerated again, and the button is gone.
-    await regenerate.waitFor();
+    // At the end of the chat: the last reply can be regenerated, and the button is gone.
+    await regenerate.last().waitFor();
     await expect.poll(() => jump.count()).toBe(0);
 
     // Far up in what is loaded, the button comes back and scrolls to the end without another request.

@@ -97,7 +97,7 @@ export function apiClient(baseUrl: string) {
 /** The part of better-sqlite3 the seeding uses (the web app has no @types/better-sqlite3). */
 interface SqliteDatabase {
   pragma(source: string): unknown;
-  prepare(sql: string): { run(...params: unknown[]): unknown };
+  prepare(sql: string): { run(...params: unknown[]): unknown; get(...params: unknown[]): unknown };
   transaction(fn: () => void): () => void;
   close(): void;
 }
@@ -117,24 +117,30 @@ export function ulid(ms = Date.now()): string {
 
 /**
  * Inserts `count` alternating user/assistant messages into an existing session straight into the server's
- * SQLite file (WAL, so the running server sees them; the FTS triggers index them). Returns the ids in order.
+ * SQLite file (WAL, so the running server sees them; the FTS triggers index them), as one branch under the
+ * chat's current leaf. Returns the ids in order.
  */
 export function seedMessages(databasePath: string, sessionId: string, count: number, content: (i: number) => string): string[] {
   const db = new Database(databasePath);
   try {
     db.pragma('busy_timeout = 10000');
     const insert = db.prepare(
-      `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`,
+      `INSERT INTO chat_messages (id, session_id, parent_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'complete')`,
     );
     const ids: string[] = [];
     const start = Date.now() - count * 1000;
     db.transaction(() => {
+      // One branch, continuing the chat's current leaf, which then moves to the last seeded message.
+      const row = db.prepare('SELECT current_leaf_id FROM chat_sessions WHERE id = ?').get(sessionId) as { current_leaf_id: string | null } | undefined;
+      let parent = row?.current_leaf_id ?? null;
       for (let i = 0; i < count; i++) {
         const at = start + i * 1000;
         const id = ulid(at);
         ids.push(id);
-        insert.run(id, sessionId, i % 2 === 0 ? 'user' : 'assistant', content(i), at);
+        insert.run(id, sessionId, parent, i % 2 === 0 ? 'user' : 'assistant', content(i), at);
+        parent = id;
       }
+      db.prepare('UPDATE chat_sessions SET current_leaf_id = ? WHERE id = ?').run(parent, sessionId);
     })();
     return ids;
   } finally {

@@ -1,7 +1,7 @@
 /** Runs kysely-built or static SQL synchronously on cached better-sqlite3 statements. */
 import type Database from 'better-sqlite3';
 import type { Compilable } from 'kysely';
-import { ChatStoreClosedError } from '../errors/index.js';
+import { ChatStoreClosedError, toStorageError, type StorageError } from '../errors/index.js';
 import { StatementCache } from './statement-cache.js';
 
 type Params = readonly unknown[] | Record<string, unknown>;
@@ -15,9 +15,30 @@ export class SqlRunner {
   readonly raw: Database.Database;
   readonly #stmts: StatementCache;
 
+  /**
+   * The last storage failure (busy, full, read-only, corrupt) a statement met, kept until a later write succeeds;
+   * corruption stays until the connection closes. Health reports it: what failed for a user is what health says.
+   */
+  lastFailure: { error: StorageError; at: number } | null = null;
+
   constructor(raw: Database.Database) {
     this.raw = raw;
     this.#stmts = new StatementCache(raw);
+  }
+
+  /** Runs `fn` (statements, a transaction); driver errors that mean the storage is unusable become named {@link StorageError}s. */
+  guard<T>(fn: () => T, write: boolean): T {
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      const storage = toStorageError(error);
+      if (!storage) throw error;
+      this.lastFailure = { error: storage, at: Date.now() };
+      throw storage;
+    }
+    if (write && this.lastFailure && this.lastFailure.error.failure !== 'storage_corrupt') this.lastFailure = null;
+    return result;
   }
 
   assertOpen(): void {
@@ -31,23 +52,23 @@ export class SqlRunner {
 
   all<T>(query: string | Compilable<T>, params: Params = []): T[] {
     const [sql, p] = this.#resolve(query, params);
-    return this.statement(sql).all(p) as T[];
+    return this.guard(() => this.statement(sql).all(p) as T[], false);
   }
 
   get<T>(query: string | Compilable<T>, params: Params = []): T | undefined {
     const [sql, p] = this.#resolve(query, params);
-    return this.statement(sql).get(p) as T | undefined;
+    return this.guard(() => this.statement(sql).get(p) as T | undefined, false);
   }
 
   run(query: string | Compilable<unknown>, params: Params = []): Database.RunResult {
     const [sql, p] = this.#resolve(query, params);
-    return this.statement(sql).run(p);
+    return this.guard(() => this.statement(sql).run(p), !this.raw.inTransaction);
   }
 
   /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so busy_timeout applies. */
   write<T>(fn: () => T): T {
     this.assertOpen();
-    return this.raw.transaction(fn).immediate();
+    return this.guard(() => this.raw.transaction(fn).immediate(), true);
   }
 
   clear(): void {

@@ -1,2 +1,11 @@
 /** Errors the store throws. */
 export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError, DatabaseUnavailableError, unavailableReason } from './chat-store-error.js';
+export {
+  StorageError,
+  DatabaseBusyError,
+  StorageFullError,
+  StorageReadOnlyError,
+  StorageCorruptError,
+  toStorageError,
+  type StorageFailure,
+} from './storage-errors.js';

@@ -5,14 +5,18 @@ import { MigrationError } from '../errors/index.js';
 import * as createChatTables from './2026_11_28_184500_create_chat_tables.js';
 import * as createMessagesFts from './2026_11_28_184600_create_messages_fts.js';
 import * as createAuthTables from './2026_11_28_184700_create_auth_tables.js';
+import * as messageTree from './2026_12_10_130000_message_tree.js';
 import * as rolesServiceKeysProcesses from './2026_12_12_120000_roles_service_keys_processes.js';
+import * as createChatImports from './2026_12_20_120000_create_chat_imports.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_28_184500_create_chat_tables': createChatTables,
   '2026_11_28_184600_create_messages_fts': createMessagesFts,
   '2026_11_28_184700_create_auth_tables': createAuthTables,
+  '2026_12_10_130000_message_tree': messageTree,
   '2026_12_12_120000_roles_service_keys_processes': rolesServiceKeysProcesses,
+  '2026_12_20_120000_create_chat_imports': createChatImports,
 });
 
 /** Names of every migration this version of the store knows. */

@@ -17,6 +17,7 @@ import type { PostgresContext } from './repositories/postgres-context.js';
 import { createPostgresSearch } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
 import { createPostgresUsersRepository } from './repositories/users.repository.js';
+import { createPostgresTransferRepository } from '../transfer/store/postgres-transfer.js';
 
 /** Default of `ChatStoreOptions.poolSize`: connections per process. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -100,6 +101,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     apiKeys: guard(createPostgresApiKeysRepository(ctx), isClosed),
     maintenance: guard(createPostgresMaintenanceRepository(ctx, options.url), isClosed),
     processes: guard(createPostgresProcessesRepository(ctx), isClosed),
+    transfer: guard(createPostgresTransferRepository(ctx), isClosed),
     async ping() {
       if (closed) return false;
       try {

@@ -2,7 +2,7 @@
 export { createSessionsRepository, DEFAULT_SESSION_TITLE } from './sessions.repository.js';
 export type { SessionsRepository, CreateSessionInput, UpdateSessionInput, ListSessionsOptions } from './sessions.repository.js';
 export { createMessagesRepository } from './messages.repository.js';
-export type { MessagesRepository, AppendMessageInput, UpdateMessageInput, ListMessagesOptions, ListAroundOptions, MessageStatsInput } from './messages.repository.js';
+export type { MessagesRepository, AppendMessageInput, UpdateMessageInput, ListMessagesOptions, ListAroundOptions, MessageStatsInput, MessageSiblings } from './messages.repository.js';
 export { createSearch, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './search.repository.js';
 export type { SearchFunction, SearchOptions } from './search.repository.js';
 export { createUsersRepository } from './users.repository.js';
@@ -12,7 +12,7 @@ export type { AuthSessionsRepository, CreateAuthSessionInput } from './auth-sess
 export { createApiKeysRepository } from './api-keys.repository.js';
 export type { ApiKeysRepository, CreateApiKeyInput } from './api-keys.repository.js';
 export { createMaintenanceRepository } from './maintenance.repository.js';
-export type { MaintenanceRepository, StoreStats } from './maintenance.repository.js';
+export type { MaintenanceRepository, StoreStats, StorageProbe, OrphanRemoval } from './maintenance.repository.js';
 export type { RepositoryContext } from './repository-context.js';
 export { createProcessesRepository } from './processes.repository.js';
 export type { ProcessesRepository, RegisterProcessInput } from './processes.repository.js';

@@ -1,7 +1,28 @@
 /** Health checks, index upkeep, online backup and size figures. */
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { toStorageError, type StorageFailure } from '../errors/index.js';
+import { checkSearchIndex, recreateSearchIndex, type SearchIndexStatus } from '../search-index/index.js';
 import type { RepositoryContext } from './repository-context.js';
+
+/** What a cheap probe found: can requests read, and can they write? */
+export interface StorageProbe {
+  /** `ok`: reads and writes work; `degraded`: reads work, writes would fail; `down`: reads fail. */
+  state: 'ok' | 'degraded' | 'down';
+  /** Which failure, when not `ok`. */
+  failure: StorageFailure | null;
+  /** A sentence with what to do, when not `ok`. */
+  reason: string | null;
+}
+
+/** Orphan rows removed by {@link MaintenanceRepository.removeOrphans}, per table. */
+export interface OrphanRemoval {
+  removed: number;
+  byTable: Record<string, number>;
+}
+
+/** Below this much free space on the database's file system the next page may not fit. */
+const MIN_FREE_BYTES = 1024 * 1024;
 
 export interface StoreStats {
   sessions: number;
@@ -20,8 +41,21 @@ export interface MaintenanceRepository {
   vacuum(): Promise<void>;
   /** Refreshes the query planner's statistics. */
   analyze(): Promise<void>;
-  /** Rebuilds `messages_fts` from `chat_messages` (after a manual edit or a suspected index mismatch). */
+  /**
+   * Recreates `messages_fts` and its triggers exactly as the migrations made them, from whatever state a manual edit
+   * left (a foreign table, a missing trigger, stale rows), and indexes every message. A no-op on PostgreSQL's GIN
+   * index beyond `REINDEX`.
+   */
   rebuildSearchIndex(): Promise<void>;
+  /**
+   * Whether the search index is Chat Studio's own and in step: its definition, its triggers and a sample of the
+   * newest rowids against the messages; `full` also runs FTS5's integrity-check over every row.
+   */
+  checkSearchIndex(options?: { sample?: number; full?: boolean }): Promise<SearchIndexStatus>;
+  /** Deletes rows whose parent is gone (what `foreignKeyCheck` lists, e.g. after a delete with foreign keys off). */
+  removeOrphans(): Promise<OrphanRemoval>;
+  /** A cheap check that reads and writes work now (no data changes); health calls it every few seconds. */
+  probe(): Promise<StorageProbe>;
   /** Merges the FTS5 index segments into one, which speeds up queries after many writes. */
   optimizeSearchIndex(): Promise<void>;
   /** Copies the live database to `toPath` with SQLite's online backup (writers keep working). */
@@ -37,8 +71,123 @@ function fileSize(path: string): number {
   }
 }
 
+/** Deletes orphans until `foreign_key_check` is clean (removing an orphan chat cascades to its messages). */
+function removeOrphans(ctx: RepositoryContext): OrphanRemoval {
+  const { sql } = ctx;
+  const byTable: Record<string, number> = {};
+  let removed = 0;
+  sql.write(() => {
+    for (let round = 0; round < 10; round++) {
+      const rows = sql.raw.pragma('foreign_key_check') as { table: string; rowid: number | null }[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.rowid === null) continue;
+        const changes = sql.raw.prepare(`DELETE FROM "${row.table.replace(/"/g, '""')}" WHERE rowid = ?`).run(row.rowid).changes;
+        byTable[row.table] = (byTable[row.table] ?? 0) + changes;
+        removed += changes;
+      }
+    }
+  });
+  return { removed, byTable };
+}
+
+/** Probes reads and the write lock; remembers since when the lock has been held by someone else. */
+function createProbe(ctx: RepositoryContext, path: string) {
+  const { sql } = ctx;
+  let busySince: number | null = null;
+  const fail = (state: StorageProbe['state'], failure: StorageFailure | null, reason: string): StorageProbe => ({ state, failure, reason });
+
+  function readProbe(): StorageProbe | null {
+    try {
+      sql.get('SELECT count(*) AS n FROM sqlite_schema');
+      // The last page of each big table: a damaged file usually fails here, and it costs two b-tree descents.
+      sql.get('SELECT max(seq) AS n FROM chat_messages');
+      sql.get('SELECT id FROM chat_sessions ORDER BY rowid DESC LIMIT 1');
+    } catch (error) {
+      const storage = toStorageError(error);
+      return fail('down', storage?.failure ?? null, `reads fail: ${(storage ?? (error as Error)).message}`);
+    }
+    return null;
+  }
+
+  function lockProbe(): StorageProbe | null {
+    const raw = sql.raw;
+    if (raw.readonly) return fail('degraded', 'storage_read_only', 'The database was opened read-only: writes fail');
+    const unwritable = unwritableFile();
+    if (unwritable) return fail('degraded', 'storage_read_only', `${unwritable}: writes fail. Make it writable by the server user`);
+    const timeout = raw.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      raw.pragma('busy_timeout = 0');
+      raw.exec('BEGIN IMMEDIATE');
+      raw.exec('ROLLBACK');
+      busySince = null;
+    } catch (error) {
+      const storage = toStorageError(error);
+      if (storage?.failure === 'database_busy') {
+        busySince ??= Date.now();
+        const heldMs = Date.now() - busySince;
+        const waitedOut = sql.lastFailure?.error.failure === 'database_busy';
+        if (waitedOut || heldMs > timeout) {
+          return fail('degraded', 'database_busy', `The database has been locked by another connection for over ${Math.max(heldMs, timeout)} ms (busy timeout ${timeout} ms): writes fail. Find the process holding it (an open \`sqlite3\` shell transaction, a long maintenance run) and end it`);
+        }
+        return null;
+      }
+      return fail('degraded', storage?.failure ?? null, `Database is not writable: ${(storage ?? (error as Error)).message}`);
+    } finally {
+      raw.pragma(`busy_timeout = ${timeout}`);
+    }
+    return null;
+  }
+
+  /** SQLite opens a file it may not write read-only without a word, and only the first write fails: ask the OS. */
+  function unwritableFile(): string | null {
+    if (path === ':memory:') return null;
+    for (const file of [path, `${path}-wal`]) {
+      try {
+        closeSync(openSync(file, 'r+'));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue;
+        return `${file} is not writable (${code})`;
+      }
+    }
+    return null;
+  }
+
+  function spaceProbe(): StorageProbe | null {
+    const pages = sql.raw.pragma('page_count', { simple: true }) as number;
+    const maxPages = sql.raw.pragma('max_page_count', { simple: true }) as number;
+    if (pages >= maxPages) return fail('degraded', 'storage_full', `The database reached its size limit (max_page_count ${maxPages}): writes fail`);
+    if (path === ':memory:') return null;
+    try {
+      const fs = statfsSync(dirname(path));
+      if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return fail('degraded', 'storage_full', `The disk holding ${path} is full (${fs.bavail * fs.bsize} bytes free): writes fail. Free disk space`);
+    } catch {
+      // No statfs here: the last write's outcome still tells.
+    }
+    return null;
+  }
+
+  return {
+    run(): StorageProbe {
+      const read = readProbe();
+      if (read) return read;
+      const last = sql.lastFailure?.error;
+      if (last?.failure === 'storage_corrupt') return fail('down', 'storage_corrupt', last.message);
+      const lock = lockProbe();
+      if (lock) return lock;
+      const space = spaceProbe();
+      if (space) return space;
+      // A failure a request met and no write has cleared since (e.g. the disk filled up mid-reply).
+      if (last && last.failure !== 'database_busy') return fail('degraded', last.failure, last.message);
+      return { state: 'ok', failure: null, reason: null };
+    },
+  };
+}
+
 export function createMaintenanceRepository(ctx: RepositoryContext, path: string): MaintenanceRepository {
   const { sql } = ctx;
+  const probe = createProbe(ctx, path);
   return {
     async integrityCheck() {
       const messages = sql.raw.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
@@ -56,7 +205,16 @@ export function createMaintenanceRepository(ctx: RepositoryContext, path: string
       sql.raw.exec('ANALYZE');
     },
     async rebuildSearchIndex() {
-      sql.run("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
+      recreateSearchIndex(sql);
+    },
+    async checkSearchIndex(options = {}) {
+      return checkSearchIndex(sql, options);
+    },
+    async removeOrphans() {
+      return removeOrphans(ctx);
+    },
+    async probe() {
+      return probe.run();
     },
     async optimizeSearchIndex() {
       sql.run("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')");

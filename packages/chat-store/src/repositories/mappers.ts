@@ -30,19 +30,24 @@ export function toChatSession(row: SessionRowWithCount): ChatSession {
     settings: parseSettings(row.settings),
   };
   if (row.message_count !== undefined && row.message_count !== null) session.message_count = row.message_count;
+  if (row.current_leaf_id !== undefined) session.current_leaf_id = row.current_leaf_id;
   return session;
 }
 
 /** The message columns the protocol shape needs (no `seq`, no `timestamp`). */
 export const MESSAGE_COLUMNS =
-  'id, session_id, role, content, created_at, status, model_id, prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason';
+  'id, session_id, parent_id, role, content, created_at, status, model_id, prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason';
 
 export type MessageRowFields = Omit<ChatMessageRow, 'seq' | 'timestamp'>;
 
-export function toChatMessage(row: MessageRowFields): ChatMessage {
-  return {
+/** A message row of a branch listing, with where it stands among its siblings. */
+export type MessageRowWithSiblings = MessageRowFields & { sibling_position?: number | string | null; sibling_count?: number | string | null };
+
+export function toChatMessage(row: MessageRowWithSiblings): ChatMessage {
+  const message: ChatMessage = {
     id: row.id,
     session_id: row.session_id,
+    parent_id: row.parent_id,
     role: row.role,
     content: row.content,
     created_at: iso(row.created_at),
@@ -54,4 +59,10 @@ export function toChatMessage(row: MessageRowFields): ChatMessage {
     tokens_per_second: row.tokens_per_second,
     finish_reason: row.finish_reason,
   };
+  // PostgreSQL counts arrive as bigint strings.
+  if (row.sibling_position != null && row.sibling_count != null) {
+    message.sibling_position = Number(row.sibling_position);
+    message.sibling_count = Number(row.sibling_count);
+  }
+  return message;
 }

@@ -2,7 +2,8 @@
 import type { ChatMessage, FinishReason, MessageAroundPage, MessageRole, MessageStatus, Page } from '@chat-studio/protocol';
 import { decodeCursor, encodeCursor } from '../cursor/index.js';
 import type { ChatMessageRowUpdate } from '../tables/index.js';
-import { MESSAGE_COLUMNS, toChatMessage, type MessageRowFields } from './mappers.js';
+import { MESSAGE_COLUMNS, toChatMessage, type MessageRowFields, type MessageRowWithSiblings } from './mappers.js';
+import { pathUp, SIBLING_COLUMNS, subtree } from './message-tree.sql.js';
 import { pageLimit, type RepositoryContext } from './repository-context.js';
 
 /** Generation figures a reply can carry. */
@@ -20,6 +21,12 @@ export interface AppendMessageInput extends MessageStatsInput {
   content: string;
   /** Defaults to `'complete'`. */
   status?: MessageStatus;
+  /**
+   * The message this one follows, in the same session. Omitted: the session's current leaf (none in an empty chat).
+   * `null`: a new first message (a sibling of the chat's first message). Either way the new message becomes the
+   * session's current leaf.
+   */
+  parent_id?: string | null;
 }
 
 export interface UpdateMessageInput extends MessageStatsInput {
@@ -33,6 +40,18 @@ export interface ListMessagesOptions {
   cursor?: string;
   /** `asc` walks from the oldest message forward, `desc` from the newest back. Defaults to `'asc'`. */
   order?: 'asc' | 'desc';
+  /**
+   * List the branch ending at this message of the session instead of the current one (the history of an edit or a
+   * regenerated reply). A message of another session gives an empty page.
+   */
+  leafId?: string;
+}
+
+/** The messages sharing a parent, oldest first, and where the asked-for one stands among them. */
+export interface MessageSiblings {
+  items: ChatMessage[];
+  /** 1-based position of the asked-for message in `items`. */
+  position: number;
 }
 
 export interface ListAroundOptions {
@@ -44,7 +63,11 @@ export interface MessagesRepository {
   /** Appends to a session the user owns and bumps its `updated_at`; `undefined` if there is no such session. */
   append(userId: string, sessionId: string, input: AppendMessageInput): Promise<ChatMessage | undefined>;
   get(userId: string, messageId: string): Promise<ChatMessage | undefined>;
-  /** One page of a session's messages; `undefined` if the user has no such session. */
+  /**
+   * One page of the session's current branch (root to current leaf), each message with `sibling_position` and
+   * `sibling_count`; `undefined` if the user has no such session. `desc` walks from the leaf back, `asc` from the
+   * root forward; cursors are those of earlier releases (a message's `seq`).
+   */
   list(userId: string, sessionId: string, options?: ListMessagesOptions): Promise<Page<ChatMessage> | undefined>;
   /**
    * The page of up to `limit` messages centred on `messageId`, ascending: about half older, the message, the
@@ -58,25 +81,77 @@ export interface MessagesRepository {
    */
   listAround(userId: string, sessionId: string, messageId: string, options?: ListAroundOptions): Promise<MessageAroundPage | undefined>;
   update(userId: string, messageId: string, input: UpdateMessageInput): Promise<ChatMessage | undefined>;
+  /** Deletes the message and everything below it (see `deleteSubtree`); `false` when there was no such message. */
   delete(userId: string, messageId: string): Promise<boolean>;
+  /**
+   * Deletes the message and its whole subtree in one transaction and returns how many messages went (0: no such
+   * message). When the current leaf was among them, the chat shows the newest remaining branch under the deleted
+   * message's parent (or the newest message, for a first message).
+   */
+  deleteSubtree(userId: string, messageId: string): Promise<number>;
+  /** How many messages `deleteSubtree` would delete; `undefined` when there is no such message. */
+  countSubtree(userId: string, messageId: string): Promise<number | undefined>;
+  /** The messages with the same parent as `messageId` (itself included), oldest first. */
+  siblings(userId: string, messageId: string): Promise<MessageSiblings | undefined>;
+  /**
+   * Makes the branch through `messageId` the session's current one and returns its leaf: the current leaf when the
+   * message is already on the current branch, else the newest message below it (its newest branch).
+   * `undefined` if the user has no such session or the message is not in it.
+   */
+  switchBranch(userId: string, sessionId: string, messageId: string): Promise<string | undefined>;
+  /**
+   * Every message of the session on every branch, parents before children (ascending `seq`), cursor paged; for
+   * export. `undefined` if the user has no such session.
+   */
+  listTree(userId: string, sessionId: string, options?: Omit<ListMessagesOptions, 'order'>): Promise<Page<ChatMessage> | undefined>;
 }
 
-const TOUCH_SESSION = 'UPDATE chat_sessions SET updated_at = max(updated_at, ?) WHERE id = ? AND user_id = ?';
+const SESSION_LEAF = 'SELECT current_leaf_id FROM chat_sessions WHERE id = ? AND user_id = ?';
+const MESSAGE_IN_SESSION = 'SELECT 1 FROM chat_messages WHERE id = ? AND session_id = ?';
+const TOUCH_SESSION = 'UPDATE chat_sessions SET updated_at = max(updated_at, ?), current_leaf_id = ? WHERE id = ?';
 const INSERT_MESSAGE = `
-  INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
+  INSERT INTO chat_messages (id, session_id, parent_id, role, content, created_at, status, model_id, prompt_tokens,
     completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_MESSAGE = `
   SELECT ${MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
   FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
   WHERE m.id = ? AND s.user_id = ?`;
 const SESSION_OWNED = 'SELECT 1 FROM chat_sessions WHERE id = ? AND user_id = ?';
-const LIST_ASC = `SELECT seq, ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`;
-const LIST_DESC = `SELECT seq, ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`;
-const SEQ_IN_OWNED_SESSION = `
-  SELECT m.seq FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-  WHERE m.id = ? AND m.session_id = ? AND s.user_id = ?`;
-const OWNED_BY = 'session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)';
+const M_COLUMNS = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ');
+/** A page of a branch: the walk from `start` up, the `limit` rows nearest `start` (DESC) or the root (ASC). */
+const branchPage = (order: 'ASC' | 'DESC') => `
+  WITH RECURSIVE ${pathUp({ start: '@start', session: '@session', after: '@after', max: '@max' })}
+  SELECT m.seq, ${M_COLUMNS}, ${SIBLING_COLUMNS}
+  FROM (SELECT seq FROM path ORDER BY seq ${order} LIMIT @limit) p JOIN chat_messages m ON m.seq = p.seq
+  ORDER BY m.seq ${order}`;
+const BRANCH_ASC = branchPage('ASC');
+const BRANCH_DESC = branchPage('DESC');
+const TREE_PAGE = `SELECT seq, ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`;
+const PARENT_OF_SEQ = 'SELECT parent_id FROM chat_messages WHERE seq = ? AND session_id = ?';
+const TARGET = `
+  SELECT m.seq, m.id, m.parent_id, m.session_id, s.current_leaf_id FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+  WHERE m.id = ? AND s.user_id = ?`;
+const ON_BRANCH = `
+  WITH RECURSIVE ${pathUp({ start: '@leaf', session: '@session', after: '@above', max: '1e18' })}
+  SELECT 1 FROM path WHERE seq = @target`;
+const NEWEST_BELOW = `WITH RECURSIVE ${subtree('?')} SELECT id FROM sub ORDER BY seq DESC LIMIT 1`;
+const NEWEST_IN_SESSION = 'SELECT id FROM chat_messages WHERE session_id = ? ORDER BY seq DESC LIMIT 1';
+const SUBTREE_COUNT = `WITH RECURSIVE ${subtree('?')} SELECT count(*) AS n, sum(id = ?) AS has_leaf FROM sub`;
+const DELETE_SUBTREE = `WITH RECURSIVE ${subtree('?')} DELETE FROM chat_messages WHERE seq IN (SELECT seq FROM sub)`;
+const SEQ_OF = 'SELECT seq FROM chat_messages WHERE id = ?';
+const SET_LEAF = 'UPDATE chat_sessions SET current_leaf_id = ? WHERE id = ?';
+const CHILDREN = `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE parent_id = ? ORDER BY seq`;
+const ROOTS = `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND parent_id IS NULL ORDER BY seq`;
+
+/** What the tree operations need to know about a message: where it is and its chat's current leaf. */
+export interface TreeTarget {
+  seq: number;
+  id: string;
+  parent_id: string | null;
+  session_id: string;
+  current_leaf_id: string | null;
+}
 
 const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
 
@@ -97,6 +172,8 @@ export function newMessageRow(ids: { newId(): string; now(): number }, sessionId
   return {
     id: ids.newId(),
     session_id: sessionId,
+    // Resolved by the append itself when omitted (the session's current leaf, read in the same transaction).
+    parent_id: input.parent_id ?? null,
     role: input.role,
     content: input.content,
     created_at: ids.now(),
@@ -110,7 +187,7 @@ export function newMessageRow(ids: { newId(): string; now(): number }, sessionId
   };
 }
 
-export function messagePage(rows: (MessageRowFields & { seq: number })[], limit: number, kind: string): Page<ChatMessage> {
+export function messagePage(rows: (MessageRowWithSiblings & { seq: number })[], limit: number, kind: string): Page<ChatMessage> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -122,6 +199,7 @@ export function messagePage(rows: (MessageRowFields & { seq: number })[], limit:
 
 export function createMessagesRepository(ctx: RepositoryContext): MessagesRepository {
   const { db, sql } = ctx;
+  type Row = MessageRowWithSiblings & { seq: number };
 
   function getSync(userId: string, messageId: string): ChatMessage | undefined {
     const row = sql.get<MessageRowFields>(SELECT_MESSAGE, [messageId, userId]);
@@ -129,20 +207,59 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
   }
 
   // Built once: better-sqlite3 transaction wrappers are not free to create on every call.
-  const appendTx = sql.raw.transaction((row: MessageRowFields, userId: string): boolean => {
-    if (sql.run(TOUCH_SESSION, [row.created_at, row.session_id, userId]).changes === 0) return false;
+  const appendTx = sql.raw.transaction((row: MessageRowFields, userId: string, explicitParent: boolean): boolean => {
+    const session = sql.get<{ current_leaf_id: string | null }>(SESSION_LEAF, [row.session_id, userId]);
+    if (!session) return false;
+    if (!explicitParent) row.parent_id = session.current_leaf_id;
+    else if (row.parent_id !== null && !sql.get(MESSAGE_IN_SESSION, [row.parent_id, row.session_id])) return false;
     sql.run(INSERT_MESSAGE, [
-      row.id, row.session_id, row.role, row.content, row.created_at, row.status, row.model_id, row.prompt_tokens,
+      row.id, row.session_id, row.parent_id, row.role, row.content, row.created_at, row.status, row.model_id, row.prompt_tokens,
       row.completion_tokens, row.time_to_first_token_ms, row.tokens_per_second, row.finish_reason,
     ]);
+    sql.run(TOUCH_SESSION, [row.created_at, row.id, row.session_id]);
     return true;
   });
+
+  function target(userId: string, messageId: string): TreeTarget | undefined {
+    return sql.get<TreeTarget>(TARGET, [messageId, userId]);
+  }
+
+  /** The leaf of the branch through `t`: the current leaf when `t` is on the current branch, else its newest descendant. */
+  function branchLeaf(t: TreeTarget): string {
+    const leaf = t.current_leaf_id;
+    if (leaf && sql.get(ON_BRANCH, { leaf, session: t.session_id, above: t.seq - 1, target: t.seq })) return leaf;
+    return sql.statement(NEWEST_BELOW).pluck().get(t.seq) as string;
+  }
+
+  function walk(order: 'asc' | 'desc', start: string, sessionId: string, after: number, max: number, limit: number): Row[] {
+    return sql.all<Row>(order === 'asc' ? BRANCH_ASC : BRANCH_DESC, { start, session: sessionId, after, max, limit });
+  }
+
+  // Runs inside `sql.write`'s transaction (a nested better-sqlite3 transaction is a savepoint).
+  const deleteTx = (t: TreeTarget): number => {
+    const { n, has_leaf } = sql.get<{ n: number; has_leaf: number | null }>(SUBTREE_COUNT, [t.seq, t.current_leaf_id])!;
+    sql.run(DELETE_SUBTREE, [t.seq]);
+    if (has_leaf) {
+      const next = t.parent_id === null
+        ? (sql.statement(NEWEST_IN_SESSION).pluck().get(t.session_id) as string | undefined)
+        : (sql.statement(NEWEST_BELOW).pluck().get(sql.statement(SEQ_OF).pluck().get(t.parent_id)) as string);
+      sql.run(SET_LEAF, [next ?? null, t.session_id]);
+    }
+    return n;
+  };
+
+  function deleteSubtree(userId: string, messageId: string): number {
+    return sql.write(() => {
+      const t = target(userId, messageId);
+      return t ? deleteTx(t) : 0;
+    });
+  }
 
   return {
     async append(userId, sessionId, input) {
       const row = newMessageRow(ctx, sessionId, input);
       sql.assertOpen();
-      return appendTx.immediate(row, userId) ? toChatMessage(row) : undefined;
+      return sql.guard(() => appendTx.immediate(row, userId, input.parent_id !== undefined), true) ? toChatMessage(row) : undefined;
     },
 
     async get(userId, messageId) {
@@ -155,24 +272,27 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
       // The cursor records its direction, so a cursor from one order can't silently page the other.
       const kind = order === 'asc' ? 'ma' : 'md';
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
-      if (!sql.get(SESSION_OWNED, [sessionId, userId])) return undefined;
-      const rows = sql.all<MessageRowFields & { seq: number }>(order === 'asc' ? LIST_ASC : LIST_DESC, [
-        sessionId,
-        after ?? (order === 'asc' ? 0 : Number.MAX_SAFE_INTEGER),
-        limit + 1,
-      ]);
-      return messagePage(rows, limit, kind);
+      const session = sql.get<{ current_leaf_id: string | null }>(SESSION_LEAF, [sessionId, userId]);
+      if (!session) return undefined;
+      const leaf = options.leafId ?? session.current_leaf_id;
+      if (order === 'asc') {
+        const rows = leaf ? walk('asc', leaf, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1) : [];
+        return messagePage(rows, limit, kind);
+      }
+      // A desc cursor is the oldest message shown; the next page starts at its parent.
+      const start = after === undefined ? leaf : (sql.get<{ parent_id: string | null }>(PARENT_OF_SEQ, [after, sessionId])?.parent_id ?? null);
+      return messagePage(start ? walk('desc', start, sessionId, 0, limit + 1, limit + 1) : [], limit, kind);
     },
 
     async listAround(userId, sessionId, messageId, options = {}) {
       const limit = pageLimit(options.limit, 50);
-      const target = sql.get<{ seq: number }>(SEQ_IN_OWNED_SESSION, [messageId, sessionId, userId]);
-      if (!target) return undefined;
+      const t = target(userId, messageId);
+      if (!t || t.session_id !== sessionId) return undefined;
+      const leaf = branchLeaf(t);
       // `limit` rows each way is always enough to fill the page from one side when the other runs out.
-      type Row = MessageRowFields & { seq: number };
-      const older = sql.all<Row>(LIST_DESC, [sessionId, target.seq, limit]);
-      const rest = sql.all<Row>(LIST_ASC, [sessionId, target.seq - 1, limit + 1]);
-      return aroundPage(older, rest, limit);
+      const older = t.parent_id ? walk('desc', t.parent_id, sessionId, 0, limit, limit) : [];
+      const rest = walk('asc', leaf, sessionId, t.seq - 1, Number.MAX_SAFE_INTEGER, limit + 1);
+      return { ...aroundPage(older, rest, limit), leaf_id: leaf };
     },
 
     async update(userId, messageId, input) {
@@ -187,7 +307,40 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     },
 
     async delete(userId, messageId) {
-      return sql.run(`DELETE FROM chat_messages WHERE id = ? AND ${OWNED_BY}`, [messageId, userId]).changes > 0;
+      return deleteSubtree(userId, messageId) > 0;
+    },
+
+    async deleteSubtree(userId, messageId) {
+      return deleteSubtree(userId, messageId);
+    },
+
+    async countSubtree(userId, messageId) {
+      const t = target(userId, messageId);
+      return t ? sql.get<{ n: number }>(SUBTREE_COUNT, [t.seq, null])!.n : undefined;
+    },
+
+    async siblings(userId, messageId) {
+      const t = target(userId, messageId);
+      if (!t) return undefined;
+      const rows = t.parent_id === null ? sql.all<MessageRowFields>(ROOTS, [t.session_id]) : sql.all<MessageRowFields>(CHILDREN, [t.parent_id]);
+      return { items: rows.map(toChatMessage), position: rows.findIndex((r) => r.id === t.id) + 1 };
+    },
+
+    async switchBranch(userId, sessionId, messageId) {
+      return sql.write(() => {
+        const t = target(userId, messageId);
+        if (!t || t.session_id !== sessionId) return undefined;
+        const leaf = branchLeaf(t);
+        if (leaf !== t.current_leaf_id) sql.run(SET_LEAF, [leaf, sessionId]);
+        return leaf;
+      });
+    },
+
+    async listTree(userId, sessionId, options = {}) {
+      const limit = pageLimit(options.limit, 50);
+      const after = options.cursor === undefined ? 0 : decodeCursor(options.cursor, 'mt', ['number'] as const)[0];
+      if (!sql.get(SESSION_OWNED, [sessionId, userId])) return undefined;
+      return messagePage(sql.all<Row>(TREE_PAGE, [sessionId, after, limit + 1]), limit, 'mt');
     },
   };
 }
@@ -197,8 +350,8 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
  * first). Shared by both back ends so they split a page the same way.
  */
 export function aroundPage(
-  older: readonly (MessageRowFields & { seq: number })[],
-  rest: readonly (MessageRowFields & { seq: number })[],
+  older: readonly (MessageRowWithSiblings & { seq: number })[],
+  rest: readonly (MessageRowWithSiblings & { seq: number })[],
   limit: number,
 ): MessageAroundPage {
   const newer = rest.slice(1);

@@ -1,7 +1,21 @@
-/** Full-text search over a user's messages: bm25-ranked, safe for any input text. */
+/** Full-text search over a user's messages: BM25-ranked within a window of the newest matches, safe for any input text. */
 import type { MessageRole, Page, SearchHit } from '@chat-studio/protocol';
 import { decodeCursor, encodeCursor } from '../cursor/index.js';
-import { buildMatchExpression, HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, parseSnippet } from '../search/index.js';
+import type { SqlRunner } from '../connection/index.js';
+import {
+  buildMatchExpression,
+  buildSnippet,
+  parseSnippet,
+  DOC_FREQUENCY_SAMPLE,
+  estimateDocFrequency,
+  inverseDocFrequency,
+  rankTerms,
+  rankWindow,
+  type RankedRow,
+  type RankTerm,
+  type TermSample,
+  type WindowRow,
+} from '../search/index.js';
 import { iso } from './mappers.js';
 import { pageLimit, type RepositoryContext } from './repository-context.js';
 
@@ -19,33 +33,38 @@ export const SNIPPET_TOKENS = 16;
 /** Default of `ChatStoreOptions.searchWindow`: how many of the newest matches are ranked by bm25. */
 export const DEFAULT_SEARCH_WINDOW = 1000;
 
+const NEWEST_SEQ = 'SELECT coalesce(max(seq), 0) FROM chat_messages';
+
+// Every statement starts from the full-text index, whatever the planner statistics say: SQLite never reorders the
+// tables of a CROSS JOIN. With a plain JOIN on a database that was never analyzed, the planner walked every message
+// of the user and probed the index per row (hundreds of milliseconds for a few thousand hits); from the index the
+// cost follows the matches read.
+
 /**
- * Where the window of the newest `n` matches starts. Walking the index in rowid order computes no scores, so this
- * stays cheap even for a word that is in every message; without it bm25 would score every match (100k rows for
- * "the" in a large history) to return 20.
+ * The window: the user's newest `@window` matches within `[@from, @to]`, with their text for ranking. Walking the
+ * index in rowid order computes no scores, so this stays cheap even for a word that is in every message.
  */
-const WINDOW_START = `
-  SELECT f.rowid
-  FROM messages_fts f
-  JOIN chat_messages m ON m.seq = f.rowid
-  JOIN chat_sessions s ON s.id = m.session_id
-  WHERE messages_fts MATCH @match AND s.user_id = @user
+const WINDOW_ROWS = `
+  SELECT f.rowid AS seq, m.content
+  FROM messages_fts f CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  WHERE messages_fts MATCH @match AND f.rowid BETWEEN @from AND @to
+    AND m.seq = f.rowid AND s.id = m.session_id AND s.user_id = @user
   ORDER BY f.rowid DESC
-  LIMIT 1 OFFSET @skip`;
+  LIMIT @window`;
 
-const NEWEST_SEQ = 'SELECT max(seq) FROM chat_messages';
+/** A term's newest matches in the whole index (every user), for its document frequency: reads at most the sample. */
+const TERM_SAMPLE = `
+  SELECT count(*) AS count, min(rowid) AS oldest
+  FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @term ORDER BY rowid DESC LIMIT ${DOC_FREQUENCY_SAMPLE})`;
 
-// One statement, so SQLite builds snippets only for the rows that survive ORDER BY ... LIMIT.
-const RANKED_HITS = `
-  SELECT m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at,
-    snippet(messages_fts, 0, '${HIGHLIGHT_OPEN}', '${HIGHLIGHT_CLOSE}', '…', ${SNIPPET_TOKENS}) AS snippet,
-    bm25(messages_fts) AS rank
-  FROM messages_fts f
-  JOIN chat_messages m ON m.seq = f.rowid
-  JOIN chat_sessions s ON s.id = m.session_id
-  WHERE messages_fts MATCH @match AND s.user_id = @user AND f.rowid BETWEEN @from AND @to
-  ORDER BY rank, f.rowid DESC
-  LIMIT @limit OFFSET @offset`;
+/** The page's rows, looked up by rowid in the order of the list (snippets are built from the window's text). */
+const PAGE_ROWS = `
+  SELECT m.seq, m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at
+  FROM json_each(@seqs) j CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  WHERE m.seq = j.value AND s.id = m.session_id AND s.user_id = @user`;
+
+/** The statements search runs, for plan checks (`EXPLAIN QUERY PLAN`). */
+export const SEARCH_STATEMENTS = { WINDOW_ROWS, TERM_SAMPLE, PAGE_ROWS } as const;
 
 /** A ranked hit as either back end's SQL returns it; `snippet` carries the highlight markers of `parseSnippet`. */
 export interface HitRow {
@@ -77,29 +96,104 @@ export function searchPage(rows: readonly HitRow[], page: { take: number; offset
   return { items, next_cursor: more ? encodeCursor('q', [offset + take, from, to]) : null };
 }
 
+/** The window a search ranks: its rows, and its ends for the cursor. */
+interface SearchWindow {
+  rows: WindowRow[];
+  from: number;
+  to: number;
+}
+
+/** MATCH expression of a single ranking term. */
+function termMatch(term: RankTerm): string {
+  return `"${term.folded.replaceAll('"', '""')}"${term.prefix ? '*' : ''}`;
+}
+
 /**
- * Search ranks by bm25 among the newest `window` matches of the user's messages (all of them when there are
- * fewer): recent conversations are what a chat search is usually after, and it bounds the cost of common words.
- * The cursor pins the window (both ends), so later pages rank the same rows as the first.
+ * Runs one search synchronously on `sql` (the store's connection, or a read-only one in a worker of the read pool),
+ * in one read transaction so that every statement sees the same snapshot.
+ *
+ * Ranks by BM25 among the newest `window` matches of the user's messages (all of them when there are fewer): recent
+ * conversations are what a chat search is usually after, and it bounds the cost of common words. The cursor pins the
+ * window (both ends), so later pages rank the same rows as the first.
  */
-export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WINDOW): SearchFunction {
-  const { sql } = ctx;
-  return async (userId, query, options = {}) => {
-    const limit = pageLimit(options.limit, 20, 100);
-    const match = buildMatchExpression(query);
-    let offset = 0;
-    let from = 0;
-    let to: number;
-    if (options.cursor !== undefined) {
-      [offset, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
-    } else {
-      // Messages added after the first page must not shift later pages, so the window has an upper end too.
-      to = sql.statement(NEWEST_SEQ).pluck().get() as number | null ?? 0;
-      if (match !== undefined) from = (sql.statement(WINDOW_START).pluck().get({ match, user: userId, skip: window - 1 }) as number | undefined) ?? 0;
-    }
-    if (match === undefined || offset >= window) return { items: [], next_cursor: null };
+export function searchSync(sql: SqlRunner, window: number, userId: string, query: string, options: SearchOptions = {}): Page<SearchHit> {
+  sql.assertOpen();
+  const limit = pageLimit(options.limit, 20, 100);
+  const match = buildMatchExpression(query);
+  let offset = 0;
+  let pinned: [number, number] | undefined;
+  if (options.cursor !== undefined) {
+    const [o, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
+    offset = o;
+    pinned = [from, to];
+  }
+  if (match === undefined || offset >= window) return { items: [], next_cursor: null };
+  return sql.raw.transaction(() => {
+    const found = windowRows(sql, window, userId, match, pinned);
+    const terms = rankTerms(query);
+    const idf = termWeights(sql, terms, found.to);
     const take = Math.min(limit, window - offset);
-    const rows = sql.all<HitRow>(RANKED_HITS, { match, user: userId, from, to, limit: take + 1, offset });
-    return searchPage(rows, { take, offset, window, from, to });
+    const ranked = rankWindow(found.rows, terms, idf).slice(offset, offset + take + 1);
+    return searchPage(pageHits(sql, userId, found.rows, terms, ranked), { take, offset, window, from: found.from, to: found.to });
+  })();
+}
+
+function windowRows(sql: SqlRunner, window: number, user: string, match: string, pinned: [number, number] | undefined): SearchWindow {
+  // Messages added after the first page must not shift later pages, so the window has an upper end too.
+  const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
+  const rows = sql.all<WindowRow>(WINDOW_ROWS, { match, user, from: pinned?.[0] ?? 0, to, window });
+  const from = pinned?.[0] ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
+  return { rows, from, to };
+}
+
+/**
+ * Each term's weight: one term needs none; several are weighed by how rare each is in the whole index. A prefix term
+ * (the word still being typed) is not sampled: reading a prefix's newest matches merges the doclists of every word
+ * it starts, so it gets the mean weight of the others.
+ */
+function termWeights(sql: SqlRunner, terms: readonly RankTerm[], newest: number): number[] {
+  if (terms.length < 2) return terms.map(() => 1);
+  const total = Math.max(1, newest);
+  const weights = terms.map((term) => {
+    if (term.prefix) return undefined;
+    const sample = sql.get<TermSample>(TERM_SAMPLE, { term: termMatch(term) }) ?? { count: 0, oldest: null };
+    return inverseDocFrequency(estimateDocFrequency(sample, newest, total), total);
+  });
+  const known = weights.filter((w): w is number => w !== undefined);
+  const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+  return weights.map((w) => w ?? mean);
+}
+
+type PageRow = Omit<HitRow, 'snippet' | 'rank'> & { seq: number };
+
+function pageHits(sql: SqlRunner, user: string, window: readonly WindowRow[], terms: readonly RankTerm[], ranked: readonly RankedRow[]): HitRow[] {
+  if (ranked.length === 0) return [];
+  const rows = sql.all<PageRow>(PAGE_ROWS, { user, seqs: JSON.stringify(ranked.map((r) => r.seq)) });
+  return pageOf(rows, window, terms, ranked);
+}
+
+/**
+ * The page in ranked order, each row with its rank and a snippet built from the window's text of it. Rows deleted
+ * since the window was read are left out.
+ */
+export function pageOf<R extends { seq: number }>(rows: readonly R[], window: readonly WindowRow[], terms: readonly RankTerm[], ranked: readonly RankedRow[]): (Omit<R, 'seq'> & { snippet: string; rank: number })[] {
+  const bySeq = new Map(rows.map((r) => [r.seq, r]));
+  const text = new Map(window.map((r) => [r.seq, r.content]));
+  return ranked.flatMap((r) => {
+    const row = bySeq.get(r.seq);
+    if (!row) return [];
+    const { seq: _seq, ...rest } = row;
+    return [{ ...rest, snippet: buildSnippet(text.get(r.seq) ?? '', terms, SNIPPET_TOKENS), rank: r.rank }];
+  });
+}
+
+/** Where a store's searches run: `inline` on the store's connection, or off the event loop in the read pool. */
+export type SearchRunner = (userId: string, query: string, options: SearchOptions) => Promise<Page<SearchHit>>;
+
+/** The store's `search`: in the read pool when there is one, else on the store's own connection. */
+export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WINDOW, offThread?: SearchRunner): SearchFunction {
+  return async (userId, query, options = {}) => {
+    if (offThread) return offThread(userId, query, options);
+    return searchSync(ctx.sql, window, userId, query, options);
   };
 }

@@ -87,7 +87,7 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
       const title = input.title?.trim() || DEFAULT_SESSION_TITLE;
       const settings = JSON.stringify(input.settings ?? {});
       sql.run(INSERT_SESSION, [id, userId, title, now, now, input.pinned ? 1 : 0, settings]);
-      return toChatSession({ id, user_id: userId, title, created_at: now, updated_at: now, pinned: input.pinned ? 1 : 0, archived: 0, settings, message_count: 0 });
+      return toChatSession({ id, user_id: userId, title, created_at: now, updated_at: now, pinned: input.pinned ? 1 : 0, archived: 0, settings, current_leaf_id: null, message_count: 0 });
     },
 
     async get(userId, id) {

@@ -12,6 +12,7 @@ import type {
   UsersRepository,
 } from '../repositories/index.js';
 import type { ChatDatabase } from '../tables/index.js';
+import type { TransferRepository } from '../transfer/store/transfer-repository.js';
 
 /**
  * Options of `openChatStore`.
@@ -41,6 +42,17 @@ export interface ChatStoreOptions {
    */
   searchWindow?: number;
   /**
+   * SQLite only: worker threads, each with a read-only connection, that run the reads which can take long (search,
+   * large pages, exports) off the event loop. Defaults to 2; 0 runs them on the store's own connection (always so
+   * for `':memory:'`, which no other connection can see).
+   */
+  readPool?: number;
+  /**
+   * SQLite only: how often the store runs `PRAGMA optimize`, which refreshes planner statistics when they have gone
+   * stale; it also runs once at open. Defaults to one hour; 0 turns the periodic run off. Read-only stores never run it.
+   */
+  optimizeIntervalMs?: number;
+  /**
    * Open without writing: no migrations, no WAL switch; the database must exist and be migrated (on PostgreSQL every
    * transaction is read-only). Defaults to `false`.
    */
@@ -67,8 +79,8 @@ export interface ChatStore {
   readonly sessions: SessionsRepository;
   readonly messages: MessagesRepository;
   /**
-   * Ranked full-text search over the user's messages (bm25 on SQLite, ts_rank_cd on PostgreSQL; lower `rank` is
-   * better on both). Any text is a valid query.
+   * Ranked full-text search over the user's messages (BM25 among the newest `searchWindow` matches on both engines;
+   * lower `rank` is better). Any text is a valid query.
    */
   search(userId: string, query: string, options?: SearchOptions): Promise<Page<SearchHit>>;
   readonly users: UsersRepository;
@@ -77,6 +89,8 @@ export interface ChatStore {
   readonly maintenance: MaintenanceRepository;
   /** API processes serving this database and the replies they are streaming (crash recovery, `pnpm stop --all`). */
   readonly processes: ProcessesRepository;
+  /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
+  readonly transfer: TransferRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

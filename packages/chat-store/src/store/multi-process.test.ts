@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/temp-store.js';
 import { openChatStore } from '../index.js';
+import { STORE_MIGRATIONS } from '../migrations/index.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -85,7 +86,7 @@ describe('several processes on one database file', () => {
     const store = await openChatStore({ path });
     expect(await store.maintenance.stats()).toMatchObject({ sessions: 3, messages: 3 });
     const raw = new Database(path, { readonly: true });
-    expect((raw.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n).toBe(3);
+    expect((raw.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n).toBe(STORE_MIGRATIONS.length);
     raw.close();
     await store.close();
   });

@@ -1,4 +1,5 @@
 /** Opens (and migrates) the chat store. */
+import type Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { openDatabase, resolveDatabasePath, SqlRunner } from '../connection/index.js';
@@ -16,12 +17,37 @@ import {
   DEFAULT_SEARCH_WINDOW,
   type RepositoryContext,
 } from '../repositories/index.js';
+import { DEFAULT_READ_POOL_SIZE, ReadPool } from '../read-pool/index.js';
 import { isPostgresUrl, openPostgresStore, redactUrl } from '../postgres/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import type { ChatStore, ChatStoreOptions } from './chat-store.js';
+import { createSqliteTransferRepository } from '../transfer/store/sqlite-transfer.js';
 
 /** Default busy timeout in milliseconds. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Default of `ChatStoreOptions.optimizeIntervalMs`. */
+export const DEFAULT_OPTIMIZE_INTERVAL_MS = 3_600_000;
+
+/**
+ * Keeps planner statistics current on a database nobody maintains: `PRAGMA optimize` at open (0x10002: consider
+ * every table, not only those this connection queried) and then every `intervalMs`. It analyzes only tables whose
+ * statistics are missing or stale, with a row limit, so it is cheap when there is nothing to do. Returns the stopper.
+ */
+function keepOptimized(raw: Database.Database, intervalMs: number): () => void {
+  const optimize = (mask: string) => {
+    try {
+      if (raw.open) raw.pragma(`optimize${mask}`);
+    } catch {
+      // Best effort: a busy or read-only database is optimized next time.
+    }
+  };
+  optimize('=0x10002');
+  if (intervalMs <= 0) return () => {};
+  const timer = setInterval(() => optimize(''), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: string; cause?: { code?: string } } | null)?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
@@ -90,7 +116,11 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
 
   const nextId = monotonicFactory();
   const ctx: RepositoryContext = { db, sql, now: () => Date.now(), newId: () => nextId() };
-  const search = createSearch(ctx, Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW)));
+  const window = Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW));
+  const poolSize = path === ':memory:' ? 0 : Math.max(0, Math.floor(options.readPool ?? DEFAULT_READ_POOL_SIZE));
+  const pool = poolSize > 0 ? new ReadPool({ path, size: poolSize, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS }) : undefined;
+  const search = createSearch(ctx, window, pool && ((userId, query, opts) => pool.run({ kind: 'search', window, userId, query, options: opts })));
+  const stopOptimizing = readonly ? () => {} : keepOptimized(raw, options.optimizeIntervalMs ?? DEFAULT_OPTIMIZE_INTERVAL_MS);
   let closed = false;
 
   return {
@@ -105,6 +135,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
+    transfer: createSqliteTransferRepository(ctx),
     async ping() {
       try {
         return sql.get<{ ok: number }>('SELECT 1 AS ok')?.ok === 1;
@@ -115,6 +146,8 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
     async close() {
       if (closed) return;
       closed = true;
+      stopOptimizing();
+      await pool?.close();
       sql.clear();
       if (raw.open && !readonly) {
         try {

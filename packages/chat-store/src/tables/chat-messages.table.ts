@@ -6,6 +6,8 @@ export interface ChatMessagesTable {
   seq: Generated<number>;
   id: string;
   session_id: string;
+  /** The message this one follows or answers; `null` for a chat's first message (and its siblings). */
+  parent_id: Generated<string | null>;
   role: MessageRole;
   content: string;
   created_at: number;

@@ -11,6 +11,8 @@ export interface ChatSessionsTable {
   archived: Generated<number>;
   /** JSON text of `SessionSettings`. */
   settings: Generated<string>;
+  /** The last message of the branch the chat shows (`null` while it has none); new messages go under it. */
+  current_leaf_id: Generated<string | null>;
 }
 
 export type ChatSessionRow = Selectable<ChatSessionsTable>;

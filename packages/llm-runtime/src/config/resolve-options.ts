@@ -62,8 +62,15 @@ export interface LlmRuntimeOptions {
   upstreamMaxFailures?: number;
   /** Requests one healthy upstream is given at once before the rest queue. Defaults to env LLM_UPSTREAM_CONCURRENCY, else 4. */
   upstreamConcurrency?: number;
+  /**
+   * A model in `modelsDir` loaded beside the chat model for `/v1/embeddings` and Ollama's `/api/embed`. Defaults to
+   * env EMBEDDING_MODEL, else none (the active chat model embeds).
+   */
+  embeddingModelId?: string;
   /** Environment to read; tests pass their own. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Debug log of each generation (model, seed used, finish reason), e.g. a pino logger. Defaults to none. */
+  logger?: { debug(data: object, message: string): void };
 }
 
 /** Options after env and defaults; `threads`, `sequences`, `contextSize` stay undefined until the model is known. */
@@ -87,6 +94,7 @@ export interface ResolvedRuntimeOptions {
   upstreamCheckIntervalMs: number;
   upstreamMaxFailures: number;
   upstreamConcurrency: number;
+  embeddingModelId: string | undefined;
 }
 
 /** Share of the context freed by one context shift when neither option nor env sets one. */
@@ -125,6 +133,7 @@ export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): Resolved
     upstreamCheckIntervalMs: options.upstreamCheckIntervalMs ?? int(env, 'LLM_UPSTREAM_CHECK_MS', 50) ?? 5000,
     upstreamMaxFailures: options.upstreamMaxFailures ?? int(env, 'LLM_UPSTREAM_MAX_FAILURES', 1) ?? 3,
     upstreamConcurrency: options.upstreamConcurrency ?? int(env, 'LLM_UPSTREAM_CONCURRENCY', 1) ?? 4,
+    embeddingModelId: options.embeddingModelId ?? nonEmpty(env.EMBEDDING_MODEL),
   };
 }
 

@@ -80,6 +80,20 @@ export class InsufficientMemoryError extends ModelLoadError {
 /** The request itself is malformed (no messages, empty conversation). */
 export class InvalidRequestError extends LlmRuntimeError {}
 
+/**
+ * A request field the runtime cannot honour (a JSON-schema keyword the grammar builder cannot express, tools on a
+ * remote upstream, an unknown token id). `param` names the request field, `code` is protocol's `validation_error`,
+ * so the API answers 400 naming it instead of ignoring it.
+ */
+export class UnsupportedRequestError extends LlmRuntimeError {
+  readonly code = 'validation_error';
+  readonly param: string;
+  constructor(param: string, message: string) {
+    super(message);
+    this.param = param;
+  }
+}
+
 /** Download of a model file failed (offline, HTTP error, not a GGUF). */
 export class ModelDownloadError extends LlmRuntimeError {}
 

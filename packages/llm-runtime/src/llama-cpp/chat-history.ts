@@ -2,6 +2,7 @@ import type { GenerationParams } from '@chat-studio/protocol';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import { InvalidRequestError } from '../errors/index.js';
 import type { GenerateMessage } from '../provider/index.js';
+import { toModelResponse, toolResults } from '../tools/tool-history.js';
 
 /**
  * Converts protocol messages to node-llama-cpp chat history ending in a model turn to fill.
@@ -13,11 +14,13 @@ import type { GenerateMessage } from '../provider/index.js';
 export function toChatHistory(messages: readonly GenerateMessage[], params?: GenerationParams): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = [];
   if (params?.system_prompt) history.push({ type: 'system', text: params.system_prompt });
-  for (const message of messages) {
+  // Tool results become part of the call they answer, as node-llama-cpp renders them.
+  const results = toolResults(messages);
+  messages.forEach((message, index) => {
     if (message.role === 'system') history.push({ type: 'system', text: message.content });
     else if (message.role === 'user') history.push({ type: 'user', text: message.content });
-    else history.push({ type: 'model', response: [message.content] });
-  }
+    else if (message.role === 'assistant') history.push({ type: 'model', response: toModelResponse(message, index, results) });
+  });
   if (!history.some((item) => item.type !== 'system')) {
     throw new InvalidRequestError('messages must contain at least one user or assistant message');
   }

@@ -9,6 +9,7 @@ import {
   LlamaText,
   resolveChatWrapper,
   type ChatHistoryItem,
+  type ChatModelFunctions,
   type ChatWrapper,
   type Llama,
   type LlamaChatResponse,
@@ -39,6 +40,12 @@ import { continuedContextWindow, historyItemKey, toChatHistory, type LastEvaluat
 import { keepNewestTurns } from './context-shift.js';
 import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } from './memory-check.js';
 import { createSequencePool, type PoolSlot, type SequencePool } from './sequence-pool.js';
+import { createEmbedder } from './embedder.js';
+import { completeOnSequence } from './complete.js';
+import type { CompleteRequest, TextProvider } from '../provider/index.js';
+import { planGeneration, type GenerationPlan } from './generation-plan.js';
+import { clampMaxTokens, renderedPromptTokens } from './max-tokens.js';
+import { resolveSeed, toRepeatPenalty, toTokenBias } from '../sampling/index.js';
 
 /** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
 export const DEFAULT_TEMPERATURE = 0.8;
@@ -81,6 +88,8 @@ export interface LlamaCppProviderOptions {
   preloadNextTurn?: boolean;
   /** llama.cpp log level. Defaults to `warn`. */
   logLevel?: LlamaLogLevel;
+  /** A model id in `modelsDir` loaded beside the chat model for embeddings only (EMBEDDING_MODEL). Defaults to none. */
+  embeddingModelId?: string;
 }
 
 /** An idle-time evaluation running on a free slot; see `preloadNextTurn`. */
@@ -113,7 +122,7 @@ interface Loaded {
  * await provider.load('stories260K');
  * const result = await provider.generate({ messages: [{ role: 'user', content: 'Hi' }] });
  */
-export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmProvider {
+export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmProvider & TextProvider {
   const gpuOption = options.gpu ?? 'auto';
   const defaultMaxTokens = options.defaultMaxTokens ?? 1024;
   const switchGraceMs = options.switchGraceMs ?? 10_000;
@@ -128,6 +137,12 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   let failure: { modelId: string; reason: string } | null = null;
   let loadChain: Promise<unknown> = Promise.resolve();
   const retiring = new Set<Promise<void>>();
+  const embedder = createEmbedder({
+    llama: llamaInstance,
+    modelsDir: options.modelsDir,
+    ...(options.embeddingModelId !== undefined ? { embeddingModelId: options.embeddingModelId } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
 
   function llamaInstance(): Promise<Llama> {
     llamaPromise ??= createLlama(gpuOption, options.logLevel ?? LlamaLogLevel.warn);
@@ -143,6 +158,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const timer = setTimeout(() => old.retire.abort(new Error('model replaced')), switchGraceMs);
     await Promise.allSettled([...old.inFlight]);
     clearTimeout(timer);
+    await embedder.release(old.llamaModel);
     await old.context.dispose();
     await old.llamaModel.dispose();
   }
@@ -235,6 +251,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const current = loaded;
     if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
     const history = toChatHistory(request.messages, request.params);
+    // Everything a request can be refused for is checked before a sequence is taken.
+    const tokenBias = toTokenBias(current.llamaModel, request.params?.logit_bias);
+    const plan = await planGeneration(current.llamaModel.llama, request);
+    if (plan.instruction) history.splice(leadingSystemCount(history), 0, { type: 'system', text: plan.instruction });
     const taken = current.pool.take(request.sessionKey);
     if (!taken) throw new ChatUnavailableError('every sequence is busy');
     const slot = taken.slot as Slot;
@@ -243,7 +263,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       if (slot.preload && !taken.reused) slot.preload.controller.abort();
       await slot.preload?.done;
       if (!taken.reused) slot.last = undefined;
-      return runOnSlot(current, slot, history, request, startedAt);
+      return runOnSlot(current, slot, history, request, startedAt, { plan, tokenBias });
     })();
     current.inFlight.add(run);
     try {
@@ -361,25 +381,47 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     history: ReturnType<typeof toChatHistory>,
     request: GenerateRequest,
     startedAt: number,
+    extras: { plan: GenerationPlan; tokenBias: ReturnType<typeof toTokenBias> },
   ): Promise<GenerateResult> {
     const params = request.params ?? {};
+    const { plan, tokenBias } = extras;
     const signal = request.signal ? AbortSignal.any([request.signal, current.retire.signal]) : current.retire.signal;
     const sequence = slot.sequence;
     const meterBefore = sequence.tokenMeter.getState();
     const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: chatWrapperOf(current) });
     let text = '';
     let firstTokenAt: number | null = null;
-    let response: LlamaChatResponse | undefined;
+    let response: LlamaChatResponse<ChatModelFunctions> | undefined;
     let failed: unknown;
     const window = continuedContextWindow(slot.last, history);
+    const seed = resolveSeed(params.seed);
+    const repeatPenalty = toRepeatPenalty(params);
+    const renderedTokens = renderedPromptTokens(chat.chatWrapper, current.llamaModel.tokenizer, history, plan.functions);
+    const maxTokens = clampMaxTokens(params.max_tokens ?? defaultMaxTokens, renderedTokens, sequence.contextSize, contextShiftSize(sequence));
+    // node-llama-cpp takes a grammar or functions, never both; the plan holds at most one of them.
+    const constraint = plan.grammar
+      ? { grammar: plan.grammar }
+      : plan.functions
+        ? {
+            functions: plan.functions,
+            documentFunctionParams: true,
+            ...(plan.maxParallelFunctionCalls !== undefined ? { maxParallelFunctionCalls: plan.maxParallelFunctionCalls } : {}),
+            onFunctionCallParamsChunk: (chunk: Parameters<NonNullable<GenerationPlan['onFunctionCallParamsChunk']>>[0]) => {
+              firstTokenAt ??= performance.now();
+              plan.onFunctionCallParamsChunk?.(chunk);
+            },
+          }
+        : {};
     try {
       response = await chat.generateResponse(history, {
-        maxTokens: params.max_tokens ?? defaultMaxTokens,
+        maxTokens,
         temperature: params.temperature ?? DEFAULT_TEMPERATURE,
         ...(params.top_k !== undefined ? { topK: params.top_k } : {}),
         ...(params.top_p !== undefined ? { topP: params.top_p } : {}),
-        ...(params.seed !== undefined ? { seed: params.seed } : {}),
-        ...(params.repeat_penalty !== undefined ? { repeatPenalty: { penalty: params.repeat_penalty } } : {}),
+        seed,
+        ...(repeatPenalty ? { repeatPenalty } : {}),
+        ...(tokenBias ? { tokenBias } : {}),
+        ...constraint,
         ...(params.stop?.length ? { customStopTriggers: params.stop } : {}),
         signal,
         stopOnAbortSignal: true,
@@ -389,8 +431,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         onTextChunk: (chunk) => {
           if (chunk.length === 0) return;
           firstTokenAt ??= performance.now();
-          text += chunk;
-          request.onToken?.(chunk);
+          const piece = plan.onText(chunk);
+          if (piece.length === 0) return;
+          text += piece;
+          request.onToken?.(piece);
         },
       });
     } catch (error) {
@@ -401,8 +445,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const endedAt = performance.now();
     const used = sequence.disposed ? { usedInputTokens: 0, usedOutputTokens: 0 } : sequence.tokenMeter.diff(meterBefore);
     let finish: FinishReason;
+    const read = plan.finish(response, response ? response.response : text);
+    text = read.text;
     if (response) {
-      text = response.response;
       finish = finishReason(response.metadata.stopReason);
       slot.last = { ...response.lastEvaluation };
     } else {
@@ -417,6 +462,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     return {
       text,
       modelId: current.model.id,
+      seed,
+      ...(read.toolCalls?.length ? { toolCalls: read.toolCalls } : {}),
       promptTokensEvaluated: used.usedInputTokens,
       stats: {
         prompt_tokens: promptTokens,
@@ -431,6 +478,30 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         cached_tokens: Math.max(0, promptTokens - used.usedInputTokens),
       },
     };
+  }
+
+  /** A plain completion on a free sequence (see completeOnSequence); the slot's chat state is dropped. */
+  async function complete(request: CompleteRequest, timing?: GenerateTiming): Promise<GenerateResult> {
+    const startedAt = timing?.startedAt ?? performance.now();
+    const current = loaded;
+    if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
+    const taken = current.pool.take(undefined);
+    if (!taken) throw new ChatUnavailableError('every sequence is busy');
+    const slot = taken.slot as Slot;
+    const run = (async () => {
+      slot.preload?.controller.abort();
+      await slot.preload?.done;
+      slot.last = undefined;
+      const signal = request.signal ? AbortSignal.any([request.signal, current.retire.signal]) : current.retire.signal;
+      return completeOnSequence(request, { sequence: slot.sequence, modelId: current.model.id, signal, defaultMaxTokens, defaultTemperature: DEFAULT_TEMPERATURE, startedAt });
+    })();
+    current.inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      current.inFlight.delete(run);
+      current.pool.give(slot);
+    }
   }
 
   function status(): ProviderStatus {
@@ -472,6 +543,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     generate,
     prepare,
     status,
+    complete,
+    embed: (request) => embedder.embed(request, loaded ? { id: loaded.model.id, model: loaded.llamaModel } : null),
+    loadEmbeddingModel: () => embedder.load(),
+    embeddingStatus: () => embedder.status(),
     async unload() {
       await loadChain;
       failure = null;
@@ -482,6 +557,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       if (loaded) loaded.retire.abort(new Error('runtime closed'));
       await unloadCurrent();
       await Promise.allSettled([...retiring]);
+      await embedder.close();
       const llama = llamaPromise;
       llamaPromise = null;
       if (llama) await (await llama.catch(() => null))?.dispose();
@@ -543,6 +619,12 @@ function upToNextUserText(chatWrapper: ChatWrapper, window: readonly ChatHistory
   }
   // A wrapper that drops user text: fall back to the window alone, the part every next turn renders the same.
   return chatWrapper.generateContextState({ chatHistory: [...window] }).contextText;
+}
+
+function leadingSystemCount(history: readonly ChatHistoryItem[]): number {
+  let count = 0;
+  while (history[count]?.type === 'system') count++;
+  return count;
 }
 
 function sameHistory(a: readonly ChatHistoryItem[], b: readonly ChatHistoryItem[]): boolean {

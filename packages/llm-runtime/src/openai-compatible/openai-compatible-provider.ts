@@ -1,3 +1,4 @@
+import { assertRemoteSupports } from './unsupported-fields.js';
 import type { ProviderInfo } from '@chat-studio/protocol';
 import type { UpstreamOptions } from '../config/index.js';
 import { ChatUnavailableError, ModelNotFoundError } from '../errors/index.js';
@@ -146,6 +147,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
     const modelId = activeModel;
     const target = modelId ? split(modelId) : null;
     if (!modelId || !target) throw new ChatUnavailableError('no remote model is selected');
+    assertRemoteSupports(request);
     const signal = request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal;
     const tried = new Set<Upstream>();
     const failures: string[] = [];

@@ -205,6 +205,8 @@ function requestBody({ model, request, defaultMaxTokens }: StreamAttempt): Recor
     ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
     ...(params.top_p !== undefined ? { top_p: params.top_p } : {}),
     ...(params.seed !== undefined ? { seed: params.seed } : {}),
+    ...(params.frequency_penalty !== undefined ? { frequency_penalty: params.frequency_penalty } : {}),
+    ...(params.presence_penalty !== undefined ? { presence_penalty: params.presence_penalty } : {}),
     ...(params.stop?.length ? { stop: params.stop } : {}),
     // Not OpenAI's own, but llama.cpp's server and vLLM read them; sent only when a request sets them.
     ...(params.top_k !== undefined ? { top_k: params.top_k } : {}),

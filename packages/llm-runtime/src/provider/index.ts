@@ -4,6 +4,12 @@ export type {
   GenerateRequest,
   GenerateResult,
   GenerateMessage,
+  GenerateTools,
+  ToolDefinition,
+  ToolChoice,
+  ToolCall,
+  ToolCallDelta,
+  ResponseFormat,
   GenerateTiming,
   PrepareRequest,
   PrepareState,
@@ -11,3 +17,4 @@ export type {
   ProviderStatus,
   ProviderLoadOptions,
 } from './types.js';
+export type { EmbedRequest, EmbedResult, CompleteRequest, TextProvider, EmbeddingModelStatus } from './types.js';

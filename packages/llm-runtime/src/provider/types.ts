@@ -2,9 +2,53 @@ import type { GenerationParams, GenerationStats, LlmState, ModelInfo } from '@ch
 
 /** One message of the conversation sent to the model. */
 export interface GenerateMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** On an assistant message: the tool calls it made. Each needs a later `tool` message with its id. */
+  tool_calls?: ToolCall[];
+  /** On a `tool` message: the id of the call whose result `content` is. */
+  tool_call_id?: string;
 }
+
+/** A function the model may call; `parameters` is a JSON schema of its arguments (see `toGrammarSchema`). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
+/**
+ * `auto`: the model decides, in its chat template's own function-calling syntax; `none`: no call;
+ * `required`: one call of any tool, forced by a grammar; `{ name }`: a call of that tool, forced by a grammar.
+ */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** Tools offered to the model for one generation. */
+export interface GenerateTools {
+  tools: ToolDefinition[];
+  /** Defaults to `auto`. */
+  choice?: ToolChoice;
+  /** false: at most one call per reply. Defaults to true. */
+  parallel?: boolean;
+}
+
+/** A function call made by the model. `arguments` is the JSON text exactly as generated. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A piece of a tool call while it is generated: `id` and `name` come first, then `arguments` in pieces. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments: string;
+}
+
+/** Constrains the reply: any JSON object, or JSON valid against `schema`. */
+export type ResponseFormat = { type: 'json_object' } | { type: 'json_schema'; schema: Record<string, unknown> };
 
 /** A generation request. The last message is usually the user's; a trailing assistant message is continued. */
 export interface GenerateRequest {
@@ -22,6 +66,12 @@ export interface GenerateRequest {
    * upstream logs it for requests made with a service key. Defaults to none.
    */
   endUser?: string;
+  /** Function tools; local models only (a remote upstream refuses them). */
+  tools?: GenerateTools;
+  /** Called as tool calls are generated; see {@link ToolCallDelta}. */
+  onToolCall?: (delta: ToolCallDelta) => void;
+  /** JSON output enforced by a grammar; `params.json_mode` is the same as `{ type: 'json_object' }`. */
+  responseFormat?: ResponseFormat;
 }
 
 /** A chat whose next turn should be fast: its stored history, as the next `generate` will send it. */
@@ -51,6 +101,12 @@ export interface GenerateResult {
   promptTokensEvaluated: number;
   /** Which remote upstream generated the reply (its `ProviderInfo.id`); absent for local models and cache hits. */
   servedBy?: string;
+  /** Milliseconds the request waited in the queue for a free sequence (0 when one was free at once). */
+  queueWaitMs?: number;
+  /** Tool calls the model made (then `text` is what it said besides, often empty). */
+  toolCalls?: ToolCall[];
+  /** The sampling seed used: the request's, or the fresh random one drawn for it. Absent for cache hits and upstreams. */
+  seed?: number;
 }
 
 /** A model as a provider lists it. */
@@ -104,4 +160,54 @@ export interface LlmProvider {
   unload(): Promise<void>;
   /** Unloads and frees everything the provider holds. */
   close(): Promise<void>;
+}
+
+/** Texts (or token ids) to embed, for `/v1/embeddings` and Ollama's `/api/embed`. */
+export interface EmbedRequest {
+  /** The model: the configured embedding model, or the active local chat model. */
+  model: string;
+  /** One vector per item; a number array is taken as token ids. */
+  input: readonly (string | readonly number[])[];
+  /** Cut inputs longer than the embedding context instead of throwing InputTooLongError. Defaults to false. */
+  truncate?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Unit-length vectors, one per input, in input order. */
+export interface EmbedResult {
+  modelId: string;
+  vectors: number[][];
+  /** Tokens embedded, over all inputs (after truncation). */
+  promptTokens: number;
+  /** Wall time of the whole request, model load included. */
+  totalMs: number;
+}
+
+/** A plain (untemplated) completion of `prompt`, for `/v1/completions` and Ollama's raw `/api/generate`. */
+export interface CompleteRequest {
+  prompt: string;
+  /** `max_tokens`, `temperature`, `top_p`, `top_k`, `seed`, `stop`, `repeat_penalty` apply; `system_prompt` is refused. */
+  params?: GenerationParams;
+  /** OpenAI-style penalties (-2..2), applied to the tokens already in the prompt and reply. */
+  penalties?: { frequency?: number; presence?: number };
+  signal?: AbortSignal;
+  onToken?: (text: string) => void;
+}
+
+/** A provider that can embed and complete plain text (the local llama.cpp one). */
+export interface TextProvider {
+  embed(request: EmbedRequest): Promise<EmbedResult>;
+  complete(request: CompleteRequest, timing?: GenerateTiming): Promise<GenerateResult>;
+  /** Starts loading the dedicated embedding model, if one is configured; failures show in `embeddingStatus`. */
+  loadEmbeddingModel(): Promise<void>;
+  /** The dedicated embedding model: its id and state, or null when none is configured. */
+  embeddingStatus(): EmbeddingModelStatus | null;
+}
+
+/** State of the dedicated embedding model (EMBEDDING_MODEL). */
+export interface EmbeddingModelStatus {
+  model_id: string;
+  state: 'loading' | 'ready' | 'error' | 'idle';
+  reason: string | null;
+  dimensions: number | null;
 }

@@ -5,7 +5,20 @@ import { resolveRuntimeOptions, type LlmRuntimeOptions } from '../config/index.j
 import { ChatUnavailableError, ModelLoadError, ModelNotFoundError } from '../errors/index.js';
 import { createLlamaCppProvider } from '../llama-cpp/index.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
-import type { GenerateRequest, GenerateResult, LlmProvider, PrepareRequest, PrepareState, ProviderModel } from '../provider/index.js';
+import type {
+  CompleteRequest,
+  EmbeddingModelStatus,
+  EmbedRequest,
+  EmbedResult,
+  GenerateRequest,
+  GenerateResult,
+  LlmProvider,
+  PrepareRequest,
+  PrepareState,
+  ProviderModel,
+  TextProvider,
+} from '../provider/index.js';
+import { UnsupportedOperationError } from '../errors/endpoint-errors.js';
 import { createRequestQueue } from '../queue/index.js';
 import { abortedResult } from '../provider/aborted-result.js';
 
@@ -42,6 +55,18 @@ export interface LlmRuntime {
   prepare(request: PrepareRequest): PrepareState;
   /** Aborts in-flight work and frees the model, context and llama.cpp. */
   close(): Promise<void>;
+  /**
+   * Unit-length embeddings from the dedicated embedding model (`embeddingModelId`) or the active local model.
+   * Throws ModelNotFoundError for any other model, InputTooLongError, ChatUnavailableError.
+   */
+  embed(request: EmbedRequest): Promise<EmbedResult>;
+  /**
+   * A plain completion of a prompt (no chat template) on the active local model, queued like `generate`.
+   * Throws UnsupportedOperationError while a remote model is active, InputTooLongError, and what `generate` throws.
+   */
+  complete(request: CompleteRequest): Promise<GenerateResult>;
+  /** The dedicated embedding model's state, or null when none is configured. */
+  embeddingStatus(): EmbeddingModelStatus | null;
 }
 
 type Availability =
@@ -67,7 +92,7 @@ type Availability =
  */
 export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   const config = resolveRuntimeOptions(options);
-  const local: LlmProvider = createLlamaCppProvider({
+  const local: LlmProvider & TextProvider = createLlamaCppProvider({
     modelsDir: config.modelsDir,
     gpu: config.gpu,
     defaultMaxTokens: config.defaultMaxTokens,
@@ -78,6 +103,7 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     ...(config.threads !== undefined ? { threads: config.threads } : {}),
     ...(config.sequences !== undefined ? { sequences: config.sequences } : {}),
     ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
+    ...(config.embeddingModelId !== undefined ? { embeddingModelId: config.embeddingModelId } : {}),
   });
   const queue = createRequestQueue({
     capacity: config.sequences ?? 1,
@@ -193,7 +219,9 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     const startedAt = performance.now();
     const modelId = activeId();
-    const cacheable = cache.enabled && modelId !== null && isDeterministic(request.params);
+    // The cache holds text only: replies with tool calls or a grammar are never served from it.
+    const textOnly = !request.tools && !request.responseFormat && !request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length);
+    const cacheable = cache.enabled && modelId !== null && textOnly && isDeterministic(request.params);
     const key = cacheable ? responseCacheKey({ modelId, messages: request.messages, params: request.params }) : null;
     if (key) {
       const hit = cache.get(key);
@@ -219,16 +247,20 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     // Remote capacity follows upstream health, so it is read per request.
     if (provider === remote) queue.setCapacity(Math.max(1, provider.status().sequences_total));
     let release: () => void;
+    const queuedAt = performance.now();
     try {
       release = await queue.acquire(request.signal);
     } catch (error) {
       if (request.signal?.aborted) return abortedResult(modelId ?? '', startedAt);
       throw error;
     }
+    const queueWaitMs = performance.now() - queuedAt;
     const run = provider.generate(request, { startedAt });
     inFlight.add(run);
     try {
-      const result = await run;
+      const result = { ...(await run), queueWaitMs };
+      // The seed is logged so that a reply sampled with a fresh random seed can be repeated.
+      options.logger?.debug({ model: result.modelId, seed: result.seed ?? null, finish_reason: result.stats.finish_reason }, 'generation finished');
       if (key && result.modelId === modelId && (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')) {
         cache.set(key, { text: result.text, stats: result.stats });
       }
@@ -239,9 +271,50 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     }
   }
 
+  async function complete(request: CompleteRequest): Promise<GenerateResult> {
+    const startedAt = performance.now();
+    const reason = unavailableReason();
+    if (reason) throw new ChatUnavailableError(reason);
+    if (provider !== local) throw new UnsupportedOperationError('plain completion runs on local models only; the active model is remote');
+    let release: () => void;
+    try {
+      release = await queue.acquire(request.signal);
+    } catch (error) {
+      if (request.signal?.aborted) return abortedResult(activeId() ?? '', startedAt);
+      throw error;
+    }
+    const run = local.complete(request, { startedAt });
+    inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      inFlight.delete(run);
+      release();
+    }
+  }
+
+  async function embed(request: EmbedRequest): Promise<EmbedResult> {
+    if (closed) throw new ChatUnavailableError('the runtime is closed');
+    if (request.model !== config.embeddingModelId && provider !== local && request.model === activeId()) {
+      throw new UnsupportedOperationError('embeddings run on local models only; the active model is remote (set EMBEDDING_MODEL)');
+    }
+    const run = local.embed(request);
+    inFlight.add(run);
+    try {
+      return await run;
+    } finally {
+      inFlight.delete(run);
+    }
+  }
+
   return {
+    complete,
+    embed,
+    embeddingStatus: () => local.embeddingStatus(),
     async start() {
       if (availability.kind !== 'unscanned') return;
+      // The embedding model loads beside the chat model, in the background; its failure shows in embeddingStatus().
+      void local.loadEmbeddingModel();
       // The first round of health checks is awaited so that remote models are known when start() resolves.
       await remote?.refresh();
       const choice = pickModel(await local.listModels(), (await remote?.listModels()) ?? []);

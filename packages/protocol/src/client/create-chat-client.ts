@@ -6,6 +6,7 @@ import type {
   CreateSessionRequest,
   GenerationParams,
   HealthResponse,
+  LimitsResponse,
   LlmStatus,
   MeResponse,
   ModelInfo,
@@ -20,6 +21,10 @@ import type {
   AppendMessageRequest,
   PrepareRequest,
   PrepareResponse,
+  DeleteMessageResponse,
+  MessageSiblings,
+  SubtreeCount,
+  ImportSummary,
 } from '../schemas/index.js';
 import { isErrorEnvelope } from '../errors/index.js';
 import { ChatApiError } from './chat-api-error.js';
@@ -88,8 +93,28 @@ export function createChatClient(options: ChatClientOptions = {}) {
 
   const enc = encodeURIComponent;
 
+  async function* streamFrom(path: string, body: unknown, init: { signal?: AbortSignal }): AsyncGenerator<StreamEvent> {
+    const res = await raw('POST', path, body, {
+      signal: init.signal,
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...options.headers },
+    });
+    if (!res.body) throw new ChatApiError(res.status, 'bad_request', 'Stream response has no body');
+    yield* readChatStream(res.body);
+  }
+
   return {
-    health: () => request<HealthResponse>('GET', '/health'),
+    /** The health report; a 503 carries one too (`degraded` or `down`, with its reason), so it is returned, not thrown. */
+    health: async (): Promise<HealthResponse> => {
+      const res = await doFetch(`${baseUrl}/health`, { method: 'GET', headers: { accept: 'application/json', ...options.headers }, credentials });
+      if (res.status === 503) {
+        const body = (await res.clone().json().catch(() => null)) as HealthResponse | null;
+        if (body && typeof body.status === 'string') return body;
+      }
+      if (!res.ok) throw await toError(res);
+      return (await res.json()) as HealthResponse;
+    },
+    /** The size limits the server enforces (`GET /api/limits`). */
+    limits: () => request<LimitsResponse>('GET', '/api/limits'),
     listSessions: (query?: { limit?: number; cursor?: string; pinned?: boolean; archived?: boolean }) =>
       request<Page<ChatSession>>('GET', `/api/chat/sessions${toQuery(query)}`),
     createSession: (body: CreateSessionRequest = {}) => request<ChatSession>('POST', '/api/chat/sessions', body),
@@ -106,8 +131,36 @@ export function createChatClient(options: ChatClientOptions = {}) {
       request<ChatMessage>('POST', `/api/chat/sessions/${enc(id)}/messages`, body),
     updateMessage: (sessionId: string, messageId: string, content: string) =>
       request<ChatMessage>('PATCH', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`, { content }),
+    /** Deletes the message and everything below it; says how many went and where the chat's current leaf is now. */
     deleteMessage: (sessionId: string, messageId: string) =>
-      request<void>('DELETE', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`),
+      request<DeleteMessageResponse>('DELETE', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`),
+    /** How many messages deleting this one would remove (itself included). */
+    countSubtree: (sessionId: string, messageId: string) =>
+      request<SubtreeCount>('GET', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/subtree`),
+    /** The message's siblings (edits of one question, regenerated replies) and its position among them. */
+    siblings: (sessionId: string, messageId: string) =>
+      request<MessageSiblings>('GET', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/siblings`),
+    /** Shows the branch through `messageId` (its newest branch when it is not on the current one). */
+    switchBranch: (sessionId: string, messageId: string) =>
+      request<ChatSession>('POST', `/api/chat/sessions/${enc(sessionId)}/branch`, { message_id: messageId }),
+    /** Edits a user message as a new sibling and streams the reply under it (events as {@link stream}). */
+    async *edit(
+      sessionId: string,
+      messageId: string,
+      body: { content: string; params?: GenerationParams },
+      init: { signal?: AbortSignal } = {},
+    ): AsyncGenerator<StreamEvent> {
+      yield* streamFrom(`/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/edit`, body, init);
+    },
+    /** Streams a new reply as a sibling of `messageId` (a reply), or under it (a user message). */
+    async *regenerate(
+      sessionId: string,
+      messageId: string,
+      body: { params?: GenerationParams } = {},
+      init: { signal?: AbortSignal } = {},
+    ): AsyncGenerator<StreamEvent> {
+      yield* streamFrom(`/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/regenerate`, body, init);
+    },
     search: (q: string, query?: { limit?: number; cursor?: string }) =>
       request<Page<SearchHit>>('GET', `/api/chat/search${toQuery({ q, ...query })}`),
     models: () => request<ModelList>('GET', '/api/llm/models'),
@@ -124,12 +177,7 @@ export function createChatClient(options: ChatClientOptions = {}) {
       body: { session_id: string; message: string; params?: GenerationParams },
       init: { signal?: AbortSignal } = {},
     ): AsyncGenerator<StreamEvent> {
-      const res = await raw('POST', '/api/chat/stream', body, {
-        signal: init.signal,
-        headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...options.headers },
-      });
-      if (!res.body) throw new ChatApiError(res.status, 'bad_request', 'Stream response has no body');
-      yield* readChatStream(res.body);
+      yield* streamFrom('/api/chat/stream', body, init);
     },
     login: (username: string, password: string) =>
       request<MeResponse>('POST', '/api/auth/login', { username, password }),
@@ -138,6 +186,17 @@ export function createChatClient(options: ChatClientOptions = {}) {
     listApiKeys: () => request<{ api_keys: ApiKeyInfo[] }>('GET', '/api/auth/keys'),
     createApiKey: (name: string) => request<CreateApiKeyResponse>('POST', '/api/auth/keys', { name }),
     revokeApiKey: (id: string) => request<void>('DELETE', `/api/auth/keys/${enc(id)}`),
+    /** Where to download an export: every chat (no `sessionId`) or one, as our JSON or as Markdown. */
+    exportUrl: (query: { sessionId?: string; format?: 'json' | 'markdown' } = {}) =>
+      `${baseUrl}${query.sessionId ? `/api/chat/sessions/${enc(query.sessionId)}/export` : '/api/chat/export'}${toQuery({ format: query.format })}`,
+    /** Imports an export file (ours, ChatGPT's conversations.json, Open WebUI's), sent as it is. */
+    importChats: async (file: Blob | ArrayBuffer | Uint8Array | string): Promise<ImportSummary> => {
+      const res = await raw('POST', '/api/chat/import', undefined, {
+        body: file as BodyInit,
+        headers: { accept: 'application/json', 'content-type': 'application/octet-stream', ...options.headers },
+      });
+      return (await res.json()) as ImportSummary;
+    },
   };
 }
 

@@ -21,6 +21,14 @@ export const ERROR_STATUS = {
   /** The database server cannot be reached; `Retry-After` says when to try again. */
   database_unavailable: 503,
   timeout: 504,
+  /** Another connection held the database's write lock for the whole busy timeout; `Retry-After` says when to retry. */
+  database_busy: 503,
+  /** The disk holding the database is full. */
+  storage_full: 507,
+  /** The database file (or its folder) is read-only: reads work, writes do not. */
+  storage_read_only: 503,
+  /** A page of the database is damaged: restore a backup. */
+  storage_corrupt: 503,
 } as const;
 
 /** Machine-readable error code carried in every error envelope. */

@@ -1,16 +1,51 @@
 import * as v from 'valibot';
 import { IdSchema } from './common.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
-import { GenerationStatsSchema, generationParamsSchema } from './generation.js';
+import { GenerationStatsSchema, generationParamsSchema, type GenerationParams } from './generation.js';
 import { ChatMessageSchema, messageContentSchema } from './message.js';
 
-/** Body of `POST /api/chat/send` and `POST /api/chat/stream`. */
+/**
+ * Body of `POST /api/chat/send` and `POST /api/chat/stream`. Generation fields (`temperature`, `max_tokens`, `top_p`
+ * and every other field of `params`) may also be written at the top level, as OpenAI-style clients and the
+ * troubleshooting guide do; they are merged into `params`. The same field at both places with different values is a
+ * 400, and so is any field this schema does not know (every field works or is refused), also inside `params`.
+ */
 export function sendRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
-  return v.object({
-    session_id: IdSchema,
-    message: v.pipe(messageContentSchema(limits), v.minLength(1, 'Message is empty')),
-    params: v.optional(generationParamsSchema(limits)),
-  });
+  const generation = generationParamsSchema(limits).entries;
+  return v.pipe(
+    v.strictObject(
+      {
+        session_id: IdSchema,
+        message: v.pipe(messageContentSchema(limits), v.minLength(1, 'Message is empty')),
+        params: v.optional(v.strictObject(generation, unknownField)),
+        ...generation,
+      },
+      unknownField,
+    ),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const { session_id, message, params, ...topLevel } = dataset.value;
+      const merged: Record<string, unknown> = { ...params };
+      for (const [key, value] of Object.entries(topLevel)) {
+        if (value === undefined) continue;
+        if (key in merged && JSON.stringify(merged[key]) !== JSON.stringify(value)) {
+          addIssue({ message: `Field "${key}" is given both at the top level and in params, with different values`, path: [topLevelKey(dataset.value, key)] });
+          return NEVER;
+        }
+        merged[key] = value;
+      }
+      return { session_id, message, params: merged as GenerationParams };
+    }),
+  );
+}
+
+/** The issue message for a field the schema does not know; valibot puts the field in the issue's path. */
+function unknownField(issue: v.StrictObjectIssue): string {
+  return issue.expected === 'never' ? `Unknown field ${issue.received}` : issue.message;
+}
+
+/** A path item for an issue about `key` of `input`, so `getDotPath` names it. */
+function topLevelKey(input: Record<string, unknown>, key: string): v.ObjectPathItem {
+  return { type: 'object', origin: 'value', input, key, value: input[key] };
 }
 export const SendRequestSchema = sendRequestSchema();
 export type SendRequest = v.InferInput<typeof SendRequestSchema>;

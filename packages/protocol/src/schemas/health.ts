@@ -1,7 +1,11 @@
 import * as v from 'valibot';
 import { LLM_STATES } from './llm.js';
 
-/** `ok`: everything works; `degraded`: the API serves but chat or another part does not (see `reason`). */
+/**
+ * `ok`: everything works; `degraded`: the API serves but chat, writes or another part does not (see `reason`);
+ * `down`: the database cannot be read. The HTTP status is 503 whenever chat or storage requests would fail (also
+ * for `degraded`), 200 otherwise, so monitors that only read the status code see the outage.
+ */
 export const HealthResponseSchema = v.object({
   status: v.picklist(['ok', 'degraded', 'down']),
   version: v.string(),
@@ -13,6 +17,19 @@ export const HealthResponseSchema = v.object({
     model_id: v.nullable(v.string()),
     reason: v.nullable(v.string()),
   }),
+  /**
+   * Whether requests can read and write now (a probe cached for a few seconds): `failure` is `database_busy`,
+   * `storage_full`, `storage_read_only` or `storage_corrupt`.
+   */
+  storage: v.optional(
+    v.object({
+      state: v.picklist(['ok', 'degraded', 'down']),
+      failure: v.nullable(v.string()),
+      reason: v.nullable(v.string()),
+    }),
+  ),
+  /** Whether the full-text index is Chat Studio's own and in step with the messages (SQLite). */
+  search_index: v.optional(v.object({ ok: v.boolean(), problems: v.array(v.string()) })),
   /** Where rate limits are counted; `ok: false` while shared counters are unreachable and each process counts alone. */
   rate_limits: v.optional(
     v.object({ store: v.picklist(['memory', 'redis']), ok: v.boolean(), error: v.nullable(v.string()) }),

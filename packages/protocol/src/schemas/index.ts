@@ -10,3 +10,5 @@ export * from './llm.js';
 export * from './health.js';
 export * from './auth.js';
 export * from './openai.js';
+export * from './branch.js';
+export * from './transfer.js';

@@ -29,3 +29,17 @@ export const DEFAULT_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
 
 /** Largest request body the API parses, in bytes (1 MiB). Bigger bodies get 413 before parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** `GET /api/limits`: the limits a server enforces (its configuration may differ from {@link DEFAULT_LIMITS}). */
+export interface LimitsResponse {
+  /** Longest message content in characters. */
+  max_message_length: number;
+  /** Longest session title in characters. */
+  max_title_length: number;
+  /** Longest system prompt in characters. */
+  max_system_prompt_length: number;
+  /** Longest search query in characters. */
+  max_query_length: number;
+  /** Largest request body in bytes. */
+  max_body_bytes: number;
+}

@@ -13,9 +13,16 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 export const MESSAGE_STATUSES = ['complete', 'partial', 'error', 'interrupted'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/**
+ * One message. Messages form a tree: `parent_id` is the message this one follows or answers (`null` for a chat's
+ * first message). An edit or a regenerated reply is a sibling (same parent) of the message it replaces, so nothing
+ * is lost. Listings of a chat's current branch add `sibling_position` (1-based) and `sibling_count` (messages with
+ * the same parent, this one included): a client shows `‹ 2 / 3 ›` where `sibling_count > 1`.
+ */
 export const ChatMessageSchema = v.object({
   id: IdSchema,
   session_id: IdSchema,
+  parent_id: v.nullable(IdSchema),
   role: v.picklist(MESSAGE_ROLES),
   content: v.string(),
   created_at: TimestampSchema,
@@ -26,6 +33,8 @@ export const ChatMessageSchema = v.object({
   time_to_first_token_ms: v.nullable(v.number()),
   tokens_per_second: v.nullable(v.number()),
   finish_reason: v.nullable(v.picklist(FINISH_REASONS)),
+  sibling_position: v.optional(v.number()),
+  sibling_count: v.optional(v.number()),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
 
@@ -92,5 +101,10 @@ export const MessageAroundPageSchema = v.object({
   ...MessagePageSchema.entries,
   older_cursor: v.nullable(v.string()),
   newer_cursor: v.nullable(v.string()),
+  /**
+   * The leaf of the branch the page lies on: the current leaf when the message is on the chat's current branch,
+   * else the newest message below it. Switch to it (`POST /api/chat/sessions/:id/branch`) to keep that branch.
+   */
+  leaf_id: v.optional(IdSchema),
 });
 export type MessageAroundPage = v.InferOutput<typeof MessageAroundPageSchema>;

@@ -23,7 +23,10 @@ export const ChatSessionSchema = v.object({
   pinned: v.boolean(),
   archived: v.boolean(),
   settings: SessionSettingsSchema,
+  /** Every stored message of the chat, on every branch (edits and regenerated replies included). */
   message_count: v.optional(v.number()),
+  /** The last message of the branch the chat shows (`null` while it has none); new messages go under it. */
+  current_leaf_id: v.optional(v.nullable(IdSchema)),
 });
 export type ChatSession = v.InferOutput<typeof ChatSessionSchema>;
 
@@ -43,7 +46,8 @@ export type CreateSessionRequest = v.InferInput<typeof CreateSessionRequestSchem
 
 export function updateSessionRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
   return v.object({
-    title: v.optional(titleSchema(limits)),
+    // A rename to nothing is refused rather than ignored: the guide's readers PATCH `"title": ""` to clear one.
+    title: v.optional(v.pipe(titleSchema(limits), v.minLength(1, 'Title is empty; give a title or leave the field out'))),
     pinned: v.optional(v.boolean()),
     archived: v.optional(v.boolean()),
     settings: v.optional(sessionSettingsSchema(limits)),

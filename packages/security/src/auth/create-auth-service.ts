@@ -101,6 +101,18 @@ function checkPassword(password: string): void {
 }
 
 /**
+ * Bookkeeping writes (`last_used_at`, `last_seen_at`) must not decide whether a valid credential works: on a
+ * read-only, full or busy database reads still succeed, and so does signing in with a key. A failed touch is dropped.
+ */
+async function bestEffort(write: () => unknown): Promise<void> {
+  try {
+    await write();
+  } catch {
+    // Recorded next time; the request itself only needed to read.
+  }
+}
+
+/**
  * Accounts, logins and API keys on top of the store's repositories. Passwords are scrypt-hashed;
  * session tokens and API keys are stored only as SHA-256 hashes.
  *
@@ -205,7 +217,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const user = await activeUser(session.user_id);
       if (!user) return null;
       if (session.last_seen_at === undefined || now() - session.last_seen_at >= touchIntervalMs) {
-        await authSessions.touch(session.id);
+        await bestEffort(() => authSessions.touch(session.id));
       }
       return { userId: user.id, username: user.username, via: 'cookie', role: roleOf(user) };
     },
@@ -216,7 +228,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if (!row || (row.revoked_at !== undefined && row.revoked_at !== null)) return null;
       const user = await activeUser(row.user_id);
       if (!user) return null;
-      if (row.last_used_at === null || now() - row.last_used_at >= touchIntervalMs) await apiKeys.touch(row.id);
+      if (row.last_used_at === null || now() - row.last_used_at >= touchIntervalMs) await bestEffort(() => apiKeys.touch(row.id));
       // A service key keeps its power only while its owner is an admin.
       const role = roleOf(user);
       return { userId: user.id, username: user.username, via: 'api_key', role, ...(isService(row) && role === 'admin' ? { service: true } : {}) };

@@ -10,6 +10,9 @@ export {
 export {
   rateLimits,
   rateLimitKey,
+  setLegacyRateLimitHeaders,
+  type RateLimits,
+  type RateLimitState,
   DEFAULT_RATES,
   type RateLimitName,
   type RateLimitsOptions,

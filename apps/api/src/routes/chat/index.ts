@@ -1,11 +1,10 @@
 /** Chat routes: one JSON reply, or a stream of server-sent events. */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { prepareRequestSchema, sendRequestSchema, type PrepareResponse, type StreamEvent } from '@chat-studio/protocol';
+import { prepareRequestSchema, sendRequestSchema, type PrepareResponse } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody } from '../../middleware/validate/index.js';
-import { describeError } from '../../errors/index.js';
 import type { ChatTurns } from '../../chat-service/index.js';
+import { streamTurn } from './stream-turn.js';
 
 /**
  * `POST /api/chat/send` (one JSON reply), `POST /api/chat/stream` (SSE), and `POST /api/chat/prepare` (read a chat's
@@ -32,55 +31,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     })
     .post('/stream', async (c) => {
       const body = await jsonBody(c, schema);
-      const principal = c.var.principal;
-      const turn = await turns.prepare(principal, body.session_id, body.params);
-      const controller = new AbortController();
-      c.header('Cache-Control', 'no-cache, no-transform');
-      c.header('X-Accel-Buffering', 'no');
-
-      return streamSSE(c, async (stream) => {
-        stream.onAbort(() => controller.abort());
-        const send = (event: StreamEvent) => stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-        const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => {}), deps.config.keepAliveMs);
-        keepAlive.unref();
-        // Token writes are chained so they reach the socket in order without awaiting in the model's callback.
-        let writes: Promise<unknown> = Promise.resolve();
-        let assistantMessageId: string | undefined;
-        try {
-          const result = await turns.run(principal, turn, body.message, controller.signal, {
-            onStart: async ({ userMessage, assistantMessageId: id, modelId }) => {
-              assistantMessageId = id;
-              await send({ type: 'start', session_id: turn.session.id, user_message: userMessage, assistant_message_id: id, model_id: modelId });
-            },
-            onToken: (text) => {
-              writes = writes.then(() => send({ type: 'token', text }));
-            },
-          });
-          await writes;
-          if (turns.isStopping()) {
-            // SIGTERM cut the reply short: say so before the connection closes, instead of a "done" that looks final.
-            await send({
-              type: 'error',
-              code: 'chat_unavailable',
-              message: 'Chat service is not available: the server is shutting down; the reply so far is stored, regenerate it once the server is back',
-              assistant_message_id: result.assistant_message.id,
-            });
-            return;
-          }
-          await send({ type: 'done', message: result.assistant_message, stats: result.stats });
-        } catch (err) {
-          await writes.catch(() => {});
-          const report = describeError(err);
-          if (report.status >= 500 && report.code === 'internal_error') console.error('[chat] stream failed', err);
-          await send({
-            type: 'error',
-            code: report.code,
-            message: report.message,
-            ...(assistantMessageId ? { assistant_message_id: assistantMessageId } : {}),
-          }).catch(() => {});
-        } finally {
-          clearInterval(keepAlive);
-        }
-      });
+      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      return streamTurn(c, deps, turns, turn, body.message);
     });
 }

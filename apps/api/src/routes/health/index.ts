@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { HealthResponse, LlmStatus } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
+import { storageCheck } from './storage-check.js';
 
 const NO_RUNTIME_REASON = 'no model runtime is configured';
 
@@ -13,38 +14,52 @@ export function modelHealth(deps: AppDeps): HealthResponse['model'] {
 }
 
 /**
- * `GET /health` and `GET /api/health`: 200 `ok`, or `degraded` (chat unavailable, or shared rate-limit counters
- * unreachable); 503 `down` (database).
+ * `GET /health` and `GET /api/health`: `ok`, `degraded` (chat unavailable, writes failing, search index broken,
+ * or shared rate-limit counters unreachable) or `down` (the database cannot be read), with the reason. The status
+ * code is 503 whenever chat or storage requests would fail, 200 otherwise (unreachable Redis only makes limits
+ * per-process: 200). `GET /health/live`: 200 while the process runs, for liveness probes.
  */
 export function healthRoutes(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now();
   const version = deps.version ?? '0.1.0';
-  return new Hono<AppEnv>().get('/', async (c) => {
-    let database: HealthResponse['database'];
-    try {
-      database = (await deps.store.ping()) ? { ok: true, error: null } : { ok: false, error: 'ping failed' };
-    } catch (err) {
-      database = { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
-    const model = modelHealth(deps);
-    const chatReason = model.reason ? `Chat service is not available: ${model.reason}` : null;
-    const shared = deps.sharedState?.health();
-    const rateLimits: NonNullable<HealthResponse['rate_limits']> = shared
-      ? { store: 'redis', ok: shared.ok, error: shared.error }
-      : { store: 'memory', ok: true, error: null };
-    const limitsReason = rateLimits.ok ? null : `Rate limits are counted per process: Redis is not available: ${rateLimits.error}`;
-    const degraded = [chatReason, limitsReason].filter((reason) => reason !== null).join('; ') || null;
-    const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
-    const body: HealthResponse = {
-      status,
-      version,
-      uptime_s: Math.round((Date.now() - startedAt) / 1000),
-      reason: !database.ok ? `Database is not available: ${database.error}` : degraded,
-      database,
-      model,
-      rate_limits: rateLimits,
-    };
-    c.header('Cache-Control', 'no-store');
-    return c.json(body, database.ok ? 200 : 503);
-  });
+  const checkStorage = storageCheck(deps.store);
+  return new Hono<AppEnv>()
+    .get('/live', (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json({ status: 'ok', uptime_s: Math.round((Date.now() - startedAt) / 1000) });
+    })
+    .get('/', async (c) => {
+      let database: HealthResponse['database'];
+      try {
+        database = (await deps.store.ping()) ? { ok: true, error: null } : { ok: false, error: 'ping failed' };
+      } catch (err) {
+        database = { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+      const storage = await checkStorage();
+      if (database.ok && storage.storage.state === 'down') database = { ok: false, error: storage.storage.reason };
+      const model = modelHealth(deps);
+      const chatReason = model.reason ? `Chat service is not available: ${model.reason}` : null;
+      const shared = deps.sharedState?.health();
+      const rateLimits: NonNullable<HealthResponse['rate_limits']> = shared
+        ? { store: 'redis', ok: shared.ok, error: shared.error }
+        : { store: 'memory', ok: true, error: null };
+      const limitsReason = rateLimits.ok ? null : `Rate limits are counted per process: Redis is not available: ${rateLimits.error}`;
+      // Reasons whose requests fail (503) come first; the Redis one only changes how limits are counted (200).
+      const failing = [storage.reason, chatReason].filter((reason) => reason !== null);
+      const degraded = [...failing, limitsReason].filter((reason) => reason !== null).join('; ') || null;
+      const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
+      const body: HealthResponse = {
+        status,
+        version,
+        uptime_s: Math.round((Date.now() - startedAt) / 1000),
+        reason: !database.ok ? `Database is not available: ${database.error}` : degraded,
+        database,
+        model,
+        storage: storage.storage,
+        search_index: storage.searchIndex,
+        rate_limits: rateLimits,
+      };
+      c.header('Cache-Control', 'no-store');
+      return c.json(body, !database.ok || failing.length > 0 ? 503 : 200);
+    });
 }

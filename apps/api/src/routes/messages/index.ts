@@ -4,13 +4,17 @@ import {
   appendMessageRequestSchema,
   listMessagesQuerySchema,
   updateMessageRequestSchema,
+  type DeleteMessageResponse,
 } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody, queryParams } from '../../middleware/validate/index.js';
 import { requireMessage, requireSession } from '../../ownership/index.js';
 import { ApiError, sessionNotFound } from '../../errors/index.js';
 
-/** `/api/chat/sessions/:id/messages`: list (both directions, or around one message), append, edit, delete. */
+/**
+ * `/api/chat/sessions/:id/messages`: list the current branch (both directions, or around one message), append (under
+ * the current leaf), edit in place, delete (with the subtree).
+ */
 export function messageRoutes({ store, config }: AppDeps) {
   const appendSchema = appendMessageRequestSchema(config.limits);
   const updateSchema = updateMessageRequestSchema(config.limits);
@@ -50,8 +54,11 @@ export function messageRoutes({ store, config }: AppDeps) {
       return c.json(updated);
     })
     .delete('/:id/messages/:messageId', async (c) => {
-      const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
-      await store.messages.delete(c.var.principal.userId, message.id);
-      return c.body(null, 204);
+      // The message and everything below it, in one transaction: a reply's regenerations, a question's answers.
+      const { session, message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      const deleted = await store.messages.deleteSubtree(c.var.principal.userId, message.id);
+      if (deleted === 0) throw new ApiError('not_found', 'Message not found');
+      const after = await requireSession(store, c.var.principal, session.id);
+      return c.json({ deleted, current_leaf_id: after.current_leaf_id ?? null } satisfies DeleteMessageResponse);
     });
 }

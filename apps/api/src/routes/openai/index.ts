@@ -1,12 +1,15 @@
-/** OpenAI-compatible /v1: models and chat completions, streaming or not. */
+/** OpenAI-compatible /v1: models and chat completions, streaming or not, with tools and structured output. */
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { GenerateRequest, ToolCall } from '@chat-studio/llm-runtime';
 import {
   openAiChatRequestSchema,
   type GenerationStats,
   type OpenAiChatCompletion,
   type OpenAiChatCompletionChunk,
+  type OpenAiChatRequest,
   type OpenAiModel,
 } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
@@ -14,29 +17,49 @@ import type { ChatTurns, PreparedTurn, TurnHooks } from '../../chat-service/inde
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import { observeGeneration } from '../../observability/index.js';
-import { toFinishReason, toGenerationParams, toPromptMessages, toUsage } from './to-openai.js';
+import { assertFieldPolicy, refuse } from './field-policy/index.js';
+import { toFinishReason, toGenerationParams, toPromptMessages, toResponseFormat, toUsage } from './to-openai.js';
+import { toGenerateTools, toOpenAiToolCallDelta, toOpenAiToolCalls } from './tools/index.js';
 
 const SESSION_HEADER = 'x-chat-session-id';
+
+type Delta = OpenAiChatCompletionChunk['choices'][number]['delta'];
+interface Generated {
+  text: string;
+  stats: GenerationStats;
+  toolCalls?: ToolCall[];
+}
 
 /** `/v1`: OpenAI-compatible models and chat completions, streaming and not. */
 export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
   const schema = openAiChatRequestSchema(deps.config.limits);
+  const created = () => Math.floor((deps.startedAt ?? Date.now()) / 1000);
+  const toModel = (m: { id: string; provider: string }): OpenAiModel => ({ id: m.id, object: 'model', created: created(), owned_by: m.provider });
 
   return new Hono<AppEnv>()
     .get('/models', async (c) => {
       const models = deps.runtime ? await deps.runtime.listModels() : [];
-      const created = Math.floor((deps.startedAt ?? Date.now()) / 1000);
-      const data: OpenAiModel[] = models
-        .filter((m) => m.status === 'available')
-        .map((m) => ({ id: m.id, object: 'model', created, owned_by: m.provider }));
-      return c.json({ object: 'list', data });
+      return c.json({ object: 'list', data: models.filter((m) => m.status === 'available').map(toModel) });
+    })
+    .get('/models/:model', async (c) => {
+      const id = c.req.param('model');
+      const model = (deps.runtime ? await deps.runtime.listModels() : []).find((m) => m.id === id && m.status === 'available');
+      if (!model) throw new ApiError('not_found', `The model '${id}' does not exist`, { param: 'model', openai_code: 'model_not_found' });
+      return c.json(toModel(model));
     })
     .post('/chat/completions', async (c) => {
-      const body = await jsonBody(c, schema);
+      const body = await openAiBody(c, schema);
+      const sessionId = c.req.header(SESSION_HEADER);
+      assertFieldPolicy(body, sessionId !== undefined);
       const params = toGenerationParams(body);
+      const tools = toGenerateTools(body);
+      const responseFormat = toResponseFormat(body);
       const messages = toPromptMessages(body.messages);
       const principal = c.var.principal;
-      const sessionId = c.req.header(SESSION_HEADER);
+      // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
+      if (body.user || body.safety_identifier) {
+        deps.logger?.info({ user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null }, 'chat completion for an end user');
+      }
       const last = messages.at(-1);
       // With a session header the exchange is stored like a chat from the UI; the client's own messages are the
       // prompt. Ownership is checked before anything else, so a foreign session reads as missing.
@@ -46,7 +69,12 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
           throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', { param: 'messages' });
         }
         const turn = await turns.prepare(principal, sessionId, params);
-        stored = { turn: { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } }, message: last.content };
+        // A stored chat holds text turns: tool calls and schemas have no place in it yet.
+        if (tools) refuse('tools', 'tools cannot be used with X-Chat-Session-Id (stored chats hold text turns)');
+        if (responseFormat) refuse('response_format', 'json_schema cannot be used with X-Chat-Session-Id (json_object can)');
+        if (messages.some((m) => m.role === 'tool' || m.tool_calls)) refuse('messages', 'tool calls cannot be sent with X-Chat-Session-Id');
+        const history = messages.slice(0, -1).map((m) => ({ role: m.role === 'tool' ? 'user' : m.role, content: m.content }));
+        stored = { turn: { ...turn, history, params: { ...turn.params, ...params } }, message: last.content };
       }
       const runtime = stored?.turn.runtime ?? turns.availableRuntime();
       const active = runtime.status().model_id;
@@ -60,67 +88,123 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
           { param: 'model', openai_code: 'model_not_found' },
         );
       }
+      // prompt_cache_key routes requests to the same sequence, so their shared prefix stays in its KV cache.
+      const sessionKey = body.prompt_cache_key ? `openai:${principal.userId}:${body.prompt_cache_key}` : undefined;
 
-      const generate = (signal: AbortSignal, onToken: (t: string) => void, hooks: TurnHooks = {}) =>
+      const generate = (signal: AbortSignal, onToken: (t: string) => void, onToolCall: GenerateRequest['onToolCall'], hooks: TurnHooks = {}): Promise<Generated> =>
         stored
           ? turns.run(principal, stored.turn, stored.message, signal, { ...hooks, onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
           : turns.track(signal, async (s) => {
-              const result = await runtime.generate({ messages, params, signal: s, onToken });
+              const request: GenerateRequest = { messages, params, signal: s, onToken };
+              if (tools) request.tools = tools;
+              if (onToolCall) request.onToolCall = onToolCall;
+              if (responseFormat) request.responseFormat = responseFormat;
+              if (sessionKey) request.sessionKey = sessionKey;
+              const result = await runtime.generate(request);
               if (deps.metrics) observeGeneration(result.stats, deps.metrics);
               return result;
             });
 
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
-      const created = Math.floor(Date.now() / 1000);
+      const createdAt = Math.floor(Date.now() / 1000);
       const model = body.model;
 
       if (!body.stream) {
-        const result = await generate(c.req.raw.signal, () => {});
+        const result = await generate(c.req.raw.signal, () => {}, undefined);
+        const calls = result.toolCalls?.length ? toOpenAiToolCalls(result.toolCalls) : undefined;
         const completion: OpenAiChatCompletion = {
           id,
           object: 'chat.completion',
-          created,
+          created: createdAt,
           model,
-          choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, finish_reason: toFinishReason(result.stats), logprobs: null }],
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: calls && result.text === '' ? null : result.text, refusal: null, ...(calls ? { tool_calls: calls } : {}) },
+              finish_reason: toFinishReason(result.stats, calls),
+              logprobs: null,
+            },
+          ],
           usage: toUsage(result.stats),
         };
         return c.json(completion);
       }
 
       const includeUsage = body.stream_options?.include_usage === true;
+      // Generation starts before the response does: a request the runtime refuses before its first piece (a schema
+      // keyword, a token id, a busy queue) is still a plain HTTP error, not a 200 stream with an error in it.
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      c.req.raw.signal.addEventListener('abort', abort, { once: true });
+      const pending: Delta[] = [];
+      let sink: ((delta: Delta) => void) | undefined;
+      let markStarted = () => {};
+      const started = new Promise<void>((resolve) => (markStarted = resolve));
+      const emit = (delta: Delta) => {
+        if (sink) sink(delta);
+        else pending.push(delta);
+        markStarted();
+      };
+      const run = generate(
+        controller.signal,
+        (text) => emit({ content: text }),
+        (delta) => emit({ tool_calls: [toOpenAiToolCallDelta(delta)] }),
+      );
+      try {
+        await Promise.race([started, run]);
+      } catch (error) {
+        c.req.raw.signal.removeEventListener('abort', abort);
+        throw error;
+      }
       c.header('Cache-Control', 'no-cache, no-transform');
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
-        const controller = new AbortController();
-        stream.onAbort(() => controller.abort());
-        const chunk = (delta: OpenAiChatCompletionChunk['choices'][number]['delta'], finish: OpenAiChatCompletionChunk['choices'][number]['finish_reason'] = null): OpenAiChatCompletionChunk => ({
+        stream.onAbort(abort);
+        const chunk = (delta: Delta, finish: OpenAiChatCompletionChunk['choices'][number]['finish_reason'] = null): OpenAiChatCompletionChunk => ({
           id,
           object: 'chat.completion.chunk',
-          created,
+          created: createdAt,
           model,
           choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
           ...(includeUsage ? { usage: null } : {}),
         });
         const write = (data: unknown) => stream.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) });
         let writes: Promise<unknown> = write(chunk({ role: 'assistant', content: '' }));
-        let stats: GenerationStats;
+        sink = (delta) => {
+          writes = writes.then(() => write(chunk(delta)));
+        };
+        for (const delta of pending.splice(0)) sink(delta);
+        let result: Generated;
         try {
-          ({ stats } = await generate(controller.signal, (text) => {
-            writes = writes.then(() => write(chunk({ content: text })));
-          }));
+          result = await run;
           await writes;
         } catch (err) {
           await writes.catch(() => {});
           const message = err instanceof Error ? err.message : 'generation failed';
           await write({ error: { message, type: 'server_error', param: null, code: null } }).catch(() => {});
           return;
+        } finally {
+          c.req.raw.signal.removeEventListener('abort', abort);
         }
         if (controller.signal.aborted) return;
-        await write(chunk({}, toFinishReason(stats)));
+        await write(chunk({}, toFinishReason(result.stats, result.toolCalls)));
         if (includeUsage) {
-          await write({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: toUsage(stats) });
+          await write({ id, object: 'chat.completion.chunk', created: createdAt, model, choices: [], usage: toUsage(result.stats) });
         }
         await write('[DONE]');
       });
     });
+}
+
+/** The body, validated; a 400 names the first offending field as OpenAI's `param` (an unknown field included). */
+async function openAiBody(c: Context, schema: ReturnType<typeof openAiChatRequestSchema>): Promise<OpenAiChatRequest> {
+  try {
+    return await jsonBody(c, schema);
+  } catch (error) {
+    const issues = error instanceof ApiError ? (error.details as { issues?: { path: string }[] } | undefined)?.issues : undefined;
+    if (error instanceof ApiError && issues?.[0]) {
+      throw new ApiError(error.code, error.message, { issues, param: issues[0].path || null });
+    }
+    throw error;
+  }
 }

@@ -11,6 +11,8 @@ import { MessageList } from '../message-list/index.js';
 import { ModelPicker } from '../model-picker/index.js';
 import { SETTINGS_BUTTON_ID, SettingsPanel } from '../settings-panel/index.js';
 import { UnavailableBanner } from '../unavailable-banner/index.js';
+import { ChatExportMenu } from '../transfer/index.js';
+import { OfflineBanner } from '../unavailable-banner/offline.js';
 
 export function ChatView() {
   const session = currentSession.value;
@@ -48,6 +50,7 @@ export function ChatView() {
           {session ? session.title || 'Untitled chat' : 'New chat'}
         </h1>
         <ModelPicker />
+        {session && <ChatExportMenu sessionId={session.id} />}
         <button
           type="button"
           id={SETTINGS_BUTTON_ID}
@@ -67,6 +70,7 @@ export function ChatView() {
           </button>
         )}
       </header>
+      <OfflineBanner />
       <UnavailableBanner />
       <div class="chat-body">
         <div class="chat-column">

@@ -3,12 +3,15 @@ import { busy, liveStatus, sendMessage, stopReply, streamingMessageId } from '..
 import { composerDraft } from '../../models/chat-draft.js';
 import { prepareWhileTyping } from '../../models/prepare.js';
 import { MicIcon } from '../icons/index.js';
+import { inputLimit } from '../../lib/input-limit.js';
+import { limits } from '../../models/limits.js';
 import { dictating, dictationSupported, toggleDictation } from '../../models/voice.js';
 
 export function Composer() {
   const draft = composerDraft.value;
   const isBusy = busy.value;
   const streaming = streamingMessageId.value !== null;
+  const limit = inputLimit(draft.trim().length, limits.value.max_message_length);
   return (
     <form
       class="composer"
@@ -25,7 +28,8 @@ export function Composer() {
         id="composer"
         data-testid="composer"
         aria-label="Message"
-        aria-describedby="composer-help"
+        aria-describedby={limit.show ? 'composer-help composer-counter' : 'composer-help'}
+        aria-invalid={limit.over}
         placeholder="Message Chat Studio"
         rows={1}
         value={draft}
@@ -46,6 +50,12 @@ export function Composer() {
       <span id="composer-help" class="sr-only">
         Enter sends, Shift+Enter adds a new line, Escape stops the reply.
       </span>
+      {limit.show && (
+        <p id="composer-counter" class={`composer-counter${limit.over ? ' over' : ''}`} data-testid="composer-counter" aria-live="polite">
+          {limit.message ?? `${limit.counter} characters`}
+          {limit.over && <span class="sr-only"> ({limit.counter} characters)</span>}
+        </p>
+      )}
       <div class="composer-actions">
         {dictationSupported.value && (
           <button
@@ -64,7 +74,7 @@ export function Composer() {
             Stop
           </button>
         ) : (
-          <button type="submit" class="primary" data-testid="send" disabled={isBusy || !draft.trim()}>
+          <button type="submit" class="primary" data-testid="send" disabled={isBusy || !draft.trim() || limit.over}>
             Send
           </button>
         )}

@@ -6,6 +6,8 @@
 import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { computeOffsets, computeWindow, estimateHeight, indexAt } from '../../lib/virtual-list.js';
+import { addedAfter, FOLLOWING, followReducer, type FollowEvent, type FollowState } from '../../lib/follow.js';
+import { plural } from '../../lib/plural.js';
 import { busy, replyErrors, streamingMessageId } from '../../models/chat.js';
 import { editingMessageId } from '../../models/chat-draft.js';
 import {
@@ -21,6 +23,7 @@ import {
   newerCursor,
   olderCursor,
   openCount,
+  sendCount,
 } from '../../models/messages.js';
 import { ArrowDownIcon } from '../icons/index.js';
 import { MessageItem } from '../message/index.js';
@@ -31,6 +34,8 @@ const LOAD_OLDER_PX = 800;
 /** Distance from the bottom that still counts as "following the conversation". */
 const STICK_PX = 48;
 const FOCUS_HIGHLIGHT_MS = 4000;
+/** Keys that scroll the list up when it has focus: the reader is leaving the bottom. */
+const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 interface Anchor {
   id: string;
@@ -45,24 +50,37 @@ export function MessageList() {
   const errors = replyErrors.value;
   const isBusy = busy.value;
   const opened = openCount.value;
+  const sent = sendCount.value;
   const focusRequest = focusMessageId.value;
-  // The newest messages are not loaded yet: the bottom is not "the end of the chat", so never stick to it,
-  // and don't offer what rewrites the end of the chat (regenerate, edit and resend) until it is loaded.
+  // The newest messages are not loaded yet: the bottom is not "the end of the chat", so never stick to it.
+  // Edit and regenerate work anywhere: they add a branch and never rewrite the end of the chat.
   const newerPending = newerCursor.value !== null;
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const observed = useRef(new Set<Element>());
   const observer = useRef<ResizeObserver | null>(null);
-  const stick = useRef(true);
+  const follow = useRef<FollowState>(FOLLOWING);
+  /** What the "Newest" button shows; synced from `follow` after each render and scroll. */
+  const followView = useSignal<FollowState>(FOLLOWING);
   const anchor = useRef<Anchor | null>(null);
   const lastOpen = useRef(-1);
+  const lastSend = useRef(-1);
+  const lastId = useRef<string | null>(null);
+  const lastStreamingId = useRef<string | null>(null);
+  /** The scroll position the list set itself last; a scroll event there is not the reader's. */
+  const setByList = useRef<number | null>(null);
+  const previousTop = useRef(0);
   const scrollTop = useSignal(0);
   const viewport = useSignal(0);
   const measured = useSignal(0);
   const highlighted = useSignal<string | null>(null);
-  /** More than a screen above the end: offer a way back to the newest messages. */
-  const farFromEnd = useSignal(false);
+  const dispatch = (event: FollowEvent) => {
+    follow.current = followReducer(follow.current, event);
+  };
+  const syncView = () => {
+    if (followView.peek() !== follow.current) followView.value = follow.current;
+  };
 
   const version = measured.value;
   const offsets = useMemo(
@@ -72,35 +90,41 @@ export function MessageList() {
   const total = offsets[list.length] ?? 0;
   const viewH = viewport.value || 800;
 
+  // Messages that arrived below since the last render count on the "Newest" button while scrolled up.
+  dispatch({ type: 'appended', added: addedAfter(list, lastId.current) });
+  lastId.current = list.length ? list[list.length - 1]!.id : null;
+  // A reply that finished while the reader was scrolled up is new to them too.
+  if (lastStreamingId.current !== null && streamingId === null) dispatch({ type: 'appended', added: 1 });
+  lastStreamingId.current = streamingId;
   if (opened !== lastOpen.current) {
     lastOpen.current = opened;
-    stick.current = true;
+    dispatch({ type: 'open' });
     anchor.current = null;
+  }
+  if (sent !== lastSend.current) {
+    // The first render only records the count: mounting is not a send.
+    if (lastSend.current >= 0) dispatch({ type: 'send' });
+    lastSend.current = sent;
   }
   if (focusRequest) {
     const i = list.findIndex((m) => m.id === focusRequest);
     if (i >= 0) {
-      stick.current = false;
+      dispatch({ type: 'intent-up' });
       anchor.current = { id: focusRequest, delta: -Math.round(viewH * 0.25) };
     }
   }
+  // The newest messages are not loaded: the bottom of the list is not the end of the chat.
+  if (newerPending) dispatch({ type: 'intent-up' });
 
   // Where the viewport should be after this render: bottom when following, else where the anchor message is now.
   let wantedTop = scrollTop.value;
-  if (stick.current) wantedTop = Math.max(0, total - viewH);
+  if (follow.current.following) wantedTop = Math.max(0, total - viewH);
   else if (anchor.current) {
     const i = list.findIndex((m) => m.id === anchor.current!.id);
     if (i >= 0) wantedTop = Math.max(0, Math.min(total - viewH, offsets[i]! + anchor.current.delta));
   }
   const win = computeWindow({ offsets, scrollTop: wantedTop, viewportHeight: viewH, overscan: OVERSCAN });
 
-  let lastAssistant = -1;
-  for (let i = list.length - 1; i >= 0; i--) {
-    if (list[i]!.role === 'assistant') {
-      lastAssistant = i;
-      break;
-    }
-  }
 
   useLayoutEffect(() => {
     const el = scrollerRef.current;
@@ -141,7 +165,16 @@ export function MessageList() {
         observed.current.add(item);
       }
     }
-    if (Math.abs(el.scrollTop - wantedTop) > 1) el.scrollTop = wantedTop;
+    if (Math.abs(el.scrollTop - wantedTop) > 1) {
+      el.scrollTop = wantedTop;
+      setByList.current = el.scrollTop;
+    }
+    // Following: whatever the estimate said, end at the real bottom (the browser clamps the excess).
+    if (follow.current.following && el.scrollHeight - el.clientHeight - el.scrollTop > 1) {
+      el.scrollTop = el.scrollHeight;
+      setByList.current = el.scrollTop;
+    }
+    syncView();
     if (focusRequest && list.some((m) => m.id === focusRequest)) {
       highlighted.value = focusRequest;
       focusMessageId.value = null;
@@ -165,8 +198,11 @@ export function MessageList() {
     if (!el) return;
     const top = el.scrollTop;
     const bottomGap = el.scrollHeight - (top + el.clientHeight);
-    stick.current = !newerPending && bottomGap <= STICK_PX;
-    farFromEnd.value = bottomGap > el.clientHeight;
+    const byList = setByList.current !== null && Math.abs(setByList.current - top) <= 2;
+    setByList.current = null;
+    if (!newerPending) dispatch({ type: 'scroll', top, previousTop: previousTop.current, bottomGap, byList, stickPx: STICK_PX });
+    previousTop.current = top;
+    syncView();
     if (list.length > 0) {
       const i = indexAt(offsets, top);
       anchor.current = { id: list[i]!.id, delta: top - offsets[i]! };
@@ -176,12 +212,38 @@ export function MessageList() {
     if (bottomGap < LOAD_OLDER_PX && newerPending && !loadingNewer.value) void loadNewer();
   };
 
+  const onWheel = (e: WheelEvent) => {
+    if (e.deltaY < 0) {
+      dispatch({ type: 'intent-up' });
+      syncView();
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (UP_KEYS.has(e.key) && e.target === e.currentTarget) {
+      dispatch({ type: 'intent-up' });
+      syncView();
+    }
+  };
+  const onNewest = () => {
+    dispatch({ type: 'open' });
+    syncView();
+    jumpToNewest();
+  };
+
   const focusedId = highlighted.value;
+  const view = followView.value;
   return (
     <div
       class="message-scroller"
       ref={scrollerRef}
       onScroll={onScroll}
+      onWheel={onWheel}
+      onKeyDown={onKeyDown}
+      onTouchMove={() => {
+        // A finger dragging the list: what it does is the reader's, so the next upward move leaves the bottom.
+        setByList.current = null;
+      }}
+      data-following={view.following ? 'true' : 'false'}
       data-testid="message-list"
       data-count={list.length}
       role="log"
@@ -209,18 +271,27 @@ export function MessageList() {
               streaming={m.id === streamingId}
               focused={m.id === focusedId}
               editing={m.id === editingId}
-              canRegenerate={!newerPending && win.start + k === lastAssistant && m.id !== streamingId}
-              busy={isBusy || newerPending}
+              canRegenerate={m.role === 'assistant' && !m.id.startsWith('local-') && m.id !== streamingId}
+              busy={isBusy}
               error={errors[m.id]}
             />
           </div>
         ))}
       </div>
       {loadingNewer.value && <div class="list-note" role="status">Loading newer messages…</div>}
-      {list.length > 0 && (newerPending || farFromEnd.value) && (
+      {list.length > 0 && (newerPending || !view.following) && (
         <div class="jump-newest-dock">
-          <button type="button" class="jump-newest" data-testid="jump-newest" onClick={jumpToNewest} title="Jump to the newest messages">
+          <button
+            type="button"
+            class="jump-newest"
+            data-testid="jump-newest"
+            data-unseen={view.unseen}
+            onClick={onNewest}
+            title="Jump to the newest messages"
+            aria-label={view.unseen > 0 ? `Newest: ${plural(view.unseen, 'new message')}` : 'Jump to the newest messages'}
+          >
             <ArrowDownIcon /> Newest
+            {view.unseen > 0 && <span class="unseen-count">{view.unseen}</span>}
           </button>
         </div>
       )}

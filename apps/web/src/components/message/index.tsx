@@ -1,11 +1,15 @@
-/** One chat message (memoized): markdown body, speed figures, and copy / edit / regenerate / read-aloud actions. */
+/**
+ * One chat message (memoized): markdown body, speed figures, copy / edit / regenerate / read-aloud / delete actions,
+ * and the `‹ 2 / 3 ›` control where a message has other versions.
+ */
 import { memo } from 'preact/compat';
 import type { ChatMessage } from '@chat-studio/protocol';
 import { canSpeak } from '../../lib/speech.js';
-import { cancelEdit, liveSpeed, regenerateLast, startEdit, streamState, submitEdit } from '../../models/chat.js';
+import { cancelEdit, liveSpeed, regenerate, startEdit, streamState, submitEdit } from '../../models/chat.js';
 import { editDraft } from '../../models/chat-draft.js';
+import { deleteMessage, flipSibling } from '../../models/message-deletes.js';
 import { readAloud } from '../../models/voice.js';
-import { CopyIcon, EditIcon, RegenerateIcon, SpeakerIcon } from '../icons/index.js';
+import { CopyIcon, EditIcon, RegenerateIcon, SpeakerIcon, TrashIcon } from '../icons/index.js';
 import { Markdown } from '../markdown/index.js';
 
 function formatSpeed(ttftMs: number | null, tps: number | null): string {
@@ -69,13 +73,32 @@ function EditBox() {
   );
 }
 
+/** `‹ 2 / 3 ›`: the versions of a message (edits of a question, regenerated replies); flipping shows that branch. */
+function BranchControl({ message, busy }: { message: ChatMessage; busy: boolean }) {
+  const position = message.sibling_position ?? 1;
+  const count = message.sibling_count ?? 1;
+  return (
+    <span class="branch-control" data-testid="branch-control" role="group" aria-label={`Version ${position} of ${count}`}>
+      <button type="button" class="icon" aria-label="Previous version" title="Previous version" disabled={busy || position <= 1} onClick={() => void flipSibling(message, -1)}>
+        ‹
+      </button>
+      <span class="branch-position" data-testid="branch-position">
+        {position} / {count}
+      </span>
+      <button type="button" class="icon" aria-label="Next version" title="Next version" disabled={busy || position >= count} onClick={() => void flipSibling(message, 1)}>
+        ›
+      </button>
+    </span>
+  );
+}
+
 /** Props of {@link MessageItem}; everything is a primitive or the message object so memo can compare. */
 export interface MessageItemProps {
   message: ChatMessage;
   streaming: boolean;
   focused: boolean;
   editing: boolean;
-  /** Last assistant message: offers Regenerate. */
+  /** A stored reply: offers Regenerate (a new reply beside it). */
   canRegenerate: boolean;
   /** Disables actions while another reply is on its way. */
   busy: boolean;
@@ -84,6 +107,7 @@ export interface MessageItemProps {
 
 function MessageItemView({ message, streaming, focused, editing, canRegenerate, busy, error }: MessageItemProps) {
   const isUser = message.role === 'user';
+  const stored = !message.id.startsWith('local-');
   const speed = formatSpeed(message.time_to_first_token_ms, message.tokens_per_second);
   return (
     <article
@@ -133,6 +157,7 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
       </div>
       {!streaming && !editing && (
         <div class="message-actions">
+          {(message.sibling_count ?? 1) > 1 && <BranchControl message={message} busy={busy} />}
           <button
             type="button"
             class="icon"
@@ -142,7 +167,7 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
           >
             <CopyIcon />
           </button>
-          {isUser && !message.id.startsWith('local-') && (
+          {isUser && stored && (
             <button type="button" class="icon" aria-label="Edit and resend" title="Edit and resend" disabled={busy} onClick={() => startEdit(message)}>
               <EditIcon />
             </button>
@@ -160,9 +185,22 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
               aria-label="Regenerate reply"
               title="Regenerate"
               disabled={busy}
-              onClick={() => void regenerateLast()}
+              onClick={() => void regenerate(message)}
             >
               <RegenerateIcon />
+            </button>
+          )}
+          {stored && (
+            <button
+              type="button"
+              class="icon"
+              data-testid="delete-message"
+              aria-label="Delete message"
+              title="Delete this message and everything below it"
+              disabled={busy}
+              onClick={() => void deleteMessage(message)}
+            >
+              <TrashIcon />
             </button>
           )}
         </div>

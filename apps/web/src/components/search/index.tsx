@@ -1,6 +1,7 @@
 /** Search box and hits; matches are marked by slicing the plain-text snippet, never by parsing HTML. */
 import type { SearchHit } from '@chat-studio/protocol';
 import { sliceHighlights } from '../../lib/highlight-slices.js';
+import { plural } from '../../lib/plural.js';
 import { openSearchHit } from '../../models/app.js';
 import {
   clearSearch,
@@ -28,9 +29,10 @@ export function SearchBox() {
     <div class="search-box" role="search">
       <input
         type="search"
+        id="search-input"
         data-testid="search-input"
         aria-label="Search all chats"
-        placeholder="Search chats"
+        placeholder="Search chats (Ctrl+K)"
         value={searchQuery.value}
         onInput={(e) => setSearchQuery(e.currentTarget.value)}
         onKeyDown={(e) => {
@@ -50,7 +52,7 @@ export function SearchResults() {
   return (
     <section class="search-results" aria-label="Search results" aria-busy={searchLoading.value}>
       <p class="sr-only" aria-live="polite">
-        {searchDone.value ? `${hits.length}${searchCursor.value ? '+' : ''} results` : ''}
+        {searchDone.value ? (searchCursor.value ? `More than ${plural(hits.length, 'result')}` : plural(hits.length, 'result')) : ''}
       </p>
       {searchError.value && (
         <p class="form-error" role="alert">

@@ -1,8 +1,12 @@
-/** Per-session settings: system prompt, temperature, top_p, max_tokens, read replies aloud; plus streaming on/off. */
+/**
+ * Per-session settings: system prompt, temperature, top_p, max_tokens, frequency and presence penalties, JSON mode,
+ * read replies aloud; plus streaming on/off.
+ */
 import { useEffect, useRef } from 'preact/hooks';
 import { canSpeak } from '../../lib/speech.js';
 import { closeSettings, saveSettings, settingsDraft, settingsSaving, streamingEnabled, updateDraft } from '../../models/settings.js';
 import { currentSession } from '../../models/sessions.js';
+import { TransferSection } from '../transfer/index.js';
 
 function numberOrUndefined(value: string, integer = false): number | undefined {
   if (value.trim() === '') return undefined;
@@ -15,7 +19,7 @@ function numberOrUndefined(value: string, integer = false): number | undefined {
 export const SETTINGS_BUTTON_ID = 'settings-button';
 
 interface NumberFieldProps {
-  name: 'temperature' | 'top_p' | 'max_tokens';
+  name: 'temperature' | 'top_p' | 'max_tokens' | 'frequency_penalty' | 'presence_penalty';
   label: string;
   hint?: string;
   min: number;
@@ -92,6 +96,19 @@ export function SettingsPanel() {
         <NumberField name="temperature" label="Temperature" hint="(0–2, empty: server default)" min={0} max={2} step={0.05} value={d.temperature} />
         <NumberField name="top_p" label="Top P" hint="(0–1)" min={0} max={1} step={0.05} value={d.top_p} />
         <NumberField name="max_tokens" label="Max tokens" min={1} max={32768} step={1} value={d.max_tokens} />
+        <NumberField name="frequency_penalty" label="Frequency penalty" hint="(−2–2, repeats less the more a word appeared)" min={-2} max={2} step={0.1} value={d.frequency_penalty} />
+        <NumberField name="presence_penalty" label="Presence penalty" hint="(−2–2, repeats less any word that appeared)" min={-2} max={2} step={0.1} value={d.presence_penalty} />
+        <label class="toggle">
+          <input
+            name="json_mode"
+            type="checkbox"
+            checked={d.json_mode === true}
+            onChange={(e) => updateDraft({ json_mode: e.currentTarget.checked || undefined })}
+          />
+          <span>
+            JSON mode <span class="muted">(every reply is one JSON object)</span>
+          </span>
+        </label>
         <label class="toggle">
           <input
             name="speak_replies"
@@ -125,6 +142,7 @@ export function SettingsPanel() {
           </button>
         </div>
       </form>
+      <TransferSection />
     </div>
   );
 }

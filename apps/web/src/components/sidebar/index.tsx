@@ -1,7 +1,8 @@
 /** Sidebar: new chat, search, sessions grouped by date with rename, pin, archive and delete (with undo). */
 import type { ChatSession } from '@chat-studio/protocol';
 import { newChat, openSession } from '../../models/app.js';
-import { closeSidebar, sidebarOpen } from '../../models/layout.js';
+import { closeSidebar, sidebarFocusId, sidebarOpen } from '../../models/layout.js';
+import { rovingIndex } from '../../lib/shortcuts.js';
 import { searchQuery } from '../../models/search.js';
 import {
   currentSessionId,
@@ -20,6 +21,8 @@ import {
 } from '../../models/sessions.js';
 import { ArchiveIcon, CloseIcon, EditIcon, PinIcon, PlusIcon, TrashIcon, UnarchiveIcon, UnpinIcon } from '../icons/index.js';
 import { SearchBox, SearchResults } from '../search/index.js';
+import { setTheme, theme, type ThemeChoice } from '../../models/theme.js';
+import { shortcutsOpen } from '../../models/shortcuts.js';
 
 function RenameInput({ session }: { session: ChatSession }) {
   return (
@@ -44,7 +47,45 @@ function RenameInput({ session }: { session: ChatSession }) {
   );
 }
 
-function SessionItem({ session, active }: { session: ChatSession; active: boolean }) {
+/** Keys on a focused row: F2 rename, P pin, A archive, Delete delete (with undo). */
+function onRowKey(e: KeyboardEvent, session: ChatSession): void {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (key === 'F2') renamingId.value = session.id;
+  else if (key === 'p') void togglePinned(session.id);
+  else if (key === 'a') void toggleArchived(session.id);
+  else if (key === 'Delete') {
+    // Focus goes to the next row (or the previous one at the end), so the keyboard stays in the list.
+    const rows = rowButtons(e.currentTarget);
+    const i = rows.indexOf(e.currentTarget as HTMLElement);
+    const next = rows[i + 1] ?? rows[i - 1];
+    if (next?.dataset.sessionId) sidebarFocusId.value = next.dataset.sessionId;
+    deleteSession(session.id);
+    requestAnimationFrame(() => next?.focus());
+  } else return;
+  e.preventDefault();
+}
+
+/** The rows' open buttons in the list that holds `from`, in order. */
+function rowButtons(from: EventTarget | null): HTMLElement[] {
+  const nav = (from as HTMLElement | null)?.closest('.session-nav');
+  return nav ? [...nav.querySelectorAll<HTMLElement>('.session-open')] : [];
+}
+
+/** Arrow keys move between rows: the list is one Tab stop (a roving tabindex). */
+function onListKey(e: KeyboardEvent): void {
+  const target = e.target as HTMLElement;
+  if (!target.classList.contains('session-open') || e.altKey || e.ctrlKey || e.metaKey) return;
+  const rows = rowButtons(target);
+  const next = rovingIndex(e.key, rows.indexOf(target), rows.length);
+  if (next === null) return;
+  e.preventDefault();
+  const row = rows[next]!;
+  sidebarFocusId.value = row.dataset.sessionId ?? null;
+  row.focus();
+}
+
+function SessionItem({ session, active, tabbable }: { session: ChatSession; active: boolean; tabbable: boolean }) {
   const title = session.title || 'Untitled chat';
   const renaming = renamingId.value === session.id;
   return (
@@ -60,31 +101,32 @@ function SessionItem({ session, active }: { session: ChatSession; active: boolea
         <button
           type="button"
           class="session-open"
+          data-session-id={session.id}
+          tabIndex={tabbable ? 0 : -1}
+          title={title}
           aria-current={active ? 'page' : undefined}
+          aria-describedby="session-keys-help"
           onClick={() => openSession(session.id)}
+          onFocus={() => (sidebarFocusId.value = session.id)}
           onDblClick={() => (renamingId.value = session.id)}
-          onKeyDown={(e) => {
-            if (e.key === 'F2') {
-              e.preventDefault();
-              renamingId.value = session.id;
-            }
-          }}
+          onKeyDown={(e) => onRowKey(e, session)}
         >
           {session.pinned && <PinIcon size={14} class="pinned-mark" />}
           <span class="session-title">{title}</span>
         </button>
       )}
       <div class="session-actions">
-        <button type="button" class="icon" data-action="rename" aria-label={`Rename ${title}`} title="Rename (F2)" onClick={() => (renamingId.value = session.id)}>
+        <button type="button" class="icon" tabIndex={-1} data-action="rename" aria-label={`Rename ${title}`} title="Rename (F2)" onClick={() => (renamingId.value = session.id)}>
           <EditIcon />
         </button>
         <button
           type="button"
           class="icon"
+          tabIndex={-1}
           data-action="pin"
           aria-label={`${session.pinned ? 'Unpin' : 'Pin'} ${title}`}
           aria-pressed={session.pinned}
-          title={session.pinned ? 'Unpin' : 'Pin'}
+          title={session.pinned ? 'Unpin (P)' : 'Pin (P)'}
           onClick={() => void togglePinned(session.id)}
         >
           {session.pinned ? <UnpinIcon /> : <PinIcon />}
@@ -92,14 +134,15 @@ function SessionItem({ session, active }: { session: ChatSession; active: boolea
         <button
           type="button"
           class="icon"
+          tabIndex={-1}
           data-action="archive"
           aria-label={`${session.archived ? 'Unarchive' : 'Archive'} ${title}`}
-          title={session.archived ? 'Unarchive' : 'Archive'}
+          title={session.archived ? 'Unarchive (A)' : 'Archive (A)'}
           onClick={() => void toggleArchived(session.id)}
         >
           {session.archived ? <UnarchiveIcon /> : <ArchiveIcon />}
         </button>
-        <button type="button" class="icon danger" data-action="delete" aria-label={`Delete ${title}`} title="Delete" onClick={() => deleteSession(session.id)}>
+        <button type="button" class="icon danger" tabIndex={-1} data-action="delete" aria-label={`Delete ${title}`} title="Delete (Delete key)" onClick={() => deleteSession(session.id)}>
           <TrashIcon />
         </button>
       </div>
@@ -110,8 +153,15 @@ function SessionItem({ session, active }: { session: ChatSession; active: boolea
 function SessionList() {
   const groups = sessionGroups.value;
   const current = currentSessionId.value;
+  const listed = groups.flatMap((g) => g.sessions.map((s) => s.id));
+  // One row is in the Tab order: the one last focused, else the open chat, else the first.
+  const wanted = sidebarFocusId.value;
+  const tabbableId = wanted && listed.includes(wanted) ? wanted : current && listed.includes(current) ? current : (listed[0] ?? null);
   return (
-    <nav class="session-nav" aria-label={showArchived.value ? 'Archived chats' : 'Chats'} aria-busy={sessionsLoading.value}>
+    <nav class="session-nav" aria-label={showArchived.value ? 'Archived chats' : 'Chats'} aria-busy={sessionsLoading.value} onKeyDown={onListKey}>
+      <p id="session-keys-help" class="sr-only">
+        Arrow keys move between chats. F2 renames, P pins, A archives, Delete deletes.
+      </p>
       {sessionsError.value && (
         <p class="form-error" role="alert">
           Could not load chats: {sessionsError.value}{' '}
@@ -130,7 +180,7 @@ function SessionList() {
           </h2>
           <ul>
             {g.sessions.map((s) => (
-              <SessionItem key={s.id} session={s} active={s.id === current} />
+              <SessionItem key={s.id} session={s} active={s.id === current} tabbable={s.id === tabbableId} />
             ))}
           </ul>
         </section>
@@ -162,7 +212,7 @@ export function Sidebar() {
     >
       <div class="sidebar-top">
         <div class="sidebar-head">
-          <button type="button" class="primary new-chat" data-testid="new-chat" onClick={newChat}>
+          <button type="button" class="primary new-chat" data-testid="new-chat" aria-keyshortcuts="Control+Shift+O Meta+Shift+O" title="New chat (Ctrl+Shift+O)" onClick={newChat}>
             <PlusIcon /> New chat
           </button>
           <button type="button" class="icon sidebar-close" aria-label="Hide chats" title="Hide chats" onClick={closeSidebar}>
@@ -177,6 +227,19 @@ export function Sidebar() {
           <input type="checkbox" checked={showArchived.value} onChange={(e) => setShowArchived(e.currentTarget.checked)} />
           Show archived
         </label>
+        <div class="sidebar-prefs">
+          <label class="theme-choice">
+            Theme{' '}
+            <select data-testid="theme" value={theme.value} onChange={(e) => setTheme(e.currentTarget.value as ThemeChoice)}>
+              <option value="system">System</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+          <button type="button" class="link" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick={() => (shortcutsOpen.value = true)}>
+            Shortcuts (?)
+          </button>
+        </div>
       </div>
     </aside>
   );

@@ -85,6 +85,26 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
       await sql`ANALYZE ${tableList}`.execute(db);
     },
 
+    async checkSearchIndex() {
+      // The GIN index is a plain index PostgreSQL keeps in step itself; nothing a guide's SQL can swap for another.
+      return { ok: true, problems: [] };
+    },
+    async removeOrphans() {
+      // PostgreSQL always enforces foreign keys: there are no orphans to remove.
+      return { removed: 0, byTable: {} };
+    },
+    async probe() {
+      try {
+        const r = await sql<{ recovery: boolean; ro: string }>`SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS ro`.execute(db);
+        const row = r.rows[0];
+        if (row && (row.recovery || row.ro === 'on')) {
+          return { state: 'degraded', failure: 'storage_read_only', reason: 'The PostgreSQL server accepts only reads (a standby, or default_transaction_read_only): writes fail' };
+        }
+        return { state: 'ok', failure: null, reason: null };
+      } catch (error) {
+        return { state: 'down', failure: null, reason: `Database is not available: ${errorText(error)}` };
+      }
+    },
     async rebuildSearchIndex() {
       // CONCURRENTLY: chats keep being written by the API processes while the index is rebuilt.
       await sql`REINDEX INDEX CONCURRENTLY ${sql.table(SEARCH_INDEX)}`.execute(db);

@@ -1,76 +1,152 @@
-/** Full-text search over a user's messages on PostgreSQL: ts_rank_cd-ranked, safe for any input text. */
-import { sql } from 'kysely';
+/**
+ * Full-text search over a user's messages on PostgreSQL: the same window, BM25 ranking and snippets as on SQLite
+ * (shared JavaScript), with plans that do not depend on the planner's statistics.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { PostgresChatDatabase } from '../postgres-database.js';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../repositories/repository-context.js';
-import { DEFAULT_SEARCH_WINDOW, searchPage, SNIPPET_TOKENS, type HitRow, type SearchFunction } from '../../repositories/search.repository.js';
-import { HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN } from '../../search/index.js';
+import { DEFAULT_SEARCH_WINDOW, pageOf, searchPage, type HitRow, type SearchFunction } from '../../repositories/search.repository.js';
+import { inverseDocFrequency, rankTerms, rankWindow, type RankTerm, type WindowRow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import type { PostgresContext } from './postgres-context.js';
 
-// Private-use markers, stripped again by parseSnippet into plain text plus ranges, exactly as on SQLite.
-const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_OPEN}, StopSel=${HIGHLIGHT_CLOSE}, MaxWords=${SNIPPET_TOKENS}, MinWords=${Math.floor(SNIPPET_TOKENS / 2)}, ShortWord=0`;
-
-/** The shared row, with what PostgreSQL reports instead of SQLite's ellipses: whether the headline is the message's start or end. */
-type PostgresHitRow = HitRow & { at_start: boolean; at_end: boolean };
+/** How many of the newest messages the probe reads to see how common the query and each of its words are. */
+export const PROBE_ROWS = 512;
 
 /**
- * Search ranks by ts_rank_cd among the newest `window` matches of the user's messages (all of them when there are
- * fewer), and the cursor pins both ends of that window, as the SQLite store does. `rank` is the negated score, so
+ * Walk the newest messages backwards (instead of collecting every match from the GIN index) when the probe says
+ * the window fills within this many times its size.
+ */
+const WALK_FACTOR = 20;
+
+export interface Probe {
+  top: number;
+  /** Matches of the whole query among the newest PROBE_ROWS messages (of every user). */
+  matches: number;
+  /** Rows read (fewer than PROBE_ROWS in a small table). */
+  rows: number;
+  /** Matches of each term among them. */
+  terms: number[];
+}
+
+const tsquery = (text: string) => sql`to_tsquery('chat_search', ${text})`;
+
+/** A term as a tsquery text: quoted, with `:*` for a prefix, as `buildTsQuery` writes it. */
+function termQuery(term: RankTerm): string {
+  return `'${term.folded}'${term.prefix ? ':*' : ''}`;
+}
+
+/**
+ * One statement: the newest rowid, and how many of the newest messages match the query and each term. Reading
+ * `ts_match_vq` (the function behind `@@`) over the newest rows by primary key is the one plan there is, with or
+ * without statistics.
+ */
+export async function probe(db: Kysely<PostgresChatDatabase>, text: string, terms: readonly RankTerm[]): Promise<Probe> {
+  const counts = terms.map((t) => sql`count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(termQuery(t))}))`);
+  const { rows } = await sql<{ top: string | number; matches: string; rows: string; terms: string[] | null }>`
+    SELECT (SELECT coalesce(max(seq), 0) FROM chat_messages) AS top,
+      count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(text)})) AS matches, count(*) AS rows,
+      ARRAY[${counts.length > 0 ? sql.join(counts) : sql`NULL::bigint`}] AS terms
+    FROM (SELECT content_tsv FROM chat_messages ORDER BY seq DESC LIMIT ${PROBE_ROWS}) r`.execute(db);
+  const row = rows[0]!;
+  return { top: Number(row.top), matches: Number(row.matches), rows: Number(row.rows), terms: (row.terms ?? []).map(Number) };
+}
+
+/**
+ * The statement of the user's newest `window` matches within `[from, to]`, with their text. Which plan is chosen by the probe, not
+ * by the planner: a common query walks the primary key backwards (`ts_match_vq` cannot use the GIN index) and stops
+ * after `window` matches; a rare one collects its matches from the GIN index (`seq + 0` cannot follow the primary key).
+ * The owner is checked per row by a subquery, not a join, so no plan can start from the user's chats and read all
+ * their messages (what the planner chose after an import, with no statistics).
+ */
+export function windowQuery(user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean) {
+  const q = tsquery(text);
+  const filter: RawBuilder<unknown> = walk
+    ? sql`ts_match_vq(m.content_tsv, ${q}) AND m.seq BETWEEN ${range.from} AND ${range.to}`
+    : sql`m.content_tsv @@ ${q} AND m.seq + 0 BETWEEN ${range.from} AND ${range.to}`;
+  const order: RawBuilder<unknown> = walk ? sql`m.seq DESC` : sql`m.seq + 0 DESC`;
+  return sql<{ seq: string | number; content: string }>`
+    SELECT m.seq, m.content FROM chat_messages m
+    WHERE ${filter} AND (SELECT s.user_id FROM chat_sessions s WHERE s.id = m.session_id) = ${user}
+    ORDER BY ${order} LIMIT ${window}`;
+}
+
+/**
+ * Restricts the planner, for the rest of the transaction, to the plan chosen for the window: for a walk (and the
+ * probe), the primary key backwards (no sequential or bitmap scan, no sort); otherwise the GIN index (no sequential
+ * or plain index scan). Without this, a table that was never analyzed looks tiny and the planner reads all of it.
+ */
+export async function usePlan(trx: Kysely<PostgresChatDatabase>, walk: boolean): Promise<void> {
+  const on = (flag: boolean) => (flag ? 'on' : 'off');
+  await sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', ${on(!walk)}, true),
+    set_config('enable_sort', ${on(!walk)}, true), set_config('enable_indexscan', ${on(walk)}, true),
+    set_config('enable_indexonlyscan', ${on(walk)}, true)`.execute(trx);
+}
+
+/** Whether the probe says to walk the primary key: the window fills within WALK_FACTOR times its size. */
+export function shouldWalk(p: Pick<Probe, 'matches' | 'rows'>): boolean {
+  return p.matches > 0 && p.matches * WALK_FACTOR >= p.rows;
+}
+
+async function windowRows(trx: Kysely<PostgresChatDatabase>, user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean): Promise<WindowRow[]> {
+  const { rows } = await windowQuery(user, text, range, window, walk).execute(trx);
+  return rows.map((r) => ({ seq: Number(r.seq), content: r.content }));
+}
+
+/** Term weights from the probe: a term's share of the newest messages stands for its share of all of them. */
+function termWeights(terms: readonly RankTerm[], p: Probe): number[] {
+  if (terms.length < 2 || p.rows === 0) return terms.map(() => 1);
+  const total = Math.max(1, p.top);
+  // A term the probe did not see is rarer than one in PROBE_ROWS rows: count it as half of one.
+  return p.terms.map((n) => inverseDocFrequency((Math.max(0.5, n) / p.rows) * total, total));
+}
+
+type PageRow = Omit<HitRow, 'snippet' | 'rank'> & { seq: number };
+
+async function pageRows(db: Kysely<PostgresChatDatabase>, user: string, seqs: readonly number[]): Promise<PageRow[]> {
+  if (seqs.length === 0) return [];
+  const { rows } = await sql<Omit<PageRow, 'seq' | 'created_at'> & { seq: string | number; created_at: string | number }>`
+    SELECT m.seq, m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at
+    FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+    WHERE m.seq = ANY(${[...seqs]}::bigint[]) AND s.user_id = ${user}`.execute(db);
+  return rows.map((r) => ({ ...r, seq: Number(r.seq), created_at: Number(r.created_at) }));
+}
+
+/**
+ * Search ranks by BM25 among the newest `window` matches of the user's messages (all of them when there are fewer),
+ * and the cursor pins both ends of that window, exactly as the SQLite store does. `rank` is the negated score, so
  * lower is better on both back ends.
  */
 export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEARCH_WINDOW): SearchFunction {
-  const { db } = ctx;
   return async (userId, query, options = {}) => {
     const limit = pageLimit(options.limit, 20, 100);
     const text = buildTsQuery(query);
     let offset = 0;
-    let bounds: { from: number; to: number } | undefined;
+    let pinned: { from: number; to: number } | undefined;
     if (options.cursor !== undefined) {
-      const [cursorOffset, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
-      offset = cursorOffset;
-      bounds = { from, to };
+      const [o, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
+      offset = o;
+      pinned = { from, to };
     }
     if (text === undefined || offset >= window) return { items: [], next_cursor: null };
+    const terms = rankTerms(query);
     const take = Math.min(limit, window - offset);
-    // One statement and one index scan per page. The first page takes the user's newest `window` matches, ranks
-    // them, and reports the window's ends (up to the newest message, so messages added later never shift later
-    // pages); later pages rank the same window again from the cursor's ends.
-    // The query is written out where it is used (no CTE): as a constant the planner estimates how many messages match
-    // and, for a common word, walks the newest messages backwards instead of collecting every match from the index.
-    const tsquery = sql`to_tsquery('chat_search', ${text})`;
-    const matches = bounds
-      ? sql`SELECT m.seq, m.id, m.session_id, s.title, m.role, m.created_at, m.content, m.content_tsv
-          FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-          WHERE m.content_tsv @@ ${tsquery} AND s.user_id = ${userId} AND m.seq BETWEEN ${bounds.from} AND ${bounds.to}`
-      : sql`SELECT m.seq, m.id, m.session_id, s.title, m.role, m.created_at, m.content, m.content_tsv
-          FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-          WHERE m.content_tsv @@ ${tsquery} AND s.user_id = ${userId}
-          ORDER BY m.seq DESC LIMIT ${window}`;
-    const { rows } = await sql<PostgresHitRow & { window_from: number; window_to: number }>`
-      WITH newest_seq AS (SELECT coalesce(max(seq), 0) AS top FROM chat_messages),
-      matches AS MATERIALIZED (${matches}),
-      hits AS (
-        SELECT matches.*, ts_rank_cd(matches.content_tsv, ${tsquery}) AS score FROM matches
-        ORDER BY score DESC, seq DESC
-        LIMIT ${take + 1} OFFSET ${offset}
-      ),
-      -- Headlines are built only for the rows of this page, after ranking and LIMIT.
-      marked AS (
-        SELECT hits.*, ts_headline('chat_search', hits.content, ${tsquery}, ${HEADLINE_OPTIONS}) AS headline FROM hits
-      ),
-      plain AS (
-        SELECT marked.*, translate(headline, ${HIGHLIGHT_OPEN + HIGHLIGHT_CLOSE}, '') AS text FROM marked
-      )
-      SELECT id AS message_id, session_id, title AS session_title, role, created_at, headline AS snippet,
-        starts_with(content, text) AS at_start, right(content, length(text)) = text AS at_end, -score AS rank,
-        (SELECT CASE WHEN count(*) < ${window} THEN 0 ELSE min(seq) END FROM matches) AS window_from,
-        (SELECT top FROM newest_seq) AS window_to
-      FROM plain
-      ORDER BY score DESC, seq DESC`.execute(db);
-    const from = bounds?.from ?? Number(rows[0]?.window_from ?? 0);
-    const to = bounds?.to ?? Number(rows[0]?.window_to ?? 0);
-    // An excerpt from the middle of a long message says so, like SQLite's snippet().
-    const marked = rows.map((r) => ({ ...r, snippet: `${r.at_start ? '' : '…'}${r.snippet}${r.at_end ? '' : '…'}` }));
-    return searchPage(marked, { take, offset, window, from, to });
+    // One transaction: one snapshot for every statement, and planner settings that end with it.
+    return ctx.db.transaction().execute(async (trx) => {
+      await usePlan(trx, true);
+      const p = await probe(trx, text, terms);
+      const walk = shouldWalk(p);
+      if (!walk) await usePlan(trx, false);
+      // Messages added after the first page must not shift later pages, so the window has an upper end too.
+      const range = pinned ?? { from: 0, to: p.top };
+      const rows = await windowRows(trx, userId, text, range, window, walk);
+      const from = pinned?.from ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
+      const ranked = rankWindow(rows, terms, termWeights(terms, p)).slice(offset, offset + take + 1);
+      // The page's rows by primary key, whichever plan found the window.
+      if (!walk) await usePlan(trx, true);
+      const page = pageOf(await pageRows(trx, userId, ranked.map((r) => r.seq)), rows, terms, ranked);
+      return searchPage(page, { take, offset, window, from, to: range.to });
+    });
   };
 }

@@ -36,7 +36,7 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
         settings: JSON.stringify(input.settings ?? {}),
       };
       await db.insertInto('chat_sessions').values(row).execute();
-      return toChatSession({ ...row, message_count: 0 });
+      return toChatSession({ ...row, current_leaf_id: null, message_count: 0 });
     },
 
     get,

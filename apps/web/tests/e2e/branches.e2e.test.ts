@@ -1,0 +1,119 @@
+/** End-to-end: edit and regenerate keep the old versions, ‹ 1 / 2 › flips between branches, a reload shows the same branch, delete says how many and offers Undo. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { tempDir } from '@chat-studio/test-support';
+import { apiClient, assertPrerequisites, launchBrowser, startServer, type RunningServer } from './support.js';
+
+let browser: Browser;
+let server: RunningServer;
+let tmp: { dir: string; cleanup: () => void };
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  assertPrerequisites();
+  tmp = tempDir();
+  [server, browser] = await Promise.all([startServer(tmp.dir, { LLAMA_MAX_TOKENS: '16', CHAT_CACHE_TTL: '0' }), launchBrowser()]);
+  api = apiClient(server.baseUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  tmp?.cleanup();
+});
+
+const messageLocator = (page: Page) => page.getByTestId('message-list').getByTestId('message');
+
+/** Waits until the list holds `count` messages and the last one is a stored, finished reply; returns its id. */
+async function waitForReply(page: Page, count: number): Promise<string> {
+  await expect
+    .poll(
+      async () => {
+        const all = messageLocator(page);
+        if ((await all.count()) !== count) return 'count';
+        const last = all.last();
+        const id = (await last.getAttribute('data-message-id')) ?? '';
+        const done = (await last.getAttribute('data-status')) === 'complete' && (await last.getAttribute('data-streaming')) === null;
+        return !id.startsWith('local-') && done ? 'ok' : 'waiting';
+      },
+      { timeout: 30_000 },
+    )
+    .toBe('ok');
+  return (await messageLocator(page).last().getAttribute('data-message-id'))!;
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('send').click();
+}
+
+const position = (message: Locator) => message.getByTestId('branch-position').textContent();
+
+describe('branches in Chromium against the real server and model', () => {
+  it('edit, flip ‹ 1 / 2 ›, regenerate, reload and see the same branch; delete says how many and can be undone', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.baseUrl);
+    await page.getByTestId('composer').waitFor();
+
+    await send(page, 'Once upon a time there was a cat');
+    await waitForReply(page, 2);
+    await send(page, 'The cat liked milk');
+    const firstReply = await waitForReply(page, 4);
+    const sessionId = /#\/c\/([0-9A-Z]{26})/.exec(page.url())?.[1] ?? '';
+
+    // Edit the second question: a new version with its own reply; the old one stays.
+    const question = messageLocator(page).nth(2);
+    await question.getByRole('button', { name: 'Edit and resend' }).click();
+    await page.getByTestId('edit-message').fill('The cat liked fish');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await waitForReply(page, 4);
+    await expect.poll(() => messageLocator(page).nth(2).textContent()).toContain('fish');
+    await expect.poll(() => position(messageLocator(page).nth(2))).toBe('2 / 2');
+
+    // ‹ back to the first version: its question and reply come back.
+    await messageLocator(page).nth(2).getByRole('button', { name: 'Previous version' }).click();
+    await expect.poll(() => messageLocator(page).nth(2).textContent()).toContain('milk');
+    await expect.poll(() => position(messageLocator(page).nth(2))).toBe('1 / 2');
+    await expect.poll(() => messageLocator(page).last().getAttribute('data-message-id')).toBe(firstReply);
+
+    // Regenerate that reply: a second version beside it.
+    await messageLocator(page).last().getByRole('button', { name: 'Regenerate reply' }).click();
+    await expect
+      .poll(async () => {
+        const id = (await messageLocator(page).last().getAttribute('data-message-id')) ?? '';
+        return id !== firstReply && !id.startsWith('local-') && (await messageLocator(page).last().getAttribute('data-status')) === 'complete';
+      }, { timeout: 30_000 })
+      .toBe(true);
+    const regenerated = await messageLocator(page).last().getAttribute('data-message-id');
+    await expect.poll(() => position(messageLocator(page).last())).toBe('2 / 2');
+
+    // A reload shows the same branch: the first question, the regenerated reply.
+    await page.reload();
+    await expect.poll(() => messageLocator(page).count()).toBe(4);
+    await expect.poll(() => messageLocator(page).nth(2).textContent()).toContain('milk');
+    expect(await position(messageLocator(page).nth(2))).toBe('1 / 2');
+    expect(await messageLocator(page).last().getAttribute('data-message-id')).toBe(regenerated);
+    await messageLocator(page).last().getByRole('button', { name: 'Previous version' }).click();
+    await expect.poll(() => messageLocator(page).last().getAttribute('data-message-id')).toBe(firstReply);
+    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)).message_count).toBe(7);
+
+    // Delete the question: the toast says how many go with it (the question and both replies), and Undo brings them back.
+    await messageLocator(page).nth(2).getByRole('button', { name: 'Delete message' }).click();
+    const toast = page.getByTestId('toast').filter({ hasText: 'Deleted' });
+    await expect.poll(() => toast.textContent()).toContain('Deleted 3 messages');
+    expect(await messageLocator(page).count()).toBe(2);
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => messageLocator(page).count()).toBe(4);
+    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)).message_count).toBe(7);
+
+    // Without Undo the DELETE goes out: one request for all three; the chat shows the branch left (the edited version).
+    await messageLocator(page).nth(2).getByRole('button', { name: 'Delete message' }).click();
+    await expect.poll(() => api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`).then((s) => s.message_count), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => messageLocator(page).nth(2).textContent(), { timeout: 15_000 }).toContain('fish');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+});

@@ -1,0 +1,96 @@
+/** End-to-end: export a chat from its menu, import the file from settings and see it; import by drag and drop. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { REPO_ROOT, tempDir } from '@chat-studio/test-support';
+import { apiClient, assertPrerequisites, launchBrowser, startServer, type RunningServer } from './support.js';
+
+let browser: Browser;
+let server: RunningServer;
+let tmp: { dir: string; cleanup: () => void };
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  assertPrerequisites();
+  tmp = tempDir();
+  // Nothing here talks to the model.
+  [server, browser] = await Promise.all([startServer(tmp.dir, {}, { waitForModel: false }), launchBrowser()]);
+  api = apiClient(server.baseUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  tmp?.cleanup();
+});
+
+async function openApp(hash = ''): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.baseUrl}/${hash}`);
+  await page.getByTestId('composer').waitFor();
+  return { page, errors };
+}
+
+const messageTexts = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();
+
+describe('export and import in Chromium against the real server', () => {
+  it('exports a chat from its menu, imports the file from settings and shows the chat again', async () => {
+    const session = await api.createSession('Fox notes 🦊');
+    await api.append(session.id, 'user', 'Export me, with ünïcödé');
+    await api.append(session.id, 'assistant', 'Here is code:\n\n```js\nconsole.log(1)\n```');
+    const { page, errors } = await openApp(`#/c/${session.id}`);
+    await page.getByText('Export me, with ünïcödé').waitFor();
+
+    await page.getByTestId('export-chat').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-chat-json').click()]);
+    expect(download.suggestedFilename()).toBe('fox-notes.json');
+    const file = path.join(tmp.dir, 'fox-notes.json');
+    await download.saveAs(file);
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as { format: string; chats: Array<{ title: string; messages: Array<{ content: string }> }> };
+    expect(exported.format).toBe('chat-studio-export');
+    expect(exported.chats.map((c) => [c.title, c.messages.length])).toEqual([['Fox notes 🦊', 2]]);
+
+    // Gone from the server, then back from the file.
+    await api.call('DELETE', `/api/chat/sessions/${session.id}`);
+    await page.reload();
+    await page.getByTestId('composer').waitFor();
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('settings-panel').waitFor();
+    await page.getByTestId('import-file').setInputFiles(file);
+    await page.getByText('Imported 1 of 1 chat (2 messages).').waitFor();
+    await page.locator('#chat-title', { hasText: 'Fox notes 🦊' }).waitFor();
+    await page.getByText('Export me, with ünïcödé').waitFor();
+    expect((await messageTexts(page)).join('\n')).toContain('console.log(1)');
+    await expect(page.locator('#sidebar').getByText('Fox notes 🦊').count()).resolves.toBe(1);
+
+    // The same file again: nothing new, and the toast says so.
+    await page.getByTestId('settings-button').click();
+    await page.getByTestId('import-file').setInputFiles(file);
+    await page.getByText('Imported 0 of 1 chat (0 messages); 1 already imported before, skipped.').waitFor();
+    await expect(page.locator('#sidebar').getByText('Fox notes 🦊').count()).resolves.toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('imports a ChatGPT export dropped on the page and opens its first chat on the branch ChatGPT showed', async () => {
+    const { page, errors } = await openApp();
+    const text = readFileSync(path.join(REPO_ROOT, 'packages/chat-store/test/fixtures/transfer/chatgpt-conversations.json'), 'utf8');
+    const transfer = await page.evaluateHandle((content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'conversations.json', { type: 'application/json' }));
+      return dt;
+    }, text);
+    await page.dispatchEvent('body', 'dragenter', { dataTransfer: transfer });
+    await page.getByTestId('drop-overlay').waitFor();
+    await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+    await page.getByText(/^Imported 2 of 2 chats \(10 messages\); left out 1 attachment/).waitFor();
+    await page.locator('#chat-title', { hasText: 'Trip to Zürich 🇨🇭' }).waitFor();
+    await page.getByText('It looks like the Grossmünster.').waitFor();
+    expect((await messageTexts(page)).join('\n')).not.toContain('A second plan');
+    expect(errors).toEqual([]);
+  });
+});

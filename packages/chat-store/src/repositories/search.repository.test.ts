@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempStore, type TempStore } from '../../test/temp-store.js';
+import { openChatStore } from '../index.js';
+import { SEARCH_STATEMENTS } from './search.repository.js';
+
+/** `EXPLAIN QUERY PLAN` of `statement`, one `detail` per step, in the order SQLite runs them. */
+function plan(raw: Database.Database, statement: string): string[] {
+  const params = { match: '"lantern"', user: 'u', from: 0, to: 1e9, window: 1000, term: '"lantern"', seqs: '[1]' };
+  const used = Object.fromEntries(Object.entries(params).filter(([k]) => statement.includes(`@${k}`)));
+  return (raw.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(used) as { detail: string }[]).map((r) => r.detail);
+}
+
+function expectIndexFirst(steps: string[]): void {
+  // The full-text index drives the statement; the other tables are looked up by key for each match.
+  expect(steps[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX/);
+  expect(steps.join('\n')).not.toMatch(/chat_sessions_user_list_idx|SCAN m|SCAN s/);
+}
+
+function expectKeyLookups(steps: string[]): void {
+  // The page's rows by rowid: messages and chats by primary key, never a walk over a user's chats.
+  expect(steps[0]).toMatch(/^SCAN j VIRTUAL TABLE/);
+  expect(steps.join('\n')).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
+  expect(steps.join('\n')).not.toMatch(/chat_sessions_user_list_idx|SCAN m|SCAN s/);
+}
+
+describe('search plan', () => {
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    // Many chats with few messages each, the shape that made the planner start from the user's chats.
+    for (let i = 0; i < 60; i++) {
+      const s = await t.store.sessions.create('u', { title: `chat ${i}` });
+      await t.store.messages.append('u', s.id, { role: 'user', content: i % 3 ? 'a lantern by the door' : 'nothing here' });
+    }
+  });
+  afterEach(() => t.cleanup());
+
+  it('starts every search statement from the full-text index on a database that was never analyzed', () => {
+    const raw = new Database(t.path);
+    try {
+      raw.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
+      expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").get()).toEqual({ n: 0 });
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
+      expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
+      expect(plan(raw, SEARCH_STATEMENTS.TERM_SAMPLE).join('\n')).toMatch(/SCAN messages_fts VIRTUAL TABLE/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('keeps that order when statistics say a user has almost no chats', () => {
+    const raw = new Database(t.path);
+    try {
+      raw.exec('ANALYZE');
+      // Misleading statistics: 10 million messages, and every user with a single chat.
+      raw.exec(`DELETE FROM sqlite_stat1 WHERE tbl IN ('chat_sessions', 'chat_messages');
+        INSERT INTO sqlite_stat1 VALUES ('chat_sessions', 'chat_sessions_user_list_idx', '1000000 1 1 1 1');
+        INSERT INTO sqlite_stat1 VALUES ('chat_messages', 'chat_messages_session_seq_idx', '10000000 10 1');`);
+      raw.exec('ANALYZE sqlite_schema');
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
+      expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('finds the same hits whatever the statistics', async () => {
+    const before = (await t.store.search('u', 'lantern', { limit: 100 })).items.map((h) => h.message_id);
+    expect(before).toHaveLength(40);
+    const raw = new Database(t.path);
+    raw.exec('ANALYZE');
+    raw.close();
+    const after = (await t.store.search('u', 'lantern', { limit: 100 })).items.map((h) => h.message_id);
+    expect(after.sort()).toEqual(before.sort());
+  });
+});
+
+describe('PRAGMA optimize', () => {
+  it('runs at open, so a store opened on an unanalyzed database has statistics without maintenance', async () => {
+    const t = await openTempStore({ readPool: 0 });
+    try {
+      const s = await t.store.sessions.create('u');
+      for (let i = 0; i < 300; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `message ${i}` });
+      await t.store.close();
+      // Unanalyzed, as a user's database is until they run maintenance.
+      const rw = new Database(t.path);
+      rw.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
+      rw.close();
+      const again = await openChatStore({ path: t.path, readPool: 0, optimizeIntervalMs: 0 });
+      try {
+        const look = new Database(t.path, { readonly: true });
+        const tables = look.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").pluck().get();
+        const rows = tables === 1 ? look.prepare("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'chat_messages'").pluck().all() : [];
+        look.close();
+        expect(rows).toContain('chat_messages');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

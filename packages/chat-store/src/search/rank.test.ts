@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { buildSnippet } from './build-snippet.js';
+import { countTerm, DOC_FREQUENCY_SAMPLE, estimateDocFrequency, foldText, inverseDocFrequency, rankTerms, rankWindow } from './rank.js';
+import { parseSnippet } from './snippet.js';
+
+describe('rankTerms and countTerm', () => {
+  it('folds case and diacritics, and counts whole tokens (token starts for the prefix)', () => {
+    const [the, cafe, recip] = rankTerms('The CAFÉ recip');
+    expect([the!.folded, cafe!.folded, recip!.folded]).toEqual(['the', 'cafe', 'recip']);
+    expect([the!.prefix, recip!.prefix]).toEqual([false, true]);
+    expect(countTerm('The theory: THE end, the-end', the!)).toBe(3);
+    expect(countTerm('recipe, recipes; a prerecipe', recip!)).toBe(2);
+    expect(countTerm(foldText('Café crème'), cafe!)).toBe(1);
+    // Accented Latin letters match without folding the text first.
+    expect(countTerm('Café, CAFÉ and cafe', cafe!)).toBe(3);
+    expect(countTerm('Zürich and ZURICH', rankTerms('zurich')[0]!)).toBe(2);
+    expect(rankTerms('fox FOX fox')).toHaveLength(1);
+  });
+});
+
+describe('document frequency', () => {
+  it('is exact below the sample size and extrapolated from the sample density above it', () => {
+    expect(estimateDocFrequency({ count: 12, oldest: 5 }, 1000, 1000)).toBe(12);
+    // The sample's newest matches span 512 rowids: about one row in two.
+    expect(estimateDocFrequency({ count: DOC_FREQUENCY_SAMPLE, oldest: 1_000_000 - 511 }, 1_000_000, 1_000_000)).toBeCloseTo(500_000, -3);
+    expect(inverseDocFrequency(10, 1_000_000)).toBeGreaterThan(inverseDocFrequency(10_000, 1_000_000));
+    // A word in most rows does not discriminate: a tiny positive weight, as FTS5's bm25() gives it.
+    expect(inverseDocFrequency(900_000, 1_000_000)).toBe(1e-6);
+  });
+});
+
+describe('rankWindow', () => {
+  it('prefers more occurrences, shorter text and rarer terms; ties go to the newest row', () => {
+    const [fox] = rankTerms('fox');
+    const once = { seq: 1, content: 'a fox ran across the long and winding road by the river' };
+    const twice = { seq: 2, content: 'a fox and another fox ran across the long winding road' };
+    const short = { seq: 3, content: 'a fox' };
+    expect(rankWindow([once, twice, short], [fox!], [1]).map((r) => r.seq)).toEqual([3, 2, 1]);
+    const tie = rankWindow([{ seq: 7, content: 'fox' }, { seq: 9, content: 'fox' }], [fox!], [1]);
+    expect(tie.map((r) => r.seq)).toEqual([9, 7]);
+    const terms = rankTerms('common rare');
+    const rows = [{ seq: 1, content: 'common common common rare' }, { seq: 2, content: 'common rare rare rare' }];
+    expect(rankWindow(rows, terms, [0.01, 5])[0]!.seq).toBe(2);
+    expect(rankWindow(rows, terms, [0.01, 5])[0]!.rank).toBeLessThan(0);
+  });
+});
+
+describe('buildSnippet', () => {
+  it('marks the matched words around the best part of a long text, with ellipses where it goes on', () => {
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    words[40] = 'Zürich';
+    words[42] = 'fondue';
+    const marked = buildSnippet(words.join(' '), rankTerms('zurich fondue'), 16);
+    const { snippet, highlights } = parseSnippet(marked);
+    expect(snippet.startsWith('…')).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
+    expect(highlights.map(([a, b]) => snippet.slice(a, b))).toEqual(['Zürich', 'fondue']);
+    expect(snippet.split(' ').length).toBeLessThanOrEqual(17);
+  });
+
+  it('keeps a short text whole', () => {
+    const { snippet, highlights } = parseSnippet(buildSnippet('I love 🍕 pizza with pineapple', rankTerms('pinea'), 16));
+    expect(snippet).toBe('I love 🍕 pizza with pineapple');
+    expect(snippet.slice(...highlights[0]!)).toBe('pineapple');
+  });
+});

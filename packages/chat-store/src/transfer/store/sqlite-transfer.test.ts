@@ -1,0 +1,4 @@
+import { describeTransferSuite } from '../../../test/transfer-suite.js';
+import { openTempStore } from '../../../test/temp-store.js';
+
+describeTransferSuite('sqlite', () => openTempStore());
