@@ -142,7 +142,7 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
             {canRegenerate && (
               <>
                 {' '}
-                <button type="button" class="link" disabled={busy} onClick={() => void regenerateLast()}>
+                <button type="button" class="link" disabled={busy} onClick={() => void regenerate(message)}>
                   Regenerate
                 </button>
               </>
