@@ -1,4 +1,5 @@
 /** Chat Studio API server entry: opens the store, starts the model runtime in the background, serves on HOST:PORT. */
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openChatStore } from '@chat-studio/chat-store';
 import { createLlmRuntime } from '@chat-studio/llm-runtime';
@@ -9,12 +10,15 @@ import { createChatTurns } from './chat-service/index.js';
 import { createRedisRateLimitStore } from './shared-state/index.js';
 import { createLogger, defaultMetrics, resolvePidFile, timedRuntime, timedStore, writePidFile } from './observability/index.js';
 import { ollamaFetch } from './routes/ollama/listener.js';
+import { startProcessRegistry } from './instances/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main() {
   const config = loadConfig();
-  const logger = await createLogger();
+  // Each instance logs in a folder of its own, so two processes on one host never write the same file.
+  const logger = await createLogger({ logsDir: path.join(process.env.LOGS_DIR || 'logs', config.instance) });
+  const pidFile = resolvePidFile(process.env, config.databasePath, config.instance);
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);
   const store = await openChatStore({
@@ -41,15 +45,24 @@ async function main() {
   runtime.start().catch((err: unknown) => logger.error({ err }, 'model runtime failed to start'));
 
   const metrics = defaultMetrics();
+  // Registering also recovers the replies a dead process left `partial` (a crash, a SIGKILL).
+  const registry = await startProcessRegistry({
+    store,
+    instance: config.instance,
+    port: config.port,
+    pidFile,
+    log: logger,
+    onInterrupted: (n) => metrics.countInterrupted(n),
+  });
   // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
   const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
-  const turns = createChatTurns({ ...timed, config, metrics, logger });
+  const turns = createChatTurns({ ...timed, config, metrics, logger, processId: registry.processId });
   const app = createApp({ ...timed, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
-    writePidFile(resolvePidFile(process.env, config.databasePath));
+    writePidFile(pidFile);
     logger.info(
-      `Chat Studio listening on http://${config.host}:${info.port} (auth ${securityConfig.authMode}, database ${store.path}${shared ? ', shared rate limits in Redis' : ''}, models ${config.modelsDir})`,
+      `Chat Studio listening on http://${config.host}:${info.port} (instance ${config.instance}, auth ${securityConfig.authMode}, database ${store.path}${shared ? ', shared rate limits in Redis' : ''}, models ${config.modelsDir})`,
     );
   });
 
@@ -82,6 +95,7 @@ async function main() {
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
     if (ollamaServer && 'closeAllConnections' in ollamaServer) ollamaServer.closeAllConnections();
+    await registry.stop();
     await store.close();
     await shared?.close();
     logger.info('stopped');

@@ -2,7 +2,7 @@
 export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_OPTIMIZE_INTERVAL_MS } from './store/index.js';
 export { DEFAULT_READ_POOL_SIZE } from './read-pool/index.js';
 export type { ChatStore, ChatStoreOptions } from './store/index.js';
-export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './errors/index.js';
+export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError, DatabaseUnavailableError } from './errors/index.js';
 export { StorageError, DatabaseBusyError, StorageFullError, StorageReadOnlyError, StorageCorruptError, toStorageError, type StorageFailure } from './errors/index.js';
 export { REBUILD_FTS_COMMAND, SEARCH_INDEX_SQL, SEARCH_INDEX_TRIGGERS, type SearchIndexStatus } from './search-index/index.js';
 export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';

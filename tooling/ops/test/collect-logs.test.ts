@@ -40,6 +40,9 @@ describe('collect-logs command', () => {
     ].join('\n');
     writeFileSync(path.join(env.LOGS_DIR!, 'backend.1.log'), `${log}\n`);
     writeFileSync(path.join(env.LOGS_DIR!, 'debug.1.log'), `admin password is ${secrets.ADMIN_PASSWORD}\n`);
+    // A second instance on the host logs in its own folder (logs/<instance>/).
+    mkdirSync(path.join(env.LOGS_DIR!, 'blue'), { recursive: true });
+    writeFileSync(path.join(env.LOGS_DIR!, 'blue', 'backend.1.log'), `{"msg":"blue instance"}\n`);
   });
   afterAll(() => tmp.cleanup());
 
@@ -56,7 +59,7 @@ describe('collect-logs command', () => {
     const [root] = readdirSync(x);
     const files = walk(path.join(x, root!)).map((f) => path.relative(path.join(x, root!), f)).sort();
     expect(files).toEqual(
-      ['README.txt', 'config.json', 'database.json', 'gpu.json', 'logs/backend.1.log', 'logs/debug.1.log', 'server.json', 'system.json', 'versions.json'].map((f) =>
+      ['README.txt', 'config.json', 'database.json', 'gpu.json', 'logs/backend.1.log', 'logs/blue/backend.1.log', 'logs/debug.1.log', 'server.json', 'system.json', 'versions.json'].map((f) =>
         f.split('/').join(path.sep),
       ),
     );

@@ -142,7 +142,7 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     }
     for (const f of files) expect(path.basename(f)).toMatch(/^chat_history-\d{4}-\d\d-\d\dT[\d-]+Z\.dump$/);
     expect(path.dirname(files[0]!)).toBe(backups);
-    expect(readdirSync(backups).sort()).toEqual(files.slice(-2).map((f) => path.basename(f)).sort());
+    expect(readdirSync(backups).filter((f) => f.startsWith('chat_history-')).sort()).toEqual(files.slice(-2).map((f) => path.basename(f)).sort());
     const dump = files.at(-1)!;
 
     const refused = await runCli('restore', [dump], { ...env, CHAT_STUDIO_URL: server.baseUrl });
@@ -166,9 +166,12 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     const again = await runCli('restore', [dump], env);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(await snapshotPostgres(db.name)).toEqual(original);
-    expect(again.stdout).toContain(`kept as ${path.join(backups, 'chat_history.before-restore.dump')}`);
-    expect(existsSync(path.join(backups, 'chat_history.before-restore.dump'))).toBe(true);
-  });
+    const copies = readdirSync(backups).filter((f) => f.startsWith(`before-restore-`));
+    // One per restore that replaced data, named with its database: the fresh database had none to keep.
+    expect(copies).toEqual([expect.stringMatching(new RegExp(`^before-restore-${db.name}-\\d{4}-[\\dT-]+Z\\.dump$`))]);
+    expect(again.stdout).toContain(`kept as ${path.join(backups, copies[0]!)}`);
+    expect(existsSync(path.join(backups, copies[0]!))).toBe(true);
+  }, 180_000);
 
   it('refuses a file that is not a pg_dump archive and changes nothing', async () => {
     const before = await snapshotPostgres(db.name);
@@ -215,19 +218,32 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     expect(database.schema.find((e: { name: string }) => e.name === 'chat_messages').sql).toMatch(/^CREATE TABLE chat_messages \(.*content_tsv tsvector.*GENERATED ALWAYS/);
   });
 
-  it('health warns when amcheck is missing and the role may not create it, and installs it with a role that may', async () => {
+  it('health and maintenance without amcheck run no DDL, even as a superuser, and say how to install it', async () => {
     const bare = await role.createDatabase('ops_bare');
     await seedPostgres(bare.url, 1, 2);
     await adminQuery('DROP EXTENSION IF EXISTS amcheck', [], bare.name);
-    const warned = await runCli('health', ['--json'], { ...env, DATABASE_URL: bare.url });
-    const report = JSON.parse(warned.stdout) as HealthReport;
-    expect(check(report, 'database')).toMatchObject({ status: 'pass', data: { sessions: 1, messages: 2 } });
-    expect(check(report, 'integrity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^amcheck not available, index check skipped/) });
-
-    // The admin may create the extension: health does so through a writable store, and the check runs.
-    const installed = await runCli('health', ['--json'], { ...env, DATABASE_URL: adminUrl(bare.name) });
-    expect(check(JSON.parse(installed.stdout) as HealthReport, 'integrity')).toMatchObject(
-      db.amcheck ? { status: 'pass', detail: 'amcheck: ok' } : { status: 'warn' },
+    // Every DDL statement in this database from now on lands in ddl_log (an event trigger sees CREATE EXTENSION too).
+    await adminQuery(
+      `CREATE TABLE ddl_log (tag text, at timestamptz DEFAULT now());
+       GRANT INSERT ON ddl_log TO PUBLIC;
+       CREATE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ddl_log (tag) VALUES (tg_tag); END $$;
+       CREATE EVENT TRIGGER log_ddl ON ddl_command_start EXECUTE FUNCTION log_ddl();`,
+      [],
+      bare.name,
     );
+    for (const url of [bare.url, adminUrl(bare.name)]) {
+      const warned = await runCli('health', ['--json'], { ...env, DATABASE_URL: url });
+      const report = JSON.parse(warned.stdout) as HealthReport;
+      expect(check(report, 'database')).toMatchObject({ status: 'pass', data: { sessions: 1, messages: 2 } });
+      expect(check(report, 'integrity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^amcheck not installed.*CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check\(regclass, boolean\) TO /) });
+    }
+    expect(await adminQuery(`SELECT extname FROM pg_extension WHERE extname = 'amcheck'`, [], bare.name)).toHaveLength(0);
+    expect(await adminQuery('SELECT tag FROM ddl_log', [], bare.name)).toEqual([]);
+
+    // Once a superuser has run the guide's one line, the same check really runs.
+    await adminQuery(`CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO ${role.user};`, [], bare.name);
+    const installed = await runCli('health', ['--json'], { ...env, DATABASE_URL: bare.url });
+    expect(check(JSON.parse(installed.stdout) as HealthReport, 'integrity')).toMatchObject({ status: 'pass', detail: 'amcheck: ok' });
+    await adminQuery('DROP EVENT TRIGGER log_ddl', [], bare.name);
   });
 });

@@ -16,3 +16,4 @@ export {
   type ScratchDatabase,
   type ScratchDatabaseOptions,
 } from './postgres-test-server.js';
+export { startPostgresCluster, postgresBinDir, type PostgresCluster } from './postgres-cluster.js';

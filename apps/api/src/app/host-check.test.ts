@@ -68,11 +68,12 @@ describe('Host checks', () => {
   });
 
   it('AUTH=on checks Host only once ALLOWED_HOSTS is set, then accepts those names and loopback', async () => {
+    // Without a model runtime /health answers 503 (chat would fail); what matters here is that it answers at all.
     const open = await listen({ AUTH: 'on' });
-    expect((await send(open, 'GET', '/health', { host: 'anything.example' })).status).toBe(200);
+    expect((await send(open, 'GET', '/health', { host: 'anything.example' })).status).not.toBe(403);
     const port = await listen({ AUTH: 'on', ALLOWED_HOSTS: 'chat.example.com' });
-    expect((await send(port, 'GET', '/health', { host: 'chat.example.com' })).status).toBe(200);
-    expect((await send(port, 'GET', '/health', { host: `127.0.0.1:${port}` })).status).toBe(200);
+    expect((await send(port, 'GET', '/health', { host: 'chat.example.com' })).status).not.toBe(403);
+    expect((await send(port, 'GET', '/health', { host: `127.0.0.1:${port}` })).status).not.toBe(403);
     expect((await send(port, 'GET', '/health', { host: 'evil.example' })).status).toBe(403);
   });
 });

@@ -52,13 +52,20 @@ export interface ChatTurnsOptions {
   metrics?: Metrics;
   /** Debug lines per turn: settings, seed, KV-cache reuse, evaluated tokens, queue wait, and the text. Defaults to none. */
   logger?: Pick<Logger, 'debug' | 'isLevelEnabled'>;
+  /**
+   * This process in the store's registry: each streaming reply is claimed under it until stored for good, so that
+   * a later start can tell a reply whose process died (then `interrupted`) from one still being written.
+   * Defaults to none (no claims).
+   */
+  processId?: string;
 }
 
 /**
  * Runs chat turns so that nothing is lost: the user message is committed before generation, the reply
  * is stored as `partial` and flushed while it streams, then marked `complete`, `partial` (aborted) or `error`.
  */
-export function createChatTurns({ store, runtime, config, metrics, logger }: ChatTurnsOptions) {
+export function createChatTurns({ store, runtime, config, metrics, logger, processId }: ChatTurnsOptions) {
+  let stopping = false;
   /** The runtime when it can take a request now; else the 503 the caller should answer with. */
   function availableRuntime(): LlmRuntime {
     if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
@@ -115,6 +122,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger }: Cha
 
   /** Aborts every running turn and waits until each has stored its reply. */
   async function abortAll(): Promise<void> {
+    stopping = true;
     for (const controller of inFlight.values()) controller.abort();
     await Promise.allSettled([...inFlight.keys()]);
   }
@@ -129,6 +137,26 @@ export function createChatTurns({ store, runtime, config, metrics, logger }: Cha
       ? await store.messages.append(userId, session.id, { role: 'assistant', content: '', status: 'partial', model_id: modelId, parent_id: userMessage.id })
       : undefined;
     if (!userMessage || !placeholder) throw new ApiError('not_found', 'Session not found');
+    if (processId) await store.processes.claimReply(placeholder.id, processId);
+    try {
+      return await generateInto(principal, turn, message, signal, hooks, userMessage, placeholder);
+    } finally {
+      if (processId) await store.processes.releaseReply(placeholder.id).catch((err: unknown) => console.error('[chat] release failed', err));
+    }
+  }
+
+  async function generateInto(
+    principal: Principal,
+    turn: PreparedTurn,
+    message: string,
+    signal: AbortSignal,
+    hooks: TurnHooks,
+    userMessage: ChatMessage,
+    placeholder: ChatMessage,
+  ): Promise<TurnResult> {
+    const { session, runtime: rt } = turn;
+    const userId = principal.userId;
+    const modelId = placeholder.model_id ?? 'unknown';
 
     let text = '';
     let flushed = 0;
@@ -222,7 +250,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger }: Cha
     });
   }
 
-  return { availableRuntime, prepare, run, track, abortAll, inFlightCount: () => inFlight.size };
+  return { availableRuntime, prepare, run, track, abortAll, inFlightCount: () => inFlight.size, isStopping: () => stopping };
 }
 
 export type ChatTurns = ReturnType<typeof createChatTurns>;

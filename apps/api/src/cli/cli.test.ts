@@ -61,7 +61,7 @@ describe('users and keys CLI (compiled, against a temp DATABASE_PATH)', { timeou
     const added = await run(USERS, ['add', 'alice', '--password-stdin'], 'alice-password-1\n');
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(/^Created user alice \([0-9A-HJKMNP-TV-Z]{26}\)\n$/);
+    expect(added.stdout).toMatch(/^Created user alice \([0-9A-HJKMNP-TV-Z]{26}\), role admin\n$/);
     // Without the flag a piped stdin is read the same way.
     const bob = await run(USERS, ['add', 'bob'], 'bob-password-1\n');
     expect(bob.code).toBe(0);
@@ -93,7 +93,7 @@ describe('users and keys CLI (compiled, against a temp DATABASE_PATH)', { timeou
     const list = await run(USERS, ['list']);
     expect(list.code).toBe(0);
     const lines = list.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^USERNAME\s+ID\s+CREATED$/);
+    expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+ID\s+CREATED$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['alice', 'bob']);
   });
 
@@ -151,6 +151,33 @@ describe('users and keys CLI (compiled, against a temp DATABASE_PATH)', { timeou
     expect(list.stdout).not.toMatch(/^bob\s/m);
     expect((await run(USERS, ['delete', 'bob'])).code).toBe(1);
   });
+
+  it('the first user is admin; users add --admin and users role change roles; only an admin holds a service key', async () => {
+    expect((await withAuth((auth) => auth.getUser('alice'))).role).toBe('admin');
+    const erin = await run(USERS, ['add', 'erin', '--admin', '--password-stdin'], 'erin-password-1\n');
+    expect(erin.stdout).toMatch(/role admin/);
+    const fred = await run(USERS, ['add', 'fred'], 'fred-password-1\n');
+    expect(fred.stdout).toMatch(/role user/);
+    expect((await run(USERS, ['list'])).stdout).toMatch(/^fred\s+user\s/m);
+
+    const refused = await run(KEYS, ['create', 'fred', '--service']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/administrator/);
+    const promoted = await run(USERS, ['role', 'fred', 'admin']);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toBe('fred is now an admin\n');
+    const service = await run(KEYS, ['create', 'fred', '--service']);
+    expect(service.code).toBe(0);
+    expect(service.stderr).toMatch(/Created service key "service"/);
+    expect(await withAuth((auth) => auth.authenticateApiKey(service.stdout.trim()))).toMatchObject({ role: 'admin', service: true });
+    expect((await run(KEYS, ['list', 'fred'])).stdout).toMatch(/\sservice\s/);
+
+    const [bad, usage] = await Promise.all([run(USERS, ['role', 'fred', 'root']), run(USERS, ['role', 'fred'])]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Role must be "admin" or "user"/);
+    expect(usage.code).toBe(2);
+    expect((await run(USERS, ['role', 'fred', 'user'])).stdout).toBe('fred is now a user\n');
+  }, 120_000);
 
   const hasScript = spawnSync('script', ['--version']).status === 0;
   it.skipIf(!hasScript)('on a terminal, asks for the password twice without echoing it', async () => {

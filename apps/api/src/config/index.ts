@@ -32,10 +32,25 @@ export interface AppConfig {
   keepAliveMs: number;
   /** Messages of history sent to the model per turn. Defaults to 200 (CHAT_HISTORY_LIMIT). */
   historyLimit: number;
+  /**
+   * Names this process among others on the host: its pid file is `chat-studio-<instance>.pid` and its logs go to
+   * `logs/<instance>/`. Defaults to the port (INSTANCE).
+   */
+  instance: string;
   /** Port of a second listener serving Ollama's API (on HOST), e.g. 11434. Defaults to none (OLLAMA_PORT). */
   ollamaPort?: number;
   /** At LOG_LEVEL=debug, SQL statements at least this slow are logged with their time. Defaults to 50 ms (LOG_SLOW_SQL_MS). */
   slowSqlMs: number;
+}
+
+/** What an INSTANCE may be: it becomes part of a file name and a folder name. */
+export const INSTANCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** INSTANCE, else the port: two processes on one host differ at least in their ports. */
+export function resolveInstance(env: NodeJS.ProcessEnv, port: number): string {
+  const instance = env.INSTANCE?.trim() || String(port);
+  if (!INSTANCE_PATTERN.test(instance)) throw new Error(`INSTANCE must be 1-64 letters, digits, _ . - (starting with a letter or digit), got "${env.INSTANCE}"`);
+  return instance;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -63,9 +78,11 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const fromRoot = (p: string) => (p === ':memory:' || path.isAbsolute(p) ? p : path.resolve(REPO_ROOT, p));
   const maxMessageLength = int(env.MAX_MESSAGE_LENGTH, DEFAULT_LIMITS.maxMessageLength, 'MAX_MESSAGE_LENGTH');
+  const listenPort = int(env.PORT, 5000, 'PORT');
   return {
     host: env.HOST || '127.0.0.1',
-    port: int(env.PORT, 5000, 'PORT'),
+    port: listenPort,
+    instance: resolveInstance(env, listenPort),
     databasePath: fromRoot(env.DATABASE_PATH || 'data/chat_history.db'),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     redisUrl: env.REDIS_URL?.trim() || undefined,

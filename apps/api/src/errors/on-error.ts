@@ -36,6 +36,7 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
   StorageFullError: 'storage_full',
   StorageReadOnlyError: 'storage_read_only',
   StorageCorruptError: 'storage_corrupt',
+  DatabaseUnavailableError: 'database_unavailable',
 };
 
 /** Codes that mean the database could not do what a request asked; counted in `/metrics`. */

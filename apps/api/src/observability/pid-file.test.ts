@@ -10,10 +10,12 @@ afterEach(() => {
 });
 
 describe('pid file', () => {
-  it('defaults to chat-studio.pid beside the database, PID_FILE wins', () => {
-    expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db' })).toBe('/srv/db/chat-studio.pid');
+  it('defaults to chat-studio-<instance>.pid beside the database (instance: INSTANCE, else the port), PID_FILE wins', () => {
+    expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db' })).toBe('/srv/db/chat-studio-5000.pid');
+    expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db', PORT: '5001' })).toBe('/srv/db/chat-studio-5001.pid');
+    expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db', PORT: '5001', INSTANCE: 'blue' })).toBe('/srv/db/chat-studio-blue.pid');
     expect(resolvePidFile({ PID_FILE: '/run/cs.pid', DATABASE_PATH: '/srv/db/chat.db' })).toBe('/run/cs.pid');
-    expect(resolvePidFile({})).toMatch(/data[/\\]chat-studio\.pid$/);
+    expect(resolvePidFile({})).toMatch(/data[/\\]chat-studio-5000\.pid$/);
   });
 
   it('writes this pid and removes only a file that still names this process', () => {

@@ -4,13 +4,19 @@ import path from 'node:path';
 import { REPO_ROOT } from '../config/index.js';
 
 /**
- * The pid file path: PID_FILE (relative to the repo root), else `chat-studio.pid` beside the database, which is
- * `data/chat-studio.pid` by default. Keeping it beside the database gives every database its own server.
+ * The pid file path: PID_FILE (relative to the repo root), else `chat-studio-<instance>.pid` beside the database
+ * (`data/chat-studio-5000.pid` by default; the instance is INSTANCE, else the port). Beside the database, so that
+ * `pnpm stop --all` and `pnpm restore` find every process using it; named by instance, so that two processes on one
+ * host never overwrite each other's file.
  */
-export function resolvePidFile(env: NodeJS.ProcessEnv = process.env, databasePath = env.DATABASE_PATH || 'data/chat_history.db'): string {
+export function resolvePidFile(
+  env: NodeJS.ProcessEnv = process.env,
+  databasePath = env.DATABASE_PATH || 'data/chat_history.db',
+  instance = env.INSTANCE?.trim() || env.PORT?.trim() || '5000',
+): string {
   if (env.PID_FILE) return path.resolve(REPO_ROOT, env.PID_FILE);
   const dir = databasePath === ':memory:' ? path.join(REPO_ROOT, 'data') : path.dirname(path.resolve(REPO_ROOT, databasePath));
-  return path.join(dir, 'chat-studio.pid');
+  return path.join(dir, `chat-studio-${instance}.pid`);
 }
 
 /**

@@ -85,8 +85,12 @@ export async function createRedisRateLimitStore(url: string, options: RedisRateL
     // While disconnected, commands fail at once (and count locally) instead of queueing behind the reconnect.
     enableOfflineQueue: false,
   });
-  // Without a listener ioredis prints every reconnect error; commands still reject on their own.
-  client.on('error', () => {});
+  // Without a listener ioredis prints every reconnect error; commands still reject on their own. The last one is
+  // kept: a refused password only shows there (connect() itself then says "Connection is closed.").
+  let lastError: Error | undefined;
+  client.on('error', (err: Error) => {
+    lastError = err;
+  });
   client.defineCommand('chatStudioRateIncrement', { numberOfKeys: 1, lua: INCREMENT });
   client.defineCommand('chatStudioRateGet', { numberOfKeys: 1, lua: GET });
   client.defineCommand('chatStudioRateDecrement', { numberOfKeys: 1, lua: DECREMENT });
@@ -97,7 +101,15 @@ export async function createRedisRateLimitStore(url: string, options: RedisRateL
     await client.ping();
   } catch (cause) {
     client.disconnect();
-    throw new SharedStateError(`Cannot reach Redis at ${redactRedisUrl(url)}: ${(cause as Error).message}`, { cause });
+    const refused = authFailure(lastError) ?? authFailure(cause);
+    if (refused) {
+      throw new SharedStateError(
+        `Redis at ${redactRedisUrl(url)} refused to authenticate (${refused}): check the password in REDIS_URL ` +
+          '(redis://:<password>@host:6379/0, or redis://<user>:<password>@… for an ACL user)',
+        { cause },
+      );
+    }
+    throw new SharedStateError(`Cannot reach Redis at ${redactRedisUrl(url)}: ${(lastError ?? (cause as Error)).message}`, { cause });
   }
 
   let closed = false;
@@ -213,4 +225,10 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return 'redis://(unparsable url)';
   }
+}
+
+/** Redis's answer when `error` is an authentication failure (wrong or missing password, unknown ACL user). */
+export function authFailure(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : '';
+  return /WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH .*without any password/i.test(message) ? message : undefined;
 }

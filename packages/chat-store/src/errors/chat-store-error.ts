@@ -51,3 +51,33 @@ export class ChatStoreClosedError extends ChatStoreError {
 export class DuplicateError extends ChatStoreError {
   override readonly name = 'DuplicateError';
 }
+
+/**
+ * The database server cannot be reached (refused, reset, shut down, too many connections). Callers should answer
+ * 503 `database_unavailable` with `Retry-After`; the request may succeed once the server is back.
+ */
+export class DatabaseUnavailableError extends ChatStoreError {
+  override readonly name = 'DatabaseUnavailableError';
+  /** Seconds a client should wait before trying again. */
+  readonly retryAfterSeconds = 5;
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`The database is not available (${reason}); try again in a few seconds`, options);
+  }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+// admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections; class 08 is connection_exception.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i;
+
+/** The short reason when `error` means "the database server cannot be reached", else undefined. */
+export function unavailableReason(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+    return `${code}: ${error.message}`;
+  }
+  // A pool wraps the socket error of every address it tried in an AggregateError.
+  if (error instanceof AggregateError) return error.errors.map(unavailableReason).find(Boolean);
+  return UNAVAILABLE_MESSAGES.test(error.message) ? error.message : undefined;
+}

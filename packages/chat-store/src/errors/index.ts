@@ -1,5 +1,5 @@
 /** Errors the store throws. */
-export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError } from './chat-store-error.js';
+export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError, DatabaseUnavailableError, unavailableReason } from './chat-store-error.js';
 export {
   StorageError,
   DatabaseBusyError,

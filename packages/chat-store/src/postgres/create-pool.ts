@@ -30,6 +30,11 @@ export function createPool(options: CreatePoolOptions): pg.Pool {
   // An idle client whose server went away emits 'error' on the pool; unhandled it would crash the process.
   // The pool drops that client and the next query opens a fresh connection.
   pool.on('error', () => {});
+  // A client checked out between two statements (inside a transaction) emits 'error' on itself when the server
+  // shuts down; unhandled that crashed the process. Its next statement fails and the store answers 503 instead.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

@@ -1,7 +1,7 @@
 /** Opens (and migrates) the chat store on PostgreSQL. */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
-import { ChatStoreClosedError, MigrationError } from '../errors/index.js';
+import { ChatStoreClosedError, DatabaseUnavailableError, MigrationError, unavailableReason } from '../errors/index.js';
 import { DEFAULT_SEARCH_WINDOW } from '../repositories/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import type { ChatStore } from '../store/chat-store.js';
@@ -33,7 +33,16 @@ export interface OpenPostgresStoreOptions {
   readonly?: boolean;
 }
 
-/** Wraps every method so that a call after `close()` throws `ChatStoreClosedError`, as on SQLite. */
+/** A lost or refused connection becomes `DatabaseUnavailableError` (503 with Retry-After), never a bare 500. */
+function asUnavailable(error: unknown): never {
+  const reason = unavailableReason(error);
+  throw reason ? new DatabaseUnavailableError(reason, { cause: error }) : error;
+}
+
+/**
+ * Wraps every method so that a call after `close()` throws `ChatStoreClosedError`, as on SQLite, and a database
+ * that cannot be reached throws `DatabaseUnavailableError`.
+ */
 function guard<T extends object>(target: T, isClosed: () => boolean): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(target)) {
@@ -41,7 +50,7 @@ function guard<T extends object>(target: T, isClosed: () => boolean): T {
       typeof value === 'function'
         ? (...args: unknown[]) => {
             if (isClosed()) return Promise.reject(new ChatStoreClosedError());
-            return (value as (...a: unknown[]) => unknown)(...args);
+            return Promise.resolve((value as (...a: unknown[]) => unknown)(...args)).catch(asUnavailable);
           }
         : value;
   }

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   chat_unavailable: 503,
   queue_full: 503,
   model_load_failed: 503,
+  /** The database server cannot be reached; `Retry-After` says when to try again. */
+  database_unavailable: 503,
   timeout: 504,
   /** Another connection held the database's write lock for the whole busy timeout; `Retry-After` says when to retry. */
   database_busy: 503,

@@ -8,7 +8,8 @@ import { postgresLabel } from '../config/index.js';
 import { hasChatTables, openReadonlyStore, openWritableStore, removeIdleSidecars } from '../database/index.js';
 import { fetchJson } from '../http/index.js';
 import { pgConnection, PgToolMissingError, requirePgTool, runPgTool } from '../pg-tools/index.js';
-import { runningServerPid } from '../process/index.js';
+import { describeInstance, findInstances, runningServerPid } from '../process/index.js';
+import { rotateSafetyCopies, safetyCopyPath } from './safety-copies.js';
 
 export interface RestoreOptions {
   /** The backup to restore: a `.db` file, or on PostgreSQL a pg_dump custom-format `.dump`. */
@@ -16,9 +17,13 @@ export interface RestoreOptions {
   databasePath: string;
   /** PostgreSQL URL (DATABASE_URL): restore the dump into that database with pg_restore. Defaults to none. */
   databaseUrl?: string;
-  /** PostgreSQL only: where the current data is kept as `chat_history.before-restore.dump`. Defaults to `backups/` beside `databasePath`. */
+  /** Where the current data is kept as `before-restore-<database>-<time>.db|.dump`. Defaults to `backups/` beside `databasePath`. */
   backupDir?: string;
+  /** Safety copies kept per database, newest first (0 keeps all). Defaults to 7, like backups. */
+  keep?: number;
   pidFile: string;
+  /** Folder searched for other instances' pid files. Defaults to the database's folder. */
+  dataDir?: string;
   /** Server URL probed to refuse while it runs. */
   baseUrl: string;
   log?: (line: string) => void;
@@ -29,6 +34,8 @@ export interface RestoreResult {
   databasePath: string;
   /** Copy of the database that was replaced (a `.dump` on PostgreSQL), or null when there was none. */
   previousCopy: string | null;
+  /** Older safety copies of the same database deleted to keep the newest `keep`. */
+  removedCopies: string[];
   sessions: number;
   messages: number;
 }
@@ -38,11 +45,19 @@ export class RestoreRefusedError extends Error {
   override name = 'RestoreRefusedError';
 }
 
-/** Reasons the server looks alive: a live pid in the pid file, or an answer on /health. */
-export async function serverRunningReasons(pidFile: string, baseUrl: string): Promise<string[]> {
+/**
+ * Reasons a server of this database looks alive: a live pid in the pid file, an answer on /health, or any other
+ * instance found by `findInstances` (pid files beside the database, the registry in it; other hosts included).
+ */
+export async function serverRunningReasons(pidFile: string, baseUrl: string, database?: { dataDir: string; target: string }): Promise<string[]> {
   const reasons: string[] = [];
   const pid = runningServerPid(pidFile);
   if (pid !== null) reasons.push(`process ${pid} from ${pidFile} is running`);
+  if (database) {
+    for (const i of await findInstances({ ...database, pidFile })) {
+      if (i.alive && i.pid !== pid) reasons.push(`instance ${describeInstance(i)} is running`);
+    }
+  }
   const health = await fetchJson<HealthResponse>(`${baseUrl}/health`, 1500);
   if (health.reachable) reasons.push(`${baseUrl}/health answers (HTTP ${health.status})`);
   return reasons;
@@ -71,11 +86,25 @@ async function verifyBackup(file: string): Promise<{ sessions: number; messages:
   }
 }
 
-/** Keeps the current database as `<db>.before-restore`: the online backup folds in the WAL; a damaged file is copied raw. */
-async function keepCurrent(databasePath: string, log: (l: string) => void): Promise<string | null> {
+/** The database name of a PostgreSQL URL (`postgres://…/chat_studio` → `chat_studio`), which names its safety copies. */
+function postgresDatabaseName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+  } catch {
+    return 'postgres';
+  }
+}
+
+/** The name safety copies of this SQLite file carry: `chat_history.db` → `chat_history`. */
+function sqliteName(databasePath: string): string {
+  return path.basename(databasePath).replace(/\.(db|sqlite3?)$/i, '');
+}
+
+/** Keeps the current database as a safety copy: the online backup folds in the WAL; a damaged file is copied raw. */
+async function keepCurrent(databasePath: string, backupDir: string, log: (l: string) => void): Promise<string | null> {
   if (!existsSync(databasePath)) return null;
-  const target = `${databasePath}.before-restore`;
-  await rm(target, { force: true });
+  await mkdir(backupDir, { recursive: true });
+  const target = safetyCopyPath(backupDir, sqliteName(databasePath), '.db');
   try {
     const current = await openReadonlyStore(databasePath);
     try {
@@ -116,9 +145,8 @@ async function keepCurrentPostgres(url: string, backupDir: string, log: (l: stri
     log(`the current database holds no Chat Studio data to keep (${(error as Error).message})`);
     return null;
   }
-  const target = path.join(backupDir, 'chat_history.before-restore.dump');
+  const target = safetyCopyPath(backupDir, postgresDatabaseName(url), '.dump');
   try {
-    await rm(target, { force: true });
     await store.maintenance.backup(target);
     return target;
   } catch (error) {
@@ -145,6 +173,7 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
   await mkdir(backupDir, { recursive: true });
   const previousCopy = await keepCurrentPostgres(options.databaseUrl, backupDir, log);
   if (previousCopy) log(`kept the current data of ${label} as ${previousCopy}`);
+  const removedCopies = previousCopy ? await rotateSafetyCopies(backupDir, postgresDatabaseName(options.databaseUrl), options.keep ?? 7) : [];
 
   // Extensions come first and on their own: the store's search configuration needs unaccent (which a database
   // owner may create), while others such as amcheck need a superuser and are only nice to have; a failure there
@@ -183,7 +212,7 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
     const integrity = await restored.maintenance.integrityCheck();
     if (!integrity.ok) throw new Error(`restored database failed amcheck: ${integrity.messages.join('; ')}`);
     const stats = await restored.maintenance.stats();
-    return { databasePath: label, previousCopy, sessions: stats.sessions, messages: stats.messages };
+    return { databasePath: label, previousCopy, removedCopies, sessions: stats.sessions, messages: stats.messages };
   } finally {
     await restored.close();
   }
@@ -191,11 +220,12 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
 
 /**
  * Replaces the database with a backup. Refuses while the server runs (pid file or /health) and when the backup
- * fails integrity_check or lacks the chat tables. Keeps the current database as `<db>.before-restore`, removes
- * its stale `-wal`/`-shm`, and moves the new file into place with a rename.
+ * fails integrity_check or lacks the chat tables. Keeps the current database as a safety copy
+ * `<backupDir>/before-restore-<name>-<time>.db` (the newest `keep` per database), removes its stale `-wal`/`-shm`,
+ * and moves the new file into place with a rename.
  *
  * With `databaseUrl` (PostgreSQL) the backup is a pg_dump archive: it is checked with `pg_restore --list`, the
- * current data is dumped to `<backupDir>/chat_history.before-restore.dump`, then `pg_restore --clean --if-exists
+ * current data is dumped to `<backupDir>/before-restore-<dbname>-<time>.dump`, then `pg_restore --clean --if-exists
  * --no-owner` replaces the tables in one transaction. A missing pg_restore is a `RestoreRefusedError` saying how to
  * install it.
  *
@@ -204,16 +234,21 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
  */
 export async function restoreDatabase(options: RestoreOptions): Promise<RestoreResult> {
   const log = options.log ?? (() => {});
-  const running = await serverRunningReasons(options.pidFile, options.baseUrl);
-  if (running.length) throw new RestoreRefusedError(`The server is running (${running.join('; ')}); stop it first with \`pnpm stop\``);
+  const target = options.databaseUrl ?? options.databasePath;
+  const running = await serverRunningReasons(options.pidFile, options.baseUrl, { dataDir: options.dataDir ?? path.dirname(options.databasePath), target });
+  if (running.length) {
+    throw new RestoreRefusedError(`The server is running (${running.join('; ')}); stop every instance first with \`pnpm stop --all\` (on every host)`);
+  }
   if (options.databaseUrl) return restorePostgres({ ...options, databaseUrl: options.databaseUrl }, log);
 
   const file = path.resolve(options.file);
   log(`verifying ${file} …`);
   await verifyBackup(file);
 
-  const previousCopy = await keepCurrent(options.databasePath, log);
+  const backupDir = options.backupDir ?? path.join(path.dirname(options.databasePath), 'backups');
+  const previousCopy = await keepCurrent(options.databasePath, backupDir, log);
   if (previousCopy) log(`kept the current database as ${previousCopy}`);
+  const removedCopies = previousCopy ? await rotateSafetyCopies(backupDir, sqliteName(options.databasePath), options.keep ?? 7) : [];
 
   // Copy through the backup API into the target folder, then rename: the swap is atomic and a -wal beside the
   // backup file is folded in.
@@ -237,7 +272,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     const integrity = await restored.maintenance.integrityCheck();
     if (!integrity.ok) throw new Error(`restored database failed integrity_check: ${integrity.messages.join('; ')}`);
     const stats = await restored.maintenance.stats();
-    return { databasePath: options.databasePath, previousCopy, sessions: stats.sessions, messages: stats.messages };
+    return { databasePath: options.databasePath, previousCopy, removedCopies, sessions: stats.sessions, messages: stats.messages };
   } finally {
     await restored.close();
   }

@@ -52,7 +52,8 @@ export async function collectLogs(config: OpsConfig, options: CollectLogsOptions
 
   try {
     for (const file of listLogFiles(config.logsDir)) {
-      write(`logs/${path.basename(file)}`, await tailFile(file, options.lines ?? 2000));
+      // logs/<instance>/backend.1.log keeps its instance folder in the report.
+      write(`logs/${path.relative(config.logsDir, file).split(path.sep).join('/')}`, await tailFile(file, options.lines ?? 2000));
     }
     write('versions.json', json(gatherVersions(config.repoRoot)));
     write('system.json', json(gatherSystem()));

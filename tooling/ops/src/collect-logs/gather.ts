@@ -24,7 +24,10 @@ export async function tailFile(file: string, maxLines: number, maxBytes = 2 * 10
   }
 }
 
-/** Log files (`*.log`, including rotated `name.N.log`) in `logsDir`, newest first. */
+/**
+ * Log files (`*.log`, including rotated `name.N.log`) in `logsDir` and in its instance folders (`logs/<instance>/`,
+ * one per API process on the host), newest first.
+ */
 export function listLogFiles(logsDir: string): string[] {
   let names: string[];
   try {
@@ -32,11 +35,16 @@ export function listLogFiles(logsDir: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .filter((n) => n.endsWith('.log'))
-    .map((n) => path.join(logsDir, n))
-    .filter((f) => statSync(f).isFile())
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  const files: string[] = [];
+  for (const name of names) {
+    const full = path.join(logsDir, name);
+    const stats = statSync(full);
+    if (stats.isFile() && name.endsWith('.log')) files.push(full);
+    else if (stats.isDirectory()) {
+      for (const inner of readdirSync(full)) if (inner.endsWith('.log') && statSync(path.join(full, inner)).isFile()) files.push(path.join(full, inner));
+    }
+  }
+  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
 }
 
 function readJson(file: string): Record<string, unknown> | null {

@@ -20,7 +20,7 @@ export interface OpsConfig {
   dataDir: string;
   /** Log folder. Defaults to `logs` (LOGS_DIR). */
   logsDir: string;
-  /** Pid file of the running server. Defaults to `chat-studio.pid` beside the database (PID_FILE). */
+  /** Pid file of the running server. Defaults to `chat-studio-<instance>.pid` beside the database (PID_FILE). */
   pidFile: string;
   /** Backup folder. Defaults to `backups` beside the database (BACKUP_DIR), `data/backups` on PostgreSQL. */
   backupDir: string;
@@ -56,11 +56,19 @@ export function fromRoot(p: string): string {
   return path.isAbsolute(p) ? p : path.resolve(REPO_ROOT, p);
 }
 
-/** The pid file the server writes: PID_FILE, else `chat-studio.pid` beside the database (`data/` by default). */
+/**
+ * The pid file the server writes: PID_FILE, else `chat-studio-<instance>.pid` beside the database (`data/` by
+ * default), the instance being INSTANCE, else PORT, else 5000 (as the server names itself).
+ */
 export function defaultPidFile(env: NodeJS.ProcessEnv, databasePath: string): string {
   if (env.PID_FILE) return fromRoot(env.PID_FILE);
   const dir = databasePath === ':memory:' ? fromRoot('data') : path.dirname(databasePath);
-  return path.join(dir, 'chat-studio.pid');
+  return path.join(dir, `chat-studio-${instanceName(env)}.pid`);
+}
+
+/** INSTANCE, else PORT, else `5000`: the name of the server these commands talk to. */
+export function instanceName(env: NodeJS.ProcessEnv): string {
+  return env.INSTANCE?.trim() || env.PORT?.trim() || '5000';
 }
 
 /**

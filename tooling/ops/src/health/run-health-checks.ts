@@ -1,8 +1,9 @@
 import type { HealthResponse, ModelList } from '@chat-studio/protocol';
 import { existsSync } from 'node:fs';
 import { REBUILD_FTS_COMMAND, type ChatStore } from '@chat-studio/chat-store';
-import { postgresLabel, type OpsConfig } from '../config/index.js';
-import { openReadonlyStore, openWritableStore } from '../database/index.js';
+import { defaultPidFile, postgresLabel, type OpsConfig } from '../config/index.js';
+import { openReadonlyStore } from '../database/index.js';
+import { describeInstance, findInstances } from '../process/index.js';
 import { formatBytes } from '../format/index.js';
 import { fetchJson } from '../http/index.js';
 import { diskSpace, machineSummary } from '../system/index.js';
@@ -94,24 +95,11 @@ function integrityResult(backend: ChatStore['backend'], integrity: { ok: boolean
 }
 
 /**
- * amcheck on PostgreSQL. Once installed it runs in a read-only transaction; installing it needs a writable one, so
- * only then a writable store tries (the read-only open already proved the schema current: nothing migrates). Where
- * that cannot work either (a standby, a role without the right) the read-only answer, a skipped check, stands.
+ * amcheck on PostgreSQL, in the read-only store: where the extension is installed it runs, where it is not the
+ * check is skipped with the one line a superuser runs to install it. A health check never runs DDL.
  */
-async function postgresIntegrity(store: ChatStore, url: string): Promise<{ ok: boolean; messages: string[] }> {
-  const first = await store.maintenance.integrityCheck();
-  if (!first.ok || (first.messages.length === 1 && first.messages[0] === 'ok')) return first;
-  let writable: ChatStore;
-  try {
-    writable = await openWritableStore(url);
-  } catch {
-    return first;
-  }
-  try {
-    return await writable.maintenance.integrityCheck();
-  } finally {
-    await writable.close();
-  }
+async function postgresIntegrity(store: ChatStore): Promise<{ ok: boolean; messages: string[] }> {
+  return store.maintenance.integrityCheck();
 }
 
 /** The search index is ours and in step (definition, triggers, the newest rowids), else the command that fixes it. */
@@ -153,7 +141,7 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
     }
     if (!postgres) checks.push(await searchIndexResult(store));
     try {
-      const integrity = postgres ? await postgresIntegrity(store, target) : await store.maintenance.integrityCheck();
+      const integrity = postgres ? await postgresIntegrity(store) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));
     } catch (error) {
       checks.push({ name: 'integrity', status: 'fail', detail: `${postgres ? 'amcheck' : 'PRAGMA integrity_check'} failed: ${(error as Error).message}` });
@@ -207,6 +195,23 @@ async function diskCheck(dataDir: string, what = ''): Promise<CheckResult> {
 }
 
 /**
+ * Every API process of this database (pid files beside it, the registry in it): which run, on which host and port,
+ * and which left a stale pid file or registry row behind (a crash). Several instances are normal; stale ones warn.
+ */
+async function instancesCheck(dataDir: string, pidFile: string, target: string): Promise<CheckResult> {
+  const instances = await findInstances({ dataDir, pidFile, target });
+  const alive = instances.filter((i) => i.alive);
+  const stale = instances.filter((i) => !i.alive);
+  const data = { instances };
+  const running = alive.length === 0 ? 'none running' : `${alive.length} running: ${alive.map(describeInstance).join('; ')}`;
+  if (stale.length > 0) {
+    const gone = stale.map((i) => `${i.instance} (pid ${i.pid}${i.pidFile ? `, ${i.pidFile}` : ''})`).join('; ');
+    return { name: 'instances', status: 'warn', detail: `${running}; gone without cleaning up: ${gone} — \`pnpm stop --all\` removes stale pid files`, data };
+  }
+  return { name: 'instances', status: 'pass', detail: running, data };
+}
+
+/**
  * Checks the running server, its models, the database (read-only, safe while the server runs) and the machine.
  * With `databaseUrl` the database is PostgreSQL: counts and amcheck through the store, named by `databaseLabel`,
  * and free disk only for the local data folder (backups, pid file) when it exists, since the database's own files
@@ -217,14 +222,15 @@ async function diskCheck(dataDir: string, what = ''): Promise<CheckResult> {
  * process.exitCode = report.ok ? 0 : 1;
  */
 export async function runHealthChecks(
-  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel'>>,
+  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'pidFile'>>,
   options: { timeoutMs?: number } = {},
 ): Promise<HealthReport> {
   const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000);
   const url = config.databaseUrl;
   const label = url ? (config.databaseLabel ?? postgresLabel(url)) : config.databasePath;
   const disk = url ? (existsSync(config.dataDir) ? [await diskCheck(config.dataDir, ' (data folder: backups, pid file)')] : []) : [await diskCheck(config.dataDir)];
-  const checks = [...server.checks, ...(await databaseChecks(url ?? config.databasePath, label)), memoryCheck(server.modelSize, server.modelLoaded), cpuCheck(), ...disk];
+  const instances = await instancesCheck(config.dataDir, config.pidFile ?? defaultPidFile(process.env, config.databasePath), url ?? config.databasePath);
+  const checks = [...server.checks, instances, ...(await databaseChecks(url ?? config.databasePath, label)), memoryCheck(server.modelSize, server.modelLoaded), cpuCheck(), ...disk];
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     checkedAt: new Date().toISOString(),

@@ -1,7 +1,10 @@
 import { isProcessAlive, readPidFile, removeFile } from './pid-file.js';
 
 export interface StopServerOptions {
-  pidFile: string;
+  /** The pid file naming the server; removed once it is gone. */
+  pidFile?: string;
+  /** The process to stop when it is known another way (the registry in the database). Defaults to the pid file's. */
+  pid?: number;
   /** How long to wait after SIGTERM before SIGKILL. Defaults to 15,000 ms. */
   timeoutMs?: number;
   /** Progress lines. Defaults to nothing. */
@@ -34,12 +37,16 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  * console.log(result.message);
  */
 export async function stopServer(options: StopServerOptions): Promise<StopServerResult> {
-  const { pidFile, timeoutMs = 15_000, log = () => {} } = options;
-  const pid = readPidFile(pidFile);
-  if (pid === null) return { outcome: 'not_running', pid: null, message: `Not running: no pid file at ${pidFile}`, waitedMs: 0 };
+  const { timeoutMs = 15_000, log = () => {} } = options;
+  // Only a pid file that still names this process is removed: another server may have taken the file over.
+  const removePidFile = () => {
+    if (options.pidFile && readPidFile(options.pidFile) === pid) removeFile(options.pidFile);
+  };
+  const pid = options.pid ?? (options.pidFile ? readPidFile(options.pidFile) : null);
+  if (pid === null) return { outcome: 'not_running', pid: null, message: `Not running: no pid file at ${options.pidFile}`, waitedMs: 0 };
   if (pid === process.pid || !isProcessAlive(pid)) {
-    removeFile(pidFile);
-    return { outcome: 'not_running', pid, message: `Not running: process ${pid} is gone; removed the stale pid file ${pidFile}`, waitedMs: 0 };
+    removePidFile();
+    return { outcome: 'not_running', pid, message: `Not running: process ${pid} is gone${options.pidFile ? `; removed the stale pid file ${options.pidFile}` : ''}`, waitedMs: 0 };
   }
   const started = Date.now();
   log(`Sending SIGTERM to ${pid} …`);
@@ -49,7 +56,7 @@ export async function stopServer(options: StopServerOptions): Promise<StopServer
     return { outcome: 'failed', pid, message: `Could not signal ${pid}: ${(error as Error).message}`, waitedMs: 0 };
   }
   if (await waitForExit(pid, timeoutMs)) {
-    removeFile(pidFile);
+    removePidFile();
     return { outcome: 'stopped', pid, message: `Stopped server ${pid} in ${Date.now() - started} ms`, waitedMs: Date.now() - started };
   }
   log(`Process ${pid} still running after ${timeoutMs} ms; sending SIGKILL`);
@@ -59,7 +66,7 @@ export async function stopServer(options: StopServerOptions): Promise<StopServer
     // It may have exited between the check and the kill.
   }
   const gone = await waitForExit(pid, 5000);
-  if (gone) removeFile(pidFile);
+  if (gone) removePidFile();
   return gone
     ? {
         outcome: 'killed',

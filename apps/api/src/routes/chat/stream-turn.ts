@@ -35,6 +35,16 @@ export function streamTurn(c: Context<AppEnv>, deps: AppDeps, turns: ChatTurns, 
         },
       });
       await writes;
+      if (turns.isStopping()) {
+        // SIGTERM cut the reply short: say so before the connection closes, instead of a "done" that looks final.
+        await send({
+          type: 'error',
+          code: 'chat_unavailable',
+          message: 'Chat service is not available: the server is shutting down; the reply so far is stored, regenerate it once the server is back',
+          assistant_message_id: result.assistant_message.id,
+        });
+        return;
+      }
       await send({ type: 'done', message: result.assistant_message, stats: result.stats });
     } catch (err) {
       await writes.catch(() => {});

@@ -140,6 +140,19 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
           </p>
         )}
         {!streaming && message.status === 'partial' && message.finish_reason === 'abort' && <p class="message-meta">Stopped.</p>}
+        {!streaming && message.status === 'interrupted' && (
+          <p class="message-meta" data-testid="message-interrupted">
+            Interrupted: the server stopped while writing this reply; this is what it had stored.
+            {canRegenerate && (
+              <>
+                {' '}
+                <button type="button" class="link" disabled={busy} onClick={() => void regenerate(message)}>
+                  Regenerate
+                </button>
+              </>
+            )}
+          </p>
+        )}
         {!streaming && !isUser && speed && (
           <p class="message-meta" data-testid="message-speed">
             {speed}

@@ -29,19 +29,21 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What a check says when amcheck is not installed or not granted: the one line a superuser runs for it. */
+export function amcheckMissing(role: string, what = 'not installed'): string {
+  return `amcheck ${what}, index check skipped (a superuser runs once: CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO ${role};)`;
+}
+
 export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: string): MaintenanceRepository {
   const { db } = ctx;
   return {
     async integrityCheck() {
-      // amcheck ships with PostgreSQL but creating it needs a superuser; without it there is nothing to run.
-      const installed = await sql<{ ok: number }>`SELECT 1 AS ok FROM pg_extension WHERE extname = 'amcheck'`.execute(db);
-      if (installed.rows.length === 0) {
-        try {
-          await sql`CREATE EXTENSION IF NOT EXISTS amcheck`.execute(db);
-        } catch (error) {
-          return { ok: true, messages: [`amcheck not available, index check skipped: ${errorText(error)}`] };
-        }
-      }
+      // amcheck ships with PostgreSQL but installing it is a superuser's decision: a check never runs DDL, so
+      // without the extension there is nothing to run.
+      const { rows: found } = await sql<{ installed: boolean; role: string }>`
+        SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'amcheck') AS installed, current_user AS role`.execute(db);
+      const role = found[0]?.role ?? 'your_role';
+      if (!found[0]?.installed) return { ok: true, messages: [amcheckMissing(role)] };
       const { rows } = await sql<{ name: string; oid: number }>`
         SELECT c.relname AS name, c.oid::int AS oid
         FROM pg_index i
@@ -55,6 +57,8 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
           // heapallindexed: also verifies that every table row is in the index, not only the index's own structure.
           await sql`SELECT bt_index_check(${index.oid}::oid, true)`.execute(db);
         } catch (error) {
+          // insufficient_privilege: installed, but this role was not granted the function.
+          if ((error as { code?: string }).code === '42501') return { ok: true, messages: [amcheckMissing(role, 'not granted to this role')] };
           problems.push(`${index.name}: ${errorText(error)}`);
         }
       }
