@@ -2,4 +2,5 @@
 interface Window {
   __clickAt?: number;
   __shownAt?: number;
+  __long?: number[];
 }

@@ -46,7 +46,9 @@ describe('search under load (real server)', () => {
     // With searches on the event loop, /health waited behind all of them; off the loop it answers in between.
     const health = await fetch(`${server.baseUrl}/health`);
     const doneAtHealth = searchesDone;
-    expect(health.status).toBeLessThan(500);
+    // This server has no model, so /health says chat is down (503); what matters is that it answered at all.
+    expect([200, 503]).toContain(health.status);
+    expect(((await health.json()) as { status: string }).status).toMatch(/^(ok|degraded|down)$/);
     const results = await Promise.all(searches);
     expect(results.every((r) => r.status === 200 && r.hits === 20)).toBe(true);
     expect(doneAtHealth).toBeLessThan(50);
