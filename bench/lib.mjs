@@ -32,7 +32,15 @@ export async function startApiServer(env) {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/server.js')], {
     // Benchmarks measure the product, not its limits: rate limits off, logs out of the checkout.
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_CHAT: 'off', RATE_LIMIT_API: 'off', LOGS_DIR: path.join(os.tmpdir(), 'chat-studio-bench-logs'), ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      RATE_LIMIT_CHAT: 'off',
+      RATE_LIMIT_API: 'off',
+      LOGS_DIR: path.join(os.tmpdir(), 'chat-studio-bench-logs'),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -45,7 +53,14 @@ export async function startApiServer(env) {
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { baseUrl, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+  return {
+    baseUrl,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** Replaces (or appends) the `## <title>` section of docs/benchmarks.md, keeping the others. */

@@ -22,7 +22,9 @@ const THREAD_TOKENS = 32;
 const THREAD_LAYERS = (process.env.BENCH_THREAD_LAYERS ?? '1,2,4,8,16').split(',').map(Number);
 
 const require = createRequire(path.join(ROOT, 'packages/llm-runtime/package.json'));
-const { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo } = await import(pathToFileURL(require.resolve('node-llama-cpp')).href);
+const { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo } = await import(
+  pathToFileURL(require.resolve('node-llama-cpp')).href
+);
 const { defaultThreads } = await import(pathToFileURL(path.join(ROOT, 'packages/llm-runtime/dist/index.js')).href);
 const { createChatClient } = await import(pathToFileURL(path.join(ROOT, 'packages/protocol/dist/index.js')).href);
 
@@ -65,7 +67,11 @@ async function throughApi(baseUrl) {
     let tokens = 0;
     const start = performance.now();
     let completion = 0;
-    for await (const e of client.stream({ session_id: session.id, message: PROMPT, params: { max_tokens: TOKENS, temperature: 0.8 } })) {
+    for await (const e of client.stream({
+      session_id: session.id,
+      message: PROMPT,
+      params: { max_tokens: TOKENS, temperature: 0.8 },
+    })) {
       if (e.type === 'token') {
         if (tokens === 0) firstAt = performance.now();
         tokens++;
@@ -120,7 +126,8 @@ async function conversationTurns(env, { control = false } = {}, count = 20) {
   const server = await startApiServer({ CHAT_CACHE_TTL: '0', ...env });
   try {
     const client = createChatClient({ baseUrl: server.baseUrl });
-    for (let i = 0; i < 600 && (await client.llmStatus()).state !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && (await client.llmStatus()).state !== 'ready'; i++)
+      await new Promise((r) => setTimeout(r, 100));
     // Several conversations, median per turn: one conversation's single samples swing with the shared machine's load.
     const runs = [];
     for (let i = 0; i < CONVERSATIONS; i++) runs.push(await turns(server.baseUrl, count));
@@ -136,7 +143,9 @@ async function conversationTurns(env, { control = false } = {}, count = 20) {
 /** The synthetic model's file, written into `dir` with the test model's tokenizer. */
 async function synthetic(dir, layers = SYNTHETIC_LAYERS) {
   const { metadata } = await readGgufFileInfo(path.join(MODELS_DIR, MODEL_FILE), { logWarnings: false });
-  const tokenizer = Object.fromEntries(Object.entries(metadata.tokenizer.ggml).map(([k, v]) => [`tokenizer.ggml.${k}`, v]));
+  const tokenizer = Object.fromEntries(
+    Object.entries(metadata.tokenizer.ggml).map(([k, v]) => [`tokenizer.ggml.${k}`, v]),
+  );
   const file = path.join(dir, `synthetic-${layers}-1b-layers.gguf`);
   const params = await writeSyntheticModel({ file, tokenizer, layers, ...LLAMA_1B_LAYER });
   return { file, params, bytes: statSync(file).size };
@@ -151,7 +160,9 @@ async function threadsBySize(files) {
   const rows = [];
   for (const { file, bytes, label } of files) {
     const model = await llama.loadModel({ modelPath: file });
-    const prompt = model.tokenize('Once upon a time there was a little girl named Lily. She loved to play outside in the park with her friends and her dog. ');
+    const prompt = model.tokenize(
+      'Once upon a time there was a little girl named Lily. She loved to play outside in the park with her friends and her dog. ',
+    );
     const samples = { 1: { pp: [], tg: [] }, 2: { pp: [], tg: [] } };
     for (let round = 0; round < THREAD_ROUNDS; round++) {
       for (const threads of [1, 2]) {
@@ -162,13 +173,22 @@ async function threadsBySize(files) {
         samples[threads].pp.push(prompt.length / ((performance.now() - start) / 1000));
         let count = 0;
         start = performance.now();
-        for await (const _ of sequence.evaluate([prompt.at(-1)], { temperature: 0.8 })) if (++count >= THREAD_TOKENS) break;
+        for await (const _ of sequence.evaluate([prompt.at(-1)], { temperature: 0.8 }))
+          if (++count >= THREAD_TOKENS) break;
         samples[threads].tg.push(count / ((performance.now() - start) / 1000));
         await context.dispose();
       }
     }
     await model.dispose();
-    rows.push({ label, bytes, prompt: prompt.length, pp1: median(samples[1].pp), pp2: median(samples[2].pp), tg1: median(samples[1].tg), tg2: median(samples[2].tg) });
+    rows.push({
+      label,
+      bytes,
+      prompt: prompt.length,
+      pp1: median(samples[1].pp),
+      pp2: median(samples[2].pp),
+      tg1: median(samples[1].tg),
+      tg2: median(samples[2].tg),
+    });
     console.log(rows.at(-1));
   }
   await llama.dispose();
@@ -191,7 +211,8 @@ try {
     CHAT_CACHE_TTL: '0',
   });
   const client = createChatClient({ baseUrl: server.baseUrl });
-  for (let i = 0; i < 300 && (await client.llmStatus()).state !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && (await client.llmStatus()).state !== 'ready'; i++)
+    await new Promise((r) => setTimeout(r, 100));
   const api = await throughApi(server.baseUrl);
   await server.stop();
 
@@ -218,10 +239,20 @@ try {
   }
 
   console.log('threads by model size');
-  const sized = [{ file: path.join(MODELS_DIR, MODEL_FILE), bytes: statSync(path.join(MODELS_DIR, MODEL_FILE)).size, label: `\`${MODEL_FILE}\`` }];
+  const sized = [
+    {
+      file: path.join(MODELS_DIR, MODEL_FILE),
+      bytes: statSync(path.join(MODELS_DIR, MODEL_FILE)).size,
+      label: `\`${MODEL_FILE}\``,
+    },
+  ];
   for (const layers of THREAD_LAYERS) {
     const m = layers === SYNTHETIC_LAYERS ? model : await synthetic(syntheticDir, layers);
-    sized.push({ file: m.file, bytes: m.bytes, label: `synthetic, ${layers} layer${layers === 1 ? '' : 's'}, ${fmt(m.params / 1e6, 0)}M parameters` });
+    sized.push({
+      file: m.file,
+      bytes: m.bytes,
+      label: `synthetic, ${layers} layer${layers === 1 ? '' : 's'}, ${fmt(m.params / 1e6, 0)}M parameters`,
+    });
   }
   const threadRows = await threadsBySize(sized);
 
@@ -231,12 +262,20 @@ try {
   const rows = [
     ['direct node-llama-cpp, 1 thread', `${fmt(d1)} tok/s`, `TTFT ${fmt(median(direct1.map((r) => r.ttft)))} ms`],
     ['direct node-llama-cpp, 2 threads', `${fmt(d2)} tok/s`, `TTFT ${fmt(median(direct2.map((r) => r.ttft)))} ms`],
-    ['/api/chat/stream over a socket, 1 thread', `${fmt(a1)} tok/s`, `TTFT ${fmt(median(api.map((r) => r.ttft)))} ms (incl. HTTP + DB writes)`],
+    [
+      '/api/chat/stream over a socket, 1 thread',
+      `${fmt(a1)} tok/s`,
+      `TTFT ${fmt(median(api.map((r) => r.ttft)))} ms (incl. HTTP + DB writes)`,
+    ],
   ];
   console.table(rows);
   const turnRow = (t) =>
     `| ${t.name} | ${t.preload} | ${fmt(t.first)} | ${fmt(t.second)} | ${fmt(t.last)} | **${fmt(t.last / t.first, 2)}×** | ${t.preload === 'on' ? `${fmt(t.noReuse)} (${fmt(t.noReuse / t.first, 1)}×)` : ''} |`;
-  const summary = { apiVsDirect: a1 / d1, threads2vs1: d2 / d1, turns: turnRuns.map((t) => ({ ...t, ratio: t.last / t.first })) };
+  const summary = {
+    apiVsDirect: a1 / d1,
+    threads2vs1: d2 / d1,
+    turns: turnRuns.map((t) => ({ ...t, ratio: t.last / t.first })),
+  };
   console.log(JSON.stringify(summary, (k, v) => (k === 'perTurn' ? v.map((x) => Math.round(x)) : v), 1));
 
   writeSection(

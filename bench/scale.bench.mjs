@@ -27,10 +27,16 @@ const requireFromStore = createRequire(path.join(ROOT, 'packages/chat-store/pack
 const Database = requireFromStore('better-sqlite3');
 const pg = requireFromStore('pg');
 const { monotonicFactory } = requireFromStore('ulid');
-for (const dist of ['apps/api/dist/server.js', 'packages/chat-store/dist/index.js', 'packages/security/dist/index.js']) {
+for (const dist of [
+  'apps/api/dist/server.js',
+  'packages/chat-store/dist/index.js',
+  'packages/security/dist/index.js',
+]) {
   if (!existsSync(path.join(ROOT, dist))) throw new Error(`${dist} is missing: run pnpm build first`);
 }
-const { openChatStore, ONE_BRANCH_PER_CHAT_SQL } = await import(pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href);
+const { openChatStore, ONE_BRANCH_PER_CHAT_SQL } = await import(
+  pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href
+);
 // AUTH is off on loopback, so every request is the local user's: the seeded chats must be theirs.
 const { LOCAL_USER } = await import(pathToFileURL(path.join(ROOT, 'packages/security/dist/index.js')).href);
 
@@ -42,8 +48,14 @@ const rand = () => {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const COMMON = 'the of and to a in is it you that was for on are with as at be this from or had by not but what all were when we there can an your which their said if do will each about how up out them then she many some so these would other into has more her two like him see time could no make than first been its who now people my made over did down only way find use may water long little very after words called just where most know'.split(' ');
-const TOPICAL = 'model token prompt reply context temperature llama inference server database index query search snippet migration backup recipe garlic onion tomato basil pasta risotto oven travel train ticket airport hotel museum python typescript compiler function promise async module garden compost harvest history empire treaty music guitar piano melody orchestra violin astronomy telescope galaxy planet orbit comet'.split(' ');
+const COMMON =
+  'the of and to a in is it you that was for on are with as at be this from or had by not but what all were when we there can an your which their said if do will each about how up out them then she many some so these would other into has more her two like him see time could no make than first been its who now people my made over did down only way find use may water long little very after words called just where most know'.split(
+    ' ',
+  );
+const TOPICAL =
+  'model token prompt reply context temperature llama inference server database index query search snippet migration backup recipe garlic onion tomato basil pasta risotto oven travel train ticket airport hotel museum python typescript compiler function promise async module garden compost harvest history empire treaty music guitar piano melody orchestra violin astronomy telescope galaxy planet orbit comet'.split(
+    ' ',
+  );
 const pick = (words, skew) => words[Math.floor(rand() ** skew * words.length)];
 function sentence() {
   const n = 6 + Math.floor(rand() * 14);
@@ -51,7 +63,16 @@ function sentence() {
   return `${words.join(' ')}.`;
 }
 const message = () => Array.from({ length: 1 + Math.floor(rand() * 4) }, sentence).join(' ');
-const QUERIES = ['garlic', 'telescope galaxy', 'python async', 'backup', 'orchestra violin', 'the', 'hotel museum', 'nonexistentword'];
+const QUERIES = [
+  'garlic',
+  'telescope galaxy',
+  'python async',
+  'backup',
+  'orchestra violin',
+  'the',
+  'hotel museum',
+  'nonexistentword',
+];
 /** One query per class of issue #14, timed one at a time on each database for the PostgreSQL/SQLite ratio. */
 const SEARCH_CLASSES = [
   ['rare word', 'nonexistentword'],
@@ -91,7 +112,8 @@ async function seed(storeOptions, insertMessages) {
   const store = await openChatStore(storeOptions);
   const sessionIds = [];
   try {
-    for (let i = 0; i < SESSIONS; i++) sessionIds.push((await store.sessions.create(LOCAL_USER.id, { title: `Chat ${i}` })).id);
+    for (let i = 0; i < SESSIONS; i++)
+      sessionIds.push((await store.sessions.create(LOCAL_USER.id, { title: `Chat ${i}` })).id);
   } finally {
     await store.close();
   }
@@ -115,8 +137,12 @@ async function seedSqlite(file) {
     const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');
-      const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`);
-      db.transaction(() => rows.forEach((r) => insert.run(...r)))();
+      const insert = db.prepare(
+        `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`,
+      );
+      db.transaction(() => {
+        for (const r of rows) insert.run(...r);
+      })();
       // One branch per chat, as the API would have stored them.
       for (const statement of ONE_BRANCH_PER_CHAT_SQL) db.exec(statement);
       // No ANALYZE: a user's database has none until they run maintenance; the server's PRAGMA optimize at start is all.
@@ -133,8 +159,13 @@ async function seedPostgres(url) {
     try {
       for (let i = 0; i < rows.length; i += 1000) {
         const batch = rows.slice(i, i + 1000);
-        const values = batch.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, 'complete')`);
-        await client.query(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES ${values.join(', ')}`, batch.flat());
+        const values = batch.map(
+          (_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, 'complete')`,
+        );
+        await client.query(
+          `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES ${values.join(', ')}`,
+          batch.flat(),
+        );
       }
       for (const statement of ONE_BRANCH_PER_CHAT_SQL) await client.query(statement);
       // The first searches straight after the import, before any ANALYZE: plans must not depend on statistics.
@@ -158,10 +189,14 @@ async function load(targets, next, seconds, warmupSeconds, into) {
   const end = measureFrom + seconds * 1000;
   const send = (target, agent, { method, path: p, body, expect }) =>
     new Promise((resolve) => {
-      const req = http.request(`${target}${p}`, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === expect));
-      });
+      const req = http.request(
+        `${target}${p}`,
+        { method, agent, headers: body ? { 'content-type': 'application/json' } : {} },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === expect));
+        },
+      );
       req.on('error', () => resolve(false));
       req.end(body);
     });
@@ -185,10 +220,28 @@ const session = (ids) => ids[Math.floor(rand() * ids.length)];
 let queryIndex = 0;
 /** @type {[string, (ids: string[]) => { method: string; path: string; expect: number; body?: unknown }][]} */
 const OPERATIONS = [
-  ['list', (ids) => ({ method: 'GET', path: `/api/chat/sessions/${session(ids)}/messages?limit=50&order=desc`, expect: 200 })],
-  ['search', () => ({ method: 'GET', path: `/api/chat/search?q=${encodeURIComponent(QUERIES[queryIndex++ % QUERIES.length])}`, expect: 200 })],
+  [
+    'list',
+    (ids) => ({ method: 'GET', path: `/api/chat/sessions/${session(ids)}/messages?limit=50&order=desc`, expect: 200 }),
+  ],
+  [
+    'search',
+    () => ({
+      method: 'GET',
+      path: `/api/chat/search?q=${encodeURIComponent(QUERIES[queryIndex++ % QUERIES.length])}`,
+      expect: 200,
+    }),
+  ],
   // Last, so list and search see the seeded data and not the appends on top.
-  ['append', (ids) => ({ method: 'POST', path: `/api/chat/sessions/${session(ids)}/messages`, body: JSON.stringify({ role: 'user', content: message() }), expect: 201 })],
+  [
+    'append',
+    (ids) => ({
+      method: 'POST',
+      path: `/api/chat/sessions/${session(ids)}/messages`,
+      body: JSON.stringify({ role: 'user', content: message() }),
+      expect: 201,
+    }),
+  ],
 ];
 
 /**
@@ -197,7 +250,9 @@ const OPERATIONS = [
  */
 async function measure(databases) {
   const rows = [];
-  const configs = databases.flatMap((db) => [1, 2].map((processes) => ({ ...db, targets: db.servers.slice(0, processes).map((s) => s.baseUrl), processes })));
+  const configs = databases.flatMap((db) =>
+    [1, 2].map((processes) => ({ ...db, targets: db.servers.slice(0, processes).map((s) => s.baseUrl), processes })),
+  );
   for (const [op, next] of OPERATIONS) {
     const cells = configs.map((c) => ({ c, latencies: [], errors: 0, seconds: 0 }));
     for (const cell of cells) await load(cell.c.targets, () => next(cell.c.sessionIds), 0, WARMUP_SECONDS, cell);
@@ -205,8 +260,18 @@ async function measure(databases) {
       for (const cell of cells) await load(cell.c.targets, () => next(cell.c.sessionIds), SECONDS / ROUNDS, 0, cell);
     }
     for (const { c, latencies, errors, seconds } of cells) {
-      const r = { label: c.label, processes: c.processes, op, rps: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors };
-      console.log(`${r.label.padEnd(10)} ${r.processes} proc ${op.padEnd(6)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  errors ${errors}`);
+      const r = {
+        label: c.label,
+        processes: c.processes,
+        op,
+        rps: latencies.length / seconds,
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        errors,
+      };
+      console.log(
+        `${r.label.padEnd(10)} ${r.processes} proc ${op.padEnd(6)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  errors ${errors}`,
+      );
       rows.push(r);
     }
   }
@@ -220,7 +285,14 @@ async function startPair(env, dirs) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-scale-bench-'));
     dirs.push(dir);
     // Its own pid file and no models: the bench loads the store, not the CPU with a model.
-    servers.push(await startApiServer({ ...env, PID_FILE: path.join(dir, 'api.pid'), MODELS_DIR: path.join(dir, 'no-models'), WEB_DIST: path.join(dir, 'no-web') }));
+    servers.push(
+      await startApiServer({
+        ...env,
+        PID_FILE: path.join(dir, 'api.pid'),
+        MODELS_DIR: path.join(dir, 'no-models'),
+        WEB_DIST: path.join(dir, 'no-web'),
+      }),
+    );
   }
   return servers;
 }
@@ -231,7 +303,11 @@ async function startPair(env, dirs) {
  */
 function postgresAdminUrl() {
   if (process.env.DATABASE_URL_TEST) return { url: process.env.DATABASE_URL_TEST, stop: () => {} };
-  const env = { ...process.env, CHAT_STUDIO_SERVICES_DIR: process.env.CHAT_STUDIO_SERVICES_DIR ?? path.join(os.tmpdir(), 'chat-studio-bench-services') };
+  const env = {
+    ...process.env,
+    CHAT_STUDIO_SERVICES_DIR:
+      process.env.CHAT_STUDIO_SERVICES_DIR ?? path.join(os.tmpdir(), 'chat-studio-bench-services'),
+  };
   const wasRunning = existsSync(path.join(env.CHAT_STUDIO_SERVICES_DIR, 'env'));
   const services = path.join(ROOT, '.ci/services');
   try {
@@ -240,7 +316,9 @@ function postgresAdminUrl() {
     if (!url) throw new Error(`no DATABASE_URL_TEST in its output: ${out}`);
     return { url, stop: () => (wasRunning ? undefined : execFileSync(services, ['stop'], { env, stdio: 'inherit' })) };
   } catch (err) {
-    console.error(`PostgreSQL is not available (DATABASE_URL_TEST unset and .ci/services failed: ${/** @type {Error} */ (err).message}); measuring SQLite only.`);
+    console.error(
+      `PostgreSQL is not available (DATABASE_URL_TEST unset and .ci/services failed: ${/** @type {Error} */ (err).message}); measuring SQLite only.`,
+    );
     return undefined;
   }
 }
@@ -260,10 +338,12 @@ async function searchClasses(databases) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const get = (url) =>
     new Promise((resolve) => {
-      http.get(url, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
-      }).on('error', () => resolve(0));
+      http
+        .get(url, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        })
+        .on('error', () => resolve(0));
     });
   const out = [];
   for (const [cls, q] of SEARCH_CLASSES) {
@@ -277,7 +357,13 @@ async function searchClasses(databases) {
         if (i >= 3) times.get(d.label).push(performance.now() - t0);
       }
     }
-    out.push({ cls, q, by: Object.fromEntries([...times].map(([label, xs]) => [label, { p50: percentile(xs, 50), p95: percentile(xs, 95) }])) });
+    out.push({
+      cls,
+      q,
+      by: Object.fromEntries(
+        [...times].map(([label, xs]) => [label, { p50: percentile(xs, 50), p95: percentile(xs, 95) }]),
+      ),
+    });
   }
   agent.destroy();
   return out;
@@ -309,7 +395,9 @@ async function flood(database, seconds) {
   let n = 0;
   const searcher = async () => {
     while (performance.now() < end) {
-      const outcome = await request(`/api/chat/search?q=${encodeURIComponent(SEARCH_CLASSES[n++ % SEARCH_CLASSES.length][1])}`);
+      const outcome = await request(
+        `/api/chat/search?q=${encodeURIComponent(SEARCH_CLASSES[n++ % SEARCH_CLASSES.length][1])}`,
+      );
       if (outcome === 'ok') result.searches++;
       else if (outcome === 'timeout') result.timeouts++;
       else result.errors++;
@@ -328,7 +416,13 @@ async function flood(database, seconds) {
   await Promise.all([...Array.from({ length: FLOOD }, searcher), probe()]);
   agent.destroy();
   probeAgent.destroy();
-  return { label: database.label, rps: result.searches / seconds, ...result, p50: percentile(result.health, 50), p99: percentile(result.health, 99) };
+  return {
+    label: database.label,
+    rps: result.searches / seconds,
+    ...result,
+    p50: percentile(result.health, 50),
+    p99: percentile(result.health, 99),
+  };
 }
 
 const loadBefore = os.loadavg()[0];
@@ -345,8 +439,14 @@ try {
   const file = path.join(tmp, 'chat.db');
   const sqlite = await seedSqlite(file);
   const sqliteVersion = new Database(':memory:').prepare('select sqlite_version() AS v').get().v;
-  notes.push(`SQLite ${sqliteVersion} (WAL, one file shared by both processes; seeded in ${(sqlite.seedMs / 1000).toFixed(1)} s)`);
-  databases.push({ label: 'SQLite', sessionIds: sqlite.sessionIds, servers: await startPair({ DATABASE_PATH: file }, dirs) });
+  notes.push(
+    `SQLite ${sqliteVersion} (WAL, one file shared by both processes; seeded in ${(sqlite.seedMs / 1000).toFixed(1)} s)`,
+  );
+  databases.push({
+    label: 'SQLite',
+    sessionIds: sqlite.sessionIds,
+    servers: await startPair({ DATABASE_PATH: file }, dirs),
+  });
   servers.push(...databases[0].servers);
 
   const admin = postgresAdminUrl();
@@ -354,25 +454,42 @@ try {
     const name = `chat_bench_${randomBytes(6).toString('hex')}`;
     await adminQuery(admin.url, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
     cleanup = async () => {
-      await adminQuery(admin.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) => console.error(`could not drop ${name}: ${err.message}`));
+      await adminQuery(admin.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err) =>
+        console.error(`could not drop ${name}: ${err.message}`),
+      );
       admin.stop();
     };
     const url = new URL(admin.url);
     url.pathname = `/${name}`;
     const postgres = await seedPostgres(url.toString());
     const [{ server_version: version }] = await adminQuery(admin.url, 'SHOW server_version');
-    notes.push(`PostgreSQL ${version} on the same machine (the throwaway cluster of .ci/services: fsync off; pool of 10 connections per process; seeded in ${(postgres.seedMs / 1000).toFixed(1)} s)`);
-    databases.push({ label: 'PostgreSQL', sessionIds: postgres.sessionIds, servers: await startPair({ DATABASE_URL: url.toString() }, dirs) });
+    notes.push(
+      `PostgreSQL ${version} on the same machine (the throwaway cluster of .ci/services: fsync off; pool of 10 connections per process; seeded in ${(postgres.seedMs / 1000).toFixed(1)} s)`,
+    );
+    databases.push({
+      label: 'PostgreSQL',
+      sessionIds: postgres.sessionIds,
+      servers: await startPair({ DATABASE_URL: url.toString() }, dirs),
+    });
     servers.push(...databases[1].servers);
   } else notes.push('PostgreSQL: not measured (no DATABASE_URL_TEST and `.ci/services` could not start it)');
 
-  const order = (r) => [databases.findIndex((d) => d.label === r.label), r.processes, OPERATIONS.findIndex(([op]) => op === r.op)];
-  const byOrder = (x, y) => order(x).map((v, i) => v - order(y)[i]).find((d) => d !== 0) ?? 0;
+  const order = (r) => [
+    databases.findIndex((d) => d.label === r.label),
+    r.processes,
+    OPERATIONS.findIndex(([op]) => op === r.op),
+  ];
+  const byOrder = (x, y) =>
+    order(x)
+      .map((v, i) => v - order(y)[i])
+      .find((d) => d !== 0) ?? 0;
   results.push(...(await measure(databases)).sort(byOrder));
   classes.push(...(await searchClasses(databases)));
   for (const d of databases) {
     const f = await flood(d, SECONDS);
-    console.log(`${d.label}: ${FLOOD} searches in flight: ${f.rps.toFixed(0)} searches/s, /health p50 ${f.p50.toFixed(2)} ms p99 ${f.p99.toFixed(2)} ms, errors ${f.errors}, timeouts ${f.timeouts}`);
+    console.log(
+      `${d.label}: ${FLOOD} searches in flight: ${f.rps.toFixed(0)} searches/s, /health p50 ${f.p50.toFixed(2)} ms p99 ${f.p99.toFixed(2)} ms, errors ${f.errors}, timeouts ${f.timeouts}`,
+    );
     floods.push(f);
   }
 } finally {
@@ -385,7 +502,9 @@ const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const table = [
   '| Database | API processes | Operation | req/s | p50 (ms) | p95 (ms) | errors |',
   '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
-  ...results.map((r) => `| ${r.label} | ${r.processes} | ${r.op} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.errors} |`),
+  ...results.map(
+    (r) => `| ${r.label} | ${r.processes} | ${r.op} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.errors} |`,
+  ),
 ];
 const ratios = [];
 for (const label of [...new Set(results.map((r) => r.label))]) {
@@ -415,16 +534,22 @@ const classTable = [
 const floodTable = [
   `| Database | searches/s with ${FLOOD} in flight | /health p50 (ms) | /health p99 (ms) | /health probes | failed | timed out (>${FLOOD_TIMEOUT_MS / 1000} s) |`,
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...floods.map((f) => `| ${f.label} | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${f.health.length} | ${f.errors} | ${f.timeouts} |`),
+  ...floods.map(
+    (f) =>
+      `| ${f.label} | ${fmt(f.rps, 0)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${f.health.length} | ${f.errors} | ${f.timeouts} |`,
+  ),
 ];
-const firstTable = firstSearches.length === 0 ? [] : [
-  'First search of each class on PostgreSQL right after the import, before any ANALYZE (store opened afresh):',
-  '',
-  '| Class | Query | first search (ms) |',
-  '| --- | --- | ---: |',
-  ...firstSearches.map((f) => `| ${f.cls} | \`${f.q}\` | ${fmt(f.ms)} |`),
-  '',
-];
+const firstTable =
+  firstSearches.length === 0
+    ? []
+    : [
+        'First search of each class on PostgreSQL right after the import, before any ANALYZE (store opened afresh):',
+        '',
+        '| Class | Query | first search (ms) |',
+        '| --- | --- | ---: |',
+        ...firstSearches.map((f) => `| ${f.cls} | \`${f.q}\` | ${fmt(f.ms)} |`),
+        '',
+      ];
 const cpus = os.cpus();
 const loadAfter = os.loadavg()[0];
 const body = [
@@ -463,9 +588,14 @@ const body = [
   ...floodTable,
 ].join('\n');
 console.log(`\n${body}\n`);
-const failed = [...results.filter((r) => r.errors > 0), ...floods.filter((f) => f.errors > 0 || f.timeouts > 0).map((f) => ({ label: f.label, processes: 1, op: 'flood' }))];
+const failed = [
+  ...results.filter((r) => r.errors > 0),
+  ...floods.filter((f) => f.errors > 0 || f.timeouts > 0).map((f) => ({ label: f.label, processes: 1, op: 'flood' })),
+];
 if (failed.length > 0) {
   // A failed request means the cell did not measure what it names: such figures do not go into the docs.
-  console.error(`requests failed in ${failed.map((r) => `${r.label}/${r.processes}/${r.op}`).join(', ')}; docs/benchmarks.md not written`);
+  console.error(
+    `requests failed in ${failed.map((r) => `${r.label}/${r.processes}/${r.op}`).join(', ')}; docs/benchmarks.md not written`,
+  );
   process.exitCode = 1;
 } else if (WRITE) writeSection('Scale', body);

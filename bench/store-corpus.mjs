@@ -31,13 +31,16 @@ function mulberry32(seed) {
 /** A text generator with its own seed: `sentence()` and `message()`. */
 export function textGenerator(seed = 20261128) {
   const rand = mulberry32(seed);
-  const COMMON = `the of and to a in is it you that he was for on are with as I his they be at one have this from or had by
+  const COMMON =
+    `the of and to a in is it you that he was for on are with as I his they be at one have this from or had by
 not word but what some we can out other were all there when up use your how said an each she which do their time if will
 way about many then them write would like so these her long make thing see him two has look more day could go come did
 number sound no most people my over know water than call first who may down side been now find any new work part take
 get place made live where after back little only round man year came show every good me give our under name very through
 just form sentence great think say help low line differ turn cause much mean before move right boy old too same tell does
-set three want air well also play small end put home read hand port large spell add even land here must big high such`.split(/\s+/);
+set three want air well also play small end put home read hand port large spell add even land here must big high such`.split(
+      /\s+/,
+    );
   const TOPICAL = `model token prompt reply context window temperature sampling llama quantization gguf inference server
 database sqlite index query search snippet ranking migration backup vacuum checkpoint journal transaction cursor
 recipe garlic onion tomato basil pasta risotto oven simmer saucepan dough yeast flour butter sugar lemon pepper
@@ -54,7 +57,10 @@ café crème brûlée naïve résumé façade jalapeño piñata über zürich`.s
     const total = weights.reduce((a, b) => a + b, 0);
     const cdf = [];
     let acc = 0;
-    for (const w of weights) cdf.push((acc += w / total));
+    for (const w of weights) {
+      acc += w / total;
+      cdf.push(acc);
+    }
     return () => {
       const r = rand();
       let lo = 0;
@@ -96,14 +102,17 @@ async function fill(path, { sessions, messages }) {
   const gen = textGenerator();
   const store = await openChatStore({ path, readPool: 0 });
   const sessionIds = [];
-  for (let i = 0; i < sessions; i++) sessionIds.push((await store.sessions.create(USER, { title: `Session ${i}: ${gen.sentence().slice(0, 40)}` })).id);
+  for (let i = 0; i < sessions; i++)
+    sessionIds.push((await store.sessions.create(USER, { title: `Session ${i}: ${gen.sentence().slice(0, 40)}` })).id);
   await store.close();
   const raw = new Database(path);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = OFF');
   raw.pragma('cache_size = -262144');
   const newId = monotonicFactory();
-  const insert = raw.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`);
+  const insert = raw.prepare(
+    `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`,
+  );
   const t0 = performance.now();
   const start = Date.now() - messages * 1000;
   const chunk = 100_000;
@@ -111,10 +120,17 @@ async function fill(path, { sessions, messages }) {
     raw.transaction(() => {
       for (let i = from; i < Math.min(messages, from + chunk); i++) {
         // Sessions fill in order, like real chats: each gets a run of consecutive messages.
-        insert.run(newId(), sessionIds[Math.floor((i * sessions) / messages)], i % 2 ? 'assistant' : 'user', gen.message(), start + i * 1000);
+        insert.run(
+          newId(),
+          sessionIds[Math.floor((i * sessions) / messages)],
+          i % 2 ? 'assistant' : 'user',
+          gen.message(),
+          start + i * 1000,
+        );
       }
     })();
-    if (messages >= 200_000) console.error(`  filled ${Math.min(messages, from + chunk).toLocaleString('en')} messages`);
+    if (messages >= 200_000)
+      console.error(`  filled ${Math.min(messages, from + chunk).toLocaleString('en')} messages`);
   }
   // One branch per chat, as the API would have stored them (the raw inserts above set no parent links).
   for (const statement of ONE_BRANCH_PER_CHAT_SQL) raw.exec(statement);

@@ -18,7 +18,11 @@ const Database = requireFromStore('better-sqlite3');
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
-const REPS = { append: Number(process.env.BENCH_REPS_APPEND ?? 1_000), list: 1_000, search: Number(process.env.BENCH_REPS_SEARCH ?? 40) };
+const REPS = {
+  append: Number(process.env.BENCH_REPS_APPEND ?? 1_000),
+  list: 1_000,
+  search: Number(process.env.BENCH_REPS_SEARCH ?? 40),
+};
 
 /** Query classes of issue #14: every one must stay under 20 ms at p95. */
 const QUERIES = [
@@ -92,8 +96,14 @@ try {
   const perQuery = new Map(QUERIES.map(([, q]) => [q, { store: [], naive: [], like: [], hits: 0 }]));
   // Rounds, so drift (WAL growth, page cache, other work on the machine) weighs on every line alike.
   for (let round = 0; round < 4; round++) {
-    results.append.push(...(await time(REPS.append / 4, (i) => store.messages.append(USER, pick(i), { role: 'user', content: contents[i % 64] }))));
-    results.list.push(...(await time(REPS.list / 4, (i) => store.messages.list(USER, pick(i + round), { order: 'desc', limit: 50 }))));
+    results.append.push(
+      ...(await time(REPS.append / 4, (i) =>
+        store.messages.append(USER, pick(i), { role: 'user', content: contents[i % 64] }),
+      )),
+    );
+    results.list.push(
+      ...(await time(REPS.list / 4, (i) => store.messages.list(USER, pick(i + round), { order: 'desc', limit: 50 }))),
+    );
     for (const [, q] of QUERIES) {
       const entry = perQuery.get(q);
       const st = await time(REPS.search / 4, () => store.search(USER, q));
@@ -135,11 +145,11 @@ try {
     `${fill}; bench/store-corpus.mjs caches it in the OS temp folder), never analyzed: the store's own`,
     `\`PRAGMA optimize\` at open (${(openMs / 1000).toFixed(1)} s here) is all the maintenance it gets. Search runs in the store's read pool`,
     '(worker threads) and ranks by BM25 among the newest 1,000 matches; "naive bm25" is the single statement that',
-    "scores every match with FTS5's bm25(), \"LIKE scan\" reads the user's messages newest first until 21 contain every",
+    'scores every match with FTS5\'s bm25(), "LIKE scan" reads the user\'s messages newest first until 21 contain every',
     'word as a substring (no index).',
     `Append: ${REPS.append} samples; list: ${REPS.list}; search: ${REPS.search} runs of each query. The machine was shared`,
     `with other work while this ran (load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores), so figures are noisy;`,
-    'compare lines of the same run. Environment: ' + env + '.',
+    `compare lines of the same run. Environment: ${env}.`,
     '',
     ...table,
     '',

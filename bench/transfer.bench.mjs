@@ -13,10 +13,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'apps/api/dist/cli/chats.js');
 const TARGET_BYTES = Number(process.env.BENCH_IMPORT_MB ?? 200) * 1024 * 1024;
 const NODES = 40; // messages a conversation, with a regenerated reply every 8th turn (a second branch)
-const WORDS = 'the model token prompt reply context window sampling llama server quick brown fox jumps over lazy dog Zürich 日本語 ✓'.split(' ');
+const WORDS =
+  'the model token prompt reply context window sampling llama server quick brown fox jumps over lazy dog Zürich 日本語 ✓'.split(
+    ' ',
+  );
 
 let seed = 20261202;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
 const text = (words) => Array.from({ length: words }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
 
 function conversation(i) {
@@ -26,16 +32,47 @@ function conversation(i) {
   for (let n = 0; n < NODES; n++) {
     const id = `c${i}-n${n}`;
     const role = n % 2 === 0 ? 'user' : 'assistant';
-    mapping[id] = { id, parent, children: [], message: { id, author: { role }, create_time: t++, content: { content_type: 'text', parts: [text(role === 'user' ? 30 : 120)] }, status: 'finished_successfully', metadata: {} } };
+    mapping[id] = {
+      id,
+      parent,
+      children: [],
+      message: {
+        id,
+        author: { role },
+        create_time: t++,
+        content: { content_type: 'text', parts: [text(role === 'user' ? 30 : 120)] },
+        status: 'finished_successfully',
+        metadata: {},
+      },
+    };
     mapping[parent].children.push(id);
     if (role === 'assistant' && n % 8 === 1) {
       const alt = `${id}-alt`;
-      mapping[alt] = { id: alt, parent, children: [], message: { id: alt, author: { role }, create_time: t++, content: { content_type: 'text', parts: [text(60)] }, status: 'finished_successfully', metadata: {} } };
+      mapping[alt] = {
+        id: alt,
+        parent,
+        children: [],
+        message: {
+          id: alt,
+          author: { role },
+          create_time: t++,
+          content: { content_type: 'text', parts: [text(60)] },
+          status: 'finished_successfully',
+          metadata: {},
+        },
+      };
       mapping[parent].children.push(alt);
     }
     parent = id;
   }
-  return { id: `bench-${i}`, title: `Bench ${i}`, create_time: 1_700_000_000 + i * 3600, update_time: t, mapping, current_node: parent };
+  return {
+    id: `bench-${i}`,
+    title: `Bench ${i}`,
+    create_time: 1_700_000_000 + i * 3600,
+    update_time: t,
+    mapping,
+    current_node: parent,
+  };
 }
 
 async function writeExport(file) {
@@ -55,7 +92,11 @@ async function writeExport(file) {
 }
 
 function timed(label, args, env) {
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, CLI, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   if (run.status !== 0) throw new Error(`${label} failed (${run.status}):\n${run.stderr.slice(-2000)}`);
   const [seconds, kb] = run.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   return { label, seconds, peakMiB: Math.round(kb / 1024), stdout: run.stdout };
@@ -67,7 +108,9 @@ try {
   const made = await writeExport(file);
   const env = { DATABASE_PATH: join(dir, 'chat.db'), DATABASE_URL: '' };
   const mib = (made.bytes / 1024 / 1024).toFixed(0);
-  console.log(`conversations.json: ${mib} MiB, ${made.chats} conversations, ${made.chats * (NODES + NODES / 8)} messages`);
+  console.log(
+    `conversations.json: ${mib} MiB, ${made.chats} conversations, ${made.chats * (NODES + NODES / 8)} messages`,
+  );
   const runs = [
     timed('import (check + store)', ['import', file], env),
     timed('import again (all duplicates)', ['import', file], env),

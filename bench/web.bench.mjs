@@ -64,14 +64,19 @@ function ulid(ms) {
 function seed(databasePath, sessionId, count) {
   const db = new Database(databasePath);
   db.pragma('busy_timeout = 10000');
-  const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`);
+  const insert = db.prepare(
+    `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`,
+  );
   const ids = [];
   const start = Date.now() - count * 1000;
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const id = ulid(start + i * 1000);
       ids.push(id);
-      const body = i % 2 === 0 ? `Question ${i}: how does step ${i} work?` : `Answer ${i}: ${'Here is a longer explanation with some detail. '.repeat(1 + (i % 9))}`;
+      const body =
+        i % 2 === 0
+          ? `Question ${i}: how does step ${i} work?`
+          : `Answer ${i}: ${'Here is a longer explanation with some detail. '.repeat(1 + (i % 9))}`;
       insert.run(id, sessionId, i % 2 === 0 ? 'user' : 'assistant', body, start + i * 1000);
     }
     // One branch per chat, as the API would have stored them.
@@ -83,7 +88,9 @@ function seed(databasePath, sessionId, count) {
 
 // --- bundle ---
 const initial = initialScripts();
-const allJs = readdirSync(path.join(DIST, 'assets')).filter((f) => f.endsWith('.js')).map((f) => path.join(DIST, 'assets', f));
+const allJs = readdirSync(path.join(DIST, 'assets'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => path.join(DIST, 'assets', f));
 const initialGzip = initial.reduce((n, f) => n + gz(f), 0);
 const initialRaw = initial.reduce((n, f) => n + readFileSync(f).length, 0);
 const totalGzip = allJs.reduce((n, f) => n + gz(f), 0);
@@ -91,15 +98,30 @@ const totalRaw = allJs.reduce((n, f) => n + readFileSync(f).length, 0);
 const chunkRows = allJs
   .map((f) => ({ name: path.basename(f), raw: readFileSync(f).length, gzip: gz(f), initial: initial.includes(f) }))
   .sort((a, b) => b.gzip - a.gzip);
-console.log(`initial JS ${kb(initialGzip)} KB gzip (${initial.map((f) => path.basename(f)).join(', ')}); all JS ${kb(totalGzip)} KB gzip`);
+console.log(
+  `initial JS ${kb(initialGzip)} KB gzip (${initial.map((f) => path.basename(f)).join(', ')}); all JS ${kb(totalGzip)} KB gzip`,
+);
 
 // --- 10,000-message chat in Chromium ---
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-web-bench-'));
 const databasePath = path.join(tmp, 'chat_history.db');
-const server = await startApiServer({ DATABASE_PATH: databasePath, MODELS_DIR, LLAMA_THREADS: '1', RATE_LIMIT_CHAT: '1000/minute' });
+const server = await startApiServer({
+  DATABASE_PATH: databasePath,
+  MODELS_DIR,
+  LLAMA_THREADS: '1',
+  RATE_LIMIT_CHAT: '1000/minute',
+});
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const chromiumVersion = browser.version();
 // Other work on the machine slows every figure here: the load average goes into the report beside them.
@@ -112,12 +134,20 @@ let wire = null;
 
 /** A chat with one 5,000-line code block: click in the sidebar → block painted, and the longest task meanwhile. */
 async function benchBigCode(browser, baseUrl, databasePath, post) {
-  const lines = Array.from({ length: CODE_LINES }, (_, i) => `  const value${i} = compute(${i}, "item-${i}"); // step ${i}`).join('\n');
+  const lines = Array.from(
+    { length: CODE_LINES },
+    (_, i) => `  const value${i} = compute(${i}, "item-${i}"); // step ${i}`,
+  ).join('\n');
   const session = await post('/api/chat/sessions', { title: 'Big code block' });
   const warm = await post('/api/chat/sessions', { title: 'Small code block' });
-  await post(`/api/chat/sessions/${warm.id}/messages`, { role: 'assistant', content: 'Like this:\n\n```js\nconst a = 1; // one\n```\n' });
+  await post(`/api/chat/sessions/${warm.id}/messages`, {
+    role: 'assistant',
+    content: 'Like this:\n\n```js\nconst a = 1; // one\n```\n',
+  });
   const db = new Database(databasePath);
-  const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`);
+  const insert = db.prepare(
+    `INSERT INTO chat_messages (id, session_id, role, content, created_at, status) VALUES (?, ?, ?, ?, ?, 'complete')`,
+  );
   const at = Date.now();
   insert.run(ulid(at), session.id, 'user', 'The whole file, please.', at);
   insert.run(ulid(at + 1), session.id, 'assistant', `Here it is:\n\n\`\`\`js\n${lines}\n\`\`\`\n`, at + 1);
@@ -133,12 +163,18 @@ async function benchBigCode(browser, baseUrl, databasePath, post) {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) if (window.__clickAt !== undefined) window.__long.push(e.duration);
       }).observe({ type: 'longtask' });
-      document.addEventListener('click', (e) => {
-        if (e.target instanceof Element && e.target.closest(`[data-session-id="${id}"]`)) window.__clickAt = performance.now();
-      }, true);
+      document.addEventListener(
+        'click',
+        (e) => {
+          if (e.target instanceof Element && e.target.closest(`[data-session-id="${id}"]`))
+            window.__clickAt = performance.now();
+        },
+        true,
+      );
       new MutationObserver(() => {
         if (window.__clickAt === undefined || window.__shownAt !== undefined) return;
-        if (document.querySelector('.code-block pre code')) requestAnimationFrame(() => (window.__shownAt ??= performance.now()));
+        if (document.querySelector('.code-block pre code'))
+          requestAnimationFrame(() => (window.__shownAt ??= performance.now()));
       }).observe(document, { childList: true, subtree: true });
     }, session.id);
     // The markdown renderer and highlighter are loaded and warm: another chat with code is open first.
@@ -148,11 +184,17 @@ async function benchBigCode(browser, baseUrl, databasePath, post) {
     await item.click();
     await page.waitForFunction(() => window.__shownAt !== undefined, null, { timeout: 30_000 });
     await page.waitForTimeout(300);
-    const r = await page.evaluate(() => ({ ms: window.__shownAt - window.__clickAt, longest: Math.max(0, ...window.__long), elements: document.getElementsByTagName('*').length }));
+    const r = await page.evaluate(() => ({
+      ms: window.__shownAt - window.__clickAt,
+      longest: Math.max(0, ...window.__long),
+      elements: document.getElementsByTagName('*').length,
+    }));
     openMs.push(r.ms);
     longTasks.push(r.longest);
     elements = Math.max(elements, r.elements);
-    console.log(`big code block run ${run + 1}: click → painted ${r.ms.toFixed(0)} ms, longest task ${r.longest.toFixed(0)} ms, ${r.elements} elements`);
+    console.log(
+      `big code block run ${run + 1}: click → painted ${r.ms.toFixed(0)} ms, longest task ${r.longest.toFixed(0)} ms, ${r.elements} elements`,
+    );
     await context.close();
   }
   return { openMs, longTasks, elements };
@@ -184,7 +226,9 @@ async function benchWire(browser, baseUrl) {
   await page.evaluate(() => navigator.serviceWorker?.ready);
   const repeat = await visit();
   await context.close();
-  console.log(`bytes on the wire: first visit ${first.wire} (${first.body} decoded, ${first.requests} requests), repeat ${repeat.wire} (${repeat.requests} requests)`);
+  console.log(
+    `bytes on the wire: first visit ${first.wire} (${first.body} decoded, ${first.requests} requests), repeat ${repeat.wire} (${repeat.requests} requests)`,
+  );
   return { first, repeat };
 }
 
@@ -195,7 +239,14 @@ try {
     if (health.model?.state !== 'loading') break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const post = async (url, body) => (await fetch(`${server.baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const post = async (url, body) =>
+    (
+      await fetch(`${server.baseUrl}${url}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json();
   const big = await post('/api/chat/sessions', { title: `${MESSAGES.toLocaleString('en')} messages` });
   const small = await post('/api/chat/sessions', { title: 'Short chat' });
   await post(`/api/chat/sessions/${small.id}/messages`, { role: 'user', content: 'Hello' });
@@ -211,7 +262,8 @@ try {
     document.addEventListener(
       'click',
       (e) => {
-        if (e.target instanceof Element && e.target.closest(`[data-session-id="${bigId}"]`)) w.__clickAt = performance.now();
+        if (e.target instanceof Element && e.target.closest(`[data-session-id="${bigId}"]`))
+          w.__clickAt = performance.now();
       },
       true,
     );
@@ -219,7 +271,8 @@ try {
       const el = document.querySelector(`[data-message-id="${lastId}"]`);
       if (!el || w.__shownAt !== undefined) return;
       const r = el.getBoundingClientRect();
-      if (r.height > 0 && r.bottom <= window.innerHeight + 1) requestAnimationFrame(() => (w.__shownAt ??= performance.now()));
+      if (r.height > 0 && r.bottom <= window.innerHeight + 1)
+        requestAnimationFrame(() => (w.__shownAt ??= performance.now()));
     };
     new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
   };
@@ -261,24 +314,33 @@ try {
         await page
           .waitForFunction(
             ([before, firstId]) =>
-              Number(/** @type {HTMLElement} */ (document.querySelector('[data-testid="message-list"]')).dataset.count) > before || !!document.querySelector(`[data-message-id="${firstId}"]`),
+              Number(
+                /** @type {HTMLElement} */ (document.querySelector('[data-testid="message-list"]')).dataset.count,
+              ) > before || !!document.querySelector(`[data-message-id="${firstId}"]`),
             [state.count, firstId],
             { timeout: 5_000 },
           )
           .catch(() => undefined);
       }
-      top = await page.evaluate((firstId) => ({
-        loaded: Number(/** @type {HTMLElement} */ (document.querySelector('[data-testid="message-list"]')).dataset.count),
-        firstVisible: !!document.querySelector(`[data-message-id="${firstId}"]`),
-        messageElements: document.querySelectorAll('[data-testid="message"]').length,
-        domNodes: document.getElementsByTagName('*').length,
-      }), firstId);
+      top = await page.evaluate(
+        (firstId) => ({
+          loaded: Number(
+            /** @type {HTMLElement} */ (document.querySelector('[data-testid="message-list"]')).dataset.count,
+          ),
+          firstVisible: !!document.querySelector(`[data-message-id="${firstId}"]`),
+          messageElements: document.querySelectorAll('[data-testid="message"]').length,
+          domNodes: document.getElementsByTagName('*').length,
+        }),
+        firstId,
+      );
       top.maxMessageElements = maxMessages;
       top.scrollMs = performance.now() - scrollStart;
       console.log('at the top:', JSON.stringify(top));
     }
     await context.close();
-    console.log(`run ${run + 1}: navigation → newest painted ${navMs.at(-1).toFixed(0)} ms, click → newest painted ${clickMs.at(-1).toFixed(0)} ms`);
+    console.log(
+      `run ${run + 1}: navigation → newest painted ${navMs.at(-1).toFixed(0)} ms, click → newest painted ${clickMs.at(-1).toFixed(0)} ms`,
+    );
   }
   code = await benchBigCode(browser, server.baseUrl, databasePath, post);
   wire = await benchWire(browser, server.baseUrl);
@@ -366,7 +428,9 @@ come from the HTTP cache or the service worker, \`index.html\` and API calls are
 `,
 );
 
-const failed = Object.entries(results).filter(([, pass]) => !pass).map(([k]) => k);
+const failed = Object.entries(results)
+  .filter(([, pass]) => !pass)
+  .map(([k]) => k);
 if (failed.length) {
   console.error(`over budget: ${failed.join(', ')}`);
   process.exitCode = 1;

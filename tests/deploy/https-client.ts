@@ -11,7 +11,9 @@ import type { StreamEvent } from '@chat-studio/protocol';
 import { REPO_ROOT } from '../scale/services.js';
 
 // The protocol client's own SSE parser, borrowed from there rather than depending on it twice.
-const { createParser } = createRequire(path.join(REPO_ROOT, 'packages/protocol/package.json'))('eventsource-parser') as {
+const { createParser } = createRequire(path.join(REPO_ROOT, 'packages/protocol/package.json'))(
+  'eventsource-parser',
+) as {
   createParser(callbacks: { onEvent(event: { event?: string; data: string }): void }): { feed(text: string): void };
 };
 
@@ -43,7 +45,9 @@ export interface HttpsClient {
   origin: string;
   request(req: HttpsRequest): Promise<HttpsResponse>;
   /** POSTs `req.body` and collects the SSE reply one network read at a time. */
-  stream(req: HttpsRequest): Promise<{ status: number; headers: IncomingHttpHeaders; startedAt: number; chunks: StreamChunk[] }>;
+  stream(
+    req: HttpsRequest,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; startedAt: number; chunks: StreamChunk[] }>;
 }
 
 /** A client for `https://127.0.0.1:<port>` that trusts `ca`, connecting from `from` unless a request says otherwise. */
@@ -53,7 +57,16 @@ export function createHttpsClient(port: number, ca: string, from?: string): Http
     const headers: Record<string, string> = { ...req.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     // A fresh connection per request (agent: false): each one is a separate client to nginx, from `from`.
-    const r = https.request({ host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.path, headers, ca, agent: false, localAddress: req.from ?? from });
+    const r = https.request({
+      host: '127.0.0.1',
+      port,
+      method: req.method ?? 'GET',
+      path: req.path,
+      headers,
+      ca,
+      agent: false,
+      localAddress: req.from ?? from,
+    });
     r.end(body);
     return r;
   };
@@ -68,7 +81,9 @@ export function createHttpsClient(port: number, ca: string, from?: string): Http
           res.setEncoding('utf8');
           res.on('data', (d: string) => (text += d));
           res.once('error', reject);
-          res.once('end', () => resolve({ status: res.statusCode!, headers: res.headers, text, json: <T>() => JSON.parse(text) as T }));
+          res.once('end', () =>
+            resolve({ status: res.statusCode!, headers: res.headers, text, json: <T>() => JSON.parse(text) as T }),
+          );
         });
       }),
     stream: (req) =>

@@ -8,7 +8,8 @@ export const GUIDE = path.join(REPO_ROOT, 'docs/deployment.md');
 /** The one ```nginx block of the deployment guide, as written there. */
 export function guideNginxExample(guidePath = GUIDE): string {
   const blocks = [...readFileSync(guidePath, 'utf8').matchAll(/^```nginx\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-  if (blocks.length !== 1) throw new Error(`${guidePath} should hold exactly one \`\`\`nginx block, found ${blocks.length}`);
+  if (blocks.length !== 1)
+    throw new Error(`${guidePath} should hold exactly one \`\`\`nginx block, found ${blocks.length}`);
   return blocks[0]!;
 }
 
@@ -35,7 +36,8 @@ export interface NginxConfigOptions {
 function splitExample(example: string): { upstream: string; server: string } {
   const server = /^server \{\n[\s\S]*?^\}\n?/m.exec(example);
   const upstream = /^upstream \w+ \{\n[\s\S]*?^\}\n?/m.exec(example);
-  if (!server || !upstream) throw new Error(`The guide's nginx example has no top-level upstream and server block:\n${example}`);
+  if (!server || !upstream)
+    throw new Error(`The guide's nginx example has no top-level upstream and server block:\n${example}`);
   return { upstream: upstream[0], server: server[0] };
 }
 
@@ -65,7 +67,9 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
   const { upstream, server } = splitExample(options.example);
   const listed = [...upstream.matchAll(/^\s*server\s+[^;\s]+;\s*$/gm)];
   if (listed.length !== options.upstreams.length) {
-    throw new Error(`The guide's upstream lists ${listed.length} servers; the test starts ${options.upstreams.length}:\n${upstream}`);
+    throw new Error(
+      `The guide's upstream lists ${listed.length} servers; the test starts ${options.upstreams.length}:\n${upstream}`,
+    );
   }
   let i = 0;
   const ours = upstream.replace(/^(\s*server\s+)[^;\s]+;/gm, (_m, head: string) => `${head}${options.upstreams[i++]};`);

@@ -31,8 +31,25 @@ export function createCertificate(dir: string): { certificate: string; key: stri
   const key = path.join(dir, 'key.pem');
   execFileSync(
     OPENSSL_BIN,
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certificate],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      certificate,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return { certificate, key };
@@ -46,7 +63,12 @@ export interface NginxProcess {
 }
 
 /** Checks `config` with `nginx -t`, then runs nginx in the foreground and waits until every port accepts. */
-export async function startNginx(prefix: string, config: string, ports: number[], timeoutMs = 10_000): Promise<NginxProcess> {
+export async function startNginx(
+  prefix: string,
+  config: string,
+  ports: number[],
+  timeoutMs = 10_000,
+): Promise<NginxProcess> {
   const file = path.join(prefix, 'nginx.conf');
   writeFileSync(file, config);
   // error_log and pid on the command line too: the compiled-in ones (/var/log/nginx, /run) are not ours.

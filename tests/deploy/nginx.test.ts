@@ -5,7 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StreamEvent } from '@chat-studio/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, REPO_ROOT, startApi, type ApiProcess, type ScratchDatabase, redisKeyPrefix } from '../scale/services.js';
+import {
+  createScratchDatabase,
+  REPO_ROOT,
+  startApi,
+  type ApiProcess,
+  type ScratchDatabase,
+  redisKeyPrefix,
+} from '../scale/services.js';
 import { createHttpsClient, type HttpsClient, type StreamChunk } from './https-client.js';
 import { guideNginxExample, renderNginxConfig } from './nginx-config.js';
 import { createCertificate, freePort, missingForDeployTest, startNginx, type NginxProcess } from './nginx-process.js';
@@ -42,7 +49,8 @@ async function requestCount(api: ApiProcess, key: string, route: string): Promis
   expect(res.status).toBe(200);
   let sum = 0;
   for (const line of (await res.text()).split('\n')) {
-    if (line.startsWith('chat_studio_http_requests_total{') && line.includes(`route="${route}"`)) sum += Number(line.split(' ').at(-1));
+    if (line.startsWith('chat_studio_http_requests_total{') && line.includes(`route="${route}"`))
+      sum += Number(line.split(' ').at(-1));
   }
   return sum;
 }
@@ -140,7 +148,10 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
         const res = await fetch(`${api.baseUrl}/api/llm/status`, { headers: { authorization: `Bearer ${bobKey}` } });
         const { state } = (await res.json()) as { state: string };
         if (state === 'ready') break;
-        if (state === 'error' || Date.now() > deadline) throw new Error(`no model on ${api.baseUrl} (${state}): is there a GGUF file in ${MODELS_DIR}? Set TEST_MODELS_DIR.\n${api.output()}`);
+        if (state === 'error' || Date.now() > deadline)
+          throw new Error(
+            `no model on ${api.baseUrl} (${state}): is there a GGUF file in ${MODELS_DIR}? Set TEST_MODELS_DIR.\n${api.output()}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -154,7 +165,12 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
   });
 
   async function login(client: HttpsClient): Promise<string> {
-    const res = await client.request({ method: 'POST', path: '/api/auth/login', headers: { origin: client.origin }, body: { username: 'alice', password: PASSWORD } });
+    const res = await client.request({
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { origin: client.origin },
+      body: { username: 'alice', password: PASSWORD },
+    });
     expect(res.status, `${res.text}\n${a.output()}\n${b.output()}`).toBe(200);
     const cookies = [res.headers['set-cookie'] ?? []].flat();
     expect(cookies.length).toBeGreaterThan(0);
@@ -166,7 +182,12 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
   it('a browser-style cookie login through nginx works on both processes, and requests spread over both', async () => {
     const cookie = await login(guide);
     const before = await Promise.all([a, b].map((api) => requestCount(api, bobKey, '/api/chat/sessions')));
-    const created = await guide.request({ method: 'POST', path: '/api/chat/sessions', headers: { cookie, origin: guide.origin }, body: { title: 'via nginx' } });
+    const created = await guide.request({
+      method: 'POST',
+      path: '/api/chat/sessions',
+      headers: { cookie, origin: guide.origin },
+      body: { title: 'via nginx' },
+    });
     expect(created.status, created.text).toBe(201);
     const sessionId = created.json<{ id: string }>().id;
     for (let i = 0; i < 5; i++) {
@@ -183,7 +204,12 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
 
   it('a reply streams through nginx token by token, not buffered', async () => {
     const cookie = await login(guide);
-    const session = await guide.request({ method: 'POST', path: '/api/chat/sessions', headers: { cookie, origin: guide.origin }, body: { title: 'stream' } });
+    const session = await guide.request({
+      method: 'POST',
+      path: '/api/chat/sessions',
+      headers: { cookie, origin: guide.origin },
+      body: { title: 'stream' },
+    });
     const sessionId = session.json<{ id: string }>().id;
     const run = async (client: HttpsClient) => {
       const res = await client.stream({
@@ -210,7 +236,9 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     expectIncremental(await run(bufferingOn), 'proxy_buffering on, relying on X-Accel-Buffering: no');
     // The control: the same nginx told to ignore that header buffers the whole reply, and the measure above sees it.
     const control = await run(buffered);
-    expect(control.tokenReads, `control: ${control.tokens} tokens in ${control.tokenReads} reads`).toBeLessThanOrEqual(3);
+    expect(control.tokenReads, `control: ${control.tokens} tokens in ${control.tokenReads} reads`).toBeLessThanOrEqual(
+      3,
+    );
   });
 
   it(`the chat rate limit (${CHAT_LIMIT}/minute) holds across both processes behind nginx`, async () => {
@@ -220,7 +248,12 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     let limited: Awaited<ReturnType<HttpsClient['request']>> | undefined;
     for (let i = 0; i <= CHAT_LIMIT; i++) {
       // A session that does not exist: the limiter counts the request before the route answers 404, and no model runs.
-      const res = await guide.request({ method: 'POST', path: '/api/chat/send', headers: bearer, body: { session_id: NO_SUCH_SESSION, message: 'hi' } });
+      const res = await guide.request({
+        method: 'POST',
+        path: '/api/chat/send',
+        headers: bearer,
+        body: { session_id: NO_SUCH_SESSION, message: 'hi' },
+      });
       statuses.push(res.status);
       limited = res;
     }
@@ -240,14 +273,26 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     const statuses: number[] = [];
     for (let i = 0; i <= LOGIN_LIMIT; i++) {
       // A forged X-Forwarded-For entry of a new address each time: TRUST_PROXY=1 believes only the entry nginx appended.
-      const res = await guide.request({ method: 'POST', path: '/api/auth/login', from: mallory, headers: { 'x-forwarded-for': `203.0.113.${i + 1}` }, body: wrong });
+      const res = await guide.request({
+        method: 'POST',
+        path: '/api/auth/login',
+        from: mallory,
+        headers: { 'x-forwarded-for': `203.0.113.${i + 1}` },
+        body: wrong,
+      });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([...Array(LOGIN_LIMIT).fill(401), 429]);
     // Another client through the same nginx (so the same socket address at the API) has its own counter.
     const other = await guide.request({ method: 'POST', path: '/api/auth/login', from: carol, body: wrong });
     expect(other.status, other.text).toBe(401);
-    const right = await guide.request({ method: 'POST', path: '/api/auth/login', from: carol, headers: { origin: guide.origin }, body: { username: 'alice', password: PASSWORD } });
+    const right = await guide.request({
+      method: 'POST',
+      path: '/api/auth/login',
+      from: carol,
+      headers: { origin: guide.origin },
+      body: { username: 'alice', password: PASSWORD },
+    });
     expect(right.status, right.text).toBe(200);
   });
 });

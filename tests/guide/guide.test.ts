@@ -14,12 +14,21 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import {
+  REPO_ROOT,
+  startApiServer,
+  tempDir,
+  testModelsDir,
+  waitForModelReady,
+  type ApiServer,
+} from '@chat-studio/test-support';
 
 /** The guide lives beside the checkout (`../shared/reference/`); a worktree sits one folder deeper. GUIDE_PATH overrides. */
-const GUIDE_PATH = [process.env.GUIDE_PATH, path.join(REPO_ROOT, '../shared/reference/troubleshooting-guide.md'), path.join(REPO_ROOT, '../../shared/reference/troubleshooting-guide.md')].find(
-  (p): p is string => p !== undefined && p !== '' && existsSync(p),
-);
+const GUIDE_PATH = [
+  process.env.GUIDE_PATH,
+  path.join(REPO_ROOT, '../shared/reference/troubleshooting-guide.md'),
+  path.join(REPO_ROOT, '../../shared/reference/troubleshooting-guide.md'),
+].find((p): p is string => p !== undefined && p !== '' && existsSync(p));
 if (!GUIDE_PATH) throw new Error('troubleshooting-guide.md not found beside the checkout: set GUIDE_PATH');
 const GUIDE = readFileSync(GUIDE_PATH, 'utf8');
 const OPS = path.join(REPO_ROOT, 'tooling/ops/dist/commands');
@@ -44,8 +53,15 @@ describe('the troubleshooting guide, command by command', () => {
 
   /** Runs `command` with bash in the test's folder (the guide's `data/` and `logs/` are relative to it). */
   function sh(command: string, timeoutMs = 60_000): Run {
-    const translated = command.replaceAll('127.0.0.1:5000', `127.0.0.1:${server.port}`).replace(/\bpnpm (health|maintenance)\b/g, `node ${OPS}/$1.js`);
-    const r = spawnSync('bash', ['-c', translated], { cwd, env: { ...process.env, ...env, CHAT_STUDIO_URL: server.baseUrl }, encoding: 'utf8', timeout: timeoutMs });
+    const translated = command
+      .replaceAll('127.0.0.1:5000', `127.0.0.1:${server.port}`)
+      .replace(/\bpnpm (health|maintenance)\b/g, `node ${OPS}/$1.js`);
+    const r = spawnSync('bash', ['-c', translated], {
+      cwd,
+      env: { ...process.env, ...env, CHAT_STUDIO_URL: server.baseUrl },
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
     return { code: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
   }
 
@@ -65,13 +81,23 @@ describe('the troubleshooting guide, command by command', () => {
     tmp.cleanup();
   });
 
-  it("the empty-session cleanup (line 329) leaves orphans; maintenance names the fix and --fix repairs it", () => {
-    const created = JSON.parse(sh(`curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"to clear"}'`).out) as { id: string };
-    sh(`curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/${created.id}/messages -H "Content-Type: application/json" -d '{"role":"user","content":"orphaned words"}'`);
-    const update = sh(`sqlite3 data/chat_history.db "UPDATE chat_sessions SET title = '' WHERE id = '${created.id}'; SELECT changes(); SELECT count(*) FROM chat_messages WHERE session_id = '${created.id}';"`);
+  it('the empty-session cleanup (line 329) leaves orphans; maintenance names the fix and --fix repairs it', () => {
+    const created = JSON.parse(
+      sh(
+        `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"to clear"}'`,
+      ).out,
+    ) as { id: string };
+    sh(
+      `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/${created.id}/messages -H "Content-Type: application/json" -d '{"role":"user","content":"orphaned words"}'`,
+    );
+    const update = sh(
+      `sqlite3 data/chat_history.db "UPDATE chat_sessions SET title = '' WHERE id = '${created.id}'; SELECT changes(); SELECT count(*) FROM chat_messages WHERE session_id = '${created.id}';"`,
+    );
     expect(update.code, update.out).toBe(0);
     expect(update.stdout.trim(), update.out).toBe('1\n1');
-    const cleanup = sh(`sqlite3 data/chat_history.db "${guide("DELETE FROM chat_sessions WHERE title IS NULL OR title = '';")}"`);
+    const cleanup = sh(
+      `sqlite3 data/chat_history.db "${guide("DELETE FROM chat_sessions WHERE title IS NULL OR title = '';")}"`,
+    );
     expect(cleanup.code, cleanup.out).toBe(0);
     expect(sh(`sqlite3 data/chat_history.db "PRAGMA foreign_key_check;"`).out).toContain('chat_messages');
     const plain = sh('pnpm maintenance');
@@ -83,19 +109,32 @@ describe('the troubleshooting guide, command by command', () => {
   }, 120_000);
 
   it("the search-index rebuild SQL (lines 357–359): /health 503, the guide's monitor.py reports it, --rebuild-fts repairs", async () => {
-    const created = JSON.parse(sh(`curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"index"}'`).out) as { id: string };
-    sh(`curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/${created.id}/messages -H "Content-Type: application/json" -d '{"role":"user","content":"a lighthouse keeper"}'`);
-    const sql = guide('DROP TABLE IF EXISTS messages_fts;\nCREATE VIRTUAL TABLE messages_fts USING fts5(content, session_id);\nINSERT INTO messages_fts SELECT content, session_id FROM chat_messages;');
+    const created = JSON.parse(
+      sh(
+        `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"index"}'`,
+      ).out,
+    ) as { id: string };
+    sh(
+      `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/${created.id}/messages -H "Content-Type: application/json" -d '{"role":"user","content":"a lighthouse keeper"}'`,
+    );
+    const sql = guide(
+      'DROP TABLE IF EXISTS messages_fts;\nCREATE VIRTUAL TABLE messages_fts USING fts5(content, session_id);\nINSERT INTO messages_fts SELECT content, session_id FROM chat_messages;',
+    );
     writeFileSync(path.join(cwd, 'rebuild.sql'), sql);
     const rebuild = sh('sqlite3 data/chat_history.db < rebuild.sql');
     expect(rebuild.code, rebuild.out).toBe(0);
-    expect(sh(`sqlite3 data/chat_history.db "SELECT sql FROM sqlite_schema WHERE name = 'messages_fts';"`).out).toContain('fts5(content, session_id)');
+    expect(
+      sh(`sqlite3 data/chat_history.db "SELECT sql FROM sqlite_schema WHERE name = 'messages_fts';"`).out,
+    ).toContain('fts5(content, session_id)');
     // The health answer is cached for 2 s.
     expect(sh('sleep 3; curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:5000/health').out).toBe('503');
 
     // monitor.py, verbatim from the guide; its first check runs at once, then it sleeps a minute: stop it after 10 s.
     const start = GUIDE.indexOf('# monitor.py');
-    const monitor = GUIDE.slice(start, GUIDE.indexOf('```', start)).replaceAll('127.0.0.1:5000', `127.0.0.1:${server.port}`);
+    const monitor = GUIDE.slice(start, GUIDE.indexOf('```', start)).replaceAll(
+      '127.0.0.1:5000',
+      `127.0.0.1:${server.port}`,
+    );
     writeFileSync(path.join(cwd, 'monitor.py'), monitor);
     const py = spawnSync('python3', ['monitor.py'], { cwd, encoding: 'utf8', timeout: 10_000 });
     expect(`${py.stdout}${py.stderr}`).toContain('Health check failed: 503');
@@ -113,7 +152,10 @@ describe('the troubleshooting guide, command by command', () => {
     const found = sh('curl -s "http://127.0.0.1:5000/api/chat/search?q=keeper"');
     // Search answers again (the right hits after a rebuild are asserted in tooling/ops/test/guide-repair.test.ts).
     expect(JSON.parse(found.stdout)).toHaveProperty('items');
-    expect(JSON.parse(sh('curl -s http://127.0.0.1:5000/health').stdout)).toMatchObject({ status: 'ok', search_index: { ok: true } });
+    expect(JSON.parse(sh('curl -s http://127.0.0.1:5000/health').stdout)).toMatchObject({
+      status: 'ok',
+      search_index: { ok: true },
+    });
   }, 240_000);
 
   it('health, models, providers, model switch (lines 22–27, 129, 147)', () => {
@@ -121,7 +163,9 @@ describe('the troubleshooting guide, command by command', () => {
     expect(sh(guide('curl http://127.0.0.1:5000/api/llm/models')).out).toContain('stories260K');
     expect(sh(guide('curl http://127.0.0.1:5000/api/llm/providers')).out).toContain('llama-cpp');
     guide(`"model_id": "alternative-model-id"`);
-    const r = sh(`curl -s -X POST http://127.0.0.1:5000/api/llm/active-model -H "Content-Type: application/json" -d '{"model_id": "alternative-model-id"}'`);
+    const r = sh(
+      `curl -s -X POST http://127.0.0.1:5000/api/llm/active-model -H "Content-Type: application/json" -d '{"model_id": "alternative-model-id"}'`,
+    );
     expect(JSON.parse(r.out)).toMatchObject({ error: { code: 'not_found' } });
   }, 60_000);
 
@@ -154,31 +198,52 @@ describe('the troubleshooting guide, command by command', () => {
 
   it('streaming and messages with session "test" (lines 247, 349): the documented 400/404, then with a real session', () => {
     guide(`-d '{"session_id":"test","message":"hello"}'`);
-    const stream = sh(`curl -s -N http://127.0.0.1:5000/api/chat/stream -H "Content-Type: application/json" -d '{"session_id":"test","message":"hello"}'`);
+    const stream = sh(
+      `curl -s -N http://127.0.0.1:5000/api/chat/stream -H "Content-Type: application/json" -d '{"session_id":"test","message":"hello"}'`,
+    );
     expect(JSON.parse(stream.out).error.code).toMatch(/validation_error|not_found/);
     guide('curl -X POST http://127.0.0.1:5000/api/chat/sessions/test/messages');
-    const msg = sh(`curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/test/messages -H "Content-Type: application/json" -d '{"role":"user","content":"test message"}'`);
+    const msg = sh(
+      `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/test/messages -H "Content-Type: application/json" -d '{"role":"user","content":"test message"}'`,
+    );
     expect(JSON.parse(msg.out).error.code).toMatch(/validation_error|not_found/);
     // Line 321, verbatim: creating a session works; its id then works where the guide wrote "test".
     guide(`-d '{"title":"Test Session"}'`);
-    const created = JSON.parse(sh(`curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"Test Session"}'`).out) as { id: string };
-    const ok = sh(`curl -s -N http://127.0.0.1:5000/api/chat/stream -H "Content-Type: application/json" -d '{"session_id":"${created.id}","message":"hello","max_tokens":4}'`);
+    const created = JSON.parse(
+      sh(
+        `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"Test Session"}'`,
+      ).out,
+    ) as { id: string };
+    const ok = sh(
+      `curl -s -N http://127.0.0.1:5000/api/chat/stream -H "Content-Type: application/json" -d '{"session_id":"${created.id}","message":"hello","max_tokens":4}'`,
+    );
     expect(ok.out).toContain('event: done');
   }, 60_000);
 
   it('curl -w "@curl-format.txt" (line 430), with the format file the guide describes', () => {
     guide('curl -w "@curl-format.txt" -X POST http://127.0.0.1:5000/api/chat/send');
-    writeFileSync(path.join(cwd, 'curl-format.txt'), 'time_total: %{time_total}s\ntime_connect: %{time_connect}s\ntime_starttransfer: %{time_starttransfer}s\n');
-    const r = sh(`curl -s -w "@curl-format.txt" -X POST http://127.0.0.1:5000/api/chat/send -H "Content-Type: application/json" -d '{"session_id":"test","message":"hello"}'`);
+    writeFileSync(
+      path.join(cwd, 'curl-format.txt'),
+      'time_total: %{time_total}s\ntime_connect: %{time_connect}s\ntime_starttransfer: %{time_starttransfer}s\n',
+    );
+    const r = sh(
+      `curl -s -w "@curl-format.txt" -X POST http://127.0.0.1:5000/api/chat/send -H "Content-Type: application/json" -d '{"session_id":"test","message":"hello"}'`,
+    );
     expect(r.out).toMatch(/time_total: [\d.]+s/);
   });
 
   it('the quick checks with fallbacks (lines 587–591) and the log collection (lines 656–665)', () => {
-    expect(sh(guide('curl -s http://127.0.0.1:5000/health || echo "Backend not responding"')).out).toContain('"status"');
-    expect(sh(guide('curl -s http://127.0.0.1:5000/api/llm/models || echo "LLM service unavailable"')).out).toContain('models');
+    expect(sh(guide('curl -s http://127.0.0.1:5000/health || echo "Backend not responding"')).out).toContain(
+      '"status"',
+    );
+    expect(sh(guide('curl -s http://127.0.0.1:5000/api/llm/models || echo "LLM service unavailable"')).out).toContain(
+      'models',
+    );
     guide('type logs\\backend.log > debug_info.txt');
     guide('sqlite3 data/chat_history.db ".schema" >> debug_info.txt');
-    const r = sh('cat logs/backend.log > debug_info.txt && uname -a >> debug_info.txt && (pgrep -af server.js >> debug_info.txt || true) && sqlite3 data/chat_history.db ".schema" >> debug_info.txt');
+    const r = sh(
+      'cat logs/backend.log > debug_info.txt && uname -a >> debug_info.txt && (pgrep -af server.js >> debug_info.txt || true) && sqlite3 data/chat_history.db ".schema" >> debug_info.txt',
+    );
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(cwd, 'debug_info.txt'), 'utf8')).toContain('CREATE VIRTUAL TABLE messages_fts');
   });
@@ -190,28 +255,45 @@ describe('the troubleshooting guide, command by command', () => {
     const copy = path.join(cwd, 'web-copy');
     mkdirSync(copy, { recursive: true });
     copyFileSync(path.join(REPO_ROOT, 'apps/web/package.json'), path.join(copy, 'package.json'));
-    const npm = spawnSync('bash', ['-c', `${guide('npm install --save-dev @types/node @types/react')} --offline --no-audit --no-fund`], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+    const npm = spawnSync(
+      'bash',
+      ['-c', `${guide('npm install --save-dev @types/node @types/react')} --offline --no-audit --no-fund`],
+      { cwd: copy, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(npm.status).not.toBe(0);
     expect(`${npm.stdout}${npm.stderr}`).toMatch(/EUNSUPPORTEDPROTOCOL|catalog:|workspace:/);
     expect(readFileSync(path.join(REPO_ROOT, 'docs/troubleshooting.md'), 'utf8')).toContain('EUNSUPPORTEDPROTOCOL');
   }, 90_000);
 
   it('the database: Python WAL script, PRAGMAs, .tables, SELECTs, VACUUM (lines 69–79, 315–316, 343–344, 384, 595, 719)', () => {
-    const python = guide("import sqlite3\nconn = sqlite3.connect('data/chat_history.db')\nconn.execute('PRAGMA journal_mode=WAL;')\nconn.close()");
+    const python = guide(
+      "import sqlite3\nconn = sqlite3.connect('data/chat_history.db')\nconn.execute('PRAGMA journal_mode=WAL;')\nconn.close()",
+    );
     expect(spawnSync('python3', ['-c', python], { cwd, encoding: 'utf8' }).status).toBe(0);
     guide('PRAGMA integrity_check;\nPRAGMA foreign_key_check;');
-    expect(sh(`sqlite3 data/chat_history.db "PRAGMA integrity_check; PRAGMA foreign_key_check;"`).out.trim()).toBe('ok');
-    expect(sh(guide('sqlite3 data/chat_history.db ".tables"')).out).toMatch(/chat_messages[\s\S]*chat_sessions[\s\S]*messages_fts/);
+    expect(sh(`sqlite3 data/chat_history.db "PRAGMA integrity_check; PRAGMA foreign_key_check;"`).out.trim()).toBe(
+      'ok',
+    );
+    expect(sh(guide('sqlite3 data/chat_history.db ".tables"')).out).toMatch(
+      /chat_messages[\s\S]*chat_sessions[\s\S]*messages_fts/,
+    );
     expect(sh(guide('sqlite3 data/chat_history.db "SELECT * FROM chat_sessions LIMIT 5;"')).code).toBe(0);
     guide('SELECT COUNT(*) FROM chat_messages;');
     guide('SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5;');
-    expect(sh(`sqlite3 data/chat_history.db "SELECT COUNT(*) FROM chat_messages; SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5;"`).code).toBe(0);
+    expect(
+      sh(
+        `sqlite3 data/chat_history.db "SELECT COUNT(*) FROM chat_messages; SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5;"`,
+      ).code,
+    ).toBe(0);
     guide("SELECT user_id FROM chat_sessions WHERE id = 'session_id';");
-    expect(sh(`sqlite3 data/chat_history.db "SELECT user_id FROM chat_sessions WHERE id = 'session_id';"`).code).toBe(0);
-    expect(sh(guide('sqlite3 data/chat_history.db "SELECT COUNT(*) as session_count FROM chat_sessions;"')).out.trim()).toMatch(/^\d+$/);
+    expect(sh(`sqlite3 data/chat_history.db "SELECT user_id FROM chat_sessions WHERE id = 'session_id';"`).code).toBe(
+      0,
+    );
+    expect(
+      sh(guide('sqlite3 data/chat_history.db "SELECT COUNT(*) as session_count FROM chat_sessions;"')).out.trim(),
+    ).toMatch(/^\d+$/);
     guide('del /q data\\temp\\*.*');
     expect(sh(`rm -f data/temp/* && ${guide('sqlite3 data/chat_history.db "VACUUM; ANALYZE;"')}`).code).toBe(0);
     expect(JSON.parse(sh('curl -s http://127.0.0.1:5000/health').out).status).toBe('ok');
   }, 60_000);
-
 });

@@ -75,13 +75,18 @@ async function typeCheck(skipLibCheck: boolean): Promise<string[]> {
   const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
   const args = [
     '--noEmit',
-    '--module', 'nodenext',
-    '--moduleResolution', 'nodenext',
-    '--target', 'es2022',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
     // node-llama-cpp's declarations use Symbol.dispose.
-    '--lib', 'es2023,esnext.disposable',
+    '--lib',
+    'es2023,esnext.disposable',
     '--strict',
-    '--skipLibCheck', String(skipLibCheck),
+    '--skipLibCheck',
+    String(skipLibCheck),
     'consumer-types.ts',
   ];
   try {
@@ -123,7 +128,9 @@ beforeAll(async () => {
     private: true,
     type: 'module',
     dependencies: {
-      ...Object.fromEntries(PACKAGES.map((dir) => [packed.get(dir)!.manifest.name, `file:${packed.get(dir)!.tarball}`])),
+      ...Object.fromEntries(
+        PACKAGES.map((dir) => [packed.get(dir)!.manifest.name, `file:${packed.get(dir)!.tarball}`]),
+      ),
       // Installed with --omit=optional (to skip ~600 MB of CUDA/Vulkan builds), so the CPU binary is named directly.
       [llamaBinaryPackage()]: pin('llm-runtime', 'node-llama-cpp'),
       valibot: pin('protocol', 'valibot'),
@@ -151,7 +158,12 @@ describe('packed tarballs', () => {
   it.each(PACKAGES)('%s ships dist, types, README and package.json, and no sources, tests or build info', (dir) => {
     const { files } = packed.get(dir)!;
     expect(files).toEqual(
-      expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts']),
+      expect.arrayContaining([
+        'package/package.json',
+        'package/README.md',
+        'package/dist/index.js',
+        'package/dist/index.d.ts',
+      ]),
     );
     expect(files.filter((f) => /\.test\.|\.tsbuildinfo$|\.map$|^package\/(src|test|tests)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.startsWith('package/dist/') && f.endsWith('.js')).length).toBeGreaterThan(3);
@@ -170,7 +182,8 @@ describe('packed tarballs', () => {
     expect(specs.length).toBeGreaterThan(0);
     expect(specs.filter(([, spec]) => /^(workspace|catalog):/.test(spec))).toEqual([]);
     for (const [name, spec] of Object.entries(manifest.dependencies ?? {})) {
-      if (name.startsWith('@chat-studio/')) expect(spec).toBe(packed.get(name.slice('@chat-studio/'.length) as PackageDir)!.manifest.version);
+      if (name.startsWith('@chat-studio/'))
+        expect(spec).toBe(packed.get(name.slice('@chat-studio/'.length) as PackageDir)!.manifest.version);
       expect(name).not.toMatch(/^@chat-studio\/(api|web)$/);
     }
   });
@@ -187,7 +200,8 @@ describe('a project outside the workspace', () => {
   it('installed the packages and a built better-sqlite3, without GPU binaries', async () => {
     expect(project.startsWith(repoRoot)).toBe(false);
     const nodeModules = join(project, 'node_modules');
-    for (const dir of PACKAGES) expect(existsSync(join(nodeModules, '@chat-studio', dir, 'dist', 'index.js'))).toBe(true);
+    for (const dir of PACKAGES)
+      expect(existsSync(join(nodeModules, '@chat-studio', dir, 'dist', 'index.js'))).toBe(true);
     expect(existsSync(join(nodeModules, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
     expect((await readdir(join(nodeModules, '@node-llama-cpp'))).sort()).toEqual([llamaBinaryPackage().split('/')[1]]);
   });
@@ -229,7 +243,12 @@ describe('a project outside the workspace', () => {
     expect(steps.status).toMatchObject({ state: 'ready', threads: 1 });
     expect(steps.status!.models).toContain(steps.status!.model_id);
 
-    const generate = steps.generate as unknown as { pieces: number; streamed: string; text: string; stats: Record<string, unknown> };
+    const generate = steps.generate as unknown as {
+      pieces: number;
+      streamed: string;
+      text: string;
+      stats: Record<string, unknown>;
+    };
     expect(generate.pieces).toBeGreaterThan(0);
     expect(generate.text.length).toBeGreaterThan(0);
     expect(generate.streamed).toBe(generate.text);
@@ -237,12 +256,22 @@ describe('a project outside the workspace', () => {
     expect(generate.stats.completion_tokens).toBeLessThanOrEqual(12);
     expect(['length', 'stop']).toContain(generate.stats.finish_reason);
 
-    const stream = steps.stream as unknown as { types: string[]; tokens: string; done_content: string; done_status: string };
+    const stream = steps.stream as unknown as {
+      types: string[];
+      tokens: string;
+      done_content: string;
+      done_status: string;
+    };
     expect(stream.types).toEqual(['start', 'token', 'done']);
     expect(stream.tokens.length).toBeGreaterThan(0);
     expect(stream.done_content).toBe(stream.tokens);
     expect(stream.done_status).toBe('complete');
-    expect(steps.stream_error).toMatchObject({ api_error: true, status: 400, code: 'validation_error', details: ['session_id'] });
+    expect(steps.stream_error).toMatchObject({
+      api_error: true,
+      status: 400,
+      code: 'validation_error',
+      details: ['session_id'],
+    });
     expect(steps.stored).toMatchObject({ roles: ['user', 'assistant', 'user', 'assistant'], last: stream.tokens });
     expect(steps.unexpected).toBeUndefined();
     expect(steps.end).toBeDefined();
@@ -287,7 +316,9 @@ describe('a project outside the workspace', () => {
       // dependencies: a consumer needs nothing extra. None of our declarations may fail; node-llama-cpp's and
       // hono's are not ours to fix.
       const store = packed.get('chat-store')!.manifest;
-      expect(Object.keys(store.dependencies ?? {})).toEqual(expect.arrayContaining(['@types/better-sqlite3', '@types/pg']));
+      expect(Object.keys(store.dependencies ?? {})).toEqual(
+        expect.arrayContaining(['@types/better-sqlite3', '@types/pg']),
+      );
       await copyFile(join(fixtures, 'consumer-types.ts'), join(project, 'consumer-types.ts'));
       const errors = await timed('tsc (full lib check)', () => typeCheck(false));
       const ours = errors.filter((line) => line.startsWith('consumer-types.ts') || line.includes('@chat-studio/'));

@@ -12,7 +12,13 @@ const LONG = { max_tokens: 3000 };
 
 /** Consumes a stream in the background, keeping what has arrived readable while it runs. */
 function follow(client: ChatClient, sessionId: string) {
-  const state = { text: '', tokens: 0, assistantId: '', events: [] as StreamEvent['type'][], error: undefined as Extract<StreamEvent, { type: 'error' }> | undefined };
+  const state = {
+    text: '',
+    tokens: 0,
+    assistantId: '',
+    events: [] as StreamEvent['type'][],
+    error: undefined as Extract<StreamEvent, { type: 'error' }> | undefined,
+  };
   const finished = (async () => {
     for await (const e of client.stream({ session_id: sessionId, message: 'Once upon a time', params: LONG })) {
       state.events.push(e.type);
@@ -88,7 +94,10 @@ describe('crash recovery on one SQLite database', { timeout: 300_000 }, () => {
     expect(metrics).toMatch(/^chat_studio_replies_interrupted_total 1$/m);
     // The API and the web see it so: `interrupted`, with its stored text.
     const page = await client.listMessages(session.id, { order: 'desc', limit: 5 });
-    expect(page.items.find((m) => m.id === state.assistantId)).toMatchObject({ status: 'interrupted', content: left!.content });
+    expect(page.items.find((m) => m.id === state.assistantId)).toMatchObject({
+      status: 'interrupted',
+      content: left!.content,
+    });
   });
 
   it('a reply another live process is writing is left alone', async () => {

@@ -40,11 +40,18 @@ describe('a team behind a front on a Chat Studio upstream', { timeout: 180_000 }
       return (await auth.createApiKey(admin.id, 'front', { service: true })).key;
     });
     await withAuth(frontDb, async (auth) => {
-      for (const name of USERS) userKeys.set(name, (await auth.createApiKey((await auth.addUser(name, PASSWORD)).id, 'k')).key);
+      for (const name of USERS)
+        userKeys.set(name, (await auth.createApiKey((await auth.addUser(name, PASSWORD)).id, 'k')).key);
     });
     const common = { AUTH: 'on', RATE_LIMIT_CHAT: '', RATE_LIMIT_API: '', WEB_DIST: path.join(tmp.dir, 'no-web') };
     upstream = await startApiServer(
-      { ...common, DATABASE_PATH: upDb, MODELS_DIR: testModelsDir(), LOGS_DIR: path.join(tmp.dir, 'logs-up'), PID_FILE: path.join(tmp.dir, 'up.pid') },
+      {
+        ...common,
+        DATABASE_PATH: upDb,
+        MODELS_DIR: testModelsDir(),
+        LOGS_DIR: path.join(tmp.dir, 'logs-up'),
+        PID_FILE: path.join(tmp.dir, 'up.pid'),
+      },
       { waitForModel: true, timeoutMs: 60_000 },
     );
     const noModels = path.join(tmp.dir, 'no-models');
@@ -71,7 +78,9 @@ describe('a team behind a front on a Chat Studio upstream', { timeout: 180_000 }
   it('20 chats from 4 users pass with the default limits; the upstream logs each end user', async () => {
     const chat = async (name: string) => {
       const headers = { authorization: `Bearer ${userKeys.get(name)}`, 'content-type': 'application/json' };
-      const session = (await (await fetch(`${front.baseUrl}/api/chat/sessions`, { method: 'POST', headers, body: '{}' })).json()) as { id: string };
+      const session = (await (
+        await fetch(`${front.baseUrl}/api/chat/sessions`, { method: 'POST', headers, body: '{}' })
+      ).json()) as { id: string };
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
         const res = await fetch(`${front.baseUrl}/api/chat/send`, {
@@ -88,7 +97,9 @@ describe('a team behind a front on a Chat Studio upstream', { timeout: 180_000 }
     expect(results.flat(), front.output().slice(-3000)).toEqual(Array(20).fill(200));
 
     // The upstream counted them, under the service key, and knows who each one was for.
-    const metrics = await (await fetch(`${upstream.baseUrl}/metrics`, { headers: { authorization: `Bearer ${upstreamAdminKey}` } })).text();
+    const metrics = await (
+      await fetch(`${upstream.baseUrl}/metrics`, { headers: { authorization: `Bearer ${upstreamAdminKey}` } })
+    ).text();
     const served = Number(/^chat_studio_service_key_requests_total (\d+)/m.exec(metrics)?.[1] ?? 0);
     expect(served).toBeGreaterThanOrEqual(20);
     expect(metrics).not.toMatch(/^chat_studio_rate_limited_total [1-9]/m);
@@ -96,8 +107,14 @@ describe('a team behind a front on a Chat Studio upstream', { timeout: 180_000 }
 
     // A sixth chat of one user within the minute is still refused by the front: its limits are per user.
     const headers = { authorization: `Bearer ${userKeys.get('ana')}`, 'content-type': 'application/json' };
-    const session = (await (await fetch(`${front.baseUrl}/api/chat/sessions`, { method: 'POST', headers, body: '{}' })).json()) as { id: string };
-    const sixth = await fetch(`${front.baseUrl}/api/chat/send`, { method: 'POST', headers, body: JSON.stringify({ session_id: session.id, message: 'one more' }) });
+    const session = (await (
+      await fetch(`${front.baseUrl}/api/chat/sessions`, { method: 'POST', headers, body: '{}' })
+    ).json()) as { id: string };
+    const sixth = await fetch(`${front.baseUrl}/api/chat/send`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ session_id: session.id, message: 'one more' }),
+    });
     expect(sixth.status).toBe(429);
   });
 
@@ -106,7 +123,10 @@ describe('a team behind a front on a Chat Studio upstream', { timeout: 180_000 }
     await upstream.stop();
     const status = await waitFor(
       async () => {
-        const s = (await (await fetch(`${front.baseUrl}/api/llm/status`, { headers })).json()) as { state: string; model_id: string | null };
+        const s = (await (await fetch(`${front.baseUrl}/api/llm/status`, { headers })).json()) as {
+          state: string;
+          model_id: string | null;
+        };
         return s.state !== 'ready' ? s : undefined;
       },
       30_000,

@@ -1,7 +1,14 @@
 import { openChatStore, type ChatStore } from '@chat-studio/chat-store';
 import { createAuthService } from '@chat-studio/security';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, scaleServices, startApi, type ApiProcess, type ScratchDatabase, redisKeyPrefix } from './services.js';
+import {
+  createScratchDatabase,
+  scaleServices,
+  startApi,
+  type ApiProcess,
+  type ScratchDatabase,
+  redisKeyPrefix,
+} from './services.js';
 
 const services = scaleServices();
 const API_LIMIT = 8;
@@ -47,20 +54,32 @@ describe.skipIf(!services)('two API processes on one PostgreSQL and one Redis', 
       body: JSON.stringify({ username: 'alice', password: PASSWORD }),
     });
     expect(login.status, a.output()).toBe(200);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     expect(cookie).not.toBe('');
-    const as = (p: ApiProcess, init: RequestInit = {}) => ({ ...init, headers: { cookie, origin: p.baseUrl, 'content-type': 'application/json', ...init.headers } });
+    const as = (p: ApiProcess, init: RequestInit = {}) => ({
+      ...init,
+      headers: { cookie, origin: p.baseUrl, 'content-type': 'application/json', ...init.headers },
+    });
 
     const me = await fetch(`${b.baseUrl}/api/auth/me`, as(b));
     expect(me.status, b.output()).toBe(200);
     expect(((await me.json()) as { user: { username: string } }).user.username).toBe('alice');
 
-    const created = await fetch(`${b.baseUrl}/api/chat/sessions`, as(b, { method: 'POST', body: JSON.stringify({ title: 'Made on B' }) }));
+    const created = await fetch(
+      `${b.baseUrl}/api/chat/sessions`,
+      as(b, { method: 'POST', body: JSON.stringify({ title: 'Made on B' }) }),
+    );
     expect(created.status, b.output()).toBe(201);
     const session = (await created.json()) as { id: string };
     const posted = await fetch(
       `${a.baseUrl}/api/chat/sessions/${session.id}/messages`,
-      as(a, { method: 'POST', body: JSON.stringify({ role: 'user', content: 'the albatross flies between processes' }) }),
+      as(a, {
+        method: 'POST',
+        body: JSON.stringify({ role: 'user', content: 'the albatross flies between processes' }),
+      }),
     );
     expect(posted.status, a.output()).toBe(201);
 
@@ -68,7 +87,9 @@ describe.skipIf(!services)('two API processes on one PostgreSQL and one Redis', 
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ id: session.id, title: 'Made on B', message_count: 1 });
     const found = await fetch(`${b.baseUrl}/api/chat/search?q=albatross`, as(b));
-    expect(((await found.json()) as { items: { session_id: string }[] }).items.map((h) => h.session_id)).toEqual([session.id]);
+    expect(((await found.json()) as { items: { session_id: string }[] }).items.map((h) => h.session_id)).toEqual([
+      session.id,
+    ]);
     // It really is in the shared PostgreSQL database, not in a file beside either process.
     expect((await store.sessions.get(aliceId, session.id))?.title).toBe('Made on B');
   });

@@ -60,7 +60,13 @@ describe('server start-up safety', () => {
     const tmp = tempDir();
     try {
       const result = spawnSync(process.execPath, [API_SERVER_ENTRY], {
-        env: { ...process.env, HOST: '0.0.0.0', PORT: '0', AUTH: 'off', DATABASE_PATH: path.join(tmp.dir, 'db.sqlite') },
+        env: {
+          ...process.env,
+          HOST: '0.0.0.0',
+          PORT: '0',
+          AUTH: 'off',
+          DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+        },
         encoding: 'utf8',
         timeout: 20_000,
       });

@@ -8,7 +8,14 @@ import { loadConfig } from './config/index.js';
 import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
 import { createRedisRateLimitStore } from './shared-state/index.js';
-import { createLogger, defaultMetrics, resolvePidFile, timedRuntime, timedStore, writePidFile } from './observability/index.js';
+import {
+  createLogger,
+  defaultMetrics,
+  resolvePidFile,
+  timedRuntime,
+  timedStore,
+  writePidFile,
+} from './observability/index.js';
 import { ollamaFetch } from './routes/ollama/listener.js';
 import { startProcessRegistry } from './instances/index.js';
 
@@ -25,7 +32,9 @@ async function main() {
     url: config.databaseUrl,
     path: config.databasePath,
     // Slow statements (SQL text and milliseconds, never parameters) go to the debug log.
-    onSlowStatement: logger.isLevelEnabled('debug') ? (sql, ms) => logger.debug({ sql, ms }, 'slow SQL statement') : undefined,
+    onSlowStatement: logger.isLevelEnabled('debug')
+      ? (sql, ms) => logger.debug({ sql, ms }, 'slow SQL statement')
+      : undefined,
     slowStatementMs: config.slowSqlMs,
   });
   // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
@@ -57,7 +66,16 @@ async function main() {
   // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
   const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
   const turns = createChatTurns({ ...timed, config, metrics, logger, processId: registry.processId });
-  const app = createApp({ ...timed, config, turns, logger, metrics, security: { config: securityConfig, auth }, rateLimitStore: shared?.store, sharedState: shared });
+  const app = createApp({
+    ...timed,
+    config,
+    turns,
+    logger,
+    metrics,
+    security: { config: securityConfig, auth },
+    rateLimitStore: shared?.store,
+    sharedState: shared,
+  });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
     writePidFile(pidFile);

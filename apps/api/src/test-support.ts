@@ -12,7 +12,11 @@ export async function openTestStore(overrides: NodeJS.ProcessEnv = {}): Promise<
   cleanup: () => Promise<void>;
 }> {
   const { dir, cleanup } = tempDir();
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'chat_history.db'), WEB_DIST: path.join(dir, 'no-web'), ...overrides });
+  const config = loadConfig({
+    DATABASE_PATH: path.join(dir, 'chat_history.db'),
+    WEB_DIST: path.join(dir, 'no-web'),
+    ...overrides,
+  });
   const store = await openChatStore({ path: config.databasePath });
   return {
     store,

@@ -9,7 +9,9 @@ export interface TempPostgresStore {
 }
 
 /** A store on a fresh database; cleanup closes it and drops the database. */
-export async function openTempPostgresStore(options: Omit<ChatStoreOptions, 'url' | 'path'> = {}): Promise<TempPostgresStore> {
+export async function openTempPostgresStore(
+  options: Omit<ChatStoreOptions, 'url' | 'path'> = {},
+): Promise<TempPostgresStore> {
   const db = await createScratchDatabase({ prefix: 'chat_store_test' });
   const store = await openChatStore({ ...options, url: db.url });
   return {

@@ -53,7 +53,12 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
 
       it('updates fields, replaces settings and bumps updated_at', async () => {
         const s = await t.store.sessions.create('u', { settings: { temperature: 1 } });
-        const u = await t.store.sessions.update('u', s.id, { title: 'Renamed', pinned: true, archived: true, settings: { top_k: 5 } });
+        const u = await t.store.sessions.update('u', s.id, {
+          title: 'Renamed',
+          pinned: true,
+          archived: true,
+          settings: { top_k: 5 },
+        });
         expect(u).toMatchObject({ title: 'Renamed', pinned: true, archived: true, settings: { top_k: 5 } });
         expect(Date.parse(u!.updated_at)).toBeGreaterThan(Date.parse(s.updated_at));
         const again = await t.store.sessions.update('u', s.id, {});
@@ -98,7 +103,8 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         const p = await t.store.sessions.create('u', { title: 'pinned', pinned: true });
         const z = await t.store.sessions.create('u', { title: 'archived' });
         await t.store.sessions.update('u', z.id, { archived: true });
-        const ids = async (o: Parameters<typeof t.store.sessions.list>[1]) => (await t.store.sessions.list('u', o)).items.map((s) => s.id).sort();
+        const ids = async (o: Parameters<typeof t.store.sessions.list>[1]) =>
+          (await t.store.sessions.list('u', o)).items.map((s) => s.id).sort();
         expect(await ids({})).toEqual([a.id, p.id].sort());
         expect(await ids({ archived: true })).toEqual([z.id]);
         expect(await ids({ pinned: true })).toEqual([p.id]);
@@ -106,7 +112,13 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
       });
 
       it('rejects malformed and foreign cursors with InvalidCursorError', async () => {
-        for (const bad of ['!!!', 'abc', Buffer.from('["md",5]').toString('base64url'), Buffer.from('["s","x","y"]').toString('base64url'), '']) {
+        for (const bad of [
+          '!!!',
+          'abc',
+          Buffer.from('["md",5]').toString('base64url'),
+          Buffer.from('["s","x","y"]').toString('base64url'),
+          '',
+        ]) {
           await expect(t.store.sessions.list('u', { cursor: bad })).rejects.toBeInstanceOf(InvalidCursorError);
         }
       });
@@ -118,15 +130,29 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
       it('appends with defaults, bumps the session and reads back', async () => {
         const s = await t.store.sessions.create('u');
         const m = await t.store.messages.append('u', s.id, { role: 'user', content: 'hello' });
-        expect(m).toMatchObject({ session_id: s.id, role: 'user', content: 'hello', status: 'complete', model_id: null, finish_reason: null });
+        expect(m).toMatchObject({
+          session_id: s.id,
+          role: 'user',
+          content: 'hello',
+          status: 'complete',
+          model_id: null,
+          finish_reason: null,
+        });
         expect(await t.store.messages.get('u', m!.id)).toEqual(m);
         const after = await t.store.sessions.get('u', s.id);
         expect(after!.updated_at >= s.updated_at).toBe(true);
         expect(after!.message_count).toBe(1);
 
         const reply = await t.store.messages.append('u', s.id, {
-          role: 'assistant', content: 'hi', status: 'partial', model_id: 'stories260K', prompt_tokens: 3,
-          completion_tokens: 2, time_to_first_token_ms: 12.5, tokens_per_second: 800.123456789, finish_reason: 'abort',
+          role: 'assistant',
+          content: 'hi',
+          status: 'partial',
+          model_id: 'stories260K',
+          prompt_tokens: 3,
+          completion_tokens: 2,
+          time_to_first_token_ms: 12.5,
+          tokens_per_second: 800.123456789,
+          finish_reason: 'abort',
         });
         // Every field survives the round trip exactly, floats included.
         expect(await t.store.messages.get('u', reply!.id)).toEqual(reply);
@@ -134,14 +160,28 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
       });
 
       it('returns undefined when appending to a missing session', async () => {
-        expect(await t.store.messages.append('u', '01ARZ3NDEKTSV4RRFFQ69G5FAV', { role: 'user', content: 'x' })).toBeUndefined();
+        expect(
+          await t.store.messages.append('u', '01ARZ3NDEKTSV4RRFFQ69G5FAV', { role: 'user', content: 'x' }),
+        ).toBeUndefined();
       });
 
       it('updates content, status and stats; updates nothing for a missing id', async () => {
         const s = await t.store.sessions.create('u');
         const m = await t.store.messages.append('u', s.id, { role: 'assistant', content: 'Once', status: 'partial' });
-        const u = await t.store.messages.update('u', m!.id, { content: 'Once upon a time', status: 'complete', completion_tokens: 4, finish_reason: 'stop' });
-        expect(u).toMatchObject({ id: m!.id, content: 'Once upon a time', status: 'complete', completion_tokens: 4, finish_reason: 'stop', created_at: m!.created_at });
+        const u = await t.store.messages.update('u', m!.id, {
+          content: 'Once upon a time',
+          status: 'complete',
+          completion_tokens: 4,
+          finish_reason: 'stop',
+        });
+        expect(u).toMatchObject({
+          id: m!.id,
+          content: 'Once upon a time',
+          status: 'complete',
+          completion_tokens: 4,
+          finish_reason: 'stop',
+          created_at: m!.created_at,
+        });
         expect(await t.store.messages.update('u', m!.id, {})).toEqual(u);
         expect(await t.store.messages.get('u', m!.id)).toEqual(u);
         expect(await t.store.messages.update('u', 'nope', { content: 'x' })).toBeUndefined();
@@ -149,7 +189,9 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
 
       it('rejects an invalid status at the database (CHECK constraint) and bumps nothing', async () => {
         const s = await t.store.sessions.create('u');
-        await expect(t.store.messages.append('u', s.id, { role: 'user', content: 'x', status: 'weird' as 'complete' })).rejects.toThrow(/check/i);
+        await expect(
+          t.store.messages.append('u', s.id, { role: 'user', content: 'x', status: 'weird' as 'complete' }),
+        ).rejects.toThrow(/check/i);
         expect((await t.store.sessions.get('u', s.id))!.message_count).toBe(0);
       });
 
@@ -166,7 +208,9 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         const other = await t.store.sessions.create('u');
         const ids: string[] = [];
         for (let i = 0; i < 37; i++) {
-          ids.push((await t.store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `m${i}` }))!.id);
+          ids.push(
+            (await t.store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `m${i}` }))!.id,
+          );
           await t.store.messages.append('u', other.id, { role: 'user', content: `other ${i}` });
         }
         for (const order of ['asc', 'desc'] as const) {
@@ -190,9 +234,15 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         const s = await t.store.sessions.create('u');
         for (let i = 0; i < 3; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `${i}` });
         const asc = await t.store.messages.list('u', s.id, { limit: 1 });
-        await expect(t.store.messages.list('u', s.id, { order: 'desc', cursor: asc!.next_cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
-        await expect(t.store.messages.list('u', s.id, { cursor: 'not a cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
-        await expect(t.store.messages.list('u', s.id, { cursor: Buffer.from('["ma",-1]').toString('base64url') })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(
+          t.store.messages.list('u', s.id, { order: 'desc', cursor: asc!.next_cursor! }),
+        ).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(t.store.messages.list('u', s.id, { cursor: 'not a cursor' })).rejects.toBeInstanceOf(
+          InvalidCursorError,
+        );
+        await expect(
+          t.store.messages.list('u', s.id, { cursor: Buffer.from('["ma",-1]').toString('base64url') }),
+        ).rejects.toBeInstanceOf(InvalidCursorError);
       });
 
       it('opens a page around a message and continues both ways with the ordinary cursors', async () => {
@@ -200,7 +250,9 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         const other = await t.store.sessions.create('u');
         const ids: string[] = [];
         for (let i = 0; i < 41; i++) {
-          ids.push((await t.store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `m${i}` }))!.id);
+          ids.push(
+            (await t.store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `m${i}` }))!.id,
+          );
           if (i % 4 === 0) await t.store.messages.append('u', other.id, { role: 'user', content: `other ${i}` });
         }
         const page = (await t.store.messages.listAround('u', s.id, ids[20]!, { limit: 10 }))!;
@@ -226,7 +278,8 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
       it('gives a near end of the chat its share to the other side, and nulls the cursor of a loaded end', async () => {
         const s = await t.store.sessions.create('u');
         const ids: string[] = [];
-        for (let i = 0; i < 12; i++) ids.push((await t.store.messages.append('u', s.id, { role: 'user', content: `m${i}` }))!.id);
+        for (let i = 0; i < 12; i++)
+          ids.push((await t.store.messages.append('u', s.id, { role: 'user', content: `m${i}` }))!.id);
         const idsOf = (p: { items: { id: string }[] } | undefined) => p!.items.map((m) => m.id);
 
         const first = await t.store.messages.listAround('u', s.id, ids[0]!, { limit: 5 });
@@ -246,8 +299,14 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
 
         const one = await t.store.messages.listAround('u', s.id, ids[6]!, { limit: 1 });
         expect(idsOf(one)).toEqual([ids[6]]);
-        expect((await t.store.messages.list('u', s.id, { order: 'desc', limit: 1, cursor: one!.older_cursor! }))!.items[0]!.id).toBe(ids[5]);
-        expect((await t.store.messages.list('u', s.id, { order: 'asc', limit: 1, cursor: one!.newer_cursor! }))!.items[0]!.id).toBe(ids[7]);
+        expect(
+          (await t.store.messages.list('u', s.id, { order: 'desc', limit: 1, cursor: one!.older_cursor! }))!.items[0]!
+            .id,
+        ).toBe(ids[5]);
+        expect(
+          (await t.store.messages.list('u', s.id, { order: 'asc', limit: 1, cursor: one!.newer_cursor! }))!.items[0]!
+            .id,
+        ).toBe(ids[7]);
 
         // The default page size applies without a limit.
         expect(idsOf(await t.store.messages.listAround('u', s.id, ids[3]!))).toEqual(ids);
@@ -301,10 +360,48 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
 
       it('never throws for hostile or unicode input', async () => {
         const hostile = [
-          '"', '""', '"unterminated', '*', '**', 'fox*', '(', ')', '()', 'NEAR(', 'NEAR(fox dog, 2)', 'AND', 'OR', 'NOT',
-          'fox AND', 'OR dog', '-foo', '--', 'a:b', 'content:fox', 'session_id:x', '^fox', '^', '{content}: fox', '+', '.',
-          '🍕', '🙂🙂', '東京', 'タワー', 'creme brulee', 'ZÜRICH', '\u0000', "'; DROP TABLE chat_messages; --", '\\', ' ',
-          "fox & dog | !cat <-> (x:*)", "'fox':* & 'dog'", 'a\\', "it's", 'x'.repeat(2000), 'fox '.repeat(200),
+          '"',
+          '""',
+          '"unterminated',
+          '*',
+          '**',
+          'fox*',
+          '(',
+          ')',
+          '()',
+          'NEAR(',
+          'NEAR(fox dog, 2)',
+          'AND',
+          'OR',
+          'NOT',
+          'fox AND',
+          'OR dog',
+          '-foo',
+          '--',
+          'a:b',
+          'content:fox',
+          'session_id:x',
+          '^fox',
+          '^',
+          '{content}: fox',
+          '+',
+          '.',
+          '🍕',
+          '🙂🙂',
+          '東京',
+          'タワー',
+          'creme brulee',
+          'ZÜRICH',
+          '\u0000',
+          "'; DROP TABLE chat_messages; --",
+          '\\',
+          ' ',
+          'fox & dog | !cat <-> (x:*)',
+          "'fox':* & 'dog'",
+          'a\\',
+          "it's",
+          'x'.repeat(2000),
+          'fox '.repeat(200),
         ];
         for (const q of hostile) {
           const page = await t.store.search('u', q);
@@ -322,7 +419,8 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
           expect(hit.role).toBe('user');
           expect(hit.snippet).not.toMatch(/[\uE000\uE001]/);
           expect(hit.highlights.length).toBeGreaterThan(0);
-          for (const [a, b] of hit.highlights) expect(hit.snippet.slice(a, b).toLowerCase()).toMatch(/^(fox|foxes|dog)$/);
+          for (const [a, b] of hit.highlights)
+            expect(hit.snippet.slice(a, b).toLowerCase()).toMatch(/^(fox|foxes|dog)$/);
           expect(new Date(hit.created_at).toISOString()).toBe(hit.created_at);
         }
         // Lower rank is better on both engines; the list is in rank order.
@@ -414,9 +512,18 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
 
       it("treats another user's session and messages as nonexistent and leaves them unchanged", async () => {
         const { store } = t;
-        const s = await store.sessions.create('alice', { title: 'Secret plans', settings: { system_prompt: 'private' } });
-        const m = await store.messages.append('alice', s.id, { role: 'user', content: 'the zeppelin launches at dawn' });
-        const before = { session: await store.sessions.get('alice', s.id), messages: await store.messages.list('alice', s.id) };
+        const s = await store.sessions.create('alice', {
+          title: 'Secret plans',
+          settings: { system_prompt: 'private' },
+        });
+        const m = await store.messages.append('alice', s.id, {
+          role: 'user',
+          content: 'the zeppelin launches at dawn',
+        });
+        const before = {
+          session: await store.sessions.get('alice', s.id),
+          messages: await store.messages.list('alice', s.id),
+        };
 
         expect(await store.sessions.get('bob', s.id)).toBeUndefined();
         expect((await store.sessions.list('bob')).items).toEqual([]);
@@ -459,8 +566,12 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         expect(u).toMatchObject({ username: 'Alice', password_hash: 'h1', disabled: 0 });
         expect(await t.store.users.getByUsername('alice')).toEqual(u);
         expect(await t.store.users.getById(u.id)).toEqual(u);
-        await expect(t.store.users.create({ username: 'ALICE', password_hash: 'x' })).rejects.toBeInstanceOf(DuplicateError);
-        await expect(t.store.users.create({ id: u.id, username: 'other', password_hash: 'x' })).rejects.toBeInstanceOf(DuplicateError);
+        await expect(t.store.users.create({ username: 'ALICE', password_hash: 'x' })).rejects.toBeInstanceOf(
+          DuplicateError,
+        );
+        await expect(t.store.users.create({ id: u.id, username: 'other', password_hash: 'x' })).rejects.toBeInstanceOf(
+          DuplicateError,
+        );
         expect(await t.store.users.setPasswordHash(u.id, 'h2')).toBe(true);
         expect((await t.store.users.getById(u.id))!.password_hash).toBe('h2');
         expect(await t.store.users.setDisabled(u.id, true)).toBe(true);
@@ -470,7 +581,10 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
       });
 
       it('ensure is idempotent, also when racing itself', async () => {
-        const [a, b] = await Promise.all([t.store.users.ensure('local', 'local'), t.store.users.ensure('local', 'local')]);
+        const [a, b] = await Promise.all([
+          t.store.users.ensure('local', 'local'),
+          t.store.users.ensure('local', 'local'),
+        ]);
         expect(a).toEqual(b);
         expect(await t.store.users.ensure('local', 'local')).toEqual(a);
         expect(a.password_hash).toBeNull();
@@ -497,12 +611,20 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
 
       it('auth sessions: lookup ignores revoked and expired; touch, revoke, cleanup', async () => {
         const u = await t.store.users.create({ username: 'u', password_hash: 'h' });
-        const live = await t.store.authSessions.create({ user_id: u.id, token_hash: 'live', expires_at: Date.now() + 60_000 });
+        const live = await t.store.authSessions.create({
+          user_id: u.id,
+          token_hash: 'live',
+          expires_at: Date.now() + 60_000,
+        });
         await t.store.authSessions.create({ user_id: u.id, token_hash: 'old', expires_at: Date.now() - 1 });
         expect(await t.store.authSessions.getByTokenHash('live')).toEqual(live);
         expect(await t.store.authSessions.getByTokenHash('old')).toBeUndefined();
-        await expect(t.store.authSessions.create({ user_id: u.id, token_hash: 'live', expires_at: 1 })).rejects.toBeInstanceOf(DuplicateError);
-        await expect(t.store.authSessions.create({ user_id: 'ghost', token_hash: 'g', expires_at: Date.now() + 1000 })).rejects.toThrow(/foreign key/i);
+        await expect(
+          t.store.authSessions.create({ user_id: u.id, token_hash: 'live', expires_at: 1 }),
+        ).rejects.toBeInstanceOf(DuplicateError);
+        await expect(
+          t.store.authSessions.create({ user_id: 'ghost', token_hash: 'g', expires_at: Date.now() + 1000 }),
+        ).rejects.toThrow(/foreign key/i);
 
         const later = Date.now() + 120_000;
         await new Promise((r) => setTimeout(r, 2));
@@ -515,7 +637,11 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         expect(await t.store.authSessions.revoke(live.id)).toBe(false);
         expect(await t.store.authSessions.getByTokenHash('live')).toBeUndefined();
 
-        const a = await t.store.authSessions.create({ user_id: u.id, token_hash: 'a', expires_at: Date.now() + 60_000 });
+        const a = await t.store.authSessions.create({
+          user_id: u.id,
+          token_hash: 'a',
+          expires_at: Date.now() + 60_000,
+        });
         await t.store.authSessions.create({ user_id: u.id, token_hash: 'b', expires_at: Date.now() + 60_000 });
         // The expired-but-unrevoked "old" session counts too.
         expect(await t.store.authSessions.revokeAllForUser(u.id)).toBe(3);
@@ -529,7 +655,9 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         const other = await t.store.users.create({ username: 'other', password_hash: 'h' });
         const k = await t.store.apiKeys.create({ user_id: u.id, name: 'laptop', prefix: 'cs_12ab', key_hash: 'kh' });
         expect(await t.store.apiKeys.getByHash('kh')).toEqual(k);
-        await expect(t.store.apiKeys.create({ user_id: u.id, name: 'dup', prefix: 'x', key_hash: 'kh' })).rejects.toBeInstanceOf(DuplicateError);
+        await expect(
+          t.store.apiKeys.create({ user_id: u.id, name: 'dup', prefix: 'x', key_hash: 'kh' }),
+        ).rejects.toBeInstanceOf(DuplicateError);
         expect(await t.store.apiKeys.touch(k.id)).toBe(true);
         expect((await t.store.apiKeys.getByHash('kh'))!.last_used_at).toBeTypeOf('number');
         expect((await t.store.apiKeys.listForUser(u.id)).map((x) => x.id)).toEqual([k.id]);
@@ -546,7 +674,8 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
       beforeEach(async () => {
         t = await hooks.open();
         const s = await t.store.sessions.create('u', { title: 'Backup me' });
-        for (let i = 0; i < 20; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `line ${i} about lighthouses` });
+        for (let i = 0; i < 20; i++)
+          await t.store.messages.append('u', s.id, { role: 'user', content: `line ${i} about lighthouses` });
       });
       afterEach(() => t.cleanup());
 
@@ -576,7 +705,9 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
           expect(b).toEqual(a);
           // The copy is a working store: new rows get fresh ordering keys after the restored ones.
           const added = await copy.store.messages.append('u', s!.id, { role: 'user', content: 'after restore' });
-          expect((await copy.store.messages.list('u', s!.id, { order: 'desc', limit: 1 }))!.items[0]!.id).toBe(added!.id);
+          expect((await copy.store.messages.list('u', s!.id, { order: 'desc', limit: 1 }))!.items[0]!.id).toBe(
+            added!.id,
+          );
         } finally {
           await copy.cleanup();
         }

@@ -5,7 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportChatsJson, exportChatsMarkdown, importChats, ImportFormatError, plainMessage, type ChatStore } from '../src/index.js';
+import {
+  exportChatsJson,
+  exportChatsMarkdown,
+  importChats,
+  ImportFormatError,
+  plainMessage,
+  type ChatStore,
+} from '../src/index.js';
 import { exportSchemaValidator } from './export-schema.js';
 import type { SuiteStore } from './store-suite.js';
 
@@ -27,7 +34,13 @@ interface ExportFile {
   format: string;
   version: number;
   exported_at: string;
-  chats: Array<{ id: string; current_message_id: string | null; messages: Array<{ id: string; parent_id: string | null }> } & Record<string, unknown>>;
+  chats: Array<
+    {
+      id: string;
+      current_message_id: string | null;
+      messages: Array<{ id: string; parent_id: string | null }>;
+    } & Record<string, unknown>
+  >;
 }
 
 /** An export with every id replaced by its position, so two exports compare by content. */
@@ -42,14 +55,19 @@ export function withoutIds(text: string): unknown {
         ...chat,
         id: `chat${c}`,
         current_message_id: chat.current_message_id === null ? null : index.get(chat.current_message_id),
-        messages: chat.messages.map((m) => ({ ...m, id: index.get(m.id), parent_id: m.parent_id === null ? null : index.get(m.parent_id) })),
+        messages: chat.messages.map((m) => ({
+          ...m,
+          id: index.get(m.id),
+          parent_id: m.parent_id === null ? null : index.get(m.parent_id),
+        })),
       };
     }),
   };
 }
 
 const fixture = (name: string) => readFileSync(join(TRANSFER_FIXTURES, name));
-const importText = (store: ChatStore, userId: string, data: string | Uint8Array) => importChats(store, userId, { open: () => streamOf(data) });
+const importText = (store: ChatStore, userId: string, data: string | Uint8Array) =>
+  importChats(store, userId, { open: () => streamOf(data) });
 
 /** Registers the transfer tests under `describe(name)`. */
 export function describeTransferSuite(name: string, open: () => Promise<SuiteStore>): void {
@@ -62,8 +80,17 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
 
     it('imports a ChatGPT export whole and searchable at once, and skips it the second time', async () => {
       const summary = await importText(t.store, 'u', fixture('chatgpt-conversations.json'));
-      expect(summary).toMatchObject({ chats: 2, imported: 2, duplicates: 0, messages: 10, skipped: { nodes: 4, parts: 1 } });
-      const chats = [...(await t.store.sessions.list('u')).items, ...(await t.store.sessions.list('u', { archived: true })).items];
+      expect(summary).toMatchObject({
+        chats: 2,
+        imported: 2,
+        duplicates: 0,
+        messages: 10,
+        skipped: { nodes: 4, parts: 1 },
+      });
+      const chats = [
+        ...(await t.store.sessions.list('u')).items,
+        ...(await t.store.sessions.list('u', { archived: true })).items,
+      ];
       expect(chats.map((c) => c.title).sort()).toEqual(['Système et édition', 'Trip to Zürich 🇨🇭']);
       const trip = chats.find((c) => c.title.startsWith('Trip'))!;
       expect(trip.created_at).toBe('2026-01-01T00:00:00.123Z');
@@ -79,9 +106,17 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
         'It looks like the Grossmünster.',
       ]);
       expect(trip.current_leaf_id).toBe(branch!.items[3]!.id);
-      expect(branch!.items[1]).toMatchObject({ sibling_position: 1, sibling_count: 2, model_id: 'gpt-4o', finish_reason: 'stop' });
+      expect(branch!.items[1]).toMatchObject({
+        sibling_position: 1,
+        sibling_count: 2,
+        model_id: 'gpt-4o',
+        finish_reason: 'stop',
+      });
       const siblings = await t.store.messages.siblings('u', branch!.items[1]!.id);
-      expect(siblings!.items.map((m) => m.content)).toEqual([branch!.items[1]!.content, 'A second plan: the lake first.']);
+      expect(siblings!.items.map((m) => m.content)).toEqual([
+        branch!.items[1]!.content,
+        'A second plan: the lake first.',
+      ]);
       const french = chats.find((c) => c.title.startsWith('Syst'))!;
       expect((await t.store.messages.list('u', french.id))!.items.map((m) => [m.role, m.content, m.status])).toEqual([
         ['system', 'Réponds en français.', 'complete'],
@@ -105,7 +140,11 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
       const summary = await importText(t.store, 'u', fixture('open-webui-export.json'));
       expect(summary).toMatchObject({ chats: 2, imported: 2, messages: 7, skipped: { nodes: 1, parts: 1 } });
       const regex = await t.store.sessions.get('u', summary.items[0]!.session_id);
-      expect(regex).toMatchObject({ title: 'Regex help ✨', pinned: true, settings: { system_prompt: 'Answer with code only.', temperature: 0.3 } });
+      expect(regex).toMatchObject({
+        title: 'Regex help ✨',
+        pinned: true,
+        settings: { system_prompt: 'Answer with code only.', temperature: 0.3 },
+      });
       const legacy = await t.store.messages.list('u', summary.items[1]!.session_id);
       expect(legacy!.items.map((m) => [m.role, m.content, m.status])).toEqual([
         ['user', 'hi', 'complete'],
@@ -115,11 +154,15 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
     });
 
     it('stores nothing of a file with a bad chat, and says which chat and field', async () => {
-      const file = JSON.parse(fixture('chatgpt-conversations.json').toString()) as Array<{ mapping: Record<string, { parent: string | null }> }>;
+      const file = JSON.parse(fixture('chatgpt-conversations.json').toString()) as Array<{
+        mapping: Record<string, { parent: string | null }>;
+      }>;
       file[1]!.mapping.u!.parent = 'missing-node';
       const error = await importText(t.store, 'u', JSON.stringify(file)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImportFormatError);
-      expect((error as Error).message).toBe('Chat #2 "Système et édition": mapping.u.parent: node "missing-node" does not exist');
+      expect((error as Error).message).toBe(
+        'Chat #2 "Système et édition": mapping.u.parent: node "missing-node" does not exist',
+      );
       expect((await t.store.sessions.list('u')).items).toHaveLength(0);
       expect((await t.store.sessions.list('u', { archived: true })).items).toHaveLength(0);
 
@@ -135,8 +178,15 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
       const own = await t.store.sessions.create('u', { title: 'Typed here', settings: { top_k: 5, seed: 7 } });
       await t.store.messages.append('u', own.id, { role: 'user', content: 'Hello 👋' });
       await t.store.messages.append('u', own.id, {
-        role: 'assistant', content: '```js\n1\n```', status: 'partial', model_id: 'stories260K', prompt_tokens: 3,
-        completion_tokens: 4, time_to_first_token_ms: 12.5, tokens_per_second: 99.5, finish_reason: 'abort',
+        role: 'assistant',
+        content: '```js\n1\n```',
+        status: 'partial',
+        model_id: 'stories260K',
+        prompt_tokens: 3,
+        completion_tokens: 4,
+        time_to_first_token_ms: 12.5,
+        tokens_per_second: 99.5,
+        finish_reason: 'abort',
       });
 
       // A branch made here after the import travels too.
@@ -153,7 +203,11 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
       expect(withoutIds(second)).toEqual(withoutIds(first));
       const copied = JSON.parse(second) as ExportFile;
       const haikuCopy = copied.chats.find((c) => c.title === 'Haiku 🌸')!;
-      expect(haikuCopy.messages.map((m) => m.parent_id === null ? null : haikuCopy.messages.findIndex((p) => p.id === m.parent_id))).toEqual([null, 0, 0, 2, 2]);
+      expect(
+        haikuCopy.messages.map((m) =>
+          m.parent_id === null ? null : haikuCopy.messages.findIndex((p) => p.id === m.parent_id),
+        ),
+      ).toEqual([null, 0, 0, 2, 2]);
       expect(haikuCopy.current_message_id).toBe(haikuCopy.messages[4]!.id);
 
       // The user who still has those chats gets no copies of them.
@@ -163,20 +217,39 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
     it('exports one chat, or nothing of another user’s, and pages long chats', async () => {
       // Made by an import: 1,203 appends one by one would take long on PostgreSQL.
       const messages = Array.from({ length: 1203 }, (_, i) =>
-        plainMessage({ ref: `r${i}`, parent_ref: i === 0 ? null : `r${i - 1}`, role: i % 2 ? 'assistant' : 'user', content: `line ${i}`, created_at: 1_000 + i }),
+        plainMessage({
+          ref: `r${i}`,
+          parent_ref: i === 0 ? null : `r${i - 1}`,
+          role: i % 2 ? 'assistant' : 'user',
+          content: `line ${i}`,
+          created_at: 1_000 + i,
+        }),
       );
       const made = await t.store.transfer.importChat('u', {
-        format: 'chat-studio', source_id: 'long', title: 'Long', created_at: 1_000, updated_at: 3_000, pinned: false, archived: false,
-        settings: {}, messages, current_ref: 'r1202', skipped: { nodes: 0, parts: 0 },
+        format: 'chat-studio',
+        source_id: 'long',
+        title: 'Long',
+        created_at: 1_000,
+        updated_at: 3_000,
+        pinned: false,
+        archived: false,
+        settings: {},
+        messages,
+        current_ref: 'r1202',
+        skipped: { nodes: 0, parts: 0 },
       });
       const s = { id: made.session_id };
       await t.store.sessions.create('u', { title: 'Other' });
       const one = JSON.parse(await collect(exportChatsJson(t.store, 'u', { sessionId: s.id }))) as ExportFile;
       expect(one.chats.map((c) => c.id)).toEqual([s.id]);
-      expect(one.chats[0]!.messages.map((m) => (m as unknown as { content: string }).content)).toEqual(Array.from({ length: 1203 }, (_, i) => `line ${i}`));
+      expect(one.chats[0]!.messages.map((m) => (m as unknown as { content: string }).content)).toEqual(
+        Array.from({ length: 1203 }, (_, i) => `line ${i}`),
+      );
       expect(one.chats[0]!.current_message_id).toBe(one.chats[0]!.messages[1202]!.id);
 
-      expect(JSON.parse(await collect(exportChatsJson(t.store, 'x', { sessionId: s.id })))).toMatchObject({ chats: [] });
+      expect(JSON.parse(await collect(exportChatsJson(t.store, 'x', { sessionId: s.id })))).toMatchObject({
+        chats: [],
+      });
       expect(await t.store.transfer.exportMessages('x', s.id)).toBeUndefined();
       const markdown = await collect(exportChatsMarkdown(t.store, 'u', { sessionId: s.id }));
       expect(markdown.startsWith('# Long\n\n')).toBe(true);

@@ -33,7 +33,12 @@ export interface TreeSuiteHooks {
 
 const ids = (items: readonly { id: string }[]) => items.map((m) => m.id);
 
-async function wholeBranch(store: ChatStore, sessionId: string, order: 'asc' | 'desc', limit: number): Promise<ChatMessage[]> {
+async function wholeBranch(
+  store: ChatStore,
+  sessionId: string,
+  order: 'asc' | 'desc',
+  limit: number,
+): Promise<ChatMessage[]> {
   const seen: ChatMessage[] = [];
   let cursor: string | undefined;
   do {
@@ -59,8 +64,12 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
     async function chat(sessionId: string, turns: number, prefix: string): Promise<string[]> {
       const out: string[] = [];
       for (let i = 0; i < turns; i++) {
-        out.push((await store.messages.append('u', sessionId, { role: 'user', content: `${prefix} question ${i}` }))!.id);
-        out.push((await store.messages.append('u', sessionId, { role: 'assistant', content: `${prefix} answer ${i}` }))!.id);
+        out.push(
+          (await store.messages.append('u', sessionId, { role: 'user', content: `${prefix} question ${i}` }))!.id,
+        );
+        out.push(
+          (await store.messages.append('u', sessionId, { role: 'assistant', content: `${prefix} answer ${i}` }))!.id,
+        );
       }
       return out;
     }
@@ -72,7 +81,9 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       expect((await store.messages.get('u', a!))!.parent_id).toBeNull();
       expect((await store.messages.get('u', b!))!.parent_id).toBe(a);
       expect((await store.messages.get('u', c!))!.parent_id).toBe(b);
-      expect((await store.sessions.get('u', s.id))!.current_leaf_id).toBe((await wholeBranch(store, s.id, 'desc', 1))[0]!.id);
+      expect((await store.sessions.get('u', s.id))!.current_leaf_id).toBe(
+        (await wholeBranch(store, s.id, 'desc', 1))[0]!.id,
+      );
     });
 
     it('edit and regenerate add siblings; nothing is lost and each branch lists on its own', async () => {
@@ -80,17 +91,37 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       const first = await chat(s.id, 3, 'old');
       // Edit the second question: a sibling with new text, and a reply under it.
       const q1 = (await store.messages.get('u', first[2]!))!;
-      const edited = await store.messages.append('u', s.id, { role: 'user', content: 'new question 1', parent_id: q1.parent_id });
-      const reply = await store.messages.append('u', s.id, { role: 'assistant', content: 'new answer 1', parent_id: edited!.id });
+      const edited = await store.messages.append('u', s.id, {
+        role: 'user',
+        content: 'new question 1',
+        parent_id: q1.parent_id,
+      });
+      const reply = await store.messages.append('u', s.id, {
+        role: 'assistant',
+        content: 'new answer 1',
+        parent_id: edited!.id,
+      });
       // Regenerate that reply: a sibling reply.
-      const again = await store.messages.append('u', s.id, { role: 'assistant', content: 'another answer 1', parent_id: edited!.id });
+      const again = await store.messages.append('u', s.id, {
+        role: 'assistant',
+        content: 'another answer 1',
+        parent_id: edited!.id,
+      });
 
       const branch = await wholeBranch(store, s.id, 'asc', 50);
       expect(ids(branch)).toEqual([first[0], first[1], edited!.id, again!.id]);
-      expect(branch.map((m) => [m.sibling_position, m.sibling_count])).toEqual([[1, 1], [1, 1], [2, 2], [2, 2]]);
+      expect(branch.map((m) => [m.sibling_position, m.sibling_count])).toEqual([
+        [1, 1],
+        [1, 1],
+        [2, 2],
+        [2, 2],
+      ]);
       expect((await store.sessions.get('u', s.id))!).toMatchObject({ current_leaf_id: again!.id, message_count: 9 });
 
-      expect(await store.messages.siblings('u', edited!.id)).toMatchObject({ position: 2, items: [{ id: first[2] }, { id: edited!.id }] });
+      expect(await store.messages.siblings('u', edited!.id)).toMatchObject({
+        position: 2,
+        items: [{ id: first[2] }, { id: edited!.id }],
+      });
       expect((await store.messages.siblings('u', reply!.id))!.position).toBe(1);
       expect(ids((await store.messages.siblings('u', first[0]!))!.items)).toEqual([first[0]]);
 
@@ -106,9 +137,16 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       // The edited branch: its newest leaf is the regenerated reply.
       expect(await store.messages.switchBranch('u', s.id, edited!.id)).toBe(again!.id);
       expect(await store.messages.switchBranch('u', s.id, reply!.id)).toBe(reply!.id);
-      expect(ids(await wholeBranch(store, s.id, 'desc', 3)).reverse()).toEqual([first[0], first[1], edited!.id, reply!.id]);
+      expect(ids(await wholeBranch(store, s.id, 'desc', 3)).reverse()).toEqual([
+        first[0],
+        first[1],
+        edited!.id,
+        reply!.id,
+      ]);
       // Any branch can be listed without switching to it (the history of an edit or a regenerated reply).
-      expect(ids((await store.messages.list('u', s.id, { order: 'desc', leafId: first[3] }))!.items)).toEqual(first.slice(0, 4).reverse());
+      expect(ids((await store.messages.list('u', s.id, { order: 'desc', leafId: first[3] }))!.items)).toEqual(
+        first.slice(0, 4).reverse(),
+      );
       expect(ids((await store.messages.list('u', s.id, { leafId: first[1] }))!.items)).toEqual(first.slice(0, 2));
       expect((await store.sessions.get('u', s.id))!.current_leaf_id).toBe(reply!.id);
     });
@@ -118,7 +156,10 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       const old = await chat(s.id, 1, 'a');
       const root = await store.messages.append('u', s.id, { role: 'user', content: 'b', parent_id: null });
       expect(ids(await wholeBranch(store, s.id, 'asc', 10))).toEqual([root!.id]);
-      expect(await store.messages.siblings('u', root!.id)).toMatchObject({ position: 2, items: [{ id: old[0] }, { id: root!.id }] });
+      expect(await store.messages.siblings('u', root!.id)).toMatchObject({
+        position: 2,
+        items: [{ id: old[0] }, { id: root!.id }],
+      });
       expect(await store.messages.switchBranch('u', s.id, old[0]!)).toBe(old[1]);
     });
 
@@ -157,7 +198,11 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       const s = await store.sessions.create('u');
       const trunk = await chat(s.id, 2, 'trunk');
       const q = (await store.messages.get('u', trunk[2]!))!;
-      const edited = await store.messages.append('u', s.id, { role: 'user', content: 'zebra question', parent_id: q.parent_id });
+      const edited = await store.messages.append('u', s.id, {
+        role: 'user',
+        content: 'zebra question',
+        parent_id: q.parent_id,
+      });
       await chat(s.id, 3, 'zebra');
       expect(await store.messages.countSubtree('u', edited!.id)).toBe(7);
       expect((await store.search('u', 'zebra')).items.length).toBeGreaterThan(0);
@@ -185,7 +230,8 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
     it('deletes a branch deeper than any trigger or recursion limit', async () => {
       const s = await store.sessions.create('u');
       const first = await store.messages.append('u', s.id, { role: 'user', content: 'deep start' });
-      for (let i = 1; i < 1100; i++) await store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `deep ${i}` });
+      for (let i = 1; i < 1100; i++)
+        await store.messages.append('u', s.id, { role: i % 2 ? 'assistant' : 'user', content: `deep ${i}` });
       expect((await store.messages.list('u', s.id, { limit: 500 }))!.items).toHaveLength(500);
       expect(await store.messages.deleteSubtree('u', first!.id)).toBe(1100);
       expect((await store.maintenance.stats()).messages).toBe(0);
@@ -212,15 +258,21 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       const other = await store.sessions.create('u');
       const [m] = await chat(s.id, 1, 'mine');
       const elsewhere = await store.messages.append('u', other.id, { role: 'user', content: 'elsewhere' });
-      expect(await store.messages.append('u', s.id, { role: 'user', content: 'x', parent_id: elsewhere!.id })).toBeUndefined();
-      expect(await store.messages.append('u', s.id, { role: 'user', content: 'x', parent_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toBeUndefined();
+      expect(
+        await store.messages.append('u', s.id, { role: 'user', content: 'x', parent_id: elsewhere!.id }),
+      ).toBeUndefined();
+      expect(
+        await store.messages.append('u', s.id, { role: 'user', content: 'x', parent_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }),
+      ).toBeUndefined();
       expect(await store.messages.switchBranch('u', s.id, elsewhere!.id)).toBeUndefined();
       expect(await store.messages.siblings('intruder', m!)).toBeUndefined();
       expect(await store.messages.switchBranch('intruder', s.id, m!)).toBeUndefined();
       expect(await store.messages.countSubtree('intruder', m!)).toBeUndefined();
       expect(await store.messages.deleteSubtree('intruder', m!)).toBe(0);
       expect(await store.messages.listTree('intruder', s.id)).toBeUndefined();
-      expect(await store.messages.append('intruder', s.id, { role: 'user', content: 'x', parent_id: m! })).toBeUndefined();
+      expect(
+        await store.messages.append('intruder', s.id, { role: 'user', content: 'x', parent_id: m! }),
+      ).toBeUndefined();
       expect((await store.sessions.get('u', s.id))!.message_count).toBe(2);
     });
 
@@ -229,11 +281,41 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
       let migrated: SuiteStore | undefined;
       try {
         const now = Date.UTC(2026, 10, 1);
-        await old.db.insertInto('chat_sessions').values([
-          { id: '01JA0000000000000000000001', user_id: 'u', title: 'Old chat', created_at: now, updated_at: now + 50, pinned: 1, archived: 0, settings: '{"temperature":0.5}' },
-          { id: '01JA0000000000000000000002', user_id: 'u', title: 'Empty', created_at: now, updated_at: now, pinned: 0, archived: 1, settings: '{}' },
-          { id: '01JA0000000000000000000003', user_id: 'v', title: 'Other user', created_at: now, updated_at: now, pinned: 0, archived: 0, settings: '{}' },
-        ]).execute();
+        await old.db
+          .insertInto('chat_sessions')
+          .values([
+            {
+              id: '01JA0000000000000000000001',
+              user_id: 'u',
+              title: 'Old chat',
+              created_at: now,
+              updated_at: now + 50,
+              pinned: 1,
+              archived: 0,
+              settings: '{"temperature":0.5}',
+            },
+            {
+              id: '01JA0000000000000000000002',
+              user_id: 'u',
+              title: 'Empty',
+              created_at: now,
+              updated_at: now,
+              pinned: 0,
+              archived: 1,
+              settings: '{}',
+            },
+            {
+              id: '01JA0000000000000000000003',
+              user_id: 'v',
+              title: 'Other user',
+              created_at: now,
+              updated_at: now,
+              pinned: 0,
+              archived: 0,
+              settings: '{}',
+            },
+          ])
+          .execute();
         const rows = Array.from({ length: 9 }, (_, i) => ({
           id: `01JA00000000000000000001${String(i).padStart(2, '0')}`,
           // Interleaved chats: a parent is the previous message of the same chat, not the previous row.
@@ -259,24 +341,44 @@ export function describeTreeSuite(name: string, hooks: TreeSuiteHooks): void {
         listed!.items.forEach((m, i) => {
           const r = chat1[i]!;
           expect(m).toMatchObject({
-            parent_id: i === 0 ? null : chat1[i - 1]!.id, role: r.role, content: r.content, status: r.status,
-            created_at: new Date(r.created_at).toISOString(), model_id: r.model_id, prompt_tokens: r.prompt_tokens,
-            completion_tokens: r.completion_tokens, time_to_first_token_ms: r.time_to_first_token_ms,
-            tokens_per_second: r.tokens_per_second, finish_reason: r.finish_reason, sibling_position: 1, sibling_count: 1,
+            parent_id: i === 0 ? null : chat1[i - 1]!.id,
+            role: r.role,
+            content: r.content,
+            status: r.status,
+            created_at: new Date(r.created_at).toISOString(),
+            model_id: r.model_id,
+            prompt_tokens: r.prompt_tokens,
+            completion_tokens: r.completion_tokens,
+            time_to_first_token_ms: r.time_to_first_token_ms,
+            tokens_per_second: r.tokens_per_second,
+            finish_reason: r.finish_reason,
+            sibling_position: 1,
+            sibling_count: 1,
           });
         });
         expect(await s.sessions.get('u', '01JA0000000000000000000001')).toMatchObject({
-          title: 'Old chat', pinned: true, settings: { temperature: 0.5 }, message_count: chat1.length,
-          current_leaf_id: chat1.at(-1)!.id, updated_at: new Date(now + 50).toISOString(),
+          title: 'Old chat',
+          pinned: true,
+          settings: { temperature: 0.5 },
+          message_count: chat1.length,
+          current_leaf_id: chat1.at(-1)!.id,
+          updated_at: new Date(now + 50).toISOString(),
         });
-        expect(await s.sessions.get('u', '01JA0000000000000000000002')).toMatchObject({ archived: true, current_leaf_id: null, message_count: 0 });
+        expect(await s.sessions.get('u', '01JA0000000000000000000002')).toMatchObject({
+          archived: true,
+          current_leaf_id: null,
+          message_count: 0,
+        });
         const other = await s.messages.list('v', '01JA0000000000000000000003');
         expect(other!.items.map((m) => m.parent_id)).toEqual([null, ...ids(other!.items).slice(0, -1)]);
 
         const hits = await s.search('u', 'quokka');
         expect(hits.items.map((h) => h.message_id)).toEqual([rows[4]!.id]);
         // The migrated chat keeps working as a tree.
-        const added = await s.messages.append('u', '01JA0000000000000000000001', { role: 'user', content: 'after the migration' });
+        const added = await s.messages.append('u', '01JA0000000000000000000001', {
+          role: 'user',
+          content: 'after the migration',
+        });
         expect(added!.parent_id).toBe(chat1.at(-1)!.id);
         expect((await s.maintenance.foreignKeyCheck()).ok).toBe(true);
       } finally {

@@ -50,14 +50,28 @@ async function turns() {
           },
         });
         messages.push({ role: 'assistant', content: streamed });
-        (table[turn - 1] ??= []).push({ ttft: result.stats.time_to_first_token_ms, ttftCpu: firstCpu, evaluated: result.promptTokensEvaluated, prompt: result.stats.prompt_tokens });
+        table[turn - 1] ??= [];
+        table[turn - 1].push({
+          ttft: result.stats.time_to_first_token_ms,
+          ttftCpu: firstCpu,
+          evaluated: result.promptTokensEvaluated,
+          prompt: result.stats.prompt_tokens,
+        });
       }
     });
   }
   console.log(`options ${JSON.stringify(extra)}; median of ${runs} runs`);
   console.log('turn\tttft_ms\tttft_cpu_ms\tevaluated\tprompt_tokens');
   table.forEach((rows, index) => {
-    console.log([index + 1, median(rows.map((row) => row.ttft)), median(rows.map((row) => row.ttftCpu)).toFixed(1), rows[0].evaluated, rows[0].prompt].join('\t'));
+    console.log(
+      [
+        index + 1,
+        median(rows.map((row) => row.ttft)),
+        median(rows.map((row) => row.ttftCpu)).toFixed(1),
+        rows[0].evaluated,
+        rows[0].prompt,
+      ].join('\t'),
+    );
   });
 }
 
@@ -65,10 +79,15 @@ async function longReplies() {
   await withRuntime(async (runtime) => {
     for (const maxTokens of [1000, 3000]) {
       const before = cpu();
-      const result = await runtime.generate({ messages: [{ role: 'user', content: 'Once upon a time' }], params: { max_tokens: maxTokens, temperature: 0.8, seed: 1 } });
+      const result = await runtime.generate({
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        params: { max_tokens: maxTokens, temperature: 0.8, seed: 1 },
+      });
       const cpuMs = cpu() - before;
       const { completion_tokens: tokens, total_ms: totalMs, finish_reason: finish } = result.stats;
-      console.log(`max_tokens ${maxTokens}: ${tokens} tokens (${finish}), ${totalMs} ms wall = ${Math.round((tokens / totalMs) * 1000)} tok/s, ${Math.round(cpuMs)} ms CPU = ${Math.round((tokens / cpuMs) * 1000)} tok/s per CPU second, ${result.promptTokensEvaluated} prompt tokens evaluated`);
+      console.log(
+        `max_tokens ${maxTokens}: ${tokens} tokens (${finish}), ${totalMs} ms wall = ${Math.round((tokens / totalMs) * 1000)} tok/s, ${Math.round(cpuMs)} ms CPU = ${Math.round((tokens / cpuMs) * 1000)} tok/s per CPU second, ${result.promptTokensEvaluated} prompt tokens evaluated`,
+      );
     }
   });
 }

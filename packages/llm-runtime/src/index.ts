@@ -78,7 +78,13 @@ export {
   type ResponseCacheOptions,
   type CachedResponse,
 } from './cache/index.js';
-export { pullModel, resolveModelUrl, DEFAULT_HF_ENDPOINT, type PullModelOptions, type PullModelResult } from './download/index.js';
+export {
+  pullModel,
+  resolveModelUrl,
+  DEFAULT_HF_ENDPOINT,
+  type PullModelOptions,
+  type PullModelResult,
+} from './download/index.js';
 export {
   createOpenAiCompatibleProvider,
   OPENAI_COMPATIBLE_PROVIDER_ID,

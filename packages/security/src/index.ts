@@ -18,7 +18,13 @@ export {
   AdminRequiredError,
   InvalidRoleError,
 } from './errors/index.js';
-export { hashPassword, verifyPassword, dummyVerifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './passwords/index.js';
+export {
+  hashPassword,
+  verifyPassword,
+  dummyVerifyPassword,
+  DEFAULT_SCRYPT_PARAMS,
+  type ScryptParams,
+} from './passwords/index.js';
 export {
   generateSessionToken,
   generateApiKey,

@@ -75,7 +75,9 @@ describe('backup and restore commands', () => {
     expect(first).toHaveLength(1);
     const again = await runCli('restore', [path.join(backups, backup!)], env);
     expect(again.code, again.stderr).toBe(0);
-    const both = readdirSync(backups).filter((f) => f.startsWith('before-restore-') && f.endsWith('.db')).sort();
+    const both = readdirSync(backups)
+      .filter((f) => f.startsWith('before-restore-') && f.endsWith('.db'))
+      .sort();
     expect(both).toHaveLength(2);
     expect(both).toContain(first[0]);
 
@@ -83,13 +85,17 @@ describe('backup and restore commands', () => {
     expect(list.code, list.stderr).toBe(0);
     const lines = list.stdout.split('\n');
     // Newest first, each with its database and time.
-    expect(lines.filter((l) => l.includes('before-restore-')).map((l) => l.trim().split(/\s+/)[0])).toEqual([...both].reverse());
+    expect(lines.filter((l) => l.includes('before-restore-')).map((l) => l.trim().split(/\s+/)[0])).toEqual(
+      [...both].reverse(),
+    );
     expect(list.stdout).toMatch(/before-restore-\S+\s+chat_history\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/);
     expect(list.stdout).toContain(backup);
 
     const third = await runCli('restore', [path.join(backups, backup!), '--keep', '2'], env);
     expect(third.code, third.stderr).toBe(0);
-    const kept = readdirSync(backups).filter((f) => f.startsWith('before-restore-') && f.endsWith('.db')).sort();
+    const kept = readdirSync(backups)
+      .filter((f) => f.startsWith('before-restore-') && f.endsWith('.db'))
+      .sort();
     expect(kept).toHaveLength(2);
     expect(kept).not.toContain(both[0]);
     expect(third.stdout).toContain(`Removed the older safety copy ${path.join(backups, both[0]!)}`);
@@ -102,7 +108,16 @@ describe('backup and restore commands', () => {
       expect(run.code, run.stderr).toBe(0);
       files.push((JSON.parse(run.stdout) as BackupResult).file);
     }
-    expect(readdirSync(backups).filter((f) => f.startsWith('chat_history-')).sort()).toEqual(files.slice(-2).map((f) => path.basename(f)).sort());
+    expect(
+      readdirSync(backups)
+        .filter((f) => f.startsWith('chat_history-'))
+        .sort(),
+    ).toEqual(
+      files
+        .slice(-2)
+        .map((f) => path.basename(f))
+        .sort(),
+    );
   });
 
   it('refuses a file that is not a Chat Studio database and changes nothing', async () => {

@@ -57,31 +57,55 @@ describe('collect-logs command', () => {
     mkdirSync(x);
     await extract({ file: path.join(out, archives[0]!), cwd: x });
     const [root] = readdirSync(x);
-    const files = walk(path.join(x, root!)).map((f) => path.relative(path.join(x, root!), f)).sort();
+    const files = walk(path.join(x, root!))
+      .map((f) => path.relative(path.join(x, root!), f))
+      .sort();
     expect(files).toEqual(
-      ['README.txt', 'config.json', 'database.json', 'gpu.json', 'logs/backend.1.log', 'logs/blue/backend.1.log', 'logs/debug.1.log', 'server.json', 'system.json', 'versions.json'].map((f) =>
-        f.split('/').join(path.sep),
-      ),
+      [
+        'README.txt',
+        'config.json',
+        'database.json',
+        'gpu.json',
+        'logs/backend.1.log',
+        'logs/blue/backend.1.log',
+        'logs/debug.1.log',
+        'server.json',
+        'system.json',
+        'versions.json',
+      ].map((f) => f.split('/').join(path.sep)),
     );
 
-    const all = walk(path.join(x, root!)).map((f) => readFileSync(f, 'utf8')).join('\n');
-    for (const value of [...Object.values(secrets), 'cs_backup_0011223344556677', 'pa55w0rd-in-url']) expect(all).not.toContain(value);
+    const all = walk(path.join(x, root!))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    for (const value of [...Object.values(secrets), 'cs_backup_0011223344556677', 'pa55w0rd-in-url'])
+      expect(all).not.toContain(value);
 
     const read = (f: string) => JSON.parse(readFileSync(path.join(x, root!, f), 'utf8'));
     const config = read('config.json');
     expect(config.env.OPENAI_API_KEY).toBe('[redacted]');
     expect(config.env.UPSTREAM_URL).toBe('https://deploy:[redacted]@example.com/models');
     expect(config.env.DATABASE_PATH).toBe(env.DATABASE_PATH);
-    expect(read('versions.json')).toMatchObject({ node: process.version, packages: { '@chat-studio/ops': expect.any(String) } });
-    expect(read('versions.json').nodeLlamaCpp).toMatchObject({ installed: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(read('versions.json')).toMatchObject({
+      node: process.version,
+      packages: { '@chat-studio/ops': expect.any(String) },
+    });
+    expect(read('versions.json').nodeLlamaCpp).toMatchObject({
+      installed: true,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
     const database = read('database.json');
     expect(database.stats).toMatchObject({ sessions: 2, messages: 10 });
-    expect(database.schema.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(['chat_sessions', 'chat_messages', 'messages_fts']));
+    expect(database.schema.map((e: { name: string }) => e.name)).toEqual(
+      expect.arrayContaining(['chat_sessions', 'chat_messages', 'messages_fts']),
+    );
     expect(read('system.json')).toHaveProperty('totalMemoryBytes');
     expect(read('gpu.json')).toHaveProperty('nvidiaSmi');
     expect(read('server.json').health.reachable).toBe(false);
 
-    const backend = readFileSync(path.join(x, root!, 'logs', 'backend.1.log'), 'utf8').trim().split('\n');
+    const backend = readFileSync(path.join(x, root!, 'logs', 'backend.1.log'), 'utf8')
+      .trim()
+      .split('\n');
     expect(backend).toHaveLength(100);
     expect(backend.at(-1)).toBe('last line');
   });

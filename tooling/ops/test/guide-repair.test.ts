@@ -39,7 +39,8 @@ describe("repairing what the guide's SQL breaks", () => {
     const s = await store.sessions.create(USER_ID, { title: 'Harbour' });
     sessionId = s.id;
     const first = await store.messages.append(USER_ID, s.id, { role: 'user', content: 'an early lighthouse note' });
-    for (const text of ['gulls', 'tides', 'the lighthouse keeper sleeps']) await store.messages.append(USER_ID, s.id, { role: 'user', content: text });
+    for (const text of ['gulls', 'tides', 'the lighthouse keeper sleeps'])
+      await store.messages.append(USER_ID, s.id, { role: 'user', content: text });
     await store.messages.delete(USER_ID, first!.id);
     keeperId = (await store.search(USER_ID, 'keeper')).items[0]!.message_id;
     await store.close();
@@ -51,7 +52,11 @@ describe("repairing what the guide's SQL breaks", () => {
   });
 
   const search = async (q: string) =>
-    ((await (await fetch(`${server.baseUrl}/api/chat/search?q=${encodeURIComponent(q)}`)).json()) as { items: { message_id: string }[] }).items.map((h) => h.message_id);
+    (
+      (await (await fetch(`${server.baseUrl}/api/chat/search?q=${encodeURIComponent(q)}`)).json()) as {
+        items: { message_id: string }[];
+      }
+    ).items.map((h) => h.message_id);
 
   it('the rebuild SQL: health and maintenance fail with the fix, --rebuild-fts repairs it while the server runs', async () => {
     sqliteShell(env.DATABASE_PATH!, GUIDE_REBUILD_SQL);
@@ -68,26 +73,45 @@ describe("repairing what the guide's SQL breaks", () => {
     expect(failed).toMatchObject({ ok: false, detail: expect.stringContaining('pnpm maintenance --rebuild-fts') });
 
     // The server answers deletes with an SQL error until the index is ours again.
-    const page = (await (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages`)).json()) as { items: { id: string; content: string }[] };
+    const page = (await (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages`)).json()) as {
+      items: { id: string; content: string }[];
+    };
     const gulls = page.items.find((m) => m.content === 'gulls')!;
-    expect((await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages/${gulls.id}`, { method: 'DELETE' })).status).toBeGreaterThanOrEqual(500);
+    expect(
+      (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages/${gulls.id}`, { method: 'DELETE' }))
+        .status,
+    ).toBeGreaterThanOrEqual(500);
 
     const rebuilt = await runCli('maintenance', ['--rebuild-fts'], env);
     expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
     expect(rebuilt.stdout).toMatch(/^fts rebuild\s+ok/m);
     expect(await search('keeper')).toEqual([keeperId]);
-    expect((await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages/${gulls.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(
+      (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages/${gulls.id}`, { method: 'DELETE' }))
+        .status,
+    ).toBe(204);
     const after = JSON.parse((await runCli('health', ['--json', '--url', server.baseUrl], env)).stdout) as HealthReport;
     expect(after.checks.find((c) => c.name === 'search index')!.status).toBe('pass');
   });
 
   it('the empty-session cleanup with foreign keys off: maintenance names the fix, --fix backs up and removes the orphans', async () => {
-    const res = await fetch(`${server.baseUrl}/api/chat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"to empty"}' });
+    const res = await fetch(`${server.baseUrl}/api/chat/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"title":"to empty"}',
+    });
     const empty = (await res.json()) as { id: string };
     for (const content of ['orphan one', 'orphan two']) {
-      await fetch(`${server.baseUrl}/api/chat/sessions/${empty.id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'user', content }) });
+      await fetch(`${server.baseUrl}/api/chat/sessions/${empty.id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'user', content }),
+      });
     }
-    sqliteShell(env.DATABASE_PATH!, `UPDATE chat_sessions SET title = '' WHERE id = '${empty.id}';\n${GUIDE_CLEANUP_SQL}`);
+    sqliteShell(
+      env.DATABASE_PATH!,
+      `UPDATE chat_sessions SET title = '' WHERE id = '${empty.id}';\n${GUIDE_CLEANUP_SQL}`,
+    );
 
     const plain = await runCli('maintenance', [], env);
     expect(plain.code).toBe(1);
@@ -95,7 +119,9 @@ describe("repairing what the guide's SQL breaks", () => {
 
     const fixed = await runCli('maintenance', ['--fix'], env);
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
-    expect(fixed.stdout).toMatch(/^remove orphans\s+ok\s+\d+\s+removed 2 orphan row\(s\) \(chat_messages: 2\); backup first: /m);
+    expect(fixed.stdout).toMatch(
+      /^remove orphans\s+ok\s+\d+\s+removed 2 orphan row\(s\) \(chat_messages: 2\); backup first: /m,
+    );
     expect(existsSync(env.BACKUP_DIR!) && readdirSync(env.BACKUP_DIR!).some((f) => f.endsWith('.db'))).toBe(true);
     expect(await search('orphan')).toEqual([]);
     expect(await search('keeper')).toEqual([keeperId]);

@@ -28,7 +28,10 @@ describe('health command', () => {
     const report = JSON.parse(run.stdout) as HealthReport;
     expect(report.ok).toBe(true);
     expect(check(report, 'server').status).toBe('pass');
-    expect(check(report, 'models')).toMatchObject({ status: 'pass', data: { active: expect.stringContaining('stories260K') } });
+    expect(check(report, 'models')).toMatchObject({
+      status: 'pass',
+      data: { active: expect.stringContaining('stories260K') },
+    });
     expect(check(report, 'database')).toMatchObject({ status: 'pass', data: { sessions: 3, messages: 60 } });
     expect(check(report, 'integrity').status).toBe('pass');
     expect(check(report, 'memory').status).not.toBe('fail');
@@ -81,6 +84,9 @@ describe('health command', () => {
   it('fails when the database file does not exist', async () => {
     const run = await runCli('health', ['--json'], { ...env, DATABASE_PATH: path.join(tmp.dir, 'missing.db') });
     expect(run.code).toBe(1);
-    expect(check(JSON.parse(run.stdout) as HealthReport, 'database')).toMatchObject({ status: 'fail', detail: expect.stringContaining('not found') });
+    expect(check(JSON.parse(run.stdout) as HealthReport, 'database')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('not found'),
+    });
   });
 });

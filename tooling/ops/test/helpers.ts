@@ -29,10 +29,17 @@ export interface CliRun {
 }
 
 /** Spawns `node tooling/ops/dist/commands/<name>.js` and collects its output. */
-export function spawnCli(name: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliRun>; output: () => string } {
+export function spawnCli(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; done: Promise<CliRun>; output: () => string } {
   const entry = path.join(DIST, `${name}.js`);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build @chat-studio/ops first`);
-  const child = spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -56,7 +63,10 @@ export async function seedDatabase(file: string, sessions = 4, messages = 25, wo
       const session = await store.sessions.create(USER_ID, { title: `Session ${s}` });
       for (let m = 0; m < messages; m++) {
         const text = Array.from({ length: words }, (_, w) => `word${(s * 7 + m * 3 + w) % 97}`).join(' ');
-        await store.messages.append(USER_ID, session.id, { role: m % 2 ? 'assistant' : 'user', content: `${m % 10 === 0 ? 'lighthouse ' : ''}${text}` });
+        await store.messages.append(USER_ID, session.id, {
+          role: m % 2 ? 'assistant' : 'user',
+          content: `${m % 10 === 0 ? 'lighthouse ' : ''}${text}`,
+        });
       }
     }
   } finally {
@@ -88,8 +98,12 @@ export function integrityOk(file: string): boolean {
 
 /** Waits until /health says `ok` (model loaded). */
 export async function waitHealthy(baseUrl: string): Promise<void> {
-  await waitFor(async () => {
-    const res = await fetch(`${baseUrl}/health`).catch(() => null);
-    return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' : false;
-  }, 20_000, 'health ok');
+  await waitFor(
+    async () => {
+      const res = await fetch(`${baseUrl}/health`).catch(() => null);
+      return res?.ok ? ((await res.json()) as { status: string }).status === 'ok' : false;
+    },
+    20_000,
+    'health ok',
+  );
 }

@@ -1,4 +1,15 @@
-import { copyFileSync, openSync, readFileSync, statSync, writeSync, closeSync, mkdirSync, writeFileSync, utimesSync, existsSync } from 'node:fs';
+import {
+  copyFileSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+  closeSync,
+  mkdirSync,
+  writeFileSync,
+  utimesSync,
+  existsSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
@@ -38,7 +49,15 @@ describe('maintenance command', () => {
     const run = await runCli('maintenance', ['--json'], env);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as MaintenanceReport;
-    expect(report.steps.map((s) => s.name)).toEqual(['integrity_check', 'fts check', 'fts optimize', 'foreign_key_check', 'VACUUM', 'ANALYZE', 'clean temp']);
+    expect(report.steps.map((s) => s.name)).toEqual([
+      'integrity_check',
+      'fts check',
+      'fts optimize',
+      'foreign_key_check',
+      'VACUUM',
+      'ANALYZE',
+      'clean temp',
+    ]);
     expect(report.steps.every((s) => s.ok)).toBe(true);
     expect(report.before.stats.messages).toBe(160);
     expect(report.after?.stats.messages).toBe(160);

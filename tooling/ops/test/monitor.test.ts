@@ -22,7 +22,10 @@ describe('monitor command', () => {
     monitor.child.kill('SIGINT');
     const run = await monitor.done;
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
     const up = lines.findIndex((l) => /^\S+Z up$/.test(l));
     expect(up).toBeGreaterThanOrEqual(0);
     expect(lines[up + 1]).toMatch(/^\S+Z down: .*ECONNREFUSED/);
@@ -34,7 +37,10 @@ describe('monitor command', () => {
     try {
       const run = await runCli('monitor', ['--url', server.baseUrl, '--interval', '0.05', '--count', '3'], env);
       expect(run.code).toBe(0);
-      const lines = run.stdout.trim().split('\n').filter((l) => /^\d{4}-/.test(l));
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => /^\d{4}-/.test(l));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^\S+Z degraded: Chat service is not available/);
     } finally {

@@ -1,6 +1,13 @@
 /** PostgreSQL test databases on the server at DATABASE_URL_TEST (see .ci/services), each owned by a role with a password. */
 import { randomBytes } from 'node:crypto';
-import { adminQuery, createScratchDatabase, databaseUrl, postgresTestUrl, postgresUnavailable as unavailable, type ScratchDatabase } from '@chat-studio/test-support';
+import {
+  adminQuery,
+  createScratchDatabase,
+  databaseUrl,
+  postgresTestUrl,
+  postgresUnavailable as unavailable,
+  type ScratchDatabase,
+} from '@chat-studio/test-support';
 
 export { adminQuery };
 

@@ -9,7 +9,15 @@ import type { BackupResult } from '../src/backup/index.js';
 import type { HealthReport } from '../src/health/index.js';
 import type { MaintenanceReport } from '../src/maintenance/index.js';
 import { opsEnv, runCli, USER_ID, waitHealthy } from './helpers.js';
-import { adminQuery, adminUrl, createTestRole, postgresUnavailable, snapshotPostgres, type TestDatabase, type TestRole } from './postgres-db.js';
+import {
+  adminQuery,
+  adminUrl,
+  createTestRole,
+  postgresUnavailable,
+  snapshotPostgres,
+  type TestDatabase,
+  type TestRole,
+} from './postgres-db.js';
 
 const skip = postgresUnavailable();
 
@@ -21,7 +29,10 @@ async function seedPostgres(url: string, sessions: number, messages: number): Pr
       const session = await store.sessions.create(USER_ID, { title: `Session ${s}` });
       for (let m = 0; m < messages; m++) {
         const text = Array.from({ length: 30 }, (_, w) => `word${(s * 7 + m * 3 + w) % 97}`).join(' ');
-        await store.messages.append(USER_ID, session.id, { role: m % 2 ? 'assistant' : 'user', content: `${m % 10 === 0 ? 'lighthouse ' : ''}${text}` });
+        await store.messages.append(USER_ID, session.id, {
+          role: m % 2 ? 'assistant' : 'user',
+          content: `${m % 10 === 0 ? 'lighthouse ' : ''}${text}`,
+        });
       }
     }
   } finally {
@@ -68,12 +79,21 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     expect(report.ok).toBe(true);
     expect(report.databasePath).toBe(label);
     expect(check(report, 'server')?.status).toBe('pass');
-    expect(check(report, 'database')).toMatchObject({ status: 'pass', detail: expect.stringContaining(label), data: { sessions: 4, messages: 80, backend: 'postgres' } });
-    expect(check(report, 'integrity')).toMatchObject(db.amcheck ? { status: 'pass', detail: 'amcheck: ok' } : { status: 'warn' });
+    expect(check(report, 'database')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining(label),
+      data: { sessions: 4, messages: 80, backend: 'postgres' },
+    });
+    expect(check(report, 'integrity')).toMatchObject(
+      db.amcheck ? { status: 'pass', detail: 'amcheck: ok' } : { status: 'warn' },
+    );
     // The data folder exists locally (backups, pid file): its disk is checked; the database's own disk is the server's.
     expect(check(report, 'disk')?.detail).toContain('data folder');
 
-    const text = await runCli('health', ['--url', server.baseUrl], { ...env, DATABASE_PATH: path.join(tmp.dir, 'nowhere', 'x.db') });
+    const text = await runCli('health', ['--url', server.baseUrl], {
+      ...env,
+      DATABASE_PATH: path.join(tmp.dir, 'nowhere', 'x.db'),
+    });
     expect(text.code, text.stdout).toBe(0);
     expect(text.stdout).toContain(`database ${label}`);
     expect(text.stdout).toMatch(/^database\s+PASS\s+PostgreSQL .+: 4 sessions, 80 messages/m);
@@ -88,7 +108,10 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).not.toContain(role.password);
     const report = JSON.parse(run.stdout) as HealthReport;
-    expect(check(report, 'database')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`Cannot open PostgreSQL 127.0.0.1:9/${db.name}`) });
+    expect(check(report, 'database')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(`Cannot open PostgreSQL 127.0.0.1:9/${db.name}`),
+    });
   });
 
   it('maintenance keeps every row while the server runs, and reports the database size before and after', async () => {
@@ -103,7 +126,12 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as MaintenanceReport;
     expect(report.backend).toBe('postgres');
-    expect(report.steps.map((s) => s.name)).toEqual(['integrity_check', 'foreign_key_check', 'search index optimize', 'VACUUM ANALYZE']);
+    expect(report.steps.map((s) => s.name)).toEqual([
+      'integrity_check',
+      'foreign_key_check',
+      'search index optimize',
+      'VACUUM ANALYZE',
+    ]);
     expect(report.steps.every((s) => s.ok)).toBe(true);
     expect(report.before).toMatchObject({ stats: { sessions: 3, messages: 60 }, diskFreeBytes: null });
     expect(report.after).toMatchObject({ stats: { sessions: 3, messages: 60 }, diskFreeBytes: null });
@@ -142,7 +170,16 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     }
     for (const f of files) expect(path.basename(f)).toMatch(/^chat_history-\d{4}-\d\d-\d\dT[\d-]+Z\.dump$/);
     expect(path.dirname(files[0]!)).toBe(backups);
-    expect(readdirSync(backups).filter((f) => f.startsWith('chat_history-')).sort()).toEqual(files.slice(-2).map((f) => path.basename(f)).sort());
+    expect(
+      readdirSync(backups)
+        .filter((f) => f.startsWith('chat_history-'))
+        .sort(),
+    ).toEqual(
+      files
+        .slice(-2)
+        .map((f) => path.basename(f))
+        .sort(),
+    );
     const dump = files.at(-1)!;
 
     const refused = await runCli('restore', [dump], { ...env, CHAT_STUDIO_URL: server.baseUrl });
@@ -153,7 +190,9 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     const fresh = await role.createDatabase('ops_restore');
     const restored = await runCli('restore', [dump], { ...env, DATABASE_URL: fresh.url });
     expect(restored.code, restored.stdout + restored.stderr).toBe(0);
-    expect(restored.stdout).toContain(`Restored PostgreSQL ${new URL(fresh.url).host}/${fresh.name} (4 sessions, 60 messages)`);
+    expect(restored.stdout).toContain(
+      `Restored PostgreSQL ${new URL(fresh.url).host}/${fresh.name} (4 sessions, 60 messages)`,
+    );
     expect(restored.stdout + restored.stderr).not.toContain(role.password);
     expect(await snapshotPostgres(fresh.name)).toEqual(original);
 
@@ -204,7 +243,9 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     mkdirSync(x);
     await extract({ file: path.join(out, readdirSync(out)[0]!), cwd: x });
     const root = path.join(x, readdirSync(x)[0]!);
-    const all = walk(root).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const all = walk(root)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     expect(all).not.toContain(role.password);
 
     const read = (f: string) => JSON.parse(readFileSync(path.join(root, f), 'utf8'));
@@ -212,10 +253,16 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     expect(config.env.DATABASE_URL).toBe(db.url.replace(`:${role.password}@`, ':[redacted]@'));
     expect(config.paths.database).toBe(`PostgreSQL ${new URL(db.url).host}/${db.name}`);
     const database = read('database.json');
-    expect(database).toMatchObject({ backend: 'postgres', path: config.paths.database, stats: { sessions: 4, messages: 60 } });
+    expect(database).toMatchObject({
+      backend: 'postgres',
+      path: config.paths.database,
+      stats: { sessions: 4, messages: 60 },
+    });
     const names = database.schema.map((e: { name: string }) => e.name);
     expect(names).toEqual(expect.arrayContaining(['chat_sessions', 'chat_messages', 'chat_messages_content_tsv_idx']));
-    expect(database.schema.find((e: { name: string }) => e.name === 'chat_messages').sql).toMatch(/^CREATE TABLE chat_messages \(.*content_tsv tsvector.*GENERATED ALWAYS/);
+    expect(database.schema.find((e: { name: string }) => e.name === 'chat_messages').sql).toMatch(
+      /^CREATE TABLE chat_messages \(.*content_tsv tsvector.*GENERATED ALWAYS/,
+    );
   });
 
   it('health and maintenance without amcheck run no DDL, even as a superuser, and say how to install it', async () => {
@@ -235,15 +282,29 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
       const warned = await runCli('health', ['--json'], { ...env, DATABASE_URL: url });
       const report = JSON.parse(warned.stdout) as HealthReport;
       expect(check(report, 'database')).toMatchObject({ status: 'pass', data: { sessions: 1, messages: 2 } });
-      expect(check(report, 'integrity')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^amcheck not installed.*CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check\(regclass, boolean\) TO /) });
+      expect(check(report, 'integrity')).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(
+          /^amcheck not installed.*CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check\(regclass, boolean\) TO /,
+        ),
+      });
     }
-    expect(await adminQuery(`SELECT extname FROM pg_extension WHERE extname = 'amcheck'`, [], bare.name)).toHaveLength(0);
+    expect(await adminQuery(`SELECT extname FROM pg_extension WHERE extname = 'amcheck'`, [], bare.name)).toHaveLength(
+      0,
+    );
     expect(await adminQuery('SELECT tag FROM ddl_log', [], bare.name)).toEqual([]);
 
     // Once a superuser has run the guide's one line, the same check really runs.
-    await adminQuery(`CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO ${role.user};`, [], bare.name);
+    await adminQuery(
+      `CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO ${role.user};`,
+      [],
+      bare.name,
+    );
     const installed = await runCli('health', ['--json'], { ...env, DATABASE_URL: bare.url });
-    expect(check(JSON.parse(installed.stdout) as HealthReport, 'integrity')).toMatchObject({ status: 'pass', detail: 'amcheck: ok' });
+    expect(check(JSON.parse(installed.stdout) as HealthReport, 'integrity')).toMatchObject({
+      status: 'pass',
+      detail: 'amcheck: ok',
+    });
     await adminQuery('DROP EVENT TRIGGER log_ddl', [], bare.name);
   });
 });

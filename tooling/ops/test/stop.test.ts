@@ -55,9 +55,13 @@ describe('stop command', () => {
   });
 
   it('kills a process that ignores SIGTERM after --timeout and says so', async () => {
-    const stubborn = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)"], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const stubborn = spawn(
+      process.execPath,
+      ['-e', "process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)"],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     stubborn.stdout!.on('data', (d) => (out += d));
     await waitFor(() => out.includes('ready'), 5000, 'stubborn process');

@@ -49,7 +49,10 @@ export interface ApiServer {
  * afterAll(() => server.stop());
  * const res = await fetch(`${server.baseUrl}/api/chat/sessions`);
  */
-export async function startApiServer(env: NodeJS.ProcessEnv = {}, options: StartApiServerOptions = {}): Promise<ApiServer> {
+export async function startApiServer(
+  env: NodeJS.ProcessEnv = {},
+  options: StartApiServerOptions = {},
+): Promise<ApiServer> {
   const { entry = API_SERVER_ENTRY, baseEnv = process.env, waitForModel = false, timeoutMs = 30_000 } = options;
   if (!existsSync(entry)) throw new ApiServerStartError(`${entry} is missing: build the API first (pnpm build)`);
   const port = options.port ?? (await freePort());
@@ -94,7 +97,9 @@ export async function startApiServer(env: NodeJS.ProcessEnv = {}, options: Start
     }
     if (Date.now() > deadline) {
       await stop('SIGKILL');
-      throw new ApiServerStartError(`server not ready (/health${waitForModel ? ' and model' : ''}) in ${timeoutMs} ms:\n${out}`);
+      throw new ApiServerStartError(
+        `server not ready (/health${waitForModel ? ' and model' : ''}) in ${timeoutMs} ms:\n${out}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

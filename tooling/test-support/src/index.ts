@@ -4,8 +4,19 @@ export { freePort } from './free-port.js';
 export { tempDir, type TempDir } from './temp-dir.js';
 export { testModelsDir } from './test-models-dir.js';
 export { waitFor, WaitTimeoutError } from './wait-for.js';
-export { API_SERVER_ENTRY, ApiServerStartError, startApiServer, type ApiServer, type StartApiServerOptions } from './api-server.js';
-export { ModelNotReadyError, waitForModelReady, type ModelStatus, type WaitForModelReadyOptions } from './model-ready.js';
+export {
+  API_SERVER_ENTRY,
+  ApiServerStartError,
+  startApiServer,
+  type ApiServer,
+  type StartApiServerOptions,
+} from './api-server.js';
+export {
+  ModelNotReadyError,
+  waitForModelReady,
+  type ModelStatus,
+  type WaitForModelReadyOptions,
+} from './model-ready.js';
 export {
   adminQuery,
   createScratchDatabase,

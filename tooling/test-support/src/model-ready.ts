@@ -29,7 +29,10 @@ export class ModelNotReadyError extends Error {
  * const status = await waitForModelReady<LlmStatus>(server.baseUrl, { headers: { authorization: `Bearer ${key}` } });
  * const model = status.model_id!;
  */
-export async function waitForModelReady<T extends ModelStatus = ModelStatus>(baseUrl: string, options: WaitForModelReadyOptions = {}): Promise<T> {
+export async function waitForModelReady<T extends ModelStatus = ModelStatus>(
+  baseUrl: string,
+  options: WaitForModelReadyOptions = {},
+): Promise<T> {
   const { headers = {}, timeoutMs = 30_000, output = () => '' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -42,7 +45,10 @@ export async function waitForModelReady<T extends ModelStatus = ModelStatus>(bas
     }
     if (last?.state === 'ready') return last;
     if (last?.state === 'error') throw new ModelNotReadyError(`model could not load: ${last.reason}\n${output()}`);
-    if (Date.now() > deadline) throw new ModelNotReadyError(`model not ready in ${timeoutMs} ms (${last?.state ?? 'no answer'}: ${last?.reason ?? ''})\n${output()}`);
+    if (Date.now() > deadline)
+      throw new ModelNotReadyError(
+        `model not ready in ${timeoutMs} ms (${last?.state ?? 'no answer'}: ${last?.reason ?? ''})\n${output()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -42,7 +42,8 @@ export function postgresTestUrl(): string | undefined {
  */
 export function postgresUnavailable(suite = 'PostgreSQL tests'): string | undefined {
   if (postgresTestUrl()) return undefined;
-  const why = 'DATABASE_URL_TEST is not set (eval "$(.ci/services)" from the repo root starts a throwaway PostgreSQL and sets it)';
+  const why =
+    'DATABASE_URL_TEST is not set (eval "$(.ci/services)" from the repo root starts a throwaway PostgreSQL and sets it)';
   if (process.env.CI === 'true') throw new PostgresTestServerError(`${suite} must run in CI: ${why}`);
   console.warn(`Skipping ${suite}: ${why}`);
   return why;
@@ -60,7 +61,11 @@ function requireServerUrl(adminUrl = postgresTestUrl()): string {
  * databaseUrl('postgres://admin@127.0.0.1:5432/postgres', 'chat_1', { user: 'app', password: 'pw' });
  * // 'postgres://app:pw@127.0.0.1:5432/chat_1'
  */
-export function databaseUrl(serverUrl: string, database: string, credentials?: { user: string; password: string }): string {
+export function databaseUrl(
+  serverUrl: string,
+  database: string,
+  credentials?: { user: string; password: string },
+): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   if (credentials) {
@@ -77,7 +82,12 @@ export function databaseUrl(serverUrl: string, database: string, credentials?: {
  * @example
  * await adminQuery('CREATE EXTENSION IF NOT EXISTS amcheck', [], db.name);
  */
-export async function adminQuery<T = Record<string, unknown>>(text: string, params: unknown[] = [], database?: string, adminUrl?: string): Promise<T[]> {
+export async function adminQuery<T = Record<string, unknown>>(
+  text: string,
+  params: unknown[] = [],
+  database?: string,
+  adminUrl?: string,
+): Promise<T[]> {
   const server = requireServerUrl(adminUrl);
   const client = new (driver().Client)({ connectionString: database ? databaseUrl(server, database) : server });
   await client.connect();
@@ -118,7 +128,12 @@ export async function createScratchDatabase(options: ScratchDatabaseOptions = {}
   const adminUrl = requireServerUrl(options.adminUrl);
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   // FILE_COPY: for small databases a file copy of template0 is several times faster than PostgreSQL 15's WAL_LOG.
-  await adminQuery(`CREATE DATABASE ${name}${owner ? ` OWNER ${owner.user}` : ''} TEMPLATE template0 ENCODING 'UTF8' STRATEGY FILE_COPY`, [], undefined, adminUrl);
+  await adminQuery(
+    `CREATE DATABASE ${name}${owner ? ` OWNER ${owner.user}` : ''} TEMPLATE template0 ENCODING 'UTF8' STRATEGY FILE_COPY`,
+    [],
+    undefined,
+    adminUrl,
+  );
   return {
     name,
     url: databaseUrl(adminUrl, name, owner),

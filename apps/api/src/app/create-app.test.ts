@@ -71,11 +71,19 @@ describe('sessions', () => {
     const patched = await app.request(`/api/chat/sessions/${s.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Renamed', pinned: true, settings: { system_prompt: 'Be brief.', temperature: 0.2 } }),
+      body: JSON.stringify({
+        title: 'Renamed',
+        pinned: true,
+        settings: { system_prompt: 'Be brief.', temperature: 0.2 },
+      }),
     });
     expect(patched.status).toBe(200);
     const p = (await patched.json()) as ChatSession;
-    expect(p).toMatchObject({ title: 'Renamed', pinned: true, settings: { system_prompt: 'Be brief.', temperature: 0.2 } });
+    expect(p).toMatchObject({
+      title: 'Renamed',
+      pinned: true,
+      settings: { system_prompt: 'Be brief.', temperature: 0.2 },
+    });
 
     const list = (await (await app.request('/api/chat/sessions')).json()) as Page<ChatSession>;
     expect(list.items.map((x) => x.id)).toContain(s.id);
@@ -107,13 +115,20 @@ describe('messages and search', () => {
     const contents = ['the quick brown fox', 'jumps over the lazy dog', 'unicode: café 東京 🚀'];
     const made: ChatMessage[] = [];
     for (const [i, content] of contents.entries()) {
-      const res = await app.request(`/api/chat/sessions/${s.id}/messages`, json({ role: i % 2 ? 'assistant' : 'user', content }));
+      const res = await app.request(
+        `/api/chat/sessions/${s.id}/messages`,
+        json({ role: i % 2 ? 'assistant' : 'user', content }),
+      );
       expect(res.status).toBe(201);
       made.push((await res.json()) as ChatMessage);
     }
-    const asc = (await (await app.request(`/api/chat/sessions/${s.id}/messages?order=asc`)).json()) as Page<ChatMessage>;
+    const asc = (await (
+      await app.request(`/api/chat/sessions/${s.id}/messages?order=asc`)
+    ).json()) as Page<ChatMessage>;
     expect(asc.items.map((m) => m.content)).toEqual(contents);
-    const desc = (await (await app.request(`/api/chat/sessions/${s.id}/messages?order=desc&limit=2`)).json()) as Page<ChatMessage>;
+    const desc = (await (
+      await app.request(`/api/chat/sessions/${s.id}/messages?order=desc&limit=2`)
+    ).json()) as Page<ChatMessage>;
     expect(desc.items.map((m) => m.content)).toEqual([contents[2], contents[1]]);
     expect(desc.next_cursor).toBeTruthy();
 
@@ -146,7 +161,10 @@ describe('messages and search', () => {
     const s = await createSession();
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) {
-      const res = await app.request(`/api/chat/sessions/${s.id}/messages`, json({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }));
+      const res = await app.request(
+        `/api/chat/sessions/${s.id}/messages`,
+        json({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` }),
+      );
       ids.push(((await res.json()) as ChatMessage).id);
     }
     const res = await app.request(`/api/chat/sessions/${s.id}/messages?around=${ids[12]}&limit=5`);
@@ -155,44 +173,74 @@ describe('messages and search', () => {
     expect(v.is(MessageAroundPageSchema, page)).toBe(true);
     expect(page.items.map((m) => m.id)).toEqual(ids.slice(10, 15));
     expect(page.next_cursor).toBe(page.newer_cursor);
-    const older = (await (await app.request(`/api/chat/sessions/${s.id}/messages?order=desc&limit=3&cursor=${page.older_cursor}`)).json()) as Page<ChatMessage>;
+    const older = (await (
+      await app.request(`/api/chat/sessions/${s.id}/messages?order=desc&limit=3&cursor=${page.older_cursor}`)
+    ).json()) as Page<ChatMessage>;
     expect(older.items.map((m) => m.id)).toEqual([ids[9], ids[8], ids[7]]);
-    const newer = (await (await app.request(`/api/chat/sessions/${s.id}/messages?order=asc&limit=3&cursor=${page.newer_cursor}`)).json()) as Page<ChatMessage>;
+    const newer = (await (
+      await app.request(`/api/chat/sessions/${s.id}/messages?order=asc&limit=3&cursor=${page.newer_cursor}`)
+    ).json()) as Page<ChatMessage>;
     expect(newer.items.map((m) => m.id)).toEqual([ids[15], ids[16], ids[17]]);
 
     // Another session of the same user, another user's message, an unknown id: all the same 404.
     const sibling = await createSession();
-    const siblingMessage = (await (await app.request(`/api/chat/sessions/${sibling.id}/messages`, json({ role: 'user', content: 'x' }))).json()) as ChatMessage;
+    const siblingMessage = (await (
+      await app.request(`/api/chat/sessions/${sibling.id}/messages`, json({ role: 'user', content: 'x' }))
+    ).json()) as ChatMessage;
     const foreignSession = await ctx.store.sessions.create('someone-else');
-    const foreign = (await ctx.store.messages.append('someone-else', foreignSession.id, { role: 'user', content: 'private' }))!;
+    const foreign = (await ctx.store.messages.append('someone-else', foreignSession.id, {
+      role: 'user',
+      content: 'private',
+    }))!;
     for (const id of [siblingMessage.id, foreign.id, '01ARZ3NDEKTSV4RRFFQ69G5FAV']) {
       await expectError(await app.request(`/api/chat/sessions/${s.id}/messages?around=${id}`), 404, 'not_found');
     }
-    await expectError(await app.request(`/api/chat/sessions/${foreignSession.id}/messages?around=${foreign.id}`), 404, 'not_found');
+    await expectError(
+      await app.request(`/api/chat/sessions/${foreignSession.id}/messages?around=${foreign.id}`),
+      404,
+      'not_found',
+    );
     await expectError(await app.request(`/api/chat/sessions/${s.id}/messages?around=nope`), 400, 'validation_error');
-    await expectError(await app.request(`/api/chat/sessions/${s.id}/messages?around=${ids[3]}&order=desc`), 400, 'validation_error');
+    await expectError(
+      await app.request(`/api/chat/sessions/${s.id}/messages?around=${ids[3]}&order=desc`),
+      400,
+      'validation_error',
+    );
   });
 
   it('treats any text as a search query', async () => {
     const s = await createSession();
-    await app.request(`/api/chat/sessions/${s.id}/messages`, json({ role: 'user', content: 'NEAR the AND gate "quoted" stuff' }));
+    await app.request(
+      `/api/chat/sessions/${s.id}/messages`,
+      json({ role: 'user', content: 'NEAR the AND gate "quoted" stuff' }),
+    );
     for (const q of ['"', '*', '(', 'NEAR(', 'AND', '-foo', 'a:b', 'OR NOT', '^x', '")(*', '\u0000', '🚀🚀']) {
       const res = await app.request(`/api/chat/search?q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(200);
     }
-    const hits = (await (await app.request(`/api/chat/search?q=${encodeURIComponent('"quoted" AND')}`)).json()) as Page<SearchHit>;
+    const hits = (await (
+      await app.request(`/api/chat/search?q=${encodeURIComponent('"quoted" AND')}`)
+    ).json()) as Page<SearchHit>;
     expect(hits.items).toHaveLength(1);
   });
 });
 
 describe('bad input never gets a 500', () => {
   it('malformed JSON is 400 invalid_json', async () => {
-    const res = await app.request('/api/chat/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":' });
+    const res = await app.request('/api/chat/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"title":',
+    });
     await expectError(res, 400, 'invalid_json');
   });
 
   it('wrong types give 400 with the field path', async () => {
-    const body = await expectError(await app.request('/api/chat/sessions', json({ title: 42 })), 400, 'validation_error');
+    const body = await expectError(
+      await app.request('/api/chat/sessions', json({ title: 42 })),
+      400,
+      'validation_error',
+    );
     expect(JSON.stringify(body.error.details)).toContain('"path":"title"');
     const s = await createSession();
     const b2 = await expectError(
@@ -202,7 +250,11 @@ describe('bad input never gets a 500', () => {
     );
     expect(JSON.stringify(b2.error.details)).toContain('"path":"role"');
     const b3 = await expectError(
-      await app.request(`/api/chat/sessions/${s.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: { temperature: 'hot' } }) }),
+      await app.request(`/api/chat/sessions/${s.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ settings: { temperature: 'hot' } }),
+      }),
       400,
       'validation_error',
     );
@@ -225,13 +277,20 @@ describe('bad input never gets a 500', () => {
   it('unknown or malformed session ids are 404', async () => {
     await expectError(await app.request('/api/chat/sessions/test/messages'), 404, 'not_found');
     await expectError(await app.request('/api/chat/sessions/01ARZ3NDEKTSV4RRFFQ69G5FAV'), 404, 'not_found');
-    await expectError(await app.request('/api/chat/sessions/01ARZ3NDEKTSV4RRFFQ69G5FAV/messages', json({ role: 'user', content: 'x' })), 404, 'not_found');
+    await expectError(
+      await app.request('/api/chat/sessions/01ARZ3NDEKTSV4RRFFQ69G5FAV/messages', json({ role: 'user', content: 'x' })),
+      404,
+      'not_found',
+    );
     await expectError(await app.request('/api/nope'), 404, 'not_found');
   });
 
   it('bodies over 1 MiB get 413 and store nothing', async () => {
     const s = await createSession();
-    const res = await app.request(`/api/chat/sessions/${s.id}/messages`, json({ role: 'user', content: 'x'.repeat(1024 * 1024 + 10) }));
+    const res = await app.request(
+      `/api/chat/sessions/${s.id}/messages`,
+      json({ role: 'user', content: 'x'.repeat(1024 * 1024 + 10) }),
+    );
     await expectError(res, 413, 'payload_too_large');
     const page = (await (await app.request(`/api/chat/sessions/${s.id}/messages`)).json()) as Page<ChatMessage>;
     expect(page.items).toHaveLength(0);
@@ -242,7 +301,11 @@ describe('chat without a model', () => {
   it('answers 503 chat_unavailable with the reason while the rest works', async () => {
     const s = await createSession();
     for (const path of ['/api/chat/send', '/api/chat/stream']) {
-      const body = await expectError(await app.request(path, json({ session_id: s.id, message: 'hi' })), 503, 'chat_unavailable');
+      const body = await expectError(
+        await app.request(path, json({ session_id: s.id, message: 'hi' })),
+        503,
+        'chat_unavailable',
+      );
       expect(body.error.message).toMatch(/^Chat service is not available: /);
     }
     const page = (await (await app.request(`/api/chat/sessions/${s.id}/messages`)).json()) as Page<ChatMessage>;
@@ -250,7 +313,11 @@ describe('chat without a model', () => {
   });
 
   it('validates the send body before anything else', async () => {
-    await expectError(await app.request('/api/chat/send', json({ session_id: 'nope', message: 'hi' })), 400, 'validation_error');
+    await expectError(
+      await app.request('/api/chat/send', json({ session_id: 'nope', message: 'hi' })),
+      400,
+      'validation_error',
+    );
     await expectError(await app.request('/api/chat/send', json({ message: '' })), 400, 'validation_error');
   });
 });

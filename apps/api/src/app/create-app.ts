@@ -41,10 +41,24 @@ import { webRoutes } from '../routes/web/index.js';
 import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
 import { limitsRoutes } from '../routes/limits/index.js';
 import { createChatTurns } from '../chat-service/index.js';
-import { countRateLimited, defaultMetrics, metricsMiddleware, metricsRoute, requestLogger, serverTiming, timedRuntime, timedStore } from '../observability/index.js';
+import {
+  countRateLimited,
+  defaultMetrics,
+  metricsMiddleware,
+  metricsRoute,
+  requestLogger,
+  serverTiming,
+  timedRuntime,
+  timedStore,
+} from '../observability/index.js';
 
 /** The built-in user every request acts as when authentication is off. */
-export const LOCAL_PRINCIPAL: Principal = Object.freeze({ userId: LOCAL_USER.id, username: LOCAL_USER.username, via: 'local', role: 'admin' });
+export const LOCAL_PRINCIPAL: Principal = Object.freeze({
+  userId: LOCAL_USER.id,
+  username: LOCAL_USER.username,
+  via: 'local',
+  role: 'admin',
+});
 
 /**
  * The end user a front acts for, sent with its service key when this server is its upstream: logged here, trusted
@@ -147,7 +161,12 @@ export function createApp(appDeps: AppDeps) {
         headers.RateLimit = `limit=${state.limit}, remaining=${state.remaining}, reset=${state.resetSeconds}`;
         setLegacyRateLimitHeaders(c, state);
       }
-      throw new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}: use POST`, undefined, headers);
+      throw new ApiError(
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${c.req.path}: use POST`,
+        undefined,
+        headers,
+      );
     });
   }
   // Every route that runs the model counts against the chat limit.

@@ -61,12 +61,19 @@ async function expectError(res: Response, status: number, code: string): Promise
 }
 
 /** Polls `/health` until `match` holds (its answer is cached for a few seconds). */
-async function healthUntil(app: Setup['app'], match: (status: number, body: HealthResponse) => boolean): Promise<{ status: number; body: HealthResponse }> {
-  return waitFor(async () => {
-    const res = await app.request('/health');
-    const body = (await res.json()) as HealthResponse;
-    return match(res.status, body) ? { status: res.status, body } : false;
-  }, 15_000, 'the health answer');
+async function healthUntil(
+  app: Setup['app'],
+  match: (status: number, body: HealthResponse) => boolean,
+): Promise<{ status: number; body: HealthResponse }> {
+  return waitFor(
+    async () => {
+      const res = await app.request('/health');
+      const body = (await res.json()) as HealthResponse;
+      return match(res.status, body) ? { status: res.status, body } : false;
+    },
+    15_000,
+    'the health answer',
+  );
 }
 
 describe('#19.5 health for monitors', () => {
@@ -135,20 +142,43 @@ describe('#19.6 requests as the guide writes them', () => {
   it('refuses unknown fields by name, conflicting duplicates, and an empty PATCH title', async () => {
     const { app } = await setup();
     const s = await session(app);
-    const unknown = await expectError(await app.request('/api/chat/send', json('POST', { session_id: s.id, message: 'hi', temprature: 0.2 })), 400, 'validation_error');
+    const unknown = await expectError(
+      await app.request('/api/chat/send', json('POST', { session_id: s.id, message: 'hi', temprature: 0.2 })),
+      400,
+      'validation_error',
+    );
     expect(unknown.error.message).toContain('temprature');
-    const nested = await expectError(await app.request('/api/chat/stream', json('POST', { session_id: s.id, message: 'hi', params: { bogus: 1 } })), 400, 'validation_error');
+    const nested = await expectError(
+      await app.request('/api/chat/stream', json('POST', { session_id: s.id, message: 'hi', params: { bogus: 1 } })),
+      400,
+      'validation_error',
+    );
     expect(nested.error.message).toContain('bogus');
     const both = await expectError(
-      await app.request('/api/chat/send', json('POST', { session_id: s.id, message: 'hi', max_tokens: 5, params: { max_tokens: 6 } })),
+      await app.request(
+        '/api/chat/send',
+        json('POST', { session_id: s.id, message: 'hi', max_tokens: 5, params: { max_tokens: 6 } }),
+      ),
       400,
       'validation_error',
     );
     expect(both.error.message).toContain('max_tokens');
-    const invalid = await expectError(await app.request('/api/chat/send', json('POST', { session_id: s.id, message: 'hi', temperature: 9 })), 400, 'validation_error');
+    const invalid = await expectError(
+      await app.request('/api/chat/send', json('POST', { session_id: s.id, message: 'hi', temperature: 9 })),
+      400,
+      'validation_error',
+    );
     expect(invalid.error.message).toContain('temperature');
-    await expectError(await app.request(`/api/chat/sessions/${s.id}`, json('PATCH', { title: '' })), 400, 'validation_error');
-    await expectError(await app.request(`/api/chat/sessions/${s.id}`, json('PATCH', { title: '   ' })), 400, 'validation_error');
+    await expectError(
+      await app.request(`/api/chat/sessions/${s.id}`, json('PATCH', { title: '' })),
+      400,
+      'validation_error',
+    );
+    await expectError(
+      await app.request(`/api/chat/sessions/${s.id}`, json('PATCH', { title: '   ' })),
+      400,
+      'validation_error',
+    );
   });
 });
 
@@ -170,7 +200,10 @@ describe('#19.4 busy database', () => {
     const other = new Database(dbPath);
     other.exec('BEGIN IMMEDIATE');
     cleanups.push(() => other.close());
-    const res = await app.request(`/api/chat/sessions/${s.id}/messages`, json('POST', { role: 'user', content: 'waits' }));
+    const res = await app.request(
+      `/api/chat/sessions/${s.id}/messages`,
+      json('POST', { role: 'user', content: 'waits' }),
+    );
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     const body = await expectError(res, 503, 'database_busy');
     expect(body.error.message).toMatch(/locked/);
@@ -192,7 +225,10 @@ describe('#14.2 storage failures: clear errors, health that tells the truth', ()
     await sql.raw(`PRAGMA max_page_count = ${pages}`).execute(store.db);
     let res: Response | undefined;
     for (let i = 0; i < 20; i++) {
-      res = await app.request(`/api/chat/sessions/${s.id}/messages`, json('POST', { role: 'user', content: 'z'.repeat(8_000) }));
+      res = await app.request(
+        `/api/chat/sessions/${s.id}/messages`,
+        json('POST', { role: 'user', content: 'z'.repeat(8_000) }),
+      );
       if (res.status !== 201) break;
     }
     const body = await expectError(res!, 507, 'storage_full');
@@ -238,13 +274,21 @@ describe('#14.2 storage failures: clear errors, health that tells the truth', ()
   it('a damaged page: 503 storage_corrupt with what to do, health 503 down', async () => {
     const { app, store } = await setup();
     const s = await session(app);
-    for (let i = 0; i < 40; i++) await app.request(`/api/chat/sessions/${s.id}/messages`, json('POST', { role: 'user', content: `line ${i} ${'x'.repeat(300)}` }));
+    for (let i = 0; i < 40; i++)
+      await app.request(
+        `/api/chat/sessions/${s.id}/messages`,
+        json('POST', { role: 'user', content: `line ${i} ${'x'.repeat(300)}` }),
+      );
     const dbPath = store.path;
     await store.close();
     corruptTable(dbPath, 'chat_messages');
     const reopened = await openChatStore({ path: dbPath });
     cleanups.push(() => reopened.close());
-    const app2 = createApp({ store: reopened, config: loadConfig({ DATABASE_PATH: dbPath }), metrics: createMetrics({ defaultMetrics: false }) });
+    const app2 = createApp({
+      store: reopened,
+      config: loadConfig({ DATABASE_PATH: dbPath }),
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     const body = await expectError(await app2.request(`/api/chat/sessions/${s.id}/messages`), 503, 'storage_corrupt');
     expect(body.error.message).toMatch(/restore a backup/);
     const { status, body: health } = await healthUntil(app2, (_s, b) => b.status === 'down');
@@ -267,7 +311,8 @@ function makeReadOnly(file: string): void {
 function corruptTable(file: string, table: string): void {
   const raw = new Database(file);
   raw.pragma('wal_checkpoint(TRUNCATE)');
-  const root = (raw.prepare(`SELECT rootpage FROM sqlite_schema WHERE name = ?`).get(table) as { rootpage: number }).rootpage;
+  const root = (raw.prepare(`SELECT rootpage FROM sqlite_schema WHERE name = ?`).get(table) as { rootpage: number })
+    .rootpage;
   const pageSize = raw.pragma('page_size', { simple: true }) as number;
   raw.close();
   const fd = openSync(file, 'r+');

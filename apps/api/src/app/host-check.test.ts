@@ -21,7 +21,13 @@ async function listen(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /** A raw request, so that the Host header is exactly what a rebinding page's browser sends. */
-function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, setHost: false }, (res) => {
       let text = '';
@@ -46,7 +52,13 @@ describe('Host checks', () => {
     const port = await listen({});
     const before = (await ctx.store.sessions.list('00000000000000000000000000', {})).items.length;
     const evil = `evil.example:${port}`;
-    const res = await send(port, 'POST', '/api/chat/sessions', { host: evil, origin: `http://${evil}`, 'content-type': 'application/json' }, '{}');
+    const res = await send(
+      port,
+      'POST',
+      '/api/chat/sessions',
+      { host: evil, origin: `http://${evil}`, 'content-type': 'application/json' },
+      '{}',
+    );
     expect(res.status).toBe(403);
     expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'forbidden' } });
     expect(JSON.parse(res.text).error.message).toContain('evil.example');

@@ -17,7 +17,12 @@ const PUBLIC = new Set(['GET /health', 'GET /api/health', 'POST /api/auth/login'
 /** Health probes (liveness included) answer anyone; so do Ollama's version probes, as Ollama's own server does. */
 function isPublic(route: string): boolean {
   const path = route.split(' ')[1]!;
-  return PUBLIC.has(route) || /^\/(api\/)?health(\/|$)/.test(path) || route === 'GET /ollama' || route === 'GET /ollama/api/version';
+  return (
+    PUBLIC.has(route) ||
+    /^\/(api\/)?health(\/|$)/.test(path) ||
+    route === 'GET /ollama' ||
+    route === 'GET /ollama/api/version'
+  );
 }
 
 /** GET/HEAD on a POST-only chat route answers 405 (with Allow) before anything else. */
@@ -57,17 +62,30 @@ function call(route: string, key?: string) {
   const body = BODIES[route];
   // The Ollama routes answer only requests that came through their own listener (OLLAMA_PORT).
   const env = pattern.startsWith('/ollama') ? { listener: 'ollama' } : undefined;
-  return app.request(fill(pattern), {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: method === 'GET' || method === 'HEAD' ? undefined : body === undefined ? '{}' : fill(JSON.stringify(body)),
-  }, env);
+  return app.request(
+    fill(pattern),
+    {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: method === 'GET' || method === 'HEAD' ? undefined : body === undefined ? '{}' : fill(JSON.stringify(body)),
+    },
+    env,
+  );
 }
 
 beforeAll(async () => {
   ctx = await openTestStore();
   const auth = createAuthService(ctx.store);
-  const security = { config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_CHAT: '1000/minute', RATE_LIMIT_API: '100000/minute' }, '127.0.0.1'), auth };
+  const security = {
+    config: readSecurityConfig(
+      { AUTH: 'on', RATE_LIMIT_CHAT: '1000/minute', RATE_LIMIT_API: '100000/minute' },
+      '127.0.0.1',
+    ),
+    auth,
+  };
   app = createApp({ store: ctx.store, config: ctx.config, security });
   const admin = await auth.addUser('root', 'root-password-1');
   const user = await auth.addUser('alice', 'alice-password-1');
@@ -95,7 +113,8 @@ describe('role matrix, AUTH=on', () => {
     for (const route of routes()) {
       const res = await call(route);
       if (isPublic(route)) expect(res.status, route).not.toBe(403);
-      else if (res.status !== 401 && !(res.status === 405 && isMethodProbe(route))) wrong.push(`${route} → ${res.status}`);
+      else if (res.status !== 401 && !(res.status === 405 && isMethodProbe(route)))
+        wrong.push(`${route} → ${res.status}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -130,7 +149,9 @@ describe('role matrix, AUTH=on', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('chat_studio_http_requests_total');
     // The session survived every foreign call.
-    expect((await ctx.store.sessions.get((await ctx.store.users.getByUsername('alice'))!.id, session.id))?.title).toBe('renamed');
+    expect((await ctx.store.sessions.get((await ctx.store.users.getByUsername('alice'))!.id, session.id))?.title).toBe(
+      'renamed',
+    );
   });
 
   it('the owner can delete their own message and session', async () => {

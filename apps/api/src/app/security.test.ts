@@ -19,16 +19,26 @@ const SECRET_WORD = 'zebracorn';
 /** The env mark of the OLLAMA_PORT listener, which the Ollama routes (mounted at /ollama) require. */
 const viaOllama = (path: string) => (path.startsWith('/ollama') ? { listener: 'ollama' } : undefined);
 
-function call(key: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return app.request(path, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
+function call(
+  key: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return app.request(
+    path,
+    {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }, viaOllama(path));
+    viaOllama(path),
+  );
 }
 
 beforeAll(async () => {
@@ -42,10 +52,16 @@ beforeAll(async () => {
   keyB = (await auth.createApiKey(bob.id, 'test')).key;
   sessionA = (await (await call(keyA, 'POST', '/api/chat/sessions', { title: 'Alice private' })).json()) as ChatSession;
   messageA = (await (
-    await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, { role: 'user', content: `my ${SECRET_WORD} diary` })
+    await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, {
+      role: 'user',
+      content: `my ${SECRET_WORD} diary`,
+    })
   ).json()) as ChatMessage;
   replyA = (await (
-    await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, { role: 'assistant', content: `a ${SECRET_WORD} reply` })
+    await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, {
+      role: 'assistant',
+      content: `a ${SECRET_WORD} reply`,
+    })
   ).json()) as ChatMessage;
 });
 afterAll(async () => {
@@ -74,17 +90,30 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['POST', '/api/chat/stream', { session_id: s, message: 'hi' }],
     ['POST', '/api/chat/prepare', { session_id: s }],
     ['GET', `/api/chat/sessions/${s}/export`],
-    ['POST', '/v1/chat/completions', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
+    [
+      'POST',
+      '/v1/chat/completions',
+      { model: 'x', messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-chat-session-id': s },
+    ],
     ['GET', `/v1/responses/resp_${replyA.id}`],
     ['POST', '/v1/responses', { model: 'x', input: 'hi', previous_response_id: `resp_${replyA.id}` }],
-    ['POST', '/ollama/api/chat', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, { 'x-chat-session-id': s }],
+    [
+      'POST',
+      '/ollama/api/chat',
+      { model: 'x', messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-chat-session-id': s },
+    ],
   ];
 }
 
 describe('ownership', () => {
   it('covers every route that takes a session or message id', () => {
     const covered = new Set(
-      foreignCalls().map(([method, path]) => `${method} ${path.replace(sessionA.id, ':id').replace(messageA.id, ':messageId').replace(`resp_${replyA.id}`, ':id')}`),
+      foreignCalls().map(
+        ([method, path]) =>
+          `${method} ${path.replace(sessionA.id, ':id').replace(messageA.id, ':messageId').replace(`resp_${replyA.id}`, ':id')}`,
+      ),
     );
     const routes = app.routes
       .filter((r) => r.path.includes(':id') && r.method !== 'ALL')
@@ -106,8 +135,10 @@ describe('ownership', () => {
       const text = await res.text();
       expect(text).not.toContain(SECRET_WORD);
       expect(text).not.toContain('Alice private');
-      if (path.startsWith('/ollama')) expect(JSON.parse(text), `${method} ${path}`).toEqual({ error: 'Session not found' });
-      else if (!path.startsWith('/v1') && !path.includes('/messages/')) expect(JSON.parse(text), `${method} ${path}`).toEqual(missing);
+      if (path.startsWith('/ollama'))
+        expect(JSON.parse(text), `${method} ${path}`).toEqual({ error: 'Session not found' });
+      else if (!path.startsWith('/v1') && !path.includes('/messages/'))
+        expect(JSON.parse(text), `${method} ${path}`).toEqual(missing);
     }
     const session = await ctx.store.sessions.get(aliceId, sessionA.id);
     expect(session).toMatchObject({ title: 'Alice private', archived: false });
@@ -157,7 +188,9 @@ describe('ownership', () => {
   });
 
   it("B cannot list or revoke A's API keys", async () => {
-    const keys = (await (await call(keyA, 'GET', '/api/auth/keys')).json()) as { api_keys: { id: string; prefix: string }[] };
+    const keys = (await (await call(keyA, 'GET', '/api/auth/keys')).json()) as {
+      api_keys: { id: string; prefix: string }[];
+    };
     expect(keys.api_keys).toHaveLength(1);
     expect(JSON.stringify(keys)).not.toContain(keyA);
     const res = await call(keyB, 'DELETE', `/api/auth/keys/${keys.api_keys[0]!.id}`);
@@ -213,7 +246,9 @@ describe('authentication with AUTH=on', () => {
     expect((await call(undefined, 'GET', '/health')).status).toBe(503);
     expect((await call(undefined, 'GET', '/api/health')).status).toBe(503);
     expect((await call(undefined, 'GET', '/api/health/live')).status).toBe(200);
-    expect((await call(undefined, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' })).status).toBe(401);
+    expect(
+      (await call(undefined, 'POST', '/api/auth/login', { username: 'alice', password: 'wrong-password' })).status,
+    ).toBe(401);
   });
 
   it('a wrong API key is 401, a revoked key stops working', async () => {
@@ -253,7 +288,10 @@ describe('authentication with AUTH=on', () => {
     });
     expect(same.status).toBe(201);
 
-    const out = await app.request('http://localhost/api/auth/logout', { method: 'POST', headers: { cookie, origin: 'http://localhost' } });
+    const out = await app.request('http://localhost/api/auth/logout', {
+      method: 'POST',
+      headers: { cookie, origin: 'http://localhost' },
+    });
     expect(out.status).toBe(204);
     expect((await app.request('/api/auth/me', { headers: { cookie } })).status).toBe(401);
   });
@@ -278,7 +316,9 @@ describe('safe output', () => {
       const res = await call(keyA, 'POST', `/api/chat/sessions/${sessionA.id}/messages`, { role: 'user', content });
       expect(res.status).toBe(201);
       const stored = (await res.json()) as ChatMessage;
-      const back = (await (await call(keyA, 'GET', `/api/chat/sessions/${sessionA.id}/messages/${stored.id}`)).json()) as ChatMessage;
+      const back = (await (
+        await call(keyA, 'GET', `/api/chat/sessions/${sessionA.id}/messages/${stored.id}`)
+      ).json()) as ChatMessage;
       expect(back.content).toBe(content);
       const safe = sanitize(content);
       expect(safe).not.toMatch(/<[a-z!/?]/i);
@@ -334,7 +374,8 @@ describe('rate limits', () => {
       config: ctx.config,
       security: { config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_API: '2/minute' }, '127.0.0.1'), auth },
     });
-    const retrieve = (key: string) => limited.request('/v1/models/stories260K', { headers: { authorization: `Bearer ${key}` } });
+    const retrieve = (key: string) =>
+      limited.request('/v1/models/stories260K', { headers: { authorization: `Bearer ${key}` } });
     for (let i = 0; i < 2; i++) expect((await retrieve(keyA)).status).not.toBe(429);
     const over = await retrieve(keyA);
     expect(over.status).toBe(429);
@@ -360,10 +401,21 @@ describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama
       const limited = createApp({
         store: ctx.store,
         config: ctx.config,
-        security: { config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' }, '127.0.0.1'), auth: createAuthService(ctx.store) },
+        security: {
+          config: readSecurityConfig({ AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' }, '127.0.0.1'),
+          auth: createAuthService(ctx.store),
+        },
       });
       const send = () =>
-        limited.request(path, { method: 'POST', headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }, viaOllama(path));
+        limited.request(
+          path,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+          viaOllama(path),
+        );
       for (let i = 0; i < 2; i++) expect((await send()).status, path).not.toBe(429);
       const over = await send();
       expect(over.status, path).toBe(429);
@@ -380,7 +432,11 @@ describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toContain('version');
     }
-    const tags = await app.request('/ollama/api/tags', { headers: { authorization: `Bearer ${keyA}` } }, { listener: 'ollama' });
+    const tags = await app.request(
+      '/ollama/api/tags',
+      { headers: { authorization: `Bearer ${keyA}` } },
+      { listener: 'ollama' },
+    );
     expect(tags.status).toBe(200);
     expect(await tags.json()).toEqual({ models: [] });
   });
@@ -394,7 +450,11 @@ describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama
       ['/v1/completions', { model: 'x', prompt: 'hi', wat: 1 }, 'wat'],
       ['/v1/responses', { model: 'x', input: 'hi', tools: [{ type: 'function', name: 'f' }] }, 'tools'],
       ['/v1/responses', { model: 'x', input: 'hi', store: false }, 'store'],
-      ['/v1/responses', { model: 'x', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] }, 'input[0].type'],
+      [
+        '/v1/responses',
+        { model: 'x', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] },
+        'input[0].type',
+      ],
     ];
     for (const [path, body, param] of cases) {
       const res = await call(keyA, 'POST', path, body);

@@ -41,7 +41,13 @@ export interface TurnResult {
 }
 
 /** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
-const REFUSALS = new Set(['QueueFullError', 'QueueTimeoutError', 'ChatUnavailableError', 'UnsupportedRequestError', 'InvalidRequestError']);
+const REFUSALS = new Set([
+  'QueueFullError',
+  'QueueTimeoutError',
+  'ChatUnavailableError',
+  'UnsupportedRequestError',
+  'InvalidRequestError',
+]);
 
 /** Options for {@link createChatTurns}. */
 export interface ChatTurnsOptions {
@@ -68,31 +74,50 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
   let stopping = false;
   /** The runtime when it can take a request now; else the 503 the caller should answer with. */
   function availableRuntime(): LlmRuntime {
-    if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
+    if (!runtime)
+      throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
     const reason = runtime.unavailableReason();
     if (reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
     const status = runtime.status();
     if (status.sequences_in_use >= status.sequences_total && status.queue_depth >= status.queue_limit) {
-      throw new ApiError('queue_full', 'Chat service is busy: every sequence is in use and the queue is full', undefined, {
-        'Retry-After': '5',
-      });
+      throw new ApiError(
+        'queue_full',
+        'Chat service is busy: every sequence is in use and the queue is full',
+        undefined,
+        {
+          'Retry-After': '5',
+        },
+      );
     }
     return runtime;
   }
 
   /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
-  async function prepare(principal: Principal, sessionId: string, params: GenerationParams = {}, branch?: TurnBranch): Promise<PreparedTurn> {
+  async function prepare(
+    principal: Principal,
+    sessionId: string,
+    params: GenerationParams = {},
+    branch?: TurnBranch,
+  ): Promise<PreparedTurn> {
     const session = await requireSession(store, principal, sessionId);
     const rt = availableRuntime();
     // The history is the branch from the root to the leaf: the current one, or the one an edit or regenerate names.
     const leafId = branch ? branch.leafId : (session.current_leaf_id ?? null);
-    const page = leafId ? await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit, leafId }) : undefined;
+    const page = leafId
+      ? await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit, leafId })
+      : undefined;
     const history = (page?.items ?? [])
       .reverse()
       .filter((m) => m.status !== 'error' && m.content !== '')
       .map((m) => ({ role: m.role, content: m.content }));
     const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
-    const turn: PreparedTurn = { session, runtime: rt, history, params: { ...settingsParams, ...params }, parentId: leafId };
+    const turn: PreparedTurn = {
+      session,
+      runtime: rt,
+      history,
+      params: { ...settingsParams, ...params },
+      parentId: leafId,
+    };
     if (branch?.existingUserMessage) turn.existingUserMessage = branch.existingUserMessage;
     return turn;
   }
@@ -116,7 +141,13 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
   }
 
   /** Runs a stored chat turn (see {@link createChatTurns}). */
-  function run(principal: Principal, turn: PreparedTurn, message: string, signal: AbortSignal, hooks: TurnHooks = {}): Promise<TurnResult> {
+  function run(
+    principal: Principal,
+    turn: PreparedTurn,
+    message: string,
+    signal: AbortSignal,
+    hooks: TurnHooks = {},
+  ): Promise<TurnResult> {
     return track(signal, (s) => execute(principal, turn, message, s, hooks));
   }
 
@@ -127,21 +158,38 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     await Promise.allSettled([...inFlight.keys()]);
   }
 
-  async function execute(principal: Principal, turn: PreparedTurn, message: string, signal: AbortSignal, hooks: TurnHooks): Promise<TurnResult> {
+  async function execute(
+    principal: Principal,
+    turn: PreparedTurn,
+    message: string,
+    signal: AbortSignal,
+    hooks: TurnHooks,
+  ): Promise<TurnResult> {
     const { session, runtime: rt } = turn;
     const userId = principal.userId;
     const modelId = rt.status().model_id ?? 'unknown';
     // Explicit parents: a turn continues the branch its history was read from, whatever happens to the chat meanwhile.
-    const userMessage = turn.existingUserMessage ?? (await store.messages.append(userId, session.id, { role: 'user', content: message, parent_id: turn.parentId }));
+    const userMessage =
+      turn.existingUserMessage ??
+      (await store.messages.append(userId, session.id, { role: 'user', content: message, parent_id: turn.parentId }));
     const placeholder = userMessage
-      ? await store.messages.append(userId, session.id, { role: 'assistant', content: '', status: 'partial', model_id: modelId, parent_id: userMessage.id })
+      ? await store.messages.append(userId, session.id, {
+          role: 'assistant',
+          content: '',
+          status: 'partial',
+          model_id: modelId,
+          parent_id: userMessage.id,
+        })
       : undefined;
     if (!userMessage || !placeholder) throw new ApiError('not_found', 'Session not found');
     if (processId) await store.processes.claimReply(placeholder.id, processId);
     try {
       return await generateInto(principal, turn, message, signal, hooks, userMessage, placeholder);
     } finally {
-      if (processId) await store.processes.releaseReply(placeholder.id).catch((err: unknown) => console.error('[chat] release failed', err));
+      if (processId)
+        await store.processes
+          .releaseReply(placeholder.id)
+          .catch((err: unknown) => console.error('[chat] release failed', err));
     }
   }
 
@@ -245,12 +293,24 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     setImmediate(() => {
       void store.sessions
         .get(userId, sessionId)
-        .then((s) => (s && s.title === DEFAULT_TITLE ? store.sessions.update(userId, sessionId, { title: deriveTitle(message) }) : undefined))
+        .then((s) =>
+          s && s.title === DEFAULT_TITLE
+            ? store.sessions.update(userId, sessionId, { title: deriveTitle(message) })
+            : undefined,
+        )
         .catch((err: unknown) => console.error('[chat] title update failed', err));
     });
   }
 
-  return { availableRuntime, prepare, run, track, abortAll, inFlightCount: () => inFlight.size, isStopping: () => stopping };
+  return {
+    availableRuntime,
+    prepare,
+    run,
+    track,
+    abortAll,
+    inFlightCount: () => inFlight.size,
+    isStopping: () => stopping,
+  };
 }
 
 export type ChatTurns = ReturnType<typeof createChatTurns>;

@@ -1,3 +1,11 @@
 /** Running chat turns against the store and the model runtime. */
-export { createChatTurns, type ChatTurns, type ChatTurnsOptions, type PreparedTurn, type TurnBranch, type TurnHooks, type TurnResult } from './chat-turn.js';
+export {
+  createChatTurns,
+  type ChatTurns,
+  type ChatTurnsOptions,
+  type PreparedTurn,
+  type TurnBranch,
+  type TurnHooks,
+  type TurnResult,
+} from './chat-turn.js';
 export { deriveTitle, DEFAULT_TITLE } from './derive-title.js';

@@ -5,7 +5,15 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { describeImport, exportChatsJson, exportChatsMarkdown, importChats, ImportFormatError, type ChatStore, type ImportProgress } from '@chat-studio/chat-store';
+import {
+  describeImport,
+  exportChatsJson,
+  exportChatsMarkdown,
+  importChats,
+  ImportFormatError,
+  type ChatStore,
+  type ImportProgress,
+} from '@chat-studio/chat-store';
 import { LOCAL_USER, type AuthService } from '@chat-studio/security';
 import { CliUsageError } from './cli-errors.js';
 import { withCliAuth } from './open-cli-auth.js';
@@ -47,7 +55,8 @@ async function writeAll(chunks: AsyncIterable<string>, out: string | undefined):
 
 async function runExport(values: Record<string, string | boolean | undefined>): Promise<void> {
   const format = (values.format as string | undefined) ?? 'json';
-  if (format !== 'json' && format !== 'markdown') throw new CliUsageError(`--format must be json or markdown, not "${format}"`);
+  if (format !== 'json' && format !== 'markdown')
+    throw new CliUsageError(`--format must be json or markdown, not "${format}"`);
   const sessionId = values.session as string | undefined;
   const out = values.out === undefined ? undefined : fromUserCwd(values.out as string);
   await withCliAuth(async (auth, store) => {
@@ -56,7 +65,10 @@ async function runExport(values: Record<string, string | boolean | undefined>): 
       throw new CliUsageError(`No chat ${sessionId} for this user`, 1);
     }
     const options = { sessionId };
-    await writeAll(format === 'markdown' ? exportChatsMarkdown(store, userId, options) : exportChatsJson(store, userId, options), out);
+    await writeAll(
+      format === 'markdown' ? exportChatsMarkdown(store, userId, options) : exportChatsJson(store, userId, options),
+      out,
+    );
   });
   if (out !== undefined) process.stderr.write(`Exported to ${out}\n`);
 }
@@ -67,7 +79,11 @@ function progressReporter(totalBytes: number): { update(p: ImportProgress): void
   if (!process.stderr.isTTY) {
     let phase: ImportProgress['phase'] | undefined;
     let last: ImportProgress | undefined;
-    const done = () => last && process.stderr.write(`${last.phase === 'checking' ? 'Checked' : 'Imported'} ${last.chats} chats (${mib(last.bytes)} MiB)\n`);
+    const done = () =>
+      last &&
+      process.stderr.write(
+        `${last.phase === 'checking' ? 'Checked' : 'Imported'} ${last.chats} chats (${mib(last.bytes)} MiB)\n`,
+      );
     return {
       update(p) {
         if (phase !== undefined && p.phase !== phase) done();
@@ -85,7 +101,11 @@ function progressReporter(totalBytes: number): { update(p: ImportProgress): void
   bar.start(totalBytes, 0, { phase: 'checking ', done: '0.0', size: mib(totalBytes), chats: 0 });
   return {
     update(p) {
-      bar.update(p.bytes, { phase: p.phase === 'checking' ? 'checking ' : 'importing', done: mib(p.bytes), chats: p.chats });
+      bar.update(p.bytes, {
+        phase: p.phase === 'checking' ? 'checking ' : 'importing',
+        done: mib(p.bytes),
+        chats: p.chats,
+      });
     },
     stop: () => bar.stop(),
   };
@@ -98,12 +118,16 @@ async function runImport(file: string, user: string | undefined): Promise<void> 
     const userId = await userIdOf(auth, user);
     const progress = progressReporter(size);
     try {
-      return await importChats(store, userId, { open: () => createReadStream(file, { highWaterMark: 1024 * 1024 }), onProgress: (p) => progress.update(p) });
+      return await importChats(store, userId, {
+        open: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
+        onProgress: (p) => progress.update(p),
+      });
     } finally {
       progress.stop();
     }
   }).catch((error: unknown) => {
-    if (error instanceof ImportFormatError) throw new CliUsageError(`${file}: ${error.message}. Nothing was imported.`, 1);
+    if (error instanceof ImportFormatError)
+      throw new CliUsageError(`${file}: ${error.message}. Nothing was imported.`, 1);
     throw error;
   });
   process.stdout.write(describeImport(summary));
@@ -144,7 +168,8 @@ export async function runChatsCommand(argv: string[]): Promise<void> {
       return runExport(values);
     case 'import': {
       if (rest.length !== 1) throw new CliUsageError('chats import takes exactly one FILE');
-      for (const flag of ['session', 'format', 'out'] as const) if (values[flag] !== undefined) throw new CliUsageError(`chats import does not take --${flag}`);
+      for (const flag of ['session', 'format', 'out'] as const)
+        if (values[flag] !== undefined) throw new CliUsageError(`chats import does not take --${flag}`);
       return runImport(fromUserCwd(rest[0]!), values.user);
     }
     default:

@@ -39,7 +39,10 @@ async function titlesOf(username: string): Promise<string[]> {
   const store = await openChatStore({ path: dbPath });
   try {
     const id = (await createAuthService(store).getUser(username)).id;
-    const all = [...(await store.sessions.list(id)).items, ...(await store.sessions.list(id, { archived: true })).items];
+    const all = [
+      ...(await store.sessions.list(id)).items,
+      ...(await store.sessions.list(id, { archived: true })).items,
+    ];
     return all.map((s) => s.title).sort();
   } finally {
     await store.close();
@@ -87,7 +90,9 @@ describe('chats CLI (compiled, against a temp DATABASE_PATH)', { timeout: 120_00
     const out = await chats(['export', '--user', 'alice', '--out', 'alice.json']);
     expect(out).toMatchObject({ code: 0, stdout: '' });
     expect(out.stderr).toBe(`Exported to ${path.join(dir, 'alice.json')}\n`);
-    const file = JSON.parse(readFileSync(path.join(dir, 'alice.json'), 'utf8')) as { chats: Array<{ id: string; title: string }> };
+    const file = JSON.parse(readFileSync(path.join(dir, 'alice.json'), 'utf8')) as {
+      chats: Array<{ id: string; title: string }>;
+    };
     expect(file.chats).toHaveLength(4);
 
     const back = await chats(['import', path.join(dir, 'alice.json'), '--user', 'bob']);
@@ -104,17 +109,25 @@ describe('chats CLI (compiled, against a temp DATABASE_PATH)', { timeout: 120_00
   });
 
   it('refuses a bad file naming the chat and field, storing nothing; and bad usage', async () => {
-    const bad = JSON.parse(readFileSync(path.join(FIXTURES, 'open-webui-export.json'), 'utf8')) as Array<{ id: string; chat?: { history: { messages: Record<string, { role?: string }> } } }>;
+    const bad = JSON.parse(readFileSync(path.join(FIXTURES, 'open-webui-export.json'), 'utf8')) as Array<{
+      id: string;
+      chat?: { history: { messages: Record<string, { role?: string }> } };
+    }>;
     bad[0]!.id = 'a-new-id';
     delete bad[0]!.chat!.history.messages.m4!.role;
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
     const before = await titlesOf('bob');
     const run = await chats(['import', 'bad.json', '--user', 'bob']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`error: ${path.join(dir, 'bad.json')}: Chat #1 "Regex help ✨": chat.history.messages.m4.role: missing. Nothing was imported.\n`);
+    expect(run.stderr).toContain(
+      `error: ${path.join(dir, 'bad.json')}: Chat #1 "Regex help ✨": chat.history.messages.m4.role: missing. Nothing was imported.\n`,
+    );
     expect(await titlesOf('bob')).toEqual(before);
 
-    expect(await chats(['import', 'nope.json'])).toMatchObject({ code: 1, stderr: `error: No such file: ${path.join(dir, 'nope.json')}\n` });
+    expect(await chats(['import', 'nope.json'])).toMatchObject({
+      code: 1,
+      stderr: `error: No such file: ${path.join(dir, 'nope.json')}\n`,
+    });
     expect((await chats(['import', 'bad.json', '--user', 'nobody'])).code).toBe(1);
     const usage = await chats(['export', '--format', 'pdf']);
     expect(usage.code).toBe(2);

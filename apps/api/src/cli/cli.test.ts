@@ -169,7 +169,10 @@ describe('users and keys CLI (compiled, against a temp DATABASE_PATH)', { timeou
     const service = await run(KEYS, ['create', 'fred', '--service']);
     expect(service.code).toBe(0);
     expect(service.stderr).toMatch(/Created service key "service"/);
-    expect(await withAuth((auth) => auth.authenticateApiKey(service.stdout.trim()))).toMatchObject({ role: 'admin', service: true });
+    expect(await withAuth((auth) => auth.authenticateApiKey(service.stdout.trim()))).toMatchObject({
+      role: 'admin',
+      service: true,
+    });
     expect((await run(KEYS, ['list', 'fred'])).stdout).toMatch(/\sservice\s/);
 
     const [bad, usage] = await Promise.all([run(USERS, ['role', 'fred', 'root']), run(USERS, ['role', 'fred'])]);
@@ -182,10 +185,14 @@ describe('users and keys CLI (compiled, against a temp DATABASE_PATH)', { timeou
   const hasScript = spawnSync('script', ['--version']).status === 0;
   it.skipIf(!hasScript)('on a terminal, asks for the password twice without echoing it', async () => {
     // util-linux `script` gives the CLI a real pseudo-terminal.
-    const child = spawn('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(USERS)} add dave`, '/dev/null'], {
-      env: { ...process.env, DATABASE_PATH: dbPath },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'script',
+      ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(USERS)} add dave`, '/dev/null'],
+      {
+        env: { ...process.env, DATABASE_PATH: dbPath },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     let answered = 0;
     child.stdout.on('data', (d: Buffer) => {

@@ -32,7 +32,11 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { name: { type: 'string', short: 'n' }, service: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        name: { type: 'string', short: 'n' },
+        service: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     throw new CliUsageError((err as Error).message);
@@ -50,11 +54,17 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
       if (rest.length > 0) throw new CliUsageError('keys create takes one <user>; name the key with --name');
       const { key, info } = await withCliAuth(async (auth) => {
         const user = await auth.getUser(username);
-        return auth.createApiKey(user.id, values.name ?? (values.service ? 'service' : 'cli'), values.service ? { service: true } : {});
+        return auth.createApiKey(
+          user.id,
+          values.name ?? (values.service ? 'service' : 'cli'),
+          values.service ? { service: true } : {},
+        );
       });
       process.stdout.write(`${key}\n`);
       const kind = info.service ? 'service key' : 'API key';
-      process.stderr.write(`Created ${kind} "${info.name}" (id ${info.id}) for ${username}. Copy it now: it is not shown again.\n`);
+      process.stderr.write(
+        `Created ${kind} "${info.name}" (id ${info.id}) for ${username}. Copy it now: it is not shown again.\n`,
+      );
       return;
     }
     case 'list': {
@@ -67,7 +77,14 @@ export async function runKeysCommand(argv: string[]): Promise<void> {
       process.stdout.write(
         table(
           ['ID', 'NAME', 'KIND', 'PREFIX', 'CREATED', 'LAST USED'],
-          keys.map((k) => [k.id, k.name, k.service ? 'service' : 'api', `${k.prefix}…`, k.created_at, k.last_used_at ?? 'never']),
+          keys.map((k) => [
+            k.id,
+            k.name,
+            k.service ? 'service' : 'api',
+            `${k.prefix}…`,
+            k.created_at,
+            k.last_used_at ?? 'never',
+          ]),
         ),
       );
       return;

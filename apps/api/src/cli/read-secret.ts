@@ -21,7 +21,11 @@ export function readLineFromStdin(input: NodeJS.ReadableStream = process.stdin):
  * Prompts on stderr and reads a line from a TTY stdin without echoing it.
  * Raw mode rather than readline's muted output, so nothing typed ever reaches the screen.
  */
-export function promptHidden(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<string> {
+export function promptHidden(
+  prompt: string,
+  stdin: NodeJS.ReadStream = process.stdin,
+  stderr: NodeJS.WriteStream = process.stderr,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = '';
     const wasRaw = stdin.isRaw;

@@ -84,7 +84,12 @@ export async function runUsersCommand(argv: string[]): Promise<void> {
         process.stdout.write('No users. Create one with: pnpm users add <name>\n');
         return;
       }
-      process.stdout.write(table(['USERNAME', 'ROLE', 'ID', 'CREATED'], users.map((u) => [u.username, u.role, u.id, u.created_at])));
+      process.stdout.write(
+        table(
+          ['USERNAME', 'ROLE', 'ID', 'CREATED'],
+          users.map((u) => [u.username, u.role, u.id, u.created_at]),
+        ),
+      );
       return;
     }
     case 'delete': {

@@ -49,7 +49,10 @@ export const INSTANCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** INSTANCE, else the port: two processes on one host differ at least in their ports. */
 export function resolveInstance(env: NodeJS.ProcessEnv, port: number): string {
   const instance = env.INSTANCE?.trim() || String(port);
-  if (!INSTANCE_PATTERN.test(instance)) throw new Error(`INSTANCE must be 1-64 letters, digits, _ . - (starting with a letter or digit), got "${env.INSTANCE}"`);
+  if (!INSTANCE_PATTERN.test(instance))
+    throw new Error(
+      `INSTANCE must be 1-64 letters, digits, _ . - (starting with a letter or digit), got "${env.INSTANCE}"`,
+    );
   return instance;
 }
 
@@ -62,7 +65,8 @@ function int(value: string | undefined, fallback: number, name: string): number 
 
 function port(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number from 1 to 65535, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new Error(`${name} must be a port number from 1 to 65535, got "${value}"`);
   return n;
 }
 

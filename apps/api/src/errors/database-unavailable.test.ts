@@ -31,7 +31,11 @@ describe.skipIf(!bin)('PostgreSQL unreachable', { timeout: 120_000 }, () => {
   const json = { 'content-type': 'application/json' };
 
   it('answers 503 database_unavailable with Retry-After while it is down, then works again', async () => {
-    const created = await app.request('/api/chat/sessions', { method: 'POST', headers: json, body: '{"title":"before"}' });
+    const created = await app.request('/api/chat/sessions', {
+      method: 'POST',
+      headers: json,
+      body: '{"title":"before"}',
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
@@ -39,7 +43,11 @@ describe.skipIf(!bin)('PostgreSQL unreachable', { timeout: 120_000 }, () => {
     const inFlight = Array.from({ length: 20 }, (_, i) =>
       i % 2 === 0
         ? app.request('/api/chat/sessions')
-        : app.request(`/api/chat/sessions/${id}/messages`, { method: 'POST', headers: json, body: '{"role":"user","content":"hello"}' }),
+        : app.request(`/api/chat/sessions/${id}/messages`, {
+            method: 'POST',
+            headers: json,
+            body: '{"role":"user","content":"hello"}',
+          }),
     );
     await cluster.stop();
     for (const res of await Promise.all(inFlight)) {

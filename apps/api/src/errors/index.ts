@@ -1,3 +1,11 @@
 /** Errors of the API and the single mapping of every error to an HTTP response. */
 export { ApiError, sessionNotFound } from './api-error.js';
-export { onError, errorResponse, STORAGE_ERROR_CODES, describeError, toOpenAiError, isOpenAiPath, type ErrorReport } from './on-error.js';
+export {
+  onError,
+  errorResponse,
+  STORAGE_ERROR_CODES,
+  describeError,
+  toOpenAiError,
+  isOpenAiPath,
+  type ErrorReport,
+} from './on-error.js';

@@ -1,7 +1,13 @@
 /** The one place where thrown errors become HTTP responses (protocol envelope, or OpenAI's shape under /v1). */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ERROR_STATUS, errorEnvelope, statusForErrorCode, type ErrorCode, type OpenAiErrorBody } from '@chat-studio/protocol';
+import {
+  ERROR_STATUS,
+  errorEnvelope,
+  statusForErrorCode,
+  type ErrorCode,
+  type OpenAiErrorBody,
+} from '@chat-studio/protocol';
 import { ApiError } from './api-error.js';
 
 /**
@@ -40,7 +46,12 @@ const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
 };
 
 /** Codes that mean the database could not do what a request asked; counted in `/metrics`. */
-export const STORAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set(['database_busy', 'storage_full', 'storage_read_only', 'storage_corrupt']);
+export const STORAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
+  'database_busy',
+  'storage_full',
+  'storage_read_only',
+  'storage_corrupt',
+]);
 
 /** What a package error may carry that becomes a header or a message prefix. */
 interface KnownErrorShape {
@@ -59,14 +70,21 @@ export interface ErrorReport {
 /** Turns any thrown value into the status, code and message the API answers with. */
 export function describeError(err: unknown): ErrorReport {
   if (err instanceof ApiError) {
-    return { status: statusForErrorCode(err.code), code: err.code, message: err.message, details: err.details, headers: err.headers ?? {} };
+    return {
+      status: statusForErrorCode(err.code),
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      headers: err.headers ?? {},
+    };
   }
   if (err instanceof Error) {
     const code = CODE_BY_ERROR_NAME[err.name];
     if (code) {
       const known = err as Error & KnownErrorShape;
       const headers: Record<string, string> = {};
-      if (typeof known.retryAfterSeconds === 'number') headers['Retry-After'] = String(Math.max(1, Math.ceil(known.retryAfterSeconds)));
+      if (typeof known.retryAfterSeconds === 'number')
+        headers['Retry-After'] = String(Math.max(1, Math.ceil(known.retryAfterSeconds)));
       let message = err.message;
       if (code === 'chat_unavailable') message = `Chat service is not available: ${known.reason ?? err.message}`;
       if (code === 'queue_full' || code === 'timeout') message = `Chat service is busy: ${err.message}`;
@@ -78,12 +96,27 @@ export function describeError(err: unknown): ErrorReport {
       const c = own as ErrorCode;
       // A runtime error about one request field (UnsupportedRequestError) names it, as OpenAI's `param`.
       const param = (err as Error & { param?: unknown }).param;
-      return { status: statusForErrorCode(c), code: c, message: err.message, headers: {}, ...(typeof param === 'string' ? { details: { param } } : {}) };
+      return {
+        status: statusForErrorCode(c),
+        code: c,
+        message: err.message,
+        headers: {},
+        ...(typeof param === 'string' ? { details: { param } } : {}),
+      };
     }
   }
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request';
+    const code: ErrorCode =
+      status === 413
+        ? 'payload_too_large'
+        : status === 401
+          ? 'unauthorized'
+          : status === 404
+            ? 'not_found'
+            : status >= 500
+              ? 'internal_error'
+              : 'bad_request';
     return { status, code, message: err.message || 'Request failed', headers: {} };
   }
   return { status: 500, code: 'internal_error', message: 'Internal server error', headers: {} };
@@ -103,7 +136,13 @@ const OPENAI_TYPE_BY_STATUS: Record<number, string> = {
 /** `/v1` speaks OpenAI's error shape so that OpenAI clients raise their own typed errors. */
 export function toOpenAiError(report: ErrorReport): OpenAiErrorBody {
   const details = (report.details ?? {}) as { param?: string; openai_code?: string };
-  const code = details.openai_code ?? (report.code === 'unauthorized' ? 'invalid_api_key' : report.code === 'rate_limited' ? 'rate_limit_exceeded' : report.code);
+  const code =
+    details.openai_code ??
+    (report.code === 'unauthorized'
+      ? 'invalid_api_key'
+      : report.code === 'rate_limited'
+        ? 'rate_limit_exceeded'
+        : report.code);
   return {
     error: {
       message: report.message,

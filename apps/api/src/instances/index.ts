@@ -64,15 +64,27 @@ export async function startProcessRegistry(options: ProcessRegistryOptions): Pro
   const processId = randomUUID();
   const host = os.hostname();
   const register = () =>
-    store.processes.register({ id: processId, instance: options.instance, host, pid: process.pid, port: options.port, pid_file: options.pidFile });
+    store.processes.register({
+      id: processId,
+      instance: options.instance,
+      host,
+      pid: process.pid,
+      port: options.port,
+      pid_file: options.pidFile,
+    });
   await register();
 
   const recover = async () => {
     const now = Date.now();
-    const live = (await store.processes.list()).filter((row) => isProcessLive(row, processId, now, host)).map((row) => row.id);
+    const live = (await store.processes.list())
+      .filter((row) => isProcessLive(row, processId, now, host))
+      .map((row) => row.id);
     const marked = await store.processes.interruptOrphans(live);
     if (marked.length > 0) {
-      log?.info({ interrupted: marked.length, message_ids: marked }, `Marked ${marked.length} reply(s) interrupted: the process writing them is gone`);
+      log?.info(
+        { interrupted: marked.length, message_ids: marked },
+        `Marked ${marked.length} reply(s) interrupted: the process writing them is gone`,
+      );
       options.onInterrupted?.(marked.length);
     }
   };
@@ -95,7 +107,9 @@ export async function startProcessRegistry(options: ProcessRegistryOptions): Pro
     async stop() {
       clearInterval(timer);
       await beating;
-      await store.processes.unregister(processId).catch((err: unknown) => log?.warn({ err }, 'could not unregister this process'));
+      await store.processes
+        .unregister(processId)
+        .catch((err: unknown) => log?.warn({ err }, 'could not unregister this process'));
     },
   };
 }

@@ -12,6 +12,16 @@ export {
   type MetricsOptions,
   type MetricsSources,
 } from './metrics.js';
-export { serverTiming, addTiming, addCurrentTiming, measure, timeDb, timeGen, startTime, endTime, setMetric } from './server-timing.js';
+export {
+  serverTiming,
+  addTiming,
+  addCurrentTiming,
+  measure,
+  timeDb,
+  timeGen,
+  startTime,
+  endTime,
+  setMetric,
+} from './server-timing.js';
 export { timedStore, timedRuntime } from './timed-deps.js';
 export { writePidFile, removePidFile, resolvePidFile } from './pid-file.js';

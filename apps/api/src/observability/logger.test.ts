@@ -18,21 +18,33 @@ function logsDir() {
 }
 
 function lines(file: string) {
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('createLogger', () => {
   it('writes JSON lines with level names to backend.log, redacting credentials and message text', async () => {
     const dir = logsDir();
     const logger = await createLogger({ logsDir: dir, stdout: false, level: 'info' });
-    logger.info({ authorization: 'Bearer s3cr3t-token', user: { password: 'hunter2' }, req: { headers: { cookie: 'sid=abc123' } } }, 'login');
+    logger.info(
+      {
+        authorization: 'Bearer s3cr3t-token',
+        user: { password: 'hunter2' },
+        req: { headers: { cookie: 'sid=abc123' } },
+      },
+      'login',
+    );
     logger.warn({ content: 'my private message', session_id: 's1' }, 'slow reply');
     logger.debug({ content: 'debug only' }, 'hidden at info');
     logger.flush();
     const files = readdirSync(dir);
     expect(files).toEqual(['backend.log']);
     const text = readFileSync(path.join(dir, 'backend.log'), 'utf8');
-    for (const secret of ['s3cr3t-token', 'hunter2', 'sid=abc123', 'my private message', 'debug only']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cr3t-token', 'hunter2', 'sid=abc123', 'my private message', 'debug only'])
+      expect(text).not.toContain(secret);
     const [login, slow] = lines(path.join(dir, 'backend.log'));
     expect(login).toMatchObject({ level: 'info', msg: 'login', authorization: REDACTED, user: { password: REDACTED } });
     expect(slow).toMatchObject({ level: 'warn', content: '[omitted]', session_id: 's1' });
@@ -59,7 +71,11 @@ describe('createLogger', () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     // The live file keeps its name (the guide reads logs/backend.log); rolled ones are numbered, newest first.
-    expect(readdirSync(dir).filter((f) => f.startsWith('backend.')).sort()).toEqual(['backend.1.log', 'backend.2.log', 'backend.log']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('backend.'))
+        .sort(),
+    ).toEqual(['backend.1.log', 'backend.2.log', 'backend.log']);
     const newest = lines(path.join(dir, 'backend.log')).at(-1)!;
     expect(newest.i).toBe(199);
     const rolled = lines(path.join(dir, 'backend.1.log'));
@@ -76,7 +92,9 @@ describe('createLogger', () => {
   });
 
   it('rejects an unknown LOG_LEVEL', async () => {
-    await expect(createLogger({ stdout: false }, { LOG_LEVEL: 'loud', LOGS_DIR: logsDir() })).rejects.toThrow(/LOG_LEVEL/);
+    await expect(createLogger({ stdout: false }, { LOG_LEVEL: 'loud', LOGS_DIR: logsDir() })).rejects.toThrow(
+      /LOG_LEVEL/,
+    );
   });
 });
 
@@ -96,7 +114,14 @@ describe('requestLogger', () => {
     await app.request('/nowhere');
     logger.flush();
     const [ok, boom, missing] = lines(path.join(dir, 'backend.log'));
-    expect(ok).toMatchObject({ level: 'info', req_id: res.headers.get('x-request-id'), method: 'GET', route: '/api/items/:id', path: '/api/items/42', status: 200 });
+    expect(ok).toMatchObject({
+      level: 'info',
+      req_id: res.headers.get('x-request-id'),
+      method: 'GET',
+      route: '/api/items/:id',
+      path: '/api/items/42',
+      status: 200,
+    });
     expect(typeof ok!.duration_ms).toBe('number');
     expect(JSON.stringify(ok)).not.toContain('abc123');
     expect(boom).toMatchObject({ level: 'error', status: 500, route: '/api/boom' });

@@ -8,7 +8,18 @@ import { RollingFile, parseSize } from './rolling-file.js';
 export const REDACTED = '[redacted]';
 
 /** Fields holding credentials, at the top level and one level down (`req.headers.authorization` and the like). */
-const SECRET_FIELDS = ['authorization', 'cookie', 'set-cookie', 'password', 'token', 'key', 'apiKey', 'api_key', 'secret', 'x-api-key'];
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'token',
+  'key',
+  'apiKey',
+  'api_key',
+  'secret',
+  'x-api-key',
+];
 export const REDACT_PATHS = [
   ...SECRET_FIELDS.map((f) => `["${f}"]`),
   ...SECRET_FIELDS.map((f) => `*["${f}"]`),
@@ -23,7 +34,8 @@ function withoutContent(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Error || depth > 3) return value;
   if (Array.isArray(value)) return value.map((v) => withoutContent(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = CONTENT_FIELDS.has(k) ? '[omitted]' : withoutContent(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = CONTENT_FIELDS.has(k) ? '[omitted]' : withoutContent(v, depth + 1);
   return out;
 }
 
@@ -48,7 +60,8 @@ const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 function parseLevel(value: string | undefined): Level {
   const level = (value ?? 'info').toLowerCase();
   if (level === 'silent') return 'fatal';
-  if (!(LEVELS as string[]).includes(level)) throw new Error(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${value}"`);
+  if (!(LEVELS as string[]).includes(level))
+    throw new Error(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${value}"`);
   return level as Level;
 }
 

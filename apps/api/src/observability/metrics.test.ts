@@ -32,7 +32,9 @@ async function setup() {
   const app = new Hono();
   app.use(metrics.middleware());
   app.use('/api/*', serverTiming());
-  app.get('/api/sessions/:id', async (c) => c.json(await timeDb(c, () => t.store.sessions.get('local', c.req.param('id')))));
+  app.get('/api/sessions/:id', async (c) =>
+    c.json(await timeDb(c, () => t.store.sessions.get('local', c.req.param('id')))),
+  );
   app.post('/api/send', async (c) => {
     await timeDb(c, () => t.store.sessions.list('local', {}));
     await timeDb(c, () => t.store.sessions.list('local', {}));
@@ -48,8 +50,23 @@ describe('metrics', () => {
     const { app, metrics, session } = await setup();
     expect((await app.request(`/api/sessions/${session.id}`)).status).toBe(200);
     expect((await app.request('/api/sessions/other-id')).status).toBe(200);
-    metrics.observeGeneration({ prompt_tokens: 12, completion_tokens: 40, time_to_first_token_ms: 80, tokens_per_second: 250, total_ms: 240, finish_reason: 'stop' });
-    metrics.observeGeneration({ prompt_tokens: 12, completion_tokens: 40, time_to_first_token_ms: 1, tokens_per_second: 99999, total_ms: 2, finish_reason: 'stop', cached: true });
+    metrics.observeGeneration({
+      prompt_tokens: 12,
+      completion_tokens: 40,
+      time_to_first_token_ms: 80,
+      tokens_per_second: 250,
+      total_ms: 240,
+      finish_reason: 'stop',
+    });
+    metrics.observeGeneration({
+      prompt_tokens: 12,
+      completion_tokens: 40,
+      time_to_first_token_ms: 1,
+      tokens_per_second: 99999,
+      total_ms: 2,
+      finish_reason: 'stop',
+      cached: true,
+    });
     metrics.countRateLimited();
 
     const res = await app.request('/metrics');
@@ -78,7 +95,9 @@ describe('metrics', () => {
     const { app } = await setup();
     const res = await app.request('/api/send', { method: 'POST' });
     const header = res.headers.get('server-timing') ?? '';
-    const entries = Object.fromEntries(header.split(/,\s*/).map((e) => [e.split(';')[0], Number(/dur=([\d.]+)/.exec(e)?.[1])]));
+    const entries = Object.fromEntries(
+      header.split(/,\s*/).map((e) => [e.split(';')[0], Number(/dur=([\d.]+)/.exec(e)?.[1])]),
+    );
     expect(Object.keys(entries).sort()).toEqual(['db', 'gen', 'total']);
     expect(entries.gen).toBeGreaterThanOrEqual(15);
     expect(entries.total).toBeGreaterThanOrEqual(entries.gen!);

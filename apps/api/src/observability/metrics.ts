@@ -52,7 +52,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.defaultMetrics ?? true) {
     collectDefaultMetrics({ register: registry });
     // Gauges named *_total break Prometheus naming rules (promtool check metrics); the per-type gauges remain.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      registry.removeSingleMetric(name);
   }
   let sources: MetricsSources = {};
 
@@ -175,7 +176,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let statsCache: Promise<StoreStats | null> | null = null;
   // Both database gauges read one stats() call per scrape.
   const storeStats = () => {
-    statsCache ??= (sources.store?.maintenance.stats() ?? Promise.resolve(null)).catch(() => null).finally(() => setTimeout(() => (statsCache = null), 0));
+    statsCache ??= (sources.store?.maintenance.stats() ?? Promise.resolve(null))
+      .catch(() => null)
+      .finally(() => setTimeout(() => (statsCache = null), 0));
     return statsCache;
   };
   new Gauge({
@@ -221,7 +224,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       tokens.inc({ kind: 'completion' }, stats.completion_tokens);
       if (stats.cached) return;
       genDuration.observe(stats.total_ms / 1000);
-      if (stats.tokens_per_second !== null && Number.isFinite(stats.tokens_per_second)) tokensPerSecond.observe(stats.tokens_per_second);
+      if (stats.tokens_per_second !== null && Number.isFinite(stats.tokens_per_second))
+        tokensPerSecond.observe(stats.tokens_per_second);
       if (stats.time_to_first_token_ms !== null) ttft.observe(stats.time_to_first_token_ms / 1000);
     },
     countRateLimited() {

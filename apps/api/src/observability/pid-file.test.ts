@@ -13,7 +13,9 @@ describe('pid file', () => {
   it('defaults to chat-studio-<instance>.pid beside the database (instance: INSTANCE, else the port), PID_FILE wins', () => {
     expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db' })).toBe('/srv/db/chat-studio-5000.pid');
     expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db', PORT: '5001' })).toBe('/srv/db/chat-studio-5001.pid');
-    expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db', PORT: '5001', INSTANCE: 'blue' })).toBe('/srv/db/chat-studio-blue.pid');
+    expect(resolvePidFile({ DATABASE_PATH: '/srv/db/chat.db', PORT: '5001', INSTANCE: 'blue' })).toBe(
+      '/srv/db/chat-studio-blue.pid',
+    );
     expect(resolvePidFile({ PID_FILE: '/run/cs.pid', DATABASE_PATH: '/srv/db/chat.db' })).toBe('/run/cs.pid');
     expect(resolvePidFile({})).toMatch(/data[/\\]chat-studio-5000\.pid$/);
   });

@@ -15,7 +15,8 @@ export function resolvePidFile(
   instance = env.INSTANCE?.trim() || env.PORT?.trim() || '5000',
 ): string {
   if (env.PID_FILE) return path.resolve(REPO_ROOT, env.PID_FILE);
-  const dir = databasePath === ':memory:' ? path.join(REPO_ROOT, 'data') : path.dirname(path.resolve(REPO_ROOT, databasePath));
+  const dir =
+    databasePath === ':memory:' ? path.join(REPO_ROOT, 'data') : path.dirname(path.resolve(REPO_ROOT, databasePath));
   return path.join(dir, `chat-studio-${instance}.pid`);
 }
 

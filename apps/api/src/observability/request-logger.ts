@@ -15,7 +15,9 @@ import type { Logger } from 'pino';
  * app.use(requestLogger(logger));
  */
 /** What a person debugging a request needs, without its text: who, the route's parameters, query names, body size. */
-function requestDetail(c: Context<{ Variables: { requestId: string; principal?: { userId: string; username: string } } }>) {
+function requestDetail(
+  c: Context<{ Variables: { requestId: string; principal?: { userId: string; username: string } } }>,
+) {
   const principal = c.get('principal');
   const length = Number(c.req.header('content-length') ?? 0);
   return {
@@ -29,7 +31,9 @@ function requestDetail(c: Context<{ Variables: { requestId: string; principal?: 
 }
 
 export function requestLogger(logger: Logger) {
-  return createMiddleware<{ Variables: { requestId: string; onBehalfOf?: string; principal?: { userId: string; username: string } } }>(async (c, next) => {
+  return createMiddleware<{
+    Variables: { requestId: string; onBehalfOf?: string; principal?: { userId: string; username: string } };
+  }>(async (c, next) => {
     const started = performance.now();
     await next();
     const status = c.res.status;
@@ -44,7 +48,8 @@ export function requestLogger(logger: Logger) {
       ...(c.get('onBehalfOf') ? { on_behalf_of: c.get('onBehalfOf') } : {}),
     };
     const msg = `${line.method} ${line.path} ${status} ${line.duration_ms}ms`;
-    if (logger.isLevelEnabled('debug')) logger.debug({ ...line, ...requestDetail(c) }, `${line.method} ${line.route} detail`);
+    if (logger.isLevelEnabled('debug'))
+      logger.debug({ ...line, ...requestDetail(c) }, `${line.method} ${line.route} detail`);
     // A 503 from /health is the answer monitors asked for (the reason is in its body), not a server error.
     const healthAnswer = status === 503 && /^\/(api\/)?health\/?$/.test(c.req.path);
     if (status >= 500 && !healthAnswer) logger.error(c.error ? { ...line, err: c.error } : line, msg);

@@ -70,7 +70,8 @@ export class RollingFile {
     closeSync(this.#fd);
     const keep = Math.max(1, this.#options.keep);
     rmSync(this.#rolled(keep), { force: true });
-    for (let n = keep - 1; n >= 1; n--) if (existsSync(this.#rolled(n))) renameSync(this.#rolled(n), this.#rolled(n + 1));
+    for (let n = keep - 1; n >= 1; n--)
+      if (existsSync(this.#rolled(n))) renameSync(this.#rolled(n), this.#rolled(n + 1));
     renameSync(this.path, this.#rolled(1));
     this.#fd = openSync(this.path, 'a');
     this.#size = 0;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRateLimitStore, SharedStateError } from './index.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer && process.env.CI === 'true') throw new Error('redis-server must be installed in CI (apt install redis-server)');
+if (!hasRedisServer && process.env.CI === 'true')
+  throw new Error('redis-server must be installed in CI (apt install redis-server)');
 
 describe.skipIf(!hasRedisServer)('Redis with a password', () => {
   let port: number;
@@ -14,10 +15,32 @@ describe.skipIf(!hasRedisServer)('Redis with a password', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', 'right-secret'], {
-      stdio: 'ignore',
-    });
-    await waitFor(() => spawnSync('redis-cli', ['-p', String(port), '-a', 'right-secret', '--no-auth-warning', 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG', 10_000, 'redis-server');
+    redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--requirepass',
+        'right-secret',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await waitFor(
+      () =>
+        spawnSync('redis-cli', ['-p', String(port), '-a', 'right-secret', '--no-auth-warning', 'ping'], {
+          encoding: 'utf8',
+        }).stdout?.trim() === 'PONG',
+      10_000,
+      'redis-server',
+    );
   });
   afterAll(async () => {
     const exited = once(redis, 'exit');
@@ -26,7 +49,9 @@ describe.skipIf(!hasRedisServer)('Redis with a password', () => {
   });
 
   it('a wrong password fails start-up with a message about authentication, the password redacted', async () => {
-    const error = await createRedisRateLimitStore(`redis://:wrong-secret@127.0.0.1:${port}/0`, { connectTimeoutMs: 3000 }).catch((e: unknown) => e);
+    const error = await createRedisRateLimitStore(`redis://:wrong-secret@127.0.0.1:${port}/0`, {
+      connectTimeoutMs: 3000,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SharedStateError);
     const message = (error as Error).message;
     expect(message).toMatch(/refused to authenticate/);
@@ -37,12 +62,16 @@ describe.skipIf(!hasRedisServer)('Redis with a password', () => {
   });
 
   it('no password at all is named the same way', async () => {
-    const error = await createRedisRateLimitStore(`redis://127.0.0.1:${port}/0`, { connectTimeoutMs: 3000 }).catch((e: unknown) => e);
+    const error = await createRedisRateLimitStore(`redis://127.0.0.1:${port}/0`, { connectTimeoutMs: 3000 }).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toMatch(/refused to authenticate \(NOAUTH/);
   });
 
   it('the right password connects', async () => {
-    const shared = await createRedisRateLimitStore(`redis://:right-secret@127.0.0.1:${port}/0`, { connectTimeoutMs: 3000 });
+    const shared = await createRedisRateLimitStore(`redis://:right-secret@127.0.0.1:${port}/0`, {
+      connectTimeoutMs: 3000,
+    });
     expect(await shared.ping()).toBe(true);
     await shared.close();
   });

@@ -17,11 +17,19 @@ if (!hasRedisServer) {
 
 /** A Redis of this test's own, so it can be killed and started again without touching the shared one. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitFor(async () => {
-    const probe = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
-    return probe.stdout?.trim() === 'PONG';
-  }, 10_000, `redis-server on port ${port}`);
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  await waitFor(
+    async () => {
+      const probe = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+      return probe.stdout?.trim() === 'PONG';
+    },
+    10_000,
+    `redis-server on port ${port}`,
+  );
   return child;
 }
 
@@ -42,7 +50,9 @@ describe.skipIf(!hasRedisServer)('when Redis goes away after start-up', () => {
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    shared = await createRedisRateLimitStore(`redis://127.0.0.1:${port}`, { onStateChange: (state) => changes.push(state) });
+    shared = await createRedisRateLimitStore(`redis://127.0.0.1:${port}`, {
+      onStateChange: (state) => changes.push(state),
+    });
     ctx = await openTestStore();
   });
   afterAll(async () => {
@@ -55,7 +65,10 @@ describe.skipIf(!hasRedisServer)('when Redis goes away after start-up', () => {
     const app = createApp({
       store: ctx.store,
       config: ctx.config,
-      security: { config: readSecurityConfig({ AUTH: 'off', RATE_LIMIT_API: '4/minute' }, '127.0.0.1'), auth: createAuthService(ctx.store) },
+      security: {
+        config: readSecurityConfig({ AUTH: 'off', RATE_LIMIT_API: '4/minute' }, '127.0.0.1'),
+        auth: createAuthService(ctx.store),
+      },
       rateLimitStore: shared.store,
       sharedState: shared,
     });

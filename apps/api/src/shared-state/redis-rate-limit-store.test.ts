@@ -18,7 +18,9 @@ function instance(shared: RedisRateLimitStore, rates: { api?: string; login?: st
   const app = new Hono();
   app.use('/api/*', limits.api);
   app.get('/api/ping', (c) => c.text('pong'));
-  app.post('/api/login', limits.login, (c) => (c.req.header('x-password') === 'right' ? c.text('welcome') : c.text('no', 401)));
+  app.post('/api/login', limits.login, (c) =>
+    c.req.header('x-password') === 'right' ? c.text('welcome') : c.text('no', 401),
+  );
   return app;
 }
 
@@ -87,7 +89,8 @@ describe.skipIf(!REDIS_URL)('Redis rate-limit store', () => {
     const prefix = `test:${randomBytes(4).toString('hex')}:`;
     const a = instance(await open(prefix), { login: '3/minute' });
     const b = instance(await open(prefix), { login: '3/minute' });
-    const login = (app: Hono, password: string) => app.request('/api/login', { method: 'POST', headers: { 'x-password': password } });
+    const login = (app: Hono, password: string) =>
+      app.request('/api/login', { method: 'POST', headers: { 'x-password': password } });
     for (let i = 0; i < 5; i++) expect((await login(i % 2 ? a : b, 'right')).status).toBe(200);
     expect((await login(a, 'wrong')).status).toBe(401);
     expect((await login(b, 'wrong')).status).toBe(401);
@@ -107,7 +110,9 @@ describe.skipIf(!REDIS_URL)('Redis rate-limit store', () => {
 describe('Redis rate-limit store without Redis', () => {
   it('fails start-up with SharedStateError, password masked', async () => {
     const started = Date.now();
-    const error = await createRedisRateLimitStore('redis://:hunter2@127.0.0.1:1', { connectTimeoutMs: 1000 }).catch((e: unknown) => e);
+    const error = await createRedisRateLimitStore('redis://:hunter2@127.0.0.1:1', { connectTimeoutMs: 1000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SharedStateError);
     expect(String((error as Error).message)).not.toContain('hunter2');
     expect(Date.now() - started).toBeLessThan(5000);

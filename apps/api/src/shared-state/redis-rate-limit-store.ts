@@ -75,7 +75,10 @@ interface RateLimitCommands {
  * // on shutdown
  * await shared.close();
  */
-export async function createRedisRateLimitStore(url: string, options: RedisRateLimitStoreOptions = {}): Promise<RedisRateLimitStore> {
+export async function createRedisRateLimitStore(
+  url: string,
+  options: RedisRateLimitStoreOptions = {},
+): Promise<RedisRateLimitStore> {
   const keyPrefix = options.keyPrefix ?? 'chat-studio:ratelimit:';
   const client = new Redis(url, {
     lazyConnect: true,
@@ -109,7 +112,10 @@ export async function createRedisRateLimitStore(url: string, options: RedisRateL
         { cause },
       );
     }
-    throw new SharedStateError(`Cannot reach Redis at ${redactRedisUrl(url)}: ${(lastError ?? (cause as Error)).message}`, { cause });
+    throw new SharedStateError(
+      `Cannot reach Redis at ${redactRedisUrl(url)}: ${(lastError ?? (cause as Error)).message}`,
+      { cause },
+    );
   }
 
   let closed = false;
@@ -230,5 +236,7 @@ export function redactRedisUrl(url: string): string {
 /** Redis's answer when `error` is an authentication failure (wrong or missing password, unknown ACL user). */
 export function authFailure(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : '';
-  return /WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH .*without any password/i.test(message) ? message : undefined;
+  return /WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH .*without any password/i.test(message)
+    ? message
+    : undefined;
 }

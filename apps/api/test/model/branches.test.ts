@@ -30,7 +30,9 @@ describe('branches with the real model over a real server', () => {
   });
 
   /** Runs an SSE turn to its end: the stored user message, the reply and its stats. */
-  async function collect(events: AsyncGenerator<StreamEvent>): Promise<{ user: ChatMessage; reply: ChatMessage; stats: GenerationStats }> {
+  async function collect(
+    events: AsyncGenerator<StreamEvent>,
+  ): Promise<{ user: ChatMessage; reply: ChatMessage; stats: GenerationStats }> {
     let user: ChatMessage | undefined;
     for await (const event of events) {
       if (event.type === 'start') user = event.user_message;
@@ -51,25 +53,42 @@ describe('branches with the real model over a real server', () => {
     expect(again.user.id).toBe(two.user_message.id);
     expect(again.reply.parent_id).toBe(two.user_message.id);
     const afterRegenerate = await branch(s);
-    expect(afterRegenerate.map((m) => m.id)).toEqual([one.user_message.id, one.assistant_message.id, two.user_message.id, again.reply.id]);
+    expect(afterRegenerate.map((m) => m.id)).toEqual([
+      one.user_message.id,
+      one.assistant_message.id,
+      two.user_message.id,
+      again.reply.id,
+    ]);
     expect(afterRegenerate.at(-1)).toMatchObject({ sibling_position: 2, sibling_count: 2 });
     const replies = await client.siblings(s, again.reply.id);
     expect(replies).toMatchObject({ position: 2, count: 2 });
     expect(replies.items.map((m) => m.id)).toEqual([two.assistant_message.id, again.reply.id]);
 
-    const long = 'The little girl walked to the big green park with her small brown dog and her red ball and her old blue hat and sang';
+    const long =
+      'The little girl walked to the big green park with her small brown dog and her red ball and her old blue hat and sang';
     const edited = await collect(client.edit(s, two.user_message.id, { content: long, params }));
     expect(edited.user).toMatchObject({ content: long, parent_id: one.assistant_message.id });
-    expect(contents(await branch(s))).toEqual([one.user_message.content, one.assistant_message.content, long, edited.reply.content]);
+    expect(contents(await branch(s))).toEqual([
+      one.user_message.content,
+      one.assistant_message.content,
+      long,
+      edited.reply.content,
+    ]);
     // Nothing was deleted: the old question and both of its replies are still there.
-    for (const m of [two.user_message, two.assistant_message, again.reply]) expect((await client.siblings(s, m.id)).items.map((x) => x.id)).toContain(m.id);
+    for (const m of [two.user_message, two.assistant_message, again.reply])
+      expect((await client.siblings(s, m.id)).items.map((x) => x.id)).toContain(m.id);
     expect((await client.getSession(s)).message_count).toBe(7);
 
     const onLong = await client.send({ session_id: s, message: 'What then?', params });
     // Back to the first version: its newest branch is the regenerated reply.
     const switched = await client.switchBranch(s, two.user_message.id);
     expect(switched.current_leaf_id).toBe(again.reply.id);
-    expect((await branch(s)).map((m) => m.id)).toEqual([one.user_message.id, one.assistant_message.id, two.user_message.id, again.reply.id]);
+    expect((await branch(s)).map((m) => m.id)).toEqual([
+      one.user_message.id,
+      one.assistant_message.id,
+      two.user_message.id,
+      again.reply.id,
+    ]);
     const onShort = await client.send({ session_id: s, message: 'What then?', params });
     expect(onShort.user_message.parent_id).toBe(again.reply.id);
     // The long question is no longer in what the model is sent.
@@ -80,7 +99,11 @@ describe('branches with the real model over a real server', () => {
     const res = await fetch(`${server.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-chat-session-id': s },
-      body: JSON.stringify({ model: (await client.llmStatus()).model_id, max_tokens: 8, messages: [{ role: 'user', content: 'And at night?' }] }),
+      body: JSON.stringify({
+        model: (await client.llmStatus()).model_id,
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'And at night?' }],
+      }),
     });
     expect(res.status).toBe(200);
     const tail = (await branch(s)).slice(-3);
@@ -89,7 +112,10 @@ describe('branches with the real model over a real server', () => {
 
     // Deleting the edited question takes its subtree (itself, its reply, two more exchanges) and nothing else.
     expect(await client.countSubtree(s, edited.user.id)).toEqual({ message_id: edited.user.id, count: 6 });
-    expect(await client.deleteMessage(s, edited.user.id)).toEqual({ deleted: 6, current_leaf_id: onShort.assistant_message.id });
+    expect(await client.deleteMessage(s, edited.user.id)).toEqual({
+      deleted: 6,
+      current_leaf_id: onShort.assistant_message.id,
+    });
     expect((await client.getSession(s)).message_count).toBe(7);
   }, 120_000);
 
@@ -97,19 +123,30 @@ describe('branches with the real model over a real server', () => {
     const s = (await client.createSession()).id;
     await client.send({ session_id: s, message: 'Once upon a time there was a cat', params });
     // The sequence holds the first exchange: this turn evaluates only its own message.
-    const second = await client.send({ session_id: s, message: 'The cat liked to play with a red ball in the garden', params });
+    const second = await client.send({
+      session_id: s,
+      message: 'The cat liked to play with a red ball in the garden',
+      params,
+    });
     const shared = second.stats.cached_tokens!;
     expect(shared).toBeGreaterThan(5);
 
     // An edit of the second question: the sequence keeps the shared first exchange and evaluates the new text.
-    const edited = await collect(client.edit(s, second.user_message.id, { content: 'The cat slept all day on the warm blue mat by the door', params }));
+    const edited = await collect(
+      client.edit(s, second.user_message.id, {
+        content: 'The cat slept all day on the warm blue mat by the door',
+        params,
+      }),
+    );
     expect(edited.stats.cached_tokens).toBeGreaterThanOrEqual(shared - 2);
 
     // Back to the first version, whose prefix the sequence holds up to where the branches part.
     await client.switchBranch(s, second.user_message.id);
     const back = await client.send({ session_id: s, message: 'And then?', params });
     const evaluated = back.stats.prompt_tokens - back.stats.cached_tokens!;
-    console.log(`[branches] prompt ${back.stats.prompt_tokens} tokens, held ${back.stats.cached_tokens}, evaluated ${evaluated} (shared prefix ${shared})`);
+    console.log(
+      `[branches] prompt ${back.stats.prompt_tokens} tokens, held ${back.stats.cached_tokens}, evaluated ${evaluated} (shared prefix ${shared})`,
+    );
     expect(back.stats.cached_tokens).toBeGreaterThanOrEqual(shared - 2);
     expect(evaluated).toBeLessThanOrEqual(back.stats.prompt_tokens - shared + 2);
     expect(evaluated).toBeGreaterThan(10);
@@ -119,7 +156,9 @@ describe('branches with the real model over a real server', () => {
     expect(await client.prepare({ session_id: s, params })).toEqual({ status: 'preparing' });
     const prepared = await client.send({ session_id: s, message: 'And then?', params });
     const preparedEvaluated = prepared.stats.prompt_tokens - prepared.stats.cached_tokens!;
-    console.log(`[branches] after prepare: prompt ${prepared.stats.prompt_tokens} tokens, evaluated ${preparedEvaluated}`);
+    console.log(
+      `[branches] after prepare: prompt ${prepared.stats.prompt_tokens} tokens, evaluated ${preparedEvaluated}`,
+    );
     expect(preparedEvaluated).toBeLessThan(30);
     expect(prepared.user_message.parent_id).toBe(edited.reply.id);
   }, 120_000);

@@ -47,7 +47,11 @@ describe('chat with the real model over a real server', () => {
 
   it('send stores the user message and the reply with stats', async () => {
     const session = await client.createSession();
-    const res = await client.send({ session_id: session.id, message: 'Once upon a time', params: { max_tokens: 24, temperature: 0.8 } });
+    const res = await client.send({
+      session_id: session.id,
+      message: 'Once upon a time',
+      params: { max_tokens: 24, temperature: 0.8 },
+    });
     expect(res.user_message.content).toBe('Once upon a time');
     expect(res.assistant_message.status).toBe('complete');
     expect(res.assistant_message.content.length).toBeGreaterThan(0);
@@ -67,7 +71,11 @@ describe('chat with the real model over a real server', () => {
   it('streams token by token over SSE and the stored reply equals the streamed text', async () => {
     const session = await client.createSession();
     const events: StreamEvent[] = [];
-    for await (const event of client.stream({ session_id: session.id, message: 'Tell me a story', params: { max_tokens: 40 } })) {
+    for await (const event of client.stream({
+      session_id: session.id,
+      message: 'Tell me a story',
+      params: { max_tokens: 40 },
+    })) {
       events.push(event);
     }
     expect(events[0]!.type).toBe('start');
@@ -103,7 +111,10 @@ describe('chat with the real model over a real server', () => {
     }
     expect(assistantId).not.toBe('');
     await expect
-      .poll(async () => (await client.listMessages(session.id)).items.find((m) => m.id === assistantId)?.finish_reason, { timeout: 10_000 })
+      .poll(
+        async () => (await client.listMessages(session.id)).items.find((m) => m.id === assistantId)?.finish_reason,
+        { timeout: 10_000 },
+      )
       .toBe('abort');
     const reply = (await client.listMessages(session.id)).items.find((m) => m.id === assistantId)!;
     expect(reply.status).toBe('partial');
@@ -119,7 +130,11 @@ describe('chat with the real model over a real server', () => {
       started.push(new Promise<void>((r) => (markStarted = r)));
       return (async () => {
         const events: StreamEvent[] = [];
-        for await (const e of client.stream({ session_id: s.id, message: 'Once upon a time', params: { max_tokens: 400 } })) {
+        for await (const e of client.stream({
+          session_id: s.id,
+          message: 'Once upon a time',
+          params: { max_tokens: 400 },
+        })) {
           if (e.type === 'token' && events.filter((x) => x.type === 'token').length === 0) markStarted();
           events.push(e);
         }
@@ -153,8 +168,14 @@ describe('chat with the real model over a real server', () => {
     const seed = async () => {
       const session = await client.createSession();
       for (let turn = 1; turn <= 6; turn++) {
-        await client.appendMessage(session.id, { role: 'user', content: `Turn ${turn}: where did the little dog run?` });
-        await client.appendMessage(session.id, { role: 'assistant', content: `The little dog ran to the big park number ${turn} and played.` });
+        await client.appendMessage(session.id, {
+          role: 'user',
+          content: `Turn ${turn}: where did the little dog run?`,
+        });
+        await client.appendMessage(session.id, {
+          role: 'assistant',
+          content: `The little dog ran to the big park number ${turn} and played.`,
+        });
       }
       return session.id;
     };
@@ -165,7 +186,11 @@ describe('chat with the real model over a real server', () => {
     expect(await client.prepare({ session_id: prepared, params })).toEqual({ status: 'preparing' });
     const warm = await client.send({ session_id: prepared, message: 'And then?', params });
     // One more token keeps the response cache out of it; the first 8 must be the same.
-    const cold = await client.send({ session_id: unprepared, message: 'And then?', params: { ...params, max_tokens: 9 } });
+    const cold = await client.send({
+      session_id: unprepared,
+      message: 'And then?',
+      params: { ...params, max_tokens: 9 },
+    });
     expect(cold.stats.cached).toBeUndefined();
     expect(cold.assistant_message.content.startsWith(warm.assistant_message.content)).toBe(true);
     expect(warm.stats.prompt_tokens).toBe(cold.stats.prompt_tokens);
@@ -190,7 +215,11 @@ describe('a server killed with SIGKILL mid-stream', () => {
       const client = createChatClient({ baseUrl: server.baseUrl });
       const session = await client.createSession();
       let tokens = 0;
-      const stream = client.stream({ session_id: session.id, message: 'Once upon a time', params: { max_tokens: 10_000 } });
+      const stream = client.stream({
+        session_id: session.id,
+        message: 'Once upon a time',
+        params: { max_tokens: 10_000 },
+      });
       for await (const event of stream) {
         if (event.type === 'token' && ++tokens === 20) {
           // Wait past one flush interval so the reply so far is on disk, then kill without warning.
@@ -203,7 +232,9 @@ describe('a server killed with SIGKILL mid-stream', () => {
       const db = openDb(dbPath);
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const rows = db.prepare('SELECT role, status, content FROM chat_messages WHERE session_id = ? ORDER BY rowid').all(session.id) as Pick<ChatMessage, 'role' | 'status' | 'content'>[];
+        const rows = db
+          .prepare('SELECT role, status, content FROM chat_messages WHERE session_id = ? ORDER BY rowid')
+          .all(session.id) as Pick<ChatMessage, 'role' | 'status' | 'content'>[];
         expect(rows[0]).toMatchObject({ role: 'user', status: 'complete', content: 'Once upon a time' });
         expect(rows[1]).toMatchObject({ role: 'assistant', status: 'partial' });
         expect(rows[1]!.content.length).toBeGreaterThan(0);
@@ -229,7 +260,11 @@ describe('a server stopped with SIGTERM mid-stream', () => {
   it('aborts the stream, stores the partial reply, closes the database and exits 0', async () => {
     const tmp = tempDir();
     const dbPath = path.join(tmp.dir, 'chat_history.db');
-    const server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), STREAM_FLUSH_MS: '60000' });
+    const server = await startApiServer({
+      DATABASE_PATH: dbPath,
+      MODELS_DIR: testModelsDir(),
+      STREAM_FLUSH_MS: '60000',
+    });
     try {
       await waitForModelReady(server.baseUrl);
       const client = createChatClient({ baseUrl: server.baseUrl });
@@ -239,7 +274,11 @@ describe('a server stopped with SIGTERM mid-stream', () => {
       let exit: Promise<number | null> | undefined;
       const events: StreamEvent['type'][] = [];
       try {
-        for await (const event of client.stream({ session_id: session.id, message: 'Once upon a time', params: { max_tokens: 10_000 } })) {
+        for await (const event of client.stream({
+          session_id: session.id,
+          message: 'Once upon a time',
+          params: { max_tokens: 10_000 },
+        })) {
           events.push(event.type);
           if (event.type === 'start') assistantId = event.assistant_message_id;
           if (event.type === 'token') {
@@ -256,7 +295,9 @@ describe('a server stopped with SIGTERM mid-stream', () => {
       const db = openDb(dbPath);
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const reply = db.prepare('SELECT status, content, finish_reason FROM chat_messages WHERE id = ?').get(assistantId) as Pick<ChatMessage, 'status' | 'content' | 'finish_reason'>;
+        const reply = db
+          .prepare('SELECT status, content, finish_reason FROM chat_messages WHERE id = ?')
+          .get(assistantId) as Pick<ChatMessage, 'status' | 'content' | 'finish_reason'>;
         expect(reply).toMatchObject({ status: 'partial', finish_reason: 'abort' });
         expect(reply.content.startsWith(received.slice(0, 40))).toBe(true);
       } finally {
@@ -284,7 +325,9 @@ describe('chat unavailable', () => {
       expect(list[0]!.error).toBeTruthy();
       const session = await client.createSession({ title: 'still works' });
       expect((await client.listSessions()).items.map((s) => s.id)).toContain(session.id);
-      const err = (await client.send({ session_id: session.id, message: 'hi' }).catch((e: unknown) => e)) as ChatApiError;
+      const err = (await client
+        .send({ session_id: session.id, message: 'hi' })
+        .catch((e: unknown) => e)) as ChatApiError;
       expect(err.status).toBe(503);
       expect(err.code).toBe('chat_unavailable');
       expect(err.message).toMatch(/^Chat service is not available: .*broken/);
@@ -303,7 +346,11 @@ describe('chat unavailable', () => {
     mkdirSync(models);
     copyFileSync(path.join(testModelsDir(), MODEL_FILE), path.join(models, 'first.gguf'));
     copyFileSync(path.join(testModelsDir(), MODEL_FILE), path.join(models, 'second.gguf'));
-    const server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: models, CHAT_MODEL: 'first' });
+    const server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+      MODELS_DIR: models,
+      CHAT_MODEL: 'first',
+    });
     try {
       const client = createChatClient({ baseUrl: server.baseUrl });
       await waitForModelReady(server.baseUrl);
@@ -314,7 +361,8 @@ describe('chat unavailable', () => {
       // Switch while a stream runs: the stream ends cleanly (done, or an aborted partial reply), never hangs.
       const streaming = (async () => {
         const events: StreamEvent[] = [];
-        for await (const e of client.stream({ session_id: session.id, message: 'Once', params: { max_tokens: 400 } })) events.push(e);
+        for await (const e of client.stream({ session_id: session.id, message: 'Once', params: { max_tokens: 400 } }))
+          events.push(e);
         return events;
       })();
       await new Promise((r) => setTimeout(r, 100));

@@ -3,9 +3,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatSession } from '@chat-studio/protocol';
-import { startApiServer, tempDir, testModelsDir, waitFor, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import {
+  startApiServer,
+  tempDir,
+  testModelsDir,
+  waitFor,
+  waitForModelReady,
+  type ApiServer,
+} from '@chat-studio/test-support';
 
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const lines = (file: string) =>
   readFileSync(file, 'utf8')
     .split('\n')
@@ -36,22 +47,36 @@ describe('logs where the guide looks, with LOG_LEVEL=debug', () => {
     const session = (await (await fetch(`${server.baseUrl}/api/chat/sessions`, post({}))).json()) as ChatSession;
     const secretText = 'Once upon a time a zebra';
     for (const message of [secretText, 'and then']) {
-      const res = await fetch(`${server.baseUrl}/api/chat/send`, post({ session_id: session.id, message, max_tokens: 6, seed: 42 }));
+      const res = await fetch(
+        `${server.baseUrl}/api/chat/send`,
+        post({ session_id: session.id, message, max_tokens: 6, seed: 42 }),
+      );
       expect(res.status).toBe(200);
     }
     expect(readdirSync(logsDir).sort()).toEqual(['backend.log', 'debug.log']);
-    const debug = await waitFor(() => {
-      const all = lines(path.join(logsDir, 'debug.log'));
-      return all.filter((l) => l.msg === 'chat turn generated').length >= 2 ? all : false;
-    }, 20_000, 'two chat turn lines');
+    const debug = await waitFor(
+      () => {
+        const all = lines(path.join(logsDir, 'debug.log'));
+        return all.filter((l) => l.msg === 'chat turn generated').length >= 2 ? all : false;
+      },
+      20_000,
+      'two chat turn lines',
+    );
     const turns = debug.filter((l) => l.msg === 'chat turn generated');
-    expect(turns[0]).toMatchObject({ level: 'debug', seed: 42, params: { max_tokens: 6, seed: 42 }, content: secretText });
+    expect(turns[0]).toMatchObject({
+      level: 'debug',
+      seed: 42,
+      params: { max_tokens: 6, seed: 42 },
+      content: secretText,
+    });
     expect(typeof turns[1]!.evaluated_tokens).toBe('number');
     expect(turns[1]).toHaveProperty('kv_cache_reused_tokens');
     expect(turns[1]).toHaveProperty('queue_wait_ms');
     const detail = debug.find((l) => l.msg === 'POST /api/chat/send detail')!;
     expect(detail).toMatchObject({ user: { name: expect.any(String) }, body_bytes: expect.any(Number) });
-    expect(debug.some((l) => l.msg === 'slow SQL statement' && typeof l.sql === 'string' && typeof l.ms === 'number')).toBe(true);
+    expect(
+      debug.some((l) => l.msg === 'slow SQL statement' && typeof l.sql === 'string' && typeof l.ms === 'number'),
+    ).toBe(true);
 
     const backend = readFileSync(path.join(logsDir, 'backend.log'), 'utf8');
     expect(backend).not.toContain('zebra');

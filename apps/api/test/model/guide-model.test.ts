@@ -9,19 +9,33 @@ import { openChatStore, type ChatStore } from '@chat-studio/chat-store';
 import { createLlmRuntime, type LlmRuntime } from '@chat-studio/llm-runtime';
 import type { ChatSession, SendResponse } from '@chat-studio/protocol';
 import { LOCAL_USER } from '@chat-studio/security';
-import { startApiServer, tempDir, testModelsDir, waitFor, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import {
+  startApiServer,
+  tempDir,
+  testModelsDir,
+  waitFor,
+  waitForModelReady,
+  type ApiServer,
+} from '@chat-studio/test-support';
 import { createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createMetrics } from '../../src/observability/index.js';
 
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('requests as the guide writes them, with the real model over a real server', () => {
   const tmp = tempDir();
   let server: ApiServer;
 
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'chat_history.db'), MODELS_DIR: testModelsDir() });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'chat_history.db'),
+      MODELS_DIR: testModelsDir(),
+    });
     await waitForModelReady(server.baseUrl, { timeoutMs: 120_000 });
   }, 150_000);
   afterAll(async () => {
@@ -35,13 +49,19 @@ describe('requests as the guide writes them, with the real model over a real ser
 
   it('top-level max_tokens, temperature and top_p are honoured like params (send and stream)', async () => {
     const s = await newSession();
-    const res = await fetch(`${server.baseUrl}/api/chat/send`, post({ session_id: s.id, message: 'Once upon a time', max_tokens: 5, temperature: 0.7, top_p: 0.9, seed: 1 }));
+    const res = await fetch(
+      `${server.baseUrl}/api/chat/send`,
+      post({ session_id: s.id, message: 'Once upon a time', max_tokens: 5, temperature: 0.7, top_p: 0.9, seed: 1 }),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as SendResponse;
     expect(body.stats.completion_tokens).toBeGreaterThan(0);
     expect(body.stats.completion_tokens).toBeLessThanOrEqual(5);
 
-    const stream = await fetch(`${server.baseUrl}/api/chat/stream`, post({ session_id: s.id, message: 'And then', max_tokens: 3, seed: 2 }));
+    const stream = await fetch(
+      `${server.baseUrl}/api/chat/stream`,
+      post({ session_id: s.id, message: 'And then', max_tokens: 3, seed: 2 }),
+    );
     const text = await stream.text();
     const done = text.split('\n').find((line) => line.startsWith('data:') && line.includes('"type":"done"'));
     expect(done, text).toBeDefined();
@@ -51,7 +71,10 @@ describe('requests as the guide writes them, with the real model over a real ser
 
   it('Server-Timing on a reply has db and gen beside total', async () => {
     const s = await newSession();
-    const res = await fetch(`${server.baseUrl}/api/chat/send`, post({ session_id: s.id, message: 'Tell me', max_tokens: 8 }));
+    const res = await fetch(
+      `${server.baseUrl}/api/chat/send`,
+      post({ session_id: s.id, message: 'Tell me', max_tokens: 8 }),
+    );
     expect(res.status).toBe(200);
     const timing = res.headers.get('server-timing') ?? '';
     expect(timing).toMatch(/(^|,\s*)db;dur=[\d.]+/);
@@ -69,7 +92,11 @@ describe('a streamed reply that cannot be stored', () => {
     store = await openChatStore({ path: path.join(tmp.dir, 'chat_history.db'), busyTimeoutMs: 200 });
     runtime = createLlmRuntime({ modelsDir: testModelsDir(), threads: 1 });
     await runtime.start();
-    await waitFor(() => runtime.status().state === 'ready' || runtime.status().state === 'error', 120_000, 'the model to load');
+    await waitFor(
+      () => runtime.status().state === 'ready' || runtime.status().state === 'error',
+      120_000,
+      'the model to load',
+    );
     expect(runtime.status().reason).toBeNull();
   }, 150_000);
   afterAll(async () => {
@@ -94,9 +121,17 @@ describe('a streamed reply that cannot be stored', () => {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const app = createApp({ store, runtime: locking, config: loadConfig({ DATABASE_PATH: dbPath }), metrics: createMetrics({ defaultMetrics: false }) });
+    const app = createApp({
+      store,
+      runtime: locking,
+      config: loadConfig({ DATABASE_PATH: dbPath }),
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     const s = (await (await app.request('/api/chat/sessions', post({}))).json()) as ChatSession;
-    const res = await app.request('/api/chat/stream', post({ session_id: s.id, message: 'Once upon a time', max_tokens: 8 }));
+    const res = await app.request(
+      '/api/chat/stream',
+      post({ session_id: s.id, message: 'Once upon a time', max_tokens: 8 }),
+    );
     const text = await res.text();
     if (other.inTransaction) other.exec('ROLLBACK');
     other.close();

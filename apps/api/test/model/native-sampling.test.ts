@@ -10,7 +10,12 @@ describe('native chat API sampling parameters', () => {
   let client: ReturnType<typeof createChatClient>;
 
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0', LLAMA_SEQUENCES: '4' });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+      MODELS_DIR: testModelsDir(),
+      CHAT_CACHE_TTL: '0',
+      LLAMA_SEQUENCES: '4',
+    });
     client = createChatClient({ baseUrl: server.baseUrl });
     await waitForModelReady(server.baseUrl);
   }, 60_000);
@@ -42,7 +47,8 @@ describe('native chat API sampling parameters', () => {
   it('JSON mode streams one JSON object', async () => {
     const session = await client.createSession({ settings: { json_mode: true, max_tokens: 300 } });
     let done: Extract<StreamEvent, { type: 'done' }> | undefined;
-    for await (const event of client.stream({ session_id: session.id, message: 'A cat', params: { seed: 4 } })) if (event.type === 'done') done = event;
+    for await (const event of client.stream({ session_id: session.id, message: 'A cat', params: { seed: 4 } }))
+      if (event.type === 'done') done = event;
     expect(done!.message.content.trimStart().startsWith('{')).toBe(true);
     if (done!.stats.finish_reason === 'stop') expect(typeof JSON.parse(done!.message.content)).toBe('object');
   }, 60_000);
@@ -56,7 +62,9 @@ describe('native chat API sampling parameters', () => {
       expect((error as ChatApiError).message).toContain(`params.${Object.keys(params)[0]}`);
     }
     // A token id the model does not have is refused by the runtime; the refused turn leaves nothing behind.
-    const error = await client.send({ session_id: session.id, message: 'x', params: { logit_bias: { '99999999': 1 } } }).catch((e: unknown) => e);
+    const error = await client
+      .send({ session_id: session.id, message: 'x', params: { logit_bias: { '99999999': 1 } } })
+      .catch((e: unknown) => e);
     expect((error as ChatApiError).status).toBe(400);
     expect((error as ChatApiError).message).toContain('logit_bias');
     expect((await client.listMessages(session.id)).items).toEqual([]);

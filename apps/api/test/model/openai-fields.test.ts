@@ -14,7 +14,12 @@ import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServ
 type Field = keyof ChatCompletionCreateParamsBase;
 interface Completion {
   choices: { message: { content: string | null; tool_calls?: unknown[] }; finish_reason: string; logprobs: unknown }[];
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details?: { cached_tokens: number } };
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+  };
   service_tier?: string;
 }
 interface ErrorBody {
@@ -36,7 +41,12 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
   const CONTEXT = 256;
 
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0', LLAMA_CONTEXT_SIZE: String(CONTEXT) });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+      MODELS_DIR: testModelsDir(),
+      CHAT_CACHE_TTL: '0',
+      LLAMA_CONTEXT_SIZE: String(CONTEXT),
+    });
     model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
   }, 60_000);
   afterAll(async () => {
@@ -48,7 +58,12 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
     fetch(`${server.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 16, ...extra }),
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        max_tokens: 16,
+        ...extra,
+      }),
     });
   const ok = async (extra: Record<string, unknown>): Promise<Completion> => {
     const res = await post(extra);
@@ -65,13 +80,24 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
     expect(body.error.message.length).toBeGreaterThan(10);
   };
   const fixed = { seed: 5, temperature: 0.9, max_tokens: 40 };
-  const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { enum: ['Oslo', 'Lima'] } }, required: ['city'] } } };
+  const weather = {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      parameters: { type: 'object', properties: { city: { enum: ['Oslo', 'Lima'] } }, required: ['city'] },
+    },
+  };
 
   const fields: Record<Field, () => Promise<void>> = {
     messages: async () => {
-      expect(await text({ ...fixed, messages: [{ role: 'user', content: 'The dog' }] })).not.toBe(await text({ ...fixed, messages: [{ role: 'user', content: 'The sun was hot' }] }));
+      expect(await text({ ...fixed, messages: [{ role: 'user', content: 'The dog' }] })).not.toBe(
+        await text({ ...fixed, messages: [{ role: 'user', content: 'The sun was hot' }] }),
+      );
       await refused({ messages: [{ role: 'user', content: 'x', name: 'ann' }] }, 'messages.0.name');
-      await refused({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }] }, 'messages.0.content');
+      await refused(
+        { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }] },
+        'messages.0.content',
+      );
       await refused({ messages: [{ role: 'user', content: 'x', extra: 1 }] }, 'messages.0.extra');
     },
     model: async () => {
@@ -109,7 +135,8 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
       expect(long.usage.prompt_tokens).toBeGreaterThan(0);
       expect(long.usage.prompt_tokens + long.usage.completion_tokens).toBeLessThanOrEqual(CONTEXT);
       // A reply cut by the clamp fills the context (the last sampled token is never evaluated into it).
-      if (long.choices[0]!.finish_reason === 'length') expect(long.usage.prompt_tokens + long.usage.completion_tokens).toBeGreaterThanOrEqual(CONTEXT - 2);
+      if (long.choices[0]!.finish_reason === 'length')
+        expect(long.usage.prompt_tokens + long.usage.completion_tokens).toBeGreaterThanOrEqual(CONTEXT - 2);
       else expect(long.choices[0]!.finish_reason).toBe('stop');
     },
     metadata: async () => {
@@ -148,7 +175,16 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
     },
     reasoning_effort: () => refused({ reasoning_effort: 'low' }, 'reasoning_effort'),
     response_format: async () => {
-      const reply = await text({ response_format: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } } }, max_tokens: 60 });
+      const reply = await text({
+        response_format: {
+          type: 'json_schema',
+          json_schema: {
+            name: 'a',
+            schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+          },
+        },
+        max_tokens: 60,
+      });
       expect(typeof (JSON.parse(reply) as { ok: boolean }).ok).toBe('boolean');
       await refused({ response_format: { type: 'xml' } }, 'response_format.type');
     },
@@ -181,14 +217,23 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
     stream_options: async () => {
       const res = await post({ stream: true, stream_options: { include_usage: true } });
       expect(await res.text()).toMatch(/"usage":\{"prompt_tokens":\d+/);
-      await refused({ stream: true, stream_options: { include_obfuscation: true } }, 'stream_options.include_obfuscation');
+      await refused(
+        { stream: true, stream_options: { include_obfuscation: true } },
+        'stream_options.include_obfuscation',
+      );
     },
     temperature: async () => {
-      expect(await text({ temperature: 0, max_tokens: 30 })).toBe(await text({ temperature: 0, max_tokens: 30, seed: 77 }));
+      expect(await text({ temperature: 0, max_tokens: 30 })).toBe(
+        await text({ temperature: 0, max_tokens: 30, seed: 77 }),
+      );
       await refused({ temperature: 3 }, 'temperature');
     },
     tool_choice: async () => {
-      const reply = await ok({ tools: [weather], tool_choice: { type: 'function', function: { name: 'get_weather' } }, max_tokens: 60 });
+      const reply = await ok({
+        tools: [weather],
+        tool_choice: { type: 'function', function: { name: 'get_weather' } },
+        max_tokens: 60,
+      });
       expect(reply.choices[0]!.finish_reason).toBe('tool_calls');
     },
     tools: async () => {
@@ -199,7 +244,9 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
     top_logprobs: () => refused({ logprobs: false, top_logprobs: 2 }, 'top_logprobs'),
     top_p: async () => {
       // A tiny top_p keeps only the likeliest token: the greedy reply whatever the seed.
-      expect(await text({ temperature: 1, top_p: 0.000001, seed: 8, max_tokens: 30 })).toBe(await text({ temperature: 0, max_tokens: 30 }));
+      expect(await text({ temperature: 1, top_p: 0.000001, seed: 8, max_tokens: 30 })).toBe(
+        await text({ temperature: 0, max_tokens: 30 }),
+      );
     },
     user: () => ok({ user: 'end-user-7' }).then(() => undefined),
     verbosity: () => refused({ verbosity: 'low' }, 'verbosity'),

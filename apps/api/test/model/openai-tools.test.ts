@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import OpenAI from 'openai';
-import type { ChatCompletionFunctionTool, ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageFunctionToolCall,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmStatus } from '@chat-studio/protocol';
 import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
@@ -31,8 +35,14 @@ const alarmParams = {
   additionalProperties: false,
 };
 const tools: ChatCompletionFunctionTool[] = [
-  { type: 'function', function: { name: 'get_weather', description: 'The weather forecast for a city', parameters: weatherParams } },
-  { type: 'function', function: { name: 'set_alarm', description: 'Turns the alarm on or off', parameters: alarmParams } },
+  {
+    type: 'function',
+    function: { name: 'get_weather', description: 'The weather forecast for a city', parameters: weatherParams },
+  },
+  {
+    type: 'function',
+    function: { name: 'set_alarm', description: 'Turns the alarm on or off', parameters: alarmParams },
+  },
 ];
 const paramsOf: Record<string, object> = { get_weather: weatherParams, set_alarm: alarmParams };
 
@@ -43,7 +53,11 @@ describe('tools and structured output through the official openai package', () =
   let model: string;
 
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0' });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+      MODELS_DIR: testModelsDir(),
+      CHAT_CACHE_TTL: '0',
+    });
     model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
     openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
   }, 60_000);
@@ -63,23 +77,43 @@ describe('tools and structured output through the official openai package', () =
 
   it('runs an agent loop: tool call, tool result, answer', async () => {
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'What is the weather in Oslo?' }];
-    const first = await openai.chat.completions.create({ model, messages, tools, tool_choice: { type: 'function', function: { name: 'get_weather' } }, max_tokens: 200, seed: 1 });
+    const first = await openai.chat.completions.create({
+      model,
+      messages,
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      max_tokens: 200,
+      seed: 1,
+    });
     const choice = first.choices[0]!;
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
     const call = choice.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall;
-    expect(call).toMatchObject({ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather' } });
+    expect(call).toMatchObject({
+      id: expect.stringMatching(/^call_/),
+      type: 'function',
+      function: { name: 'get_weather' },
+    });
     expect(valid(weatherParams, JSON.parse(call.function.arguments))).toBe(true);
 
-    messages.push(choice.message, { role: 'tool', tool_call_id: call.id, content: JSON.stringify({ forecast: 'sunny', celsius: 21 }) });
+    messages.push(choice.message, {
+      role: 'tool',
+      tool_call_id: call.id,
+      content: JSON.stringify({ forecast: 'sunny', celsius: 21 }),
+    });
     const second = await openai.chat.completions.create({ model, messages, tools, max_tokens: 24, seed: 1 });
     expect(['stop', 'length', 'tool_calls']).toContain(second.choices[0]!.finish_reason);
-    if (second.choices[0]!.finish_reason !== 'tool_calls') expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    if (second.choices[0]!.finish_reason !== 'tool_calls')
+      expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0);
     expect(second.usage!.prompt_tokens).toBeGreaterThan(first.usage!.prompt_tokens);
 
     // A result that answers no call is refused, naming it.
     const orphan = await openai.chat.completions
-      .create({ model, messages: [...messages.slice(0, 1), { role: 'tool', tool_call_id: 'call_missing', content: 'x' }], max_tokens: 5 })
+      .create({
+        model,
+        messages: [...messages.slice(0, 1), { role: 'tool', tool_call_id: 'call_missing', content: 'x' }],
+        max_tokens: 5,
+      })
       .catch((error: unknown) => error);
     expect(orphan).toBeInstanceOf(OpenAI.BadRequestError);
     expect((orphan as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('messages.1.tool_call_id');
@@ -87,7 +121,14 @@ describe('tools and structured output through the official openai package', () =
 
   it('streams tool calls as OpenAI does; the pieces reassemble to the non-streamed call', async () => {
     for (const toolChoice of ['required', { type: 'function', function: { name: 'set_alarm' } }] as const) {
-      const request = { model, messages: [{ role: 'user' as const, content: 'Wake me up' }], tools, tool_choice: toolChoice, max_tokens: 200, temperature: 0 };
+      const request = {
+        model,
+        messages: [{ role: 'user' as const, content: 'Wake me up' }],
+        tools,
+        tool_choice: toolChoice,
+        max_tokens: 200,
+        temperature: 0,
+      };
       const whole = await openai.chat.completions.create(request);
       const expected = (whole.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function;
 
@@ -96,7 +137,8 @@ describe('tools and structured output through the official openai package', () =
       let finish: string | null = null;
       for await (const chunk of stream) {
         for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
-          const piece = (pieces[delta.index] ??= { args: '' });
+          pieces[delta.index] ??= { args: '' };
+          const piece = pieces[delta.index]!;
           if (delta.id) {
             // id, type and name come first, once per call.
             expect(piece).toEqual({ args: '' });
@@ -108,41 +150,85 @@ describe('tools and structured output through the official openai package', () =
       }
       expect(finish).toBe('tool_calls');
       expect(pieces).toHaveLength(1);
-      expect(pieces[0]).toMatchObject({ id: expect.stringMatching(/^call_/), type: 'function', name: expected.name, args: expected.arguments });
+      expect(pieces[0]).toMatchObject({
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        name: expected.name,
+        args: expected.arguments,
+      });
 
       // The SDK's own reassembly agrees.
       const final = await openai.chat.completions.stream(request).finalChatCompletion();
-      expect((final.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function).toMatchObject(expected);
+      expect(
+        (final.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function,
+      ).toMatchObject(expected);
     }
   }, 120_000);
 
   it('required and a named tool always give arguments valid against the schema', async () => {
     const messages = [{ role: 'user' as const, content: 'Once upon a time' }];
     for (let seed = 1; seed <= 6; seed++) {
-      const required = await openai.chat.completions.create({ model, messages, tools, tool_choice: 'required', max_tokens: 200, seed, temperature: 1.2 });
-      const named = await openai.chat.completions.create({ model, messages, tools, tool_choice: { type: 'function', function: { name: 'set_alarm' } }, max_tokens: 200, seed, temperature: 1.2 });
+      const required = await openai.chat.completions.create({
+        model,
+        messages,
+        tools,
+        tool_choice: 'required',
+        max_tokens: 200,
+        seed,
+        temperature: 1.2,
+      });
+      const named = await openai.chat.completions.create({
+        model,
+        messages,
+        tools,
+        tool_choice: { type: 'function', function: { name: 'set_alarm' } },
+        max_tokens: 200,
+        seed,
+        temperature: 1.2,
+      });
       for (const reply of [required, named]) {
         const call = reply.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall;
         expect(reply.choices[0]!.finish_reason).toBe('tool_calls');
-        expect(valid(paramsOf[call.function.name]!, JSON.parse(call.function.arguments)), `seed ${seed}: ${call.function.arguments}`).toBe(true);
+        expect(
+          valid(paramsOf[call.function.name]!, JSON.parse(call.function.arguments)),
+          `seed ${seed}: ${call.function.arguments}`,
+        ).toBe(true);
       }
-      expect((named.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function.name).toBe('set_alarm');
+      expect((named.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function.name).toBe(
+        'set_alarm',
+      );
     }
   }, 180_000);
 
   it('tool_choice none and allowed_tools are honoured; unknown names are refused', async () => {
-    const none = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }], tools, tool_choice: 'none', max_tokens: 8 });
+    const none = await openai.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+      tools,
+      tool_choice: 'none',
+      max_tokens: 8,
+    });
     expect(none.choices[0]!.message.tool_calls).toBeUndefined();
     const allowed = await openai.chat.completions.create({
       model,
       messages: [{ role: 'user', content: 'Hi' }],
       tools,
-      tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'set_alarm' } }] } },
+      tool_choice: {
+        type: 'allowed_tools',
+        allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'set_alarm' } }] },
+      },
       max_tokens: 200,
     });
-    expect((allowed.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function.name).toBe('set_alarm');
+    expect((allowed.choices[0]!.message.tool_calls![0] as ChatCompletionMessageFunctionToolCall).function.name).toBe(
+      'set_alarm',
+    );
     const unknown = await openai.chat.completions
-      .create({ model, messages: [{ role: 'user', content: 'Hi' }], tools, tool_choice: { type: 'function', function: { name: 'nope' } } })
+      .create({
+        model,
+        messages: [{ role: 'user', content: 'Hi' }],
+        tools,
+        tool_choice: { type: 'function', function: { name: 'nope' } },
+      })
       .catch((error: unknown) => error);
     expect((unknown as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tool_choice.function.name');
   }, 60_000);
@@ -151,8 +237,18 @@ describe('tools and structured output through the official openai package', () =
     'nested objects': {
       type: 'object',
       properties: {
-        hero: { type: 'object', properties: { name: { type: 'string', maxLength: 16 }, age: { type: 'integer', enum: [3, 4, 5] } }, required: ['name', 'age'], additionalProperties: false },
-        place: { type: 'object', properties: { town: { type: 'string', enum: ['Oak', 'Elm'] } }, required: ['town'], additionalProperties: false },
+        hero: {
+          type: 'object',
+          properties: { name: { type: 'string', maxLength: 16 }, age: { type: 'integer', enum: [3, 4, 5] } },
+          required: ['name', 'age'],
+          additionalProperties: false,
+        },
+        place: {
+          type: 'object',
+          properties: { town: { type: 'string', enum: ['Oak', 'Elm'] } },
+          required: ['town'],
+          additionalProperties: false,
+        },
       },
       required: ['hero', 'place'],
       additionalProperties: false,
@@ -161,7 +257,16 @@ describe('tools and structured output through the official openai package', () =
       type: 'object',
       properties: {
         colors: { type: 'array', items: { type: 'string', enum: ['red', 'green', 'blue'] }, minItems: 1, maxItems: 3 },
-        pairs: { type: 'array', items: { type: 'object', properties: { k: { type: 'string', maxLength: 8 }, v: { type: 'boolean' } }, required: ['k', 'v'], additionalProperties: false }, maxItems: 2 },
+        pairs: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { k: { type: 'string', maxLength: 8 }, v: { type: 'boolean' } },
+            required: ['k', 'v'],
+            additionalProperties: false,
+          },
+          maxItems: 2,
+        },
       },
       required: ['colors', 'pairs'],
       additionalProperties: false,
@@ -184,7 +289,10 @@ describe('tools and structured output through the official openai package', () =
         const reply = await openai.chat.completions.create({
           model,
           messages: [{ role: 'user', content: 'Tell me about a cat' }],
-          response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: schema as Record<string, unknown>, strict: true } },
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'answer', schema: schema as Record<string, unknown>, strict: true },
+          },
           max_tokens: 400,
           seed,
           temperature: 1,
@@ -199,7 +307,13 @@ describe('tools and structured output through the official openai package', () =
   }
 
   it('json_object output is one JSON object', async () => {
-    const reply = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'JSON please' }], response_format: { type: 'json_object' }, max_tokens: 400, seed: 4 });
+    const reply = await openai.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'JSON please' }],
+      response_format: { type: 'json_object' },
+      max_tokens: 400,
+      seed: 4,
+    });
     const text = reply.choices[0]!.message.content!;
     if (reply.choices[0]!.finish_reason === 'stop') expect(typeof JSON.parse(text)).toBe('object');
     expect(text.trimStart().startsWith('{')).toBe(true);
@@ -207,11 +321,49 @@ describe('tools and structured output through the official openai package', () =
 
   it('schema keywords the grammar cannot enforce are a 400 naming the keyword and the field', async () => {
     const cases: [Record<string, unknown>, string, string][] = [
-      [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { code: { type: 'string', pattern: '^[A-Z]+$' } } } } } }, 'response_format.json_schema.schema', '"pattern"'],
-      [{ tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { n: { type: 'integer', minimum: 1 } } } } }], tool_choice: 'required' }, 'tools.0.function.parameters', '"minimum"'],
-      [{ tools: [{ type: 'function', function: { name: 'f', parameters: { allOf: [] } } }] }, 'tools.0.function.parameters', '"allOf"'],
+      [
+        {
+          response_format: {
+            type: 'json_schema',
+            json_schema: {
+              name: 'x',
+              schema: { type: 'object', properties: { code: { type: 'string', pattern: '^[A-Z]+$' } } },
+            },
+          },
+        },
+        'response_format.json_schema.schema',
+        '"pattern"',
+      ],
+      [
+        {
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'f',
+                parameters: { type: 'object', properties: { n: { type: 'integer', minimum: 1 } } },
+              },
+            },
+          ],
+          tool_choice: 'required',
+        },
+        'tools.0.function.parameters',
+        '"minimum"',
+      ],
+      [
+        { tools: [{ type: 'function', function: { name: 'f', parameters: { allOf: [] } } }] },
+        'tools.0.function.parameters',
+        '"allOf"',
+      ],
       // Streamed requests are refused the same way, before the stream starts.
-      [{ stream: true, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'number', maximum: 3 } } } }, 'response_format.json_schema.schema', '"maximum"'],
+      [
+        {
+          stream: true,
+          response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'number', maximum: 3 } } },
+        },
+        'response_format.json_schema.schema',
+        '"maximum"',
+      ],
       [{ stream: true, logit_bias: { '99999999': 1 } }, 'logit_bias', 'vocabulary'],
     ];
     for (const [extra, param, keyword] of cases) {
@@ -229,7 +381,13 @@ describe('tools and structured output through the official openai package', () =
 
   it('parallel requests without a seed differ; equal seeds repeat', async () => {
     const ask = (seed?: number) =>
-      openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 24, temperature: 1, ...(seed !== undefined ? { seed } : {}) });
+      openai.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        max_tokens: 24,
+        temperature: 1,
+        ...(seed !== undefined ? { seed } : {}),
+      });
     const unseeded = await Promise.all([ask(), ask(), ask(), ask()]);
     expect(new Set(unseeded.map((r) => r.choices[0]!.message.content)).size).toBeGreaterThan(1);
     const [a, b] = await Promise.all([ask(99), ask(99)]);
@@ -238,7 +396,14 @@ describe('tools and structured output through the official openai package', () =
 
   it('penalties change the output of a fixed seed', async () => {
     const ask = (extra: object) =>
-      openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Tom and Tom and Tom' }], max_tokens: 48, temperature: 0.8, seed: 11, ...extra });
+      openai.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'Tom and Tom and Tom' }],
+        max_tokens: 48,
+        temperature: 0.8,
+        seed: 11,
+        ...extra,
+      });
     const plain = (await ask({})).choices[0]!.message.content;
     expect((await ask({})).choices[0]!.message.content).toBe(plain);
     expect((await ask({ frequency_penalty: 2 })).choices[0]!.message.content).not.toBe(plain);

@@ -11,7 +11,11 @@ describe('the official openai package against /v1', () => {
   let model: string;
 
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'), MODELS_DIR: testModelsDir(), CHAT_CACHE_TTL: '0' });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
+      MODELS_DIR: testModelsDir(),
+      CHAT_CACHE_TTL: '0',
+    });
     model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
     openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
   }, 60_000);
@@ -71,7 +75,11 @@ describe('the official openai package against /v1', () => {
   });
 
   it('chat.completions.stream(...).finalChatCompletion() succeeds', async () => {
-    const runner = openai.chat.completions.stream({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 10 });
+    const runner = openai.chat.completions.stream({
+      model,
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_tokens: 10,
+    });
     const final = await runner.finalChatCompletion();
     expect(final.choices[0]!.message.role).toBe('assistant');
     expect(final.choices[0]!.finish_reason).toBeTruthy();
@@ -94,10 +102,14 @@ describe('the official openai package against /v1', () => {
   });
 
   it('rejects n other than 1 and an unknown model with OpenAI-shaped errors', async () => {
-    const badN = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }], n: 2 }).catch((e: unknown) => e);
+    const badN = await openai.chat.completions
+      .create({ model, messages: [{ role: 'user', content: 'x' }], n: 2 })
+      .catch((e: unknown) => e);
     expect(badN).toBeInstanceOf(OpenAI.BadRequestError);
     expect((badN as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
-    const unknown = await openai.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const unknown = await openai.chat.completions
+      .create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
     expect((unknown as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
   });
@@ -113,7 +125,10 @@ describe('the official openai package against /v1', () => {
     expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(stored[1]!.content).toBe(completion.choices[0]!.message.content);
     const missing = await openai.chat.completions
-      .create({ model, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'X-Chat-Session-Id': '01ARZ3NDEKTSV4RRFFQ69G5FAV' } })
+      .create(
+        { model, messages: [{ role: 'user', content: 'x' }] },
+        { headers: { 'X-Chat-Session-Id': '01ARZ3NDEKTSV4RRFFQ69G5FAV' } },
+      )
       .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
   });
@@ -130,13 +145,26 @@ describe('the openai package with AUTH=on', () => {
     const dbPath = path.join(tmp.dir, 'db.sqlite');
     const cli = path.resolve(import.meta.dirname, '../../dist/cli');
     const env = { ...process.env, DATABASE_PATH: dbPath };
-    const add = spawnSync(process.execPath, [path.join(cli, 'users.js'), 'add', 'alice', '--password-stdin'], { env, input: 'alice-password-1\n', encoding: 'utf8' });
+    const add = spawnSync(process.execPath, [path.join(cli, 'users.js'), 'add', 'alice', '--password-stdin'], {
+      env,
+      input: 'alice-password-1\n',
+      encoding: 'utf8',
+    });
     expect(add.status, add.stderr).toBe(0);
-    const created = spawnSync(process.execPath, [path.join(cli, 'keys.js'), 'create', 'alice'], { env, encoding: 'utf8' });
+    const created = spawnSync(process.execPath, [path.join(cli, 'keys.js'), 'create', 'alice'], {
+      env,
+      encoding: 'utf8',
+    });
     expect(created.status, created.stderr).toBe(0);
     key = created.stdout.trim();
-    server = await startApiServer({ DATABASE_PATH: dbPath, MODELS_DIR: testModelsDir(), AUTH: 'on', RATE_LIMIT_CHAT: '2/minute' });
-    model = (await waitForModelReady<LlmStatus>(server.baseUrl, { headers: { authorization: `Bearer ${key}` } })).model_id!;
+    server = await startApiServer({
+      DATABASE_PATH: dbPath,
+      MODELS_DIR: testModelsDir(),
+      AUTH: 'on',
+      RATE_LIMIT_CHAT: '2/minute',
+    });
+    model = (await waitForModelReady<LlmStatus>(server.baseUrl, { headers: { authorization: `Bearer ${key}` } }))
+      .model_id!;
   }, 60_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -152,7 +180,8 @@ describe('the openai package with AUTH=on', () => {
 
   it('a 429 surfaces as RateLimitError with Retry-After', async () => {
     const openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: key, maxRetries: 0 });
-    const ask = () => openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 });
+    const ask = () =>
+      openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 });
     await ask();
     await ask();
     const err = await ask().catch((e: unknown) => e);

@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, type LlmStatus, type ModelList, type ProviderList, type StreamEvent } from '@chat-studio/protocol';
+import {
+  createChatClient,
+  type LlmStatus,
+  type ModelList,
+  type ProviderList,
+  type StreamEvent,
+} from '@chat-studio/protocol';
 import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
 
 const REMOTE_ID = 'studio/stories260K';
@@ -17,7 +23,9 @@ function waitReady(server: ApiServer): Promise<LlmStatus> {
 
 /** Sequences busy on the upstreams: 0 means neither is generating. */
 async function upstreamsBusy(upstreams: ApiServer[]): Promise<number> {
-  const statuses = await Promise.all(upstreams.filter((u) => u.child.exitCode === null && u.child.signalCode === null).map(status));
+  const statuses = await Promise.all(
+    upstreams.filter((u) => u.child.exitCode === null && u.child.signalCode === null).map(status),
+  );
   return statuses.reduce((sum, s) => sum + s.sequences_in_use, 0);
 }
 
@@ -60,11 +68,17 @@ describe('a Chat Studio front whose only models come from two Chat Studio upstre
   it('lists the remote model and one provider per upstream', async () => {
     const models = (await (await fetch(`${front.baseUrl}/api/llm/models`)).json()) as ModelList;
     expect(models.active_model_id).toBe(REMOTE_ID);
-    expect(models.models).toEqual([expect.objectContaining({ id: REMOTE_ID, provider: 'openai-compatible', status: 'available', active: true })]);
+    expect(models.models).toEqual([
+      expect.objectContaining({ id: REMOTE_ID, provider: 'openai-compatible', status: 'available', active: true }),
+    ]);
     const { providers } = (await (await fetch(`${front.baseUrl}/api/llm/providers`)).json()) as ProviderList;
     expect(providers.map((p) => p.type)).toEqual(['llama-cpp', 'openai-compatible', 'openai-compatible']);
-    expect(providers.slice(1).map((p) => p.health?.base_url)).toEqual([`${upstreamA.baseUrl}/v1`, `${upstreamB.baseUrl}/v1`]);
-    for (const p of providers.slice(1)) expect(p).toMatchObject({ status: 'ready', models: 1, health: { healthy: true, outstanding: 0 } });
+    expect(providers.slice(1).map((p) => p.health?.base_url)).toEqual([
+      `${upstreamA.baseUrl}/v1`,
+      `${upstreamB.baseUrl}/v1`,
+    ]);
+    for (const p of providers.slice(1))
+      expect(p).toMatchObject({ status: 'ready', models: 1, health: { healthy: true, outstanding: 0 } });
     const page = await openai.models.list();
     expect(page.data).toEqual([expect.objectContaining({ id: REMOTE_ID, owned_by: 'openai-compatible' })]);
   });
@@ -73,14 +87,25 @@ describe('a Chat Studio front whose only models come from two Chat Studio upstre
     const client = createChatClient({ baseUrl: front.baseUrl });
     const session = await client.createSession();
     const events: StreamEvent[] = [];
-    for await (const event of client.stream({ session_id: session.id, message: 'Tell me a story', params: { max_tokens: 24 } })) events.push(event);
+    for await (const event of client.stream({
+      session_id: session.id,
+      message: 'Tell me a story',
+      params: { max_tokens: 24 },
+    }))
+      events.push(event);
     expect(events[0]).toMatchObject({ type: 'start', model_id: REMOTE_ID });
     const streamed = events.map((e) => (e.type === 'token' ? e.text : '')).join('');
     expect(events.filter((e) => e.type === 'token').length).toBeGreaterThan(1);
     const done = events.at(-1)!;
     expect(done).toMatchObject({ type: 'done', stats: { completion_tokens: 24, finish_reason: 'length' } });
     const stored = (await client.listMessages(session.id)).items[1]!;
-    expect(stored).toMatchObject({ role: 'assistant', content: streamed, model_id: REMOTE_ID, status: 'complete', completion_tokens: 24 });
+    expect(stored).toMatchObject({
+      role: 'assistant',
+      content: streamed,
+      model_id: REMOTE_ID,
+      status: 'complete',
+      completion_tokens: 24,
+    });
   });
 
   it('answers /v1/chat/completions, streaming with usage and not', async () => {
@@ -97,7 +122,11 @@ describe('a Chat Studio front whose only models come from two Chat Studio upstre
     expect(chunks.at(-1)!.usage).toMatchObject({ completion_tokens: 20 });
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('').length).toBeGreaterThan(0);
 
-    const completion = await openai.chat.completions.create({ model: REMOTE_ID, messages: [{ role: 'user', content: 'A cat' }], max_tokens: 8 });
+    const completion = await openai.chat.completions.create({
+      model: REMOTE_ID,
+      messages: [{ role: 'user', content: 'A cat' }],
+      max_tokens: 8,
+    });
     expect(completion.model).toBe(REMOTE_ID);
     expect(completion.usage).toMatchObject({ completion_tokens: 8 });
   });
@@ -132,7 +161,11 @@ describe('a Chat Studio front whose only models come from two Chat Studio upstre
         const res = await fetch(`${front.baseUrl}/v1/chat/completions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: REMOTE_ID, messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 32 }),
+          body: JSON.stringify({
+            model: REMOTE_ID,
+            messages: [{ role: 'user', content: 'Once upon a time' }],
+            max_tokens: 32,
+          }),
         });
         outcomes.push({ status: res.status, body: await res.text() });
       }

@@ -4,9 +4,14 @@ import { asSentence, humanError } from './error-text.js';
 
 describe('humanError', () => {
   it('uses the field issue message without the schema path, as a sentence with grouped digits', () => {
-    const e = new ChatApiError(400, 'validation_error', 'Invalid request body: message: Message is longer than 100000 characters', {
-      issues: [{ path: 'message', message: 'Message is longer than 100000 characters' }],
-    });
+    const e = new ChatApiError(
+      400,
+      'validation_error',
+      'Invalid request body: message: Message is longer than 100000 characters',
+      {
+        issues: [{ path: 'message', message: 'Message is longer than 100000 characters' }],
+      },
+    );
     expect(humanError(e)).toBe('Message is longer than 100,000 characters.');
   });
 

@@ -19,7 +19,9 @@ function firstIssueMessage(details: unknown): string | null {
   const issues = (details as { issues: unknown }).issues;
   if (!Array.isArray(issues) || issues.length === 0) return null;
   const first: unknown = issues[0];
-  return first && typeof first === 'object' && 'message' in first && typeof first.message === 'string' ? first.message : null;
+  return first && typeof first === 'object' && 'message' in first && typeof first.message === 'string'
+    ? first.message
+    : null;
 }
 
 /**
@@ -35,6 +37,7 @@ export function humanError(error: unknown): string {
     const issue = error.code === 'validation_error' ? firstIssueMessage(error.details) : null;
     return asSentence(groupDigits(issue ?? error.message.replace(/^Invalid [\w ]+?: (?:[\w.[\]]+: )?/, '')));
   }
-  if (error instanceof TypeError && /fetch|network/i.test(error.message)) return 'The server could not be reached. Check the connection and try again.';
+  if (error instanceof TypeError && /fetch|network/i.test(error.message))
+    return 'The server could not be reached. Check the connection and try again.';
   return asSentence(groupDigits(error instanceof Error ? error.message : String(error)));
 }

@@ -28,7 +28,8 @@ export function focusComposer(): void {
     const el = document.getElementById(COMPOSER_ID);
     const active = document.activeElement;
     // Never pull focus out of a field the person is typing in (rename, search, settings).
-    if (active && active !== el && active.matches('input:not([type=checkbox]), textarea, select, [role=dialog] *')) return;
+    if (active && active !== el && active.matches('input:not([type=checkbox]), textarea, select, [role=dialog] *'))
+      return;
     el?.focus({ preventScroll: true });
   });
 }

@@ -9,11 +9,24 @@ describe('sliceHighlights', () => {
       { text: 'hello ', mark: false },
       { text: 'world', mark: true },
     ]);
-    expect(sliceHighlights('a cat and a cat', [[2, 5], [12, 15]]).filter((s) => s.mark).map((s) => s.text)).toEqual(['cat', 'cat']);
+    expect(
+      sliceHighlights('a cat and a cat', [
+        [2, 5],
+        [12, 15],
+      ])
+        .filter((s) => s.mark)
+        .map((s) => s.text),
+    ).toEqual(['cat', 'cat']);
   });
   it('sorts, merges overlapping and touching ranges, and clamps out-of-range offsets', () => {
     const text = 'abcdefghij';
-    const s = sliceHighlights(text, [[8, 20], [1, 3], [2, 5], [5, 6], [-4, 0]]);
+    const s = sliceHighlights(text, [
+      [8, 20],
+      [1, 3],
+      [2, 5],
+      [5, 6],
+      [-4, 0],
+    ]);
     expect(s).toEqual([
       { text: 'a', mark: false },
       { text: 'bcdef', mark: true },
@@ -23,7 +36,12 @@ describe('sliceHighlights', () => {
     expect(join(s)).toBe(text);
   });
   it('ignores empty and reversed ranges', () => {
-    expect(sliceHighlights('abc', [[2, 2], [3, 1]])).toEqual([{ text: 'abc', mark: false }]);
+    expect(
+      sliceHighlights('abc', [
+        [2, 2],
+        [3, 1],
+      ]),
+    ).toEqual([{ text: 'abc', mark: false }]);
   });
   it('keeps markup in snippets as text', () => {
     const snippet = '<img src=x onerror=alert(1)> found';

@@ -15,7 +15,10 @@ export interface TextSlice {
  */
 export function sliceHighlights(text: string, ranges: ReadonlyArray<readonly [number, number]>): TextSlice[] {
   const clamped = ranges
-    .map(([s, e]) => [Math.max(0, Math.min(text.length, Math.floor(s))), Math.max(0, Math.min(text.length, Math.floor(e)))] as const)
+    .map(
+      ([s, e]) =>
+        [Math.max(0, Math.min(text.length, Math.floor(s))), Math.max(0, Math.min(text.length, Math.floor(e)))] as const,
+    )
     .filter(([s, e]) => e > s)
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged: Array<[number, number]> = [];

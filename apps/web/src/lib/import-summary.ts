@@ -13,7 +13,9 @@ export function importMessage(summary: ImportSummary): string {
   const parts = [`Imported ${summary.imported} of ${plural(summary.chats, 'chat')} (${summary.messages} messages)`];
   if (summary.duplicates > 0) parts.push(`${summary.duplicates} already imported before, skipped`);
   if (summary.skipped.nodes + summary.skipped.parts > 0) {
-    parts.push(`left out ${plural(summary.skipped.parts, 'attachment or non-text part')} and ${plural(summary.skipped.nodes, 'empty or tool node')}`);
+    parts.push(
+      `left out ${plural(summary.skipped.parts, 'attachment or non-text part')} and ${plural(summary.skipped.nodes, 'empty or tool node')}`,
+    );
   }
   return `${parts.join('; ')}.`;
 }

@@ -10,7 +10,9 @@ describe('inputLimit', () => {
     expect(inputLimit(100_000, 100_000).over).toBe(false);
   });
   it('refuses over the limit with a sentence', () => {
-    expect(inputLimit(100_001, 100_000).message).toBe('The message is 1 character over the limit of 100,000. Shorten it to send.');
+    expect(inputLimit(100_001, 100_000).message).toBe(
+      'The message is 1 character over the limit of 100,000. Shorten it to send.',
+    );
     expect(inputLimit(150_000, 100_000)).toMatchObject({ over: true, show: true });
   });
 });

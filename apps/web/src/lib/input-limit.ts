@@ -29,6 +29,8 @@ export function inputLimit(length: number, max: number): InputLimitState {
     show: length >= max * COUNTER_FROM,
     over,
     counter: `${fmt(length)} / ${fmt(max)}`,
-    message: over ? `The message is ${plural(length - max, 'character')} over the limit of ${fmt(max)}. Shorten it to send.` : null,
+    message: over
+      ? `The message is ${plural(length - max, 'character')} over the limit of ${fmt(max)}. Shorten it to send.`
+      : null,
   };
 }

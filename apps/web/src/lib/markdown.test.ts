@@ -26,11 +26,19 @@ describe('renderMarkdown safety', () => {
   }
 
   it('keeps the visible text of an escaped tag', () => {
-    expect(renderMarkdown('<img src=x onerror=alert(1)>')).toBe('<p class="raw-html">&lt;img src=x onerror=alert(1)&gt;</p>\n');
+    expect(renderMarkdown('<img src=x onerror=alert(1)>')).toBe(
+      '<p class="raw-html">&lt;img src=x onerror=alert(1)&gt;</p>\n',
+    );
   });
 
   it('drops javascript: and data: links but keeps their text', () => {
-    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:x',
+    ]) {
       const html = renderMarkdown(`[click](${href})`);
       expect(html).not.toMatch(/<a\b/);
       expect(html).toContain('click');
@@ -92,7 +100,9 @@ describe('renderMarkdown features', () => {
 
 describe('helpers', () => {
   it('escapeHtml escapes the five characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
   it('isSafeUrl allows web, mail, fragment and relative links only', () => {
     expect(isSafeUrl('https://a.b')).toBe(true);

@@ -182,7 +182,9 @@ function codeBlockHtml(parsed: string, language: string): string {
   const kind = language === 'mermaid' ? ' mermaid-block' : '';
   return (
     `<div class="code-block${collapsed ? ' collapsed' : ''}${kind}" data-code-index="${index}"><div class="code-head">${label}` +
-    (kind ? `<button type="button" class="mermaid-toggle" data-mermaid-toggle="" aria-pressed="true">Show source</button>` : '') +
+    (kind
+      ? `<button type="button" class="mermaid-toggle" data-mermaid-toggle="" aria-pressed="true">Show source</button>`
+      : '') +
     `<button type="button" class="copy-code" data-copy-code="" aria-label="Copy code">Copy</button></div>` +
     // tabindex: a block that scrolls sideways must be reachable (and scrollable) from the keyboard.
     `<pre tabindex="0"><code${cls}>${body}</code></pre>${more}</div>\n`

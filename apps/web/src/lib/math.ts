@@ -9,5 +9,11 @@ import 'katex/dist/katex.min.css';
  * renderMath('x^2', false) // '<span class="katex">…'
  */
 export function renderMath(tex: string, display: boolean): string {
-  return katex.renderToString(tex, { displayMode: display, throwOnError: false, output: 'htmlAndMathml', strict: 'ignore', trust: false });
+  return katex.renderToString(tex, {
+    displayMode: display,
+    throwOnError: false,
+    output: 'htmlAndMathml',
+    strict: 'ignore',
+    trust: false,
+  });
 }

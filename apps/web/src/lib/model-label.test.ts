@@ -26,14 +26,16 @@ describe('formatBytes', () => {
 
 describe('formatModelLabel', () => {
   it('shows the id, size and quantization', () => {
-    expect(formatModelLabel({ id: 'stories260K', size_bytes: 1_185_376, quantization: 'F32', status: 'available' })).toBe(
-      'stories260K · 1.2 MB · F32',
-    );
+    expect(
+      formatModelLabel({ id: 'stories260K', size_bytes: 1_185_376, quantization: 'F32', status: 'available' }),
+    ).toBe('stories260K · 1.2 MB · F32');
   });
 
   it('leaves out unknown parts and marks broken files', () => {
     expect(formatModelLabel({ id: 'a', size_bytes: null, quantization: null, status: 'available' })).toBe('a');
-    expect(formatModelLabel({ id: 'bad', size_bytes: 12, quantization: null, status: 'broken' })).toBe('bad · 12 B · broken');
+    expect(formatModelLabel({ id: 'bad', size_bytes: 12, quantization: null, status: 'broken' })).toBe(
+      'bad · 12 B · broken',
+    );
   });
 
   it('tells apart two files that share a GGUF name', () => {

@@ -58,4 +58,3 @@ export function groupSessions(sessions: readonly ChatSession[], now: Date): Sess
   }
   return groups;
 }
-

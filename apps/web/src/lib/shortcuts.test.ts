@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { keyLabel, matchShortcut, neighbourId, rovingIndex, type KeyLike } from './shortcuts.js';
 
-const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...mods,
+});
 
 describe('matchShortcut', () => {
   it('matches the combinations anywhere, also while typing', () => {

@@ -1,7 +1,14 @@
 /** The app's keyboard shortcuts as data: what the `?` overlay lists and what the global key handler matches. */
 
 /** What a shortcut does. */
-export type ShortcutAction = 'new-chat' | 'focus-search' | 'previous-chat' | 'next-chat' | 'focus-composer' | 'stop' | 'help';
+export type ShortcutAction =
+  | 'new-chat'
+  | 'focus-search'
+  | 'previous-chat'
+  | 'next-chat'
+  | 'focus-composer'
+  | 'stop'
+  | 'help';
 
 /** The parts of a KeyboardEvent the matcher reads (so tests need no DOM). */
 export interface KeyLike {
@@ -28,13 +35,55 @@ const lower = (e: KeyLike) => e.key.toLowerCase();
 
 /** Every shortcut, in the order the overlay lists them. */
 export const SHORTCUTS: readonly Shortcut[] = [
-  { action: 'new-chat', keys: ['Mod+Shift+O'], description: 'New chat', whileTyping: true, matches: (e) => mod(e) && e.shiftKey && !e.altKey && lower(e) === 'o' },
-  { action: 'focus-search', keys: ['Mod+K', '/'], description: 'Search chats', whileTyping: true, matches: (e) => (mod(e) && !e.shiftKey && !e.altKey && lower(e) === 'k') || (e.key === '/' && !mod(e) && !e.altKey) },
-  { action: 'previous-chat', keys: ['Alt+↑'], description: 'Previous chat in the list', whileTyping: true, matches: (e) => e.altKey && !mod(e) && e.key === 'ArrowUp' },
-  { action: 'next-chat', keys: ['Alt+↓'], description: 'Next chat in the list', whileTyping: true, matches: (e) => e.altKey && !mod(e) && e.key === 'ArrowDown' },
-  { action: 'focus-composer', keys: ['Shift+Esc'], description: 'Go to the message box', whileTyping: true, matches: (e) => e.shiftKey && e.key === 'Escape' },
-  { action: 'stop', keys: ['Esc'], description: 'Stop the reply (or close a panel)', whileTyping: true, matches: (e) => !e.shiftKey && !mod(e) && !e.altKey && e.key === 'Escape' },
-  { action: 'help', keys: ['?'], description: 'Show these shortcuts', whileTyping: false, matches: (e) => e.key === '?' && !mod(e) && !e.altKey },
+  {
+    action: 'new-chat',
+    keys: ['Mod+Shift+O'],
+    description: 'New chat',
+    whileTyping: true,
+    matches: (e) => mod(e) && e.shiftKey && !e.altKey && lower(e) === 'o',
+  },
+  {
+    action: 'focus-search',
+    keys: ['Mod+K', '/'],
+    description: 'Search chats',
+    whileTyping: true,
+    matches: (e) => (mod(e) && !e.shiftKey && !e.altKey && lower(e) === 'k') || (e.key === '/' && !mod(e) && !e.altKey),
+  },
+  {
+    action: 'previous-chat',
+    keys: ['Alt+↑'],
+    description: 'Previous chat in the list',
+    whileTyping: true,
+    matches: (e) => e.altKey && !mod(e) && e.key === 'ArrowUp',
+  },
+  {
+    action: 'next-chat',
+    keys: ['Alt+↓'],
+    description: 'Next chat in the list',
+    whileTyping: true,
+    matches: (e) => e.altKey && !mod(e) && e.key === 'ArrowDown',
+  },
+  {
+    action: 'focus-composer',
+    keys: ['Shift+Esc'],
+    description: 'Go to the message box',
+    whileTyping: true,
+    matches: (e) => e.shiftKey && e.key === 'Escape',
+  },
+  {
+    action: 'stop',
+    keys: ['Esc'],
+    description: 'Stop the reply (or close a panel)',
+    whileTyping: true,
+    matches: (e) => !e.shiftKey && !mod(e) && !e.altKey && e.key === 'Escape',
+  },
+  {
+    action: 'help',
+    keys: ['?'],
+    description: 'Show these shortcuts',
+    whileTyping: false,
+    matches: (e) => e.key === '?' && !mod(e) && !e.altKey,
+  },
 ];
 
 /** Keys of the sidebar's chat list, listed in the overlay too (they are handled by the list itself). */

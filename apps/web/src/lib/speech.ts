@@ -31,7 +31,9 @@ export function canDictate(): boolean {
 
 /** True where the browser can read text aloud. */
 export function canSpeak(): boolean {
-  return typeof globalThis.speechSynthesis !== 'undefined' && typeof globalThis.SpeechSynthesisUtterance !== 'undefined';
+  return (
+    typeof globalThis.speechSynthesis !== 'undefined' && typeof globalThis.SpeechSynthesisUtterance !== 'undefined'
+  );
 }
 
 /** Callbacks for {@link startDictation}. */

@@ -58,8 +58,17 @@ describe('applyStreamEvent', () => {
   it('records an error event and keeps the text so far', () => {
     let s = applyStreamEvent(createStreamState(0), start, 1);
     s = applyStreamEvent(s, { type: 'token', text: 'par' }, 2);
-    s = applyStreamEvent(s, { type: 'error', code: 'timeout', message: 'Generation timed out', assistant_message_id: REPLY }, 3);
-    expect(s).toMatchObject({ phase: 'error', text: 'par', error: { code: 'timeout', message: 'Generation timed out' }, endedAt: 3 });
+    s = applyStreamEvent(
+      s,
+      { type: 'error', code: 'timeout', message: 'Generation timed out', assistant_message_id: REPLY },
+      3,
+    );
+    expect(s).toMatchObject({
+      phase: 'error',
+      text: 'par',
+      error: { code: 'timeout', message: 'Generation timed out' },
+      endedAt: 3,
+    });
   });
 
   it('ignores events after the reply finished', () => {
@@ -129,7 +138,8 @@ describe('reducer over a real SSE byte stream', () => {
 
   it('turns an event that breaks the protocol into an error', async () => {
     let s = createStreamState(0);
-    for await (const e of readChatStream(sse(['event: token\ndata: {"type":"token"}\n\n']))) s = applyStreamEvent(s, e, 1);
+    for await (const e of readChatStream(sse(['event: token\ndata: {"type":"token"}\n\n'])))
+      s = applyStreamEvent(s, e, 1);
     expect(s.phase).toBe('error');
     expect(s.error?.code).toBe('invalid_event');
   });

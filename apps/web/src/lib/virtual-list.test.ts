@@ -55,7 +55,11 @@ describe('computeWindow', () => {
 
   it('applies overscan on both sides and clamps at the top', () => {
     const offsets = computeOffsets(new Array(100).fill(100));
-    expect(computeWindow({ offsets, scrollTop: 0, viewportHeight: 300, overscan: 2 })).toMatchObject({ start: 0, end: 5, padTop: 0 });
+    expect(computeWindow({ offsets, scrollTop: 0, viewportHeight: 300, overscan: 2 })).toMatchObject({
+      start: 0,
+      end: 5,
+      padTop: 0,
+    });
     expect(computeWindow({ offsets, scrollTop: 1000, viewportHeight: 300, overscan: 2 })).toMatchObject({
       start: 8,
       end: 15,
@@ -72,7 +76,10 @@ describe('computeWindow', () => {
       padBottom: 0,
       totalHeight: 0,
     });
-    expect(computeWindow({ offsets: computeOffsets([40, 40]), scrollTop: 0, viewportHeight: 500 })).toMatchObject({ start: 0, end: 2 });
+    expect(computeWindow({ offsets: computeOffsets([40, 40]), scrollTop: 0, viewportHeight: 500 })).toMatchObject({
+      start: 0,
+      end: 2,
+    });
   });
 
   it('is fast enough to run on every scroll event with 10,000 items', () => {

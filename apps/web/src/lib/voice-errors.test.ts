@@ -8,7 +8,8 @@ describe('voice error sentences', () => {
     expect(dictationErrorText('something-new')).toMatch(/^Dictation stopped because/);
     expect(dictationErrorText('aborted')).toBeNull();
     expect(dictationErrorText('no-speech')).toBeNull();
-    for (const code of ['not-allowed', 'network', 'audio-capture', 'x']) expect(dictationErrorText(code)).not.toContain(code === 'x' ? 'x:' : `${code}`);
+    for (const code of ['not-allowed', 'network', 'audio-capture', 'x'])
+      expect(dictationErrorText(code)).not.toContain(code === 'x' ? 'x:' : `${code}`);
   });
   it('explains read-aloud errors', () => {
     expect(speechErrorText('synthesis-unavailable')).toMatch(/No voice is available/);

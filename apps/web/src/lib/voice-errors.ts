@@ -1,7 +1,8 @@
 /** Sentences for the Web Speech API's error codes, so people never see "not-allowed" or "network". */
 
 const DICTATION: Record<string, string> = {
-  'not-allowed': 'Dictation needs microphone permission. Allow the microphone for this site in the browser, then try again.',
+  'not-allowed':
+    'Dictation needs microphone permission. Allow the microphone for this site in the browser, then try again.',
   'service-not-allowed': 'This browser does not allow dictation here. Type the message instead.',
   'audio-capture': 'No microphone was found. Connect one, or type the message instead.',
   network: 'Dictation needs the browser’s speech service, which could not be reached. Type the message instead.',

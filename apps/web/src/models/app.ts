@@ -77,7 +77,8 @@ export function startApp(): void {
     if (!id && messagesSessionId.peek()) clearMessages();
     const hash = id ? `#/c/${id}` : '#/';
     // No chat and no hash is the same place: rewriting "/" to "/#/" would make the browser fetch the favicon again.
-    const same = location.hash === hash || (!id && location.hash === '') || (id && location.hash.startsWith(`${hash}/`));
+    const same =
+      location.hash === hash || (!id && location.hash === '') || (id && location.hash.startsWith(`${hash}/`));
     if (!same) history.replaceState(null, '', hash);
   });
 }

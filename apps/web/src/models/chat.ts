@@ -2,9 +2,23 @@
 import { batch, computed, signal } from '@preact/signals';
 import { ChatApiError, type ChatMessage, type GenerationStats } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
-import { abortStream, applyStreamEvent, createStreamState, replySpeed, type StreamState } from '../lib/stream-reducer.js';
+import {
+  abortStream,
+  applyStreamEvent,
+  createStreamState,
+  replySpeed,
+  type StreamState,
+} from '../lib/stream-reducer.js';
 import { composerDraft, editDraft, editingMessageId } from './chat-draft.js';
-import { appendMessages, branchAt, messages, messagesSessionId, reloadBranch, removeMessages, replaceMessage } from './messages.js';
+import {
+  appendMessages,
+  branchAt,
+  messages,
+  messagesSessionId,
+  reloadBranch,
+  removeMessages,
+  replaceMessage,
+} from './messages.js';
 import { settleMessageDeletes } from './message-deletes.js';
 import { reportUnavailable } from './models.js';
 import { activeSettings, newChatSettings, paramsFromSettings, streamingEnabled } from './settings.js';
@@ -30,7 +44,9 @@ export const streamingMessageId = computed<string | null>(() => {
 /** The session of a new chat is being created for its first message. */
 const creatingChat = signal(false);
 /** A send, regenerate or edit is in progress in the open chat (other chats may be streaming too). */
-export const busy = computed(() => (currentSessionId.value === null ? creatingChat.value : currentStream.value?.active === true));
+export const busy = computed(() =>
+  currentSessionId.value === null ? creatingChat.value : currentStream.value?.active === true,
+);
 /** Error text per assistant message id, for replies that failed. */
 export const replyErrors = signal<Readonly<Record<string, string>>>({});
 /** Short status of the open chat's reply for screen readers (aria-live). */
@@ -102,7 +118,8 @@ function withStats(message: ChatMessage, stats: GenerationStats | null): ChatMes
  */
 function shouldFallBack(error: unknown): boolean {
   if (error instanceof NotAStreamError) return true;
-  if (error instanceof ChatApiError) return error.status === 404 || error.status === 405 || error.status === 406 || error.status === 415;
+  if (error instanceof ChatApiError)
+    return error.status === 404 || error.status === 405 || error.status === 406 || error.status === 415;
   return true;
 }
 
@@ -113,7 +130,11 @@ function setReplyError(id: string, message: string): void {
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function titleFrom(text: string): string {
-  const line = text.split('\n').find((l) => l.trim())?.trim() ?? 'New chat';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? 'New chat';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
 
@@ -186,7 +207,8 @@ export async function sendMessage(text?: string, branching?: Branching): Promise
   const decorateReply = (m: ChatMessage) => (regenerating ? newestSibling(m, regenerating.siblings) : m);
   const open = (signal: AbortSignal) => {
     if (!branching) return api.stream(body, { signal });
-    if (branching.kind === 'edit') return api.edit(id, branching.messageId, { content, params: body.params }, { signal });
+    if (branching.kind === 'edit')
+      return api.edit(id, branching.messageId, { content, params: body.params }, { signal });
     return api.regenerate(id, branching.messageId, { params: body.params }, { signal });
   };
   let started = false;
@@ -276,7 +298,12 @@ export async function sendMessage(text?: string, branching?: Branching): Promise
       }
       if (events === 0) throw new NotAStreamError('The server did not answer with an event stream');
       if (state.phase === 'streaming' || state.phase === 'connecting') {
-        state = { ...state, phase: 'error', error: { code: 'disconnected', message: 'Connection lost' }, endedAt: clock() };
+        state = {
+          ...state,
+          phase: 'error',
+          error: { code: 'disconnected', message: 'Connection lost' },
+          endedAt: clock(),
+        };
         reply = { ...reply, content: state.text, status: 'partial' };
         batch(() => {
           replaceMessage(reply.id, reply);

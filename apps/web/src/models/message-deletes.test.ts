@@ -6,13 +6,28 @@ import { UNDO_DELETE_MS } from './sessions.js';
 import { toasts } from './toasts.js';
 
 const S = '01J00000000000000000000000';
-const ids = ['01J00000000000000000000010', '01J00000000000000000000011', '01J00000000000000000000012', '01J00000000000000000000013'];
+const ids = [
+  '01J00000000000000000000010',
+  '01J00000000000000000000011',
+  '01J00000000000000000000012',
+  '01J00000000000000000000013',
+];
 
 function message(i: number): ChatMessage {
   return {
-    id: ids[i]!, session_id: S, parent_id: i === 0 ? null : ids[i - 1]!, role: i % 2 ? 'assistant' : 'user', content: `m${i}`,
-    created_at: '2026-03-15T10:00:00.000Z', status: 'complete', model_id: null, prompt_tokens: null, completion_tokens: null,
-    time_to_first_token_ms: null, tokens_per_second: null, finish_reason: null,
+    id: ids[i]!,
+    session_id: S,
+    parent_id: i === 0 ? null : ids[i - 1]!,
+    role: i % 2 ? 'assistant' : 'user',
+    content: `m${i}`,
+    created_at: '2026-03-15T10:00:00.000Z',
+    status: 'complete',
+    model_id: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+    time_to_first_token_ms: null,
+    tokens_per_second: null,
+    finish_reason: null,
   };
 }
 
@@ -22,7 +37,9 @@ function fakeServer() {
   vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
     const method = init?.method ?? 'GET';
     calls.push(`${method} ${input}`);
-    const body = input.endsWith('/subtree') ? { message_id: ids[1], count: 3 } : { deleted: 3, current_leaf_id: ids[0] };
+    const body = input.endsWith('/subtree')
+      ? { message_id: ids[1], count: 3 }
+      : { deleted: 3, current_leaf_id: ids[0] };
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   });
   return calls;

@@ -37,7 +37,11 @@ function send(entry: PendingDelete): Promise<void> {
     try {
       const res = await api.deleteMessage(entry.sessionId, entry.messageId);
       // The chat now shows the newest branch left under the deleted message's parent: load it when that is not what the list ends with.
-      if (messagesSessionId.value === entry.sessionId && messages.value === entry.after && (entry.after.at(-1)?.id ?? null) !== res.current_leaf_id) {
+      if (
+        messagesSessionId.value === entry.sessionId &&
+        messages.value === entry.after &&
+        (entry.after.at(-1)?.id ?? null) !== res.current_leaf_id
+      ) {
         await reloadBranch(entry.sessionId);
       }
     } catch (e) {
@@ -88,11 +92,24 @@ export async function deleteMessage(message: ChatMessage): Promise<void> {
   const i = before.findIndex((m) => m.id === message.id);
   if (messagesSessionId.value !== sessionId || i < 0) return;
   const after = before.slice(0, i);
-  const entry: PendingDelete = { sessionId, messageId: message.id, before, after, newerBefore: newerCursor.value, timer: undefined, toastId: 0, sent: null };
+  const entry: PendingDelete = {
+    sessionId,
+    messageId: message.id,
+    before,
+    after,
+    newerBefore: newerCursor.value,
+    timer: undefined,
+    toastId: 0,
+    sent: null,
+  };
   // Everything after the message on this branch goes with it, newer pages not yet loaded included.
   messages.value = after;
   newerCursor.value = null;
-  entry.toastId = showToast({ message: deletedText(count), timeoutMs: UNDO_DELETE_MS, action: { label: 'Undo', run: () => undo(entry) } });
+  entry.toastId = showToast({
+    message: deletedText(count),
+    timeoutMs: UNDO_DELETE_MS,
+    action: { label: 'Undo', run: () => undo(entry) },
+  });
   entry.timer = setTimeout(() => void send(entry), UNDO_DELETE_MS);
   pending = entry;
 }

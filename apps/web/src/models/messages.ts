@@ -89,7 +89,9 @@ async function load(sessionId: string, focusId: string | null): Promise<void> {
     if (focusId && (await api.switchBranch(sessionId, focusId).catch(notFoundAsNull))) branchChanged();
     if (mine !== token) return;
     // A hit deleted since the search answered is a 404: the chat then opens at its newest messages.
-    const around = focusId ? await api.listMessagesAround(sessionId, focusId, { limit: FOCUS_PAGE_SIZE }).catch(notFoundAsNull) : null;
+    const around = focusId
+      ? await api.listMessagesAround(sessionId, focusId, { limit: FOCUS_PAGE_SIZE }).catch(notFoundAsNull)
+      : null;
     if (mine !== token) return;
     if (around) {
       batch(() => {

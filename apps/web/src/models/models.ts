@@ -45,7 +45,9 @@ export const availability = computed<Availability | null>(() => {
 });
 
 /** Load progress 0..1 while loading, else `null`. */
-export const loadProgress = computed(() => (llmStatus.value?.state === 'loading' ? llmStatus.value.load_progress : null));
+export const loadProgress = computed(() =>
+  llmStatus.value?.state === 'loading' ? llmStatus.value.load_progress : null,
+);
 
 let pollTimer: ReturnType<typeof setTimeout> | null = null;
 

@@ -6,7 +6,9 @@ import { signal } from '@preact/signals';
 import type { HighlightFn, MathFn, RenderedMessage, RenderMarkdownOptions } from '../lib/markdown.js';
 
 /** `renderMessage` once loaded. */
-export const markdownRenderer = signal<((source: string, options?: RenderMarkdownOptions) => RenderedMessage) | null>(null);
+export const markdownRenderer = signal<((source: string, options?: RenderMarkdownOptions) => RenderedMessage) | null>(
+  null,
+);
 /** KaTeX's render function once loaded (only when a message has math). */
 export const mathRenderer = signal<MathFn | null>(null);
 /** Mermaid's render function once loaded (only when a diagram is in view). */
@@ -14,7 +16,9 @@ export const diagramRenderer = signal<((source: string, dark: boolean) => Promis
 /** The highlight function once loaded. */
 export const highlighter = signal<HighlightFn | null>(null);
 
+// biome-ignore lint/correctness/noUnusedVariables: read by ??= below (the rule counts only plain reads)
 let markdownLoading: Promise<void> | null = null;
+// biome-ignore lint/correctness/noUnusedVariables: read by ??= below (the rule counts only plain reads)
 let highlighterLoading: Promise<void> | null = null;
 
 /** Starts loading the markdown renderer (once); call early so it is there before the first message. */
@@ -40,7 +44,9 @@ export function ensureHighlighter(): void {
     });
 }
 
+// biome-ignore lint/correctness/noUnusedVariables: read by ??= below (the rule counts only plain reads)
 let mathLoading: Promise<void> | null = null;
+// biome-ignore lint/correctness/noUnusedVariables: read by ??= below (the rule counts only plain reads)
 let diagramLoading: Promise<void> | null = null;
 
 /** Starts loading KaTeX and its stylesheet (once). */

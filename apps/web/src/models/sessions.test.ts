@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatSession } from '@chat-studio/protocol';
-import { deleteSession, currentSessionId, pendingDeletes, sessionGroups, sessions, now, UNDO_DELETE_MS } from './sessions.js';
+import {
+  deleteSession,
+  currentSessionId,
+  pendingDeletes,
+  sessionGroups,
+  sessions,
+  now,
+  UNDO_DELETE_MS,
+} from './sessions.js';
 import { toasts } from './toasts.js';
 import { paramsFromSettings } from './settings.js';
 
@@ -15,7 +23,10 @@ describe('sessions model: grouping and delete with undo', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     now.value = new Date('2026-03-15T12:00:00');
-    sessions.value = [session(A, new Date('2026-03-15T09:00:00').toISOString()), session(B, new Date('2026-01-01T09:00:00').toISOString(), true)];
+    sessions.value = [
+      session(A, new Date('2026-03-15T09:00:00').toISOString()),
+      session(B, new Date('2026-01-01T09:00:00').toISOString(), true),
+    ];
     toasts.value = [];
   });
   afterEach(() => vi.useRealTimers());
@@ -48,7 +59,9 @@ describe('sessions model: grouping and delete with undo', () => {
     deleteSession(A);
     vi.advanceTimersByTime(UNDO_DELETE_MS);
     // Node has no page origin, so the same-origin request fails like a network error would.
-    await vi.waitFor(() => expect(toasts.value.some((t) => t.kind === 'error' && /Could not delete the chat/.test(t.message))).toBe(true));
+    await vi.waitFor(() =>
+      expect(toasts.value.some((t) => t.kind === 'error' && /Could not delete the chat/.test(t.message))).toBe(true),
+    );
     expect(pendingDeletes.value.has(A)).toBe(false);
     expect(sessions.value.map((s) => s.id)).toContain(A);
   });
@@ -56,11 +69,16 @@ describe('sessions model: grouping and delete with undo', () => {
 
 describe('settings model', () => {
   it('turns session settings into generation params, dropping UI-only and empty fields', () => {
-    expect(paramsFromSettings({ temperature: 0.2, top_p: 0.9, speak_replies: true, model_id: 'm', system_prompt: '' })).toEqual({
+    expect(
+      paramsFromSettings({ temperature: 0.2, top_p: 0.9, speak_replies: true, model_id: 'm', system_prompt: '' }),
+    ).toEqual({
       temperature: 0.2,
       top_p: 0.9,
     });
     expect(paramsFromSettings({ speak_replies: false })).toBeUndefined();
-    expect(paramsFromSettings({ max_tokens: 64, system_prompt: 'Be brief.' })).toEqual({ max_tokens: 64, system_prompt: 'Be brief.' });
+    expect(paramsFromSettings({ max_tokens: 64, system_prompt: 'Be brief.' })).toEqual({
+      max_tokens: 64,
+      system_prompt: 'Be brief.',
+    });
   });
 });

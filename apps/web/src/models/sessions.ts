@@ -86,7 +86,9 @@ export function upsertSession(session: ChatSession): void {
     const i = list.findIndex((s) => s.id === session.id);
     const belongs = session.archived === showArchived.value;
     if (i >= 0) {
-      sessions.value = belongs ? list.map((s) => (s.id === session.id ? session : s)) : list.filter((s) => s.id !== session.id);
+      sessions.value = belongs
+        ? list.map((s) => (s.id === session.id ? session : s))
+        : list.filter((s) => s.id !== session.id);
     } else if (belongs) {
       sessions.value = [session, ...list];
     }

@@ -4,7 +4,17 @@ import { applyStreamEvent, createStreamState } from '../lib/stream-reducer.js';
 import { busy, currentStream, liveStatus, stopReply, streamingMessageId, streamState } from './chat.js';
 import { messages, replaceMessage } from './messages.js';
 import { currentSessionId } from './sessions.js';
-import { beginStream, dropStream, endStream, isStreaming, sessionStreams, stopStream, streamOf, updateStream, withStreamMessages } from './streams.js';
+import {
+  beginStream,
+  dropStream,
+  endStream,
+  isStreaming,
+  sessionStreams,
+  stopStream,
+  streamOf,
+  updateStream,
+  withStreamMessages,
+} from './streams.js';
 
 const A = '01J00000000000000000000000';
 const B = '01J00000000000000000000001';
@@ -115,7 +125,11 @@ describe('per-session reply streams', () => {
     // Fetched before the server stored the exchange: the live copies are appended.
     expect(withStreamMessages(A, older).map((m) => m.id)).toEqual(['M1', 'M2', 'local-u-a', 'local-a-a']);
     // After `start` the stream holds the stored ids; the fetched placeholder is replaced, not repeated.
-    updateStream(A, (s) => ({ ...s, userMessage: message('U3', A, 'user', 'question a'), reply: message('R4', A, 'assistant') }));
+    updateStream(A, (s) => ({
+      ...s,
+      userMessage: message('U3', A, 'user', 'question a'),
+      reply: message('R4', A, 'assistant'),
+    }));
     const fetched = [...older, message('U3', A, 'user', 'question a'), message('R4', A, 'assistant', 'stale')];
     expect(withStreamMessages(A, fetched).map((m) => [m.id, m.content])).toEqual([
       ['M1', 'hi'],
@@ -133,7 +147,11 @@ describe('per-session reply streams', () => {
   });
 
   it('swaps a local message for the stored one without a duplicate when the stored one was fetched meanwhile', () => {
-    messages.value = [message('U3', A, 'user', 'q'), message('local-u-a', A, 'user', 'q'), message('local-a-a', A, 'assistant')];
+    messages.value = [
+      message('U3', A, 'user', 'q'),
+      message('local-u-a', A, 'user', 'q'),
+      message('local-a-a', A, 'assistant'),
+    ];
     replaceMessage('local-u-a', message('U3', A, 'user', 'q'));
     replaceMessage('local-a-a', message('R4', A, 'assistant'));
     expect(messages.value.map((m) => m.id)).toEqual(['U3', 'R4']);

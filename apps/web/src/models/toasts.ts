@@ -27,7 +27,11 @@ export function showToast(toast: Omit<Toast, 'id' | 'kind'> & { kind?: Toast['ki
   const id = nextId++;
   const { timeoutMs = 5000, kind = 'info', ...rest } = toast;
   toasts.value = [...toasts.value, { id, kind, ...rest }];
-  if (timeoutMs > 0) timers.set(id, setTimeout(() => dismissToast(id), timeoutMs));
+  if (timeoutMs > 0)
+    timers.set(
+      id,
+      setTimeout(() => dismissToast(id), timeoutMs),
+    );
   return id;
 }
 

@@ -1,6 +1,14 @@
 /** Voice: dictation into the composer and reading replies aloud. */
 import { signal } from '@preact/signals';
-import { canDictate, hasVoices, onVoicesChanged, speak, speakableText, startDictation, stopSpeaking } from '../lib/speech.js';
+import {
+  canDictate,
+  hasVoices,
+  onVoicesChanged,
+  speak,
+  speakableText,
+  startDictation,
+  stopSpeaking,
+} from '../lib/speech.js';
 import { dictationErrorText, speechErrorText } from '../lib/voice-errors.js';
 import { composerDraft } from './chat-draft.js';
 import { showToast } from './toasts.js';

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { tempDir } from '@chat-studio/test-support';
-import { assertPrerequisites, launchBrowser, screenshot, startServer, USERS_CLI, type RunningServer } from './support.js';
+import {
+  assertPrerequisites,
+  launchBrowser,
+  screenshot,
+  startServer,
+  USERS_CLI,
+  type RunningServer,
+} from './support.js';
 
 let browser: Browser;
 let tmp: { dir: string; cleanup: () => void };
@@ -46,7 +53,10 @@ describe('access screens in Chromium', () => {
     mkdirSync(emptyModels, { recursive: true });
     const server = await startServer(dir, { MODELS_DIR: emptyModels }, { waitForModel: false });
     servers.push(server);
-    const status = (await (await fetch(`${server.baseUrl}/api/llm/status`)).json()) as { state: string; reason: string | null };
+    const status = (await (await fetch(`${server.baseUrl}/api/llm/status`)).json()) as {
+      state: string;
+      reason: string | null;
+    };
     expect(status.state).toBe('no_model');
     expect(status.reason).toBeTruthy();
 

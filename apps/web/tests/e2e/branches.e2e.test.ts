@@ -2,7 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { tempDir } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, seedMessages, startServer, type RunningServer } from './support.js';
+import {
+  apiClient,
+  assertPrerequisites,
+  launchBrowser,
+  seedMessages,
+  startServer,
+  type RunningServer,
+} from './support.js';
 
 let browser: Browser;
 let server: RunningServer;
@@ -12,7 +19,10 @@ let api: ReturnType<typeof apiClient>;
 beforeAll(async () => {
   assertPrerequisites();
   tmp = tempDir();
-  [server, browser] = await Promise.all([startServer(tmp.dir, { LLAMA_MAX_TOKENS: '16', CHAT_CACHE_TTL: '0' }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '16', CHAT_CACHE_TTL: '0' }),
+    launchBrowser(),
+  ]);
   api = apiClient(server.baseUrl);
 });
 
@@ -33,7 +43,9 @@ async function waitForReply(page: Page, count: number): Promise<string> {
         if ((await all.count()) !== count) return 'count';
         const last = all.last();
         const id = (await last.getAttribute('data-message-id')) ?? '';
-        const done = (await last.getAttribute('data-status')) === 'complete' && (await last.getAttribute('data-streaming')) === null;
+        const done =
+          (await last.getAttribute('data-status')) === 'complete' &&
+          (await last.getAttribute('data-streaming')) === null;
         return !id.startsWith('local-') && done ? 'ok' : 'waiting';
       },
       { timeout: 30_000 },
@@ -82,10 +94,17 @@ describe('branches in Chromium against the real server and model', () => {
     // Regenerate that reply: a second version beside it.
     await messageLocator(page).last().getByRole('button', { name: 'Regenerate reply' }).click();
     await expect
-      .poll(async () => {
-        const id = (await messageLocator(page).last().getAttribute('data-message-id')) ?? '';
-        return id !== firstReply && !id.startsWith('local-') && (await messageLocator(page).last().getAttribute('data-status')) === 'complete';
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const id = (await messageLocator(page).last().getAttribute('data-message-id')) ?? '';
+          return (
+            id !== firstReply &&
+            !id.startsWith('local-') &&
+            (await messageLocator(page).last().getAttribute('data-status')) === 'complete'
+          );
+        },
+        { timeout: 30_000 },
+      )
       .toBe(true);
     const regenerated = await messageLocator(page).last().getAttribute('data-message-id');
     await expect.poll(() => position(messageLocator(page).last())).toBe('2 / 2');
@@ -111,7 +130,13 @@ describe('branches in Chromium against the real server and model', () => {
 
     // Without Undo the DELETE goes out: one request for all three; the chat shows the branch left (the edited version).
     await messageLocator(page).nth(2).getByRole('button', { name: 'Delete message' }).click();
-    await expect.poll(() => api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`).then((s) => s.message_count), { timeout: 15_000 }).toBe(4);
+    await expect
+      .poll(
+        () =>
+          api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`).then((s) => s.message_count),
+        { timeout: 15_000 },
+      )
+      .toBe(4);
     await expect.poll(() => messageLocator(page).nth(2).textContent(), { timeout: 15_000 }).toContain('fish');
     expect(errors).toEqual([]);
     await context.close();
@@ -140,13 +165,22 @@ describe('branches in Chromium against the real server and model', () => {
     await page.getByTestId('edit-message').fill('Where is the lantern now?');
     await page.getByRole('button', { name: 'Save and send' }).click();
     await expect
-      .poll(async () => {
-        const last = messageLocator(page).last();
-        const id = (await last.getAttribute('data-message-id')) ?? '';
-        return !id.startsWith('local-') && (await last.getAttribute('data-status')) === 'complete' && (await last.getAttribute('data-role')) === 'assistant';
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const last = messageLocator(page).last();
+          const id = (await last.getAttribute('data-message-id')) ?? '';
+          return (
+            !id.startsWith('local-') &&
+            (await last.getAttribute('data-status')) === 'complete' &&
+            (await last.getAttribute('data-role')) === 'assistant'
+          );
+        },
+        { timeout: 30_000 },
+      )
       .toBe(true);
-    const shown = await messageLocator(page).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.messageId ?? ''));
+    const shown = await messageLocator(page).evaluateAll((els) =>
+      els.map((e) => (e as HTMLElement).dataset.messageId ?? ''),
+    );
     // What came before the edited message, then the new version and its reply; nothing of the old branch after it.
     expect(shown.at(-3)).toBe(ids[99]);
     expect(shown).not.toContain(ids[100]);
@@ -158,7 +192,9 @@ describe('branches in Chromium against the real server and model', () => {
     expect(branch).toHaveLength(102);
     expect(branch.slice(0, 100).map((m) => m.id)).toEqual(ids.slice(0, 100));
     expect(branch[100]!.content).toBe('Where is the lantern now?');
-    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${session.id}`)).message_count).toBe(402);
+    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${session.id}`)).message_count).toBe(
+      402,
+    );
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);

@@ -144,10 +144,14 @@ describe('chat in Chromium against the real server and model', () => {
     expect(partialText.length).toBeGreaterThan(20);
 
     // The server kept the partial reply too.
-    const stored = await waitFor(async () => {
-      const list = await api.messages(chatSessionId);
-      return list.length === 4 && list[3]!.finish_reason === 'abort' ? list : undefined;
-    }, 10_000, 'stored aborted reply');
+    const stored = await waitFor(
+      async () => {
+        const list = await api.messages(chatSessionId);
+        return list.length === 4 && list[3]!.finish_reason === 'abort' ? list : undefined;
+      },
+      10_000,
+      'stored aborted reply',
+    );
     expect(stored.map((m) => [m.role, m.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],
@@ -158,7 +162,9 @@ describe('chat in Chromium against the real server and model', () => {
 
     await page.reload();
     await expect.poll(() => messageLocator(page).count()).toBe(4);
-    const roles = await messageLocator(page).evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.role, (e as HTMLElement).dataset.status]));
+    const roles = await messageLocator(page).evaluateAll((els) =>
+      els.map((e) => [(e as HTMLElement).dataset.role, (e as HTMLElement).dataset.status]),
+    );
     expect(roles).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],
@@ -166,7 +172,9 @@ describe('chat in Chromium against the real server and model', () => {
       ['assistant', 'partial'],
     ]);
     await expect.poll(() => messageLocator(page).nth(0).textContent()).toContain('Tell me a story about a little fox');
-    await expect.poll(() => messageLocator(page).nth(2).textContent()).toContain('Tell me a very long story about a dragon');
+    await expect
+      .poll(() => messageLocator(page).nth(2).textContent())
+      .toContain('Tell me a very long story about a dragon');
     const reloadedPartial = ((await messageLocator(page).nth(3).locator('.markdown').textContent()) ?? '').trim();
     // What the browser showed when it stopped is the start of what the server kept.
     expect(reloadedPartial.replace(/\s+/g, ' ')).toContain(partialText.replace(/\s+/g, ' ').slice(0, 20));
@@ -179,7 +187,9 @@ describe('chat in Chromium against the real server and model', () => {
     const session = await api.createSession('Trip planning');
     // 5,000 messages come after the hit: walking back from the newest page would take dozens of requests.
     const ids = seedMessages(server.databasePath, session.id, 5_300, (i) =>
-      i === 299 ? 'Remember to pack the zanzibarquokka umbrella for the ferry.' : `Filler message ${i} about the itinerary.`,
+      i === 299
+        ? 'Remember to pack the zanzibarquokka umbrella for the ferry.'
+        : `Filler message ${i} about the itinerary.`,
     );
     const hitId = ids[299]!;
     expect(ids.length - 1 - 299).toBe(5_000);
@@ -243,14 +253,20 @@ describe('chat in Chromium against the real server and model', () => {
         })),
       );
     await expect
-      .poll(async () => {
-        const [before, question, reply] = await tail();
-        return (
-          before?.id === ids.at(-1) &&
-          question?.text === 'Where did I pack the umbrella?' &&
-          !!reply && !reply.id.startsWith('local-') && !reply.streaming && reply.status === 'complete'
-        );
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          const [before, question, reply] = await tail();
+          return (
+            before?.id === ids.at(-1) &&
+            question?.text === 'Where did I pack the umbrella?' &&
+            !!reply &&
+            !reply.id.startsWith('local-') &&
+            !reply.streaming &&
+            reply.status === 'complete'
+          );
+        },
+        { timeout: 20_000 },
+      )
       .toBe(true);
     expect(errors).toEqual([]);
     await context.close();
@@ -307,7 +323,9 @@ describe('chat in Chromium against the real server and model', () => {
 
   it('asks the server to read an opened chat into the model once, when the user starts typing', async () => {
     const session = await api.createSession('Stored story');
-    const seeded = seedMessages(server.databasePath, session.id, 12, (i) => (i % 2 ? `The little dog ran to park ${i}.` : `Where did the dog go on day ${i}?`));
+    const seeded = seedMessages(server.databasePath, session.id, 12, (i) =>
+      i % 2 ? `The little dog ran to park ${i}.` : `Where did the dog go on day ${i}?`,
+    );
     const { context, page, errors } = await openApp(`#/c/${session.id}`);
     await page.locator('[data-testid="message"]').first().waitFor();
     const prepares: { body: unknown; status: number; answer: unknown }[] = [];
@@ -320,7 +338,11 @@ describe('chat in Chromium against the real server and model', () => {
     expect(prepares).toEqual([]);
     await page.getByTestId('composer').pressSequentially('And then');
     await expect.poll(() => prepares.length).toBe(1);
-    expect(prepares[0]).toMatchObject({ body: { session_id: session.id }, status: 202, answer: { status: 'preparing' } });
+    expect(prepares[0]).toMatchObject({
+      body: { session_id: session.id },
+      status: 202,
+      answer: { status: 'preparing' },
+    });
     await page.getByTestId('send').click();
     const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
     await expect
@@ -328,7 +350,11 @@ describe('chat in Chromium against the real server and model', () => {
         async () => {
           const id = (await reply.getAttribute('data-message-id')) ?? '';
           const stored = !id.startsWith('local-') && !seeded.includes(id);
-          return stored && (await reply.getAttribute('data-status')) === 'complete' && (await reply.getAttribute('data-streaming')) !== 'true';
+          return (
+            stored &&
+            (await reply.getAttribute('data-status')) === 'complete' &&
+            (await reply.getAttribute('data-streaming')) !== 'true'
+          );
         },
         { timeout: 20_000 },
       )
@@ -383,7 +409,10 @@ describe('chat in Chromium against the real server and model', () => {
     const { context, page, errors } = await openApp();
     const button = page.getByTestId('settings-button');
     const panel = page.getByTestId('settings-panel');
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.getAttribute('data-testid') ?? '');
+    const focused = () =>
+      page.evaluate(
+        () => document.activeElement?.getAttribute('name') ?? document.activeElement?.getAttribute('data-testid') ?? '',
+      );
     for (let round = 0; round < 2; round++) {
       await button.click();
       await panel.waitFor();
@@ -434,7 +463,9 @@ describe('chat in Chromium against the real server and model', () => {
         el.scrollTop = 0;
       });
       await waitFor(
-        async () => Number(await list.getAttribute('data-count')) > before || (await page.locator(`[data-message-id="${firstId}"]`).count()) > 0,
+        async () =>
+          Number(await list.getAttribute('data-count')) > before ||
+          (await page.locator(`[data-message-id="${firstId}"]`).count()) > 0,
         5_000,
         'an older page',
       ).catch(() => undefined);
@@ -486,8 +517,10 @@ describe('chat in Chromium against the real server and model', () => {
         const listEl = document.querySelector('[data-testid="message-list"]');
         w.__samples.push(listEl?.textContent ?? '');
         // A Stop button in B before B sent anything would belong to A's reply.
-        if (Number(listEl?.getAttribute('data-count')) === 0 && document.querySelector('[data-testid="stop"]')) w.__stopShown++;
-        for (const el of document.querySelectorAll<HTMLElement>('[data-testid="message"]')) w.__ids.add(el.dataset.messageId ?? '');
+        if (Number(listEl?.getAttribute('data-count')) === 0 && document.querySelector('[data-testid="stop"]'))
+          w.__stopShown++;
+        for (const el of document.querySelectorAll<HTMLElement>('[data-testid="message"]'))
+          w.__ids.add(el.dataset.messageId ?? '');
         if (!w.__stop) setTimeout(tick, 10);
       };
       tick();
@@ -503,7 +536,11 @@ describe('chat in Chromium against the real server and model', () => {
     // Still generating after B's send went out, so the two replies overlapped.
     expect(await alphaRunning(), 'A was still streaming when B sent').toBe(true);
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="complete"]').waitFor();
-    await waitFor(async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.', 20_000, 'beta reply');
+    await waitFor(
+      async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.',
+      20_000,
+      'beta reply',
+    );
     await page.getByTestId('send').waitFor();
     const seen = await page.evaluate(() => {
       const w = window as unknown as { __samples: string[]; __ids: Set<string>; __stop: boolean; __stopShown: number };
@@ -522,9 +559,19 @@ describe('chat in Chromium against the real server and model', () => {
     await expect.poll(() => messageLocator(page).count()).toBe(2);
     const alphaReply = messageLocator(page).nth(1);
     // The tokens that arrived while B was open are shown (whether A is still streaming or done by now).
-    await waitFor(async () => flat(await alphaReply.locator('.markdown').textContent()).length > alphaShownBefore, 20_000, 'alpha text from meanwhile');
-    await alphaReply.and(page.locator('[data-status="complete"]:not([data-streaming="true"])')).waitFor({ timeout: 90_000 });
-    await waitFor(async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.', 10_000, 'alpha status');
+    await waitFor(
+      async () => flat(await alphaReply.locator('.markdown').textContent()).length > alphaShownBefore,
+      20_000,
+      'alpha text from meanwhile',
+    );
+    await alphaReply
+      .and(page.locator('[data-status="complete"]:not([data-streaming="true"])'))
+      .waitFor({ timeout: 90_000 });
+    await waitFor(
+      async () => (await page.getByTestId('stream-status').textContent()) === 'Reply complete.',
+      10_000,
+      'alpha status',
+    );
     const aMessages = await api.messages(a.id);
     expect(aMessages.map((m) => [m.role, m.status])).toEqual([
       ['user', 'complete'],
@@ -545,9 +592,10 @@ describe('chat in Chromium against the real server and model', () => {
     // B's view never contained A's question, A's message ids, a piece of A's reply, or A's Stop button.
     // The tiny model often starts both replies alike: a probe that is also in B's own reply proves nothing.
     const bReply = flat(bMessages[1]!.content);
-    const probes = [aReply.slice(0, 24), aReply.slice(Math.floor(aReply.length / 2), Math.floor(aReply.length / 2) + 24)].filter(
-      (p) => p.length >= 12 && !bReply.includes(p),
-    );
+    const probes = [
+      aReply.slice(0, 24),
+      aReply.slice(Math.floor(aReply.length / 2), Math.floor(aReply.length / 2) + 24),
+    ].filter((p) => p.length >= 12 && !bReply.includes(p));
     expect(seen.samples.length).toBeGreaterThan(10);
     expect(seen.stopShown).toBe(0);
     for (const text of seen.samples) {

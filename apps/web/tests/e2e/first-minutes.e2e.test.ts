@@ -9,7 +9,15 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, screenshot, seedMessages, startServer, type RunningServer } from './support.js';
+import {
+  apiClient,
+  assertPrerequisites,
+  launchBrowser,
+  screenshot,
+  seedMessages,
+  startServer,
+  type RunningServer,
+} from './support.js';
 
 const MAX_MESSAGE = 2000;
 let browser: Browser;
@@ -21,7 +29,11 @@ beforeAll(async () => {
   assertPrerequisites();
   tmp = tempDir();
   [server, browser] = await Promise.all([
-    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '30', CHAT_CACHE_TTL: '0', MAX_MESSAGE_LENGTH: String(MAX_MESSAGE) }, { timeoutMs: 120_000 }),
+    startServer(
+      tmp.dir,
+      { LLAMA_MAX_TOKENS: '30', CHAT_CACHE_TTL: '0', MAX_MESSAGE_LENGTH: String(MAX_MESSAGE) },
+      { timeoutMs: 120_000 },
+    ),
     launchBrowser(),
   ]);
   api = apiClient(server.baseUrl);
@@ -68,17 +80,28 @@ interface AxeViolation {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations;
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .map((n) => JSON.stringify(n.target))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 const CODE_LINES = 5000;
-const bigCode = Array.from({ length: CODE_LINES }, (_, i) => `  const value${i} = compute(${i}, "item-${i}"); // step ${i}`).join('\n');
+const bigCode = Array.from(
+  { length: CODE_LINES },
+  (_, i) => `  const value${i} = compute(${i}, "item-${i}"); // step ${i}`,
+).join('\n');
 const RICH = [
   'Inline math $x^2 + y^2 = z^2$ and display math:',
   '',
@@ -99,12 +122,17 @@ const RICH = [
 describe('the first five minutes in Chromium', () => {
   it('focus: composer on load, new chat and opening a chat; the sidebar is one Tab stop with arrow keys and row keys', async () => {
     const chats = [];
-    for (const title of ['Gamma planning notes, Q3', 'Beta chat', 'Alpha chat']) chats.push(await api.createSession(title));
+    for (const title of ['Gamma planning notes, Q3', 'Beta chat', 'Alpha chat'])
+      chats.push(await api.createSession(title));
     const { context, page, errors } = await openApp();
     await expect.poll(() => active(page)).toBe('composer');
     // The full title shows: no room reserved for hidden actions.
     const long = page.locator(`[data-testid="session-item"][data-session-id="${chats[0]!.id}"] .session-open`);
-    const widths = await long.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, row: el.closest('.session')!.clientWidth }));
+    const widths = await long.evaluate((el) => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+      row: el.closest('.session')!.clientWidth,
+    }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     expect(widths.client).toBeGreaterThan(widths.row * 0.9);
 
@@ -117,7 +145,9 @@ describe('the first five minutes in Chromium', () => {
     await page.getByTestId('search-input').focus();
     await page.keyboard.press('Tab');
     expect(await active(page)).toBe(chats[1]!.id);
-    const rows = await page.locator('.session-open').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.sessionId));
+    const rows = await page
+      .locator('.session-open')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.sessionId));
     await page.keyboard.press('Home');
     expect(await active(page)).toBe(rows[0]);
     await page.keyboard.press('ArrowDown');
@@ -127,9 +157,13 @@ describe('the first five minutes in Chromium', () => {
     await page.keyboard.press('ArrowUp');
     expect(await active(page)).toBe(rows[1]);
     expect(await page.locator('.session-open[tabindex="0"]').count()).toBe(1);
-    expect(await page.locator('.session-actions button[tabindex="0"], .session-actions button:not([tabindex])').count()).toBe(0);
+    expect(
+      await page.locator('.session-actions button[tabindex="0"], .session-actions button:not([tabindex])').count(),
+    ).toBe(0);
     // The focused row shows its actions.
-    expect(await page.locator(`[data-testid="session-item"][data-session-id="${rows[1]}"] .session-actions`).isVisible()).toBe(true);
+    expect(
+      await page.locator(`[data-testid="session-item"][data-session-id="${rows[1]}"] .session-actions`).isVisible(),
+    ).toBe(true);
     // One Tab leaves the list.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => !!document.activeElement?.closest('.session-nav'))).toBe(false);
@@ -137,7 +171,11 @@ describe('the first five minutes in Chromium', () => {
     // Row keys: P pins the focused row, F2 renames it.
     await page.locator(`.session-open[data-session-id="${rows[1]}"]`).focus();
     await page.keyboard.press('p');
-    await expect.poll(() => page.locator(`[data-testid="session-item"][data-session-id="${rows[1]}"]`).getAttribute('data-pinned')).toBe('true');
+    await expect
+      .poll(() =>
+        page.locator(`[data-testid="session-item"][data-session-id="${rows[1]}"]`).getAttribute('data-pinned'),
+      )
+      .toBe('true');
     await page.locator(`.session-open[data-session-id="${rows[1]}"]`).focus();
     await page.keyboard.press('F2');
     await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('rename-input'))).toBe(true);
@@ -153,7 +191,9 @@ describe('the first five minutes in Chromium', () => {
 
   it('shortcuts: new chat, search, previous/next chat, composer, and the ? overlay', async () => {
     const { context, page, errors } = await openApp();
-    const ids = await page.locator('.session-open').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.sessionId!));
+    const ids = await page
+      .locator('.session-open')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.sessionId!));
     expect(ids.length).toBeGreaterThanOrEqual(2);
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => page.url()).toContain(ids[0]!);
@@ -188,7 +228,11 @@ describe('the first five minutes in Chromium', () => {
   });
 
   it('touch screens: nothing takes focus uninvited, the settings panel included', async () => {
-    const { context, page } = await openApp('', { viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true });
+    const { context, page } = await openApp('', {
+      viewport: { width: 390, height: 800 },
+      hasTouch: true,
+      isMobile: true,
+    });
     await page.waitForTimeout(300);
     expect(await active(page)).not.toBe('composer');
     await page.getByTestId('settings-button').click();
@@ -212,7 +256,9 @@ describe('the first five minutes in Chromium', () => {
     await page.getByTestId('composer').press('Enter');
     const toast = page.getByTestId('toast');
     await toast.waitFor();
-    expect(await toast.textContent()).toContain('Message not sent. The message is 500 characters over the limit of 2,000.');
+    expect(await toast.textContent()).toContain(
+      'Message not sent. The message is 500 characters over the limit of 2,000.',
+    );
     expect(await toast.textContent()).not.toMatch(/Invalid request body|message:/);
     // The toast sits above the composer, not over it.
     const [t, c] = await Promise.all([toast.boundingBox(), page.getByTestId('composer').boundingBox()]);
@@ -232,7 +278,9 @@ describe('the first five minutes in Chromium', () => {
     await api.append(session.id, 'assistant', RICH);
     const big = await api.createSession('Big code');
     // Straight into the database: the message is longer than this server's MAX_MESSAGE_LENGTH.
-    seedMessages(server.databasePath, big.id, 2, (i) => (i === 0 ? 'The whole file please' : `Here it is:\n\n\`\`\`js\n${bigCode}\n\`\`\`\n`));
+    seedMessages(server.databasePath, big.id, 2, (i) =>
+      i === 0 ? 'The whole file please' : `Here it is:\n\n\`\`\`js\n${bigCode}\n\`\`\`\n`,
+    );
 
     const { context, page, errors } = await openApp(`#/c/${session.id}`);
     const reply = page.locator('[data-testid="message"][data-role="assistant"]').last();
@@ -271,14 +319,23 @@ describe('the first five minutes in Chromium', () => {
       nodes: document.getElementsByTagName('*').length,
       longest: Math.max(0, ...(window as unknown as { __longTasks: number[] }).__longTasks),
     }));
-    console.log(`5,000-line code block: visible ${openMs} ms after the click, ${stats.nodes} elements, longest task ${Math.round(stats.longest)} ms`);
+    console.log(
+      `5,000-line code block: visible ${openMs} ms after the click, ${stats.nodes} elements, longest task ${Math.round(stats.longest)} ms`,
+    );
     expect(stats.nodes).toBeLessThan(2000);
     // Generous bounds for a shared 2-core machine; bench:web records the real figures.
     expect(openMs).toBeLessThan(3000);
     expect(stats.longest).toBeLessThan(1000);
     const showAll = block.getByRole('button', { name: 'Show all 5,000 lines' });
     await showAll.click();
-    await expect.poll(() => page.locator('.code-block pre code').last().evaluate((c) => c.textContent?.split('\n').length)).toBe(CODE_LINES);
+    await expect
+      .poll(() =>
+        page
+          .locator('.code-block pre code')
+          .last()
+          .evaluate((c) => c.textContent?.split('\n').length),
+      )
+      .toBe(CODE_LINES);
     // Copy takes the whole block.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
     await page.locator('.code-block').last().getByRole('button', { name: 'Copy code' }).click();
@@ -291,7 +348,9 @@ describe('the first five minutes in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const seen: Array<{ url: string; encoding: string | null }> = [];
-    page.on('response', (res) => seen.push({ url: new URL(res.url()).pathname, encoding: res.headers()['content-encoding'] ?? null }));
+    page.on('response', (res) =>
+      seen.push({ url: new URL(res.url()).pathname, encoding: res.headers()['content-encoding'] ?? null }),
+    );
     await page.goto(`${server.baseUrl}/`);
     await page.getByTestId('composer').waitFor();
     await page.waitForTimeout(1500);
@@ -316,7 +375,8 @@ describe('the first five minutes in Chromium', () => {
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
-      for (const key of await caches.keys()) for (const req of await (await caches.open(key)).keys()) urls.push(new URL(req.url).pathname);
+      for (const key of await caches.keys())
+        for (const req of await (await caches.open(key)).keys()) urls.push(new URL(req.url).pathname);
       return urls;
     });
     expect(cached).toContain('/');
@@ -339,7 +399,12 @@ describe('the first five minutes in Chromium', () => {
 
   it('the edit box opens fully in view', async () => {
     const session = await api.createSession('Editing');
-    const ids = seedMessages(server.databasePath, session.id, 30, (i) => `Message ${i}. ${'Words to give it some height. '.repeat(i % 2 ? 8 : 1)}`);
+    const ids = seedMessages(
+      server.databasePath,
+      session.id,
+      30,
+      (i) => `Message ${i}. ${'Words to give it some height. '.repeat(i % 2 ? 8 : 1)}`,
+    );
     const { context, page } = await openApp(`#/c/${session.id}`, { viewport: { width: 1100, height: 600 } });
     const target = page.locator(`[data-testid="message"][data-message-id="${ids[24]}"]`);
     await target.waitFor();
@@ -379,7 +444,11 @@ describe('the first five minutes in Chromium', () => {
   it('axe: no serious or critical violations on the main screens, light and dark', async () => {
     const code = await api.createSession('Code sample chat');
     await api.append(code.id, 'user', 'Some code please');
-    await api.append(code.id, 'assistant', `${RICH}\n\n\`\`\`python\n# a comment that must stay readable\nprint("${'wide '.repeat(60)}")\n\`\`\``);
+    await api.append(
+      code.id,
+      'assistant',
+      `${RICH}\n\n\`\`\`python\n# a comment that must stay readable\nprint("${'wide '.repeat(60)}")\n\`\`\``,
+    );
     const found = await api.createSession('Notes with a findable word');
     seedMessages(server.databasePath, found.id, 4, (i) => `Note ${i} mentions the axolotlsearch keyword.`);
     for (const scheme of ['light', 'dark'] as const) {

@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir, waitFor } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, screenshot, seedMessages, startServer, type RunningServer } from './support.js';
+import {
+  apiClient,
+  assertPrerequisites,
+  launchBrowser,
+  screenshot,
+  seedMessages,
+  startServer,
+  type RunningServer,
+} from './support.js';
 
 let browser: Browser;
 let server: RunningServer;
@@ -16,7 +24,10 @@ let api: ReturnType<typeof apiClient>;
 beforeAll(async () => {
   assertPrerequisites();
   tmp = tempDir();
-  [server, browser] = await Promise.all([startServer(tmp.dir, { LLAMA_MAX_TOKENS: '2000', CHAT_CACHE_TTL: '0' }, { timeoutMs: 120_000 }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '2000', CHAT_CACHE_TTL: '0' }, { timeoutMs: 120_000 }),
+    launchBrowser(),
+  ]);
   api = apiClient(server.baseUrl);
 }, 150_000);
 
@@ -71,7 +82,9 @@ async function replyDone(page: Page): Promise<void> {
 /** The user message with this text is at least partly inside the list's visible area. */
 async function userMessageInView(page: Page, text: string): Promise<boolean> {
   return page.evaluate((t) => {
-    const el = [...document.querySelectorAll('[data-testid="message"][data-role="user"]')].find((m) => m.textContent?.includes(t));
+    const el = [...document.querySelectorAll('[data-testid="message"][data-role="user"]')].find((m) =>
+      m.textContent?.includes(t),
+    );
     const list = document.querySelector('[data-testid="message-list"]');
     if (!el || !list) return false;
     const a = el.getBoundingClientRect();
@@ -93,7 +106,12 @@ async function setSettings(page: Page, fields: Record<string, string>): Promise<
 describe('following the conversation in Chromium', () => {
   it('follows five sends after New chat (typed and pasted), with focus in the composer and no Newest button', async () => {
     const old = await api.createSession('Older chat');
-    seedMessages(server.databasePath, old.id, 40, (i) => `Older message ${i}. ${'Some filler text to make it longer. '.repeat(6)}`);
+    seedMessages(
+      server.databasePath,
+      old.id,
+      40,
+      (i) => `Older message ${i}. ${'Some filler text to make it longer. '.repeat(6)}`,
+    );
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
     const page = await context.newPage();
@@ -149,7 +167,9 @@ describe('following the conversation in Chromium', () => {
     await replyDone(page);
     await expect.poll(() => bottomGap(page), { timeout: 10_000 }).toBeLessThanOrEqual(2);
     const maxGap = await stop();
-    const { height, view } = await page.getByTestId('message-list').evaluate((el) => ({ height: el.scrollHeight, view: el.clientHeight }));
+    const { height, view } = await page
+      .getByTestId('message-list')
+      .evaluate((el) => ({ height: el.scrollHeight, view: el.clientHeight }));
     // The reply is several screens long, and the view kept up with it all the way.
     expect(height).toBeGreaterThan(2.5 * view);
     expect(maxGap).toBeLessThan(120);
@@ -158,7 +178,12 @@ describe('following the conversation in Chromium', () => {
 
   it('stays put when scrolled up during a reply, then Newest shows the count and goes to the end', async () => {
     const session = await api.createSession('Scrolled up');
-    seedMessages(server.databasePath, session.id, 30, (i) => `Earlier message ${i}. ${'Filler words for height. '.repeat(8)}`);
+    seedMessages(
+      server.databasePath,
+      session.id,
+      30,
+      (i) => `Earlier message ${i}. ${'Filler words for height. '.repeat(8)}`,
+    );
     await api.call('PATCH', `/api/chat/sessions/${session.id}`, { settings: { max_tokens: 1500, temperature: 0 } });
     const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
     const page = await context.newPage();

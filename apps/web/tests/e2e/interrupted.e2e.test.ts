@@ -11,7 +11,10 @@ let tmp: { dir: string; cleanup: () => void };
 beforeAll(async () => {
   assertPrerequisites();
   tmp = tempDir();
-  [server, browser] = await Promise.all([startServer(tmp.dir, { LLAMA_MAX_TOKENS: '20', CHAT_CACHE_TTL: '0' }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '20', CHAT_CACHE_TTL: '0' }),
+    launchBrowser(),
+  ]);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -25,7 +28,11 @@ describe('an interrupted reply', () => {
     const session = await api.createSession('crashed');
     await api.append(session.id, 'user', 'Once upon a time');
     // What a restart leaves of a reply whose process was killed mid-stream.
-    await api.call('POST', `/api/chat/sessions/${session.id}/messages`, { role: 'assistant', content: 'There was a', status: 'interrupted' });
+    await api.call('POST', `/api/chat/sessions/${session.id}/messages`, {
+      role: 'assistant',
+      content: 'There was a',
+      status: 'interrupted',
+    });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -34,7 +41,9 @@ describe('an interrupted reply', () => {
     await note.waitFor();
     expect(await note.textContent()).toContain('Interrupted');
     await note.getByRole('button', { name: 'Regenerate' }).click();
-    await page.locator('[data-testid="message"][data-role="assistant"][data-status="complete"]').waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="message"][data-role="assistant"][data-status="complete"]')
+      .waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('message-interrupted').count()).toBe(0);
     const stored = await api.messages(session.id);
     expect(stored.map((m) => m.status)).toEqual(['complete', 'complete']);

@@ -45,7 +45,13 @@ describe('sampling settings in Chromium', () => {
 
     await page.getByTestId('composer').fill('Describe a cat');
     await page.getByTestId('send').click();
-    await expect.poll(async () => (await api.messages(session.id)).find((m) => m.role === 'assistant' && m.status === 'complete')?.content, { timeout: 60_000 }).toBeTruthy();
+    await expect
+      .poll(
+        async () =>
+          (await api.messages(session.id)).find((m) => m.role === 'assistant' && m.status === 'complete')?.content,
+        { timeout: 60_000 },
+      )
+      .toBeTruthy();
     const reply = (await api.messages(session.id)).find((m) => m.role === 'assistant')!;
     // The grammar allows nothing but one JSON object; a reply cut by max_tokens is its start.
     expect(reply.content.trimStart().startsWith('{')).toBe(true);

@@ -22,7 +22,8 @@ export function assertPrerequisites(): void {
   if (!existsSync(API_SERVER_ENTRY)) missing.push(`${API_SERVER_ENTRY} (run pnpm build)`);
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) missing.push(`${WEB_DIST}/index.html (run pnpm build)`);
   if (!existsSync(CHROMIUM_PATH)) missing.push(`${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-  if (!existsSync(path.join(testModelsDir(), 'stories260K.gguf'))) missing.push(`${testModelsDir()}/stories260K.gguf (set TEST_MODELS_DIR)`);
+  if (!existsSync(path.join(testModelsDir(), 'stories260K.gguf')))
+    missing.push(`${testModelsDir()}/stories260K.gguf (set TEST_MODELS_DIR)`);
   if (missing.length) throw new Error(`end-to-end tests need:\n  ${missing.join('\n  ')}`);
 }
 
@@ -40,7 +41,10 @@ export async function startServer(
   { waitForModel = true, timeoutMs = 30_000 }: { waitForModel?: boolean; timeoutMs?: number } = {},
 ): Promise<RunningServer> {
   const databasePath = env.DATABASE_PATH ?? path.join(dir, 'chat_history.db');
-  const server = await startApiServer({ DATABASE_PATH: databasePath, MODELS_DIR: testModelsDir(), WEB_DIST, ...env }, { waitForModel, timeoutMs });
+  const server = await startApiServer(
+    { DATABASE_PATH: databasePath, MODELS_DIR: testModelsDir(), WEB_DIST, ...env },
+    { waitForModel, timeoutMs },
+  );
   return { ...server, databasePath };
 }
 
@@ -85,7 +89,10 @@ export function apiClient(baseUrl: string) {
       let cursor: string | null = null;
       do {
         const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const page: { items: StoredMessage[]; next_cursor: string | null } = await call('GET', `/api/chat/sessions/${sessionId}/messages?limit=200${q}`);
+        const page: { items: StoredMessage[]; next_cursor: string | null } = await call(
+          'GET',
+          `/api/chat/sessions/${sessionId}/messages?limit=200${q}`,
+        );
         all.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor);
@@ -120,7 +127,12 @@ export function ulid(ms = Date.now()): string {
  * SQLite file (WAL, so the running server sees them; the FTS triggers index them), as one branch under the
  * chat's current leaf. Returns the ids in order.
  */
-export function seedMessages(databasePath: string, sessionId: string, count: number, content: (i: number) => string): string[] {
+export function seedMessages(
+  databasePath: string,
+  sessionId: string,
+  count: number,
+  content: (i: number) => string,
+): string[] {
   const db = new Database(databasePath);
   try {
     db.pragma('busy_timeout = 10000');
@@ -131,7 +143,9 @@ export function seedMessages(databasePath: string, sessionId: string, count: num
     const start = Date.now() - count * 1000;
     db.transaction(() => {
       // One branch, continuing the chat's current leaf, which then moves to the last seeded message.
-      const row = db.prepare('SELECT current_leaf_id FROM chat_sessions WHERE id = ?').get(sessionId) as { current_leaf_id: string | null } | undefined;
+      const row = db.prepare('SELECT current_leaf_id FROM chat_sessions WHERE id = ?').get(sessionId) as
+        | { current_leaf_id: string | null }
+        | undefined;
       let parent = row?.current_leaf_id ?? null;
       for (let i = 0; i < count; i++) {
         const at = start + i * 1000;

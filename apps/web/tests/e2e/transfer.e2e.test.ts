@@ -50,7 +50,10 @@ describe('export and import in Chromium against the real server', () => {
     expect(download.suggestedFilename()).toBe('fox-notes.json');
     const file = path.join(tmp.dir, 'fox-notes.json');
     await download.saveAs(file);
-    const exported = JSON.parse(readFileSync(file, 'utf8')) as { format: string; chats: Array<{ title: string; messages: Array<{ content: string }> }> };
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
+      format: string;
+      chats: Array<{ title: string; messages: Array<{ content: string }> }>;
+    };
     expect(exported.format).toBe('chat-studio-export');
     expect(exported.chats.map((c) => [c.title, c.messages.length])).toEqual([['Fox notes 🦊', 2]]);
 
@@ -77,7 +80,10 @@ describe('export and import in Chromium against the real server', () => {
 
   it('imports a ChatGPT export dropped on the page and opens its first chat on the branch ChatGPT showed', async () => {
     const { page, errors } = await openApp();
-    const text = readFileSync(path.join(REPO_ROOT, 'packages/chat-store/test/fixtures/transfer/chatgpt-conversations.json'), 'utf8');
+    const text = readFileSync(
+      path.join(REPO_ROOT, 'packages/chat-store/test/fixtures/transfer/chatgpt-conversations.json'),
+      'utf8',
+    );
     const dataTransfer = (content: string, name: string) =>
       page.evaluateHandle(
         ([body, fileName]) => {
@@ -91,9 +97,13 @@ describe('export and import in Chromium against the real server', () => {
     // A broken file: the toast names the chat and the field, and no chat appears.
     const broken = JSON.parse(text) as Array<{ mapping: Record<string, { parent: string | null }> }>;
     broken[1]!.mapping['u-edit']!.parent = 'lost';
-    await page.dispatchEvent('body', 'drop', { dataTransfer: await dataTransfer(JSON.stringify(broken), 'broken.json') });
+    await page.dispatchEvent('body', 'drop', {
+      dataTransfer: await dataTransfer(JSON.stringify(broken), 'broken.json'),
+    });
     await page
-      .getByText(/^Could not import broken\.json\W+Import refused, nothing was stored: Chat #2 "Système et édition": mapping\.u-edit\.parent: node "lost" does not exist/)
+      .getByText(
+        /^Could not import broken\.json\W+Import refused, nothing was stored: Chat #2 "Système et édition": mapping\.u-edit\.parent: node "lost" does not exist/,
+      )
       .waitFor();
     expect(await page.locator('#sidebar').getByText('Trip to Zürich 🇨🇭').count()).toBe(0);
 

@@ -32,7 +32,8 @@ export function decodeCursor<const T extends readonly ('string' | 'number')[]>(
   const values = parsed.slice(1);
   types.forEach((type, i) => {
     const v = values[i];
-    const ok = type === 'number' ? Number.isSafeInteger(v) && (v as number) >= 0 : typeof v === 'string' && v.length <= 100;
+    const ok =
+      type === 'number' ? Number.isSafeInteger(v) && (v as number) >= 0 : typeof v === 'string' && v.length <= 100;
     if (!ok) throw new InvalidCursorError();
   });
   return values as never;

@@ -1,5 +1,13 @@
 /** Errors the store throws. */
-export { ChatStoreError, InvalidCursorError, MigrationError, ChatStoreClosedError, DuplicateError, DatabaseUnavailableError, unavailableReason } from './chat-store-error.js';
+export {
+  ChatStoreError,
+  InvalidCursorError,
+  MigrationError,
+  ChatStoreClosedError,
+  DuplicateError,
+  DatabaseUnavailableError,
+  unavailableReason,
+} from './chat-store-error.js';
 export {
   StorageError,
   DatabaseBusyError,

@@ -16,7 +16,8 @@ async function seeded(): Promise<TempStore & { sessionId: string }> {
   const t = await openTempStore({ busyTimeoutMs: 200 });
   cleanups.push(() => t.cleanup());
   const s = await t.store.sessions.create('u', { title: 'Kept' });
-  for (let i = 0; i < 50; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `message ${i} ${'x'.repeat(200)}` });
+  for (let i = 0; i < 50; i++)
+    await t.store.messages.append('u', s.id, { role: 'user', content: `message ${i} ${'x'.repeat(200)}` });
   return { ...t, sessionId: s.id };
 }
 
@@ -26,7 +27,9 @@ describe('storage failures become named errors and show in the probe', () => {
     const pages = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(t.store.db)).rows[0]!.page_count;
     await sql.raw(`PRAGMA max_page_count = ${pages}`).execute(t.store.db);
     const big = 'y'.repeat(64 * 1024);
-    await expect(t.store.messages.append('u', t.sessionId, { role: 'user', content: big })).rejects.toBeInstanceOf(StorageFullError);
+    await expect(t.store.messages.append('u', t.sessionId, { role: 'user', content: big })).rejects.toBeInstanceOf(
+      StorageFullError,
+    );
     expect((await t.store.messages.list('u', t.sessionId, {}))!.items.length).toBeGreaterThan(0);
     expect(await t.store.maintenance.probe()).toMatchObject({ state: 'degraded', failure: 'storage_full' });
   });
@@ -39,14 +42,18 @@ describe('storage failures become named errors and show in the probe', () => {
     cleanups.push(() => store.close());
     expect((await store.messages.list('u', t.sessionId, {}))!.items.length).toBe(50);
     expect(await store.maintenance.probe()).toMatchObject({ state: 'degraded', failure: 'storage_read_only' });
-    await expect(store.messages.append('u', t.sessionId, { role: 'user', content: 'x' })).rejects.toBeInstanceOf(StorageReadOnlyError);
+    await expect(store.messages.append('u', t.sessionId, { role: 'user', content: 'x' })).rejects.toBeInstanceOf(
+      StorageReadOnlyError,
+    );
   });
 
   it('a damaged page: reads fail with StorageCorruptError and the probe says down', async () => {
     const t = await seeded();
     await t.store.close();
     const raw = new Database(t.path);
-    const root = (raw.prepare(`SELECT rootpage FROM sqlite_schema WHERE name = 'chat_messages'`).get() as { rootpage: number }).rootpage;
+    const root = (
+      raw.prepare(`SELECT rootpage FROM sqlite_schema WHERE name = 'chat_messages'`).get() as { rootpage: number }
+    ).rootpage;
     const pageSize = raw.pragma('page_size', { simple: true }) as number;
     raw.close();
     const fd = openSync(t.path, 'r+');
@@ -65,7 +72,9 @@ describe('storage failures become named errors and show in the probe', () => {
     other.exec('BEGIN IMMEDIATE');
     cleanups.push(() => other.exec('ROLLBACK'));
     expect(await t.store.maintenance.probe()).toMatchObject({ state: 'ok' });
-    const error = await t.store.messages.append('u', t.sessionId, { role: 'user', content: 'x' }).catch((e: unknown) => e);
+    const error = await t.store.messages
+      .append('u', t.sessionId, { role: 'user', content: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatabaseBusyError);
     expect((error as DatabaseBusyError).retryAfterSeconds).toBeGreaterThan(0);
     expect(await t.store.maintenance.probe()).toMatchObject({ state: 'degraded', failure: 'database_busy' });

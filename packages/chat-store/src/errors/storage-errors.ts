@@ -35,7 +35,11 @@ export class DatabaseBusyError extends StorageError {
 export class StorageFullError extends StorageError {
   override readonly name = 'StorageFullError';
   constructor(options?: ErrorOptions) {
-    super('storage_full', 'The database cannot grow: the disk is full. Free disk space (or move DATABASE_PATH), then retry', options);
+    super(
+      'storage_full',
+      'The database cannot grow: the disk is full. Free disk space (or move DATABASE_PATH), then retry',
+      options,
+    );
   }
 }
 
@@ -55,7 +59,11 @@ export class StorageReadOnlyError extends StorageError {
 export class StorageCorruptError extends StorageError {
   override readonly name = 'StorageCorruptError';
   constructor(options?: ErrorOptions) {
-    super('storage_corrupt', 'The database file is damaged: stop the server and restore a backup (`pnpm restore`); `pnpm health` shows the integrity check', options);
+    super(
+      'storage_corrupt',
+      'The database file is damaged: stop the server and restore a backup (`pnpm restore`); `pnpm health` shows the integrity check',
+      options,
+    );
   }
 }
 
@@ -64,7 +72,8 @@ function failureOf(code: string): StorageFailure | null {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === '55P03') return 'database_busy';
   if (code.startsWith('SQLITE_FULL') || code === '53100') return 'storage_full';
   if (code.startsWith('SQLITE_READONLY') || code === '25006') return 'storage_read_only';
-  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB') || code === 'XX001' || code === 'XX002') return 'storage_corrupt';
+  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB') || code === 'XX001' || code === 'XX002')
+    return 'storage_corrupt';
   return null;
 }
 

@@ -43,7 +43,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finish_reason', 'text')
     .execute();
 
-  await db.schema.createIndex('chat_messages_session_seq_idx').on('chat_messages').columns(['session_id', 'seq']).execute();
+  await db.schema
+    .createIndex('chat_messages_session_seq_idx')
+    .on('chat_messages')
+    .columns(['session_id', 'seq'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

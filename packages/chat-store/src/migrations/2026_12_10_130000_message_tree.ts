@@ -24,7 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Children of a message (siblings, subtree walks, the foreign key check on delete), and a chat's first messages.
   await sql`CREATE INDEX chat_messages_parent_idx ON chat_messages (parent_id, seq)`.execute(db);
-  await sql`CREATE INDEX chat_messages_roots_idx ON chat_messages (session_id, seq) WHERE parent_id IS NULL`.execute(db);
+  await sql`CREATE INDEX chat_messages_roots_idx ON chat_messages (session_id, seq) WHERE parent_id IS NULL`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -9,11 +9,15 @@ const NEW_STATUS_CHECK = "status in ('complete', 'partial', 'error', 'interrupte
 const LOCAL_USER_ID = '00000000000000000000000000';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'user' CHECK (role IN ('admin', 'user'))`.execute(db);
+  await sql`ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'user' CHECK (role IN ('admin', 'user'))`.execute(
+    db,
+  );
   // An existing deployment keeps someone who may switch models: its first account with a password.
   await sql`
     UPDATE users SET role = 'admin' WHERE id = (
-      SELECT id FROM users WHERE id <> ${LOCAL_USER_ID} AND password_hash IS NOT NULL ORDER BY created_at, id LIMIT 1)`.execute(db);
+      SELECT id FROM users WHERE id <> ${LOCAL_USER_ID} AND password_hash IS NOT NULL ORDER BY created_at, id LIMIT 1)`.execute(
+    db,
+  );
   await sql`ALTER TABLE api_keys ADD COLUMN service integer NOT NULL DEFAULT 0 CHECK (service IN (0, 1))`.execute(db);
 
   // Widening a CHECK list leaves every stored row valid, so SQLite's documented schema edit is enough (a table

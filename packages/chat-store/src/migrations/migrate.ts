@@ -57,9 +57,12 @@ export async function migrateToLatest(db: Kysely<any>, raw: Database.Database): 
     const { error, results } = await migrator.migrateToLatest().finally(() => raw.unsafeMode(false));
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-      throw new MigrationError(`Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`, {
-        cause: error,
-      });
+      throw new MigrationError(
+        `Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     raw.exec('COMMIT');
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

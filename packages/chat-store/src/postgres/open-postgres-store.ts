@@ -68,12 +68,19 @@ function guard<T extends object>(target: T, isClosed: () => boolean): T {
  */
 export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<ChatStore> {
   const readonly = options.readonly ?? false;
-  const pool = createPool({ url: options.url, max: Math.max(1, Math.floor(options.poolSize ?? DEFAULT_POOL_SIZE)), readonly });
+  const pool = createPool({
+    url: options.url,
+    max: Math.max(1, Math.floor(options.poolSize ?? DEFAULT_POOL_SIZE)),
+    readonly,
+  });
   const db = new Kysely<PostgresChatDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (readonly) {
       const pending = await pendingPostgresMigrations(db);
-      if (pending.length > 0) throw new MigrationError(`Database ${redactUrl(options.url)} needs migrations (${pending.join(', ')}); open it writable once`);
+      if (pending.length > 0)
+        throw new MigrationError(
+          `Database ${redactUrl(options.url)} needs migrations (${pending.join(', ')}); open it writable once`,
+        );
     } else {
       await migratePostgres(db);
     }

@@ -1,6 +1,14 @@
 /** The kysely table types of the PostgreSQL back end: the shared tables plus the generated search column. */
 import type { ColumnType } from 'kysely';
-import type { ApiKeysTable, AuthSessionsTable, ChatMessagesTable, ChatSessionsTable, ServerProcessesTable, StreamingRepliesTable, UsersTable } from '../tables/index.js';
+import type {
+  ApiKeysTable,
+  AuthSessionsTable,
+  ChatMessagesTable,
+  ChatSessionsTable,
+  ServerProcessesTable,
+  StreamingRepliesTable,
+  UsersTable,
+} from '../tables/index.js';
 
 /** `chat_messages` on PostgreSQL: `content_tsv` is generated from `content` and indexed with GIN. */
 export interface PostgresChatMessagesTable extends ChatMessagesTable {

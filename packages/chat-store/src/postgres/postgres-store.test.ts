@@ -3,7 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminQuery, createScratchDatabase, postgresUnavailable, type ScratchDatabase } from '@chat-studio/test-support';
+import {
+  adminQuery,
+  createScratchDatabase,
+  postgresUnavailable,
+  type ScratchDatabase,
+} from '@chat-studio/test-support';
 import { openTempPostgresStore } from '../../test/postgres-db.js';
 import { describeStoreSuite } from '../../test/store-suite.js';
 import { makeTempDir } from '../../test/temp-store.js';
@@ -14,7 +19,8 @@ const skip = postgresUnavailable();
 
 /** pg_restore beside the pg_dump the store uses (Debian keeps both in /usr/lib/postgresql/<v>/bin and on PATH). */
 function pgRestore(): string {
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, 'pg_restore'))) return join(dir, 'pg_restore');
+  for (const dir of (process.env.PATH ?? '').split(':'))
+    if (dir && existsSync(join(dir, 'pg_restore'))) return join(dir, 'pg_restore');
   return '/usr/lib/postgresql/15/bin/pg_restore';
 }
 
@@ -62,7 +68,9 @@ describe.skipIf(skip !== undefined)('postgres', () => {
       expect(rows.map((r) => r.name)).toEqual([...POSTGRES_MIGRATIONS]);
       // Every store works on the shared schema, and sees what the others wrote.
       const s = await stores[0]!.sessions.create('u', { title: 'shared' });
-      await Promise.all(stores.map((st, i) => st.messages.append('u', s.id, { role: 'user', content: `from store ${i}` })));
+      await Promise.all(
+        stores.map((st, i) => st.messages.append('u', s.id, { role: 'user', content: `from store ${i}` })),
+      );
       expect((await stores[3]!.messages.list('u', s.id))!.items).toHaveLength(4);
       const again = await open({ url: db.url });
       expect((await again.sessions.get('u', s.id))?.title).toBe('shared');
@@ -71,7 +79,11 @@ describe.skipIf(skip !== undefined)('postgres', () => {
     it('keeps the search vector in a generated column with a GIN index', async () => {
       const db = await database();
       await open({ url: db.url });
-      const indexes = await adminQuery<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = 'chat_messages'`, [], db.name);
+      const indexes = await adminQuery<{ indexdef: string }>(
+        `SELECT indexdef FROM pg_indexes WHERE tablename = 'chat_messages'`,
+        [],
+        db.name,
+      );
       expect(indexes.map((i) => i.indexdef).join('\n')).toMatch(/USING gin \(content_tsv\)/);
       const columns = await adminQuery<{ column_name: string; is_generated: string }>(
         `SELECT column_name, is_generated FROM information_schema.columns WHERE table_name = 'chat_messages' AND column_name IN ('content_tsv', 'timestamp') ORDER BY 1`,
@@ -89,10 +101,16 @@ describe.skipIf(skip !== undefined)('postgres', () => {
       const store = await open({ url: db.url });
       const s = await store.sessions.create('alice', { title: 'Guide' });
       for (let i = 0; i < 7; i++) await store.messages.append('alice', s.id, { role: 'user', content: `message ${i}` });
-      const latest = await adminQuery<{ timestamp: string; created_at: string }>('SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5', [], db.name);
+      const latest = await adminQuery<{ timestamp: string; created_at: string }>(
+        'SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5',
+        [],
+        db.name,
+      );
       expect(latest).toHaveLength(5);
       for (const row of latest) expect(row.timestamp).toBe(row.created_at);
-      expect(await adminQuery('SELECT user_id FROM chat_sessions WHERE id = $1', [s.id], db.name)).toEqual([{ user_id: 'alice' }]);
+      expect(await adminQuery('SELECT user_id FROM chat_sessions WHERE id = $1', [s.id], db.name)).toEqual([
+        { user_id: 'alice' },
+      ]);
       expect(await adminQuery('SELECT COUNT(*)::int AS n FROM chat_messages', [], db.name)).toEqual([{ n: 7 }]);
     });
 
@@ -111,8 +129,15 @@ describe.skipIf(skip !== undefined)('postgres', () => {
       const db = await database();
       const store = await open({ url: db.url });
       // Even as a superuser the check runs no DDL: it says how to install the extension instead.
-      expect(await store.maintenance.integrityCheck()).toEqual({ ok: true, messages: [expect.stringMatching(/^amcheck not installed.*CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE/)] });
-      expect(await adminQuery(`SELECT extname FROM pg_extension WHERE extname = 'amcheck'`, [], db.name)).toHaveLength(0);
+      expect(await store.maintenance.integrityCheck()).toEqual({
+        ok: true,
+        messages: [
+          expect.stringMatching(/^amcheck not installed.*CREATE EXTENSION IF NOT EXISTS amcheck; GRANT EXECUTE/),
+        ],
+      });
+      expect(await adminQuery(`SELECT extname FROM pg_extension WHERE extname = 'amcheck'`, [], db.name)).toHaveLength(
+        0,
+      );
       await adminQuery('CREATE EXTENSION amcheck', [], db.name);
       expect(await store.maintenance.integrityCheck()).toEqual({ ok: true, messages: ['ok'] });
     });
@@ -157,7 +182,10 @@ describe.skipIf(skip !== undefined)('postgres', () => {
         await file.close();
       } finally {
         await store?.close();
-        for (const [key, value] of [['DATABASE_URL', saved.url], ['DATABASE_PATH', saved.path]] as const) {
+        for (const [key, value] of [
+          ['DATABASE_URL', saved.url],
+          ['DATABASE_PATH', saved.path],
+        ] as const) {
           if (value === undefined) delete process.env[key];
           else process.env[key] = value;
         }

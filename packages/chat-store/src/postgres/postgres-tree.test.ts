@@ -11,9 +11,13 @@ describe.skipIf(postgresUnavailable() !== undefined)('postgres', () => {
     open: () => openTempPostgresStore(),
     async openPrevious() {
       const scratch = await createScratchDatabase({ prefix: 'chat_store_tree' });
-      const db = new Kysely<PreviousChatDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: scratch.url, max: 2 }) }) });
+      const db = new Kysely<PreviousChatDatabase>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: scratch.url, max: 2 }) }),
+      });
       // The schema of the release before the message tree: every migration up to it.
-      const previous = Object.fromEntries(Object.entries(postgresMigrations).filter(([name]) => name < '2026_12_10_130000'));
+      const previous = Object.fromEntries(
+        Object.entries(postgresMigrations).filter(([name]) => name < '2026_12_10_130000'),
+      );
       const { error } = await new Migrator({ db, provider: { getMigrations: async () => previous } }).migrateToLatest();
       if (error) throw error;
       let destroyed = false;

@@ -4,7 +4,8 @@ import { ChatStoreClosedError, InvalidCursorError } from '../errors/index.js';
 import { ReadPool } from './index.js';
 
 // A read that keeps SQLite busy for a while (a few hundred milliseconds), without any table.
-const SLOW_READ = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c';
+const SLOW_READ =
+  'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c';
 
 describe('read pool', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -15,7 +16,8 @@ describe('read pool', () => {
     const t = await openTempStore();
     cleanups.push(() => t.cleanup());
     const s = await t.store.sessions.create('u', { title: 'Lights' });
-    for (let i = 0; i < 30; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `lantern number ${i}` });
+    for (let i = 0; i < 30; i++)
+      await t.store.messages.append('u', s.id, { role: 'user', content: `lantern number ${i}` });
     return t;
   }
 
@@ -56,7 +58,9 @@ describe('read pool', () => {
     const t = await seeded();
     const pool = new ReadPool({ path: t.path, size: 2, busyTimeoutMs: 1000 });
     await expect(pool.run({ kind: 'all', sql: 'DELETE FROM chat_messages', params: [] })).rejects.toThrow(/read-only/);
-    const running = expect(pool.run({ kind: 'all', sql: SLOW_READ, params: [] })).rejects.toBeInstanceOf(ChatStoreClosedError);
+    const running = expect(pool.run({ kind: 'all', sql: SLOW_READ, params: [] })).rejects.toBeInstanceOf(
+      ChatStoreClosedError,
+    );
     await pool.close();
     await running;
     await expect(pool.run({ kind: 'all', sql: 'SELECT 1', params: [] })).rejects.toBeInstanceOf(ChatStoreClosedError);

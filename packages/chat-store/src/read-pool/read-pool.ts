@@ -117,7 +117,11 @@ export class ReadPool {
   }
 
   #start(index: number): Slot {
-    const setup: WorkerSetup = { path: this.#options.path, busyTimeoutMs: this.#options.busyTimeoutMs, cacheKiB: this.#options.cacheKiB ?? DEFAULT_WORKER_CACHE_KIB };
+    const setup: WorkerSetup = {
+      path: this.#options.path,
+      busyTimeoutMs: this.#options.busyTimeoutMs,
+      cacheKiB: this.#options.cacheKiB ?? DEFAULT_WORKER_CACHE_KIB,
+    };
     const worker = new Worker(workerUrl(), { workerData: setup });
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };
@@ -134,7 +138,9 @@ export class ReadPool {
       if (this.#slots[index] === slot) this.#slots[index] = undefined;
       this.#fail(slot, error);
     };
-    worker.on('error', (error) => lost(new ChatStoreError(`A read-pool worker failed: ${error.message}`, { cause: error })));
+    worker.on('error', (error) =>
+      lost(new ChatStoreError(`A read-pool worker failed: ${error.message}`, { cause: error })),
+    );
     worker.on('exit', (code) => lost(new ChatStoreError(`A read-pool worker exited (code ${code})`)));
     this.#slots[index] = slot;
     return slot;

@@ -28,7 +28,14 @@ export function createApiKeysRepository(ctx: RepositoryContext): ApiKeysReposito
   const { db, sql } = ctx;
   return {
     async create(input) {
-      const row: ApiKeyRow = { id: ctx.newId(), ...input, service: input.service ? 1 : 0, created_at: ctx.now(), last_used_at: null, revoked_at: null };
+      const row: ApiKeyRow = {
+        id: ctx.newId(),
+        ...input,
+        service: input.service ? 1 : 0,
+        created_at: ctx.now(),
+        last_used_at: null,
+        revoked_at: null,
+      };
       try {
         sql.run(db.insertInto('api_keys').values(row));
       } catch (error) {
@@ -38,17 +45,30 @@ export function createApiKeysRepository(ctx: RepositoryContext): ApiKeysReposito
       return row;
     },
     async getByHash(keyHash) {
-      return sql.get(db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null));
+      return sql.get(
+        db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null),
+      );
     },
     async listForUser(userId) {
       return sql.all(
-        db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc'),
+        db
+          .selectFrom('api_keys')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc'),
       );
     },
     async revoke(userId, id) {
       return (
         sql.run(
-          db.updateTable('api_keys').set({ revoked_at: ctx.now() }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null),
+          db
+            .updateTable('api_keys')
+            .set({ revoked_at: ctx.now() })
+            .where('id', '=', id)
+            .where('user_id', '=', userId)
+            .where('revoked_at', 'is', null),
         ).changes > 0
       );
     },

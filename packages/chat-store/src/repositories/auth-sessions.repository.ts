@@ -49,23 +49,45 @@ export function createAuthSessionsRepository(ctx: RepositoryContext): AuthSessio
       );
     },
     async touch(id, expiresAt) {
-      const set = expiresAt === undefined ? { last_seen_at: ctx.now() } : { last_seen_at: ctx.now(), expires_at: expiresAt };
-      return sql.run(db.updateTable('auth_sessions').set(set).where('id', '=', id).where('revoked_at', 'is', null)).changes > 0;
+      const set =
+        expiresAt === undefined ? { last_seen_at: ctx.now() } : { last_seen_at: ctx.now(), expires_at: expiresAt };
+      return (
+        sql.run(db.updateTable('auth_sessions').set(set).where('id', '=', id).where('revoked_at', 'is', null)).changes >
+        0
+      );
     },
     async revoke(id) {
-      return sql.run(db.updateTable('auth_sessions').set({ revoked_at: ctx.now() }).where('id', '=', id).where('revoked_at', 'is', null)).changes > 0;
+      return (
+        sql.run(
+          db
+            .updateTable('auth_sessions')
+            .set({ revoked_at: ctx.now() })
+            .where('id', '=', id)
+            .where('revoked_at', 'is', null),
+        ).changes > 0
+      );
     },
     async revokeAllForUser(userId) {
       return sql.run(
-        db.updateTable('auth_sessions').set({ revoked_at: ctx.now() }).where('user_id', '=', userId).where('revoked_at', 'is', null),
+        db
+          .updateTable('auth_sessions')
+          .set({ revoked_at: ctx.now() })
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null),
       ).changes;
     },
     async listForUser(userId) {
-      return sql.all(db.selectFrom('auth_sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc'));
+      return sql.all(
+        db.selectFrom('auth_sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc'),
+      );
     },
     async deleteExpired() {
       const now = ctx.now();
-      return sql.run(db.deleteFrom('auth_sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('revoked_at', 'is not', null)]))).changes;
+      return sql.run(
+        db
+          .deleteFrom('auth_sessions')
+          .where((eb) => eb.or([eb('expires_at', '<=', now), eb('revoked_at', 'is not', null)])),
+      ).changes;
     },
   };
 }

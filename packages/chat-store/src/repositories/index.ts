@@ -1,8 +1,21 @@
 /** Repositories: every query of the SQLite store, scoped by user. */
 export { createSessionsRepository, DEFAULT_SESSION_TITLE } from './sessions.repository.js';
-export type { SessionsRepository, CreateSessionInput, UpdateSessionInput, ListSessionsOptions } from './sessions.repository.js';
+export type {
+  SessionsRepository,
+  CreateSessionInput,
+  UpdateSessionInput,
+  ListSessionsOptions,
+} from './sessions.repository.js';
 export { createMessagesRepository } from './messages.repository.js';
-export type { MessagesRepository, AppendMessageInput, UpdateMessageInput, ListMessagesOptions, ListAroundOptions, MessageStatsInput, MessageSiblings } from './messages.repository.js';
+export type {
+  MessagesRepository,
+  AppendMessageInput,
+  UpdateMessageInput,
+  ListMessagesOptions,
+  ListAroundOptions,
+  MessageStatsInput,
+  MessageSiblings,
+} from './messages.repository.js';
 export { createSearch, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './search.repository.js';
 export type { SearchFunction, SearchOptions } from './search.repository.js';
 export { createUsersRepository } from './users.repository.js';

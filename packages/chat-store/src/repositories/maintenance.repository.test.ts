@@ -7,7 +7,8 @@ describe('maintenance', () => {
   beforeEach(async () => {
     t = await openTempStore();
     const s = await t.store.sessions.create('u', { title: 'Backup me' });
-    for (let i = 0; i < 20; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `line ${i} about lighthouses` });
+    for (let i = 0; i < 20; i++)
+      await t.store.messages.append('u', s.id, { role: 'user', content: `line ${i} about lighthouses` });
   });
   afterEach(() => t.cleanup());
 
@@ -20,7 +21,11 @@ describe('maintenance', () => {
   it('foreign key check reports an orphan written with enforcement off', async () => {
     const raw = new Database(t.path);
     raw.pragma('foreign_keys = OFF');
-    raw.prepare(`INSERT INTO chat_messages (id, session_id, role, content, created_at) VALUES ('orphan', 'nope', 'user', 'x', 1)`).run();
+    raw
+      .prepare(
+        `INSERT INTO chat_messages (id, session_id, role, content, created_at) VALUES ('orphan', 'nope', 'user', 'x', 1)`,
+      )
+      .run();
     raw.close();
     const check = await t.store.maintenance.foreignKeyCheck();
     expect(check.ok).toBe(false);

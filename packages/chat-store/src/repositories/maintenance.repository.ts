@@ -36,7 +36,10 @@ export interface MaintenanceRepository {
   /** `PRAGMA integrity_check`; `ok` when SQLite answers exactly "ok". */
   integrityCheck(): Promise<{ ok: boolean; messages: string[] }>;
   /** `PRAGMA foreign_key_check`: rows whose parent is missing. */
-  foreignKeyCheck(): Promise<{ ok: boolean; rows: { table: string; rowid: number | null; parent: string; fkid: number }[] }>;
+  foreignKeyCheck(): Promise<{
+    ok: boolean;
+    rows: { table: string; rowid: number | null; parent: string; fkid: number }[];
+  }>;
   /** Rewrites the file to reclaim free pages. Takes an exclusive lock for its duration. */
   vacuum(): Promise<void>;
   /** Refreshes the query planner's statistics. */
@@ -83,7 +86,8 @@ function removeOrphans(ctx: RepositoryContext): OrphanRemoval {
       // One statement per table: orphan messages may be each other's parents, and SQLite checks an immediate
       // foreign key at the end of each statement, so deleting them row by row would fail on the first parent.
       const rowids = new Map<string, number[]>();
-      for (const row of rows) if (row.rowid !== null) rowids.set(row.table, [...(rowids.get(row.table) ?? []), row.rowid]);
+      for (const row of rows)
+        if (row.rowid !== null) rowids.set(row.table, [...(rowids.get(row.table) ?? []), row.rowid]);
       for (const [table, ids] of rowids) {
         const statement = `DELETE FROM "${table.replace(/"/g, '""')}" WHERE rowid IN (SELECT value FROM json_each(?))`;
         const changes = sql.raw.prepare(statement).run(JSON.stringify(ids)).changes;
@@ -99,7 +103,11 @@ function removeOrphans(ctx: RepositoryContext): OrphanRemoval {
 function createProbe(ctx: RepositoryContext, path: string) {
   const { sql } = ctx;
   let busySince: number | null = null;
-  const fail = (state: StorageProbe['state'], failure: StorageFailure | null, reason: string): StorageProbe => ({ state, failure, reason });
+  const fail = (state: StorageProbe['state'], failure: StorageFailure | null, reason: string): StorageProbe => ({
+    state,
+    failure,
+    reason,
+  });
 
   function readProbe(): StorageProbe | null {
     try {
@@ -118,7 +126,8 @@ function createProbe(ctx: RepositoryContext, path: string) {
     const raw = sql.raw;
     if (raw.readonly) return fail('degraded', 'storage_read_only', 'The database was opened read-only: writes fail');
     const unwritable = unwritableFile();
-    if (unwritable) return fail('degraded', 'storage_read_only', `${unwritable}: writes fail. Make it writable by the server user`);
+    if (unwritable)
+      return fail('degraded', 'storage_read_only', `${unwritable}: writes fail. Make it writable by the server user`);
     const timeout = raw.pragma('busy_timeout', { simple: true }) as number;
     try {
       raw.pragma('busy_timeout = 0');
@@ -132,11 +141,19 @@ function createProbe(ctx: RepositoryContext, path: string) {
         const heldMs = Date.now() - busySince;
         const waitedOut = sql.lastFailure?.error.failure === 'database_busy';
         if (waitedOut || heldMs > timeout) {
-          return fail('degraded', 'database_busy', `The database has been locked by another connection for over ${Math.max(heldMs, timeout)} ms (busy timeout ${timeout} ms): writes fail. Find the process holding it (an open \`sqlite3\` shell transaction, a long maintenance run) and end it`);
+          return fail(
+            'degraded',
+            'database_busy',
+            `The database has been locked by another connection for over ${Math.max(heldMs, timeout)} ms (busy timeout ${timeout} ms): writes fail. Find the process holding it (an open \`sqlite3\` shell transaction, a long maintenance run) and end it`,
+          );
         }
         return null;
       }
-      return fail('degraded', storage?.failure ?? null, `Database is not writable: ${(storage ?? (error as Error)).message}`);
+      return fail(
+        'degraded',
+        storage?.failure ?? null,
+        `Database is not writable: ${(storage ?? (error as Error)).message}`,
+      );
     } finally {
       raw.pragma(`busy_timeout = ${timeout}`);
     }
@@ -161,11 +178,21 @@ function createProbe(ctx: RepositoryContext, path: string) {
   function spaceProbe(): StorageProbe | null {
     const pages = sql.raw.pragma('page_count', { simple: true }) as number;
     const maxPages = sql.raw.pragma('max_page_count', { simple: true }) as number;
-    if (pages >= maxPages) return fail('degraded', 'storage_full', `The database reached its size limit (max_page_count ${maxPages}): writes fail`);
+    if (pages >= maxPages)
+      return fail(
+        'degraded',
+        'storage_full',
+        `The database reached its size limit (max_page_count ${maxPages}): writes fail`,
+      );
     if (path === ':memory:') return null;
     try {
       const fs = statfsSync(dirname(path));
-      if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return fail('degraded', 'storage_full', `The disk holding ${path} is full (${fs.bavail * fs.bsize} bytes free): writes fail. Free disk space`);
+      if (fs.bavail * fs.bsize < MIN_FREE_BYTES)
+        return fail(
+          'degraded',
+          'storage_full',
+          `The disk holding ${path} is full (${fs.bavail * fs.bsize} bytes free): writes fail. Free disk space`,
+        );
     } catch {
       // No statfs here: the last write's outcome still tells.
     }
@@ -199,7 +226,12 @@ export function createMaintenanceRepository(ctx: RepositoryContext, path: string
       return { ok: texts.length === 1 && texts[0] === 'ok', messages: texts };
     },
     async foreignKeyCheck() {
-      const rows = sql.raw.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string; fkid: number }[];
+      const rows = sql.raw.pragma('foreign_key_check') as {
+        table: string;
+        rowid: number | null;
+        parent: string;
+        fkid: number;
+      }[];
       return { ok: rows.length === 0, rows };
     },
     async vacuum() {

@@ -41,7 +41,10 @@ export const MESSAGE_COLUMNS =
 export type MessageRowFields = Omit<ChatMessageRow, 'seq' | 'timestamp'>;
 
 /** A message row of a branch listing, with where it stands among its siblings. */
-export type MessageRowWithSiblings = MessageRowFields & { sibling_position?: number | string | null; sibling_count?: number | string | null };
+export type MessageRowWithSiblings = MessageRowFields & {
+  sibling_position?: number | string | null;
+  sibling_count?: number | string | null;
+};
 
 export function toChatMessage(row: MessageRowWithSiblings): ChatMessage {
   const message: ChatMessage = {

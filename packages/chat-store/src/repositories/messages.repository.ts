@@ -1,5 +1,12 @@
 /** Chat messages, scoped through their session's owner. Hot paths use static SQL on cached statements. */
-import type { ChatMessage, FinishReason, MessageAroundPage, MessageRole, MessageStatus, Page } from '@chat-studio/protocol';
+import type {
+  ChatMessage,
+  FinishReason,
+  MessageAroundPage,
+  MessageRole,
+  MessageStatus,
+  Page,
+} from '@chat-studio/protocol';
 import { decodeCursor, encodeCursor } from '../cursor/index.js';
 import type { ChatMessageRowUpdate } from '../tables/index.js';
 import { MESSAGE_COLUMNS, toChatMessage, type MessageRowFields, type MessageRowWithSiblings } from './mappers.js';
@@ -79,7 +86,12 @@ export interface MessagesRepository {
    * const page = await store.messages.listAround(userId, sessionId, hitId, { limit: 100 });
    * const older = await store.messages.list(userId, sessionId, { order: 'desc', cursor: page!.older_cursor! });
    */
-  listAround(userId: string, sessionId: string, messageId: string, options?: ListAroundOptions): Promise<MessageAroundPage | undefined>;
+  listAround(
+    userId: string,
+    sessionId: string,
+    messageId: string,
+    options?: ListAroundOptions,
+  ): Promise<MessageAroundPage | undefined>;
   update(userId: string, messageId: string, input: UpdateMessageInput): Promise<ChatMessage | undefined>;
   /** Deletes the message and everything below it (see `deleteSubtree`); `false` when there was no such message. */
   delete(userId: string, messageId: string): Promise<boolean>;
@@ -103,7 +115,11 @@ export interface MessagesRepository {
    * Every message of the session on every branch, parents before children (ascending `seq`), cursor paged; for
    * export. `undefined` if the user has no such session.
    */
-  listTree(userId: string, sessionId: string, options?: Omit<ListMessagesOptions, 'order'>): Promise<Page<ChatMessage> | undefined>;
+  listTree(
+    userId: string,
+    sessionId: string,
+    options?: Omit<ListMessagesOptions, 'order'>,
+  ): Promise<Page<ChatMessage> | undefined>;
 }
 
 const SESSION_LEAF = 'SELECT current_leaf_id FROM chat_sessions WHERE id = ? AND user_id = ?';
@@ -114,11 +130,15 @@ const INSERT_MESSAGE = `
     completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_MESSAGE = `
-  SELECT ${MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+  SELECT ${MESSAGE_COLUMNS.split(', ')
+    .map((c) => `m.${c}`)
+    .join(', ')}
   FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
   WHERE m.id = ? AND s.user_id = ?`;
 const SESSION_OWNED = 'SELECT 1 FROM chat_sessions WHERE id = ? AND user_id = ?';
-const M_COLUMNS = MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ');
+const M_COLUMNS = MESSAGE_COLUMNS.split(', ')
+  .map((c) => `m.${c}`)
+  .join(', ');
 /** A page of a branch: the walk from `start` up, the `limit` rows nearest `start` (DESC) or the root (ASC). */
 const branchPage = (order: 'ASC' | 'DESC') => `
   WITH RECURSIVE ${pathUp({ start: '@start', session: '@session', after: '@after', max: '@max' })}
@@ -153,7 +173,14 @@ export interface TreeTarget {
   current_leaf_id: string | null;
 }
 
-const STAT_FIELDS = ['model_id', 'prompt_tokens', 'completion_tokens', 'time_to_first_token_ms', 'tokens_per_second', 'finish_reason'] as const;
+const STAT_FIELDS = [
+  'model_id',
+  'prompt_tokens',
+  'completion_tokens',
+  'time_to_first_token_ms',
+  'tokens_per_second',
+  'finish_reason',
+] as const;
 
 /** The column changes for a message update; both back ends write the same ones. */
 export function messagePatch(input: UpdateMessageInput): ChatMessageRowUpdate {
@@ -168,7 +195,11 @@ export function messagePatch(input: UpdateMessageInput): ChatMessageRowUpdate {
 
 /** A page from `limit + 1` rows in listing order; the extra row only says whether there is more. */
 /** The row an append inserts, on either back end: a new id, now, and null for every stat not given. */
-export function newMessageRow(ids: { newId(): string; now(): number }, sessionId: string, input: AppendMessageInput): MessageRowFields {
+export function newMessageRow(
+  ids: { newId(): string; now(): number },
+  sessionId: string,
+  input: AppendMessageInput,
+): MessageRowFields {
   return {
     id: ids.newId(),
     session_id: sessionId,
@@ -187,7 +218,11 @@ export function newMessageRow(ids: { newId(): string; now(): number }, sessionId
   };
 }
 
-export function messagePage(rows: (MessageRowWithSiblings & { seq: number })[], limit: number, kind: string): Page<ChatMessage> {
+export function messagePage(
+  rows: (MessageRowWithSiblings & { seq: number })[],
+  limit: number,
+  kind: string,
+): Page<ChatMessage> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -213,8 +248,19 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     if (!explicitParent) row.parent_id = session.current_leaf_id;
     else if (row.parent_id !== null && !sql.get(MESSAGE_IN_SESSION, [row.parent_id, row.session_id])) return false;
     sql.run(INSERT_MESSAGE, [
-      row.id, row.session_id, row.parent_id, row.role, row.content, row.created_at, row.status, row.model_id, row.prompt_tokens,
-      row.completion_tokens, row.time_to_first_token_ms, row.tokens_per_second, row.finish_reason,
+      row.id,
+      row.session_id,
+      row.parent_id,
+      row.role,
+      row.content,
+      row.created_at,
+      row.status,
+      row.model_id,
+      row.prompt_tokens,
+      row.completion_tokens,
+      row.time_to_first_token_ms,
+      row.tokens_per_second,
+      row.finish_reason,
     ]);
     sql.run(TOUCH_SESSION, [row.created_at, row.id, row.session_id]);
     return true;
@@ -231,7 +277,14 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     return sql.statement(NEWEST_BELOW).pluck().get(t.seq) as string;
   }
 
-  function walk(order: 'asc' | 'desc', start: string, sessionId: string, after: number, max: number, limit: number): Row[] {
+  function walk(
+    order: 'asc' | 'desc',
+    start: string,
+    sessionId: string,
+    after: number,
+    max: number,
+    limit: number,
+  ): Row[] {
     return sql.all<Row>(order === 'asc' ? BRANCH_ASC : BRANCH_DESC, { start, session: sessionId, after, max, limit });
   }
 
@@ -240,9 +293,10 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     const { n, has_leaf } = sql.get<{ n: number; has_leaf: number | null }>(SUBTREE_COUNT, [t.seq, t.current_leaf_id])!;
     sql.run(DELETE_SUBTREE, [t.seq]);
     if (has_leaf) {
-      const next = t.parent_id === null
-        ? (sql.statement(NEWEST_IN_SESSION).pluck().get(t.session_id) as string | undefined)
-        : (sql.statement(NEWEST_BELOW).pluck().get(sql.statement(SEQ_OF).pluck().get(t.parent_id)) as string);
+      const next =
+        t.parent_id === null
+          ? (sql.statement(NEWEST_IN_SESSION).pluck().get(t.session_id) as string | undefined)
+          : (sql.statement(NEWEST_BELOW).pluck().get(sql.statement(SEQ_OF).pluck().get(t.parent_id)) as string);
       sql.run(SET_LEAF, [next ?? null, t.session_id]);
     }
     return n;
@@ -259,7 +313,9 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     async append(userId, sessionId, input) {
       const row = newMessageRow(ctx, sessionId, input);
       sql.assertOpen();
-      return sql.guard(() => appendTx.immediate(row, userId, input.parent_id !== undefined), true) ? toChatMessage(row) : undefined;
+      return sql.guard(() => appendTx.immediate(row, userId, input.parent_id !== undefined), true)
+        ? toChatMessage(row)
+        : undefined;
     },
 
     async get(userId, messageId) {
@@ -271,7 +327,8 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
       const order = options.order === 'desc' ? 'desc' : 'asc';
       // The cursor records its direction, so a cursor from one order can't silently page the other.
       const kind = order === 'asc' ? 'ma' : 'md';
-      const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
+      const after =
+        options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
       const session = sql.get<{ current_leaf_id: string | null }>(SESSION_LEAF, [sessionId, userId]);
       if (!session) return undefined;
       const leaf = options.leafId ?? session.current_leaf_id;
@@ -280,7 +337,10 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
         return messagePage(rows, limit, kind);
       }
       // A desc cursor is the oldest message shown; the next page starts at its parent.
-      const start = after === undefined ? leaf : (sql.get<{ parent_id: string | null }>(PARENT_OF_SEQ, [after, sessionId])?.parent_id ?? null);
+      const start =
+        after === undefined
+          ? leaf
+          : (sql.get<{ parent_id: string | null }>(PARENT_OF_SEQ, [after, sessionId])?.parent_id ?? null);
       return messagePage(start ? walk('desc', start, sessionId, 0, limit + 1, limit + 1) : [], limit, kind);
     },
 
@@ -322,7 +382,10 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     async siblings(userId, messageId) {
       const t = target(userId, messageId);
       if (!t) return undefined;
-      const rows = t.parent_id === null ? sql.all<MessageRowFields>(ROOTS, [t.session_id]) : sql.all<MessageRowFields>(CHILDREN, [t.parent_id]);
+      const rows =
+        t.parent_id === null
+          ? sql.all<MessageRowFields>(ROOTS, [t.session_id])
+          : sql.all<MessageRowFields>(CHILDREN, [t.parent_id]);
       return { items: rows.map(toChatMessage), position: rows.findIndex((r) => r.id === t.id) + 1 };
     },
 

@@ -9,7 +9,14 @@ const backends: [string, () => Promise<{ store: ChatStore; cleanup(): Promise<vo
   ['postgres', () => openTempPostgresStore(), postgresUnavailable() === undefined],
 ];
 
-const proc = (id: string, pid: number) => ({ id, instance: `i-${id}`, host: 'h1', pid, port: 5000 + pid, pid_file: null });
+const proc = (id: string, pid: number) => ({
+  id,
+  instance: `i-${id}`,
+  host: 'h1',
+  pid,
+  port: 5000 + pid,
+  pid_file: null,
+});
 
 for (const [name, open, enabled] of backends) {
   describe.skipIf(!enabled)(`${name}: roles, service keys, processes`, () => {
@@ -31,19 +38,37 @@ for (const [name, open, enabled] of backends) {
       expect(alice.role).toBe('user');
       expect(await store.users.setRole(alice.id, 'admin')).toBe(true);
       expect((await store.users.getById(alice.id))?.role).toBe('admin');
-      const key = await store.apiKeys.create({ user_id: alice.id, name: 'front', prefix: 'cs_x', key_hash: 'h', service: true });
+      const key = await store.apiKeys.create({
+        user_id: alice.id,
+        name: 'front',
+        prefix: 'cs_x',
+        key_hash: 'h',
+        service: true,
+      });
       expect(key.service).toBe(1);
       expect((await store.apiKeys.getByHash('h'))?.service).toBe(1);
       const plain = await store.apiKeys.create({ user_id: alice.id, name: 'laptop', prefix: 'cs_y', key_hash: 'h2' });
       expect(plain.service).toBe(0);
     });
 
-    it("marks interrupted only the partial replies whose process is gone, keeping their text", async () => {
+    it('marks interrupted only the partial replies whose process is gone, keeping their text', async () => {
       const store = await fresh();
       const session = await store.sessions.create('u1', { title: 't' });
-      const dead = await store.messages.append('u1', session.id, { role: 'assistant', content: 'half a rep', status: 'partial' });
-      const live = await store.messages.append('u1', session.id, { role: 'assistant', content: 'still going', status: 'partial' });
-      const aborted = await store.messages.append('u1', session.id, { role: 'assistant', content: 'stopped', status: 'partial' });
+      const dead = await store.messages.append('u1', session.id, {
+        role: 'assistant',
+        content: 'half a rep',
+        status: 'partial',
+      });
+      const live = await store.messages.append('u1', session.id, {
+        role: 'assistant',
+        content: 'still going',
+        status: 'partial',
+      });
+      const aborted = await store.messages.append('u1', session.id, {
+        role: 'assistant',
+        content: 'stopped',
+        status: 'partial',
+      });
       await store.processes.register(proc('dead', 1));
       await store.processes.register(proc('live', 2));
       await store.processes.claimReply(dead!.id, 'dead');
@@ -66,7 +91,11 @@ for (const [name, open, enabled] of backends) {
       expect(await store.processes.heartbeat('live')).toBe(false);
       // A clean exit has already stored its replies for good: unregistering drops its claims with it.
       await store.processes.register(proc('clean', 3));
-      const last = await store.messages.append('u1', session.id, { role: 'assistant', content: 'done', status: 'partial' });
+      const last = await store.messages.append('u1', session.id, {
+        role: 'assistant',
+        content: 'done',
+        status: 'partial',
+      });
       await store.processes.claimReply(last!.id, 'clean');
       await store.processes.unregister('clean');
       expect(await store.processes.interruptOrphans([])).toEqual([]);
@@ -75,7 +104,9 @@ for (const [name, open, enabled] of backends) {
     it('refuses an unknown status and role at the database', async () => {
       const store = await fresh();
       const session = await store.sessions.create('u1', { title: 't' });
-      await expect(store.messages.append('u1', session.id, { role: 'user', content: 'x', status: 'bogus' as 'complete' })).rejects.toThrow();
+      await expect(
+        store.messages.append('u1', session.id, { role: 'user', content: 'x', status: 'bogus' as 'complete' }),
+      ).rejects.toThrow();
       const bob = await store.users.create({ username: 'bob', password_hash: 'x' });
       await expect(store.users.setRole(bob.id, 'root' as 'admin')).rejects.toThrow();
     });

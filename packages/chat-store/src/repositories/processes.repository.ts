@@ -50,7 +50,9 @@ export function createProcessesRepository(ctx: RepositoryContext): ProcessesRepo
       return row;
     },
     async heartbeat(id) {
-      return sql.run(db.updateTable('server_processes').set({ heartbeat_at: ctx.now() }).where('id', '=', id)).changes > 0;
+      return (
+        sql.run(db.updateTable('server_processes').set({ heartbeat_at: ctx.now() }).where('id', '=', id)).changes > 0
+      );
     },
     async unregister(id) {
       sql.write(() => {
@@ -77,11 +79,19 @@ export function createProcessesRepository(ctx: RepositoryContext): ProcessesRepo
       const live = liveIds.length > 0 ? [...liveIds] : [''];
       return sql.write(() => {
         const orphans = sql
-          .all<{ message_id: string }>(db.selectFrom('streaming_replies').select('message_id').where('process_id', 'not in', live))
+          .all<{ message_id: string }>(
+            db.selectFrom('streaming_replies').select('message_id').where('process_id', 'not in', live),
+          )
           .map((r) => r.message_id);
         const marked: string[] = [];
         for (const id of orphans) {
-          const r = sql.run(db.updateTable('chat_messages').set({ status: 'interrupted' }).where('id', '=', id).where('status', '=', 'partial'));
+          const r = sql.run(
+            db
+              .updateTable('chat_messages')
+              .set({ status: 'interrupted' })
+              .where('id', '=', id)
+              .where('status', '=', 'partial'),
+          );
           if (r.changes > 0) marked.push(id);
         }
         sql.run(db.deleteFrom('streaming_replies').where('process_id', 'not in', live));

@@ -31,7 +31,10 @@ describe('search plan', () => {
     // Many chats with few messages each, the shape that made the planner start from the user's chats.
     for (let i = 0; i < 60; i++) {
       const s = await t.store.sessions.create('u', { title: `chat ${i}` });
-      await t.store.messages.append('u', s.id, { role: 'user', content: i % 3 ? 'a lantern by the door' : 'nothing here' });
+      await t.store.messages.append('u', s.id, {
+        role: 'user',
+        content: i % 3 ? 'a lantern by the door' : 'nothing here',
+      });
     }
   });
   afterEach(() => t.cleanup());
@@ -40,7 +43,9 @@ describe('search plan', () => {
     const raw = new Database(t.path);
     try {
       raw.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
-      expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").get()).toEqual({ n: 0 });
+      expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").get()).toEqual({
+        n: 0,
+      });
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
       expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
       expect(plan(raw, SEARCH_STATEMENTS.TERM_SAMPLE).join('\n')).toMatch(/SCAN messages_fts VIRTUAL TABLE/);
@@ -91,7 +96,8 @@ describe('PRAGMA optimize', () => {
       try {
         const look = new Database(t.path, { readonly: true });
         const tables = look.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").pluck().get();
-        const rows = tables === 1 ? look.prepare("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'chat_messages'").pluck().all() : [];
+        const rows =
+          tables === 1 ? look.prepare("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'chat_messages'").pluck().all() : [];
         look.close();
         expect(rows).toContain('chat_messages');
       } finally {

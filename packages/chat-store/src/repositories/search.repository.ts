@@ -81,7 +81,10 @@ export interface HitRow {
  * One page of search hits from `take + 1` ranked rows at `offset` of the window `[from, to]`: the extra row says
  * whether there is a next page, which the cursor reaches with the same window.
  */
-export function searchPage(rows: readonly HitRow[], page: { take: number; offset: number; window: number; from: number; to: number }): Page<SearchHit> {
+export function searchPage(
+  rows: readonly HitRow[],
+  page: { take: number; offset: number; window: number; from: number; to: number },
+): Page<SearchHit> {
   const { take, offset, window, from, to } = page;
   const more = rows.length > take && offset + take < window;
   const items: SearchHit[] = rows.slice(0, take).map((r) => ({
@@ -116,7 +119,13 @@ function termMatch(term: RankTerm): string {
  * conversations are what a chat search is usually after, and it bounds the cost of common words. The cursor pins the
  * window (both ends), so later pages rank the same rows as the first.
  */
-export function searchSync(sql: SqlRunner, window: number, userId: string, query: string, options: SearchOptions = {}): Page<SearchHit> {
+export function searchSync(
+  sql: SqlRunner,
+  window: number,
+  userId: string,
+  query: string,
+  options: SearchOptions = {},
+): Page<SearchHit> {
   sql.assertOpen();
   const limit = pageLimit(options.limit, 20, 100);
   const match = buildMatchExpression(query);
@@ -134,11 +143,23 @@ export function searchSync(sql: SqlRunner, window: number, userId: string, query
     const idf = termWeights(sql, terms, found.to);
     const take = Math.min(limit, window - offset);
     const ranked = rankWindow(found.rows, terms, idf).slice(offset, offset + take + 1);
-    return searchPage(pageHits(sql, userId, found.rows, terms, ranked), { take, offset, window, from: found.from, to: found.to });
+    return searchPage(pageHits(sql, userId, found.rows, terms, ranked), {
+      take,
+      offset,
+      window,
+      from: found.from,
+      to: found.to,
+    });
   })();
 }
 
-function windowRows(sql: SqlRunner, window: number, user: string, match: string, pinned: [number, number] | undefined): SearchWindow {
+function windowRows(
+  sql: SqlRunner,
+  window: number,
+  user: string,
+  match: string,
+  pinned: [number, number] | undefined,
+): SearchWindow {
   // Messages added after the first page must not shift later pages, so the window has an upper end too.
   const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
   const rows = sql.all<WindowRow>(WINDOW_ROWS, { match, user, from: pinned?.[0] ?? 0, to, window });
@@ -166,7 +187,13 @@ function termWeights(sql: SqlRunner, terms: readonly RankTerm[], newest: number)
 
 type PageRow = Omit<HitRow, 'snippet' | 'rank'> & { seq: number };
 
-function pageHits(sql: SqlRunner, user: string, window: readonly WindowRow[], terms: readonly RankTerm[], ranked: readonly RankedRow[]): HitRow[] {
+function pageHits(
+  sql: SqlRunner,
+  user: string,
+  window: readonly WindowRow[],
+  terms: readonly RankTerm[],
+  ranked: readonly RankedRow[],
+): HitRow[] {
   if (ranked.length === 0) return [];
   const rows = sql.all<PageRow>(PAGE_ROWS, { user, seqs: JSON.stringify(ranked.map((r) => r.seq)) });
   return pageOf(rows, window, terms, ranked);
@@ -176,7 +203,12 @@ function pageHits(sql: SqlRunner, user: string, window: readonly WindowRow[], te
  * The page in ranked order, each row with its rank and a snippet built from the window's text of it. Rows deleted
  * since the window was read are left out.
  */
-export function pageOf<R extends { seq: number }>(rows: readonly R[], window: readonly WindowRow[], terms: readonly RankTerm[], ranked: readonly RankedRow[]): (Omit<R, 'seq'> & { snippet: string; rank: number })[] {
+export function pageOf<R extends { seq: number }>(
+  rows: readonly R[],
+  window: readonly WindowRow[],
+  terms: readonly RankTerm[],
+  ranked: readonly RankedRow[],
+): (Omit<R, 'seq'> & { snippet: string; rank: number })[] {
   const bySeq = new Map(rows.map((r) => [r.seq, r]));
   const text = new Map(window.map((r) => [r.seq, r.content]));
   return ranked.flatMap((r) => {
@@ -191,7 +223,11 @@ export function pageOf<R extends { seq: number }>(rows: readonly R[], window: re
 export type SearchRunner = (userId: string, query: string, options: SearchOptions) => Promise<Page<SearchHit>>;
 
 /** The store's `search`: in the read pool when there is one, else on the store's own connection. */
-export function createSearch(ctx: RepositoryContext, window = DEFAULT_SEARCH_WINDOW, offThread?: SearchRunner): SearchFunction {
+export function createSearch(
+  ctx: RepositoryContext,
+  window = DEFAULT_SEARCH_WINDOW,
+  offThread?: SearchRunner,
+): SearchFunction {
   return async (userId, query, options = {}) => {
     if (offThread) return offThread(userId, query, options);
     return searchSync(ctx.sql, window, userId, query, options);

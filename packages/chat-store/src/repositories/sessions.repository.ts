@@ -87,7 +87,18 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
       const title = input.title?.trim() || DEFAULT_SESSION_TITLE;
       const settings = JSON.stringify(input.settings ?? {});
       sql.run(INSERT_SESSION, [id, userId, title, now, now, input.pinned ? 1 : 0, settings]);
-      return toChatSession({ id, user_id: userId, title, created_at: now, updated_at: now, pinned: input.pinned ? 1 : 0, archived: 0, settings, current_leaf_id: null, message_count: 0 });
+      return toChatSession({
+        id,
+        user_id: userId,
+        title,
+        created_at: now,
+        updated_at: now,
+        pinned: input.pinned ? 1 : 0,
+        archived: 0,
+        settings,
+        current_leaf_id: null,
+        message_count: 0,
+      });
     },
 
     async get(userId, id) {
@@ -112,17 +123,28 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
       if (options.cursor !== undefined) {
         const [updatedAt, id] = decodeCursor(options.cursor, 's', ['number', 'string'] as const);
         query = query.where((eb) =>
-          eb.or([eb('s.updated_at', '<', updatedAt), eb.and([eb('s.updated_at', '=', updatedAt), eb('s.id', '<', id)])]),
+          eb.or([
+            eb('s.updated_at', '<', updatedAt),
+            eb.and([eb('s.updated_at', '=', updatedAt), eb('s.id', '<', id)]),
+          ]),
         );
       }
-      const rows = sql.all(query.orderBy('s.updated_at', 'desc').orderBy('s.id', 'desc').limit(limit + 1)) as SessionRowWithCount[];
+      const rows = sql.all(
+        query
+          .orderBy('s.updated_at', 'desc')
+          .orderBy('s.id', 'desc')
+          .limit(limit + 1),
+      ) as SessionRowWithCount[];
       return sessionPage(rows, limit);
     },
 
     async update(userId, id, input) {
       const patch = sessionPatch(input);
       return sql.write(() => {
-        const current = sql.get<{ updated_at: number }>('SELECT updated_at FROM chat_sessions WHERE id = ? AND user_id = ?', [id, userId]);
+        const current = sql.get<{ updated_at: number }>(
+          'SELECT updated_at FROM chat_sessions WHERE id = ? AND user_id = ?',
+          [id, userId],
+        );
         if (!current) return undefined;
         // Strictly increasing, so an edit always moves the session to the top even within one millisecond.
         patch.updated_at = Math.max(ctx.now(), current.updated_at + 1);

@@ -29,7 +29,9 @@ describe('SQLite internals', () => {
 
   it('names the CHECK constraint that refused a row', async () => {
     const s = await t.store.sessions.create('u');
-    await expect(t.store.messages.append('u', s.id, { role: 'user', content: 'x', status: 'weird' as 'complete' })).rejects.toThrow(/CHECK constraint/);
+    await expect(
+      t.store.messages.append('u', s.id, { role: 'user', content: 'x', status: 'weird' as 'complete' }),
+    ).rejects.toThrow(/CHECK constraint/);
     const raw = new Database(t.path, { readonly: true });
     expect(raw.prepare('SELECT count(*) AS n FROM chat_messages').get()).toEqual({ n: 0 });
     raw.close();

@@ -75,7 +75,14 @@ export function createUsersRepository(ctx: RepositoryContext): UsersRepository {
       return sql.run(db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id)).changes > 0;
     },
     async setDisabled(id, disabled) {
-      return sql.run(db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id)).changes > 0;
+      return (
+        sql.run(
+          db
+            .updateTable('users')
+            .set({ disabled: disabled ? 1 : 0 })
+            .where('id', '=', id),
+        ).changes > 0
+      );
     },
     async setRole(id, role) {
       return sql.run(db.updateTable('users').set({ role }).where('id', '=', id)).changes > 0;

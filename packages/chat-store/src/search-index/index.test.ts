@@ -28,7 +28,8 @@ describe('search index that a manual edit can break', () => {
     const early = await t.store.sessions.create('u', { title: 'Early' });
     const s = await t.store.sessions.create('u', { title: 'Harbour' });
     const gone = await t.store.messages.append('u', early.id, { role: 'user', content: 'the first lighthouse note' });
-    for (const text of ['about gulls', 'about tides', 'about the lighthouse keeper']) await t.store.messages.append('u', s.id, { role: 'user', content: text });
+    for (const text of ['about gulls', 'about tides', 'about the lighthouse keeper'])
+      await t.store.messages.append('u', s.id, { role: 'user', content: text });
     // An earlier deletion: the guide's INSERT … SELECT then numbers rows differently from our seq.
     await t.store.messages.delete('u', gone!.id);
     keptId = (await t.store.search('u', 'lighthouse')).items[0]!.message_id;
@@ -63,11 +64,16 @@ describe('search index that a manual edit can break', () => {
 
   it('flags a dropped trigger and an index out of step, and repairs both', async () => {
     shell(t.path, 'DROP TRIGGER chat_messages_fts_ai;');
-    expect((await t.store.maintenance.checkSearchIndex()).problems.join(' ')).toMatch(/chat_messages_fts_ai is missing/);
+    expect((await t.store.maintenance.checkSearchIndex()).problems.join(' ')).toMatch(
+      /chat_messages_fts_ai is missing/,
+    );
     await t.store.maintenance.rebuildSearchIndex();
     // A message written while the trigger was gone, the trigger then put back as it was: the index lacks it.
     shell(t.path, 'DROP TRIGGER chat_messages_fts_ai;');
-    await t.store.messages.append('u', (await t.store.sessions.list('u')).items[0]!.id, { role: 'user', content: 'unindexed words' });
+    await t.store.messages.append('u', (await t.store.sessions.list('u')).items[0]!.id, {
+      role: 'user',
+      content: 'unindexed words',
+    });
     shell(t.path, SEARCH_INDEX_TRIGGERS.chat_messages_fts_ai!);
     expect((await t.store.maintenance.checkSearchIndex()).problems.join(' ')).toMatch(/missing from the index/);
     await t.store.maintenance.rebuildSearchIndex();
@@ -76,7 +82,8 @@ describe('search index that a manual edit can break', () => {
 
   it("removes the orphans the guide's cleanup leaves with foreign keys off, and says how many", async () => {
     const empty = await t.store.sessions.create('u', { title: 'will be emptied' });
-    for (const text of ['one', 'two', 'three']) await t.store.messages.append('u', empty.id, { role: 'user', content: text });
+    for (const text of ['one', 'two', 'three'])
+      await t.store.messages.append('u', empty.id, { role: 'user', content: text });
     shell(t.path, `UPDATE chat_sessions SET title = '' WHERE id = '${empty.id}';\n${GUIDE_CLEANUP_SQL}`);
     expect((await t.store.maintenance.foreignKeyCheck()).rows).toHaveLength(3);
     expect(await t.store.maintenance.removeOrphans()).toEqual({ removed: 3, byTable: { chat_messages: 3 } });

@@ -44,18 +44,26 @@ function normalize(sqlText: string | null | undefined): string {
 function sampleMismatch(sql: SqlRunner, sample: number): string[] {
   const problems: string[] = [];
   // messages_fts_docsize holds one row per indexed message (our index keeps sizes: no `columnsize=0`).
-  const indexedMissing = sql.get<{ n: number }>(
-    `SELECT count(*) AS n FROM (SELECT id FROM messages_fts_docsize ORDER BY id DESC LIMIT ?) d
+  const indexedMissing =
+    sql.get<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT id FROM messages_fts_docsize ORDER BY id DESC LIMIT ?) d
       WHERE NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.seq = d.id)`,
-    [sample],
-  )?.n ?? 0;
-  if (indexedMissing > 0) problems.push(`${indexedMissing} of the newest ${sample} index entries point at no message: search hits would be wrong`);
-  const messagesMissing = sql.get<{ n: number }>(
-    `SELECT count(*) AS n FROM (SELECT seq FROM chat_messages ORDER BY seq DESC LIMIT ?) m
+      [sample],
+    )?.n ?? 0;
+  if (indexedMissing > 0)
+    problems.push(
+      `${indexedMissing} of the newest ${sample} index entries point at no message: search hits would be wrong`,
+    );
+  const messagesMissing =
+    sql.get<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT seq FROM chat_messages ORDER BY seq DESC LIMIT ?) m
       WHERE NOT EXISTS (SELECT 1 FROM messages_fts_docsize d WHERE d.id = m.seq)`,
-    [sample],
-  )?.n ?? 0;
-  if (messagesMissing > 0) problems.push(`${messagesMissing} of the newest ${sample} messages are missing from the index: search would not find them`);
+      [sample],
+    )?.n ?? 0;
+  if (messagesMissing > 0)
+    problems.push(
+      `${messagesMissing} of the newest ${sample} messages are missing from the index: search would not find them`,
+    );
   return problems;
 }
 
@@ -78,7 +86,8 @@ export function checkSearchIndex(sql: SqlRunner, options: { sample?: number; ful
   for (const [name, expected] of Object.entries(SEARCH_INDEX_TRIGGERS)) {
     const trigger = rows.find((r) => r.type === 'trigger' && r.name === name);
     if (!trigger) problems.push(`trigger ${name} is missing: the index no longer follows message changes`);
-    else if (normalize(trigger.sql) !== normalize(expected)) problems.push(`trigger ${name} differs from Chat Studio's`);
+    else if (normalize(trigger.sql) !== normalize(expected))
+      problems.push(`trigger ${name} differs from Chat Studio's`);
   }
   if (problems.length === 0) {
     try {
@@ -86,7 +95,9 @@ export function checkSearchIndex(sql: SqlRunner, options: { sample?: number; ful
       // connection still holds the old table): only a real query shows that.
       sql.raw.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH '"a"' LIMIT 1`).get();
     } catch (error) {
-      problems.push(`messages_fts cannot be queried on this connection (${error instanceof Error ? error.message : String(error)}): restart the server`);
+      problems.push(
+        `messages_fts cannot be queried on this connection (${error instanceof Error ? error.message : String(error)}): restart the server`,
+      );
     }
   }
   if (problems.length === 0) {
@@ -112,7 +123,9 @@ export function recreateSearchIndex(sql: SqlRunner): void {
     sql.raw.exec('DROP TABLE IF EXISTS messages_fts');
     // A half-dropped index can leave shadow tables behind, and CREATE would then fail on them.
     const shadows = sql.raw
-      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('messages_fts_data', 'messages_fts_idx', 'messages_fts_content', 'messages_fts_docsize', 'messages_fts_config')`)
+      .prepare(
+        `SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('messages_fts_data', 'messages_fts_idx', 'messages_fts_content', 'messages_fts_docsize', 'messages_fts_config')`,
+      )
       .all() as { name: string }[];
     for (const { name } of shadows) sql.raw.exec(`DROP TABLE IF EXISTS ${name}`);
     sql.raw.exec(SEARCH_INDEX_SQL);

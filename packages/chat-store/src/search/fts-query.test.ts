@@ -26,7 +26,10 @@ describe('parseSnippet', () => {
   it('strips markers and records UTF-16 ranges', () => {
     const r = parseSnippet('…the \uE000quick\uE001 brown \uE000fox\uE001…');
     expect(r.snippet).toBe('…the quick brown fox…');
-    expect(r.highlights).toEqual([[5, 10], [17, 20]]);
+    expect(r.highlights).toEqual([
+      [5, 10],
+      [17, 20],
+    ]);
     for (const [a, b] of r.highlights) expect(['quick', 'fox']).toContain(r.snippet.slice(a, b));
   });
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnippet } from './build-snippet.js';
-import { countTerm, DOC_FREQUENCY_SAMPLE, estimateDocFrequency, foldText, inverseDocFrequency, rankTerms, rankWindow } from './rank.js';
+import {
+  countTerm,
+  DOC_FREQUENCY_SAMPLE,
+  estimateDocFrequency,
+  foldText,
+  inverseDocFrequency,
+  rankTerms,
+  rankWindow,
+} from './rank.js';
 import { parseSnippet } from './snippet.js';
 
 describe('rankTerms and countTerm', () => {
@@ -22,7 +30,9 @@ describe('document frequency', () => {
   it('is exact below the sample size and extrapolated from the sample density above it', () => {
     expect(estimateDocFrequency({ count: 12, oldest: 5 }, 1000, 1000)).toBe(12);
     // The sample's newest matches span 512 rowids: about one row in two.
-    expect(estimateDocFrequency({ count: DOC_FREQUENCY_SAMPLE, oldest: 1_000_000 - 511 }, 1_000_000, 1_000_000)).toBeCloseTo(500_000, -3);
+    expect(
+      estimateDocFrequency({ count: DOC_FREQUENCY_SAMPLE, oldest: 1_000_000 - 511 }, 1_000_000, 1_000_000),
+    ).toBeCloseTo(500_000, -3);
     expect(inverseDocFrequency(10, 1_000_000)).toBeGreaterThan(inverseDocFrequency(10_000, 1_000_000));
     // A word in most rows does not discriminate: a tiny positive weight, as FTS5's bm25() gives it.
     expect(inverseDocFrequency(900_000, 1_000_000)).toBe(1e-6);
@@ -36,10 +46,20 @@ describe('rankWindow', () => {
     const twice = { seq: 2, content: 'a fox and another fox ran across the long winding road' };
     const short = { seq: 3, content: 'a fox' };
     expect(rankWindow([once, twice, short], [fox!], [1]).map((r) => r.seq)).toEqual([3, 2, 1]);
-    const tie = rankWindow([{ seq: 7, content: 'fox' }, { seq: 9, content: 'fox' }], [fox!], [1]);
+    const tie = rankWindow(
+      [
+        { seq: 7, content: 'fox' },
+        { seq: 9, content: 'fox' },
+      ],
+      [fox!],
+      [1],
+    );
     expect(tie.map((r) => r.seq)).toEqual([9, 7]);
     const terms = rankTerms('common rare');
-    const rows = [{ seq: 1, content: 'common common common rare' }, { seq: 2, content: 'common rare rare rare' }];
+    const rows = [
+      { seq: 1, content: 'common common common rare' },
+      { seq: 2, content: 'common rare rare rare' },
+    ];
     expect(rankWindow(rows, terms, [0.01, 5])[0]!.seq).toBe(2);
     expect(rankWindow(rows, terms, [0.01, 5])[0]!.rank).toBeLessThan(0);
   });
@@ -59,7 +79,9 @@ describe('buildSnippet', () => {
   });
 
   it('keeps a short text whole', () => {
-    const { snippet, highlights } = parseSnippet(buildSnippet('I love 🍕 pizza with pineapple', rankTerms('pinea'), 16));
+    const { snippet, highlights } = parseSnippet(
+      buildSnippet('I love 🍕 pizza with pineapple', rankTerms('pinea'), 16),
+    );
     expect(snippet).toBe('I love 🍕 pizza with pineapple');
     expect(snippet.slice(...highlights[0]!)).toBe('pineapple');
   });

@@ -36,6 +36,7 @@ export interface TermSample {
   oldest: number | null;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, is what "ASCII only" means
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const MARKS = /\p{M}/gu;
 const TOKEN_CHAR = '[\\p{L}\\p{N}\\p{M}]';
@@ -129,7 +130,11 @@ export interface RankedRow {
  * Scores every row of the window and returns them best first (ties: newest first). `idf[i]` weighs `terms[i]`.
  * A term the text search matched but the count here misses (a tokenizer corner case) still counts once.
  */
-export function rankWindow(rows: readonly WindowRow[], terms: readonly RankTerm[], idf: readonly number[]): RankedRow[] {
+export function rankWindow(
+  rows: readonly WindowRow[],
+  terms: readonly RankTerm[],
+  idf: readonly number[],
+): RankedRow[] {
   if (rows.length === 0) return [];
   let totalLength = 0;
   for (const row of rows) totalLength += row.content.length;

@@ -11,7 +11,14 @@ import { STORE_MIGRATIONS } from '../migrations/index.js';
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
-type Report = { ok: boolean; tag: string; written?: number; ownSessionId?: string; code?: string | null; message?: string };
+type Report = {
+  ok: boolean;
+  tag: string;
+  written?: number;
+  ownSessionId?: string;
+  code?: string | null;
+  message?: string;
+};
 
 function runChild(script: string, args: string[]): Promise<{ report: Report | undefined; exitCode: number | null }> {
   return new Promise((resolve, reject) => {
@@ -45,7 +52,10 @@ describe('several processes on one database file', () => {
     let parentWritten = 0;
     const until = Date.now() + 3000;
     while (Date.now() < until) {
-      const m = await store.messages.append('u', shared.id, { role: 'assistant', content: `parent message ${parentWritten} quokka` });
+      const m = await store.messages.append('u', shared.id, {
+        role: 'assistant',
+        content: `parent message ${parentWritten} quokka`,
+      });
       expect(m).toBeDefined();
       parentWritten++;
       if (parentWritten % 10 === 0) await new Promise((r) => setTimeout(r, 1));
@@ -64,13 +74,18 @@ describe('several processes on one database file', () => {
     for (const { report } of results) {
       const tag = report!.tag;
       const raw = new Database(path, { readonly: true });
-      const n = raw.prepare('SELECT count(*) AS n FROM chat_messages WHERE content LIKE ?').get(`writer ${tag} message %`) as { n: number };
+      const n = raw
+        .prepare('SELECT count(*) AS n FROM chat_messages WHERE content LIKE ?')
+        .get(`writer ${tag} message %`) as { n: number };
       raw.close();
       expect(n.n).toBe(report!.written);
     }
     // Every row also reached the search index.
     const raw = new Database(path, { readonly: true });
-    expect((raw.prepare(`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'quokka'`).get() as { n: number }).n).toBe(total);
+    expect(
+      (raw.prepare(`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'quokka'`).get() as { n: number })
+        .n,
+    ).toBe(total);
     raw.close();
     expect((await store.maintenance.integrityCheck()).ok).toBe(true);
     await store.close();
@@ -88,7 +103,9 @@ describe('several processes on one database file', () => {
     const store = await openChatStore({ path });
     expect(await store.maintenance.stats()).toMatchObject({ sessions: 3, messages: 3 });
     const raw = new Database(path, { readonly: true });
-    expect((raw.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n).toBe(STORE_MIGRATIONS.length);
+    expect((raw.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n).toBe(
+      STORE_MIGRATIONS.length,
+    );
     raw.close();
     await store.close();
   });

@@ -19,11 +19,17 @@ describe('openChatStore', () => {
     const raw = new Database(t.path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
-    const { rows } = await import('kysely').then(({ sql }) => sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(t!.store.db));
+    const { rows } = await import('kysely').then(({ sql }) =>
+      sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(t!.store.db),
+    );
     expect(rows[0]?.foreign_keys).toBe(1);
-    const busy = await import('kysely').then(({ sql }) => sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(t!.store.db));
+    const busy = await import('kysely').then(({ sql }) =>
+      sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(t!.store.db),
+    );
     expect(busy.rows[0]?.timeout).toBe(1234);
-    const sync = await import('kysely').then(({ sql }) => sql<{ synchronous: number }>`PRAGMA synchronous`.execute(t!.store.db));
+    const sync = await import('kysely').then(({ sql }) =>
+      sql<{ synchronous: number }>`PRAGMA synchronous`.execute(t!.store.db),
+    );
     expect(sync.rows[0]?.synchronous).toBe(1);
   });
 
@@ -101,13 +107,21 @@ describe('openChatStore', () => {
     for (let i = 0; i < 7; i++) await t.store.messages.append('alice', s.id, { role: 'user', content: `message ${i}` });
     await t.store.close();
     const raw = new Database(t.path);
-    const latest = raw.prepare('SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5').all() as { content: string; timestamp: number; created_at: number }[];
+    const latest = raw.prepare('SELECT * FROM chat_messages ORDER BY timestamp DESC LIMIT 5').all() as {
+      content: string;
+      timestamp: number;
+      created_at: number;
+    }[];
     expect(latest).toHaveLength(5);
     for (const row of latest) expect(row.timestamp).toBe(row.created_at);
     expect(raw.prepare('SELECT user_id FROM chat_sessions WHERE id = ?').get(s.id)).toEqual({ user_id: 'alice' });
     expect(raw.prepare('SELECT COUNT(*) AS n FROM chat_messages').get()).toEqual({ n: 7 });
-    const tables = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['chat_sessions', 'chat_messages', 'messages_fts', 'users', 'auth_sessions', 'api_keys']));
+    const tables = (raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+    expect(tables).toEqual(
+      expect.arrayContaining(['chat_sessions', 'chat_messages', 'messages_fts', 'users', 'auth_sessions', 'api_keys']),
+    );
     raw.close();
     t.store = await openChatStore({ path: t.path });
   });

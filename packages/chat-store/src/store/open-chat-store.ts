@@ -50,7 +50,9 @@ function keepOptimized(raw: Database.Database, intervalMs: number): () => void {
 }
 
 function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string; cause?: { code?: string } } | null)?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  const code =
+    (error as { code?: string; cause?: { code?: string } } | null)?.code ??
+    (error as { cause?: { code?: string } })?.cause?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
@@ -70,9 +72,12 @@ async function migrateWithRetry(db: Kysely<ChatDatabase>, sql: SqlRunner): Promi
 
 /** The PostgreSQL URL to use, if any: `url`, else DATABASE_URL unless a `path` was given. */
 function chooseUrl(options: ChatStoreOptions): string | undefined {
-  const url = options.url?.trim() || (options.path === undefined ? process.env.DATABASE_URL?.trim() : undefined) || undefined;
+  const url =
+    options.url?.trim() || (options.path === undefined ? process.env.DATABASE_URL?.trim() : undefined) || undefined;
   if (url !== undefined && !isPostgresUrl(url)) {
-    throw new ChatStoreError(`Unsupported database URL ${redactUrl(url)}: use postgres://…, or DATABASE_PATH for SQLite`);
+    throw new ChatStoreError(
+      `Unsupported database URL ${redactUrl(url)}: use postgres://…, or DATABASE_PATH for SQLite`,
+    );
   }
   return url;
 }
@@ -94,7 +99,12 @@ function chooseUrl(options: ChatStoreOptions): string | undefined {
 export async function openChatStore(options: ChatStoreOptions = {}): Promise<ChatStore> {
   const url = chooseUrl(options);
   if (url !== undefined) {
-    return openPostgresStore({ url, poolSize: options.poolSize, searchWindow: options.searchWindow, readonly: options.readonly });
+    return openPostgresStore({
+      url,
+      poolSize: options.poolSize,
+      searchWindow: options.searchWindow,
+      readonly: options.readonly,
+    });
   }
   const path = resolveDatabasePath(options.path);
   const readonly = options.readonly ?? false;
@@ -109,7 +119,8 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
   try {
     if (readonly) {
       const pending = pendingMigrations(raw);
-      if (pending.length > 0) throw new MigrationError(`Database ${path} needs migrations (${pending.join(', ')}); open it writable once`);
+      if (pending.length > 0)
+        throw new MigrationError(`Database ${path} needs migrations (${pending.join(', ')}); open it writable once`);
     } else {
       await migrateWithRetry(db, sql);
     }
@@ -122,9 +133,18 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
   const ctx: RepositoryContext = { db, sql, now: () => Date.now(), newId: () => nextId() };
   const window = Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW));
   const poolSize = path === ':memory:' ? 0 : Math.max(0, Math.floor(options.readPool ?? DEFAULT_READ_POOL_SIZE));
-  const pool = poolSize > 0 ? new ReadPool({ path, size: poolSize, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS }) : undefined;
-  const search = createSearch(ctx, window, pool && ((userId, query, opts) => pool.run({ kind: 'search', window, userId, query, options: opts })));
-  const stopOptimizing = readonly ? () => {} : keepOptimized(raw, options.optimizeIntervalMs ?? DEFAULT_OPTIMIZE_INTERVAL_MS);
+  const pool =
+    poolSize > 0
+      ? new ReadPool({ path, size: poolSize, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS })
+      : undefined;
+  const search = createSearch(
+    ctx,
+    window,
+    pool && ((userId, query, opts) => pool.run({ kind: 'search', window, userId, query, options: opts })),
+  );
+  const stopOptimizing = readonly
+    ? () => {}
+    : keepOptimized(raw, options.optimizeIntervalMs ?? DEFAULT_OPTIMIZE_INTERVAL_MS);
   let closed = false;
 
   return {

@@ -56,8 +56,10 @@ function toNode(ref: string, raw: unknown, chatCreated: number, skipped: Skipped
   const field = `mapping.${ref}`;
   if (!isObject(raw)) throw new ChatFieldError(field, 'expected a node object');
   const parent = raw.parent === undefined || raw.parent === null ? null : str(raw.parent);
-  if (parent === null && raw.parent !== undefined && raw.parent !== null) throw new ChatFieldError(`${field}.parent`, 'expected a node id or null');
-  if (raw.children !== undefined && !Array.isArray(raw.children)) throw new ChatFieldError(`${field}.children`, 'expected an array of node ids');
+  if (parent === null && raw.parent !== undefined && raw.parent !== null)
+    throw new ChatFieldError(`${field}.parent`, 'expected a node id or null');
+  if (raw.children !== undefined && !Array.isArray(raw.children))
+    throw new ChatFieldError(`${field}.children`, 'expected an array of node ids');
   const children = ((raw.children as unknown[] | undefined) ?? []).filter((c): c is string => typeof c === 'string');
   const node: ForeignNode = { ref, parent, children, message: null };
   if (raw.message === null || raw.message === undefined) return node;
@@ -69,7 +71,8 @@ function toNode(ref: string, raw: unknown, chatCreated: number, skipped: Skipped
   const metadata = isObject(message.metadata) ? message.metadata : {};
   const role = ROLES[author];
   // Tool calls and their output, hidden system scaffolding and empty nodes are not messages of ours.
-  if (role === undefined || metadata.is_visually_hidden_from_conversation === true || content.trim() === '') return node;
+  if (role === undefined || metadata.is_visually_hidden_from_conversation === true || content.trim() === '')
+    return node;
   const { status, finish } = statusOf(message);
   node.message = {
     role,
@@ -94,7 +97,8 @@ function toNode(ref: string, raw: unknown, chatCreated: number, skipped: Skipped
 export function fromChatGpt(raw: unknown, position: number): TransferChat {
   if (!isObject(raw)) throw new ChatFieldError('(conversation)', 'expected an object');
   if (!isObject(raw.mapping)) throw new ChatFieldError('mapping', 'expected an object of nodes');
-  if (raw.title !== undefined && raw.title !== null && typeof raw.title !== 'string') throw new ChatFieldError('title', 'expected a string');
+  if (raw.title !== undefined && raw.title !== null && typeof raw.title !== 'string')
+    throw new ChatFieldError('title', 'expected a string');
   // A conversation without times still gets one, so its messages sort sensibly.
   const created = secondsToMs(raw.create_time) ?? secondsToMs(raw.update_time) ?? Date.now();
   const skipped: SkippedCounts = { nodes: 0, parts: 0 };

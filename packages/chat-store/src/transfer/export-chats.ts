@@ -28,7 +28,11 @@ async function* chatsOf(store: ChatStore, userId: string, options: ExportChatsOp
  * @example
  * for await (const chunk of exportChatsJson(store, userId)) out.write(chunk);
  */
-export async function* exportChatsJson(store: ChatStore, userId: string, options: ExportChatsOptions = {}): AsyncGenerator<string> {
+export async function* exportChatsJson(
+  store: ChatStore,
+  userId: string,
+  options: ExportChatsOptions = {},
+): AsyncGenerator<string> {
   const exportedAt = (options.now ?? new Date()).toISOString();
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exported_at":${JSON.stringify(exportedAt)},"chats":[`;
   let firstChat = true;
@@ -58,7 +62,11 @@ export async function* exportChatsJson(store: ChatStore, userId: string, options
  * @example
  * for await (const chunk of exportChatsMarkdown(store, userId, { sessionId })) out.write(chunk);
  */
-export async function* exportChatsMarkdown(store: ChatStore, userId: string, options: ExportChatsOptions = {}): AsyncGenerator<string> {
+export async function* exportChatsMarkdown(
+  store: ChatStore,
+  userId: string,
+  options: ExportChatsOptions = {},
+): AsyncGenerator<string> {
   let first = true;
   for await (const chat of chatsOf(store, userId, options)) {
     yield (first ? '' : MARKDOWN_CHAT_SEPARATOR) + markdownChatHeader(chat);

@@ -54,18 +54,36 @@ export interface ImportSummary {
  * const summary = await importChats(store, userId, { open: () => createReadStream('conversations.json') });
  * @throws ImportFormatError (nothing stored) when any chat of the file cannot be read.
  */
-export async function importChats(store: ChatStore, userId: string, options: ImportChatsOptions): Promise<ImportSummary> {
+export async function importChats(
+  store: ChatStore,
+  userId: string,
+  options: ImportChatsOptions,
+): Promise<ImportSummary> {
   let phase: ImportProgress['phase'] = 'checking';
   let bytes = 0;
   let chats = 0;
   const report = () => options.onProgress?.({ phase, bytes, chats });
-  const read = () => readChats(options.open(), { maxBytes: options.maxBytes, onProgress: (n) => ((bytes = n), report()) });
+  const read = () =>
+    readChats(options.open(), {
+      maxBytes: options.maxBytes,
+      onProgress: (n) => {
+        bytes = n;
+        report();
+      },
+    });
   for await (const _ of read()) {
     chats++;
     report();
   }
 
-  const summary: ImportSummary = { chats: 0, imported: 0, duplicates: 0, messages: 0, skipped: { nodes: 0, parts: 0 }, items: [] };
+  const summary: ImportSummary = {
+    chats: 0,
+    imported: 0,
+    duplicates: 0,
+    messages: 0,
+    skipped: { nodes: 0, parts: 0 },
+    items: [],
+  };
   phase = 'importing';
   bytes = 0;
   chats = 0;
@@ -74,7 +92,15 @@ export async function importChats(store: ChatStore, userId: string, options: Imp
     chats++;
     report();
     const messages = result.status === 'imported' ? result.messages : 0;
-    summary.items.push({ position, title: chat.title, format: chat.format, status: result.status, session_id: result.session_id, messages, skipped: chat.skipped });
+    summary.items.push({
+      position,
+      title: chat.title,
+      format: chat.format,
+      status: result.status,
+      session_id: result.session_id,
+      messages,
+      skipped: chat.skipped,
+    });
     summary.chats++;
     if (result.status === 'imported') {
       summary.imported++;
@@ -90,7 +116,10 @@ export async function importChats(store: ChatStore, userId: string, options: Imp
 export function describeImport(summary: ImportSummary): string {
   const lines = summary.items.map((item) => {
     const what = item.status === 'imported' ? `imported, ${item.messages} messages` : 'already imported, skipped';
-    const skipped = item.status === 'imported' && item.skipped.nodes + item.skipped.parts > 0 ? `; left out ${skippedText(item.skipped)}` : '';
+    const skipped =
+      item.status === 'imported' && item.skipped.nodes + item.skipped.parts > 0
+        ? `; left out ${skippedText(item.skipped)}`
+        : '';
     return `#${item.position} ${JSON.stringify(item.title)} (${item.format}): ${what}${skipped}`;
   });
   const total = `${summary.imported} of ${summary.chats} chats imported (${summary.messages} messages), ${summary.duplicates} already there`;

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportSchemaValidator } from '../../test/export-schema.js';
-import { closeOpenFence, ImportFormatError, readChats, renderMarkdown, type ReadChat, type TransferChat } from './index.js';
+import {
+  closeOpenFence,
+  ImportFormatError,
+  readChats,
+  renderMarkdown,
+  type ReadChat,
+  type TransferChat,
+} from './index.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/transfer');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
@@ -33,7 +40,9 @@ async function readError(data: string): Promise<ImportFormatError> {
 /** Each message as `role:content>parent content`, to compare trees by what they say. */
 function shape(chat: TransferChat): string[] {
   const byRef = new Map(chat.messages.map((m) => [m.ref, m]));
-  return chat.messages.map((m) => `${m.role}:${m.content}${m.parent_ref ? ` < ${byRef.get(m.parent_ref)!.content}` : ''}`);
+  return chat.messages.map(
+    (m) => `${m.role}:${m.content}${m.parent_ref ? ` < ${byRef.get(m.parent_ref)!.content}` : ''}`,
+  );
 }
 
 describe('ChatGPT conversations.json', () => {
@@ -57,13 +66,26 @@ describe('ChatGPT conversations.json', () => {
     ]);
     expect(trip!.current_ref).toBe('a-2');
     const a1 = trip!.messages.find((m) => m.ref === 'a-1')!;
-    expect(a1).toMatchObject({ model_id: 'gpt-4o', finish_reason: 'stop', status: 'complete', created_at: 1767225610000 });
+    expect(a1).toMatchObject({
+      model_id: 'gpt-4o',
+      finish_reason: 'stop',
+      status: 'complete',
+      created_at: 1767225610000,
+    });
     expect(trip!.messages.find((m) => m.ref === 'a-1b')).toMatchObject({ finish_reason: 'length' });
 
-    expect(french).toMatchObject({ title: 'Système et édition', archived: true, current_ref: 'a-edit', skipped: { nodes: 1, parts: 0 } });
+    expect(french).toMatchObject({
+      title: 'Système et édition',
+      archived: true,
+      current_ref: 'a-edit',
+      skipped: { nodes: 1, parts: 0 },
+    });
     expect(shape(french!)[0]).toBe('system:Réponds en français.');
     expect(french!.messages.filter((m) => m.parent_ref === 's').map((m) => m.content)).toEqual(['Bonjour', 'Bonsoir']);
-    expect(french!.messages.find((m) => m.ref === 'a-edit')).toMatchObject({ status: 'partial', finish_reason: 'abort' });
+    expect(french!.messages.find((m) => m.ref === 'a-edit')).toMatchObject({
+      status: 'partial',
+      finish_reason: 'abort',
+    });
   });
 
   it('reads the same whatever the chunk size', async () => {
@@ -72,15 +94,24 @@ describe('ChatGPT conversations.json', () => {
   });
 
   it('names the chat and the field of a parent that does not exist, or of a cycle', async () => {
-    const missing = JSON.stringify([{ title: 'Good', mapping: {} }, { title: 'Broken', mapping: { a: { id: 'a', parent: 'zz', children: [], message: null } } }]);
+    const missing = JSON.stringify([
+      { title: 'Good', mapping: {} },
+      { title: 'Broken', mapping: { a: { id: 'a', parent: 'zz', children: [], message: null } } },
+    ]);
     const e1 = await readError(missing);
     expect(e1.message).toBe('Chat #2 "Broken": mapping.a.parent: node "zz" does not exist');
     expect(e1).toMatchObject({ chat: '#2 "Broken"', field: 'mapping.a.parent', code: 'validation_error' });
 
-    const cycle = JSON.stringify([{ title: 'Loop', mapping: { a: { parent: 'b', children: [] }, b: { parent: 'a', children: [] } } }]);
-    expect((await readError(cycle)).message).toMatch(/^Chat #1 "Loop": mapping\.a\.parent: the parent links form a cycle/);
+    const cycle = JSON.stringify([
+      { title: 'Loop', mapping: { a: { parent: 'b', children: [] }, b: { parent: 'a', children: [] } } },
+    ]);
+    expect((await readError(cycle)).message).toMatch(
+      /^Chat #1 "Loop": mapping\.a\.parent: the parent links form a cycle/,
+    );
 
-    const role = JSON.stringify([{ mapping: { a: { parent: null, message: { content: { content_type: 'text', parts: ['x'] } } } } }]);
+    const role = JSON.stringify([
+      { mapping: { a: { parent: null, message: { content: { content_type: 'text', parts: ['x'] } } } } },
+    ]);
     expect((await readError(role)).message).toBe('Chat #1: mapping.a.message.author.role: missing');
   });
 });
@@ -107,19 +138,47 @@ describe('Open WebUI chat export', () => {
       'assistant:That is a cat 🐈. < And this screenshot?',
     ]);
     expect(regex!.messages.find((m) => m.ref === 'm2')).toMatchObject({
-      model_id: 'llama3.1:8b', status: 'complete', created_at: 1767398405000, prompt_tokens: 26, completion_tokens: 18, tokens_per_second: 45.2, finish_reason: 'stop',
+      model_id: 'llama3.1:8b',
+      status: 'complete',
+      created_at: 1767398405000,
+      prompt_tokens: 26,
+      completion_tokens: 18,
+      tokens_per_second: 45.2,
+      finish_reason: 'stop',
     });
-    expect(regex!.messages.find((m) => m.ref === 'm5')).toMatchObject({ prompt_tokens: null, completion_tokens: null, tokens_per_second: null });
+    expect(regex!.messages.find((m) => m.ref === 'm5')).toMatchObject({
+      prompt_tokens: null,
+      completion_tokens: null,
+      tokens_per_second: null,
+    });
 
-    expect(legacy).toMatchObject({ source_id: 'legacy-chat-1', title: 'Old layout', created_at: 1767484800000, current_ref: 'x2' });
-    expect(legacy!.messages.find((m) => m.ref === 'x2')).toMatchObject({ status: 'error', finish_reason: 'error', content: 'Hello! Привет!' });
+    expect(legacy).toMatchObject({
+      source_id: 'legacy-chat-1',
+      title: 'Old layout',
+      created_at: 1767484800000,
+      current_ref: 'x2',
+    });
+    expect(legacy!.messages.find((m) => m.ref === 'x2')).toMatchObject({
+      status: 'error',
+      finish_reason: 'error',
+      content: 'Hello! Привет!',
+    });
   });
 
   it('names the chat and the field of a bad message', async () => {
-    const bad = JSON.stringify([{ id: 'c', title: 'T', chat: { history: { messages: { a: { parentId: null, content: 'x' } }, currentId: 'a' } } }]);
+    const bad = JSON.stringify([
+      { id: 'c', title: 'T', chat: { history: { messages: { a: { parentId: null, content: 'x' } }, currentId: 'a' } } },
+    ]);
     expect((await readError(bad)).message).toBe('Chat #1 "T": chat.history.messages.a.role: missing');
-    const orphan = JSON.stringify([{ id: 'c', chat: { title: 'Inner', history: { messages: { a: { role: 'user', parentId: 'gone', content: 'x' } } } } }]);
-    expect((await readError(orphan)).message).toBe('Chat #1 "Inner": chat.history.messages.a.parentId: node "gone" does not exist');
+    const orphan = JSON.stringify([
+      {
+        id: 'c',
+        chat: { title: 'Inner', history: { messages: { a: { role: 'user', parentId: 'gone', content: 'x' } } } },
+      },
+    ]);
+    expect((await readError(orphan)).message).toBe(
+      'Chat #1 "Inner": chat.history.messages.a.parentId: node "gone" does not exist',
+    );
   });
 });
 
@@ -133,37 +192,62 @@ describe('Chat Studio export', () => {
       settings: { system_prompt: 'Write haiku.', temperature: 0.7, stop: ['\n\n\n'] },
       current_ref: 'm4',
     });
-    expect(haiku!.messages.map((m) => [m.ref, m.parent_ref])).toEqual([['m1', null], ['m2', 'm1'], ['m3', 'm1'], ['m4', 'm3']]);
-    expect(haiku!.messages[1]).toMatchObject({ status: 'partial', prompt_tokens: 12, completion_tokens: 5, time_to_first_token_ms: 40.5, tokens_per_second: 120.25, finish_reason: 'abort' });
+    expect(haiku!.messages.map((m) => [m.ref, m.parent_ref])).toEqual([
+      ['m1', null],
+      ['m2', 'm1'],
+      ['m3', 'm1'],
+      ['m4', 'm3'],
+    ]);
+    expect(haiku!.messages[1]).toMatchObject({
+      status: 'partial',
+      prompt_tokens: 12,
+      completion_tokens: 5,
+      time_to_first_token_ms: 40.5,
+      tokens_per_second: 120.25,
+      finish_reason: 'abort',
+    });
     expect(empty).toMatchObject({ archived: true, messages: [], current_ref: null });
   });
 
   it('matches the published JSON Schema, which refuses what the reader refuses', () => {
     const validate = exportSchemaValidator();
-    const file = JSON.parse(fixture('chat-studio-export.json').toString()) as { chats: Array<{ messages: Array<Record<string, unknown>> }> };
+    const file = JSON.parse(fixture('chat-studio-export.json').toString()) as {
+      chats: Array<{ messages: Array<Record<string, unknown>> }>;
+    };
     expect(validate(file)).toEqual({ valid: true, errors: [] });
     file.chats[0]!.messages[0]!.role = 'robot';
     delete file.chats[0]!.messages[1]!.status;
     expect(validate(file).errors).toEqual([
-      "/chats/0/messages/0/role must be equal to one of the allowed values",
+      '/chats/0/messages/0/role must be equal to one of the allowed values',
       "/chats/0/messages/1 must have required property 'status'",
     ]);
   });
 
   it('refuses a newer version, an unknown field, a bad role and a parent that comes later', async () => {
-    const file = JSON.parse(fixture('chat-studio-export.json').toString()) as { version: number; chats: Array<Record<string, unknown> & { messages: Array<Record<string, unknown>> }> };
+    const file = JSON.parse(fixture('chat-studio-export.json').toString()) as {
+      version: number;
+      chats: Array<Record<string, unknown> & { messages: Array<Record<string, unknown>> }>;
+    };
     const variant = (edit: (f: typeof file) => void) => {
       const copy = structuredClone(file);
       edit(copy);
       return JSON.stringify(copy, null, 2);
     };
-    expect((await readError(variant((f) => (f.version = 2)))).message).toBe('version: this file is version 2; this Chat Studio reads version 1 and older');
-    expect((await readError(variant((f) => (f.chats[0]!.messages[1]!.role = 'robot')))).message).toMatch(/^Chat #1 "Haiku 🌸": messages\.1\.role: /);
-    expect((await readError(variant((f) => (f.chats[1]!.colour = 'red')))).message).toMatch(/^Chat #2 "Empty": colour: /);
+    expect((await readError(variant((f) => (f.version = 2)))).message).toBe(
+      'version: this file is version 2; this Chat Studio reads version 1 and older',
+    );
+    expect((await readError(variant((f) => (f.chats[0]!.messages[1]!.role = 'robot')))).message).toMatch(
+      /^Chat #1 "Haiku 🌸": messages\.1\.role: /,
+    );
+    expect((await readError(variant((f) => (f.chats[1]!.colour = 'red')))).message).toMatch(
+      /^Chat #2 "Empty": colour: /,
+    );
     expect((await readError(variant((f) => f.chats[0]!.messages.reverse()))).message).toBe(
       'Chat #1 "Haiku 🌸": messages.0.parent_id: "m3" is not an earlier message of this chat',
     );
-    expect((await readError(variant((f) => (f.chats[0]!.current_message_id = 'nope')))).field).toBe('current_message_id');
+    expect((await readError(variant((f) => (f.chats[0]!.current_message_id = 'nope')))).field).toBe(
+      'current_message_id',
+    );
   });
 });
 
@@ -173,11 +257,15 @@ describe('any file', () => {
     expect((await readError('PK\u0003\u0004\u0014\u0000conversations.json')).message).toBe(
       'this is a zip archive: unpack it and import the conversations.json inside (ChatGPT) or the .json file',
     );
-    expect((await readError('hello')).message).toBe('not an export this Chat Studio reads: expected a JSON object or array, the file starts with "hello"');
+    expect((await readError('hello')).message).toBe(
+      'not an export this Chat Studio reads: expected a JSON object or array, the file starts with "hello"',
+    );
     expect((await readError('{"foo": 1}')).message).toBe(
       'Chat #1: (chat): neither a ChatGPT conversation (no `mapping`) nor an Open WebUI chat (no `chat.history`)',
     );
-    expect((await readError('[{"title": "a", "mapping": {}}, {"title": "b", "mapp')).message).toMatch(/^the file is not valid JSON \(/);
+    expect((await readError('[{"title": "a", "mapping": {}}, {"title": "b", "mapp')).message).toMatch(
+      /^the file is not valid JSON \(/,
+    );
   });
 
   it('skips a UTF-8 byte order mark', async () => {

@@ -1,5 +1,12 @@
 /** Export and import of chats: our own lossless JSON, Markdown, ChatGPT's and Open WebUI's exports. */
-export { TRANSFER_FORMATS, plainMessage, type TransferFormat, type TransferChat, type TransferMessage, type SkippedCounts } from './transfer-types.js';
+export {
+  TRANSFER_FORMATS,
+  plainMessage,
+  type TransferFormat,
+  type TransferChat,
+  type TransferMessage,
+  type SkippedCounts,
+} from './transfer-types.js';
 export { ImportFormatError, ImportTooLargeError } from './transfer-error.js';
 export { readChats, chatLabel, type ReadChat, type ReadChatsOptions } from './read-chats.js';
 export { fromChatGpt, isChatGptConversation } from './chatgpt-format.js';
@@ -15,7 +22,28 @@ export {
   type ExportChatHeader,
   type ExportMessage,
 } from './own-format.js';
-export { renderMarkdown, markdownChatHeader, markdownMessage, closeOpenFence, MARKDOWN_CHAT_SEPARATOR, type MarkdownChat, type MarkdownMessage } from './markdown.js';
-export { importChats, describeImport, type ImportChatsOptions, type ImportProgress, type ImportSummary, type ImportedChat } from './import-chats.js';
+export {
+  renderMarkdown,
+  markdownChatHeader,
+  markdownMessage,
+  closeOpenFence,
+  MARKDOWN_CHAT_SEPARATOR,
+  type MarkdownChat,
+  type MarkdownMessage,
+} from './markdown.js';
+export {
+  importChats,
+  describeImport,
+  type ImportChatsOptions,
+  type ImportProgress,
+  type ImportSummary,
+  type ImportedChat,
+} from './import-chats.js';
 export { exportChatsJson, exportChatsMarkdown, type ExportChatsOptions } from './export-chats.js';
-export type { TransferRepository, ImportChatResult, ExportChatsPageOptions, ExportMessagesPageOptions, ExportChatRow } from './store/transfer-repository.js';
+export type {
+  TransferRepository,
+  ImportChatResult,
+  ExportChatsPageOptions,
+  ExportMessagesPageOptions,
+  ExportChatRow,
+} from './store/transfer-repository.js';

@@ -46,7 +46,9 @@ export function markdownChatHeader(chat: MarkdownChat): string {
 
 /** One message: a role heading (with the model and an unfinished status when there are any), then its text. */
 export function markdownMessage(message: MarkdownMessage): string {
-  const notes = [message.model_id, message.status === 'complete' ? null : message.status].filter((n): n is string => Boolean(n));
+  const notes = [message.model_id, message.status === 'complete' ? null : message.status].filter((n): n is string =>
+    Boolean(n),
+  );
   const heading = `## ${ROLE_HEADING[message.role]}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
   return `${heading}\n\n${closeOpenFence(message.content.replace(/\s+$/, ''))}\n\n`;
 }

@@ -46,7 +46,9 @@ function contentText(value: unknown, field: string, skipped: SkippedCounts): str
 }
 
 /** Token counts and speed of a reply: OpenAI-style `usage`, or the Ollama figures Open WebUI keeps there. */
-function usageOf(raw: Json): Pick<NonNullable<ForeignNode['message']>, 'prompt_tokens' | 'completion_tokens' | 'tokens_per_second'> {
+function usageOf(
+  raw: Json,
+): Pick<NonNullable<ForeignNode['message']>, 'prompt_tokens' | 'completion_tokens' | 'tokens_per_second'> {
   const usage = isObject(raw.usage) ? raw.usage : {};
   const count = (...values: unknown[]) => {
     const n = values.find((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0);
@@ -63,8 +65,10 @@ function usageOf(raw: Json): Pick<NonNullable<ForeignNode['message']>, 'prompt_t
 function toNode(ref: string, raw: unknown, field: string, chatCreated: number, skipped: SkippedCounts): ForeignNode {
   if (!isObject(raw)) throw new ChatFieldError(field, 'expected a message object');
   const parent = raw.parentId === undefined || raw.parentId === null ? null : str(raw.parentId);
-  if (parent === null && raw.parentId !== undefined && raw.parentId !== null) throw new ChatFieldError(`${field}.parentId`, 'expected a message id or null');
-  if (raw.childrenIds !== undefined && !Array.isArray(raw.childrenIds)) throw new ChatFieldError(`${field}.childrenIds`, 'expected an array of message ids');
+  if (parent === null && raw.parentId !== undefined && raw.parentId !== null)
+    throw new ChatFieldError(`${field}.parentId`, 'expected a message id or null');
+  if (raw.childrenIds !== undefined && !Array.isArray(raw.childrenIds))
+    throw new ChatFieldError(`${field}.childrenIds`, 'expected an array of message ids');
   const children = ((raw.childrenIds as unknown[] | undefined) ?? []).filter((c): c is string => typeof c === 'string');
   const roleName = str(raw.role);
   if (roleName === null) throw new ChatFieldError(`${field}.role`, 'missing');
@@ -80,7 +84,9 @@ function toNode(ref: string, raw: unknown, field: string, chatCreated: number, s
     created_at: timeMs(raw.timestamp) ?? chatCreated,
     status: failed ? 'error' : raw.done === false ? 'partial' : 'complete',
     model_id: role === 'assistant' ? (str(raw.model) ?? null) : null,
-    ...(role === 'assistant' ? usageOf(raw) : { prompt_tokens: null, completion_tokens: null, tokens_per_second: null }),
+    ...(role === 'assistant'
+      ? usageOf(raw)
+      : { prompt_tokens: null, completion_tokens: null, tokens_per_second: null }),
     time_to_first_token_ms: null,
     finish_reason: role === 'assistant' ? (failed ? 'error' : raw.done === false ? 'abort' : 'stop') : null,
   };
@@ -101,19 +107,30 @@ function settingsOf(params: unknown): SessionSettings {
 }
 
 /** `history.messages` as a node map; the legacy `messages` array becomes one linear branch. */
-function nodesOf(chat: Json, created: number, skipped: SkippedCounts): { nodes: Map<string, ForeignNode>; field: string; current: string | null } {
+function nodesOf(
+  chat: Json,
+  created: number,
+  skipped: SkippedCounts,
+): { nodes: Map<string, ForeignNode>; field: string; current: string | null } {
   const nodes = new Map<string, ForeignNode>();
   if (isObject(chat.history)) {
     const messages = chat.history.messages;
     if (!isObject(messages)) throw new ChatFieldError('chat.history.messages', 'expected an object of messages');
-    for (const [ref, value] of Object.entries(messages)) nodes.set(ref, toNode(ref, value, `chat.history.messages.${ref}`, created, skipped));
+    for (const [ref, value] of Object.entries(messages))
+      nodes.set(ref, toNode(ref, value, `chat.history.messages.${ref}`, created, skipped));
     return { nodes, field: 'chat.history.messages', current: str(chat.history.currentId) };
   }
   const list = chat.messages as unknown[];
   let previous: string | null = null;
   list.forEach((value, i) => {
     const ref = (isObject(value) && str(value.id)) || `message-${i}`;
-    const node = toNode(ref, isObject(value) ? { ...value, parentId: previous, childrenIds: [] } : value, `chat.messages.${i}`, created, skipped);
+    const node = toNode(
+      ref,
+      isObject(value) ? { ...value, parentId: previous, childrenIds: [] } : value,
+      `chat.messages.${i}`,
+      created,
+      skipped,
+    );
     nodes.set(ref, node);
     previous = ref;
   });

@@ -58,9 +58,13 @@ export function looksLikeOwnFormat(head: string): boolean {
 /** Checks the file header fields; throws ChatFieldError for a foreign `format` or a newer `version`. */
 export function checkOwnHeader(format: unknown, version: unknown): void {
   if (format !== EXPORT_FORMAT) throw new ChatFieldError('format', `expected "${EXPORT_FORMAT}"`);
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new ChatFieldError('version', 'expected a positive integer');
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    throw new ChatFieldError('version', 'expected a positive integer');
   if (version > EXPORT_VERSION) {
-    throw new ChatFieldError('version', `this file is version ${version}; this Chat Studio reads version ${EXPORT_VERSION} and older`);
+    throw new ChatFieldError(
+      'version',
+      `this file is version ${version}; this Chat Studio reads version ${EXPORT_VERSION} and older`,
+    );
   }
 }
 
@@ -94,7 +98,8 @@ export function fromOwnChat(raw: unknown): TransferChat {
   if (chat.current_message_id !== null && !seen.has(chat.current_message_id)) {
     throw new ChatFieldError('current_message_id', `"${chat.current_message_id}" is not a message of this chat`);
   }
-  if (chat.current_message_id === null && messages.length > 0) throw new ChatFieldError('current_message_id', 'a chat with messages needs its current message');
+  if (chat.current_message_id === null && messages.length > 0)
+    throw new ChatFieldError('current_message_id', 'a chat with messages needs its current message');
   return {
     format: 'chat-studio',
     source_id: chat.id,

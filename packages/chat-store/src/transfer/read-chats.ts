@@ -33,7 +33,9 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
 function layoutOf(head: string): Layout {
   // ChatGPT sends its export as a zip archive; the file to import is inside it.
   if (head.startsWith('PK\u0003\u0004')) {
-    throw new ImportFormatError('this is a zip archive: unpack it and import the conversations.json inside (ChatGPT) or the .json file');
+    throw new ImportFormatError(
+      'this is a zip archive: unpack it and import the conversations.json inside (ChatGPT) or the .json file',
+    );
   }
   const first = head.trimStart()[0];
   if (first === '[') return 'array';
@@ -47,7 +49,12 @@ function layoutOf(head: string): Layout {
 function titleOf(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const value = raw as { title?: unknown; chat?: { title?: unknown } };
-  const title = typeof value.title === 'string' ? value.title : typeof value.chat?.title === 'string' ? value.chat.title : undefined;
+  const title =
+    typeof value.title === 'string'
+      ? value.title
+      : typeof value.chat?.title === 'string'
+        ? value.chat.title
+        : undefined;
   return title?.trim() || undefined;
 }
 
@@ -61,7 +68,10 @@ function convert(raw: unknown, position: number, layout: Layout): TransferChat {
     if (layout === 'own') return fromOwnChat(raw);
     if (isChatGptConversation(raw)) return fromChatGpt(raw, position);
     if (isOpenWebUiChat(raw)) return fromOpenWebUi(raw, position);
-    throw new ChatFieldError('(chat)', 'neither a ChatGPT conversation (no `mapping`) nor an Open WebUI chat (no `chat.history`)');
+    throw new ChatFieldError(
+      '(chat)',
+      'neither a ChatGPT conversation (no `mapping`) nor an Open WebUI chat (no `chat.history`)',
+    );
   } catch (error) {
     if (error instanceof ChatFieldError) {
       throw new ImportFormatError(error.problem, { chat: chatLabel(position, titleOf(raw)), field: error.field });
@@ -109,7 +119,10 @@ function syntaxError(error: unknown, bytes: number): ImportFormatError {
  * for await (const { chat, position } of readChats(createReadStream('conversations.json'))) console.log(position, chat.title);
  * @throws ImportFormatError naming the chat and the field, at the first chat that cannot be read.
  */
-export async function* readChats(source: AsyncIterable<Uint8Array | string>, options: ReadChatsOptions = {}): AsyncGenerator<ReadChat> {
+export async function* readChats(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ReadChatsOptions = {},
+): AsyncGenerator<ReadChat> {
   const raws: unknown[] = [];
   let parser: JSONParser | undefined;
   let layout: Layout = 'single';

@@ -53,7 +53,9 @@ export interface TransferChat {
 }
 
 /** A message with every optional statistic empty, for formats that carry none. */
-export function plainMessage(fields: Pick<TransferMessage, 'ref' | 'parent_ref' | 'role' | 'content' | 'created_at'> & Partial<TransferMessage>): TransferMessage {
+export function plainMessage(
+  fields: Pick<TransferMessage, 'ref' | 'parent_ref' | 'role' | 'content' | 'created_at'> & Partial<TransferMessage>,
+): TransferMessage {
   return {
     status: 'complete',
     model_id: null,

@@ -30,7 +30,8 @@ export function orderTree(nodes: ReadonlyMap<string, ForeignNode>, field: string
     if (node.parent !== null && !nodes.has(node.parent)) {
       throw new ChatFieldError(`${field}.${node.ref}.${parentKey}`, `node "${node.parent}" does not exist`);
     }
-    if (node.parent === node.ref) throw new ChatFieldError(`${field}.${node.ref}.${parentKey}`, 'a node cannot be its own parent');
+    if (node.parent === node.ref)
+      throw new ChatFieldError(`${field}.${node.ref}.${parentKey}`, 'a node cannot be its own parent');
     const list = childrenOf.get(node.parent) ?? [];
     list.push(node.ref);
     childrenOf.set(node.parent, list);

@@ -22,8 +22,12 @@ describe('responseCacheKey', () => {
   it('differs by model, message role, content and params', () => {
     const base = responseCacheKey({ modelId: 'm', messages, params: { temperature: 0 } });
     expect(responseCacheKey({ modelId: 'n', messages, params: { temperature: 0 } })).not.toBe(base);
-    expect(responseCacheKey({ modelId: 'm', messages: [{ role: 'system', content: 'hello' }], params: { temperature: 0 } })).not.toBe(base);
-    expect(responseCacheKey({ modelId: 'm', messages: [{ role: 'user', content: 'hello!' }], params: { temperature: 0 } })).not.toBe(base);
+    expect(
+      responseCacheKey({ modelId: 'm', messages: [{ role: 'system', content: 'hello' }], params: { temperature: 0 } }),
+    ).not.toBe(base);
+    expect(
+      responseCacheKey({ modelId: 'm', messages: [{ role: 'user', content: 'hello!' }], params: { temperature: 0 } }),
+    ).not.toBe(base);
     expect(responseCacheKey({ modelId: 'm', messages, params: { temperature: 0, max_tokens: 3 } })).not.toBe(base);
   });
 });

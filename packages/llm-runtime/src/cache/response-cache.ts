@@ -36,7 +36,9 @@ export function responseCacheKey(input: CacheKeyInput): string {
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const messages = input.messages.map((message) => [message.role, message.content]);
-  return createHash('sha256').update(JSON.stringify([input.modelId, messages, params])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([input.modelId, messages, params]))
+    .digest('hex');
 }
 
 /** Options for {@link createResponseCache}. */

@@ -32,14 +32,21 @@ export async function runModelsCli(argv: string[], env: NodeJS.ProcessEnv = proc
     return command === undefined || command === '--help' || command === '-h' ? 0 : 1;
   } catch (error) {
     // Expected failures (offline, HTTP errors, bad files) get one line, not a stack trace.
-    console.error(`error: ${error instanceof LlmRuntimeError || error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `error: ${error instanceof LlmRuntimeError || error instanceof Error ? error.message : String(error)}`,
+    );
     return 1;
   }
 }
 
 async function pull(source: string, modelsDir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const bar = new SingleBar(
-    { format: ' {bar} {percentage}% | {value}/{total} MiB | {speed} MiB/s', hideCursor: true, noTTYOutput: false, etaBuffer: 50 },
+    {
+      format: ' {bar} {percentage}% | {value}/{total} MiB | {speed} MiB/s',
+      hideCursor: true,
+      noTTYOutput: false,
+      etaBuffer: 50,
+    },
     Presets.shades_classic,
   );
   let started = false;
@@ -62,7 +69,10 @@ async function pull(source: string, modelsDir: string, env: NodeJS.ProcessEnv): 
     });
     if (started) bar.stop();
     if (result.alreadyPresent) console.log(`${path.basename(result.path)} is already in ${modelsDir}`);
-    else console.log(`saved ${result.path} (${mib(result.bytes)} MiB${result.resumed ? ', resumed' : ''}); it is a valid GGUF`);
+    else
+      console.log(
+        `saved ${result.path} (${mib(result.bytes)} MiB${result.resumed ? ', resumed' : ''}); it is a valid GGUF`,
+      );
   } finally {
     if (started) bar.stop();
   }
@@ -85,7 +95,9 @@ function printTable(models: ScannedModel[], modelsDir: string): void {
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) {
-    console.log(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
+    console.log(
+      row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '),
+    );
   }
 }
 

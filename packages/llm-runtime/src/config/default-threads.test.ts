@@ -24,11 +24,25 @@ describe('defaultThreads', () => {
 
 describe('resolveRuntimeOptions', () => {
   it('prefers options, then env, then defaults', () => {
-    const fromEnv = resolveRuntimeOptions({ env: { MODELS_DIR: '/m', LLAMA_THREADS: '3', CHAT_CACHE_TTL: '0', LLAMA_GPU: 'off' } });
-    expect(fromEnv).toMatchObject({ modelsDir: '/m', threads: 3, cacheTtlS: 0, gpu: false, queueLimit: 8, queueTimeoutMs: 60_000 });
+    const fromEnv = resolveRuntimeOptions({
+      env: { MODELS_DIR: '/m', LLAMA_THREADS: '3', CHAT_CACHE_TTL: '0', LLAMA_GPU: 'off' },
+    });
+    expect(fromEnv).toMatchObject({
+      modelsDir: '/m',
+      threads: 3,
+      cacheTtlS: 0,
+      gpu: false,
+      queueLimit: 8,
+      queueTimeoutMs: 60_000,
+    });
     expect(fromEnv.sequences).toBeUndefined();
     expect(resolveRuntimeOptions({ threads: 2, env: { LLAMA_THREADS: '3' } }).threads).toBe(2);
-    expect(resolveRuntimeOptions({ env: {} })).toMatchObject({ modelsDir: 'models', cacheTtlS: 300, cacheMaxEntries: 500, gpu: 'auto' });
+    expect(resolveRuntimeOptions({ env: {} })).toMatchObject({
+      modelsDir: 'models',
+      cacheTtlS: 300,
+      cacheMaxEntries: 500,
+      gpu: 'auto',
+    });
   });
   it('rejects a malformed number', () => {
     expect(() => resolveRuntimeOptions({ env: { LLAMA_THREADS: 'many' } })).toThrow(InvalidOptionError);
@@ -36,9 +50,18 @@ describe('resolveRuntimeOptions', () => {
   });
   it('reads flash attention and the context shift share', () => {
     expect(resolveRuntimeOptions({ env: {} })).toMatchObject({ flashAttention: undefined, contextShiftFraction: 0.5 });
-    expect(resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'ON', LLAMA_CONTEXT_SHIFT: '0.25' } })).toMatchObject({ flashAttention: true, contextShiftFraction: 0.25 });
+    expect(resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'ON', LLAMA_CONTEXT_SHIFT: '0.25' } })).toMatchObject({
+      flashAttention: true,
+      contextShiftFraction: 0.25,
+    });
     expect(resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'off' } }).flashAttention).toBe(false);
-    expect(resolveRuntimeOptions({ flashAttention: 'auto', contextShiftFraction: 0.3, env: { LLAMA_FLASH_ATTENTION: 'off', LLAMA_CONTEXT_SHIFT: '0.25' } })).toMatchObject({ flashAttention: 'auto', contextShiftFraction: 0.3 });
+    expect(
+      resolveRuntimeOptions({
+        flashAttention: 'auto',
+        contextShiftFraction: 0.3,
+        env: { LLAMA_FLASH_ATTENTION: 'off', LLAMA_CONTEXT_SHIFT: '0.25' },
+      }),
+    ).toMatchObject({ flashAttention: 'auto', contextShiftFraction: 0.3 });
     expect(() => resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'maybe' } })).toThrow(/LLAMA_FLASH_ATTENTION/);
     expect(() => resolveRuntimeOptions({ env: { LLAMA_CONTEXT_SHIFT: 'half' } })).toThrow(/LLAMA_CONTEXT_SHIFT/);
     expect(() => resolveRuntimeOptions({ contextShiftFraction: 1, env: {} })).toThrow(/contextShiftFraction/);
@@ -46,8 +69,12 @@ describe('resolveRuntimeOptions', () => {
   it('preloads the next turn unless told not to', () => {
     expect(resolveRuntimeOptions({ env: {} }).preloadNextTurn).toBe(true);
     expect(resolveRuntimeOptions({ env: { LLAMA_PRELOAD_NEXT_TURN: 'off' } }).preloadNextTurn).toBe(false);
-    expect(resolveRuntimeOptions({ preloadNextTurn: true, env: { LLAMA_PRELOAD_NEXT_TURN: '0' } }).preloadNextTurn).toBe(true);
-    expect(() => resolveRuntimeOptions({ env: { LLAMA_PRELOAD_NEXT_TURN: 'later' } })).toThrow(/LLAMA_PRELOAD_NEXT_TURN must be on or off/);
+    expect(
+      resolveRuntimeOptions({ preloadNextTurn: true, env: { LLAMA_PRELOAD_NEXT_TURN: '0' } }).preloadNextTurn,
+    ).toBe(true);
+    expect(() => resolveRuntimeOptions({ env: { LLAMA_PRELOAD_NEXT_TURN: 'later' } })).toThrow(
+      /LLAMA_PRELOAD_NEXT_TURN must be on or off/,
+    );
     expect(() => resolveRuntimeOptions({ env: { LLAMA_FLASH_ATTENTION: 'later' } })).toThrow(/must be on, off or auto/);
   });
 });

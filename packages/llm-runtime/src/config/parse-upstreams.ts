@@ -30,7 +30,10 @@ export function parseUpstreams(text: string, source = 'LLM_UPSTREAMS'): Upstream
     .filter((entry) => entry !== '')
     .map((entry) => {
       const eq = entry.indexOf('=');
-      if (eq <= 0) throw new InvalidOptionError(`${source}: "${entry}" must look like name=http://host:port/v1 or name=http://host:port/v1|api-key`);
+      if (eq <= 0)
+        throw new InvalidOptionError(
+          `${source}: "${entry}" must look like name=http://host:port/v1 or name=http://host:port/v1|api-key`,
+        );
       const rest = entry.slice(eq + 1);
       const bar = rest.indexOf('|');
       const apiKey = bar >= 0 ? rest.slice(bar + 1) : undefined;
@@ -49,7 +52,9 @@ export function parseUpstreams(text: string, source = 'LLM_UPSTREAMS'): Upstream
  */
 export function normalizeUpstream(upstream: UpstreamOptions, source = 'upstreams'): UpstreamOptions {
   if (!NAME.test(upstream.name)) {
-    throw new InvalidOptionError(`${source}: upstream name "${upstream.name}" may only hold letters, digits, ".", "_" and "-"`);
+    throw new InvalidOptionError(
+      `${source}: upstream name "${upstream.name}" may only hold letters, digits, ".", "_" and "-"`,
+    );
   }
   let url: URL;
   try {

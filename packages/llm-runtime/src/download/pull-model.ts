@@ -18,20 +18,26 @@ export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
  * resolveModelUrl('hf:ggml-org/models/tinyllamas/stories260K.gguf')
  * // { url: 'https://huggingface.co/ggml-org/models/resolve/main/tinyllamas/stories260K.gguf', fileName: 'stories260K.gguf' }
  */
-export function resolveModelUrl(source: string, hfEndpoint: string = DEFAULT_HF_ENDPOINT): { url: string; fileName: string } {
+export function resolveModelUrl(
+  source: string,
+  hfEndpoint: string = DEFAULT_HF_ENDPOINT,
+): { url: string; fileName: string } {
   let url: URL;
   if (source.startsWith('hf:')) {
     const parts = source.slice(3).replace(/^\/+/, '').split('/').filter(Boolean);
     if (parts.length < 3) throw new ModelDownloadError(`"${source}" is not hf:<user>/<repo>/<file.gguf>`);
     const [user, repo, ...file] = parts;
-    url = new URL(`${hfEndpoint.replace(/\/+$/, '')}/${user}/${repo}/resolve/main/${file.map(encodeURIComponent).join('/')}`);
+    url = new URL(
+      `${hfEndpoint.replace(/\/+$/, '')}/${user}/${repo}/resolve/main/${file.map(encodeURIComponent).join('/')}`,
+    );
   } else {
     try {
       url = new URL(source);
     } catch {
       throw new ModelDownloadError(`"${source}" is neither an hf: source nor a URL`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ModelDownloadError(`unsupported protocol ${url.protocol}`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new ModelDownloadError(`unsupported protocol ${url.protocol}`);
   }
   const fileName = decodeURIComponent(url.pathname.split('/').pop() ?? '');
   if (!fileName.toLowerCase().endsWith('.gguf')) throw new ModelDownloadError(`"${source}" does not name a .gguf file`);
@@ -73,7 +79,10 @@ export interface PullModelResult {
  * await pullModel({ source: 'hf:ggml-org/models/tinyllamas/stories260K.gguf', modelsDir: './models' });
  */
 export async function pullModel(options: PullModelOptions): Promise<PullModelResult> {
-  const { url, fileName } = resolveModelUrl(options.source, options.hfEndpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT);
+  const { url, fileName } = resolveModelUrl(
+    options.source,
+    options.hfEndpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT,
+  );
   await mkdir(options.modelsDir, { recursive: true });
   const target = path.join(options.modelsDir, fileName);
   const partial = `${target}.partial`;
@@ -125,7 +134,9 @@ async function downloadRange(url: string, partial: string, offset: number, optio
   }
   if (response.status === 416 && offset > 0) return; // the partial file already holds every byte
   if (!response.ok) {
-    throw new ModelDownloadError(`download failed: ${url} answered HTTP ${response.status} ${response.statusText}`.trim());
+    throw new ModelDownloadError(
+      `download failed: ${url} answered HTTP ${response.status} ${response.statusText}`.trim(),
+    );
   }
   if (!response.body) throw new ModelDownloadError(`download failed: ${url} sent no body`);
   // A server that ignores Range sends the whole file again with 200: start over.

@@ -8,7 +8,9 @@ describe('resolveModelUrl', () => {
       url: 'https://huggingface.co/ggml-org/models/resolve/main/tinyllamas/stories260K.gguf',
       fileName: 'stories260K.gguf',
     });
-    expect(resolveModelUrl('hf:u/r/m.gguf', 'http://127.0.0.1:9/').url).toBe('http://127.0.0.1:9/u/r/resolve/main/m.gguf');
+    expect(resolveModelUrl('hf:u/r/m.gguf', 'http://127.0.0.1:9/').url).toBe(
+      'http://127.0.0.1:9/u/r/resolve/main/m.gguf',
+    );
   });
   it('passes URLs through and rejects what is not a gguf', () => {
     expect(resolveModelUrl('https://example.com/a/b.gguf?download=1').fileName).toBe('b.gguf');

@@ -19,7 +19,8 @@ export function toChatHistory(messages: readonly GenerateMessage[], params?: Gen
   messages.forEach((message, index) => {
     if (message.role === 'system') history.push({ type: 'system', text: message.content });
     else if (message.role === 'user') history.push({ type: 'user', text: message.content });
-    else if (message.role === 'assistant') history.push({ type: 'model', response: toModelResponse(message, index, results) });
+    else if (message.role === 'assistant')
+      history.push({ type: 'model', response: toModelResponse(message, index, results) });
   });
   if (!history.some((item) => item.type !== 'system')) {
     throw new InvalidRequestError('messages must contain at least one user or assistant message');

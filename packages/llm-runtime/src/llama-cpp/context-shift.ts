@@ -1,4 +1,10 @@
-import { LlamaText, type ChatHistoryItem, type ChatModelResponse, type ChatWrapper, type Tokenizer } from 'node-llama-cpp';
+import {
+  LlamaText,
+  type ChatHistoryItem,
+  type ChatModelResponse,
+  type ChatWrapper,
+  type Tokenizer,
+} from 'node-llama-cpp';
 
 /** What node-llama-cpp hands a context shift strategy. */
 export interface ContextShiftInput {
@@ -27,7 +33,12 @@ export interface ContextShiftOutput {
  * @example
  * chat.generateResponse(history, { contextShift: { size: 1024, strategy: keepNewestTurns } });
  */
-export function keepNewestTurns({ chatHistory, maxTokensCount, tokenizer, chatWrapper }: ContextShiftInput): ContextShiftOutput {
+export function keepNewestTurns({
+  chatHistory,
+  maxTokensCount,
+  tokenizer,
+  chatWrapper,
+}: ContextShiftInput): ContextShiftOutput {
   const fits = (history: readonly ChatHistoryItem[]) => countTokens(history, tokenizer, chatWrapper) <= maxTokensCount;
   let headLength = 0;
   while (headLength < chatHistory.length && chatHistory[headLength]!.type === 'system') headLength++;
@@ -105,7 +116,9 @@ function trimTurnStart(
   // Even an empty turn does not fit: the system messages are longer than the context. Keep their beginnings.
   const systemText = head.map((item) => (item.type === 'system' ? plainText(item.text) : '')).join('\n');
   const withSystem = (removed: number): ChatHistoryItem[] => [
-    ...(removed < systemText.length ? [{ type: 'system', text: systemText.slice(0, systemText.length - removed) } as const] : []),
+    ...(removed < systemText.length
+      ? [{ type: 'system', text: systemText.slice(0, systemText.length - removed) } as const]
+      : []),
     ...build(turnTotal),
   ];
   const removed = smallestFitting(systemText.length, (count) => fits(withSystem(count)));

@@ -11,12 +11,26 @@ const tool = { name: 'get_weather', parameters: { type: 'object', properties: { 
 describe('planGeneration with auto tools', () => {
   it('streams each call as id and name first, then its params pieces, and reads the calls back', async () => {
     const deltas: ToolCallDelta[] = [];
-    const plan = await planGeneration(noLlama, { messages: [], tools: { tools: [tool] }, onToolCall: (d) => deltas.push(d) });
+    const plan = await planGeneration(noLlama, {
+      messages: [],
+      tools: { tools: [tool] },
+      onToolCall: (d) => deltas.push(d),
+    });
     expect(plan.functions).toEqual({ get_weather: { params: tool.parameters } });
-    plan.onFunctionCallParamsChunk!({ callIndex: 0, functionName: 'get_weather', paramsChunk: '{"city":', done: false });
+    plan.onFunctionCallParamsChunk!({
+      callIndex: 0,
+      functionName: 'get_weather',
+      paramsChunk: '{"city":',
+      done: false,
+    });
     plan.onFunctionCallParamsChunk!({ callIndex: 0, functionName: 'get_weather', paramsChunk: ' "Oslo"}', done: true });
     plan.onFunctionCallParamsChunk!({ callIndex: 1, functionName: 'get_weather', paramsChunk: '{}', done: true });
-    const response = { functionCalls: [{ functionName: 'get_weather', params: { city: 'Oslo' } }, { functionName: 'get_weather', params: {} }] } as unknown as LlamaChatResponse<ChatModelFunctions>;
+    const response = {
+      functionCalls: [
+        { functionName: 'get_weather', params: { city: 'Oslo' } },
+        { functionName: 'get_weather', params: {} },
+      ],
+    } as unknown as LlamaChatResponse<ChatModelFunctions>;
     const { toolCalls } = plan.finish(response, '');
     expect(toolCalls).toEqual([
       { id: deltas[0]!.id, name: 'get_weather', arguments: '{"city": "Oslo"}' },
@@ -32,9 +46,19 @@ describe('planGeneration with auto tools', () => {
   });
 
   it('parallel false allows one call; a response format cannot join auto tools', async () => {
-    expect((await planGeneration(noLlama, { messages: [], tools: { tools: [tool], parallel: false } })).maxParallelFunctionCalls).toBe(1);
-    await expect(planGeneration(noLlama, { messages: [], tools: { tools: [tool] }, params: { json_mode: true } })).rejects.toMatchObject({ param: 'response_format' });
-    await expect(planGeneration(noLlama, { messages: [], tools: { tools: [{ name: 'f', parameters: { type: 'string', pattern: 'x' } }] } })).rejects.toBeInstanceOf(UnsupportedRequestError);
+    expect(
+      (await planGeneration(noLlama, { messages: [], tools: { tools: [tool], parallel: false } }))
+        .maxParallelFunctionCalls,
+    ).toBe(1);
+    await expect(
+      planGeneration(noLlama, { messages: [], tools: { tools: [tool] }, params: { json_mode: true } }),
+    ).rejects.toMatchObject({ param: 'response_format' });
+    await expect(
+      planGeneration(noLlama, {
+        messages: [],
+        tools: { tools: [{ name: 'f', parameters: { type: 'string', pattern: 'x' } }] },
+      }),
+    ).rejects.toBeInstanceOf(UnsupportedRequestError);
   });
 
   it('tool_choice none is a plain reply', async () => {

@@ -4,7 +4,14 @@
  * only asks the plan what to pass and what came out.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatModelFunctions, GbnfJsonSchema, Llama, LlamaChatResponse, LlamaChatResponseFunctionCallParamsChunk, LlamaGrammar } from 'node-llama-cpp';
+import type {
+  ChatModelFunctions,
+  GbnfJsonSchema,
+  Llama,
+  LlamaChatResponse,
+  LlamaChatResponseFunctionCallParamsChunk,
+  LlamaGrammar,
+} from 'node-llama-cpp';
 import type { GenerateRequest, ToolCall, ToolCallDelta } from '../provider/index.js';
 import { toGrammarSchema } from '../structured/json-schema.js';
 import { createForcedCallSplitter, planForcedCall } from '../tools/forced-call.js';
@@ -21,7 +28,10 @@ export interface GenerationPlan {
   onText(chunk: string): string;
   onFunctionCallParamsChunk?(chunk: LlamaChatResponseFunctionCallParamsChunk): void;
   /** The reply's text and tool calls once generation ended. */
-  finish(response: LlamaChatResponse<ChatModelFunctions> | undefined, text: string): { text: string; toolCalls?: ToolCall[] };
+  finish(
+    response: LlamaChatResponse<ChatModelFunctions> | undefined,
+    text: string,
+  ): { text: string; toolCalls?: ToolCall[] };
 }
 
 const TOOLS_PARAM = (index: number) => `tools.${index}.function.parameters`;
@@ -42,17 +52,31 @@ export async function planGeneration(llama: Llama, request: GenerateRequest): Pr
   const format = request.responseFormat ?? (request.params?.json_mode ? { type: 'json_object' as const } : undefined);
   if (tools.length > 0 && choice !== 'none') {
     if (choice === 'auto') {
-      if (format) throw new UnsupportedRequestError('response_format', 'response_format cannot be combined with tools under tool_choice "auto" (set tool_choice to "none", "required" or a function)');
+      if (format)
+        throw new UnsupportedRequestError(
+          'response_format',
+          'response_format cannot be combined with tools under tool_choice "auto" (set tool_choice to "none", "required" or a function)',
+        );
       return autoToolsPlan(tools, request);
     }
     return forcedCallPlan(llama, tools, choice === 'required' ? undefined : choice.name, request);
   }
   if (!format) return plain;
-  const grammar = format.type === 'json_object' ? await llama.getGrammarFor('json') : await jsonSchemaGrammar(llama, toGrammarSchema(format.schema, 'response_format.json_schema.schema'), 'response_format.json_schema.schema');
+  const grammar =
+    format.type === 'json_object'
+      ? await llama.getGrammarFor('json')
+      : await jsonSchemaGrammar(
+          llama,
+          toGrammarSchema(format.schema, 'response_format.json_schema.schema'),
+          'response_format.json_schema.schema',
+        );
   return { ...plain, grammar };
 }
 
-function autoToolsPlan(tools: NonNullable<GenerateRequest['tools']>['tools'], request: GenerateRequest): GenerationPlan {
+function autoToolsPlan(
+  tools: NonNullable<GenerateRequest['tools']>['tools'],
+  request: GenerateRequest,
+): GenerationPlan {
   const functions: Record<string, { description?: string; params?: ReturnType<typeof toGrammarSchema> }> = {};
   tools.forEach((tool, index) => {
     functions[tool.name] = {
@@ -91,7 +115,12 @@ function autoToolsPlan(tools: NonNullable<GenerateRequest['tools']>['tools'], re
   };
 }
 
-async function forcedCallPlan(llama: Llama, tools: NonNullable<GenerateRequest['tools']>['tools'], name: string | undefined, request: GenerateRequest): Promise<GenerationPlan> {
+async function forcedCallPlan(
+  llama: Llama,
+  tools: NonNullable<GenerateRequest['tools']>['tools'],
+  name: string | undefined,
+  request: GenerateRequest,
+): Promise<GenerationPlan> {
   const plan = planForcedCall(tools, name, TOOLS_PARAM);
   const grammar = await jsonSchemaGrammar(llama, plan.schema, 'tools');
   const splitter = createForcedCallSplitter(plan.fixedName);
@@ -119,9 +148,14 @@ async function forcedCallPlan(llama: Llama, tools: NonNullable<GenerateRequest['
 async function jsonSchemaGrammar(llama: Llama, schema: GbnfJsonSchema, param: string): Promise<LlamaGrammar> {
   try {
     // The schema is only known at run time; node-llama-cpp's signature infers a literal type from it.
-    const create = llama.createGrammarForJsonSchema.bind(llama) as unknown as (schema: GbnfJsonSchema) => Promise<LlamaGrammar>;
+    const create = llama.createGrammarForJsonSchema.bind(llama) as unknown as (
+      schema: GbnfJsonSchema,
+    ) => Promise<LlamaGrammar>;
     return await create(schema);
   } catch (error) {
-    throw new UnsupportedRequestError(param, `${param}: the JSON schema cannot be turned into a grammar: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UnsupportedRequestError(
+      param,
+      `${param}: the JSON schema cannot be turned into a grammar: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

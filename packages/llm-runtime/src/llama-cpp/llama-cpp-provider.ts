@@ -20,13 +20,13 @@ import {
 import { createEmbedder } from './embedder.js';
 import { completeOnSequence } from './complete.js';
 import type { CompleteRequest, TextProvider } from '../provider/index.js';
-import { DEFAULT_CONTEXT_SHIFT_FRACTION, defaultFlashAttention, defaultSequences, defaultThreads } from '../config/index.js';
 import {
-  ChatUnavailableError,
-  errorReason,
-  ModelLoadError,
-  ModelNotFoundError,
-} from '../errors/index.js';
+  DEFAULT_CONTEXT_SHIFT_FRACTION,
+  defaultFlashAttention,
+  defaultSequences,
+  defaultThreads,
+} from '../config/index.js';
+import { ChatUnavailableError, errorReason, ModelLoadError, ModelNotFoundError } from '../errors/index.js';
 import type {
   GenerateRequest,
   GenerateResult,
@@ -130,7 +130,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   const preloadNextTurn = options.preloadNextTurn ?? true;
   // node-llama-cpp frees a tenth of the context per shift by default, and every shift re-evaluates all that is left
   // (measured: 3000 tokens from a 2048 context took 5 shifts and 10,869 re-evaluated tokens; with half, 1 and 2,540).
-  const contextShiftSize = (sequence: LlamaContextSequence) => Math.max(1, Math.floor(sequence.context.contextSize * shiftFraction));
+  const contextShiftSize = (sequence: LlamaContextSequence) =>
+    Math.max(1, Math.floor(sequence.context.contextSize * shiftFraction));
   let llamaPromise: Promise<Llama> | null = null;
   let loaded: Loaded | null = null;
   let loading: { modelId: string; progress: number } | null = null;
@@ -205,7 +206,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       const size = model.size_bytes ?? 0;
       const threads = options.threads ?? defaultThreads(size);
       let sequences = options.sequences ?? defaultSequences(size);
-      const contextSize = options.contextSize ?? Math.min(model.context_length ?? DEFAULT_MAX_CONTEXT, DEFAULT_MAX_CONTEXT);
+      const contextSize =
+        options.contextSize ?? Math.min(model.context_length ?? DEFAULT_MAX_CONTEXT, DEFAULT_MAX_CONTEXT);
       if (llama.gpu === false) {
         const info = await readGgufFileInfo(model.path, { logWarnings: false });
         const estimate = (count: number) => estimateCpuRam(llama, info, { contextSize, sequences: count });
@@ -249,7 +251,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   async function generate(request: GenerateRequest, timing?: GenerateTiming): Promise<GenerateResult> {
     const startedAt = timing?.startedAt ?? performance.now();
     const current = loaded;
-    if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
+    if (!current)
+      throw new ChatUnavailableError(
+        loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded',
+      );
     const history = toChatHistory(request.messages, request.params);
     // Everything a request can be refused for is checked before a sequence is taken.
     const tokenBias = toTokenBias(current.llamaModel, request.params?.logit_bias);
@@ -316,7 +321,11 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         }
         // Interrupted, or the slot went to another chat: its state says nothing about what the sequence now holds.
         if (!signal.aborted && slot.sessionKey === owner) {
-          slot.last = { cleanHistory: next.cleanHistory, contextWindow: next.contextWindow, contextShiftMetadata: next.contextShiftMetadata };
+          slot.last = {
+            cleanHistory: next.cleanHistory,
+            contextWindow: next.contextWindow,
+            contextShiftMetadata: next.contextShiftMetadata,
+          };
         }
       } catch {
         // Aborted or failed: the next request compares tokens and evaluates whatever is missing.
@@ -357,7 +366,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       let contextShiftMetadata: unknown = continued ? reusable?.contextShiftMetadata : undefined;
       const chatWrapper = chatWrapperOf(current);
       const tokenizer = current.llamaModel.tokenizer;
-      const count = (history: readonly ChatHistoryItem[]) => upToNextUserText(chatWrapper, history).tokenize(tokenizer).length;
+      const count = (history: readonly ChatHistoryItem[]) =>
+        upToNextUserText(chatWrapper, history).tokenize(tokenizer).length;
       if (count(contextWindow) + PRELOAD_MIN_FREE_TOKENS >= slot.sequence.contextSize) {
         const maxTokensCount = slot.sequence.contextSize - contextShiftSize(slot.sequence);
         const shifted = keepNewestTurns({ chatHistory: items, maxTokensCount, tokenizer, chatWrapper });
@@ -397,9 +407,16 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const seed = resolveSeed(params.seed);
     const repeatPenalty = toRepeatPenalty(params);
     // What the turn renders: the continued window when the last one is reused, else the whole history.
-    const renderedTokens = renderedPromptTokens(chat.chatWrapper, current.llamaModel.tokenizer, window ?? history, plan.functions);
+    const renderedTokens = renderedPromptTokens(
+      chat.chatWrapper,
+      current.llamaModel.tokenizer,
+      window ?? history,
+      plan.functions,
+    );
     const requestedTokens = params.max_tokens ?? defaultMaxTokens;
-    const maxTokens = request.fitToContext ? clampMaxTokens(requestedTokens, renderedTokens, sequence.contextSize, contextShiftSize(sequence)) : requestedTokens;
+    const maxTokens = request.fitToContext
+      ? clampMaxTokens(requestedTokens, renderedTokens, sequence.contextSize, contextShiftSize(sequence))
+      : requestedTokens;
     // node-llama-cpp takes a grammar or functions, never both; the plan holds at most one of them.
     const constraint = plan.grammar
       ? { grammar: plan.grammar }
@@ -407,8 +424,12 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         ? {
             functions: plan.functions,
             documentFunctionParams: true,
-            ...(plan.maxParallelFunctionCalls !== undefined ? { maxParallelFunctionCalls: plan.maxParallelFunctionCalls } : {}),
-            onFunctionCallParamsChunk: (chunk: Parameters<NonNullable<GenerationPlan['onFunctionCallParamsChunk']>>[0]) => {
+            ...(plan.maxParallelFunctionCalls !== undefined
+              ? { maxParallelFunctionCalls: plan.maxParallelFunctionCalls }
+              : {}),
+            onFunctionCallParamsChunk: (
+              chunk: Parameters<NonNullable<GenerationPlan['onFunctionCallParamsChunk']>>[0],
+            ) => {
               firstTokenAt ??= performance.now();
               plan.onFunctionCallParamsChunk?.(chunk);
             },
@@ -428,8 +449,14 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
         signal,
         stopOnAbortSignal: true,
         // Keeps the system messages and drops the oldest whole turns when the context fills.
-        contextShift: { size: contextShiftSize, strategy: keepNewestTurns, lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined },
-        ...(window ? { lastEvaluationContextWindow: { history: window, minimumOverlapPercentageToPreventContextShift: 0.5 } } : {}),
+        contextShift: {
+          size: contextShiftSize,
+          strategy: keepNewestTurns,
+          lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined,
+        },
+        ...(window
+          ? { lastEvaluationContextWindow: { history: window, minimumOverlapPercentageToPreventContextShift: 0.5 } }
+          : {}),
         onTextChunk: (chunk) => {
           if (chunk.length === 0) return;
           firstTokenAt ??= performance.now();
@@ -445,7 +472,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       chat.dispose({ disposeSequence: false });
     }
     const endedAt = performance.now();
-    const used = sequence.disposed ? { usedInputTokens: 0, usedOutputTokens: 0 } : sequence.tokenMeter.diff(meterBefore);
+    const used = sequence.disposed
+      ? { usedInputTokens: 0, usedOutputTokens: 0 }
+      : sequence.tokenMeter.diff(meterBefore);
     let finish: FinishReason;
     const read = plan.finish(response, response ? response.response : text);
     text = read.text;
@@ -459,7 +488,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       else throw failed;
     }
     const completionTokens = used.usedOutputTokens;
-    const promptTokens = sequence.disposed ? used.usedInputTokens : promptTokensOf(sequence.contextTokens.length, completionTokens, renderedTokens, sequence.contextSize);
+    const promptTokens = sequence.disposed
+      ? used.usedInputTokens
+      : promptTokensOf(sequence.contextTokens.length, completionTokens, renderedTokens, sequence.contextSize);
     const generationSeconds = firstTokenAt === null ? 0 : (endedAt - firstTokenAt) / 1000;
     return {
       text,
@@ -486,7 +517,10 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   async function complete(request: CompleteRequest, timing?: GenerateTiming): Promise<GenerateResult> {
     const startedAt = timing?.startedAt ?? performance.now();
     const current = loaded;
-    if (!current) throw new ChatUnavailableError(loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded');
+    if (!current)
+      throw new ChatUnavailableError(
+        loading ? `model is still loading (${Math.round(loading.progress * 100)}%)` : 'no model is loaded',
+      );
     const taken = current.pool.take(undefined);
     if (!taken) throw new ChatUnavailableError('every sequence is busy');
     const slot = taken.slot as Slot;
@@ -495,7 +529,14 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       await slot.preload?.done;
       slot.last = undefined;
       const signal = request.signal ? AbortSignal.any([request.signal, current.retire.signal]) : current.retire.signal;
-      return completeOnSequence(request, { sequence: slot.sequence, modelId: current.model.id, signal, defaultMaxTokens, defaultTemperature: DEFAULT_TEMPERATURE, startedAt });
+      return completeOnSequence(request, {
+        sequence: slot.sequence,
+        modelId: current.model.id,
+        signal,
+        defaultMaxTokens,
+        defaultTemperature: DEFAULT_TEMPERATURE,
+        startedAt,
+      });
     })();
     current.inFlight.add(run);
     try {
@@ -510,7 +551,16 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     const current = loaded;
     const gpu = current ? describeGpu(current.llamaModel.llama.gpu) : null;
     if (loading) {
-      return { state: 'loading', model_id: loading.modelId, load_progress: loading.progress, reason: null, sequences_in_use: 0, sequences_total: 0, threads: null, gpu };
+      return {
+        state: 'loading',
+        model_id: loading.modelId,
+        load_progress: loading.progress,
+        reason: null,
+        sequences_in_use: 0,
+        sequences_total: 0,
+        threads: null,
+        gpu,
+      };
     }
     if (current) {
       return {
@@ -525,9 +575,27 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       };
     }
     if (failure) {
-      return { state: 'error', model_id: failure.modelId, load_progress: 0, reason: failure.reason, sequences_in_use: 0, sequences_total: 0, threads: null, gpu: null };
+      return {
+        state: 'error',
+        model_id: failure.modelId,
+        load_progress: 0,
+        reason: failure.reason,
+        sequences_in_use: 0,
+        sequences_total: 0,
+        threads: null,
+        gpu: null,
+      };
     }
-    return { state: 'no_model', model_id: null, load_progress: 0, reason: null, sequences_in_use: 0, sequences_total: 0, threads: null, gpu: null };
+    return {
+      state: 'no_model',
+      model_id: null,
+      load_progress: 0,
+      reason: null,
+      sequences_in_use: 0,
+      sequences_total: 0,
+      threads: null,
+      gpu: null,
+    };
   }
 
   return {
@@ -611,7 +679,9 @@ function wrapLoadError(modelId: string, error: unknown): ModelLoadError {
  */
 function upToNextUserText(chatWrapper: ChatWrapper, window: readonly ChatHistoryItem[]): LlamaText {
   const marker = `W${randomUUID().replaceAll('-', '')}W`;
-  const { contextText } = chatWrapper.generateContextState({ chatHistory: [...window, { type: 'user', text: marker }] });
+  const { contextText } = chatWrapper.generateContextState({
+    chatHistory: [...window, { type: 'user', text: marker }],
+  });
   const values = contextText.values;
   for (let index = 0; index < values.length; index++) {
     const value = values[index];

@@ -8,13 +8,23 @@ import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Tokenizer } from
  * @example
  * clampMaxTokens(5000, 300, 2048, 1024) // 1748
  */
-export function clampMaxTokens(requested: number, promptTokens: number, contextSize: number, shiftSize: number): number {
+export function clampMaxTokens(
+  requested: number,
+  promptTokens: number,
+  contextSize: number,
+  shiftSize: number,
+): number {
   const space = contextSize - promptTokens;
   return Math.max(1, Math.min(requested, space >= 1 ? space : shiftSize));
 }
 
 /** Tokens the chat wrapper renders for `history` (with the functions documented when there are any). */
-export function renderedPromptTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], functions?: ChatModelFunctions): number {
+export function renderedPromptTokens(
+  chatWrapper: ChatWrapper,
+  tokenizer: Tokenizer,
+  history: readonly ChatHistoryItem[],
+  functions?: ChatModelFunctions,
+): number {
   const { contextText } = chatWrapper.generateContextState({
     chatHistory: history,
     ...(functions ? { availableFunctions: functions, documentFunctionParams: true } : {}),
@@ -27,7 +37,12 @@ export function renderedPromptTokens(chatWrapper: ChatWrapper, tokenizer: Tokeni
  * without `fitToContext`) shifted prompt tokens out; when it shifted all of them, reading the sequence gave 0, and
  * the count rendered before the turn stands in.
  */
-export function promptTokensOf(contextTokens: number, completionTokens: number, renderedTokens: number, contextSize: number): number {
+export function promptTokensOf(
+  contextTokens: number,
+  completionTokens: number,
+  renderedTokens: number,
+  contextSize: number,
+): number {
   const held = contextTokens - completionTokens;
   return held > 0 ? held : Math.min(renderedTokens, contextSize);
 }

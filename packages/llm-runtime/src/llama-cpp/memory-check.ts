@@ -23,7 +23,11 @@ export function assertFitsInMemory(modelId: string, requiredBytes: number, freeB
  * @example
  * await fitSequences(4, (n) => estimateCpuRam(llama, info, { contextSize: 4096, sequences: n }), freeMemoryBytes())
  */
-export async function fitSequences(preferred: number, estimate: (sequences: number) => Promise<number>, freeBytes: number): Promise<number> {
+export async function fitSequences(
+  preferred: number,
+  estimate: (sequences: number) => Promise<number>,
+  freeBytes: number,
+): Promise<number> {
   for (let sequences = Math.max(1, preferred); sequences > 1; sequences = Math.floor(sequences / 2)) {
     if ((await estimate(sequences)) <= freeBytes * RAM_USE_RATIO) return sequences;
   }

@@ -2,8 +2,21 @@ import { assertRemoteSupports } from './unsupported-fields.js';
 import type { ProviderInfo } from '@chat-studio/protocol';
 import type { UpstreamOptions } from '../config/index.js';
 import { ChatUnavailableError, ModelNotFoundError } from '../errors/index.js';
-import type { GenerateRequest, GenerateResult, GenerateTiming, LlmProvider, ProviderModel, ProviderStatus } from '../provider/index.js';
-import { fetchFailure, httpFailure, requestHeaders, streamChatCompletion, type AttemptOutcome } from './stream-chat-completion.js';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  GenerateTiming,
+  LlmProvider,
+  ProviderModel,
+  ProviderStatus,
+} from '../provider/index.js';
+import {
+  fetchFailure,
+  httpFailure,
+  requestHeaders,
+  streamChatCompletion,
+  type AttemptOutcome,
+} from './stream-chat-completion.js';
 import { UpstreamRequestError } from './upstream-errors.js';
 import { createUpstreamPool, type Upstream } from './upstream-pool.js';
 import { abortedResult } from '../provider/aborted-result.js';
@@ -73,7 +86,10 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
     try {
       const response = await fetch(`${upstream.baseUrl}/models`, {
         headers: requestHeaders(upstream.apiKey),
-        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(Math.min(responseTimeoutMs, Math.max(1000, checkIntervalMs)))]),
+        signal: AbortSignal.any([
+          closing.signal,
+          AbortSignal.timeout(Math.min(responseTimeoutMs, Math.max(1000, checkIntervalMs))),
+        ]),
       });
       if (!response.ok) {
         pool.failed(upstream, await httpFailure(response));
@@ -84,7 +100,10 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
         pool.failed(upstream, 'GET /models did not answer with { data: [...] }');
         return;
       }
-      pool.succeeded(upstream, body.data.map((model) => model.id).filter((id): id is string => typeof id === 'string'));
+      pool.succeeded(
+        upstream,
+        body.data.map((model) => model.id).filter((id): id is string => typeof id === 'string'),
+      );
     } catch (error) {
       if (!closing.signal.aborted) pool.failed(upstream, fetchFailure(error));
     }
@@ -156,13 +175,23 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
       const upstream = pool.pick(target.name, target.model, tried);
       if (!upstream) {
         if (signal.aborted) return abortedResult(modelId, startedAt);
-        const why = failures.length > 0 ? `every upstream for ${modelId} ${allBusy ? 'is busy' : 'failed'}: ${failures.join('; ')}` : (downReason(target.name, target.model) ?? 'no upstream is available');
+        const why =
+          failures.length > 0
+            ? `every upstream for ${modelId} ${allBusy ? 'is busy' : 'failed'}: ${failures.join('; ')}`
+            : (downReason(target.name, target.model) ?? 'no upstream is available');
         throw new ChatUnavailableError(why);
       }
       tried.add(upstream);
       upstream.outstanding++;
       let outcome: AttemptOutcome;
-      const attempt = streamChatCompletion({ upstream, model: target.model, request, defaultMaxTokens, signal, responseTimeoutMs });
+      const attempt = streamChatCompletion({
+        upstream,
+        model: target.model,
+        request,
+        defaultMaxTokens,
+        signal,
+        responseTimeoutMs,
+      });
       inFlight.add(attempt);
       try {
         outcome = await attempt;
@@ -175,7 +204,8 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
         else if (outcome.finish !== 'abort') pool.succeeded(upstream);
         return toResult(modelId, upstream, outcome, startedAt);
       }
-      if (outcome.cause === 'request') throw new UpstreamRequestError(upstream.id, outcome.status ?? 400, outcome.reason);
+      if (outcome.cause === 'request')
+        throw new UpstreamRequestError(upstream.id, outcome.status ?? 400, outcome.reason);
       if (outcome.cause !== 'busy') allBusy = false;
       if (outcome.cause === 'upstream') pool.failed(upstream, outcome.reason);
       // It answered, so it is up, but its list is out of date; the next check brings the new one.
@@ -187,7 +217,8 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
   function status(): ProviderStatus {
     const base = { load_progress: activeModel ? 1 : 0, threads: null, gpu: null };
     const target = activeModel ? split(activeModel) : null;
-    if (!activeModel || !target) return { ...base, state: 'no_model', model_id: null, reason: null, sequences_in_use: 0, sequences_total: 0 };
+    if (!activeModel || !target)
+      return { ...base, state: 'no_model', model_id: null, reason: null, sequences_in_use: 0, sequences_total: 0 };
     const members = pool.all.filter((upstream) => upstream.name === target.name);
     const inUse = members.reduce((sum, upstream) => sum + upstream.outstanding, 0);
     const serving = pool.serving(target.name, target.model).length;
@@ -220,7 +251,11 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
     },
     async load(modelId) {
       const model = currentModels().find((candidate) => candidate.id === modelId);
-      if (!model) throw new ModelNotFoundError(modelId, `the upstreams (${[...new Set(pool.all.map((upstream) => upstream.name))].join(', ')})`);
+      if (!model)
+        throw new ModelNotFoundError(
+          modelId,
+          `the upstreams (${[...new Set(pool.all.map((upstream) => upstream.name))].join(', ')})`,
+        );
       // Nothing to load: the state is ready whenever a healthy upstream serves the model.
       activeModel = modelId;
       return model;
@@ -254,7 +289,12 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleProvider
   };
 }
 
-function toResult(modelId: string, upstream: Upstream, outcome: Extract<AttemptOutcome, { kind: 'finished' }>, startedAt: number): GenerateResult {
+function toResult(
+  modelId: string,
+  upstream: Upstream,
+  outcome: Extract<AttemptOutcome, { kind: 'finished' }>,
+  startedAt: number,
+): GenerateResult {
   const completionTokens = outcome.usage?.completion_tokens ?? outcome.deltas;
   const promptTokens = outcome.usage?.prompt_tokens ?? 0;
   const generationSeconds = outcome.firstTokenAt === null ? 0 : (outcome.endedAt - outcome.firstTokenAt) / 1000;
@@ -269,10 +309,12 @@ function toResult(modelId: string, upstream: Upstream, outcome: Extract<AttemptO
       completion_tokens: completionTokens,
       time_to_first_token_ms: outcome.firstTokenAt === null ? null : Math.round(outcome.firstTokenAt - startedAt),
       // As for local models: the first token's time is TTFT; the rate covers the tokens after it.
-      tokens_per_second: generationSeconds > 0 && completionTokens > 1 ? Math.round(((completionTokens - 1) / generationSeconds) * 10) / 10 : null,
+      tokens_per_second:
+        generationSeconds > 0 && completionTokens > 1
+          ? Math.round(((completionTokens - 1) / generationSeconds) * 10) / 10
+          : null,
       total_ms: Math.round(outcome.endedAt - startedAt),
       finish_reason: outcome.finish,
     },
   };
 }
-

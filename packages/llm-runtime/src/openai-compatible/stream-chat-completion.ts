@@ -129,7 +129,8 @@ export async function streamChatCompletion(attempt: StreamAttempt): Promise<Atte
       if (!signal.aborted) streamError = fetchFailure(error, controller.signal);
     }
     if (signal.aborted) return finished('abort');
-    if (streamError === undefined && !done && finish === null) streamError = 'the stream ended before the reply was finished';
+    if (streamError === undefined && !done && finish === null)
+      streamError = 'the stream ended before the reply was finished';
     if (streamError !== undefined) {
       if (text === '') return { kind: 'failed', cause: 'upstream', reason: streamError };
       return finished('error', streamError);
@@ -195,7 +196,9 @@ function parseChunk(data: string): Chunk | null {
 
 function requestBody({ model, request, defaultMaxTokens }: StreamAttempt): Record<string, unknown> {
   const params = request.params ?? {};
-  const messages = params.system_prompt ? [{ role: 'system', content: params.system_prompt }, ...request.messages] : request.messages;
+  const messages = params.system_prompt
+    ? [{ role: 'system', content: params.system_prompt }, ...request.messages]
+    : request.messages;
   return {
     model,
     messages,

@@ -8,8 +8,10 @@ import type { GenerateRequest } from '../provider/index.js';
 export function assertRemoteSupports(request: GenerateRequest): void {
   const params = request.params ?? {};
   if (request.tools?.tools.length) throw refuse('tools');
-  if (request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length)) throw refuse('messages', 'tool calls in messages');
-  if (request.responseFormat || params.json_mode) throw refuse(request.responseFormat ? 'response_format' : 'json_mode');
+  if (request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length))
+    throw refuse('messages', 'tool calls in messages');
+  if (request.responseFormat || params.json_mode)
+    throw refuse(request.responseFormat ? 'response_format' : 'json_mode');
   if (params.logit_bias && Object.keys(params.logit_bias).length > 0) throw refuse('logit_bias');
 }
 

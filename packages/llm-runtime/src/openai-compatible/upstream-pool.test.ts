@@ -15,7 +15,12 @@ function pool(maxFailures = 2) {
 
 describe('createUpstreamPool', () => {
   it('names upstreams name@host and numbers repeats', () => {
-    expect(pool().all.map((upstream) => upstream.id)).toEqual(['a@10.0.0.1:8080', 'a@10.0.0.2:8080', 'a@10.0.0.2:8080#2', 'b@10.0.0.1:8080']);
+    expect(pool().all.map((upstream) => upstream.id)).toEqual([
+      'a@10.0.0.1:8080',
+      'a@10.0.0.2:8080',
+      'a@10.0.0.2:8080#2',
+      'b@10.0.0.1:8080',
+    ]);
   });
 
   it('picks only checked, healthy members of the pool that list the model, fewest outstanding first, ties in turn', () => {
@@ -46,7 +51,12 @@ describe('createUpstreamPool', () => {
     expect(one!.healthy).toBe(true);
     p.failed(one!, 'HTTP 503');
     expect(p.serving('a', 'm')).toEqual([]);
-    expect(p.health(one!)).toMatchObject({ base_url: 'http://10.0.0.1:8080/v1', healthy: false, consecutive_failures: 2, last_error: 'HTTP 503' });
+    expect(p.health(one!)).toMatchObject({
+      base_url: 'http://10.0.0.1:8080/v1',
+      healthy: false,
+      consecutive_failures: 2,
+      last_error: 'HTTP 503',
+    });
     p.succeeded(one!, ['m']);
     expect(p.health(one!)).toMatchObject({ healthy: true, consecutive_failures: 0 });
   });

@@ -82,7 +82,11 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       let best: Upstream | undefined;
       for (const upstream of serving(name, model)) {
         if (exclude.has(upstream)) continue;
-        if (!best || upstream.outstanding < best.outstanding || (upstream.outstanding === best.outstanding && upstream.lastPicked < best.lastPicked)) {
+        if (
+          !best ||
+          upstream.outstanding < best.outstanding ||
+          (upstream.outstanding === best.outstanding && upstream.lastPicked < best.lastPicked)
+        ) {
           best = upstream;
         }
       }

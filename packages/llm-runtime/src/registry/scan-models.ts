@@ -25,7 +25,8 @@ export async function scanModels(dir: string): Promise<ScannedModel[]> {
   try {
     names = await readdir(root);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return [];
     throw error;
   }
   const files = names.filter((name) => name.toLowerCase().endsWith('.gguf')).sort();
@@ -102,7 +103,8 @@ const TYPE_BLOCKS: Partial<Record<GgmlType, [bytes: number, elements: number]>> 
 export function ggufProblem(info: GgufFileInfo, fileSize: number): string | null {
   const tensors = info.tensorInfo ?? [];
   if (Number(info.tensorCount) === 0 || tensors.length === 0) return 'the file holds no tensors';
-  if (typeof info.metadata.general?.architecture !== 'string') return 'general.architecture is missing from the metadata';
+  if (typeof info.metadata.general?.architecture !== 'string')
+    return 'general.architecture is missing from the metadata';
   const headerEnd = info.infoEndOffset ?? 0;
   let dataEnd = headerEnd;
   for (const tensor of tensors) {

@@ -170,7 +170,11 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
       // A remote model that is down still becomes active: it is ready as soon as an upstream serving it is back.
       if (!wanted && wantedRemote && remote) return { target: remote, model: wantedRemote };
       if (!wanted) {
-        return { kind: 'not_found', modelId: config.modelId, reason: `model "${config.modelId}" (CHAT_MODEL) not found in ${where}` };
+        return {
+          kind: 'not_found',
+          modelId: config.modelId,
+          reason: `model "${config.modelId}" (CHAT_MODEL) not found in ${where}`,
+        };
       }
       if (wanted.status === 'broken') return brokenAvailability(wanted);
       return { target: local, model: wanted };
@@ -220,7 +224,10 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     const startedAt = performance.now();
     const modelId = activeId();
     // The cache holds text only: replies with tool calls or a grammar are never served from it.
-    const textOnly = !request.tools && !request.responseFormat && !request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length);
+    const textOnly =
+      !request.tools &&
+      !request.responseFormat &&
+      !request.messages.some((m) => m.role === 'tool' || m.tool_calls?.length);
     const cacheable = cache.enabled && modelId !== null && textOnly && isDeterministic(request.params);
     const key = cacheable ? responseCacheKey({ modelId, messages: request.messages, params: request.params }) : null;
     if (key) {
@@ -260,8 +267,15 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     try {
       const result = { ...(await run), queueWaitMs };
       // The seed is logged so that a reply sampled with a fresh random seed can be repeated.
-      options.logger?.debug({ model: result.modelId, seed: result.seed ?? null, finish_reason: result.stats.finish_reason }, 'generation finished');
-      if (key && result.modelId === modelId && (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')) {
+      options.logger?.debug(
+        { model: result.modelId, seed: result.seed ?? null, finish_reason: result.stats.finish_reason },
+        'generation finished',
+      );
+      if (
+        key &&
+        result.modelId === modelId &&
+        (result.stats.finish_reason === 'stop' || result.stats.finish_reason === 'length')
+      ) {
         cache.set(key, { text: result.text, stats: result.stats });
       }
       return result;
@@ -275,7 +289,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     const startedAt = performance.now();
     const reason = unavailableReason();
     if (reason) throw new ChatUnavailableError(reason);
-    if (provider !== local) throw new UnsupportedOperationError('plain completion runs on local models only; the active model is remote');
+    if (provider !== local)
+      throw new UnsupportedOperationError('plain completion runs on local models only; the active model is remote');
     let release: () => void;
     try {
       release = await queue.acquire(request.signal);
@@ -296,7 +311,9 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     if (closed) throw new ChatUnavailableError('the runtime is closed');
     if (request.model !== config.embeddingModelId && provider !== local && request.model === activeId()) {
-      throw new UnsupportedOperationError('embeddings run on local models only; the active model is remote (set EMBEDDING_MODEL)');
+      throw new UnsupportedOperationError(
+        'embeddings run on local models only; the active model is remote (set EMBEDDING_MODEL)',
+      );
     }
     const run = local.embed(request);
     inFlight.add(run);
@@ -341,8 +358,23 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
       // While a remote model is active, the local provider is merely idle; the runtime's reason is the remote's.
       const reason = provider === local ? unavailableReason() : state.reason;
       const mapped: ProviderInfo['status'] =
-        state.state === 'ready' ? 'ready' : state.state === 'loading' ? 'loading' : state.state === 'error' ? 'error' : reason ? 'unavailable' : 'idle';
-      const localInfo: ProviderInfo = { id: local.id, type: local.type, name: local.name, status: mapped, models: models.length, reason };
+        state.state === 'ready'
+          ? 'ready'
+          : state.state === 'loading'
+            ? 'loading'
+            : state.state === 'error'
+              ? 'error'
+              : reason
+                ? 'unavailable'
+                : 'idle';
+      const localInfo: ProviderInfo = {
+        id: local.id,
+        type: local.type,
+        name: local.name,
+        status: mapped,
+        models: models.length,
+        reason,
+      };
       return [localInfo, ...(remote?.providerInfos() ?? [])];
     },
     status() {
@@ -381,7 +413,11 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
         // No load: the model is ready whenever a healthy upstream serves it (status and unavailableReason say so).
         return { ...(await startLoad(remote, id)), active: true };
       }
-      if (!model) throw new ModelNotFoundError(id, remote ? `${config.modelsDir} or on the upstreams (${upstreamNames()})` : config.modelsDir);
+      if (!model)
+        throw new ModelNotFoundError(
+          id,
+          remote ? `${config.modelsDir} or on the upstreams (${upstreamNames()})` : config.modelsDir,
+        );
       if (model.status === 'broken') throw new ModelLoadError(id, `${model.file} is not a valid GGUF: ${model.error}`);
       const loaded = await startLoad(local, id);
       return { ...loaded, active: true };
@@ -424,4 +460,3 @@ function describeUpstreams(remote: OpenAiCompatibleProvider): string {
 function brokenAvailability(model: ProviderModel): Availability {
   return { kind: 'broken', modelId: model.id, reason: `${model.file} is not a valid GGUF: ${model.error}` };
 }
-

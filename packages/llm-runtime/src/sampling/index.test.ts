@@ -15,6 +15,10 @@ describe('resolveSeed', () => {
 describe('toRepeatPenalty', () => {
   it('maps OpenAI penalties and leaves the default alone when none is set', () => {
     expect(toRepeatPenalty({})).toBeUndefined();
-    expect(toRepeatPenalty({ frequency_penalty: 0.5, presence_penalty: -1, repeat_penalty: 1.2 })).toEqual({ frequencyPenalty: 0.5, presencePenalty: -1, penalty: 1.2 });
+    expect(toRepeatPenalty({ frequency_penalty: 0.5, presence_penalty: -1, repeat_penalty: 1.2 })).toEqual({
+      frequencyPenalty: 0.5,
+      presencePenalty: -1,
+      penalty: 1.2,
+    });
   });
 });

@@ -46,7 +46,10 @@ export function toTokenBias(model: LlamaModel, logitBias: Record<string, number>
   for (const [key, value] of Object.entries(logitBias)) {
     const token = Number(key);
     if (!Number.isInteger(token) || token < 0 || (size !== undefined && token >= size)) {
-      throw new UnsupportedRequestError('logit_bias', `logit_bias: token ${key} is not in the model's vocabulary${size !== undefined ? ` (0–${size - 1})` : ''}`);
+      throw new UnsupportedRequestError(
+        'logit_bias',
+        `logit_bias: token ${key} is not in the model's vocabulary${size !== undefined ? ` (0–${size - 1})` : ''}`,
+      );
     }
     bias.set(token as Parameters<TokenBias['set']>[0], value <= -100 ? 'never' : { logit: value });
   }
@@ -54,6 +57,7 @@ export function toTokenBias(model: LlamaModel, logitBias: Record<string, number>
 }
 
 function vocabularySize(model: LlamaModel): number | undefined {
-  const tokens = (model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } }).tokenizer?.ggml?.tokens;
+  const tokens = (model.fileInfo.metadata as { tokenizer?: { ggml?: { tokens?: readonly unknown[] } } }).tokenizer?.ggml
+    ?.tokens;
   return Array.isArray(tokens) ? tokens.length : undefined;
 }

@@ -7,7 +7,18 @@ const STRING = new Set(['minLength', 'maxLength', 'format']);
 const OBJECT = new Set(['properties', 'additionalProperties', 'required', 'minProperties', 'maxProperties']);
 const ARRAY = new Set(['items', 'prefixItems', 'minItems', 'maxItems']);
 /** Annotations: they constrain nothing, so dropping them changes no valid output. */
-const ANNOTATIONS = new Set(['title', 'description', '$schema', '$id', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  '$schema',
+  '$id',
+  '$comment',
+  'default',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+]);
 /** String formats the grammar builder knows. */
 const FORMATS = new Set(['date-time', 'time', 'date']);
 const BASIC_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
@@ -31,7 +42,8 @@ function convert(schema: unknown, param: string, at: string): Record<string, unk
   if (schema === true || (isObject(schema) && Object.keys(schema).length === 0)) {
     throw refuse(param, at, 'an empty schema (any value)', 'use {"type": "object"} or name the types');
   }
-  if (!isObject(schema)) throw new UnsupportedRequestError(param, `${param}: a JSON schema must be an object${where(at)}`);
+  if (!isObject(schema))
+    throw new UnsupportedRequestError(param, `${param}: a JSON schema must be an object${where(at)}`);
   const out: Record<string, unknown> = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (ANNOTATIONS.has(keyword)) {
@@ -41,7 +53,12 @@ function convert(schema: unknown, param: string, at: string): Record<string, unk
     if (!STRUCTURE.has(keyword) && !STRING.has(keyword) && !OBJECT.has(keyword) && !ARRAY.has(keyword)) {
       throw refuse(param, at, `keyword "${keyword}"`);
     }
-    out[keyword === 'anyOf' ? 'oneOf' : keyword === 'definitions' ? '$defs' : keyword] = convertValue(keyword, value, param, at);
+    out[keyword === 'anyOf' ? 'oneOf' : keyword === 'definitions' ? '$defs' : keyword] = convertValue(
+      keyword,
+      value,
+      param,
+      at,
+    );
   }
   if (out.enum !== undefined || out.const !== undefined) delete out.type;
   const type = out.type;
@@ -57,7 +74,9 @@ function convertValue(keyword: string, value: unknown, param: string, at: string
     case '$defs':
     case 'definitions':
       if (!isObject(value)) throw refuse(param, at, `keyword "${keyword}" that is not an object`);
-      return Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, convert(sub, param, `${at}.${keyword}.${name}`)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, convert(sub, param, `${at}.${keyword}.${name}`)]),
+      );
     case 'items':
     case 'additionalProperties':
       return typeof value === 'boolean' ? value : convert(value, param, `${at}.${keyword}`);
@@ -67,7 +86,13 @@ function convertValue(keyword: string, value: unknown, param: string, at: string
       if (!Array.isArray(value)) throw refuse(param, at, `keyword "${keyword}" that is not an array`);
       return value.map((sub, index) => convert(sub, param, `${at}.${keyword}.${index}`));
     case 'format':
-      if (typeof value !== 'string' || !FORMATS.has(value)) throw refuse(param, at, `keyword "format" with value ${JSON.stringify(value)}`, 'only date-time, time and date');
+      if (typeof value !== 'string' || !FORMATS.has(value))
+        throw refuse(
+          param,
+          at,
+          `keyword "format" with value ${JSON.stringify(value)}`,
+          'only date-time, time and date',
+        );
       return value;
     case '$ref':
       if (typeof value !== 'string' || !/^#\/(\$defs|definitions)\/[^/]+$/.test(value)) {
@@ -80,7 +105,10 @@ function convertValue(keyword: string, value: unknown, param: string, at: string
 }
 
 function refuse(param: string, at: string, what: string, hint?: string): UnsupportedRequestError {
-  return new UnsupportedRequestError(param, `${param}: JSON schema ${what}${where(at)} cannot be enforced by the grammar${hint ? ` (${hint})` : ''}`);
+  return new UnsupportedRequestError(
+    param,
+    `${param}: JSON schema ${what}${where(at)} cannot be enforced by the grammar${hint ? ` (${hint})` : ''}`,
+  );
 }
 
 function where(at: string): string {

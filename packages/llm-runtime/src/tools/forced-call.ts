@@ -27,23 +27,45 @@ const NO_PARAMETERS: GbnfJsonSchema = { type: 'object', properties: {} };
  *
  * @param name - the named function of `tool_choice`, or undefined for `required`
  */
-export function planForcedCall(tools: readonly ToolDefinition[], name: string | undefined, paramOf: (index: number) => string): ForcedCallPlan {
-  const candidates = name === undefined ? tools.map((tool, index) => ({ tool, index })) : tools.map((tool, index) => ({ tool, index })).filter(({ tool }) => tool.name === name);
+export function planForcedCall(
+  tools: readonly ToolDefinition[],
+  name: string | undefined,
+  paramOf: (index: number) => string,
+): ForcedCallPlan {
+  const candidates =
+    name === undefined
+      ? tools.map((tool, index) => ({ tool, index }))
+      : tools.map((tool, index) => ({ tool, index })).filter(({ tool }) => tool.name === name);
   if (candidates.length === 0) {
-    throw new UnsupportedRequestError('tool_choice', name === undefined ? 'tool_choice: "required" needs at least one tool' : `tool_choice: no tool is named ${JSON.stringify(name)}`);
+    throw new UnsupportedRequestError(
+      'tool_choice',
+      name === undefined
+        ? 'tool_choice: "required" needs at least one tool'
+        : `tool_choice: no tool is named ${JSON.stringify(name)}`,
+    );
   }
-  const parameters = ({ tool, index }: (typeof candidates)[number]) => (tool.parameters ? toGrammarSchema(tool.parameters, paramOf(index)) : NO_PARAMETERS);
-  const describe = candidates.map(({ tool }) => `${tool.name}${tool.description ? ` (${tool.description})` : ''}`).join(', ');
+  const parameters = ({ tool, index }: (typeof candidates)[number]) =>
+    tool.parameters ? toGrammarSchema(tool.parameters, paramOf(index)) : NO_PARAMETERS;
+  const describe = candidates
+    .map(({ tool }) => `${tool.name}${tool.description ? ` (${tool.description})` : ''}`)
+    .join(', ');
   if (candidates.length === 1) {
     const only = candidates[0]!;
-    return { schema: parameters(only), fixedName: only.tool.name, instruction: `Call the function ${describe}. Reply with its arguments as JSON.` };
+    return {
+      schema: parameters(only),
+      fixedName: only.tool.name,
+      instruction: `Call the function ${describe}. Reply with its arguments as JSON.`,
+    };
   }
   const oneOf = candidates.map((candidate) => ({
     type: 'object' as const,
     properties: { name: { const: candidate.tool.name }, arguments: parameters(candidate) },
     required: ['name', 'arguments'],
   }));
-  return { schema: { oneOf } as GbnfJsonSchema, instruction: `Call one of these functions: ${describe}. Reply with JSON: {"name": ..., "arguments": ...}.` };
+  return {
+    schema: { oneOf } as GbnfJsonSchema,
+    instruction: `Call one of these functions: ${describe}. Reply with JSON: {"name": ..., "arguments": ...}.`,
+  };
 }
 
 const NAME_PREFIX = /^\s*\{\s*"name"\s*:\s*("(?:[^"\\]|\\.)*")\s*,\s*"arguments"\s*:/;

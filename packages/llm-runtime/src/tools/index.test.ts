@@ -41,7 +41,10 @@ describe('forced call splitter', () => {
 describe('planForcedCall', () => {
   const tools = [{ name: 'a', parameters: { type: 'object', properties: { x: { type: 'boolean' } } } }, { name: 'b' }];
   it('uses the named tool’s parameters as the grammar', () => {
-    expect(planForcedCall(tools, 'a', (i) => `tools.${i}`)).toMatchObject({ fixedName: 'a', schema: tools[0]!.parameters });
+    expect(planForcedCall(tools, 'a', (i) => `tools.${i}`)).toMatchObject({
+      fixedName: 'a',
+      schema: tools[0]!.parameters,
+    });
   });
   it('wraps several tools as name + arguments, name first', () => {
     const plan = planForcedCall(tools, undefined, (i) => `tools.${i}`);
@@ -62,10 +65,14 @@ describe('tool history', () => {
       { role: 'tool' as const, content: 'done', tool_call_id: 'c1' },
     ];
     const results = toolResults(messages);
-    expect(toModelResponse(messages[1]!, 1, results)).toEqual([{ type: 'functionCall', name: 'a', params: { x: true }, result: 'done' }]);
+    expect(toModelResponse(messages[1]!, 1, results)).toEqual([
+      { type: 'functionCall', name: 'a', params: { x: true }, result: 'done' },
+    ]);
   });
   it('refuses a call without a result and a result without a call, naming the message', () => {
-    expect(() => toolResults([{ role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'a', arguments: '{}' }] }])).toThrow(/c1/);
+    expect(() =>
+      toolResults([{ role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'a', arguments: '{}' }] }]),
+    ).toThrow(/c1/);
     let error: unknown;
     try {
       toolResults([{ role: 'tool', content: 'x', tool_call_id: 'nope' }]);

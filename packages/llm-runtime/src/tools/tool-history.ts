@@ -15,20 +15,30 @@ export function toolResults(messages: readonly GenerateMessage[]): Map<string, s
     if (message.role !== 'tool') return;
     const id = message.tool_call_id ?? '';
     if (!calls.has(id)) {
-      throw new UnsupportedRequestError(`messages.${index}.tool_call_id`, `messages.${index}: a tool message must answer a tool call of an earlier assistant message (no call has id ${JSON.stringify(id)})`);
+      throw new UnsupportedRequestError(
+        `messages.${index}.tool_call_id`,
+        `messages.${index}: a tool message must answer a tool call of an earlier assistant message (no call has id ${JSON.stringify(id)})`,
+      );
     }
     results.set(id, message.content);
   });
   for (const [id, index] of calls) {
     if (!results.has(id)) {
-      throw new UnsupportedRequestError(`messages.${index}.tool_calls`, `messages.${index}: the tool call ${JSON.stringify(id)} has no tool message with its result`);
+      throw new UnsupportedRequestError(
+        `messages.${index}.tool_calls`,
+        `messages.${index}: the tool call ${JSON.stringify(id)} has no tool message with its result`,
+      );
     }
   }
   return results;
 }
 
 /** An assistant message's text and calls (each with its result) as a model response. */
-export function toModelResponse(message: GenerateMessage, index: number, results: ReadonlyMap<string, string>): ChatModelResponse['response'] {
+export function toModelResponse(
+  message: GenerateMessage,
+  index: number,
+  results: ReadonlyMap<string, string>,
+): ChatModelResponse['response'] {
   const response: ChatModelResponse['response'] = [];
   if (message.content !== '' || !message.tool_calls?.length) response.push(message.content);
   message.tool_calls?.forEach((call, callIndex) => {

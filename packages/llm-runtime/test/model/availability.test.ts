@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatUnavailableError, createLlmRuntime, ModelLoadError, ModelNotFoundError, type LlmRuntime } from '../../src/index.js';
+import {
+  ChatUnavailableError,
+  createLlmRuntime,
+  ModelLoadError,
+  ModelNotFoundError,
+  type LlmRuntime,
+} from '../../src/index.js';
 import { MODEL_PATH } from './helpers.js';
 import { displayModelsDir } from '../../src/runtime/create-llm-runtime.js';
 

@@ -8,7 +8,14 @@ import { MODEL_PATH } from './helpers.js';
 describe('context overflow', () => {
   let runtime: LlmRuntime;
   beforeAll(async () => {
-    runtime = createLlmRuntime({ modelsDir: path.dirname(MODEL_PATH), threads: 1, sequences: 1, contextSize: 256, cacheTtlS: 0, env: {} });
+    runtime = createLlmRuntime({
+      modelsDir: path.dirname(MODEL_PATH),
+      threads: 1,
+      sequences: 1,
+      contextSize: 256,
+      cacheTtlS: 0,
+      env: {},
+    });
     await runtime.start();
     await runtime.whenLoaded();
   });
@@ -17,14 +24,25 @@ describe('context overflow', () => {
   it('keeps answering a conversation far longer than the context', async () => {
     const messages: GenerateMessage[] = [{ role: 'system', content: 'You are a kind storyteller.' }];
     for (let turn = 0; turn < 8; turn++) {
-      messages.push({ role: 'user', content: `Turn ${turn}: tell me more about the little girl, the dog and the big red ball in the park.` });
-      const result = await runtime.generate({ messages, params: { max_tokens: 40, temperature: 0 }, sessionKey: 'long' });
+      messages.push({
+        role: 'user',
+        content: `Turn ${turn}: tell me more about the little girl, the dog and the big red ball in the park.`,
+      });
+      const result = await runtime.generate({
+        messages,
+        params: { max_tokens: 40, temperature: 0 },
+        sessionKey: 'long',
+      });
       expect(['stop', 'length']).toContain(result.stats.finish_reason);
       expect(result.stats.prompt_tokens).toBeLessThanOrEqual(256);
       messages.push({ role: 'assistant', content: result.text });
     }
     // Far past 256 tokens in total by now; a fresh session with the same long history still answers.
-    const fresh = await runtime.generate({ messages: [...messages, { role: 'user', content: 'The end?' }], params: { max_tokens: 20 }, sessionKey: 'new' });
+    const fresh = await runtime.generate({
+      messages: [...messages, { role: 'user', content: 'The end?' }],
+      params: { max_tokens: 20 },
+      sessionKey: 'new',
+    });
     expect(fresh.text.length).toBeGreaterThan(0);
   });
 

@@ -1,4 +1,12 @@
-import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type Llama, type LlamaModel } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type Llama,
+  type LlamaModel,
+} from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepNewestTurns } from '../../src/index.js';
 import { MODEL_PATH } from './helpers.js';
@@ -35,7 +43,12 @@ describe('keepNewestTurns with the real tokenizer and chat wrapper', () => {
     const history = conversation(40);
     const total = count(history);
     const maxTokensCount = Math.floor(total / 2);
-    const { chatHistory, metadata } = keepNewestTurns({ chatHistory: history, maxTokensCount, tokenizer: model.tokenizer, chatWrapper });
+    const { chatHistory, metadata } = keepNewestTurns({
+      chatHistory: history,
+      maxTokensCount,
+      tokenizer: model.tokenizer,
+      chatWrapper,
+    });
 
     expect(chatHistory[0]).toEqual(history[0]);
     expect(chatHistory[1]?.type).toBe('user');
@@ -53,12 +66,17 @@ describe('keepNewestTurns with the real tokenizer and chat wrapper', () => {
 
   it('returns the history unchanged when it already fits', () => {
     const history = conversation(3);
-    const { chatHistory, metadata } = keepNewestTurns({ chatHistory: history, maxTokensCount: count(history), tokenizer: model.tokenizer, chatWrapper });
+    const { chatHistory, metadata } = keepNewestTurns({
+      chatHistory: history,
+      maxTokensCount: count(history),
+      tokenizer: model.tokenizer,
+      chatWrapper,
+    });
     expect(chatHistory).toEqual(history);
     expect(metadata.droppedItems).toBe(0);
   });
 
-  it('cuts the start of a reply generated past the context, keeping the question and the reply\'s end', () => {
+  it("cuts the start of a reply generated past the context, keeping the question and the reply's end", () => {
     const reply = Array.from({ length: 120 }, (_, i) => `Word${i}`).join(' ');
     const history: ChatHistoryItem[] = [
       { type: 'system', text: 'Tell stories.' },
@@ -66,7 +84,12 @@ describe('keepNewestTurns with the real tokenizer and chat wrapper', () => {
       { type: 'model', response: [reply] },
     ];
     const maxTokensCount = Math.floor(count(history) / 2);
-    const { chatHistory, metadata } = keepNewestTurns({ chatHistory: history, maxTokensCount, tokenizer: model.tokenizer, chatWrapper });
+    const { chatHistory, metadata } = keepNewestTurns({
+      chatHistory: history,
+      maxTokensCount,
+      tokenizer: model.tokenizer,
+      chatWrapper,
+    });
     expect(count(chatHistory)).toBeLessThanOrEqual(maxTokensCount);
     expect(chatHistory.slice(0, 2)).toEqual(history.slice(0, 2));
     const kept = chatHistory[2];
@@ -83,7 +106,12 @@ describe('keepNewestTurns with the real tokenizer and chat wrapper', () => {
       { type: 'user', text: message },
       { type: 'model', response: [] },
     ];
-    const { chatHistory } = keepNewestTurns({ chatHistory: history, maxTokensCount: 200, tokenizer: model.tokenizer, chatWrapper });
+    const { chatHistory } = keepNewestTurns({
+      chatHistory: history,
+      maxTokensCount: 200,
+      tokenizer: model.tokenizer,
+      chatWrapper,
+    });
     expect(count(chatHistory)).toBeLessThanOrEqual(200);
     const user = chatHistory[0];
     expect(user?.type).toBe('user');

@@ -63,7 +63,9 @@ afterEach(async () => {
 });
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 describe('pullModel', () => {
@@ -124,7 +126,9 @@ describe('pullModel', () => {
     await expect(pullModel({ source: `http://127.0.0.1:${port}/m.gguf`, modelsDir: dir })).rejects.toThrow(
       new RegExp(`cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`),
     );
-    await expect(pullModel({ source: `${base}/missing.txt.gguf.not`, modelsDir: dir })).rejects.toThrow(/does not name a \.gguf/);
+    await expect(pullModel({ source: `${base}/missing.txt.gguf.not`, modelsDir: dir })).rejects.toThrow(
+      /does not name a \.gguf/,
+    );
   });
 });
 

@@ -87,7 +87,10 @@ describe('generating past the context size', () => {
     try {
       await runtime.start();
       await runtime.whenLoaded();
-      return await runtime.generate({ messages: [{ role: 'user', content: 'Once upon a time' }], params: { max_tokens: maxTokens, seed: 1 } });
+      return await runtime.generate({
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        params: { max_tokens: maxTokens, seed: 1 },
+      });
     } finally {
       await runtime.close();
     }
@@ -125,7 +128,11 @@ describe('a conversation longer than the context', () => {
     let shifts = 0;
     for (let turn = 1; turn <= 24; turn++) {
       messages.push({ role: 'user', content: `Turn ${turn}: and then?` });
-      const result = await runtime.generate({ messages: messages.map((m) => ({ ...m })), params: { max_tokens: 24, seed: turn }, sessionKey: 'shift' });
+      const result = await runtime.generate({
+        messages: messages.map((m) => ({ ...m })),
+        params: { max_tokens: 24, seed: turn },
+        sessionKey: 'shift',
+      });
       messages.push({ role: 'assistant', content: result.text });
       const previous = prompts.at(-1);
       prompts.push(result.stats.prompt_tokens);
@@ -147,7 +154,14 @@ describe('a conversation longer than the context', () => {
 
 describe('preloading the next turn while the user types', () => {
   async function conversation(preloadNextTurn: boolean, turns = 6) {
-    const runtime = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 1, cacheTtlS: 0, preloadNextTurn, env: {} });
+    const runtime = createLlmRuntime({
+      modelsDir: MODELS_DIR,
+      threads: 1,
+      sequences: 1,
+      cacheTtlS: 0,
+      preloadNextTurn,
+      env: {},
+    });
     try {
       await runtime.start();
       await runtime.whenLoaded();
@@ -156,7 +170,11 @@ describe('preloading the next turn while the user types', () => {
       const texts: string[] = [];
       for (let turn = 1; turn <= turns; turn++) {
         messages.push({ role: 'user', content: `Turn ${turn}: where did the cat go?` });
-        const result = await runtime.generate({ messages: messages.map((m) => ({ ...m })), params: { max_tokens: 24, temperature: 0 }, sessionKey: 'typing' });
+        const result = await runtime.generate({
+          messages: messages.map((m) => ({ ...m })),
+          params: { max_tokens: 24, temperature: 0 },
+          sessionKey: 'typing',
+        });
         messages.push({ role: 'assistant', content: result.text });
         evaluated.push(result.promptTokensEvaluated);
         texts.push(result.text);
@@ -188,7 +206,11 @@ describe('preloading the next turn while the user types', () => {
       const a: GenerateMessage[] = [{ role: 'user', content: 'Once upon a time' }];
       const first = await runtime.generate({ messages: a, params: { max_tokens: 16 }, sessionKey: 'a' });
       // B needs the only sequence while A's preload may still run on it.
-      const b = await runtime.generate({ messages: [{ role: 'user', content: 'The dog' }], params: { max_tokens: 16 }, sessionKey: 'b' });
+      const b = await runtime.generate({
+        messages: [{ role: 'user', content: 'The dog' }],
+        params: { max_tokens: 16 },
+        sessionKey: 'b',
+      });
       expect(b.stats.finish_reason).not.toBe('error');
       expect(b.text.length).toBeGreaterThan(0);
       // A lost its cache to B: its next turn evaluates its history again (all but the chat template's opening tokens,

@@ -21,7 +21,11 @@ describe('preparing a stored chat while its user types', () => {
     const messages: GenerateMessage[] = [];
     for (let turn = 1; turn <= turns; turn++) {
       messages.push({ role: 'user', content: `Turn ${turn}: what did the little bird find?` });
-      const result = await writer.generate({ messages: messages.map((m) => ({ ...m })), params: { max_tokens: 24, seed: turn }, sessionKey: 'writer' });
+      const result = await writer.generate({
+        messages: messages.map((m) => ({ ...m })),
+        params: { max_tokens: 24, seed: turn },
+        sessionKey: 'writer',
+      });
       messages.push({ role: 'assistant', content: result.text });
     }
     return messages;
@@ -45,14 +49,20 @@ describe('preparing a stored chat while its user types', () => {
     // Only the new message and the template around it: measured 20 of 579.
     expect(prepared.promptTokensEvaluated).toBeLessThan(30);
     // Right after the reply the sequence holds the chat: nothing to prepare.
-    expect(warm.prepare({ messages: [...next, { role: 'assistant', content: prepared.text }], params, sessionKey: 'chat' })).toBe('ready');
+    expect(
+      warm.prepare({ messages: [...next, { role: 'assistant', content: prepared.text }], params, sessionKey: 'chat' }),
+    ).toBe('ready');
   });
 
   it('cuts a history longer than the context as a context shift would, and the next turn continues from it', async () => {
     const stored = await storedChat(10);
     const small = await runtime({ contextSize: 256 });
     expect(small.prepare({ messages: stored, sessionKey: 'long' })).toBe('preparing');
-    const result = await small.generate({ messages: [...stored, { role: 'user', content: 'The end?' }], params: { max_tokens: 16 }, sessionKey: 'long' });
+    const result = await small.generate({
+      messages: [...stored, { role: 'user', content: 'The end?' }],
+      params: { max_tokens: 16 },
+      sessionKey: 'long',
+    });
     expect(result.stats.prompt_tokens).toBeLessThanOrEqual(256);
     expect(result.stats.prompt_tokens).toBeGreaterThan(64);
     expect(result.promptTokensEvaluated).toBeLessThan(result.stats.prompt_tokens / 3);
@@ -61,13 +71,23 @@ describe('preparing a stored chat while its user types', () => {
   it('skips what it cannot do, and gives the sequence up to a request from another chat', async () => {
     const r = await runtime();
     expect(r.prepare({ messages: [], sessionKey: 'empty' })).toBe('skipped');
-    expect(r.prepare({ messages: [{ role: 'system', content: 'only a system prompt' }], sessionKey: 'empty' })).toBe('skipped');
+    expect(r.prepare({ messages: [{ role: 'system', content: 'only a system prompt' }], sessionKey: 'empty' })).toBe(
+      'skipped',
+    );
     const stored = await storedChat(8);
     expect(r.prepare({ messages: stored, sessionKey: 'a' })).toBe('preparing');
     // The only sequence is being prepared for chat a; chat b's request takes it over between two chunks.
-    const b = await r.generate({ messages: [{ role: 'user', content: 'Once upon a time' }], params: { max_tokens: 8 }, sessionKey: 'b' });
+    const b = await r.generate({
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      params: { max_tokens: 8 },
+      sessionKey: 'b',
+    });
     expect(b.text.length).toBeGreaterThan(0);
-    const a = await r.generate({ messages: [...stored, { role: 'user', content: 'More?' }], params: { max_tokens: 8 }, sessionKey: 'a' });
+    const a = await r.generate({
+      messages: [...stored, { role: 'user', content: 'More?' }],
+      params: { max_tokens: 8 },
+      sessionKey: 'a',
+    });
     expect(a.text.length).toBeGreaterThan(0);
   });
 

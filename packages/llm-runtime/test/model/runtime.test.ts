@@ -6,7 +6,14 @@ const story = (content: string) => [{ role: 'user' as const, content }];
 let runtime: LlmRuntime;
 
 beforeAll(async () => {
-  runtime = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 4, queueLimit: 8, cacheTtlS: 300, env: {} });
+  runtime = createLlmRuntime({
+    modelsDir: MODELS_DIR,
+    threads: 1,
+    sequences: 4,
+    queueLimit: 8,
+    cacheTtlS: 300,
+    env: {},
+  });
   await runtime.start();
   await runtime.whenLoaded();
 });
@@ -35,14 +42,24 @@ describe('registry', () => {
 describe('runtime with stories260K', () => {
   it('is ready with the configured threads and sequences', async () => {
     expect(runtime.unavailableReason()).toBeNull();
-    expect(runtime.status()).toMatchObject({ state: 'ready', model_id: MODEL_ID, load_progress: 1, threads: 1, sequences_total: 4, gpu: 'cpu' });
+    expect(runtime.status()).toMatchObject({
+      state: 'ready',
+      model_id: MODEL_ID,
+      load_progress: 1,
+      threads: 1,
+      sequences_total: 4,
+      gpu: 'cpu',
+    });
     const models = await runtime.listModels();
     expect(models.find((m) => m.id === MODEL_ID)?.active).toBe(true);
     expect((await runtime.providers())[0]).toMatchObject({ id: 'llama-cpp', status: 'ready', reason: null });
   });
 
   it('stops at max_tokens with finish_reason length and full stats', async () => {
-    const result = await runtime.generate({ messages: story('Once upon a time'), params: { max_tokens: 16, temperature: 0.9, top_k: 40, top_p: 0.9 } });
+    const result = await runtime.generate({
+      messages: story('Once upon a time'),
+      params: { max_tokens: 16, temperature: 0.9, top_k: 40, top_p: 0.9 },
+    });
     expect(result.modelId).toBe(MODEL_ID);
     expect(result.text.length).toBeGreaterThan(0);
     expect(result.stats.finish_reason).toBe('length');
@@ -55,7 +72,11 @@ describe('runtime with stories260K', () => {
 
   it('streams token by token through onToken', async () => {
     const pieces: string[] = [];
-    const result = await runtime.generate({ messages: story('Tom had a dog'), params: { max_tokens: 24, temperature: 0.5 }, onToken: (t) => pieces.push(t) });
+    const result = await runtime.generate({
+      messages: story('Tom had a dog'),
+      params: { max_tokens: 24, temperature: 0.5 },
+      onToken: (t) => pieces.push(t),
+    });
     expect(pieces.join('')).toBe(result.text);
     // About one call per generated token (a multi-byte character may hold one back).
     expect(pieces.length).toBeGreaterThan(result.stats.completion_tokens / 2);
@@ -81,11 +102,29 @@ describe('runtime with stories260K', () => {
   });
 
   it('reuses the KV cache of a session: the second turn evaluates only the new tokens', async () => {
-    const system = { role: 'system' as const, content: 'You tell short stories for children about animals, friends and the sun.' };
-    const turn1 = [system, { role: 'user' as const, content: 'Tell me about a cat named Tim who liked to play in the garden.' }];
-    const first = await runtime.generate({ messages: turn1, params: { max_tokens: 40, temperature: 0 }, sessionKey: 'kv-session' });
-    const turn2 = [...turn1, { role: 'assistant' as const, content: first.text }, { role: 'user' as const, content: 'What did Tim do next?' }];
-    const second = await runtime.generate({ messages: turn2, params: { max_tokens: 20, temperature: 0 }, sessionKey: 'kv-session' });
+    const system = {
+      role: 'system' as const,
+      content: 'You tell short stories for children about animals, friends and the sun.',
+    };
+    const turn1 = [
+      system,
+      { role: 'user' as const, content: 'Tell me about a cat named Tim who liked to play in the garden.' },
+    ];
+    const first = await runtime.generate({
+      messages: turn1,
+      params: { max_tokens: 40, temperature: 0 },
+      sessionKey: 'kv-session',
+    });
+    const turn2 = [
+      ...turn1,
+      { role: 'assistant' as const, content: first.text },
+      { role: 'user' as const, content: 'What did Tim do next?' },
+    ];
+    const second = await runtime.generate({
+      messages: turn2,
+      params: { max_tokens: 20, temperature: 0 },
+      sessionKey: 'kv-session',
+    });
     // A fresh session evaluates nearly its whole prompt (a slot may share a few leading template tokens).
     expect(first.promptTokensEvaluated).toBeGreaterThan(first.stats.prompt_tokens * 0.8);
     // The whole conversation is in the prompt, but only the new user turn (plus wrapper tokens) is evaluated.
@@ -94,13 +133,22 @@ describe('runtime with stories260K', () => {
     expect(second.promptTokensEvaluated).toBeLessThan(second.stats.prompt_tokens / 3);
 
     // Without the session key the same request starts from an empty (or foreign) sequence.
-    const cold = await runtime.generate({ messages: turn2, params: { max_tokens: 20, temperature: 0.01 }, sessionKey: 'other-session' });
+    const cold = await runtime.generate({
+      messages: turn2,
+      params: { max_tokens: 20, temperature: 0.01 },
+      sessionKey: 'other-session',
+    });
     expect(cold.promptTokensEvaluated).toBeGreaterThan(second.promptTokensEvaluated * 3);
   });
 
   it('runs four generations at once on four sequences', async () => {
     const results = await Promise.all(
-      [1, 2, 3, 4].map((seed) => runtime.generate({ messages: story(`Story number ${seed}`), params: { max_tokens: 30, temperature: 0.8, seed: seed + 100 } })),
+      [1, 2, 3, 4].map((seed) =>
+        runtime.generate({
+          messages: story(`Story number ${seed}`),
+          params: { max_tokens: 30, temperature: 0.8, seed: seed + 100 },
+        }),
+      ),
     );
     for (const result of results) {
       expect(['stop', 'length']).toContain(result.stats.finish_reason);
@@ -120,7 +168,10 @@ describe('runtime with stories260K', () => {
     expect(pieces.join('')).toBe(first.text);
     expect(second.promptTokensEvaluated).toBe(0);
     // A sampled request is never cached.
-    const sampled = await runtime.generate({ messages: story('The sun was shining'), params: { max_tokens: 5, temperature: 0.9 } });
+    const sampled = await runtime.generate({
+      messages: story('The sun was shining'),
+      params: { max_tokens: 5, temperature: 0.9 },
+    });
     expect(sampled.stats.cached).toBeUndefined();
   });
 
@@ -132,15 +183,28 @@ describe('runtime with stories260K', () => {
 
 describe('queue bound', () => {
   it('refuses a request past the bound with QueueFullError and serves the waiting one', async () => {
-    const small = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 1, queueLimit: 1, cacheTtlS: 0, env: {} });
+    const small = createLlmRuntime({
+      modelsDir: MODELS_DIR,
+      threads: 1,
+      sequences: 1,
+      queueLimit: 1,
+      cacheTtlS: 0,
+      env: {},
+    });
     try {
       await small.start();
       await small.whenLoaded();
       const controller = new AbortController();
-      const running = small.generate({ messages: story('A long story'), params: { max_tokens: 400, temperature: 1 }, signal: controller.signal });
+      const running = small.generate({
+        messages: story('A long story'),
+        params: { max_tokens: 400, temperature: 1 },
+        signal: controller.signal,
+      });
       const waiting = small.generate({ messages: story('Another story'), params: { max_tokens: 5 } });
       expect(small.status().queue_depth).toBe(1);
-      const error = await small.generate({ messages: story('One too many'), params: { max_tokens: 5 } }).catch((e: unknown) => e);
+      const error = await small
+        .generate({ messages: story('One too many'), params: { max_tokens: 5 } })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(QueueFullError);
       expect((error as QueueFullError).retryAfterSeconds).toBeGreaterThan(0);
       controller.abort();

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLlmRuntime, UnsupportedRequestError, type GenerateRequest, type LlmRuntime, type ToolCallDelta, type ToolDefinition } from '../../src/index.js';
+import {
+  createLlmRuntime,
+  UnsupportedRequestError,
+  type GenerateRequest,
+  type LlmRuntime,
+  type ToolCallDelta,
+  type ToolDefinition,
+} from '../../src/index.js';
 import { MODELS_DIR } from './helpers.js';
 
 const story = (content: string) => [{ role: 'user' as const, content }];
@@ -19,7 +26,10 @@ const weather: ToolDefinition = {
   description: 'The weather in a city',
   parameters: {
     type: 'object',
-    properties: { city: { type: 'string', enum: ['Paris', 'Oslo', 'Lima'] }, days: { type: 'integer', enum: [1, 2, 3] } },
+    properties: {
+      city: { type: 'string', enum: ['Paris', 'Oslo', 'Lima'] },
+      days: { type: 'integer', enum: [1, 2, 3] },
+    },
     required: ['city', 'days'],
     additionalProperties: false,
   },
@@ -32,7 +42,9 @@ const alarm: ToolDefinition = {
 describe('sampling', () => {
   it('draws a fresh seed per request without one, and keeps a given seed', async () => {
     const params = { max_tokens: 24, temperature: 1 };
-    const replies = await Promise.all([1, 2, 3, 4].map(() => runtime.generate({ messages: story('Once upon a time'), params })));
+    const replies = await Promise.all(
+      [1, 2, 3, 4].map(() => runtime.generate({ messages: story('Once upon a time'), params })),
+    );
     expect(new Set(replies.map((r) => r.seed)).size).toBe(4);
     expect(new Set(replies.map((r) => r.text)).size).toBeGreaterThan(1);
     const a = await runtime.generate({ messages: story('Once upon a time'), params: { ...params, seed: 7 } });
@@ -44,7 +56,10 @@ describe('sampling', () => {
   it('penalties change the text of a fixed seed', async () => {
     const base = { max_tokens: 48, temperature: 0.8, seed: 11 };
     const plain = await runtime.generate({ messages: story('Tom and Tom and Tom'), params: base });
-    const penalised = await runtime.generate({ messages: story('Tom and Tom and Tom'), params: { ...base, frequency_penalty: 2, presence_penalty: 2 } });
+    const penalised = await runtime.generate({
+      messages: story('Tom and Tom and Tom'),
+      params: { ...base, frequency_penalty: 2, presence_penalty: 2 },
+    });
     expect(penalised.text).not.toBe(plain.text);
   }, 60_000);
 
@@ -52,11 +67,17 @@ describe('sampling', () => {
     const base = { max_tokens: 30, temperature: 0, seed: 1 };
     const plain = await runtime.generate({ messages: story('Once upon a time'), params: base });
     expect(plain.text.length).toBeGreaterThan(0);
-    await expect(runtime.generate({ messages: story('Hi'), params: { ...base, logit_bias: { '999999': 5 } } })).rejects.toBeInstanceOf(UnsupportedRequestError);
+    await expect(
+      runtime.generate({ messages: story('Hi'), params: { ...base, logit_bias: { '999999': 5 } } }),
+    ).rejects.toBeInstanceOf(UnsupportedRequestError);
   }, 60_000);
 
   it('clamps max_tokens to the context and reports the prompt', async () => {
-    const result = await runtime.generate({ messages: story('Once upon a time'), params: { max_tokens: 30_000, temperature: 0.8 }, fitToContext: true });
+    const result = await runtime.generate({
+      messages: story('Once upon a time'),
+      params: { max_tokens: 30_000, temperature: 0.8 },
+      fitToContext: true,
+    });
     expect(result.stats.prompt_tokens).toBeGreaterThan(0);
     expect(result.stats.prompt_tokens + result.stats.completion_tokens).toBeLessThanOrEqual(2048);
   }, 300_000);
@@ -64,11 +85,21 @@ describe('sampling', () => {
 
 describe('a reply past the context without fitToContext', () => {
   it('still reports the prompt (it read 0 once the reply had shifted the prompt out)', async () => {
-    const small = createLlmRuntime({ modelsDir: MODELS_DIR, threads: 1, sequences: 1, contextSize: 128, cacheTtlS: 0, env: {} });
+    const small = createLlmRuntime({
+      modelsDir: MODELS_DIR,
+      threads: 1,
+      sequences: 1,
+      contextSize: 128,
+      cacheTtlS: 0,
+      env: {},
+    });
     try {
       await small.start();
       await small.whenLoaded();
-      const result = await small.generate({ messages: story('Once upon a time'), params: { max_tokens: 400, seed: 1 } });
+      const result = await small.generate({
+        messages: story('Once upon a time'),
+        params: { max_tokens: 400, seed: 1 },
+      });
       expect(result.stats.completion_tokens).toBeGreaterThan(128);
       expect(result.stats.prompt_tokens).toBeGreaterThan(0);
     } finally {
@@ -118,7 +149,11 @@ describe('tools', () => {
     const result = await runtime.generate({
       messages: [
         { role: 'user', content: 'Weather?' },
-        { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo","days":1}' }] },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo","days":1}' }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
       ],
       params: { max_tokens: 30, seed: 3 },
@@ -128,8 +163,19 @@ describe('tools', () => {
   }, 60_000);
 
   it('json_schema response format', async () => {
-    const schema = { type: 'object', properties: { name: { type: 'string', maxLength: 20 }, tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, maxItems: 3 } }, required: ['name', 'tags'] };
-    const result = await runtime.generate({ messages: story('JSON please'), params: { max_tokens: 200, seed: 5 }, responseFormat: { type: 'json_schema', schema } });
+    const schema = {
+      type: 'object',
+      properties: {
+        name: { type: 'string', maxLength: 20 },
+        tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, maxItems: 3 },
+      },
+      required: ['name', 'tags'],
+    };
+    const result = await runtime.generate({
+      messages: story('JSON please'),
+      params: { max_tokens: 200, seed: 5 },
+      responseFormat: { type: 'json_schema', schema },
+    });
     JSON.parse(result.text);
   }, 60_000);
 });

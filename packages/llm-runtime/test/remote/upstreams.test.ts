@@ -43,10 +43,20 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
   it('lists the remote model once, namespaced, and one provider entry per upstream', async () => {
     const models = await runtime.listModels();
     expect(models).toEqual([
-      expect.objectContaining({ id: REMOTE_ID, name: 'stories260K', provider: 'openai-compatible', status: 'available', active: true }),
+      expect.objectContaining({
+        id: REMOTE_ID,
+        name: 'stories260K',
+        provider: 'openai-compatible',
+        status: 'available',
+        active: true,
+      }),
     ]);
     const providers = await runtime.providers();
-    expect(providers.map((info) => info.id)).toEqual(['llama-cpp', `studio@127.0.0.1:${a.port}`, `studio@127.0.0.1:${b.port}`]);
+    expect(providers.map((info) => info.id)).toEqual([
+      'llama-cpp',
+      `studio@127.0.0.1:${a.port}`,
+      `studio@127.0.0.1:${b.port}`,
+    ]);
     for (const info of providers.slice(1)) {
       expect(info).toMatchObject({ type: 'openai-compatible', status: 'ready', models: 1, reason: null });
       expect(info.health).toMatchObject({ healthy: true, consecutive_failures: 0, outstanding: 0 });
@@ -57,7 +67,11 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
 
   it('streams a reply token by token with usage mapped to stats', async () => {
     const pieces: string[] = [];
-    const result = await runtime.generate({ messages: PROMPT, params: { max_tokens: 16, temperature: 0 }, onToken: (piece) => pieces.push(piece) });
+    const result = await runtime.generate({
+      messages: PROMPT,
+      params: { max_tokens: 16, temperature: 0 },
+      onToken: (piece) => pieces.push(piece),
+    });
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join('')).toBe(result.text);
     expect(result.modelId).toBe(REMOTE_ID);
@@ -73,9 +87,12 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
 
   it('spreads sequential and concurrent requests over both upstreams', async () => {
     const sequential: GenerateResult[] = [];
-    for (let i = 0; i < 4; i++) sequential.push(await runtime.generate({ messages: PROMPT, params: { max_tokens: 8 } }));
+    for (let i = 0; i < 4; i++)
+      sequential.push(await runtime.generate({ messages: PROMPT, params: { max_tokens: 8 } }));
     expect(new Set(sequential.map((result) => result.servedBy)).size).toBe(2);
-    const concurrent = await Promise.all(Array.from({ length: 6 }, () => runtime.generate({ messages: PROMPT, params: { max_tokens: 100 } })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 6 }, () => runtime.generate({ messages: PROMPT, params: { max_tokens: 100 } })),
+    );
     const counts = new Map<string, number>();
     for (const result of concurrent) counts.set(result.servedBy!, (counts.get(result.servedBy!) ?? 0) + 1);
     // Least outstanding: six at once are split three and three.
@@ -130,7 +147,10 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
       while (!stop) {
         const startedAfterKill = killing;
         try {
-          results.push({ startedAfterKill, result: await runtime.generate({ messages: PROMPT, params: { max_tokens: 48 } }) });
+          results.push({
+            startedAfterKill,
+            result: await runtime.generate({ messages: PROMPT, params: { max_tokens: 48 } }),
+          });
         } catch (error) {
           results.push({ startedAfterKill, error });
         }
@@ -142,7 +162,9 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
       killing = true;
       await a.kill();
       const countAtKill = results.length;
-      await expect.poll(() => results.length - countAtKill, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(20);
+      await expect
+        .poll(() => results.length - countAtKill, { timeout: 20_000, interval: 20 })
+        .toBeGreaterThanOrEqual(20);
     } finally {
       stop = true;
       await Promise.all(workers);
@@ -168,7 +190,8 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
 
     try {
       const retried: GenerateResult[] = [];
-      for (let i = 0; i < 6; i++) retried.push(await slowChecks.generate({ messages: PROMPT, params: { max_tokens: 8 } }));
+      for (let i = 0; i < 6; i++)
+        retried.push(await slowChecks.generate({ messages: PROMPT, params: { max_tokens: 8 } }));
       expect(retried.every((result) => result.servedBy === `studio@127.0.0.1:${b.port}`)).toBe(true);
       const info = (await slowChecks.providers()).find((entry) => entry.health?.base_url === a.baseUrl)!;
       // Three requests tried it, found it down and moved on; the third took it out of rotation.
@@ -191,9 +214,15 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
     await Promise.all([a.kill(), b.kill()]);
     await expect.poll(() => runtime.status().state, { timeout: 5000, interval: 50 }).toBe('error');
     expect(runtime.unavailableReason()).toMatch(/^all upstreams for studio\/stories260K are down: .*ECONNREFUSED/);
-    const error = await runtime.generate({ messages: PROMPT, params: { max_tokens: 8 } }).catch((caught: unknown) => caught);
+    const error = await runtime
+      .generate({ messages: PROMPT, params: { max_tokens: 8 } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChatUnavailableError);
-    expect((await runtime.listModels())[0]).toMatchObject({ id: REMOTE_ID, status: 'broken', error: expect.stringMatching(/are down/) });
+    expect((await runtime.listModels())[0]).toMatchObject({
+      id: REMOTE_ID,
+      status: 'broken',
+      error: expect.stringMatching(/are down/),
+    });
 
     await b.start();
     await expect.poll(() => runtime.unavailableReason(), { timeout: 5000, interval: 50 }).toBeNull();
@@ -228,7 +257,9 @@ describe('openai-compatible upstreams: two real Chat Studio processes', () => {
 
       await mixed.setActiveModel('stories260K');
       expect(mixed.status()).toMatchObject({ state: 'ready', model_id: 'stories260K' });
-      await expect(mixed.setActiveModel('studio/nope')).rejects.toThrow(/not found in .* or on the upstreams \(studio\)/);
+      await expect(mixed.setActiveModel('studio/nope')).rejects.toThrow(
+        /not found in .* or on the upstreams \(studio\)/,
+      );
     } finally {
       await mixed.close();
     }

@@ -105,9 +105,16 @@ export function createChatClient(options: ChatClientOptions = {}) {
   return {
     /** The health report; a 503 carries one too (`degraded` or `down`, with its reason), so it is returned, not thrown. */
     health: async (): Promise<HealthResponse> => {
-      const res = await doFetch(`${baseUrl}/health`, { method: 'GET', headers: { accept: 'application/json', ...options.headers }, credentials });
+      const res = await doFetch(`${baseUrl}/health`, {
+        method: 'GET',
+        headers: { accept: 'application/json', ...options.headers },
+        credentials,
+      });
       if (res.status === 503) {
-        const body = (await res.clone().json().catch(() => null)) as HealthResponse | null;
+        const body = (await res
+          .clone()
+          .json()
+          .catch(() => null)) as HealthResponse | null;
         if (body && typeof body.status === 'string') return body;
       }
       if (!res.ok) throw await toError(res);
@@ -126,7 +133,10 @@ export function createChatClient(options: ChatClientOptions = {}) {
       request<Page<ChatMessage>>('GET', `/api/chat/sessions/${enc(id)}/messages${toQuery(query)}`),
     /** The page of up to `limit` messages centred on `messageId` (ascending), with a cursor for each direction. */
     listMessagesAround: (id: string, messageId: string, query?: { limit?: number }) =>
-      request<MessageAroundPage>('GET', `/api/chat/sessions/${enc(id)}/messages${toQuery({ around: messageId, ...query })}`),
+      request<MessageAroundPage>(
+        'GET',
+        `/api/chat/sessions/${enc(id)}/messages${toQuery({ around: messageId, ...query })}`,
+      ),
     appendMessage: (id: string, body: AppendMessageRequest) =>
       request<ChatMessage>('POST', `/api/chat/sessions/${enc(id)}/messages`, body),
     updateMessage: (sessionId: string, messageId: string, content: string) =>

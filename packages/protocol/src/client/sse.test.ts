@@ -55,7 +55,8 @@ describe('readChatStream', () => {
 describe('readServerSentEvents', () => {
   it('yields raw OpenAI-style data lines split across chunks, skipping comments', async () => {
     const events = [];
-    for await (const e of readServerSentEvents(bodyOf([': ping\n\ndata: {"a"', ':1}\n\n', 'data: [DONE]\n\n']))) events.push(e);
+    for await (const e of readServerSentEvents(bodyOf([': ping\n\ndata: {"a"', ':1}\n\n', 'data: [DONE]\n\n'])))
+      events.push(e);
     expect(events).toEqual([
       { event: undefined, data: '{"a":1}', id: undefined },
       { event: undefined, data: '[DONE]', id: undefined },

@@ -21,7 +21,9 @@ export interface ServerSentEvent {
  */
 export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
   const queue: ServerSentEvent[] = [];
-  const parser = createParser({ onEvent: (message) => queue.push({ event: message.event, data: message.data, id: message.id }) });
+  const parser = createParser({
+    onEvent: (message) => queue.push({ event: message.event, data: message.data, id: message.id }),
+  });
   const decoder = new TextDecoder();
   const reader = body.getReader();
   try {
@@ -46,7 +48,9 @@ function toChatEvent(message: ServerSentEvent): StreamEvent {
     return { type: 'error', code: 'invalid_event', message: `Unparseable ${message.event ?? 'message'} event` };
   }
   const parsed = v.safeParse(StreamEventSchema, data);
-  return parsed.success ? parsed.output : { type: 'error', code: 'invalid_event', message: `Unexpected ${message.event ?? 'message'} event` };
+  return parsed.success
+    ? parsed.output
+    : { type: 'error', code: 'invalid_event', message: `Unexpected ${message.event ?? 'message'} event` };
 }
 
 /**

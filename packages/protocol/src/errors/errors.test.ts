@@ -10,7 +10,9 @@ describe('error envelope', () => {
   });
 
   it('builds and recognizes envelopes', () => {
-    expect(errorEnvelope('not_found', 'Session not found')).toEqual({ error: { code: 'not_found', message: 'Session not found' } });
+    expect(errorEnvelope('not_found', 'Session not found')).toEqual({
+      error: { code: 'not_found', message: 'Session not found' },
+    });
     expect(isErrorEnvelope(errorEnvelope('bad_request', 'x', { a: 1 }))).toBe(true);
     expect(isErrorEnvelope({ error: { code: 'nope', message: 'x' } })).toBe(false);
     expect(isErrorEnvelope({ detail: 'x' })).toBe(false);

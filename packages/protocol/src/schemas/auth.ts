@@ -16,7 +16,12 @@ export type LoginRequest = v.InferInput<typeof LoginRequestSchema>;
 export const USER_ROLES = ['admin', 'user'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
-export const UserSchema = v.object({ id: IdSchema, username: v.string(), created_at: TimestampSchema, role: v.picklist(USER_ROLES) });
+export const UserSchema = v.object({
+  id: IdSchema,
+  username: v.string(),
+  created_at: TimestampSchema,
+  role: v.picklist(USER_ROLES),
+});
 export type User = v.InferOutput<typeof UserSchema>;
 
 export const MeResponseSchema = v.object({ user: UserSchema, auth: v.picklist(['cookie', 'api_key', 'local']) });
@@ -33,7 +38,9 @@ export const ApiKeyInfoSchema = v.object({
 });
 export type ApiKeyInfo = v.InferOutput<typeof ApiKeyInfoSchema>;
 
-export const CreateApiKeyRequestSchema = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)) });
+export const CreateApiKeyRequestSchema = v.object({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+});
 export type CreateApiKeyRequest = v.InferInput<typeof CreateApiKeyRequestSchema>;
 
 /** The only response that ever contains the whole key. */

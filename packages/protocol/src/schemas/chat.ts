@@ -28,7 +28,10 @@ export function sendRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
       for (const [key, value] of Object.entries(topLevel)) {
         if (value === undefined) continue;
         if (key in merged && JSON.stringify(merged[key]) !== JSON.stringify(value)) {
-          addIssue({ message: `Field "${key}" is given both at the top level and in params, with different values`, path: [topLevelKey(dataset.value, key)] });
+          addIssue({
+            message: `Field "${key}" is given both at the top level and in params, with different values`,
+            path: [topLevelKey(dataset.value, key)],
+          });
           return NEVER;
         }
         merged[key] = value;

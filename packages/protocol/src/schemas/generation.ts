@@ -9,7 +9,12 @@ export type FinishReason = (typeof FINISH_REASONS)[number];
 export const SEED_MAX = 2 ** 32 - 1;
 
 /** `seed` as every route accepts it: an integer from 0 to {@link SEED_MAX}. */
-export const SeedSchema = v.pipe(v.number(), v.integer(), v.minValue(0, 'seed must be at least 0'), v.maxValue(SEED_MAX, `seed must be at most ${SEED_MAX}`));
+export const SeedSchema = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(0, 'seed must be at least 0'),
+  v.maxValue(SEED_MAX, `seed must be at most ${SEED_MAX}`),
+);
 
 /** OpenAI's range for `frequency_penalty` and `presence_penalty`. */
 export const PenaltySchema = v.pipe(v.number(), v.minValue(-2), v.maxValue(2));
@@ -19,8 +24,14 @@ export const MAX_LOGIT_BIAS_ENTRIES = 300;
 
 /** `logit_bias`: token id (as a string) → bias from -100 (never) to 100, added to the token's logit. */
 export const LogitBiasSchema = v.pipe(
-  v.record(v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'logit_bias keys must be token ids')), v.pipe(v.number(), v.minValue(-100), v.maxValue(100))),
-  v.check((bias) => Object.keys(bias).length <= MAX_LOGIT_BIAS_ENTRIES, `logit_bias takes at most ${MAX_LOGIT_BIAS_ENTRIES} tokens`),
+  v.record(
+    v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'logit_bias keys must be token ids')),
+    v.pipe(v.number(), v.minValue(-100), v.maxValue(100)),
+  ),
+  v.check(
+    (bias) => Object.keys(bias).length <= MAX_LOGIT_BIAS_ENTRIES,
+    `logit_bias takes at most ${MAX_LOGIT_BIAS_ENTRIES} tokens`,
+  ),
 );
 
 /** Sampling and length parameters for one generation. Every field is optional. */

@@ -36,7 +36,11 @@ export const HealthResponseSchema = v.object({
   ),
   /** The dedicated embedding model (EMBEDDING_MODEL), when one is configured; `error` makes health `degraded`. */
   embedding_model: v.optional(
-    v.object({ model_id: v.string(), state: v.picklist(['idle', 'loading', 'ready', 'error']), reason: v.nullable(v.string()) }),
+    v.object({
+      model_id: v.string(),
+      state: v.picklist(['idle', 'loading', 'ready', 'error']),
+      reason: v.nullable(v.string()),
+    }),
   ),
 });
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

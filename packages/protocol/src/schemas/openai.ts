@@ -3,8 +3,14 @@ import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { LogitBiasSchema, PenaltySchema, SeedSchema } from './generation.js';
 
 /** A tool or function name as OpenAI allows it. */
-const FunctionNameSchema = v.pipe(v.string(), v.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'function names are 1-64 letters, digits, _ or -'));
-const NamedFunctionSchema = v.strictObject({ type: v.literal('function'), function: v.strictObject({ name: FunctionNameSchema }) });
+const FunctionNameSchema = v.pipe(
+  v.string(),
+  v.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'function names are 1-64 letters, digits, _ or -'),
+);
+const NamedFunctionSchema = v.strictObject({
+  type: v.literal('function'),
+  function: v.strictObject({ name: FunctionNameSchema }),
+});
 
 /**
  * OpenAI's chat completions request as Chat Studio reads it. Every field of OpenAI's `ChatCompletionCreateParams`
@@ -20,7 +26,10 @@ export function openAiChatRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS)
   const toolCall = v.strictObject({
     id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
     type: v.literal('function'),
-    function: v.strictObject({ name: FunctionNameSchema, arguments: v.pipe(v.string(), v.maxLength(limits.maxMessageLength)) }),
+    function: v.strictObject({
+      name: FunctionNameSchema,
+      arguments: v.pipe(v.string(), v.maxLength(limits.maxMessageLength)),
+    }),
   });
   const message = v.variant('role', [
     v.strictObject({ role: v.literal('system'), content, name }),
@@ -35,7 +44,11 @@ export function openAiChatRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS)
       audio: v.nullish(v.unknown()),
       function_call: v.nullish(v.unknown()),
     }),
-    v.strictObject({ role: v.literal('tool'), content, tool_call_id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
+    v.strictObject({
+      role: v.literal('tool'),
+      content,
+      tool_call_id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+    }),
     v.strictObject({ role: v.literal('function'), content: v.nullish(v.string()), name: v.string() }),
   ]);
   const tool = v.variant('type', [
@@ -88,7 +101,9 @@ export function openAiChatRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS)
     seed: v.nullish(SeedSchema),
     n: v.nullish(v.pipe(v.number(), v.integer())),
     stream: v.nullish(v.boolean()),
-    stream_options: v.nullish(v.strictObject({ include_usage: v.nullish(v.boolean()), include_obfuscation: v.nullish(v.boolean()) })),
+    stream_options: v.nullish(
+      v.strictObject({ include_usage: v.nullish(v.boolean()), include_obfuscation: v.nullish(v.boolean()) }),
+    ),
     frequency_penalty: v.nullish(PenaltySchema),
     presence_penalty: v.nullish(PenaltySchema),
     logit_bias: v.nullish(LogitBiasSchema),

@@ -17,7 +17,9 @@ const ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
 describe('request schemas', () => {
   it('accepts a valid send request and rejects each bad field with its path', () => {
-    expect(v.is(SendRequestSchema, { session_id: ID, message: 'hi', params: { temperature: 0.7, max_tokens: 10 } })).toBe(true);
+    expect(
+      v.is(SendRequestSchema, { session_id: ID, message: 'hi', params: { temperature: 0.7, max_tokens: 10 } }),
+    ).toBe(true);
     const bad = [
       [{ session_id: 'nope', message: 'hi' }, 'session_id'],
       [{ session_id: ID, message: '' }, 'message'],

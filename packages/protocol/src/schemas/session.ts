@@ -31,7 +31,11 @@ export const ChatSessionSchema = v.object({
 export type ChatSession = v.InferOutput<typeof ChatSessionSchema>;
 
 function titleSchema(limits: ProtocolLimits) {
-  return v.pipe(v.string(), v.trim(), v.maxLength(limits.maxTitleLength, `Title is longer than ${limits.maxTitleLength} characters`));
+  return v.pipe(
+    v.string(),
+    v.trim(),
+    v.maxLength(limits.maxTitleLength, `Title is longer than ${limits.maxTitleLength} characters`),
+  );
 }
 
 export function createSessionRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
@@ -47,7 +51,9 @@ export type CreateSessionRequest = v.InferInput<typeof CreateSessionRequestSchem
 export function updateSessionRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
   return v.object({
     // A rename to nothing is refused rather than ignored: the guide's readers PATCH `"title": ""` to clear one.
-    title: v.optional(v.pipe(titleSchema(limits), v.minLength(1, 'Title is empty; give a title or leave the field out'))),
+    title: v.optional(
+      v.pipe(titleSchema(limits), v.minLength(1, 'Title is empty; give a title or leave the field out')),
+    ),
     pinned: v.optional(v.boolean()),
     archived: v.optional(v.boolean()),
     settings: v.optional(sessionSettingsSchema(limits)),

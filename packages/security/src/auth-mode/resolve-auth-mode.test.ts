@@ -2,8 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { InvalidSecurityConfigError, UnsafeAuthModeError } from '../errors/index.js';
 import { isLoopbackHost, resolveAuthMode } from './index.js';
 
-const LOOPBACK = ['127.0.0.1', '127.0.0.2', '127.255.255.254', 'localhost', 'LOCALHOST', 'app.localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'];
-const REMOTE = ['0.0.0.0', '::', '[::]', '192.168.1.10', '10.0.0.1', '128.0.0.1', '::ffff:10.0.0.1', 'example.com', 'localhost.example.com', '2001:db8::1', ''];
+const LOOPBACK = [
+  '127.0.0.1',
+  '127.0.0.2',
+  '127.255.255.254',
+  'localhost',
+  'LOCALHOST',
+  'app.localhost',
+  '::1',
+  '[::1]',
+  '0:0:0:0:0:0:0:1',
+  '::ffff:127.0.0.1',
+];
+const REMOTE = [
+  '0.0.0.0',
+  '::',
+  '[::]',
+  '192.168.1.10',
+  '10.0.0.1',
+  '128.0.0.1',
+  '::ffff:10.0.0.1',
+  'example.com',
+  'localhost.example.com',
+  '2001:db8::1',
+  '',
+];
 
 describe('isLoopbackHost', () => {
   it.each(LOOPBACK)('%s is loopback', (host) => expect(isLoopbackHost(host)).toBe(true));
@@ -31,7 +54,9 @@ describe('resolveAuthMode', () => {
 
   it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com'])('refuses AUTH=off on %s with a clear message', (host) => {
     expect(() => resolveAuthMode({ auth: 'off', host })).toThrow(UnsafeAuthModeError);
-    expect(() => resolveAuthMode({ auth: 'off', host })).toThrow(/Refusing to start: AUTH=off .*HOST=127\.0\.0\.1.*AUTH=on/);
+    expect(() => resolveAuthMode({ auth: 'off', host })).toThrow(
+      /Refusing to start: AUTH=off .*HOST=127\.0\.0\.1.*AUTH=on/,
+    );
   });
 
   it('rejects values other than on/off', () => {

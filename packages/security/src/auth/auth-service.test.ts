@@ -23,7 +23,12 @@ afterEach(async () => {
 describe('createAuthService on a real store', () => {
   it('adds, lists, finds and deletes users; usernames are unique case-insensitively', async () => {
     const alice = await t.auth.addUser('alice', 'alice-password');
-    expect(alice).toEqual({ id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/), username: 'alice', created_at: expect.any(String), role: 'admin' });
+    expect(alice).toEqual({
+      id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      username: 'alice',
+      created_at: expect.any(String),
+      role: 'admin',
+    });
     expect(new Date(alice.created_at).toISOString()).toBe(alice.created_at);
     await expect(t.auth.addUser('ALICE', 'another-password')).rejects.toThrow(UserExistsError);
     await t.auth.addUser('bob', 'bob-password');
@@ -62,7 +67,12 @@ describe('createAuthService on a real store', () => {
     const all = await t.store.authSessions.listForUser(alice.id);
     expect(JSON.stringify(all)).not.toContain(token);
 
-    expect(await t.auth.authenticateSessionToken(token)).toEqual({ userId: alice.id, username: 'alice', via: 'cookie', role: 'admin' });
+    expect(await t.auth.authenticateSessionToken(token)).toEqual({
+      userId: alice.id,
+      username: 'alice',
+      via: 'cookie',
+      role: 'admin',
+    });
     expect(await t.auth.authenticateSessionToken(`${token}x`)).toBeNull();
     expect(await t.auth.authenticateSessionToken('')).toBeNull();
     await t.auth.logout(token);
@@ -79,7 +89,10 @@ describe('createAuthService on a real store', () => {
       ['x'.repeat(5000), 'alice-password'],
     ];
     for (const [username, password] of attempts) {
-      const err = await t.auth.login(username, password).then(() => null, (e: unknown) => e);
+      const err = await t.auth.login(username, password).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(InvalidCredentialsError);
       expect((err as Error).message).toBe('Invalid username or password');
     }
@@ -96,7 +109,11 @@ describe('createAuthService on a real store', () => {
   });
 
   it('sessions expire after sessionTtlMs', async () => {
-    t.auth = (await import('./index.js')).createAuthService({ ...t.store, sessionTtlMs: 50, scryptParams: { N: 1024, r: 8, p: 1 } });
+    t.auth = (await import('./index.js')).createAuthService({
+      ...t.store,
+      sessionTtlMs: 50,
+      scryptParams: { N: 1024, r: 8, p: 1 },
+    });
     await t.auth.addUser('alice', 'alice-password');
     const { token } = await t.auth.login('alice', 'alice-password');
     expect(await t.auth.authenticateSessionToken(token)).not.toBeNull();
@@ -121,7 +138,13 @@ describe('createAuthService on a real store', () => {
     const bob = await t.auth.addUser('bob', 'bob-password');
     const { key, info } = await t.auth.createApiKey(alice.id, '  laptop  ');
     expect(key).toMatch(/^cs_[A-Za-z0-9_-]{43}$/);
-    expect(info).toEqual({ id: expect.any(String), name: 'laptop', prefix: key.slice(0, 8), created_at: expect.any(String), last_used_at: null });
+    expect(info).toEqual({
+      id: expect.any(String),
+      name: 'laptop',
+      prefix: key.slice(0, 8),
+      created_at: expect.any(String),
+      last_used_at: null,
+    });
 
     const listed = await t.auth.listApiKeys(alice.id);
     expect(listed).toEqual([info]);
@@ -129,7 +152,12 @@ describe('createAuthService on a real store', () => {
     expect(JSON.stringify(listed)).not.toContain(hashToken(key));
     expect(await t.auth.listApiKeys(bob.id)).toEqual([]);
 
-    expect(await t.auth.authenticateApiKey(key)).toEqual({ userId: alice.id, username: 'alice', via: 'api_key', role: 'admin' });
+    expect(await t.auth.authenticateApiKey(key)).toEqual({
+      userId: alice.id,
+      username: 'alice',
+      via: 'api_key',
+      role: 'admin',
+    });
     expect((await t.auth.listApiKeys(alice.id))[0]!.last_used_at).not.toBeNull();
     expect(await t.auth.authenticateApiKey(key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A'))).toBeNull();
 

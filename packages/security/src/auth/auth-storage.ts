@@ -62,7 +62,13 @@ export interface AuthSessionRepository {
 }
 
 export interface ApiKeyRepository {
-  create(input: { user_id: string; name: string; prefix: string; key_hash: string; service?: boolean }): MaybePromise<ApiKeyRecord>;
+  create(input: {
+    user_id: string;
+    name: string;
+    prefix: string;
+    key_hash: string;
+    service?: boolean;
+  }): MaybePromise<ApiKeyRecord>;
   /** Only unrevoked keys. */
   getByHash(keyHash: string): MaybePromise<ApiKeyRecord | null | undefined>;
   /** Unrevoked keys of one user. */

@@ -10,7 +10,13 @@ import {
   UserNotFoundError,
   WeakPasswordError,
 } from '../errors/index.js';
-import { DEFAULT_SCRYPT_PARAMS, dummyVerifyPassword, hashPassword, verifyPassword, type ScryptParams } from '../passwords/index.js';
+import {
+  DEFAULT_SCRYPT_PARAMS,
+  dummyVerifyPassword,
+  hashPassword,
+  verifyPassword,
+  type ScryptParams,
+} from '../passwords/index.js';
 import { generateApiKey, generateSessionToken, hashToken } from '../tokens/index.js';
 import type { ApiKeyRecord, AuthStorage, UserRecord } from './auth-storage.js';
 import { LOCAL_USER, type Principal } from './principal.js';
@@ -228,10 +234,17 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if (!row || (row.revoked_at !== undefined && row.revoked_at !== null)) return null;
       const user = await activeUser(row.user_id);
       if (!user) return null;
-      if (row.last_used_at === null || now() - row.last_used_at >= touchIntervalMs) await bestEffort(() => apiKeys.touch(row.id));
+      if (row.last_used_at === null || now() - row.last_used_at >= touchIntervalMs)
+        await bestEffort(() => apiKeys.touch(row.id));
       // A service key keeps its power only while its owner is an admin.
       const role = roleOf(user);
-      return { userId: user.id, username: user.username, via: 'api_key', role, ...(isService(row) && role === 'admin' ? { service: true } : {}) };
+      return {
+        userId: user.id,
+        username: user.username,
+        via: 'api_key',
+        role,
+        ...(isService(row) && role === 'admin' ? { service: true } : {}),
+      };
     },
 
     async createApiKey(userId, name, options = {}) {
@@ -241,10 +254,18 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if (!owner) throw new UserNotFoundError(userId);
       const service = options.service === true;
       if (service && roleOf(owner) !== 'admin') {
-        throw new AdminRequiredError(`Only an administrator's account may hold a service key; "${owner.username}" is a plain user`);
+        throw new AdminRequiredError(
+          `Only an administrator's account may hold a service key; "${owner.username}" is a plain user`,
+        );
       }
       const { key, prefix } = generateApiKey();
-      const row = await apiKeys.create({ user_id: userId, name: trimmed, prefix, key_hash: hashToken(key), ...(service ? { service } : {}) });
+      const row = await apiKeys.create({
+        user_id: userId,
+        name: trimmed,
+        prefix,
+        key_hash: hashToken(key),
+        ...(service ? { service } : {}),
+      });
       return { key, info: toApiKeyInfo(row) };
     },
 

@@ -46,13 +46,16 @@ describe('roles', () => {
     const userKey = (await t.auth.createApiKey(user.id, 'k')).key;
     const build = (mode: 'on' | 'off') => {
       const app = new Hono<SecurityEnv>();
-      app.onError((err, c) => c.json({ code: (err as { code?: string }).code }, (err as { code?: string }).code === 'forbidden' ? 403 : 401));
+      app.onError((err, c) =>
+        c.json({ code: (err as { code?: string }).code }, (err as { code?: string }).code === 'forbidden' ? 403 : 401),
+      );
       app.use(authenticate({ auth: t.auth, mode, localUser: LOCAL_USER }));
       app.post('/admin', requireAdmin(), (c) => c.json({ ok: true }));
       return app;
     };
     const on = build('on');
-    const call = (key?: string) => on.request('/admin', { method: 'POST', headers: key ? { authorization: `Bearer ${key}` } : {} });
+    const call = (key?: string) =>
+      on.request('/admin', { method: 'POST', headers: key ? { authorization: `Bearer ${key}` } : {} });
     expect((await call()).status).toBe(401);
     expect((await call(userKey)).status).toBe(403);
     expect((await call(adminKey)).status).toBe(200);

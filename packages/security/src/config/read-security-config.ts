@@ -1,6 +1,12 @@
 import { resolveAuthMode, type AuthMode } from '../auth-mode/index.js';
 import { InvalidSecurityConfigError } from '../errors/index.js';
-import { DEFAULT_RATES, parseHostList, parseOriginList, type RateLimitName, type TrustProxy } from '../middleware/index.js';
+import {
+  DEFAULT_RATES,
+  parseHostList,
+  parseOriginList,
+  type RateLimitName,
+  type TrustProxy,
+} from '../middleware/index.js';
 import { parseRate } from '../rate-limit/index.js';
 
 /** Security settings from the environment, validated once at start. */

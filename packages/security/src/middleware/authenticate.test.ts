@@ -23,7 +23,9 @@ describe('authenticate (auth on)', () => {
     const app = createTestApp({ auth: t.auth, mode: 'on' });
     const res = await app.request('/api/me');
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: expect.stringMatching(/Authentication required/) } });
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.stringMatching(/Authentication required/) },
+    });
     // Routes without requireAuth still work.
     expect((await app.request('/api/health')).status).toBe(200);
   });
@@ -52,7 +54,10 @@ describe('authenticate (auth on)', () => {
 
   it('sets Secure on the cookie for https requests', async () => {
     const app = createTestApp({ auth: t.auth, mode: 'on' });
-    const res = await app.request('https://chat.example/api/auth/login', json({ username: 'alice', password: 'alice-password' }));
+    const res = await app.request(
+      'https://chat.example/api/auth/login',
+      json({ username: 'alice', password: 'alice-password' }),
+    );
     expect(res.headers.get('set-cookie')).toContain('Secure');
   });
 

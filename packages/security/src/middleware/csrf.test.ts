@@ -25,13 +25,19 @@ afterEach(async () => {
 });
 
 const post = (headers: Record<string, string>, method = 'POST') =>
-  app.request('http://localhost/api/things', { method, headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  app.request('http://localhost/api/things', {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: '{}',
+  });
 
 describe('csrfProtection', () => {
   it('rejects a cross-origin POST that carries only the cookie', async () => {
     const res = await post({ cookie, origin: 'https://evil.example' });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'Cross-origin request rejected (Origin: https://evil.example)' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'forbidden', message: 'Cross-origin request rejected (Origin: https://evil.example)' },
+    });
   });
 
   it('rejects by Sec-Fetch-Site when the browser sends it, for every state-changing method', async () => {
@@ -47,10 +53,7 @@ describe('csrfProtection', () => {
       body: 'a=1',
     });
     expect(form.status).toBe(403);
-    expect(
-      (await post({ cookie, origin: 'null' })).status,
-      'sandboxed iframes send Origin: null',
-    ).toBe(403);
+    expect((await post({ cookie, origin: 'null' })).status, 'sandboxed iframes send Origin: null').toBe(403);
   });
 
   it('accepts same-origin requests', async () => {
@@ -63,22 +66,36 @@ describe('csrfProtection', () => {
   });
 
   it('exempts Bearer API keys', async () => {
-    const res = await post({ authorization: `Bearer ${key}`, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    const res = await post({
+      authorization: `Bearer ${key}`,
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ by: 'alice' });
   });
 
   it('lets allowlisted origins through and leaves safe methods alone', async () => {
-    expect((await post({ cookie, origin: 'https://partner.example', 'sec-fetch-site': 'cross-site' })).status).toBe(200);
-    const get = await app.request('http://localhost/api/me', { headers: { cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect((await post({ cookie, origin: 'https://partner.example', 'sec-fetch-site': 'cross-site' })).status).toBe(
+      200,
+    );
+    const get = await app.request('http://localhost/api/me', {
+      headers: { cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
     expect(get.status).toBe(200);
   });
 
   it('also guards AUTH=off, where the local user needs no cookie', async () => {
     const offApp = createTestApp({ auth: t.auth, mode: 'off' });
-    const res = await offApp.request('http://127.0.0.1:5000/api/things', { method: 'POST', headers: { origin: 'https://evil.example' } });
+    const res = await offApp.request('http://127.0.0.1:5000/api/things', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(403);
-    const same = await offApp.request('http://127.0.0.1:5000/api/things', { method: 'POST', headers: { origin: 'http://127.0.0.1:5000' } });
+    const same = await offApp.request('http://127.0.0.1:5000/api/things', {
+      method: 'POST',
+      headers: { origin: 'http://127.0.0.1:5000' },
+    });
     expect(same.status).toBe(200);
   });
 
@@ -88,7 +105,10 @@ describe('csrfProtection', () => {
         .onError((err, c) => c.text(err.name, 403))
         .use(csrfProtection({ trustProxy }))
         .post('/', (c) => c.text('ok'));
-    const init = { method: 'POST', headers: { origin: 'https://chat.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example' } };
+    const init = {
+      method: 'POST',
+      headers: { origin: 'https://chat.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example' },
+    };
     expect((await make(true).request('http://10.0.0.5:5000/', init)).status).toBe(200);
     const rejected = await make(false).request('http://10.0.0.5:5000/', init);
     expect(rejected.status).toBe(403);

@@ -7,7 +7,12 @@ describe('secureHeaders', () => {
     const app = new Hono().use(secureHeaders()).get('/', (c) => c.html('<p>hi</p>'));
     const res = await app.request('/');
     const csp = res.headers.get('content-security-policy')!;
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values]),
+    );
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'self'"]);
@@ -23,7 +28,9 @@ describe('secureHeaders', () => {
   });
 
   it('adds HSTS and extra sources on request', async () => {
-    const app = new Hono().use(secureHeaders({ hsts: true, connectSrc: ['https://api.example'] })).get('/', (c) => c.text('x'));
+    const app = new Hono()
+      .use(secureHeaders({ hsts: true, connectSrc: ['https://api.example'] }))
+      .get('/', (c) => c.text('x'));
     const res = await app.request('/');
     expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
     expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' https://api.example");
@@ -46,7 +53,11 @@ describe('corsAllowlist', () => {
     expect(ok.headers.get('access-control-expose-headers')).toContain('RateLimit');
     const preflight = await app.request('/api/x', {
       method: 'OPTIONS',
-      headers: { origin: 'https://a.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://a.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://a.example');
@@ -58,6 +69,9 @@ describe('corsAllowlist', () => {
   it('parses CORS_ORIGINS', () => {
     expect(parseOriginList(undefined)).toEqual([]);
     expect(parseOriginList(' , ')).toEqual([]);
-    expect(parseOriginList('https://a.example/, http://localhost:5173')).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(parseOriginList('https://a.example/, http://localhost:5173')).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
   });
 });

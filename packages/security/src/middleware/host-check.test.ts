@@ -11,7 +11,8 @@ function app(allowedHosts: string[] = []) {
   return a;
 }
 /** Like @hono/node-server: the raw Host header is on the incoming request. */
-const withHost = (a: Hono, host: string) => a.request('http://127.0.0.1:5000/x', { headers: { host } }, { incoming: { headers: { host } } });
+const withHost = (a: Hono, host: string) =>
+  a.request('http://127.0.0.1:5000/x', { headers: { host } }, { incoming: { headers: { host } } });
 
 describe('hostCheck', () => {
   it('parses host names without ports', () => {

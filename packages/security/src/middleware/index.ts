@@ -1,5 +1,12 @@
 /** Hono middleware: authentication, rate limits, CSRF, CORS, secure headers. */
-export { authenticate, requireAuth, requireAdmin, getPrincipal, readBearerToken, type AuthenticateOptions } from './authenticate.js';
+export {
+  authenticate,
+  requireAuth,
+  requireAdmin,
+  getPrincipal,
+  readBearerToken,
+  type AuthenticateOptions,
+} from './authenticate.js';
 export {
   setSessionCookie,
   clearSessionCookie,

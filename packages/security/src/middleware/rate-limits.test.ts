@@ -43,7 +43,11 @@ describe('rateLimits', () => {
     const retryAfter = limited.headers.get('retry-after');
     expect(retryAfter).toBe('1');
     expect(await limited.json()).toEqual({
-      error: { code: 'rate_limited', message: `Too many chat requests; retry in ${retryAfter} s`, details: { retry_after_seconds: Number(retryAfter) } },
+      error: {
+        code: 'rate_limited',
+        message: `Too many chat requests; retry in ${retryAfter} s`,
+        details: { retry_after_seconds: Number(retryAfter) },
+      },
     });
 
     await sleep(1100);
@@ -66,10 +70,16 @@ describe('rateLimits', () => {
     expect((await app.request('/api/health', {}, fromIp('192.0.2.1'))).status).toBe(200);
     const limited = await app.request('/api/health', {}, fromIp('192.0.2.1'));
     expect(limited.status).toBe(429);
-    expect(((await limited.json()) as { error: { message: string } }).error.message).toMatch(/^Too many requests; retry in \d+ s$/);
+    expect(((await limited.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Too many requests; retry in \d+ s$/,
+    );
     expect((await app.request('/api/health', {}, fromIp('192.0.2.2'))).status).toBe(200);
     // Without TRUST_PROXY a spoofed X-Forwarded-For doesn't buy a fresh quota.
-    const spoofed = await app.request('/api/health', { headers: { 'x-forwarded-for': '198.51.100.9' } }, fromIp('192.0.2.1'));
+    const spoofed = await app.request(
+      '/api/health',
+      { headers: { 'x-forwarded-for': '198.51.100.9' } },
+      fromIp('192.0.2.1'),
+    );
     expect(spoofed.status).toBe(429);
   });
 
@@ -83,10 +93,15 @@ describe('rateLimits', () => {
     const blocked = await app.request('/api/auth/login', login('alice', 'alice-password'), fromIp('203.0.113.5'));
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(890);
-    expect(((await blocked.json()) as { error: unknown }).error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/^Too many login attempts/) });
+    expect(((await blocked.json()) as { error: unknown }).error).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringMatching(/^Too many login attempts/),
+    });
     // Another address is unaffected; successful logins don't use up its quota.
     for (let i = 0; i < 12; i++) {
-      expect((await app.request('/api/auth/login', login('alice', 'alice-password'), fromIp('203.0.113.6'))).status).toBe(200);
+      expect(
+        (await app.request('/api/auth/login', login('alice', 'alice-password'), fromIp('203.0.113.6'))).status,
+      ).toBe(200);
     }
   });
 

@@ -27,7 +27,10 @@ export interface RateLimitsOptions {
    * Builds the 429 body (the rate-limit headers are already on the response). Defaults to the
    * protocol's envelope `{ error: { code: 'rate_limited', message, details: { retry_after_seconds } } }`.
    */
-  respond?: (c: Context, limited: { name: RateLimitName; message: string; retryAfterSeconds: number }) => Response | Promise<Response>;
+  respond?: (
+    c: Context,
+    limited: { name: RateLimitName; message: string; retryAfterSeconds: number },
+  ) => Response | Promise<Response>;
 }
 
 export const DEFAULT_RATES: Readonly<Record<RateLimitName, string>> = Object.freeze({
@@ -109,11 +112,14 @@ export function rateLimits(options: RateLimitsOptions = {}): RateLimits {
     if (typeof setting === 'string' && setting.trim().toLowerCase() === 'off') return passThrough;
     const { limit, windowMs } = typeof setting === 'string' ? parseRate(setting) : setting;
     const store = options.store?.(name) ?? new MemoryStore();
-    const keyOf = (c: Context) => (name === 'login' ? `ip:${clientIp(c, options)}` : rateLimitKey(c, options.trustProxy));
+    const keyOf = (c: Context) =>
+      name === 'login' ? `ip:${clientIp(c, options)}` : rateLimitKey(c, options.trustProxy);
     peeks.set(name, async (c) => {
       if (!store.get) return null;
       const info = await store.get(keyOf(c));
-      const resetSeconds = info?.resetTime ? Math.ceil((info.resetTime.getTime() - Date.now()) / 1000) : Math.ceil(windowMs / 1000);
+      const resetSeconds = info?.resetTime
+        ? Math.ceil((info.resetTime.getTime() - Date.now()) / 1000)
+        : Math.ceil(windowMs / 1000);
       return { limit, remaining: Math.max(0, limit - (info?.totalHits ?? 0)), resetSeconds: Math.max(0, resetSeconds) };
     });
     const limiter = rateLimiter({

@@ -24,7 +24,10 @@ function firstHeaderValue(c: Context, name: string): string | undefined {
 export function clientIp(c: Context, options: { trustProxy?: TrustProxy } = {}): string {
   const n = hops(options.trustProxy);
   if (n > 0) {
-    const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const chain = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const fromProxy = chain[Math.max(0, chain.length - n)];
     if (fromProxy) return normalizeIp(fromProxy);
     const real = c.req.header('x-real-ip')?.trim();

@@ -53,6 +53,9 @@ export function clearSessionCookie(c: Context, options: SessionCookieOptions = {
  * @example
  * readSessionCookie(c) // 'k2V…' or undefined
  */
-export function readSessionCookie(c: Context, options: Pick<SessionCookieOptions, 'cookieName'> = {}): string | undefined {
+export function readSessionCookie(
+  c: Context,
+  options: Pick<SessionCookieOptions, 'cookieName'> = {},
+): string | undefined {
   return getCookie(c, options.cookieName ?? DEFAULT_SESSION_COOKIE) || undefined;
 }

@@ -1,2 +1,8 @@
 /** Password hashing with scrypt. */
-export { hashPassword, verifyPassword, dummyVerifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './scrypt-hash.js';
+export {
+  hashPassword,
+  verifyPassword,
+  dummyVerifyPassword,
+  DEFAULT_SCRYPT_PARAMS,
+  type ScryptParams,
+} from './scrypt-hash.js';

@@ -6,7 +6,12 @@ describe('scrypt password hashing', () => {
     const stored = await hashPassword('correct horse battery staple');
     const parts = stored.split('$');
     expect(parts).toHaveLength(6);
-    expect(parts.slice(0, 4)).toEqual(['scrypt', String(DEFAULT_SCRYPT_PARAMS.N), String(DEFAULT_SCRYPT_PARAMS.r), String(DEFAULT_SCRYPT_PARAMS.p)]);
+    expect(parts.slice(0, 4)).toEqual([
+      'scrypt',
+      String(DEFAULT_SCRYPT_PARAMS.N),
+      String(DEFAULT_SCRYPT_PARAMS.r),
+      String(DEFAULT_SCRYPT_PARAMS.p),
+    ]);
     expect(Buffer.from(parts[4]!, 'base64url')).toHaveLength(16);
     expect(Buffer.from(parts[5]!, 'base64url')).toHaveLength(32);
     expect(stored).not.toContain('correct horse');
@@ -33,7 +38,14 @@ describe('scrypt password hashing', () => {
   });
 
   it('returns false for malformed or hostile stored hashes instead of throwing', async () => {
-    for (const bad of ['', 'plain', 'bcrypt$1$2$3$4$5', 'scrypt$1000$8$1$c2FsdA$aGFzaA', 'scrypt$1073741824$8$1$c2FsdA$aGFzaA', 'scrypt$1024$8$1$$']) {
+    for (const bad of [
+      '',
+      'plain',
+      'bcrypt$1$2$3$4$5',
+      'scrypt$1000$8$1$c2FsdA$aGFzaA',
+      'scrypt$1073741824$8$1$c2FsdA$aGFzaA',
+      'scrypt$1024$8$1$$',
+    ]) {
       expect(await verifyPassword('x', bad)).toBe(false);
     }
   });

@@ -18,7 +18,12 @@ const SALT_LENGTH = 16;
 
 function derive(password: string, salt: Buffer, params: ScryptParams, keyLength: number): Promise<Buffer> {
   // Node refuses jobs above `maxmem` (32 MiB by default), which N=2^15 with r=8 just exceeds.
-  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };
+  const options: ScryptOptions = {
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    maxmem: 256 * params.N * params.r + 1024 * 1024,
+  };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key)));
   });
@@ -81,7 +86,10 @@ const dummyHashes = new Map<string, Promise<string>>();
  * @example
  * const ok = user ? await verifyPassword(pw, user.password_hash) : await dummyVerifyPassword(pw);
  */
-export async function dummyVerifyPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<false> {
+export async function dummyVerifyPassword(
+  password: string,
+  params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
+): Promise<false> {
   const key = `${params.N}$${params.r}$${params.p}`;
   let dummy = dummyHashes.get(key);
   if (!dummy) {

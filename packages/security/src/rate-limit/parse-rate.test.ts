@@ -25,11 +25,22 @@ describe('parseRate', () => {
     expect(parseRate(text)).toEqual({ limit, windowMs });
   });
 
-  it.each(['', 'minute', '10', '10/', '/minute', '0/minute', '-1/minute', '1.5/minute', '10/fortnight', '10/0minutes', '10/minute/extra', '10/constructor', 'ten/minute'])(
-    'rejects %j with a clear error',
-    (text) => {
-      expect(() => parseRate(text)).toThrow(InvalidSecurityConfigError);
-      expect(() => parseRate(text)).toThrow(/expected N\/second\|minute\|hour\|day/);
-    },
-  );
+  it.each([
+    '',
+    'minute',
+    '10',
+    '10/',
+    '/minute',
+    '0/minute',
+    '-1/minute',
+    '1.5/minute',
+    '10/fortnight',
+    '10/0minutes',
+    '10/minute/extra',
+    '10/constructor',
+    'ten/minute',
+  ])('rejects %j with a clear error', (text) => {
+    expect(() => parseRate(text)).toThrow(InvalidSecurityConfigError);
+    expect(() => parseRate(text)).toThrow(/expected N\/second\|minute\|hour\|day/);
+  });
 });

@@ -6,20 +6,22 @@ export interface Rate {
   windowMs: number;
 }
 
-const UNIT_MS = new Map<string, number>(Object.entries({
-  ms: 1,
-  millisecond: 1,
-  s: 1_000,
-  sec: 1_000,
-  second: 1_000,
-  m: 60_000,
-  min: 60_000,
-  minute: 60_000,
-  h: 3_600_000,
-  hour: 3_600_000,
-  d: 86_400_000,
-  day: 86_400_000,
-}));
+const UNIT_MS = new Map<string, number>(
+  Object.entries({
+    ms: 1,
+    millisecond: 1,
+    s: 1_000,
+    sec: 1_000,
+    second: 1_000,
+    m: 60_000,
+    min: 60_000,
+    minute: 60_000,
+    h: 3_600_000,
+    hour: 3_600_000,
+    d: 86_400_000,
+    day: 86_400_000,
+  }),
+);
 
 /**
  * Parses `N/unit` or `N/<count>units`: units are second, minute, hour, day (singular or plural,
@@ -36,7 +38,14 @@ export function parseRate(text: string): Rate {
   const unit = UNIT_MS.get(word) ?? (word.endsWith('s') ? UNIT_MS.get(word.slice(0, -1)) : undefined);
   const limit = m ? Number(m[1]) : NaN;
   const count = m?.[2] === undefined ? 1 : Number(m[2]);
-  if (!m || unit === undefined || !Number.isSafeInteger(limit) || limit < 1 || !Number.isSafeInteger(count) || count < 1) {
+  if (
+    !m ||
+    unit === undefined ||
+    !Number.isSafeInteger(limit) ||
+    limit < 1 ||
+    !Number.isSafeInteger(count) ||
+    count < 1
+  ) {
     throw new InvalidSecurityConfigError(
       `Invalid rate "${text}": expected N/second|minute|hour|day or N/<count><unit>, e.g. "5/minute" or "10/15minutes"`,
     );

@@ -58,7 +58,10 @@ const PAYLOADS = [
 
 /** Decodes the entities `escapeHtml` produces, i.e. what a browser shows for the sanitized text. */
 function shown(html: string): string {
-  return html.replace(/&(amp|lt|gt|quot|#39|#96);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' })[e]!);
+  return html.replace(
+    /&(amp|lt|gt|quot|#39|#96);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' })[e]!,
+  );
 }
 
 describe('sanitize', () => {
@@ -67,7 +70,9 @@ describe('sanitize', () => {
   });
 
   it('escapes plain markup so it shows as text', () => {
-    expect(sanitize('<b>bold</b> & "quotes" \'single\'')).toBe('&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot; &#39;single&#39;');
+    expect(sanitize('<b>bold</b> & "quotes" \'single\'')).toBe(
+      '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot; &#39;single&#39;',
+    );
     expect(sanitize('2 < 3 && 5 > 4')).toBe('2 &lt; 3 &amp;&amp; 5 &gt; 4');
   });
 

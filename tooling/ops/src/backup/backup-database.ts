@@ -46,7 +46,11 @@ function baseName(databasePath: string): string {
  * Backups of `databasePath` in `backupDir`, oldest first (the timestamp in the name sorts by time): `<name>-*.db`,
  * or with `extension` `.dump` the PostgreSQL dumps `chat_history-*.dump`.
  */
-export async function listBackups(databasePath: string, backupDir: string, extension: '.db' | '.dump' = '.db'): Promise<string[]> {
+export async function listBackups(
+  databasePath: string,
+  backupDir: string,
+  extension: '.db' | '.dump' = '.db',
+): Promise<string[]> {
   const prefix = `${extension === DUMP_EXTENSION ? POSTGRES_BASE_NAME : baseName(databasePath)}-`;
   let names: string[];
   try {
@@ -54,7 +58,10 @@ export async function listBackups(databasePath: string, backupDir: string, exten
   } catch {
     return [];
   }
-  return names.filter((n) => n.startsWith(prefix) && n.endsWith(extension)).sort().map((n) => path.join(backupDir, n));
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith(extension))
+    .sort()
+    .map((n) => path.join(backupDir, n));
 }
 
 /** Deletes all but the newest `keep` backups (never `file`, the one just made); 0 keeps all. */
@@ -78,7 +85,8 @@ export async function verifyDump(file: string): Promise<boolean> {
     throw new BackupVerifyError(`${file} is not a readable pg_dump archive: ${(error as Error).message}`);
   }
   for (const table of ['chat_sessions', 'chat_messages']) {
-    if (!new RegExp(`TABLE DATA \\S+ ${table}(\\s|$)`, 'm').test(toc)) throw new BackupVerifyError(`${file} holds no data for ${table}`);
+    if (!new RegExp(`TABLE DATA \\S+ ${table}(\\s|$)`, 'm').test(toc))
+      throw new BackupVerifyError(`${file} holds no data for ${table}`);
   }
   return true;
 }
@@ -105,7 +113,14 @@ async function backupPostgres(options: BackupOptions & { databaseUrl: string }, 
     throw error;
   }
   const removed = await rotate(await listBackups(options.databasePath, options.backupDir, DUMP_EXTENSION), file, keep);
-  return { file, sizeBytes: (await stat(file)).size, sessions: stats.sessions, messages: stats.messages, verified, removed };
+  return {
+    file,
+    sizeBytes: (await stat(file)).size,
+    sessions: stats.sessions,
+    messages: stats.messages,
+    verified,
+    removed,
+  };
 }
 
 /**
@@ -133,7 +148,10 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   let stats;
   try {
     const integrity = await copy.maintenance.integrityCheck();
-    if (!integrity.ok) throw new BackupVerifyError(`backup ${file} failed integrity_check: ${integrity.messages.slice(0, 3).join('; ')}`);
+    if (!integrity.ok)
+      throw new BackupVerifyError(
+        `backup ${file} failed integrity_check: ${integrity.messages.slice(0, 3).join('; ')}`,
+      );
     stats = await copy.maintenance.stats();
   } catch (error) {
     await copy.close();
@@ -144,5 +162,12 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   removeIdleSidecars(file);
 
   const removed = await rotate(await listBackups(options.databasePath, options.backupDir), file, keep);
-  return { file, sizeBytes: (await stat(file)).size, sessions: stats.sessions, messages: stats.messages, verified: true, removed };
+  return {
+    file,
+    sizeBytes: (await stat(file)).size,
+    sessions: stats.sessions,
+    messages: stats.messages,
+    verified: true,
+    removed,
+  };
 }

@@ -49,7 +49,11 @@ export class RestoreRefusedError extends Error {
  * Reasons a server of this database looks alive: a live pid in the pid file, an answer on /health, or any other
  * instance found by `findInstances` (pid files beside the database, the registry in it; other hosts included).
  */
-export async function serverRunningReasons(pidFile: string, baseUrl: string, database?: { dataDir: string; target: string }): Promise<string[]> {
+export async function serverRunningReasons(
+  pidFile: string,
+  baseUrl: string,
+  database?: { dataDir: string; target: string },
+): Promise<string[]> {
   const reasons: string[] = [];
   const pid = runningServerPid(pidFile);
   if (pid !== null) reasons.push(`process ${pid} from ${pidFile} is running`);
@@ -73,8 +77,10 @@ async function verifyBackup(file: string): Promise<{ sessions: number; messages:
   }
   try {
     const integrity = await store.maintenance.integrityCheck();
-    if (!integrity.ok) throw new RestoreRefusedError(`${file} failed integrity_check: ${integrity.messages.slice(0, 3).join('; ')}`);
-    if (!(await hasChatTables(store))) throw new RestoreRefusedError(`${file} has no chat_sessions/chat_messages tables`);
+    if (!integrity.ok)
+      throw new RestoreRefusedError(`${file} failed integrity_check: ${integrity.messages.slice(0, 3).join('; ')}`);
+    if (!(await hasChatTables(store)))
+      throw new RestoreRefusedError(`${file} has no chat_sessions/chat_messages tables`);
     const stats = await store.maintenance.stats();
     return { sessions: stats.sessions, messages: stats.messages };
   } catch (error) {
@@ -128,10 +134,13 @@ async function verifyDump(pgRestore: string, file: string): Promise<string> {
   try {
     toc = await runPgTool(pgRestore, ['--list', file]);
   } catch (error) {
-    throw new RestoreRefusedError(`${file} is not a readable pg_dump archive (make one with \`pnpm backup\`): ${(error as Error).message}`);
+    throw new RestoreRefusedError(
+      `${file} is not a readable pg_dump archive (make one with \`pnpm backup\`): ${(error as Error).message}`,
+    );
   }
   for (const table of ['chat_sessions', 'chat_messages']) {
-    if (!new RegExp(`^\\d+; .*\\bTABLE \\S+ ${table}(\\s|$)`, 'm').test(toc)) throw new RestoreRefusedError(`${file} has no ${table} table`);
+    if (!new RegExp(`^\\d+; .*\\bTABLE \\S+ ${table}(\\s|$)`, 'm').test(toc))
+      throw new RestoreRefusedError(`${file} has no ${table} table`);
   }
   return toc;
 }
@@ -150,19 +159,25 @@ async function keepCurrentPostgres(url: string, backupDir: string, log: (l: stri
     await store.maintenance.backup(target);
     return target;
   } catch (error) {
-    throw new RestoreRefusedError(`Cannot keep a copy of the current database before replacing it: ${(error as Error).message}`);
+    throw new RestoreRefusedError(
+      `Cannot keep a copy of the current database before replacing it: ${(error as Error).message}`,
+    );
   } finally {
     await store.close();
   }
 }
 
-async function restorePostgres(options: RestoreOptions & { databaseUrl: string }, log: (l: string) => void): Promise<RestoreResult> {
+async function restorePostgres(
+  options: RestoreOptions & { databaseUrl: string },
+  log: (l: string) => void,
+): Promise<RestoreResult> {
   const label = postgresLabel(options.databaseUrl);
   let pgRestore: string;
   try {
     pgRestore = requirePgTool('pg_restore');
   } catch (error) {
-    if (error instanceof PgToolMissingError) throw new RestoreRefusedError(`Restoring a PostgreSQL backup needs pg_restore: ${error.message}`);
+    if (error instanceof PgToolMissingError)
+      throw new RestoreRefusedError(`Restoring a PostgreSQL backup needs pg_restore: ${error.message}`);
     throw error;
   }
   const file = path.resolve(options.file);
@@ -173,7 +188,9 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
   await mkdir(backupDir, { recursive: true });
   const previousCopy = await keepCurrentPostgres(options.databaseUrl, backupDir, log);
   if (previousCopy) log(`kept the current data of ${label} as ${previousCopy}`);
-  const removedCopies = previousCopy ? await rotateSafetyCopies(backupDir, postgresDatabaseName(options.databaseUrl), options.keep ?? 7) : [];
+  const removedCopies = previousCopy
+    ? await rotateSafetyCopies(backupDir, postgresDatabaseName(options.databaseUrl), options.keep ?? 7)
+    : [];
 
   // Extensions come first and on their own: the store's search configuration needs unaccent (which a database
   // owner may create), while others such as amcheck need a superuser and are only nice to have; a failure there
@@ -191,7 +208,9 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
       try {
         await runPgTool(pgRestore, ['--no-owner', `--use-list=${extensionList}`, `--dbname=${dbname}`, file], env);
       } catch (error) {
-        log(`some extensions could not be created (the restore goes on; it fails if the data needs them): ${(error as Error).message}`);
+        log(
+          `some extensions could not be created (the restore goes on; it fails if the data needs them): ${(error as Error).message}`,
+        );
       }
     }
     const mainList = path.join(work, 'toc.list');
@@ -199,7 +218,16 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
     log(`pg_restore --clean --if-exists --no-owner into ${label} …`);
     await runPgTool(
       pgRestore,
-      ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', `--use-list=${mainList}`, `--dbname=${dbname}`, file],
+      [
+        '--clean',
+        '--if-exists',
+        '--no-owner',
+        '--no-privileges',
+        '--single-transaction',
+        `--use-list=${mainList}`,
+        `--dbname=${dbname}`,
+        file,
+      ],
       env,
     );
   } finally {
@@ -235,9 +263,14 @@ async function restorePostgres(options: RestoreOptions & { databaseUrl: string }
 export async function restoreDatabase(options: RestoreOptions): Promise<RestoreResult> {
   const log = options.log ?? (() => {});
   const target = options.databaseUrl ?? options.databasePath;
-  const running = await serverRunningReasons(options.pidFile, options.baseUrl, { dataDir: options.dataDir ?? path.dirname(options.databasePath), target });
+  const running = await serverRunningReasons(options.pidFile, options.baseUrl, {
+    dataDir: options.dataDir ?? path.dirname(options.databasePath),
+    target,
+  });
   if (running.length) {
-    throw new RestoreRefusedError(`The server is running (${running.join('; ')}); stop every instance first with \`pnpm stop --all\` (on every host)`);
+    throw new RestoreRefusedError(
+      `The server is running (${running.join('; ')}); stop every instance first with \`pnpm stop --all\` (on every host)`,
+    );
   }
   if (options.databaseUrl) return restorePostgres({ ...options, databaseUrl: options.databaseUrl }, log);
 
@@ -248,7 +281,9 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
   const backupDir = options.backupDir ?? path.join(path.dirname(options.databasePath), 'backups');
   const previousCopy = await keepCurrent(options.databasePath, backupDir, log);
   if (previousCopy) log(`kept the current database as ${previousCopy}`);
-  const removedCopies = previousCopy ? await rotateSafetyCopies(backupDir, sqliteName(options.databasePath), options.keep ?? 7) : [];
+  const removedCopies = previousCopy
+    ? await rotateSafetyCopies(backupDir, sqliteName(options.databasePath), options.keep ?? 7)
+    : [];
 
   // Copy through the backup API into the target folder, then rename: the swap is atomic and a -wal beside the
   // backup file is folded in.
@@ -272,7 +307,13 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     const integrity = await restored.maintenance.integrityCheck();
     if (!integrity.ok) throw new Error(`restored database failed integrity_check: ${integrity.messages.join('; ')}`);
     const stats = await restored.maintenance.stats();
-    return { databasePath: options.databasePath, previousCopy, removedCopies, sessions: stats.sessions, messages: stats.messages };
+    return {
+      databasePath: options.databasePath,
+      previousCopy,
+      removedCopies,
+      sessions: stats.sessions,
+      messages: stats.messages,
+    };
   } finally {
     await restored.close();
   }

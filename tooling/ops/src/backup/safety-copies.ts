@@ -31,7 +31,12 @@ function fileSafe(database: string): string {
  * @example
  * safetyCopyPath('data/backups', 'chat_studio', '.dump'); // data/backups/before-restore-chat_studio-2026-…Z.dump
  */
-export function safetyCopyPath(backupDir: string, database: string, extension: '.db' | '.dump', now = new Date()): string {
+export function safetyCopyPath(
+  backupDir: string,
+  database: string,
+  extension: '.db' | '.dump',
+  now = new Date(),
+): string {
   return path.join(backupDir, `${SAFETY_COPY_PREFIX}${fileSafe(database)}-${fileTimestamp(now)}${extension}`);
 }
 

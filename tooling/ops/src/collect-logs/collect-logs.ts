@@ -53,7 +53,10 @@ export async function collectLogs(config: OpsConfig, options: CollectLogsOptions
   try {
     for (const file of listLogFiles(config.logsDir)) {
       // logs/<instance>/backend.1.log keeps its instance folder in the report.
-      write(`logs/${path.relative(config.logsDir, file).split(path.sep).join('/')}`, await tailFile(file, options.lines ?? 2000));
+      write(
+        `logs/${path.relative(config.logsDir, file).split(path.sep).join('/')}`,
+        await tailFile(file, options.lines ?? 2000),
+      );
     }
     write('versions.json', json(gatherVersions(config.repoRoot)));
     write('system.json', json(gatherSystem()));
@@ -66,11 +69,21 @@ export async function collectLogs(config: OpsConfig, options: CollectLogsOptions
     write(
       'config.json',
       json({
-        paths: { database: config.databaseLabel, databasePath: config.databasePath, logsDir: config.logsDir, pidFile: config.pidFile, modelsDir: config.modelsDir, baseUrl: config.baseUrl },
+        paths: {
+          database: config.databaseLabel,
+          databasePath: config.databasePath,
+          logsDir: config.logsDir,
+          pidFile: config.pidFile,
+          modelsDir: config.modelsDir,
+          baseUrl: config.baseUrl,
+        },
         env: safeEnv,
       }),
     );
-    write('README.txt', `Chat Studio diagnostic report, made ${new Date().toISOString()} by \`pnpm collect-logs\`.\nSecrets were replaced by [redacted]; check the files before sharing anyway.\n`);
+    write(
+      'README.txt',
+      `Chat Studio diagnostic report, made ${new Date().toISOString()} by \`pnpm collect-logs\`.\nSecrets were replaced by [redacted]; check the files before sharing anyway.\n`,
+    );
 
     const outDir = options.outDir ?? config.dataDir;
     mkdirSync(outDir, { recursive: true });

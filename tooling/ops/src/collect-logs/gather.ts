@@ -41,7 +41,8 @@ export function listLogFiles(logsDir: string): string[] {
     const stats = statSync(full);
     if (stats.isFile() && name.endsWith('.log')) files.push(full);
     else if (stats.isDirectory()) {
-      for (const inner of readdirSync(full)) if (inner.endsWith('.log') && statSync(path.join(full, inner)).isFile()) files.push(path.join(full, inner));
+      for (const inner of readdirSync(full))
+        if (inner.endsWith('.log') && statSync(path.join(full, inner)).isFile()) files.push(path.join(full, inner));
     }
   }
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
@@ -72,9 +73,10 @@ export function gatherVersions(repoRoot: string) {
   // Loading llama.cpp (getLlama) takes most of a second and may probe GPUs; the shipped metadata is enough here.
   // node-llama-cpp's exports hide package.json from require.resolve, so it is found by folder.
   let llama: Record<string, unknown> = { installed: false };
-  const nlcLink = [path.join(repoRoot, 'packages/llm-runtime/node_modules/node-llama-cpp'), path.join(repoRoot, 'node_modules/node-llama-cpp')].find((d) =>
-    existsSync(path.join(d, 'package.json')),
-  );
+  const nlcLink = [
+    path.join(repoRoot, 'packages/llm-runtime/node_modules/node-llama-cpp'),
+    path.join(repoRoot, 'node_modules/node-llama-cpp'),
+  ].find((d) => existsSync(path.join(d, 'package.json')));
   if (nlcLink) {
     const nlcDir = realpathSync(nlcLink);
     const manifest = readJson(path.join(nlcDir, 'package.json'));
@@ -86,7 +88,10 @@ export function gatherVersions(repoRoot: string) {
       if (!binsDir || !existsSync(binsDir)) continue;
       const builds: Record<string, unknown> = {};
       for (const build of readdirSync(binsDir)) {
-        builds[build] = { files: readdirSync(path.join(binsDir, build)), metadata: readJson(path.join(binsDir, build, '_nlcBuildMetadata.json')) };
+        builds[build] = {
+          files: readdirSync(path.join(binsDir, build)),
+          metadata: readJson(path.join(binsDir, build, '_nlcBuildMetadata.json')),
+        };
       }
       prebuilt[dep] = { version: readJson(path.join(depDir, 'package.json'))?.version, builds };
     }
@@ -100,7 +105,14 @@ export function gatherVersions(repoRoot: string) {
     };
   }
   const sqlite = readJson(path.join(repoRoot, 'packages/chat-store/node_modules/better-sqlite3/package.json'));
-  return { node: process.version, v8: process.versions.v8, uv: process.versions.uv, betterSqlite3: sqlite?.version ?? null, packages, nodeLlamaCpp: llama };
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    uv: process.versions.uv,
+    betterSqlite3: sqlite?.version ?? null,
+    packages,
+    nodeLlamaCpp: llama,
+  };
 }
 
 function findOnPath(command: string): string | null {
@@ -120,7 +132,11 @@ export async function gatherGpu() {
   let nvidia: unknown = null;
   if (nvidiaSmi) {
     try {
-      const { stdout } = await promisify(execFile)(nvidiaSmi, ['--query-gpu=name,memory.total,memory.used,driver_version', '--format=csv,noheader'], { timeout: 5000 });
+      const { stdout } = await promisify(execFile)(
+        nvidiaSmi,
+        ['--query-gpu=name,memory.total,memory.used,driver_version', '--format=csv,noheader'],
+        { timeout: 5000 },
+      );
       nvidia = stdout.trim().split('\n');
     } catch (error) {
       nvidia = { error: (error as Error).message };
@@ -137,7 +153,13 @@ export async function gatherGpu() {
 
 /** OS and hardware summary without identifying details such as the host name. */
 export function gatherSystem() {
-  return { ...machineSummary(), type: os.type(), version: os.version?.() ?? null, endianness: os.endianness(), cpus: os.cpus().length };
+  return {
+    ...machineSummary(),
+    type: os.type(),
+    version: os.version?.() ?? null,
+    endianness: os.endianness(),
+    cpus: os.cpus().length,
+  };
 }
 
 /**

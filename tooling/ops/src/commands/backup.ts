@@ -26,8 +26,13 @@ runCommand(USAGE, async () => {
   if (values.json) {
     console.log(JSON.stringify(result, null, 2));
   } else {
-    console.log(`Backed up ${config.databaseLabel} → ${result.file} (${formatBytes(result.sizeBytes)}, ${result.sessions} sessions, ${result.messages} messages)`);
-    if (!result.verified) console.log('pg_restore is not installed, so the dump was not read back; install the PostgreSQL client tools to verify and restore it');
+    console.log(
+      `Backed up ${config.databaseLabel} → ${result.file} (${formatBytes(result.sizeBytes)}, ${result.sessions} sessions, ${result.messages} messages)`,
+    );
+    if (!result.verified)
+      console.log(
+        'pg_restore is not installed, so the dump was not read back; install the PostgreSQL client tools to verify and restore it',
+      );
     for (const old of result.removed) console.log(`removed old backup ${old}`);
   }
   return 0;

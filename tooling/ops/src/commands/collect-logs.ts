@@ -16,6 +16,8 @@ runCommand(USAGE, async () => {
     ...(values.out ? { outDir: fromRoot(values.out) } : {}),
     lines: Math.floor(numberOption(values.lines, 2000, 'lines', 1)),
   });
-  console.log(`Wrote ${result.archive} (${formatBytes(result.sizeBytes)}, ${result.files.length} files). Secrets are redacted; attach it to your bug report.`);
+  console.log(
+    `Wrote ${result.archive} (${formatBytes(result.sizeBytes)}, ${result.files.length} files). Secrets are redacted; attach it to your bug report.`,
+  );
   return 0;
 });

@@ -13,11 +13,17 @@ const USAGE = `Usage: maintenance [--rebuild-fts] [--fix] [--json]
 Safe while the server runs. Reads DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (default data/chat_history.db).`;
 
 function summary(report: MaintenanceReport): string {
-  const rows = [['STEP', 'RESULT', 'MS', 'DETAIL'], ...report.steps.map((s) => [s.name, s.ok ? 'ok' : 'FAILED', String(s.ms), s.detail])];
+  const rows = [
+    ['STEP', 'RESULT', 'MS', 'DETAIL'],
+    ...report.steps.map((s) => [s.name, s.ok ? 'ok' : 'FAILED', String(s.ms), s.detail]),
+  ];
   const postgres = report.backend === 'postgres';
   const size = (x: MaintenanceReport['before']) =>
-    postgres ? `database size ${formatBytes(x.stats.fileSizeBytes)}` : `${formatBytes(x.stats.fileSizeBytes)} + ${formatBytes(x.stats.walSizeBytes)} WAL`;
-  const disk = (x: MaintenanceReport['before']) => (x.diskFreeBytes === null ? '' : `, disk free ${formatBytes(x.diskFreeBytes)}`);
+    postgres
+      ? `database size ${formatBytes(x.stats.fileSizeBytes)}`
+      : `${formatBytes(x.stats.fileSizeBytes)} + ${formatBytes(x.stats.walSizeBytes)} WAL`;
+  const disk = (x: MaintenanceReport['before']) =>
+    x.diskFreeBytes === null ? '' : `, disk free ${formatBytes(x.diskFreeBytes)}`;
   const lines = [
     `Database ${report.databasePath}`,
     '',
@@ -26,7 +32,9 @@ function summary(report: MaintenanceReport): string {
     `before: ${size(report.before)}, ${report.before.stats.sessions} sessions, ${report.before.stats.messages} messages${disk(report.before)}`,
   ];
   if (report.after) {
-    lines.push(`after:  ${size(report.after)}, ${report.after.stats.sessions} sessions, ${report.after.stats.messages} messages${disk(report.after)}`);
+    lines.push(
+      `after:  ${size(report.after)}, ${report.after.stats.sessions} sessions, ${report.after.stats.messages} messages${disk(report.after)}`,
+    );
   }
   lines.push('', report.ok ? 'Maintenance complete.' : 'Maintenance finished with problems (see above).');
   return lines.join('\n');
@@ -49,7 +57,11 @@ runCommand(USAGE, async () => {
     return report.ok ? 0 : 1;
   } catch (error) {
     if (error instanceof MaintenanceAbortedError) {
-      console.log(values.json ? JSON.stringify({ ...error.report, error: error.message }, null, 2) : `${summary(error.report)}\n${error.message}`);
+      console.log(
+        values.json
+          ? JSON.stringify({ ...error.report, error: error.message }, null, 2)
+          : `${summary(error.report)}\n${error.message}`,
+      );
       return 1;
     }
     throw error;

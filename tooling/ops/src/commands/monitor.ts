@@ -20,12 +20,18 @@ runCommand(USAGE, async () => {
   const config = loadOpsConfig();
   const baseUrl = values.url ? values.url.replace(/\/+$/, '') : config.baseUrl;
   const intervalS = numberOption(values.interval, 10, 'interval', 0.05);
-  const count = values.once ? 1 : values.count !== undefined ? Math.floor(numberOption(values.count, 1, 'count', 1)) : Infinity;
+  const count = values.once
+    ? 1
+    : values.count !== undefined
+      ? Math.floor(numberOption(values.count, 1, 'count', 1))
+      : Infinity;
   const ac = new AbortController();
   const stop = () => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(`Monitoring ${baseUrl}/health every ${intervalS} s${Number.isFinite(count) ? ` (${count} poll(s))` : '; Ctrl+C to stop'}`);
+  console.log(
+    `Monitoring ${baseUrl}/health every ${intervalS} s${Number.isFinite(count) ? ` (${count} poll(s))` : '; Ctrl+C to stop'}`,
+  );
   const result = await monitorHealth({ baseUrl, intervalS, count, signal: ac.signal });
   if (ac.signal.aborted) console.log(`${new Date().toISOString()} stopped after ${result.polls} poll(s)`);
   return 0;

@@ -20,14 +20,23 @@ runCommand(USAGE, async () => {
     console.log(result.message);
     return result.outcome === 'stopped' || result.outcome === 'not_running' ? 0 : 1;
   }
-  const instances = await findInstances({ dataDir: config.dataDir, pidFile: config.pidFile, target: config.databaseUrl ?? config.databasePath });
+  const instances = await findInstances({
+    dataDir: config.dataDir,
+    pidFile: config.pidFile,
+    target: config.databaseUrl ?? config.databasePath,
+  });
   const local = instances.filter((i) => i.local && i.alive);
   const remote = instances.filter((i) => !i.local && i.alive);
   if (local.length === 0) console.log('No API process of this database is running on this host');
   // Side by side: each waits for its own process, so N processes take one timeout, not N.
   const results = await Promise.all(
     local.map(async (i) => {
-      const result = await stopServer({ pid: i.pid, pidFile: i.pidFile ?? undefined, timeoutMs, log: (l) => console.log(`${i.instance}: ${l}`) });
+      const result = await stopServer({
+        pid: i.pid,
+        pidFile: i.pidFile ?? undefined,
+        timeoutMs,
+        log: (l) => console.log(`${i.instance}: ${l}`),
+      });
       console.log(`${describeInstance(i)}: ${result.message}`);
       return result;
     }),

@@ -15,7 +15,9 @@ async function openPostgres(url: string, readonly: boolean): Promise<ChatStore> 
     // Two connections are plenty for one command, and leave the server's pool its share of max_connections.
     return await openChatStore({ url, readonly, poolSize: 2 });
   } catch (error) {
-    throw new DatabaseOpenError(`Cannot open ${postgresLabel(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`);
+    throw new DatabaseOpenError(
+      `Cannot open ${postgresLabel(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`,
+    );
   }
 }
 

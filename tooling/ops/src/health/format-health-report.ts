@@ -8,6 +8,10 @@ export function formatHealthReport(report: HealthReport): string {
   const rows = [['CHECK', 'STATUS', 'DETAIL'], ...report.checks.map((c) => [c.name, LABEL[c.status], c.detail])];
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   const warned = report.checks.filter((c) => c.status === 'warn').length;
-  const verdict = failed ? `${failed} check(s) failed` : warned ? `healthy with ${warned} warning(s)` : 'all checks passed';
+  const verdict = failed
+    ? `${failed} check(s) failed`
+    : warned
+      ? `healthy with ${warned} warning(s)`
+      : 'all checks passed';
   return `Chat Studio health — ${report.baseUrl}, database ${report.databasePath}\n\n${formatTable(rows)}\n\n${verdict}`;
 }

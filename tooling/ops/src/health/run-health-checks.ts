@@ -34,22 +34,37 @@ const DISK_WARN_BYTES = 1024 ** 3;
 /** A model needs about its file size in RAM plus the context; 1.2× leaves room for the KV cache. */
 const MODEL_HEADROOM = 1.2;
 
-async function serverChecks(baseUrl: string, timeoutMs: number): Promise<{ checks: CheckResult[]; modelSize: number | null; modelLoaded: boolean }> {
+async function serverChecks(
+  baseUrl: string,
+  timeoutMs: number,
+): Promise<{ checks: CheckResult[]; modelSize: number | null; modelLoaded: boolean }> {
   const checks: CheckResult[] = [];
   const health = await fetchJson<HealthResponse>(`${baseUrl}/health`, timeoutMs);
   if (!health.reachable) {
-    checks.push({ name: 'server', status: 'fail', detail: `not reachable at ${baseUrl}: ${health.error} (start it with \`pnpm start\`)` });
+    checks.push({
+      name: 'server',
+      status: 'fail',
+      detail: `not reachable at ${baseUrl}: ${health.error} (start it with \`pnpm start\`)`,
+    });
     checks.push({ name: 'models', status: 'fail', detail: 'skipped: server is not running' });
     return { checks, modelSize: null, modelLoaded: false };
   }
   const body = health.body;
   if (!body || typeof body.status !== 'string') {
-    checks.push({ name: 'server', status: 'fail', detail: `${baseUrl}/health answered ${health.status} without a health body` });
+    checks.push({
+      name: 'server',
+      status: 'fail',
+      detail: `${baseUrl}/health answered ${health.status} without a health body`,
+    });
   } else {
     // 503 means chat or storage requests fail now (no model, writes refused, a foreign search index): a failure.
     // A 200 `degraded` (e.g. Redis away, limits counted per process) still serves every request: a warning.
-    const status: CheckStatus = body.status === 'ok' ? 'pass' : body.status === 'degraded' && health.status !== 503 ? 'warn' : 'fail';
-    const detail = body.status === 'ok' ? `ok, version ${body.version}, up ${body.uptime_s} s` : `${body.status}: ${body.reason ?? 'no reason given'}`;
+    const status: CheckStatus =
+      body.status === 'ok' ? 'pass' : body.status === 'degraded' && health.status !== 503 ? 'warn' : 'fail';
+    const detail =
+      body.status === 'ok'
+        ? `ok, version ${body.version}, up ${body.uptime_s} s`
+        : `${body.status}: ${body.reason ?? 'no reason given'}`;
     checks.push({ name: 'server', status, detail, data: { ...body } });
   }
 
@@ -65,10 +80,19 @@ async function serverChecks(baseUrl: string, timeoutMs: number): Promise<{ check
     const broken = list.filter((m) => m.status === 'broken');
     modelSize = active?.size_bytes ?? null;
     if (list.length === 0) {
-      checks.push({ name: 'models', status: 'warn', detail: 'no model files found: put a .gguf file in models/ (see `pnpm models`)' });
+      checks.push({
+        name: 'models',
+        status: 'warn',
+        detail: 'no model files found: put a .gguf file in models/ (see `pnpm models`)',
+      });
     } else if (!active) {
       const state = body?.model ? `${body.model.state}${body.model.reason ? `: ${body.model.reason}` : ''}` : 'unknown';
-      checks.push({ name: 'models', status: 'warn', detail: `${list.length} model(s), none active (${state})`, data: { models: list.length, broken: broken.length } });
+      checks.push({
+        name: 'models',
+        status: 'warn',
+        detail: `${list.length} model(s), none active (${state})`,
+        data: { models: list.length, broken: broken.length },
+      });
     } else {
       const extra = broken.length ? `; ${broken.length} broken file(s): ${broken.map((m) => m.id).join(', ')}` : '';
       checks.push({
@@ -87,11 +111,25 @@ function integrityResult(backend: ChatStore['backend'], integrity: { ok: boolean
   const what = backend === 'postgres' ? 'amcheck' : 'PRAGMA integrity_check';
   if (!integrity.ok) {
     const shown = `${integrity.messages.slice(0, 3).join('; ')}${integrity.messages.length > 3 ? ` (+${integrity.messages.length - 3} more)` : ''}`;
-    const fix = backend === 'postgres' ? 'REINDEX the named index, or restore a backup (`pnpm restore`)' : 'restore a backup (`pnpm restore`)';
-    return { name: 'integrity', status: 'fail', detail: `${what}: ${shown} — ${fix}`, data: { messages: integrity.messages } };
+    const fix =
+      backend === 'postgres'
+        ? 'REINDEX the named index, or restore a backup (`pnpm restore`)'
+        : 'restore a backup (`pnpm restore`)';
+    return {
+      name: 'integrity',
+      status: 'fail',
+      detail: `${what}: ${shown} — ${fix}`,
+      data: { messages: integrity.messages },
+    };
   }
-  if (integrity.messages.length === 1 && integrity.messages[0] === 'ok') return { name: 'integrity', status: 'pass', detail: `${what}: ok` };
-  return { name: 'integrity', status: 'warn', detail: integrity.messages.join('; '), data: { messages: integrity.messages } };
+  if (integrity.messages.length === 1 && integrity.messages[0] === 'ok')
+    return { name: 'integrity', status: 'pass', detail: `${what}: ok` };
+  return {
+    name: 'integrity',
+    status: 'warn',
+    detail: integrity.messages.join('; '),
+    data: { messages: integrity.messages },
+  };
 }
 
 /**
@@ -106,10 +144,24 @@ async function postgresIntegrity(store: ChatStore): Promise<{ ok: boolean; messa
 async function searchIndexResult(store: ChatStore): Promise<CheckResult> {
   try {
     const r = await store.maintenance.checkSearchIndex({ sample: 1000 });
-    if (r.ok) return { name: 'search index', status: 'pass', detail: 'messages_fts: definition, triggers and newest rows match' };
-    return { name: 'search index', status: 'fail', detail: `${r.problems.join('; ')} — fix: ${REBUILD_FTS_COMMAND}`, data: { problems: r.problems } };
+    if (r.ok)
+      return {
+        name: 'search index',
+        status: 'pass',
+        detail: 'messages_fts: definition, triggers and newest rows match',
+      };
+    return {
+      name: 'search index',
+      status: 'fail',
+      detail: `${r.problems.join('; ')} — fix: ${REBUILD_FTS_COMMAND}`,
+      data: { problems: r.problems },
+    };
   } catch (error) {
-    return { name: 'search index', status: 'fail', detail: `checking messages_fts failed: ${(error as Error).message} — fix: ${REBUILD_FTS_COMMAND}` };
+    return {
+      name: 'search index',
+      status: 'fail',
+      detail: `checking messages_fts failed: ${(error as Error).message} — fix: ${REBUILD_FTS_COMMAND}`,
+    };
   }
 }
 
@@ -129,7 +181,9 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
   try {
     try {
       const stats = await store.maintenance.stats();
-      const size = postgres ? formatBytes(stats.fileSizeBytes) : `${formatBytes(stats.fileSizeBytes)} (+${formatBytes(stats.walSizeBytes)} WAL)`;
+      const size = postgres
+        ? formatBytes(stats.fileSizeBytes)
+        : `${formatBytes(stats.fileSizeBytes)} (+${formatBytes(stats.walSizeBytes)} WAL)`;
       checks.push({
         name: 'database',
         status: 'pass',
@@ -144,7 +198,11 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
       const integrity = postgres ? await postgresIntegrity(store) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));
     } catch (error) {
-      checks.push({ name: 'integrity', status: 'fail', detail: `${postgres ? 'amcheck' : 'PRAGMA integrity_check'} failed: ${(error as Error).message}` });
+      checks.push({
+        name: 'integrity',
+        status: 'fail',
+        detail: `${postgres ? 'amcheck' : 'PRAGMA integrity_check'} failed: ${(error as Error).message}`,
+      });
     }
   } finally {
     await store.close();
@@ -159,25 +217,39 @@ function memoryCheck(modelSize: number | null, modelLoaded: boolean): CheckResul
   const data = { freeBytes: free, totalBytes: m.totalMemoryBytes, modelSizeBytes: modelSize, modelLoaded };
   if (modelSize !== null && !modelLoaded) {
     // The model is not in memory yet: loading it needs its size in free RAM.
-    if (free < modelSize) return { name: 'memory', status: 'fail', detail: `${base}; the active model needs ${formatBytes(modelSize)} to load`, data };
-    if (free < modelSize * MODEL_HEADROOM) return { name: 'memory', status: 'warn', detail: `${base}; tight for the ${formatBytes(modelSize)} model`, data };
+    if (free < modelSize)
+      return {
+        name: 'memory',
+        status: 'fail',
+        detail: `${base}; the active model needs ${formatBytes(modelSize)} to load`,
+        data,
+      };
+    if (free < modelSize * MODEL_HEADROOM)
+      return { name: 'memory', status: 'warn', detail: `${base}; tight for the ${formatBytes(modelSize)} model`, data };
     return { name: 'memory', status: 'pass', detail: `${base}; enough for the ${formatBytes(modelSize)} model`, data };
   }
   const suffix = modelSize !== null ? `; model (${formatBytes(modelSize)}) is loaded` : '';
-  if (free < m.totalMemoryBytes * 0.05) return { name: 'memory', status: 'warn', detail: `${base}${suffix}; under 5% free`, data };
+  if (free < m.totalMemoryBytes * 0.05)
+    return { name: 'memory', status: 'warn', detail: `${base}${suffix}; under 5% free`, data };
   return { name: 'memory', status: 'pass', detail: `${base}${suffix}`, data };
 }
 
 function cpuCheck(): CheckResult {
   const m = machineSummary();
   if (m.loadPerCore === null || m.loadAverage === null) {
-    return { name: 'cpu', status: 'pass', detail: `${m.cores} cores (${m.cpuModel}); no load average on ${m.platform}`, data: { cores: m.cores } };
+    return {
+      name: 'cpu',
+      status: 'pass',
+      detail: `${m.cores} cores (${m.cpuModel}); no load average on ${m.platform}`,
+      data: { cores: m.cores },
+    };
   }
   const load = m.loadAverage.map((l) => l.toFixed(2)).join(' ');
   const detail = `load ${load} on ${m.cores} cores (${m.cpuModel})`;
   const data = { cores: m.cores, loadAverage: m.loadAverage, loadPerCore: m.loadPerCore };
   // Generation is CPU-bound: a machine already busier than its core count makes replies crawl.
-  if (m.loadPerCore > 1.5) return { name: 'cpu', status: 'warn', detail: `${detail}; overloaded, replies will be slow`, data };
+  if (m.loadPerCore > 1.5)
+    return { name: 'cpu', status: 'warn', detail: `${detail}; overloaded, replies will be slow`, data };
   return { name: 'cpu', status: 'pass', detail, data };
 }
 
@@ -186,7 +258,8 @@ async function diskCheck(dataDir: string, what = ''): Promise<CheckResult> {
     const d = await diskSpace(dataDir);
     const detail = `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} at ${d.path}${what}`;
     const data = { ...d };
-    if (d.freeBytes < DISK_FAIL_BYTES) return { name: 'disk', status: 'fail', detail: `${detail}; writes will fail`, data };
+    if (d.freeBytes < DISK_FAIL_BYTES)
+      return { name: 'disk', status: 'fail', detail: `${detail}; writes will fail`, data };
     if (d.freeBytes < DISK_WARN_BYTES) return { name: 'disk', status: 'warn', detail: `${detail}; under 1 GiB`, data };
     return { name: 'disk', status: 'pass', detail, data };
   } catch (error) {
@@ -203,10 +276,16 @@ async function instancesCheck(dataDir: string, pidFile: string, target: string):
   const alive = instances.filter((i) => i.alive);
   const stale = instances.filter((i) => !i.alive);
   const data = { instances };
-  const running = alive.length === 0 ? 'none running' : `${alive.length} running: ${alive.map(describeInstance).join('; ')}`;
+  const running =
+    alive.length === 0 ? 'none running' : `${alive.length} running: ${alive.map(describeInstance).join('; ')}`;
   if (stale.length > 0) {
     const gone = stale.map((i) => `${i.instance} (pid ${i.pid}${i.pidFile ? `, ${i.pidFile}` : ''})`).join('; ');
-    return { name: 'instances', status: 'warn', detail: `${running}; gone without cleaning up: ${gone} — \`pnpm stop --all\` removes stale pid files`, data };
+    return {
+      name: 'instances',
+      status: 'warn',
+      detail: `${running}; gone without cleaning up: ${gone} — \`pnpm stop --all\` removes stale pid files`,
+      data,
+    };
   }
   return { name: 'instances', status: 'pass', detail: running, data };
 }
@@ -222,15 +301,31 @@ async function instancesCheck(dataDir: string, pidFile: string, target: string):
  * process.exitCode = report.ok ? 0 : 1;
  */
 export async function runHealthChecks(
-  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'pidFile'>>,
+  config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> &
+    Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'pidFile'>>,
   options: { timeoutMs?: number } = {},
 ): Promise<HealthReport> {
   const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000);
   const url = config.databaseUrl;
   const label = url ? (config.databaseLabel ?? postgresLabel(url)) : config.databasePath;
-  const disk = url ? (existsSync(config.dataDir) ? [await diskCheck(config.dataDir, ' (data folder: backups, pid file)')] : []) : [await diskCheck(config.dataDir)];
-  const instances = await instancesCheck(config.dataDir, config.pidFile ?? defaultPidFile(process.env, config.databasePath), url ?? config.databasePath);
-  const checks = [...server.checks, instances, ...(await databaseChecks(url ?? config.databasePath, label)), memoryCheck(server.modelSize, server.modelLoaded), cpuCheck(), ...disk];
+  const disk = url
+    ? existsSync(config.dataDir)
+      ? [await diskCheck(config.dataDir, ' (data folder: backups, pid file)')]
+      : []
+    : [await diskCheck(config.dataDir)];
+  const instances = await instancesCheck(
+    config.dataDir,
+    config.pidFile ?? defaultPidFile(process.env, config.databasePath),
+    url ?? config.databasePath,
+  );
+  const checks = [
+    ...server.checks,
+    instances,
+    ...(await databaseChecks(url ?? config.databasePath, label)),
+    memoryCheck(server.modelSize, server.modelLoaded),
+    cpuCheck(),
+    ...disk,
+  ];
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     checkedAt: new Date().toISOString(),

@@ -1,7 +1,5 @@
 /** What a GET to the server gave: a status and parsed body, or the network error when nothing answered. */
-export type FetchResult<T> =
-  | { reachable: true; status: number; body: T | null }
-  | { reachable: false; error: string };
+export type FetchResult<T> = { reachable: true; status: number; body: T | null } | { reachable: false; error: string };
 
 /** Node's fetch wraps the useful part ("connect ECONNREFUSED …") in `cause`. */
 function describe(error: unknown): string {

@@ -5,7 +5,10 @@ import path from 'node:path';
  * Deletes entries in `dir` older than `minAgeMs` (so files a running server is writing right now survive).
  * A missing folder is not an error. Defaults to one hour.
  */
-export async function cleanTempDir(dir: string, minAgeMs = 60 * 60 * 1000): Promise<{ removed: number; bytes: number }> {
+export async function cleanTempDir(
+  dir: string,
+  minAgeMs = 60 * 60 * 1000,
+): Promise<{ removed: number; bytes: number }> {
   let names: string[];
   try {
     names = await readdir(dir);

@@ -77,32 +77,55 @@ interface IndexOptions {
 }
 
 /** The search index: verified (definition, triggers, rows), recreated when asked or when `fix` finds it broken. */
-async function searchIndexSteps(store: ChatStore, step: Step, { rebuild, fix, indexName }: IndexOptions): Promise<void> {
+async function searchIndexSteps(
+  store: ChatStore,
+  step: Step,
+  { rebuild, fix, indexName }: IndexOptions,
+): Promise<void> {
   const check = await store.maintenance.checkSearchIndex({ full: true });
   const recreate = rebuild || (fix && !check.ok);
   await step(`${indexName} check`, async () => ({
     ok: check.ok || recreate,
-    detail: check.ok ? '' : `${check.problems.join('; ')}${recreate ? ' — recreating it' : ` — fix: ${REBUILD_FTS_COMMAND}`}`,
+    detail: check.ok
+      ? ''
+      : `${check.problems.join('; ')}${recreate ? ' — recreating it' : ` — fix: ${REBUILD_FTS_COMMAND}`}`,
   }));
   if (recreate) {
     await step(`${indexName} rebuild`, async () => {
       await store.maintenance.rebuildSearchIndex();
       const after = await store.maintenance.checkSearchIndex({ full: true });
-      return { ok: after.ok, detail: after.ok ? 'recreated with its definition and triggers, every message indexed' : after.problems.join('; ') };
+      return {
+        ok: after.ok,
+        detail: after.ok
+          ? 'recreated with its definition and triggers, every message indexed'
+          : after.problems.join('; '),
+      };
     });
   } else if (check.ok) {
-    await step(`${indexName} optimize`, async () => (await store.maintenance.optimizeSearchIndex(), { ok: true, detail: '' }));
+    await step(`${indexName} optimize`, async () => {
+      await store.maintenance.optimizeSearchIndex();
+      return { ok: true, detail: '' };
+    });
   }
 }
 
 /** The part both engines share: integrity (abort on failure), the search index, then foreign keys (and orphans). */
-async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceReport, options: IndexOptions): Promise<void> {
+async function checkAndIndex(
+  store: ChatStore,
+  step: Step,
+  report: MaintenanceReport,
+  options: IndexOptions,
+): Promise<void> {
   const integrity = await step('integrity_check', async () => {
     const r = await store.maintenance.integrityCheck();
     const skipped = r.ok && !(r.messages.length === 1 && r.messages[0] === 'ok');
     return { ok: r.ok, detail: r.ok ? (skipped ? r.messages.join('; ') : '') : r.messages.slice(0, 5).join('; ') };
   });
-  if (!integrity.ok) throw new MaintenanceAbortedError('integrity_check failed: not changing the database; restore a backup with `pnpm restore`', report);
+  if (!integrity.ok)
+    throw new MaintenanceAbortedError(
+      'integrity_check failed: not changing the database; restore a backup with `pnpm restore`',
+      report,
+    );
 
   // Before the orphans: removing an orphan message runs the index's delete trigger, which a foreign index breaks.
   await searchIndexSteps(store, step, options);
@@ -110,15 +133,22 @@ async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceRe
   const orphanTables = [...new Set(fk.rows.map((x) => x.table))].join(', ');
   await step('foreign_key_check', async () => ({
     ok: fk.ok || options.fix,
-    detail: fk.ok ? '' : `${fk.rows.length} orphan row(s) in ${orphanTables}${options.fix ? '' : ` — fix: ${FIX_COMMAND} (backs up first)`}`,
+    detail: fk.ok
+      ? ''
+      : `${fk.rows.length} orphan row(s) in ${orphanTables}${options.fix ? '' : ` — fix: ${FIX_COMMAND} (backs up first)`}`,
   }));
   if (!fk.ok && options.fix) {
     await step('remove orphans', async () => {
       const file = await options.backup();
       const removed = await store.maintenance.removeOrphans();
-      const per = Object.entries(removed.byTable).map(([table, n]) => `${table}: ${n}`).join(', ');
+      const per = Object.entries(removed.byTable)
+        .map(([table, n]) => `${table}: ${n}`)
+        .join(', ');
       const after = await store.maintenance.foreignKeyCheck();
-      return { ok: after.ok, detail: `removed ${removed.removed} orphan row(s)${per ? ` (${per})` : ''}; backup first: ${file}` };
+      return {
+        ok: after.ok,
+        detail: `removed ${removed.removed} orphan row(s)${per ? ` (${per})` : ''}; backup first: ${file}`,
+      };
     });
   }
 }
@@ -137,7 +167,8 @@ async function checkAndIndex(store: ChatStore, step: Step, report: MaintenanceRe
  * const report = await runMaintenance(loadOpsConfig(), { rebuildFts: true });
  */
 export async function runMaintenance(
-  config: Pick<OpsConfig, 'databasePath' | 'dataDir'> & Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'backupDir'>>,
+  config: Pick<OpsConfig, 'databasePath' | 'dataDir'> &
+    Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'backupDir'>>,
   options: MaintenanceOptions = {},
 ): Promise<MaintenanceReport> {
   const log = options.log ?? (() => {});
@@ -164,24 +195,56 @@ export async function runMaintenance(
     fix: options.fix ?? false,
     indexName,
     backup: async () =>
-      (await backupDatabase({ databasePath: config.databasePath, databaseUrl: url, backupDir: config.backupDir ?? path.join(config.dataDir, 'backups') })).file,
+      (
+        await backupDatabase({
+          databasePath: config.databasePath,
+          databaseUrl: url,
+          backupDir: config.backupDir ?? path.join(config.dataDir, 'backups'),
+        })
+      ).file,
   });
   try {
     if (url) {
       const label = config.databaseLabel ?? postgresLabel(url);
-      const report: MaintenanceReport = { ok: false, backend: 'postgres', databasePath: label, before: { stats: await store.maintenance.stats(), diskFreeBytes: null }, after: null, steps };
+      const report: MaintenanceReport = {
+        ok: false,
+        backend: 'postgres',
+        databasePath: label,
+        before: { stats: await store.maintenance.stats(), diskFreeBytes: null },
+        after: null,
+        steps,
+      };
       await checkAndIndex(store, step, report, indexOptions('search index'));
-      await step('VACUUM ANALYZE', async () => (await store.maintenance.vacuum(), { ok: true, detail: '' }));
+      await step('VACUUM ANALYZE', async () => {
+        await store.maintenance.vacuum();
+        return { ok: true, detail: '' };
+      });
       report.after = { stats: await store.maintenance.stats(), diskFreeBytes: null };
       report.ok = steps.every((s) => s.ok);
       return report;
     }
 
-    const before = { stats: await store.maintenance.stats(), diskFreeBytes: (await diskSpace(config.dataDir)).freeBytes };
-    const report: MaintenanceReport = { ok: false, backend: 'sqlite', databasePath: config.databasePath, before, after: null, steps };
+    const before = {
+      stats: await store.maintenance.stats(),
+      diskFreeBytes: (await diskSpace(config.dataDir)).freeBytes,
+    };
+    const report: MaintenanceReport = {
+      ok: false,
+      backend: 'sqlite',
+      databasePath: config.databasePath,
+      before,
+      after: null,
+      steps,
+    };
     await checkAndIndex(store, step, report, indexOptions('fts'));
-    await step('VACUUM', async () => (await store.maintenance.vacuum(), { ok: true, detail: '' }));
-    await step('ANALYZE', async () => (await store.maintenance.analyze(), { ok: true, detail: '' }));
+    await step('VACUUM', async () => {
+      await store.maintenance.vacuum();
+      return { ok: true, detail: '' };
+    });
+    await step('ANALYZE', async () => {
+      await store.maintenance.analyze();
+      return { ok: true, detail: '' };
+    });
     await step('clean temp', async () => {
       const r = await cleanTempDir(path.join(config.dataDir, 'temp'), options.tempMinAgeMs);
       return { ok: true, detail: `${r.removed} entr${r.removed === 1 ? 'y' : 'ies'} removed (${r.bytes} bytes)` };
@@ -191,7 +254,11 @@ export async function runMaintenance(
     await store.close();
     // Closing checkpoints the WAL that VACUUM filled (unless the server holds the file open), so sizes come after.
     report.after = {
-      stats: { ...afterStats, fileSizeBytes: fileSize(config.databasePath), walSizeBytes: fileSize(`${config.databasePath}-wal`) },
+      stats: {
+        ...afterStats,
+        fileSizeBytes: fileSize(config.databasePath),
+        walSizeBytes: fileSize(`${config.databasePath}-wal`),
+      },
       diskFreeBytes: (await diskSpace(config.dataDir)).freeBytes,
     };
     report.ok = steps.every((s) => s.ok);

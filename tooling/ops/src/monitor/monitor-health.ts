@@ -12,7 +12,8 @@ export async function probeHealth(baseUrl: string, timeoutMs = 3000): Promise<He
   const res = await fetchJson<HealthResponse>(`${baseUrl}/health`, timeoutMs);
   if (!res.reachable) return { state: 'down', reason: res.error };
   const body = res.body;
-  if (!body || typeof body.status !== 'string') return { state: 'down', reason: `HTTP ${res.status} without a health body` };
+  if (!body || typeof body.status !== 'string')
+    return { state: 'down', reason: `HTTP ${res.status} without a health body` };
   if (body.status === 'ok') return { state: 'up', reason: null };
   return { state: body.status === 'degraded' ? 'degraded' : 'down', reason: body.reason ?? `HTTP ${res.status}` };
 }
@@ -42,7 +43,9 @@ export function formatStateLine(at: Date, s: HealthState): string {
  * process.once('SIGINT', () => ac.abort());
  * await monitorHealth({ baseUrl: 'http://127.0.0.1:5000', intervalS: 10, signal: ac.signal });
  */
-export async function monitorHealth(options: MonitorOptions): Promise<{ polls: number; changes: number; last: HealthState | null }> {
+export async function monitorHealth(
+  options: MonitorOptions,
+): Promise<{ polls: number; changes: number; last: HealthState | null }> {
   const { baseUrl, intervalS = 10, count = Infinity, signal, log = console.log } = options;
   let last: HealthState | null = null;
   let polls = 0;

@@ -6,7 +6,10 @@ import { findPgTool, PgToolMissingError, requirePgTool } from './index.js';
 
 describe('findPgTool', () => {
   it('prefers PATH, falls back to the newest Debian version folder, and says how to install a missing tool', () => {
-    const tmp = { dir: mkdtempSync(path.join(os.tmpdir(), 'cs-pg-tools-')), cleanup: () => rmSync(tmp.dir, { recursive: true, force: true }) };
+    const tmp = {
+      dir: mkdtempSync(path.join(os.tmpdir(), 'cs-pg-tools-')),
+      cleanup: () => rmSync(tmp.dir, { recursive: true, force: true }),
+    };
     try {
       const bin = (dir: string) => {
         mkdirSync(dir, { recursive: true });
@@ -21,7 +24,12 @@ describe('findPgTool', () => {
       mkdirSync(empty);
       expect(findPgTool('pg_restore', { searchPath: empty, versionsRoot: root })).toBe(newest);
       const onPath = bin(path.join(tmp.dir, 'usr-bin'));
-      expect(findPgTool('pg_restore', { searchPath: [empty, path.dirname(onPath)].join(path.delimiter), versionsRoot: root })).toBe(onPath);
+      expect(
+        findPgTool('pg_restore', {
+          searchPath: [empty, path.dirname(onPath)].join(path.delimiter),
+          versionsRoot: root,
+        }),
+      ).toBe(onPath);
 
       const none = { searchPath: empty, versionsRoot: path.join(tmp.dir, 'nothing') };
       expect(findPgTool('pg_restore', none)).toBeUndefined();

@@ -5,7 +5,9 @@ import path from 'node:path';
 export class PgToolMissingError extends Error {
   override name = 'PgToolMissingError';
   constructor(readonly tool: string) {
-    super(`${tool} is not installed; it comes with the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client, macOS: brew install libpq)`);
+    super(
+      `${tool} is not installed; it comes with the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client, macOS: brew install libpq)`,
+    );
   }
 }
 

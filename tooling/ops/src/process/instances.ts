@@ -39,7 +39,11 @@ export function pidFiles(dir: string, extra: string[] = []): { file: string; ins
     // No data folder: no pid files there.
   }
   const files = new Set([...names.filter((n) => PID_FILE.test(n)).map((n) => path.join(dir, n)), ...extra]);
-  return [...files].map((file) => ({ file, instance: PID_FILE.exec(path.basename(file))?.[1] ?? 'default', pid: readPidFile(file) }));
+  return [...files].map((file) => ({
+    file,
+    instance: PID_FILE.exec(path.basename(file))?.[1] ?? 'default',
+    pid: readPidFile(file),
+  }));
 }
 
 /** The registry rows, or none when the database cannot be opened read-only (missing, older schema, unreachable). */
@@ -64,7 +68,12 @@ async function registry(target: string): Promise<ServerProcessRow[]> {
  * @example
  * const running = (await findInstances({ dataDir, pidFile, target })).filter((i) => i.alive);
  */
-export async function findInstances(options: { dataDir: string; pidFile: string; target: string; now?: number }): Promise<InstanceInfo[]> {
+export async function findInstances(options: {
+  dataDir: string;
+  pidFile: string;
+  target: string;
+  now?: number;
+}): Promise<InstanceInfo[]> {
   const host = os.hostname();
   const now = options.now ?? Date.now();
   const byKey = new Map<string, InstanceInfo>();
@@ -90,13 +99,24 @@ export async function findInstances(options: { dataDir: string; pidFile: string;
       known.pidFile ??= file;
       continue;
     }
-    byKey.set(key, { instance, pid, host, local: true, port: null, pidFile: file, alive: pid !== process.pid && isProcessAlive(pid), heartbeatAgeMs: null });
+    byKey.set(key, {
+      instance,
+      pid,
+      host,
+      local: true,
+      port: null,
+      pidFile: file,
+      alive: pid !== process.pid && isProcessAlive(pid),
+      heartbeatAgeMs: null,
+    });
   }
   return [...byKey.values()].sort((a, b) => a.host.localeCompare(b.host) || a.instance.localeCompare(b.instance));
 }
 
 /** One line per instance for humans: `5001 pid 4242 port 5001 (this host)`. */
 export function describeInstance(i: InstanceInfo): string {
-  const where = i.local ? 'this host' : `host ${i.host}${i.heartbeatAgeMs !== null ? `, last heartbeat ${Math.round(i.heartbeatAgeMs / 1000)} s ago` : ''}`;
+  const where = i.local
+    ? 'this host'
+    : `host ${i.host}${i.heartbeatAgeMs !== null ? `, last heartbeat ${Math.round(i.heartbeatAgeMs / 1000)} s ago` : ''}`;
   return `${i.instance} (pid ${i.pid}${i.port !== null ? `, port ${i.port}` : ''}, ${where})`;
 }

@@ -43,10 +43,21 @@ export async function stopServer(options: StopServerOptions): Promise<StopServer
     if (options.pidFile && readPidFile(options.pidFile) === pid) removeFile(options.pidFile);
   };
   const pid = options.pid ?? (options.pidFile ? readPidFile(options.pidFile) : null);
-  if (pid === null) return { outcome: 'not_running', pid: null, message: `Not running: no pid file at ${options.pidFile}`, waitedMs: 0 };
+  if (pid === null)
+    return {
+      outcome: 'not_running',
+      pid: null,
+      message: `Not running: no pid file at ${options.pidFile}`,
+      waitedMs: 0,
+    };
   if (pid === process.pid || !isProcessAlive(pid)) {
     removePidFile();
-    return { outcome: 'not_running', pid, message: `Not running: process ${pid} is gone${options.pidFile ? `; removed the stale pid file ${options.pidFile}` : ''}`, waitedMs: 0 };
+    return {
+      outcome: 'not_running',
+      pid,
+      message: `Not running: process ${pid} is gone${options.pidFile ? `; removed the stale pid file ${options.pidFile}` : ''}`,
+      waitedMs: 0,
+    };
   }
   const started = Date.now();
   log(`Sending SIGTERM to ${pid} …`);
@@ -57,7 +68,12 @@ export async function stopServer(options: StopServerOptions): Promise<StopServer
   }
   if (await waitForExit(pid, timeoutMs)) {
     removePidFile();
-    return { outcome: 'stopped', pid, message: `Stopped server ${pid} in ${Date.now() - started} ms`, waitedMs: Date.now() - started };
+    return {
+      outcome: 'stopped',
+      pid,
+      message: `Stopped server ${pid} in ${Date.now() - started} ms`,
+      waitedMs: Date.now() - started,
+    };
   }
   log(`Process ${pid} still running after ${timeoutMs} ms; sending SIGKILL`);
   try {
@@ -74,5 +90,10 @@ export async function stopServer(options: StopServerOptions): Promise<StopServer
         message: `Server ${pid} did not exit within ${timeoutMs} ms of SIGTERM and was killed (SIGKILL); run \`pnpm maintenance\` to check the database`,
         waitedMs: Date.now() - started,
       }
-    : { outcome: 'failed', pid, message: `Server ${pid} is still running after SIGKILL`, waitedMs: Date.now() - started };
+    : {
+        outcome: 'failed',
+        pid,
+        message: `Server ${pid} is still running after SIGKILL`,
+        waitedMs: Date.now() - started,
+      };
 }

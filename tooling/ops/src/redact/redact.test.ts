@@ -10,7 +10,13 @@ describe('redactEnv', () => {
       AUTH_MODE: 'password',
       PORT: '5000',
     });
-    expect(env).toEqual({ AUTH_MODE: REDACTED, DB_PASS: REDACTED, OPENAI_API_KEY: REDACTED, PORT: '5000', SESSION_SECRET: REDACTED });
+    expect(env).toEqual({
+      AUTH_MODE: REDACTED,
+      DB_PASS: REDACTED,
+      OPENAI_API_KEY: REDACTED,
+      PORT: '5000',
+      SESSION_SECRET: REDACTED,
+    });
     expect(secrets).toContain('hunter2hunter2');
   });
 

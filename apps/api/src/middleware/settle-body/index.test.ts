@@ -21,7 +21,11 @@ describe('early refusals on a keep-alive connection (real server)', () => {
   const tmp = tempDir();
   let server: ApiServer;
   beforeAll(async () => {
-    server = await startApiServer({ DATABASE_PATH: path.join(tmp.dir, 'chat.db'), MODELS_DIR: path.join(tmp.dir, 'no-models'), RATE_LIMIT_API: '3/minute' });
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'chat.db'),
+      MODELS_DIR: path.join(tmp.dir, 'no-models'),
+      RATE_LIMIT_API: '3/minute',
+    });
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');

@@ -40,7 +40,11 @@ async function drain(body: ReadableStream<Uint8Array>, maxBytes: number, timeout
  * @example
  * bodyLimit({ maxSize, onError: async (c) => { await settleRequestBody(c); throw new ApiError('payload_too_large', '…'); } });
  */
-export async function settleRequestBody(c: Context, maxBytes = DEFAULT_SETTLE_MAX_BYTES, timeoutMs = DEFAULT_SETTLE_TIMEOUT_MS): Promise<void> {
+export async function settleRequestBody(
+  c: Context,
+  maxBytes = DEFAULT_SETTLE_MAX_BYTES,
+  timeoutMs = DEFAULT_SETTLE_TIMEOUT_MS,
+): Promise<void> {
   const body = c.req.raw.body;
   if (!body) return;
   const declared = Number(c.req.header('content-length') ?? Number.NaN);

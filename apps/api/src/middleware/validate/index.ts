@@ -16,7 +16,11 @@ function fail(where: string, issues: readonly v.BaseIssue<unknown>[]): never {
 }
 
 /** Validates a value against a schema; 400 `validation_error` with field paths on failure. */
-export function validate<S extends v.GenericSchema>(schema: S, value: unknown, where = 'request body'): v.InferOutput<S> {
+export function validate<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  where = 'request body',
+): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
   if (!result.success) fail(where, result.issues);
   return result.output;
@@ -57,11 +61,17 @@ export async function jsonBody<S extends v.GenericSchema>(c: Context, schema: S)
   }
   // Every body of this API is a JSON object: an array (or a bare value) would slip through object schemas.
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ApiError('validation_error', 'Invalid request body: expected a JSON object', { issues: [{ path: '', message: 'Expected a JSON object' }] });
+    throw new ApiError('validation_error', 'Invalid request body: expected a JSON object', {
+      issues: [{ path: '', message: 'Expected a JSON object' }],
+    });
   }
   const bad = illFormedTextPath(data);
   if (bad !== undefined) {
-    throw new ApiError('invalid_text', `Invalid text in request body${bad ? ` at ${bad}` : ''}: it contains a lone surrogate (ill-formed UTF-16)`, { path: bad });
+    throw new ApiError(
+      'invalid_text',
+      `Invalid text in request body${bad ? ` at ${bad}` : ''}: it contains a lone surrogate (ill-formed UTF-16)`,
+      { path: bad },
+    );
   }
   return validate(schema, data);
 }

@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatSession, DeleteMessageResponse, ErrorEnvelope, MessageAroundPage, MessageSiblings, Page, SubtreeCount } from '@chat-studio/protocol';
+import type {
+  ChatMessage,
+  ChatSession,
+  DeleteMessageResponse,
+  ErrorEnvelope,
+  MessageAroundPage,
+  MessageSiblings,
+  Page,
+  SubtreeCount,
+} from '@chat-studio/protocol';
 import { createApp, LOCAL_PRINCIPAL } from '../../app/create-app.js';
 import { openTestStore } from '../../test-support.js';
 
@@ -15,7 +24,11 @@ afterEach(async () => {
   await ctx.cleanup();
 });
 
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 async function get<T>(path: string): Promise<T> {
   const res = await app.request(path);
   expect(res.status, path).toBe(200);
@@ -32,7 +45,11 @@ async function expectError(res: Response, status: number, code: string): Promise
 async function branchedChat() {
   const s = (await (await app.request('/api/chat/sessions', post({ title: 'Branches' }))).json()) as ChatSession;
   const add = async (role: 'user' | 'assistant', content: string, parent_id?: string | null) =>
-    (await ctx.store.messages.append(LOCAL_PRINCIPAL.userId, s.id, { role, content, ...(parent_id === undefined ? {} : { parent_id }) }))!;
+    (await ctx.store.messages.append(LOCAL_PRINCIPAL.userId, s.id, {
+      role,
+      content,
+      ...(parent_id === undefined ? {} : { parent_id }),
+    }))!;
   const q1 = await add('user', 'first question');
   const a1 = await add('assistant', 'first answer');
   const q2 = await add('user', 'old second question about a narwhal');
@@ -59,7 +76,12 @@ describe('branch routes', () => {
     const res = await app.request(`${base}/branch`, post({ message_id: q2.id }));
     expect(res.status).toBe(200);
     expect(((await res.json()) as ChatSession).current_leaf_id).toBe(a2.id);
-    expect(ids((await get<Page<ChatMessage>>(`${base}/messages?order=desc`)).items)).toEqual([a2.id, q2.id, a1.id, q1.id]);
+    expect(ids((await get<Page<ChatMessage>>(`${base}/messages?order=desc`)).items)).toEqual([
+      a2.id,
+      q2.id,
+      a1.id,
+      q1.id,
+    ]);
     expect((await get<ChatSession>(base)).message_count).toBe(6);
   });
 
@@ -93,15 +115,39 @@ describe('branch routes', () => {
     const base = `/api/chat/sessions/${s.id}`;
     const before = await get<Page<ChatMessage>>(`${base}/messages`);
     await expectError(await app.request(`${base}/branch`, post({})), 400, 'validation_error');
-    await expectError(await app.request(`${base}/branch`, post({ message_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })), 404, 'not_found');
-    const notUser = await expectError(await app.request(`${base}/messages/${a1.id}/edit`, post({ content: 'x' })), 400, 'validation_error');
+    await expectError(
+      await app.request(`${base}/branch`, post({ message_id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })),
+      404,
+      'not_found',
+    );
+    const notUser = await expectError(
+      await app.request(`${base}/messages/${a1.id}/edit`, post({ content: 'x' })),
+      400,
+      'validation_error',
+    );
     expect(notUser.error.details).toMatchObject({ param: 'messageId' });
-    await expectError(await app.request(`${base}/messages/${q2b.id}/edit`, post({ content: '' })), 400, 'validation_error');
-    const unknown = await expectError(await app.request(`${base}/messages/${q2b.id}/edit`, post({ content: 'x', surprise: 1 })), 400, 'validation_error');
+    await expectError(
+      await app.request(`${base}/messages/${q2b.id}/edit`, post({ content: '' })),
+      400,
+      'validation_error',
+    );
+    const unknown = await expectError(
+      await app.request(`${base}/messages/${q2b.id}/edit`, post({ content: 'x', surprise: 1 })),
+      400,
+      'validation_error',
+    );
     expect(unknown.error.message).toContain('surprise');
-    await expectError(await app.request(`${base}/messages/${a1.id}/regenerate`, post({ surprise: 1 })), 400, 'validation_error');
+    await expectError(
+      await app.request(`${base}/messages/${a1.id}/regenerate`, post({ surprise: 1 })),
+      400,
+      'validation_error',
+    );
     // Without a model: 503 before anything is stored.
-    await expectError(await app.request(`${base}/messages/${q2b.id}/edit`, post({ content: 'x' })), 503, 'chat_unavailable');
+    await expectError(
+      await app.request(`${base}/messages/${q2b.id}/edit`, post({ content: 'x' })),
+      503,
+      'chat_unavailable',
+    );
     await expectError(await app.request(`${base}/messages/${a1.id}/regenerate`, post({})), 503, 'chat_unavailable');
     expect(await get<Page<ChatMessage>>(`${base}/messages`)).toEqual(before);
     expect((await get<ChatSession>(base)).message_count).toBe(6);

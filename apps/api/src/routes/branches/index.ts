@@ -47,24 +47,48 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
       return c.json(await requireSession(store, c.var.principal, session.id));
     })
     .post('/:id/messages/:messageId/edit', async (c) => {
-      const { session, message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      const { session, message } = await requireMessage(
+        store,
+        c.var.principal,
+        c.req.param('id'),
+        c.req.param('messageId'),
+      );
       const body = await jsonBody(c, editSchema);
       if (message.role !== 'user') {
-        throw new ApiError('validation_error', `Only a user message can be edited and resent; this one is from the ${message.role}`, { param: 'messageId' });
+        throw new ApiError(
+          'validation_error',
+          `Only a user message can be edited and resent; this one is from the ${message.role}`,
+          { param: 'messageId' },
+        );
       }
       // The new text is a sibling of the old: the history is the branch up to their common parent.
       const turn = await turns.prepare(c.var.principal, session.id, body.params, { leafId: message.parent_id });
       return streamTurn(c, deps, turns, turn, body.content);
     })
     .post('/:id/messages/:messageId/regenerate', async (c) => {
-      const { session, message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      const { session, message } = await requireMessage(
+        store,
+        c.var.principal,
+        c.req.param('id'),
+        c.req.param('messageId'),
+      );
       const body = await jsonBody(c, regenerateSchema);
       // A reply is regenerated as a sibling under its question; a question gets a new reply under it.
-      const question = message.role === 'assistant' && message.parent_id ? await store.messages.get(c.var.principal.userId, message.parent_id) : message;
+      const question =
+        message.role === 'assistant' && message.parent_id
+          ? await store.messages.get(c.var.principal.userId, message.parent_id)
+          : message;
       if (question?.role !== 'user') {
-        throw new ApiError('validation_error', 'Only a reply to a user message, or a user message, can be regenerated', { param: 'messageId' });
+        throw new ApiError(
+          'validation_error',
+          'Only a reply to a user message, or a user message, can be regenerated',
+          { param: 'messageId' },
+        );
       }
-      const turn = await turns.prepare(c.var.principal, session.id, body.params, { leafId: question.parent_id, existingUserMessage: question });
+      const turn = await turns.prepare(c.var.principal, session.id, body.params, {
+        leafId: question.parent_id,
+        existingUserMessage: question,
+      });
       return streamTurn(c, deps, turns, turn, question.content);
     });
 }

@@ -10,7 +10,13 @@ import { describeError, STORAGE_ERROR_CODES } from '../../errors/index.js';
  * Streams `turn` (user text `message`) as `/api/chat/stream` does; edit and regenerate answer the same way.
  * A client that hangs up aborts generation, and the reply is stored as far as it got.
  */
-export function streamTurn(c: Context<AppEnv>, deps: AppDeps, turns: ChatTurns, turn: PreparedTurn, message: string): Response {
+export function streamTurn(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  turns: ChatTurns,
+  turn: PreparedTurn,
+  message: string,
+): Response {
   const principal = c.var.principal;
   const controller = new AbortController();
   c.header('Cache-Control', 'no-cache, no-transform');
@@ -28,7 +34,13 @@ export function streamTurn(c: Context<AppEnv>, deps: AppDeps, turns: ChatTurns, 
       const result = await turns.run(principal, turn, message, controller.signal, {
         onStart: async ({ userMessage, assistantMessageId: id, modelId }) => {
           assistantMessageId = id;
-          await send({ type: 'start', session_id: turn.session.id, user_message: userMessage, assistant_message_id: id, model_id: modelId });
+          await send({
+            type: 'start',
+            session_id: turn.session.id,
+            user_message: userMessage,
+            assistant_message_id: id,
+            model_id: modelId,
+          });
         },
         onToken: (text) => {
           writes = writes.then(() => send({ type: 'token', text }));
@@ -40,7 +52,8 @@ export function streamTurn(c: Context<AppEnv>, deps: AppDeps, turns: ChatTurns, 
         await send({
           type: 'error',
           code: 'chat_unavailable',
-          message: 'Chat service is not available: the server is shutting down; the reply so far is stored, regenerate it once the server is back',
+          message:
+            'Chat service is not available: the server is shutting down; the reply so far is stored, regenerate it once the server is back',
           assistant_message_id: result.assistant_message.id,
         });
         return;

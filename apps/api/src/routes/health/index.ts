@@ -43,13 +43,17 @@ export function healthRoutes(deps: AppDeps) {
       const rateLimits: NonNullable<HealthResponse['rate_limits']> = shared
         ? { store: 'redis', ok: shared.ok, error: shared.error }
         : { store: 'memory', ok: true, error: null };
-      const limitsReason = rateLimits.ok ? null : `Rate limits are counted per process: Redis is not available: ${rateLimits.error}`;
+      const limitsReason = rateLimits.ok
+        ? null
+        : `Rate limits are counted per process: Redis is not available: ${rateLimits.error}`;
       // Reasons whose requests fail (503) come first; the Redis one only changes how limits are counted (200).
       const failing = [storage.reason, chatReason].filter((reason) => reason !== null);
       // A dedicated embedding model that failed fails only embedding requests: degraded, still 200.
       const embedding = deps.runtime?.embeddingStatus() ?? null;
-      const embeddingReason = embedding?.state === 'error' ? `Embeddings are not available: EMBEDDING_MODEL ${embedding.reason}` : null;
-      const degraded = [...failing, limitsReason, embeddingReason].filter((reason) => reason !== null).join('; ') || null;
+      const embeddingReason =
+        embedding?.state === 'error' ? `Embeddings are not available: EMBEDDING_MODEL ${embedding.reason}` : null;
+      const degraded =
+        [...failing, limitsReason, embeddingReason].filter((reason) => reason !== null).join('; ') || null;
       const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
       const body: HealthResponse = {
         status,
@@ -61,7 +65,9 @@ export function healthRoutes(deps: AppDeps) {
         storage: storage.storage,
         search_index: storage.searchIndex,
         rate_limits: rateLimits,
-        ...(embedding ? { embedding_model: { model_id: embedding.model_id, state: embedding.state, reason: embedding.reason } } : {}),
+        ...(embedding
+          ? { embedding_model: { model_id: embedding.model_id, state: embedding.state, reason: embedding.reason } }
+          : {}),
       };
       c.header('Cache-Control', 'no-store');
       return c.json(body, !database.ok || failing.length > 0 ? 503 : 200);

@@ -17,7 +17,11 @@ async function probeOnce(store: ChatStore): Promise<StorageHealth> {
   try {
     storage = await store.maintenance.probe();
   } catch (error) {
-    storage = { state: 'down', failure: null, reason: `probe failed: ${error instanceof Error ? error.message : String(error)}` };
+    storage = {
+      state: 'down',
+      failure: null,
+      reason: `probe failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   let searchIndex: StorageHealth['searchIndex'] = { ok: true, problems: [] };
   if (storage.state !== 'down') {

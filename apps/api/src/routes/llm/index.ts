@@ -33,7 +33,8 @@ export function llmRoutes({ runtime }: AppDeps) {
     .get('/status', (c) => c.json(runtime ? runtime.status() : IDLE_STATUS))
     .post('/active-model', async (c) => {
       const { model_id } = await jsonBody(c, SetActiveModelRequestSchema);
-      if (!runtime) throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
+      if (!runtime)
+        throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
       const model = await runtime.setActiveModel(model_id);
       return c.json({ model, status: runtime.status() });
     });

@@ -27,7 +27,9 @@ export function messageRoutes({ store, config }: AppDeps) {
       if (around !== undefined) {
         // A missing or foreign message reads like a missing session: the same 404 from the same check.
         const { message } = await requireMessage(store, c.var.principal, session.id, around);
-        const page = await store.messages.listAround(c.var.principal.userId, session.id, message.id, { limit: query.limit });
+        const page = await store.messages.listAround(c.var.principal.userId, session.id, message.id, {
+          limit: query.limit,
+        });
         if (!page) throw new ApiError('not_found', 'Message not found');
         return c.json(page);
       }
@@ -55,7 +57,12 @@ export function messageRoutes({ store, config }: AppDeps) {
     })
     .delete('/:id/messages/:messageId', async (c) => {
       // The message and everything below it, in one transaction: a reply's regenerations, a question's answers.
-      const { session, message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
+      const { session, message } = await requireMessage(
+        store,
+        c.var.principal,
+        c.req.param('id'),
+        c.req.param('messageId'),
+      );
       const deleted = await store.messages.deleteSubtree(c.var.principal.userId, message.id);
       if (deleted === 0) throw new ApiError('not_found', 'Message not found');
       const after = await requireSession(store, c.var.principal, session.id);

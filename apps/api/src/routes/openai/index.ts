@@ -16,12 +16,16 @@ import { toGenerateTools } from './tools/index.js';
 
 const SESSION_HEADER = 'x-chat-session-id';
 
-
 /** `/v1`: OpenAI-compatible models and chat completions, streaming and not. */
 export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
   const schema = openAiChatRequestSchema(deps.config.limits);
   const created = () => Math.floor((deps.startedAt ?? Date.now()) / 1000);
-  const toModel = (m: { id: string; provider: string }): OpenAiModel => ({ id: m.id, object: 'model', created: created(), owned_by: m.provider });
+  const toModel = (m: { id: string; provider: string }): OpenAiModel => ({
+    id: m.id,
+    object: 'model',
+    created: created(),
+    owned_by: m.provider,
+  });
 
   return new Hono<AppEnv>()
     .get('/models', async (c) => {
@@ -30,8 +34,14 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
     })
     .get('/models/:model', async (c) => {
       const id = c.req.param('model');
-      const model = (deps.runtime ? await deps.runtime.listModels() : []).find((m) => m.id === id && m.status === 'available');
-      if (!model) throw new ApiError('not_found', `The model '${id}' does not exist`, { param: 'model', openai_code: 'model_not_found' });
+      const model = (deps.runtime ? await deps.runtime.listModels() : []).find(
+        (m) => m.id === id && m.status === 'available',
+      );
+      if (!model)
+        throw new ApiError('not_found', `The model '${id}' does not exist`, {
+          param: 'model',
+          openai_code: 'model_not_found',
+        });
       return c.json(toModel(model));
     })
     .post('/chat/completions', async (c) => {
@@ -45,7 +55,10 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       const principal = c.var.principal;
       // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
       if (body.user || body.safety_identifier) {
-        deps.logger?.info({ user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null }, 'chat completion for an end user');
+        deps.logger?.info(
+          { user_id: principal.userId, end_user: body.user ?? null, safety_identifier: body.safety_identifier ?? null },
+          'chat completion for an end user',
+        );
       }
       const last = messages.at(-1);
       // With a session header the exchange is stored like a chat from the UI; the client's own messages are the
@@ -53,14 +66,20 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       let stored: { turn: PreparedTurn; message: string } | undefined;
       if (sessionId) {
         if (last?.role !== 'user') {
-          throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', { param: 'messages' });
+          throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', {
+            param: 'messages',
+          });
         }
         const turn = await turns.prepare(principal, sessionId, params);
         // A stored chat holds text turns: tool calls and schemas have no place in it yet.
         if (tools) refuse('tools', 'tools cannot be used with X-Chat-Session-Id (stored chats hold text turns)');
-        if (responseFormat) refuse('response_format', 'json_schema cannot be used with X-Chat-Session-Id (json_object can)');
-        if (messages.some((m) => m.role === 'tool' || m.tool_calls)) refuse('messages', 'tool calls cannot be sent with X-Chat-Session-Id');
-        const history = messages.slice(0, -1).map((m) => ({ role: m.role === 'tool' ? 'user' : m.role, content: m.content }));
+        if (responseFormat)
+          refuse('response_format', 'json_schema cannot be used with X-Chat-Session-Id (json_object can)');
+        if (messages.some((m) => m.role === 'tool' || m.tool_calls))
+          refuse('messages', 'tool calls cannot be sent with X-Chat-Session-Id');
+        const history = messages
+          .slice(0, -1)
+          .map((m) => ({ role: m.role === 'tool' ? 'user' : m.role, content: m.content }));
         stored = { turn: { ...turn, history, params: { ...turn.params, ...params } }, message: last.content };
       }
       const runtime = stored?.turn.runtime ?? turns.availableRuntime();
@@ -80,7 +99,9 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
 
       const generate: Generate = (signal, onToken, onToolCall) =>
         stored
-          ? turns.run(principal, stored.turn, stored.message, signal, { onToken }).then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
+          ? turns
+              .run(principal, stored.turn, stored.message, signal, { onToken })
+              .then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
           : turns.track(signal, async (s) => {
               // OpenAI's max_tokens never runs past the context: the reply ends with `length` where the context is full.
               const request: GenerateRequest = { messages, params, signal: s, onToken, fitToContext: true };
@@ -93,8 +114,14 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
               return result;
             });
 
-      const ids = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, created: Math.floor(Date.now() / 1000), model: body.model };
-      return body.stream ? streamCompletion(c, ids, body.stream_options?.include_usage === true, generate) : sendCompletion(c, ids, generate);
+      const ids = {
+        id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+      };
+      return body.stream
+        ? streamCompletion(c, ids, body.stream_options?.include_usage === true, generate)
+        : sendCompletion(c, ids, generate);
     });
 }
 
@@ -103,7 +130,8 @@ async function openAiBody(c: Context, schema: ReturnType<typeof openAiChatReques
   try {
     return await jsonBody(c, schema);
   } catch (error) {
-    const issues = error instanceof ApiError ? (error.details as { issues?: { path: string }[] } | undefined)?.issues : undefined;
+    const issues =
+      error instanceof ApiError ? (error.details as { issues?: { path: string }[] } | undefined)?.issues : undefined;
     if (error instanceof ApiError && issues?.[0]) {
       throw new ApiError(error.code, error.message, { issues, param: issues[0].path || null });
     }

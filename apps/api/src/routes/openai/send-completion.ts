@@ -16,7 +16,11 @@ export interface Generated {
 }
 
 /** Runs one generation: text pieces to `onToken`, tool-call pieces to `onToolCall`. */
-export type Generate = (signal: AbortSignal, onToken: (text: string) => void, onToolCall: GenerateRequest['onToolCall']) => Promise<Generated>;
+export type Generate = (
+  signal: AbortSignal,
+  onToken: (text: string) => void,
+  onToolCall: GenerateRequest['onToolCall'],
+) => Promise<Generated>;
 
 /** The identity every chunk or object of one completion carries. */
 export interface CompletionIds {
@@ -35,7 +39,12 @@ export async function sendCompletion(c: Context, ids: CompletionIds, generate: G
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: calls && result.text === '' ? null : result.text, refusal: null, ...(calls ? { tool_calls: calls } : {}) },
+        message: {
+          role: 'assistant',
+          content: calls && result.text === '' ? null : result.text,
+          refusal: null,
+          ...(calls ? { tool_calls: calls } : {}),
+        },
         finish_reason: toFinishReason(result.stats, calls),
         logprobs: null,
       },
@@ -49,7 +58,12 @@ export async function sendCompletion(c: Context, ids: CompletionIds, generate: G
  * Streamed. Generation starts before the response does: a request the runtime refuses before its first piece (a
  * schema keyword, a token id, a busy queue) is still a plain HTTP error, not a 200 stream with an error in it.
  */
-export async function streamCompletion(c: Context, ids: CompletionIds, includeUsage: boolean, generate: Generate): Promise<Response> {
+export async function streamCompletion(
+  c: Context,
+  ids: CompletionIds,
+  includeUsage: boolean,
+  generate: Generate,
+): Promise<Response> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   c.req.raw.signal.addEventListener('abort', abort, { once: true });
@@ -77,7 +91,10 @@ export async function streamCompletion(c: Context, ids: CompletionIds, includeUs
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (stream) => {
     stream.onAbort(abort);
-    const chunk = (delta: Delta, finish: OpenAiChatCompletionChunk['choices'][number]['finish_reason'] = null): OpenAiChatCompletionChunk => ({
+    const chunk = (
+      delta: Delta,
+      finish: OpenAiChatCompletionChunk['choices'][number]['finish_reason'] = null,
+    ): OpenAiChatCompletionChunk => ({
       ...ids,
       object: 'chat.completion.chunk',
       choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
@@ -103,7 +120,8 @@ export async function streamCompletion(c: Context, ids: CompletionIds, includeUs
     }
     if (controller.signal.aborted) return;
     await write(chunk({}, toFinishReason(result.stats, result.toolCalls)));
-    if (includeUsage) await write({ ...ids, object: 'chat.completion.chunk', choices: [], usage: toUsage(result.stats) });
+    if (includeUsage)
+      await write({ ...ids, object: 'chat.completion.chunk', choices: [], usage: toUsage(result.stats) });
     await write('[DONE]');
   });
 }

@@ -1,5 +1,11 @@
 /** Translation between OpenAI's request and response shapes and Chat Studio's. */
-import type { GenerationParams, GenerationStats, OpenAiChatRequest, OpenAiFinishReason, OpenAiUsage } from '@chat-studio/protocol';
+import type {
+  GenerationParams,
+  GenerationStats,
+  OpenAiChatRequest,
+  OpenAiFinishReason,
+  OpenAiUsage,
+} from '@chat-studio/protocol';
 import type { GenerateMessage, ResponseFormat } from '@chat-studio/llm-runtime';
 import { ApiError } from '../../errors/index.js';
 
@@ -14,11 +20,22 @@ export function toPromptMessages(messages: OpenAiChatRequest['messages']): Promp
     const content = textOf(m.content, i);
     if (m.role === 'tool') return { role: 'tool', content, tool_call_id: m.tool_call_id };
     if (m.role === 'assistant') {
-      const calls = m.tool_calls?.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments }));
+      const calls = m.tool_calls?.map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      }));
       // A refusal is what the assistant said.
-      return { role: 'assistant', content: content || (m.refusal ?? ''), ...(calls?.length ? { tool_calls: calls } : {}) };
+      return {
+        role: 'assistant',
+        content: content || (m.refusal ?? ''),
+        ...(calls?.length ? { tool_calls: calls } : {}),
+      };
     }
-    if (m.role === 'function') throw new ApiError('validation_error', 'the deprecated function role is not supported', { param: `messages.${i}.role` });
+    if (m.role === 'function')
+      throw new ApiError('validation_error', 'the deprecated function role is not supported', {
+        param: `messages.${i}.role`,
+      });
     // OpenAI's newer "developer" role is a system prompt for every model Chat Studio runs.
     return { role: m.role === 'developer' ? 'system' : m.role, content };
   });
@@ -28,7 +45,10 @@ function textOf(content: OpenAiChatRequest['messages'][number]['content'], i: nu
   if (typeof content === 'string') return content;
   let text = '';
   for (const part of content ?? []) {
-    if (part.type !== 'text') throw new ApiError('validation_error', `messages.${i}.content: only text parts are supported`, { param: `messages.${i}.content` });
+    if (part.type !== 'text')
+      throw new ApiError('validation_error', `messages.${i}.content: only text parts are supported`, {
+        param: `messages.${i}.content`,
+      });
     text += part.text ?? '';
   }
   return text;
@@ -57,7 +77,9 @@ export function toResponseFormat(body: OpenAiChatRequest): ResponseFormat | unde
   const format = body.response_format;
   if (format?.type !== 'json_schema') return undefined;
   if (!format.json_schema.schema) {
-    throw new ApiError('validation_error', 'response_format.json_schema.schema is required', { param: 'response_format.json_schema.schema' });
+    throw new ApiError('validation_error', 'response_format.json_schema.schema is required', {
+      param: 'response_format.json_schema.schema',
+    });
   }
   return { type: 'json_schema', schema: format.json_schema.schema };
 }

@@ -1,10 +1,6 @@
 /** Session routes: create, list, read, update, delete. */
 import { Hono } from 'hono';
-import {
-  createSessionRequestSchema,
-  listSessionsQuerySchema,
-  updateSessionRequestSchema,
-} from '@chat-studio/protocol';
+import { createSessionRequestSchema, listSessionsQuerySchema, updateSessionRequestSchema } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody, queryParams } from '../../middleware/validate/index.js';
 import { requireSession } from '../../ownership/index.js';

@@ -4,7 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
 import * as v from 'valibot';
-import { ChatApiError, createChatClient, ImportSummarySchema, type ChatClient, type ChatSession, type ErrorEnvelope, type ImportSummary } from '@chat-studio/protocol';
+import {
+  ChatApiError,
+  createChatClient,
+  ImportSummarySchema,
+  type ChatClient,
+  type ChatSession,
+  type ErrorEnvelope,
+  type ImportSummary,
+} from '@chat-studio/protocol';
 import { createAuthService } from '@chat-studio/security';
 import { REPO_ROOT, startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
 import { fileSlug } from './index.js';
@@ -19,7 +27,16 @@ function bigChatGptExport(count: number, bytesEach: number): string {
     title: `Big ${i}`,
     create_time: 1767225600 + i,
     mapping: {
-      [`n${i}`]: { id: `n${i}`, parent: null, children: [], message: { author: { role: 'user' }, create_time: 1767225600 + i, content: { content_type: 'text', parts: [`needle${i} ${'x'.repeat(bytesEach)}`] } } },
+      [`n${i}`]: {
+        id: `n${i}`,
+        parent: null,
+        children: [],
+        message: {
+          author: { role: 'user' },
+          create_time: 1767225600 + i,
+          content: { content_type: 'text', parts: [`needle${i} ${'x'.repeat(bytesEach)}`] },
+        },
+      },
     },
     current_node: `n${i}`,
   }));
@@ -33,7 +50,8 @@ describe('export and import over a socket', () => {
   let alice: ChatClient;
   let bob: ChatClient;
   let keys: { alice: string; bob: string };
-  const get = (key: string, p: string) => fetch(`${server.baseUrl}${p}`, { headers: { authorization: `Bearer ${key}` } });
+  const get = (key: string, p: string) =>
+    fetch(`${server.baseUrl}${p}`, { headers: { authorization: `Bearer ${key}` } });
 
   beforeAll(async () => {
     const store = await openChatStore({ path: dbPath });
@@ -42,7 +60,13 @@ describe('export and import over a socket', () => {
     const b = await auth.addUser('bob', 'bob-password-12');
     keys = { alice: (await auth.createApiKey(a.id, 't')).key, bob: (await auth.createApiKey(b.id, 't')).key };
     await store.close();
-    server = await startApiServer({ AUTH: 'on', DATABASE_PATH: dbPath, DATABASE_URL: '', MODELS_DIR: path.join(tmp.dir, 'no-models'), IMPORT_MAX_BYTES: String(3 * 1024 * 1024) });
+    server = await startApiServer({
+      AUTH: 'on',
+      DATABASE_PATH: dbPath,
+      DATABASE_URL: '',
+      MODELS_DIR: path.join(tmp.dir, 'no-models'),
+      IMPORT_MAX_BYTES: String(3 * 1024 * 1024),
+    });
     alice = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.alice}` } });
     bob = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.bob}` } });
   }, 60_000);
@@ -55,7 +79,13 @@ describe('export and import over a socket', () => {
     const summary = await alice.importChats(chatgpt);
     // The answer is what the protocol publishes.
     expect(v.safeParse(ImportSummarySchema, summary).success).toBe(true);
-    expect(summary).toMatchObject({ chats: 2, imported: 2, duplicates: 0, messages: 10, skipped: { nodes: 4, parts: 1 } });
+    expect(summary).toMatchObject({
+      chats: 2,
+      imported: 2,
+      duplicates: 0,
+      messages: 10,
+      skipped: { nodes: 4, parts: 1 },
+    });
     expect(summary.items.map((i) => [i.title, i.status, i.format])).toEqual([
       ['Trip to Zürich 🇨🇭', 'imported', 'chatgpt'],
       ['Système et édition', 'imported', 'chatgpt'],
@@ -67,7 +97,9 @@ describe('export and import over a socket', () => {
     const res = await get(keys.alice, '/api/chat/export');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="chat-studio-export-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="chat-studio-export-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     const file = (await res.json()) as { format: string; chats: Array<{ title: string; messages: unknown[] }> };
     expect(file.format).toBe('chat-studio-export');
     expect(file.chats.map((c) => [c.title, c.messages.length])).toEqual([
@@ -82,20 +114,27 @@ describe('export and import over a socket', () => {
 
   it('exports one chat as Markdown of its current branch, and 404s another user’s', async () => {
     const trip = (await alice.listSessions()).items.find((s: ChatSession) => s.title.startsWith('Trip'))!;
-    const res = await get(keys.alice, alice.exportUrl({ sessionId: trip.id, format: 'markdown' }).slice(server.baseUrl.length));
+    const res = await get(
+      keys.alice,
+      alice.exportUrl({ sessionId: trip.id, format: 'markdown' }).slice(server.baseUrl.length),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="trip-to-zurich.md"');
     const md = await res.text();
     expect(md).toContain('# Trip to Zürich 🇨🇭\n');
-    expect(md).toContain("## Assistant (gpt-4o)\n\nDay 1: the old town.\n\n```python\nprint('Grüezi')\n```\n\n## User\n\nWhich church is this?");
+    expect(md).toContain(
+      "## Assistant (gpt-4o)\n\nDay 1: the old town.\n\n```python\nprint('Grüezi')\n```\n\n## User\n\nWhich church is this?",
+    );
     expect(md).not.toContain('A second plan');
 
     const foreign = await get(keys.bob, `/api/chat/sessions/${trip.id}/export`);
     expect(foreign.status).toBe(404);
     expect(((await foreign.json()) as ErrorEnvelope).error.code).toBe('not_found');
     const bobAll = (await (await get(keys.bob, '/api/chat/export')).json()) as { chats: Array<{ id: string }> };
-    const bobIds = [...(await bob.listSessions()).items, ...(await bob.listSessions({ archived: true })).items].map((s) => s.id);
+    const bobIds = [...(await bob.listSessions()).items, ...(await bob.listSessions({ archived: true })).items].map(
+      (s) => s.id,
+    );
     expect(bobAll.chats.map((c) => c.id).sort()).toEqual(bobIds.sort());
     expect(bobIds).not.toContain(trip.id);
 
@@ -108,13 +147,18 @@ describe('export and import over a socket', () => {
 
   it('refuses a bad file with the chat and field, storing nothing', async () => {
     const before = (await alice.listSessions()).items.length;
-    const broken = JSON.parse(chatgpt.toString()) as Array<{ title: string; mapping: Record<string, { parent: string | null }> }>;
+    const broken = JSON.parse(chatgpt.toString()) as Array<{
+      title: string;
+      mapping: Record<string, { parent: string | null }>;
+    }>;
     broken[0]!.title = 'Fresh title';
     broken[1]!.mapping.u!.parent = 'nowhere';
     const err = await alice.importChats(JSON.stringify(broken)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChatApiError);
     expect(err).toMatchObject({ status: 400, code: 'validation_error' });
-    expect((err as ChatApiError).message).toBe('Import refused, nothing was stored: Chat #2 "Système et édition": mapping.u.parent: node "nowhere" does not exist');
+    expect((err as ChatApiError).message).toBe(
+      'Import refused, nothing was stored: Chat #2 "Système et édition": mapping.u.parent: node "nowhere" does not exist',
+    );
     expect((err as ChatApiError).details).toEqual({ chat: '#2 "Système et édition"', field: 'mapping.u.parent' });
     expect((await alice.listSessions()).items.length).toBe(before);
 

@@ -45,10 +45,18 @@ export function fileSlug(title: string): string {
   return slug || 'chat';
 }
 
-function exportResponse(c: Context<AppEnv>, deps: AppDeps, format: ExportFormat, one?: { id: string; title: string }): Response {
+function exportResponse(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  format: ExportFormat,
+  one?: { id: string; title: string },
+): Response {
   const userId = c.var.principal.userId;
   const options = { sessionId: one?.id };
-  const chunks = format === 'markdown' ? exportChatsMarkdown(deps.store, userId, options) : exportChatsJson(deps.store, userId, options);
+  const chunks =
+    format === 'markdown'
+      ? exportChatsMarkdown(deps.store, userId, options)
+      : exportChatsJson(deps.store, userId, options);
   const name = one ? fileSlug(one.title) : `chat-studio-export-${new Date().toISOString().slice(0, 10)}`;
   const onError = (error: unknown) => deps.logger?.error({ err: error, path: c.req.path }, 'export failed midway');
   return new Response(toReadable(chunks, onError), {
@@ -73,17 +81,27 @@ export function transferRoutes(deps: AppDeps) {
       return exportResponse(c, deps, format, session);
     })
     .post('/import', async (c) => {
-      if (Object.keys(c.req.query()).length > 0) throw new ApiError('validation_error', `Unknown query parameter: ${Object.keys(c.req.query())[0]}`);
+      if (Object.keys(c.req.query()).length > 0)
+        throw new ApiError('validation_error', `Unknown query parameter: ${Object.keys(c.req.query())[0]}`);
       const declared = Number(c.req.header('content-length'));
       if (Number.isFinite(declared) && declared > deps.config.importMaxBytes) {
-        throw new ApiError('payload_too_large', `The import is larger than ${deps.config.importMaxBytes} bytes (IMPORT_MAX_BYTES)`);
+        throw new ApiError(
+          'payload_too_large',
+          `The import is larger than ${deps.config.importMaxBytes} bytes (IMPORT_MAX_BYTES)`,
+        );
       }
       const spooled = await spoolBody(c.req.raw.body, deps.config.importMaxBytes);
       try {
-        const summary = await importChats(deps.store, c.var.principal.userId, { open: () => createReadStream(spooled.path) });
+        const summary = await importChats(deps.store, c.var.principal.userId, {
+          open: () => createReadStream(spooled.path),
+        });
         return c.json(summary);
       } catch (error) {
-        if (error instanceof ImportFormatError) throw new ApiError('validation_error', `Import refused, nothing was stored: ${error.message}`, { chat: error.chat ?? null, field: error.field ?? null });
+        if (error instanceof ImportFormatError)
+          throw new ApiError('validation_error', `Import refused, nothing was stored: ${error.message}`, {
+            chat: error.chat ?? null,
+            field: error.field ?? null,
+          });
         throw error;
       } finally {
         await spooled.remove();

@@ -37,7 +37,9 @@ export async function spoolBody(body: ReadableStream<Uint8Array> | null, maxByte
     },
   });
   try {
-    const source = body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
+    const source = body
+      ? Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
+      : Readable.from([]);
     await pipeline(source, count, createWriteStream(path));
   } catch (error) {
     await remove();

@@ -41,7 +41,8 @@ export function ChatView() {
           onClick={() => {
             toggleSidebar();
             // Move focus into the drawer so keyboard users land on its first control.
-            if (sidebarOpen.value) requestAnimationFrame(() => document.querySelector<HTMLElement>('#sidebar .new-chat')?.focus());
+            if (sidebarOpen.value)
+              requestAnimationFrame(() => document.querySelector<HTMLElement>('#sidebar .new-chat')?.focus());
           }}
         >
           <MenuIcon size={18} />

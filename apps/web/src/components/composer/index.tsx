@@ -51,7 +51,12 @@ export function Composer() {
         Enter sends, Shift+Enter adds a new line, Escape stops the reply.
       </span>
       {limit.show && (
-        <p id="composer-counter" class={`composer-counter${limit.over ? ' over' : ''}`} data-testid="composer-counter" aria-live="polite">
+        <p
+          id="composer-counter"
+          class={`composer-counter${limit.over ? ' over' : ''}`}
+          data-testid="composer-counter"
+          aria-live="polite"
+        >
           {limit.message ?? `${limit.counter} characters`}
           {limit.over && <span class="sr-only"> ({limit.counter} characters)</span>}
         </p>

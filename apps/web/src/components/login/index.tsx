@@ -23,6 +23,7 @@ export function Login() {
             name="username"
             autoComplete="username"
             required
+            // biome-ignore lint/a11y/noAutofocus: the login form is the whole screen, and its first field is where typing goes
             autoFocus
             value={username.value}
             onInput={(e) => (username.value = e.currentTarget.value)}

@@ -60,7 +60,12 @@ function prefersDark(): boolean {
 }
 
 /** Draws each mermaid block once it is near the view; the source stays in the block behind the toggle. */
-function useDiagrams(root: { current: HTMLDivElement | null }, html: string | null, render: ((s: string, dark: boolean) => Promise<string>) | null, codes: readonly string[]): void {
+function useDiagrams(
+  root: { current: HTMLDivElement | null },
+  html: string | null,
+  render: ((s: string, dark: boolean) => Promise<string>) | null,
+  codes: readonly string[],
+): void {
   useEffect(() => {
     const el = root.current;
     if (!el || html === null) return;
@@ -116,5 +121,13 @@ export function Markdown({ source }: { source: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useDiagrams(ref, out?.html ?? null, diagrams, out?.codes ?? []);
   if (out === null) return <div class="markdown plain">{source}</div>;
-  return <div class="markdown" ref={ref} onClick={(e) => onClick(e, out.codes)} dangerouslySetInnerHTML={{ __html: out.html }} />;
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: one delegated listener for the copy and "Show all" buttons rendered inside; they are buttons, reachable and pressed by keyboard
+    <div
+      class="markdown"
+      ref={ref}
+      onClick={(e) => onClick(e, out.codes)}
+      dangerouslySetInnerHTML={{ __html: out.html }}
+    />
+  );
 }

@@ -125,7 +125,6 @@ export function MessageList() {
   }
   const win = computeWindow({ offsets, scrollTop: wantedTop, viewportHeight: viewH, overscan: OVERSCAN });
 
-
   useLayoutEffect(() => {
     const el = scrollerRef.current;
     if (!el) return;
@@ -178,7 +177,8 @@ export function MessageList() {
       previousTop.current = el.scrollTop;
     }
     // At the bottom (or nothing to scroll): following, whatever moved the list there.
-    if (!follow.current.following && !newerPending && el.scrollHeight - el.clientHeight - el.scrollTop <= STICK_PX) dispatch({ type: 'open' });
+    if (!follow.current.following && !newerPending && el.scrollHeight - el.clientHeight - el.scrollTop <= STICK_PX)
+      dispatch({ type: 'open' });
     // Following: whatever the estimate said, end at the real bottom (the browser clamps the excess).
     if (follow.current.following && el.scrollHeight - el.clientHeight - el.scrollTop > 1) {
       el.scrollTop = el.scrollHeight;
@@ -211,7 +211,8 @@ export function MessageList() {
     const bottomGap = el.scrollHeight - (top + el.clientHeight);
     const byList = setByList.current !== null && Math.abs(setByList.current - top) <= 2;
     setByList.current = null;
-    if (!newerPending) dispatch({ type: 'scroll', top, previousTop: previousTop.current, bottomGap, byList, stickPx: STICK_PX });
+    if (!newerPending)
+      dispatch({ type: 'scroll', top, previousTop: previousTop.current, bottomGap, byList, stickPx: STICK_PX });
     previousTop.current = top;
     syncView();
     if (list.length > 0) {
@@ -260,9 +261,14 @@ export function MessageList() {
       role="log"
       aria-label="Messages"
       aria-busy={loadingMessages.value || loadingOlder.value || loadingNewer.value}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable)
       tabIndex={0}
     >
-      {loadingOlder.value && <div class="list-note" role="status">Loading older messages…</div>}
+      {loadingOlder.value && (
+        <div class="list-note" role="status">
+          Loading older messages…
+        </div>
+      )}
       {messagesError.value && (
         <div class="list-note form-error" role="alert">
           Could not load messages: {messagesError.value}
@@ -289,7 +295,11 @@ export function MessageList() {
           </div>
         ))}
       </div>
-      {loadingNewer.value && <div class="list-note" role="status">Loading newer messages…</div>}
+      {loadingNewer.value && (
+        <div class="list-note" role="status">
+          Loading newer messages…
+        </div>
+      )}
       {list.length > 0 && (newerPending || !view.following) && (
         <div class="jump-newest-dock">
           <button
@@ -299,7 +309,9 @@ export function MessageList() {
             data-unseen={view.unseen}
             onClick={onNewest}
             title="Jump to the newest messages"
-            aria-label={view.unseen > 0 ? `Newest: ${plural(view.unseen, 'new message')}` : 'Jump to the newest messages'}
+            aria-label={
+              view.unseen > 0 ? `Newest: ${plural(view.unseen, 'new message')}` : 'Jump to the newest messages'
+            }
           >
             <ArrowDownIcon /> Newest
             {view.unseen > 0 && <span class="unseen-count">{view.unseen}</span>}

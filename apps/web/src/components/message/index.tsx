@@ -25,7 +25,13 @@ function StreamingBody() {
   const text = state?.text ?? '';
   return (
     <>
-      {text ? <Markdown source={text} /> : <p class="typing" aria-hidden="true">…</p>}
+      {text ? (
+        <Markdown source={text} />
+      ) : (
+        <p class="typing" aria-hidden="true">
+          …
+        </p>
+      )}
       {speed && (
         <p class="message-meta" data-testid="message-speed">
           {formatSpeed(speed.timeToFirstTokenMs, speed.tokensPerSecond)}
@@ -83,13 +89,27 @@ function BranchControl({ message, busy }: { message: ChatMessage; busy: boolean 
   const count = message.sibling_count ?? 1;
   return (
     <fieldset class="branch-control" data-testid="branch-control" aria-label={`Version ${position} of ${count}`}>
-      <button type="button" class="icon" aria-label="Previous version" title="Previous version" disabled={busy || position <= 1} onClick={() => void flipSibling(message, -1)}>
+      <button
+        type="button"
+        class="icon"
+        aria-label="Previous version"
+        title="Previous version"
+        disabled={busy || position <= 1}
+        onClick={() => void flipSibling(message, -1)}
+      >
         ‹
       </button>
       <span class="branch-position" data-testid="branch-position">
         {position} / {count}
       </span>
-      <button type="button" class="icon" aria-label="Next version" title="Next version" disabled={busy || position >= count} onClick={() => void flipSibling(message, 1)}>
+      <button
+        type="button"
+        class="icon"
+        aria-label="Next version"
+        title="Next version"
+        disabled={busy || position >= count}
+        onClick={() => void flipSibling(message, 1)}
+      >
         ›
       </button>
     </fieldset>
@@ -139,7 +159,9 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
             {error}
           </p>
         )}
-        {!streaming && message.status === 'partial' && message.finish_reason === 'abort' && <p class="message-meta">Stopped.</p>}
+        {!streaming && message.status === 'partial' && message.finish_reason === 'abort' && (
+          <p class="message-meta">Stopped.</p>
+        )}
         {!streaming && message.status === 'interrupted' && (
           <p class="message-meta" data-testid="message-interrupted">
             Interrupted: the server stopped while writing this reply; this is what it had stored.
@@ -172,12 +194,25 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
             <CopyIcon />
           </button>
           {isUser && stored && (
-            <button type="button" class="icon" aria-label="Edit and resend" title="Edit and resend" disabled={busy} onClick={() => startEdit(message)}>
+            <button
+              type="button"
+              class="icon"
+              aria-label="Edit and resend"
+              title="Edit and resend"
+              disabled={busy}
+              onClick={() => startEdit(message)}
+            >
               <EditIcon />
             </button>
           )}
           {!isUser && voiceAvailable.value && (
-            <button type="button" class="icon" aria-label="Read aloud" title="Read aloud" onClick={() => readAloud(message.content)}>
+            <button
+              type="button"
+              class="icon"
+              aria-label="Read aloud"
+              title="Read aloud"
+              onClick={() => readAloud(message.content)}
+            >
               <SpeakerIcon />
             </button>
           )}

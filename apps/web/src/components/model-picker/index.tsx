@@ -1,6 +1,14 @@
 /** Model picker fed by /api/llm/models; switching shows load progress while the status is polled. */
 import { formatModelLabel, formatModelTitle } from '../../lib/model-label.js';
-import { activeModelId, llmStatus, loadProgress, models, modelsError, switchingTo, switchModel } from '../../models/models.js';
+import {
+  activeModelId,
+  llmStatus,
+  loadProgress,
+  models,
+  modelsError,
+  switchingTo,
+  switchModel,
+} from '../../models/models.js';
 
 export function ModelPicker() {
   const list = models.value;

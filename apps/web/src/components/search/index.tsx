@@ -26,6 +26,7 @@ function Snippet({ hit }: { hit: SearchHit }) {
 /** The search input (always shown at the top of the sidebar). */
 export function SearchBox() {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: role="search" on a div is the landmark every browser and reader supports today
     <div class="search-box" role="search">
       <input
         type="search"
@@ -52,7 +53,11 @@ export function SearchResults() {
   return (
     <section class="search-results" aria-label="Search results" aria-busy={searchLoading.value}>
       <p class="sr-only" aria-live="polite">
-        {searchDone.value ? (searchCursor.value ? `More than ${plural(hits.length, 'result')}` : plural(hits.length, 'result')) : ''}
+        {searchDone.value
+          ? searchCursor.value
+            ? `More than ${plural(hits.length, 'result')}`
+            : plural(hits.length, 'result')
+          : ''}
       </p>
       {searchError.value && (
         <p class="form-error" role="alert">

@@ -5,7 +5,14 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { canSpeak } from '../../lib/speech.js';
 import { canAutofocusText } from '../../lib/focus.js';
-import { closeSettings, saveSettings, settingsDraft, settingsSaving, streamingEnabled, updateDraft } from '../../models/settings.js';
+import {
+  closeSettings,
+  saveSettings,
+  settingsDraft,
+  settingsSaving,
+  streamingEnabled,
+  updateDraft,
+} from '../../models/settings.js';
 import { currentSession } from '../../models/sessions.js';
 import { TransferSection } from '../transfer/index.js';
 
@@ -35,7 +42,12 @@ function NumberField({ name, label, hint, min, max, step, value }: NumberFieldPr
   return (
     <label>
       {label}
-      {hint && <> <span class="muted">{hint}</span></>}
+      {hint && (
+        <>
+          {' '}
+          <span class="muted">{hint}</span>
+        </>
+      )}
       <input
         name={name}
         type="number"
@@ -61,7 +73,8 @@ export function SettingsPanel() {
     return () => {
       const active = document.activeElement;
       // Give focus back only when it was in the panel (or got lost with it), not when the user clicked elsewhere.
-      if (!active || active === document.body || panel?.contains(active)) document.getElementById(SETTINGS_BUTTON_ID)?.focus();
+      if (!active || active === document.body || panel?.contains(active))
+        document.getElementById(SETTINGS_BUTTON_ID)?.focus();
     };
   }, []);
   return (
@@ -97,11 +110,35 @@ export function SettingsPanel() {
             onInput={(e) => updateDraft({ system_prompt: e.currentTarget.value || undefined })}
           />
         </label>
-        <NumberField name="temperature" label="Temperature" hint="(0–2, empty: server default)" min={0} max={2} step={0.05} value={d.temperature} />
+        <NumberField
+          name="temperature"
+          label="Temperature"
+          hint="(0–2, empty: server default)"
+          min={0}
+          max={2}
+          step={0.05}
+          value={d.temperature}
+        />
         <NumberField name="top_p" label="Top P" hint="(0–1)" min={0} max={1} step={0.05} value={d.top_p} />
         <NumberField name="max_tokens" label="Max tokens" min={1} max={32768} step={1} value={d.max_tokens} />
-        <NumberField name="frequency_penalty" label="Frequency penalty" hint="(−2–2, repeats less the more a word appeared)" min={-2} max={2} step={0.1} value={d.frequency_penalty} />
-        <NumberField name="presence_penalty" label="Presence penalty" hint="(−2–2, repeats less any word that appeared)" min={-2} max={2} step={0.1} value={d.presence_penalty} />
+        <NumberField
+          name="frequency_penalty"
+          label="Frequency penalty"
+          hint="(−2–2, repeats less the more a word appeared)"
+          min={-2}
+          max={2}
+          step={0.1}
+          value={d.frequency_penalty}
+        />
+        <NumberField
+          name="presence_penalty"
+          label="Presence penalty"
+          hint="(−2–2, repeats less any word that appeared)"
+          min={-2}
+          max={2}
+          step={0.1}
+          value={d.presence_penalty}
+        />
         <label class="toggle">
           <input
             name="json_mode"
@@ -121,9 +158,7 @@ export function SettingsPanel() {
             disabled={!canSpeak()}
             onChange={(e) => updateDraft({ speak_replies: e.currentTarget.checked })}
           />
-          <span>
-            Read replies aloud{!canSpeak() && <span class="muted"> (not supported by this browser)</span>}
-          </span>
+          <span>Read replies aloud{!canSpeak() && <span class="muted"> (not supported by this browser)</span>}</span>
         </label>
         <hr />
         <label class="toggle">

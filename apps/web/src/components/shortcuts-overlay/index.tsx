@@ -72,7 +72,13 @@ export function ShortcutsOverlay() {
         </tbody>
       </table>
       <div class="form-actions">
-        <button type="button" class="primary" onClick={close} autoFocus>
+        <button
+          type="button"
+          class="primary"
+          onClick={close}
+          // biome-ignore lint/a11y/noAutofocus: a dialog moves focus into itself; Close is its only control
+          autoFocus
+        >
           Close
         </button>
       </div>

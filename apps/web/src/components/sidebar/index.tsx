@@ -19,7 +19,16 @@ import {
   toggleArchived,
   togglePinned,
 } from '../../models/sessions.js';
-import { ArchiveIcon, CloseIcon, EditIcon, PinIcon, PlusIcon, TrashIcon, UnarchiveIcon, UnpinIcon } from '../icons/index.js';
+import {
+  ArchiveIcon,
+  CloseIcon,
+  EditIcon,
+  PinIcon,
+  PlusIcon,
+  TrashIcon,
+  UnarchiveIcon,
+  UnpinIcon,
+} from '../icons/index.js';
 import { SearchBox, SearchResults } from '../search/index.js';
 import { setTheme, theme, type ThemeChoice } from '../../models/theme.js';
 import { shortcutsOpen } from '../../models/shortcuts.js';
@@ -116,7 +125,15 @@ function SessionItem({ session, active, tabbable }: { session: ChatSession; acti
         </button>
       )}
       <div class="session-actions">
-        <button type="button" class="icon" tabIndex={-1} data-action="rename" aria-label={`Rename ${title}`} title="Rename (F2)" onClick={() => (renamingId.value = session.id)}>
+        <button
+          type="button"
+          class="icon"
+          tabIndex={-1}
+          data-action="rename"
+          aria-label={`Rename ${title}`}
+          title="Rename (F2)"
+          onClick={() => (renamingId.value = session.id)}
+        >
           <EditIcon />
         </button>
         <button
@@ -142,7 +159,15 @@ function SessionItem({ session, active, tabbable }: { session: ChatSession; acti
         >
           {session.archived ? <UnarchiveIcon /> : <ArchiveIcon />}
         </button>
-        <button type="button" class="icon danger" tabIndex={-1} data-action="delete" aria-label={`Delete ${title}`} title="Delete (Delete key)" onClick={() => deleteSession(session.id)}>
+        <button
+          type="button"
+          class="icon danger"
+          tabIndex={-1}
+          data-action="delete"
+          aria-label={`Delete ${title}`}
+          title="Delete (Delete key)"
+          onClick={() => deleteSession(session.id)}
+        >
           <TrashIcon />
         </button>
       </div>
@@ -156,9 +181,15 @@ function SessionList() {
   const listed = groups.flatMap((g) => g.sessions.map((s) => s.id));
   // One row is in the Tab order: the one last focused, else the open chat, else the first.
   const wanted = sidebarFocusId.value;
-  const tabbableId = wanted && listed.includes(wanted) ? wanted : current && listed.includes(current) ? current : (listed[0] ?? null);
+  const tabbableId =
+    wanted && listed.includes(wanted) ? wanted : current && listed.includes(current) ? current : (listed[0] ?? null);
   return (
-    <nav class="session-nav" aria-label={showArchived.value ? 'Archived chats' : 'Chats'} aria-busy={sessionsLoading.value} onKeyDown={onListKey}>
+    <nav
+      class="session-nav"
+      aria-label={showArchived.value ? 'Archived chats' : 'Chats'}
+      aria-busy={sessionsLoading.value}
+      onKeyDown={onListKey}
+    >
       <p id="session-keys-help" class="sr-only">
         Arrow keys move between chats. F2 renames, P pins, A archives, Delete deletes.
       </p>
@@ -212,10 +243,23 @@ export function Sidebar() {
     >
       <div class="sidebar-top">
         <div class="sidebar-head">
-          <button type="button" class="primary new-chat" data-testid="new-chat" aria-keyshortcuts="Control+Shift+O Meta+Shift+O" title="New chat (Ctrl+Shift+O)" onClick={newChat}>
+          <button
+            type="button"
+            class="primary new-chat"
+            data-testid="new-chat"
+            aria-keyshortcuts="Control+Shift+O Meta+Shift+O"
+            title="New chat (Ctrl+Shift+O)"
+            onClick={newChat}
+          >
             <PlusIcon /> New chat
           </button>
-          <button type="button" class="icon sidebar-close" aria-label="Hide chats" title="Hide chats" onClick={closeSidebar}>
+          <button
+            type="button"
+            class="icon sidebar-close"
+            aria-label="Hide chats"
+            title="Hide chats"
+            onClick={closeSidebar}
+          >
             <CloseIcon size={18} />
           </button>
         </div>
@@ -224,19 +268,33 @@ export function Sidebar() {
       {searching ? <SearchResults /> : <SessionList />}
       <div class="sidebar-bottom">
         <label class="toggle">
-          <input type="checkbox" checked={showArchived.value} onChange={(e) => setShowArchived(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={showArchived.value}
+            onChange={(e) => setShowArchived(e.currentTarget.checked)}
+          />
           Show archived
         </label>
         <div class="sidebar-prefs">
           <label class="theme-choice">
             Theme{' '}
-            <select data-testid="theme" value={theme.value} onChange={(e) => setTheme(e.currentTarget.value as ThemeChoice)}>
+            <select
+              data-testid="theme"
+              value={theme.value}
+              onChange={(e) => setTheme(e.currentTarget.value as ThemeChoice)}
+            >
               <option value="system">System</option>
               <option value="light">Light</option>
               <option value="dark">Dark</option>
             </select>
           </label>
-          <button type="button" class="link" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick={() => (shortcutsOpen.value = true)}>
+          <button
+            type="button"
+            class="link"
+            data-testid="shortcuts-button"
+            aria-keyshortcuts="?"
+            onClick={() => (shortcutsOpen.value = true)}
+          >
             Shortcuts (?)
           </button>
         </div>

@@ -14,17 +14,42 @@ export function ChatExportMenu({ sessionId }: { sessionId: string }) {
     document.addEventListener('pointerdown', close);
     return () => document.removeEventListener('pointerdown', close);
   }, [open]);
+  const closeOnEscape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open) return;
+    e.preventDefault();
+    setOpen(false);
+  };
   return (
-    <div class="export-menu" ref={ref} onKeyDown={(e) => e.key === 'Escape' && open && (e.preventDefault(), setOpen(false))}>
-      <button type="button" class="link" aria-haspopup="menu" aria-expanded={open} data-testid="export-chat" onClick={() => setOpen(!open)}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape from the menu's own buttons bubbles here to close it
+    <div class="export-menu" ref={ref} onKeyDown={closeOnEscape}>
+      <button
+        type="button"
+        class="link"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-testid="export-chat"
+        onClick={() => setOpen(!open)}
+      >
         Export
       </button>
       {open && (
         <div class="export-menu-items" role="menu">
-          <a role="menuitem" href={exportHref('json', sessionId)} download data-testid="export-chat-json" onClick={() => setOpen(false)}>
+          <a
+            role="menuitem"
+            href={exportHref('json', sessionId)}
+            download
+            data-testid="export-chat-json"
+            onClick={() => setOpen(false)}
+          >
             Chat Studio JSON (every branch)
           </a>
-          <a role="menuitem" href={exportHref('markdown', sessionId)} download data-testid="export-chat-markdown" onClick={() => setOpen(false)}>
+          <a
+            role="menuitem"
+            href={exportHref('markdown', sessionId)}
+            download
+            data-testid="export-chat-markdown"
+            onClick={() => setOpen(false)}
+          >
             Markdown (this branch)
           </a>
         </div>
@@ -50,7 +75,12 @@ export function ImportButton() {
           if (file) void importFile(file);
         }}
       />
-      <button type="button" disabled={importing.value} onClick={() => input.current?.click()} data-testid="import-button">
+      <button
+        type="button"
+        disabled={importing.value}
+        onClick={() => input.current?.click()}
+        data-testid="import-button"
+      >
         {importing.value ? 'Importing…' : 'Import chats…'}
       </button>
     </>
@@ -63,8 +93,8 @@ export function TransferSection() {
     <section class="transfer-section" aria-labelledby="transfer-title">
       <h3 id="transfer-title">All chats</h3>
       <p class="muted">
-        Export every chat, or import a Chat Studio export, ChatGPT’s <code>conversations.json</code> or an Open WebUI export (you can also drop the
-        file on the page).
+        Export every chat, or import a Chat Studio export, ChatGPT’s <code>conversations.json</code> or an Open WebUI
+        export (you can also drop the file on the page).
       </p>
       <div class="form-actions">
         <a class="button" href={exportHref('json')} download data-testid="export-all-json">

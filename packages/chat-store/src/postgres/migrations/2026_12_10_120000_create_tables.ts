@@ -8,13 +8,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   // 'simple' keeps every language's words as they are (no stemming, no stop words), like SQLite's unicode61;
   // unaccent, where the server has it, folds "Zürich" and "zurich" together like remove_diacritics.
   await sql`CREATE TEXT SEARCH CONFIGURATION chat_search (COPY = simple)`.execute(db);
-  const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok FROM pg_available_extensions WHERE name = 'unaccent'`.execute(db);
+  const { rows } = await sql<{
+    ok: number;
+  }>`SELECT 1 AS ok FROM pg_available_extensions WHERE name = 'unaccent'`.execute(db);
   if (rows.length > 0) {
     // A role that may not create the extension keeps plain 'simple'; the savepoint keeps the migration alive.
     await sql`SAVEPOINT chat_unaccent`.execute(db);
     try {
       await sql`CREATE EXTENSION IF NOT EXISTS unaccent`.execute(db);
-      await sql`ALTER TEXT SEARCH CONFIGURATION chat_search ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple`.execute(db);
+      await sql`ALTER TEXT SEARCH CONFIGURATION chat_search ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple`.execute(
+        db,
+      );
       await sql`RELEASE SAVEPOINT chat_unaccent`.execute(db);
     } catch {
       await sql`ROLLBACK TO SAVEPOINT chat_unaccent`.execute(db);
@@ -33,7 +37,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       settings text NOT NULL DEFAULT '{}'
     )`.execute(db);
   // Listing is always "this user's (un)archived sessions, newest activity first"; id breaks ties for the cursor.
-  await sql`CREATE INDEX chat_sessions_user_list_idx ON chat_sessions (user_id, archived, updated_at DESC, id DESC)`.execute(db);
+  await sql`CREATE INDEX chat_sessions_user_list_idx ON chat_sessions (user_id, archived, updated_at DESC, id DESC)`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE chat_messages (

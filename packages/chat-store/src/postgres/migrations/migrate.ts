@@ -24,7 +24,9 @@ const MIGRATION_LOCK = 7_203_145_339_812_406n;
 
 /** Migrations not yet recorded as applied in the database. */
 export async function pendingPostgresMigrations(db: Kysely<any>): Promise<string[]> {
-  const { rows } = await sql<{ present: boolean }>`SELECT to_regclass('kysely_migration') IS NOT NULL AS present`.execute(db);
+  const { rows } = await sql<{
+    present: boolean;
+  }>`SELECT to_regclass('kysely_migration') IS NOT NULL AS present`.execute(db);
   if (!rows[0]?.present) return [...POSTGRES_MIGRATIONS];
   const done = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
   const names = new Set(done.rows.map((r) => r.name));
@@ -47,7 +49,10 @@ export async function migratePostgres(db: Kysely<any>): Promise<string[]> {
       const { error, results } = await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-        throw new MigrationError(`Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`, { cause: error });
+        throw new MigrationError(
+          `Migration ${failed ?? '(setup)'} failed: ${String((error as Error)?.message ?? error)}`,
+          { cause: error },
+        );
       }
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     } finally {

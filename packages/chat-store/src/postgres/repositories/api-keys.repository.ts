@@ -8,7 +8,14 @@ export function createPostgresApiKeysRepository(ctx: PostgresContext): ApiKeysRe
   const { db } = ctx;
   return {
     async create(input) {
-      const row: ApiKeyRow = { id: ctx.newId(), ...input, service: input.service ? 1 : 0, created_at: ctx.now(), last_used_at: null, revoked_at: null };
+      const row: ApiKeyRow = {
+        id: ctx.newId(),
+        ...input,
+        service: input.service ? 1 : 0,
+        created_at: ctx.now(),
+        last_used_at: null,
+        revoked_at: null,
+      };
       try {
         await db.insertInto('api_keys').values(row).execute();
       } catch (error) {
@@ -18,7 +25,12 @@ export function createPostgresApiKeysRepository(ctx: PostgresContext): ApiKeysRe
       return row;
     },
     async getByHash(keyHash) {
-      return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+      return db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
     },
     async listForUser(userId) {
       return db
@@ -41,7 +53,12 @@ export function createPostgresApiKeysRepository(ctx: PostgresContext): ApiKeysRe
       return count(r.numUpdatedRows) > 0;
     },
     async touch(id) {
-      return count((await db.updateTable('api_keys').set({ last_used_at: ctx.now() }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
+      return (
+        count(
+          (await db.updateTable('api_keys').set({ last_used_at: ctx.now() }).where('id', '=', id).executeTakeFirst())
+            .numUpdatedRows,
+        ) > 0
+      );
     },
   };
 }

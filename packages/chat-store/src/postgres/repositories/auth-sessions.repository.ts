@@ -28,23 +28,53 @@ export function createPostgresAuthSessionsRepository(ctx: PostgresContext): Auth
         .executeTakeFirst();
     },
     async touch(id, expiresAt) {
-      const set = expiresAt === undefined ? { last_seen_at: ctx.now() } : { last_seen_at: ctx.now(), expires_at: expiresAt };
-      return count((await db.updateTable('auth_sessions').set(set).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()).numUpdatedRows) > 0;
+      const set =
+        expiresAt === undefined ? { last_seen_at: ctx.now() } : { last_seen_at: ctx.now(), expires_at: expiresAt };
+      return (
+        count(
+          (
+            await db
+              .updateTable('auth_sessions')
+              .set(set)
+              .where('id', '=', id)
+              .where('revoked_at', 'is', null)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) > 0
+      );
     },
     async revoke(id) {
-      const r = await db.updateTable('auth_sessions').set({ revoked_at: ctx.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('auth_sessions')
+        .set({ revoked_at: ctx.now() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return count(r.numUpdatedRows) > 0;
     },
     async revokeAllForUser(userId) {
-      const r = await db.updateTable('auth_sessions').set({ revoked_at: ctx.now() }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('auth_sessions')
+        .set({ revoked_at: ctx.now() })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return count(r.numUpdatedRows);
     },
     async listForUser(userId) {
-      return db.selectFrom('auth_sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+      return db
+        .selectFrom('auth_sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .execute();
     },
     async deleteExpired() {
       const now = ctx.now();
-      const r = await db.deleteFrom('auth_sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('revoked_at', 'is not', null)])).executeTakeFirst();
+      const r = await db
+        .deleteFrom('auth_sessions')
+        .where((eb) => eb.or([eb('expires_at', '<=', now), eb('revoked_at', 'is not', null)]))
+        .executeTakeFirst();
       return count(r.numDeletedRows);
     },
   };

@@ -17,8 +17,11 @@ function findPgDump(): string | undefined {
     if (dir && existsSync(join(dir, 'pg_dump'))) return join(dir, 'pg_dump');
   }
   try {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-    for (const v of versions) if (existsSync(`/usr/lib/postgresql/${v}/bin/pg_dump`)) return `/usr/lib/postgresql/${v}/bin/pg_dump`;
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
+    for (const v of versions)
+      if (existsSync(`/usr/lib/postgresql/${v}/bin/pg_dump`)) return `/usr/lib/postgresql/${v}/bin/pg_dump`;
   } catch {
     // No Debian layout here.
   }
@@ -41,7 +44,9 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
       // amcheck ships with PostgreSQL but installing it is a superuser's decision: a check never runs DDL, so
       // without the extension there is nothing to run.
       const { rows: found } = await sql<{ installed: boolean; role: string }>`
-        SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'amcheck') AS installed, current_user AS role`.execute(db);
+        SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'amcheck') AS installed, current_user AS role`.execute(
+        db,
+      );
       const role = found[0]?.role ?? 'your_role';
       if (!found[0]?.installed) return { ok: true, messages: [amcheckMissing(role)] };
       const { rows } = await sql<{ name: string; oid: number }>`
@@ -58,7 +63,8 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
           await sql`SELECT bt_index_check(${index.oid}::oid, true)`.execute(db);
         } catch (error) {
           // insufficient_privilege: installed, but this role was not granted the function.
-          if ((error as { code?: string }).code === '42501') return { ok: true, messages: [amcheckMissing(role, 'not granted to this role')] };
+          if ((error as { code?: string }).code === '42501')
+            return { ok: true, messages: [amcheckMissing(role, 'not granted to this role')] };
           problems.push(`${index.name}: ${errorText(error)}`);
         }
       }
@@ -73,7 +79,9 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
         UNION ALL
         SELECT 'auth_sessions', NULL, 'users', 0 FROM auth_sessions a WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id)
         UNION ALL
-        SELECT 'api_keys', NULL, 'users', 0 FROM api_keys k WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = k.user_id)`.execute(db);
+        SELECT 'api_keys', NULL, 'users', 0 FROM api_keys k WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = k.user_id)`.execute(
+        db,
+      );
       return { ok: rows.length === 0, rows };
     },
 
@@ -95,10 +103,18 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
     },
     async probe() {
       try {
-        const r = await sql<{ recovery: boolean; ro: string }>`SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS ro`.execute(db);
+        const r = await sql<{
+          recovery: boolean;
+          ro: string;
+        }>`SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS ro`.execute(db);
         const row = r.rows[0];
         if (row && (row.recovery || row.ro === 'on')) {
-          return { state: 'degraded', failure: 'storage_read_only', reason: 'The PostgreSQL server accepts only reads (a standby, or default_transaction_read_only): writes fail' };
+          return {
+            state: 'degraded',
+            failure: 'storage_read_only',
+            reason:
+              'The PostgreSQL server accepts only reads (a standby, or default_transaction_read_only): writes fail',
+          };
         }
         return { state: 'ok', failure: null, reason: null };
       } catch (error) {
@@ -117,7 +133,10 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
 
     async backup(toPath) {
       const pgDump = findPgDump();
-      if (!pgDump) throw new ChatStoreError('Backup needs pg_dump, which is not installed (Debian: apt-get install postgresql-client)');
+      if (!pgDump)
+        throw new ChatStoreError(
+          'Backup needs pg_dump, which is not installed (Debian: apt-get install postgresql-client)',
+        );
       const target = resolve(toPath);
       mkdirSync(dirname(target), { recursive: true });
       const parsed = new URL(url);

@@ -17,8 +17,19 @@ import type { PostgresChatDatabase } from '../postgres-database.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 const COLUMNS = [
-  'm.id', 'm.session_id', 'm.parent_id', 'm.role', 'm.content', 'm.created_at', 'm.status', 'm.model_id', 'm.prompt_tokens',
-  'm.completion_tokens', 'm.time_to_first_token_ms', 'm.tokens_per_second', 'm.finish_reason',
+  'm.id',
+  'm.session_id',
+  'm.parent_id',
+  'm.role',
+  'm.content',
+  'm.created_at',
+  'm.status',
+  'm.model_id',
+  'm.prompt_tokens',
+  'm.completion_tokens',
+  'm.time_to_first_token_ms',
+  'm.tokens_per_second',
+  'm.finish_reason',
 ] as const;
 const M_COLUMNS = COLUMNS.join(', ');
 
@@ -52,7 +63,12 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
   const { db } = ctx;
   const ownedSessions = (userId: string) => db.selectFrom('chat_sessions').select('id').where('user_id', '=', userId);
   const sessionLeaf = (d: Db, userId: string, sessionId: string) =>
-    d.selectFrom('chat_sessions').select('current_leaf_id').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+    d
+      .selectFrom('chat_sessions')
+      .select('current_leaf_id')
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
 
   async function get(userId: string, messageId: string): Promise<ChatMessage | undefined> {
     const row = await db
@@ -65,9 +81,17 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
     return row && toChatMessage(row);
   }
 
-  const target = async (d: Db, userId: string, messageId: string) => (await rows<TreeTarget>(d, TARGET, [messageId, userId]))[0];
-  const walk = (d: Db, order: 'asc' | 'desc', start: string, sessionId: string, after: number, max: number, limit: number) =>
-    rows<Row>(d, order === 'asc' ? BRANCH_ASC : BRANCH_DESC, [start, sessionId, after, max, limit]);
+  const target = async (d: Db, userId: string, messageId: string) =>
+    (await rows<TreeTarget>(d, TARGET, [messageId, userId]))[0];
+  const walk = (
+    d: Db,
+    order: 'asc' | 'desc',
+    start: string,
+    sessionId: string,
+    after: number,
+    max: number,
+    limit: number,
+  ) => rows<Row>(d, order === 'asc' ? BRANCH_ASC : BRANCH_DESC, [start, sessionId, after, max, limit]);
   const newestBelow = async (d: Db, seq: number) => (await rows<{ id: string }>(d, NEWEST_BELOW, [seq]))[0]!.id;
 
   /** The leaf of the branch through `t`: the current leaf when `t` is on the current branch, else its newest descendant. */
@@ -83,14 +107,31 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
       if (!t) return 0;
       // The session row is locked first, so a concurrent append cannot hang a message under the deleted subtree's leaf.
       await trx.selectFrom('chat_sessions').select('id').where('id', '=', t.session_id).forUpdate().execute();
-      const [{ n, has_leaf } = { n: 0, has_leaf: false }] = await rows<{ n: number; has_leaf: boolean | null }>(trx, SUBTREE_COUNT, [t.seq, t.current_leaf_id]);
+      const [{ n, has_leaf } = { n: 0, has_leaf: false }] = await rows<{ n: number; has_leaf: boolean | null }>(
+        trx,
+        SUBTREE_COUNT,
+        [t.seq, t.current_leaf_id],
+      );
       await rows(trx, DELETE_SUBTREE, [t.seq]);
       if (has_leaf) {
         let next: string | null;
         if (t.parent_id === null) {
-          next = (await trx.selectFrom('chat_messages').select('id').where('session_id', '=', t.session_id).orderBy('seq', 'desc').limit(1).executeTakeFirst())?.id ?? null;
+          next =
+            (
+              await trx
+                .selectFrom('chat_messages')
+                .select('id')
+                .where('session_id', '=', t.session_id)
+                .orderBy('seq', 'desc')
+                .limit(1)
+                .executeTakeFirst()
+            )?.id ?? null;
         } else {
-          const parent = await trx.selectFrom('chat_messages').select('seq').where('id', '=', t.parent_id).executeTakeFirstOrThrow();
+          const parent = await trx
+            .selectFrom('chat_messages')
+            .select('seq')
+            .where('id', '=', t.parent_id)
+            .executeTakeFirstOrThrow();
           next = await newestBelow(trx, parent.seq);
         }
         await trx.updateTable('chat_sessions').set({ current_leaf_id: next }).where('id', '=', t.session_id).execute();
@@ -114,13 +155,21 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
         if (!session) return undefined;
         if (input.parent_id === undefined) row.parent_id = session.current_leaf_id;
         else if (row.parent_id !== null) {
-          const parent = await trx.selectFrom('chat_messages').select('id').where('id', '=', row.parent_id).where('session_id', '=', sessionId).executeTakeFirst();
+          const parent = await trx
+            .selectFrom('chat_messages')
+            .select('id')
+            .where('id', '=', row.parent_id)
+            .where('session_id', '=', sessionId)
+            .executeTakeFirst();
           if (!parent) return undefined;
         }
         await trx.insertInto('chat_messages').values(row).execute();
         await trx
           .updateTable('chat_sessions')
-          .set((eb) => ({ updated_at: eb.fn('greatest', [eb.ref('updated_at'), eb.val(row.created_at)]), current_leaf_id: row.id }))
+          .set((eb) => ({
+            updated_at: eb.fn('greatest', [eb.ref('updated_at'), eb.val(row.created_at)]),
+            current_leaf_id: row.id,
+          }))
           .where('id', '=', sessionId)
           .execute();
         return toChatMessage(row);
@@ -134,19 +183,29 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
       const order = options.order === 'desc' ? 'desc' : 'asc';
       // The cursor records its direction, so a cursor from one order can't silently page the other.
       const kind = order === 'asc' ? 'ma' : 'md';
-      const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
+      const after =
+        options.cursor === undefined ? undefined : decodeCursor(options.cursor, kind, ['number'] as const)[0];
       const session = await sessionLeaf(db, userId, sessionId);
       if (!session) return undefined;
       const leaf = options.leafId ?? session.current_leaf_id;
       if (order === 'asc') {
-        const found = leaf ? await walk(db, 'asc', leaf, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1) : [];
+        const found = leaf
+          ? await walk(db, 'asc', leaf, sessionId, after ?? 0, Number.MAX_SAFE_INTEGER, limit + 1)
+          : [];
         return messagePage(found, limit, kind);
       }
       // A desc cursor is the oldest message shown; the next page starts at its parent.
       const start =
         after === undefined
           ? leaf
-          : ((await db.selectFrom('chat_messages').select('parent_id').where('seq', '=', after).where('session_id', '=', sessionId).executeTakeFirst())?.parent_id ?? null);
+          : ((
+              await db
+                .selectFrom('chat_messages')
+                .select('parent_id')
+                .where('seq', '=', after)
+                .where('session_id', '=', sessionId)
+                .executeTakeFirst()
+            )?.parent_id ?? null);
       return messagePage(start ? await walk(db, 'desc', start, sessionId, 0, limit + 1, limit + 1) : [], limit, kind);
     },
 
@@ -192,7 +251,10 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
       const t = await target(db, userId, messageId);
       if (!t) return undefined;
       let query = db.selectFrom('chat_messages as m').select(COLUMNS).orderBy('m.seq');
-      query = t.parent_id === null ? query.where('m.session_id', '=', t.session_id).where('m.parent_id', 'is', null) : query.where('m.parent_id', '=', t.parent_id);
+      query =
+        t.parent_id === null
+          ? query.where('m.session_id', '=', t.session_id).where('m.parent_id', 'is', null)
+          : query.where('m.parent_id', '=', t.parent_id);
       const found: MessageRowFields[] = await query.execute();
       return { items: found.map(toChatMessage), position: found.findIndex((r) => r.id === t.id) + 1 };
     },
@@ -203,7 +265,11 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
         if (!t || t.session_id !== sessionId) return undefined;
         const leaf = await branchLeaf(trx, t);
         if (leaf !== t.current_leaf_id) {
-          const updated = await trx.updateTable('chat_sessions').set({ current_leaf_id: leaf }).where('id', '=', sessionId).executeTakeFirst();
+          const updated = await trx
+            .updateTable('chat_sessions')
+            .set({ current_leaf_id: leaf })
+            .where('id', '=', sessionId)
+            .executeTakeFirst();
           if (count(updated.numUpdatedRows) === 0) return undefined;
         }
         return leaf;

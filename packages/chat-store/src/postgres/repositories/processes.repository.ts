@@ -17,7 +17,11 @@ export function createPostgresProcessesRepository(ctx: PostgresContext): Process
       return row;
     },
     async heartbeat(id) {
-      const r = await db.updateTable('server_processes').set({ heartbeat_at: ctx.now() }).where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .updateTable('server_processes')
+        .set({ heartbeat_at: ctx.now() })
+        .where('id', '=', id)
+        .executeTakeFirst();
       return count(r.numUpdatedRows) > 0;
     },
     async unregister(id) {
@@ -48,7 +52,11 @@ export function createPostgresProcessesRepository(ctx: PostgresContext): Process
           .updateTable('chat_messages')
           .set({ status: 'interrupted' })
           .where('status', '=', 'partial')
-          .where('id', 'in', tx.selectFrom('streaming_replies').select('message_id').where('process_id', 'not in', live))
+          .where(
+            'id',
+            'in',
+            tx.selectFrom('streaming_replies').select('message_id').where('process_id', 'not in', live),
+          )
           .returning('id')
           .execute();
         await tx.deleteFrom('streaming_replies').where('process_id', 'not in', live).execute();

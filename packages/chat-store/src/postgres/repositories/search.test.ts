@@ -16,7 +16,9 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   async function plan(text: string, walk: boolean): Promise<string> {
     const { rows } = await db.transaction().execute(async (trx) => {
       await usePlan(trx, walk);
-      return sql<{ 'QUERY PLAN': string }>`EXPLAIN ${windowQuery(user, text, { from: 0, to: 1e12 }, 1000, walk)}`.execute(trx);
+      return sql<{
+        'QUERY PLAN': string;
+      }>`EXPLAIN ${windowQuery(user, text, { from: 0, to: 1e12 }, 1000, walk)}`.execute(trx);
     });
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
@@ -50,7 +52,9 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
         return sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT count(*) FROM chat_messages r
           WHERE r.seq > (SELECT coalesce(max(seq), 0) FROM chat_messages) - 512`.execute(trx);
       });
-      expect(probePlan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index (Only )?Scan (Backward )?using chat_messages_pkey on chat_messages r/);
+      expect(probePlan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
+        /Index (Only )?Scan (Backward )?using chat_messages_pkey on chat_messages r/,
+      );
       // Never from the user's chats: that reads every message of theirs.
       expect(await plan("'quokka'", false)).not.toMatch(/chat_sessions_user_list_idx|session_seq_idx/);
     }

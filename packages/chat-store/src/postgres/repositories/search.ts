@@ -6,7 +6,13 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../repositories/repository-context.js';
-import { DEFAULT_SEARCH_WINDOW, pageOf, searchPage, type HitRow, type SearchFunction } from '../../repositories/search.repository.js';
+import {
+  DEFAULT_SEARCH_WINDOW,
+  pageOf,
+  searchPage,
+  type HitRow,
+  type SearchFunction,
+} from '../../repositories/search.repository.js';
 import { inverseDocFrequency, rankTerms, rankWindow, type RankTerm, type WindowRow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import type { PostgresContext } from './postgres-context.js';
@@ -39,7 +45,8 @@ function termQuery(term: RankTerm): string {
 
 /** The planner settings (`enable_*`) that leave only the chosen window plan; see `usePlan`. */
 function planSettings(walk: RawBuilder<boolean>) {
-  const flag = (name: string, on: RawBuilder<boolean>) => sql`set_config(${name}, CASE WHEN ${on} THEN 'on' ELSE 'off' END, true)`;
+  const flag = (name: string, on: RawBuilder<boolean>) =>
+    sql`set_config(${name}, CASE WHEN ${on} THEN 'on' ELSE 'off' END, true)`;
   return sql.join([
     sql`set_config('enable_seqscan', 'off', true)`,
     flag('enable_bitmapscan', sql`NOT ${walk}`),
@@ -54,7 +61,11 @@ function planSettings(walk: RawBuilder<boolean>) {
  * (for the rest of the transaction) the planner settings of the window plan this implies. Run it after
  * `usePlan(trx, true)`: a table that was never analyzed would otherwise be scanned whole for the range.
  */
-export async function probe(db: Kysely<PostgresChatDatabase>, text: string, terms: readonly RankTerm[]): Promise<Probe> {
+export async function probe(
+  db: Kysely<PostgresChatDatabase>,
+  text: string,
+  terms: readonly RankTerm[],
+): Promise<Probe> {
   const counts = terms.map((t) => sql`count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(termQuery(t))}))`);
   const matches = sql`count(*) FILTER (WHERE ts_match_vq(r.content_tsv, ${tsquery(text)}))`;
   const { rows } = await sql<{ top: string | number; matches: string; rows: string; terms: string[] | null }>`
@@ -66,7 +77,12 @@ export async function probe(db: Kysely<PostgresChatDatabase>, text: string, term
     SELECT (SELECT top FROM top) AS top, probe.*, ${planSettings(sql<boolean>`probe.matches > 0 AND probe.matches * ${WALK_FACTOR} >= probe.rows`)}
     FROM probe`.execute(db);
   const row = rows[0]!;
-  return { top: Number(row.top), matches: Number(row.matches), rows: Number(row.rows), terms: (row.terms ?? []).map(Number) };
+  return {
+    top: Number(row.top),
+    matches: Number(row.matches),
+    rows: Number(row.rows),
+    terms: (row.terms ?? []).map(Number),
+  };
 }
 
 /**
@@ -76,7 +92,13 @@ export async function probe(db: Kysely<PostgresChatDatabase>, text: string, term
  * The owner is checked per row by a subquery, not a join, so no plan can start from the user's chats and read all
  * their messages (what the planner chose after an import, with no statistics).
  */
-export function windowQuery(user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean) {
+export function windowQuery(
+  user: string,
+  text: string,
+  range: { from: number; to: number },
+  window: number,
+  walk: boolean,
+) {
   const q = tsquery(text);
   const filter: RawBuilder<unknown> = walk
     ? sql`ts_match_vq(m.content_tsv, ${q}) AND m.seq BETWEEN ${range.from} AND ${range.to}`
@@ -103,7 +125,14 @@ export function shouldWalk(p: Pick<Probe, 'matches' | 'rows'>): boolean {
   return p.matches > 0 && p.matches * WALK_FACTOR >= p.rows;
 }
 
-async function windowRows(trx: Kysely<PostgresChatDatabase>, user: string, text: string, range: { from: number; to: number }, window: number, walk: boolean): Promise<WindowRow[]> {
+async function windowRows(
+  trx: Kysely<PostgresChatDatabase>,
+  user: string,
+  text: string,
+  range: { from: number; to: number },
+  window: number,
+  walk: boolean,
+): Promise<WindowRow[]> {
   const { rows } = await windowQuery(user, text, range, window, walk).execute(trx);
   return rows.map((r) => ({ seq: Number(r.seq), content: r.content }));
 }
@@ -120,7 +149,9 @@ type PageRow = Omit<HitRow, 'snippet' | 'rank'> & { seq: number };
 
 async function pageRows(db: Kysely<PostgresChatDatabase>, user: string, seqs: readonly number[]): Promise<PageRow[]> {
   if (seqs.length === 0) return [];
-  const { rows } = await sql<Omit<PageRow, 'seq' | 'created_at'> & { seq: string | number; created_at: string | number }>`
+  const { rows } = await sql<
+    Omit<PageRow, 'seq' | 'created_at'> & { seq: string | number; created_at: string | number }
+  >`
     SELECT m.seq, m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at
     FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
     WHERE m.seq = ANY(${[...seqs]}::bigint[]) AND s.user_id = ${user}`.execute(db);
@@ -158,7 +189,16 @@ export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEAR
       const rows = await windowRows(trx, userId, text, range, window, walk);
       const from = pinned?.from ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
       const ranked = rankWindow(rows, terms, termWeights(terms, p)).slice(offset, offset + take + 1);
-      const page = pageOf(await pageRows(trx, userId, ranked.map((r) => r.seq)), rows, terms, ranked);
+      const page = pageOf(
+        await pageRows(
+          trx,
+          userId,
+          ranked.map((r) => r.seq),
+        ),
+        rows,
+        terms,
+        ranked,
+      );
       return searchPage(page, { take, offset, window, from, to: range.to });
     });
   };

@@ -3,7 +3,12 @@ import { sql } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { toChatSession, type SessionRowWithCount } from '../../repositories/mappers.js';
 import { pageLimit } from '../../repositories/repository-context.js';
-import { DEFAULT_SESSION_TITLE, sessionPage, sessionPatch, type SessionsRepository } from '../../repositories/sessions.repository.js';
+import {
+  DEFAULT_SESSION_TITLE,
+  sessionPage,
+  sessionPatch,
+  type SessionsRepository,
+} from '../../repositories/sessions.repository.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresSessionsRepository(ctx: PostgresContext): SessionsRepository {
@@ -14,7 +19,11 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
       .selectFrom('chat_sessions as s')
       .selectAll('s')
       .select((eb) =>
-        eb.selectFrom('chat_messages as m').whereRef('m.session_id', '=', 's.id').select(eb.fn.countAll<number>().as('c')).as('message_count'),
+        eb
+          .selectFrom('chat_messages as m')
+          .whereRef('m.session_id', '=', 's.id')
+          .select(eb.fn.countAll<number>().as('c'))
+          .as('message_count'),
       );
 
   async function get(userId: string, id: string) {
@@ -43,15 +52,24 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
 
     async list(userId, options = {}) {
       const limit = pageLimit(options.limit, 50);
-      let query = withCount().where('s.user_id', '=', userId).where('s.archived', '=', options.archived ? 1 : 0);
+      let query = withCount()
+        .where('s.user_id', '=', userId)
+        .where('s.archived', '=', options.archived ? 1 : 0);
       if (options.pinned !== undefined) query = query.where('s.pinned', '=', options.pinned ? 1 : 0);
       if (options.cursor !== undefined) {
         const [updatedAt, id] = decodeCursor(options.cursor, 's', ['number', 'string'] as const);
         query = query.where((eb) =>
-          eb.or([eb('s.updated_at', '<', updatedAt), eb.and([eb('s.updated_at', '=', updatedAt), eb('s.id', '<', id)])]),
+          eb.or([
+            eb('s.updated_at', '<', updatedAt),
+            eb.and([eb('s.updated_at', '=', updatedAt), eb('s.id', '<', id)]),
+          ]),
         );
       }
-      const rows = (await query.orderBy('s.updated_at', 'desc').orderBy('s.id', 'desc').limit(limit + 1).execute()) as SessionRowWithCount[];
+      const rows = (await query
+        .orderBy('s.updated_at', 'desc')
+        .orderBy('s.id', 'desc')
+        .limit(limit + 1)
+        .execute()) as SessionRowWithCount[];
       return sessionPage(rows, limit);
     },
 
@@ -70,7 +88,11 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
 
     async delete(userId, id) {
       // Messages go with it (ON DELETE CASCADE); their search vectors live in the same rows.
-      const result = await db.deleteFrom('chat_sessions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('chat_sessions')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return count(result.numDeletedRows) > 0;
     },
   };

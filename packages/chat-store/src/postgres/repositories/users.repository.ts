@@ -11,11 +11,19 @@ export function createPostgresUsersRepository(ctx: PostgresContext): UsersReposi
 
   return {
     async create(input) {
-      const row: UserRow = { id: input.id ?? ctx.newId(), username: input.username, password_hash: input.password_hash, created_at: ctx.now(), disabled: 0, role: input.role ?? 'user' };
+      const row: UserRow = {
+        id: input.id ?? ctx.newId(),
+        username: input.username,
+        password_hash: input.password_hash,
+        created_at: ctx.now(),
+        disabled: 0,
+        role: input.role ?? 'user',
+      };
       try {
         await db.insertInto('users').values(row).execute();
       } catch (error) {
-        if (isUniqueViolation(error)) throw new DuplicateError(`User ${JSON.stringify(input.username)} already exists`, { cause: error });
+        if (isUniqueViolation(error))
+          throw new DuplicateError(`User ${JSON.stringify(input.username)} already exists`, { cause: error });
         throw error;
       }
       return row;
@@ -23,19 +31,40 @@ export function createPostgresUsersRepository(ctx: PostgresContext): UsersReposi
     getById,
     async getByUsername(username) {
       // users_username_lower_idx serves this and makes usernames unique case-insensitively.
-      return db.selectFrom('users').selectAll().where(sql`lower(username)`, '=', sql`lower(${username})`).executeTakeFirst();
+      return db
+        .selectFrom('users')
+        .selectAll()
+        .where(sql`lower(username)`, '=', sql`lower(${username})`)
+        .executeTakeFirst();
     },
     async list() {
       return db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
     },
     async setPasswordHash(id, passwordHash) {
-      return count((await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
+      return (
+        count(
+          (await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst())
+            .numUpdatedRows,
+        ) > 0
+      );
     },
     async setDisabled(id, disabled) {
-      return count((await db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
+      return (
+        count(
+          (
+            await db
+              .updateTable('users')
+              .set({ disabled: disabled ? 1 : 0 })
+              .where('id', '=', id)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) > 0
+      );
     },
     async setRole(id, role) {
-      return count((await db.updateTable('users').set({ role }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
+      return (
+        count((await db.updateTable('users').set({ role }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0
+      );
     },
     async delete(id) {
       return db.transaction().execute(async (trx) => {
@@ -48,9 +77,14 @@ export function createPostgresUsersRepository(ctx: PostgresContext): UsersReposi
       const row: UserRow = { id, username, password_hash: null, created_at: ctx.now(), disabled: 0, role: 'admin' };
       try {
         // Two API processes ensuring the same user at once: one inserts, the other reads the winner's row.
-        await db.insertInto('users').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+        await db
+          .insertInto('users')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
       } catch (error) {
-        if (isUniqueViolation(error)) throw new DuplicateError(`User ${JSON.stringify(username)} already exists`, { cause: error });
+        if (isUniqueViolation(error))
+          throw new DuplicateError(`User ${JSON.stringify(username)} already exists`, { cause: error });
         throw error;
       }
       return (await getById(id))!;

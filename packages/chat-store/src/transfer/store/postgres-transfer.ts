@@ -4,19 +4,43 @@ import type { PostgresContext } from '../../postgres/repositories/postgres-conte
 import type { PostgresChatDatabase } from '../../postgres/postgres-database.js';
 import type { TransferChat } from '../transfer-types.js';
 import { importedSessionRow, toExportChatRow, toExportMessageRow } from './sqlite-transfer.js';
-import { assignIds, chatCursor, importSource, parseChatCursor, transferLimit, type ImportChatResult, type TransferRepository } from './transfer-repository.js';
+import {
+  assignIds,
+  chatCursor,
+  importSource,
+  parseChatCursor,
+  transferLimit,
+  type ImportChatResult,
+  type TransferRepository,
+} from './transfer-repository.js';
 
 // 13 parameters a row: 500 rows stay far below PostgreSQL's 65,535 parameters per statement.
 const BATCH = 500;
 
-async function insertMessages(trx: Kysely<PostgresChatDatabase>, chat: TransferChat, sessionId: string, newId: () => string): Promise<number> {
+async function insertMessages(
+  trx: Kysely<PostgresChatDatabase>,
+  chat: TransferChat,
+  sessionId: string,
+  newId: () => string,
+): Promise<number> {
   const ids = assignIds(chat, newId);
   for (let start = 0; start < chat.messages.length; start += BATCH) {
     const rows = chat.messages.slice(start, start + BATCH).map((m, i) => {
       const { id, parent_id } = ids[start + i]!;
       const values = [
-        id, sessionId, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
-        m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, parent_id,
+        id,
+        sessionId,
+        m.role,
+        m.content,
+        m.created_at,
+        m.status,
+        m.model_id,
+        m.prompt_tokens,
+        m.completion_tokens,
+        m.time_to_first_token_ms,
+        m.tokens_per_second,
+        m.finish_reason,
+        parent_id,
       ];
       return sql`(${sql.join(values)})`;
     });
@@ -26,7 +50,11 @@ async function insertMessages(trx: Kysely<PostgresChatDatabase>, chat: TransferC
       VALUES ${sql.join(rows)}`.execute(trx);
   }
   const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);
-  await trx.updateTable('chat_sessions').set({ current_leaf_id: leafIndex < 0 ? null : ids[leafIndex]!.id }).where('id', '=', sessionId).execute();
+  await trx
+    .updateTable('chat_sessions')
+    .set({ current_leaf_id: leafIndex < 0 ? null : ids[leafIndex]!.id })
+    .where('id', '=', sessionId)
+    .execute();
   return ids.length;
 }
 
@@ -42,13 +70,20 @@ export function createPostgresTransferRepository(ctx: PostgresContext): Transfer
         SELECT session_id FROM chat_imports WHERE user_id = ${userId} AND source = ${source}`.execute(trx);
       if (before[0]) return { status: 'duplicate', session_id: before[0].session_id } as const;
       if (chat.format === 'chat-studio') {
-        const own = await trx.selectFrom('chat_sessions').select('id').where('id', '=', chat.source_id).where('user_id', '=', userId).executeTakeFirst();
+        const own = await trx
+          .selectFrom('chat_sessions')
+          .select('id')
+          .where('id', '=', chat.source_id)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
         if (own) return { status: 'duplicate', session_id: own.id } as const;
       }
       const row = importedSessionRow(chat, ctx.newId(), userId);
       await trx.insertInto('chat_sessions').values(row).execute();
       const messages = await insertMessages(trx, chat, row.id, ctx.newId);
-      await sql`INSERT INTO chat_imports (user_id, source, session_id, imported_at) VALUES (${userId}, ${source}, ${row.id}, ${ctx.now()})`.execute(trx);
+      await sql`INSERT INTO chat_imports (user_id, source, session_id, imported_at) VALUES (${userId}, ${source}, ${row.id}, ${ctx.now()})`.execute(
+        trx,
+      );
       return { status: 'imported', session_id: row.id, messages } as const;
     });
   }
@@ -61,7 +96,10 @@ export function createPostgresTransferRepository(ctx: PostgresContext): Transfer
       const after = parseChatCursor(options.after);
       const conditions = [sql`s.user_id = ${userId}`];
       if (options.sessionId !== undefined) conditions.push(sql`s.id = ${options.sessionId}`);
-      if (after) conditions.push(sql`(s.created_at > ${after.created_at} OR (s.created_at = ${after.created_at} AND s.id > ${after.id}))`);
+      if (after)
+        conditions.push(
+          sql`(s.created_at > ${after.created_at} OR (s.created_at = ${after.created_at} AND s.id > ${after.id}))`,
+        );
       const { rows } = await sql<Parameters<typeof toExportChatRow>[0]>`
         SELECT s.*, s.current_leaf_id AS current_message_id FROM chat_sessions s
         WHERE ${sql.join(conditions, sql` AND `)} ORDER BY s.created_at, s.id LIMIT ${limit + 1}`.execute(db);
@@ -72,7 +110,12 @@ export function createPostgresTransferRepository(ctx: PostgresContext): Transfer
 
     async exportMessages(userId, sessionId, options = {}) {
       const limit = transferLimit(options.limit, 500, 2000);
-      const owned = await db.selectFrom('chat_sessions').select('id').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+      const owned = await db
+        .selectFrom('chat_sessions')
+        .select('id')
+        .where('id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       if (!owned) return undefined;
       const { rows } = await sql<Parameters<typeof toExportMessageRow>[0]>`
         SELECT m.seq, m.id, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,

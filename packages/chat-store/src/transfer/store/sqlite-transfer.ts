@@ -5,7 +5,15 @@ import type { RepositoryContext } from '../../repositories/repository-context.js
 import type { ChatSessionRow } from '../../tables/index.js';
 import type { ExportMessage } from '../own-format.js';
 import type { TransferChat } from '../transfer-types.js';
-import { assignIds, chatCursor, importSource, parseChatCursor, transferLimit, type ImportChatResult, type TransferRepository } from './transfer-repository.js';
+import {
+  assignIds,
+  chatCursor,
+  importSource,
+  parseChatCursor,
+  transferLimit,
+  type ImportChatResult,
+  type TransferRepository,
+} from './transfer-repository.js';
 
 const FIND_IMPORT = 'SELECT session_id FROM chat_imports WHERE user_id = ? AND source = ?';
 const SESSION_OWNED = 'SELECT id FROM chat_sessions WHERE id = ? AND user_id = ?';
@@ -79,8 +87,19 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
     chat.messages.forEach((m, i) => {
       const { id, parent_id } = ids[i]!;
       sql.run(INSERT_MESSAGE_SQL, [
-        id, sessionId, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
-        m.time_to_first_token_ms, m.tokens_per_second, m.finish_reason, parent_id,
+        id,
+        sessionId,
+        m.role,
+        m.content,
+        m.created_at,
+        m.status,
+        m.model_id,
+        m.prompt_tokens,
+        m.completion_tokens,
+        m.time_to_first_token_ms,
+        m.tokens_per_second,
+        m.finish_reason,
+        parent_id,
       ]);
     });
     const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);
@@ -93,9 +112,19 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
     const before = sql.get<{ session_id: string }>(FIND_IMPORT, [userId, source]);
     if (before) return { status: 'duplicate', session_id: before.session_id };
     // Our own export of a chat this user still has: importing it would only duplicate it.
-    if (chat.format === 'chat-studio' && sql.get(SESSION_OWNED, [chat.source_id, userId])) return { status: 'duplicate', session_id: chat.source_id };
+    if (chat.format === 'chat-studio' && sql.get(SESSION_OWNED, [chat.source_id, userId]))
+      return { status: 'duplicate', session_id: chat.source_id };
     const row = importedSessionRow(chat, ctx.newId(), userId);
-    sql.run(INSERT_SESSION, [row.id, row.user_id, row.title, row.created_at, row.updated_at, row.pinned, row.archived, row.settings]);
+    sql.run(INSERT_SESSION, [
+      row.id,
+      row.user_id,
+      row.title,
+      row.created_at,
+      row.updated_at,
+      row.pinned,
+      row.archived,
+      row.settings,
+    ]);
     const messages = insertMessage(chat, row.id);
     sql.run(INSERT_IMPORT, [userId, source, row.id, ctx.now()]);
     return { status: 'imported', session_id: row.id, messages };

@@ -34,12 +34,19 @@ export interface TransferRepository {
    */
   importChat(userId: string, chat: TransferChat): Promise<ImportChatResult>;
   /** A page of the user's chats, oldest first (archived ones too); `next` is `null` on the last page. */
-  exportChats(userId: string, options?: ExportChatsPageOptions): Promise<{ chats: ExportChatRow[]; next: string | null }>;
+  exportChats(
+    userId: string,
+    options?: ExportChatsPageOptions,
+  ): Promise<{ chats: ExportChatRow[]; next: string | null }>;
   /**
    * A page of a chat's messages in stored order, which puts every parent before its children; `undefined` when the
    * user has no such session.
    */
-  exportMessages(userId: string, sessionId: string, options?: ExportMessagesPageOptions): Promise<{ messages: ExportMessage[]; next: number | null } | undefined>;
+  exportMessages(
+    userId: string,
+    sessionId: string,
+    options?: ExportMessagesPageOptions,
+  ): Promise<{ messages: ExportMessage[]; next: number | null } | undefined>;
 }
 
 /** The key `chat_imports` records a chat's origin under. */
