@@ -139,6 +139,7 @@ export function createChatClient(options: ChatClientOptions = {}) {
       ),
     appendMessage: (id: string, body: AppendMessageRequest) =>
       request<ChatMessage>('POST', `/api/chat/sessions/${enc(id)}/messages`, body),
+    /** A new version of a message beside the old one (which stays, as a sibling); it becomes the current branch. */
     updateMessage: (sessionId: string, messageId: string, content: string) =>
       request<ChatMessage>('PATCH', `/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}`, { content }),
     /** Deletes the message and everything below it; says how many went and where the chat's current leaf is now. */

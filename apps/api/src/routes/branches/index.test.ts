@@ -153,3 +153,28 @@ describe('branch routes', () => {
     expect((await get<ChatSession>(base)).message_count).toBe(6);
   });
 });
+
+describe('PATCH of a message', () => {
+  it('adds a new version beside the old one and never overwrites it', async () => {
+    const { s, q2b, a2b } = await branchedChat();
+    const res = await app.request(`/api/chat/sessions/${s.id}/messages/${q2b.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'third wording of the second question' }),
+    });
+    expect(res.status).toBe(201);
+    const version = (await res.json()) as ChatMessage;
+    expect(version.id).not.toBe(q2b.id);
+    expect(version.parent_id).toBe(q2b.parent_id);
+    const old = await get<ChatMessage>(`/api/chat/sessions/${s.id}/messages/${q2b.id}`);
+    expect(old.content).toBe('new second question');
+    const siblings = await get<MessageSiblings>(`/api/chat/sessions/${s.id}/messages/${version.id}/siblings`);
+    expect(siblings.items.map((m) => m.content)).toEqual([
+      'old second question about a narwhal',
+      'new second question',
+      'third wording of the second question',
+    ]);
+    // The old reply stays under the old version.
+    expect((await get<ChatMessage>(`/api/chat/sessions/${s.id}/messages/${a2b.id}`)).parent_id).toBe(q2b.id);
+  });
+});

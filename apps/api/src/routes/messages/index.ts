@@ -51,9 +51,15 @@ export function messageRoutes({ store, config }: AppDeps) {
     .patch('/:id/messages/:messageId', async (c) => {
       const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
       const body = await jsonBody(c, updateSchema);
-      const updated = await store.messages.update(c.var.principal.userId, message.id, { content: body.content });
-      if (!updated) throw new ApiError('not_found', 'Message not found');
-      return c.json(updated);
+      // An edit never overwrites what was written: the new text is a new version beside the old one (a sibling,
+      // `‹ n / n ›` in the web app) and becomes the current branch. Only an explicit DELETE removes the old text.
+      const version = await store.messages.append(c.var.principal.userId, message.session_id, {
+        role: message.role,
+        content: body.content,
+        parent_id: message.parent_id,
+      });
+      if (!version) throw new ApiError('not_found', 'Message not found');
+      return c.json(version, 201);
     })
     .delete('/:id/messages/:messageId', async (c) => {
       // The message and everything below it, in one transaction: a reply's regenerations, a question's answers.
