@@ -143,16 +143,19 @@ describe('messages and search', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ content: 'sleeps under the tree' }),
     });
-    expect(edit.status).toBe(200);
+    // A new version beside the old one: both are stored and searchable, nothing is overwritten.
+    expect(edit.status).toBe(201);
     hits = (await (await app.request('/api/chat/search?q=lazy')).json()) as Page<SearchHit>;
-    expect(hits.items).toHaveLength(0);
+    expect(hits.items.map((h) => h.message_id)).toEqual([made[1]!.id]);
+    hits = (await (await app.request('/api/chat/search?q=sleeps')).json()) as Page<SearchHit>;
+    expect(hits.items).toHaveLength(1);
     hits = (await (await app.request(`/api/chat/search?q=${encodeURIComponent('東京')}`)).json()) as Page<SearchHit>;
     expect(hits.items).toHaveLength(1);
 
-    // A message goes with everything below it: here the whole branch.
+    // A message goes with everything below it: here both branches.
     const del = await app.request(`/api/chat/sessions/${s.id}/messages/${made[0]!.id}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
-    expect(await del.json()).toEqual({ deleted: 3, current_leaf_id: null });
+    expect(await del.json()).toEqual({ deleted: 4, current_leaf_id: null });
     hits = (await (await app.request('/api/chat/search?q=fox')).json()) as Page<SearchHit>;
     expect(hits.items).toHaveLength(0);
   });
