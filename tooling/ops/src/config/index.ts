@@ -26,6 +26,8 @@ export interface OpsConfig {
   backupDir: string;
   /** Server base URL. Defaults to CHAT_STUDIO_URL, else `http://HOST:PORT` with 127.0.0.1:5000. */
   baseUrl: string;
+  /** API key sent to a server with AUTH=on (CHAT_STUDIO_KEY, or `--key`). Defaults to none. */
+  apiKey?: string;
   /** Folder of GGUF files. Defaults to `models` (MODELS_DIR). */
   modelsDir: string;
 }
@@ -94,6 +96,7 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
     pidFile: defaultPidFile(env, databasePath),
     backupDir: env.BACKUP_DIR ? fromRoot(env.BACKUP_DIR) : path.join(dataDir, 'backups'),
     baseUrl: (env.CHAT_STUDIO_URL || `http://${hostPart}:${env.PORT || '5000'}`).replace(/\/+$/, ''),
+    ...(env.CHAT_STUDIO_KEY?.trim() ? { apiKey: env.CHAT_STUDIO_KEY.trim() } : {}),
     modelsDir: fromRoot(env.MODELS_DIR || 'models'),
   };
 }

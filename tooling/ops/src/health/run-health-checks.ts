@@ -37,6 +37,7 @@ const MODEL_HEADROOM = 1.2;
 async function serverChecks(
   baseUrl: string,
   timeoutMs: number,
+  apiKey: string | undefined,
 ): Promise<{ checks: CheckResult[]; modelSize: number | null; modelLoaded: boolean }> {
   const checks: CheckResult[] = [];
   const health = await fetchJson<HealthResponse>(`${baseUrl}/health`, timeoutMs);
@@ -68,12 +69,19 @@ async function serverChecks(
     checks.push({ name: 'server', status, detail, data: { ...body } });
   }
 
-  const models = await fetchJson<ModelList>(`${baseUrl}/api/llm/models`, timeoutMs);
+  // With AUTH=on the model list wants a login: an API key (--key or CHAT_STUDIO_KEY) is sent as a Bearer token.
+  const models = await fetchJson<ModelList>(`${baseUrl}/api/llm/models`, timeoutMs, apiKey);
   let modelSize: number | null = null;
   const modelLoaded = body?.model?.state === 'ready';
   if (!models.reachable || models.status !== 200 || !models.body) {
     const why = models.reachable ? `HTTP ${models.status}` : models.error;
-    checks.push({ name: 'models', status: 'fail', detail: `/api/llm/models failed: ${why}` });
+    const hint =
+      models.reachable && models.status === 401
+        ? apiKey
+          ? ': the server refused the API key (revoked, or not a key of this server?)'
+          : ': the server wants a login (AUTH=on); pass --key KEY or set CHAT_STUDIO_KEY (pnpm keys create NAME)'
+        : '';
+    checks.push({ name: 'models', status: 'fail', detail: `/api/llm/models failed: ${why}${hint}` });
   } else {
     const { models: list, active_model_id } = models.body;
     const active = list.find((m) => m.id === active_model_id) ?? list.find((m) => m.active);
@@ -302,10 +310,10 @@ async function instancesCheck(dataDir: string, pidFile: string, target: string):
  */
 export async function runHealthChecks(
   config: Pick<OpsConfig, 'baseUrl' | 'databasePath' | 'dataDir'> &
-    Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'pidFile'>>,
+    Partial<Pick<OpsConfig, 'databaseUrl' | 'databaseLabel' | 'pidFile' | 'apiKey'>>,
   options: { timeoutMs?: number } = {},
 ): Promise<HealthReport> {
-  const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000);
+  const server = await serverChecks(config.baseUrl, options.timeoutMs ?? 3000, config.apiKey);
   const url = config.databaseUrl;
   const label = url ? (config.databaseLabel ?? postgresLabel(url)) : config.databasePath;
   const disk = url

@@ -19,9 +19,11 @@ function describe(error: unknown): string {
  * const res = await fetchJson<HealthResponse>('http://127.0.0.1:5000/health');
  * if (res.reachable && res.status === 200) console.log(res.body?.status);
  */
-export async function fetchJson<T>(url: string, timeoutMs = 3000): Promise<FetchResult<T>> {
+export async function fetchJson<T>(url: string, timeoutMs = 3000, apiKey?: string): Promise<FetchResult<T>> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
     const text = await res.text();
     let body: T | null = null;
     try {
