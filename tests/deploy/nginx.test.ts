@@ -85,6 +85,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
   let b: ApiProcess;
   let nginx: NginxProcess;
   let bobKey: string;
+  let metricsKey: string;
   /** The guide's server block as written. */
   let guide: HttpsClient;
   /** `proxy_buffering on`: the guide says the API's X-Accel-Buffering header still keeps streams unbuffered. */
@@ -100,6 +101,8 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     cli('users', ['add', 'alice', '--password-stdin'], shared, `${PASSWORD}\n`);
     cli('users', ['add', 'bob', '--password-stdin'], shared, `${PASSWORD}\n`);
     bobKey = cli('keys', ['create', 'bob'], shared).trim();
+    // /metrics is for administrators: alice, the first account, is one.
+    metricsKey = cli('keys', ['create', 'alice', '--name', 'metrics'], shared).trim();
     expect(bobKey).toMatch(/^\S{20,}$/);
 
     // The guide's environment for each API process.
@@ -181,7 +184,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
 
   it('a browser-style cookie login through nginx works on both processes, and requests spread over both', async () => {
     const cookie = await login(guide);
-    const before = await Promise.all([a, b].map((api) => requestCount(api, bobKey, '/api/chat/sessions')));
+    const before = await Promise.all([a, b].map((api) => requestCount(api, metricsKey, '/api/chat/sessions')));
     const created = await guide.request({
       method: 'POST',
       path: '/api/chat/sessions',
@@ -195,7 +198,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
       expect(page.status, page.text).toBe(200);
       expect(page.json<{ items: { id: string }[] }>().items.map((s) => s.id)).toContain(sessionId);
     }
-    const after = await Promise.all([a, b].map((api) => requestCount(api, bobKey, '/api/chat/sessions')));
+    const after = await Promise.all([a, b].map((api) => requestCount(api, metricsKey, '/api/chat/sessions')));
     const served = after.map((n, i) => n - before[i]!);
     expect(served[0]! + served[1]!).toBe(6);
     expect(served[0], 'process A served none of the requests nginx passed on').toBeGreaterThan(0);
@@ -243,7 +246,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
 
   it(`the chat rate limit (${CHAT_LIMIT}/minute) holds across both processes behind nginx`, async () => {
     const bearer = { authorization: `Bearer ${bobKey}` };
-    const before = await Promise.all([a, b].map((api) => requestCount(api, bobKey, '/api/chat/send')));
+    const before = await Promise.all([a, b].map((api) => requestCount(api, metricsKey, '/api/chat/send')));
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<HttpsClient['request']>> | undefined;
     for (let i = 0; i <= CHAT_LIMIT; i++) {
@@ -260,7 +263,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
     expect(statuses).toEqual([...Array(CHAT_LIMIT).fill(404), 429]);
     expect(limited!.headers['retry-after']).toMatch(/^\d+$/);
     expect(limited!.json()).toMatchObject({ error: { code: 'rate_limited' } });
-    const after = await Promise.all([a, b].map((api) => requestCount(api, bobKey, '/api/chat/send')));
+    const after = await Promise.all([a, b].map((api) => requestCount(api, metricsKey, '/api/chat/send')));
     const served = after.map((n, i) => n - before[i]!);
     expect(served[0]! + served[1]!).toBe(CHAT_LIMIT + 1);
     // Each process alone saw fewer than the limit, so only the shared counter in Redis can have said 429.

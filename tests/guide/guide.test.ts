@@ -151,7 +151,7 @@ describe('the troubleshooting guide, command by command', () => {
     await waitForModelReady(server.baseUrl, { timeoutMs: 120_000 });
     const found = sh('curl -s "http://127.0.0.1:5000/api/chat/search?q=keeper"');
     // Search answers again (the right hits after a rebuild are asserted in tooling/ops/test/guide-repair.test.ts).
-    expect(JSON.parse(found.stdout)).toHaveProperty('items');
+    expect(JSON.parse(found.stdout), found.stdout).toHaveProperty('items');
     expect(JSON.parse(sh('curl -s http://127.0.0.1:5000/health').stdout)).toMatchObject({
       status: 'ok',
       search_index: { ok: true },
