@@ -1,4 +1,5 @@
 /** Chat Studio API server entry: opens the store, starts the model runtime in the background, serves on HOST:PORT. */
+import { lstatSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openChatStore } from '@chat-studio/chat-store';
@@ -21,10 +22,28 @@ import { startProcessRegistry } from './instances/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/**
+ * `logs/backend.log` and `logs/debug.log`, where the guide and most people look, link to the files of the instance
+ * started last (`logs/<instance>/…`): one server on a host reads as one folder, several keep their own files.
+ */
+function linkCurrentLogs(root: string, instance: string): void {
+  for (const name of ['backend.log', 'debug.log']) {
+    const link = path.join(root, name);
+    try {
+      if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(link);
+      symlinkSync(path.join(instance, name), link);
+    } catch {
+      // A real file of that name (written by an older version) or a file system without links: leave it be.
+    }
+  }
+}
+
 async function main() {
   const config = loadConfig();
   // Each instance logs in a folder of its own, so two processes on one host never write the same file.
-  const logger = await createLogger({ logsDir: path.join(process.env.LOGS_DIR || 'logs', config.instance) });
+  const logsRoot = process.env.LOGS_DIR || 'logs';
+  const logger = await createLogger({ logsDir: path.join(logsRoot, config.instance) });
+  linkCurrentLogs(logsRoot, config.instance);
   const pidFile = resolvePidFile(process.env, config.databasePath, config.instance);
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);

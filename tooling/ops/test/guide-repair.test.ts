@@ -32,15 +32,19 @@ describe("repairing what the guide's SQL breaks", () => {
   const env = opsEnv(tmp.dir, { BACKUP_DIR: path.join(tmp.dir, 'backups') });
   let server: ApiServer;
   let keeperId: string;
-  let sessionId: string;
+  let gullsSessionId: string;
 
   beforeAll(async () => {
     const store = await openChatStore({ path: env.DATABASE_PATH! });
+    // The deleted message lives in a chat of its own: deleting a message deletes everything under it in its chat.
+    const early = await store.sessions.create(USER_ID, { title: 'Early' });
     const s = await store.sessions.create(USER_ID, { title: 'Harbour' });
-    sessionId = s.id;
-    const first = await store.messages.append(USER_ID, s.id, { role: 'user', content: 'an early lighthouse note' });
-    for (const text of ['gulls', 'tides', 'the lighthouse keeper sleeps'])
+    const first = await store.messages.append(USER_ID, early.id, { role: 'user', content: 'an early lighthouse note' });
+    for (const text of ['tides', 'the lighthouse keeper sleeps'])
       await store.messages.append(USER_ID, s.id, { role: 'user', content: text });
+    // A message to delete after the repair, in a chat of its own (its subtree goes with it).
+    gullsSessionId = (await store.sessions.create(USER_ID, { title: 'Gulls' })).id;
+    await store.messages.append(USER_ID, gullsSessionId, { role: 'user', content: 'gulls' });
     await store.messages.delete(USER_ID, first!.id);
     keeperId = (await store.search(USER_ID, 'keeper')).items[0]!.message_id;
     await store.close();
@@ -73,12 +77,12 @@ describe("repairing what the guide's SQL breaks", () => {
     expect(failed).toMatchObject({ ok: false, detail: expect.stringContaining('pnpm maintenance --rebuild-fts') });
 
     // The server answers deletes with an SQL error until the index is ours again.
-    const page = (await (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages`)).json()) as {
+    const page = (await (await fetch(`${server.baseUrl}/api/chat/sessions/${gullsSessionId}/messages`)).json()) as {
       items: { id: string; content: string }[];
     };
     const gulls = page.items.find((m) => m.content === 'gulls')!;
     expect(
-      (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages/${gulls.id}`, { method: 'DELETE' }))
+      (await fetch(`${server.baseUrl}/api/chat/sessions/${gullsSessionId}/messages/${gulls.id}`, { method: 'DELETE' }))
         .status,
     ).toBeGreaterThanOrEqual(500);
 
@@ -87,9 +91,9 @@ describe("repairing what the guide's SQL breaks", () => {
     expect(rebuilt.stdout).toMatch(/^fts rebuild\s+ok/m);
     expect(await search('keeper')).toEqual([keeperId]);
     expect(
-      (await fetch(`${server.baseUrl}/api/chat/sessions/${sessionId}/messages/${gulls.id}`, { method: 'DELETE' }))
+      (await fetch(`${server.baseUrl}/api/chat/sessions/${gullsSessionId}/messages/${gulls.id}`, { method: 'DELETE' }))
         .status,
-    ).toBe(204);
+    ).toBe(200);
     const after = JSON.parse((await runCli('health', ['--json', '--url', server.baseUrl], env)).stdout) as HealthReport;
     expect(after.checks.find((c) => c.name === 'search index')!.status).toBe('pass');
   });

@@ -126,12 +126,9 @@ describe.skipIf(skip !== undefined)('ops commands on PostgreSQL', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as MaintenanceReport;
     expect(report.backend).toBe('postgres');
-    expect(report.steps.map((s) => s.name)).toEqual([
-      'integrity_check',
-      'foreign_key_check',
-      'search index optimize',
-      'VACUUM ANALYZE',
-    ]);
+    expect(report.steps.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['integrity_check', 'foreign_key_check', 'search index optimize', 'VACUUM ANALYZE']),
+    );
     expect(report.steps.every((s) => s.ok)).toBe(true);
     expect(report.before).toMatchObject({ stats: { sessions: 3, messages: 60 }, diskFreeBytes: null });
     expect(report.after).toMatchObject({ stats: { sessions: 3, messages: 60 }, diskFreeBytes: null });

@@ -44,7 +44,12 @@ async function setup(options: { busyTimeoutMs?: number } = {}): Promise<Setup> {
   const store = await openChatStore({ path: dbPath, busyTimeoutMs: options.busyTimeoutMs });
   cleanups.push(() => store.close());
   const metrics = createMetrics({ defaultMetrics: false });
-  const app = createApp({ store, config, metrics });
+  // The guide's chat limit (AUTH=off defaults to none: one local user is not a crowd).
+  const security = {
+    config: readSecurityConfig({ RATE_LIMIT_CHAT: '5/minute' }, '127.0.0.1'),
+    auth: createAuthService(store),
+  };
+  const app = createApp({ store, config, metrics, security });
   return { store, config, dbPath, app, metrics };
 }
 
