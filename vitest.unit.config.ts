@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 /** Tests under src/ that start servers or child processes, or need Redis: they belong to the full suite. */
 const NEEDS_MORE = [
   'src/server.test.ts',
-  'src/cli/cli.test.ts',
+  'src/cli/*.test.ts',
+  'src/errors/database-unavailable.test.ts',
   'src/shared-state/redis-*.test.ts',
   'src/store/multi-process.test.ts',
   'src/postgres/postgres-store.test.ts',
