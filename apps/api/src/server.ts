@@ -26,8 +26,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * `logs/backend.log` and `logs/debug.log`, where the guide and most people look, link to the files of the instance
  * started last (`logs/<instance>/…`): one server on a host reads as one folder, several keep their own files.
  */
-function linkCurrentLogs(root: string, instance: string): void {
-  for (const name of ['backend.log', 'debug.log']) {
+function linkCurrentLogs(root: string, instance: string, debug: boolean): void {
+  // debug.log exists only at LOG_LEVEL=debug: no link that points nowhere.
+  for (const name of debug ? ['backend.log', 'debug.log'] : ['backend.log']) {
     const link = path.join(root, name);
     try {
       if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(link);
@@ -43,7 +44,7 @@ async function main() {
   // Each instance logs in a folder of its own, so two processes on one host never write the same file.
   const logsRoot = process.env.LOGS_DIR || 'logs';
   const logger = await createLogger({ logsDir: path.join(logsRoot, config.instance) });
-  linkCurrentLogs(logsRoot, config.instance);
+  linkCurrentLogs(logsRoot, config.instance, logger.isLevelEnabled('debug'));
   const pidFile = resolvePidFile(process.env, config.databasePath, config.instance);
   // Refuses AUTH=off on a non-loopback host before anything is opened.
   const securityConfig = readSecurityConfig(process.env, config.host);

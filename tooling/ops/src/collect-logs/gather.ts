@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,9 @@ export function listLogFiles(logsDir: string): string[] {
   const files: string[] = [];
   for (const name of names) {
     const full = path.join(logsDir, name);
-    const stats = statSync(full);
+    const stats = lstatSync(full);
+    // logs/backend.log and logs/debug.log link into an instance's folder, which is read below: skip the links.
+    if (stats.isSymbolicLink()) continue;
     if (stats.isFile() && name.endsWith('.log')) files.push(full);
     else if (stats.isDirectory()) {
       for (const inner of readdirSync(full))
