@@ -1,0 +1,118 @@
+// Startup and idle memory beside llama-server and a bare node:http server, spawned in interleaved rounds.
+// Usage: pnpm bench:startup   (BENCH_ROUNDS=5; LLAMA_SERVER_BIN to use a llama-server built elsewhere)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureLlamaServer, firstModel, rssMb, startLlamaServer } from './llama-server-peer.mjs';
+import { ROOT, freePort, median, writeSection } from './lib.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const MODELS_DIR = process.env.TEST_MODELS_DIR || process.env.MODELS_DIR || path.join(ROOT, '../shared/models');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `url` every 2 ms until `done(res)`; returns the `performance.now()` of the first answer and of done. */
+async function pollUntil(url, done, child) {
+  let first;
+  for (let i = 0; i < 20_000; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited`);
+    const res = await fetch(url).catch(() => undefined);
+    if (res) {
+      first ??= performance.now();
+      await res.arrayBuffer();
+      if (done(res)) return { first, done: performance.now() };
+    }
+    await sleep(2);
+  }
+  throw new Error(`${url}: not ready in time`);
+}
+
+async function bareNode() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-bare-'));
+  const script = path.join(dir, 'bare.mjs');
+  writeFileSync(
+    script,
+    "import http from 'node:http';\nhttp.createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');\n",
+  );
+  const port = await freePort();
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const t = await pollUntil(`http://127.0.0.1:${port}/`, (r) => r.ok, child);
+  await sleep(500);
+  const rss = rssMb(child.pid);
+  child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+  return { answer: t.first - spawnedAt, rss };
+}
+
+async function chatStudio() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-startup-'));
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    MODELS_DIR,
+    DATABASE_PATH: path.join(dir, 'chat.db'),
+    LOGS_DIR: path.join(dir, 'logs'),
+    LLAMA_THREADS: '1',
+  };
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/server.js')], { env, stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  const live = await pollUntil(`${base}/health/live`, (r) => r.ok, child);
+  const health = await pollUntil(`${base}/health`, (r) => r.ok, child);
+  await sleep(1000);
+  const rss = rssMb(child.pid);
+  await new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return { answer: live.first - spawnedAt, health: health.first - spawnedAt, ready: health.done - spawnedAt, rss };
+}
+
+async function llamaServer(bin) {
+  const server = await startLlamaServer({ bin, model: firstModel(MODELS_DIR), threads: 1, slots: 4 });
+  await sleep(1000);
+  const rss = rssMb(server.pid);
+  await server.stop();
+  return { answer: server.firstAnswerAt - server.spawnedAt, ready: server.readyAt - server.spawnedAt, rss };
+}
+
+const peer = ensureLlamaServer();
+if (peer.skipped) console.log(`llama-server: ${peer.skipped}`);
+const rows = { ours: [], peer: [], bare: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  rows.bare.push(await bareNode());
+  rows.ours.push(await chatStudio());
+  if (peer.bin) rows.peer.push(await llamaServer(peer.bin));
+}
+
+const med = (list, key) => median(list.map((r) => r[key]).filter((v) => v !== undefined));
+const ms = (v) => (Number.isFinite(v) ? v.toFixed(0) : '—');
+const mb = (v) => (Number.isFinite(v) ? v.toFixed(0) : '—');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : '—');
+const figures = {
+  answer: [med(rows.ours, 'answer'), med(rows.peer, 'answer'), med(rows.bare, 'answer')],
+  health: [med(rows.ours, 'health'), med(rows.peer, 'answer')],
+  ready: [med(rows.ours, 'ready'), med(rows.peer, 'ready')],
+  rss: [med(rows.ours, 'rss'), med(rows.peer, 'rss'), med(rows.bare, 'rss')],
+};
+const load = os
+  .loadavg()
+  .map((v) => v.toFixed(1))
+  .join(', ');
+const table = [
+  '| Figure (median) | Chat Studio | llama-server | bare node:http | Chat Studio / llama-server |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  `| spawn → first HTTP answer (ms) | ${ms(figures.answer[0])} | ${ms(figures.answer[1])} | ${ms(figures.answer[2])} | ${ratio(figures.answer[0], figures.answer[1])} |`,
+  `| spawn → \`/health\` answers (ms) | ${ms(figures.health[0])} | ${ms(figures.health[1])} | — | ${ratio(figures.health[0], figures.health[1])} |`,
+  `| spawn → model ready, \`/health\` 200 (ms) | ${ms(figures.ready[0])} | ${ms(figures.ready[1])} | — | ${ratio(figures.ready[0], figures.ready[1])} |`,
+  `| RSS idle with the test model (MB) | ${mb(figures.rss[0])} | ${mb(figures.rss[1])} | ${mb(figures.rss[2])} | ${ratio(figures.rss[0], figures.rss[1])} |`,
+].join('\n');
+console.log(table);
+writeSection(
+  'Startup',
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm bench:startup\` (bench/startup.bench.mjs): ${ROUNDS} interleaved rounds, each spawning a bare \`node:http\` hello world, Chat Studio (\`node apps/api/dist/server.js\`, empty database, the test model, \`LLAMA_THREADS=1\`) and ${peer.bin ? "llama-server (built from node-llama-cpp's bundled llama.cpp; same model, 1 thread, 4 slots)" : `no llama-server (${peer.skipped})`}, polling every 2 ms. RSS is read from /proc 1 s after the model is ready. Load average at the end: ${load} on ${os.availableParallelism()} cores.\n\n${table}`,
+);
