@@ -8,7 +8,6 @@ import { createAuthService, readSecurityConfig } from '@chat-studio/security';
 import { loadConfig } from './config/index.js';
 import { createApp } from './app/create-app.js';
 import { createChatTurns } from './chat-service/index.js';
-import { createRedisRateLimitStore } from './shared-state/index.js';
 import {
   createLogger,
   defaultMetrics,
@@ -58,8 +57,9 @@ async function main() {
     slowStatementMs: config.slowSqlMs,
   });
   // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
+  // ioredis is loaded only when configured: a single process never pays for it at startup.
   const shared = config.redisUrl
-    ? await createRedisRateLimitStore(config.redisUrl, {
+    ? await (await import('./shared-state/index.js')).createRedisRateLimitStore(config.redisUrl, {
         keyPrefix: config.redisKeyPrefix,
         onStateChange: ({ ok, error }) =>
           ok

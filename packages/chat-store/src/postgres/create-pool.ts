@@ -1,5 +1,8 @@
 /** Creates the pg pool the PostgreSQL store runs on. */
-import pg from 'pg';
+import type pg from 'pg';
+
+// pg is loaded on the first pool, not at import: a SQLite server never pays for it at startup (issue #18).
+let pgModule: typeof pg | undefined;
 
 export interface CreatePoolOptions {
   url: string;
@@ -14,13 +17,14 @@ const INT8 = 20;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8 && format !== 'binary') return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pgModule!.types.getTypeParser(oid, format as 'text');
   },
 };
 
 /** A pool whose clients parse int8 as numbers; read-only pools refuse writes at the server. */
-export function createPool(options: CreatePoolOptions): pg.Pool {
-  const pool = new pg.Pool({
+export async function createPool(options: CreatePoolOptions): Promise<pg.Pool> {
+  pgModule ??= (await import('pg')).default;
+  const pool = new pgModule.Pool({
     connectionString: options.url,
     max: options.max,
     application_name: 'chat-studio',

@@ -68,7 +68,7 @@ function guard<T extends object>(target: T, isClosed: () => boolean): T {
  */
 export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<ChatStore> {
   const readonly = options.readonly ?? false;
-  const pool = createPool({
+  const pool = await createPool({
     url: options.url,
     max: Math.max(1, Math.floor(options.poolSize ?? DEFAULT_POOL_SIZE)),
     readonly,
