@@ -86,10 +86,12 @@ export async function createLogger(options: LoggerOptions = {}, env: NodeJS.Proc
   const size = options.maxSize ?? (env.LOG_MAX_SIZE || '10m');
   const keep = options.keep ?? (env.LOG_KEEP ? Number(env.LOG_KEEP) : 5);
   const maxBytes = parseSize(size);
-  const roll = (name: string) => new RollingFile({ dir: logsDir, name, maxBytes, keep });
+  // Error lines reach the file at once: they are rare, and the ones that matter come just before a crash.
+  const urgent = (line: string) => line.includes('"severity":"ERROR"') || line.includes('"severity":"FATAL"');
+  const roll = (name: string) => new RollingFile({ dir: logsDir, name, maxBytes, keep, urgent });
 
   const streams: StreamEntry[] = [{ level: atLeast(level, 'info'), stream: roll('backend') }];
-  if (options.stdout ?? true) streams.push({ level, stream: pino.destination({ dest: 1, sync: true }) });
+  if (options.stdout ?? true) streams.push({ level, stream: pino.destination({ dest: 1, sync: false }) });
   if (level === 'debug' || level === 'trace') streams.push({ level, stream: roll('debug') });
 
   return pino(
@@ -109,8 +111,25 @@ export async function createLogger(options: LoggerOptions = {}, env: NodeJS.Proc
         },
       },
     },
-    pino.multistream(streams, { dedupe: false }),
+    flushable(pino.multistream(streams, { dedupe: false })),
   );
+}
+
+/**
+ * pino's multistream has `flushSync` but no `flush`, so `logger.flush()` did nothing; the files batch their lines
+ * now, so `logger.flush()` must reach them.
+ */
+function flushable(stream: pino.MultiStreamRes): pino.MultiStreamRes & { flush(cb: (err?: Error) => void): void } {
+  return Object.assign(stream, {
+    flush(cb: (err?: Error) => void) {
+      try {
+        stream.flushSync();
+        cb();
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+  });
 }
 
 export type { Logger } from 'pino';

@@ -11,6 +11,8 @@ export interface RollingFileOptions {
   maxBytes: number;
   /** Rolled files kept besides the current one. */
   keep: number;
+  /** Lines that must be on disk at once (errors, before a crash), with everything pending before them. */
+  urgent?: (line: string) => boolean;
 }
 
 /** `10m`, `500k`, `1g` or a plain number of bytes (pino-roll's syntax, kept for LOG_MAX_SIZE). */
@@ -22,8 +24,10 @@ export function parseSize(value: string): number {
 }
 
 /**
- * A synchronous pino destination whose current file keeps one name, so `tail -f logs/backend.log` and the
- * troubleshooting guide's `type logs\backend.log` always read the live log.
+ * A pino destination whose current file keeps one name, so `tail -f logs/backend.log` and the troubleshooting
+ * guide's `type logs\backend.log` always read the live log. Lines written in one turn of the event loop go to the
+ * file in one write at its end (under load, one write for many requests instead of one each, issue #18), and
+ * whatever is pending is written synchronously on `flushSync()` and when the process exits.
  *
  * @example
  * const file = new RollingFile({ dir: 'logs', name: 'backend', maxBytes: 10 * 1024 ** 2, keep: 5 });
@@ -34,6 +38,9 @@ export class RollingFile {
   readonly #options: RollingFileOptions;
   #fd: number;
   #size: number;
+  #pending: string[] = [];
+  #scheduled = false;
+  readonly #onExit = () => this.flushSync();
 
   constructor(options: RollingFileOptions) {
     this.#options = options;
@@ -41,24 +48,40 @@ export class RollingFile {
     this.path = path.join(options.dir, `${options.name}.log`);
     this.#fd = openSync(this.path, 'a');
     this.#size = fstatSync(this.#fd).size;
+    process.on('exit', this.#onExit);
   }
 
   write(chunk: string): boolean {
+    this.#pending.push(chunk);
+    if (this.#options.urgent?.(chunk)) this.flushSync();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flushSync());
+    }
+    return true;
+  }
+
+  /** pino calls this on `logger.flush()`. */
+  flush(cb?: (err?: Error) => void): void {
+    this.flushSync();
+    cb?.();
+  }
+
+  /** Writes every pending line now. */
+  flushSync(): void {
+    this.#scheduled = false;
+    if (this.#pending.length === 0) return;
+    const chunk = this.#pending.join('');
+    this.#pending = [];
     const bytes = Buffer.byteLength(chunk);
     if (this.#size > 0 && this.#size + bytes > this.#options.maxBytes) this.#roll();
     writeSync(this.#fd, chunk);
     this.#size += bytes;
-    return true;
   }
-
-  /** pino calls these on `logger.flush()`; every write is already on disk. */
-  flush(cb?: (err?: Error) => void): void {
-    cb?.();
-  }
-
-  flushSync(): void {}
 
   end(): void {
+    this.flushSync();
+    process.off('exit', this.#onExit);
     closeSync(this.#fd);
   }
 
