@@ -1,13 +1,12 @@
 // Per-request overhead: requests per second beside a bare node:http server (and llama-server's /health), measured
 // with autocannon (16 connections) in interleaved rounds of the same run.
 // Usage: pnpm bench:http   (BENCH_SECONDS=5 per case, BENCH_ROUNDS=2; LLAMA_SERVER_BIN for the peer)
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ensureLlamaServer, firstModel, startLlamaServer } from './llama-server-peer.mjs';
-import { freePort, median, startApiServer, writeSection } from './lib.mjs';
+import { median, spawnBareNode, startApiServer, writeSection } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
@@ -22,22 +21,10 @@ async function load(url) {
 }
 
 async function startBare() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-bare-'));
-  const script = path.join(dir, 'bare.mjs');
-  writeFileSync(
-    script,
-    "import http from 'node:http';\nhttp.createServer((q, s) => { s.setHeader('content-type', 'application/json'); s.end('{\"status\":\"ok\"}'); }).listen(Number(process.env.PORT), '127.0.0.1');\n",
-  );
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 500 && !(await fetch(url).catch(() => undefined)); i++)
+  const bare = await spawnBareNode();
+  for (let i = 0; i < 500 && !(await fetch(bare.url).catch(() => undefined)); i++)
     await new Promise((r) => setTimeout(r, 10));
-  const stop = () => {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { url, stop };
+  return bare;
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-http-bench-'));

@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: percentiles, a real API server, and the docs/benchmarks.md writer.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,27 @@ export async function freePort() {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Spawns the baseline every HTTP figure is compared with: a bare `node:http` server answering `{"status":"ok"}`,
+ * on a free port. Resolves at once with `spawnedAt` (a `performance.now()` stamp); the caller polls `url`.
+ */
+export async function spawnBareNode() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-bare-'));
+  const script = path.join(dir, 'bare.mjs');
+  writeFileSync(
+    script,
+    "import http from 'node:http';\nhttp.createServer((q, s) => { s.setHeader('content-type', 'application/json'); s.end('{\"status\":\"ok\"}'); }).listen(Number(process.env.PORT), '127.0.0.1');\n",
+  );
+  const port = await freePort();
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const stop = () => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { child, url: `http://127.0.0.1:${port}/`, spawnedAt, stop };
 }
 
 /** Starts the built API server (`node apps/api/dist/server.js`) and waits for /health. */

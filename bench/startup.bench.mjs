@@ -1,11 +1,11 @@
 // Startup and idle memory beside llama-server and a bare node:http server, spawned in interleaved rounds.
 // Usage: pnpm bench:startup   (BENCH_ROUNDS=5; LLAMA_SERVER_BIN to use a llama-server built elsewhere)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureLlamaServer, firstModel, rssMb, startLlamaServer } from './llama-server-peer.mjs';
-import { ROOT, freePort, median, writeSection } from './lib.mjs';
+import { ROOT, freePort, median, spawnBareNode, writeSection } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const MODELS_DIR = process.env.TEST_MODELS_DIR || process.env.MODELS_DIR || path.join(ROOT, '../shared/models');
@@ -28,21 +28,12 @@ async function pollUntil(url, done, child) {
 }
 
 async function bareNode() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-bare-'));
-  const script = path.join(dir, 'bare.mjs');
-  writeFileSync(
-    script,
-    "import http from 'node:http';\nhttp.createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');\n",
-  );
-  const port = await freePort();
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
-  const t = await pollUntil(`http://127.0.0.1:${port}/`, (r) => r.ok, child);
+  const bare = await spawnBareNode();
+  const t = await pollUntil(bare.url, (r) => r.ok, bare.child);
   await sleep(500);
-  const rss = rssMb(child.pid);
-  child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-  return { answer: t.first - spawnedAt, rss };
+  const rss = rssMb(bare.child.pid);
+  bare.stop();
+  return { answer: t.first - bare.spawnedAt, rss };
 }
 
 async function chatStudio() {
