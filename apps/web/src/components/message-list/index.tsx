@@ -8,7 +8,7 @@ import { useSignal } from '@preact/signals';
 import { computeOffsets, computeWindow, estimateHeight, indexAt } from '../../lib/virtual-list.js';
 import { addedAfter, FOLLOWING, followReducer, type FollowEvent, type FollowState } from '../../lib/follow.js';
 import { plural } from '../../lib/plural.js';
-import { busy, replyErrors, streamingMessageId } from '../../models/chat.js';
+import { busy, replyErrors, streamingMessageId } from '../../models/reply-status.js';
 import { editingMessageId } from '../../models/chat-draft.js';
 import {
   focusMessageId,
