@@ -4,6 +4,8 @@
  * newer ones on scroll down, when the chat was opened at a search hit above its newest messages). The scrolling is
  * {@link useVirtualScroll}'s; this renders.
  */
+import type { ChatMessage } from '@chat-studio/protocol';
+import type { VirtualWindow } from '../../lib/virtual-list.js';
 import { editingMessageId } from '../../models/chat-draft.js';
 import {
   focusMessageId,
@@ -67,22 +69,7 @@ export function MessageList() {
       tabIndex={0}
     >
       <ListNotes empty={list.length === 0} />
-      <div class="message-track" style={{ paddingTop: `${win.padTop}px`, paddingBottom: `${win.padBottom}px` }}>
-        {list.slice(win.start, win.end).map((m, k) => (
-          <div key={m.id} data-virtual-item="" data-id={m.id} data-index={win.start + k}>
-            <MessageItem
-              message={m}
-              streaming={m.id === streamingId}
-              focused={m.id === scroll.highlighted}
-              editing={m.id === editingMessageId.value}
-              // Edit and regenerate work anywhere: they add a branch and never rewrite the end of the chat.
-              canRegenerate={m.role === 'assistant' && !m.id.startsWith('local-') && m.id !== streamingId}
-              busy={busy.value}
-              error={replyErrors.value[m.id]}
-            />
-          </div>
-        ))}
-      </div>
+      <MessageTrack list={list} win={win} streamingId={streamingId} highlighted={scroll.highlighted} />
       {loadingNewer.value && (
         <div class="list-note" role="status">
           Loading newer messages…
@@ -97,6 +84,36 @@ export function MessageList() {
           }}
         />
       )}
+    </div>
+  );
+}
+
+/** Props of {@link MessageTrack}. */
+interface MessageTrackProps {
+  list: readonly ChatMessage[];
+  win: VirtualWindow;
+  streamingId: string | null;
+  highlighted: string | null;
+}
+
+/** The rendered window of messages, padded above and below to the height of the ones left out. */
+function MessageTrack({ list, win, streamingId, highlighted }: MessageTrackProps) {
+  return (
+    <div class="message-track" style={{ paddingTop: `${win.padTop}px`, paddingBottom: `${win.padBottom}px` }}>
+      {list.slice(win.start, win.end).map((m, k) => (
+        <div key={m.id} data-virtual-item="" data-id={m.id} data-index={win.start + k}>
+          <MessageItem
+            message={m}
+            streaming={m.id === streamingId}
+            focused={m.id === highlighted}
+            editing={m.id === editingMessageId.value}
+            // Edit and regenerate work anywhere: they add a branch and never rewrite the end of the chat.
+            canRegenerate={m.role === 'assistant' && !m.id.startsWith('local-') && m.id !== streamingId}
+            busy={busy.value}
+            error={replyErrors.value[m.id]}
+          />
+        </div>
+      ))}
     </div>
   );
 }
