@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@chat-studio/protocol';
 import { applyStreamEvent, createStreamState } from '../lib/stream-reducer.js';
-import { busy, currentStream, liveStatus, stopReply, streamingMessageId, streamState } from './chat.js';
+import { stopReply } from './chat.js';
+import { busy, currentStream, liveStatus, streamingMessageId, streamState } from './reply-status.js';
 import { messages, replaceMessage } from './messages.js';
 import { currentSessionId } from './sessions.js';
 import {

@@ -431,6 +431,7 @@ describe('the first five minutes in Chromium', () => {
     const light = await bg();
     await page.getByTestId('theme').selectOption('dark');
     await expect.poll(bg).not.toBe(light);
+    const dark = await bg();
     await screenshot(page, 'theme-dark');
     await page.reload();
     await page.getByTestId('composer').waitFor();
@@ -439,6 +440,14 @@ describe('the first five minutes in Chromium', () => {
     await page.getByTestId('theme').selectOption('system');
     await expect.poll(bg).toBe(light);
     await context.close();
+
+    // One dark palette, reached both ways: a dark system shows what the switch's "dark" shows, and "light" wins over it.
+    const darkSystem = await openApp('', { colorScheme: 'dark' });
+    const darkBg = () => darkSystem.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await darkBg()).toBe(dark);
+    await darkSystem.page.getByTestId('theme').selectOption('light');
+    await expect.poll(darkBg).toBe(light);
+    await darkSystem.context.close();
   });
 
   it('axe: no serious or critical violations on the main screens, light and dark', async () => {

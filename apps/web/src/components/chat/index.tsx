@@ -1,7 +1,8 @@
 /** The chat view: header (title, model picker, settings), unavailable banner, message list, composer. */
 import { useEffect } from 'preact/hooks';
 import { authMode, currentUser, logout } from '../../models/auth.js';
-import { busy, stopReply } from '../../models/chat.js';
+import { stopReply } from '../../models/chat.js';
+import { busy } from '../../models/reply-status.js';
 import { currentSession } from '../../models/sessions.js';
 import { openSettings, settingsOpen, closeSettings } from '../../models/settings.js';
 import { Composer } from '../composer/index.js';

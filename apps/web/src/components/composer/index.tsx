@@ -1,5 +1,7 @@
 /** Message box: Enter sends, Shift+Enter adds a line, Esc stops the reply; dictation where the browser has it. */
-import { busy, liveStatus, sendMessage, stopReply, streamingMessageId } from '../../models/chat.js';
+import { stopReply } from '../../models/chat.js';
+import { busy, liveStatus, streamingMessageId } from '../../models/reply-status.js';
+import { sendMessage } from '../../models/send-message.js';
 import { composerDraft } from '../../models/chat-draft.js';
 import { prepareWhileTyping } from '../../models/prepare.js';
 import { MicIcon } from '../icons/index.js';

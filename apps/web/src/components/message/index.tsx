@@ -4,7 +4,8 @@
  */
 import { memo } from 'preact/compat';
 import type { ChatMessage } from '@chat-studio/protocol';
-import { cancelEdit, liveSpeed, regenerate, startEdit, streamState, submitEdit } from '../../models/chat.js';
+import { cancelEdit, regenerate, startEdit, submitEdit } from '../../models/chat.js';
+import { liveSpeed, streamState } from '../../models/reply-status.js';
 import { editDraft } from '../../models/chat-draft.js';
 import { deleteMessage, flipSibling } from '../../models/message-deletes.js';
 import { readAloud, voiceAvailable } from '../../models/voice.js';
