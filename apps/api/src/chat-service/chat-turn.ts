@@ -36,7 +36,7 @@ export interface TurnHooks {
    * Called with each token's text. A returned promise says when the text has gone to the client: only text sent is
    * flushed to the store, so a stored partial reply never holds words the client was not given.
    */
-  onToken?: (text: string) => void | Promise<unknown>;
+  onToken?: (text: string) => unknown;
 }
 
 export interface TurnResult {
@@ -231,7 +231,11 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
         onToken(t) {
           text += t;
           const sending = hooks.onToken?.(t);
-          if (sending) sending.then(() => flusher.sent(t), () => {});
+          if (sending instanceof Promise)
+            sending.then(
+              () => flusher.sent(t),
+              () => {},
+            );
           else flusher.sent(t);
         },
       });
