@@ -111,7 +111,8 @@ export async function benchFlush({ modelsDir, chatModel }) {
       `Command: \`BENCH_LLM_ONLY=flush pnpm bench:llm\` (also part of \`pnpm bench:llm\`; model \`${chatModel}\`, 1 thread,
 ${FLUSH_TOKENS}-token replies through \`/api/chat/stream\` over a socket, ${FLUSH_ROUNDS} rounds alternating between two API
 processes on their own SQLite files; ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, a machine shared with
-other work, so single figures are noisy: compare the medians of the same run).
+other work (load average ${os.loadavg()[1].toFixed(0)} at the end), so single figures are noisy: the Range column shows
+how far one reply's rate swings).
 
 A streaming reply is stored as it goes so that a killed process loses little of what clients were shown
 (\`STREAM_FLUSH_MS\`, \`STREAM_FLUSH_TOKENS\`). The old setting wrote every 500 ms; the new one writes when 16 sent
@@ -126,8 +127,8 @@ ${rows.join('\n')}
 - The writes alone, timed on the store (\`messages.writePartial\` over one ${FLUSH_TOKENS}-token reply, median of 5):
   every 16 tokens **${fmt(cost.new)} ms** per reply, ${fmt(share(cost.new, median(now.rates)), 2)}% of the reply's generation
   time at the new median rate; every ${oldEvery} tokens (the old 500 ms at the old median rate) ${fmt(cost.old)} ms.
-  They run on the event loop while the model computes the next token on its own thread, so they delay token
-  delivery by about that much, and do not slow generation.`,
+  They run on the event loop while the model computes the next token on a thread of its own, so on a machine
+  with a core to spare they delay token delivery rather than slow generation.`,
     );
     return { old: median(old.rates), new: median(now.rates), ratio, cost };
   } finally {
