@@ -1,12 +1,14 @@
 // pnpm bench:llm — direct node-llama-cpp generation vs the same generation streamed through /api/chat/stream,
 // time to first token at turn 1 and turn 20 on the test model and on a synthetic model of a real model's layer shape,
-// and 1 vs 2 threads. Writes docs/benchmarks.md.
+// and 1 vs 2 threads, and the streaming flush (bench/llm-flush.mjs; alone with BENCH_LLM_ONLY=flush). Writes
+// docs/benchmarks.md.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, median, startApiServer, writeSection } from './lib.mjs';
+import { benchFlush } from './llm-flush.mjs';
 import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
 
 const MODELS_DIR = process.env.MODELS_DIR ?? path.resolve(ROOT, '../shared/models');
@@ -20,6 +22,11 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 500);
 const THREAD_ROUNDS = Number(process.env.BENCH_THREAD_ROUNDS ?? 3);
 const THREAD_TOKENS = 32;
 const THREAD_LAYERS = (process.env.BENCH_THREAD_LAYERS ?? '1,2,4,8,16').split(',').map(Number);
+
+if (process.env.BENCH_LLM_ONLY === 'flush') {
+  console.log(await benchFlush({ modelsDir: MODELS_DIR, chatModel: MODEL_FILE.replace(/\.gguf$/, '') }));
+  process.exit(0);
+}
 
 const require = createRequire(path.join(ROOT, 'packages/llm-runtime/package.json'));
 const { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo } = await import(
@@ -255,6 +262,8 @@ try {
     });
   }
   const threadRows = await threadsBySize(sized);
+  console.log('streaming flush, old vs new');
+  await benchFlush({ modelsDir: MODELS_DIR, chatModel });
 
   const d1 = median(direct1.map((r) => r.tps));
   const d2 = median(direct2.map((r) => r.tps));

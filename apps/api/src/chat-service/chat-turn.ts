@@ -1,4 +1,4 @@
-/** Chat turns that never lose a message: commit, stream with periodic flushes, finish or mark partial. */
+/** Chat turns that never lose a message: commit, stream with bounded flushes, finish or mark partial. */
 import type { ChatMessage, ChatSession, GenerationParams, GenerationStats } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
@@ -7,6 +7,7 @@ import type { Principal } from '../app/app-env.js';
 import { ApiError } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
 import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
+import { createReplyFlusher } from './reply-flusher.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
 
 /** A chat turn that passed every check and may start generating. */
@@ -31,7 +32,11 @@ export interface TurnBranch {
 export interface TurnHooks {
   /** Called once both messages are committed, before the first token. */
   onStart?: (info: { userMessage: ChatMessage; assistantMessageId: string; modelId: string }) => void | Promise<void>;
-  onToken?: (text: string) => void;
+  /**
+   * Called with each token's text. A returned promise says when the text has gone to the client: only text sent is
+   * flushed to the store, so a stored partial reply never holds words the client was not given.
+   */
+  onToken?: (text: string) => unknown;
 }
 
 export interface TurnResult {
@@ -207,20 +212,13 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     const modelId = placeholder.model_id ?? 'unknown';
 
     let text = '';
-    let flushed = 0;
-    let flushing: Promise<unknown> = Promise.resolve();
-    const flush = () => {
-      if (text.length === flushed) return;
-      const snapshot = text;
-      flushing = flushing
-        .then(() => store.messages.update(userId, placeholder.id, { content: snapshot }))
-        .then(() => {
-          flushed = snapshot.length;
-        })
-        .catch((err: unknown) => console.error('[chat] flush failed', err));
-    };
-    const timer = setInterval(flush, config.flushIntervalMs);
-    timer.unref();
+    // What was sent is stored within `flushMaxTokens` tokens and `flushIntervalMs` ms: a SIGKILL loses no more.
+    const flusher = createReplyFlusher({
+      write: (sent) => store.messages.writePartial(userId, placeholder.id, sent),
+      maxDelayMs: config.flushIntervalMs,
+      maxTokens: config.flushMaxTokens,
+      onError: (err) => console.error('[chat] flush failed', err),
+    });
 
     await hooks.onStart?.({ userMessage, assistantMessageId: placeholder.id, modelId });
     try {
@@ -232,11 +230,16 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
         endUser: principal.username,
         onToken(t) {
           text += t;
-          hooks.onToken?.(t);
+          const sending = hooks.onToken?.(t);
+          if (sending instanceof Promise)
+            sending.then(
+              () => flusher.sent(t),
+              () => {},
+            );
+          else flusher.sent(t);
         },
       });
-      clearInterval(timer);
-      await flushing;
+      await flusher.finish();
       const stats = result.stats;
       if (metrics) observeGeneration(stats, metrics);
       if (logger?.isLevelEnabled('debug')) {
@@ -276,8 +279,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
       if (session.title === DEFAULT_TITLE) scheduleTitle(userId, session.id, message);
       return { user_message: userMessage, assistant_message: assistant ?? placeholder, stats };
     } catch (err) {
-      clearInterval(timer);
-      await flushing;
+      await flusher.finish();
       if (err instanceof Error && REFUSALS.has(err.name) && text === '') {
         await store.messages.delete(userId, placeholder.id);
         if (!turn.existingUserMessage) await store.messages.delete(userId, userMessage.id);

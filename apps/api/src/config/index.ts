@@ -26,8 +26,16 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Largest import file in bytes (`POST /api/chat/import`, spooled to a temporary file). Defaults to 1 GiB (IMPORT_MAX_BYTES). */
   importMaxBytes: number;
-  /** How often a streaming reply is flushed to the database. Defaults to 500 ms. */
+  /**
+   * Longest a streamed token waits before the partial reply is stored (STREAM_FLUSH_MS), so a killed process loses
+   * at most this much of what clients were shown. Defaults to 100 ms.
+   */
   flushIntervalMs: number;
+  /**
+   * Most streamed tokens left unstored (STREAM_FLUSH_TOKENS): the one that reaches it is stored at once. 0: the time
+   * bound alone. Defaults to 16.
+   */
+  flushMaxTokens: number;
   /** SSE keep-alive comment interval. Defaults to 15,000 ms. */
   keepAliveMs: number;
   /** Messages of history sent to the model per turn. Defaults to 200 (CHAT_HISTORY_LIMIT). */
@@ -96,7 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),
     importMaxBytes: int(env.IMPORT_MAX_BYTES, 1024 * 1024 * 1024, 'IMPORT_MAX_BYTES'),
-    flushIntervalMs: int(env.STREAM_FLUSH_MS, 500, 'STREAM_FLUSH_MS'),
+    flushIntervalMs: int(env.STREAM_FLUSH_MS, 100, 'STREAM_FLUSH_MS'),
+    flushMaxTokens: int(env.STREAM_FLUSH_TOKENS, 16, 'STREAM_FLUSH_TOKENS'),
     keepAliveMs: int(env.SSE_KEEPALIVE_MS, 15_000, 'SSE_KEEPALIVE_MS'),
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
     ...(env.OLLAMA_PORT ? { ollamaPort: port(env.OLLAMA_PORT, 'OLLAMA_PORT') } : {}),

@@ -264,6 +264,7 @@ describe('a server stopped with SIGTERM mid-stream', () => {
       DATABASE_PATH: dbPath,
       MODELS_DIR: testModelsDir(),
       STREAM_FLUSH_MS: '60000',
+      STREAM_FLUSH_TOKENS: '0',
     });
     try {
       await waitForModelReady(server.baseUrl);

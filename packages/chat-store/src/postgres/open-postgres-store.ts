@@ -90,7 +90,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
   }
 
   const nextId = monotonicFactory();
-  const ctx: PostgresContext = { db, now: () => Date.now(), newId: () => nextId() };
+  const ctx: PostgresContext = { db, pool, now: () => Date.now(), newId: () => nextId() };
   const search = createPostgresSearch(ctx, Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW)));
   let closed = false;
   const isClosed = () => closed;

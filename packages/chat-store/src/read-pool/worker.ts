@@ -32,10 +32,15 @@ function describe(error: unknown): WorkerReply['error'] {
 }
 
 port.on('message', ({ id, job }: { id: number; job: ReadJob }) => {
+  const fail = (error: unknown) => port.postMessage({ id, error: describe(error) } satisfies WorkerReply);
   try {
     if (!sql) throw openError;
-    port.postMessage({ id, value: runReadJob(sql, job) } satisfies WorkerReply);
+    const value = runReadJob(sql, job);
+    // Page jobs answer through a promise (it settles before the next message is taken).
+    if (value instanceof Promise)
+      value.then((v: unknown) => port.postMessage({ id, value: v } satisfies WorkerReply), fail);
+    else port.postMessage({ id, value } satisfies WorkerReply);
   } catch (error) {
-    port.postMessage({ id, error: describe(error) } satisfies WorkerReply);
+    fail(error);
   }
 });

@@ -93,6 +93,15 @@ export interface MessagesRepository {
     options?: ListAroundOptions,
   ): Promise<MessageAroundPage | undefined>;
   update(userId: string, messageId: string, input: UpdateMessageInput): Promise<ChatMessage | undefined>;
+  /**
+   * Overwrites the text of a reply that is still streaming (status `partial`): one prepared UPDATE, nothing read back,
+   * so a chat turn can store what it has sent every few tokens. `false` when the user has no such partial message
+   * (finished, deleted, someone else's).
+   *
+   * @example
+   * await store.messages.writePartial(userId, replyId, textSentSoFar);
+   */
+  writePartial(userId: string, messageId: string, content: string): Promise<boolean>;
   /** Deletes the message and everything below it (see `deleteSubtree`); `false` when there was no such message. */
   delete(userId: string, messageId: string): Promise<boolean>;
   /**
@@ -163,6 +172,10 @@ const SEQ_OF = 'SELECT seq FROM chat_messages WHERE id = ?';
 const SET_LEAF = 'UPDATE chat_sessions SET current_leaf_id = ? WHERE id = ?';
 const CHILDREN = `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE parent_id = ? ORDER BY seq`;
 const ROOTS = `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND parent_id IS NULL ORDER BY seq`;
+/** The streaming flush: the id finds the row, the status and owner checks cost two index probes. */
+const WRITE_PARTIAL = `
+  UPDATE chat_messages SET content = ?
+  WHERE id = ? AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)`;
 
 /** What the tree operations need to know about a message: where it is and its chat's current leaf. */
 export interface TreeTarget {
@@ -364,6 +377,11 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
         .where('id', '=', messageId)
         .where('session_id', 'in', (eb) => eb.selectFrom('chat_sessions').select('id').where('user_id', '=', userId));
       return sql.write(() => (sql.run(query).changes > 0 ? getSync(userId, messageId) : undefined));
+    },
+
+    async writePartial(userId, messageId, content) {
+      // Autocommit: a single statement needs no BEGIN IMMEDIATE, and its busy timeout applies as for any write.
+      return sql.run(WRITE_PARTIAL, [content, messageId, userId]).changes > 0;
     },
 
     async delete(userId, messageId) {

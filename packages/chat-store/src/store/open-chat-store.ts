@@ -17,7 +17,7 @@ import {
   DEFAULT_SEARCH_WINDOW,
   type RepositoryContext,
 } from '../repositories/index.js';
-import { DEFAULT_READ_POOL_SIZE, ReadPool } from '../read-pool/index.js';
+import { DEFAULT_READ_POOL_SIZE, pooledMessages, pooledTransfer, ReadPool } from '../read-pool/index.js';
 import { isPostgresUrl, openPostgresStore, redactUrl } from '../postgres/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import type { ChatStore, ChatStoreOptions } from './chat-store.js';
@@ -152,14 +152,15 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
     path,
     db,
     sessions: createSessionsRepository(ctx),
-    messages: createMessagesRepository(ctx),
+    // Long reads (pages walked from the root, large pages, exports) run in the pool, off the event loop.
+    messages: pool ? pooledMessages(createMessagesRepository(ctx), pool) : createMessagesRepository(ctx),
     search: (userId, query, opts) => search(userId, query, opts),
     users: createUsersRepository(ctx),
     authSessions: createAuthSessionsRepository(ctx),
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
-    transfer: createSqliteTransferRepository(ctx),
+    transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
       try {
         return sql.get<{ ok: number }>('SELECT 1 AS ok')?.ok === 1;

@@ -42,9 +42,8 @@ export function streamTurn(
             model_id: modelId,
           });
         },
-        onToken: (text) => {
-          writes = writes.then(() => send({ type: 'token', text }));
-        },
+        // The promise tells the turn when the token has gone out: only what was sent is flushed to the store.
+        onToken: (text) => (writes = writes.then(() => send({ type: 'token', text }))),
       });
       await writes;
       if (turns.isStopping()) {

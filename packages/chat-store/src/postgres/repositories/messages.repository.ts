@@ -55,6 +55,13 @@ const NEWEST_BELOW = `WITH RECURSIVE ${subtree('$1::bigint')} SELECT id FROM sub
 const SUBTREE_COUNT = `WITH RECURSIVE ${subtree('$1::bigint')} SELECT count(*) AS n, bool_or(id = $2::text) AS has_leaf FROM sub`;
 const DELETE_SUBTREE = `WITH RECURSIVE ${subtree('$1::bigint')} DELETE FROM chat_messages WHERE seq IN (SELECT seq FROM sub)`;
 
+/** The streaming flush (see `MessagesRepository.writePartial`), prepared once per connection by its name. */
+const WRITE_PARTIAL = {
+  name: 'chat-store.write-partial',
+  text: `UPDATE chat_messages SET content = $1
+    WHERE id = $2 AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = $3)`,
+};
+
 async function rows<T>(db: Db, text: string, params: readonly unknown[]): Promise<T[]> {
   return (await db.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows;
 }
@@ -233,6 +240,11 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
         .returning(COLUMNS)
         .executeTakeFirst();
       return row && toChatMessage(row);
+    },
+
+    async writePartial(userId, messageId, content) {
+      const result = await ctx.pool.query({ ...WRITE_PARTIAL, values: [content, messageId, userId] });
+      return (result.rowCount ?? 0) > 0;
     },
 
     async delete(userId, messageId) {

@@ -1,5 +1,6 @@
 /** What every PostgreSQL repository gets: the query builder, a clock and an id source. */
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 
 export interface PostgresContext {
@@ -8,6 +9,11 @@ export interface PostgresContext {
   now(): number;
   /** A new ULID. */
   newId(): string;
+  /**
+   * The pool under `db`, for the few hot statements worth preparing once per connection (named `pg` queries); kysely
+   * sends every statement unnamed, to be parsed and planned again each time.
+   */
+  pool: pg.Pool;
 }
 
 /** PostgreSQL's unique_violation. */
