@@ -231,6 +231,37 @@ describe('function tools on /v1/responses through the official openai package', 
     expect((await openai.responses.retrieve(last.response.id)).output).toEqual(last.response.output);
   }, 120_000);
 
+  it('under auto the streamed items are the final output items, whatever the model chose', async () => {
+    for (const seed of [1, 2]) {
+      const stream = await openai.responses.create({
+        model,
+        input: `Once upon a time ${seed}`,
+        tools,
+        temperature: 1,
+        max_output_tokens: 24,
+        stream: true,
+      });
+      const events: ResponseStreamEvent[] = [];
+      for await (const event of stream) events.push(event);
+      expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+      expect(events.slice(0, 2).map((e) => e.type)).toEqual(['response.created', 'response.in_progress']);
+      const last = events.at(-1);
+      if (last?.type !== 'response.completed' && last?.type !== 'response.incomplete')
+        throw new Error(`unexpected last event ${last?.type}`);
+      const done = events.flatMap((e) => (e.type === 'response.output_item.done' ? [e.item] : []));
+      const added = events.flatMap((e) => (e.type === 'response.output_item.added' ? [e.item] : []));
+      expect(done).toEqual(last.response.output);
+      expect(added.map((item) => [item.type, item.id])).toEqual(done.map((item) => [item.type, item.id]));
+      const text = events.map((e) => (e.type === 'response.output_text.delta' ? e.delta : '')).join('');
+      // output_text is the SDK's sum of a non-streamed response; here the message item's text is compared.
+      const message = done.find((item) => item.type === 'message');
+      const final =
+        message?.type === 'message' && message.content[0]?.type === 'output_text' ? message.content[0].text : '';
+      expect(final).toBe(text);
+      expect((await openai.responses.retrieve(last.response.id)).output).toEqual(last.response.output);
+    }
+  }, 120_000);
+
   it('tool_choice none and allowed_tools are honoured', async () => {
     const none = await openai.responses.create({
       model,

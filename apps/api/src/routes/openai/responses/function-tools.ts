@@ -34,7 +34,7 @@ export interface ToolSettings {
 
 /** The request fields this module reads (validated loosely by the body schema, strictly here). */
 export interface ToolFields {
-  tools?: { type: string }[] | undefined;
+  tools?: ({ type: string } & Record<string, unknown>)[] | undefined;
   tool_choice?: unknown;
   parallel_tool_calls?: boolean | undefined;
 }
