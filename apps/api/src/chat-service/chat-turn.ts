@@ -6,6 +6,7 @@ import type {
   GenerateResult,
   GenerateTools,
   LlmRuntime,
+  ResponseFormat,
   ToolCall,
   ToolCallDelta,
 } from '@chat-studio/llm-runtime';
@@ -30,6 +31,8 @@ export interface PreparedTurn {
   prompt?: GenerateMessage[];
   /** Function tools offered to the model for this turn. */
   tools?: GenerateTools;
+  /** JSON output enforced by a grammar (a JSON schema; `params.json_mode` is any JSON object). */
+  responseFormat?: ResponseFormat;
   /** The reply as stored, when it is more than its text (function calls); else the text. */
   storedContent?: (result: GenerateResult) => string;
 }
@@ -245,6 +248,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
         messages: turn.prompt ?? [...turn.history, { role: 'user', content: message }],
         params: turn.params,
         ...(turn.tools ? { tools: turn.tools } : {}),
+        ...(turn.responseFormat ? { responseFormat: turn.responseFormat } : {}),
         ...(hooks.onToolCall ? { onToolCall: hooks.onToolCall } : {}),
         signal,
         sessionKey: session.id,

@@ -282,6 +282,55 @@ describe('function tools on /v1/responses through the official openai package', 
     expect(callsOf(allowed.output).map((c) => c.name)).toEqual(['set_alarm']);
   }, 120_000);
 
+  it('text.format json_schema: the reply validates against each schema, streamed or not, and is stored as that JSON', async () => {
+    const schemas: Record<string, object> = {
+      nested: {
+        type: 'object',
+        properties: {
+          pet: {
+            type: 'object',
+            properties: { name: { type: 'string', maxLength: 12 }, legs: { type: 'integer', enum: [2, 4] } },
+            required: ['name', 'legs'],
+            additionalProperties: false,
+          },
+        },
+        required: ['pet'],
+        additionalProperties: false,
+      },
+      list: {
+        type: 'object',
+        properties: {
+          colors: { type: 'array', items: { enum: ['red', 'green', 'blue'] }, minItems: 1, maxItems: 3 },
+          done: { type: 'boolean' },
+        },
+        required: ['colors', 'done'],
+        additionalProperties: false,
+      },
+    };
+    for (const [name, schema] of Object.entries(schemas)) {
+      const res = await openai.responses.create({
+        model,
+        input: 'Describe it',
+        text: { format: { type: 'json_schema', name, schema, strict: true } },
+        max_output_tokens: 300,
+      });
+      expect(res.status).toBe('completed');
+      expect(valid(schema, JSON.parse(res.output_text))).toBe(true);
+      expect(res.text?.format).toMatchObject({ type: 'json_schema', name, schema });
+      expect((await openai.responses.retrieve(res.id)).output_text).toBe(res.output_text);
+    }
+    const stream = await openai.responses.create({
+      model,
+      input: 'Describe it',
+      text: { format: { type: 'json_schema', name: 'list', schema: schemas.list! } },
+      max_output_tokens: 300,
+      stream: true,
+    });
+    let streamed = '';
+    for await (const event of stream) if (event.type === 'response.output_text.delta') streamed += event.delta;
+    expect(valid(schemas.list!, JSON.parse(streamed))).toBe(true);
+  }, 180_000);
+
   it('refuses built-in tools, unknown names and schema keywords the grammar cannot enforce, naming the field', async () => {
     const refused = async (body: Record<string, unknown>) =>
       paramOf(
@@ -313,6 +362,9 @@ describe('function tools on /v1/responses through the official openai package', 
       }),
     ).toBe('tools[0].parameters');
     expect(await refused({ tools, text: { format: { type: 'json_object' } } })).toBe('text.format');
+    expect(
+      await refused({ tools, text: { format: { type: 'json_schema', name: 's', schema: { type: 'object' } } } }),
+    ).toBe('text.format');
     expect(await refused({ input: [{ type: 'web_search_call', id: 'ws', status: 'completed' }] })).toBe(
       'input[0].type',
     );

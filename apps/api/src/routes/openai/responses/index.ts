@@ -10,7 +10,7 @@ import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index
 import { conversationFor, requireResponse, storeEarlierInput } from './conversation.js';
 import { assertCallsAnswered, fromStored, storedContent, toPrompt } from './function-items.js';
 import { toGenerateToolsOf } from './function-tools.js';
-import { REFUSED, responsesSchema, toInputMessages, toParams } from './request.js';
+import { REFUSED, responsesSchema, toInputMessages, toParams, toResponseFormat } from './request.js';
 import { responseObject, statusOf, storedResponse, type OutputState, type ResponseFacts } from './response-object.js';
 import { streamTurn } from './stream.js';
 
@@ -27,11 +27,13 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       if (body.stream_options && !body.stream) refuse('stream_options', "'stream_options' needs 'stream': true");
       const tools = toGenerateToolsOf(body);
       const choice = tools.generate?.choice ?? 'none';
-      if (body.text?.format?.type === 'json_object' && choice === 'auto')
+      const format = body.text?.format ?? { type: 'text' as const };
+      if (format.type !== 'text' && choice === 'auto')
         refuse(
           'text.format',
-          "text.format json_object cannot be combined with tool_choice 'auto' (use 'none', 'required' or a function)",
+          `text.format ${format.type} cannot be combined with tool_choice 'auto' (use 'none', 'required' or a function)`,
         );
+      const responseFormat = toResponseFormat(body);
       const messages = toInputMessages(body.input, deps.config.limits);
       const last = messages.at(-1);
       if (!last || !(last.toolOutputs || (last.role === 'user' && last.content !== '')))
@@ -60,6 +62,7 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
         ...prepared,
         prompt: toPrompt([...prepared.history.map((m) => fromStored(m.role, m.content)), last]),
         ...(tools.generate ? { tools: tools.generate } : {}),
+        ...(responseFormat ? { responseFormat } : {}),
         storedContent: (result) =>
           storedContent({ role: 'assistant', content: result.text, ...toolCallsOf(result.toolCalls) }),
       };
@@ -73,7 +76,7 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
         maxOutputTokens: body.max_output_tokens ?? null,
         temperature: body.temperature ?? null,
         topP: body.top_p ?? null,
-        format: body.text?.format?.type ?? 'text',
+        format,
         sessionId: session.id,
         tools: tools.settings,
       });

@@ -1,5 +1,6 @@
 /** The Responses API request: which fields work, which are refused, and its input turned into chat messages. */
 import * as v from 'valibot';
+import { toGrammarSchema, type ResponseFormat } from '@chat-studio/llm-runtime';
 import type { GenerationParams, ProtocolLimits } from '@chat-studio/protocol';
 import { refuse, type Refusals } from '../endpoint-support/index.js';
 import type { FunctionOutput, InputMessage } from './function-items.js';
@@ -92,12 +93,21 @@ export function responsesSchema(limits: ProtocolLimits) {
     text: v.optional(
       v.strictObject({
         format: v.optional(
-          v.strictObject({
-            type: v.picklist(
-              ['text', 'json_object'],
-              "text.format.type must be 'text' or 'json_object' (json_schema is not available on stored responses yet)",
-            ),
-          }),
+          v.variant(
+            'type',
+            [
+              v.strictObject({ type: v.literal('text') }),
+              v.strictObject({ type: v.literal('json_object') }),
+              v.strictObject({
+                type: v.literal('json_schema'),
+                name: v.pipe(v.string(), v.regex(/^[a-zA-Z0-9_-]{1,64}$/)),
+                schema: v.record(v.string(), v.unknown()),
+                description: v.optional(v.string()),
+                strict: v.optional(v.nullable(v.boolean())),
+              }),
+            ],
+            "text.format.type must be 'text', 'json_object' or 'json_schema'",
+          ),
         ),
         verbosity: v.optional(v.literal('medium')),
       }),
@@ -197,4 +207,15 @@ export function toParams(body: ResponsesBody): GenerationParams {
   // JSON mode: a grammar keeps the reply one valid JSON object.
   if (body.text?.format?.type === 'json_object') params.json_mode = true;
   return params;
+}
+
+/**
+ * `text.format` json_schema as the runtime's response format, enforced by a grammar; a schema keyword the grammar
+ * cannot express is a 400 naming `text.format.schema` before anything is stored. (json_object is `json_mode`.)
+ */
+export function toResponseFormat(body: ResponsesBody): ResponseFormat | undefined {
+  const format = body.text?.format;
+  if (format?.type !== 'json_schema') return undefined;
+  toGrammarSchema(format.schema, 'text.format.schema');
+  return { type: 'json_schema', schema: format.schema };
 }

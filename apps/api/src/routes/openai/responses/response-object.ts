@@ -18,6 +18,18 @@ export function messageIdOf(responseIdValue: string): string | null {
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
+/** `text.format` as the request gave it: plain text, JSON mode, or JSON valid against a schema. */
+export type TextFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      description?: string;
+      strict?: boolean | null;
+    };
+
 /** What one response says about itself besides its output. */
 export interface ResponseFacts {
   messageId: string;
@@ -29,7 +41,7 @@ export interface ResponseFacts {
   temperature: number | null;
   topP: number | null;
   /** `json_object` when JSON mode was asked for. */
-  format?: 'text' | 'json_object';
+  format?: TextFormat;
   /** The chat session the turn is stored in (not in OpenAI's object; lets a client open it in the web app). */
   sessionId: string;
   /** The function tools offered, echoed back; none when absent. */
@@ -114,7 +126,7 @@ export function responseObject(facts: ResponseFacts, state: OutputState) {
     service_tier: 'default' as const,
     store: true,
     temperature: facts.temperature,
-    text: { format: { type: facts.format ?? 'text' }, verbosity: 'medium' as const },
+    text: { format: facts.format ?? { type: 'text' as const }, verbosity: 'medium' as const },
     tool_choice: facts.tools?.toolChoice ?? 'auto',
     tools: facts.tools?.tools ?? [],
     top_p: facts.topP,
