@@ -283,7 +283,7 @@ describe('function tools on /v1/responses through the official openai package', 
   }, 120_000);
 
   it('text.format json_schema: the reply validates against each schema, streamed or not, and is stored as that JSON', async () => {
-    const schemas: Record<string, object> = {
+    const schemas: Record<string, Record<string, unknown>> = {
       nested: {
         type: 'object',
         properties: {
