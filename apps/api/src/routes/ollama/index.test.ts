@@ -1,9 +1,11 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@chat-studio/protocol';
 import { ApiError } from '../../errors/index.js';
 import { modelIdOf, ollamaName, parameterSize } from './model-names.js';
 import { ollamaFetch, viaOllamaListener } from './listener.js';
 import { checkKeepAlive, parseOptions, toFormat, toParams } from './request-fields.js';
+import { ollamaReply } from './ndjson.js';
 import { toOllamaPrompt, toOllamaToolCalls, toOllamaTools } from './tools.js';
 
 const paramOf = (fn: () => unknown) => {
@@ -155,5 +157,67 @@ describe('Ollama tool calls', () => {
     expect(toOllamaToolCalls([{ id: 'call_1', name: 'f', arguments: '{"a":1}' }])).toEqual([
       { function: { index: 0, name: 'f', arguments: { a: 1 } } },
     ]);
+  });
+});
+
+describe('Ollama replies with tool calls', () => {
+  const stats = {
+    prompt_tokens: 3,
+    completion_tokens: 2,
+    total_ms: 10,
+    time_to_first_token_ms: 4,
+    tokens_per_second: null,
+    finish_reason: 'stop' as const,
+  };
+  const app = new Hono().post('/chat/:stream', (c) =>
+    ollamaReply(
+      c,
+      c.req.param('stream') === 'on',
+      async (_signal, onToken) => {
+        onToken('Let me look.');
+        return {
+          text: 'Let me look.',
+          stats,
+          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+        };
+      },
+      {
+        piece: (text) => ({ message: { role: 'assistant', content: text }, done: false }),
+        final: (text, _stats, streamed, toolCalls) => ({
+          message: {
+            role: 'assistant',
+            content: streamed ? '' : text,
+            ...(toolCalls?.length ? { tool_calls: toOllamaToolCalls(toolCalls) } : {}),
+          },
+          done: true,
+        }),
+        calls: (toolCalls) => ({
+          message: { role: 'assistant', content: '', tool_calls: toOllamaToolCalls(toolCalls) },
+          done: false,
+        }),
+      },
+    ),
+  );
+  const call = [{ function: { index: 0, name: 'get_weather', arguments: { city: 'Oslo' } } }];
+
+  it('streamed: text pieces, then the calls in one line, then the last line', async () => {
+    const text = await (await app.request('/chat/on', { method: 'POST' })).text();
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { message: { role: 'assistant', content: 'Let me look.' }, done: false },
+      { message: { role: 'assistant', content: '', tool_calls: call }, done: false },
+      { message: { role: 'assistant', content: '' }, done: true },
+    ]);
+  });
+
+  it('not streamed: one object with the text and the calls', async () => {
+    expect(await (await app.request('/chat/off', { method: 'POST' })).json()).toEqual({
+      message: { role: 'assistant', content: 'Let me look.', tool_calls: call },
+      done: true,
+    });
   });
 });
