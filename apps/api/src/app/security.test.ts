@@ -100,6 +100,15 @@ function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
     ['POST', '/v1/responses', { model: 'x', input: 'hi', previous_response_id: `resp_${replyA.id}` }],
     [
       'POST',
+      '/v1/responses',
+      {
+        model: 'x',
+        input: [{ type: 'function_call_output', call_id: 'call_1', output: 'x' }],
+        previous_response_id: `resp_${replyA.id}`,
+      },
+    ],
+    [
+      'POST',
       '/ollama/api/chat',
       { model: 'x', messages: [{ role: 'user', content: 'hi' }] },
       { 'x-chat-session-id': s },
@@ -448,13 +457,12 @@ describe('the endpoints of issue #13 (embeddings, completions, responses, Ollama
       ['/v1/completions', { model: 'x', prompt: 'hi', logprobs: 2 }, 'logprobs'],
       ['/v1/completions', { model: 'x', prompt: 'hi', n: 2 }, 'n'],
       ['/v1/completions', { model: 'x', prompt: 'hi', wat: 1 }, 'wat'],
-      ['/v1/responses', { model: 'x', input: 'hi', tools: [{ type: 'function', name: 'f' }] }, 'tools'],
+      ['/v1/responses', { model: 'x', input: 'hi', tools: [{ type: 'web_search' }] }, 'tools[0].type'],
+      ['/v1/responses', { model: 'x', input: 'hi', tools: [{ type: 'function', name: 'f', x: 1 }] }, 'tools[0].x'],
       ['/v1/responses', { model: 'x', input: 'hi', store: false }, 'store'],
-      [
-        '/v1/responses',
-        { model: 'x', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] },
-        'input[0].type',
-      ],
+      ['/v1/responses', { model: 'x', input: [{ type: 'input_image', image_url: 'x' }] }, 'input[0].type'],
+      // An output that answers no call: refused before a chat is created for it.
+      ['/v1/responses', { model: 'x', input: [{ type: 'function_call_output', call_id: 'c', output: '1' }] }, 'input'],
     ];
     for (const [path, body, param] of cases) {
       const res = await call(keyA, 'POST', path, body);

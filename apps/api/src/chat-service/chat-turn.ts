@@ -1,7 +1,15 @@
 /** Chat turns that never lose a message: commit, stream with bounded flushes, finish or mark partial. */
 import type { ChatMessage, ChatSession, GenerationParams, GenerationStats } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
-import type { LlmRuntime } from '@chat-studio/llm-runtime';
+import type {
+  GenerateMessage,
+  GenerateResult,
+  GenerateTools,
+  LlmRuntime,
+  ResponseFormat,
+  ToolCall,
+  ToolCallDelta,
+} from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';
 import type { Principal } from '../app/app-env.js';
 import { ApiError } from '../errors/index.js';
@@ -20,6 +28,14 @@ export interface PreparedTurn {
   parentId: string | null;
   /** Regenerate: the stored user message to answer again; no new user message is stored. */
   existingUserMessage?: ChatMessage;
+  /** The whole prompt, when the turn is more than text (Responses' function calls); else `history` + the message. */
+  prompt?: GenerateMessage[];
+  /** Function tools offered to the model for this turn. */
+  tools?: GenerateTools;
+  /** JSON output enforced by a grammar (a JSON schema; `params.json_mode` is any JSON object). */
+  responseFormat?: ResponseFormat;
+  /** The reply as stored, when it is more than its text (function calls); else the text. */
+  storedContent?: (result: GenerateResult) => string;
 }
 
 /** Which branch a turn continues; the current one when omitted. */
@@ -37,12 +53,16 @@ export interface TurnHooks {
    * flushed to the store, so a stored partial reply never holds words the client was not given.
    */
   onToken?: (text: string) => unknown;
+  /** Pieces of function calls as they are generated (when `tools` are offered). */
+  onToolCall?: (delta: ToolCallDelta) => void;
 }
 
 export interface TurnResult {
   user_message: ChatMessage;
   assistant_message: ChatMessage;
   stats: GenerationStats;
+  /** Function calls the model made (only when `tools` were offered). */
+  toolCalls?: ToolCall[];
 }
 
 /** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
@@ -223,8 +243,11 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     await hooks.onStart?.({ userMessage, assistantMessageId: placeholder.id, modelId });
     try {
       const result = await rt.generate({
-        messages: [...turn.history, { role: 'user', content: message }],
+        messages: turn.prompt ?? [...turn.history, { role: 'user', content: message }],
         params: turn.params,
+        ...(turn.tools ? { tools: turn.tools } : {}),
+        ...(turn.responseFormat ? { responseFormat: turn.responseFormat } : {}),
+        ...(hooks.onToolCall ? { onToolCall: hooks.onToolCall } : {}),
         signal,
         sessionKey: session.id,
         endUser: principal.username,
@@ -267,7 +290,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
         );
       }
       const assistant = await store.messages.update(userId, placeholder.id, {
-        content: result.text,
+        content: turn.storedContent ? turn.storedContent(result) : result.text,
         status: stats.finish_reason === 'abort' ? 'partial' : stats.finish_reason === 'error' ? 'error' : 'complete',
         model_id: result.modelId,
         prompt_tokens: stats.prompt_tokens,
@@ -277,7 +300,12 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
         finish_reason: stats.finish_reason,
       });
       if (session.title === DEFAULT_TITLE) scheduleTitle(userId, session.id, message);
-      return { user_message: userMessage, assistant_message: assistant ?? placeholder, stats };
+      return {
+        user_message: userMessage,
+        assistant_message: assistant ?? placeholder,
+        stats,
+        ...(result.toolCalls?.length ? { toolCalls: result.toolCalls } : {}),
+      };
     } catch (err) {
       await flusher.finish();
       if (err instanceof Error && REFUSALS.has(err.name) && text === '') {

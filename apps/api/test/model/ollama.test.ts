@@ -271,6 +271,59 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
     expect(legacy.embedding).toEqual(res.embeddings[0]);
   });
 
+  it('tools reach the model (auto: Ollama has no tool_choice), and calls with their results are read back', async () => {
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'The weather forecast for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+    const ask = { model, messages: [{ role: 'user', content: 'What is the weather in Oslo?' }], stream: false };
+    const options = { num_predict: 8, seed: 1 };
+    const plain = (await (await call('POST', '/api/chat', { ...ask, options })).json()) as Line;
+    const res = await call('POST', '/api/chat', { ...ask, tools, options });
+    expect(res.status).toBe(200);
+    const offered = (await res.json()) as Line & { message: { role: string; tool_calls?: unknown[] } };
+    expect(offered.message.role).toBe('assistant');
+    // The functions are documented in the prompt, so it is longer than without them: tools are not ignored.
+    expect(offered.prompt_eval_count as number).toBeGreaterThan(plain.prompt_eval_count as number);
+    for (const c of offered.message.tool_calls ?? [])
+      expect(c).toMatchObject({ function: { name: 'get_weather', arguments: expect.any(Object) } });
+
+    // The second turn of an agent loop: the call and its result in the history, streamed.
+    const history = [
+      ...ask.messages,
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Oslo' } } }],
+      },
+      { role: 'tool', content: '{"forecast":"sunny"}', tool_name: 'get_weather' },
+    ];
+    const loop = await call('POST', '/api/chat', { model, messages: history, tools, options });
+    expect(loop.status).toBe(200);
+    const last = (await lines(loop)).at(-1)!;
+    expect(last).toMatchObject({ done: true });
+    expect(last.prompt_eval_count as number).toBeGreaterThan(offered.prompt_eval_count as number);
+
+    // A tool result without a call, a call without a result, and tools in a stored chat are refused.
+    const refused: [unknown, RegExp][] = [
+      [{ model, messages: [{ role: 'tool', content: 'x' }] }, /messages\[0\]/],
+      [{ model, messages: history.slice(0, 2) }, /get_weather has no tool message/],
+      [{ model, messages: [...history.slice(0, 2), { ...history[2], tool_name: 'other' }] }, /tool_name/],
+      [{ model, messages: ask.messages, tools: [{ type: 'function', function: { name: 'f', x: 1 } }] }, /tools\[0\]/],
+    ];
+    for (const [body, pattern] of refused) {
+      const r = await call('POST', '/api/chat', body);
+      expect(r.status, String(pattern)).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toMatch(pattern);
+    }
+  }, 120_000);
+
   it('refuses what it cannot honour with 400 {error} naming the field, and an unknown model with 404', async () => {
     const cases: [string, unknown, RegExp][] = [
       ['/api/chat', { model, messages: [{ role: 'user', content: 'x' }], options: { num_ctx: 4096 } }, /num_ctx/],

@@ -1,15 +1,20 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@chat-studio/protocol';
 import { ApiError } from '../../errors/index.js';
 import { modelIdOf, ollamaName, parameterSize } from './model-names.js';
 import { ollamaFetch, viaOllamaListener } from './listener.js';
 import { checkKeepAlive, parseOptions, toFormat, toParams } from './request-fields.js';
+import { ollamaReply } from './ndjson.js';
+import { toOllamaPrompt, toOllamaToolCalls, toOllamaTools } from './tools.js';
 
 const paramOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return error instanceof ApiError ? (error.details as { param?: string }).param : String(error);
+    if (error instanceof ApiError) return (error.details as { param?: string }).param;
+    const param = (error as { param?: unknown }).param;
+    return typeof param === 'string' ? param : String(error);
   }
   return undefined;
 };
@@ -97,5 +102,122 @@ describe('the Ollama listener', () => {
     expect(viaOllamaListener({ incoming: 1 })).toBe(false);
     await fetch(new Request('http://127.0.0.1:11434/'));
     expect(seen!.url).toBe('http://127.0.0.1:11434/ollama');
+  });
+});
+
+describe('Ollama tool calls', () => {
+  const weather = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
+
+  it('offers tools under auto and refuses invalid ones, naming them', () => {
+    expect(toOllamaTools(undefined)).toBeUndefined();
+    expect(toOllamaTools([])).toBeUndefined();
+    expect(toOllamaTools([weather])).toEqual({
+      tools: [{ name: 'get_weather', parameters: { type: 'object' } }],
+      choice: 'auto',
+    });
+    expect(paramOf(() => toOllamaTools([weather, weather]))).toBe('tools[1].function.name');
+    expect(paramOf(() => toOllamaTools([{ type: 'web_search' }]))).toBe('tools[0].type');
+    expect(
+      paramOf(() =>
+        toOllamaTools([{ type: 'function', function: { name: 'f', parameters: { type: 'string', pattern: 'a' } } }]),
+      ),
+    ).toBe('tools[0].function.parameters');
+  });
+
+  it('gives calls ids and answers them in order; the reply’s arguments are objects', () => {
+    const prompt = toOllamaPrompt([
+      { role: 'user', content: 'Weather in Oslo and Lima?' },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [
+          { function: { name: 'get_weather', arguments: { city: 'Oslo' } } },
+          { function: { name: 'get_weather', arguments: { city: 'Lima' } } },
+        ],
+      },
+      { role: 'tool', content: 'sunny', tool_name: 'get_weather' },
+      { role: 'tool', content: 'rain' },
+    ]);
+    expect(prompt.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [
+          { id: 'call_1_0', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+          { id: 'call_1_1', name: 'get_weather', arguments: '{"city":"Lima"}' },
+        ],
+      },
+      { role: 'tool', content: 'sunny', tool_call_id: 'call_1_0' },
+      { role: 'tool', content: 'rain', tool_call_id: 'call_1_1' },
+    ]);
+    expect(paramOf(() => toOllamaPrompt([{ role: 'tool', content: 'x' }]))).toBe('messages[0]');
+    expect(paramOf(() => toOllamaPrompt([{ role: 'user', content: 'x', tool_name: 'f' }]))).toBe(
+      'messages[0].tool_name',
+    );
+    expect(toOllamaToolCalls([{ id: 'call_1', name: 'f', arguments: '{"a":1}' }])).toEqual([
+      { function: { index: 0, name: 'f', arguments: { a: 1 } } },
+    ]);
+  });
+});
+
+describe('Ollama replies with tool calls', () => {
+  const stats = {
+    prompt_tokens: 3,
+    completion_tokens: 2,
+    total_ms: 10,
+    time_to_first_token_ms: 4,
+    tokens_per_second: null,
+    finish_reason: 'stop' as const,
+  };
+  const app = new Hono().post('/chat/:stream', (c) =>
+    ollamaReply(
+      c,
+      c.req.param('stream') === 'on',
+      async (_signal, onToken) => {
+        onToken('Let me look.');
+        return {
+          text: 'Let me look.',
+          stats,
+          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+        };
+      },
+      {
+        piece: (text) => ({ message: { role: 'assistant', content: text }, done: false }),
+        final: (text, _stats, streamed, toolCalls) => ({
+          message: {
+            role: 'assistant',
+            content: streamed ? '' : text,
+            ...(toolCalls?.length ? { tool_calls: toOllamaToolCalls(toolCalls) } : {}),
+          },
+          done: true,
+        }),
+        calls: (toolCalls) => ({
+          message: { role: 'assistant', content: '', tool_calls: toOllamaToolCalls(toolCalls) },
+          done: false,
+        }),
+      },
+    ),
+  );
+  const call = [{ function: { index: 0, name: 'get_weather', arguments: { city: 'Oslo' } } }];
+
+  it('streamed: text pieces, then the calls in one line, then the last line', async () => {
+    const text = await (await app.request('/chat/on', { method: 'POST' })).text();
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { message: { role: 'assistant', content: 'Let me look.' }, done: false },
+      { message: { role: 'assistant', content: '', tool_calls: call }, done: false },
+      { message: { role: 'assistant', content: '' }, done: true },
+    ]);
+  });
+
+  it('not streamed: one object with the text and the calls', async () => {
+    expect(await (await app.request('/chat/off', { method: 'POST' })).json()).toEqual({
+      message: { role: 'assistant', content: 'Let me look.', tool_calls: call },
+      done: true,
+    });
   });
 });

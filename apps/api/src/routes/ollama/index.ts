@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { GenerationParams, GenerationStats } from '@chat-studio/protocol';
-import type { LlmRuntime } from '@chat-studio/llm-runtime';
+import type { GenerateMessage, GenerateTools, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import type { ChatTurns } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
@@ -18,6 +18,7 @@ import { ollamaReply, ollamaStats, type Generate } from './ndjson.js';
 import { modelDetails, modelDigest, modelIdOf, ollamaName } from './model-names.js';
 import { checkKeepAlive, parseOptions, refuseUnsupported, toFormat, toParams } from './request-fields.js';
 import type { ResponseFormat } from '@chat-studio/llm-runtime';
+import { ollamaToolCallSchema, toOllamaPrompt, toOllamaTools, toOllamaToolCalls } from './tools.js';
 
 /** The Ollama API release whose request and reply shapes these routes follow. */
 export const OLLAMA_API_VERSION = '0.9.0';
@@ -25,7 +26,6 @@ const SESSION_HEADER = 'x-chat-session-id';
 
 /** Set but unsupported generation fields, refused by name (false, empty and null mean "not set"). */
 const UNSUPPORTED = {
-  tools: 'tool calls are not available on the Ollama API yet',
   think: 'the models served here do not think out loud',
   images: 'images are not supported',
   suffix: 'fill in the middle is not supported',
@@ -38,10 +38,11 @@ const unset = v.optional(v.unknown());
 
 function chatSchema(maxLength: number) {
   const message = v.strictObject({
-    role: v.picklist(['system', 'user', 'assistant']),
+    role: v.picklist(['system', 'user', 'assistant', 'tool']),
     content: v.pipe(v.string(), v.maxLength(maxLength)),
     images: unset,
-    tool_calls: unset,
+    tool_calls: v.optional(v.nullable(v.pipe(v.array(ollamaToolCallSchema), v.maxLength(128)))),
+    tool_name: v.optional(v.pipe(v.string(), v.maxLength(64))),
     thinking: v.optional(v.literal('')),
   });
   return v.object({
@@ -144,11 +145,16 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       for (const [i, m] of messages.entries()) {
         if (Array.isArray(m.images) ? m.images.length > 0 : m.images != null)
           refuse(`messages[${i}].images`, `'images' is not supported: ${UNSUPPORTED.images}`);
-        if (Array.isArray(m.tool_calls) ? m.tool_calls.length > 0 : m.tool_calls != null)
-          refuse(`messages[${i}].tool_calls`, `'tool_calls' is not supported: ${UNSUPPORTED.tools}`);
       }
+      const tools = toOllamaTools(body.tools);
+      const prompt = toOllamaPrompt(messages.map(({ tool_calls, ...m }) => (tool_calls ? { ...m, tool_calls } : m)));
       const params = toParams(parseOptions(body.options, limits));
       const sessionId = c.req.header(SESSION_HEADER);
+      // A stored chat holds text turns, as on /v1.
+      if (sessionId && tools)
+        refuse('tools', 'tools cannot be used with X-Chat-Session-Id (stored chats hold text turns)');
+      if (sessionId && prompt.some((m) => m.role === 'tool' || m.tool_calls))
+        refuse('messages', 'tool calls cannot be sent with X-Chat-Session-Id');
       const format = toFormat(body.format, sessionId !== undefined);
       if (format.jsonMode) params.json_mode = true;
       // Ownership first: another user's session is a 404 whatever the model's state.
@@ -163,14 +169,12 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
           done_reason: 'load',
           done: true,
         });
-      const generate = await chatGenerator(
-        c.var.principal,
-        sessionId,
-        messages,
-        params,
-        runtime,
-        format.responseFormat,
-      );
+      if (tools && (format.responseFormat || params.json_mode))
+        refuse('format', 'format cannot be combined with tools (a reply is either a call or constrained text)');
+      const generate = await chatGenerator(c.var.principal, sessionId, prompt, params, runtime, {
+        ...(format.responseFormat ? { responseFormat: format.responseFormat } : {}),
+        ...(tools ? { tools } : {}),
+      });
       return ollamaReply(c, body.stream ?? true, generate, {
         piece: (text) => ({
           model: body.model,
@@ -178,12 +182,22 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
           message: { role: 'assistant', content: text },
           done: false,
         }),
-        final: (text, stats, streamed) => ({
+        final: (text, stats, streamed, toolCalls) => ({
           model: body.model,
           created_at: created(),
-          message: { role: 'assistant', content: streamed ? '' : text },
+          message: {
+            role: 'assistant',
+            content: streamed ? '' : text,
+            ...(toolCalls?.length ? { tool_calls: toOllamaToolCalls(toolCalls) } : {}),
+          },
           done: true,
           ...ollamaStats(stats),
+        }),
+        calls: (toolCalls) => ({
+          model: body.model,
+          created_at: created(),
+          message: { role: 'assistant', content: '', tool_calls: toOllamaToolCalls(toolCalls) },
+          done: false,
         }),
       });
     })
@@ -300,16 +314,20 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
   async function chatGenerator(
     principal: AppEnv['Variables']['principal'],
     sessionId: string | undefined,
-    messages: { role: 'system' | 'user' | 'assistant'; content: string }[],
+    messages: GenerateMessage[],
     params: GenerationParams,
     runtime: LlmRuntime,
-    responseFormat: ResponseFormat | undefined,
+    extra: { responseFormat?: ResponseFormat; tools?: GenerateTools },
   ): Promise<Generate> {
     const last = messages.at(-1);
     if (sessionId) {
       if (last?.role !== 'user') refuse('messages', 'With X-Chat-Session-Id the last message must be from the user');
       const turn = await turns.prepare(principal, sessionId, params);
-      const stored = { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } };
+      // Tool messages were refused with the session header, so every message here is a text one.
+      const history = messages
+        .slice(0, -1)
+        .map((m) => ({ role: m.role === 'tool' ? 'user' : m.role, content: m.content }));
+      const stored = { ...turn, history, params: { ...turn.params, ...params } };
       return (signal, onToken) =>
         turns
           .run(principal, stored, last.content, signal, { onToken })
@@ -322,7 +340,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
           params,
           signal: s,
           onToken,
-          ...(responseFormat ? { responseFormat } : {}),
+          ...extra,
         });
         if (deps.metrics) observeGeneration(result.stats, deps.metrics);
         return result;

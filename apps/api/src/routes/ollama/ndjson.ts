@@ -1,6 +1,7 @@
 /** Ollama's reply forms: NDJSON lines while streaming (the last with `done: true` and the figures), or one object. */
 import type { Context } from 'hono';
 import { stream as honoStream } from 'hono/streaming';
+import type { ToolCall } from '@chat-studio/llm-runtime';
 import type { GenerationStats } from '@chat-studio/protocol';
 
 /** Milliseconds → Ollama's nanoseconds. */
@@ -24,12 +25,19 @@ export function ollamaStats(stats: GenerationStats) {
 export type Generate = (
   signal: AbortSignal,
   onToken: (text: string) => void,
-) => Promise<{ text: string; stats: GenerationStats }>;
+) => Promise<{ text: string; stats: GenerationStats; toolCalls?: ToolCall[] | undefined }>;
 
 /** How a route shapes its lines: a piece of text while streaming, and the last (or only) object. */
 export interface Shapes {
   piece: (text: string) => Record<string, unknown>;
-  final: (text: string, stats: GenerationStats, streamed: boolean) => Record<string, unknown>;
+  final: (
+    text: string,
+    stats: GenerationStats,
+    streamed: boolean,
+    toolCalls?: readonly ToolCall[],
+  ) => Record<string, unknown>;
+  /** The line with the reply's tool calls, streamed whole before the last line (as Ollama sends them). */
+  calls?: (toolCalls: readonly ToolCall[]) => Record<string, unknown>;
 }
 
 /**
@@ -44,7 +52,7 @@ export async function ollamaReply(
 ): Promise<Response> {
   if (!streaming) {
     const result = await generate(c.req.raw.signal, () => {});
-    return c.json(shapes.final(result.text, result.stats, false));
+    return c.json(shapes.final(result.text, result.stats, false, result.toolCalls));
   }
   c.header('Content-Type', 'application/x-ndjson');
   c.header('Cache-Control', 'no-cache, no-transform');
@@ -60,6 +68,7 @@ export async function ollamaReply(
       });
       await writes;
       if (controller.signal.aborted) return;
+      if (result.toolCalls?.length && shapes.calls) await line(shapes.calls(result.toolCalls));
       await line(shapes.final(result.text, result.stats, true));
     } catch (err) {
       await writes.catch(() => {});

@@ -6,7 +6,7 @@ import type { Principal } from '../../../app/app-env.js';
 import { ApiError } from '../../../errors/index.js';
 import { requireSession } from '../../../ownership/index.js';
 import { messageIdOf } from './response-object.js';
-import type { InputMessage } from './request.js';
+import { storedContent, type InputMessage } from './function-items.js';
 
 /** The same 404 for a missing response and another user's: callers must not learn which. */
 function responseNotFound(id: string, param = 'previous_response_id'): ApiError {
@@ -59,10 +59,11 @@ export async function storeEarlierInput(
 ): Promise<string | null> {
   let leafId = conversation.leafId;
   for (const m of messages.slice(0, -1)) {
-    if (m.content === '') continue;
+    const content = storedContent(m);
+    if (content === '') continue;
     const stored = await store.messages.append(principal.userId, conversation.session.id, {
       role: m.role,
-      content: m.content,
+      content,
       parent_id: leafId,
     });
     if (!stored) throw new ApiError('not_found', 'Session not found');

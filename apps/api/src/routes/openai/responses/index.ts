@@ -3,21 +3,16 @@
  * a turn in one of the caller's sessions (searchable, visible in the web app); `previous_response_id` continues it.
  */
 import { Hono } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { streamSSE } from 'hono/streaming';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
-import type { ChatTurns, TurnResult } from '../../../chat-service/index.js';
+import type { ChatTurns, PreparedTurn, TurnResult } from '../../../chat-service/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { conversationFor, requireResponse, storeEarlierInput } from './conversation.js';
-import { REFUSED, responsesSchema, toInputMessages, toParams } from './request.js';
-import {
-  outputMessage,
-  outputText,
-  responseObject,
-  statusOf,
-  storedResponse,
-  type OutputState,
-  type ResponseFacts,
-} from './response-object.js';
+import { assertCallsAnswered, fromStored, storedContent, toPrompt } from './function-items.js';
+import { toGenerateToolsOf } from './function-tools.js';
+import { REFUSED, responsesSchema, toInputMessages, toParams, toResponseFormat } from './request.js';
+import { responseObject, statusOf, storedResponse, type OutputState, type ResponseFacts } from './response-object.js';
+import { streamTurn } from './stream.js';
 
 /** `/v1/responses` routes. */
 export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
@@ -30,10 +25,19 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/responses', async (c) => {
       const body = await parseBody(c, schema, REFUSED);
       if (body.stream_options && !body.stream) refuse('stream_options', "'stream_options' needs 'stream': true");
+      const tools = toGenerateToolsOf(body);
+      const choice = tools.generate?.choice ?? 'none';
+      const format = body.text?.format ?? { type: 'text' as const };
+      if (format.type !== 'text' && choice === 'auto')
+        refuse(
+          'text.format',
+          `text.format ${format.type} cannot be combined with tool_choice 'auto' (use 'none', 'required' or a function)`,
+        );
+      const responseFormat = toResponseFormat(body);
       const messages = toInputMessages(body.input, deps.config.limits);
       const last = messages.at(-1);
-      if (last?.role !== 'user' || last.content === '')
-        refuse('input', 'The last input message must be a non-empty user message');
+      if (!last || !(last.toolOutputs || (last.role === 'user' && last.content !== '')))
+        refuse('input', 'The last input item must be a non-empty user message or function call outputs');
       const principal = c.var.principal;
       // OpenAI uses these to trace abuse to an end user; here they go to the log with the caller.
       if (body.user || body.safety_identifier) {
@@ -46,12 +50,23 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       const previous = body.previous_response_id
         ? await requireResponse(deps.store, principal, body.previous_response_id)
         : undefined;
+      assertCallsAnswered(previous && fromStored('assistant', previous.message.content), messages);
       const runtime = turns.availableRuntime();
       await requireActiveModel(runtime, body.model);
       const conversation = await conversationFor(deps.store, principal, previous);
       const session = conversation.session;
       const leafId = await storeEarlierInput(deps.store, principal, conversation, messages);
-      const turn = await turns.prepare(principal, session.id, toParams(body), { leafId });
+      const prepared = await turns.prepare(principal, session.id, toParams(body), { leafId });
+      // The prompt carries the stored chat's function calls and outputs as such, not as their stored text.
+      const turn: PreparedTurn = {
+        ...prepared,
+        prompt: toPrompt([...prepared.history.map((m) => fromStored(m.role, m.content)), last]),
+        ...(tools.generate ? { tools: tools.generate } : {}),
+        ...(responseFormat ? { responseFormat } : {}),
+        storedContent: (result) =>
+          storedContent({ role: 'assistant', content: result.text, ...toolCallsOf(result.toolCalls) }),
+      };
+      const message = storedContent(last);
       const facts = (messageId: string): ResponseFacts => ({
         messageId,
         createdAt: Math.floor(Date.now() / 1000),
@@ -61,110 +76,41 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
         maxOutputTokens: body.max_output_tokens ?? null,
         temperature: body.temperature ?? null,
         topP: body.top_p ?? null,
-        format: body.text?.format?.type ?? 'text',
+        format,
         sessionId: session.id,
+        tools: tools.settings,
       });
 
       if (!body.stream) {
-        const result = await turns.run(principal, turn, last.content, c.req.raw.signal);
+        const result = await turns.run(principal, turn, message, c.req.raw.signal);
         return c.json(responseObject(facts(result.assistant_message.id), finalState(result)));
       }
       c.header('Cache-Control', 'no-cache, no-transform');
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, (stream) =>
-        streamTurn(stream, (signal, hooks) => turns.run(principal, turn, last.content, signal, hooks), facts),
+        streamTurn(
+          stream,
+          (signal, hooks) => turns.run(principal, turn, message, signal, hooks),
+          facts,
+          finalState,
+          !tools.generate,
+        ),
       );
     });
 }
 
+function toolCallsOf(calls: TurnResult['toolCalls']) {
+  return calls?.length ? { toolCalls: calls } : {};
+}
+
+/** The response's output as stored: the reply's text and its function calls. */
 function finalState(result: TurnResult): OutputState {
   const stats = result.stats;
+  const stored = fromStored('assistant', result.assistant_message.content);
   return {
     status: statusOf(stats),
-    text: result.assistant_message.content,
+    text: stored.content,
+    ...toolCallsOf(stored.toolCalls),
     usage: { input: stats.prompt_tokens, output: stats.completion_tokens, cached: stats.cached_tokens ?? 0 },
   };
-}
-
-type RunTurn = (
-  signal: AbortSignal,
-  hooks: { onStart: (info: { assistantMessageId: string }) => Promise<void>; onToken: (text: string) => void },
-) => Promise<TurnResult>;
-
-/**
- * The documented event sequence: response.created, response.in_progress, response.output_item.added,
- * response.content_part.added, response.output_text.delta…, response.output_text.done, response.content_part.done,
- * response.output_item.done, then response.completed (or response.incomplete at max_output_tokens, or
- * response.failed). Each event carries its `sequence_number`.
- */
-async function streamTurn(
-  stream: SSEStreamingApi,
-  run: RunTurn,
-  factsFor: (messageId: string) => ResponseFacts,
-): Promise<void> {
-  const controller = new AbortController();
-  stream.onAbort(() => controller.abort());
-  let sequence = 0;
-  let writes: Promise<unknown> = Promise.resolve();
-  const send = (type: string, payload: Record<string, unknown>) => {
-    const data = JSON.stringify({ type, sequence_number: sequence++, ...payload });
-    writes = writes.then(() => stream.writeSSE({ event: type, data }));
-    return writes;
-  };
-  let facts: ResponseFacts | undefined;
-  let text = '';
-  const at = () => ({ item_id: `msg_${facts!.messageId}`, output_index: 0, content_index: 0 });
-  try {
-    const result = await run(controller.signal, {
-      onStart: async ({ assistantMessageId }) => {
-        facts = factsFor(assistantMessageId);
-        const begun = responseObject(facts, { status: 'in_progress', text: '', usage: null });
-        void send('response.created', { response: begun });
-        void send('response.in_progress', { response: begun });
-        void send('response.output_item.added', {
-          output_index: 0,
-          item: outputMessage(facts.messageId, '', 'in_progress'),
-        });
-        await send('response.content_part.added', { ...at(), part: outputText('') });
-      },
-      onToken: (delta) => {
-        text += delta;
-        void send('response.output_text.delta', { ...at(), delta, logprobs: [] });
-      },
-    });
-    await writes;
-    if (controller.signal.aborted || !facts) return;
-    const state = finalState(result);
-    void send('response.output_text.done', { ...at(), text: state.text, logprobs: [] });
-    void send('response.content_part.done', { ...at(), part: outputText(state.text) });
-    void send('response.output_item.done', {
-      output_index: 0,
-      item: outputMessage(facts.messageId, state.text, state.status === 'completed' ? 'completed' : 'incomplete'),
-    });
-    await send(
-      state.status === 'completed'
-        ? 'response.completed'
-        : state.status === 'failed'
-          ? 'response.failed'
-          : 'response.incomplete',
-      { response: responseObject(facts, state) },
-    );
-  } catch (err) {
-    await writes.catch(() => {});
-    const message = err instanceof Error ? err.message : 'generation failed';
-    const code = (err as { code?: unknown }).code;
-    if (facts) {
-      const failed = responseObject(facts, {
-        status: 'failed',
-        text,
-        usage: null,
-        error: { code: 'server_error', message },
-      });
-      await send('response.failed', { response: failed }).catch(() => {});
-    } else {
-      await send('error', { code: typeof code === 'string' ? code : 'server_error', message, param: null }).catch(
-        () => {},
-      );
-    }
-  }
 }

@@ -1,5 +1,8 @@
 /** OpenAI's Response object for a stored turn: `resp_<assistant message id>`, output one assistant message. */
+import type { ToolCall } from '@chat-studio/llm-runtime';
 import type { ChatMessage, GenerationStats } from '@chat-studio/protocol';
+import { fromStored } from './function-items.js';
+import type { ToolSettings } from './function-tools.js';
 
 export const RESPONSE_ID_PREFIX = 'resp_';
 
@@ -15,6 +18,18 @@ export function messageIdOf(responseIdValue: string): string | null {
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
+/** `text.format` as the request gave it: plain text, JSON mode, or JSON valid against a schema. */
+export type TextFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      description?: string;
+      strict?: boolean | null;
+    };
+
 /** What one response says about itself besides its output. */
 export interface ResponseFacts {
   messageId: string;
@@ -26,9 +41,11 @@ export interface ResponseFacts {
   temperature: number | null;
   topP: number | null;
   /** `json_object` when JSON mode was asked for. */
-  format?: 'text' | 'json_object';
+  format?: TextFormat;
   /** The chat session the turn is stored in (not in OpenAI's object; lets a client open it in the web app). */
   sessionId: string;
+  /** The function tools offered, echoed back; none when absent. */
+  tools?: ToolSettings;
 }
 
 export interface OutputState {
@@ -36,6 +53,8 @@ export interface OutputState {
   text: string;
   usage: { input: number; output: number; cached: number } | null;
   error?: { code: string; message: string } | null;
+  /** Function calls the model made; each is an output item after the message. */
+  toolCalls?: readonly ToolCall[];
 }
 
 /** The output message item (`msg_<message id>`). */
@@ -49,15 +68,45 @@ export function outputMessage(messageId: string, text: string, status: 'in_progr
   };
 }
 
+/** A function call output item (`fc_<message id>_<n>`). */
+export function outputFunctionCall(
+  messageId: string,
+  n: number,
+  call: ToolCall,
+  status: 'in_progress' | 'completed' | 'incomplete',
+) {
+  return {
+    type: 'function_call' as const,
+    id: `fc_${messageId}_${n}`,
+    call_id: call.id,
+    name: call.name,
+    arguments: call.arguments,
+    status,
+  };
+}
+
+/**
+ * The output items of a finished response: the assistant message (left out when the reply is only function calls),
+ * then one item per function call.
+ */
+export function outputItems(messageId: string, state: OutputState, status: 'completed' | 'incomplete') {
+  const calls = state.toolCalls ?? [];
+  return [
+    ...(state.text !== '' || calls.length === 0 ? [outputMessage(messageId, state.text, status)] : []),
+    ...calls.map((call, n) => outputFunctionCall(messageId, n, call, status)),
+  ];
+}
+
 export function outputText(text: string) {
   return { type: 'output_text' as const, text, annotations: [] as never[], logprobs: [] as never[] };
 }
 
 /** The whole Response object as OpenAI shapes it. */
 export function responseObject(facts: ResponseFacts, state: OutputState) {
-  const itemStatus =
-    state.status === 'completed' ? 'completed' : state.status === 'in_progress' ? 'in_progress' : 'incomplete';
-  const output = state.status === 'in_progress' ? [] : [outputMessage(facts.messageId, state.text, itemStatus)];
+  const output =
+    state.status === 'in_progress'
+      ? []
+      : outputItems(facts.messageId, state, state.status === 'completed' ? 'completed' : 'incomplete');
   return {
     id: responseId(facts.messageId),
     object: 'response' as const,
@@ -71,15 +120,15 @@ export function responseObject(facts: ResponseFacts, state: OutputState) {
     metadata: {},
     model: facts.model,
     output,
-    parallel_tool_calls: false,
+    parallel_tool_calls: facts.tools?.parallelToolCalls ?? true,
     previous_response_id: facts.previousResponseId,
     reasoning: { effort: null, summary: null },
     service_tier: 'default' as const,
     store: true,
     temperature: facts.temperature,
-    text: { format: { type: facts.format ?? 'text' }, verbosity: 'medium' as const },
-    tool_choice: 'none' as const,
-    tools: [] as never[],
+    text: { format: facts.format ?? { type: 'text' as const }, verbosity: 'medium' as const },
+    tool_choice: facts.tools?.toolChoice ?? 'auto',
+    tools: facts.tools?.tools ?? [],
     top_p: facts.topP,
     truncation: 'auto' as const,
     usage: state.usage
@@ -117,6 +166,7 @@ export function storedResponse(message: ChatMessage) {
     message.prompt_tokens !== null && message.completion_tokens !== null
       ? { input: message.prompt_tokens, output: message.completion_tokens, cached: 0 }
       : null;
+  const stored = fromStored('assistant', message.content);
   return responseObject(
     {
       messageId: message.id,
@@ -129,6 +179,6 @@ export function storedResponse(message: ChatMessage) {
       topP: null,
       sessionId: message.session_id,
     },
-    { status, text: message.content, usage },
+    { status, text: stored.content, usage, ...(stored.toolCalls ? { toolCalls: stored.toolCalls } : {}) },
   );
 }
