@@ -22,7 +22,9 @@ export const PROBE_ROWS = 256;
 
 /**
  * How much a row read by walking the primary key costs, relative to a match fetched by the GIN index: the walk
- * evaluates the query on every row it reads. See the migration of `chat_search_window` for the rule.
+ * evaluates the query on every row it reads. See the migration of `chat_search_window` for the rule. Measured on
+ * bench:scale's 50,000 messages (best of 15, shared machine): `garlic` (in 15% of them) walked 12 ms, from the
+ * index 109 ms; `comet` (10%) 33 ms and 67 ms; `orchestra violin` (1.4%) 72 ms and 17 ms.
  */
 export const WALK_COST = 0.1;
 
