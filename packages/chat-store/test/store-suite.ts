@@ -445,6 +445,36 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         expect((await t.store.search('u', 'fo')).items).toHaveLength(0);
       });
 
+      it('finds the same messages for each query class of bench:scale (quotes, prefixes, odd characters)', async () => {
+        // Another user, so the other tests' counts stay as they are.
+        const s = await t.store.sessions.create('v', { title: 'Classes' });
+        const ids = new Map<string, string>();
+        for (const content of [
+          'the hotel is next to the museum',
+          'a museum inside a hotel',
+          'a hotel without anything else',
+          'a café for python async code',
+          'cafe notes: python asynchronous tasks',
+          'python and async but no coffee',
+          'through the telescope at the galaxy',
+          'what time is it now',
+          'it is time, what a day',
+        ]) {
+          const m = await t.store.messages.append('v', s.id, { role: 'user', content });
+          ids.set(content.split(' ').slice(0, 3).join(' '), m!.id);
+        }
+        const hits = async (q: string) =>
+          new Set((await t.store.search('v', q, { limit: 100 })).items.map((h) => h.message_id));
+        const expected = (...keys: string[]) => new Set(keys.map((k) => ids.get(k)!));
+        // Quotes are no phrase on either back end: every word, in any order.
+        expect(await hits('"hotel museum"')).toEqual(expected('the hotel is', 'a museum inside'));
+        expect(await hits('teles')).toEqual(expected('through the telescope'));
+        // Punctuation separates words; the last word is a prefix ("async" finds "asynchronous"); accents fold.
+        expect(await hits('café? (python) async*')).toEqual(expected('a café for', 'cafe notes: python'));
+        expect(await hits('what time is it')).toEqual(expected('what time is', 'it is time,'));
+        expect(await hits('nonexistentword')).toEqual(new Set());
+      });
+
       it('returns an empty page when the query has no words', async () => {
         expect(await t.store.search('u', '🍕')).toEqual({ items: [], next_cursor: null });
         expect(await t.store.search('u', '"()*')).toEqual({ items: [], next_cursor: null });

@@ -109,6 +109,7 @@ export async function importChats(
       summary.skipped.parts += chat.skipped.parts;
     } else summary.duplicates++;
   }
+  if (summary.messages > 0) await store.transfer.afterImport?.(summary.messages);
   return summary;
 }
 

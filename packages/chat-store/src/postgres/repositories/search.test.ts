@@ -1,64 +1,84 @@
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
-import { probe, shouldWalk, usePlan, windowQuery } from './search.js';
+import { windowStatement } from './search.js';
 import { rankTerms } from '../../search/index.js';
+import { buildTsQuery } from '../ts-query.js';
 
 const skip = postgresUnavailable();
 
 describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   let t: TempPostgresStore;
   let db: Kysely<PostgresChatDatabase>;
-  let user: string;
+  let client: pg.Client;
+  const notices: string[] = [];
 
-  async function plan(text: string, walk: boolean): Promise<string> {
-    const { rows } = await db.transaction().execute(async (trx) => {
-      await usePlan(trx, walk);
-      return sql<{
-        'QUERY PLAN': string;
-      }>`EXPLAIN ${windowQuery(user, text, { from: 0, to: 1e12 }, 1000, walk)}`.execute(trx);
-    });
-    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  /** The plans of every statement one search runs, inner statements of `chat_search_window` included. */
+  async function plans(query: string): Promise<{ probe: string; window: string; statements: number }> {
+    const text = buildTsQuery(query)!;
+    const compiled = windowStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000).compile(db);
+    notices.length = 0;
+    await client.query(compiled.sql, [...compiled.parameters]);
+    const probe = notices.find((n) => n.includes('WITH newest AS')) ?? '';
+    const window = notices.find((n) => n.includes('JOIN chat_sessions s')) ?? '';
+    return { probe, window, statements: notices.filter((n) => n.includes('Query Text:')).length };
   }
 
   beforeAll(async () => {
     t = await openTempPostgresStore();
     db = t.store.db as unknown as Kysely<PostgresChatDatabase>;
     const s = await t.store.sessions.create('u', { title: 'Imported' });
-    user = 'u';
     // A bulk import with no ANALYZE after it (and no autovacuum to run one): the planner knows nothing.
     await sql`ALTER TABLE chat_messages SET (autovacuum_enabled = false)`.execute(db);
+    await sql`ALTER TABLE chat_sessions SET (autovacuum_enabled = false)`.execute(db);
     await sql`INSERT INTO chat_messages (id, session_id, role, content, created_at)
       SELECT 'm' || i, ${s.id}, 'user', CASE WHEN i % 1000 = 0 THEN 'a rare quokka and common words' ELSE 'common words number ' || i END, i
       FROM generate_series(1, 5000) AS i`.execute(db);
+    // auto_explain shows the plans of the statements inside the function, as the server ran them.
+    client = new pg.Client({ connectionString: t.db.url });
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    await client.connect();
+    await client.query(`LOAD 'auto_explain'`);
+    for (const setting of ['log_min_duration = 0', 'log_nested_statements = on', 'log_level = notice'])
+      await client.query(`SET auto_explain.${setting}`);
   }, 60_000);
-  afterAll(() => t?.cleanup());
+  afterAll(async () => {
+    await client?.end();
+    await t?.cleanup();
+  });
 
-  it('walks the newest rows for a common query and never for a rare one, analyzed or not', async () => {
+  it('walks the newest rows for a common query and uses the GIN index for a rare one, analyzed or not', async () => {
     for (const analyzed of [false, true]) {
-      if (analyzed) await sql`ANALYZE chat_messages`.execute(db);
-      const common = await probe(db, "'common'", rankTerms('common'));
-      const rare = await probe(db, "'quokka'", rankTerms('quokka'));
-      expect(shouldWalk(common)).toBe(true);
-      expect(shouldWalk(rare)).toBe(false);
-      expect(await plan("'common'", true)).toMatch(/Index Scan Backward using chat_messages_pkey/);
-      expect(await plan("'common'", true)).not.toMatch(/content_tsv_idx/);
-      expect(await plan("'quokka'", false)).toMatch(/Bitmap Index Scan on chat_messages_content_tsv_idx/);
+      if (analyzed) await sql`ANALYZE chat_messages, chat_sessions`.execute(db);
+      const common = await plans('common');
+      // One statement from the client; the probe and the window inside it.
+      expect(common.statements).toBe(3);
       // The probe reads only the newest rows, by primary key.
-      const probePlan = await db.transaction().execute(async (trx) => {
-        await usePlan(trx, true);
-        return sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT count(*) FROM chat_messages r
-          WHERE r.seq > (SELECT coalesce(max(seq), 0) FROM chat_messages) - 512`.execute(trx);
-      });
-      expect(probePlan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
-        /Index (Only )?Scan (Backward )?using chat_messages_pkey on chat_messages r/,
-      );
-      // Never from the user's chats: that reads every message of theirs.
-      expect(await plan("'quokka'", false)).not.toMatch(/chat_sessions_user_list_idx|session_seq_idx/);
+      expect(common.probe).toMatch(/Index (Only )?Scan Backward using chat_messages_pkey on chat_messages r/);
+      expect(common.window).toMatch(/Index Scan Backward using chat_messages_pkey on chat_messages m/);
+      expect(common.window).not.toMatch(/content_tsv_idx|Sort/);
+      const rare = await plans('quokka');
+      expect(rare.window).toMatch(/Bitmap Index Scan on chat_messages_content_tsv_idx/);
+      // The owner from a hash of the user's chats, never a loop over them that reads every message of theirs.
+      expect(rare.window).toMatch(/Hash Join/);
+      expect(rare.window).not.toMatch(/Nested Loop|session_seq_idx|Seq Scan/);
+      // No JIT: compiling took longer than the search.
+      expect(`${common.window}${rare.window}`).not.toMatch(/JIT/);
     }
     expect((await t.store.search('u', 'quokka', { limit: 50 })).items).toHaveLength(5);
     expect((await t.store.search('u', 'common', { limit: 50 })).items).toHaveLength(50);
+    expect((await t.store.search('someone-else', 'common', { limit: 50 })).items).toHaveLength(0);
+  });
+
+  it('leaves the planner settings of the connection as they were', async () => {
+    await plans('quokka');
+    const { rows } = await client.query<{ seq: string; nest: string; jit: string }>(
+      `SELECT current_setting('enable_seqscan') AS seq, current_setting('enable_nestloop') AS nest, current_setting('jit') AS jit`,
+    );
+    const defaults = await client.query<{ jit: string }>(`SELECT boot_val AS jit FROM pg_settings WHERE name = 'jit'`);
+    expect(rows[0]).toEqual({ seq: 'on', nest: 'on', jit: defaults.rows[0]!.jit });
   });
 });

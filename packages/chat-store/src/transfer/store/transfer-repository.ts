@@ -33,6 +33,11 @@ export interface TransferRepository {
    * already has from the same source is not stored again (`duplicate`).
    */
   importChat(userId: string, chat: TransferChat): Promise<ImportChatResult>;
+  /**
+   * Called once after an import stored `messages` messages: where the planner needs fresh statistics (PostgreSQL),
+   * a large import refreshes them, so the first search after it is planned on what was imported.
+   */
+  afterImport?(messages: number): Promise<void>;
   /** A page of the user's chats, oldest first (archived ones too); `next` is `null` on the last page. */
   exportChats(
     userId: string,
