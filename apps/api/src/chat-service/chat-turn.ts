@@ -1,13 +1,14 @@
 /** Chat turns that never lose a message: commit, stream with periodic flushes, finish or mark partial. */
-import type { ChatMessage, ChatSession, GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import type { ChatMessage, ChatSession, ErrorCode, GenerationParams, GenerationStats } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';
 import type { Principal } from '../app/app-env.js';
-import { ApiError } from '../errors/index.js';
+import { ApiError, codeOf } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
 import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
+import { generationEvents, type TurnEvent } from './turn-events.js';
 
 /** A chat turn that passed every check and may start generating. */
 export interface PreparedTurn {
@@ -40,13 +41,15 @@ export interface TurnResult {
   stats: GenerationStats;
 }
 
-/** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
-const REFUSALS = new Set([
-  'QueueFullError',
-  'QueueTimeoutError',
-  'ChatUnavailableError',
-  'UnsupportedRequestError',
-  'InvalidRequestError',
+/**
+ * Codes of runtime errors that mean the request was refused before any work (busy, unavailable, a field it cannot
+ * honour): undo the turn instead of keeping an empty reply.
+ */
+const REFUSAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  'queue_full',
+  'timeout',
+  'chat_unavailable',
+  'validation_error',
 ]);
 
 /** Options for {@link createChatTurns}. */
@@ -149,6 +152,28 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     hooks: TurnHooks = {},
   ): Promise<TurnResult> {
     return track(signal, (s) => execute(principal, turn, message, s, hooks));
+  }
+
+  /**
+   * A stored chat turn as events, in one direction: `start` once both messages are committed, `token`s, then `done`
+   * or `error` (always last). Aborting `signal` ends it with the reply stored as far as it got (`done`, finish reason
+   * `abort`). A turn cut short by shutdown ends with a `chat_unavailable` error that says the reply so far is stored.
+   */
+  function stream(
+    principal: Principal,
+    turn: PreparedTurn,
+    message: string,
+    signal: AbortSignal,
+  ): AsyncIterable<TurnEvent> {
+    return generationEvents(async (emit) => {
+      const result = await run(principal, turn, message, signal, {
+        onStart: (info) => emit({ type: 'start', ...info }),
+        onToken: (text) => emit({ type: 'token', text }),
+      });
+      // SIGTERM cut the reply short: say so, instead of a "done" that looks final.
+      if (stopping) throw shutdownError();
+      return { text: result.assistant_message.content, stats: result.stats, turn: result };
+    });
   }
 
   /** Aborts every running turn and waits until each has stored its reply. */
@@ -278,7 +303,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     } catch (err) {
       clearInterval(timer);
       await flushing;
-      if (err instanceof Error && REFUSALS.has(err.name) && text === '') {
+      if (isRefusal(err) && text === '') {
         await store.messages.delete(userId, placeholder.id);
         if (!turn.existingUserMessage) await store.messages.delete(userId, userMessage.id);
       } else {
@@ -306,6 +331,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     availableRuntime,
     prepare,
     run,
+    stream,
     track,
     abortAll,
     inFlightCount: () => inFlight.size,
@@ -314,3 +340,16 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 }
 
 export type ChatTurns = ReturnType<typeof createChatTurns>;
+
+/** A refusal by the runtime: an error with a refusal code (an ApiError is the API's own, never the runtime's). */
+function isRefusal(err: unknown): boolean {
+  const code = codeOf(err);
+  return code !== undefined && !(err instanceof ApiError) && REFUSAL_CODES.has(code);
+}
+
+function shutdownError(): ApiError {
+  return new ApiError(
+    'chat_unavailable',
+    'Chat service is not available: the server is shutting down; the reply so far is stored, regenerate it once the server is back',
+  );
+}
