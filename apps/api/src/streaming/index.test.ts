@@ -1,7 +1,7 @@
 /** The one SSE writer and its event channel, in process: framing, keep-alive, errors mid-stream, refusal, abort. */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createEventChannel, sseResponse, type SseEncoder, type SseResponseOptions } from './index.js';
+import { createEventChannel, ndjsonResponse, sseResponse, type SseEncoder, type SseResponseOptions } from './index.js';
 
 type Event = { type: 'text'; text: string } | { type: 'quiet' } | { type: 'error'; error: unknown };
 
@@ -122,6 +122,23 @@ describe('sseResponse', () => {
     const res = await app.request('/', { signal: controller.signal });
     await res.text().catch(() => '');
     expect(producerSignal?.aborted).toBe(true);
+  });
+});
+
+describe('ndjsonResponse', () => {
+  it('writes one line per frame with the NDJSON content type, the error as the last line', async () => {
+    const app = new Hono().get('/', (c) =>
+      ndjsonResponse(c, {
+        events: () => of({ type: 'text', text: 'a' }, { type: 'error', error: new Error('boom') }),
+        encoder: {
+          frames: (event) => [{ data: JSON.stringify(event.type === 'error' ? { error: 'boom' } : event) }],
+          fail: () => [],
+        },
+      }),
+    );
+    const res = await app.request('/');
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson');
+    expect(await res.text()).toBe('{"type":"text","text":"a"}\n{"error":"boom"}\n');
   });
 });
 

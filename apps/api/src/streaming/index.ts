@@ -2,6 +2,7 @@
 export { createEventChannel, type EventChannel } from './event-channel.js';
 export {
   sseResponse,
+  ndjsonResponse,
   isErrorEvent,
   type ErrorEvent,
   type SseEncoder,

@@ -1,6 +1,7 @@
 /** The one server-sent-events writer: every streaming route hands it an event iterable and an encoder. */
 import type { Context } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { stream as honoStream, streamSSE } from 'hono/streaming';
+import type { StreamingApi } from 'hono/utils/stream';
 
 /** One SSE message: `event:` (optional) and `data:`. */
 export interface SseFrame {
@@ -51,7 +52,43 @@ export function isErrorEvent(event: unknown): event is ErrorEvent {
  * Streams `events` as SSE. A client that hangs up aborts the `signal` given to `events` (the producer stores what it
  * has) and nothing more is written; an error event or a thrown error is described by the encoder, never a bare close.
  */
-export async function sseResponse<E>(c: Context, options: SseResponseOptions<E>): Promise<Response> {
+export function sseResponse<E>(c: Context, options: SseResponseOptions<E>): Promise<Response> {
+  return encodedResponse(c, options, (body) =>
+    streamSSE(c, async (stream) => {
+      const keepAlive = options.keepAliveMs
+        ? setInterval(() => void stream.write(': keep-alive\n\n').catch(() => {}), options.keepAliveMs)
+        : undefined;
+      keepAlive?.unref();
+      try {
+        await body(stream, (frame) =>
+          stream.writeSSE(frame.event === undefined ? { data: frame.data } : { event: frame.event, data: frame.data }),
+        );
+      } finally {
+        if (keepAlive) clearInterval(keepAlive);
+      }
+    }),
+  );
+}
+
+/**
+ * The same for newline-delimited JSON (Ollama's streams): each frame's `data` is one line; `event` is not used and
+ * there is no keep-alive (NDJSON has no comment line).
+ */
+export function ndjsonResponse<E>(c: Context, options: Omit<SseResponseOptions<E>, 'keepAliveMs'>): Promise<Response> {
+  c.header('Content-Type', 'application/x-ndjson');
+  return encodedResponse(c, options, (body) =>
+    honoStream(c, (out) => body(out, (frame) => out.write(`${frame.data}\n`))),
+  );
+}
+
+type Body = (stream: StreamingApi, write: (frame: SseFrame) => Promise<unknown>) => Promise<void>;
+
+/** The writer's one loop, whatever the framing: abort wiring, first-frame refusal, events in order, errors. */
+async function encodedResponse<E>(
+  c: Context,
+  options: Omit<SseResponseOptions<E>, 'keepAliveMs'>,
+  respond: (body: Body) => Response,
+): Promise<Response> {
   const { encoder } = options;
   const controller = new AbortController();
   const abort = () => controller.abort();
@@ -72,13 +109,12 @@ export async function sseResponse<E>(c: Context, options: SseResponseOptions<E>)
   }
   c.header('Cache-Control', 'no-cache, no-transform');
   c.header('X-Accel-Buffering', 'no');
-  return streamSSE(c, async (stream) => {
+  return respond(async (stream, writeFrame) => {
     stream.onAbort(abort);
-    const keepAlive = options.keepAliveMs
-      ? setInterval(() => void stream.write(': keep-alive\n\n').catch(() => {}), options.keepAliveMs)
-      : undefined;
-    keepAlive?.unref();
-    const write = (frames: SseFrame[]) => writeFrames(stream, frames, controller.signal);
+    // After the client left nothing is written: the socket is gone.
+    const write = async (frames: SseFrame[]) => {
+      for (const frame of frames) if (!controller.signal.aborted) await writeFrame(frame);
+    };
     try {
       await write([...(encoder.begin?.() ?? []), ...buffered]);
       let failed = false;
@@ -93,7 +129,6 @@ export async function sseResponse<E>(c: Context, options: SseResponseOptions<E>)
     } catch (error) {
       await write(encoder.fail(error)).catch(() => {});
     } finally {
-      if (keepAlive) clearInterval(keepAlive);
       request.removeEventListener('abort', abort);
       await iterator.return?.();
     }
@@ -111,13 +146,5 @@ async function firstFrames<E>(
     if (isErrorEvent(next.value)) throw next.value.error;
     const frames = encoder.frames(next.value);
     if (frames.length > 0) return { buffered: frames, ended: false };
-  }
-}
-
-/** Writes in order; after the client left nothing is written (the socket is gone). */
-async function writeFrames(stream: SSEStreamingApi, frames: SseFrame[], signal: AbortSignal): Promise<void> {
-  for (const frame of frames) {
-    if (signal.aborted) return;
-    await stream.writeSSE(frame.event === undefined ? { data: frame.data } : { event: frame.event, data: frame.data });
   }
 }

@@ -4,6 +4,7 @@ import type { StreamEvent } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import type { ChatTurns, PreparedTurn, TurnEvent } from '../../chat-service/index.js';
 import { describeError, STORAGE_ERROR_CODES } from '../../errors/index.js';
+import type { Metrics } from '../../observability/index.js';
 import { sseResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
 
 /**
@@ -26,7 +27,10 @@ export function streamTurn(
 }
 
 /** The native API's events: the protocol's {@link StreamEvent}s, named by their `type`. */
-export function nativeEncoder(sessionId: string, deps: Pick<AppDeps, 'metrics'>): SseEncoder<TurnEvent> {
+export function nativeEncoder(
+  sessionId: string,
+  deps: { metrics?: Pick<Metrics, 'countStorageError'> | undefined },
+): SseEncoder<TurnEvent> {
   const frame = (event: StreamEvent): SseFrame[] => [{ event: event.type, data: JSON.stringify(event) }];
   const failure = (error: unknown, assistantMessageId?: string): SseFrame[] => {
     const report = describeError(error);

@@ -5,10 +5,10 @@
  */
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import type { GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import type { GenerationParams } from '@chat-studio/protocol';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import type { ChatTurns } from '../../chat-service/index.js';
+import { generationEvents, type ChatTurns, type Generated } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { observeGeneration } from '../../observability/index.js';
 import { requireSession } from '../../ownership/index.js';
@@ -206,17 +206,19 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       const prompt = body.prompt;
       const track = (
         signal: AbortSignal,
-        work: (s: AbortSignal) => Promise<{ text: string; stats: GenerationStats }>,
+        work: (s: AbortSignal, onToken: (text: string) => void) => Promise<Generated>,
       ) =>
-        turns.track(signal, async (s) => {
-          const result = await work(s);
-          if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-          return result;
-        });
+        generationEvents((emit) =>
+          turns.track(signal, async (s) => {
+            const result = await work(s, (text) => emit({ type: 'token', text }));
+            if (deps.metrics) observeGeneration(result.stats, deps.metrics);
+            return result;
+          }),
+        );
       const generate: Generate = raw
-        ? (signal, onToken) => track(signal, (s) => runtime.complete({ prompt, params, signal: s, onToken }))
-        : (signal, onToken) =>
-            track(signal, (s) =>
+        ? (signal) => track(signal, (s, onToken) => runtime.complete({ prompt, params, signal: s, onToken }))
+        : (signal) =>
+            track(signal, (s, onToken) =>
               runtime.generate({
                 messages: [{ role: 'user', content: prompt }],
                 params: { ...params, ...(body.system ? { system_prompt: body.system } : {}) },
@@ -310,23 +312,22 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       if (last?.role !== 'user') refuse('messages', 'With X-Chat-Session-Id the last message must be from the user');
       const turn = await turns.prepare(principal, sessionId, params);
       const stored = { ...turn, history: messages.slice(0, -1), params: { ...turn.params, ...params } };
-      return (signal, onToken) =>
-        turns
-          .run(principal, stored, last.content, signal, { onToken })
-          .then((r) => ({ text: r.assistant_message.content, stats: r.stats }));
+      return (signal) => turns.stream(principal, stored, last.content, signal);
     }
-    return (signal, onToken) =>
-      turns.track(signal, async (s) => {
-        const result = await runtime.generate({
-          messages,
-          params,
-          signal: s,
-          onToken,
-          ...(responseFormat ? { responseFormat } : {}),
-        });
-        if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-        return result;
-      });
+    return (signal) =>
+      generationEvents((emit) =>
+        turns.track(signal, async (s) => {
+          const result = await runtime.generate({
+            messages,
+            params,
+            signal: s,
+            onToken: (text) => emit({ type: 'token', text }),
+            ...(responseFormat ? { responseFormat } : {}),
+          });
+          if (deps.metrics) observeGeneration(result.stats, deps.metrics);
+          return result;
+        }),
+      );
   }
 }
 
