@@ -8,7 +8,7 @@ import { ApiError, codeOf } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
 import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
-import { generationEvents, type TurnEvent } from './turn-events.js';
+import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';
 
 /** A chat turn that passed every check and may start generating. */
 export interface PreparedTurn {
@@ -176,6 +176,23 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     });
   }
 
+  /**
+   * A generation that stores nothing (the /v1 and Ollama routes without a session) as the same events: tracked so
+   * that shutdown aborts it, its figures recorded in the metrics like a stored turn's.
+   */
+  function generation(
+    signal: AbortSignal,
+    produce: (signal: AbortSignal, emit: (event: ProgressEvent) => void) => Promise<Generated>,
+  ): AsyncIterable<TurnEvent> {
+    return generationEvents((emit) =>
+      track(signal, async (s) => {
+        const result = await produce(s, emit);
+        if (metrics) observeGeneration(result.stats, metrics);
+        return result;
+      }),
+    );
+  }
+
   /** Aborts every running turn and waits until each has stored its reply. */
   async function abortAll(): Promise<void> {
     stopping = true;
@@ -332,6 +349,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     prepare,
     run,
     stream,
+    generation,
     track,
     abortAll,
     inFlightCount: () => inFlight.size,

@@ -7,6 +7,7 @@ import type { ChatStore } from '@chat-studio/chat-store';
 import type { GenerateRequest, GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { ChatMessage, GenerationStats } from '@chat-studio/protocol';
 import type { Principal } from '../app/app-env.js';
+import { createMetrics } from '../observability/index.js';
 import { openTestStore } from '../test-support.js';
 import { createChatTurns, lastEvent, type TurnEvent } from './index.js';
 
@@ -65,9 +66,10 @@ afterEach(async () => {
 async function setUp(script: Script) {
   const t = await openTestStore({ STREAM_FLUSH_MS: '10' });
   cleanups.push(t.cleanup);
-  const turns = createChatTurns({ store: t.store, runtime: fakeRuntime(script), config: t.config });
+  const metrics = createMetrics({ defaultMetrics: false });
+  const turns = createChatTurns({ store: t.store, runtime: fakeRuntime(script), config: t.config, metrics });
   const session = await t.store.sessions.create(principal.userId, { title: 'Kept' });
-  return { store: t.store, turns, session };
+  return { store: t.store, turns, session, metrics };
 }
 
 async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
@@ -233,5 +235,23 @@ describe('chat turns', () => {
     expect((last.error as { code?: string }).code).toBe('chat_unavailable');
     expect(last.assistantMessageId).toBeDefined();
     expect((await messages(store, session.id)).at(-1)).toMatchObject({ content: 'partial', status: 'partial' });
+  });
+
+  it('a generation that stores nothing yields the same events, is tracked, and its figures reach the metrics', async () => {
+    const { store, turns, session, metrics } = await setUp(async () => result('unused'));
+    let inFlight = 0;
+    const events = await collect(
+      turns.generation(new AbortController().signal, async (_signal, emit) => {
+        await Promise.resolve();
+        inFlight = turns.inFlightCount();
+        emit({ type: 'token', text: 'ok' });
+        return result('ok');
+      }),
+    );
+    expect(events.map((e) => e.type)).toEqual(['token', 'done']);
+    expect(inFlight).toBe(1);
+    expect(await messages(store, session.id)).toEqual([]);
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toMatch(/^chat_studio_generations_total\S* 1$/m);
   });
 });

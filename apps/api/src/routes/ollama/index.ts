@@ -8,9 +8,8 @@ import * as v from 'valibot';
 import type { GenerationParams } from '@chat-studio/protocol';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import { generationEvents, type ChatTurns, type Generated } from '../../chat-service/index.js';
+import type { ChatTurns, Generated } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
-import { observeGeneration } from '../../observability/index.js';
 import { requireSession } from '../../ownership/index.js';
 import { parseBody, refuse } from '../openai/endpoint-support/index.js';
 import { embeddingModels, runEmbed } from '../openai/embeddings/index.js';
@@ -207,14 +206,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       const track = (
         signal: AbortSignal,
         work: (s: AbortSignal, onToken: (text: string) => void) => Promise<Generated>,
-      ) =>
-        generationEvents((emit) =>
-          turns.track(signal, async (s) => {
-            const result = await work(s, (text) => emit({ type: 'token', text }));
-            if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-            return result;
-          }),
-        );
+      ) => turns.generation(signal, (s, emit) => work(s, (text) => emit({ type: 'token', text })));
       const generate: Generate = raw
         ? (signal) => track(signal, (s, onToken) => runtime.complete({ prompt, params, signal: s, onToken }))
         : (signal) =>
@@ -315,17 +307,13 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       return (signal) => turns.stream(principal, stored, last.content, signal);
     }
     return (signal) =>
-      generationEvents((emit) =>
-        turns.track(signal, async (s) => {
-          const result = await runtime.generate({
-            messages,
-            params,
-            signal: s,
-            onToken: (text) => emit({ type: 'token', text }),
-            ...(responseFormat ? { responseFormat } : {}),
-          });
-          if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-          return result;
+      turns.generation(signal, (s, emit) =>
+        runtime.generate({
+          messages,
+          params,
+          signal: s,
+          onToken: (text) => emit({ type: 'token', text }),
+          ...(responseFormat ? { responseFormat } : {}),
         }),
       );
   }

@@ -5,10 +5,9 @@ import { Hono } from 'hono';
 import type { GenerateRequest } from '@chat-studio/llm-runtime';
 import { openAiChatRequestSchema, type OpenAiChatRequest, type OpenAiModel } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import { generationEvents, type ChatTurns, type PreparedTurn } from '../../chat-service/index.js';
+import type { ChatTurns, PreparedTurn } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
-import { observeGeneration } from '../../observability/index.js';
 import { assertFieldPolicy, refuse } from './field-policy/index.js';
 import { sendCompletion, streamCompletion, type CompletionEvents } from './send-completion.js';
 import { toGenerationParams, toPromptMessages, toResponseFormat } from './to-openai.js';
@@ -100,27 +99,23 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       const events: CompletionEvents = (signal) =>
         stored
           ? turns.stream(principal, stored.turn, stored.message, signal)
-          : generationEvents((emit) =>
-              turns.track(signal, async (s) => {
-                // OpenAI's max_tokens never runs past the context: the reply ends with `length` where the context is full.
-                const request: GenerateRequest = {
-                  messages,
-                  params,
-                  signal: s,
-                  onToken: (text) => emit({ type: 'token', text }),
-                  fitToContext: true,
-                };
-                if (tools) {
-                  request.tools = tools;
-                  request.onToolCall = (delta) => emit({ type: 'tool_call', delta });
-                }
-                if (responseFormat) request.responseFormat = responseFormat;
-                if (sessionKey) request.sessionKey = sessionKey;
-                const result = await runtime.generate(request);
-                if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-                return result;
-              }),
-            );
+          : turns.generation(signal, (s, emit) => {
+              // OpenAI's max_tokens never runs past the context: the reply ends with `length` where the context is full.
+              const request: GenerateRequest = {
+                messages,
+                params,
+                signal: s,
+                onToken: (text) => emit({ type: 'token', text }),
+                fitToContext: true,
+              };
+              if (tools) {
+                request.tools = tools;
+                request.onToolCall = (delta) => emit({ type: 'tool_call', delta });
+              }
+              if (responseFormat) request.responseFormat = responseFormat;
+              if (sessionKey) request.sessionKey = sessionKey;
+              return runtime.generate(request);
+            });
 
       const ids = {
         id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,

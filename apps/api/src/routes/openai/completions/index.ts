@@ -11,10 +11,9 @@ import {
 } from '@chat-studio/protocol';
 import type { GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
-import { generationEvents, type ChatTurns, type TurnEvent } from '../../../chat-service/index.js';
+import { lastEvent, type ChatTurns, type Generated, type TurnEvent } from '../../../chat-service/index.js';
 import { ApiError, codeOf, describeError, paramOf, toOpenAiError } from '../../../errors/index.js';
 import { sseResponse, type SseEncoder, type SseFrame } from '../../../streaming/index.js';
-import { observeGeneration } from '../../../observability/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { toFinishReason } from '../to-openai.js';
 
@@ -91,15 +90,17 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
     await requireActiveModel(runtime, body.model);
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
     const params = toParams(body);
-    const complete = (prompt: string, signal: AbortSignal, onToken: (text: string) => void) =>
-      turns.track(signal, (s) => runComplete(runtime, deps, { prompt, params, signal: s, onToken }));
+    const complete = (prompt: string, signal: AbortSignal) =>
+      turns.generation(signal, (s, emit) =>
+        runComplete(runtime, { prompt, params, signal: s, onToken: (text) => emit({ type: 'token', text }) }),
+      );
     const id = `cmpl-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
     const echo = (i: number) => (body.echo ? prompts[i]! : '');
 
     if (!body.stream) {
-      const results: GenerateResult[] = [];
-      for (const prompt of prompts) results.push(await complete(prompt, c.req.raw.signal, () => {}));
+      const results: Generated[] = [];
+      for (const prompt of prompts) results.push(await lastEvent(complete(prompt, c.req.raw.signal)));
       return c.json({
         id,
         object: 'text_completion',
@@ -115,10 +116,7 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
       });
     }
 
-    const events = (signal: AbortSignal) =>
-      promptEvents(prompts, body.echo === true, signal, (prompt, s) =>
-        generationEvents((emit) => complete(prompt, s, (text) => emit({ type: 'token', text }))),
-      );
+    const events = (signal: AbortSignal) => promptEvents(prompts, body.echo === true, signal, complete);
     return sseResponse(c, {
       events,
       encoder: textCompletionEncoder(
@@ -182,13 +180,10 @@ function textCompletionEncoder(
 
 async function runComplete(
   runtime: LlmRuntime,
-  deps: AppDeps,
   request: Parameters<LlmRuntime['complete']>[0],
 ): Promise<GenerateResult> {
   try {
-    const result = await runtime.complete(request);
-    if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-    return result;
+    return await runtime.complete(request);
   } catch (error) {
     // The runtime names the field as it knows it ("input"); this endpoint calls it `prompt`.
     if (codeOf(error) === 'validation_error' && paramOf(error) === 'input')
