@@ -1,5 +1,6 @@
 /** Ollama's reply forms: NDJSON lines while streaming (the last with `done: true` and the figures), or one object. */
 import type { Context } from 'hono';
+import type { ToolCall } from '@chat-studio/llm-runtime';
 import type { GenerationStats } from '@chat-studio/protocol';
 import { lastEvent, type TurnEvent } from '../../chat-service/index.js';
 import { describeError } from '../../errors/index.js';
@@ -28,7 +29,14 @@ export type Generate = (signal: AbortSignal) => AsyncIterable<TurnEvent>;
 /** How a route shapes its lines: a piece of text while streaming, and the last (or only) object. */
 export interface Shapes {
   piece: (text: string) => Record<string, unknown>;
-  final: (text: string, stats: GenerationStats, streamed: boolean) => Record<string, unknown>;
+  final: (
+    text: string,
+    stats: GenerationStats,
+    streamed: boolean,
+    toolCalls?: readonly ToolCall[],
+  ) => Record<string, unknown>;
+  /** The line with the reply's tool calls, streamed whole before the last line (as Ollama sends them). */
+  calls?: (toolCalls: readonly ToolCall[]) => Record<string, unknown>;
 }
 
 /**
@@ -43,7 +51,7 @@ export async function ollamaReply(
 ): Promise<Response> {
   if (!streaming) {
     const result = await lastEvent(generate(c.req.raw.signal));
-    return c.json(shapes.final(result.text, result.stats, false));
+    return c.json(shapes.final(result.text, result.stats, false, result.toolCalls));
   }
   return ndjsonResponse(c, { events: generate, encoder: lineEncoder(shapes) });
 }
@@ -58,7 +66,10 @@ function lineEncoder(shapes: Shapes): SseEncoder<TurnEvent> {
         case 'token':
           return line(shapes.piece(event.text));
         case 'done':
-          return line(shapes.final(event.text, event.stats, true));
+          return [
+            ...(event.toolCalls?.length && shapes.calls ? line(shapes.calls(event.toolCalls)) : []),
+            ...line(shapes.final(event.text, event.stats, true)),
+          ];
         case 'error':
           return failure(event.error);
         default:
