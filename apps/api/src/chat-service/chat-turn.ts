@@ -1,5 +1,5 @@
 /** Chat turns that never lose a message: commit, stream with bounded flushes, finish or mark partial. */
-import type { ChatMessage, ChatSession, GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import type { ChatMessage, ChatSession, ErrorCode, GenerationParams, GenerationStats } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import type {
   GenerateMessage,
@@ -12,11 +12,12 @@ import type {
 } from '@chat-studio/llm-runtime';
 import type { AppConfig } from '../config/index.js';
 import type { Principal } from '../app/app-env.js';
-import { ApiError } from '../errors/index.js';
+import { ApiError, codeOf } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
 import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
 import { createReplyFlusher } from './reply-flusher.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
+import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';
 
 /** A chat turn that passed every check and may start generating. */
 export interface PreparedTurn {
@@ -65,13 +66,15 @@ export interface TurnResult {
   toolCalls?: ToolCall[];
 }
 
-/** Errors that mean the request was refused before any work: undo the turn instead of keeping an empty reply. */
-const REFUSALS = new Set([
-  'QueueFullError',
-  'QueueTimeoutError',
-  'ChatUnavailableError',
-  'UnsupportedRequestError',
-  'InvalidRequestError',
+/**
+ * Codes of runtime errors that mean the request was refused before any work (busy, unavailable, a field it cannot
+ * honour): undo the turn instead of keeping an empty reply.
+ */
+const REFUSAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  'queue_full',
+  'timeout',
+  'chat_unavailable',
+  'validation_error',
 ]);
 
 /** Options for {@link createChatTurns}. */
@@ -174,6 +177,52 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     hooks: TurnHooks = {},
   ): Promise<TurnResult> {
     return track(signal, (s) => execute(principal, turn, message, s, hooks));
+  }
+
+  /**
+   * A stored chat turn as events, in one direction: `start` once both messages are committed, `token`s, then `done`
+   * or `error` (always last). Aborting `signal` ends it with the reply stored as far as it got (`done`, finish reason
+   * `abort`). A turn cut short by shutdown ends with a `chat_unavailable` error that says the reply so far is stored.
+   */
+  function stream(
+    principal: Principal,
+    turn: PreparedTurn,
+    message: string,
+    signal: AbortSignal,
+  ): AsyncIterable<TurnEvent> {
+    return generationEvents(async (emit) => {
+      const result = await run(principal, turn, message, signal, {
+        onStart: (info) => void emit({ type: 'start', ...info }),
+        // Resolves once the writer has sent the token: only text sent is flushed to the store.
+        onToken: (text) => emit({ type: 'token', text }),
+        onToolCall: (delta) => void emit({ type: 'tool_call', delta }),
+      });
+      // SIGTERM cut the reply short: say so, instead of a "done" that looks final.
+      if (stopping) throw shutdownError();
+      return {
+        text: result.assistant_message.content,
+        stats: result.stats,
+        turn: result,
+        ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
+      };
+    });
+  }
+
+  /**
+   * A generation that stores nothing (the /v1 and Ollama routes without a session) as the same events: tracked so
+   * that shutdown aborts it, its figures recorded in the metrics like a stored turn's.
+   */
+  function generation(
+    signal: AbortSignal,
+    produce: (signal: AbortSignal, emit: (event: ProgressEvent) => void) => Promise<Generated>,
+  ): AsyncIterable<TurnEvent> {
+    return generationEvents((emit) =>
+      track(signal, async (s) => {
+        const result = await produce(s, emit);
+        if (metrics) observeGeneration(result.stats, metrics);
+        return result;
+      }),
+    );
   }
 
   /** Aborts every running turn and waits until each has stored its reply. */
@@ -308,7 +357,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
       };
     } catch (err) {
       await flusher.finish();
-      if (err instanceof Error && REFUSALS.has(err.name) && text === '') {
+      if (isRefusal(err) && text === '') {
         await store.messages.delete(userId, placeholder.id);
         if (!turn.existingUserMessage) await store.messages.delete(userId, userMessage.id);
       } else {
@@ -336,6 +385,8 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     availableRuntime,
     prepare,
     run,
+    stream,
+    generation,
     track,
     abortAll,
     inFlightCount: () => inFlight.size,
@@ -344,3 +395,16 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 }
 
 export type ChatTurns = ReturnType<typeof createChatTurns>;
+
+/** A refusal by the runtime: an error with a refusal code (an ApiError is the API's own, never the runtime's). */
+function isRefusal(err: unknown): boolean {
+  const code = codeOf(err);
+  return code !== undefined && !(err instanceof ApiError) && REFUSAL_CODES.has(code);
+}
+
+function shutdownError(): ApiError {
+  return new ApiError(
+    'chat_unavailable',
+    'Chat service is not available: the server is shutting down; the reply so far is stored, regenerate it once the server is back',
+  );
+}

@@ -9,3 +9,13 @@ export {
   type TurnResult,
 } from './chat-turn.js';
 export { deriveTitle, DEFAULT_TITLE } from './derive-title.js';
+export {
+  generationEvents,
+  lastEvent,
+  type DoneEvent,
+  type Generated,
+  type ProgressEvent,
+  type StartEvent,
+  type TurnErrorEvent,
+  type TurnEvent,
+} from './turn-events.js';

@@ -5,6 +5,8 @@ export {
   errorResponse,
   STORAGE_ERROR_CODES,
   describeError,
+  codeOf,
+  paramOf,
   toOpenAiError,
   isOpenAiPath,
   type ErrorReport,

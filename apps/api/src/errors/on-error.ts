@@ -10,41 +10,6 @@ import {
 } from '@chat-studio/protocol';
 import { ApiError } from './api-error.js';
 
-/**
- * Package errors by class name → protocol code. Names, not `instanceof`, so that a package
- * loaded twice (or a remote provider's error) still maps correctly.
- */
-const CODE_BY_ERROR_NAME: Record<string, ErrorCode> = {
-  InvalidCursorError: 'validation_error',
-  ChatUnavailableError: 'chat_unavailable',
-  QueueFullError: 'queue_full',
-  QueueTimeoutError: 'timeout',
-  ModelNotFoundError: 'not_found',
-  ModelLoadError: 'model_load_failed',
-  InsufficientMemoryError: 'model_load_failed',
-  InputTooLongError: 'validation_error',
-  UnsupportedOperationError: 'validation_error',
-  AuthRequiredError: 'unauthorized',
-  InvalidCredentialsError: 'unauthorized',
-  InvalidApiKeyError: 'unauthorized',
-  CsrfError: 'forbidden',
-  ForbiddenError: 'forbidden',
-  RateLimitedError: 'rate_limited',
-  UserExistsError: 'conflict',
-  UserNotFoundError: 'not_found',
-  ApiKeyNotFoundError: 'not_found',
-  InvalidUsernameError: 'validation_error',
-  WeakPasswordError: 'validation_error',
-  InvalidApiKeyNameError: 'validation_error',
-  UpstreamRequestError: 'validation_error',
-  InvalidRequestError: 'validation_error',
-  DatabaseBusyError: 'database_busy',
-  StorageFullError: 'storage_full',
-  StorageReadOnlyError: 'storage_read_only',
-  StorageCorruptError: 'storage_corrupt',
-  DatabaseUnavailableError: 'database_unavailable',
-};
-
 /** Codes that mean the database could not do what a request asked; counted in `/metrics`. */
 export const STORAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
   'database_busy',
@@ -53,11 +18,39 @@ export const STORAGE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
   'storage_corrupt',
 ]);
 
-/** What a package error may carry that becomes a header or a message prefix. */
+/** What a package error may carry besides its code: a retry time, a reason, the request field it is about. */
 interface KnownErrorShape {
-  retryAfterSeconds?: number;
-  reason?: string;
+  code?: unknown;
+  retryAfterSeconds?: unknown;
+  reason?: unknown;
+  param?: unknown;
 }
+
+/**
+ * The protocol code an error carries, if any. Read from the `code` property, not the class: a package loaded twice
+ * (or a remote provider's error) still maps; driver codes (`ECONNREFUSED`, `SQLITE_BUSY`) are not protocol codes.
+ */
+export function codeOf(err: unknown): ErrorCode | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as KnownErrorShape).code;
+  return typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code) ? (code as ErrorCode) : undefined;
+}
+
+/** The request field an error names (`param`), if any. */
+export function paramOf(err: unknown): string | undefined {
+  const param = err instanceof Error ? (err as KnownErrorShape).param : undefined;
+  return typeof param === 'string' ? param : undefined;
+}
+
+/** How the message of a package error with `code` reads on the wire: what the client can act on. */
+const MESSAGE_BY_CODE: Partial<Record<ErrorCode, (err: Error & KnownErrorShape) => string>> = {
+  chat_unavailable: (err) =>
+    `Chat service is not available: ${typeof err.reason === 'string' ? err.reason : err.message}`,
+  queue_full: (err) => `Chat service is busy: ${err.message}`,
+  timeout: (err) => `Chat service is busy: ${err.message}`,
+  // A defect's words are for the log, not the client.
+  internal_error: () => 'Internal server error',
+};
 
 export interface ErrorReport {
   status: number;
@@ -78,32 +71,22 @@ export function describeError(err: unknown): ErrorReport {
       headers: err.headers ?? {},
     };
   }
-  if (err instanceof Error) {
-    const code = CODE_BY_ERROR_NAME[err.name];
-    if (code) {
-      const known = err as Error & KnownErrorShape;
-      const headers: Record<string, string> = {};
-      if (typeof known.retryAfterSeconds === 'number')
-        headers['Retry-After'] = String(Math.max(1, Math.ceil(known.retryAfterSeconds)));
-      let message = err.message;
-      if (code === 'chat_unavailable') message = `Chat service is not available: ${known.reason ?? err.message}`;
-      if (code === 'queue_full' || code === 'timeout') message = `Chat service is busy: ${err.message}`;
-      return { status: statusForErrorCode(code), code, message, headers };
-    }
-    // Security errors carry their protocol code; any other package may do the same.
-    const own = (err as Error & { code?: unknown }).code;
-    if (typeof own === 'string' && own in ERROR_STATUS) {
-      const c = own as ErrorCode;
-      // A runtime error about one request field (UnsupportedRequestError) names it, as OpenAI's `param`.
-      const param = (err as Error & { param?: unknown }).param;
-      return {
-        status: statusForErrorCode(c),
-        code: c,
-        message: err.message,
-        headers: {},
-        ...(typeof param === 'string' ? { details: { param } } : {}),
-      };
-    }
+  const code = codeOf(err);
+  if (code && err instanceof Error) {
+    const known = err as Error & KnownErrorShape;
+    const headers: Record<string, string> = {};
+    if (typeof known.retryAfterSeconds === 'number')
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(known.retryAfterSeconds)));
+    const message = MESSAGE_BY_CODE[code]?.(known) ?? err.message;
+    // An error about one request field (UnsupportedRequestError) names it, as OpenAI's `param`.
+    const param = paramOf(err);
+    return {
+      status: statusForErrorCode(code),
+      code,
+      message,
+      headers,
+      ...(param !== undefined ? { details: { param } } : {}),
+    };
   }
   if (err instanceof HTTPException) {
     const status = err.status;

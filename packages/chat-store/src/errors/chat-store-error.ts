@@ -1,8 +1,11 @@
-/** Named errors thrown by the chat store, so callers can map them without parsing messages. */
+/** Named errors thrown by the chat store, each with the protocol error code apps/api answers with. */
+import type { ErrorCode } from '@chat-studio/protocol';
 
 /** Base class of every error the chat store throws on purpose. */
 export class ChatStoreError extends Error {
   override readonly name: string = 'ChatStoreError';
+  /** The protocol error code; apps/api maps it to an HTTP status. Subclasses name theirs. */
+  readonly code: ErrorCode = 'internal_error';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
   }
@@ -21,6 +24,7 @@ export class ChatStoreError extends Error {
  */
 export class InvalidCursorError extends ChatStoreError {
   override readonly name = 'InvalidCursorError';
+  override readonly code = 'validation_error';
   constructor(message = 'Invalid cursor', options?: ErrorOptions) {
     super(message, options);
   }
@@ -50,6 +54,7 @@ export class ChatStoreClosedError extends ChatStoreError {
  */
 export class DuplicateError extends ChatStoreError {
   override readonly name = 'DuplicateError';
+  override readonly code = 'conflict';
 }
 
 /**
@@ -58,6 +63,7 @@ export class DuplicateError extends ChatStoreError {
  */
 export class DatabaseUnavailableError extends ChatStoreError {
   override readonly name = 'DatabaseUnavailableError';
+  override readonly code = 'database_unavailable';
   /** Seconds a client should wait before trying again. */
   readonly retryAfterSeconds = 5;
   constructor(reason: string, options?: ErrorOptions) {

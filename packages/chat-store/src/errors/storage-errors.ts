@@ -7,12 +7,15 @@ export type StorageFailure = 'database_busy' | 'storage_full' | 'storage_read_on
 /** Base of the storage failures; `failure` says which one. */
 export class StorageError extends ChatStoreError {
   override readonly name: string = 'StorageError';
+  /** The failure is the protocol error code. */
+  override readonly code: StorageFailure;
   constructor(
     readonly failure: StorageFailure,
     message: string,
     options?: ErrorOptions,
   ) {
     super(message, options);
+    this.code = failure;
   }
 }
 

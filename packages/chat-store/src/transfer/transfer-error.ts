@@ -10,7 +10,7 @@ import { ChatStoreError } from '../errors/index.js';
  */
 export class ImportFormatError extends ChatStoreError {
   override readonly name = 'ImportFormatError';
-  readonly code = 'validation_error' as const;
+  override readonly code = 'validation_error' as const;
   /** The chat: its title and position in the file, when known. */
   readonly chat: string | undefined;
   /** Dotted path of the offending field inside the chat (or the file). */
@@ -27,12 +27,13 @@ export class ImportFormatError extends ChatStoreError {
 /** An import larger than the caller allows. Callers answer 413. */
 export class ImportTooLargeError extends ChatStoreError {
   override readonly name = 'ImportTooLargeError';
-  readonly code = 'payload_too_large' as const;
+  override readonly code = 'payload_too_large' as const;
 }
 
 /** A problem inside one chat of a foreign file, before the chat's name is attached by the reader. */
 export class ChatFieldError extends Error {
   override readonly name = 'ChatFieldError';
+  readonly code = 'validation_error' as const;
   constructor(
     readonly field: string,
     readonly problem: string,

@@ -1,7 +1,10 @@
-/** Named errors thrown by the LLM runtime; apps/api maps them to error codes. */
+/** Named errors thrown by the LLM runtime, each with the protocol error code apps/api answers with. */
+import type { ErrorCode } from '@chat-studio/protocol';
 
 /** Base class so callers can tell runtime errors from everything else. */
 export class LlmRuntimeError extends Error {
+  /** The protocol error code; apps/api maps it to an HTTP status. Subclasses name theirs. */
+  readonly code: ErrorCode = 'internal_error';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -15,6 +18,7 @@ export class LlmRuntimeError extends Error {
  * throw new ChatUnavailableError('no model found in ./models: put a .gguf file there');
  */
 export class ChatUnavailableError extends LlmRuntimeError {
+  override readonly code = 'chat_unavailable';
   readonly reason: string;
   constructor(reason: string) {
     super(`chat unavailable: ${reason}`);
@@ -24,6 +28,7 @@ export class ChatUnavailableError extends LlmRuntimeError {
 
 /** Every sequence is busy and the wait queue is at its bound; retry after `retryAfterSeconds`. */
 export class QueueFullError extends LlmRuntimeError {
+  override readonly code = 'queue_full';
   readonly retryAfterSeconds: number;
   readonly queueLimit: number;
   constructor(queueLimit: number, retryAfterSeconds: number) {
@@ -35,6 +40,7 @@ export class QueueFullError extends LlmRuntimeError {
 
 /** A request waited in the queue longer than `timeoutMs`. */
 export class QueueTimeoutError extends LlmRuntimeError {
+  override readonly code = 'timeout';
   readonly timeoutMs: number;
   constructor(timeoutMs: number) {
     super(`request waited ${timeoutMs} ms for a free sequence and timed out`);
@@ -44,6 +50,7 @@ export class QueueTimeoutError extends LlmRuntimeError {
 
 /** No model with this id exists in the models folder. */
 export class ModelNotFoundError extends LlmRuntimeError {
+  override readonly code = 'not_found';
   readonly modelId: string;
   constructor(modelId: string, where: string) {
     super(`model "${modelId}" not found in ${where}`);
@@ -53,6 +60,7 @@ export class ModelNotFoundError extends LlmRuntimeError {
 
 /** The model exists but could not be loaded; `reason` says why. */
 export class ModelLoadError extends LlmRuntimeError {
+  override readonly code = 'model_load_failed';
   readonly modelId: string;
   readonly reason: string;
   constructor(modelId: string, reason: string, options?: { cause?: unknown }) {
@@ -78,7 +86,9 @@ export class InsufficientMemoryError extends ModelLoadError {
 }
 
 /** The request itself is malformed (no messages, empty conversation). */
-export class InvalidRequestError extends LlmRuntimeError {}
+export class InvalidRequestError extends LlmRuntimeError {
+  override readonly code = 'validation_error';
+}
 
 /**
  * A request field the runtime cannot honour (a JSON-schema keyword the grammar builder cannot express, tools on a
@@ -86,7 +96,7 @@ export class InvalidRequestError extends LlmRuntimeError {}
  * so the API answers 400 naming it instead of ignoring it.
  */
 export class UnsupportedRequestError extends LlmRuntimeError {
-  readonly code = 'validation_error';
+  override readonly code = 'validation_error';
   readonly param: string;
   constructor(param: string, message: string) {
     super(message);

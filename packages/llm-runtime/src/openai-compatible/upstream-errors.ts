@@ -8,6 +8,7 @@ import { LlmRuntimeError } from '../errors/index.js';
  * throw new UpstreamRequestError('gpu@10.0.0.5:8080', 400, 'max_tokens is too large');
  */
 export class UpstreamRequestError extends LlmRuntimeError {
+  override readonly code = 'validation_error';
   readonly upstream: string;
   readonly status: number;
   readonly reason: string;

@@ -161,8 +161,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       try {
         return toUser(await users.create({ username, password_hash, role }));
       } catch (err) {
-        // Lost a race with another writer: the store's unique index said no.
-        if (err instanceof Error && err.name === 'DuplicateError') throw new UserExistsError(username);
+        // Lost a race with another writer: the store's unique index said no (its DuplicateError carries `conflict`).
+        if (err instanceof Error && (err as { code?: unknown }).code === 'conflict')
+          throw new UserExistsError(username);
         throw err;
       }
     },

@@ -5,6 +5,7 @@ import { ApiError } from '../../errors/index.js';
 import { modelIdOf, ollamaName, parameterSize } from './model-names.js';
 import { ollamaFetch, viaOllamaListener } from './listener.js';
 import { checkKeepAlive, parseOptions, toFormat, toParams } from './request-fields.js';
+import { generationEvents } from '../../chat-service/turn-events.js';
 import { ollamaReply } from './ndjson.js';
 import { toOllamaPrompt, toOllamaToolCalls, toOllamaTools } from './tools.js';
 
@@ -173,14 +174,15 @@ describe('Ollama replies with tool calls', () => {
     ollamaReply(
       c,
       c.req.param('stream') === 'on',
-      async (_signal, onToken) => {
-        onToken('Let me look.');
-        return {
-          text: 'Let me look.',
-          stats,
-          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
-        };
-      },
+      (_signal) =>
+        generationEvents(async (emit) => {
+          void emit({ type: 'token', text: 'Let me look.' });
+          return {
+            text: 'Let me look.',
+            stats,
+            toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+          };
+        }),
       {
         piece: (text) => ({ message: { role: 'assistant', content: text }, done: false }),
         final: (text, _stats, streamed, toolCalls) => ({

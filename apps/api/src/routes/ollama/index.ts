@@ -5,12 +5,11 @@
  */
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import type { GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import type { GenerationParams } from '@chat-studio/protocol';
 import type { GenerateMessage, GenerateTools, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import type { ChatTurns } from '../../chat-service/index.js';
+import type { ChatTurns, Generated } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
-import { observeGeneration } from '../../observability/index.js';
 import { requireSession } from '../../ownership/index.js';
 import { parseBody, refuse } from '../openai/endpoint-support/index.js';
 import { embeddingModels, runEmbed } from '../openai/embeddings/index.js';
@@ -220,17 +219,12 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
       const prompt = body.prompt;
       const track = (
         signal: AbortSignal,
-        work: (s: AbortSignal) => Promise<{ text: string; stats: GenerationStats }>,
-      ) =>
-        turns.track(signal, async (s) => {
-          const result = await work(s);
-          if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-          return result;
-        });
+        work: (s: AbortSignal, onToken: (text: string) => void) => Promise<Generated>,
+      ) => turns.generation(signal, (s, emit) => work(s, (text) => emit({ type: 'token', text })));
       const generate: Generate = raw
-        ? (signal, onToken) => track(signal, (s) => runtime.complete({ prompt, params, signal: s, onToken }))
-        : (signal, onToken) =>
-            track(signal, (s) =>
+        ? (signal) => track(signal, (s, onToken) => runtime.complete({ prompt, params, signal: s, onToken }))
+        : (signal) =>
+            track(signal, (s, onToken) =>
               runtime.generate({
                 messages: [{ role: 'user', content: prompt }],
                 params: { ...params, ...(body.system ? { system_prompt: body.system } : {}) },
@@ -328,23 +322,18 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
         .slice(0, -1)
         .map((m) => ({ role: m.role === 'tool' ? 'user' : m.role, content: m.content }));
       const stored = { ...turn, history, params: { ...turn.params, ...params } };
-      return (signal, onToken) =>
-        turns
-          .run(principal, stored, last.content, signal, { onToken })
-          .then((r) => ({ text: r.assistant_message.content, stats: r.stats }));
+      return (signal) => turns.stream(principal, stored, last.content, signal);
     }
-    return (signal, onToken) =>
-      turns.track(signal, async (s) => {
-        const result = await runtime.generate({
+    return (signal) =>
+      turns.generation(signal, (s, emit) =>
+        runtime.generate({
           messages,
           params,
           signal: s,
-          onToken,
+          onToken: (text) => void emit({ type: 'token', text }),
           ...extra,
-        });
-        if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-        return result;
-      });
+        }),
+      );
   }
 }
 

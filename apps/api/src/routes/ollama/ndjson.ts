@@ -1,8 +1,10 @@
 /** Ollama's reply forms: NDJSON lines while streaming (the last with `done: true` and the figures), or one object. */
 import type { Context } from 'hono';
-import { stream as honoStream } from 'hono/streaming';
 import type { ToolCall } from '@chat-studio/llm-runtime';
 import type { GenerationStats } from '@chat-studio/protocol';
+import { lastEvent, type TurnEvent } from '../../chat-service/index.js';
+import { describeError } from '../../errors/index.js';
+import { ndjsonResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
 
 /** Milliseconds → Ollama's nanoseconds. */
 const ns = (ms: number) => Math.round(ms * 1e6);
@@ -21,11 +23,8 @@ export function ollamaStats(stats: GenerationStats) {
   };
 }
 
-/** One generation's text and stats, produced while calling `onToken` per piece. */
-export type Generate = (
-  signal: AbortSignal,
-  onToken: (text: string) => void,
-) => Promise<{ text: string; stats: GenerationStats; toolCalls?: ToolCall[] | undefined }>;
+/** One generation's events, produced under `signal` (a stored turn's, or a plain generation's). */
+export type Generate = (signal: AbortSignal) => AsyncIterable<TurnEvent>;
 
 /** How a route shapes its lines: a piece of text while streaming, and the last (or only) object. */
 export interface Shapes {
@@ -51,28 +50,32 @@ export async function ollamaReply(
   shapes: Shapes,
 ): Promise<Response> {
   if (!streaming) {
-    const result = await generate(c.req.raw.signal, () => {});
+    const result = await lastEvent(generate(c.req.raw.signal));
     return c.json(shapes.final(result.text, result.stats, false, result.toolCalls));
   }
-  c.header('Content-Type', 'application/x-ndjson');
-  c.header('Cache-Control', 'no-cache, no-transform');
-  c.header('X-Accel-Buffering', 'no');
-  return honoStream(c, async (out) => {
-    const controller = new AbortController();
-    out.onAbort(() => controller.abort());
-    const line = (value: unknown) => out.write(`${JSON.stringify(value)}\n`);
-    let writes: Promise<unknown> = Promise.resolve();
-    try {
-      const result = await generate(controller.signal, (text) => {
-        writes = writes.then(() => line(shapes.piece(text)));
-      });
-      await writes;
-      if (controller.signal.aborted) return;
-      if (result.toolCalls?.length && shapes.calls) await line(shapes.calls(result.toolCalls));
-      await line(shapes.final(result.text, result.stats, true));
-    } catch (err) {
-      await writes.catch(() => {});
-      await line({ error: err instanceof Error ? err.message : 'generation failed' }).catch(() => {});
-    }
-  });
+  return ndjsonResponse(c, { events: generate, encoder: lineEncoder(shapes) });
+}
+
+/** Ollama's lines from a generation's events. */
+function lineEncoder(shapes: Shapes): SseEncoder<TurnEvent> {
+  const line = (value: unknown): SseFrame[] => [{ data: JSON.stringify(value) }];
+  const failure = (error: unknown) => line({ error: describeError(error).message });
+  return {
+    frames(event) {
+      switch (event.type) {
+        case 'token':
+          return line(shapes.piece(event.text));
+        case 'done':
+          return [
+            ...(event.toolCalls?.length && shapes.calls ? line(shapes.calls(event.toolCalls)) : []),
+            ...line(shapes.final(event.text, event.stats, true)),
+          ];
+        case 'error':
+          return failure(event.error);
+        default:
+          return [];
+      }
+    },
+    fail: failure,
+  };
 }

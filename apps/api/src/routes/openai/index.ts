@@ -8,9 +8,8 @@ import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import type { ChatTurns, PreparedTurn } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
-import { observeGeneration } from '../../observability/index.js';
 import { assertFieldPolicy, refuse } from './field-policy/index.js';
-import { sendCompletion, streamCompletion, type Generate } from './send-completion.js';
+import { sendCompletion, streamCompletion, type CompletionEvents } from './send-completion.js';
 import { toGenerationParams, toPromptMessages, toResponseFormat } from './to-openai.js';
 import { toGenerateTools } from './tools/index.js';
 
@@ -97,21 +96,25 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       // prompt_cache_key routes requests to the same sequence, so their shared prefix stays in its KV cache.
       const sessionKey = body.prompt_cache_key ? `openai:${principal.userId}:${body.prompt_cache_key}` : undefined;
 
-      const generate: Generate = (signal, onToken, onToolCall) =>
+      const events: CompletionEvents = (signal) =>
         stored
-          ? turns
-              .run(principal, stored.turn, stored.message, signal, { onToken })
-              .then((r) => ({ text: r.assistant_message.content, stats: r.stats }))
-          : turns.track(signal, async (s) => {
+          ? turns.stream(principal, stored.turn, stored.message, signal)
+          : turns.generation(signal, (s, emit) => {
               // OpenAI's max_tokens never runs past the context: the reply ends with `length` where the context is full.
-              const request: GenerateRequest = { messages, params, signal: s, onToken, fitToContext: true };
-              if (tools) request.tools = tools;
-              if (onToolCall) request.onToolCall = onToolCall;
+              const request: GenerateRequest = {
+                messages,
+                params,
+                signal: s,
+                onToken: (text) => emit({ type: 'token', text }),
+                fitToContext: true,
+              };
+              if (tools) {
+                request.tools = tools;
+                request.onToolCall = (delta) => emit({ type: 'tool_call', delta });
+              }
               if (responseFormat) request.responseFormat = responseFormat;
               if (sessionKey) request.sessionKey = sessionKey;
-              const result = await runtime.generate(request);
-              if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-              return result;
+              return runtime.generate(request);
             });
 
       const ids = {
@@ -120,8 +123,8 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
         model: body.model,
       };
       return body.stream
-        ? streamCompletion(c, ids, body.stream_options?.include_usage === true, generate)
-        : sendCompletion(c, ids, generate);
+        ? streamCompletion(c, ids, body.stream_options?.include_usage === true, events, deps.config.keepAliveMs)
+        : sendCompletion(c, ids, events);
     });
 }
 

@@ -1,7 +1,6 @@
 /** `POST /v1/completions`: OpenAI's legacy text completion, a plain continuation of each prompt (no chat template). */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import * as v from 'valibot';
 import {
   LogitBiasSchema,
@@ -12,9 +11,9 @@ import {
 } from '@chat-studio/protocol';
 import type { GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
-import type { ChatTurns } from '../../../chat-service/index.js';
-import { ApiError } from '../../../errors/index.js';
-import { observeGeneration } from '../../../observability/index.js';
+import { lastEvent, type ChatTurns, type Generated, type TurnEvent } from '../../../chat-service/index.js';
+import { ApiError, codeOf, describeError, paramOf, toOpenAiError } from '../../../errors/index.js';
+import { sseResponse, type SseEncoder, type SseFrame } from '../../../streaming/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { toFinishReason } from '../to-openai.js';
 
@@ -91,15 +90,17 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
     await requireActiveModel(runtime, body.model);
     const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
     const params = toParams(body);
-    const complete = (prompt: string, signal: AbortSignal, onToken: (text: string) => void) =>
-      turns.track(signal, (s) => runComplete(runtime, deps, { prompt, params, signal: s, onToken }));
+    const complete = (prompt: string, signal: AbortSignal) =>
+      turns.generation(signal, (s, emit) =>
+        runComplete(runtime, { prompt, params, signal: s, onToken: (text) => emit({ type: 'token', text }) }),
+      );
     const id = `cmpl-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
     const echo = (i: number) => (body.echo ? prompts[i]! : '');
 
     if (!body.stream) {
-      const results: GenerateResult[] = [];
-      for (const prompt of prompts) results.push(await complete(prompt, c.req.raw.signal, () => {}));
+      const results: Generated[] = [];
+      for (const prompt of prompts) results.push(await lastEvent(complete(prompt, c.req.raw.signal)));
       return c.json({
         id,
         object: 'text_completion',
@@ -115,66 +116,80 @@ export function completionRoutes(deps: AppDeps, turns: ChatTurns) {
       });
     }
 
-    c.header('Cache-Control', 'no-cache, no-transform');
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const controller = new AbortController();
-      stream.onAbort(() => controller.abort());
-      const chunk = (index: number, text: string, finish: string | null) => ({
-        id,
-        object: 'text_completion',
-        created,
-        model: body.model,
-        choices: [{ text, index, logprobs: null, finish_reason: finish }],
-      });
-      const write = (data: unknown) =>
-        stream.writeSSE({ data: typeof data === 'string' ? data : JSON.stringify(data) });
-      const results: GenerateResult[] = [];
-      try {
-        for (const [index, prompt] of prompts.entries()) {
-          let writes: Promise<unknown> = body.echo ? write(chunk(index, prompt, null)) : Promise.resolve();
-          const result = await complete(prompt, controller.signal, (text) => {
-            writes = writes.then(() => write(chunk(index, text, null)));
-          });
-          await writes;
-          if (controller.signal.aborted) return;
-          results.push(result);
-          await write(chunk(index, '', toFinishReason(result.stats)));
-        }
-      } catch (err) {
-        const message = err instanceof Error ? err.message : 'generation failed';
-        await write({ error: { message, type: 'server_error', param: null, code: null } }).catch(() => {});
-        return;
-      }
-      if (body.stream_options?.include_usage) {
-        await write({
-          id,
-          object: 'text_completion',
-          created,
-          model: body.model,
-          choices: [],
-          usage: usageOf(results),
-        });
-      }
-      await write('[DONE]');
+    const events = (signal: AbortSignal) => promptEvents(prompts, body.echo === true, signal, complete);
+    return sseResponse(c, {
+      events,
+      encoder: textCompletionEncoder(
+        { id, object: 'text_completion', created, model: body.model },
+        body.stream_options?.include_usage === true,
+      ),
+      keepAliveMs: deps.config.keepAliveMs,
     });
   });
 }
 
+/** One event of a multi-prompt completion: the prompt's index, and its echo or a generation event. */
+type PromptEvent = { index: number } & (TurnEvent | { type: 'echo'; text: string });
+
+/** Each prompt's events in turn (its echo first); stops after an error or once the client has gone. */
+async function* promptEvents(
+  prompts: readonly string[],
+  echo: boolean,
+  signal: AbortSignal,
+  run: (prompt: string, signal: AbortSignal) => AsyncIterable<TurnEvent>,
+): AsyncGenerator<PromptEvent> {
+  for (const [index, prompt] of prompts.entries()) {
+    if (echo) yield { index, type: 'echo', text: prompt };
+    for await (const event of run(prompt, signal)) {
+      yield { index, ...event };
+      if (event.type === 'error') return;
+    }
+    if (signal.aborted) return;
+  }
+}
+
+/** `text_completion` chunks: text pieces, a finish chunk per prompt, usage when asked, then `[DONE]`. */
+function textCompletionEncoder(
+  head: { id: string; object: 'text_completion'; created: number; model: string },
+  includeUsage: boolean,
+): SseEncoder<PromptEvent> {
+  const json = (data: unknown): SseFrame[] => [{ data: JSON.stringify(data) }];
+  const chunk = (index: number, text: string, finish: string | null) =>
+    json({ ...head, choices: [{ text, index, logprobs: null, finish_reason: finish }] });
+  const failure = (error: unknown) => json(toOpenAiError(describeError(error)));
+  const results: { stats: GenerationStats }[] = [];
+  return {
+    frames(event) {
+      switch (event.type) {
+        case 'echo':
+        case 'token':
+          return chunk(event.index, event.text, null);
+        case 'done':
+          results.push(event);
+          return chunk(event.index, '', toFinishReason(event.stats));
+        case 'error':
+          return failure(event.error);
+        default:
+          return [];
+      }
+    },
+    end: () => [...(includeUsage ? json({ ...head, choices: [], usage: usageOf(results) }) : []), { data: '[DONE]' }],
+    fail: failure,
+  };
+}
+
 async function runComplete(
   runtime: LlmRuntime,
-  deps: AppDeps,
   request: Parameters<LlmRuntime['complete']>[0],
 ): Promise<GenerateResult> {
   try {
-    const result = await runtime.complete(request);
-    if (deps.metrics) observeGeneration(result.stats, deps.metrics);
-    return result;
+    return await runtime.complete(request);
   } catch (error) {
-    if (error instanceof Error && error.name === 'InputTooLongError')
-      throw new ApiError('validation_error', `The prompt is too long: ${error.message}`, { param: 'prompt' });
-    if (error instanceof Error && error.name === 'UnsupportedOperationError')
-      throw new ApiError('validation_error', error.message, { param: 'model' });
+    // The runtime names the field as it knows it ("input"); this endpoint calls it `prompt`.
+    if (codeOf(error) === 'validation_error' && paramOf(error) === 'input')
+      throw new ApiError('validation_error', `The prompt is too long: ${(error as Error).message}`, {
+        param: 'prompt',
+      });
     throw error;
   }
 }

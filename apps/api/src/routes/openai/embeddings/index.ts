@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { EmbedResult, LlmRuntime } from '@chat-studio/llm-runtime';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
 import type { ChatTurns } from '../../../chat-service/index.js';
-import { ApiError } from '../../../errors/index.js';
+import { ApiError, codeOf, paramOf } from '../../../errors/index.js';
 import { parseBody, refuse } from '../endpoint-support/index.js';
 
 /** OpenAI's own bound on inputs per request. */
@@ -72,8 +72,9 @@ export async function runEmbed(
   try {
     return await runtime.embed({ model, input, truncate, signal });
   } catch (error) {
-    if (error instanceof Error && (error.name === 'InputTooLongError' || error.name === 'InvalidRequestError')) {
-      throw new ApiError('validation_error', error.message, { param: 'input' });
+    // An input the runtime refuses (too long, empty) names `input`; a model that cannot embed names `model`.
+    if (codeOf(error) === 'validation_error') {
+      throw new ApiError('validation_error', (error as Error).message, { param: paramOf(error) ?? 'input' });
     }
     throw error;
   }
