@@ -72,6 +72,9 @@ export class StorageCorruptError extends StorageError {
 
 /** SQLite primary codes (better-sqlite3's `code` is the extended name, e.g. `SQLITE_READONLY_DBMOVED`) and PostgreSQL SQLSTATEs. */
 function failureOf(code: string): StorageFailure | null {
+  // A storage error rebuilt from another thread (the read pool) carries its failure as its code.
+  if (code === 'database_busy' || code === 'storage_full' || code === 'storage_read_only' || code === 'storage_corrupt')
+    return code;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === '55P03') return 'database_busy';
   if (code.startsWith('SQLITE_FULL') || code === '53100') return 'storage_full';
   if (code.startsWith('SQLITE_READONLY') || code === '25006') return 'storage_read_only';

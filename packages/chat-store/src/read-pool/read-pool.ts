@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ChatStoreClosedError, ChatStoreError, InvalidCursorError } from '../errors/index.js';
+import { ChatStoreClosedError, ChatStoreError, InvalidCursorError, toStorageError } from '../errors/index.js';
 import type { ReadJob, ReadJobResult } from './jobs.js';
 import type { WorkerReply, WorkerSetup } from './protocol.js';
 
@@ -51,7 +51,8 @@ function revive(error: NonNullable<WorkerReply['error']>): Error {
   const revived = new Error(error.message) as Error & { code?: string };
   revived.name = error.name;
   if (error.code !== undefined) revived.code = error.code;
-  return revived;
+  // A damaged, full or read-only file answers the same from a worker as from the store's own connection.
+  return toStorageError(revived) ?? revived;
 }
 
 /**
