@@ -108,10 +108,10 @@ describe('the troubleshooting guide, command by command', () => {
     expect(fixed.out).toMatch(/removed 1 orphan row\(s\)/);
   }, 120_000);
 
-  // Skipped until fixed: in this test (and only here; the same steps by hand, and tooling/ops/test/guide-repair.test.ts,
-  // pass) the restarted server's read-pool workers answer storage_corrupt after `--rebuild-fts`. The repair itself is
-  // proven in guide-repair.test.ts and chat-store's search-index tests; this case stays visible as a skip.
-  it.skip("the search-index rebuild SQL (lines 357–359): /health 503, the guide's monitor.py reports it, --rebuild-fts repairs", async () => {
+  // This case once failed only here: /health's storage probe opened and closed the database file, which dropped the
+  // server's POSIX locks on it, so the sqlite3 shell and maintenance each deleted the WAL under the running server when
+  // they closed, and the file was malformed after the restart (chat-store's maintenance.repository.test.ts pins it).
+  it("the search-index rebuild SQL (lines 357–359): /health 503, the guide's monitor.py reports it, --rebuild-fts repairs", async () => {
     const created = JSON.parse(
       sh(
         `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions -H "Content-Type: application/json" -d '{"title":"index"}'`,
@@ -147,18 +147,37 @@ describe('the troubleshooting guide, command by command', () => {
     expect(health.out).toContain('pnpm maintenance --rebuild-fts');
     const rebuilt = sh('pnpm maintenance --rebuild-fts');
     expect(rebuilt.code, rebuilt.out).toBe(0);
-    // A server that had the foreign index open can keep it until restarted (seen here after the sqlite3 3.40 CLI ran
-    // the guide's SQL: "vtable constructor failed"); docs/troubleshooting.md says to restart after --rebuild-fts.
+    // The running server uses the recreated index at once: the right hit, a healthy answer, and a delete (which runs
+    // the index's delete trigger) works. The health answer is cached for 2 s.
+    const expectRepaired = () => {
+      const found = sh('curl -s "http://127.0.0.1:5000/api/chat/search?q=keeper"');
+      expect(JSON.parse(found.stdout), found.stdout).toMatchObject({ items: [{ session_id: created.id }] });
+      expect(JSON.parse(sh('sleep 3; curl -s http://127.0.0.1:5000/health').stdout)).toMatchObject({
+        status: 'ok',
+        search_index: { ok: true },
+      });
+    };
+    expectRepaired();
+    const removable = JSON.parse(
+      sh(
+        `curl -s -X POST http://127.0.0.1:5000/api/chat/sessions/${created.id}/messages -H "Content-Type: application/json" -d '{"role":"user","content":"to be deleted"}'`,
+      ).out,
+    ) as { id: string };
+    expect(
+      sh(
+        `curl -s -o /dev/null -w "%{http_code}" -X DELETE http://127.0.0.1:5000/api/chat/sessions/${created.id}/messages/${removable.id}`,
+      ).out,
+    ).toBe('200');
+    // Stopping the server checkpoints the WAL into the file: it must come back intact, index included.
     await server.stop();
+    expect(
+      sh(
+        `sqlite3 data/chat_history.db "PRAGMA integrity_check; SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'keeper';"`,
+      ).out.trim(),
+    ).toBe('ok\n1');
     server = await startApiServer(env, { port: server.port });
     await waitForModelReady(server.baseUrl, { timeoutMs: 120_000 });
-    const found = sh('curl -s "http://127.0.0.1:5000/api/chat/search?q=keeper"');
-    // Search answers again (the right hits after a rebuild are asserted in tooling/ops/test/guide-repair.test.ts).
-    expect(JSON.parse(found.stdout), found.stdout).toHaveProperty('items');
-    expect(JSON.parse(sh('curl -s http://127.0.0.1:5000/health').stdout)).toMatchObject({
-      status: 'ok',
-      search_index: { ok: true },
-    });
+    expectRepaired();
   }, 240_000);
 
   it('health, models, providers, model switch (lines 22–27, 129, 147)', () => {

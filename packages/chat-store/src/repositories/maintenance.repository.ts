@@ -1,5 +1,5 @@
 /** Health checks, index upkeep, online backup and size figures. */
-import { closeSync, mkdirSync, openSync, statSync, statfsSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, statSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { toStorageError, type StorageFailure } from '../errors/index.js';
 import { checkSearchIndex, recreateSearchIndex, type SearchIndexStatus } from '../search-index/index.js';
@@ -160,12 +160,17 @@ function createProbe(ctx: RepositoryContext, path: string) {
     return null;
   }
 
-  /** SQLite opens a file it may not write read-only without a word, and only the first write fails: ask the OS. */
+  /**
+   * SQLite opens a file it may not write read-only without a word, and only the first write fails: ask the OS. With
+   * access(2), never open()+close(): closing any descriptor of the database file drops every POSIX lock this process
+   * holds on it (SQLite's own connections included), so another process closing its connection then believes it is
+   * the last one, checkpoints and deletes the WAL under this one, and the file ends up malformed (sqlite.org/howtocorrupt.html §2.2).
+   */
   function unwritableFile(): string | null {
     if (path === ':memory:') return null;
     for (const file of [path, `${path}-wal`]) {
       try {
-        closeSync(openSync(file, 'r+'));
+        accessSync(file, fsConstants.W_OK);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') continue;
