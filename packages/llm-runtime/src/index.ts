@@ -2,6 +2,7 @@
 export { createLlmRuntime, type LlmRuntime } from './runtime/index.js';
 export {
   resolveRuntimeOptions,
+  runtimeOptionsFromEnv,
   defaultThreads,
   defaultSequences,
   defaultFlashAttention,
@@ -13,6 +14,7 @@ export {
   type LlmRuntimeOptions,
   type ResolvedRuntimeOptions,
   type UpstreamOptions,
+  type EnvVars,
 } from './config/index.js';
 export {
   LlmRuntimeError,
