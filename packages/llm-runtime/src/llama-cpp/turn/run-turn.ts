@@ -37,68 +37,29 @@ export interface TurnInput {
  * some text, resolves with that text; a failure before any text throws.
  */
 export async function runTurn(input: TurnInput): Promise<GenerateResult> {
-  const { loaded, slot, history, request, plan } = input;
-  const params = request.params ?? {};
+  const { loaded, slot, plan } = input;
   const retire = loaded.retire.signal;
-  const signal = request.signal ? AbortSignal.any([request.signal, retire]) : retire;
+  const signal = input.request.signal ? AbortSignal.any([input.request.signal, retire]) : retire;
   const sequence = slot.sequence;
   const meterBefore = sequence.tokenMeter.getState();
   const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: chatWrapperOf(loaded) });
-  const window = continuedContextWindow(slot.last, history);
-  const seed = resolveSeed(params.seed);
-  const shiftSize = (of: LlamaContextSequence) => contextShiftSize(of, input.shiftFraction);
-  // What the turn renders: the continued window when the last one is reused, else the whole history.
-  const renderedTokens = renderedPromptTokens(
-    chat.chatWrapper,
-    loaded.llamaModel.tokenizer,
-    window ?? history,
-    plan.functions,
-  );
-  const requestedTokens = params.max_tokens ?? input.defaultMaxTokens;
-  const maxTokens = request.fitToContext
-    ? clampMaxTokens(requestedTokens, renderedTokens, sequence.contextSize, shiftSize(sequence))
-    : requestedTokens;
-  let text = '';
-  let firstTokenAt: number | null = null;
-  const markFirstToken = () => {
-    firstTokenAt ??= performance.now();
-  };
-  let response: LlamaChatResponse<ChatModelFunctions> | undefined;
-  let failed: unknown;
+  const seed = resolveSeed(input.request.params?.seed);
+  let streamed: Streamed;
+  let renderedTokens: number;
   try {
-    response = await chat.generateResponse(history, {
-      maxTokens,
-      ...samplingOptions(params, seed, toRepeatPenalty(params), input.tokenBias),
-      ...constraintOptions(plan, markFirstToken),
-      signal,
-      stopOnAbortSignal: true,
-      // Keeps the system messages and drops the oldest whole turns when the context fills.
-      contextShift: {
-        size: shiftSize,
-        strategy: keepNewestTurns,
-        lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined,
-      },
-      ...(window
-        ? { lastEvaluationContextWindow: { history: window, minimumOverlapPercentageToPreventContextShift: 0.5 } }
-        : {}),
-      onTextChunk: (chunk) => {
-        if (chunk.length === 0) return;
-        markFirstToken();
-        const piece = plan.onText(chunk);
-        if (piece.length === 0) return;
-        text += piece;
-        request.onToken?.(piece);
-      },
-    });
-  } catch (error) {
-    failed = error;
+    const window = continuedContextWindow(slot.last, input.history);
+    // What the turn renders: the continued window when the last one is reused, else the whole history.
+    const tokenizer = loaded.llamaModel.tokenizer;
+    renderedTokens = renderedPromptTokens(chat.chatWrapper, tokenizer, window ?? input.history, plan.functions);
+    streamed = await streamReply(chat, input, { window, seed, signal, renderedTokens });
   } finally {
     chat.dispose({ disposeSequence: false });
   }
   const endedAt = performance.now();
   const used = sequence.disposed ? { usedInputTokens: 0, usedOutputTokens: 0 } : sequence.tokenMeter.diff(meterBefore);
-  const read = plan.finish(response, response ? response.response : text);
-  const finish = settleSlot(slot, response, { signal, text: read.text, failed });
+  const { response } = streamed;
+  const read = plan.finish(response, response ? response.response : streamed.text);
+  const finish = settleSlot(slot, response, { signal, text: read.text, failed: streamed.failed });
   return turnResult({
     modelId: loaded.model.id,
     text: read.text,
@@ -109,9 +70,66 @@ export async function runTurn(input: TurnInput): Promise<GenerateResult> {
     used,
     renderedTokens,
     startedAt: input.startedAt,
-    firstTokenAt,
+    firstTokenAt: streamed.firstTokenAt,
     endedAt,
   });
+}
+
+/** What {@link streamReply} came to: node-llama-cpp's response, or what it threw, and the text streamed. */
+interface Streamed {
+  response: LlamaChatResponse<ChatModelFunctions> | undefined;
+  failed: unknown;
+  text: string;
+  firstTokenAt: number | null;
+}
+
+/** Runs node-llama-cpp's generation with the turn's options, passing each piece of text on as it comes. */
+async function streamReply(
+  chat: LlamaChat,
+  input: TurnInput,
+  turn: { window: ChatHistoryItem[] | undefined; seed: number; signal: AbortSignal; renderedTokens: number },
+): Promise<Streamed> {
+  const { slot, request, plan } = input;
+  const params = request.params ?? {};
+  const sequence = slot.sequence;
+  const shiftSize = (of: LlamaContextSequence) => contextShiftSize(of, input.shiftFraction);
+  const requestedTokens = params.max_tokens ?? input.defaultMaxTokens;
+  const maxTokens = request.fitToContext
+    ? clampMaxTokens(requestedTokens, turn.renderedTokens, sequence.contextSize, shiftSize(sequence))
+    : requestedTokens;
+  const streamed: Streamed = { response: undefined, failed: undefined, text: '', firstTokenAt: null };
+  const markFirstToken = () => {
+    streamed.firstTokenAt ??= performance.now();
+  };
+  try {
+    streamed.response = await chat.generateResponse(input.history, {
+      maxTokens,
+      ...samplingOptions(params, turn.seed, toRepeatPenalty(params), input.tokenBias),
+      ...constraintOptions(plan, markFirstToken),
+      signal: turn.signal,
+      stopOnAbortSignal: true,
+      // Keeps the system messages and drops the oldest whole turns when the context fills.
+      contextShift: {
+        size: shiftSize,
+        strategy: keepNewestTurns,
+        lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined,
+      },
+      ...(turn.window
+        ? { lastEvaluationContextWindow: { history: turn.window, minimumOverlapPercentageToPreventContextShift: 0.5 } }
+        : {}),
+      onTextChunk: (chunk) => {
+        if (chunk.length === 0) return;
+        markFirstToken();
+        const piece = plan.onText(chunk);
+        if (piece.length === 0) return;
+        streamed.text += piece;
+        request.onToken?.(piece);
+      },
+    });
+  } catch (error) {
+    streamed.failed = error;
+  }
+  return streamed;
 }
 
 /**
