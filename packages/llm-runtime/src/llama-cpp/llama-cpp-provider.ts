@@ -1,7 +1,8 @@
-import { LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import type { Llama } from 'node-llama-cpp';
 import { DEFAULT_CONTEXT_SHIFT_FRACTION } from '../config/index.js';
 import type { LlmProvider, TextProvider } from '../provider/index.js';
 import { LLAMA_CPP_PROVIDER_ID, scanModels } from '../registry/index.js';
+import type { LlamaLogLevelName } from './defaults.js';
 import { createEmbedder } from './embedder.js';
 import {
   createLlama,
@@ -21,8 +22,7 @@ import {
 } from './operations/index.js';
 import { prepareChat } from './preload/index.js';
 
-export { DEFAULT_MAX_CONTEXT } from './lifecycle/index.js';
-export { DEFAULT_TEMPERATURE } from './turn/index.js';
+export { DEFAULT_MAX_CONTEXT, DEFAULT_TEMPERATURE } from './defaults.js';
 
 /** Options for {@link createLlamaCppProvider}. */
 export interface LlamaCppProviderOptions {
@@ -54,8 +54,8 @@ export interface LlamaCppProviderOptions {
    * Defaults to true.
    */
   preloadNextTurn?: boolean;
-  /** llama.cpp log level. Defaults to `warn`. */
-  logLevel?: LlamaLogLevel;
+  /** llama.cpp log level (a name, or node-llama-cpp's `LlamaLogLevel`). Defaults to `warn`. */
+  logLevel?: LlamaLogLevelName;
   /** A model id in `modelsDir` loaded beside the chat model for embeddings only (EMBEDDING_MODEL). Defaults to none. */
   embeddingModelId?: string;
 }
@@ -73,7 +73,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   const settings = providerSettings(options);
   let llamaPromise: Promise<Llama> | null = null;
   const llama = (): Promise<Llama> => {
-    llamaPromise ??= createLlama(options.gpu ?? 'auto', options.logLevel ?? LlamaLogLevel.warn);
+    llamaPromise ??= createLlama(options.gpu ?? 'auto', options.logLevel ?? 'warn');
     return llamaPromise;
   };
   const embedder = createEmbedder({

@@ -1,10 +1,12 @@
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import type { LlamaLogLevelName } from '../defaults.js';
 
 /**
  * Gets llama.cpp's bindings without compiling or downloading anything at run time (`build: 'never'`); with `'auto'`
  * a missing GPU binary or device means CPU.
  */
-export async function createLlama(gpu: 'auto' | false, logLevel: LlamaLogLevel): Promise<Llama> {
+export async function createLlama(gpu: 'auto' | false, levelName: LlamaLogLevelName): Promise<Llama> {
+  const logLevel = Object.values(LlamaLogLevel).find((level) => level === levelName) ?? LlamaLogLevel.warn;
   const base = { build: 'never', logLevel, logger: llamaLogger } as const;
   if (gpu === false) return getLlama({ ...base, gpu: false });
   try {

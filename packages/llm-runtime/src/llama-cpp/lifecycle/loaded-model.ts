@@ -15,8 +15,9 @@ import { assertFitsInMemory, estimateCpuRam, fitSequences, freeMemoryBytes } fro
 import { createSequencePool } from '../sequence-pool.js';
 import { emptySlotState, type StatefulPool } from '../slot/index.js';
 
-/** Context size per sequence when neither option nor env sets one (capped by the training context). */
-export const DEFAULT_MAX_CONTEXT = 4096;
+import { DEFAULT_MAX_CONTEXT } from '../defaults.js';
+
+export { DEFAULT_MAX_CONTEXT };
 
 /** A model loaded with its context and the pool of its sequences. */
 export interface LoadedModel {

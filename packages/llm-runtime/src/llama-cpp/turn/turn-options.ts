@@ -3,8 +3,9 @@ import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { toRepeatPenalty, toTokenBias } from '../../sampling/index.js';
 import type { GenerationPlan } from '../generation-plan.js';
 
-/** Temperature used when a request sets none; node-llama-cpp's suggested balance. */
-export const DEFAULT_TEMPERATURE = 0.8;
+import { DEFAULT_TEMPERATURE } from '../defaults.js';
+
+export { DEFAULT_TEMPERATURE };
 
 /**
  * Tokens one context shift frees. node-llama-cpp frees a tenth of the context per shift by default, and every shift
