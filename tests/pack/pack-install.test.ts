@@ -311,17 +311,21 @@ describe('a project outside the workspace', () => {
       expect(await timed('tsc (skipLibCheck)', () => typeCheck(true))).toEqual([]);
     }, 150_000);
 
-    it('finds no errors in our own .d.ts files with skipLibCheck off', async () => {
+    it('finds no errors in our own .d.ts files, nor in node-llama-cpp reached through them, with skipLibCheck off', async () => {
       // chat-store's declarations import its drivers' types (better-sqlite3, pg), so it ships them as
-      // dependencies: a consumer needs nothing extra. None of our declarations may fail; node-llama-cpp's and
-      // hono's are not ours to fix.
+      // dependencies: a consumer needs nothing extra. node-llama-cpp's own declarations fail a full check (an
+      // untyped async-retry, a `tempDir` LlamaOptions lacks), so llm-runtime's main entry never loads them: what is
+      // typed with them is under `@chat-studio/llm-runtime/llama-cpp`. Other third-party errors are printed.
       const store = packed.get('chat-store')!.manifest;
       expect(Object.keys(store.dependencies ?? {})).toEqual(
         expect.arrayContaining(['@types/better-sqlite3', '@types/pg']),
       );
       await copyFile(join(fixtures, 'consumer-types.ts'), join(project, 'consumer-types.ts'));
       const errors = await timed('tsc (full lib check)', () => typeCheck(false));
-      const ours = errors.filter((line) => line.startsWith('consumer-types.ts') || line.includes('@chat-studio/'));
+      const ours = errors.filter(
+        (line) =>
+          line.startsWith('consumer-types.ts') || line.includes('@chat-studio/') || line.includes('node-llama-cpp'),
+      );
       if (errors.length > ours.length) console.info(`third-party declaration errors:\n${errors.join('\n')}`);
       expect(ours).toEqual([]);
     }, 150_000);

@@ -69,7 +69,7 @@ async function main() {
     : undefined;
   const auth = createAuthService(store);
   if (securityConfig.authMode === 'off') await auth.ensureLocalUser();
-  const runtime = createLlmRuntime({ modelsDir: config.modelsDir, logger });
+  const runtime = createLlmRuntime({ ...config.runtime, logger });
   // Loading a model can take minutes; the API (sessions, search, health) serves meanwhile.
   runtime.start().catch((err: unknown) => logger.error({ err }, 'model runtime failed to start'));
 

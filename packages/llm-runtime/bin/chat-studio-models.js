@@ -3,4 +3,4 @@
 // anything is built (linking a missing file printed "Failed to create bin" on every install).
 import { runModelsCli } from '../dist/cli/index.js';
 
-process.exitCode = await runModelsCli(process.argv.slice(2));
+process.exitCode = await runModelsCli(process.argv.slice(2), process.env);

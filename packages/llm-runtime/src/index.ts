@@ -2,6 +2,7 @@
 export { createLlmRuntime, type LlmRuntime } from './runtime/index.js';
 export {
   resolveRuntimeOptions,
+  runtimeOptionsFromEnv,
   defaultThreads,
   defaultSequences,
   defaultFlashAttention,
@@ -13,6 +14,7 @@ export {
   type LlmRuntimeOptions,
   type ResolvedRuntimeOptions,
   type UpstreamOptions,
+  type EnvVars,
 } from './config/index.js';
 export {
   LlmRuntimeError,
@@ -27,16 +29,16 @@ export {
   ModelDownloadError,
 } from './errors/index.js';
 export { InputTooLongError, UnsupportedOperationError } from './errors/endpoint-errors.js';
-export { MAX_EMBEDDING_CONTEXT } from './llama-cpp/embedder.js';
+export { MAX_EMBEDDING_CONTEXT } from './llama-cpp/defaults.js';
+// The main entry's types never load node-llama-cpp's declarations (they fail `tsc` with `skipLibCheck: false`):
+// what is typed with node-llama-cpp's own types is under `@chat-studio/llm-runtime/llama-cpp`.
 export {
   scanModels,
   modelIdFromFile,
-  describeGguf,
-  ggufProblem,
   parseSizeLabel,
   LLAMA_CPP_PROVIDER_ID,
   type ScannedModel,
-} from './registry/index.js';
+} from './registry/scan-models.js';
 export type {
   LlmProvider,
   GenerateRequest,
@@ -64,11 +66,9 @@ export {
   createLlamaCppProvider,
   DEFAULT_TEMPERATURE,
   DEFAULT_MAX_CONTEXT,
-  keepNewestTurns,
   type LlamaCppProviderOptions,
-  type ContextShiftInput,
-  type ContextShiftOutput,
-} from './llama-cpp/index.js';
+} from './llama-cpp/llama-cpp-provider.js';
+export type { LlamaLogLevelName } from './llama-cpp/defaults.js';
 export { createRequestQueue, type RequestQueue, type RequestQueueOptions } from './queue/index.js';
 export {
   createResponseCache,
@@ -92,6 +92,3 @@ export {
   type OpenAiCompatibleProvider,
   type OpenAiCompatibleProviderOptions,
 } from './openai-compatible/index.js';
-export { toGrammarSchema } from './structured/index.js';
-export { resolveSeed, toRepeatPenalty, toTokenBias } from './sampling/index.js';
-export { newToolCallId } from './llama-cpp/generation-plan.js';

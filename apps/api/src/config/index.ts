@@ -1,5 +1,6 @@
 /** The API's configuration, read once from environment variables. */
 import path from 'node:path';
+import { runtimeOptionsFromEnv, type LlmRuntimeOptions } from '@chat-studio/llm-runtime/config';
 import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol';
 
 /** Everything the API reads from the environment, parsed once at start. */
@@ -18,6 +19,11 @@ export interface AppConfig {
   redisKeyPrefix?: string;
   /** Folder of GGUF files. Defaults to `models` (MODELS_DIR). */
   modelsDir: string;
+  /**
+   * The model runtime's options from its variables (CHAT_MODEL, LLAMA_*, CHAT_CACHE_*, LLM_UPSTREAM*, EMBEDDING_MODEL;
+   * see `runtimeOptionsFromEnv`), validated here so a bad value stops the start with its name; `modelsDir` as above.
+   */
+  runtime: LlmRuntimeOptions;
   /** Built web app served at `/`. Defaults to `apps/web/dist` (WEB_DIST). */
   webDist: string;
   /** Protocol limits; MAX_MESSAGE_LENGTH overrides the message limit. */
@@ -91,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const fromRoot = (p: string) => (p === ':memory:' || path.isAbsolute(p) ? p : path.resolve(REPO_ROOT, p));
   const maxMessageLength = int(env.MAX_MESSAGE_LENGTH, DEFAULT_LIMITS.maxMessageLength, 'MAX_MESSAGE_LENGTH');
   const listenPort = int(env.PORT, 5000, 'PORT');
+  const modelsDir = fromRoot(env.MODELS_DIR || 'models');
   return {
     host: env.HOST || '127.0.0.1',
     port: listenPort,
@@ -99,7 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     redisUrl: env.REDIS_URL?.trim() || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || undefined,
-    modelsDir: fromRoot(env.MODELS_DIR || 'models'),
+    modelsDir,
+    runtime: { ...runtimeOptionsFromEnv(env), modelsDir },
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),

@@ -12,7 +12,7 @@ export interface OpenDatabaseOptions {
 
 /** Resolves the database path: `:memory:` stays, anything else becomes absolute from the cwd. */
 export function resolveDatabasePath(path: string | undefined): string {
-  const p = path ?? process.env.DATABASE_PATH ?? 'data/chat_history.db';
+  const p = path ?? 'data/chat_history.db';
   return p === ':memory:' ? p : resolve(p);
 }
 

@@ -161,7 +161,7 @@ describe.skipIf(skip !== undefined)('postgres', () => {
       ]);
     });
 
-    it('chooses DATABASE_URL over DATABASE_PATH, and masks the password', async () => {
+    it('chooses the url over a path, reads no DATABASE_URL itself, and masks the password', async () => {
       const db = await database();
       const { dir, remove } = makeTempDir();
       const saved = { url: process.env.DATABASE_URL, path: process.env.DATABASE_PATH };
@@ -171,7 +171,11 @@ describe.skipIf(skip !== undefined)('postgres', () => {
       process.env.DATABASE_PATH = join(dir, 'unused.db');
       let store: ChatStore | undefined;
       try {
-        store = await openChatStore();
+        // The environment alone opens nothing on PostgreSQL: the app passes DATABASE_URL as `url`.
+        const fromEnvOnly = await openChatStore({ path: ':memory:' });
+        expect(fromEnvOnly.backend).toBe('sqlite');
+        await fromEnvOnly.close();
+        store = await openChatStore({ url: process.env.DATABASE_URL, path: process.env.DATABASE_PATH });
         expect(store.backend).toBe('postgres');
         expect(store.path).not.toContain('not-needed');
         expect(store.path).toContain(db.name);

@@ -24,12 +24,12 @@ import type { TransferRepository } from '../transfer/store/transfer-repository.j
 export interface ChatStoreOptions {
   /**
    * A `postgres://` URL: the store runs on PostgreSQL instead of SQLite (several API processes can share it).
-   * Wins over `path`. Defaults to `process.env.DATABASE_URL` when neither `url` nor `path` is given.
+   * Wins over `path`. Defaults to none (SQLite); the store reads no environment, so an app passes DATABASE_URL here.
    */
   url?: string;
   /**
    * `':memory:'` or a file path, resolved from the cwd; its folder is created.
-   * Defaults to `process.env.DATABASE_PATH ?? 'data/chat_history.db'`.
+   * Defaults to `'data/chat_history.db'` (an app passes DATABASE_PATH here).
    */
   path?: string;
   /** PostgreSQL only: connections per process. Defaults to 10. */

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, openTempStore, type TempStore } from '../../test/temp-store.js';
+import { resolveDatabasePath } from '../connection/open-database.js';
 import { ChatStoreClosedError, MigrationError, STORE_MIGRATIONS, openChatStore } from '../index.js';
 
 describe('openChatStore', () => {
@@ -43,15 +44,17 @@ describe('openChatStore', () => {
     await store.close();
   });
 
-  it('defaults to DATABASE_PATH', async () => {
+  it('reads no environment: DATABASE_PATH is for the app to pass as `path`', async () => {
     const { dir, remove } = makeTempDir();
     dirs.push(remove);
     const before = process.env.DATABASE_PATH;
     process.env.DATABASE_PATH = join(dir, 'from-env.db');
     try {
-      const store = await openChatStore();
-      expect(store.path).toBe(join(dir, 'from-env.db'));
+      const store = await openChatStore({ path: ':memory:' });
+      expect(store.path).toBe(':memory:');
       await store.close();
+      expect(resolveDatabasePath(undefined)).toBe(resolve('data/chat_history.db'));
+      expect(existsSync(join(dir, 'from-env.db'))).toBe(false);
     } finally {
       if (before === undefined) delete process.env.DATABASE_PATH;
       else process.env.DATABASE_PATH = before;

@@ -70,10 +70,9 @@ async function migrateWithRetry(db: Kysely<ChatDatabase>, sql: SqlRunner): Promi
   }
 }
 
-/** The PostgreSQL URL to use, if any: `url`, else DATABASE_URL unless a `path` was given. */
+/** The PostgreSQL URL to use, if any: `url` (the store reads no environment; apps pass DATABASE_URL here). */
 function chooseUrl(options: ChatStoreOptions): string | undefined {
-  const url =
-    options.url?.trim() || (options.path === undefined ? process.env.DATABASE_URL?.trim() : undefined) || undefined;
+  const url = options.url?.trim() || undefined;
   if (url !== undefined && !isPostgresUrl(url)) {
     throw new ChatStoreError(
       `Unsupported database URL ${redactUrl(url)}: use postgres://…, or DATABASE_PATH for SQLite`,

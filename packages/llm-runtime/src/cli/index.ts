@@ -15,8 +15,11 @@ const USAGE = `Usage:
 
 Environment: MODELS_DIR (default ./models), HF_ENDPOINT (default https://huggingface.co), HF_TOKEN`;
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function runModelsCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and the variables `env` (the entry point passes `process.env`;
+ * nothing else is read); returns the exit code.
+ */
+export async function runModelsCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const modelsDir = path.resolve(env.MODELS_DIR?.trim() || 'models');
   const [command, ...rest] = argv;
   try {
@@ -57,6 +60,7 @@ async function pull(source: string, modelsDir: string, env: NodeJS.ProcessEnv): 
       source,
       modelsDir,
       ...(env.HF_ENDPOINT ? { hfEndpoint: env.HF_ENDPOINT } : {}),
+      ...(env.HF_TOKEN ? { token: env.HF_TOKEN } : {}),
       onProgress: (received, total) => {
         const speed = mib(received / Math.max(0.001, (Date.now() - startTime) / 1000));
         if (!started) {
@@ -110,7 +114,8 @@ function formatBytes(bytes: number | null): string {
 
 // Run when executed directly (bin or `node dist/cli/index.js`), not when imported by tests.
 if (isMain()) {
-  runModelsCli(process.argv.slice(2)).then((code) => {
+  // The program's entry: the one place this package's CLI reads the process environment.
+  runModelsCli(process.argv.slice(2), process.env).then((code) => {
     process.exitCode = code;
   });
 }

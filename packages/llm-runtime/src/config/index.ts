@@ -1,4 +1,4 @@
-/** Runtime configuration: env fallbacks and measured defaults. */
+/** Runtime configuration: options with their defaults, the env variables an app may parse, measured defaults. */
 export { defaultThreads, defaultSequences, defaultFlashAttention, TINY_MODEL_BYTES } from './default-threads.js';
 export {
   resolveRuntimeOptions,
@@ -7,4 +7,5 @@ export {
   type LlmRuntimeOptions,
   type ResolvedRuntimeOptions,
 } from './resolve-options.js';
+export { runtimeOptionsFromEnv, type EnvVars } from './runtime-env.js';
 export { parseUpstreams, normalizeUpstream, type UpstreamOptions } from './parse-upstreams.js';

@@ -1,8 +1,18 @@
-/** Options of the runtime, and how each falls back to an environment variable and then a default. */
+/** Options of the runtime and their defaults. The variable named beside each is what `runtimeOptionsFromEnv` reads. */
 import { InvalidOptionError } from './invalid-option-error.js';
-import { normalizeUpstream, parseUpstreams, type UpstreamOptions } from './parse-upstreams.js';
+import { normalizeUpstream, type UpstreamOptions } from './parse-upstreams.js';
+import {
+  checkedFraction,
+  DEFAULT_CONTEXT_SHIFT_FRACTION,
+  definedOnly,
+  runtimeOptionsFromEnv,
+  type EnvVars,
+} from './runtime-env.js';
 
-/** Options for {@link createLlmRuntime}. Every field is optional; env vars fill the gaps. */
+/**
+ * Options for {@link createLlmRuntime}. Every field is optional and has a default; the runtime reads no environment
+ * variable itself (an app passes `runtimeOptionsFromEnv(process.env)`), so "env X" below names that variable.
+ */
 export interface LlmRuntimeOptions {
   /** Folder scanned for `.gguf` files. Defaults to env MODELS_DIR, else `'models'` (relative to the cwd). */
   modelsDir?: string;
@@ -67,13 +77,16 @@ export interface LlmRuntimeOptions {
    * env EMBEDDING_MODEL, else none (the active chat model embeds).
    */
   embeddingModelId?: string;
-  /** Environment to read; tests pass their own. Defaults to `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Variables to read as {@link runtimeOptionsFromEnv} does, under the options given here. Defaults to none: the
+   * runtime never reads `process.env` on its own.
+   */
+  env?: EnvVars;
   /** Debug log of each generation (model, seed used, finish reason), e.g. a pino logger. Defaults to none. */
   logger?: { debug(data: object, message: string): void };
 }
 
-/** Options after env and defaults; `threads`, `sequences`, `contextSize` stay undefined until the model is known. */
+/** Options after defaults; `threads`, `sequences`, `contextSize` stay undefined until the model is known. */
 export interface ResolvedRuntimeOptions {
   modelsDir: string;
   modelId: string | undefined;
@@ -97,82 +110,43 @@ export interface ResolvedRuntimeOptions {
   embeddingModelId: string | undefined;
 }
 
-/** Share of the context freed by one context shift when neither option nor env sets one. */
-export const DEFAULT_CONTEXT_SHIFT_FRACTION = 0.5;
-
-export { InvalidOptionError };
+export { DEFAULT_CONTEXT_SHIFT_FRACTION, InvalidOptionError };
 
 /**
- * Merges options, env vars and defaults.
+ * Fills the defaults in; options given win over the `env` option's variables.
  *
  * @example
- * resolveRuntimeOptions({ env: { LLAMA_THREADS: '2' } }).threads // 2
+ * resolveRuntimeOptions({ threads: 2 }).queueLimit // 8
  */
 export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): ResolvedRuntimeOptions {
-  const env = options.env ?? process.env;
-  const gpuEnv = env.LLAMA_GPU?.trim().toLowerCase();
+  const { env, logger: _logger, ...given } = options;
+  const merged: LlmRuntimeOptions = { ...(env ? runtimeOptionsFromEnv(env) : {}), ...definedOnly(given) };
   return {
-    modelsDir: options.modelsDir ?? nonEmpty(env.MODELS_DIR) ?? 'models',
-    modelId: options.modelId ?? nonEmpty(env.CHAT_MODEL),
-    threads: options.threads ?? int(env, 'LLAMA_THREADS', 1),
-    sequences: options.sequences ?? int(env, 'LLAMA_SEQUENCES', 1),
-    contextSize: options.contextSize ?? int(env, 'LLAMA_CONTEXT_SIZE', 16),
-    queueLimit: options.queueLimit ?? int(env, 'LLAMA_QUEUE_LIMIT', 0) ?? 8,
-    queueTimeoutMs: options.queueTimeoutMs ?? int(env, 'LLAMA_QUEUE_TIMEOUT_MS', 1) ?? 60_000,
-    cacheTtlS: options.cacheTtlS ?? int(env, 'CHAT_CACHE_TTL', 0) ?? 300,
-    cacheMaxEntries: options.cacheMaxEntries ?? int(env, 'CHAT_CACHE_MAX_ENTRIES', 1) ?? 500,
-    gpu: options.gpu ?? (gpuEnv === 'false' || gpuEnv === 'off' || gpuEnv === '0' ? false : 'auto'),
-    defaultMaxTokens: options.defaultMaxTokens ?? int(env, 'LLAMA_MAX_TOKENS', 1) ?? 1024,
-    switchGraceMs: options.switchGraceMs ?? 10_000,
-    flashAttention: options.flashAttention ?? flashAttentionEnv(env.LLAMA_FLASH_ATTENTION),
-    contextShiftFraction: fraction(options.contextShiftFraction, env.LLAMA_CONTEXT_SHIFT),
-    preloadNextTurn: options.preloadNextTurn ?? onOff(env, 'LLAMA_PRELOAD_NEXT_TURN') ?? true,
-    upstreams: options.upstreams
-      ? options.upstreams.map((upstream) => normalizeUpstream(upstream))
-      : parseUpstreams(env.LLM_UPSTREAMS ?? ''),
-    upstreamCheckIntervalMs: options.upstreamCheckIntervalMs ?? int(env, 'LLM_UPSTREAM_CHECK_MS', 50) ?? 5000,
-    upstreamMaxFailures: options.upstreamMaxFailures ?? int(env, 'LLM_UPSTREAM_MAX_FAILURES', 1) ?? 3,
-    upstreamConcurrency: options.upstreamConcurrency ?? int(env, 'LLM_UPSTREAM_CONCURRENCY', 1) ?? 4,
-    embeddingModelId: options.embeddingModelId ?? nonEmpty(env.EMBEDDING_MODEL),
+    modelsDir: merged.modelsDir ?? 'models',
+    modelId: merged.modelId,
+    threads: merged.threads,
+    sequences: merged.sequences,
+    contextSize: merged.contextSize,
+    queueLimit: merged.queueLimit ?? 8,
+    queueTimeoutMs: merged.queueTimeoutMs ?? 60_000,
+    cacheTtlS: merged.cacheTtlS ?? 300,
+    cacheMaxEntries: merged.cacheMaxEntries ?? 500,
+    gpu: merged.gpu ?? 'auto',
+    defaultMaxTokens: merged.defaultMaxTokens ?? 1024,
+    switchGraceMs: merged.switchGraceMs ?? 10_000,
+    flashAttention: merged.flashAttention,
+    contextShiftFraction: fraction(given.contextShiftFraction, merged.contextShiftFraction),
+    preloadNextTurn: merged.preloadNextTurn ?? true,
+    upstreams: (merged.upstreams ?? []).map((upstream) => normalizeUpstream(upstream)),
+    upstreamCheckIntervalMs: merged.upstreamCheckIntervalMs ?? 5000,
+    upstreamMaxFailures: merged.upstreamMaxFailures ?? 3,
+    upstreamConcurrency: merged.upstreamConcurrency ?? 4,
+    embeddingModelId: merged.embeddingModelId,
   };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function flashAttentionEnv(raw: string | undefined): 'auto' | boolean | undefined {
-  if (nonEmpty(raw)?.toLowerCase() === 'auto') return 'auto';
-  return onOff({ LLAMA_FLASH_ATTENTION: raw }, 'LLAMA_FLASH_ATTENTION', ', off or auto');
-}
-
-function onOff(env: NodeJS.ProcessEnv, name: string, choices = ' or off'): boolean | undefined {
-  const raw = env[name];
-  const value = nonEmpty(raw)?.toLowerCase();
-  if (value === undefined) return undefined;
-  if (['on', 'true', '1'].includes(value)) return true;
-  if (['off', 'false', '0'].includes(value)) return false;
-  throw new InvalidOptionError(`${name} must be on${choices}, got "${raw}"`);
-}
-
-function fraction(option: number | undefined, raw: string | undefined): number {
-  const text = nonEmpty(raw);
-  const value = option ?? (text === undefined ? DEFAULT_CONTEXT_SHIFT_FRACTION : Number(text));
-  // Above 0.9 almost nothing is kept; below 0.05 shifts come nearly every token again.
-  if (!Number.isFinite(value) || value < 0.05 || value > 0.9) {
-    const name = option === undefined ? 'LLAMA_CONTEXT_SHIFT' : 'contextShiftFraction';
-    throw new InvalidOptionError(`${name} must be a number from 0.05 to 0.9, got "${option ?? raw}"`);
-  }
-  return value;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(`${name} must be an integer >= ${min}, got "${raw}"`);
-  }
-  return value;
+/** The option given is checked under its own name; one from the env was checked when it was read. */
+function fraction(given: number | undefined, merged: number | undefined): number {
+  if (given !== undefined) return checkedFraction(given, 'contextShiftFraction');
+  return merged ?? DEFAULT_CONTEXT_SHIFT_FRACTION;
 }

@@ -50,13 +50,13 @@ export interface PullModelOptions {
   source: string;
   /** Folder the file lands in. */
   modelsDir: string;
-  /** Base of `hf:` URLs. Defaults to env HF_ENDPOINT, else https://huggingface.co. */
+  /** Base of `hf:` URLs (the CLI passes env HF_ENDPOINT). Defaults to https://huggingface.co. */
   hfEndpoint?: string;
   /** Extra attempts after an interrupted transfer, each resuming where the last stopped. Defaults to 2. */
   retries?: number;
   /** Bytes received so far (including a resumed part) and the total when the server says it. */
   onProgress?: (received: number, total: number | null) => void;
-  /** Bearer token for gated repos. Defaults to env HF_TOKEN. */
+  /** Bearer token for gated repos (the CLI passes env HF_TOKEN). Defaults to none. */
   token?: string;
   signal?: AbortSignal;
 }
@@ -79,10 +79,7 @@ export interface PullModelResult {
  * await pullModel({ source: 'hf:ggml-org/models/tinyllamas/stories260K.gguf', modelsDir: './models' });
  */
 export async function pullModel(options: PullModelOptions): Promise<PullModelResult> {
-  const { url, fileName } = resolveModelUrl(
-    options.source,
-    options.hfEndpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT,
-  );
+  const { url, fileName } = resolveModelUrl(options.source, options.hfEndpoint ?? DEFAULT_HF_ENDPOINT);
   await mkdir(options.modelsDir, { recursive: true });
   const target = path.join(options.modelsDir, fileName);
   const partial = `${target}.partial`;
@@ -121,7 +118,7 @@ class InterruptedError extends Error {}
 async function downloadRange(url: string, partial: string, offset: number, options: PullModelOptions): Promise<void> {
   const headers: Record<string, string> = {};
   if (offset > 0) headers.range = `bytes=${offset}-`;
-  const token = options.token ?? process.env.HF_TOKEN;
+  const token = options.token;
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {

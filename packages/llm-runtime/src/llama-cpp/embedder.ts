@@ -11,8 +11,9 @@ import { InputTooLongError } from '../errors/endpoint-errors.js';
 import type { EmbeddingModelStatus, EmbedRequest, EmbedResult } from '../provider/index.js';
 import { scanModels } from '../registry/index.js';
 
-/** Tokens one embedding context takes at most; inputs are embedded whole, in one batch. */
-export const MAX_EMBEDDING_CONTEXT = 4096;
+import { MAX_EMBEDDING_CONTEXT } from './defaults.js';
+
+export { MAX_EMBEDDING_CONTEXT };
 
 /** Options for {@link createEmbedder}. */
 export interface EmbedderOptions {

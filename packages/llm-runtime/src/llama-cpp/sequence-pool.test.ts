@@ -31,3 +31,25 @@ describe('createSequencePool', () => {
     expect(pool.take('b')!.slot).toBe(anonymous.slot);
   });
 });
+
+describe('createSequencePool with per-slot state', () => {
+  it('gives each slot its own state object, typed without casts', () => {
+    const pool = createSequencePool(['s0', 's1'], (): { last?: string } => ({}));
+    const a = pool.take('a')!;
+    a.slot.last = 'a-tokens';
+    pool.give(a.slot);
+    const b = pool.take('b')!;
+    expect(b.slot.last).toBeUndefined();
+    expect(pool.ownedBy('a')?.last).toBe('a-tokens');
+    expect(pool.ownedBy('nobody')).toBeUndefined();
+  });
+
+  it("takes the session's own slot even when an unowned one is free", () => {
+    const pool = createSequencePool(['s0', 's1', 's2']);
+    const a = pool.take('a')!;
+    pool.give(a.slot);
+    const again = pool.take('a')!;
+    expect(again.reused).toBe(true);
+    expect(again.slot).toBe(a.slot);
+  });
+});

@@ -7,3 +7,8 @@ export {
 } from './openai-compatible-provider.js';
 export { UpstreamRequestError } from './upstream-errors.js';
 export { createUpstreamPool, type Upstream, type UpstreamPool, type UpstreamPoolOptions } from './upstream-pool.js';
+export { createHealthChecks, checkUpstream, type HealthChecks, type HealthChecksOptions } from './health-checks.js';
+export { downReason, listRemoteModels, splitRemoteModelId, type RemoteModelId } from './remote-models.js';
+export { generateRemote, remoteResult, type RemoteGeneration } from './generate-remote.js';
+export { remoteStatus, upstreamInfo } from './remote-status.js';
+export { streamChatCompletion, type AttemptOutcome, type StreamAttempt } from './stream-chat-completion.js';

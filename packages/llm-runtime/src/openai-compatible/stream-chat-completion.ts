@@ -95,39 +95,16 @@ export async function streamChatCompletion(attempt: StreamAttempt): Promise<Atte
       return { kind: 'failed', cause: classify(response.status), reason, status: response.status };
     }
     if (!response.body) return { kind: 'failed', cause: 'upstream', reason: 'the response had no body' };
-    let done = false;
-    let streamError: string | undefined;
-    try {
-      for await (const event of readServerSentEvents(response.body)) {
-        // Chunks parsed before the abort was seen must not reach onToken after it.
-        if (signal.aborted) break;
-        if (event.data === '[DONE]') {
-          done = true;
-          break;
-        }
-        const chunk = parseChunk(event.data);
-        if (!chunk) {
-          streamError = 'the upstream sent a chunk that is not JSON';
-          break;
-        }
-        if (chunk.error) {
-          streamError = `the upstream failed mid-stream: ${chunk.error.message ?? 'unknown error'}`;
-          break;
-        }
-        const choice = chunk.choices?.[0];
-        const piece = choice?.delta?.content;
-        if (typeof piece === 'string' && piece.length > 0) {
-          firstTokenAt ??= performance.now();
-          text += piece;
-          deltas++;
-          request.onToken?.(piece);
-        }
-        if (choice?.finish_reason) finish = choice.finish_reason === 'length' ? 'length' : 'stop';
-        if (chunk.usage) usage = chunk.usage;
-      }
-    } catch (error) {
-      if (!signal.aborted) streamError = fetchFailure(error, controller.signal);
-    }
+    const read = await readDeltas(response.body, attempt, controller.signal, (piece) => {
+      firstTokenAt ??= performance.now();
+      text += piece;
+      deltas++;
+      request.onToken?.(piece);
+    });
+    usage = read.usage;
+    finish = read.finish;
+    const { done } = read;
+    let streamError = read.streamError;
     if (signal.aborted) return finished('abort');
     if (streamError === undefined && !done && finish === null)
       streamError = 'the stream ended before the reply was finished';
@@ -140,6 +117,52 @@ export async function streamChatCompletion(attempt: StreamAttempt): Promise<Atte
     clearTimeout(timer);
     signal.removeEventListener('abort', forward);
   }
+}
+
+/** What the `data:` chunks of a stream came to; see {@link readDeltas}. */
+interface StreamRead {
+  /** `[DONE]` arrived. */
+  done: boolean;
+  finish: FinishReason | null;
+  usage: OpenAiUsage | null;
+  /** Why the stream is unusable from here on: a chunk that is not JSON, an error chunk, a broken connection. */
+  streamError?: string;
+}
+
+/**
+ * Reads the server-sent events of a streaming chat completion, passing each content delta to `onPiece`, until
+ * `[DONE]`, a bad or error chunk, the end of the body, or an abort (chunks parsed after it are dropped).
+ */
+async function readDeltas(
+  body: ReadableStream<Uint8Array>,
+  attempt: StreamAttempt,
+  fetchSignal: AbortSignal,
+  onPiece: (piece: string) => void,
+): Promise<StreamRead> {
+  const { signal } = attempt;
+  const read: StreamRead = { done: false, finish: null, usage: null };
+  try {
+    for await (const event of readServerSentEvents(body)) {
+      if (signal.aborted) break;
+      if (event.data === '[DONE]') {
+        read.done = true;
+        break;
+      }
+      const chunk = parseChunk(event.data);
+      if (!chunk) return { ...read, streamError: 'the upstream sent a chunk that is not JSON' };
+      if (chunk.error) {
+        return { ...read, streamError: `the upstream failed mid-stream: ${chunk.error.message ?? 'unknown error'}` };
+      }
+      const choice = chunk.choices?.[0];
+      const piece = choice?.delta?.content;
+      if (typeof piece === 'string' && piece.length > 0) onPiece(piece);
+      if (choice?.finish_reason) read.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
+      if (chunk.usage) read.usage = chunk.usage;
+    }
+  } catch (error) {
+    if (!signal.aborted) read.streamError = fetchFailure(error, fetchSignal);
+  }
+  return read;
 }
 
 /** Headers for every call to an upstream. */

@@ -64,4 +64,38 @@ describe('createRequestQueue', () => {
     release();
     expect(queue.inUse).toBe(0);
   });
+
+  it('serves waiters at once when the capacity grows, and keeps at least one slot', async () => {
+    const queue = createRequestQueue({ capacity: 1, limit: 4, timeoutMs: 60_000 });
+    const first = await queue.acquire();
+    const waiting = [queue.acquire(), queue.acquire()];
+    expect(queue.depth).toBe(2);
+    queue.setCapacity(3);
+    const releases = await Promise.all(waiting);
+    expect([queue.inUse, queue.depth]).toEqual([3, 0]);
+    queue.setCapacity(0);
+    expect(queue.capacity).toBe(1);
+    // Shrinking takes effect as slots come back: one release leaves two in use, none is handed out.
+    const late = queue.acquire();
+    for (const release of [first, ...releases]) release();
+    const lateRelease = await late;
+    expect(queue.inUse).toBe(1);
+    lateRelease();
+    lateRelease();
+    expect(queue.inUse).toBe(0);
+  });
+
+  it('rejects every waiter with the given error, and a pre-aborted request at once', async () => {
+    const queue = createRequestQueue({ capacity: 1, limit: 4, timeoutMs: 60_000 });
+    const held = await queue.acquire();
+    const waiting = [queue.acquire(), queue.acquire()];
+    queue.rejectAll(new Error('closed'));
+    for (const waiter of waiting) await expect(waiter).rejects.toThrow('closed');
+    expect(queue.depth).toBe(0);
+    const aborted = new AbortController();
+    aborted.abort(new Error('gone'));
+    await expect(queue.acquire(aborted.signal)).rejects.toThrow('gone');
+    held();
+    expect(queue.inUse).toBe(0);
+  });
 });

@@ -2,9 +2,8 @@
 export {
   scanModels,
   modelIdFromFile,
-  describeGguf,
   parseSizeLabel,
-  ggufProblem,
   LLAMA_CPP_PROVIDER_ID,
   type ScannedModel,
 } from './scan-models.js';
+export { describeGguf, ggufProblem } from './describe-gguf.js';

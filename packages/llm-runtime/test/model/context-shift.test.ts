@@ -8,7 +8,7 @@ import {
   type LlamaModel,
 } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepNewestTurns } from '../../src/index.js';
+import { keepNewestTurns } from '../../src/llama-cpp/index.js';
 import { MODEL_PATH } from './helpers.js';
 
 describe('keepNewestTurns with the real tokenizer and chat wrapper', () => {
