@@ -6,6 +6,8 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
   /** Page cache of the worker's connection, in KiB. */
   cacheKiB: number;
+  /** Niceness of the worker thread (Linux), 0 to keep the process's own. */
+  nice?: number;
 }
 
 /** A worker's answer to job `id`: its value, or the error it threw (name, message and SQLite code survive the crossing). */

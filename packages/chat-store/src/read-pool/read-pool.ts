@@ -17,9 +17,15 @@ export interface ReadPoolOptions {
   busyTimeoutMs: number;
   /** Page cache of each worker's connection in KiB. Defaults to 32 MiB. */
   cacheKiB?: number;
+  /**
+   * Niceness of the worker threads on Linux (0–19; defaults to 10): the event loop wins the CPU over long reads, so
+   * `/health` and streaming stay fast while every core runs searches.
+   */
+  nice?: number;
 }
 
 const DEFAULT_WORKER_CACHE_KIB = 32 * 1024;
+const DEFAULT_WORKER_NICE = 10;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -121,6 +127,7 @@ export class ReadPool {
       path: this.#options.path,
       busyTimeoutMs: this.#options.busyTimeoutMs,
       cacheKiB: this.#options.cacheKiB ?? DEFAULT_WORKER_CACHE_KIB,
+      nice: this.#options.nice ?? DEFAULT_WORKER_NICE,
     };
     const worker = new Worker(workerUrl(), { workerData: setup });
     worker.unref();

@@ -108,3 +108,36 @@ describe('PRAGMA optimize', () => {
     }
   });
 });
+
+describe('prefix search', () => {
+  it('finds what FTS5 own prefix query finds, when the prefix is read from the index b-tree', async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    try {
+      const s = await t.store.sessions.create('u');
+      const words = ['token', 'tokens', 'tokenizer', 'Tokenomics', 'toke', 'tök', 'prompt', 'promptly', 'zebra'];
+      for (let i = 0; i < 120; i++) {
+        const content = `${words[i % words.length]} and ${words[(i * 7) % words.length]} item${i % 13}`;
+        await t.store.messages.append('u', s.id, { role: 'user', content });
+      }
+      const raw = new Database(t.path, { readonly: true });
+      try {
+        const native = raw.prepare('SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck();
+        for (const [query, match] of [
+          ['toke', '"toke"*'],
+          ['TOKEN', '"token"*'],
+          ['and prom', '"and" "prom"*'],
+          ['item1', '"item1"*'],
+          ['zebr', '"zebr"*'],
+          ['nothing', '"nothing"*'],
+        ] as const) {
+          const hits = (await t.store.search('u', query, { limit: 100 })).items;
+          expect({ query, n: hits.length }).toEqual({ query, n: native.get(match) });
+        }
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

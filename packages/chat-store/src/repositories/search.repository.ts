@@ -16,6 +16,7 @@ import {
   type TermSample,
   type WindowRow,
 } from '../search/index.js';
+import { prefixTerms } from '../fts5-prefix/index.js';
 import { iso } from './mappers.js';
 import { pageLimit, type RepositoryContext } from './repository-context.js';
 
@@ -128,7 +129,6 @@ export function searchSync(
 ): Page<SearchHit> {
   sql.assertOpen();
   const limit = pageLimit(options.limit, 20, 100);
-  const match = buildMatchExpression(query);
   let offset = 0;
   let pinned: [number, number] | undefined;
   if (options.cursor !== undefined) {
@@ -136,8 +136,10 @@ export function searchSync(
     offset = o;
     pinned = [from, to];
   }
-  if (match === undefined || offset >= window) return { items: [], next_cursor: null };
+  if (offset >= window) return { items: [], next_cursor: null };
   return sql.raw.transaction(() => {
+    const match = buildMatchExpression(query, (prefix) => expandPrefix(sql, prefix));
+    if (match === undefined) return { items: [], next_cursor: null };
     const found = windowRows(sql, window, userId, match, pinned);
     const terms = rankTerms(query);
     const idf = termWeights(sql, terms, found.to);
@@ -151,6 +153,18 @@ export function searchSync(
       to: found.to,
     });
   })();
+}
+
+/** A query word (letters and digits only) in ASCII. */
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+
+/**
+ * The index's words that start with the query's last word, so that FTS5 reads them lazily rather than merging
+ * every doclist of the prefix first. Only ASCII prefixes: their folding (lower case) is certain, whereas the
+ * tokenizer's diacritic folding of other scripts is left to FTS5's own prefix query.
+ */
+function expandPrefix(sql: SqlRunner, prefix: string): string[] | undefined {
+  return ASCII_WORD.test(prefix) ? prefixTerms(sql, prefix.toLowerCase()) : undefined;
 }
 
 function windowRows(
