@@ -64,14 +64,15 @@ describe('read pool', () => {
         const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
         return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
       });
-    const before = niceness().filter((n) => n === 7).length;
+    const target = Math.min(19, os.getPriority() + 7);
+    const before = niceness().filter((n) => n === target).length;
     const pool = new ReadPool({ path: t.path, size: 2, busyTimeoutMs: 1000, nice: 7 });
     cleanups.unshift(() => pool.close());
     await Promise.all([0, 1].map(() => pool.run({ kind: 'all', sql: 'SELECT 1', params: [] })));
     expect(pool.started).toBe(2);
-    expect(niceness().filter((n) => n === 7).length).toBe(before + 2);
+    expect(niceness().filter((n) => n === target).length).toBe(before + 2);
     // The main thread keeps its own.
-    expect(os.getPriority()).not.toBe(7);
+    expect(os.getPriority()).toBeLessThan(target);
   });
 
   it('refuses statements that write, and fails running jobs on close', async () => {

@@ -6,7 +6,7 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
   /** Page cache of the worker's connection, in KiB. */
   cacheKiB: number;
-  /** Niceness of the worker thread (Linux), 0 to keep the process's own. */
+  /** How much nicer than the process the worker thread runs (Linux), 0 to keep the process's own priority. */
   nice?: number;
 }
 

@@ -18,7 +18,8 @@ export interface ReadPoolOptions {
   /** Page cache of each worker's connection in KiB. Defaults to 32 MiB. */
   cacheKiB?: number;
   /**
-   * Niceness of the worker threads on Linux (0–19; defaults to 10): the event loop wins the CPU over long reads, so
+   * How much nicer than the process the worker threads run on Linux (defaults to 10, capped at niceness 19): the
+   * event loop wins the CPU over long reads, so
    * `/health` and streaming stay fast while every core runs searches.
    */
   nice?: number;
