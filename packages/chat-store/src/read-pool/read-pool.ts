@@ -18,15 +18,15 @@ export interface ReadPoolOptions {
   /** Page cache of each worker's connection in KiB. Defaults to 32 MiB. */
   cacheKiB?: number;
   /**
-   * How much nicer than the process the worker threads run on Linux (defaults to 10, capped at niceness 19): the
-   * event loop wins the CPU over long reads, so
-   * `/health` and streaming stay fast while every core runs searches.
+   * How much nicer than the process the worker threads run on Linux (defaults to 5, capped at niceness 19): the
+   * event loop wins the CPU over long reads, so `/health` and streaming stay fast while every core runs searches.
+   * Not more: the workers also compete with other processes on the machine, and a very nice one would starve there.
    */
   nice?: number;
 }
 
 const DEFAULT_WORKER_CACHE_KIB = 32 * 1024;
-const DEFAULT_WORKER_NICE = 10;
+const DEFAULT_WORKER_NICE = 5;
 
 interface Pending {
   resolve(value: unknown): void;
