@@ -473,7 +473,12 @@ try {
       servers: await startPair({ DATABASE_URL: url.toString() }, dirs),
     });
     servers.push(...databases[1].servers);
-  } else notes.push('PostgreSQL: not measured (no DATABASE_URL_TEST and `.ci/services` could not start it)');
+  } else
+    notes.push(
+      process.env.BENCH_POSTGRES === '0'
+        ? 'PostgreSQL: not measured (BENCH_POSTGRES=0)'
+        : 'PostgreSQL: not measured (no DATABASE_URL_TEST and `.ci/services` could not start it)',
+    );
 
   const order = (r) => [
     databases.findIndex((d) => d.label === r.label),
