@@ -2,7 +2,7 @@
 // and on PostgreSQL, with 1 and with 2 processes sharing the database. Writes the "Scale" section of docs/benchmarks.md.
 //
 // Env: BENCH_SECONDS (measured seconds per cell, 5, taken in BENCH_ROUNDS rounds, 5), BENCH_WARMUP_SECONDS (1),
-// BENCH_CONCURRENCY (closed-loop workers, 8), BENCH_SESSIONS (200), BENCH_SEARCH_REPS (30), BENCH_FLOOD (searches in flight, 50), BENCH_MESSAGES (50,000), BENCH_WRITE=0 (print only), DATABASE_URL_TEST (an admin
+// BENCH_CONCURRENCY (closed-loop workers, 8), BENCH_SESSIONS (200), BENCH_SEARCH_REPS (30), BENCH_FLOOD (searches in flight, 50), BENCH_MESSAGES (50,000), BENCH_WRITE=0 (print only), BENCH_POSTGRES=0 (SQLite only), DATABASE_URL_TEST (an admin
 // PostgreSQL URL; when unset the bench starts its own `.ci/services` pair, and stops it again afterwards).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -449,7 +449,8 @@ try {
   });
   servers.push(...databases[0].servers);
 
-  const admin = postgresAdminUrl();
+  // BENCH_POSTGRES=0 measures SQLite only (e.g. its concurrency case while iterating on the SQLite search).
+  const admin = process.env.BENCH_POSTGRES === '0' ? undefined : postgresAdminUrl();
   if (admin) {
     const name = `chat_bench_${randomBytes(6).toString('hex')}`;
     await adminQuery(admin.url, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
@@ -472,7 +473,12 @@ try {
       servers: await startPair({ DATABASE_URL: url.toString() }, dirs),
     });
     servers.push(...databases[1].servers);
-  } else notes.push('PostgreSQL: not measured (no DATABASE_URL_TEST and `.ci/services` could not start it)');
+  } else
+    notes.push(
+      process.env.BENCH_POSTGRES === '0'
+        ? 'PostgreSQL: not measured (BENCH_POSTGRES=0)'
+        : 'PostgreSQL: not measured (no DATABASE_URL_TEST and `.ci/services` could not start it)',
+    );
 
   const order = (r) => [
     databases.findIndex((d) => d.label === r.label),

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTempStore, type TempStore } from '../../test/temp-store.js';
 import { ChatStoreClosedError, InvalidCursorError } from '../errors/index.js';
@@ -52,6 +54,25 @@ describe('read pool', () => {
     expect(await slow).toEqual([{ n: 3_000_000 }]);
     expect(order.slice(0, 5)).toEqual(['tick', 'tick', 'tick', 'tick', 'tick']);
     expect(pool.started).toBe(1);
+  });
+
+  it.skipIf(process.platform !== 'linux')('runs its workers at a lower CPU priority than the event loop', async () => {
+    const t = await seeded();
+    // Niceness of every thread of this process (field 19 of /proc/self/task/<tid>/stat, after the command name).
+    const niceness = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const target = Math.min(19, os.getPriority() + 7);
+    const before = niceness().filter((n) => n === target).length;
+    const pool = new ReadPool({ path: t.path, size: 2, busyTimeoutMs: 1000, nice: 7 });
+    cleanups.unshift(() => pool.close());
+    await Promise.all([0, 1].map(() => pool.run({ kind: 'all', sql: 'SELECT 1', params: [] })));
+    expect(pool.started).toBe(2);
+    expect(niceness().filter((n) => n === target).length).toBe(before + 2);
+    // The main thread keeps its own.
+    expect(os.getPriority()).toBeLessThan(target);
   });
 
   it('refuses statements that write, and fails running jobs on close', async () => {

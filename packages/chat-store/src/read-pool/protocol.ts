@@ -6,6 +6,8 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
   /** Page cache of the worker's connection, in KiB. */
   cacheKiB: number;
+  /** How much nicer than the process the worker thread runs (Linux), 0 to keep the process's own priority. */
+  nice?: number;
 }
 
 /** A worker's answer to job `id`: its value, or the error it threw (name, message and SQLite code survive the crossing). */

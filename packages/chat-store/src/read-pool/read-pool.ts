@@ -17,9 +17,16 @@ export interface ReadPoolOptions {
   busyTimeoutMs: number;
   /** Page cache of each worker's connection in KiB. Defaults to 32 MiB. */
   cacheKiB?: number;
+  /**
+   * How much nicer than the process the worker threads run on Linux (defaults to 5, capped at niceness 19): the
+   * event loop wins the CPU over long reads, so `/health` and streaming stay fast while every core runs searches.
+   * Not more: the workers also compete with other processes on the machine, and a very nice one would starve there.
+   */
+  nice?: number;
 }
 
 const DEFAULT_WORKER_CACHE_KIB = 32 * 1024;
+const DEFAULT_WORKER_NICE = 5;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -122,6 +129,7 @@ export class ReadPool {
       path: this.#options.path,
       busyTimeoutMs: this.#options.busyTimeoutMs,
       cacheKiB: this.#options.cacheKiB ?? DEFAULT_WORKER_CACHE_KIB,
+      nice: this.#options.nice ?? DEFAULT_WORKER_NICE,
     };
     const worker = new Worker(workerUrl(), { workerData: setup });
     worker.unref();

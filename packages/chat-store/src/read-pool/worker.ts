@@ -2,6 +2,8 @@
  * A read-pool worker thread: one read-only connection to the store's SQLite file, answering jobs one at a time. WAL
  * lets it read beside the store's writer and the other workers; the event loop of the main thread never waits on it.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, SqlRunner } from '../connection/index.js';
 import { runReadJob, type ReadJob } from './jobs.js';
@@ -10,6 +12,23 @@ import type { WorkerReply, WorkerSetup } from './protocol.js';
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (!port) throw new Error('read-pool worker started outside a worker thread');
+
+/**
+ * Lowers this thread's CPU priority by `nice` steps (Linux: a thread id is a valid target of setpriority, found in /proc/thread-self),
+ * so that when searches keep every core busy the main thread still gets the CPU at once: `/health`, streaming and
+ * writes answer in milliseconds, and the reads queue instead. Elsewhere the thread keeps the process's priority.
+ */
+function lowerPriority(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    // Relative to the process's own niceness (a server started with `nice` keeps its workers below it).
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority() + nice));
+  } catch {
+    // No /proc, or not allowed: the reads still run, just at the same priority as everything else.
+  }
+}
+lowerPriority(setup.nice ?? 0);
 
 let sql: SqlRunner | undefined;
 let openError: unknown;

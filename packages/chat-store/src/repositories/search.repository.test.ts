@@ -47,6 +47,7 @@ describe('search plan', () => {
         n: 0,
       });
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS_ASCENDING));
       expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
       expect(plan(raw, SEARCH_STATEMENTS.TERM_SAMPLE).join('\n')).toMatch(/SCAN messages_fts VIRTUAL TABLE/);
     } finally {
@@ -64,6 +65,7 @@ describe('search plan', () => {
         INSERT INTO sqlite_stat1 VALUES ('chat_messages', 'chat_messages_session_seq_idx', '10000000 10 1');`);
       raw.exec('ANALYZE sqlite_schema');
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS_ASCENDING));
       expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
     } finally {
       raw.close();
@@ -103,6 +105,79 @@ describe('PRAGMA optimize', () => {
       } finally {
         await again.close();
       }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('prefix search', () => {
+  it('finds what FTS5 own prefix query finds, when the prefix is read from the index b-tree', async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    try {
+      const s = await t.store.sessions.create('u');
+      const words = ['token', 'tokens', 'tokenizer', 'Tokenomics', 'toke', 'tök', 'prompt', 'promptly', 'zebra'];
+      for (let i = 0; i < 120; i++) {
+        const content = `${words[i % words.length]} and ${words[(i * 7) % words.length]} item${i % 13}`;
+        await t.store.messages.append('u', s.id, { role: 'user', content });
+      }
+      const raw = new Database(t.path, { readonly: true });
+      try {
+        const native = raw.prepare('SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck();
+        for (const [query, match] of [
+          ['toke', '"toke"*'],
+          ['TOKEN', '"token"*'],
+          ['and prom', '"and" "prom"*'],
+          ['item1', '"item1"*'],
+          ['zebr', '"zebr"*'],
+          ['nothing', '"nothing"*'],
+        ] as const) {
+          const hits = (await t.store.search('u', query, { limit: 100 })).items;
+          expect({ query, n: hits.length }).toEqual({ query, n: native.get(match) });
+        }
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('words rarely found together', () => {
+  /** Every hit of `query`, page after page. */
+  async function all(t: TempStore, query: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.store.search('u', query, { limit: 7, cursor });
+      ids.push(...page.items.map((h) => h.message_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  it('ranks the same window whether all matches fit it (read oldest first) or not (read again newest first)', async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0, searchWindow: 35 });
+    try {
+      const s = await t.store.sessions.create('u');
+      const both: string[] = [];
+      // 400 messages; "amber", "birch" and "and" each in 40 of them, always together: 0.4 expected if independent.
+      for (let i = 0; i < 400; i++) {
+        const together = i % 10 === 0;
+        const m = await t.store.messages.append('u', s.id, {
+          role: 'user',
+          content: together ? `amber and birch ${i}` : `filler text ${i}`,
+        });
+        if (together) both.push(m!.id);
+      }
+      // 40 matches, a window of 35: the estimate (4) was wrong, and the window is the newest 35 after all.
+      const hits = await all(t, 'birch amber and');
+      expect(hits).toHaveLength(35);
+      expect(new Set(hits)).toEqual(new Set(both.slice(5)));
+      // A narrower query whose matches fit the window: all of them.
+      const some = await t.store.messages.append('u', s.id, { role: 'user', content: 'amber birch cedar' });
+      expect(await all(t, 'amber cedar birch')).toEqual([some!.id]);
     } finally {
       await t.cleanup();
     }

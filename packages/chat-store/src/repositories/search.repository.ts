@@ -16,6 +16,7 @@ import {
   type TermSample,
   type WindowRow,
 } from '../search/index.js';
+import { prefixTerms } from '../fts5-prefix/index.js';
 import { iso } from './mappers.js';
 import { pageLimit, type RepositoryContext } from './repository-context.js';
 
@@ -52,6 +53,19 @@ const WINDOW_ROWS = `
   ORDER BY f.rowid DESC
   LIMIT @window`;
 
+/**
+ * The same window read oldest first, for queries whose words are rarely all in one message: FTS5 walks doclists
+ * backwards at about 1.5 times the cost of walking them forwards, and such a query walks them to their ends anyway.
+ * One row more than the window says whether all matches fit in it.
+ */
+const WINDOW_ROWS_ASCENDING = `
+  SELECT f.rowid AS seq, m.content
+  FROM messages_fts f CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  WHERE messages_fts MATCH @match AND f.rowid BETWEEN @from AND @to
+    AND m.seq = f.rowid AND s.id = m.session_id AND s.user_id = @user
+  ORDER BY f.rowid ASC
+  LIMIT @window + 1`;
+
 /** A term's newest matches in the whole index (every user), for its document frequency: reads at most the sample. */
 const TERM_SAMPLE = `
   SELECT count(*) AS count, min(rowid) AS oldest
@@ -64,7 +78,7 @@ const PAGE_ROWS = `
   WHERE m.seq = j.value AND s.id = m.session_id AND s.user_id = @user`;
 
 /** The statements search runs, for plan checks (`EXPLAIN QUERY PLAN`). */
-export const SEARCH_STATEMENTS = { WINDOW_ROWS, TERM_SAMPLE, PAGE_ROWS } as const;
+export const SEARCH_STATEMENTS = { WINDOW_ROWS, WINDOW_ROWS_ASCENDING, TERM_SAMPLE, PAGE_ROWS } as const;
 
 /** A ranked hit as either back end's SQL returns it; `snippet` carries the highlight markers of `parseSnippet`. */
 export interface HitRow {
@@ -128,7 +142,6 @@ export function searchSync(
 ): Page<SearchHit> {
   sql.assertOpen();
   const limit = pageLimit(options.limit, 20, 100);
-  const match = buildMatchExpression(query);
   let offset = 0;
   let pinned: [number, number] | undefined;
   if (options.cursor !== undefined) {
@@ -136,11 +149,17 @@ export function searchSync(
     offset = o;
     pinned = [from, to];
   }
-  if (match === undefined || offset >= window) return { items: [], next_cursor: null };
+  if (offset >= window) return { items: [], next_cursor: null };
   return sql.raw.transaction(() => {
-    const found = windowRows(sql, window, userId, match, pinned);
+    const match = buildMatchExpression(query, (prefix) => expandPrefix(sql, prefix));
+    if (match === undefined) return { items: [], next_cursor: null };
     const terms = rankTerms(query);
-    const idf = termWeights(sql, terms, found.to);
+    // Messages added after the first page must not shift later pages, so the window has an upper end too.
+    const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
+    const samples = termSamples(sql, terms);
+    const sparse = pinned === undefined && expectedMatches(samples, to) * SPARSE_FACTOR < window;
+    const found = windowRows(sql, window, userId, match, pinned, to, sparse);
+    const idf = termWeights(samples, to);
     const take = Math.min(limit, window - offset);
     const ranked = rankWindow(found.rows, terms, idf).slice(offset, offset + take + 1);
     return searchPage(pageHits(sql, userId, found.rows, terms, ranked), {
@@ -153,33 +172,74 @@ export function searchSync(
   })();
 }
 
+/** A query word (letters and digits only) in ASCII. */
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+
+/**
+ * The index's words that start with the query's last word, so that FTS5 reads them lazily rather than merging
+ * every doclist of the prefix first. Only ASCII prefixes: their folding (lower case) is certain, whereas the
+ * tokenizer's diacritic folding of other scripts is left to FTS5's own prefix query.
+ */
+function expandPrefix(sql: SqlRunner, prefix: string): string[] | undefined {
+  return ASCII_WORD.test(prefix) ? prefixTerms(sql, prefix.toLowerCase()) : undefined;
+}
+
 function windowRows(
   sql: SqlRunner,
   window: number,
   user: string,
   match: string,
   pinned: [number, number] | undefined,
+  to: number,
+  sparse: boolean,
 ): SearchWindow {
-  // Messages added after the first page must not shift later pages, so the window has an upper end too.
-  const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
-  const rows = sql.all<WindowRow>(WINDOW_ROWS, { match, user, from: pinned?.[0] ?? 0, to, window });
+  const params = { match, user, from: pinned?.[0] ?? 0, to, window };
+  if (sparse) {
+    const oldestFirst = sql.all<WindowRow>(WINDOW_ROWS_ASCENDING, params);
+    // Every match fits in the window; otherwise the estimate was wrong and the newest ones are read after all.
+    if (oldestFirst.length <= window) return { rows: oldestFirst.reverse(), from: 0, to };
+  }
+  const rows = sql.all<WindowRow>(WINDOW_ROWS, params);
   const from = pinned?.[0] ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
   return { rows, from, to };
 }
 
+/** How much the estimate of {@link expectedMatches} may fall short (words of one message are not independent). */
+const SPARSE_FACTOR = 8;
+
+/**
+ * Each term's sample of newest matches (`undefined` for a prefix term: reading a prefix's newest matches merges the
+ * doclists of every word it starts); none for a single term, which needs neither weights nor an estimate.
+ */
+function termSamples(sql: SqlRunner, terms: readonly RankTerm[]): (TermSample | undefined)[] {
+  if (terms.length < 2) return [];
+  return terms.map((term) =>
+    term.prefix
+      ? undefined
+      : (sql.get<TermSample>(TERM_SAMPLE, { term: termMatch(term) }) ?? { count: 0, oldest: null }),
+  );
+}
+
+/**
+ * Messages expected to hold every term if the terms were independent: the index size times each term's share. An
+ * unsampled term counts as in every message, and a single term as unknown (infinite).
+ */
+function expectedMatches(samples: readonly (TermSample | undefined)[], newest: number): number {
+  if (samples.length === 0) return Number.POSITIVE_INFINITY;
+  const total = Math.max(1, newest);
+  return samples.reduce((n, sample) => (sample ? (n * estimateDocFrequency(sample, newest, total)) / total : n), total);
+}
+
 /**
  * Each term's weight: one term needs none; several are weighed by how rare each is in the whole index. A prefix term
- * (the word still being typed) is not sampled: reading a prefix's newest matches merges the doclists of every word
- * it starts, so it gets the mean weight of the others.
+ * (the word still being typed) is not sampled, so it gets the mean weight of the others.
  */
-function termWeights(sql: SqlRunner, terms: readonly RankTerm[], newest: number): number[] {
-  if (terms.length < 2) return terms.map(() => 1);
+function termWeights(samples: readonly (TermSample | undefined)[], newest: number): number[] {
+  if (samples.length === 0) return [1];
   const total = Math.max(1, newest);
-  const weights = terms.map((term) => {
-    if (term.prefix) return undefined;
-    const sample = sql.get<TermSample>(TERM_SAMPLE, { term: termMatch(term) }) ?? { count: 0, oldest: null };
-    return inverseDocFrequency(estimateDocFrequency(sample, newest, total), total);
-  });
+  const weights = samples.map((sample) =>
+    sample ? inverseDocFrequency(estimateDocFrequency(sample, newest, total), total) : undefined,
+  );
   const known = weights.filter((w): w is number => w !== undefined);
   const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
   return weights.map((w) => w ?? mean);

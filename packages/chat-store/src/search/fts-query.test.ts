@@ -11,6 +11,18 @@ describe('buildMatchExpression', () => {
     expect(buildMatchExpression('a:b')).toBe('"a" "b"');
   });
 
+  it('puts the words a prefix stands for in its place, or the word alone when none does', () => {
+    expect(buildMatchExpression('garlic recip', () => ['recipe', 'recipes'])).toBe(
+      '"garlic" AND ("recipe" OR "recipes")',
+    );
+    expect(buildMatchExpression('recip', () => ['recipe', 'recipes'])).toBe('("recipe" OR "recipes")');
+    expect(buildMatchExpression('telesc', () => ['telescope'])).toBe('"telescope"');
+    expect(buildMatchExpression('zzzz', () => [])).toBe('"zzzz"');
+    expect(buildMatchExpression('café', () => undefined)).toBe('"café"*');
+    // Only the last word, and only when it is long enough to be a prefix.
+    expect(buildMatchExpression('recip fox', () => ['never'])).toBe('"recip" "fox"');
+  });
+
   it('has no words for punctuation or emoji only', () => {
     expect(buildMatchExpression('"*()^:-')).toBeUndefined();
     expect(buildMatchExpression('🙂🎉')).toBeUndefined();

@@ -22,17 +22,37 @@ function quote(token: string): string {
 }
 
 /**
+ * The words of the index that start with `prefix` (the query's last word as typed), or `undefined` to let FTS5
+ * expand the prefix itself (`"prefix"*`).
+ */
+export type PrefixExpansion = (prefix: string) => readonly string[] | undefined;
+
+/**
  * Builds the MATCH expression: every word quoted as an FTS5 string and joined with spaces (implicit AND);
- * the last word also matches as a prefix so results appear while the user is still typing.
+ * the last word also matches as a prefix so results appear while the user is still typing. With `expand`, the
+ * prefix becomes an OR of the words it stands for, which FTS5 reads lazily instead of merging them all first.
  * Returns `undefined` when the query has no words (then there is nothing to search).
  *
  * @example
  * buildMatchExpression('NEAR(foo "bar" -bazooka') // '"NEAR" "foo" "bar" "bazooka"*'
+ * buildMatchExpression('garlic recip', () => ['recipe', 'recipes']) // '"garlic" AND ("recipe" OR "recipes")'
  */
-export function buildMatchExpression(query: string): string | undefined {
+export function buildMatchExpression(query: string, expand?: PrefixExpansion): string | undefined {
   const tokens = tokenizeQuery(query);
   if (tokens.length === 0) return undefined;
-  return tokens
-    .map((t, i) => (i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH ? `${quote(t)}*` : quote(t)))
-    .join(' ');
+  const words = tokens.map((t, i) =>
+    i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH ? prefixMatch(t, expand) : quote(t),
+  );
+  const last = words.pop()!;
+  // FTS5's implicit AND joins phrases only: a parenthesized OR needs an explicit one.
+  if (words.length === 0) return last;
+  return `${words.join(' ')}${last.startsWith('(') ? ' AND ' : ' '}${last}`;
+}
+
+function prefixMatch(token: string, expand: PrefixExpansion | undefined): string {
+  const words = expand?.(token);
+  if (words === undefined) return `${quote(token)}*`;
+  // No word starts with it, so the word itself is not there either: a term that matches nothing.
+  if (words.length === 0) return quote(token);
+  return words.length === 1 ? quote(words[0]!) : `(${words.map(quote).join(' OR ')})`;
 }

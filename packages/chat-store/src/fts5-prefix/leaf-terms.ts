@@ -1,0 +1,61 @@
+/**
+ * The terms that start on one leaf page of an FTS5 segment, read from the page's own term index (its footer), as
+ * fts5_index.c lays it out: a 4-byte header whose second 16-bit big-endian field is where the footer starts; the
+ * footer holds one varint per term on the page, its byte offset delta-encoded against the previous one; the first
+ * term on a page is stored whole (varint size, bytes), each later one as (varint bytes shared with the previous
+ * term, varint size of the rest, the rest). Doclists between the terms are skipped without being read.
+ */
+
+/** A page that does not follow that layout: the caller falls back to FTS5's own prefix query. */
+export class LeafFormatError extends Error {
+  override name = 'LeafFormatError';
+}
+
+/** An SQLite varint (big-endian groups of 7 bits, the 9th byte whole) at `at`: its value and its length. */
+export function readVarint(bytes: Uint8Array, at: number): [value: number, length: number] {
+  let value = 0;
+  for (let i = 0; i < 8; i++) {
+    const byte = bytes[at + i];
+    if (byte === undefined) throw new LeafFormatError('varint runs past the end of the page');
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) return [value, i + 1];
+  }
+  const last = bytes[at + 8];
+  if (last === undefined) throw new LeafFormatError('varint runs past the end of the page');
+  return [value * 256 + last, 9];
+}
+
+/**
+ * Every term that starts on the leaf page `block`, in order, as the index stores it (with its one-byte index
+ * marker, `0` for the main index). A page that holds only the middle of a long doclist has none.
+ */
+export function leafTerms(block: Uint8Array): Uint8Array[] {
+  if (block.length < 4) throw new LeafFormatError('leaf page shorter than its header');
+  const footer = (block[2]! << 8) | block[3]!;
+  if (footer < 4 || footer > block.length) throw new LeafFormatError('leaf page footer offset out of range');
+  const terms: Uint8Array[] = [];
+  let previous: Uint8Array | undefined;
+  let termAt = 0;
+  for (let at = footer; at < block.length; ) {
+    const [delta, length] = readVarint(block, at);
+    at += length;
+    termAt += delta;
+    if (termAt >= footer) throw new LeafFormatError('term offset past the page body');
+    let p = termAt;
+    let shared = 0;
+    if (previous !== undefined) {
+      const [keep, n] = readVarint(block, p);
+      shared = keep;
+      p += n;
+    }
+    const [size, n] = readVarint(block, p);
+    p += n;
+    if (p + size > footer || shared > (previous?.length ?? 0)) throw new LeafFormatError('term runs past the page');
+    const term = new Uint8Array(shared + size);
+    if (previous !== undefined) term.set(previous.subarray(0, shared), 0);
+    term.set(block.subarray(p, p + size), shared);
+    terms.push(term);
+    previous = term;
+  }
+  return terms;
+}
