@@ -4,7 +4,7 @@
  * history. Ollama's calls carry no ids: a `tool` message answers the next unanswered call before it, in order.
  */
 import * as v from 'valibot';
-import { type GenerateMessage, type GenerateTools, type ToolCall } from '@chat-studio/llm-runtime';
+import type { GenerateMessage, GenerateTools, ToolCall } from '@chat-studio/llm-runtime';
 // The schema check of node-llama-cpp's grammar, before anything is stored (its types stay off the main entry).
 import { toGrammarSchema } from '@chat-studio/llm-runtime/llama-cpp';
 import { refuse } from '../openai/endpoint-support/index.js';

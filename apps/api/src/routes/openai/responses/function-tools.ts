@@ -3,7 +3,7 @@
  * tools work; built-in tools (web search, file search, computer use, MCP, ...) do not exist here and are refused.
  */
 import * as v from 'valibot';
-import { type GenerateTools, type ToolChoice, type ToolDefinition } from '@chat-studio/llm-runtime';
+import type { GenerateTools, ToolChoice, ToolDefinition } from '@chat-studio/llm-runtime';
 // The schema check of node-llama-cpp's grammar, before anything is stored (its types stay off the main entry).
 import { toGrammarSchema } from '@chat-studio/llm-runtime/llama-cpp';
 import { refuse } from '../endpoint-support/index.js';

@@ -1,6 +1,6 @@
 /** The Responses API request: which fields work, which are refused, and its input turned into chat messages. */
 import * as v from 'valibot';
-import { type ResponseFormat } from '@chat-studio/llm-runtime';
+import type { ResponseFormat } from '@chat-studio/llm-runtime';
 // The schema check of node-llama-cpp's grammar, before anything is stored (its types stay off the main entry).
 import { toGrammarSchema } from '@chat-studio/llm-runtime/llama-cpp';
 import type { GenerationParams, ProtocolLimits } from '@chat-studio/protocol';
