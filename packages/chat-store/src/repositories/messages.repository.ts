@@ -148,14 +148,20 @@ const SESSION_OWNED = 'SELECT 1 FROM chat_sessions WHERE id = ? AND user_id = ?'
 const M_COLUMNS = MESSAGE_COLUMNS.split(', ')
   .map((c) => `m.${c}`)
   .join(', ');
-/** A page of a branch: the walk from `start` up, the `limit` rows nearest `start` (DESC) or the root (ASC). */
+/**
+ * A page of a branch: the walk from `start` up, the `limit` rows nearest `start` (DESC) or the root (ASC). CROSS JOIN
+ * keeps the page's rows as the outer loop: with a plain JOIN, SQLite 3.53 read every message in `seq` order to skip
+ * the final sort and probed the page with a bloom filter, 400 ms a page at 1,000,000 messages instead of 3 ms.
+ */
 const branchPage = (order: 'ASC' | 'DESC') => `
   WITH RECURSIVE ${pathUp({ start: '@start', session: '@session', after: '@after', max: '@max' })}
   SELECT m.seq, ${M_COLUMNS}, ${SIBLING_COLUMNS}
-  FROM (SELECT seq FROM path ORDER BY seq ${order} LIMIT @limit) p JOIN chat_messages m ON m.seq = p.seq
+  FROM (SELECT seq FROM path ORDER BY seq ${order} LIMIT @limit) p CROSS JOIN chat_messages m ON m.seq = p.seq
   ORDER BY m.seq ${order}`;
 const BRANCH_ASC = branchPage('ASC');
 const BRANCH_DESC = branchPage('DESC');
+/** The branch page statements, for the plan test. */
+export const BRANCH_STATEMENTS = { BRANCH_ASC, BRANCH_DESC } as const;
 const TREE_PAGE = `SELECT seq, ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`;
 const PARENT_OF_SEQ = 'SELECT parent_id FROM chat_messages WHERE seq = ? AND session_id = ?';
 const TARGET = `
