@@ -26,7 +26,7 @@ describe('branch page plan', () => {
       for (let j = 0; j < 20; j++) {
         const m = await t.store.messages.append('u', s.id, { role: j % 2 ? 'assistant' : 'user', content: `m ${j}` });
         session = s.id;
-        leaf = m.id;
+        leaf = m!.id;
       }
     }
   });
