@@ -10,7 +10,10 @@ import { ROOT, freePort } from './lib.mjs';
 /** node-llama-cpp's package folder, found through llm-runtime (the package that depends on it). */
 function nodeLlamaCppDir() {
   const require = createRequire(path.join(ROOT, 'packages/llm-runtime/package.json'));
-  return path.dirname(require.resolve('node-llama-cpp/package.json'));
+  // Its exports map hides package.json: walk up from the entry to the folder that holds it.
+  let dir = path.dirname(require.resolve('node-llama-cpp'));
+  while (!existsSync(path.join(dir, 'llama/gitRelease.bundle')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
 }
 
 /** Where the build is cached: outside the repo, one folder per node-llama-cpp version, reused by every run. */
