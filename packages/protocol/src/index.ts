@@ -1,6 +1,7 @@
 /** @chat-studio/protocol: valibot schemas, types and a typed client for every request, response and stream event. */
 export * from './errors/index.js';
 export * from './schemas/index.js';
+export { DEFAULT_TITLE, deriveTitle } from './title/index.js';
 export {
   createChatClient,
   ChatApiError,

@@ -1,4 +1,5 @@
 /** Chat turns that never lose a message: commit, stream with bounded flushes, finish or mark partial. */
+import { DEFAULT_TITLE, deriveTitle } from '@chat-studio/protocol';
 import type { ChatMessage, ChatSession, ErrorCode, GenerationParams, GenerationStats } from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import type {
@@ -14,7 +15,6 @@ import type { AppConfig } from '../config/index.js';
 import type { Principal } from '../app/app-env.js';
 import { ApiError, codeOf } from '../errors/index.js';
 import { requireSession } from '../ownership/index.js';
-import { DEFAULT_TITLE, deriveTitle } from './derive-title.js';
 import { createReplyFlusher } from './reply-flusher.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
 import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';

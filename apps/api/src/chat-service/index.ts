@@ -8,7 +8,7 @@ export {
   type TurnHooks,
   type TurnResult,
 } from './chat-turn.js';
-export { deriveTitle, DEFAULT_TITLE } from './derive-title.js';
+export { deriveTitle, DEFAULT_TITLE } from '@chat-studio/protocol';
 export {
   generationEvents,
   lastEvent,

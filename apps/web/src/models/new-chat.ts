@@ -1,7 +1,7 @@
 /** A new chat created by its first message: the session is made only when a message is on its way. */
 import { batch, signal } from '@preact/signals';
+import { deriveTitle } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
-import { titleFrom } from '../lib/chat-title.js';
 import { messagesSessionId } from './messages.js';
 import { newChatSettings } from './settings.js';
 import { adoptSession } from './sessions.js';
@@ -19,7 +19,7 @@ export const creatingChat = signal(false);
 export async function createChatFor(content: string, onError: (error: unknown) => void): Promise<string | null> {
   creatingChat.value = true;
   try {
-    const session = await api.createSession({ title: titleFrom(content), settings: newChatSettings.value });
+    const session = await api.createSession({ title: deriveTitle(content), settings: newChatSettings.value });
     batch(() => {
       // Mark the messages as loaded first so that opening the new session does not fetch (and wipe) them.
       messagesSessionId.value = session.id;

@@ -1,3 +1,5 @@
+/** The one title rule, shared by the server and the web app: a chat is named after its first message. */
+
 /** Default title of a new session; a session still carrying it gets a title from its first exchange. */
 export const DEFAULT_TITLE = 'New chat';
 
