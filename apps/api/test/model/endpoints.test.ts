@@ -2,39 +2,30 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, type LlmStatus } from '@chat-studio/protocol';
 import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import { startOpenAiTestServer, type OpenAiTestServer } from './openai-server.js';
 
 const EMBEDDER = 'embedder';
 
 describe('/v1/embeddings, /v1/completions and /v1/responses through the official openai package', () => {
-  const tmp = tempDir();
+  let t: OpenAiTestServer;
   let server: ApiServer;
   let openai: OpenAI;
-  let client: ReturnType<typeof createChatClient>;
+  let client: OpenAiTestServer['client'];
   let model: string;
 
   beforeAll(async () => {
     // The test model under a second name as EMBEDDING_MODEL: loaded beside the chat model, without copying the file.
-    const models = path.join(tmp.dir, 'models');
-    mkdirSync(models);
-    symlinkSync(path.join(testModelsDir(), 'stories260K.gguf'), path.join(models, 'stories260K.gguf'));
-    symlinkSync(path.join(testModelsDir(), 'stories260K.gguf'), path.join(models, `${EMBEDDER}.gguf`));
-    server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
-      MODELS_DIR: models,
-      CHAT_MODEL: 'stories260K',
-      EMBEDDING_MODEL: EMBEDDER,
-      CHAT_CACHE_TTL: '0',
+    t = await startOpenAiTestServer((dir) => {
+      const models = path.join(dir, 'models');
+      mkdirSync(models);
+      symlinkSync(path.join(testModelsDir(), 'stories260K.gguf'), path.join(models, 'stories260K.gguf'));
+      symlinkSync(path.join(testModelsDir(), 'stories260K.gguf'), path.join(models, `${EMBEDDER}.gguf`));
+      return { MODELS_DIR: models, CHAT_MODEL: 'stories260K', EMBEDDING_MODEL: EMBEDDER };
     });
-    model = (await waitForModelReady<LlmStatus>(server.baseUrl, { timeoutMs: 60_000 })).model_id!;
-    openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
-    client = createChatClient({ baseUrl: server.baseUrl });
+    ({ server, openai, client, model } = t);
   }, 90_000);
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    tmp.cleanup();
-  });
+  afterAll(() => t?.stop());
 
   describe('embeddings', () => {
     it("have the model's dimension, and equal input gives equal vectors", async () => {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import type {
@@ -7,8 +6,8 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LlmStatus } from '@chat-studio/protocol';
-import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import type { ApiServer } from '@chat-studio/test-support';
+import { startOpenAiTestServer, type OpenAiTestServer } from './openai-server.js';
 
 // Formats are checked by hand below (ajv-formats is not a dependency).
 const ajv = new Ajv({ strict: false, validateFormats: false });
@@ -47,24 +46,16 @@ const tools: ChatCompletionFunctionTool[] = [
 const paramsOf: Record<string, object> = { get_weather: weatherParams, set_alarm: alarmParams };
 
 describe('tools and structured output through the official openai package', () => {
-  const tmp = tempDir();
+  let t: OpenAiTestServer;
   let server: ApiServer;
   let openai: OpenAI;
   let model: string;
 
   beforeAll(async () => {
-    server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
-      MODELS_DIR: testModelsDir(),
-      CHAT_CACHE_TTL: '0',
-    });
-    model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
-    openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    tmp.cleanup();
-  });
+    t = await startOpenAiTestServer();
+    ({ server, openai, model } = t);
+  }, 90_000);
+  afterAll(() => t?.stop());
 
   it('retrieves a model, and answers 404 in OpenAI shape for an unknown one', async () => {
     const found = await openai.models.retrieve(model);

@@ -3,26 +3,19 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type LlmStatus } from '@chat-studio/protocol';
 import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import { startOpenAiTestServer, type OpenAiTestServer } from './openai-server.js';
 
 describe('the official openai package against /v1', () => {
-  const tmp = tempDir();
+  let t: OpenAiTestServer;
   let server: ApiServer;
   let openai: OpenAI;
   let model: string;
 
   beforeAll(async () => {
-    server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
-      MODELS_DIR: testModelsDir(),
-      CHAT_CACHE_TTL: '0',
-    });
-    model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
-    openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    tmp.cleanup();
-  });
+    t = await startOpenAiTestServer();
+    ({ server, openai, model } = t);
+  }, 90_000);
+  afterAll(() => t?.stop());
 
   it('lists models', async () => {
     const page = await openai.models.list();

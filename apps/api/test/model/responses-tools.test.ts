@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import type {
@@ -8,8 +7,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatClient, type LlmStatus } from '@chat-studio/protocol';
-import { startApiServer, tempDir, testModelsDir, waitForModelReady, type ApiServer } from '@chat-studio/test-support';
+import { startOpenAiTestServer, type OpenAiTestServer } from './openai-server.js';
 
 const ajv = new Ajv({ strict: false, validateFormats: false });
 const valid = (schema: object, value: unknown) => {
@@ -56,26 +54,16 @@ const callsOf = (output: readonly { type: string }[]) =>
 const paramOf = (error: unknown) => (error instanceof OpenAI.BadRequestError ? error.param : `not a 400: ${error}`);
 
 describe('function tools on /v1/responses through the official openai package', () => {
-  const tmp = tempDir();
-  let server: ApiServer;
+  let t: OpenAiTestServer;
   let openai: OpenAI;
-  let client: ReturnType<typeof createChatClient>;
+  let client: OpenAiTestServer['client'];
   let model: string;
 
   beforeAll(async () => {
-    server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'db.sqlite'),
-      MODELS_DIR: testModelsDir(),
-      CHAT_CACHE_TTL: '0',
-    });
-    model = (await waitForModelReady<LlmStatus>(server.baseUrl, { timeoutMs: 60_000 })).model_id!;
-    openai = new OpenAI({ baseURL: `${server.baseUrl}/v1`, apiKey: 'unused-when-auth-is-off', maxRetries: 0 });
-    client = createChatClient({ baseUrl: server.baseUrl });
+    t = await startOpenAiTestServer();
+    ({ openai, client, model } = t);
   }, 90_000);
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    tmp.cleanup();
-  });
+  afterAll(() => t?.stop());
 
   it('a named function gives one schema-valid function_call item, echoed tools, and the same from GET', async () => {
     const res = await openai.responses.create({
