@@ -1,4 +1,3 @@
-import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import type {
   ChatCompletionFunctionTool,
@@ -8,14 +7,7 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '@chat-studio/test-support';
 import { startOpenAiTestServer, type OpenAiTestServer } from './openai-server.js';
-
-// Formats are checked by hand below (ajv-formats is not a dependency).
-const ajv = new Ajv({ strict: false, validateFormats: false });
-const valid = (schema: object, value: unknown) => {
-  const check = ajv.compile(schema);
-  const ok = check(value);
-  return ok ? true : ajv.errorsText(check.errors);
-};
+import { alarmParams, valid } from './tool-fixtures.js';
 
 const weatherParams = {
   type: 'object',
@@ -25,12 +17,6 @@ const weatherParams = {
     unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
   },
   required: ['city', 'days', 'unit'],
-  additionalProperties: false,
-};
-const alarmParams = {
-  type: 'object',
-  properties: { on: { type: 'boolean' }, label: { type: 'string', maxLength: 12 } },
-  required: ['on', 'label'],
   additionalProperties: false,
 };
 const tools: ChatCompletionFunctionTool[] = [

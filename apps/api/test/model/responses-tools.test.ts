@@ -1,4 +1,3 @@
-import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import type {
   FunctionTool,
@@ -8,12 +7,7 @@ import type {
 } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiTestServer, type OpenAiTestServer } from './openai-server.js';
-
-const ajv = new Ajv({ strict: false, validateFormats: false });
-const valid = (schema: object, value: unknown) => {
-  const check = ajv.compile(schema);
-  return check(value) ? true : ajv.errorsText(check.errors);
-};
+import { alarmParams, valid } from './tool-fixtures.js';
 
 const weatherParams = {
   type: 'object',
@@ -22,12 +16,6 @@ const weatherParams = {
     days: { type: 'integer', enum: [1, 2, 3] },
   },
   required: ['city', 'days'],
-  additionalProperties: false,
-};
-const alarmParams = {
-  type: 'object',
-  properties: { on: { type: 'boolean' }, label: { type: 'string', maxLength: 12 } },
-  required: ['on', 'label'],
   additionalProperties: false,
 };
 const tools: FunctionTool[] = [
