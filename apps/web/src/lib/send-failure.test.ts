@@ -2,25 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ChatApiError, type ChatMessage } from '@chat-studio/protocol';
 import { describeFailure, failureAction, NotAStreamError, shouldFallBack } from './send-failure.js';
 import { applyTurnEvent, createTurn, type Branching, type Turn } from './turn-reducer.js';
+import { chatMessage } from '../testing/chat-message.js';
 
 const S = '01J0000000000000000000000S';
 
 function message(id: string, role: 'user' | 'assistant'): ChatMessage {
-  return {
-    id,
-    session_id: S,
-    parent_id: null,
-    role,
-    content: '',
-    created_at: '2026-03-15T10:00:00.000Z',
-    status: 'complete',
-    model_id: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    time_to_first_token_ms: null,
-    tokens_per_second: null,
-    finish_reason: null,
-  };
+  return chatMessage({ id, session_id: S, role });
 }
 
 const fresh = (branching?: Branching): Turn =>

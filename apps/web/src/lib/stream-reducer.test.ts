@@ -1,27 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { readChatStream, type ChatMessage, type StreamEvent } from '@chat-studio/protocol';
 import { abortStream, applyStreamEvent, createStreamState, replySpeed } from './stream-reducer.js';
+import { chatMessage } from '../testing/chat-message.js';
 
 const SESSION = '01J0000000000000000000000S';
 const USER = '01J0000000000000000000000B';
 const REPLY = '01J0000000000000000000000A';
 
 function message(id: string, role: 'user' | 'assistant', content: string): ChatMessage {
-  return {
+  const reply = role === 'assistant';
+  return chatMessage({
     id,
     session_id: SESSION,
-    parent_id: null,
     role,
     content,
-    created_at: '2026-03-15T10:00:00.000Z',
-    status: 'complete',
-    model_id: role === 'assistant' ? 'stories260K' : null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    time_to_first_token_ms: null,
-    tokens_per_second: null,
-    finish_reason: role === 'assistant' ? 'stop' : null,
-  };
+    model_id: reply ? 'stories260K' : null,
+    finish_reason: reply ? 'stop' : null,
+  });
 }
 
 const start: StreamEvent = {

@@ -8,6 +8,7 @@ import {
   type Branching,
   type Turn,
 } from './turn-reducer.js';
+import { chatMessage } from '../testing/chat-message.js';
 
 const S = '01J0000000000000000000000S';
 const U = '01J0000000000000000000000V';
@@ -19,22 +20,7 @@ function message(
   content: string,
   extra: Partial<ChatMessage> = {},
 ): ChatMessage {
-  return {
-    id,
-    session_id: S,
-    parent_id: null,
-    role,
-    content,
-    created_at: '2026-03-15T10:00:00.000Z',
-    status: role === 'user' ? 'complete' : 'partial',
-    model_id: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    time_to_first_token_ms: null,
-    tokens_per_second: null,
-    finish_reason: null,
-    ...extra,
-  };
+  return chatMessage({ id, session_id: S, role, content, status: role === 'user' ? 'complete' : 'partial', ...extra });
 }
 
 const turn = (branching?: Branching): Turn =>

@@ -4,6 +4,7 @@ import { deleteMessage, deletedText, settleMessageDeletes } from './message-dele
 import { messages, messagesSessionId, newerCursor } from './messages.js';
 import { UNDO_DELETE_MS } from './sessions.js';
 import { toasts } from './toasts.js';
+import { chatMessage } from '../testing/chat-message.js';
 
 const S = '01J00000000000000000000000';
 const ids = [
@@ -14,21 +15,8 @@ const ids = [
 ];
 
 function message(i: number): ChatMessage {
-  return {
-    id: ids[i]!,
-    session_id: S,
-    parent_id: i === 0 ? null : ids[i - 1]!,
-    role: i % 2 ? 'assistant' : 'user',
-    content: `m${i}`,
-    created_at: '2026-03-15T10:00:00.000Z',
-    status: 'complete',
-    model_id: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    time_to_first_token_ms: null,
-    tokens_per_second: null,
-    finish_reason: null,
-  };
+  const parent_id = i === 0 ? null : ids[i - 1]!;
+  return chatMessage({ id: ids[i]!, session_id: S, parent_id, role: i % 2 ? 'assistant' : 'user', content: `m${i}` });
 }
 
 /** A fake server: the subtree of message 1 is 3 messages (this branch's 2 and one on another branch). */

@@ -16,26 +16,14 @@ import {
   updateStream,
   withStreamMessages,
 } from './streams.js';
+import { chatMessage } from '../testing/chat-message.js';
 
 const A = '01J00000000000000000000000';
 const B = '01J00000000000000000000001';
 
 function message(id: string, sessionId: string, role: 'user' | 'assistant', content = ''): ChatMessage {
-  return {
-    id,
-    session_id: sessionId,
-    parent_id: null,
-    role,
-    content,
-    created_at: '2026-03-15T12:00:00.000Z',
-    status: role === 'user' ? 'complete' : 'partial',
-    model_id: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    time_to_first_token_ms: null,
-    tokens_per_second: null,
-    finish_reason: null,
-  };
+  const status = role === 'user' ? 'complete' : 'partial';
+  return chatMessage({ id, session_id: sessionId, role, content, created_at: '2026-03-15T12:00:00.000Z', status });
 }
 
 function begin(sessionId: string, tag: string) {

@@ -11,6 +11,7 @@ import {
   type ErrorCode,
   type StreamEvent,
 } from '@chat-studio/protocol';
+import { chatMessage } from './chat-message.js';
 
 /** A request the fake received. */
 export interface FakeRequest {
@@ -118,22 +119,16 @@ export function storedMessage(
   content: string,
   extra: Partial<ChatMessage> = {},
 ): ChatMessage {
-  return {
+  const reply = role === 'assistant';
+  return chatMessage({
     id,
     session_id: sessionId,
-    parent_id: null,
     role,
     content,
-    created_at: '2026-03-15T10:00:00.000Z',
-    status: 'complete',
-    model_id: role === 'assistant' ? 'stories260K' : null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    time_to_first_token_ms: null,
-    tokens_per_second: null,
-    finish_reason: role === 'assistant' ? 'stop' : null,
+    model_id: reply ? 'stories260K' : null,
+    finish_reason: reply ? 'stop' : null,
     ...extra,
-  };
+  });
 }
 
 /** A stored session for fixtures. */
