@@ -565,7 +565,7 @@ const body = [
   `A closed-loop generator in the bench process (Node \`http\`, keep-alive) keeps ${CONCURRENCY} requests in flight, spread`,
   `round-robin over the processes, for ${SECONDS} s per cell after ${WARMUP_SECONDS} s of warm-up; latency is client-side, per request.`,
   `All four configurations run at once (the 1-process rows use the first of each pair), and take turns in ${ROUNDS} rounds of`,
-  `${SECONDS / ROUNDS} s per operation, so that other work on the machine weighs on every cell alike.`,
+  `${Number((SECONDS / ROUNDS).toFixed(2))} s per operation, so that other work on the machine weighs on every cell alike.`,
   '',
   '- list: `GET /api/chat/sessions/:id/messages?limit=50&order=desc` on a random chat',
   `- search: \`GET /api/chat/search?q=…\` cycling ${QUERIES.map((q) => `\`${q}\``).join(', ')}`,
