@@ -106,7 +106,9 @@ export function createPostgresMaintenanceRepository(ctx: PostgresContext, url: s
         const r = await sql<{
           recovery: boolean;
           ro: string;
-        }>`SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS ro`.execute(db);
+        }>`SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS ro`.execute(
+          ctx.healthDb ?? db,
+        );
         const row = r.rows[0];
         if (row && (row.recovery || row.ro === 'on')) {
           return {

@@ -14,6 +14,8 @@ export interface PostgresContext {
    * sends every statement unnamed, to be parsed and planned again each time.
    */
   pool: pg.Pool;
+  /** One connection of its own for health checks (`ping`, `maintenance.probe`), never queued behind the pool's work. */
+  healthDb?: Kysely<PostgresChatDatabase>;
 }
 
 /** PostgreSQL's unique_violation. */
