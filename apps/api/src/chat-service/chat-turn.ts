@@ -100,27 +100,27 @@ export interface ChatTurnsOptions {
  */
 export function createChatTurns({ store, runtime, config, metrics, logger, processId }: ChatTurnsOptions) {
   let stopping = false;
-  /** The runtime when it can take a request now; else the 503 the caller should answer with. */
+  /**
+   * The runtime when it can take a request now; else the 503 the caller should answer with. The runtime decides (its
+   * queue counts the requests running); this only asks it and words the answer.
+   */
   function availableRuntime(): LlmRuntime {
     if (!runtime)
       throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
-    const reason = runtime.unavailableReason();
-    if (reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
-    const status = runtime.status();
-    if (status.sequences_in_use >= status.sequences_total && status.queue_depth >= status.queue_limit) {
+    const refused = runtime.refusal();
+    if (refused?.code === 'queue_full') {
       throw new ApiError(
         'queue_full',
         'Chat service is busy: every sequence is in use and the queue is full',
         undefined,
-        {
-          'Retry-After': '5',
-        },
+        { 'Retry-After': String(refused.retryAfterSeconds) },
       );
     }
+    if (refused) throw new ApiError('chat_unavailable', `Chat service is not available: ${refused.reason}`);
     return runtime;
   }
 
-  /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
+  /** Ownership, then the runtime's availability and capacity, so refusals are plain HTTP errors, not half-open streams. */
   async function prepare(
     principal: Principal,
     sessionId: string,

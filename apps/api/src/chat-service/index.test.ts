@@ -4,7 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatStore } from '@chat-studio/chat-store';
-import type { GenerateRequest, GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
+import {
+  ChatUnavailableError,
+  QueueFullError,
+  type GenerateRequest,
+  type GenerateResult,
+  type LlmRuntime,
+} from '@chat-studio/llm-runtime';
 import type { ChatMessage, GenerationStats } from '@chat-studio/protocol';
 import type { Principal } from '../app/app-env.js';
 import { createMetrics } from '../observability/index.js';
@@ -28,10 +34,11 @@ function stats(finish: GenerationStats['finish_reason'], completion = 1): Genera
 type Script = (request: GenerateRequest) => Promise<GenerateResult>;
 
 /** The parts of the runtime the turn service uses, scripted. */
-function fakeRuntime(script: Script): LlmRuntime {
-  const fake: Pick<LlmRuntime, 'generate' | 'status' | 'unavailableReason'> = {
+function fakeRuntime(script: Script, refusal: LlmRuntime['refusal'] = () => null): LlmRuntime {
+  const fake: Pick<LlmRuntime, 'generate' | 'status' | 'unavailableReason' | 'refusal'> = {
     generate: script,
-    unavailableReason: () => null,
+    unavailableReason: () => refusal()?.message ?? null,
+    refusal,
     status: () =>
       ({
         model_id: 'fake-model',
@@ -63,13 +70,14 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function setUp(script: Script) {
+async function setUp(script: Script, refusal?: LlmRuntime['refusal']) {
   const t = await openTestStore({ STREAM_FLUSH_MS: '10' });
   cleanups.push(t.cleanup);
   const metrics = createMetrics({ defaultMetrics: false });
-  const turns = createChatTurns({ store: t.store, runtime: fakeRuntime(script), config: t.config, metrics });
+  const runtime = fakeRuntime(script, refusal);
+  const turns = createChatTurns({ store: t.store, runtime, config: t.config, metrics });
   const session = await t.store.sessions.create(principal.userId, { title: 'Kept' });
-  return { store: t.store, turns, session, metrics };
+  return { store: t.store, config: t.config, turns, session, metrics };
 }
 
 async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
@@ -214,6 +222,35 @@ describe('chat turns', () => {
     expect(events.map((e) => e.type)).toEqual(['start', 'error']);
     expect((events.at(-1) as Extract<TurnEvent, { type: 'error' }>).error).toBeInstanceOf(FakeQueueFullError);
     expect(await messages(store, session.id)).toEqual([]);
+  });
+
+  it("asks the runtime before opening a turn and words its refusal as today's 503s; nothing is stored", async () => {
+    let refused: ReturnType<LlmRuntime['refusal']> = new QueueFullError(4, 5);
+    let generated = false;
+    const { store, config, turns, session } = await setUp(
+      async () => {
+        generated = true;
+        return result('never');
+      },
+      () => refused,
+    );
+    const caught = async () => turns.prepare(principal, session.id).catch((error: unknown) => error);
+    expect(await caught()).toMatchObject({
+      code: 'queue_full',
+      message: 'Chat service is busy: every sequence is in use and the queue is full',
+      headers: { 'Retry-After': '5' },
+    });
+    refused = new ChatUnavailableError('model is still loading (40%)');
+    expect(await caught()).toMatchObject({
+      code: 'chat_unavailable',
+      message: 'Chat service is not available: model is still loading (40%)',
+    });
+    refused = null;
+    await expect(turns.prepare(principal, session.id)).resolves.toMatchObject({ parentId: null });
+    expect(generated).toBe(false);
+    expect(await messages(store, session.id)).toEqual([]);
+    const none = createChatTurns({ store, config });
+    expect(() => none.availableRuntime()).toThrow('Chat service is not available: no model runtime is configured');
   });
 
   it('shutdown aborts running turns; their stream ends with chat_unavailable and the reply is kept', async () => {

@@ -4,6 +4,7 @@ import { prepareRequestSchema, sendRequestSchema, type PrepareResponse } from '@
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import type { ChatTurns } from '../../chat-service/index.js';
+import { jsonResponse } from '../../streaming/index.js';
 import { streamTurn } from './stream-turn.js';
 
 /**
@@ -25,9 +26,12 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/send', async (c) => {
       const body = await jsonBody(c, schema);
       const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
-      // A client that hangs up on a non-streaming request should not keep the model busy either.
-      const result = await turns.run(c.var.principal, turn, body.message, c.req.raw.signal);
-      return c.json(result);
+      // The same events /stream writes, answered as one object: the stored turn. A client that hangs up on a
+      // non-streaming request aborts it too, so it does not keep the model busy.
+      return jsonResponse(c, {
+        events: (signal) => turns.stream(c.var.principal, turn, body.message, signal),
+        body: (event) => (event.type === 'done' ? event.turn : undefined),
+      });
     })
     .post('/stream', async (c) => {
       const body = await jsonBody(c, schema);
