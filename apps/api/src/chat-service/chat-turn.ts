@@ -46,7 +46,8 @@ export interface TurnBranch {
   existingUserMessage?: ChatMessage;
 }
 
-export interface TurnHooks {
+/** How a running turn reports to {@link createChatTurns}' `stream`, which turns it into events (internal). */
+interface TurnHooks {
   /** Called once both messages are committed, before the first token. */
   onStart?: (info: { userMessage: ChatMessage; assistantMessageId: string; modelId: string }) => void | Promise<void>;
   /**
@@ -168,7 +169,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     return promise;
   }
 
-  /** Runs a stored chat turn (see {@link createChatTurns}). */
+  /** Runs a stored chat turn (see {@link createChatTurns}); `stream` is how routes run one. */
   function run(
     principal: Principal,
     turn: PreparedTurn,
@@ -384,7 +385,6 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
   return {
     availableRuntime,
     prepare,
-    run,
     stream,
     generation,
     track,

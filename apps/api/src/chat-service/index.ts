@@ -5,7 +5,6 @@ export {
   type ChatTurnsOptions,
   type PreparedTurn,
   type TurnBranch,
-  type TurnHooks,
   type TurnResult,
 } from './chat-turn.js';
 export { deriveTitle, DEFAULT_TITLE } from '@chat-studio/protocol';
