@@ -19,8 +19,8 @@ import { createReplyFlusher } from './reply-flusher.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
 import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';
 
-/** A chat turn that passed every check and may start generating. */
-export interface PreparedTurn {
+/** A chat turn opened by `open`: it passed every check and may start generating; nothing is stored yet. */
+export interface OpenedTurn {
   session: ChatSession;
   runtime: LlmRuntime;
   history: { role: 'system' | 'user' | 'assistant'; content: string }[];
@@ -121,13 +121,17 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     return runtime;
   }
 
-  /** Ownership, then the runtime's availability and capacity, so refusals are plain HTTP errors, not half-open streams. */
-  async function prepare(
+  /**
+   * Opens a turn: ownership, then the runtime's availability and capacity (so refusals are plain HTTP errors, not
+   * half-open streams), then the history it continues. Nothing is stored yet. (Preloading a chat while its user types
+   * is the runtime's `preload`, behind `POST /api/chat/prepare`.)
+   */
+  async function open(
     principal: Principal,
     sessionId: string,
     params: GenerationParams = {},
     branch?: TurnBranch,
-  ): Promise<PreparedTurn> {
+  ): Promise<OpenedTurn> {
     const session = await requireSession(store, principal, sessionId);
     const rt = availableRuntime();
     // The history is the branch from the root to the leaf: the current one, or the one an edit or regenerate names.
@@ -140,7 +144,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
       .filter((m) => m.status !== 'error' && m.content !== '')
       .map((m) => ({ role: m.role, content: m.content }));
     const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
-    const turn: PreparedTurn = {
+    const turn: OpenedTurn = {
       session,
       runtime: rt,
       history,
@@ -172,7 +176,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
   /** Runs a stored chat turn (see {@link createChatTurns}); `stream` is how routes run one. */
   function run(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks = {},
@@ -187,7 +191,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
    */
   function stream(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
   ): AsyncIterable<TurnEvent> {
@@ -235,7 +239,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
   async function execute(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks,
@@ -270,7 +274,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
   async function generateInto(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks,
@@ -384,7 +388,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
   return {
     availableRuntime,
-    prepare,
+    open,
     stream,
     generation,
     track,

@@ -112,7 +112,7 @@ describe('chat turns', () => {
     });
     await store.messages.append(principal.userId, session.id, { role: 'user', content: 'q3', parent_id: failed!.id });
 
-    const onBranch = await turns.prepare(principal, session.id, { temperature: 0.5 }, { leafId: q2!.id });
+    const onBranch = await turns.open(principal, session.id, { temperature: 0.5 }, { leafId: q2!.id });
     expect(onBranch.history).toEqual([
       { role: 'user', content: 'q1' },
       { role: 'assistant', content: 'a1' },
@@ -120,9 +120,9 @@ describe('chat turns', () => {
     ]);
     expect(onBranch.parentId).toBe(q2!.id);
     expect(onBranch.params.temperature).toBe(0.5);
-    const otherBranch = await turns.prepare(principal, session.id, {}, { leafId: failed!.id });
+    const otherBranch = await turns.open(principal, session.id, {}, { leafId: failed!.id });
     expect(otherBranch.history).toEqual([{ role: 'user', content: 'q1' }]);
-    const empty = await turns.prepare(principal, session.id, {}, { leafId: null });
+    const empty = await turns.open(principal, session.id, {}, { leafId: null });
     expect(empty.history).toEqual([]);
   });
 
@@ -136,7 +136,7 @@ describe('chat turns', () => {
       return result('Hi there');
     });
     const { store, turns, session } = setup;
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = await collect(turns.stream(principal, turn, 'hello', new AbortController().signal));
 
     expect(events.map((e) => e.type)).toEqual(['start', 'token', 'token', 'done']);
@@ -166,7 +166,7 @@ describe('chat turns', () => {
       await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
       return result('Once upon', 'abort');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const controller = new AbortController();
     const events: TurnEvent[] = [];
     for await (const event of turns.stream(principal, turn, 'tell a story', controller.signal)) {
@@ -186,7 +186,7 @@ describe('chat turns', () => {
       request.onToken?.('b');
       return result('ab');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     for await (const event of turns.stream(principal, turn, 'q', new AbortController().signal)) {
       if (event.type === 'token') break;
     }
@@ -199,7 +199,7 @@ describe('chat turns', () => {
       request.onToken?.('half');
       throw new Error('the model crashed');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = await collect(turns.stream(principal, turn, 'q', new AbortController().signal));
     expect(events.map((e) => e.type)).toEqual(['start', 'token', 'error']);
     const start = events[0] as Extract<TurnEvent, { type: 'start' }>;
@@ -217,7 +217,7 @@ describe('chat turns', () => {
     const { store, turns, session } = await setUp(async () => {
       throw new FakeQueueFullError('queue is full');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = await collect(turns.stream(principal, turn, 'q', new AbortController().signal));
     expect(events.map((e) => e.type)).toEqual(['start', 'error']);
     expect((events.at(-1) as Extract<TurnEvent, { type: 'error' }>).error).toBeInstanceOf(FakeQueueFullError);
@@ -234,7 +234,7 @@ describe('chat turns', () => {
       },
       () => refused,
     );
-    const caught = async () => turns.prepare(principal, session.id).catch((error: unknown) => error);
+    const caught = async () => turns.open(principal, session.id).catch((error: unknown) => error);
     expect(await caught()).toMatchObject({
       code: 'queue_full',
       message: 'Chat service is busy: every sequence is in use and the queue is full',
@@ -246,7 +246,7 @@ describe('chat turns', () => {
       message: 'Chat service is not available: model is still loading (40%)',
     });
     refused = null;
-    await expect(turns.prepare(principal, session.id)).resolves.toMatchObject({ parentId: null });
+    await expect(turns.open(principal, session.id)).resolves.toMatchObject({ parentId: null });
     expect(generated).toBe(false);
     expect(await messages(store, session.id)).toEqual([]);
     const none = createChatTurns({ store, config });
@@ -262,7 +262,7 @@ describe('chat turns', () => {
       await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
       return result('partial', 'abort');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = collect(turns.stream(principal, turn, 'q', new AbortController().signal));
     await generating;
     await turns.abortAll();

@@ -3,7 +3,7 @@ export {
   createChatTurns,
   type ChatTurns,
   type ChatTurnsOptions,
-  type PreparedTurn,
+  type OpenedTurn,
   type TurnBranch,
   type TurnResult,
 } from './chat-turn.js';

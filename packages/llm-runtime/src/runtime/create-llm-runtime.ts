@@ -11,8 +11,8 @@ import type {
   EmbedResult,
   GenerateRequest,
   GenerateResult,
-  PrepareRequest,
-  PrepareState,
+  PreloadRequest,
+  PreloadState,
 } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
 import { adoptLateModel, setActiveModel, startRuntime } from './choose-model.js';
@@ -59,14 +59,14 @@ export interface LlmRuntime {
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /**
-   * Starts evaluating a chat's stored history on an idle sequence while its user types, so that the next
+   * Preloads a chat: starts evaluating its stored history on an idle sequence while its user types, so that the next
    * `generate` with the same `sessionKey` evaluates only the new message. Never waits and never throws; a request
    * that needs the sequence takes it over. Returns what it did.
    *
    * @example
-   * runtime.prepare({ messages: storedHistory, sessionKey: session.id }) // 'preparing'
+   * runtime.preload({ messages: storedHistory, sessionKey: session.id }) // 'preparing'
    */
-  prepare(request: PrepareRequest): PrepareState;
+  preload(request: PreloadRequest): PreloadState;
   /** Aborts in-flight work and frees the model, context and llama.cpp. */
   close(): Promise<void>;
   /**
@@ -144,10 +144,10 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     refusal: () => refusalNow(context),
     setActiveModel: (id) => setActiveModel(context, id),
     generate: (request) => generateReply(context, request),
-    prepare(request) {
+    preload(request) {
       const provider = providers.provider;
-      if (reasonNow(context) !== null || !provider.prepare) return 'skipped';
-      return provider.prepare(request);
+      if (reasonNow(context) !== null || !provider.preload) return 'skipped';
+      return provider.preload(request);
     },
     complete: (request) => completePrompt(context, request),
     embed: (request) => embedTexts(context, request),

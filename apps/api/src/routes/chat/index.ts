@@ -19,13 +19,13 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/prepare', async (c) => {
       const body = await jsonBody(c, prepareSchema);
       // The same history and params the next send will use, so the evaluated tokens are the ones it renders.
-      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
-      const status = turn.runtime.prepare({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+      const turn = await turns.open(c.var.principal, body.session_id, body.params);
+      const status = turn.runtime.preload({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
       return c.json({ status } satisfies PrepareResponse, status === 'preparing' ? 202 : 200);
     })
     .post('/send', async (c) => {
       const body = await jsonBody(c, schema);
-      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      const turn = await turns.open(c.var.principal, body.session_id, body.params);
       // The same events /stream writes, answered as one object: the stored turn. A client that hangs up on a
       // non-streaming request aborts it too, so it does not keep the model busy.
       return jsonResponse(c, {
@@ -35,7 +35,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     })
     .post('/stream', async (c) => {
       const body = await jsonBody(c, schema);
-      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      const turn = await turns.open(c.var.principal, body.session_id, body.params);
       return streamTurn(c, deps, turns, turn, body.message);
     });
 }

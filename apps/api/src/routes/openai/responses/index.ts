@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
-import type { ChatTurns, PreparedTurn, TurnResult } from '../../../chat-service/index.js';
+import type { ChatTurns, OpenedTurn, TurnResult } from '../../../chat-service/index.js';
 import { jsonResponse, sseResponse } from '../../../streaming/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { conversationFor, requireResponse, storeEarlierInput } from './conversation.js';
@@ -56,11 +56,11 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       const conversation = await conversationFor(deps.store, principal, previous);
       const session = conversation.session;
       const leafId = await storeEarlierInput(deps.store, principal, conversation, messages);
-      const prepared = await turns.prepare(principal, session.id, toParams(body), { leafId });
+      const opened = await turns.open(principal, session.id, toParams(body), { leafId });
       // The prompt carries the stored chat's function calls and outputs as such, not as their stored text.
-      const turn: PreparedTurn = {
-        ...prepared,
-        prompt: toPrompt([...prepared.history.map((m) => fromStored(m.role, m.content)), last]),
+      const turn: OpenedTurn = {
+        ...opened,
+        prompt: toPrompt([...opened.history.map((m) => fromStored(m.role, m.content)), last]),
         ...(tools.generate ? { tools: tools.generate } : {}),
         ...(responseFormat ? { responseFormat } : {}),
         storedContent: (result) =>
