@@ -92,7 +92,10 @@ describe('createRequestQueue', () => {
     const queue = createRequestQueue({ capacity: () => sequences, limit: 4, timeoutMs: 60_000 });
     const held = await queue.acquire();
     const order: string[] = [];
-    const earlier = queue.acquire().then((release) => (order.push('earlier'), release));
+    const earlier = queue.acquire().then((release) => {
+      order.push('earlier');
+      return release;
+    });
     sequences = 3;
     const newcomer = await queue.acquire();
     order.push('newcomer');
