@@ -7,6 +7,7 @@ import type {
   GenerateResult,
   GenerateTools,
   LlmRuntime,
+  PreloadState,
   ResponseFormat,
   ToolCall,
   ToolCallDelta,
@@ -153,6 +154,15 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     };
     if (branch?.existingUserMessage) turn.existingUserMessage = branch.existingUserMessage;
     return turn;
+  }
+
+  /**
+   * Preloads a chat while its user types (`POST /api/chat/prepare`): the runtime evaluates the history and params the
+   * next turn will use on an idle sequence, so that turn evaluates only its new message. Refused as `open` refuses.
+   */
+  async function preload(principal: Principal, sessionId: string, params?: GenerationParams): Promise<PreloadState> {
+    const turn = await open(principal, sessionId, params);
+    return turn.runtime.preload({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
   }
 
   const inFlight = new Map<Promise<unknown>, AbortController>();
@@ -389,6 +399,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
   return {
     availableRuntime,
     open,
+    preload,
     stream,
     generation,
     track,

@@ -10,6 +10,7 @@ import {
   type GenerateRequest,
   type GenerateResult,
   type LlmRuntime,
+  type PreloadRequest,
 } from '@chat-studio/llm-runtime';
 import type { ChatMessage, GenerationStats } from '@chat-studio/protocol';
 import type { Principal } from '../app/app-env.js';
@@ -33,10 +34,17 @@ function stats(finish: GenerationStats['finish_reason'], completion = 1): Genera
 /** What the fake runtime does with one request; it sees the store as the turn left it before generation. */
 type Script = (request: GenerateRequest) => Promise<GenerateResult>;
 
+/** What the fake runtime was asked to preload. */
+const preloads: PreloadRequest[] = [];
+
 /** The parts of the runtime the turn service uses, scripted. */
 function fakeRuntime(script: Script, refusal: LlmRuntime['refusal'] = () => null): LlmRuntime {
-  const fake: Pick<LlmRuntime, 'generate' | 'status' | 'unavailableReason' | 'refusal'> = {
+  const fake: Pick<LlmRuntime, 'generate' | 'status' | 'unavailableReason' | 'refusal' | 'preload'> = {
     generate: script,
+    preload: (request) => {
+      preloads.push(request);
+      return 'preparing';
+    },
     unavailableReason: () => refusal()?.message ?? null,
     refusal,
     status: () =>
@@ -251,6 +259,38 @@ describe('chat turns', () => {
     expect(await messages(store, session.id)).toEqual([]);
     const none = createChatTurns({ store, config });
     expect(() => none.availableRuntime()).toThrow('Chat service is not available: no model runtime is configured');
+  });
+
+  it('preloads a chat with the history and params its next turn will use; refused as a turn is', async () => {
+    let refused: ReturnType<LlmRuntime['refusal']> = null;
+    const { store, turns, session } = await setUp(
+      async () => result('unused'),
+      () => refused,
+    );
+    const q = await store.messages.append(principal.userId, session.id, {
+      role: 'user',
+      content: 'q',
+      parent_id: null,
+    });
+    await store.messages.append(principal.userId, session.id, { role: 'assistant', content: 'a', parent_id: q!.id });
+    preloads.length = 0;
+    expect(await turns.preload(principal, session.id, { temperature: 0.3 })).toBe('preparing');
+    expect(preloads).toEqual([
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+        params: { temperature: 0.3 },
+        sessionKey: session.id,
+      },
+    ]);
+    refused = new ChatUnavailableError('model is still loading (5%)');
+    await expect(turns.preload(principal, session.id)).rejects.toMatchObject({ code: 'chat_unavailable' });
+    await expect(turns.preload({ ...principal, userId: 'u2' }, session.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(preloads).toHaveLength(1);
   });
 
   it('shutdown aborts running turns; their stream ends with chat_unavailable and the reply is kept', async () => {

@@ -19,8 +19,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/prepare', async (c) => {
       const body = await jsonBody(c, prepareSchema);
       // The same history and params the next send will use, so the evaluated tokens are the ones it renders.
-      const turn = await turns.open(c.var.principal, body.session_id, body.params);
-      const status = turn.runtime.preload({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+      const status = await turns.preload(c.var.principal, body.session_id, body.params);
       return c.json({ status } satisfies PrepareResponse, status === 'preparing' ? 202 : 200);
     })
     .post('/send', async (c) => {
