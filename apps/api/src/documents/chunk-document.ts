@@ -118,6 +118,11 @@ function repeatedHeader(text: string, header: Range | undefined, maxChars: numbe
   return line.length + 1 <= maxChars / 2 ? line : null;
 }
 
+/** Where a row's content ends, before its newline. */
+function contentEnd(text: string, row: Range): number {
+  return text.charCodeAt(row.end - 1) === 10 ? row.end - 1 : row.end;
+}
+
 /** Data rows are numbered from 1 (the header is row 0). */
 function rowLabel(first: number, last: number): string {
   if (last < first) return 'Header';
@@ -138,7 +143,8 @@ function byCsvRows(text: string, maxChars: number): Draft[] {
     const first = index;
     const start = (rows[index] as Range).start;
     const limit = first === 0 ? maxChars : budget;
-    while (index < rows.length && (rows[index] as Range).end - start <= limit) index++;
+    // A row's newline is trimmed from the chunk, so it does not count against the limit.
+    while (index < rows.length && contentEnd(text, rows[index] as Range) - start <= limit) index++;
     // A single row longer than a chunk is cut on its own.
     const end = index === first ? (rows[index++] as Range).end : (rows[index - 1] as Range).end;
     for (const piece of piecesOf(text, { start, end }, limit, null, null)) {
