@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { chunkDocument } from './chunk-document.js';
+import { chunkDocumentOffThread } from './chunk-off-thread.js';
 import { AttachmentUnreadableError } from './errors.js';
 import { extractDocument } from './extract-document.js';
 import { ExtractionPool } from './extraction-pool.js';
-import { makePdf, utf8 } from './test-files.js';
+import { makeLog, makePdf, utf8 } from './test-files.js';
 import { extractionWorkerUrl } from './worker-url.js';
 
 const pools: ExtractionPool[] = [];
@@ -45,6 +47,20 @@ describe('ExtractionPool', () => {
     expect(docs.map((doc) => doc.text)).toEqual(['# One', '# Two', '# Three']);
     expect(files[0]?.byteLength).toBe(12);
     expect(workers.stats()).toMatchObject({ completed: 3, workers: 2 });
+  });
+
+  it('decodes and chunks a 5 MB log in the worker, giving what the main thread gives', async () => {
+    const workers = pool();
+    const log = makeLog(5 * 1024 * 1024);
+    const doc = await extractDocument(utf8(log), { name: 'server.log', mime: '' }, { pool: workers });
+    expect(doc).toEqual({ kind: 'log', text: log, pages: null });
+    const chunks = await chunkDocumentOffThread(doc, { maxChars: 3000 }, { pool: workers });
+    expect(workers.stats().completed).toBe(2);
+    expect(chunks).toEqual(chunkDocument(doc, { maxChars: 3000 }));
+    // Small text stays on the calling thread.
+    await extractDocument(utf8('short'), { name: 'a.log', mime: '' }, { pool: workers });
+    await chunkDocumentOffThread({ kind: 'log', text: 'short', pages: null }, { maxChars: 10 }, { pool: workers });
+    expect(workers.stats().completed).toBe(2);
   });
 
   it('refuses a file that overruns the time limit and replaces its worker', async () => {
