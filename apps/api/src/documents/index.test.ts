@@ -27,12 +27,12 @@ describe('extractDocument', () => {
   it('reads a generated DOCX with its headings, list and table', async () => {
     const doc = await extractDocument(await makeDocx(), { name: 'notes.docx', mime: '' });
     expect(doc).toMatchObject({ kind: 'docx', pages: null });
-    expect(doc.text).toContain('# Release notes\n\nVersion 2 fixes the flaky login test.');
+    expect(doc.text).toMatch(/^# Chat Studio\n\n# Release notes\n\nVersion 2 fixes the flaky login test\./);
     expect(doc.text).toContain('## Known issues');
     expect(doc.text).toContain('- Exports over 2 GB are slow.\n- Search misses accents.');
     expect(doc.text).toContain('Platform | Status\nLinux | Supported');
     const chunks = chunkDocument(doc, { maxChars: 500 });
-    expect(chunks.map((chunk) => chunk.heading)).toEqual(['Release notes', 'Known issues']);
+    expect(chunks.map((chunk) => chunk.heading)).toEqual(['Chat Studio', 'Release notes', 'Known issues']);
   });
 
   it('reads HTML without scripts, styles or hidden parts, keeping headings', async () => {
@@ -96,6 +96,12 @@ describe('extractDocument', () => {
       expect(error).toBeInstanceOf(AttachmentUnsupportedError);
       expect(error).toMatchObject({ code: 'attachment_unsupported', message: expect.stringMatching(/vision model/) });
     }
+  });
+
+  it('refuses a PDF without a text layer, as scanned pages are images', async () => {
+    const error = await extractDocument(await makePdf(2, 0), { name: 'scan.pdf', mime: '' }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(AttachmentUnsupportedError);
+    expect((error as Error).message).toMatch(/scan\.pdf has no text layer.*vision model/);
   });
 
   it('refuses a truncated PDF and a truncated DOCX as unreadable', async () => {

@@ -20,13 +20,14 @@ export async function makePdf(pages: number, linesPerPage = 40): Promise<Uint8Ar
   return pdf.save();
 }
 
-/** A DOCX with two headed sections, a list and a table. */
+/** A DOCX with a title, two headed sections, a list and a table. */
 export async function makeDocx(): Promise<Uint8Array> {
   const cell = (text: string) => new TableCell({ children: [new Paragraph(text)] });
   const document = new Document({
     sections: [
       {
         children: [
+          new Paragraph({ text: 'Chat Studio', heading: HeadingLevel.TITLE }),
           new Paragraph({ text: 'Release notes', heading: HeadingLevel.HEADING_1 }),
           new Paragraph('Version 2 fixes the flaky login test.'),
           new Paragraph({ text: 'Known issues', heading: HeadingLevel.HEADING_2 }),
