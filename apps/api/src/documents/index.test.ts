@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeError } from '../errors/index.js';
 import {
   AttachmentUnreadableError,
   AttachmentUnsupportedError,
@@ -115,5 +116,17 @@ describe('extractDocument', () => {
       expect(error).toBeInstanceOf(AttachmentUnreadableError);
       expect(error).toMatchObject({ code: 'attachment_unreadable', message: expect.stringContaining(name) });
     }
+  });
+
+  it('maps its errors to 415 and 422 through the one API error mapper', () => {
+    expect(describeError(new AttachmentUnsupportedError('a.png is an image.'))).toMatchObject({
+      status: 415,
+      code: 'attachment_unsupported',
+      message: 'a.png is an image.',
+    });
+    expect(describeError(new AttachmentUnreadableError('cut.pdf is damaged.'))).toMatchObject({
+      status: 422,
+      code: 'attachment_unreadable',
+    });
   });
 });
