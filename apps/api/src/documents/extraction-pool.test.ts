@@ -71,6 +71,18 @@ describe('ExtractionPool', () => {
     expect(workers.stats()).toMatchObject({ workers: 0, busy: 0 });
   });
 
+  it('refuses a file that overruns the memory limit, then serves the next one with a new worker', async () => {
+    const workers = pool({ maxMemoryMb: 16 });
+    const error = await workers.run('pdf', await makePdf(300), 'big.pdf').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AttachmentUnreadableError);
+    expect((error as Error).message).toBe('big.pdf needs more than 16 MiB of memory to read.');
+    expect(await workers.run('html', utf8('<p>next</p>'), 'next.html')).toEqual({
+      kind: 'html',
+      text: 'next',
+      pages: null,
+    });
+  }, 180_000);
+
   it('fails with the reason when the worker script cannot start, and refuses work once closed', async () => {
     const broken = pool({ workerUrl: new URL('./no-such-worker.js', import.meta.url) });
     await expect(broken.run('html', utf8('<p>x</p>'), 'x.html')).rejects.toThrow(/no-such-worker/);
