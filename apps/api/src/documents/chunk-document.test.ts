@@ -27,6 +27,21 @@ describe('chunkDocument', () => {
     expect(chunks[3]?.text).toBe(paragraph);
   });
 
+  it('joins a heading without text of its own to the section below, when both fit', () => {
+    const text = '# Guide\n\n## Install\n\n### Linux\n\nRun the script.\n\n## Use\n\nOpen the app.';
+    const markdown = doc('markdown', text);
+    const joined = chunkDocument(markdown, { maxChars: 100 });
+    expect(chunkProblems(markdown, joined, 100)).toEqual([]);
+    expect(joined.map((chunk) => [chunk.heading, chunk.text])).toEqual([
+      ['Linux', '# Guide\n\n## Install\n\n### Linux\n\nRun the script.'],
+      ['Use', '## Use\n\nOpen the app.'],
+    ]);
+    // Too big together: the bare heading stays alone rather than break the limit.
+    const apart = chunkDocument(markdown, { maxChars: 30 });
+    expect(chunkProblems(markdown, apart, 30)).toEqual([]);
+    expect(apart.map((chunk) => chunk.heading)).toEqual(['Install', 'Linux', 'Use']);
+  });
+
   it('packs top-level code blocks, headed by their declaration', () => {
     const fn = (name: string) => `export function ${name}(a: number): number {\n  const b = a * 2;\n\n  return b;\n}`;
     const text = `import { x } from 'y';\n\n${fn('first')}\n\n${fn('second')}\n\nclass Third {\n  run() {}\n}\n`;

@@ -19,9 +19,35 @@ function piecesOf(text: string, range: Range, maxChars: number, heading: string 
   return drafts;
 }
 
+/**
+ * A section that is only its heading (a title right above a subheading) joins the next one when both fit: a chunk
+ * of one heading line would be retrieved for nothing. The joined chunk takes the inner heading, the one its text is
+ * under.
+ */
+function joinBareHeadings(text: string, sections: Section[], maxChars: number): Section[] {
+  const joined: Section[] = [];
+  let pending: Section | null = null;
+  for (const section of sections) {
+    const start: number = pending && section.end - pending.start <= maxChars ? pending.start : section.start;
+    if (pending && start !== pending.start) joined.push(pending);
+    const current: Section = { ...section, start };
+    const newline = text.indexOf('\n', section.start);
+    const body = newline < 0 || newline >= section.end ? '' : text.slice(newline, section.end);
+    if (section.heading !== null && body.trim() === '') pending = current;
+    else {
+      joined.push(current);
+      pending = null;
+    }
+  }
+  if (pending) joined.push(pending);
+  return joined;
+}
+
 /** Markdown, HTML and DOCX: one chunk per heading section, long sections cut at paragraph boundaries. */
 function bySections(text: string, maxChars: number): Draft[] {
-  return markdownSections(text).flatMap((section) => piecesOf(text, section, maxChars, section.heading, null));
+  return joinBareHeadings(text, markdownSections(text), maxChars).flatMap((section) =>
+    piecesOf(text, section, maxChars, section.heading, null),
+  );
 }
 
 /** PDFs: one chunk per page, long pages cut. */

@@ -33,7 +33,9 @@ describe('extractDocument', () => {
     expect(doc.text).toContain('- Exports over 2 GB are slow.\n- Search misses accents.');
     expect(doc.text).toContain('Platform | Status\nLinux | Supported');
     const chunks = chunkDocument(doc, { maxChars: 500 });
-    expect(chunks.map((chunk) => chunk.heading)).toEqual(['Chat Studio', 'Release notes', 'Known issues']);
+    // The title has no text of its own: it joins the section below it.
+    expect(chunks.map((chunk) => chunk.heading)).toEqual(['Release notes', 'Known issues']);
+    expect(chunks[0]?.text.startsWith('# Chat Studio\n\n# Release notes')).toBe(true);
   });
 
   it('reads HTML without scripts, styles or hidden parts, keeping headings', async () => {
