@@ -35,6 +35,9 @@ describe('detectKind', () => {
 
   it('lets the bytes overrule the name: a PDF named .txt is a PDF, a JPEG named .md an image', () => {
     expect(detectKind('renamed.txt', 'text/plain', utf8('%PDF-1.7\n...'))).toBe('pdf');
+    // A header after some junk counts only for a file that says it is a PDF; a note quoting one is text.
+    expect(detectKind('mailed.pdf', '', utf8('junk\r\n%PDF-1.4\n...'))).toBe('pdf');
+    expect(detectKind('notes.md', '', utf8('PDFs start with %PDF-1.7\n'))).toBe('markdown');
     expect(detectKind('report.docx', '', ZIP)).toBe('docx');
     expect(refusal('photo.md', 'text/markdown', JPEG)).toBeInstanceOf(AttachmentUnsupportedError);
   });
