@@ -12,8 +12,7 @@ const enc = encodeURIComponent;
 /** The error for a non-2xx answer: the envelope's code and sentence, else the status in words. */
 export function attachmentError(status: number, body: unknown): ChatApiError {
   if (isErrorEnvelope(body)) return new ChatApiError(status, body.error.code, body.error.message, body.error.details);
-  const what =
-    status === 413 ? 'The file is too large for the server.' : `The server answered HTTP ${status} to the upload.`;
+  const what = status === 413 ? 'The file is too large for the server.' : `The server answered HTTP ${status}.`;
   return new ChatApiError(status, 'internal_error', what);
 }
 
