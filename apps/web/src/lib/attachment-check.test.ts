@@ -37,6 +37,7 @@ describe('checkFile', () => {
     const refusal = checkFile({ name: 'shot.png', type: 'image/png', size: 2000 }, limits);
     expect(refusal?.reason).toBe('image');
     expect(refusal?.message).toContain('images need a model that can see');
+    expect(checkFile({ name: 'IMG_1.HEIC', type: '', size: 2000 }, limits)?.reason).toBe('image');
   });
 
   it('lets an image through where the server accepts images', () => {

@@ -53,8 +53,11 @@ export function isAccepted(file: Pick<FileFacts, 'name' | 'type'>, accepted: rea
   );
 }
 
+/** Image files by type or by name, as the server tells them (a browser may not type a `.heic`). */
+const IMAGE_NAME = /\.(png|jpe?g|gif|webp|bmp|heic|avif|tiff?)$/i;
+
 function isImage(file: FileFacts): boolean {
-  return file.type.toLowerCase().startsWith('image/');
+  return file.type.toLowerCase().startsWith('image/') || IMAGE_NAME.test(file.name);
 }
 
 /** The browser could not tell the type, or types this text file badly: the server's sniffing decides. */

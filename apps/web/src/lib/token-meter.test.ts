@@ -29,15 +29,16 @@ describe('tokenMeter', () => {
     );
   });
 
-  it('warns about a file that would not fit in what is left, even before the server says so', () => {
+  it('warns about a file past the share of the context files may take, even before the server says so', () => {
     const meter = tokenMeter(
       [
-        { name: 'a.md', tokens: 300, chunked: false },
-        { name: 'b.md', tokens: 300, chunked: false },
+        { name: 'a.md', tokens: 200, chunked: false },
+        { name: 'b.md', tokens: 100, chunked: false },
       ],
       512,
     );
-    expect(meter.tokens).toBe(300);
+    // Half of 512 is 256: a.md fits, b.md would take the files past it.
+    expect(meter.tokens).toBe(200);
     expect(meter.partial).toEqual(['b.md']);
     expect(meter.warning).toContain('“b.md” is too large');
   });

@@ -31,6 +31,12 @@ export interface TokenMeter {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * Share of the context that attached files may take whole, as the server plans a turn (apps/api attachments'
+ * `FILE_SHARE`: half of what the conversation leaves; the rest is the reply's). A file past it goes in by parts.
+ */
+export const FILE_SHARE = 0.5;
+
 function partialWarning(names: readonly string[]): string | null {
   if (names.length === 0) return null;
   const list = names.map((n) => `“${n}”`).join(', ');
@@ -40,20 +46,22 @@ function partialWarning(names: readonly string[]): string | null {
 
 /**
  * The meter for `files` in a context of `contextSize` tokens (null when unknown). A file the server has not
- * marked as chunked but that would not fit in what is left is warned about too: it will not go in whole.
+ * marked as chunked but that would take the files past `share` of the context is warned about too: the server
+ * will not place it whole (and with a long conversation, the share is smaller still).
  *
  * @example
  * tokenMeter([{ name: 'a.md', tokens: 1200, chunked: false }], 4096).summary
  * // 'Attachments: 1,200 tokens · 2,896 of 4,096 left'
  */
-export function tokenMeter(files: readonly MeteredFile[], contextSize: number | null): TokenMeter {
+export function tokenMeter(files: readonly MeteredFile[], contextSize: number | null, share = FILE_SHARE): TokenMeter {
+  const budget = contextSize === null ? null : Math.floor(contextSize * share);
   let tokens = 0;
   let counting = 0;
   const partial: string[] = [];
   for (const f of files) {
     if (f.chunked) partial.push(f.name);
     else if (f.tokens === null) counting++;
-    else if (contextSize !== null && tokens + f.tokens > contextSize) partial.push(f.name);
+    else if (budget !== null && tokens + f.tokens > budget) partial.push(f.name);
     else tokens += f.tokens;
   }
   const left = contextSize === null ? null : contextSize - tokens;
