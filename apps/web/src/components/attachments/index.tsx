@@ -41,26 +41,36 @@ function chipStatus({ state, progress = 0 }: ChipProps): string | null {
 export function AttachmentChip(props: ChipProps) {
   const { name, size, state, error, id, onRemove } = props;
   const status = chipStatus(props);
-  const label = `${name}, ${formatBytes(size)}${status ? `, ${status}` : ''}`;
-  return (
-    <li class={`attachment-chip attachment-${state}`} data-testid="attachment-chip" data-state={state}>
-      <button
-        type="button"
-        class="attachment-open"
-        disabled={id === null}
-        aria-label={id ? `Preview ${label}` : label}
-        title={id ? `Preview ${name}` : name}
-        onClick={() => id && void openPreview({ id, name, ordinal: null })}
-      >
-        <FileIcon size={14} />
-        <span class="attachment-name">{name}</span>
-        <span class="attachment-size">{formatBytes(size)}</span>
-        {status && (
+  // The visible words are the accessible name (with "Preview" before them for a screen reader).
+  const content = (
+    <>
+      <FileIcon size={14} />
+      <span class="attachment-name">{name}</span> <span class="attachment-size">{formatBytes(size)}</span>
+      {status && (
+        <>
+          {' '}
           <span class="attachment-state" data-testid="attachment-state">
             {status}
           </span>
-        )}
-      </button>
+        </>
+      )}
+    </>
+  );
+  return (
+    <li class={`attachment-chip attachment-${state}`} data-testid="attachment-chip" data-state={state}>
+      {id ? (
+        <button
+          type="button"
+          class="attachment-open"
+          title={`Preview ${name}`}
+          onClick={() => void openPreview({ id, name, ordinal: null })}
+        >
+          <span class="sr-only">Preview </span>
+          {content}
+        </button>
+      ) : (
+        <span class="attachment-open">{content}</span>
+      )}
       {onRemove && (
         <button
           type="button"
