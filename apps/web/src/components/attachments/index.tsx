@@ -231,7 +231,7 @@ export function AttachDropZone({ children }: { children: ComponentChildren }) {
   );
 }
 
-/** The files sent with a user message: chips that open the preview. */
+/** The files sent with a user message: chips that open the preview (and say so while one is still indexed). */
 export function MessageAttachments({ attachments }: { attachments: readonly AttachmentSummary[] }) {
   return (
     <ul class="attachment-chips message-attachments" aria-label="Attached files">
@@ -240,7 +240,7 @@ export function MessageAttachments({ attachments }: { attachments: readonly Atta
           key={a.id}
           name={a.name}
           size={a.size}
-          state={a.state === 'error' ? 'error' : 'sent'}
+          state={a.state === 'ready' ? 'sent' : a.state}
           id={a.id}
         />
       ))}
