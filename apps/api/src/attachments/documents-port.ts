@@ -1,31 +1,15 @@
-/**
- * The document extractor's contract (apps/api/src/documents, built beside this module): text out of a file, and
- * structural chunks of a long text.
- */
+/** The documents layer (apps/api/src/documents) as the upload path uses it: injected, so tests may pass another. */
+import { chunkDocument, extractDocument, type DocumentChunk, type ExtractedDocument } from '../documents/index.js';
 
-/** What a file's text was read as. */
-export type DocumentKind = 'text' | 'markdown' | 'code' | 'csv' | 'json' | 'log' | 'pdf' | 'docx' | 'html';
-
-/** A file's readable text; `pages` are the character offsets where each page starts (PDFs), else null. */
-export interface ExtractedDocument {
-  kind: DocumentKind;
-  text: string;
-  pages: number[] | null;
-}
-
-/** One structural piece of a document's text (`start`/`end` are character offsets into it). */
-export interface DocumentChunk {
-  ordinal: number;
-  start: number;
-  end: number;
-  heading: string | null;
-  page: number | null;
-  text: string;
-}
-
-/** Extraction and chunking, injected so the upload path can be tested without every format. */
+/** Extraction and chunking per the attachments contract. */
 export interface DocumentsPort {
   /** Throws errors with code `attachment_unsupported` or `attachment_unreadable`. */
   extractDocument(bytes: Uint8Array, file: { name: string; mime: string }): Promise<ExtractedDocument>;
   chunkDocument(doc: ExtractedDocument, options: { maxChars: number }): DocumentChunk[];
 }
+
+/** The documents module itself. */
+export const defaultDocuments: DocumentsPort = {
+  extractDocument: (bytes, file) => extractDocument(bytes, file),
+  chunkDocument: (doc, options) => chunkDocument(doc, options),
+};

@@ -2,7 +2,7 @@
 import { ApiError } from '../errors/index.js';
 
 export { bareMime, checkAcceptedType, isAcceptedType, nameSuffix } from './accepted-types.js';
-export type { DocumentChunk, DocumentKind, DocumentsPort, ExtractedDocument } from './documents-port.js';
+export { defaultDocuments, type DocumentsPort } from './documents-port.js';
 export { chunkBlock, fileBlock, userTurnContent } from './file-block.js';
 export {
   FALLBACK_CONTEXT_TOKENS,
@@ -33,3 +33,4 @@ export function attachmentNotFound(): ApiError {
     'Attachment not found: it was deleted, or never uploaded by you; attach the file again',
   );
 }
+export { pageWithFiles, withFiles } from './with-files.js';

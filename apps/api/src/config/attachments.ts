@@ -1,4 +1,5 @@
 /** Attachment limits read from ATTACHMENT_MAX_BYTES, ATTACHMENT_QUOTA_BYTES and ATTACHMENT_TYPES. */
+import { ACCEPTED_TYPES } from '../documents/detect-kind.js';
 
 /** What files users may attach, and how much they may keep. */
 export interface AttachmentConfig {
@@ -14,54 +15,8 @@ export interface AttachmentConfig {
   types: string[];
 }
 
-/** The text/PDF/DOCX/HTML family the document extractor reads. */
-export const DEFAULT_ATTACHMENT_TYPES: readonly string[] = Object.freeze([
-  'text/*',
-  'application/json',
-  'application/pdf',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/xhtml+xml',
-  '.txt',
-  '.md',
-  '.markdown',
-  '.csv',
-  '.tsv',
-  '.json',
-  '.log',
-  '.html',
-  '.htm',
-  '.pdf',
-  '.docx',
-  '.xml',
-  '.yaml',
-  '.yml',
-  '.toml',
-  '.ini',
-  '.sql',
-  '.sh',
-  '.ts',
-  '.tsx',
-  '.js',
-  '.jsx',
-  '.mjs',
-  '.cjs',
-  '.py',
-  '.rb',
-  '.go',
-  '.rs',
-  '.java',
-  '.kt',
-  '.c',
-  '.h',
-  '.cc',
-  '.cpp',
-  '.hpp',
-  '.cs',
-  '.php',
-  '.swift',
-  '.css',
-  '.scss',
-]);
+/** The text/PDF/DOCX/HTML family the document extractor reads: any `text/*`, and its names and MIME types. */
+export const DEFAULT_ATTACHMENT_TYPES: readonly string[] = Object.freeze([...new Set(['text/*', ...ACCEPTED_TYPES])]);
 
 const TYPE_PATTERN = /^(\.[A-Za-z0-9_+-]{1,20}|[a-z0-9.+-]+\/(\*|[a-z0-9.+-]+))$/;
 

@@ -79,7 +79,6 @@ export function attachmentRoutes(deps: AttachmentRoutesDeps) {
           // Never rendered inline: an uploaded HTML or SVG file would run in this origin (XSS).
           'content-disposition': contentDisposition(found.summary.name),
           'x-content-type-options': 'nosniff',
-          'content-security-policy': "sandbox; default-src 'none'",
           'cache-control': 'private, no-store',
         },
       });
