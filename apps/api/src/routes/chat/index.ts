@@ -25,6 +25,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/send', async (c) => {
       const body = await jsonBody(c, schema);
       const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      await turns.attach(c.var.principal, turn, body.attachments);
       // A client that hangs up on a non-streaming request should not keep the model busy either.
       const result = await turns.run(c.var.principal, turn, body.message, c.req.raw.signal);
       return c.json(result);
@@ -32,6 +33,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/stream', async (c) => {
       const body = await jsonBody(c, schema);
       const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      await turns.attach(c.var.principal, turn, body.attachments);
       return streamTurn(c, deps, turns, turn, body.message);
     });
 }

@@ -1,0 +1,33 @@
+/** Bytes to a string: UTF-8 when the bytes are UTF-8, UTF-16 with a byte order mark, else Windows-1252. */
+
+/** How a file's bytes were read. */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/** Text and the encoding it was read with. */
+export interface DecodedText {
+  text: string;
+  encoding: TextEncoding;
+}
+
+function detectBom(bytes: Uint8Array): TextEncoding | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/**
+ * Decodes a text file. Valid UTF-8 (with or without a byte order mark) is read as UTF-8; UTF-16 needs its byte
+ * order mark. Anything else is read as Windows-1252 (what the WHATWG Encoding standard means by "latin1"): every
+ * byte maps to a character, so legacy Western text (Latin-1 and Windows exports, old logs) reads as written instead
+ * of turning into U+FFFD, and nothing is refused for its encoding. Text in other legacy encodings reads as
+ * mojibake, which is still better than refusing it; the choice is reported in `encoding`.
+ */
+export function decodeText(bytes: Uint8Array): DecodedText {
+  const bom = detectBom(bytes);
+  if (bom) return { text: new TextDecoder(bom, { ignoreBOM: false }).decode(bytes), encoding: bom };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+}
