@@ -20,7 +20,13 @@ function PreviewBody({ state }: { state: PreviewState }) {
   if (!text) return <p class="muted">Loading the text…</p>;
   if (text.text === '') return <p class="muted">This file has no text.</p>;
   return (
-    <div class="preview-text" data-testid="preview-text">
+    <section
+      class="preview-text"
+      data-testid="preview-text"
+      aria-label={`Text of ${target.name}`}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region is reached by keyboard to scroll it
+      tabIndex={0}
+    >
       {chunkSegments(text.text, text.chunks).map((seg, i) =>
         seg.ordinal === null ? (
           <pre key={`gap-${i}`} class="preview-gap">
@@ -39,7 +45,7 @@ function PreviewBody({ state }: { state: PreviewState }) {
           </section>
         ),
       )}
-    </div>
+    </section>
   );
 }
 
