@@ -1,11 +1,12 @@
 /**
- * End-to-end: attachments in Chromium against the real server and test model. A real file dropped on the chat and
- * one pasted into the composer are uploaded and sent; an oversized file is refused before any upload; the token
+ * End-to-end: attachments in Chromium against the real server and test model. A real file dropped on the chat, one
+ * pasted into the composer and one picked from disk by keyboard are uploaded (and sent); an oversized file is refused before any upload; the token
  * meter counts what the server counted and warns about a file retrieved in parts; the reply's cited parts open
  * the preview at the part.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ChatMessage } from '@chat-studio/protocol';
@@ -196,6 +197,22 @@ describe('attachments in Chromium against the real server', () => {
     await expect
       .poll(async () => (await api.call<{ used_bytes: number }>('GET', '/api/attachments/limits')).used_bytes)
       .toBeLessThan(before.used_bytes);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('picks a file from disk with the keyboard: Tab to the labelled paper clip, Enter opens the picker', async () => {
+    const { context, page, errors, uploads } = await openApp();
+    const file = path.join(tmp.dir, 'server.log');
+    writeFileSync(file, '2026-12-03 01:00:00 INFO started\n2026-12-03 01:00:01 WARN slow disk\n');
+    await page.getByTestId('composer').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Attach files');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles(file);
+    await chip(page, 'server.log').and(page.locator('[data-state="ready"]')).waitFor();
+    expect(uploads).toHaveLength(1);
     expect(errors).toEqual([]);
     await context.close();
   });
