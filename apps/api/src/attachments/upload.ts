@@ -8,8 +8,21 @@ import type { DocumentsPort } from './documents-port.js';
 import { FALLBACK_CONTEXT_TOKENS, FILE_SHARE } from './plan-turn.js';
 import type { AttachmentStorePort } from './store-port.js';
 
-/** Largest chunk of a large file, in characters (about 500 tokens): a few fit in a turn beside the history. */
-export const CHUNK_MAX_CHARS = 2000;
+/** Chunks of a large file that should fit in one turn together: what the chunk size is made for. */
+export const CHUNKS_PER_TURN = 4;
+/** Bounds of a chunk's size in characters, whatever the model: a readable passage, never a whole chapter. */
+export const MIN_CHUNK_CHARS = 256;
+export const MAX_CHUNK_CHARS = 4000;
+
+/**
+ * Characters per chunk: {@link CHUNKS_PER_TURN} chunks fill the share of the context files may take, in this file's
+ * own characters per token (a tiny model's tokenizer takes ~1.3, a real one ~4).
+ */
+export function chunkChars(contextTokens: number, textLength: number, tokens: number | null): number {
+  const charsPerToken = tokens !== null && tokens > 0 ? textLength / tokens : 4;
+  const chars = Math.floor(((contextTokens * FILE_SHARE) / CHUNKS_PER_TURN) * charsPerToken);
+  return Math.min(MAX_CHUNK_CHARS, Math.max(MIN_CHUNK_CHARS, chars));
+}
 
 /** What an upload needs. */
 export interface UploadDeps {
@@ -57,9 +70,9 @@ export async function uploadAttachment(
   if (file.bytes.byteLength > deps.config.maxFileBytes) throw tooLarge(deps.config.maxFileBytes);
   const doc = await deps.documents.extractDocument(file.bytes, { name, mime });
   const tokens = deps.countTokens(doc.text);
-  const chunks =
-    doc.text.length > CHUNK_MAX_CHARS ? deps.documents.chunkDocument(doc, { maxChars: CHUNK_MAX_CHARS }) : [];
   const context = deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS;
+  const maxChars = chunkChars(context, doc.text.length, tokens);
+  const chunks = doc.text.length > maxChars ? deps.documents.chunkDocument(doc, { maxChars }) : [];
   const estimate = tokens ?? Math.ceil(doc.text.length / 4);
   return deps.store.create(
     userId,

@@ -150,7 +150,7 @@ describe('attachments in the prompt, with the real test model', () => {
       'the turn in the debug log',
     );
     expect(sent).toContain('zeppelin disk quota exhausted');
-    expect(sent).toMatch(/<file name="worker.log" part="\d+">/);
+    expect(sent).toMatch(/<file name="worker.log" part="\d+" heading="Lines [^"]+">/);
     // Not the whole file: only parts of it.
     expect(sent.length).toBeLessThan(bigLog(2000).length / 4);
 
