@@ -24,6 +24,7 @@ export {
   formatBytes,
   sha256Hex,
   tooLarge,
+  prepareAttachmentText,
   uploadAttachment,
   type UploadDeps,
   type UploadedFile,

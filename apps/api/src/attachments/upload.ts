@@ -6,7 +6,7 @@ import { ApiError } from '../errors/index.js';
 import { checkAcceptedType } from './accepted-types.js';
 import type { DocumentsPort } from './documents-port.js';
 import { FALLBACK_CONTEXT_TOKENS, FILE_SHARE } from './plan-turn.js';
-import type { AttachmentStorePort } from './store-port.js';
+import type { AttachmentStorePort, NewAttachment } from './store-port.js';
 
 /** Chunks of a large file that should fit in one turn together: what the chunk size is made for. */
 export const CHUNKS_PER_TURN = 4;
@@ -68,33 +68,41 @@ export async function uploadAttachment(
   const mime = file.mime.trim().toLowerCase() || 'application/octet-stream';
   checkAcceptedType(name, mime, deps.config.types);
   if (file.bytes.byteLength > deps.config.maxFileBytes) throw tooLarge(deps.config.maxFileBytes);
-  const doc = await deps.documents.extractDocument(file.bytes, { name, mime });
+  const prepared = await prepareAttachmentText(deps, { name, mime, bytes: file.bytes });
+  return deps.store.create(
+    userId,
+    { name, mime, bytes: file.bytes, sha256: sha256Hex(file.bytes), ...prepared },
+    { quotaBytes: deps.config.quotaBytes },
+  );
+}
+
+/**
+ * What a file takes part in turns with: its extracted text, its tokens in the active model (null while none is
+ * loaded), and the chunks of a large one; an upload and an import both make it here.
+ */
+export async function prepareAttachmentText(
+  deps: Pick<UploadDeps, 'documents' | 'countTokens' | 'contextSize'>,
+  file: UploadedFile,
+): Promise<Pick<NewAttachment, 'text' | 'tokens' | 'chunks' | 'chunked'>> {
+  const doc = await deps.documents.extractDocument(file.bytes, { name: file.name, mime: file.mime });
   const tokens = deps.countTokens(doc.text);
   const context = deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS;
   const maxChars = chunkChars(context, doc.text.length, tokens);
   const chunks = doc.text.length > maxChars ? deps.documents.chunkDocument(doc, { maxChars }) : [];
   const estimate = tokens ?? Math.ceil(doc.text.length / 4);
-  return deps.store.create(
-    userId,
-    {
-      name,
-      mime,
-      bytes: file.bytes,
-      sha256: sha256Hex(file.bytes),
-      text: doc.text,
-      tokens,
-      chunks: chunks.map(({ ordinal, start, end, heading, page, text }) => ({
-        ordinal,
-        start,
-        end,
-        heading,
-        page,
-        text,
-      })),
-      chunked: chunks.length > 0 && estimate > context * FILE_SHARE,
-    },
-    { quotaBytes: deps.config.quotaBytes },
-  );
+  return {
+    text: doc.text,
+    tokens,
+    chunks: chunks.map(({ ordinal, start, end, heading, page, text }) => ({
+      ordinal,
+      start,
+      end,
+      heading,
+      page,
+      text,
+    })),
+    chunked: chunks.length > 0 && estimate > context * FILE_SHARE,
+  };
 }
 
 /** The 413 for a file over ATTACHMENT_MAX_BYTES, with what to do. */
