@@ -63,7 +63,6 @@ export type {
   AttachmentChunkHit,
   AttachmentChunkInput,
   NewAttachment,
-  TransferAttachment,
 } from './contract/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './sqlite/migrations/index.js';

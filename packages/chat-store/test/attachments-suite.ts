@@ -5,8 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatStore, NewAttachment } from '../src/index.js';
+import { exportChatsJson, importChats, type ChatStore, type NewAttachment } from '../src/index.js';
+import { exportSchemaValidator } from './export-schema.js';
 import type { SuiteStore } from './store-suite.js';
+import { collect, streamOf } from './transfer-suite.js';
 
 const QUOTA = { quotaBytes: 1000 };
 
@@ -182,6 +184,83 @@ export function describeAttachmentsSuite(name: string, hooks: { open(): Promise<
       expect(await store.attachments.searchChunks('u', { attachmentIds: [big.id], query: 'login', limit: 5 })).toEqual(
         [],
       );
+    });
+    describe('export and import', () => {
+      interface FileMessage {
+        role: string;
+        attachments?: { name: string; mime: string; size: number; sha256: string; data_base64: string }[];
+      }
+      interface File {
+        version: number;
+        chats: { messages: FileMessage[] }[];
+      }
+      const importText = (userId: string, text: string, quotaBytes = 10_000) =>
+        importChats(store, userId, { open: () => streamOf(text), attachments: { quotaBytes, maxFileBytes: 5000 } });
+
+      async function chatWithFiles() {
+        const s = await store.sessions.create('u', { title: 'Files' });
+        const q = await store.messages.append('u', s.id, { role: 'user', content: 'read these' });
+        await store.messages.append('u', s.id, { role: 'assistant', content: 'done', parent_id: q!.id });
+        const a = await store.attachments.create('u', textFile('a.md', '# A\n\nalpha zeppelin'), QUOTA);
+        const b = await store.attachments.create('u', textFile('b.csv', 'x,y\n1,2\n'), QUOTA);
+        await store.attachments.bind('u', q!.id, [a.id, b.id]);
+        return collect(exportChatsJson(store, 'u'));
+      }
+
+      it('exports each message with its files and imports them back, bytes and text alike', async () => {
+        const text = await chatWithFiles();
+        const file = JSON.parse(text) as File;
+        expect(exportSchemaValidator()(file)).toEqual({ valid: true, errors: [] });
+        expect(file.version).toBe(2);
+        const [question, reply] = file.chats[0]!.messages;
+        expect(question?.attachments?.map((x) => [x.name, Buffer.from(x.data_base64, 'base64').toString()])).toEqual([
+          ['a.md', '# A\n\nalpha zeppelin'],
+          ['b.csv', 'x,y\n1,2\n'],
+        ]);
+        expect(reply).not.toHaveProperty('attachments');
+
+        const summary = await importText('w', text);
+        expect(summary).toMatchObject({ imported: 1, messages: 2 });
+        const copy = (await store.sessions.list('w')).items[0]!;
+        const [q] = (await store.messages.list('w', copy.id))!.items;
+        const files = (await store.attachments.forMessages('w', [q!.id])).get(q!.id) ?? [];
+        expect(files.map((f) => [f.name, f.mime, f.size, f.message_id])).toEqual([
+          ['a.md', 'text/plain', 19, q!.id],
+          ['b.csv', 'text/plain', 8, q!.id],
+        ]);
+        expect((await store.attachments.text('w', files[0]!.id))?.text).toBe('# A\n\nalpha zeppelin');
+        expect(await store.attachments.usedBytes('w')).toBe(27);
+        // Exported again, the file says the same (ids and times aside).
+        const again = JSON.parse(await collect(exportChatsJson(store, 'w'))) as File;
+        expect(again.chats[0]!.messages[0]!.attachments).toEqual(question?.attachments);
+      });
+
+      it('refuses a file whose bytes do not match their sha256, or past the quota or size, storing nothing', async () => {
+        const text = await chatWithFiles();
+        const file = JSON.parse(text) as File;
+        const first = file.chats[0]!.messages[0]!.attachments![0]!;
+        const tampered = structuredClone(file);
+        tampered.chats[0]!.messages[0]!.attachments![0]!.data_base64 =
+          Buffer.from('# A\n\nalpha zeppeliN').toString('base64');
+        await expect(importText('w', JSON.stringify(tampered))).rejects.toMatchObject({
+          code: 'validation_error',
+          message: expect.stringContaining('messages.0.attachments.0.sha256'),
+        });
+        await expect(importText('w', text, 20)).rejects.toMatchObject({ code: 'attachment_quota_exceeded' });
+        const big = structuredClone(file);
+        const bytes = Buffer.alloc(6000, 'x');
+        big.chats[0]!.messages[0]!.attachments![0] = {
+          ...first,
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          data_base64: bytes.toString('base64'),
+        };
+        await expect(importText('w', JSON.stringify(big))).rejects.toMatchObject({
+          message: expect.stringContaining('messages.0.attachments.0.size'),
+        });
+        expect((await store.sessions.list('w')).items).toHaveLength(0);
+        expect(await store.attachments.usedBytes('w')).toBe(0);
+      });
     });
   });
 }

@@ -16,11 +16,15 @@ export {
 export { retrieveChunks, type RetrieveChunksRequest } from './retrieve-chunks.js';
 export type { AttachmentChunkHit, AttachmentChunkInput, AttachmentStorePort, NewAttachment } from './store-port.js';
 export {
-  CHUNK_MAX_CHARS,
+  CHUNKS_PER_TURN,
+  MAX_CHUNK_CHARS,
+  MIN_CHUNK_CHARS,
+  chunkChars,
   cleanFileName,
   formatBytes,
   sha256Hex,
   tooLarge,
+  prepareAttachmentText,
   uploadAttachment,
   type UploadDeps,
   type UploadedFile,

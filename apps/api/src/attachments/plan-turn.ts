@@ -120,6 +120,12 @@ async function chunksWithin(
     used.push(hit);
     left -= tokens;
   }
+  const best = hits[0];
+  if (used.length === 0 && best && budget > 0) {
+    // Not even the best chunk fits (a small context): its start, as much as fits, rather than nothing.
+    const keep = Math.floor((best.text.length * budget) / Math.max(tokensOf(deps, best.text), 1));
+    if (keep > 0) used.push({ ...best, text: best.text.slice(0, keep), end: best.start + keep });
+  }
   // In document order: parts of one file read best as they stand in it.
   return used.sort((a, b) => a.attachment_id.localeCompare(b.attachment_id) || a.ordinal - b.ordinal);
 }

@@ -6,10 +6,23 @@ import { ApiError } from '../errors/index.js';
 import { checkAcceptedType } from './accepted-types.js';
 import type { DocumentsPort } from './documents-port.js';
 import { FALLBACK_CONTEXT_TOKENS, FILE_SHARE } from './plan-turn.js';
-import type { AttachmentStorePort } from './store-port.js';
+import type { AttachmentStorePort, NewAttachment } from './store-port.js';
 
-/** Largest chunk of a large file, in characters (about 500 tokens): a few fit in a turn beside the history. */
-export const CHUNK_MAX_CHARS = 2000;
+/** Chunks of a large file that should fit in one turn together: what the chunk size is made for. */
+export const CHUNKS_PER_TURN = 4;
+/** Bounds of a chunk's size in characters, whatever the model: a readable passage, never a whole chapter. */
+export const MIN_CHUNK_CHARS = 256;
+export const MAX_CHUNK_CHARS = 4000;
+
+/**
+ * Characters per chunk: {@link CHUNKS_PER_TURN} chunks fill the share of the context files may take, in this file's
+ * own characters per token (a tiny model's tokenizer takes ~1.3, a real one ~4).
+ */
+export function chunkChars(contextTokens: number, textLength: number, tokens: number | null): number {
+  const charsPerToken = tokens !== null && tokens > 0 ? textLength / tokens : 4;
+  const chars = Math.floor(((contextTokens * FILE_SHARE) / CHUNKS_PER_TURN) * charsPerToken);
+  return Math.min(MAX_CHUNK_CHARS, Math.max(MIN_CHUNK_CHARS, chars));
+}
 
 /** What an upload needs. */
 export interface UploadDeps {
@@ -55,33 +68,41 @@ export async function uploadAttachment(
   const mime = file.mime.trim().toLowerCase() || 'application/octet-stream';
   checkAcceptedType(name, mime, deps.config.types);
   if (file.bytes.byteLength > deps.config.maxFileBytes) throw tooLarge(deps.config.maxFileBytes);
-  const doc = await deps.documents.extractDocument(file.bytes, { name, mime });
-  const tokens = deps.countTokens(doc.text);
-  const chunks =
-    doc.text.length > CHUNK_MAX_CHARS ? deps.documents.chunkDocument(doc, { maxChars: CHUNK_MAX_CHARS }) : [];
-  const context = deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS;
-  const estimate = tokens ?? Math.ceil(doc.text.length / 4);
+  const prepared = await prepareAttachmentText(deps, { name, mime, bytes: file.bytes });
   return deps.store.create(
     userId,
-    {
-      name,
-      mime,
-      bytes: file.bytes,
-      sha256: sha256Hex(file.bytes),
-      text: doc.text,
-      tokens,
-      chunks: chunks.map(({ ordinal, start, end, heading, page, text }) => ({
-        ordinal,
-        start,
-        end,
-        heading,
-        page,
-        text,
-      })),
-      chunked: chunks.length > 0 && estimate > context * FILE_SHARE,
-    },
+    { name, mime, bytes: file.bytes, sha256: sha256Hex(file.bytes), ...prepared },
     { quotaBytes: deps.config.quotaBytes },
   );
+}
+
+/**
+ * What a file takes part in turns with: its extracted text, its tokens in the active model (null while none is
+ * loaded), and the chunks of a large one; an upload and an import both make it here.
+ */
+export async function prepareAttachmentText(
+  deps: Pick<UploadDeps, 'documents' | 'countTokens' | 'contextSize'>,
+  file: UploadedFile,
+): Promise<Pick<NewAttachment, 'text' | 'tokens' | 'chunks' | 'chunked'>> {
+  const doc = await deps.documents.extractDocument(file.bytes, { name: file.name, mime: file.mime });
+  const tokens = deps.countTokens(doc.text);
+  const context = deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS;
+  const maxChars = chunkChars(context, doc.text.length, tokens);
+  const chunks = doc.text.length > maxChars ? deps.documents.chunkDocument(doc, { maxChars }) : [];
+  const estimate = tokens ?? Math.ceil(doc.text.length / 4);
+  return {
+    text: doc.text,
+    tokens,
+    chunks: chunks.map(({ ordinal, start, end, heading, page, text }) => ({
+      ordinal,
+      start,
+      end,
+      heading,
+      page,
+      text,
+    })),
+    chunked: chunks.length > 0 && estimate > context * FILE_SHARE,
+  };
 }
 
 /** The 413 for a file over ATTACHMENT_MAX_BYTES, with what to do. */

@@ -150,12 +150,20 @@ describe('attachments in the prompt, with the real test model', () => {
       'the turn in the debug log',
     );
     expect(sent).toContain('zeppelin disk quota exhausted');
-    expect(sent).toMatch(/<file name="worker.log" part="\d+">/);
+    expect(sent).toMatch(/<file name="worker.log" part="\d+" heading="Lines [^"]+">/);
     // Not the whole file: only parts of it.
     expect(sent.length).toBeLessThan(bigLog(2000).length / 4);
 
     const page = (await (await api(`/api/chat/sessions/${session.id}/messages`)).json()) as Page<ChatMessage>;
     expect(page.items[1]?.sources).toEqual(sources);
+
+    // The export carries the file itself, checked by its sha256 on import.
+    const exported = (await (await api(`/api/chat/sessions/${session.id}/export`)).json()) as {
+      chats: { messages: { attachments?: { name: string; sha256: string; data_base64: string }[] }[] }[];
+    };
+    const carried = exported.chats[0]?.messages[0]?.attachments?.[0];
+    expect(carried).toMatchObject({ name: 'worker.log', sha256: log.sha256 });
+    expect(Buffer.from(carried?.data_base64 ?? '', 'base64').toString()).toBe(bigLog(2000));
 
     expect((await api(`/api/chat/sessions/${session.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
     expect((await api(`/api/attachments/${log.id}`)).status).toBe(404);

@@ -41,6 +41,8 @@ export interface AttachmentsRepository {
   text(userId: string, id: string): Promise<{ text: string; chunks: AttachmentChunkInfo[] } | undefined>;
   /** Deletes an unsent attachment; a sent one stays (it goes with its message). */
   deleteUnsent(userId: string, id: string): Promise<'deleted' | 'sent' | 'missing'>;
+  /** Which of these sha256 keys the user already has bytes for (they take no more room). */
+  knownBlobs(userId: string, sha256s: readonly string[]): Promise<Set<string>>;
   /** Bytes of the user's distinct stored files (what the quota counts). */
   usedBytes(userId: string): Promise<number>;
   /**
@@ -66,16 +68,4 @@ export interface AttachmentsRepository {
   sourcesFor(userId: string, messageIds: readonly string[]): Promise<Map<string, AttachmentSource[]>>;
   /** Deletes every user's unsent attachments created before `before` (ms since epoch); returns how many. */
   sweepUnsent(before: number): Promise<number>;
-}
-
-/** An attachment in an export: the file itself, to be stored again on import. */
-export interface TransferAttachment {
-  name: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  /** The original bytes. */
-  data: Uint8Array;
-  /** The extracted text (empty when it was not exported; the importer extracts again). */
-  text: string;
 }

@@ -33,6 +33,5 @@ export type {
   AttachmentChunkHit,
   AttachmentChunkInput,
   NewAttachment,
-  TransferAttachment,
 } from './attachments.js';
 export { pageLimit } from './paging.js';

@@ -1,7 +1,7 @@
 /** Attachments on PostgreSQL: bytes once per user, rows bound to messages, chunks ranked by ts_rank over a tsvector. */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
-import type { AttachmentChunkHit, AttachmentsRepository } from '../../contract/attachments.js';
+import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '../../contract/attachments.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
@@ -56,6 +56,56 @@ export function anyWordTsQuery(query: string): string | undefined {
 
 const USED_BYTES = 'SELECT coalesce(sum(size), 0)::bigint AS used FROM attachment_blobs WHERE user_id = $1';
 
+/**
+ * Inserts one attachment (its bytes unless the user has them, its row, its chunks) on the caller's transaction;
+ * `bound` binds it at once (an import). Returns its id.
+ */
+export async function insertPostgresAttachment(
+  trx: Db,
+  ctx: Pick<PostgresContext, 'newId' | 'now'>,
+  userId: string,
+  input: NewAttachment,
+  bound: { messageId: string; position: number } | null = null,
+): Promise<string> {
+  const id = ctx.newId();
+  const now = ctx.now();
+  await rows(
+    trx,
+    `INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (user_id, sha256) DO NOTHING`,
+    [userId, input.sha256, input.bytes.byteLength, Buffer.from(input.bytes), now],
+  );
+  await rows(
+    trx,
+    `INSERT INTO attachments
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      id,
+      userId,
+      input.name,
+      input.mime,
+      input.bytes.byteLength,
+      input.sha256,
+      input.text,
+      input.tokens,
+      input.state ?? 'ready',
+      input.chunked,
+      bound?.messageId ?? null,
+      bound?.position ?? 0,
+      now,
+    ],
+  );
+  for (const c of input.chunks)
+    await rows(
+      trx,
+      `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
+    );
+  return id;
+}
+
 export function createPostgresAttachmentsRepository(ctx: PostgresContext): AttachmentsRepository {
   const { db } = ctx;
   const summary = async (d: Db, userId: string, id: string) => {
@@ -70,9 +120,7 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
     list.map((r) => ({ ...r, rank: Number(r.rank ?? 0) }));
   const repo: AttachmentsRepository = {
     async create(userId, input, { quotaBytes }) {
-      const id = ctx.newId();
-      const now = ctx.now();
-      await db.transaction().execute(async (trx) => {
+      const id = await db.transaction().execute(async (trx) => {
         // One upload at a time per user: two at once could each fit the quota and pass it together.
         await rows(trx, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`attachments:${userId}`]);
         const [known] = await rows(trx, 'SELECT 1 FROM attachment_blobs WHERE user_id = $1 AND sha256 = $2', [
@@ -84,41 +132,21 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
           const used = Number(usage?.used ?? 0);
           if (used + input.bytes.byteLength > quotaBytes)
             throw new AttachmentQuotaExceededError(quotaBytes, used, input.bytes.byteLength);
-          await rows(
-            trx,
-            'INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES ($1, $2, $3, $4, $5)',
-            [userId, input.sha256, input.bytes.byteLength, Buffer.from(input.bytes), now],
-          );
         }
-        await rows(
-          trx,
-          `INSERT INTO attachments (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [
-            id,
-            userId,
-            input.name,
-            input.mime,
-            input.bytes.byteLength,
-            input.sha256,
-            input.text,
-            input.tokens,
-            input.state ?? 'ready',
-            input.chunked,
-            now,
-          ],
-        );
-        for (const c of input.chunks)
-          await rows(
-            trx,
-            `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
-          );
+        return insertPostgresAttachment(trx, ctx, userId, input);
       });
       const created = await summary(db, userId, id);
       if (!created) throw new AttachmentNotFoundError();
       return created;
+    },
+    async knownBlobs(userId, sha256s) {
+      if (sha256s.length === 0) return new Set();
+      const found = await rows<{ sha256: string }>(
+        db,
+        'SELECT sha256 FROM attachment_blobs WHERE user_id = $1 AND sha256 = ANY($2::text[])',
+        [userId, [...sha256s]],
+      );
+      return new Set(found.map((r) => r.sha256));
     },
     get: (userId, id) => summary(db, userId, id),
     async content(userId, id) {

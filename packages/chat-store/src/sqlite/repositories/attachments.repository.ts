@@ -1,6 +1,6 @@
 /** Attachments on SQLite: bytes once per user, rows bound to messages, chunks searched with FTS5 (bm25). */
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
-import type { AttachmentChunkHit, AttachmentsRepository } from '../../contract/attachments.js';
+import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '../../contract/attachments.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
 import type { RepositoryContext } from './repository-context.js';
@@ -47,6 +47,59 @@ function placeholders(n: number): string {
 
 const USED_BYTES = 'SELECT coalesce(sum(size), 0) AS used FROM attachment_blobs WHERE user_id = ?';
 
+/**
+ * Inserts one attachment (its bytes unless the user has them, its row, its chunks) on the caller's transaction;
+ * `messageId` binds it at once (an import). Returns its id.
+ */
+export function insertAttachment(
+  ctx: RepositoryContext,
+  userId: string,
+  input: NewAttachment,
+  bound: { messageId: string; position: number } | null = null,
+): string {
+  const { sql } = ctx;
+  const id = ctx.newId();
+  const now = ctx.now();
+  sql.run(
+    `INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, sha256) DO NOTHING`,
+    [
+      userId,
+      input.sha256,
+      input.bytes.byteLength,
+      Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
+      now,
+    ],
+  );
+  sql.run(
+    `INSERT INTO attachments
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      id,
+      userId,
+      input.name,
+      input.mime,
+      input.bytes.byteLength,
+      input.sha256,
+      input.text,
+      input.tokens,
+      input.state ?? 'ready',
+      input.chunked ? 1 : 0,
+      bound?.messageId ?? null,
+      bound?.position ?? 0,
+      now,
+    ],
+  );
+  for (const c of input.chunks)
+    sql.run(
+      `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
+    );
+  return id;
+}
+
 export function createAttachmentsRepository(ctx: RepositoryContext): AttachmentsRepository {
   const { sql } = ctx;
   const summary = (userId: string, id: string) => {
@@ -60,9 +113,7 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
     rows.map((r) => ({ ...r, rank: r.rank ?? 0 }));
   return {
     async create(userId, input, { quotaBytes }) {
-      const id = ctx.newId();
-      const now = ctx.now();
-      sql.write(() => {
+      const id = sql.write(() => {
         const known = sql.get('SELECT 1 FROM attachment_blobs WHERE user_id = ? AND sha256 = ?', [
           userId,
           input.sha256,
@@ -71,41 +122,20 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
           const used = sql.get<{ used: number }>(USED_BYTES, [userId])?.used ?? 0;
           if (used + input.bytes.byteLength > quotaBytes)
             throw new AttachmentQuotaExceededError(quotaBytes, used, input.bytes.byteLength);
-          sql.run('INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?)', [
-            userId,
-            input.sha256,
-            input.bytes.byteLength,
-            Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
-            now,
-          ]);
         }
-        sql.run(
-          `INSERT INTO attachments (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            id,
-            userId,
-            input.name,
-            input.mime,
-            input.bytes.byteLength,
-            input.sha256,
-            input.text,
-            input.tokens,
-            input.state ?? 'ready',
-            input.chunked ? 1 : 0,
-            now,
-          ],
-        );
-        for (const c of input.chunks)
-          sql.run(
-            `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
-          );
+        return insertAttachment(ctx, userId, input);
       });
       const created = summary(userId, id);
       if (!created) throw new AttachmentNotFoundError();
       return created;
+    },
+    async knownBlobs(userId, sha256s) {
+      if (sha256s.length === 0) return new Set();
+      const rows = sql.all<{ sha256: string }>(
+        `SELECT sha256 FROM attachment_blobs WHERE user_id = ? AND sha256 IN (${placeholders(sha256s.length)})`,
+        [userId, ...sha256s],
+      );
+      return new Set(rows.map((r) => r.sha256));
     },
     async get(userId, id) {
       return summary(userId, id);
