@@ -208,7 +208,8 @@ describe('attachments in Chromium against the real server', () => {
     await page.getByTestId('composer').focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Attach files');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    // Enter on the button itself (the app may move focus to the message box while it loads its lists).
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('attach').press('Enter')]);
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles(file);
     await chip(page, 'server.log').and(page.locator('[data-state="ready"]')).waitFor();
