@@ -88,7 +88,7 @@ export async function prepareAttachmentText(
   const tokens = deps.countTokens(doc.text);
   const context = deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS;
   const maxChars = chunkChars(context, doc.text.length, tokens);
-  const chunks = doc.text.length > maxChars ? deps.documents.chunkDocument(doc, { maxChars }) : [];
+  const chunks = doc.text.length > maxChars ? await deps.documents.chunkDocument(doc, { maxChars }) : [];
   const estimate = tokens ?? Math.ceil(doc.text.length / 4);
   return {
     text: doc.text,

@@ -19,9 +19,35 @@ function piecesOf(text: string, range: Range, maxChars: number, heading: string 
   return drafts;
 }
 
+/**
+ * A section that is only its heading (a title right above a subheading) joins the next one when both fit: a chunk
+ * of one heading line would be retrieved for nothing. The joined chunk takes the inner heading, the one its text is
+ * under.
+ */
+function joinBareHeadings(text: string, sections: Section[], maxChars: number): Section[] {
+  const joined: Section[] = [];
+  let pending: Section | null = null;
+  for (const section of sections) {
+    const start: number = pending && section.end - pending.start <= maxChars ? pending.start : section.start;
+    if (pending && start !== pending.start) joined.push(pending);
+    const current: Section = { ...section, start };
+    const newline = text.indexOf('\n', section.start);
+    const body = newline < 0 || newline >= section.end ? '' : text.slice(newline, section.end);
+    if (section.heading !== null && body.trim() === '') pending = current;
+    else {
+      joined.push(current);
+      pending = null;
+    }
+  }
+  if (pending) joined.push(pending);
+  return joined;
+}
+
 /** Markdown, HTML and DOCX: one chunk per heading section, long sections cut at paragraph boundaries. */
 function bySections(text: string, maxChars: number): Draft[] {
-  return markdownSections(text).flatMap((section) => piecesOf(text, section, maxChars, section.heading, null));
+  return joinBareHeadings(text, markdownSections(text), maxChars).flatMap((section) =>
+    piecesOf(text, section, maxChars, section.heading, null),
+  );
 }
 
 /** PDFs: one chunk per page, long pages cut. */
@@ -118,6 +144,11 @@ function repeatedHeader(text: string, header: Range | undefined, maxChars: numbe
   return line.length + 1 <= maxChars / 2 ? line : null;
 }
 
+/** Where a row's content ends, before its newline. */
+function contentEnd(text: string, row: Range): number {
+  return text.charCodeAt(row.end - 1) === 10 ? row.end - 1 : row.end;
+}
+
 /** Data rows are numbered from 1 (the header is row 0). */
 function rowLabel(first: number, last: number): string {
   if (last < first) return 'Header';
@@ -138,7 +169,8 @@ function byCsvRows(text: string, maxChars: number): Draft[] {
     const first = index;
     const start = (rows[index] as Range).start;
     const limit = first === 0 ? maxChars : budget;
-    while (index < rows.length && (rows[index] as Range).end - start <= limit) index++;
+    // A row's newline is trimmed from the chunk, so it does not count against the limit.
+    while (index < rows.length && contentEnd(text, rows[index] as Range) - start <= limit) index++;
     // A single row longer than a chunk is cut on its own.
     const end = index === first ? (rows[index++] as Range).end : (rows[index - 1] as Range).end;
     for (const piece of piecesOf(text, { start, end }, limit, null, null)) {

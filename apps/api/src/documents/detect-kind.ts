@@ -1,6 +1,6 @@
 /** Which kind a file is read as: its content first, then its name, then its MIME type. */
 import { AttachmentUnreadableError, AttachmentUnsupportedError, imageRefusal } from './errors.js';
-import { sniff } from './sniff.js';
+import { hasPdfHeaderNearStart, sniff } from './sniff.js';
 import type { DocumentKind } from './types.js';
 
 const CODE_EXTENSIONS = (
@@ -135,7 +135,9 @@ export function detectKind(name: string, mime: string, bytes: Uint8Array): Docum
   if (sniffed === 'image') throw imageRefusal(name);
   const claimsDocx = extension === 'docx' || essence === DOCX_MIME;
   if (sniffed === 'zip' && claimsDocx) return 'docx';
-  if (extension === 'pdf' || essence === 'application/pdf')
+  const claimsPdf = extension === 'pdf' || essence === 'application/pdf';
+  if (claimsPdf && hasPdfHeaderNearStart(bytes)) return 'pdf';
+  if (claimsPdf)
     throw new AttachmentUnreadableError(`${name} is not a valid PDF (it lacks the %PDF header): it may be damaged.`);
   if (claimsDocx)
     throw new AttachmentUnreadableError(`${name} is not a valid DOCX (it is not a ZIP archive): it may be damaged.`);

@@ -1,12 +1,12 @@
 /**
- * Worker threads that extract PDF, DOCX and HTML off the event loop: a 300-page PDF takes seconds of CPU, during
- * which the API must keep answering. A small pool with a queue; each file has a time and memory limit, and a worker
+ * Worker threads that extract and chunk documents off the event loop: a 300-page PDF takes seconds of CPU, during
+ * which the API must keep answering. A small pool with a queue; each job has a time and memory limit, and a worker
  * that dies or overruns is replaced.
  */
 import { Worker } from 'node:worker_threads';
 import { AttachmentUnreadableError, AttachmentUnsupportedError } from './errors.js';
-import type { RichKind } from './extract-rich.js';
-import type { ExtractionRequest, ExtractionResponse } from './worker-messages.js';
+import type { ChunkOptions, DocumentChunk, DocumentKind, ExtractedDocument } from './types.js';
+import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 import { extractionWorkerUrl } from './worker-url.js';
 
 /** Limits of an extraction pool. */
@@ -23,15 +23,9 @@ export interface ExtractionPoolOptions {
   workerUrl?: URL;
 }
 
-/** What a worker returns for one file. */
-export interface RichText {
-  text: string;
-  pages: number[] | null;
-}
-
 interface Job {
-  request: ExtractionRequest;
-  resolve: (result: RichText) => void;
+  request: WorkerRequest;
+  resolve: (result: ExtractedDocument | DocumentChunk[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -63,11 +57,21 @@ export class ExtractionPool {
     this.workerUrl = options.workerUrl;
   }
 
-  /** Extracts one file in a worker. The caller's bytes are copied, never detached. */
-  run(kind: RichKind, bytes: Uint8Array, name: string): Promise<RichText> {
+  /** Extracts one file of a known kind in a worker. The caller's bytes are copied, never detached. */
+  run(kind: DocumentKind, bytes: Uint8Array, name: string): Promise<ExtractedDocument> {
+    const request: WorkerRequest = { id: this.nextId++, op: 'extract', kind, name, bytes: bytes.slice() };
+    return this.enqueue(request) as Promise<ExtractedDocument>;
+  }
+
+  /** Chunks a document in a worker (see `chunkDocument`); `name` is for error messages. */
+  chunk(document: ExtractedDocument, options: ChunkOptions, name = 'The document'): Promise<DocumentChunk[]> {
+    const request: WorkerRequest = { id: this.nextId++, op: 'chunk', name, document, maxChars: options.maxChars };
+    return this.enqueue(request) as Promise<DocumentChunk[]>;
+  }
+
+  private enqueue(request: WorkerRequest): Promise<ExtractedDocument | DocumentChunk[]> {
     if (this.closed) return Promise.reject(new Error('The extraction pool is closed.'));
-    return new Promise<RichText>((resolve, reject) => {
-      const request: ExtractionRequest = { id: this.nextId++, kind, name, bytes: bytes.slice() };
+    return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.dispatch();
     });
@@ -110,7 +114,7 @@ export class ExtractionPool {
       return null;
     }
     const slot: Slot = { worker, job: null, timer: null };
-    worker.on('message', (response: ExtractionResponse) => this.settle(slot, response));
+    worker.on('message', (response: WorkerResponse) => this.settle(slot, response));
     worker.on('error', (error) => void this.retire(slot, this.crashError(slot, error)));
     worker.on('exit', () => void this.retire(slot, new Error('The extraction worker exited.')));
     this.slots.add(slot);
@@ -125,16 +129,17 @@ export class ExtractionPool {
       const name = job.request.name;
       void this.retire(slot, new AttachmentUnreadableError(`${name} took longer than ${seconds} s to read.`));
     }, this.timeoutMs);
-    slot.worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer]);
+    const transfer = job.request.op === 'extract' ? [job.request.bytes.buffer as ArrayBuffer] : [];
+    slot.worker.postMessage(job.request, transfer);
   }
 
-  private settle(slot: Slot, response: ExtractionResponse): void {
+  private settle(slot: Slot, response: WorkerResponse): void {
     const job = slot.job;
     if (!job || job.request.id !== response.id) return;
     this.release(slot);
     this.completed++;
-    if (response.ok) job.resolve({ text: response.text, pages: response.pages });
-    else job.reject(errorFromWorker(response.code, response.message));
+    if (!response.ok) job.reject(errorFromWorker(response.code, response.message));
+    else job.resolve('chunks' in response ? response.chunks : response.document);
     this.dispatch();
   }
 

@@ -1,12 +1,14 @@
-/** Entry point of an extraction worker thread: extracts what the pool sends, one file at a time. */
+/** Entry point of an extraction worker thread: extracts or chunks what the pool sends, one job at a time. */
 import { parentPort } from 'node:worker_threads';
-import { extractRich } from './extract-rich.js';
-import type { ExtractionRequest, ExtractionResponse } from './worker-messages.js';
+import { chunkDocument } from './chunk-document.js';
+import { extractInThread } from './extract-in-thread.js';
+import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
-async function handle(request: ExtractionRequest): Promise<ExtractionResponse> {
+async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   try {
-    const document = await extractRich(request.kind, request.bytes, request.name);
-    return { id: request.id, ok: true, text: document.text, pages: document.pages };
+    if (request.op === 'chunk')
+      return { id: request.id, ok: true, chunks: chunkDocument(request.document, { maxChars: request.maxChars }) };
+    return { id: request.id, ok: true, document: await extractInThread(request.kind, request.bytes, request.name) };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return {
@@ -18,6 +20,6 @@ async function handle(request: ExtractionRequest): Promise<ExtractionResponse> {
   }
 }
 
-parentPort?.on('message', (request: ExtractionRequest) => {
+parentPort?.on('message', (request: WorkerRequest) => {
   void handle(request).then((response) => parentPort?.postMessage(response));
 });

@@ -159,7 +159,7 @@ function walk(node: Node, context: WalkContext, depth: number): void {
   const tag = element.rawTagName?.toLowerCase() ?? '';
   if (SKIPPED.has(tag) || element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true') return;
   if (depth > MAX_DEPTH) {
-    context.writer.inline(` ${element.text} `);
+    context.writer.inline(` ${flatText(element)} `);
     return;
   }
   if (walkSpecial(element, tag, context, depth)) return;
@@ -170,17 +170,53 @@ function walk(node: Node, context: WalkContext, depth: number): void {
   if (block) context.writer.close();
 }
 
+/**
+ * Every node under `root` in document order, without recursion: the library's own `text` and `querySelector`
+ * recurse, and a hostile page nested 100,000 deep would exhaust the stack.
+ */
+function* descendants(root: Node): Generator<Node> {
+  const stack: Node[] = [...root.childNodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    yield node;
+    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
+  }
+}
+
+function tagOf(node: Node): string {
+  return node.nodeType === NodeType.ELEMENT_NODE ? ((node as HTMLElement).rawTagName?.toLowerCase() ?? '') : '';
+}
+
+/** The readable text under an element, flattened (skipped elements left out). */
+function flatText(element: HTMLElement): string {
+  const parts: string[] = [];
+  const stack: Node[] = [element];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.nodeType === NodeType.TEXT_NODE) parts.push(node.text);
+    else if (!SKIPPED.has(tagOf(node)))
+      for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i] as Node);
+  }
+  return parts.join(' ');
+}
+
 /** The page title as a top heading, when the body has no `<h1>` of its own. */
 function titleHeading(root: HTMLElement): string {
-  if (root.querySelector('h1')) return '';
-  const title = root.querySelector('title')?.text.replace(/\s+/g, ' ').trim();
+  let title: string | null = null;
+  for (const node of descendants(root)) {
+    const tag = tagOf(node);
+    if (tag === 'h1') return '';
+    if (tag === 'title' && title === null) title = node.text.replace(/\s+/g, ' ').trim();
+  }
   return title ? `# ${title}\n\n` : '';
 }
 
 /** Readable text of an HTML document (see the module comment for its shape). */
 export function htmlToText(html: string): string {
   // Only <pre> keeps its raw text; script, style and noscript content is not even parsed into the tree.
-  const root = parse(html, { comment: false, blockTextElements: { pre: true } });
+  // The parser keeps a doctype or XML declaration as text; neither is content.
+  const body = html.replace(/^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>)?/i, '');
+  const root = parse(body, { comment: false, blockTextElements: { pre: true } });
   const writer = new BlockWriter();
   walk(root, { writer, listDepth: 0, inRow: false }, 0);
   return titleHeading(root) + writer.result();

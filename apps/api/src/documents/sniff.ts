@@ -37,10 +37,12 @@ function sniffFtyp(bytes: Uint8Array): Sniffed | null {
   return ['heic', 'heix', 'mif1', 'msf1', 'avif', 'avis'].includes(brand) ? 'image' : 'binary';
 }
 
-/** The PDF header may follow up to 1 KiB of junk (the PDF specification tolerates it, and so do readers). */
-function hasPdfHeader(bytes: Uint8Array): boolean {
-  const head = ascii(bytes, 0, Math.min(bytes.length, 1024));
-  return head.includes('%PDF-');
+/**
+ * The PDF header may follow up to 1 KiB of junk (readers tolerate it). Only trusted for a file that says it is a
+ * PDF: a Markdown note about PDFs may well quote `%PDF-1.7` near its start.
+ */
+export function hasPdfHeaderNearStart(bytes: Uint8Array): boolean {
+  return ascii(bytes, 0, Math.min(bytes.length, 1024)).includes('%PDF-');
 }
 
 /**
@@ -61,7 +63,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 
 /** Classifies a file by its content alone. */
 export function sniff(bytes: Uint8Array): Sniffed {
-  if (hasPdfHeader(bytes)) return 'pdf';
+  if (ascii(bytes, 0, 5) === '%PDF-') return 'pdf';
   if (IMAGE_SIGNATURES.some((signature) => startsWith(bytes, signature))) return 'image';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'image';
   const ftyp = sniffFtyp(bytes);

@@ -23,6 +23,7 @@ import {
   type ApiServer,
   type ScratchDatabase,
 } from '@chat-studio/test-support';
+import { makeDocx, makePdf } from '../../documents/test-files.js';
 
 const MAX_BYTES = 64 * 1024;
 const QUOTA_BYTES = 160 * 1024;
@@ -61,12 +62,12 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
       ...init,
       headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string> | undefined) },
     });
-  const upload = (key: string, name: string, body: string, type = 'text/plain') => {
+  const upload = (key: string, name: string, body: string | Uint8Array, type = 'text/plain') => {
     const form = new FormData();
     form.append('file', new File([body], name, { type }));
     return call(key, '/api/attachments', { method: 'POST', body: form });
   };
-  const uploaded = async (key: string, name: string, body: string, type?: string) => {
+  const uploaded = async (key: string, name: string, body: string | Uint8Array, type?: string) => {
     const res = await upload(key, name, body, type);
     expect(res.status, await res.clone().text()).toBe(201);
     return v.parse(AttachmentSummarySchema, await res.json());
@@ -179,6 +180,26 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
     expect(((await extra.json()) as ErrorEnvelope).error.message).toMatch(/extra/);
     const json = await call(keys.alice, '/api/attachments', { method: 'POST', body: '{}' });
     expect(json.status).toBe(400);
+  });
+
+  it('reads a generated PDF by pages and a DOCX by headings, and refuses a damaged PDF with 422', async () => {
+    const pdf = await uploaded(keys.alice, 'report.pdf', Buffer.from(await makePdf(3, 5)), 'application/pdf');
+    expect(pdf).toMatchObject({ mime: 'application/pdf', state: 'ready' });
+    const pdfText = (await (await call(keys.alice, `/api/attachments/${pdf.id}/text`)).json()) as { text: string };
+    expect(pdfText.text).toContain('Page 3 line 4 of the quarterly report');
+    const docx = await uploaded(
+      keys.alice,
+      'notes.docx',
+      Buffer.from(await makeDocx()),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const docxText = (await (await call(keys.alice, `/api/attachments/${docx.id}/text`)).json()) as { text: string };
+    expect(docxText.text).toContain('Release notes');
+    expect(docxText.text).toContain('Version 2 fixes the flaky login test.');
+    const damaged = await upload(keys.alice, 'broken.pdf', '%PDF-1.7\n1 0 obj <<', 'application/pdf');
+    expect(damaged.status).toBe(422);
+    expect(await errorCode(damaged)).toBe('attachment_unreadable');
+    for (const f of [pdf, docx]) await call(keys.alice, `/api/attachments/${f.id}`, { method: 'DELETE' });
   });
 
   it('reports limits, and refuses past the quota with attachment_quota_exceeded', async () => {
