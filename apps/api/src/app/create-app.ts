@@ -40,6 +40,8 @@ import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
 import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
 import { limitsRoutes } from '../routes/limits/index.js';
+import { ATTACHMENTS_PATH, attachmentRoutes } from '../routes/attachments/index.js';
+import { defaultDocuments } from '../attachments/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import {
   countRateLimited,
@@ -144,8 +146,8 @@ export function createApp(appDeps: AppDeps) {
   for (const prefix of ['/api/*', '/v1/*', `${OLLAMA_PREFIX}/*`]) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
-    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route.
-    app.use(prefix, except(IMPORT_PATH, limitBody));
+    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route; an attachment has its own limit.
+    app.use(prefix, except([IMPORT_PATH, ATTACHMENTS_PATH], limitBody));
     app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
     app.use(prefix, serviceIdentity(metrics));
     app.use(prefix, limits.api);
@@ -190,6 +192,17 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
   app.route('/api/limits', limitsRoutes(deps));
+  app.route(
+    ATTACHMENTS_PATH,
+    attachmentRoutes({
+      store: deps.store,
+      attachments: deps.store.attachments,
+      documents: deps.documents ?? defaultDocuments,
+      config: deps.config.attachments,
+      countTokens: (text) => deps.runtime?.countTokens(text) ?? null,
+      contextSize: () => deps.runtime?.contextSize() ?? null,
+    }),
+  );
   app.route('/v1', openAiRoutes(deps, turns));
   app.route('/v1', embeddingRoutes(deps, turns));
   app.route('/v1', completionRoutes(deps, turns));

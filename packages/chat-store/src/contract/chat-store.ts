@@ -9,6 +9,7 @@ import type { SearchOptions } from './search.js';
 import type { SessionsRepository } from './sessions.js';
 import type { UsersRepository } from './users.js';
 import type { TransferRepository } from './transfer-repository.js';
+import type { AttachmentsRepository } from './attachments.js';
 
 /**
  * Options of `openChatStore`.
@@ -93,6 +94,8 @@ export interface ChatStoreBase {
   readonly processes: ProcessesRepository;
   /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
   readonly transfer: TransferRepository;
+  /** Files attached to messages: bytes once per user, quota, chunks of large files with full-text retrieval. */
+  readonly attachments: AttachmentsRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

@@ -8,6 +8,7 @@ export {
   DatabaseUnavailableError,
   unavailableReason,
 } from './chat-store-error.js';
+export { AttachmentNotFoundError, AttachmentQuotaExceededError } from './attachment-errors.js';
 export {
   StorageError,
   DatabaseBusyError,

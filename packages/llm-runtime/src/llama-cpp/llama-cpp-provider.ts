@@ -98,6 +98,8 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
       const current = lifecycle.current;
       return current ? preloadChat(current, request, settings.shiftFraction) : 'skipped';
     },
+    countTokens: (text) => lifecycle.current?.llamaModel.tokenize(text, false).length ?? null,
+    contextSize: () => lifecycle.current?.context.contextSize ?? null,
     status: () => describeStatus(lifecycle),
     complete: (request, timing) => completePrompt(context, request, timing),
     embed: (request) => {

@@ -162,6 +162,13 @@ export interface LlmProvider {
   /** Runs one request on the active model. The caller has reserved one of `status().sequences_total` slots. */
   generate(request: GenerateRequest, timing?: GenerateTiming): Promise<GenerateResult>;
   status(): ProviderStatus;
+  /**
+   * Tokens `text` takes in the active model's tokenizer (no chat template, no special tokens), or null while no
+   * model is loaded. Providers without a local tokenizer omit it.
+   */
+  countTokens?(text: string): number | null;
+  /** Tokens per sequence of the active model's context, or null while no model is loaded; omitted when unknown. */
+  contextSize?(): number | null;
   /** Starts evaluating a chat's history while its user types; providers without a local KV cache omit it. */
   preload?(request: PreloadRequest): PreloadState;
   /** Releases the active model (in-flight requests are aborted after the grace period). */

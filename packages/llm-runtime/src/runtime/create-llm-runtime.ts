@@ -81,6 +81,13 @@ export interface LlmRuntime {
   complete(request: CompleteRequest): Promise<GenerateResult>;
   /** The dedicated embedding model's state, or null when none is configured. */
   embeddingStatus(): EmbeddingModelStatus | null;
+  /**
+   * Tokens `text` takes in the active model's tokenizer, or null while no model is loaded or the active one has no
+   * tokenizer here (a remote upstream): e.g. what an attached file costs in the context.
+   */
+  countTokens(text: string): number | null;
+  /** Tokens per sequence of the active model's context, or null while unknown (no model, a remote upstream). */
+  contextSize(): number | null;
 }
 
 /**
@@ -152,6 +159,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     complete: (request) => completePrompt(context, request),
     embed: (request) => embedTexts(context, request),
     embeddingStatus: () => local.embeddingStatus(),
+    countTokens: (text) => providers.provider.countTokens?.(text) ?? null,
+    contextSize: () => providers.provider.contextSize?.() ?? null,
     async close() {
       if (closing.signal.aborted) return;
       closing.abort(new Error('runtime closed'));

@@ -65,6 +65,9 @@ export class MaintenanceAbortedError extends Error {
 
 type Step = (name: string, fn: () => Promise<{ ok: boolean; detail: string }>) => Promise<MaintenanceStep>;
 
+/** Attachments uploaded and never sent for this long are removed (their bytes too, when nothing else uses them). */
+export const UNSENT_ATTACHMENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
 /** The command that repairs orphan rows. */
 export const FIX_COMMAND = 'pnpm maintenance --fix';
 
@@ -129,6 +132,10 @@ async function checkAndIndex(
 
   // Before the orphans: removing an orphan message runs the index's delete trigger, which a foreign index breaks.
   await searchIndexSteps(store, step, options);
+  await step('sweep unsent attachments', async () => {
+    const removed = await store.attachments.sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS);
+    return { ok: true, detail: `${removed} attachment(s) never sent within a day removed` };
+  });
   const fk = await store.maintenance.foreignKeyCheck();
   const orphanTables = [...new Set(fk.rows.map((x) => x.table))].join(', ');
   await step('foreign_key_check', async () => ({

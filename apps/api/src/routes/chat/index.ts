@@ -25,6 +25,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/send', async (c) => {
       const body = await jsonBody(c, schema);
       const turn = await turns.open(c.var.principal, body.session_id, body.params);
+      await turns.attach(c.var.principal, turn, body.attachments);
       // The same events /stream writes, answered as one object: the stored turn. A client that hangs up on a
       // non-streaming request aborts it too, so it does not keep the model busy.
       return jsonResponse(c, {
@@ -35,6 +36,7 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/stream', async (c) => {
       const body = await jsonBody(c, schema);
       const turn = await turns.open(c.var.principal, body.session_id, body.params);
+      await turns.attach(c.var.principal, turn, body.attachments);
       return streamTurn(c, deps, turns, turn, body.message);
     });
 }

@@ -11,6 +11,7 @@ import {
   createMaintenanceRepository,
   createMessagesRepository,
   createProcessesRepository,
+  createAttachmentsRepository,
   createSearch,
   createSessionsRepository,
   createUsersRepository,
@@ -133,6 +134,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
+    attachments: createAttachmentsRepository(ctx),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
       try {
