@@ -11,7 +11,7 @@ const NEEDS_MORE = [
   'src/cli/*.test.ts',
   'src/errors/database-unavailable.test.ts',
   'src/shared-state/redis-*.test.ts',
-  'src/store/multi-process.test.ts',
+  'src/sqlite/store/multi-process.test.ts',
   'src/postgres/postgres-store.test.ts',
 ];
 

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { openChatStore, buildMatchExpression, tokenizeQuery } from '../packages/chat-store/dist/index.js';
 // The store's own statements and prefix expansion, for the raw-SQL line (not part of the package's public API).
-import { SqlRunner } from '../packages/chat-store/dist/connection/index.js';
-import { prefixTerms } from '../packages/chat-store/dist/fts5-prefix/index.js';
-import { SEARCH_STATEMENTS } from '../packages/chat-store/dist/repositories/search.repository.js';
+import { SqlRunner } from '../packages/chat-store/dist/sqlite/connection/index.js';
+import { prefixTerms } from '../packages/chat-store/dist/sqlite/fts5-prefix/index.js';
+import { SEARCH_STATEMENTS } from '../packages/chat-store/dist/sqlite/repositories/search.repository.js';
 import { writeSection } from './lib.mjs';
 import { storeCorpus, textGenerator, USER } from './store-corpus.mjs';
 

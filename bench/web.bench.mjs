@@ -151,6 +151,8 @@ async function benchBigCode(browser, baseUrl, databasePath, post) {
   const at = Date.now();
   insert.run(ulid(at), session.id, 'user', 'The whole file, please.', at);
   insert.run(ulid(at + 1), session.id, 'assistant', `Here it is:\n\n\`\`\`js\n${lines}\n\`\`\`\n`, at + 1);
+  // Without a parent and a leaf the two rows are on no branch, and the chat opens empty.
+  for (const statement of ONE_BRANCH_PER_CHAT_SQL) db.exec(statement);
   db.close();
   const openMs = [];
   const longTasks = [];

@@ -1,7 +1,10 @@
 /** @chat-studio/chat-store: chat history on SQLite (better-sqlite3, FTS5) or PostgreSQL (pg, tsvector) via kysely, with migrations and maintenance. */
-export { openChatStore, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_OPTIMIZE_INTERVAL_MS } from './store/index.js';
-export { DEFAULT_READ_POOL_SIZE } from './read-pool/index.js';
-export type { ChatStore, ChatStoreOptions } from './store/index.js';
+export { openChatStore } from './open-chat-store.js';
+export { openSqliteStore, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_OPTIMIZE_INTERVAL_MS } from './sqlite/store/index.js';
+export { DEFAULT_READ_POOL_SIZE } from './sqlite/read-pool/index.js';
+export type { ChatStore } from './chat-store.js';
+export type { ChatStoreBase, ChatStoreBackend, ChatStoreOptions } from './contract/chat-store.js';
+export type { SqliteChatStore } from './sqlite/store/index.js';
 export {
   ChatStoreError,
   InvalidCursorError,
@@ -24,9 +27,9 @@ export {
   SEARCH_INDEX_SQL,
   SEARCH_INDEX_TRIGGERS,
   type SearchIndexStatus,
-} from './search-index/index.js';
-export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './repositories/index.js';
-export { ONE_BRANCH_PER_CHAT_SQL } from './repositories/message-tree.sql.js';
+} from './sqlite/search-index/index.js';
+export { DEFAULT_SESSION_TITLE, SNIPPET_TOKENS, DEFAULT_SEARCH_WINDOW } from './contract/index.js';
+export { ONE_BRANCH_PER_CHAT_SQL } from './contract/message-tree.sql.js';
 export type {
   SessionsRepository,
   CreateSessionInput,
@@ -54,9 +57,9 @@ export type {
   StoreStats,
   StorageProbe,
   OrphanRemoval,
-} from './repositories/index.js';
+} from './contract/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
-export { migrations, STORE_MIGRATIONS } from './migrations/index.js';
+export { migrations, STORE_MIGRATIONS } from './sqlite/migrations/index.js';
 export {
   openPostgresStore,
   DEFAULT_POOL_SIZE,
@@ -66,9 +69,14 @@ export {
   POSTGRES_MIGRATIONS,
   SEARCH_CONFIG,
 } from './postgres/index.js';
-export type { OpenPostgresStoreOptions, PostgresChatDatabase, PostgresChatMessagesTable } from './postgres/index.js';
 export type {
-  ChatDatabase,
+  OpenPostgresStoreOptions,
+  PostgresChatDatabase,
+  PostgresChatMessagesTable,
+  PostgresChatStore,
+} from './postgres/index.js';
+export type { ChatDatabase, MessagesFtsTable } from './sqlite/tables/index.js';
+export type {
   ChatSessionsTable,
   ChatSessionRow,
   NewChatSessionRow,
@@ -77,7 +85,6 @@ export type {
   ChatMessageRow,
   NewChatMessageRow,
   ChatMessageRowUpdate,
-  MessagesFtsTable,
   UsersTable,
   UserRow,
   NewUserRow,
@@ -93,5 +100,5 @@ export type {
   ServerProcessesTable,
   ServerProcessRow,
   StreamingRepliesTable,
-} from './tables/index.js';
+} from './contract/tables/index.js';
 export * from './transfer/index.js';

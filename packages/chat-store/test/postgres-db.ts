@@ -1,9 +1,9 @@
 /** Test helper: chat stores on fresh PostgreSQL databases of the server at DATABASE_URL_TEST (see .ci/services). */
 import { createScratchDatabase, type ScratchDatabase } from '@chat-studio/test-support';
-import { openChatStore, type ChatStore, type ChatStoreOptions } from '../src/index.js';
+import { openChatStore, type ChatStoreOptions, type PostgresChatStore } from '../src/index.js';
 
 export interface TempPostgresStore {
-  store: ChatStore;
+  store: PostgresChatStore;
   db: ScratchDatabase;
   cleanup(): Promise<void>;
 }
@@ -14,6 +14,7 @@ export async function openTempPostgresStore(
 ): Promise<TempPostgresStore> {
   const db = await createScratchDatabase({ prefix: 'chat_store_test' });
   const store = await openChatStore({ ...options, url: db.url });
+  if (store.backend !== 'postgres') throw new Error(`expected a PostgreSQL store, got ${store.backend}`);
   return {
     store,
     db,

@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openChatStore, type ChatStore, type ChatStoreOptions } from '../src/index.js';
+import { openChatStore, type ChatStoreOptions, type SqliteChatStore } from '../src/index.js';
 
 export interface TempStore {
-  store: ChatStore;
+  store: SqliteChatStore;
   dir: string;
   path: string;
   cleanup(): Promise<void>;
@@ -16,10 +16,11 @@ export function makeTempDir(prefix = 'chat-store-'): { dir: string; remove(): vo
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function openTempStore(options: Omit<ChatStoreOptions, 'path'> = {}): Promise<TempStore> {
+export async function openTempStore(options: Omit<ChatStoreOptions, 'path' | 'url'> = {}): Promise<TempStore> {
   const { dir, remove } = makeTempDir();
   const path = join(dir, 'chat_history.db');
   const store = await openChatStore({ ...options, path });
+  if (store.backend !== 'sqlite') throw new Error(`expected a SQLite store, got ${store.backend}`);
   return {
     store,
     dir,

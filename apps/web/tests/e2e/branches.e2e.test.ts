@@ -1,36 +1,9 @@
 /** End-to-end: edit and regenerate keep the old versions, ‹ 1 / 2 › flips between branches, a reload shows the same branch, delete says how many and offers Undo. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { tempDir } from '@chat-studio/test-support';
-import {
-  apiClient,
-  assertPrerequisites,
-  launchBrowser,
-  seedMessages,
-  startServer,
-  type RunningServer,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { seedMessages, useE2eServer } from './support.js';
 
-let browser: Browser;
-let server: RunningServer;
-let tmp: { dir: string; cleanup: () => void };
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  assertPrerequisites();
-  tmp = tempDir();
-  [server, browser] = await Promise.all([
-    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '16', CHAT_CACHE_TTL: '0' }),
-    launchBrowser(),
-  ]);
-  api = apiClient(server.baseUrl);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.cleanup();
-});
+const e2e = useE2eServer({ LLAMA_MAX_TOKENS: '16', CHAT_CACHE_TTL: '0' });
 
 const messageLocator = (page: Page) => page.getByTestId('message-list').getByTestId('message');
 
@@ -63,11 +36,11 @@ const position = (message: Locator) => message.getByTestId('branch-position').te
 
 describe('branches in Chromium against the real server and model', () => {
   it('edit, flip ‹ 1 / 2 ›, regenerate, reload and see the same branch; delete says how many and can be undone', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.baseUrl);
+    await page.goto(e2e.server.baseUrl);
     await page.getByTestId('composer').waitFor();
 
     await send(page, 'Once upon a time there was a cat');
@@ -117,7 +90,9 @@ describe('branches in Chromium against the real server and model', () => {
     expect(await messageLocator(page).last().getAttribute('data-message-id')).toBe(regenerated);
     await messageLocator(page).last().getByRole('button', { name: 'Previous version' }).click();
     await expect.poll(() => messageLocator(page).last().getAttribute('data-message-id')).toBe(firstReply);
-    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)).message_count).toBe(7);
+    expect(
+      (await e2e.api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)).message_count,
+    ).toBe(7);
 
     // Delete the question: the toast says how many go with it (the question and both replies), and Undo brings them back.
     await messageLocator(page).nth(2).getByRole('button', { name: 'Delete message' }).click();
@@ -126,14 +101,18 @@ describe('branches in Chromium against the real server and model', () => {
     expect(await messageLocator(page).count()).toBe(2);
     await toast.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => messageLocator(page).count()).toBe(4);
-    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)).message_count).toBe(7);
+    expect(
+      (await e2e.api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)).message_count,
+    ).toBe(7);
 
     // Without Undo the DELETE goes out: one request for all three; the chat shows the branch left (the edited version).
     await messageLocator(page).nth(2).getByRole('button', { name: 'Delete message' }).click();
     await expect
       .poll(
         () =>
-          api.call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`).then((s) => s.message_count),
+          e2e.api
+            .call<{ message_count: number }>('GET', `/api/chat/sessions/${sessionId}`)
+            .then((s) => s.message_count),
         { timeout: 15_000 },
       )
       .toBe(4);
@@ -143,15 +122,15 @@ describe('branches in Chromium against the real server and model', () => {
   }, 180_000);
 
   it('edits a message in a deep window (opened at a search hit): the new branch is the messages before it and the new turn', async () => {
-    const session = await api.createSession('Deep edit');
-    const ids = seedMessages(server.databasePath, session.id, 400, (i) =>
+    const session = await e2e.api.createSession('Deep edit');
+    const ids = seedMessages(e2e.server.databasePath, session.id, 400, (i) =>
       i === 100 ? 'Where is the wombatlantern kept?' : `Line ${i} of a long chat.`,
     );
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.baseUrl);
+    await page.goto(e2e.server.baseUrl);
     await page.getByTestId('search-input').fill('wombatlantern');
     await page.getByTestId('search-result').first().click();
     const hit = page.locator(`[data-testid="message"][data-message-id="${ids[100]}"]`);
@@ -188,13 +167,13 @@ describe('branches in Chromium against the real server and model', () => {
     await expect.poll(() => position(messageLocator(page).nth(-2))).toBe('2 / 2');
 
     // The server agrees: the current branch is the 100 messages before it and the new turn; all 400 old ones are kept.
-    const branch = await api.messages(session.id);
+    const branch = await e2e.api.messages(session.id);
     expect(branch).toHaveLength(102);
     expect(branch.slice(0, 100).map((m) => m.id)).toEqual(ids.slice(0, 100));
     expect(branch[100]!.content).toBe('Where is the lantern now?');
-    expect((await api.call<{ message_count: number }>('GET', `/api/chat/sessions/${session.id}`)).message_count).toBe(
-      402,
-    );
+    expect(
+      (await e2e.api.call<{ message_count: number }>('GET', `/api/chat/sessions/${session.id}`)).message_count,
+    ).toBe(402);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);

@@ -1,41 +1,13 @@
 /** End-to-end: streaming, stop, reload, search, XSS, settings focus, a 10,000-message chat and two chats streaming at once. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { tempDir, waitFor } from '@chat-studio/test-support';
-import {
-  apiClient,
-  assertPrerequisites,
-  launchBrowser,
-  screenshot,
-  SCREENSHOTS,
-  seedMessages,
-  startServer,
-  type RunningServer,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@chat-studio/test-support';
+import { screenshot, SCREENSHOTS, seedMessages, useE2eServer } from './support.js';
 
 type Scheme = 'light' | 'dark';
 
-let browser: Browser;
-let server: RunningServer;
-let tmp: { dir: string; cleanup: () => void };
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  assertPrerequisites();
-  tmp = tempDir();
-  // Short default replies keep the suite fast; the stop test asks for a long one through the settings panel.
-  [server, browser] = await Promise.all([
-    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '40', CHAT_CACHE_TTL: '0' }),
-    launchBrowser(),
-  ]);
-  api = apiClient(server.baseUrl);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.cleanup();
-});
+// Short default replies keep the suite fast; the stop test asks for a long one through the settings panel.
+const e2e = useE2eServer({ LLAMA_MAX_TOKENS: '40', CHAT_CACHE_TTL: '0' });
 
 interface Opened {
   context: BrowserContext;
@@ -47,7 +19,7 @@ interface Opened {
 }
 
 async function openApp(hash = '', colorScheme: Scheme = 'light'): Promise<Opened> {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+  const context = await e2e.browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];
@@ -56,7 +28,7 @@ async function openApp(hash = '', colorScheme: Scheme = 'light'): Promise<Opened
     void d.dismiss();
   });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.baseUrl}/${hash}`);
+  await page.goto(`${e2e.server.baseUrl}/${hash}`);
   await page.getByTestId('composer').waitFor();
   return { context, page, dialogs, errors };
 }
@@ -151,7 +123,7 @@ describe('chat in Chromium against the real server and model', () => {
     // The server kept the partial reply too.
     const stored = await waitFor(
       async () => {
-        const list = await api.messages(chatSessionId);
+        const list = await e2e.api.messages(chatSessionId);
         return list.length === 4 && list[3]!.finish_reason === 'abort' ? list : undefined;
       },
       10_000,
@@ -189,9 +161,9 @@ describe('chat in Chromium against the real server and model', () => {
   });
 
   it('search finds a message 5,000 deep and opens the chat at it in one request, highlighted', async () => {
-    const session = await api.createSession('Trip planning');
+    const session = await e2e.api.createSession('Trip planning');
     // 5,000 messages come after the hit: walking back from the newest page would take dozens of requests.
-    const ids = seedMessages(server.databasePath, session.id, 5_300, (i) =>
+    const ids = seedMessages(e2e.server.databasePath, session.id, 5_300, (i) =>
       i === 299
         ? 'Remember to pack the zanzibarquokka umbrella for the ferry.'
         : `Filler message ${i} about the itinerary.`,
@@ -278,8 +250,8 @@ describe('chat in Chromium against the real server and model', () => {
   });
 
   it('jumps from a deep search hit to the newest messages in one request, and back to the end after scrolling up', async () => {
-    const session = await api.createSession('Long log');
-    const ids = seedMessages(server.databasePath, session.id, 3_000, (i) =>
+    const session = await e2e.api.createSession('Long log');
+    const ids = seedMessages(e2e.server.databasePath, session.id, 3_000, (i) =>
       i === 100 ? 'The platypusmarmalade recipe is in the blue notebook.' : `Log line ${i} of the long chat.`,
     );
     const { context, page, errors } = await openApp();
@@ -327,8 +299,8 @@ describe('chat in Chromium against the real server and model', () => {
   });
 
   it('asks the server to read an opened chat into the model once, when the user starts typing', async () => {
-    const session = await api.createSession('Stored story');
-    const seeded = seedMessages(server.databasePath, session.id, 12, (i) =>
+    const session = await e2e.api.createSession('Stored story');
+    const seeded = seedMessages(e2e.server.databasePath, session.id, 12, (i) =>
       i % 2 ? `The little dog ran to park ${i}.` : `Where did the dog go on day ${i}?`,
     );
     const { context, page, errors } = await openApp(`#/c/${session.id}`);
@@ -383,7 +355,7 @@ describe('chat in Chromium against the real server and model', () => {
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="complete"]').waitFor();
     const sessionId = /#\/c\/([0-9A-Z]{26})/.exec(page.url())![1]!;
     // The same payloads as a stored assistant reply, which goes through the markdown renderer.
-    await api.append(sessionId, 'assistant', payloads.join('\n\n'));
+    await e2e.api.append(sessionId, 'assistant', payloads.join('\n\n'));
     await page.reload();
     await expect.poll(() => messageLocator(page).count()).toBe(3);
     // Give any injected handler the chance to run (onerror fires once the image fails to load).
@@ -440,17 +412,17 @@ describe('chat in Chromium against the real server and model', () => {
   });
 
   it('keeps the DOM bounded in a 10,000-message chat and opens it at the newest messages', async () => {
-    const session = await api.createSession('Ten thousand messages');
-    const ids = seedMessages(server.databasePath, session.id, 10_000, (i) =>
+    const session = await e2e.api.createSession('Ten thousand messages');
+    const ids = seedMessages(e2e.server.databasePath, session.id, 10_000, (i) =>
       `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 7))}`.trim(),
     );
     const firstId = ids[0]!;
     const lastId = ids.at(-1)!;
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const started = Date.now();
-    await page.goto(`${server.baseUrl}/#/c/${session.id}`);
+    await page.goto(`${e2e.server.baseUrl}/#/c/${session.id}`);
     const last = page.locator(`[data-testid="message"][data-message-id="${lastId}"]`);
     await last.waitFor({ state: 'visible' });
     const openMs = Date.now() - started;
@@ -492,13 +464,13 @@ describe('chat in Chromium against the real server and model', () => {
   }, 120_000);
 
   it('streams in two chats at once: each keeps its own reply, and Send and Stop belong to the open chat', async () => {
-    const a = await api.createSession('Alpha chat');
-    const b = await api.createSession('Beta chat');
-    await api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 2000 } });
-    await api.call('PATCH', `/api/chat/sessions/${b.id}`, { settings: { max_tokens: 20 } });
+    const a = await e2e.api.createSession('Alpha chat');
+    const b = await e2e.api.createSession('Beta chat');
+    await e2e.api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 2000 } });
+    await e2e.api.call('PATCH', `/api/chat/sessions/${b.id}`, { settings: { max_tokens: 20 } });
     /** A's stored reply is still being generated (the server marks it complete or partial+abort at the end). */
     const alphaRunning = async () => {
-      const list = await api.messages(a.id);
+      const list = await e2e.api.messages(a.id);
       return list.length === 2 && list[1]!.status === 'partial' && list[1]!.finish_reason === null;
     };
 
@@ -552,7 +524,7 @@ describe('chat in Chromium against the real server and model', () => {
       w.__stop = true;
       return { samples: w.__samples, ids: [...w.__ids], stopShown: w.__stopShown };
     });
-    const bMessages = await api.messages(b.id);
+    const bMessages = await e2e.api.messages(b.id);
     expect(bMessages.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(bMessages[0]!.content).toBe('Beta question about the sea');
     expect(bMessages[1]!.status).toBe('complete');
@@ -577,7 +549,7 @@ describe('chat in Chromium against the real server and model', () => {
       10_000,
       'alpha status',
     );
-    const aMessages = await api.messages(a.id);
+    const aMessages = await e2e.api.messages(a.id);
     expect(aMessages.map((m) => [m.role, m.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'complete'],

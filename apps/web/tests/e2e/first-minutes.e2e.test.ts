@@ -6,44 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { tempDir } from '@chat-studio/test-support';
-import {
-  apiClient,
-  assertPrerequisites,
-  launchBrowser,
-  screenshot,
-  seedMessages,
-  startServer,
-  type RunningServer,
-} from './support.js';
+import { screenshot, seedMessages, useE2eServer } from './support.js';
 
 const MAX_MESSAGE = 2000;
-let browser: Browser;
-let server: RunningServer;
-let tmp: { dir: string; cleanup: () => void };
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  assertPrerequisites();
-  tmp = tempDir();
-  [server, browser] = await Promise.all([
-    startServer(
-      tmp.dir,
-      { LLAMA_MAX_TOKENS: '30', CHAT_CACHE_TTL: '0', MAX_MESSAGE_LENGTH: String(MAX_MESSAGE) },
-      { timeoutMs: 120_000 },
-    ),
-    launchBrowser(),
-  ]);
-  api = apiClient(server.baseUrl);
-}, 150_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.cleanup();
-});
+const e2e = useE2eServer(
+  { LLAMA_MAX_TOKENS: '30', CHAT_CACHE_TTL: '0', MAX_MESSAGE_LENGTH: String(MAX_MESSAGE) },
+  { timeoutMs: 120_000 },
+);
 
 interface Opened {
   context: BrowserContext;
@@ -52,11 +23,11 @@ interface Opened {
 }
 
 async function openApp(hash = '', options: Parameters<Browser['newContext']>[0] = {}): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.baseUrl}/${hash}`);
+  await page.goto(`${e2e.server.baseUrl}/${hash}`);
   await page.getByTestId('composer').waitFor();
   return { context, page, errors };
 }
@@ -123,7 +94,7 @@ describe('the first five minutes in Chromium', () => {
   it('focus: composer on load, new chat and opening a chat; the sidebar is one Tab stop with arrow keys and row keys', async () => {
     const chats = [];
     for (const title of ['Gamma planning notes, Q3', 'Beta chat', 'Alpha chat'])
-      chats.push(await api.createSession(title));
+      chats.push(await e2e.api.createSession(title));
     const { context, page, errors } = await openApp();
     await expect.poll(() => active(page)).toBe('composer');
     // The full title shows: no room reserved for hidden actions.
@@ -243,7 +214,7 @@ describe('the first five minutes in Chromium', () => {
   });
 
   it('limits: a counter near the limit, a refusal over it with a sentence, and no chat created', async () => {
-    const before = (await api.call<{ items: unknown[] }>('GET', '/api/chat/sessions?limit=200')).items.length;
+    const before = (await e2e.api.call<{ items: unknown[] }>('GET', '/api/chat/sessions?limit=200')).items.length;
     const { context, page, errors } = await openApp();
     const counter = page.getByTestId('composer-counter');
     await page.getByTestId('composer').fill('a'.repeat(100));
@@ -265,7 +236,7 @@ describe('the first five minutes in Chromium', () => {
     expect(t!.y + t!.height).toBeLessThan(c!.y);
     await screenshot(page, 'composer-limit');
     await page.waitForTimeout(300);
-    const after = (await api.call<{ items: unknown[] }>('GET', '/api/chat/sessions?limit=200')).items.length;
+    const after = (await e2e.api.call<{ items: unknown[] }>('GET', '/api/chat/sessions?limit=200')).items.length;
     expect(after).toBe(before);
     expect(await page.getByTestId('composer').inputValue()).toHaveLength(2500);
     expect(errors).toEqual([]);
@@ -273,12 +244,12 @@ describe('the first five minutes in Chromium', () => {
   });
 
   it('renders math, task lists, mermaid and a 5,000-line code block fast', async () => {
-    const session = await api.createSession('Rich rendering');
-    await api.append(session.id, 'user', 'Show me everything');
-    await api.append(session.id, 'assistant', RICH);
-    const big = await api.createSession('Big code');
+    const session = await e2e.api.createSession('Rich rendering');
+    await e2e.api.append(session.id, 'user', 'Show me everything');
+    await e2e.api.append(session.id, 'assistant', RICH);
+    const big = await e2e.api.createSession('Big code');
     // Straight into the database: the message is longer than this server's MAX_MESSAGE_LENGTH.
-    seedMessages(server.databasePath, big.id, 2, (i) =>
+    seedMessages(e2e.server.databasePath, big.id, 2, (i) =>
       i === 0 ? 'The whole file please' : `Here it is:\n\n\`\`\`js\n${bigCode}\n\`\`\`\n`,
     );
 
@@ -337,7 +308,7 @@ describe('the first five minutes in Chromium', () => {
       )
       .toBe(CODE_LINES);
     // Copy takes the whole block.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.server.baseUrl });
     await page.locator('.code-block').last().getByRole('button', { name: 'Copy code' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(bigCode);
     expect(errors).toEqual([]);
@@ -345,13 +316,13 @@ describe('the first five minutes in Chromium', () => {
   }, 120_000);
 
   it('serving: compressed assets, one favicon request, markdown only when a message needs it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const seen: Array<{ url: string; encoding: string | null }> = [];
     page.on('response', (res) =>
       seen.push({ url: new URL(res.url()).pathname, encoding: res.headers()['content-encoding'] ?? null }),
     );
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${e2e.server.baseUrl}/`);
     await page.getByTestId('composer').waitFor();
     await page.waitForTimeout(1500);
     const assets = seen.filter((s) => /\.(js|css)$/.test(s.url));
@@ -398,9 +369,9 @@ describe('the first five minutes in Chromium', () => {
   });
 
   it('the edit box opens fully in view', async () => {
-    const session = await api.createSession('Editing');
+    const session = await e2e.api.createSession('Editing');
     const ids = seedMessages(
-      server.databasePath,
+      e2e.server.databasePath,
       session.id,
       30,
       (i) => `Message ${i}. ${'Words to give it some height. '.repeat(i % 2 ? 8 : 1)}`,
@@ -451,15 +422,15 @@ describe('the first five minutes in Chromium', () => {
   });
 
   it('axe: no serious or critical violations on the main screens, light and dark', async () => {
-    const code = await api.createSession('Code sample chat');
-    await api.append(code.id, 'user', 'Some code please');
-    await api.append(
+    const code = await e2e.api.createSession('Code sample chat');
+    await e2e.api.append(code.id, 'user', 'Some code please');
+    await e2e.api.append(
       code.id,
       'assistant',
       `${RICH}\n\n\`\`\`python\n# a comment that must stay readable\nprint("${'wide '.repeat(60)}")\n\`\`\``,
     );
-    const found = await api.createSession('Notes with a findable word');
-    seedMessages(server.databasePath, found.id, 4, (i) => `Note ${i} mentions the axolotlsearch keyword.`);
+    const found = await e2e.api.createSession('Notes with a findable word');
+    seedMessages(e2e.server.databasePath, found.id, 4, (i) => `Note ${i} mentions the axolotlsearch keyword.`);
     for (const scheme of ['light', 'dark'] as const) {
       const { context, page } = await openApp('', { colorScheme: scheme });
       const screens: Array<[string, () => Promise<void>]> = [
@@ -467,7 +438,7 @@ describe('the first five minutes in Chromium', () => {
         [
           'chat with code',
           async () => {
-            await page.goto(`${server.baseUrl}/#/c/${code.id}`);
+            await page.goto(`${e2e.server.baseUrl}/#/c/${code.id}`);
             await page.locator('.code-block .hljs-comment').first().waitFor();
             await page.locator('.katex').first().waitFor();
           },

@@ -3,39 +3,12 @@
  * every send (also after "New chat", where it used to freeze from the second turn on); scrolled up it stays put
  * and offers "Newest" with a count; switching chats mid-stream opens each at its end.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { tempDir, waitFor } from '@chat-studio/test-support';
-import {
-  apiClient,
-  assertPrerequisites,
-  launchBrowser,
-  screenshot,
-  seedMessages,
-  startServer,
-  type RunningServer,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { waitFor } from '@chat-studio/test-support';
+import { screenshot, seedMessages, useE2eServer } from './support.js';
 
-let browser: Browser;
-let server: RunningServer;
-let tmp: { dir: string; cleanup: () => void };
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  assertPrerequisites();
-  tmp = tempDir();
-  [server, browser] = await Promise.all([
-    startServer(tmp.dir, { LLAMA_MAX_TOKENS: '2000', CHAT_CACHE_TTL: '0' }, { timeoutMs: 120_000 }),
-    launchBrowser(),
-  ]);
-  api = apiClient(server.baseUrl);
-}, 150_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.cleanup();
-});
+const e2e = useE2eServer({ LLAMA_MAX_TOKENS: '2000', CHAT_CACHE_TTL: '0' }, { timeoutMs: 120_000 });
 
 /** Pixels between the bottom of the visible area and the end of the list. */
 const bottomGap = (page: Page) =>
@@ -105,19 +78,19 @@ async function setSettings(page: Page, fields: Record<string, string>): Promise<
 
 describe('following the conversation in Chromium', () => {
   it('follows five sends after New chat (typed and pasted), with focus in the composer and no Newest button', async () => {
-    const old = await api.createSession('Older chat');
+    const old = await e2e.api.createSession('Older chat');
     seedMessages(
-      server.databasePath,
+      e2e.server.databasePath,
       old.id,
       40,
       (i) => `Older message ${i}. ${'Some filler text to make it longer. '.repeat(6)}`,
     );
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 700 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.server.baseUrl });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.baseUrl}/#/c/${old.id}`);
+    await page.goto(`${e2e.server.baseUrl}/#/c/${old.id}`);
     await page.locator('[data-testid="message"]').first().waitFor();
     // Scroll the old chat up first: what it did must not leak into the new one.
     await page.getByTestId('message-list').evaluate((el) => (el.scrollTop = 200));
@@ -156,11 +129,11 @@ describe('following the conversation in Chromium', () => {
   }, 240_000);
 
   it('follows a long streamed reply to its end', async () => {
-    const session = await api.createSession('Long reply');
-    await api.call('PATCH', `/api/chat/sessions/${session.id}`, { settings: { max_tokens: 1000, temperature: 0 } });
-    const context = await browser.newContext({ viewport: { width: 800, height: 450 } });
+    const session = await e2e.api.createSession('Long reply');
+    await e2e.api.call('PATCH', `/api/chat/sessions/${session.id}`, { settings: { max_tokens: 1000, temperature: 0 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 800, height: 450 } });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/#/c/${session.id}`);
+    await page.goto(`${e2e.server.baseUrl}/#/c/${session.id}`);
     await page.getByTestId('composer').fill('Tell me a very long story about a dragon and a princess');
     const stop = await watchGap(page);
     await page.getByTestId('send').click();
@@ -177,17 +150,17 @@ describe('following the conversation in Chromium', () => {
   }, 120_000);
 
   it('stays put when scrolled up during a reply, then Newest shows the count and goes to the end', async () => {
-    const session = await api.createSession('Scrolled up');
+    const session = await e2e.api.createSession('Scrolled up');
     seedMessages(
-      server.databasePath,
+      e2e.server.databasePath,
       session.id,
       30,
       (i) => `Earlier message ${i}. ${'Filler words for height. '.repeat(8)}`,
     );
-    await api.call('PATCH', `/api/chat/sessions/${session.id}`, { settings: { max_tokens: 1500, temperature: 0 } });
-    const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+    await e2e.api.call('PATCH', `/api/chat/sessions/${session.id}`, { settings: { max_tokens: 1500, temperature: 0 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 900, height: 600 } });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/#/c/${session.id}`);
+    await page.goto(`${e2e.server.baseUrl}/#/c/${session.id}`);
     await page.locator('[data-testid="message"]').first().waitFor();
     await page.getByTestId('composer').fill('Tell me a very long story about a dragon and a princess');
     // Send, then scroll up two frames later, in the page itself: the reply is certainly still on its way then, however
@@ -233,14 +206,14 @@ describe('following the conversation in Chromium', () => {
   }, 120_000);
 
   it('opens each chat at its end when switching chats mid-stream, and follows the reply still running', async () => {
-    const a = await api.createSession('Alpha follow');
-    const b = await api.createSession('Beta follow');
-    seedMessages(server.databasePath, a.id, 20, (i) => `Alpha history ${i}. ${'Padding text. '.repeat(10)}`);
-    seedMessages(server.databasePath, b.id, 30, (i) => `Beta history ${i}. ${'Padding text. '.repeat(10)}`);
-    await api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 1500, temperature: 0 } });
-    const context = await browser.newContext({ viewport: { width: 1100, height: 600 } });
+    const a = await e2e.api.createSession('Alpha follow');
+    const b = await e2e.api.createSession('Beta follow');
+    seedMessages(e2e.server.databasePath, a.id, 20, (i) => `Alpha history ${i}. ${'Padding text. '.repeat(10)}`);
+    seedMessages(e2e.server.databasePath, b.id, 30, (i) => `Beta history ${i}. ${'Padding text. '.repeat(10)}`);
+    await e2e.api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 1500, temperature: 0 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 600 } });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/#/c/${a.id}`);
+    await page.goto(`${e2e.server.baseUrl}/#/c/${a.id}`);
     await page.locator('[data-testid="message"]').first().waitFor();
     await page.getByTestId('composer').fill('Tell me a very long story about a dragon and a princess');
     await page.getByTestId('send').click();

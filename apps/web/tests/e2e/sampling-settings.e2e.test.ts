@@ -1,34 +1,16 @@
 /** End-to-end: the settings panel's penalties and JSON mode are saved with the chat and shape its replies. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ChatSession } from '@chat-studio/protocol';
-import { tempDir } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, startServer, type RunningServer } from './support.js';
+import { useE2eServer } from './support.js';
 
-let browser: Browser;
-let server: RunningServer;
-let tmp: { dir: string; cleanup: () => void };
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  assertPrerequisites();
-  tmp = tempDir();
-  [server, browser] = await Promise.all([startServer(tmp.dir, { CHAT_CACHE_TTL: '0' }), launchBrowser()]);
-  api = apiClient(server.baseUrl);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.cleanup();
-});
+const e2e = useE2eServer({ CHAT_CACHE_TTL: '0' });
 
 describe('sampling settings in Chromium', () => {
   it('saves penalties and JSON mode per chat; a JSON-mode reply is one JSON object', async () => {
-    const session = await api.createSession('json chat');
-    const context = await browser.newContext();
+    const session = await e2e.api.createSession('json chat');
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/#/c/${session.id}`);
+    await page.goto(`${e2e.server.baseUrl}/#/c/${session.id}`);
     await page.getByTestId('composer').waitFor();
 
     await page.getByTestId('settings-button').click();
@@ -40,7 +22,7 @@ describe('sampling settings in Chromium', () => {
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.waitFor({ state: 'detached' });
     await expect
-      .poll(async () => (await api.call<ChatSession>('GET', `/api/chat/sessions/${session.id}`)).settings)
+      .poll(async () => (await e2e.api.call<ChatSession>('GET', `/api/chat/sessions/${session.id}`)).settings)
       .toMatchObject({ frequency_penalty: 0.5, presence_penalty: -0.5, json_mode: true, max_tokens: 300 });
 
     await page.getByTestId('composer').fill('Describe a cat');
@@ -48,11 +30,11 @@ describe('sampling settings in Chromium', () => {
     await expect
       .poll(
         async () =>
-          (await api.messages(session.id)).find((m) => m.role === 'assistant' && m.status === 'complete')?.content,
+          (await e2e.api.messages(session.id)).find((m) => m.role === 'assistant' && m.status === 'complete')?.content,
         { timeout: 60_000 },
       )
       .toBeTruthy();
-    const reply = (await api.messages(session.id)).find((m) => m.role === 'assistant')!;
+    const reply = (await e2e.api.messages(session.id)).find((m) => m.role === 'assistant')!;
     // The grammar allows nothing but one JSON object; a reply cut by max_tokens is its start.
     expect(reply.content.trimStart().startsWith('{')).toBe(true);
     if (reply.finish_reason === 'stop') expect(typeof JSON.parse(reply.content)).toBe('object');

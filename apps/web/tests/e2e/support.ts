@@ -4,8 +4,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { ChatMessage } from '@chat-studio/protocol';
-import { API_SERVER_ENTRY, REPO_ROOT, startApiServer, testModelsDir, type ApiServer } from '@chat-studio/test-support';
+import {
+  API_SERVER_ENTRY,
+  REPO_ROOT,
+  startApiServer,
+  tempDir,
+  testModelsDir,
+  type ApiServer,
+} from '@chat-studio/test-support';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The users CLI of the built API. */
 export const USERS_CLI = path.join(REPO_ROOT, 'apps/api/dist/cli/users.js');
@@ -62,6 +70,51 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** What {@link useE2eServer} holds for a test file once its `beforeAll` has run. */
+export interface E2eSetup {
+  server: RunningServer;
+  browser: Browser;
+  api: ReturnType<typeof apiClient>;
+  /** The temporary folder holding the server's database; removed after the file. */
+  dir: string;
+}
+
+/**
+ * Registers a test file's `beforeAll`/`afterAll`: a temporary folder, the built server on it (see {@link startServer},
+ * same `env` and options) and Chromium, started side by side, and closed after the file's last test. The fields are
+ * set when `beforeAll` has run, so read them inside tests, not at module level.
+ *
+ * @example
+ * const e2e = useE2eServer({ LLAMA_MAX_TOKENS: '16' });
+ * it('opens', async () => {
+ *   const page = await e2e.browser.newPage();
+ *   await page.goto(e2e.server.baseUrl);
+ * });
+ */
+export function useE2eServer(
+  env: NodeJS.ProcessEnv = {},
+  options: { waitForModel?: boolean; timeoutMs?: number } = {},
+): E2eSetup {
+  const setup = {} as E2eSetup;
+  let tmp: { dir: string; cleanup: () => void } | undefined;
+  beforeAll(
+    async () => {
+      assertPrerequisites();
+      tmp = tempDir();
+      setup.dir = tmp.dir;
+      [setup.server, setup.browser] = await Promise.all([startServer(tmp.dir, env, options), launchBrowser()]);
+      setup.api = apiClient(setup.server.baseUrl);
+    },
+    (options.timeoutMs ?? 30_000) + 30_000,
+  );
+  afterAll(async () => {
+    await setup.browser?.close();
+    await setup.server?.stop();
+    tmp?.cleanup();
+  });
+  return setup;
 }
 
 /** The fields of a stored message (protocol `ChatMessage`) the tests look at. */

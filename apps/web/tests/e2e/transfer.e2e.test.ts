@@ -1,36 +1,20 @@
 /** End-to-end: export a chat from its menu, import the file from settings and see it; import by drag and drop. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, tempDir } from '@chat-studio/test-support';
-import { apiClient, assertPrerequisites, launchBrowser, startServer, type RunningServer } from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT } from '@chat-studio/test-support';
+import { useE2eServer } from './support.js';
 
-let browser: Browser;
-let server: RunningServer;
-let tmp: { dir: string; cleanup: () => void };
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  assertPrerequisites();
-  tmp = tempDir();
-  // Nothing here talks to the model.
-  [server, browser] = await Promise.all([startServer(tmp.dir, {}, { waitForModel: false }), launchBrowser()]);
-  api = apiClient(server.baseUrl);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.cleanup();
-});
+// Nothing here talks to the model.
+const e2e = useE2eServer({}, { waitForModel: false });
 
 async function openApp(hash = ''): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.baseUrl}/${hash}`);
+  await page.goto(`${e2e.server.baseUrl}/${hash}`);
   await page.getByTestId('composer').waitFor();
   return { page, errors };
 }
@@ -39,16 +23,16 @@ const messageTexts = (page: Page) => page.getByTestId('message-list').getByTestI
 
 describe('export and import in Chromium against the real server', () => {
   it('exports a chat from its menu, imports the file from settings and shows the chat again', async () => {
-    const session = await api.createSession('Fox notes 🦊');
-    await api.append(session.id, 'user', 'Export me, with ünïcödé');
-    await api.append(session.id, 'assistant', 'Here is code:\n\n```js\nconsole.log(1)\n```');
+    const session = await e2e.api.createSession('Fox notes 🦊');
+    await e2e.api.append(session.id, 'user', 'Export me, with ünïcödé');
+    await e2e.api.append(session.id, 'assistant', 'Here is code:\n\n```js\nconsole.log(1)\n```');
     const { page, errors } = await openApp(`#/c/${session.id}`);
     await page.getByText('Export me, with ünïcödé').waitFor();
 
     await page.getByTestId('export-chat').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-chat-json').click()]);
     expect(download.suggestedFilename()).toBe('fox-notes.json');
-    const file = path.join(tmp.dir, 'fox-notes.json');
+    const file = path.join(e2e.dir, 'fox-notes.json');
     await download.saveAs(file);
     const exported = JSON.parse(readFileSync(file, 'utf8')) as {
       format: string;
@@ -58,7 +42,7 @@ describe('export and import in Chromium against the real server', () => {
     expect(exported.chats.map((c) => [c.title, c.messages.length])).toEqual([['Fox notes 🦊', 2]]);
 
     // Gone from the server, then back from the file.
-    await api.call('DELETE', `/api/chat/sessions/${session.id}`);
+    await e2e.api.call('DELETE', `/api/chat/sessions/${session.id}`);
     await page.reload();
     await page.getByTestId('composer').waitFor();
     await page.getByTestId('settings-button').click();

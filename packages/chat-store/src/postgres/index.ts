@@ -4,3 +4,4 @@ export { isPostgresUrl, redactUrl } from './create-pool.js';
 export { buildTsQuery } from './ts-query.js';
 export { postgresMigrations, POSTGRES_MIGRATIONS, SEARCH_CONFIG } from './migrations/index.js';
 export type { PostgresChatDatabase, PostgresChatMessagesTable } from './postgres-database.js';
+export type { PostgresChatStore } from './postgres-chat-store.js';

@@ -2,9 +2,8 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { ChatStoreClosedError, DatabaseUnavailableError, MigrationError, unavailableReason } from '../errors/index.js';
-import { DEFAULT_SEARCH_WINDOW } from '../repositories/index.js';
-import type { ChatDatabase } from '../tables/index.js';
-import type { ChatStore } from '../store/chat-store.js';
+import { DEFAULT_SEARCH_WINDOW } from '../contract/search.js';
+import type { PostgresChatStore } from './postgres-chat-store.js';
 import { createPool, redactUrl } from './create-pool.js';
 import { migratePostgres, pendingPostgresMigrations } from './migrations/index.js';
 import type { PostgresChatDatabase } from './postgres-database.js';
@@ -17,7 +16,7 @@ import type { PostgresContext } from './repositories/postgres-context.js';
 import { createPostgresSearch } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
 import { createPostgresUsersRepository } from './repositories/users.repository.js';
-import { createPostgresTransferRepository } from '../transfer/store/postgres-transfer.js';
+import { createPostgresTransferRepository } from './transfer/postgres-transfer.js';
 
 /** Default of `ChatStoreOptions.poolSize`: connections per process. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -66,7 +65,7 @@ function guard<T extends object>(target: T, isClosed: () => boolean): T {
  * const session = await store.sessions.create('local', { title: 'Ideas' });
  * await store.close();
  */
-export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<ChatStore> {
+export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<PostgresChatStore> {
   const readonly = options.readonly ?? false;
   const pool = await createPool({
     url: options.url,
@@ -103,8 +102,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
   return {
     backend: 'postgres',
     path: redactUrl(options.url),
-    // The shared tables have the same shape; `messages_fts` does not exist here (search is on chat_messages.content_tsv).
-    db: db as unknown as Kysely<ChatDatabase>,
+    db,
     sessions: guard(createPostgresSessionsRepository(ctx), isClosed),
     messages: guard(createPostgresMessagesRepository(ctx), isClosed),
     search: guard({ search }, isClosed).search,

@@ -8,7 +8,7 @@ import type {
   ServerProcessesTable,
   StreamingRepliesTable,
   UsersTable,
-} from '../tables/index.js';
+} from '../contract/tables/index.js';
 
 /** `chat_messages` on PostgreSQL: `content_tsv` is generated from `content` and indexed with GIN. */
 export interface PostgresChatMessagesTable extends ChatMessagesTable {

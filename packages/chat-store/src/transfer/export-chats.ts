@@ -1,8 +1,8 @@
 /** Streams a user's chats as our JSON or as Markdown, page by page: a chat of 100,000 messages never sits in memory. */
-import type { ChatStore } from '../store/chat-store.js';
+import type { ChatStore } from '../chat-store.js';
 import { MARKDOWN_CHAT_SEPARATOR, markdownChatHeader, markdownMessage } from './markdown.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, toExportMessage } from './own-format.js';
-import type { ExportChatRow } from './store/transfer-repository.js';
+import type { ExportChatRow } from '../contract/transfer-repository.js';
 
 export interface ExportChatsOptions {
   /** Only this chat; all of the user's chats (archived too) when omitted. */

@@ -2,9 +2,9 @@
  * Imports an export file into a user's chats: first the whole file is read and checked (so a bad file stores
  * nothing), then each chat is stored in its own transaction. Memory holds one chat at a time.
  */
-import type { ChatStore } from '../store/chat-store.js';
+import type { ChatStore } from '../chat-store.js';
 import { readChats } from './read-chats.js';
-import type { ImportChatResult } from './store/transfer-repository.js';
+import type { ImportChatResult } from '../contract/transfer-repository.js';
 import type { SkippedCounts, TransferFormat } from './transfer-types.js';
 
 export interface ImportChatsOptions {

@@ -46,4 +46,4 @@ export type {
   ExportChatsPageOptions,
   ExportMessagesPageOptions,
   ExportChatRow,
-} from './store/transfer-repository.js';
+} from '../contract/transfer-repository.js';

@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
-import { isPostgresUrl, openChatStore, type ChatStore } from '@chat-studio/chat-store';
+import { isPostgresUrl, openChatStore, type ChatStore, type PostgresChatStore } from '@chat-studio/chat-store';
 import { postgresLabel } from '../config/index.js';
 import { redactText } from '../redact/index.js';
 
@@ -61,7 +61,7 @@ export interface SchemaEntry {
 }
 
 /** Tables (as a CREATE TABLE built from the catalog) and indexes (`pg_indexes.indexdef`) of the current schema. */
-async function readPostgresSchema(store: ChatStore): Promise<SchemaEntry[]> {
+async function readPostgresSchema(store: PostgresChatStore): Promise<SchemaEntry[]> {
   // Catalog views are not in the typed schema, so they are read with raw SQL; current_schema() is `public` unless
   // search_path says otherwise.
   const { rows: columns } = await sql<{

@@ -1,7 +1,7 @@
 /** API keys on PostgreSQL. Only key hashes and a display prefix are stored; lookups ignore revoked keys. */
 import { DuplicateError } from '../../errors/index.js';
-import type { ApiKeysRepository } from '../../repositories/api-keys.repository.js';
-import type { ApiKeyRow } from '../../tables/index.js';
+import type { ApiKeysRepository } from '../../contract/api-keys.js';
+import type { ApiKeyRow } from '../../contract/tables/index.js';
 import { count, isUniqueViolation, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresApiKeysRepository(ctx: PostgresContext): ApiKeysRepository {

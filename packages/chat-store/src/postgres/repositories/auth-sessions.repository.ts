@@ -1,7 +1,7 @@
 /** Login sessions on PostgreSQL. Only token hashes are stored; lookups ignore revoked and expired rows. */
 import { DuplicateError } from '../../errors/index.js';
-import type { AuthSessionsRepository } from '../../repositories/auth-sessions.repository.js';
-import type { AuthSessionRow } from '../../tables/index.js';
+import type { AuthSessionsRepository } from '../../contract/auth-sessions.js';
+import type { AuthSessionRow } from '../../contract/tables/index.js';
 import { count, isUniqueViolation, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresAuthSessionsRepository(ctx: PostgresContext): AuthSessionsRepository {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { ChatStoreError } from '../../errors/index.js';
-import type { MaintenanceRepository } from '../../repositories/maintenance.repository.js';
+import type { MaintenanceRepository } from '../../contract/maintenance.js';
 import type { PostgresContext } from './postgres-context.js';
 
 const TABLES = ['chat_sessions', 'chat_messages', 'users', 'auth_sessions', 'api_keys'] as const;

@@ -2,8 +2,8 @@
 import type { ChatMessage } from '@chat-studio/protocol';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
-import { toChatMessage, type MessageRowFields, type MessageRowWithSiblings } from '../../repositories/mappers.js';
-import { pathUp, SIBLING_COLUMNS, subtree } from '../../repositories/message-tree.sql.js';
+import { toChatMessage, type MessageRowFields, type MessageRowWithSiblings } from '../../contract/mappers.js';
+import { pathUp, SIBLING_COLUMNS, subtree } from '../../contract/message-tree.sql.js';
 import {
   aroundPage,
   messagePage,
@@ -11,8 +11,8 @@ import {
   newMessageRow,
   type MessagesRepository,
   type TreeTarget,
-} from '../../repositories/messages.repository.js';
-import { pageLimit } from '../../repositories/repository-context.js';
+} from '../../contract/messages.js';
+import { pageLimit } from '../../contract/paging.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import { count, type PostgresContext } from './postgres-context.js';
 

@@ -1,6 +1,6 @@
 /** The API processes serving this PostgreSQL database and the replies each is streaming; see the SQLite twin. */
-import type { ProcessesRepository } from '../../repositories/processes.repository.js';
-import type { ServerProcessRow } from '../../tables/index.js';
+import type { ProcessesRepository } from '../../contract/processes.js';
+import type { ServerProcessRow } from '../../contract/tables/index.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresProcessesRepository(ctx: PostgresContext): ProcessesRepository {

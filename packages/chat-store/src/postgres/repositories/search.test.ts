@@ -29,7 +29,7 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
 
   beforeAll(async () => {
     t = await openTempPostgresStore();
-    db = t.store.db as unknown as Kysely<PostgresChatDatabase>;
+    db = t.store.db;
     const s = await t.store.sessions.create('u', { title: 'Imported' });
     // A bulk import with no ANALYZE after it (and no autovacuum to run one): the planner knows nothing.
     await sql`ALTER TABLE chat_messages SET (autovacuum_enabled = false)`.execute(db);

@@ -5,14 +5,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import { decodeCursor } from '../../cursor/index.js';
-import { pageLimit } from '../../repositories/repository-context.js';
-import {
-  DEFAULT_SEARCH_WINDOW,
-  pageOf,
-  searchPage,
-  type HitRow,
-  type SearchFunction,
-} from '../../repositories/search.repository.js';
+import { pageLimit } from '../../contract/paging.js';
+import { DEFAULT_SEARCH_WINDOW, pageOf, searchPage, type HitRow, type SearchFunction } from '../../contract/search.js';
 import { inverseDocFrequency, rankTerms, rankWindow, type RankTerm, type WindowRow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import type { PostgresContext } from './postgres-context.js';

@@ -1,14 +1,9 @@
 /** Chat sessions on PostgreSQL, always scoped by user: another user's session behaves as if it did not exist. */
 import { sql } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
-import { toChatSession, type SessionRowWithCount } from '../../repositories/mappers.js';
-import { pageLimit } from '../../repositories/repository-context.js';
-import {
-  DEFAULT_SESSION_TITLE,
-  sessionPage,
-  sessionPatch,
-  type SessionsRepository,
-} from '../../repositories/sessions.repository.js';
+import { toChatSession, type SessionRowWithCount } from '../../contract/mappers.js';
+import { pageLimit } from '../../contract/paging.js';
+import { DEFAULT_SESSION_TITLE, sessionPage, sessionPatch, type SessionsRepository } from '../../contract/sessions.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresSessionsRepository(ctx: PostgresContext): SessionsRepository {

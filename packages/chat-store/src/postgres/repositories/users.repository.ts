@@ -1,8 +1,8 @@
 /** Accounts on PostgreSQL. The security package hashes passwords; this only stores and finds rows. */
 import { sql } from 'kysely';
 import { DuplicateError } from '../../errors/index.js';
-import type { UsersRepository } from '../../repositories/users.repository.js';
-import type { UserRow } from '../../tables/index.js';
+import type { UsersRepository } from '../../contract/users.js';
+import type { UserRow } from '../../contract/tables/index.js';
 import { count, isUniqueViolation, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresUsersRepository(ctx: PostgresContext): UsersRepository {

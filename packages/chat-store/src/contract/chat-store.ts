@@ -1,0 +1,100 @@
+/** What every chat store offers whatever its back end, and the options of `openChatStore`. */
+import type { Page, SearchHit } from '@chat-studio/protocol';
+import type { ApiKeysRepository } from './api-keys.js';
+import type { AuthSessionsRepository } from './auth-sessions.js';
+import type { MaintenanceRepository } from './maintenance.js';
+import type { MessagesRepository } from './messages.js';
+import type { ProcessesRepository } from './processes.js';
+import type { SearchOptions } from './search.js';
+import type { SessionsRepository } from './sessions.js';
+import type { UsersRepository } from './users.js';
+import type { TransferRepository } from './transfer-repository.js';
+
+/**
+ * Options of `openChatStore`.
+ *
+ * @example
+ * await openChatStore({ path: ':memory:' });
+ * await openChatStore({ path: 'data/chat_history.db', busyTimeoutMs: 10_000 });
+ */
+export interface ChatStoreOptions {
+  /**
+   * A `postgres://` URL: the store runs on PostgreSQL instead of SQLite (several API processes can share it).
+   * Wins over `path`. Defaults to none (SQLite); the store reads no environment, so an app passes DATABASE_URL here.
+   */
+  url?: string;
+  /**
+   * `':memory:'` or a file path, resolved from the cwd; its folder is created.
+   * Defaults to `'data/chat_history.db'` (an app passes DATABASE_PATH here).
+   */
+  path?: string;
+  /** PostgreSQL only: connections per process. Defaults to 10. */
+  poolSize?: number;
+  /** SQLite only: how long a writer waits for another connection's lock before SQLITE_BUSY. Defaults to 5000. */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite only: called with the SQL text (parameters are never included) and the milliseconds of each statement
+   * that took at least `slowStatementMs`, e.g. to log slow queries at debug level. Defaults to none.
+   */
+  onSlowStatement?: (sql: string, ms: number) => void;
+  /** Threshold for `onSlowStatement`. Defaults to 50 ms. */
+  slowStatementMs?: number;
+  /**
+   * Search ranks by bm25 among this many of the user's newest matching messages (all of them when fewer match),
+   * which bounds the cost of very common words. Defaults to 1000.
+   */
+  searchWindow?: number;
+  /**
+   * SQLite only: worker threads, each with a read-only connection, that run the reads which can take long (search,
+   * large pages, exports) off the event loop. Defaults to 2; 0 runs them on the store's own connection (always so
+   * for `':memory:'`, which no other connection can see).
+   */
+  readPool?: number;
+  /**
+   * SQLite only: how often the store runs `PRAGMA optimize`, which refreshes planner statistics when they have gone
+   * stale; it also runs once at open. Defaults to one hour; 0 turns the periodic run off. Read-only stores never run it.
+   */
+  optimizeIntervalMs?: number;
+  /**
+   * Open without writing: no migrations, no WAL switch; the database must exist and be migrated (on PostgreSQL every
+   * transaction is read-only). Defaults to `false`.
+   */
+  readonly?: boolean;
+}
+
+/** Which engine holds the data: the discriminant of `ChatStore`. */
+export type ChatStoreBackend = 'sqlite' | 'postgres';
+
+/**
+ * Chat history for every user, on one SQLite file or a PostgreSQL database, without the back end's database handle:
+ * what both back ends implement. Every call is scoped by `userId`. `ChatStore` adds `backend` and the typed `db`.
+ *
+ * @example
+ * const store = await openChatStore();
+ * const page = await store.sessions.list('local', { limit: 20 });
+ */
+export interface ChatStoreBase {
+  /** Which engine holds the data. */
+  readonly backend: ChatStoreBackend;
+  /** Absolute file path, `':memory:'`, or the PostgreSQL URL with its password masked. */
+  readonly path: string;
+  readonly sessions: SessionsRepository;
+  readonly messages: MessagesRepository;
+  /**
+   * Ranked full-text search over the user's messages (BM25 among the newest `searchWindow` matches on both engines;
+   * lower `rank` is better). Any text is a valid query.
+   */
+  search(userId: string, query: string, options?: SearchOptions): Promise<Page<SearchHit>>;
+  readonly users: UsersRepository;
+  readonly authSessions: AuthSessionsRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly maintenance: MaintenanceRepository;
+  /** API processes serving this database and the replies they are streaming (crash recovery, `pnpm stop --all`). */
+  readonly processes: ProcessesRepository;
+  /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
+  readonly transfer: TransferRepository;
+  /** `true` when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */
+  close(): Promise<void>;
+}

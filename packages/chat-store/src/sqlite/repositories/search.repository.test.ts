@@ -1,0 +1,185 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempStore, type TempStore } from '../../../test/temp-store.js';
+import { openChatStore } from '../../index.js';
+import { SEARCH_STATEMENTS } from './search.repository.js';
+
+/** `EXPLAIN QUERY PLAN` of `statement`, one `detail` per step, in the order SQLite runs them. */
+function plan(raw: Database.Database, statement: string): string[] {
+  const params = { match: '"lantern"', user: 'u', from: 0, to: 1e9, window: 1000, term: '"lantern"', seqs: '[1]' };
+  const used = Object.fromEntries(Object.entries(params).filter(([k]) => statement.includes(`@${k}`)));
+  return (raw.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(used) as { detail: string }[]).map((r) => r.detail);
+}
+
+function expectIndexFirst(steps: string[]): void {
+  // The full-text index drives the statement; the other tables are looked up by key for each match.
+  expect(steps[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX/);
+  expect(steps.join('\n')).not.toMatch(/chat_sessions_user_list_idx|SCAN m|SCAN s/);
+}
+
+function expectKeyLookups(steps: string[]): void {
+  // The page's rows by rowid: messages and chats by primary key, never a walk over a user's chats.
+  expect(steps[0]).toMatch(/^SCAN j VIRTUAL TABLE/);
+  expect(steps.join('\n')).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
+  expect(steps.join('\n')).not.toMatch(/chat_sessions_user_list_idx|SCAN m|SCAN s/);
+}
+
+describe('search plan', () => {
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    // Many chats with few messages each, the shape that made the planner start from the user's chats.
+    for (let i = 0; i < 60; i++) {
+      const s = await t.store.sessions.create('u', { title: `chat ${i}` });
+      await t.store.messages.append('u', s.id, {
+        role: 'user',
+        content: i % 3 ? 'a lantern by the door' : 'nothing here',
+      });
+    }
+  });
+  afterEach(() => t.cleanup());
+
+  it('starts every search statement from the full-text index on a database that was never analyzed', () => {
+    const raw = new Database(t.path);
+    try {
+      raw.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
+      expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").get()).toEqual({
+        n: 0,
+      });
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS_ASCENDING));
+      expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
+      expect(plan(raw, SEARCH_STATEMENTS.TERM_SAMPLE).join('\n')).toMatch(/SCAN messages_fts VIRTUAL TABLE/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('keeps that order when statistics say a user has almost no chats', () => {
+    const raw = new Database(t.path);
+    try {
+      raw.exec('ANALYZE');
+      // Misleading statistics: 10 million messages, and every user with a single chat.
+      raw.exec(`DELETE FROM sqlite_stat1 WHERE tbl IN ('chat_sessions', 'chat_messages');
+        INSERT INTO sqlite_stat1 VALUES ('chat_sessions', 'chat_sessions_user_list_idx', '1000000 1 1 1 1');
+        INSERT INTO sqlite_stat1 VALUES ('chat_messages', 'chat_messages_session_seq_idx', '10000000 10 1');`);
+      raw.exec('ANALYZE sqlite_schema');
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS_ASCENDING));
+      expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('finds the same hits whatever the statistics', async () => {
+    const before = (await t.store.search('u', 'lantern', { limit: 100 })).items.map((h) => h.message_id);
+    expect(before).toHaveLength(40);
+    const raw = new Database(t.path);
+    raw.exec('ANALYZE');
+    raw.close();
+    const after = (await t.store.search('u', 'lantern', { limit: 100 })).items.map((h) => h.message_id);
+    expect(after.sort()).toEqual(before.sort());
+  });
+});
+
+describe('PRAGMA optimize', () => {
+  it('runs at open, so a store opened on an unanalyzed database has statistics without maintenance', async () => {
+    const t = await openTempStore({ readPool: 0 });
+    try {
+      const s = await t.store.sessions.create('u');
+      for (let i = 0; i < 300; i++) await t.store.messages.append('u', s.id, { role: 'user', content: `message ${i}` });
+      await t.store.close();
+      // Unanalyzed, as a user's database is until they run maintenance.
+      const rw = new Database(t.path);
+      rw.exec('DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4');
+      rw.close();
+      const again = await openChatStore({ path: t.path, readPool: 0, optimizeIntervalMs: 0 });
+      try {
+        const look = new Database(t.path, { readonly: true });
+        const tables = look.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").pluck().get();
+        const rows =
+          tables === 1 ? look.prepare("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'chat_messages'").pluck().all() : [];
+        look.close();
+        expect(rows).toContain('chat_messages');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('prefix search', () => {
+  it('finds what FTS5 own prefix query finds, when the prefix is read from the index b-tree', async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    try {
+      const s = await t.store.sessions.create('u');
+      const words = ['token', 'tokens', 'tokenizer', 'Tokenomics', 'toke', 'tök', 'prompt', 'promptly', 'zebra'];
+      for (let i = 0; i < 120; i++) {
+        const content = `${words[i % words.length]} and ${words[(i * 7) % words.length]} item${i % 13}`;
+        await t.store.messages.append('u', s.id, { role: 'user', content });
+      }
+      const raw = new Database(t.path, { readonly: true });
+      try {
+        const native = raw.prepare('SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck();
+        for (const [query, match] of [
+          ['toke', '"toke"*'],
+          ['TOKEN', '"token"*'],
+          ['and prom', '"and" "prom"*'],
+          ['item1', '"item1"*'],
+          ['zebr', '"zebr"*'],
+          ['nothing', '"nothing"*'],
+        ] as const) {
+          const hits = (await t.store.search('u', query, { limit: 100 })).items;
+          expect({ query, n: hits.length }).toEqual({ query, n: native.get(match) });
+        }
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('words rarely found together', () => {
+  /** Every hit of `query`, page after page. */
+  async function all(t: TempStore, query: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.store.search('u', query, { limit: 7, cursor });
+      ids.push(...page.items.map((h) => h.message_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  it('ranks the same window whether all matches fit it (read oldest first) or not (read again newest first)', async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0, searchWindow: 35 });
+    try {
+      const s = await t.store.sessions.create('u');
+      const both: string[] = [];
+      // 400 messages; "amber", "birch" and "and" each in 40 of them, always together: 0.4 expected if independent.
+      for (let i = 0; i < 400; i++) {
+        const together = i % 10 === 0;
+        const m = await t.store.messages.append('u', s.id, {
+          role: 'user',
+          content: together ? `amber and birch ${i}` : `filler text ${i}`,
+        });
+        if (together) both.push(m!.id);
+      }
+      // 40 matches, a window of 35: the estimate (4) was wrong, and the window is the newest 35 after all.
+      const hits = await all(t, 'birch amber and');
+      expect(hits).toHaveLength(35);
+      expect(new Set(hits)).toEqual(new Set(both.slice(5)));
+      // A narrower query whose matches fit the window: all of them.
+      const some = await t.store.messages.append('u', s.id, { role: 'user', content: 'amber birch cedar' });
+      expect(await all(t, 'amber cedar birch')).toEqual([some!.id]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

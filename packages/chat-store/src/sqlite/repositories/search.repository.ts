@@ -1,0 +1,234 @@
+/** Full-text search over a user's messages: BM25-ranked within a window of the newest matches, safe for any input text. */
+import {
+  DEFAULT_SEARCH_WINDOW,
+  type HitRow,
+  type SearchFunction,
+  type SearchOptions,
+  pageOf,
+  searchPage,
+} from '../../contract/search.js';
+import type { Page, SearchHit } from '@chat-studio/protocol';
+import { decodeCursor } from '../../cursor/index.js';
+import type { SqlRunner } from '../connection/index.js';
+import {
+  buildMatchExpression,
+  DOC_FREQUENCY_SAMPLE,
+  estimateDocFrequency,
+  inverseDocFrequency,
+  rankTerms,
+  rankWindow,
+  type RankedRow,
+  type RankTerm,
+  type TermSample,
+  type WindowRow,
+} from '../../search/index.js';
+import { prefixTerms } from '../fts5-prefix/index.js';
+import type { RepositoryContext } from './repository-context.js';
+import { pageLimit } from '../../contract/paging.js';
+
+const NEWEST_SEQ = 'SELECT coalesce(max(seq), 0) FROM chat_messages';
+
+// Every statement starts from the full-text index, whatever the planner statistics say: SQLite never reorders the
+// tables of a CROSS JOIN. With a plain JOIN on a database that was never analyzed, the planner walked every message
+// of the user and probed the index per row (hundreds of milliseconds for a few thousand hits); from the index the
+// cost follows the matches read.
+
+/**
+ * The window: the user's newest `@window` matches within `[@from, @to]`, with their text for ranking. Walking the
+ * index in rowid order computes no scores, so this stays cheap even for a word that is in every message.
+ */
+const WINDOW_ROWS = `
+  SELECT f.rowid AS seq, m.content
+  FROM messages_fts f CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  WHERE messages_fts MATCH @match AND f.rowid BETWEEN @from AND @to
+    AND m.seq = f.rowid AND s.id = m.session_id AND s.user_id = @user
+  ORDER BY f.rowid DESC
+  LIMIT @window`;
+
+/**
+ * The same window read oldest first, for queries whose words are rarely all in one message: FTS5 walks doclists
+ * backwards at about 1.5 times the cost of walking them forwards, and such a query walks them to their ends anyway.
+ * One row more than the window says whether all matches fit in it.
+ */
+const WINDOW_ROWS_ASCENDING = `
+  SELECT f.rowid AS seq, m.content
+  FROM messages_fts f CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  WHERE messages_fts MATCH @match AND f.rowid BETWEEN @from AND @to
+    AND m.seq = f.rowid AND s.id = m.session_id AND s.user_id = @user
+  ORDER BY f.rowid ASC
+  LIMIT @window + 1`;
+
+/** A term's newest matches in the whole index (every user), for its document frequency: reads at most the sample. */
+const TERM_SAMPLE = `
+  SELECT count(*) AS count, min(rowid) AS oldest
+  FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @term ORDER BY rowid DESC LIMIT ${DOC_FREQUENCY_SAMPLE})`;
+
+/** The page's rows, looked up by rowid in the order of the list (snippets are built from the window's text). */
+const PAGE_ROWS = `
+  SELECT m.seq, m.id AS message_id, m.session_id, s.title AS session_title, m.role, m.created_at
+  FROM json_each(@seqs) j CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  WHERE m.seq = j.value AND s.id = m.session_id AND s.user_id = @user`;
+
+/** The statements search runs, for plan checks (`EXPLAIN QUERY PLAN`). */
+export const SEARCH_STATEMENTS = { WINDOW_ROWS, WINDOW_ROWS_ASCENDING, TERM_SAMPLE, PAGE_ROWS } as const;
+
+/** The window a search ranks: its rows, and its ends for the cursor. */
+interface SearchWindow {
+  rows: WindowRow[];
+  from: number;
+  to: number;
+}
+
+/** MATCH expression of a single ranking term. */
+function termMatch(term: RankTerm): string {
+  return `"${term.folded.replaceAll('"', '""')}"${term.prefix ? '*' : ''}`;
+}
+
+/**
+ * Runs one search synchronously on `sql` (the store's connection, or a read-only one in a worker of the read pool),
+ * in one read transaction so that every statement sees the same snapshot.
+ *
+ * Ranks by BM25 among the newest `window` matches of the user's messages (all of them when there are fewer): recent
+ * conversations are what a chat search is usually after, and it bounds the cost of common words. The cursor pins the
+ * window (both ends), so later pages rank the same rows as the first.
+ */
+export function searchSync(
+  sql: SqlRunner,
+  window: number,
+  userId: string,
+  query: string,
+  options: SearchOptions = {},
+): Page<SearchHit> {
+  sql.assertOpen();
+  const limit = pageLimit(options.limit, 20, 100);
+  let offset = 0;
+  let pinned: [number, number] | undefined;
+  if (options.cursor !== undefined) {
+    const [o, from, to] = decodeCursor(options.cursor, 'q', ['number', 'number', 'number'] as const);
+    offset = o;
+    pinned = [from, to];
+  }
+  if (offset >= window) return { items: [], next_cursor: null };
+  return sql.raw.transaction(() => {
+    const match = buildMatchExpression(query, (prefix) => expandPrefix(sql, prefix));
+    if (match === undefined) return { items: [], next_cursor: null };
+    const terms = rankTerms(query);
+    // Messages added after the first page must not shift later pages, so the window has an upper end too.
+    const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
+    const samples = termSamples(sql, terms);
+    const sparse = pinned === undefined && expectedMatches(samples, to) * SPARSE_FACTOR < window;
+    const found = windowRows(sql, window, userId, match, pinned, to, sparse);
+    const idf = termWeights(samples, to);
+    const take = Math.min(limit, window - offset);
+    const ranked = rankWindow(found.rows, terms, idf).slice(offset, offset + take + 1);
+    return searchPage(pageHits(sql, userId, found.rows, terms, ranked), {
+      take,
+      offset,
+      window,
+      from: found.from,
+      to: found.to,
+    });
+  })();
+}
+
+/** A query word (letters and digits only) in ASCII. */
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+
+/**
+ * The index's words that start with the query's last word, so that FTS5 reads them lazily rather than merging
+ * every doclist of the prefix first. Only ASCII prefixes: their folding (lower case) is certain, whereas the
+ * tokenizer's diacritic folding of other scripts is left to FTS5's own prefix query.
+ */
+function expandPrefix(sql: SqlRunner, prefix: string): string[] | undefined {
+  return ASCII_WORD.test(prefix) ? prefixTerms(sql, prefix.toLowerCase()) : undefined;
+}
+
+function windowRows(
+  sql: SqlRunner,
+  window: number,
+  user: string,
+  match: string,
+  pinned: [number, number] | undefined,
+  to: number,
+  sparse: boolean,
+): SearchWindow {
+  const params = { match, user, from: pinned?.[0] ?? 0, to, window };
+  if (sparse) {
+    const oldestFirst = sql.all<WindowRow>(WINDOW_ROWS_ASCENDING, params);
+    // Every match fits in the window; otherwise the estimate was wrong and the newest ones are read after all.
+    if (oldestFirst.length <= window) return { rows: oldestFirst.reverse(), from: 0, to };
+  }
+  const rows = sql.all<WindowRow>(WINDOW_ROWS, params);
+  const from = pinned?.[0] ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
+  return { rows, from, to };
+}
+
+/** How much the estimate of {@link expectedMatches} may fall short (words of one message are not independent). */
+const SPARSE_FACTOR = 8;
+
+/**
+ * Each term's sample of newest matches (`undefined` for a prefix term: reading a prefix's newest matches merges the
+ * doclists of every word it starts); none for a single term, which needs neither weights nor an estimate.
+ */
+function termSamples(sql: SqlRunner, terms: readonly RankTerm[]): (TermSample | undefined)[] {
+  if (terms.length < 2) return [];
+  return terms.map((term) =>
+    term.prefix
+      ? undefined
+      : (sql.get<TermSample>(TERM_SAMPLE, { term: termMatch(term) }) ?? { count: 0, oldest: null }),
+  );
+}
+
+/**
+ * Messages expected to hold every term if the terms were independent: the index size times each term's share. An
+ * unsampled term counts as in every message, and a single term as unknown (infinite).
+ */
+function expectedMatches(samples: readonly (TermSample | undefined)[], newest: number): number {
+  if (samples.length === 0) return Number.POSITIVE_INFINITY;
+  const total = Math.max(1, newest);
+  return samples.reduce((n, sample) => (sample ? (n * estimateDocFrequency(sample, newest, total)) / total : n), total);
+}
+
+/**
+ * Each term's weight: one term needs none; several are weighed by how rare each is in the whole index. A prefix term
+ * (the word still being typed) is not sampled, so it gets the mean weight of the others.
+ */
+function termWeights(samples: readonly (TermSample | undefined)[], newest: number): number[] {
+  if (samples.length === 0) return [1];
+  const total = Math.max(1, newest);
+  const weights = samples.map((sample) =>
+    sample ? inverseDocFrequency(estimateDocFrequency(sample, newest, total), total) : undefined,
+  );
+  const known = weights.filter((w): w is number => w !== undefined);
+  const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+  return weights.map((w) => w ?? mean);
+}
+
+type PageRow = Omit<HitRow, 'snippet' | 'rank'> & { seq: number };
+
+function pageHits(
+  sql: SqlRunner,
+  user: string,
+  window: readonly WindowRow[],
+  terms: readonly RankTerm[],
+  ranked: readonly RankedRow[],
+): HitRow[] {
+  if (ranked.length === 0) return [];
+  const rows = sql.all<PageRow>(PAGE_ROWS, { user, seqs: JSON.stringify(ranked.map((r) => r.seq)) });
+  return pageOf(rows, window, terms, ranked);
+}
+
+/** Where a store's searches run: `inline` on the store's connection, or off the event loop in the read pool. */
+export type SearchRunner = (userId: string, query: string, options: SearchOptions) => Promise<Page<SearchHit>>;
+
+/** The store's `search`: in the read pool when there is one, else on the store's own connection. */
+export function createSearch(
+  ctx: RepositoryContext,
+  window = DEFAULT_SEARCH_WINDOW,
+  offThread?: SearchRunner,
+): SearchFunction {
+  return async (userId, query, options = {}) => {
+    if (offThread) return offThread(userId, query, options);
+    return searchSync(ctx.sql, window, userId, query, options);
+  };
+}
