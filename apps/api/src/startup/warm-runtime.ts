@@ -2,17 +2,14 @@
 import { readdirSync } from 'node:fs';
 import type { AppConfig } from '../config/index.js';
 
-/** Whether `dir` holds a GGUF file (top level or one folder down, as the registry scans). */
+/** Whether `dir` holds a GGUF file (top level only, as the registry scans). */
 function hasGguf(dir: string): boolean {
   try {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isFile() && entry.name.toLowerCase().endsWith('.gguf')) return true;
-      if (entry.isDirectory() && hasGguf(`${dir}/${entry.name}`)) return true;
-    }
+    return readdirSync(dir).some((name) => name.toLowerCase().endsWith('.gguf'));
   } catch {
     // No models folder (yet): the runtime reports that itself.
+    return false;
   }
-  return false;
 }
 
 /**
