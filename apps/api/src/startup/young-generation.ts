@@ -8,7 +8,8 @@
  * setting it here (not only as a command-line flag, which `node apps/api/dist/server.js` would need) keeps new
  * space at ~2 MB through the start; {@link restoreYoungGeneration} hands sizing back to V8 once the app serves, so
  * request load (short-lived garbage, where a larger young generation saves GC time) grows it as usual.
- * `NODE_OPTIONS` wins: with `--semi-space-growth-factor` or a semi-space size there, nothing is changed.
+ * A choice made when starting Node wins: with `--max-semi-space-size` (or `--min-semi-space-size`) in `NODE_OPTIONS`,
+ * or any of these or `--semi-space-growth-factor` on the command line, nothing is changed.
  */
 import v8 from 'node:v8';
 
