@@ -19,6 +19,7 @@ import {
 } from '../observability/index.js';
 import { ollamaFetch } from '../routes/ollama/listener.js';
 import { startProcessRegistry } from '../instances/index.js';
+import { restoreYoungGeneration } from './young-generation.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Unsent attachments older than this are removed at start and by `pnpm maintenance`. */
@@ -124,6 +125,9 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
       listening(info.port),
     ) as EarlyListener['server'];
   }
+
+  // The modules are loaded: from here V8 sizes its young generation for the requests' garbage.
+  restoreYoungGeneration();
 
   // Ollama's API on its own port, through the same app: same accounts, limits and stored sessions.
   const ollamaServer = config.ollamaPort
