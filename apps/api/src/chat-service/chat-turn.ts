@@ -14,6 +14,7 @@ import type {
   GenerateResult,
   GenerateTools,
   LlmRuntime,
+  PreloadState,
   ResponseFormat,
   ToolCall,
   ToolCallDelta,
@@ -27,8 +28,8 @@ import { observeGeneration, type Logger, type Metrics } from '../observability/i
 import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';
 import { attachmentNotFound, planTurn, type AttachmentStorePort, type PlanMessage } from '../attachments/index.js';
 
-/** A chat turn that passed every check and may start generating. */
-export interface PreparedTurn {
+/** A chat turn opened by `open`: it passed every check and may start generating; nothing is stored yet. */
+export interface OpenedTurn {
   session: ChatSession;
   runtime: LlmRuntime;
   history: { role: 'system' | 'user' | 'assistant'; content: string }[];
@@ -58,7 +59,8 @@ export interface TurnBranch {
   existingUserMessage?: ChatMessage;
 }
 
-export interface TurnHooks {
+/** How a running turn reports to {@link createChatTurns}' `stream`, which turns it into events (internal). */
+interface TurnHooks {
   /** Called once both messages are committed, before the first token. */
   onStart?: (info: { userMessage: ChatMessage; assistantMessageId: string; modelId: string }) => void | Promise<void>;
   /**
@@ -116,33 +118,37 @@ export function createChatTurns(options: ChatTurnsOptions) {
   const { store, runtime, config, metrics, logger, processId } = options;
   const files: AttachmentStorePort = options.attachments ?? store.attachments;
   let stopping = false;
-  /** The runtime when it can take a request now; else the 503 the caller should answer with. */
+  /**
+   * The runtime when it can take a request now; else the 503 the caller should answer with. The runtime decides (its
+   * queue counts the requests running); this only asks it and words the answer.
+   */
   function availableRuntime(): LlmRuntime {
     if (!runtime)
       throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
-    const reason = runtime.unavailableReason();
-    if (reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
-    const status = runtime.status();
-    if (status.sequences_in_use >= status.sequences_total && status.queue_depth >= status.queue_limit) {
+    const refused = runtime.refusal();
+    if (refused?.code === 'queue_full') {
       throw new ApiError(
         'queue_full',
         'Chat service is busy: every sequence is in use and the queue is full',
         undefined,
-        {
-          'Retry-After': '5',
-        },
+        { 'Retry-After': String(refused.retryAfterSeconds) },
       );
     }
+    if (refused) throw new ApiError('chat_unavailable', `Chat service is not available: ${refused.reason}`);
     return runtime;
   }
 
-  /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
-  async function prepare(
+  /**
+   * Opens a turn: ownership, then the runtime's availability and capacity (so refusals are plain HTTP errors, not
+   * half-open streams), then the history it continues. Nothing is stored yet. (Preloading a chat while its user types
+   * is the runtime's `preload`, behind `POST /api/chat/prepare`.)
+   */
+  async function open(
     principal: Principal,
     sessionId: string,
     params: GenerationParams = {},
     branch?: TurnBranch,
-  ): Promise<PreparedTurn> {
+  ): Promise<OpenedTurn> {
     const session = await requireSession(store, principal, sessionId);
     const rt = availableRuntime();
     // The history is the branch from the root to the leaf: the current one, or the one an edit or regenerate names.
@@ -157,7 +163,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
       kept.filter((m) => m.role === 'user').map((m) => m.id),
     );
     const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
-    const turn: PreparedTurn = {
+    const turn: OpenedTurn = {
       session,
       runtime: rt,
       history,
@@ -175,10 +181,19 @@ export function createChatTurns(options: ChatTurnsOptions) {
   }
 
   /**
+   * Preloads a chat while its user types (`POST /api/chat/prepare`): the runtime evaluates the history and params the
+   * next turn will use on an idle sequence, so that turn evaluates only its new message. Refused as `open` refuses.
+   */
+  async function preload(principal: Principal, sessionId: string, params?: GenerationParams): Promise<PreloadState> {
+    const turn = await open(principal, sessionId, params);
+    return turn.runtime.preload({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+  }
+
+  /**
    * Adds the caller's unsent attachments `ids` to a prepared turn, to be bound to its new user message: a 404
    * `attachment_not_found` now, before anything is stored, for one that is missing, another user's or already sent.
    */
-  async function attach(principal: Principal, turn: PreparedTurn, ids: readonly string[] | undefined): Promise<void> {
+  async function attach(principal: Principal, turn: OpenedTurn, ids: readonly string[] | undefined): Promise<void> {
     if (!ids || ids.length === 0) return;
     const found = await Promise.all(ids.map((id) => files.get(principal.userId, id)));
     const summaries = found.filter((a): a is AttachmentSummary => a !== undefined && a.message_id === null);
@@ -204,10 +219,10 @@ export function createChatTurns(options: ChatTurnsOptions) {
     return promise;
   }
 
-  /** Runs a stored chat turn (see {@link createChatTurns}). */
+  /** Runs a stored chat turn (see {@link createChatTurns}); `stream` is how routes run one. */
   function run(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks = {},
@@ -222,7 +237,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
    */
   function stream(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
   ): AsyncIterable<TurnEvent> {
@@ -270,7 +285,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
 
   async function execute(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks,
@@ -303,7 +318,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
 
   async function generateInto(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks,
@@ -411,7 +426,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
   }
 
   /** The new user message, with the turn's attachments bound to it (undone when binding fails). */
-  async function appendUserMessage(userId: string, turn: PreparedTurn, message: string) {
+  async function appendUserMessage(userId: string, turn: OpenedTurn, message: string) {
     const appended = await store.messages.append(userId, turn.session.id, {
       role: 'user',
       content: message,
@@ -428,7 +443,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
   }
 
   /** The prompt with attached files (whole, or the chunks relevant to `message`); undefined when the turn has none. */
-  async function planFiles(userId: string, turn: PreparedTurn, message: string) {
+  async function planFiles(userId: string, turn: OpenedTurn, message: string) {
     if (turn.prompt || (!turn.historyFiles && !turn.attachments?.length)) return undefined;
     const rt = turn.runtime;
     return planTurn(
@@ -453,9 +468,9 @@ export function createChatTurns(options: ChatTurnsOptions) {
 
   return {
     availableRuntime,
-    prepare,
+    open,
+    preload,
     attach,
-    run,
     stream,
     generation,
     track,

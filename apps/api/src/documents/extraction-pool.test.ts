@@ -46,7 +46,12 @@ describe('ExtractionPool', () => {
     );
     expect(docs.map((doc) => doc.text)).toEqual(['# One', '# Two', '# Three']);
     expect(files[0]?.byteLength).toBe(12);
-    expect(workers.stats()).toMatchObject({ completed: 3, workers: 2 });
+    // A Buffer's slice() shares its memory: extraction must not transfer (detach) the caller's buffer.
+    const large = Buffer.from(`<h1>Four</h1>${'<p>filler</p>'.repeat(1000)}`);
+    expect((await workers.run('html', large, 'four.html')).text).toMatch(/^# Four\n\nfiller/);
+    expect(large.byteLength).toBe(13_013);
+    expect(large.subarray(0, 13).toString()).toBe('<h1>Four</h1>');
+    expect(workers.stats()).toMatchObject({ completed: 4, workers: 2 });
   });
 
   it('decodes and chunks a 5 MB log in the worker, giving what the main thread gives', async () => {

@@ -59,7 +59,10 @@ export class ExtractionPool {
 
   /** Extracts one file of a known kind in a worker. The caller's bytes are copied, never detached. */
   run(kind: DocumentKind, bytes: Uint8Array, name: string): Promise<ExtractedDocument> {
-    const request: WorkerRequest = { id: this.nextId++, op: 'extract', kind, name, bytes: bytes.slice() };
+    // A copy of its own, whose buffer is transferred: `Buffer#slice` shares memory, so `slice()` on a caller's Buffer
+    // and transferring its buffer would detach the caller's bytes.
+    const copy = new Uint8Array(bytes);
+    const request: WorkerRequest = { id: this.nextId++, op: 'extract', kind, name, bytes: copy };
     return this.enqueue(request) as Promise<ExtractedDocument>;
   }
 

@@ -64,7 +64,7 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
         );
       }
       // The new text is a sibling of the old: the history is the branch up to their common parent.
-      const turn = await turns.prepare(c.var.principal, session.id, body.params, { leafId: message.parent_id });
+      const turn = await turns.open(c.var.principal, session.id, body.params, { leafId: message.parent_id });
       await turns.attach(c.var.principal, turn, body.attachments);
       return streamTurn(c, deps, turns, turn, body.content);
     })
@@ -88,7 +88,7 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
           { param: 'messageId' },
         );
       }
-      const turn = await turns.prepare(c.var.principal, session.id, body.params, {
+      const turn = await turns.open(c.var.principal, session.id, body.params, {
         leafId: question.parent_id,
         existingUserMessage: question,
       });
