@@ -57,6 +57,12 @@ export interface ChatStoreOptions {
    */
   optimizeIntervalMs?: number;
   /**
+   * SQLite only: `false` never runs `PRAGMA optimize` (not at open, not periodically, not at close), so the store
+   * writes nothing it was not asked to: for `pnpm maintenance`, which checks a file's integrity before it writes and
+   * runs ANALYZE itself. Defaults to `true`.
+   */
+  optimize?: boolean;
+  /**
    * Open without writing: no migrations, no WAL switch; the database must exist and be migrated (on PostgreSQL every
    * transaction is read-only). Defaults to `false`.
    */

@@ -132,10 +132,6 @@ async function checkAndIndex(
 
   // Before the orphans: removing an orphan message runs the index's delete trigger, which a foreign index breaks.
   await searchIndexSteps(store, step, options);
-  await step('sweep unsent attachments', async () => {
-    const removed = await store.attachments.sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS);
-    return { ok: true, detail: `${removed} attachment(s) never sent within a day removed` };
-  });
   const fk = await store.maintenance.foreignKeyCheck();
   const orphanTables = [...new Set(fk.rows.map((x) => x.table))].join(', ');
   await step('foreign_key_check', async () => ({
@@ -158,6 +154,10 @@ async function checkAndIndex(
       };
     });
   }
+  await step('sweep unsent attachments', async () => {
+    const removed = await store.attachments.sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS);
+    return { ok: true, detail: `${removed} attachment(s) never sent within a day removed` };
+  });
 }
 
 /**
@@ -180,7 +180,8 @@ export async function runMaintenance(
 ): Promise<MaintenanceReport> {
   const log = options.log ?? (() => {});
   const url = config.databaseUrl;
-  const store = await openWritableStore(url ?? config.databasePath);
+  // No statistics written at open or close: a damaged file is refused by the integrity check before any write.
+  const store = await openWritableStore(url ?? config.databasePath, undefined, { optimize: false });
   const steps: MaintenanceStep[] = [];
   const step: Step = async (name, fn) => {
     const started = performance.now();

@@ -56,10 +56,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       text text NOT NULL,
       UNIQUE (attachment_id, ordinal)
     )`.execute(db);
+  // columnsize=0: no docsize table (bm25 reads lengths from the chunks), so an empty index leaves no table that
+  // `PRAGMA optimize` finds unanalyzed at every open, which would write to the file each time it is opened.
   await sql`
     CREATE VIRTUAL TABLE attachment_chunks_fts USING fts5(
       text, heading,
-      content = 'attachment_chunks', content_rowid = 'id',
+      content = 'attachment_chunks', content_rowid = 'id', columnsize = 0,
       tokenize = 'unicode61 remove_diacritics 2'
     )`.execute(db);
   await sql`
