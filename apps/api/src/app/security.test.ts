@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatSession, Page, SearchHit } from '@chat-studio/protocol';
+import type { AttachmentSummary, ChatMessage, ChatSession, Page, SearchHit } from '@chat-studio/protocol';
 import { createAuthService, readSecurityConfig, sanitize } from '@chat-studio/security';
 import { createApp } from './create-app.js';
 import { openTestStore } from '../test-support.js';
@@ -13,6 +13,8 @@ let sessionA: ChatSession;
 let messageA: ChatMessage;
 /** A stored reply of A's: as /v1/responses names it, `resp_<message id>`. */
 let replyA: ChatMessage;
+/** An unsent file of A's. */
+let fileA: AttachmentSummary;
 
 const SECRET_WORD = 'zebracorn';
 
@@ -63,6 +65,15 @@ beforeAll(async () => {
       content: `a ${SECRET_WORD} reply`,
     })
   ).json()) as ChatMessage;
+  const form = new FormData();
+  form.append('file', new File([`notes about the ${SECRET_WORD}`], 'alice-notes.md', { type: 'text/markdown' }));
+  const upload = await app.request('/api/attachments', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keyA}` },
+    body: form,
+  });
+  expect(upload.status).toBe(201);
+  fileA = (await upload.json()) as AttachmentSummary;
 });
 afterAll(async () => {
   await ctx.cleanup();
@@ -72,7 +83,12 @@ afterAll(async () => {
 function foreignCalls(): [string, string, unknown?, Record<string, string>?][] {
   const s = sessionA.id;
   const m = messageA.id;
+  const f = fileA.id;
   return [
+    ['GET', `/api/attachments/${f}`],
+    ['GET', `/api/attachments/${f}/content`],
+    ['GET', `/api/attachments/${f}/text`],
+    ['DELETE', `/api/attachments/${f}`],
     ['GET', `/api/chat/sessions/${s}`],
     ['PATCH', `/api/chat/sessions/${s}`, { title: 'pwned', archived: true }],
     ['DELETE', `/api/chat/sessions/${s}`],
@@ -121,7 +137,7 @@ describe('ownership', () => {
     const covered = new Set(
       foreignCalls().map(
         ([method, path]) =>
-          `${method} ${path.replace(sessionA.id, ':id').replace(messageA.id, ':messageId').replace(`resp_${replyA.id}`, ':id')}`,
+          `${method} ${path.replace(sessionA.id, ':id').replace(messageA.id, ':messageId').replace(`resp_${replyA.id}`, ':id').replace(fileA.id, ':id')}`,
       ),
     );
     const routes = app.routes
@@ -146,6 +162,8 @@ describe('ownership', () => {
       expect(text).not.toContain('Alice private');
       if (path.startsWith('/ollama'))
         expect(JSON.parse(text), `${method} ${path}`).toEqual({ error: 'Session not found' });
+      else if (path.startsWith('/api/attachments/'))
+        expect(JSON.parse(text), `${method} ${path}`).toMatchObject({ error: { code: 'attachment_not_found' } });
       else if (!path.startsWith('/v1') && !path.includes('/messages/'))
         expect(JSON.parse(text), `${method} ${path}`).toEqual(missing);
     }
@@ -154,6 +172,11 @@ describe('ownership', () => {
     const after = await ctx.store.messages.list(aliceId, sessionA.id, {});
     expect(after?.items).toEqual(before?.items);
     expect(after?.items.map((m) => m.content)).toEqual([`my ${SECRET_WORD} diary`, `a ${SECRET_WORD} reply`]);
+    // A's file is still there and unsent.
+    expect(await ctx.store.attachments.get(aliceId, fileA.id)).toMatchObject({
+      name: 'alice-notes.md',
+      message_id: null,
+    });
     // No session was created for B by the refused /v1/responses call.
     expect(((await (await call(keyB, 'GET', '/api/chat/sessions')).json()) as Page<ChatSession>).items).toEqual([]);
   });
