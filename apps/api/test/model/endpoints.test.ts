@@ -74,7 +74,10 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       const active = await openai.embeddings.create({ model, input: 'Once upon a time', encoding_format: 'float' });
       expect(own.model).toBe(EMBEDDER);
       expect(own.data[0]!.embedding).toEqual(active.data[0]!.embedding); // the same file
-      expect((await client.llmStatus()).model_id).toBe(model);
+      const status = await client.llmStatus();
+      expect(status.model_id).toBe(model);
+      // The context each sequence of the loaded model has, for the composer's token meter.
+      expect(status.context_size).toBeGreaterThanOrEqual(256);
       const tokens = await openai.embeddings.create({ model, input: [[1, 200, 300]], encoding_format: 'float' });
       expect(tokens.data[0]!.embedding).toHaveLength(64);
       const wrong = await openai.embeddings

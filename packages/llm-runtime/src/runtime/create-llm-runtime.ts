@@ -138,8 +138,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     },
     listModels: () => listAllModels(context),
     providers: () => listProviders(context),
-    status: () =>
-      runtimeStatus({
+    status: () => ({
+      ...runtimeStatus({
         availability: providers.availability,
         provider: providers.provider.status(),
         queueDepth: queue.depth,
@@ -147,6 +147,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
         queueLimit: config.queueLimit,
         unavailableReason: () => reasonNow(context),
       }),
+      context_size: providers.provider.contextSize?.() ?? null,
+    }),
     unavailableReason: () => reasonNow(context),
     refusal: () => refusalNow(context),
     setActiveModel: (id) => setActiveModel(context, id),

@@ -158,7 +158,7 @@ export function createChatClient(options: ChatClientOptions = {}) {
     async *edit(
       sessionId: string,
       messageId: string,
-      body: { content: string; params?: GenerationParams },
+      body: { content: string; params?: GenerationParams; attachments?: string[] },
       init: { signal?: AbortSignal } = {},
     ): AsyncGenerator<StreamEvent> {
       yield* streamFrom(`/api/chat/sessions/${enc(sessionId)}/messages/${enc(messageId)}/edit`, body, init);
@@ -181,11 +181,12 @@ export function createChatClient(options: ChatClientOptions = {}) {
       request<{ model: ModelInfo; status: LlmStatus }>('POST', '/api/llm/active-model', { model_id: modelId }),
     /** Asks the server to read a chat's history into the model while its user types (`POST /api/chat/prepare`). */
     prepare: (body: PrepareRequest) => request<PrepareResponse>('POST', '/api/chat/prepare', body),
-    send: (body: { session_id: string; message: string; params?: GenerationParams }) =>
+    /** Sends a message and waits for the stored turn; `attachments` are ids of the caller's unsent uploads. */
+    send: (body: { session_id: string; message: string; params?: GenerationParams; attachments?: string[] }) =>
       request<SendResponse>('POST', '/api/chat/send', body),
     /** Streams a reply; abort `signal` (or stop iterating) to stop generation on the server. */
     async *stream(
-      body: { session_id: string; message: string; params?: GenerationParams },
+      body: { session_id: string; message: string; params?: GenerationParams; attachments?: string[] },
       init: { signal?: AbortSignal } = {},
     ): AsyncGenerator<StreamEvent> {
       yield* streamFrom('/api/chat/stream', body, init);

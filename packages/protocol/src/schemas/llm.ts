@@ -66,6 +66,8 @@ export const LlmStatusSchema = v.object({
   sequences_total: v.number(),
   threads: v.nullable(v.number()),
   gpu: v.nullable(v.string()),
+  /** Tokens of context each sequence of the loaded model has (LLAMA_CONTEXT_SIZE or the model's); null when none is loaded or the model is remote. */
+  context_size: v.optional(v.nullable(v.number())),
 });
 export type LlmStatus = v.InferOutput<typeof LlmStatusSchema>;
 
