@@ -12,6 +12,7 @@ export {
   ChatStoreClosedError,
   DuplicateError,
   DatabaseUnavailableError,
+  VectorsUnavailableError,
 } from './errors/index.js';
 export {
   StorageError,
@@ -102,3 +103,14 @@ export type {
   StreamingRepliesTable,
 } from './contract/tables/index.js';
 export * from './transfer/index.js';
+export { MAX_VECTOR_HITS } from './contract/vectors.js';
+export type {
+  VectorsRepository,
+  EmbeddingModelInfo,
+  PendingMessage,
+  MessageVectorInput,
+  VectorHit,
+  EmbeddingProgress,
+  VectorCheck,
+  VectorSearchOptions,
+} from './contract/vectors.js';

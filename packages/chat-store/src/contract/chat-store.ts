@@ -9,6 +9,7 @@ import type { SearchOptions } from './search.js';
 import type { SessionsRepository } from './sessions.js';
 import type { UsersRepository } from './users.js';
 import type { TransferRepository } from './transfer-repository.js';
+import type { VectorsRepository } from './vectors.js';
 
 /**
  * Options of `openChatStore`.
@@ -93,6 +94,8 @@ export interface ChatStoreBase {
   readonly processes: ProcessesRepository;
   /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
   readonly transfer: TransferRepository;
+  /** Message vectors for search by meaning (opt-in per user), with the embedding cursor and its progress. */
+  readonly vectors: VectorsRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */
