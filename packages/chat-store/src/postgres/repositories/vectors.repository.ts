@@ -14,9 +14,10 @@ import {
   summarizeVectorCheck,
   vectorLimit,
 } from '../../contract/vectors.js';
+import type { PostgresChatDatabase } from '../postgres-database.js';
 import type { PostgresContext } from './postgres-context.js';
 
-type Db = Kysely<any>;
+type Db = Kysely<PostgresChatDatabase>;
 
 async function currentModel(db: Db): Promise<EmbeddingModelInfo | null> {
   const { rows } = await sql<EmbeddingModelInfo>`SELECT model, dims FROM embedding_model WHERE id = 1`.execute(db);
@@ -78,7 +79,7 @@ async function storeVectors(trx: Db, items: readonly MessageVectorInput[]): Prom
 
 /** The PostgreSQL `VectorsRepository` (exact scan). */
 export function createPostgresVectorsRepository(ctx: PostgresContext): VectorsRepository {
-  const db = ctx.db as unknown as Db;
+  const { db } = ctx;
   return {
     model: () => currentModel(db),
     async useModel(info) {
