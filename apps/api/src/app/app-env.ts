@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/index.js';
 import type { ChatTurns } from '../chat-service/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { SharedStateHealth } from '../shared-state/index.js';
+import type { BackgroundEmbedder } from '../meaning/index.js';
 
 import type { AuthService, Principal, RateLimitsOptions, SecurityConfig } from '@chat-studio/security';
 
@@ -46,6 +47,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitsOptions['store'];
   /** Whether `rateLimitStore` reaches its shared counters; `/health` reports it. Defaults to none (in-memory counters). */
   sharedState?: { health(): SharedStateHealth };
+  /** Embeds messages for search by meaning in the background; `/health` shows its progress. Defaults to none. */
+  embedder?: BackgroundEmbedder;
   /** Milliseconds since epoch when the process started. Defaults to now. */
   startedAt?: number;
 }
