@@ -34,7 +34,12 @@ export function searchRoutes(deps: AppDeps) {
           param: 'mode',
         });
       const take = limit ?? 20;
-      const meaning = await meaningSearch(deps, userId, q, take);
+      const meaning = await meaningSearch(deps, userId, q, take).catch((error: unknown) => {
+        // Fused by default only: while no model can embed (loading, re-embedding), the answer is word search.
+        if (mode === undefined && error instanceof ApiError && error.code === 'chat_unavailable') return null;
+        throw error;
+      });
+      if (meaning === null) return c.json(await store.search(userId, q, { limit }));
       if (chosen === 'meaning') return c.json({ items: meaning, next_cursor: null });
       const words: SearchHit[] = (await store.search(userId, q, { limit: take })).items;
       return c.json({ items: fuseByRank([words, meaning], take), next_cursor: null });
