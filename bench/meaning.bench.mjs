@@ -43,6 +43,7 @@ async function sqliteFigures() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-meaning-'));
   const file = path.join(dir, 'chat.db');
   try {
+    // readPool 0: the scan itself, on this thread (the server runs it in a read-pool worker).
     const store = await openChatStore({ path: file, readPool: 0 });
     await store.vectors.useModel({ model: 'random-unit', dims: DIMS });
     await store.vectors.setEnabled(USER, true);

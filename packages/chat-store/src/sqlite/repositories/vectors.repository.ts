@@ -109,8 +109,22 @@ function check(ctx: RepositoryContext): VectorCheck {
   return summarizeVectorCheck({ orphans, missing, wrongDims });
 }
 
-/** The SQLite `VectorsRepository`; `available` is whether sqlite-vec loaded into this connection. */
-export function createVectorsRepository(ctx: RepositoryContext, available: boolean): VectorsRepository {
+/** Runs one read-only statement, in the read pool when the store has one. */
+export type VectorRead = (sql: string, params: readonly unknown[]) => Promise<unknown[]>;
+
+/** The KNN statement: the vector as JSON text, which crosses to a pool worker as a plain string. */
+const KNN_SQL = `SELECT message_id, distance FROM ${MESSAGE_VECTORS_TABLE}
+  WHERE embedding MATCH ? AND k = ? AND user_id = ? ORDER BY distance`;
+
+/**
+ * The SQLite `VectorsRepository`; `available` is whether sqlite-vec loaded into this connection. `read` runs the
+ * KNN scan (hundreds of milliseconds at a million vectors) off the event loop, in the read pool.
+ */
+export function createVectorsRepository(
+  ctx: RepositoryContext,
+  available: boolean,
+  read?: VectorRead,
+): VectorsRepository {
   const { sql } = ctx;
   const requireVec = () => {
     if (!available)
@@ -170,11 +184,11 @@ export function createVectorsRepository(ctx: RepositoryContext, available: boole
     async search(userId, vector, options) {
       requireVec();
       if (!hasVectorTable(ctx)) return [];
-      const rows = sql.all<{ message_id: string; distance: number }>(
-        `SELECT message_id, distance FROM ${MESSAGE_VECTORS_TABLE}
-          WHERE embedding MATCH ? AND k = ? AND user_id = ? ORDER BY distance`,
-        [vectorBytes(vector), vectorLimit(options?.limit), userId],
-      );
+      const params = [JSON.stringify(Array.from(vector)), vectorLimit(options?.limit), userId];
+      const rows = (read ? await read(KNN_SQL, params) : sql.all(KNN_SQL, params)) as {
+        message_id: string;
+        distance: number;
+      }[];
       return rows.map((r): VectorHit => ({ message_id: r.message_id, score: 1 - r.distance }));
     },
     async progress(userId) {

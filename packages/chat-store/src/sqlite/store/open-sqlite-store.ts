@@ -149,7 +149,11 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
-    vectors: createVectorsRepository(ctx, vectorsAvailable),
+    vectors: createVectorsRepository(
+      ctx,
+      vectorsAvailable,
+      pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
+    ),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
       try {
