@@ -98,6 +98,19 @@ export function describeVectorSuite(name: string, open: () => Promise<VectorSuit
       expect((await store.vectors.pending(10)).map((p) => p.content)).toEqual(['five']);
     });
 
+    it('stops the cursor before a reply still being generated, and passes it once released', async () => {
+      await store.vectors.useModel({ model: 'fake', dims: DIMS });
+      await store.vectors.setEnabled('alice', true);
+      const [, streaming] = await chat('alice', ['question', 'half a reply', 'later']);
+      if (!streaming) throw new Error('no message');
+      await store.processes.register({ id: 'p1', instance: 'test', host: 'h', pid: 1, port: 1, pid_file: null });
+      await store.processes.claimReply(streaming, 'p1');
+      expect((await store.vectors.pending(10)).map((p) => p.content)).toEqual(['question']);
+      await embedAll(store);
+      await store.processes.releaseReply(streaming);
+      expect((await store.vectors.pending(10)).map((p) => p.content)).toEqual(['half a reply', 'later']);
+    });
+
     it('drops every vector and starts over when the model or its dimension changes', async () => {
       await store.vectors.useModel({ model: 'fake', dims: DIMS });
       await store.vectors.setEnabled('alice', true);
