@@ -1,6 +1,9 @@
 /** Chat Studio API server entry: opens the port at once on loopback, then loads the store, runtime and routes. */
+// First: V8's heap settings apply only to what is allocated after them.
+import './startup/young-generation.js';
 import { loadConfig } from './config/index.js';
 import { earlyListener } from './startup/early-listener.js';
+import { warmRuntime } from './startup/warm-runtime.js';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
 
@@ -22,6 +25,8 @@ async function main() {
         },
       })
     : undefined;
+  // llama.cpp's bindings start loading first: their binary check runs in a child process meanwhile.
+  void warmRuntime(config);
   const { startServer } = await import('./startup/start-server.js');
   await startServer(config, early);
 }

@@ -9,6 +9,7 @@ import { ChatView } from './components/chat/index.js';
 import { Toasts } from './components/toasts/index.js';
 import { ImportDropZone } from './components/transfer/index.js';
 import { ShortcutsOverlay } from './components/shortcuts-overlay/index.js';
+import { AttachmentPreview } from './components/attachment-preview/index.js';
 import { installShortcuts, shortcutsOpen } from './models/shortcuts.js';
 
 export function App() {
@@ -45,6 +46,7 @@ export function App() {
       <ImportDropZone />
       <Toasts />
       {shortcutsOpen.value && <ShortcutsOverlay />}
+      <AttachmentPreview />
     </div>
   );
 }

@@ -12,6 +12,8 @@ export {
   ChatStoreClosedError,
   DuplicateError,
   DatabaseUnavailableError,
+  AttachmentNotFoundError,
+  AttachmentQuotaExceededError,
   VectorsUnavailableError,
 } from './errors/index.js';
 export {
@@ -58,6 +60,10 @@ export type {
   StoreStats,
   StorageProbe,
   OrphanRemoval,
+  AttachmentsRepository,
+  AttachmentChunkHit,
+  AttachmentChunkInput,
+  NewAttachment,
 } from './contract/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './sqlite/migrations/index.js';

@@ -195,7 +195,7 @@ export function describeTransferSuite(name: string, open: () => Promise<SuiteSto
       await t.store.messages.append('u', haiku.id, { role: 'user', content: 'An edit', parent_id: path[1]!.id });
 
       const first = await collect(exportChatsJson(t.store, 'u'));
-      expect(JSON.parse(first)).toMatchObject({ format: 'chat-studio-export', version: 1 });
+      expect(JSON.parse(first)).toMatchObject({ format: 'chat-studio-export', version: 2 });
       expect(exportSchemaValidator()(JSON.parse(first))).toEqual({ valid: true, errors: [] });
       const summary = await importText(t.store, 'w', first);
       expect(summary).toMatchObject({ chats: 7, imported: 7, duplicates: 0 });

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/index.js';
 import type { ChatTurns } from '../chat-service/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { SharedStateHealth } from '../shared-state/index.js';
+import type { DocumentsPort } from '../attachments/index.js';
 import type { BackgroundEmbedder } from '../meaning/index.js';
 
 import type { AuthService, Principal, RateLimitsOptions, SecurityConfig } from '@chat-studio/security';
@@ -51,4 +52,6 @@ export interface AppDeps {
   embedder?: BackgroundEmbedder;
   /** Milliseconds since epoch when the process started. Defaults to now. */
   startedAt?: number;
+  /** Text extraction and chunking of attached files. Defaults to the documents module. */
+  documents?: DocumentsPort;
 }

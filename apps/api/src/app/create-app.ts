@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { settleRequestBody } from '../middleware/settle-body/index.js';
-import { except } from 'hono/combine';
 import { createMiddleware } from 'hono/factory';
 import { errorEnvelope } from '@chat-studio/protocol';
 import {
@@ -23,6 +22,7 @@ import {
 import type { AppDeps, AppEnv, AppSecurity } from './app-env.js';
 import { ApiError, errorResponse, onError } from '../errors/index.js';
 import { requestId } from '../middleware/request-id/index.js';
+import { unlessPath } from '../middleware/unless-path/index.js';
 import { healthRoutes } from '../routes/health/index.js';
 import { sessionRoutes } from '../routes/sessions/index.js';
 import { messageRoutes } from '../routes/messages/index.js';
@@ -40,6 +40,8 @@ import { OLLAMA_PREFIX, viaOllamaListener } from '../routes/ollama/listener.js';
 import { webRoutes } from '../routes/web/index.js';
 import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
 import { limitsRoutes } from '../routes/limits/index.js';
+import { ATTACHMENTS_PATH, attachmentRoutes } from '../routes/attachments/index.js';
+import { defaultDocuments } from '../attachments/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import {
   countRateLimited,
@@ -144,16 +146,16 @@ export function createApp(appDeps: AppDeps) {
   for (const prefix of ['/api/*', '/v1/*', `${OLLAMA_PREFIX}/*`]) {
     app.use(prefix, corsAllowlist({ origins: sec.corsOrigins }));
     app.use(prefix, csrfProtection({ allowedOrigins: sec.corsOrigins, trustProxy: sec.trustProxy }));
-    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route.
-    app.use(prefix, except(IMPORT_PATH, limitBody));
+    // An import is a file of up to IMPORT_MAX_BYTES, spooled to disk by its route; an attachment has its own limit.
+    app.use(prefix, unlessPath([IMPORT_PATH, ATTACHMENTS_PATH], limitBody));
     app.use(prefix, authenticate({ auth, mode: sec.authMode, localUser: LOCAL_USER }));
     app.use(prefix, serviceIdentity(metrics));
     app.use(prefix, limits.api);
   }
-  app.use('/api/*', except(PUBLIC_API_PATHS, requireAuth()));
+  app.use('/api/*', unlessPath(PUBLIC_API_PATHS, requireAuth()));
   app.use('/v1/*', requireAuth());
   // Ollama clients probe `/` to see that the server runs, as health checks do here.
-  app.use(`${OLLAMA_PREFIX}/*`, except([OLLAMA_PREFIX, `${OLLAMA_PREFIX}/`], requireAuth()));
+  app.use(`${OLLAMA_PREFIX}/*`, unlessPath([OLLAMA_PREFIX, `${OLLAMA_PREFIX}/`], requireAuth()));
   app.post('/api/auth/login', limits.login);
   for (const path of CHAT_PATHS) app.post(path, limits.chat);
   // `curl -I …/api/chat/send` is the guide's rate-limit check: answer it with the chat bucket, not a 404.
@@ -190,6 +192,17 @@ export function createApp(appDeps: AppDeps) {
   app.route('/api/chat', chatRoutes(deps, turns));
   app.route('/api/llm', llmRoutes(deps));
   app.route('/api/limits', limitsRoutes(deps));
+  app.route(
+    ATTACHMENTS_PATH,
+    attachmentRoutes({
+      store: deps.store,
+      attachments: deps.store.attachments,
+      documents: deps.documents ?? defaultDocuments,
+      config: deps.config.attachments,
+      countTokens: (text) => deps.runtime?.countTokens(text) ?? null,
+      contextSize: () => deps.runtime?.contextSize() ?? null,
+    }),
+  );
   app.route('/v1', openAiRoutes(deps, turns));
   app.route('/v1', embeddingRoutes(deps, turns));
   app.route('/v1', completionRoutes(deps, turns));

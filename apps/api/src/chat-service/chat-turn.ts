@@ -1,12 +1,20 @@
 /** Chat turns that never lose a message: commit, stream with bounded flushes, finish or mark partial. */
 import { DEFAULT_TITLE, deriveTitle } from '@chat-studio/protocol';
-import type { ChatMessage, ChatSession, ErrorCode, GenerationParams, GenerationStats } from '@chat-studio/protocol';
+import type {
+  AttachmentSummary,
+  ChatMessage,
+  ChatSession,
+  ErrorCode,
+  GenerationParams,
+  GenerationStats,
+} from '@chat-studio/protocol';
 import type { ChatStore } from '@chat-studio/chat-store';
 import type {
   GenerateMessage,
   GenerateResult,
   GenerateTools,
   LlmRuntime,
+  PreloadState,
   ResponseFormat,
   ToolCall,
   ToolCallDelta,
@@ -18,9 +26,10 @@ import { requireSession } from '../ownership/index.js';
 import { createReplyFlusher } from './reply-flusher.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
 import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';
+import { attachmentNotFound, planTurn, type AttachmentStorePort, type PlanMessage } from '../attachments/index.js';
 
-/** A chat turn that passed every check and may start generating. */
-export interface PreparedTurn {
+/** A chat turn opened by `open`: it passed every check and may start generating; nothing is stored yet. */
+export interface OpenedTurn {
   session: ChatSession;
   runtime: LlmRuntime;
   history: { role: 'system' | 'user' | 'assistant'; content: string }[];
@@ -37,6 +46,10 @@ export interface PreparedTurn {
   responseFormat?: ResponseFormat;
   /** The reply as stored, when it is more than its text (function calls); else the text. */
   storedContent?: (result: GenerateResult) => string;
+  /** The history with the files each user message was sent with (only when any was). */
+  historyFiles?: PlanMessage[];
+  /** Files of the turn's user message: bound to the new message, or those of the regenerated one. */
+  attachments?: AttachmentSummary[];
 }
 
 /** Which branch a turn continues; the current one when omitted. */
@@ -46,7 +59,8 @@ export interface TurnBranch {
   existingUserMessage?: ChatMessage;
 }
 
-export interface TurnHooks {
+/** How a running turn reports to {@link createChatTurns}' `stream`, which turns it into events (internal). */
+interface TurnHooks {
   /** Called once both messages are committed, before the first token. */
   onStart?: (info: { userMessage: ChatMessage; assistantMessageId: string; modelId: string }) => void | Promise<void>;
   /**
@@ -92,41 +106,49 @@ export interface ChatTurnsOptions {
    * Defaults to none (no claims).
    */
   processId?: string;
+  /** Where attached files are read and bound. Defaults to the store's own (`store.attachments`). */
+  attachments?: AttachmentStorePort;
 }
 
 /**
  * Runs chat turns so that nothing is lost: the user message is committed before generation, the reply
  * is stored as `partial` and flushed while it streams, then marked `complete`, `partial` (aborted) or `error`.
  */
-export function createChatTurns({ store, runtime, config, metrics, logger, processId }: ChatTurnsOptions) {
+export function createChatTurns(options: ChatTurnsOptions) {
+  const { store, runtime, config, metrics, logger, processId } = options;
+  const files: AttachmentStorePort = options.attachments ?? store.attachments;
   let stopping = false;
-  /** The runtime when it can take a request now; else the 503 the caller should answer with. */
+  /**
+   * The runtime when it can take a request now; else the 503 the caller should answer with. The runtime decides (its
+   * queue counts the requests running); this only asks it and words the answer.
+   */
   function availableRuntime(): LlmRuntime {
     if (!runtime)
       throw new ApiError('chat_unavailable', 'Chat service is not available: no model runtime is configured');
-    const reason = runtime.unavailableReason();
-    if (reason) throw new ApiError('chat_unavailable', `Chat service is not available: ${reason}`);
-    const status = runtime.status();
-    if (status.sequences_in_use >= status.sequences_total && status.queue_depth >= status.queue_limit) {
+    const refused = runtime.refusal();
+    if (refused?.code === 'queue_full') {
       throw new ApiError(
         'queue_full',
         'Chat service is busy: every sequence is in use and the queue is full',
         undefined,
-        {
-          'Retry-After': '5',
-        },
+        { 'Retry-After': String(refused.retryAfterSeconds) },
       );
     }
+    if (refused) throw new ApiError('chat_unavailable', `Chat service is not available: ${refused.reason}`);
     return runtime;
   }
 
-  /** Ownership, availability and capacity checks, so refusals are plain HTTP errors, not half-open streams. */
-  async function prepare(
+  /**
+   * Opens a turn: ownership, then the runtime's availability and capacity (so refusals are plain HTTP errors, not
+   * half-open streams), then the history it continues. Nothing is stored yet. (Preloading a chat while its user types
+   * is the runtime's `preload`, behind `POST /api/chat/prepare`.)
+   */
+  async function open(
     principal: Principal,
     sessionId: string,
     params: GenerationParams = {},
     branch?: TurnBranch,
-  ): Promise<PreparedTurn> {
+  ): Promise<OpenedTurn> {
     const session = await requireSession(store, principal, sessionId);
     const rt = availableRuntime();
     // The history is the branch from the root to the leaf: the current one, or the one an edit or regenerate names.
@@ -134,20 +156,49 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     const page = leafId
       ? await store.messages.list(principal.userId, session.id, { order: 'desc', limit: config.historyLimit, leafId })
       : undefined;
-    const history = (page?.items ?? [])
-      .reverse()
-      .filter((m) => m.status !== 'error' && m.content !== '')
-      .map((m) => ({ role: m.role, content: m.content }));
+    const kept = (page?.items ?? []).reverse().filter((m) => m.status !== 'error' && m.content !== '');
+    const history = kept.map((m) => ({ role: m.role, content: m.content }));
+    const sent = await files.forMessages(
+      principal.userId,
+      kept.filter((m) => m.role === 'user').map((m) => m.id),
+    );
     const { model_id: _model, speak_replies: _speak, ...settingsParams } = session.settings;
-    const turn: PreparedTurn = {
+    const turn: OpenedTurn = {
       session,
       runtime: rt,
       history,
       params: { ...settingsParams, ...params },
       parentId: leafId,
     };
-    if (branch?.existingUserMessage) turn.existingUserMessage = branch.existingUserMessage;
+    if (sent.size > 0) turn.historyFiles = kept.map((m) => ({ ...m, attachments: sent.get(m.id) }));
+    if (branch?.existingUserMessage) {
+      const question = branch.existingUserMessage;
+      const own = (await files.forMessages(principal.userId, [question.id])).get(question.id);
+      turn.existingUserMessage = own ? { ...question, attachments: own } : question;
+      if (own) turn.attachments = own;
+    }
     return turn;
+  }
+
+  /**
+   * Preloads a chat while its user types (`POST /api/chat/prepare`): the runtime evaluates the history and params the
+   * next turn will use on an idle sequence, so that turn evaluates only its new message. Refused as `open` refuses.
+   */
+  async function preload(principal: Principal, sessionId: string, params?: GenerationParams): Promise<PreloadState> {
+    const turn = await open(principal, sessionId, params);
+    return turn.runtime.preload({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+  }
+
+  /**
+   * Adds the caller's unsent attachments `ids` to a prepared turn, to be bound to its new user message: a 404
+   * `attachment_not_found` now, before anything is stored, for one that is missing, another user's or already sent.
+   */
+  async function attach(principal: Principal, turn: OpenedTurn, ids: readonly string[] | undefined): Promise<void> {
+    if (!ids || ids.length === 0) return;
+    const found = await Promise.all(ids.map((id) => files.get(principal.userId, id)));
+    const summaries = found.filter((a): a is AttachmentSummary => a !== undefined && a.message_id === null);
+    if (summaries.length !== ids.length) throw attachmentNotFound();
+    turn.attachments = summaries;
   }
 
   const inFlight = new Map<Promise<unknown>, AbortController>();
@@ -168,10 +219,10 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     return promise;
   }
 
-  /** Runs a stored chat turn (see {@link createChatTurns}). */
+  /** Runs a stored chat turn (see {@link createChatTurns}); `stream` is how routes run one. */
   function run(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks = {},
@@ -186,7 +237,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
    */
   function stream(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
   ): AsyncIterable<TurnEvent> {
@@ -234,7 +285,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
   async function execute(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks,
@@ -243,9 +294,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
     const userId = principal.userId;
     const modelId = rt.status().model_id ?? 'unknown';
     // Explicit parents: a turn continues the branch its history was read from, whatever happens to the chat meanwhile.
-    const userMessage =
-      turn.existingUserMessage ??
-      (await store.messages.append(userId, session.id, { role: 'user', content: message, parent_id: turn.parentId }));
+    const userMessage = turn.existingUserMessage ?? (await appendUserMessage(userId, turn, message));
     const placeholder = userMessage
       ? await store.messages.append(userId, session.id, {
           role: 'assistant',
@@ -269,7 +318,7 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
   async function generateInto(
     principal: Principal,
-    turn: PreparedTurn,
+    turn: OpenedTurn,
     message: string,
     signal: AbortSignal,
     hooks: TurnHooks,
@@ -291,8 +340,9 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
     await hooks.onStart?.({ userMessage, assistantMessageId: placeholder.id, modelId });
     try {
+      const planned = await planFiles(userId, turn, message);
       const result = await rt.generate({
-        messages: turn.prompt ?? [...turn.history, { role: 'user', content: message }],
+        messages: turn.prompt ?? planned?.messages ?? [...turn.history, { role: 'user', content: message }],
         params: turn.params,
         ...(turn.tools ? { tools: turn.tools } : {}),
         ...(turn.responseFormat ? { responseFormat: turn.responseFormat } : {}),
@@ -333,7 +383,8 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
             total_ms: stats.total_ms,
             finish_reason: stats.finish_reason,
             cached: stats.cached ?? false,
-            content: message,
+            // The user turn as the model was given it: attached files' blocks included.
+            content: planned?.messages.at(-1)?.content ?? message,
           },
           'chat turn generated',
         );
@@ -349,9 +400,12 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
         finish_reason: stats.finish_reason,
       });
       if (session.title === DEFAULT_TITLE) scheduleTitle(userId, session.id, message);
+      const sources = planned?.sources ?? [];
+      if (sources.length > 0) await files.setSources(userId, placeholder.id, sources);
+      const reply = assistant ?? placeholder;
       return {
         user_message: userMessage,
-        assistant_message: assistant ?? placeholder,
+        assistant_message: sources.length > 0 ? { ...reply, sources } : reply,
         stats,
         ...(result.toolCalls?.length ? { toolCalls: result.toolCalls } : {}),
       };
@@ -359,12 +413,43 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
       await flusher.finish();
       if (isRefusal(err) && text === '') {
         await store.messages.delete(userId, placeholder.id);
-        if (!turn.existingUserMessage) await store.messages.delete(userId, userMessage.id);
+        if (!turn.existingUserMessage) {
+          // The files stay the user's, unsent again, to attach to the retried message.
+          if (turn.attachments?.length) await files.unbind(userId, userMessage.id);
+          await store.messages.delete(userId, userMessage.id);
+        }
       } else {
         await store.messages.update(userId, placeholder.id, { content: text, status: 'error', finish_reason: 'error' });
       }
       throw err;
     }
+  }
+
+  /** The new user message, with the turn's attachments bound to it (undone when binding fails). */
+  async function appendUserMessage(userId: string, turn: OpenedTurn, message: string) {
+    const appended = await store.messages.append(userId, turn.session.id, {
+      role: 'user',
+      content: message,
+      parent_id: turn.parentId,
+    });
+    const ids = turn.attachments?.map((a) => a.id) ?? [];
+    if (!appended || ids.length === 0) return appended;
+    try {
+      return { ...appended, attachments: await files.bind(userId, appended.id, ids) };
+    } catch (error) {
+      await store.messages.delete(userId, appended.id);
+      throw error;
+    }
+  }
+
+  /** The prompt with attached files (whole, or the chunks relevant to `message`); undefined when the turn has none. */
+  async function planFiles(userId: string, turn: OpenedTurn, message: string) {
+    if (turn.prompt || (!turn.historyFiles && !turn.attachments?.length)) return undefined;
+    const rt = turn.runtime;
+    return planTurn(
+      { store: files, countTokens: (text) => rt.countTokens(text), contextSize: () => rt.contextSize() },
+      { userId, history: turn.historyFiles ?? turn.history, message, attachments: turn.attachments ?? [] },
+    );
   }
 
   /** Off the request path: the reply is already on its way when the title is written. */
@@ -383,8 +468,9 @@ export function createChatTurns({ store, runtime, config, metrics, logger, proce
 
   return {
     availableRuntime,
-    prepare,
-    run,
+    open,
+    preload,
+    attach,
     stream,
     generation,
     track,

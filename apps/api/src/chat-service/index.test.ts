@@ -4,7 +4,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatStore } from '@chat-studio/chat-store';
-import type { GenerateRequest, GenerateResult, LlmRuntime } from '@chat-studio/llm-runtime';
+import {
+  ChatUnavailableError,
+  QueueFullError,
+  type GenerateRequest,
+  type GenerateResult,
+  type LlmRuntime,
+  type PreloadRequest,
+} from '@chat-studio/llm-runtime';
 import type { ChatMessage, GenerationStats } from '@chat-studio/protocol';
 import type { Principal } from '../app/app-env.js';
 import { createMetrics } from '../observability/index.js';
@@ -27,11 +34,19 @@ function stats(finish: GenerationStats['finish_reason'], completion = 1): Genera
 /** What the fake runtime does with one request; it sees the store as the turn left it before generation. */
 type Script = (request: GenerateRequest) => Promise<GenerateResult>;
 
+/** What the fake runtime was asked to preload. */
+const preloads: PreloadRequest[] = [];
+
 /** The parts of the runtime the turn service uses, scripted. */
-function fakeRuntime(script: Script): LlmRuntime {
-  const fake: Pick<LlmRuntime, 'generate' | 'status' | 'unavailableReason'> = {
+function fakeRuntime(script: Script, refusal: LlmRuntime['refusal'] = () => null): LlmRuntime {
+  const fake: Pick<LlmRuntime, 'generate' | 'status' | 'unavailableReason' | 'refusal' | 'preload'> = {
     generate: script,
-    unavailableReason: () => null,
+    preload: (request) => {
+      preloads.push(request);
+      return 'preparing';
+    },
+    unavailableReason: () => refusal()?.message ?? null,
+    refusal,
     status: () =>
       ({
         model_id: 'fake-model',
@@ -63,13 +78,14 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function setUp(script: Script) {
+async function setUp(script: Script, refusal?: LlmRuntime['refusal']) {
   const t = await openTestStore({ STREAM_FLUSH_MS: '10' });
   cleanups.push(t.cleanup);
   const metrics = createMetrics({ defaultMetrics: false });
-  const turns = createChatTurns({ store: t.store, runtime: fakeRuntime(script), config: t.config, metrics });
+  const runtime = fakeRuntime(script, refusal);
+  const turns = createChatTurns({ store: t.store, runtime, config: t.config, metrics });
   const session = await t.store.sessions.create(principal.userId, { title: 'Kept' });
-  return { store: t.store, turns, session, metrics };
+  return { store: t.store, config: t.config, turns, session, metrics };
 }
 
 async function collect(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
@@ -104,7 +120,7 @@ describe('chat turns', () => {
     });
     await store.messages.append(principal.userId, session.id, { role: 'user', content: 'q3', parent_id: failed!.id });
 
-    const onBranch = await turns.prepare(principal, session.id, { temperature: 0.5 }, { leafId: q2!.id });
+    const onBranch = await turns.open(principal, session.id, { temperature: 0.5 }, { leafId: q2!.id });
     expect(onBranch.history).toEqual([
       { role: 'user', content: 'q1' },
       { role: 'assistant', content: 'a1' },
@@ -112,9 +128,9 @@ describe('chat turns', () => {
     ]);
     expect(onBranch.parentId).toBe(q2!.id);
     expect(onBranch.params.temperature).toBe(0.5);
-    const otherBranch = await turns.prepare(principal, session.id, {}, { leafId: failed!.id });
+    const otherBranch = await turns.open(principal, session.id, {}, { leafId: failed!.id });
     expect(otherBranch.history).toEqual([{ role: 'user', content: 'q1' }]);
-    const empty = await turns.prepare(principal, session.id, {}, { leafId: null });
+    const empty = await turns.open(principal, session.id, {}, { leafId: null });
     expect(empty.history).toEqual([]);
   });
 
@@ -128,7 +144,7 @@ describe('chat turns', () => {
       return result('Hi there');
     });
     const { store, turns, session } = setup;
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = await collect(turns.stream(principal, turn, 'hello', new AbortController().signal));
 
     expect(events.map((e) => e.type)).toEqual(['start', 'token', 'token', 'done']);
@@ -158,7 +174,7 @@ describe('chat turns', () => {
       await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
       return result('Once upon', 'abort');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const controller = new AbortController();
     const events: TurnEvent[] = [];
     for await (const event of turns.stream(principal, turn, 'tell a story', controller.signal)) {
@@ -178,7 +194,7 @@ describe('chat turns', () => {
       request.onToken?.('b');
       return result('ab');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     for await (const event of turns.stream(principal, turn, 'q', new AbortController().signal)) {
       if (event.type === 'token') break;
     }
@@ -191,7 +207,7 @@ describe('chat turns', () => {
       request.onToken?.('half');
       throw new Error('the model crashed');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = await collect(turns.stream(principal, turn, 'q', new AbortController().signal));
     expect(events.map((e) => e.type)).toEqual(['start', 'token', 'error']);
     const start = events[0] as Extract<TurnEvent, { type: 'start' }>;
@@ -209,11 +225,72 @@ describe('chat turns', () => {
     const { store, turns, session } = await setUp(async () => {
       throw new FakeQueueFullError('queue is full');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = await collect(turns.stream(principal, turn, 'q', new AbortController().signal));
     expect(events.map((e) => e.type)).toEqual(['start', 'error']);
     expect((events.at(-1) as Extract<TurnEvent, { type: 'error' }>).error).toBeInstanceOf(FakeQueueFullError);
     expect(await messages(store, session.id)).toEqual([]);
+  });
+
+  it("asks the runtime before opening a turn and words its refusal as today's 503s; nothing is stored", async () => {
+    let refused: ReturnType<LlmRuntime['refusal']> = new QueueFullError(4, 5);
+    let generated = false;
+    const { store, config, turns, session } = await setUp(
+      async () => {
+        generated = true;
+        return result('never');
+      },
+      () => refused,
+    );
+    const caught = async () => turns.open(principal, session.id).catch((error: unknown) => error);
+    expect(await caught()).toMatchObject({
+      code: 'queue_full',
+      message: 'Chat service is busy: every sequence is in use and the queue is full',
+      headers: { 'Retry-After': '5' },
+    });
+    refused = new ChatUnavailableError('model is still loading (40%)');
+    expect(await caught()).toMatchObject({
+      code: 'chat_unavailable',
+      message: 'Chat service is not available: model is still loading (40%)',
+    });
+    refused = null;
+    await expect(turns.open(principal, session.id)).resolves.toMatchObject({ parentId: null });
+    expect(generated).toBe(false);
+    expect(await messages(store, session.id)).toEqual([]);
+    const none = createChatTurns({ store, config });
+    expect(() => none.availableRuntime()).toThrow('Chat service is not available: no model runtime is configured');
+  });
+
+  it('preloads a chat with the history and params its next turn will use; refused as a turn is', async () => {
+    let refused: ReturnType<LlmRuntime['refusal']> = null;
+    const { store, turns, session } = await setUp(
+      async () => result('unused'),
+      () => refused,
+    );
+    const q = await store.messages.append(principal.userId, session.id, {
+      role: 'user',
+      content: 'q',
+      parent_id: null,
+    });
+    await store.messages.append(principal.userId, session.id, { role: 'assistant', content: 'a', parent_id: q!.id });
+    preloads.length = 0;
+    expect(await turns.preload(principal, session.id, { temperature: 0.3 })).toBe('preparing');
+    expect(preloads).toEqual([
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+        params: { temperature: 0.3 },
+        sessionKey: session.id,
+      },
+    ]);
+    refused = new ChatUnavailableError('model is still loading (5%)');
+    await expect(turns.preload(principal, session.id)).rejects.toMatchObject({ code: 'chat_unavailable' });
+    await expect(turns.preload({ ...principal, userId: 'u2' }, session.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(preloads).toHaveLength(1);
   });
 
   it('shutdown aborts running turns; their stream ends with chat_unavailable and the reply is kept', async () => {
@@ -225,7 +302,7 @@ describe('chat turns', () => {
       await new Promise<void>((resolve) => request.signal?.addEventListener('abort', () => resolve(), { once: true }));
       return result('partial', 'abort');
     });
-    const turn = await turns.prepare(principal, session.id);
+    const turn = await turns.open(principal, session.id);
     const events = collect(turns.stream(principal, turn, 'q', new AbortController().signal));
     await generating;
     await turns.abortAll();

@@ -3,9 +3,8 @@ export {
   createChatTurns,
   type ChatTurns,
   type ChatTurnsOptions,
-  type PreparedTurn,
+  type OpenedTurn,
   type TurnBranch,
-  type TurnHooks,
   type TurnResult,
 } from './chat-turn.js';
 export { deriveTitle, DEFAULT_TITLE } from '@chat-studio/protocol';

@@ -16,6 +16,8 @@ import {
 } from '@chat-studio/chat-store';
 import { LOCAL_USER, type AuthService } from '@chat-studio/security';
 import { CliUsageError } from './cli-errors.js';
+import { loadConfig } from '../config/index.js';
+import { importAttachmentOptions } from '../routes/transfer/index.js';
 import { withCliAuth } from './open-cli-auth.js';
 
 export const CHATS_USAGE = `Usage: pnpm chats <command>
@@ -121,6 +123,8 @@ async function runImport(file: string, user: string | undefined): Promise<void> 
       return await importChats(store, userId, {
         open: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
         onProgress: (p) => progress.update(p),
+        // The server's limits; text extracted as an upload would (tokens are counted at the first turn).
+        attachments: importAttachmentOptions({ store, config: loadConfig() }),
       });
     } finally {
       progress.stop();

@@ -11,3 +11,28 @@ describe('loadConfig: the model runtime options', () => {
     expect(() => loadConfig({ LLAMA_SEQUENCES: 'lots' })).toThrow(/LLAMA_SEQUENCES must be an integer/);
   });
 });
+
+describe('loadConfig: attachment limits', () => {
+  it('defaults to 20 MiB per file, 500 MiB per user and the document family', () => {
+    const { attachments } = loadConfig({});
+    expect(attachments.maxFileBytes).toBe(20 * 1024 * 1024);
+    expect(attachments.quotaBytes).toBe(500 * 1024 * 1024);
+    expect(attachments.types).toContain('application/pdf');
+    expect(attachments.types).toContain('.docx');
+  });
+
+  it('reads ATTACHMENT_MAX_BYTES, ATTACHMENT_QUOTA_BYTES and ATTACHMENT_TYPES', () => {
+    const { attachments } = loadConfig({
+      ATTACHMENT_MAX_BYTES: '1000',
+      ATTACHMENT_QUOTA_BYTES: '5000',
+      ATTACHMENT_TYPES: 'text/*, .LOG',
+    });
+    expect(attachments).toEqual({ maxFileBytes: 1000, quotaBytes: 5000, types: ['text/*', '.log'] });
+  });
+
+  it('refuses bad values at start, naming the variable', () => {
+    expect(() => loadConfig({ ATTACHMENT_MAX_BYTES: '20MB' })).toThrow(/ATTACHMENT_MAX_BYTES/);
+    expect(() => loadConfig({ ATTACHMENT_QUOTA_BYTES: '0' })).toThrow(/ATTACHMENT_QUOTA_BYTES/);
+    expect(() => loadConfig({ ATTACHMENT_TYPES: 'pdf' })).toThrow(/ATTACHMENT_TYPES/);
+  });
+});

@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { runtimeOptionsFromEnv, type LlmRuntimeOptions } from '@chat-studio/llm-runtime/config';
 import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol';
+import { readAttachmentConfig, type AttachmentConfig } from './attachments.js';
+
+export { DEFAULT_ATTACHMENT_TYPES, readAttachmentConfig, type AttachmentConfig } from './attachments.js';
 
 /** Everything the API reads from the environment, parsed once at start. */
 export interface AppConfig {
@@ -55,6 +58,8 @@ export interface AppConfig {
   ollamaPort?: number;
   /** At LOG_LEVEL=debug, SQL statements at least this slow are logged with their time. Defaults to 50 ms (LOG_SLOW_SQL_MS). */
   slowSqlMs: number;
+  /** File attachments: ATTACHMENT_MAX_BYTES, ATTACHMENT_QUOTA_BYTES, ATTACHMENT_TYPES (see {@link AttachmentConfig}). */
+  attachments: AttachmentConfig;
 }
 
 /** What an INSTANCE may be: it becomes part of a file name and a folder name. */
@@ -118,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     historyLimit: int(env.CHAT_HISTORY_LIMIT, 200, 'CHAT_HISTORY_LIMIT'),
     ...(env.OLLAMA_PORT ? { ollamaPort: port(env.OLLAMA_PORT, 'OLLAMA_PORT') } : {}),
     slowSqlMs: int(env.LOG_SLOW_SQL_MS, 50, 'LOG_SLOW_SQL_MS'),
+    attachments: readAttachmentConfig(env),
   };
 }

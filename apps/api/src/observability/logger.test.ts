@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { tempDir } from '@chat-studio/test-support';
 import { requestId } from '../middleware/request-id/index.js';
 import { createLogger, requestLogger, REDACTED } from './index.js';
+import { accessLogger } from './logger.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -126,5 +127,35 @@ describe('requestLogger', () => {
     expect(JSON.stringify(ok)).not.toContain('abc123');
     expect(boom).toMatchObject({ level: 'error', status: 500, route: '/api/boom' });
     expect(missing).toMatchObject({ level: 'warn', status: 404 });
+  });
+
+  it('writes access lines through the same files and level as the logger, which still redacts', async () => {
+    const dir = logsDir();
+    const logger = await createLogger({ logsDir: dir, stdout: false });
+    const access = accessLogger(logger);
+    expect(access).not.toBe(logger);
+    const app = new Hono<{ Variables: { requestId: string } }>();
+    app.use(requestId());
+    app.use(requestLogger(logger));
+    app.get('/ok', (c) => c.text('ok'));
+    await app.request('/ok');
+    logger.info({ authorization: 'Bearer s3cr3t' }, 'between');
+    // A level raised at run time silences access lines too.
+    logger.level = 'warn';
+    await app.request('/ok');
+    logger.level = 'info';
+    await app.request('/ok?again=1');
+    logger.flush();
+    const written = lines(path.join(dir, 'backend.log'));
+    expect(written.map((l) => l.msg)).toEqual([
+      expect.stringMatching(/^GET \/ok 200/),
+      'between',
+      expect.stringMatching(/^GET \/ok 200/),
+    ]);
+    expect(written[0]).toMatchObject({ level: 'info', severity: 'INFO', pid: process.pid, status: 200, route: '/ok' });
+    expect(written[1]).toMatchObject({ authorization: REDACTED });
+    // A logger createLogger did not make (a child) logs its own access lines, redacting as before.
+    const child = logger.child({ component: 'x' });
+    expect(accessLogger(child)).toBe(child);
   });
 });

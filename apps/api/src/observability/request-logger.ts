@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
+import { accessLogger } from './logger.js';
 
 /**
  * Logs one line per request: request id, method, route pattern, path, status and duration in ms. 5xx lines are
@@ -34,6 +35,7 @@ export function requestLogger(logger: Logger) {
   return createMiddleware<{
     Variables: { requestId: string; onBehalfOf?: string; principal?: { userId: string; username: string } };
   }>(async (c, next) => {
+    const access = accessLogger(logger);
     const started = performance.now();
     await next();
     const status = c.res.status;
@@ -53,7 +55,7 @@ export function requestLogger(logger: Logger) {
     // A 503 from /health is the answer monitors asked for (the reason is in its body), not a server error.
     const healthAnswer = status === 503 && /^\/(api\/)?health\/?$/.test(c.req.path);
     if (status >= 500 && !healthAnswer) logger.error(c.error ? { ...line, err: c.error } : line, msg);
-    else if (status >= 400) logger.warn(line, msg);
-    else logger.info(line, msg);
+    else if (status >= 400) access.warn(line, msg);
+    else access.info(line, msg);
   });
 }

@@ -20,8 +20,11 @@ import {
 } from '../observability/index.js';
 import { ollamaFetch } from '../routes/ollama/listener.js';
 import { startProcessRegistry } from '../instances/index.js';
+import { restoreYoungGeneration } from './young-generation.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Unsent attachments older than this are removed at start and by `pnpm maintenance`. */
+const UNSENT_ATTACHMENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * `logs/backend.log` and `logs/debug.log`, where the guide and most people look, link to the files of the instance
@@ -88,6 +91,11 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
     log: logger,
     onInterrupted: (n) => metrics.countInterrupted(n),
   });
+  // Files uploaded but never sent within a day are the user's abandoned drafts: their bytes are freed at each start.
+  store.attachments
+    .sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS)
+    .then((n) => n > 0 && logger.info({ removed: n }, `Removed ${n} attachment(s) never sent within a day`))
+    .catch((err: unknown) => logger.error({ err }, 'sweeping unsent attachments failed'));
   // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
   const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
   const turns = createChatTurns({ ...timed, config, metrics, logger, processId: registry.processId });
@@ -122,6 +130,9 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
       listening(info.port),
     ) as EarlyListener['server'];
   }
+
+  // The modules are loaded: from here V8 sizes its young generation for the requests' garbage.
+  restoreYoungGeneration();
 
   // Ollama's API on its own port, through the same app: same accounts, limits and stored sessions.
   const ollamaServer = config.ollamaPort

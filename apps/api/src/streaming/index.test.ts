@@ -1,7 +1,14 @@
 /** The one SSE writer and its event channel, in process: framing, keep-alive, errors mid-stream, refusal, abort. */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createEventChannel, ndjsonResponse, sseResponse, type SseEncoder, type SseResponseOptions } from './index.js';
+import {
+  createEventChannel,
+  jsonResponse,
+  ndjsonResponse,
+  sseResponse,
+  type SseEncoder,
+  type SseResponseOptions,
+} from './index.js';
 
 type Event = { type: 'text'; text: string } | { type: 'quiet' } | { type: 'error'; error: unknown };
 
@@ -139,6 +146,49 @@ describe('ndjsonResponse', () => {
     const res = await app.request('/');
     expect(res.headers.get('content-type')).toBe('application/x-ndjson');
     expect(await res.text()).toBe('{"type":"text","text":"a"}\n{"error":"boom"}\n');
+  });
+});
+
+describe('jsonResponse', () => {
+  const app = (events: (signal: AbortSignal) => AsyncIterable<Event>) => {
+    const hono = new Hono().post('/', (c) =>
+      jsonResponse(c, { events, body: (event) => (event.type === 'text' ? { text: event.text } : undefined) }),
+    );
+    hono.onError((err, c) => c.json({ error: err.message }, 503));
+    return hono;
+  };
+
+  it('answers with the last body an event gave, as one JSON object', async () => {
+    const res = await app(() =>
+      of({ type: 'text', text: 'a' }, { type: 'quiet' }, { type: 'text', text: 'b' }),
+    ).request('/', { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ text: 'b' });
+  });
+
+  it('an error event is thrown to the error handler (its status), never a 200 with half a result', async () => {
+    const res = await app(() => of({ type: 'text', text: 'a' }, { type: 'error', error: new Error('busy') })).request(
+      '/',
+      { method: 'POST' },
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: 'busy' });
+    const empty = await app(() => of({ type: 'quiet' })).request('/', { method: 'POST' });
+    expect(await empty.json()).toEqual({ error: 'the events ended without a result' });
+  });
+
+  it("hands the producer the request's signal: a client that hangs up aborts it", async () => {
+    const controller = new AbortController();
+    let producerSignal: AbortSignal | undefined;
+    controller.abort();
+    await Promise.resolve(
+      app((signal) => {
+        producerSignal = signal;
+        return of({ type: 'text', text: 'a' });
+      }).request('/', { method: 'POST', signal: controller.signal }),
+    ).catch(() => undefined);
+    expect(producerSignal?.aborted).toBe(true);
   });
 });
 

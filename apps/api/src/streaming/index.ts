@@ -1,4 +1,4 @@
-/** Streaming responses: the one SSE writer and the queue that feeds it. */
+/** Streaming responses: the one SSE writer (its NDJSON and JSON forms too) and the queue that feeds it. */
 export { createEventChannel, type EventChannel } from './event-channel.js';
 export {
   sseResponse,
@@ -9,3 +9,4 @@ export {
   type SseFrame,
   type SseResponseOptions,
 } from './sse-writer.js';
+export { jsonResponse, type JsonResponseOptions } from './json-writer.js';

@@ -27,20 +27,23 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+/**
+ * The app's fetch: tells the reachability and 401 listeners what happened. Requests the shared client does not
+ * make (attachments) go through it too.
+ */
+export async function appFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(input, init);
+  } catch (e) {
+    if (!(e instanceof DOMException && e.name === 'AbortError')) for (const l of reachabilityListeners) l(false);
+    throw e;
+  }
+  for (const l of reachabilityListeners) l(true);
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (res.status === 401 && !url.includes('/api/auth/login')) for (const l of unauthorizedListeners) l();
+  return res;
+}
+
 /** Shared client; every request goes to the origin that served the page. */
-export const api = createChatClient({
-  credentials: 'same-origin',
-  fetch: async (input, init) => {
-    let res: Response;
-    try {
-      res = await fetch(input, init);
-    } catch (e) {
-      if (!(e instanceof DOMException && e.name === 'AbortError')) for (const l of reachabilityListeners) l(false);
-      throw e;
-    }
-    for (const l of reachabilityListeners) l(true);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (res.status === 401 && !url.includes('/api/auth/login')) for (const l of unauthorizedListeners) l();
-    return res;
-  },
-});
+export const api = createChatClient({ credentials: 'same-origin', fetch: appFetch });

@@ -4,6 +4,7 @@ import type { SearchHit } from '@chat-studio/protocol';
 import { clearMessages, messagesSessionId, openMessages } from './messages.js';
 import { loadModels } from './models.js';
 import { loadLimits } from './limits.js';
+import { loadAttachmentLimits } from './attachments.js';
 import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
 import { flushMessageDeletes } from './message-deletes.js';
 import { cancelEdit } from './chat.js';
@@ -58,6 +59,7 @@ export function startApp(): void {
   void loadSessions();
   void loadModels();
   void loadLimits();
+  void loadAttachmentLimits();
   if (started) return;
   started = true;
   whenReachableAgain(() => {

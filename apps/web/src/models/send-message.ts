@@ -5,7 +5,7 @@
  * running, and another chat can send meanwhile.
  */
 import { batch } from '@preact/signals';
-import { ChatApiError, type StreamEvent } from '@chat-studio/protocol';
+import { ChatApiError, type ChatMessage, type StreamEvent } from '@chat-studio/protocol';
 import { api } from '../lib/api.js';
 import { clock } from '../lib/clock.js';
 import { inputLimit } from '../lib/input-limit.js';
@@ -19,6 +19,9 @@ import {
   type Turn,
   type TurnEvent,
 } from '../lib/turn-reducer.js';
+import type { AttachmentDraft } from '../lib/attachment-drafts.js';
+import { uploadsPending } from '../lib/attachment-drafts.js';
+import { composerAttachments, restoreAttachments, takeAttachments } from './attachments.js';
 import { composerDraft } from './chat-draft.js';
 import { limits } from './limits.js';
 import { settleMessageDeletes } from './message-deletes.js';
@@ -47,7 +50,15 @@ interface TurnRun {
   content: string;
   /** The text came from the composer (and goes back there when nothing was stored). */
   fromComposer: boolean;
-  body: { session_id: string; message: string; params: ReturnType<typeof paramsFromSettings> };
+  /** The composer's files sent with it (they go back there too when nothing was stored). */
+  attachments: AttachmentDraft[];
+  body: {
+    session_id: string;
+    message: string;
+    params: ReturnType<typeof paramsFromSettings>;
+    /** Ids of the files sent with the message; absent when none (an older server refuses the field). */
+    attachments?: string[];
+  };
   /** `null` when the reply comes from /api/chat/send (streaming turned off). */
   controller: AbortController | null;
   turn: Turn;
@@ -65,18 +76,24 @@ export async function sendMessage(text?: string, branching?: Branching): Promise
   const fromComposer = text === undefined && !branching;
   const content = (text ?? composerDraft.value).trim();
   if (!content || busy.value || refusedAsTooLong(content)) return;
+  if (fromComposer && refusedWhileUploading()) return;
   if (fromComposer) composerDraft.value = '';
+  const files = fromComposer ? takeAttachments() : { drafts: [] };
   // A message delete waiting for its Undo goes out first: the new message must not land in what it deletes.
   await settleMessageDeletes();
   const sessionId =
     currentSessionId.value ??
     (await createChatFor(content, (e) => {
       if (fromComposer && !composerDraft.value) composerDraft.value = content;
+      restoreAttachments(files.drafts);
       showError(e, 'Could not create the chat');
     }));
   if (!sessionId) return;
-  const run = beginTurn(sessionId, content, fromComposer, branching);
-  if (!run) return;
+  const run = beginTurn({ sessionId, content, fromComposer, attachments: files.drafts }, branching);
+  if (!run) {
+    restoreAttachments(files.drafts);
+    return;
+  }
   try {
     await (run.controller ? streamTurn(run, run.controller) : sendTurn(run));
   } finally {
@@ -94,18 +111,42 @@ function refusedAsTooLong(content: string): boolean {
   return limit.over;
 }
 
+/** A file is still on its way up: its id does not exist yet, so the message waits (the chip shows progress). */
+function refusedWhileUploading(): boolean {
+  const pending = uploadsPending(composerAttachments.value);
+  if (pending) showToast({ message: 'Wait until the files have uploaded, then send.', kind: 'error' });
+  return pending;
+}
+
+/** What a new turn asks: the text, and from where, with which files. */
+type TurnAsk = Pick<TurnRun, 'sessionId' | 'content' | 'fromComposer' | 'attachments'>;
+
+/** The question as shown until stored: the text, with its files' chips. */
+function localQuestion(ask: TurnAsk): ChatMessage {
+  const user = localMessage(ask.sessionId, 'user', ask.content);
+  const summaries = ask.attachments.flatMap((d) => (d.summary ? [d.summary] : []));
+  return summaries.length ? { ...user, attachments: summaries } : user;
+}
+
 /** Registers the chat's new turn and shows it; `null` when the chat already has a reply in flight. */
-function beginTurn(sessionId: string, content: string, fromComposer: boolean, branching?: Branching): TurnRun | null {
-  const user = branching?.kind === 'regenerate' ? branching.question : localMessage(sessionId, 'user', content);
+function beginTurn(ask: TurnAsk, branching?: Branching): TurnRun | null {
+  const { sessionId, content } = ask;
+  const user = branching?.kind === 'regenerate' ? branching.question : localQuestion(ask);
   const turn = createTurn({ user, reply: localMessage(sessionId, 'assistant', ''), branching, now: clock() });
   const controller = streamingEnabled.value || branching ? new AbortController() : null;
-  const body = { session_id: sessionId, message: content, params: paramsFromSettings(activeSettings.value) };
+  const ids = ask.attachments.flatMap((d) => (d.summary ? [d.summary.id] : []));
+  const body: TurnRun['body'] = {
+    session_id: sessionId,
+    message: content,
+    params: paramsFromSettings(activeSettings.value),
+    ...(ids.length ? { attachments: ids } : {}),
+  };
   let started = false;
   batch(() => {
     started = beginStream({ sessionId, state: turn.state, userMessage: user, reply: turn.reply, controller });
     if (started && messagesSessionId.value === sessionId) showNewTurn(turn);
   });
-  return started ? { sessionId, content, fromComposer, body, controller, turn } : null;
+  return started ? { ...ask, body, controller, turn } : null;
 }
 
 /** The list shows the new branch: what came before the edited message (or up to the question), then the turn. */
@@ -180,6 +221,7 @@ function withdraw(run: TurnRun, error: unknown): void {
   batch(() => {
     advance(run, { type: 'failed', ...describeFailure(error) });
     if (run.fromComposer && isOpen() && !composerDraft.value) composerDraft.value = content;
+    if (run.fromComposer) restoreAttachments(run.attachments);
   });
   if (error instanceof ChatApiError && error.code === 'chat_unavailable') reportUnavailable(error.message);
   // An edit or regenerate that never started changed nothing: show the chat's branch as stored.

@@ -9,6 +9,7 @@ import type { SearchOptions } from './search.js';
 import type { SessionsRepository } from './sessions.js';
 import type { UsersRepository } from './users.js';
 import type { TransferRepository } from './transfer-repository.js';
+import type { AttachmentsRepository } from './attachments.js';
 import type { VectorsRepository } from './vectors.js';
 
 /**
@@ -57,6 +58,12 @@ export interface ChatStoreOptions {
    */
   optimizeIntervalMs?: number;
   /**
+   * SQLite only: `false` never runs `PRAGMA optimize` (not at open, not periodically, not at close), so the store
+   * writes nothing it was not asked to: for `pnpm maintenance`, which checks a file's integrity before it writes and
+   * runs ANALYZE itself. Defaults to `true`.
+   */
+  optimize?: boolean;
+  /**
    * Open without writing: no migrations, no WAL switch; the database must exist and be migrated (on PostgreSQL every
    * transaction is read-only). Defaults to `false`.
    */
@@ -94,6 +101,8 @@ export interface ChatStoreBase {
   readonly processes: ProcessesRepository;
   /** Export and import: see `readChats`, `importChats` and `exportChatsJson`. */
   readonly transfer: TransferRepository;
+  /** Files attached to messages: bytes once per user, quota, chunks of large files with full-text retrieval. */
+  readonly attachments: AttachmentsRepository;
   /** Message vectors for search by meaning (opt-in per user), with the embedding cursor and its progress. */
   readonly vectors: VectorsRepository;
   /** `true` when the database answers a trivial query. */

@@ -28,4 +28,10 @@ export type {
 } from './maintenance.js';
 export type { ProcessesRepository, RegisterProcessInput } from './processes.js';
 export type { TransferRepository } from './transfer-repository.js';
+export type {
+  AttachmentsRepository,
+  AttachmentChunkHit,
+  AttachmentChunkInput,
+  NewAttachment,
+} from './attachments.js';
 export { pageLimit } from './paging.js';

@@ -9,6 +9,7 @@ export {
   unavailableReason,
   VectorsUnavailableError,
 } from './chat-store-error.js';
+export { AttachmentNotFoundError, AttachmentQuotaExceededError } from './attachment-errors.js';
 export {
   StorageError,
   DatabaseBusyError,

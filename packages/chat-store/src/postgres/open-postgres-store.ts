@@ -12,6 +12,7 @@ import { createPostgresAuthSessionsRepository } from './repositories/auth-sessio
 import { createPostgresMaintenanceRepository } from './repositories/maintenance.repository.js';
 import { createPostgresMessagesRepository } from './repositories/messages.repository.js';
 import { createPostgresProcessesRepository } from './repositories/processes.repository.js';
+import { createPostgresAttachmentsRepository } from './repositories/attachments.repository.js';
 import type { PostgresContext } from './repositories/postgres-context.js';
 import { createPostgresSearch } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
@@ -113,6 +114,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     maintenance: guard(createPostgresMaintenanceRepository(ctx, options.url), isClosed),
     processes: guard(createPostgresProcessesRepository(ctx), isClosed),
     transfer: guard(createPostgresTransferRepository(ctx), isClosed),
+    attachments: guard(createPostgresAttachmentsRepository(ctx), isClosed),
     vectors: guard(createPostgresVectorsRepository(ctx), isClosed),
     async ping() {
       if (closed) return false;

@@ -1,7 +1,13 @@
 /** Streams a user's chats as our JSON or as Markdown, page by page: a chat of 100,000 messages never sits in memory. */
 import type { ChatStore } from '../chat-store.js';
 import { MARKDOWN_CHAT_SEPARATOR, markdownChatHeader, markdownMessage } from './markdown.js';
-import { EXPORT_FORMAT, EXPORT_VERSION, toExportMessage } from './own-format.js';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  toExportMessage,
+  type ExportAttachment,
+  type ExportMessage,
+} from './own-format.js';
 import type { ExportChatRow } from '../contract/transfer-repository.js';
 
 export interface ExportChatsOptions {
@@ -46,7 +52,7 @@ export async function* exportChatsJson(
       const page = await store.transfer.exportMessages(userId, chat.id, { after });
       if (!page) break;
       if (page.messages.length > 0) {
-        yield (firstMessage ? '\n' : ',\n') + page.messages.map((m) => JSON.stringify(toExportMessage(m))).join(',\n');
+        yield* messagesWithFiles(store, userId, page.messages, firstMessage);
         firstMessage = false;
       }
       after = page.next ?? undefined;
@@ -54,6 +60,37 @@ export async function* exportChatsJson(
     yield ']}';
   }
   yield '\n]}\n';
+}
+
+/**
+ * The page's messages as JSON text, each user message with its files (bytes as base64): one file in memory at a time
+ * beside the page, so large attachments do not pile up.
+ */
+async function* messagesWithFiles(
+  store: ChatStore,
+  userId: string,
+  messages: ExportMessage[],
+  first: boolean,
+): AsyncGenerator<string> {
+  const users = messages.filter((m) => m.role === 'user').map((m) => m.id);
+  const files = users.length > 0 ? await store.attachments.forMessages(userId, users) : new Map();
+  for (const [i, m] of messages.entries()) {
+    const own = files.get(m.id) ?? [];
+    const attachments: ExportAttachment[] = [];
+    for (const summary of own) {
+      const content = await store.attachments.content(userId, summary.id);
+      if (!content) continue;
+      attachments.push({
+        name: summary.name,
+        mime: summary.mime,
+        size: summary.size,
+        sha256: summary.sha256,
+        data_base64: Buffer.from(content.bytes).toString('base64'),
+      });
+    }
+    const separator = first && i === 0 ? '\n' : ',\n';
+    yield separator + JSON.stringify(toExportMessage(attachments.length > 0 ? { ...m, attachments } : m));
+  }
 }
 
 /**

@@ -5,7 +5,10 @@
 import type { ChatStore } from '../chat-store.js';
 import { readChats } from './read-chats.js';
 import type { ImportChatResult } from '../contract/transfer-repository.js';
-import type { SkippedCounts, TransferFormat } from './transfer-types.js';
+import type { SkippedCounts, TransferChat, TransferFormat } from './transfer-types.js';
+import type { NewAttachment } from '../contract/attachments.js';
+import { AttachmentQuotaExceededError } from '../errors/index.js';
+import { ImportFormatError } from './transfer-error.js';
 
 export interface ImportChatsOptions {
   /** Opens the file from its start; called twice (check, then store). */
@@ -14,6 +17,21 @@ export interface ImportChatsOptions {
   onProgress?(progress: ImportProgress): void;
   /** Refuse a file larger than this many bytes. Defaults to no limit. */
   maxBytes?: number;
+  /** Limits and text extraction for the files messages carry (Chat Studio files, version 2). */
+  attachments?: ImportAttachmentOptions;
+}
+
+/** How an import treats attached files. */
+export interface ImportAttachmentOptions {
+  /** Refuse the import when one file is larger (ImportFormatError naming it). Defaults to no limit. */
+  maxFileBytes?: number;
+  /** Refuse the import when the user's files would pass this (AttachmentQuotaExceededError). Defaults to no limit. */
+  quotaBytes?: number;
+  /**
+   * The extracted text, token count and chunks of a file, as an upload would make them. Defaults to the bytes read
+   * as UTF-8 text, unchunked. A file it cannot read is stored with state `error` and no text: never dropped.
+   */
+  prepare?(file: NewAttachment): Promise<Pick<NewAttachment, 'text' | 'tokens' | 'chunks' | 'chunked'>>;
 }
 
 export interface ImportProgress {
@@ -71,10 +89,13 @@ export async function importChats(
         report();
       },
     });
-  for await (const _ of read()) {
+  const files = new Map<string, number>();
+  for await (const { chat, position } of read()) {
     chats++;
     report();
+    collectAttachments(chat, position, files, options.attachments);
   }
+  await checkQuota(store, userId, files, options.attachments);
 
   const summary: ImportSummary = {
     chats: 0,
@@ -88,6 +109,7 @@ export async function importChats(
   bytes = 0;
   chats = 0;
   for await (const { chat, position } of read()) {
+    await prepareAttachments(chat, options.attachments);
     const result = await store.transfer.importChat(userId, chat);
     chats++;
     report();
@@ -111,6 +133,64 @@ export async function importChats(
   }
   if (summary.messages > 0) await store.transfer.afterImport?.(summary.messages);
   return summary;
+}
+
+/** Adds the chat's files to `files` (sha256 → size), refusing one over `maxFileBytes`. */
+function collectAttachments(
+  chat: TransferChat,
+  position: number,
+  files: Map<string, number>,
+  options: ImportAttachmentOptions | undefined,
+): void {
+  for (const [i, m] of chat.messages.entries())
+    for (const [j, file] of (m.attachments ?? []).entries()) {
+      if (options?.maxFileBytes !== undefined && file.bytes.byteLength > options.maxFileBytes)
+        throw new ImportFormatError(`is ${file.bytes.byteLength} bytes, more than ${options.maxFileBytes} allowed`, {
+          chat: `${JSON.stringify(chat.title)} (#${position})`,
+          field: `messages.${i}.attachments.${j}.size`,
+        });
+      files.set(file.sha256, file.bytes.byteLength);
+    }
+}
+
+/** Before anything is stored: the files new to this user must fit in the quota. */
+async function checkQuota(
+  store: ChatStore,
+  userId: string,
+  files: Map<string, number>,
+  options: ImportAttachmentOptions | undefined,
+): Promise<void> {
+  if (files.size === 0 || options?.quotaBytes === undefined) return;
+  const known = await store.attachments.knownBlobs(userId, [...files.keys()]);
+  let adding = 0;
+  for (const [sha, size] of files) if (!known.has(sha)) adding += size;
+  const used = await store.attachments.usedBytes(userId);
+  if (used + adding > options.quotaBytes) throw new AttachmentQuotaExceededError(options.quotaBytes, used, adding);
+}
+
+/** The text of each file of the chat, extracted as an upload would; an unreadable one is kept with state `error`. */
+async function prepareAttachments(chat: TransferChat, options: ImportAttachmentOptions | undefined): Promise<void> {
+  for (const m of chat.messages) {
+    if (!m.attachments) continue;
+    m.attachments = await Promise.all(
+      m.attachments.map(async (file) => {
+        try {
+          return { ...file, ...(await (options?.prepare ?? plainText)(file)) };
+        } catch {
+          return { ...file, state: 'error' as const };
+        }
+      }),
+    );
+  }
+}
+
+async function plainText(file: NewAttachment): Promise<Pick<NewAttachment, 'text' | 'tokens' | 'chunks' | 'chunked'>> {
+  return {
+    text: new TextDecoder('utf-8', { fatal: true }).decode(file.bytes),
+    tokens: null,
+    chunks: [],
+    chunked: false,
+  };
 }
 
 /** One line per chat and a total, for the command line and logs. */

@@ -35,6 +35,7 @@ export {
   importChats,
   describeImport,
   type ImportChatsOptions,
+  type ImportAttachmentOptions,
   type ImportProgress,
   type ImportSummary,
   type ImportedChat,

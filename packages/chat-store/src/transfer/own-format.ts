@@ -2,21 +2,33 @@
  * Chat Studio's own export format, version 1 (docs/export-format.md, docs/export-format.schema.json): the whole
  * message tree of each chat with statuses, statistics and settings, lossless.
  */
+import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import type { NewAttachment } from '../contract/attachments.js';
 import { FINISH_REASONS, MESSAGE_ROLES, MESSAGE_STATUSES, SessionSettingsSchema } from '@chat-studio/protocol';
 import { ChatFieldError } from './transfer-error.js';
 import type { TransferChat, TransferMessage } from './transfer-types.js';
 
 /** The `format` value of every file of ours. */
 export const EXPORT_FORMAT = 'chat-studio-export';
-/** The version this code writes and the newest it reads. */
-export const EXPORT_VERSION = 1;
+/** The version this code writes and the newest it reads (2 added `attachments` on messages). */
+export const EXPORT_VERSION = 2;
 
 const Timestamp = v.pipe(v.string(), v.isoTimestamp('expected an ISO 8601 timestamp'));
 const Count = v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0)));
 const Figure = v.nullable(v.pipe(v.number(), v.minValue(0)));
 
-/** One message of a version 1 file. */
+/** A file sent with a message: its bytes as base64, checked against `size` and `sha256` on import. */
+export const ExportAttachmentSchema = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+  mime: v.pipe(v.string(), v.maxLength(255)),
+  size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')),
+  data_base64: v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')),
+});
+export type ExportAttachment = v.InferOutput<typeof ExportAttachmentSchema>;
+
+/** One message of a version 1 or 2 file. */
 export const ExportMessageSchema = v.strictObject({
   id: v.pipe(v.string(), v.minLength(1)),
   parent_id: v.nullable(v.pipe(v.string(), v.minLength(1))),
@@ -30,6 +42,8 @@ export const ExportMessageSchema = v.strictObject({
   time_to_first_token_ms: Figure,
   tokens_per_second: Figure,
   finish_reason: v.nullable(v.picklist(FINISH_REASONS)),
+  /** Version 2: the files the message was sent with (user messages only; absent when none). */
+  attachments: v.optional(v.array(ExportAttachmentSchema)),
 });
 export type ExportMessage = v.InferOutput<typeof ExportMessageSchema>;
 
@@ -92,8 +106,15 @@ export function fromOwnChat(raw: unknown): TransferChat {
       throw new ChatFieldError(`messages.${i}.parent_id`, `"${m.parent_id}" is not an earlier message of this chat`);
     }
     seen.add(m.id);
-    const { id, parent_id, created_at, ...rest } = m;
-    return { ...rest, ref: id, parent_ref: parent_id, created_at: Date.parse(created_at) };
+    const { id, parent_id, created_at, attachments, ...rest } = m;
+    const files = attachments?.map((a, j) => fromExportAttachment(a, `messages.${i}.attachments.${j}`));
+    return {
+      ...rest,
+      ref: id,
+      parent_ref: parent_id,
+      created_at: Date.parse(created_at),
+      ...(files && files.length > 0 ? { attachments: files } : {}),
+    };
   });
   if (chat.current_message_id !== null && !seen.has(chat.current_message_id)) {
     throw new ChatFieldError('current_message_id', `"${chat.current_message_id}" is not a message of this chat`);
@@ -115,6 +136,19 @@ export function fromOwnChat(raw: unknown): TransferChat {
   };
 }
 
+/**
+ * An attachment of the file as the store takes it: the bytes decoded and checked against `size` and `sha256` (a
+ * file altered after export is refused, never stored as something else). Its text is extracted on import.
+ */
+export function fromExportAttachment(a: ExportAttachment, field: string): NewAttachment {
+  const bytes = new Uint8Array(Buffer.from(a.data_base64, 'base64'));
+  if (bytes.byteLength !== a.size)
+    throw new ChatFieldError(`${field}.size`, `is ${a.size}, but data_base64 holds ${bytes.byteLength} bytes`);
+  if (createHash('sha256').update(bytes).digest('hex') !== a.sha256)
+    throw new ChatFieldError(`${field}.sha256`, 'does not match data_base64: the file was changed after export');
+  return { name: a.name, mime: a.mime, bytes, sha256: a.sha256, text: '', tokens: null, chunks: [], chunked: false };
+}
+
 /** A message as the file writes it, keys in the documented order. */
 export function toExportMessage(m: ExportMessage): ExportMessage {
   return {
@@ -130,5 +164,6 @@ export function toExportMessage(m: ExportMessage): ExportMessage {
     time_to_first_token_ms: m.time_to_first_token_ms,
     tokens_per_second: m.tokens_per_second,
     finish_reason: m.finish_reason,
+    ...(m.attachments && m.attachments.length > 0 ? { attachments: m.attachments } : {}),
   };
 }

@@ -1,5 +1,6 @@
 /** The normalized chat tree every import format is turned into, and every export is made from. */
 import type { FinishReason, MessageRole, MessageStatus, SessionSettings } from '@chat-studio/protocol';
+import type { NewAttachment } from '../contract/attachments.js';
 
 /** Formats `readChats` recognizes from a file's content. */
 export const TRANSFER_FORMATS = ['chat-studio', 'chatgpt', 'open-webui'] as const;
@@ -21,6 +22,11 @@ export interface TransferMessage {
   time_to_first_token_ms: number | null;
   tokens_per_second: number | null;
   finish_reason: FinishReason | null;
+  /**
+   * Files the message was sent with (Chat Studio files, version 2), checked against their sha256; their text is
+   * extracted by the importer's `prepareAttachment` before the chat is stored.
+   */
+  attachments?: NewAttachment[];
 }
 
 /** What a parser left out of a chat, for the import summary. */

@@ -16,6 +16,10 @@ describe('runtimeOptionsFromEnv', () => {
       preloadNextTurn: false,
     });
     expect(() => runtimeOptionsFromEnv({ LLAMA_SEQUENCES: '0' })).toThrow(InvalidOptionError);
+    // Like every package error, it carries protocol's code.
+    expect(() => runtimeOptionsFromEnv({ LLAMA_SEQUENCES: 'x' })).toThrow(
+      expect.objectContaining({ code: 'validation_error' }),
+    );
     expect(() => runtimeOptionsFromEnv({ LLAMA_CONTEXT_SHIFT: '2' })).toThrow(/LLAMA_CONTEXT_SHIFT must be a number/);
   });
 

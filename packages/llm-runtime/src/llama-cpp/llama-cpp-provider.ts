@@ -20,7 +20,7 @@ import {
   type ProviderContext,
   type ProviderSettings,
 } from './operations/index.js';
-import { prepareChat } from './preload/index.js';
+import { preloadChat } from './preload/index.js';
 
 export { DEFAULT_MAX_CONTEXT, DEFAULT_TEMPERATURE } from './defaults.js';
 
@@ -94,10 +94,12 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
     listModels: async () => (await scanModels(options.modelsDir)).map(stripPath),
     load: (modelId, loadOptions) => loadModel(context, modelId, loadOptions),
     generate: (request, timing) => generateReply(context, request, timing),
-    prepare: (request) => {
+    preload: (request) => {
       const current = lifecycle.current;
-      return current ? prepareChat(current, request, settings.shiftFraction) : 'skipped';
+      return current ? preloadChat(current, request, settings.shiftFraction) : 'skipped';
     },
+    countTokens: (text) => lifecycle.current?.llamaModel.tokenize(text, false).length ?? null,
+    contextSize: () => lifecycle.current?.context.contextSize ?? null,
     status: () => describeStatus(lifecycle),
     complete: (request, timing) => completePrompt(context, request, timing),
     embed: (request) => {

@@ -79,8 +79,11 @@ export interface GenerateRequest {
   fitToContext?: boolean;
 }
 
-/** A chat whose next turn should be fast: its stored history, as the next `generate` will send it. */
-export interface PrepareRequest {
+/**
+ * A chat to preload (its next turn should be fast): its stored history, as the next `generate` will send it. The API's
+ * `POST /api/chat/prepare` body is protocol's `PrepareRequest`; this is what the runtime is asked.
+ */
+export interface PreloadRequest {
   messages: GenerateMessage[];
   /** The params the next turn will use (`system_prompt` is part of what is evaluated). */
   params?: GenerationParams;
@@ -92,7 +95,7 @@ export interface PrepareRequest {
  * `preparing`: evaluation started on an idle sequence; `ready`: the sequence already holds this history;
  * `skipped`: nothing to do (no local model, an empty history, or every sequence is busy).
  */
-export type PrepareState = 'preparing' | 'ready' | 'skipped';
+export type PreloadState = 'preparing' | 'ready' | 'skipped';
 
 /** What a finished (or aborted) generation returns. */
 export interface GenerateResult {
@@ -159,8 +162,15 @@ export interface LlmProvider {
   /** Runs one request on the active model. The caller has reserved one of `status().sequences_total` slots. */
   generate(request: GenerateRequest, timing?: GenerateTiming): Promise<GenerateResult>;
   status(): ProviderStatus;
+  /**
+   * Tokens `text` takes in the active model's tokenizer (no chat template, no special tokens), or null while no
+   * model is loaded. Providers without a local tokenizer omit it.
+   */
+  countTokens?(text: string): number | null;
+  /** Tokens per sequence of the active model's context, or null while no model is loaded; omitted when unknown. */
+  contextSize?(): number | null;
   /** Starts evaluating a chat's history while its user types; providers without a local KV cache omit it. */
-  prepare?(request: PrepareRequest): PrepareState;
+  preload?(request: PreloadRequest): PreloadState;
   /** Releases the active model (in-flight requests are aborted after the grace period). */
   unload(): Promise<void>;
   /** Unloads and frees everything the provider holds. */

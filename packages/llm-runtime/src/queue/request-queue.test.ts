@@ -65,15 +65,17 @@ describe('createRequestQueue', () => {
     expect(queue.inUse).toBe(0);
   });
 
-  it('serves waiters at once when the capacity grows, and keeps at least one slot', async () => {
-    const queue = createRequestQueue({ capacity: 1, limit: 4, timeoutMs: 60_000 });
+  it('reads its capacity at each decision: wake serves waiters once it grew; it keeps at least one slot', async () => {
+    let sequences = 1;
+    const queue = createRequestQueue({ capacity: () => sequences, limit: 4, timeoutMs: 60_000 });
     const first = await queue.acquire();
     const waiting = [queue.acquire(), queue.acquire()];
     expect(queue.depth).toBe(2);
-    queue.setCapacity(3);
+    sequences = 3;
+    queue.wake();
     const releases = await Promise.all(waiting);
     expect([queue.inUse, queue.depth]).toEqual([3, 0]);
-    queue.setCapacity(0);
+    sequences = 0;
     expect(queue.capacity).toBe(1);
     // Shrinking takes effect as slots come back: one release leaves two in use, none is handed out.
     const late = queue.acquire();
@@ -83,6 +85,43 @@ describe('createRequestQueue', () => {
     lateRelease();
     lateRelease();
     expect(queue.inUse).toBe(0);
+  });
+
+  it('a newcomer is served by a capacity that grew without a wake, after the waiters before it', async () => {
+    let sequences = 1;
+    const queue = createRequestQueue({ capacity: () => sequences, limit: 4, timeoutMs: 60_000 });
+    const held = await queue.acquire();
+    const order: string[] = [];
+    const earlier = queue.acquire().then((release) => {
+      order.push('earlier');
+      return release;
+    });
+    sequences = 3;
+    const newcomer = await queue.acquire();
+    order.push('newcomer');
+    const releaseEarlier = await earlier;
+    expect(order).toEqual(['earlier', 'newcomer']);
+    for (const release of [held, releaseEarlier, newcomer]) release();
+    expect(queue.inUse).toBe(0);
+  });
+
+  it('refusal() is what acquire would refuse with, asked without taking anything', async () => {
+    const queue = createRequestQueue({ capacity: 1, limit: 1, timeoutMs: 60_000, retryAfterSeconds: 3 });
+    expect(queue.refusal()).toBeNull();
+    const held = await queue.acquire();
+    // The one slot is taken but a request could still wait.
+    expect(queue.refusal()).toBeNull();
+    expect([queue.inUse, queue.depth]).toEqual([1, 0]);
+    const waiting = queue.acquire();
+    const refused = queue.refusal();
+    expect(refused).toBeInstanceOf(QueueFullError);
+    expect(refused?.retryAfterSeconds).toBe(3);
+    // Asking took nothing.
+    expect([queue.inUse, queue.depth]).toEqual([1, 1]);
+    await expect(queue.acquire()).rejects.toThrow(refused!.message);
+    held();
+    (await waiting)();
+    expect(queue.refusal()).toBeNull();
   });
 
   it('rejects every waiter with the given error, and a pre-aborted request at once', async () => {

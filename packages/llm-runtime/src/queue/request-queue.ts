@@ -2,8 +2,11 @@ import { QueueFullError, QueueTimeoutError } from '../errors/index.js';
 
 /** Options for {@link createRequestQueue}. */
 export interface RequestQueueOptions {
-  /** Requests that may run at once (the number of sequences). */
-  capacity: number;
+  /**
+   * Requests that may run at once: a number, or where it is read from at each decision (the runtime passes the active
+   * provider's sequence count, so the queue never holds a copy to keep in step). At least 1 is used.
+   */
+  capacity: number | (() => number);
   /** Requests that may wait; one more is refused with QueueFullError. */
   limit: number;
   /** Longest wait before QueueTimeoutError. */
@@ -12,22 +15,31 @@ export interface RequestQueueOptions {
   retryAfterSeconds?: number;
 }
 
-/** A FIFO of requests waiting for one of `capacity` slots. */
+/**
+ * A FIFO of requests waiting for one of `capacity` slots: the one place that decides whether a request runs now, waits
+ * or is refused, and that counts the requests running.
+ */
 export interface RequestQueue {
   /**
    * Waits for a slot and returns its release function (call it exactly once).
-   * Throws QueueFullError at once when `limit` requests already wait, QueueTimeoutError after `timeoutMs`,
+   * Throws QueueFullError at once when {@link RequestQueue.refusal} says so, QueueTimeoutError after `timeoutMs`,
    * and the signal's reason when aborted while waiting.
    */
   acquire(signal?: AbortSignal): Promise<() => void>;
+  /**
+   * What `acquire` would refuse with at once, asked without taking anything: QueueFullError when every slot is taken
+   * and `limit` requests already wait; null when a request would run or wait its turn.
+   */
+  refusal(): QueueFullError | null;
   /** Requests waiting now. */
   readonly depth: number;
   /** Slots taken now. */
   readonly inUse: number;
+  /** Slots now (read from the capacity option). */
   readonly capacity: number;
   readonly limit: number;
-  /** Changes the number of slots (a new model may have another sequence count); waiters are served at once if it grows. */
-  setCapacity(capacity: number): void;
+  /** Hands free slots to waiters; call it when the capacity may have grown (a model with more sequences is active). */
+  wake(): void;
   /** Rejects every waiting request with `error`. */
   rejectAll(error: Error): void;
 }
@@ -41,13 +53,14 @@ interface Waiter {
  * Creates a bounded FIFO semaphore.
  *
  * @example
- * const queue = createRequestQueue({ capacity: 4, limit: 8, timeoutMs: 60_000 });
+ * const queue = createRequestQueue({ capacity: () => provider.status().sequences_total, limit: 8, timeoutMs: 60_000 });
  * const release = await queue.acquire(signal);
  * try { await work(); } finally { release(); }
  */
 export function createRequestQueue(options: RequestQueueOptions): RequestQueue {
   const { limit, timeoutMs } = options;
-  let capacity = options.capacity;
+  const capacityOption = options.capacity;
+  const capacity = (): number => Math.max(1, typeof capacityOption === 'function' ? capacityOption() : capacityOption);
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
   const waiters: Waiter[] = [];
   let inUse = 0;
@@ -64,10 +77,14 @@ export function createRequestQueue(options: RequestQueueOptions): RequestQueue {
 
   function drain(): void {
     // Grants happen synchronously here, so a newcomer calling acquire() later cannot jump the FIFO.
-    while (inUse < capacity && waiters.length > 0) {
+    while (waiters.length > 0 && inUse < capacity()) {
       inUse++;
       waiters.shift()!.grant(makeRelease());
     }
+  }
+
+  function refusal(): QueueFullError | null {
+    return inUse >= capacity() && waiters.length >= limit ? new QueueFullError(limit, retryAfterSeconds) : null;
   }
 
   return {
@@ -78,20 +95,22 @@ export function createRequestQueue(options: RequestQueueOptions): RequestQueue {
       return inUse;
     },
     get capacity() {
-      return capacity;
+      return capacity();
     },
     limit,
-    setCapacity(next) {
-      capacity = Math.max(1, next);
-      drain();
-    },
+    refusal,
+    wake: drain,
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (inUse < capacity && waiters.length === 0) {
+      // The capacity is read, not stored: serve whoever it now admits before deciding for the newcomer.
+      drain();
+      if (inUse < capacity() && waiters.length === 0) {
         inUse++;
         return Promise.resolve(makeRelease());
       }
-      if (waiters.length >= limit) return Promise.reject(new QueueFullError(limit, retryAfterSeconds));
+      // Every slot is taken now (drain served the waiters it could): wait, unless the queue is at its bound.
+      const refused = refusal();
+      if (refused) return Promise.reject(refused);
       return new Promise((resolve, reject) => {
         const cleanup = () => {
           clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { LlmStatus, ModelInfo, ProviderInfo } from '@chat-studio/protocol';
 import { createResponseCache } from '../cache/index.js';
 import { resolveRuntimeOptions, type LlmRuntimeOptions, type ResolvedRuntimeOptions } from '../config/index.js';
-import { ChatUnavailableError } from '../errors/index.js';
+import { ChatUnavailableError, type QueueFullError } from '../errors/index.js';
 import { createLlamaCppProvider } from '../llama-cpp/index.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
 import type {
@@ -11,15 +11,15 @@ import type {
   EmbedResult,
   GenerateRequest,
   GenerateResult,
-  PrepareRequest,
-  PrepareState,
+  PreloadRequest,
+  PreloadState,
 } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
 import { adoptLateModel, setActiveModel, startRuntime } from './choose-model.js';
 import { generateReply } from './generate-reply.js';
 import { listAllModels, listProviders } from './list-providers.js';
 import { createProviderSwitch } from './provider-switch.js';
-import { reasonNow, type RuntimeContext } from './runtime-context.js';
+import { reasonNow, refusalNow, type RuntimeContext } from './runtime-context.js';
 import { runtimeStatus } from './runtime-status.js';
 import { completePrompt, embedTexts } from './text-operations.js';
 
@@ -40,6 +40,17 @@ export interface LlmRuntime {
   status(): LlmStatus;
   /** Null when chat can run; else a sentence saying why not. */
   unavailableReason(): string | null;
+  /**
+   * What `generate` would refuse a request with now, asked before any work (the API answers it as a plain HTTP error
+   * instead of opening a stream): ChatUnavailableError saying why chat cannot run, else QueueFullError when every
+   * sequence is busy and the queue is at its bound; null when a request would run now or wait its turn. The runtime's
+   * queue is the one place that counts the requests running and decides; this only asks it. Never throws.
+   *
+   * @example
+   * const refused = runtime.refusal();
+   * if (refused) throw refused; // 503 chat_unavailable, or 503 queue_full with Retry-After
+   */
+  refusal(): ChatUnavailableError | QueueFullError | null;
   /** Loads `id` and makes it active; throws ModelNotFoundError or ModelLoadError. */
   setActiveModel(id: string): Promise<ModelInfo>;
   /**
@@ -48,14 +59,14 @@ export interface LlmRuntime {
    */
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /**
-   * Starts evaluating a chat's stored history on an idle sequence while its user types, so that the next
+   * Preloads a chat: starts evaluating its stored history on an idle sequence while its user types, so that the next
    * `generate` with the same `sessionKey` evaluates only the new message. Never waits and never throws; a request
    * that needs the sequence takes it over. Returns what it did.
    *
    * @example
-   * runtime.prepare({ messages: storedHistory, sessionKey: session.id }) // 'preparing'
+   * runtime.preload({ messages: storedHistory, sessionKey: session.id }) // 'preparing'
    */
-  prepare(request: PrepareRequest): PrepareState;
+  preload(request: PreloadRequest): PreloadState;
   /** Aborts in-flight work and frees the model, context and llama.cpp. */
   close(): Promise<void>;
   /**
@@ -70,6 +81,13 @@ export interface LlmRuntime {
   complete(request: CompleteRequest): Promise<GenerateResult>;
   /** The dedicated embedding model's state, or null when none is configured. */
   embeddingStatus(): EmbeddingModelStatus | null;
+  /**
+   * Tokens `text` takes in the active model's tokenizer, or null while no model is loaded or the active one has no
+   * tokenizer here (a remote upstream): e.g. what an attached file costs in the context.
+   */
+  countTokens(text: string): number | null;
+  /** Tokens per sequence of the active model's context, or null while unknown (no model, a remote upstream). */
+  contextSize(): number | null;
 }
 
 /**
@@ -90,7 +108,8 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   const config = resolveRuntimeOptions(options);
   const local = createLlamaCppProvider(localProviderOptions(config));
   const queue = createRequestQueue({
-    capacity: config.sequences ?? 1,
+    // Read at each decision from the active provider, so there is no second count to keep in step with it.
+    capacity: () => context.providers.provider.status().sequences_total,
     limit: config.queueLimit,
     timeoutMs: config.queueTimeoutMs,
   });
@@ -124,20 +143,24 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
         availability: providers.availability,
         provider: providers.provider.status(),
         queueDepth: queue.depth,
+        sequencesInUse: queue.inUse,
         queueLimit: config.queueLimit,
         unavailableReason: () => reasonNow(context),
       }),
     unavailableReason: () => reasonNow(context),
+    refusal: () => refusalNow(context),
     setActiveModel: (id) => setActiveModel(context, id),
     generate: (request) => generateReply(context, request),
-    prepare(request) {
+    preload(request) {
       const provider = providers.provider;
-      if (reasonNow(context) !== null || !provider.prepare) return 'skipped';
-      return provider.prepare(request);
+      if (reasonNow(context) !== null || !provider.preload) return 'skipped';
+      return provider.preload(request);
     },
     complete: (request) => completePrompt(context, request),
     embed: (request) => embedTexts(context, request),
     embeddingStatus: () => local.embeddingStatus(),
+    countTokens: (text) => providers.provider.countTokens?.(text) ?? null,
+    contextSize: () => providers.provider.contextSize?.() ?? null,
     async close() {
       if (closing.signal.aborted) return;
       closing.abort(new Error('runtime closed'));

@@ -1,8 +1,7 @@
-import { ChatUnavailableError } from '../errors/index.js';
 import type { GenerateRequest, GenerateResult } from '../provider/index.js';
 import { cachedResult, isCacheable, replyCacheKey } from './cached-reply.js';
 import { runQueued } from './queued-run.js';
-import { reasonNow, type RuntimeContext } from './runtime-context.js';
+import { reasonNow, refusalNow, type RuntimeContext } from './runtime-context.js';
 
 /** A reply: from the cache when the same deterministic request was answered, else queued on the active provider. */
 export async function generateReply(context: RuntimeContext, request: GenerateRequest): Promise<GenerateResult> {
@@ -15,12 +14,17 @@ export async function generateReply(context: RuntimeContext, request: GenerateRe
     request.onToken?.(hit.text);
     return cachedResult(hit, modelId, startedAt);
   }
-  const reason = reasonNow(context);
-  if (reason) throw new ChatUnavailableError(reason);
+  const refused = refusalNow(context);
+  if (refused) throw refused;
   const provider = providers.provider;
-  // Remote capacity follows upstream health, so it is read per request.
-  if (provider === context.remote) queue.setCapacity(Math.max(1, provider.status().sequences_total));
-  const queued = { queue, signal: request.signal, inFlight: context.inFlight, modelId: () => modelId, startedAt };
+  const queued = {
+    queue,
+    signal: request.signal,
+    inFlight: context.inFlight,
+    modelId: () => modelId,
+    unavailableReason: () => reasonNow(context),
+    startedAt,
+  };
   return runQueued(queued, async (queueWaitMs) => {
     const result = { ...(await provider.generate(request, { startedAt })), queueWaitMs };
     // The seed is logged so that a reply sampled with a fresh random seed can be repeated.

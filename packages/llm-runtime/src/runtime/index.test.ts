@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createResponseCache } from '../cache/index.js';
-import { QueueFullError } from '../errors/index.js';
+import { ChatUnavailableError, QueueFullError } from '../errors/index.js';
 import type { GenerateResult, LlmProvider, ProviderModel, ProviderStatus } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
 import { cachedResult, isCacheable, replyCacheKey } from './cached-reply.js';
@@ -12,8 +12,10 @@ import {
   runtimeStatus,
   unavailableReason,
   type PickModelInput,
+  type ProviderSwitch,
 } from './index.js';
 import { runQueued } from './queued-run.js';
+import { refusalNow, type RuntimeContext } from './runtime-context.js';
 
 function model(id: string, status: ProviderModel['status'] = 'available', error: string | null = null): ProviderModel {
   return {
@@ -127,11 +129,13 @@ describe('unavailableReason', () => {
 
 describe('runtimeStatus and listedProviderStatus', () => {
   it("shows the provider's state once chosen, and the reason no model was chosen otherwise", () => {
-    const input = { queueDepth: 1, queueLimit: 8, unavailableReason: () => 'why' };
+    const input = { queueDepth: 1, queueLimit: 8, sequencesInUse: 1, unavailableReason: () => 'why' };
     expect(runtimeStatus({ ...input, availability: { kind: 'provider' }, provider: status('ready') })).toMatchObject({
       state: 'ready',
       reason: null,
       queue_depth: 1,
+      // The queue's count, not the provider's (0 here): one count of requests running.
+      sequences_in_use: 1,
       sequences_total: 2,
     });
     expect(runtimeStatus({ ...input, availability: { kind: 'provider' }, provider: status('no_model') })).toMatchObject(
@@ -182,13 +186,26 @@ function fakeProvider(id: string, sequences: number) {
   return { provider, finishLoad: () => pending.shift()?.(), unloads: () => unloads };
 }
 
+/** A switch over `initial` and a queue whose capacity is read from the switch's active provider, as the runtime has. */
+function switchAndQueue(initial: LlmProvider, limit = 8) {
+  const holder: { providers?: ProviderSwitch } = {};
+  const queue = createRequestQueue({
+    capacity: () => holder.providers?.provider.status().sequences_total ?? 0,
+    limit,
+    timeoutMs: 60_000,
+  });
+  const providers = createProviderSwitch({ initial, queue, signal: new AbortController().signal });
+  holder.providers = providers;
+  return { queue, providers };
+}
+
 describe('createProviderSwitch', () => {
-  it('switches provider, sizes the queue to it and unloads the previous one', async () => {
+  it('switches provider, the queue follows its sequences, and the previous one is unloaded', async () => {
     const local = fakeProvider('local', 4);
     const remote = fakeProvider('remote', 8);
-    const queue = createRequestQueue({ capacity: 1, limit: 8, timeoutMs: 60_000 });
-    const providers = createProviderSwitch({ initial: local.provider, queue, signal: new AbortController().signal });
+    const { queue, providers } = switchAndQueue(local.provider);
     expect(providers.availability).toEqual({ kind: 'unscanned' });
+    expect(queue.capacity).toBe(1);
 
     const first = providers.load(local.provider, 'a');
     expect(providers.availability).toEqual({ kind: 'provider' });
@@ -208,11 +225,10 @@ describe('createProviderSwitch', () => {
     expect(local.unloads()).toBe(1);
   });
 
-  it('leaves the queue alone when a later load replaced the provider meanwhile', async () => {
+  it('a later load that replaced the provider meanwhile wins; the slow one is unloaded', async () => {
     const local = fakeProvider('local', 4);
     const remote = fakeProvider('remote', 8);
-    const queue = createRequestQueue({ capacity: 1, limit: 8, timeoutMs: 60_000 });
-    const providers = createProviderSwitch({ initial: local.provider, queue, signal: new AbortController().signal });
+    const { queue, providers } = switchAndQueue(local.provider);
     const slow = providers.load(local.provider, 'a');
     const fast = providers.load(remote.provider, 'gpu/b');
     remote.finishLoad();
@@ -223,6 +239,78 @@ describe('createProviderSwitch', () => {
     expect(queue.capacity).toBe(8);
     expect(local.unloads()).toBe(1);
     expect(remote.unloads()).toBe(0);
+  });
+
+  it('wakes the queue when a load raises the capacity: waiters run at once', async () => {
+    const local = fakeProvider('local', 3);
+    const { queue, providers } = switchAndQueue(local.provider);
+    const first = await queue.acquire();
+    const waiting = [queue.acquire(), queue.acquire()];
+    expect([queue.inUse, queue.depth]).toEqual([1, 2]);
+    const load = providers.load(local.provider, 'a');
+    local.finishLoad();
+    await load;
+    const releases = await Promise.all(waiting);
+    expect([queue.inUse, queue.depth]).toEqual([3, 0]);
+    for (const release of [first, ...releases]) release();
+    expect(queue.inUse).toBe(0);
+  });
+});
+
+describe("one admission decision (refusalNow): the runtime's queue counts and decides, the API only asks", () => {
+  /** A runtime context over a ready fake provider with `sequences` slots and a queue of `limit`. */
+  async function readyContext(sequences: number, limit: number) {
+    const local = fakeProvider('local', sequences);
+    const { queue, providers } = switchAndQueue(local.provider, limit);
+    const load = providers.load(local.provider, 'a');
+    local.finishLoad();
+    await load;
+    const context = { providers, queue, closing: new AbortController(), remote: null } as Pick<
+      RuntimeContext,
+      'providers' | 'queue' | 'closing' | 'remote'
+    > as RuntimeContext;
+    return { context, queue };
+  }
+
+  it('admits while a sequence is free or the queue has room; refuses with QueueFullError only when both are full', async () => {
+    const { context, queue } = await readyContext(2, 1);
+    expect(refusalNow(context)).toBeNull();
+    const running = [await queue.acquire(), await queue.acquire()];
+    // Both sequences busy, the queue empty: a request would wait its turn.
+    expect(refusalNow(context)).toBeNull();
+    const waiting = queue.acquire();
+    const refused = refusalNow(context);
+    expect(refused).toBeInstanceOf(QueueFullError);
+    expect(refused).toMatchObject({ code: 'queue_full', retryAfterSeconds: 5, queueLimit: 1 });
+    // acquire refuses for the same reason: one decision, asked or acted on.
+    await expect(queue.acquire()).rejects.toBeInstanceOf(QueueFullError);
+    for (const release of running) release();
+    (await waiting)();
+    expect(refusalNow(context)).toBeNull();
+    expect(queue.inUse).toBe(0);
+  });
+
+  it('says why chat cannot run before it looks at capacity', async () => {
+    const { context } = await readyContext(1, 0);
+    context.closing.abort();
+    const refused = refusalNow(context);
+    expect(refused).toBeInstanceOf(ChatUnavailableError);
+    expect(refused).toMatchObject({ code: 'chat_unavailable', reason: 'the runtime is closed' });
+  });
+
+  it("status counts the requests running from the queue, not from the provider's pool", async () => {
+    const { context, queue } = await readyContext(2, 1);
+    const release = await queue.acquire();
+    const state = runtimeStatus({
+      availability: context.providers.availability,
+      provider: context.providers.provider.status(),
+      queueDepth: queue.depth,
+      queueLimit: queue.limit,
+      sequencesInUse: queue.inUse,
+      unavailableReason: () => null,
+    });
+    expect(state).toMatchObject({ sequences_in_use: 1, sequences_total: 2, queue_depth: 0, queue_limit: 1 });
+    release();
   });
 });
 
@@ -247,7 +335,14 @@ describe('runQueued', () => {
   it('hands over the wait, tracks the run and releases the slot', async () => {
     const queue = createRequestQueue({ capacity: 1, limit: 1, timeoutMs: 60_000 });
     const inFlight = new Set<Promise<unknown>>();
-    const options = { queue, signal: undefined, inFlight, modelId: () => 'a', startedAt: performance.now() };
+    const options = {
+      queue,
+      signal: undefined,
+      inFlight,
+      modelId: () => 'a',
+      unavailableReason: () => null,
+      startedAt: performance.now(),
+    };
     const done = await runQueued(options, async (waitMs) => ({ ...result('hi'), queueWaitMs: waitMs }));
     expect(done.queueWaitMs).toBeGreaterThanOrEqual(0);
     expect(queue.inUse).toBe(0);
@@ -259,7 +354,7 @@ describe('runQueued', () => {
     const release = await queue.acquire();
     const abort = new AbortController();
     const inFlight = new Set<Promise<unknown>>();
-    const base = { queue, inFlight, modelId: () => 'a', startedAt: performance.now() };
+    const base = { queue, inFlight, modelId: () => 'a', unavailableReason: () => null, startedAt: performance.now() };
     const waiting = runQueued({ ...base, signal: abort.signal }, async () => result('never'));
     await expect(runQueued({ ...base, signal: undefined }, async () => result('never'))).rejects.toBeInstanceOf(
       QueueFullError,
@@ -267,6 +362,31 @@ describe('runQueued', () => {
     abort.abort();
     expect(await waiting).toMatchObject({ text: '', modelId: 'a', stats: { finish_reason: 'abort' } });
     release();
+  });
+
+  it('asks again once the wait is over: chat gone meanwhile throws ChatUnavailableError and frees the slot', async () => {
+    const queue = createRequestQueue({ capacity: 1, limit: 1, timeoutMs: 60_000 });
+    const release = await queue.acquire();
+    let reason: string | null = null;
+    const inFlight = new Set<Promise<unknown>>();
+    const options = {
+      queue,
+      signal: undefined,
+      inFlight,
+      modelId: () => 'a',
+      unavailableReason: () => reason,
+      startedAt: performance.now(),
+    };
+    let ran = false;
+    const waiting = runQueued(options, async () => {
+      ran = true;
+      return result('never');
+    });
+    reason = 'model is still loading (10%)';
+    release();
+    await expect(waiting).rejects.toMatchObject({ code: 'chat_unavailable', reason: 'model is still loading (10%)' });
+    expect(ran).toBe(false);
+    expect(queue.inUse).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Availability } from './availability.js';
 export interface ProviderSwitchOptions {
   /** The provider active at first (the local one). */
   initial: LlmProvider;
-  /** Its capacity follows the active provider's sequence count. */
+  /** Reads the active provider's sequence count as its capacity; woken when a load may have raised it. */
   queue: RequestQueue;
   /** Aborts loads when the runtime closes. */
   signal: AbortSignal;
@@ -28,8 +28,8 @@ export interface ProviderSwitch {
 
 /**
  * Creates the switch. A load makes its provider active at once (status shows its progress); when it succeeds and is
- * still the latest, the queue takes the provider's sequence count and the other provider, if it was active before,
- * is unloaded in the background (its replies may finish).
+ * still the latest, the queue is woken (its capacity, read from the active provider, may have grown) and the other
+ * provider, if it was active before, is unloaded in the background (its replies may finish).
  *
  * @example
  * const providers = createProviderSwitch({ initial: local, queue, signal: closing.signal });
@@ -66,7 +66,7 @@ export function createProviderSwitch(options: ProviderSwitchOptions): ProviderSw
       const previous = provider;
       provider = target;
       const attempt = target.load(modelId, { signal: options.signal }).then((model) => {
-        if (provider === target) options.queue.setCapacity(Math.max(1, target.status().sequences_total));
+        if (provider === target) options.queue.wake();
         if (previous !== target && provider === target) retire(previous);
         return model;
       });

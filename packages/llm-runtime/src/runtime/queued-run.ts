@@ -1,3 +1,4 @@
+import { ChatUnavailableError } from '../errors/index.js';
 import { abortedResult } from '../provider/aborted-result.js';
 import type { GenerateResult } from '../provider/index.js';
 import type { RequestQueue } from '../queue/index.js';
@@ -11,12 +12,15 @@ export interface QueuedRunOptions {
   inFlight: Set<Promise<unknown>>;
   /** For the aborted result: the model id and when the request arrived. */
   modelId: () => string | null;
+  /** The runtime's reason chat cannot run, asked again once the wait is over (the model may have gone meanwhile). */
+  unavailableReason: () => string | null;
   startedAt: number;
 }
 
 /**
  * Waits for a free slot in the queue, then runs `work` with the wait in milliseconds, and releases the slot when it
- * settles. An abort while waiting resolves with finish_reason `abort`; a full queue or a timeout throws.
+ * settles. An abort while waiting resolves with finish_reason `abort`; a full queue, a timeout, or chat becoming
+ * unavailable during the wait throws.
  */
 export async function runQueued(
   options: QueuedRunOptions,
@@ -30,6 +34,11 @@ export async function runQueued(
   } catch (error) {
     if (signal?.aborted) return abortedResult(options.modelId() ?? '', options.startedAt);
     throw error;
+  }
+  const reason = options.unavailableReason();
+  if (reason) {
+    release();
+    throw new ChatUnavailableError(reason);
   }
   const run = work(performance.now() - queuedAt);
   inFlight.add(run);

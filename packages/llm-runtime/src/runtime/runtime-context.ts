@@ -1,4 +1,5 @@
 import type { ResponseCache } from '../cache/index.js';
+import { ChatUnavailableError, type QueueFullError } from '../errors/index.js';
 import type { ResolvedRuntimeOptions, LlmRuntimeOptions } from '../config/index.js';
 import type { OpenAiCompatibleProvider } from '../openai-compatible/index.js';
 import type { LlmProvider, TextProvider } from '../provider/index.js';
@@ -36,6 +37,15 @@ export function reasonNow(context: RuntimeContext): string | null {
     status: provider.status(),
     remote: provider === context.remote,
   });
+}
+
+/**
+ * The one admission decision, asked before any work by `generate`, `complete` and the API alike: why chat cannot run
+ * (ChatUnavailableError), else a full queue (QueueFullError); null when a request would run now or wait its turn.
+ */
+export function refusalNow(context: RuntimeContext): ChatUnavailableError | QueueFullError | null {
+  const reason = reasonNow(context);
+  return reason ? new ChatUnavailableError(reason) : context.queue.refusal();
 }
 
 /** The upstream names, comma-separated, for reasons. */

@@ -8,6 +8,8 @@ export interface RuntimeStatusInput {
   /** The active provider's status. */
   provider: ProviderStatus;
   queueDepth: number;
+  /** Requests running now, as the runtime's queue counts them (the provider's own count is not used). */
+  sequencesInUse: number;
   queueLimit: number;
   /** The runtime's reason, asked only when the provider gives none. */
   unavailableReason: () => string | null;
@@ -22,7 +24,7 @@ export function runtimeStatus(input: RuntimeStatusInput): LlmStatus {
   const base = {
     queue_depth: input.queueDepth,
     queue_limit: input.queueLimit,
-    sequences_in_use: state.sequences_in_use,
+    sequences_in_use: input.sequencesInUse,
     sequences_total: state.sequences_total,
     threads: state.threads,
     gpu: state.gpu,

@@ -2,18 +2,26 @@ import { UnsupportedOperationError } from '../errors/endpoint-errors.js';
 import { ChatUnavailableError } from '../errors/index.js';
 import type { CompleteRequest, EmbedRequest, EmbedResult, GenerateResult } from '../provider/index.js';
 import { runQueued } from './queued-run.js';
-import { isClosed, reasonNow, type RuntimeContext } from './runtime-context.js';
+import { isClosed, reasonNow, refusalNow, type RuntimeContext } from './runtime-context.js';
 
 /** A plain completion on the active local model, queued like a chat reply. */
 export async function completePrompt(context: RuntimeContext, request: CompleteRequest): Promise<GenerateResult> {
   const startedAt = performance.now();
-  const reason = reasonNow(context);
-  if (reason) throw new ChatUnavailableError(reason);
+  const refused = refusalNow(context);
+  if (refused instanceof ChatUnavailableError) throw refused;
   const { local, providers, queue, inFlight } = context;
   if (providers.provider !== local) {
     throw new UnsupportedOperationError('plain completion runs on local models only; the active model is remote');
   }
-  const queued = { queue, signal: request.signal, inFlight, modelId: () => providers.activeModelId(), startedAt };
+  if (refused) throw refused;
+  const queued = {
+    queue,
+    signal: request.signal,
+    inFlight,
+    modelId: () => providers.activeModelId(),
+    unavailableReason: () => reasonNow(context),
+    startedAt,
+  };
   // The queue wait is not part of a completion's result.
   return runQueued(queued, () => local.complete(request, { startedAt }));
 }

@@ -42,7 +42,7 @@ describe('preparing a stored chat while its user types', () => {
     expect(unprepared.promptTokensEvaluated).toBeGreaterThanOrEqual(unprepared.stats.prompt_tokens - 1);
 
     const warm = await runtime();
-    expect(warm.prepare({ messages: stored, params, sessionKey: 'chat' })).toBe('preparing');
+    expect(warm.preload({ messages: stored, params, sessionKey: 'chat' })).toBe('preparing');
     const prepared = await warm.generate({ messages: next, params, sessionKey: 'chat' });
     expect(prepared.text).toBe(unprepared.text);
     expect(prepared.stats.prompt_tokens).toBe(unprepared.stats.prompt_tokens);
@@ -50,14 +50,14 @@ describe('preparing a stored chat while its user types', () => {
     expect(prepared.promptTokensEvaluated).toBeLessThan(30);
     // Right after the reply the sequence holds the chat: nothing to prepare.
     expect(
-      warm.prepare({ messages: [...next, { role: 'assistant', content: prepared.text }], params, sessionKey: 'chat' }),
+      warm.preload({ messages: [...next, { role: 'assistant', content: prepared.text }], params, sessionKey: 'chat' }),
     ).toBe('ready');
   });
 
   it('cuts a history longer than the context as a context shift would, and the next turn continues from it', async () => {
     const stored = await storedChat(10);
     const small = await runtime({ contextSize: 256 });
-    expect(small.prepare({ messages: stored, sessionKey: 'long' })).toBe('preparing');
+    expect(small.preload({ messages: stored, sessionKey: 'long' })).toBe('preparing');
     const result = await small.generate({
       messages: [...stored, { role: 'user', content: 'The end?' }],
       params: { max_tokens: 16 },
@@ -70,12 +70,12 @@ describe('preparing a stored chat while its user types', () => {
 
   it('skips what it cannot do, and gives the sequence up to a request from another chat', async () => {
     const r = await runtime();
-    expect(r.prepare({ messages: [], sessionKey: 'empty' })).toBe('skipped');
-    expect(r.prepare({ messages: [{ role: 'system', content: 'only a system prompt' }], sessionKey: 'empty' })).toBe(
+    expect(r.preload({ messages: [], sessionKey: 'empty' })).toBe('skipped');
+    expect(r.preload({ messages: [{ role: 'system', content: 'only a system prompt' }], sessionKey: 'empty' })).toBe(
       'skipped',
     );
     const stored = await storedChat(8);
-    expect(r.prepare({ messages: stored, sessionKey: 'a' })).toBe('preparing');
+    expect(r.preload({ messages: stored, sessionKey: 'a' })).toBe('preparing');
     // The only sequence is being prepared for chat a; chat b's request takes it over between two chunks.
     const b = await r.generate({
       messages: [{ role: 'user', content: 'Once upon a time' }],
@@ -95,6 +95,6 @@ describe('preparing a stored chat while its user types', () => {
     const none = createLlmRuntime({ modelsDir: '/nonexistent-models-dir', cacheTtlS: 0, env: {} });
     open.push(none);
     await none.start();
-    expect(none.prepare({ messages: [{ role: 'user', content: 'hi' }], sessionKey: 'x' })).toBe('skipped');
+    expect(none.preload({ messages: [{ role: 'user', content: 'hi' }], sessionKey: 'x' })).toBe('skipped');
   });
 });

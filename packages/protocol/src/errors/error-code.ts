@@ -31,6 +31,16 @@ export const ERROR_STATUS = {
   storage_read_only: 503,
   /** A page of the database is damaged: restore a backup. */
   storage_corrupt: 503,
+  /** A file larger than ATTACHMENT_MAX_BYTES (refused from its Content-Length, before the upload completes). */
+  attachment_too_large: 413,
+  /** A file type not in ATTACHMENT_TYPES, or an image while no model can see. */
+  attachment_unsupported: 415,
+  /** A damaged file: a PDF or DOCX whose text cannot be read. */
+  attachment_unreadable: 422,
+  /** The user's attachments would take more than ATTACHMENT_QUOTA_BYTES. */
+  attachment_quota_exceeded: 413,
+  /** No such attachment for this user (another user's is the same 404). */
+  attachment_not_found: 404,
 } as const;
 
 /** Machine-readable error code carried in every error envelope. */

@@ -7,6 +7,7 @@ import { IdSchema } from './common.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { generationParamsSchema } from './generation.js';
 import { ChatMessageSchema, messageContentSchema } from './message.js';
+import { AttachmentIdsSchema } from './attachment.js';
 
 /**
  * `GET /api/chat/sessions/:id/messages/:messageId/siblings`: the messages with the same parent (edits of one
@@ -31,6 +32,8 @@ export function editMessageRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS
   return v.strictObject({
     content: v.pipe(messageContentSchema(limits), v.minLength(1, 'Message is empty')),
     params: v.optional(generationParamsSchema(limits)),
+    /** Ids of the caller's unsent attachments for the edited message (the original's stay with the original). */
+    attachments: v.optional(AttachmentIdsSchema),
   });
 }
 export const EditMessageRequestSchema = editMessageRequestSchema();

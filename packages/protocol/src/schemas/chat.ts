@@ -3,6 +3,7 @@ import { IdSchema } from './common.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { GenerationStatsSchema, generationParamsSchema, type GenerationParams } from './generation.js';
 import { ChatMessageSchema, messageContentSchema } from './message.js';
+import { AttachmentIdsSchema } from './attachment.js';
 
 /**
  * Body of `POST /api/chat/send` and `POST /api/chat/stream`. Generation fields (`temperature`, `max_tokens`, `top_p`
@@ -18,12 +19,14 @@ export function sendRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
         session_id: IdSchema,
         message: v.pipe(messageContentSchema(limits), v.minLength(1, 'Message is empty')),
         params: v.optional(v.strictObject(generation, unknownField)),
+        /** Ids of the caller's unsent attachments, bound to the new user message. */
+        attachments: v.optional(AttachmentIdsSchema),
         ...generation,
       },
       unknownField,
     ),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const { session_id, message, params, ...topLevel } = dataset.value;
+      const { session_id, message, params, attachments, ...topLevel } = dataset.value;
       const merged: Record<string, unknown> = { ...params };
       for (const [key, value] of Object.entries(topLevel)) {
         if (value === undefined) continue;
@@ -36,7 +39,12 @@ export function sendRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
         }
         merged[key] = value;
       }
-      return { session_id, message, params: merged as GenerationParams };
+      return {
+        session_id,
+        message,
+        params: merged as GenerationParams,
+        ...(attachments ? { attachments } : {}),
+      };
     }),
   );
 }

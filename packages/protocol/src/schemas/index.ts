@@ -3,6 +3,7 @@ export * from './limits.js';
 export * from './common.js';
 export * from './generation.js';
 export * from './session.js';
+export * from './attachment.js';
 export * from './message.js';
 export * from './chat.js';
 export * from './search.js';

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { CursorSchema, IdSchema, TimestampSchema, pageSchema, queryInt } from './common.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from './limits.js';
 import { FINISH_REASONS } from './generation.js';
+import { AttachmentSourceSchema, AttachmentSummarySchema } from './attachment.js';
 
 export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
@@ -35,6 +36,10 @@ export const ChatMessageSchema = v.object({
   finish_reason: v.nullable(v.picklist(FINISH_REASONS)),
   sibling_position: v.optional(v.number()),
   sibling_count: v.optional(v.number()),
+  /** Files sent with a user message (absent when none). */
+  attachments: v.optional(v.array(AttachmentSummarySchema)),
+  /** On an assistant reply: the parts of large attached files it was given (absent when none). */
+  sources: v.optional(v.array(AttachmentSourceSchema)),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
 

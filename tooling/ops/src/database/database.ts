@@ -43,11 +43,15 @@ export async function openReadonlyStore(target: string): Promise<ChatStore> {
  * Opens the store for writing (pending migrations run); on SQLite a long busy timeout lets VACUUM and backups wait
  * for the server's writes. `target` is the SQLite file (which must exist) or a `postgres://` URL.
  */
-export async function openWritableStore(target: string, busyTimeoutMs = 30_000): Promise<ChatStore> {
+export async function openWritableStore(
+  target: string,
+  busyTimeoutMs = 30_000,
+  options: { optimize?: boolean } = {},
+): Promise<ChatStore> {
   if (isPostgresUrl(target)) return openPostgres(target, false);
   if (!existsSync(target)) throw new DatabaseOpenError(`Database file not found: ${target}`);
   try {
-    return await openChatStore({ path: target, busyTimeoutMs });
+    return await openChatStore({ path: target, busyTimeoutMs, ...options });
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open ${target}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -65,6 +65,9 @@ export class MaintenanceAbortedError extends Error {
 
 type Step = (name: string, fn: () => Promise<{ ok: boolean; detail: string }>) => Promise<MaintenanceStep>;
 
+/** Attachments uploaded and never sent for this long are removed (their bytes too, when nothing else uses them). */
+export const UNSENT_ATTACHMENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
 /** The command that repairs orphan rows. */
 export const FIX_COMMAND = 'pnpm maintenance --fix';
 
@@ -156,6 +159,10 @@ async function checkAndIndex(
       };
     });
   }
+  await step('sweep unsent attachments', async () => {
+    const removed = await store.attachments.sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS);
+    return { ok: true, detail: `${removed} attachment(s) never sent within a day removed` };
+  });
 }
 
 /**
@@ -178,7 +185,8 @@ export async function runMaintenance(
 ): Promise<MaintenanceReport> {
   const log = options.log ?? (() => {});
   const url = config.databaseUrl;
-  const store = await openWritableStore(url ?? config.databasePath);
+  // No statistics written at open or close: a damaged file is refused by the integrity check before any write.
+  const store = await openWritableStore(url ?? config.databasePath, undefined, { optimize: false });
   const steps: MaintenanceStep[] = [];
   const step: Step = async (name, fn) => {
     const started = performance.now();

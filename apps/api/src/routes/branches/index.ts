@@ -13,6 +13,7 @@ import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import { requireMessage, requireSession } from '../../ownership/index.js';
 import { streamTurn } from '../chat/stream-turn.js';
+import { withFiles } from '../../attachments/index.js';
 
 const messageNotFound = () => new ApiError('not_found', 'Message not found');
 
@@ -31,7 +32,8 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
       const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
       const siblings = await store.messages.siblings(c.var.principal.userId, message.id);
       if (!siblings) throw messageNotFound();
-      return c.json({ ...siblings, count: siblings.items.length } satisfies MessageSiblings);
+      const items = await withFiles(store.attachments, c.var.principal.userId, siblings.items);
+      return c.json({ ...siblings, items, count: siblings.items.length } satisfies MessageSiblings);
     })
     .get('/:id/messages/:messageId/subtree', async (c) => {
       const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
@@ -62,7 +64,8 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
         );
       }
       // The new text is a sibling of the old: the history is the branch up to their common parent.
-      const turn = await turns.prepare(c.var.principal, session.id, body.params, { leafId: message.parent_id });
+      const turn = await turns.open(c.var.principal, session.id, body.params, { leafId: message.parent_id });
+      await turns.attach(c.var.principal, turn, body.attachments);
       return streamTurn(c, deps, turns, turn, body.content);
     })
     .post('/:id/messages/:messageId/regenerate', async (c) => {
@@ -85,7 +88,7 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
           { param: 'messageId' },
         );
       }
-      const turn = await turns.prepare(c.var.principal, session.id, body.params, {
+      const turn = await turns.open(c.var.principal, session.id, body.params, {
         leafId: question.parent_id,
         existingUserMessage: question,
       });

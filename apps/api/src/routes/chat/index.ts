@@ -4,6 +4,7 @@ import { prepareRequestSchema, sendRequestSchema, type PrepareResponse } from '@
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import type { ChatTurns } from '../../chat-service/index.js';
+import { jsonResponse } from '../../streaming/index.js';
 import { streamTurn } from './stream-turn.js';
 
 /**
@@ -18,20 +19,24 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
     .post('/prepare', async (c) => {
       const body = await jsonBody(c, prepareSchema);
       // The same history and params the next send will use, so the evaluated tokens are the ones it renders.
-      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
-      const status = turn.runtime.prepare({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+      const status = await turns.preload(c.var.principal, body.session_id, body.params);
       return c.json({ status } satisfies PrepareResponse, status === 'preparing' ? 202 : 200);
     })
     .post('/send', async (c) => {
       const body = await jsonBody(c, schema);
-      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
-      // A client that hangs up on a non-streaming request should not keep the model busy either.
-      const result = await turns.run(c.var.principal, turn, body.message, c.req.raw.signal);
-      return c.json(result);
+      const turn = await turns.open(c.var.principal, body.session_id, body.params);
+      await turns.attach(c.var.principal, turn, body.attachments);
+      // The same events /stream writes, answered as one object: the stored turn. A client that hangs up on a
+      // non-streaming request aborts it too, so it does not keep the model busy.
+      return jsonResponse(c, {
+        events: (signal) => turns.stream(c.var.principal, turn, body.message, signal),
+        body: (event) => (event.type === 'done' ? event.turn : undefined),
+      });
     })
     .post('/stream', async (c) => {
       const body = await jsonBody(c, schema);
-      const turn = await turns.prepare(c.var.principal, body.session_id, body.params);
+      const turn = await turns.open(c.var.principal, body.session_id, body.params);
+      await turns.attach(c.var.principal, turn, body.attachments);
       return streamTurn(c, deps, turns, turn, body.message);
     });
 }

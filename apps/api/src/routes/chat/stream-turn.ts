@@ -1,8 +1,8 @@
-/** A prepared chat turn answered as server-sent events: `start`, `token`s, then `done` or `error`. */
+/** An opened chat turn answered as server-sent events: `start`, `token`s, then `done` or `error`. */
 import type { Context } from 'hono';
 import type { StreamEvent } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import type { ChatTurns, PreparedTurn, TurnEvent } from '../../chat-service/index.js';
+import type { ChatTurns, OpenedTurn, TurnEvent } from '../../chat-service/index.js';
 import { describeError, STORAGE_ERROR_CODES } from '../../errors/index.js';
 import type { Metrics } from '../../observability/index.js';
 import { sseResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
@@ -15,7 +15,7 @@ export function streamTurn(
   c: Context<AppEnv>,
   deps: AppDeps,
   turns: ChatTurns,
-  turn: PreparedTurn,
+  turn: OpenedTurn,
   message: string,
 ): Promise<Response> {
   const principal = c.var.principal;

@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody, queryParams } from '../../middleware/validate/index.js';
 import { requireMessage, requireSession } from '../../ownership/index.js';
 import { ApiError, sessionNotFound } from '../../errors/index.js';
+import { pageWithFiles, withFiles } from '../../attachments/index.js';
 
 /**
  * `/api/chat/sessions/:id/messages`: list the current branch (both directions, or around one message), append (under
@@ -31,11 +32,11 @@ export function messageRoutes({ store, config }: AppDeps) {
           limit: query.limit,
         });
         if (!page) throw new ApiError('not_found', 'Message not found');
-        return c.json(page);
+        return c.json(await pageWithFiles(store.attachments, c.var.principal.userId, page));
       }
       const page = await store.messages.list(c.var.principal.userId, session.id, query);
       if (!page) throw sessionNotFound();
-      return c.json(page);
+      return c.json(await pageWithFiles(store.attachments, c.var.principal.userId, page));
     })
     .post('/:id/messages', async (c) => {
       const session = await requireSession(store, c.var.principal, c.req.param('id'));
@@ -46,7 +47,8 @@ export function messageRoutes({ store, config }: AppDeps) {
     })
     .get('/:id/messages/:messageId', async (c) => {
       const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));
-      return c.json(message);
+      const [withAttachments] = await withFiles(store.attachments, c.var.principal.userId, [message]);
+      return c.json(withAttachments ?? message);
     })
     .patch('/:id/messages/:messageId', async (c) => {
       const { message } = await requireMessage(store, c.var.principal, c.req.param('id'), c.req.param('messageId'));

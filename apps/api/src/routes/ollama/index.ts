@@ -316,7 +316,7 @@ export function ollamaRoutes(deps: AppDeps, turns: ChatTurns) {
     const last = messages.at(-1);
     if (sessionId) {
       if (last?.role !== 'user') refuse('messages', 'With X-Chat-Session-Id the last message must be from the user');
-      const turn = await turns.prepare(principal, sessionId, params);
+      const turn = await turns.open(principal, sessionId, params);
       // Tool messages were refused with the session header, so every message here is a text one.
       const history = messages
         .slice(0, -1)

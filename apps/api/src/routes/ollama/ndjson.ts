@@ -2,9 +2,9 @@
 import type { Context } from 'hono';
 import type { ToolCall } from '@chat-studio/llm-runtime';
 import type { GenerationStats } from '@chat-studio/protocol';
-import { lastEvent, type TurnEvent } from '../../chat-service/index.js';
+import type { TurnEvent } from '../../chat-service/index.js';
 import { describeError } from '../../errors/index.js';
-import { ndjsonResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
+import { jsonResponse, ndjsonResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
 
 /** Milliseconds → Ollama's nanoseconds. */
 const ns = (ms: number) => Math.round(ms * 1e6);
@@ -50,8 +50,11 @@ export async function ollamaReply(
   shapes: Shapes,
 ): Promise<Response> {
   if (!streaming) {
-    const result = await lastEvent(generate(c.req.raw.signal));
-    return c.json(shapes.final(result.text, result.stats, false, result.toolCalls));
+    return jsonResponse(c, {
+      events: generate,
+      body: (event) =>
+        event.type === 'done' ? shapes.final(event.text, event.stats, false, event.toolCalls) : undefined,
+    });
   }
   return ndjsonResponse(c, { events: generate, encoder: lineEncoder(shapes) });
 }

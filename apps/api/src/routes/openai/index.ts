@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { GenerateRequest } from '@chat-studio/llm-runtime';
 import { openAiChatRequestSchema, type OpenAiChatRequest, type OpenAiModel } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import type { ChatTurns, PreparedTurn } from '../../chat-service/index.js';
+import type { ChatTurns, OpenedTurn } from '../../chat-service/index.js';
 import { ApiError } from '../../errors/index.js';
 import { jsonBody } from '../../middleware/validate/index.js';
 import { assertFieldPolicy, refuse } from './field-policy/index.js';
@@ -62,14 +62,14 @@ export function openAiRoutes(deps: AppDeps, turns: ChatTurns) {
       const last = messages.at(-1);
       // With a session header the exchange is stored like a chat from the UI; the client's own messages are the
       // prompt. Ownership is checked before anything else, so a foreign session reads as missing.
-      let stored: { turn: PreparedTurn; message: string } | undefined;
+      let stored: { turn: OpenedTurn; message: string } | undefined;
       if (sessionId) {
         if (last?.role !== 'user') {
           throw new ApiError('validation_error', 'With X-Chat-Session-Id the last message must be from the user', {
             param: 'messages',
           });
         }
-        const turn = await turns.prepare(principal, sessionId, params);
+        const turn = await turns.open(principal, sessionId, params);
         // A stored chat holds text turns: tool calls and schemas have no place in it yet.
         if (tools) refuse('tools', 'tools cannot be used with X-Chat-Session-Id (stored chats hold text turns)');
         if (responseFormat)

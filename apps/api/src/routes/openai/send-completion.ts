@@ -1,9 +1,9 @@
 /** Writing a chat completion as OpenAI does: one JSON object, or SSE chunks with tool-call deltas. */
 import type { Context } from 'hono';
 import type { OpenAiChatCompletion, OpenAiChatCompletionChunk } from '@chat-studio/protocol';
-import { lastEvent, type TurnEvent } from '../../chat-service/index.js';
+import type { DoneEvent, TurnEvent } from '../../chat-service/index.js';
 import { describeError, toOpenAiError } from '../../errors/index.js';
-import { sseResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
+import { jsonResponse, sseResponse, type SseEncoder, type SseFrame } from '../../streaming/index.js';
 import { toFinishReason, toUsage } from './to-openai.js';
 import { toOpenAiToolCallDelta, toOpenAiToolCalls } from './tools/index.js';
 
@@ -20,10 +20,14 @@ export interface CompletionIds {
 }
 
 /** Non-streamed: `content` is null when the reply is only tool calls, as OpenAI sends it. */
-export async function sendCompletion(c: Context, ids: CompletionIds, events: CompletionEvents): Promise<Response> {
-  const result = await lastEvent(events(c.req.raw.signal));
+export function sendCompletion(c: Context, ids: CompletionIds, events: CompletionEvents): Promise<Response> {
+  return jsonResponse(c, { events, body: (event) => (event.type === 'done' ? completionOf(ids, event) : undefined) });
+}
+
+/** The completion object from the generation's end. */
+function completionOf(ids: CompletionIds, result: DoneEvent): OpenAiChatCompletion {
   const calls = result.toolCalls?.length ? toOpenAiToolCalls(result.toolCalls) : undefined;
-  const completion: OpenAiChatCompletion = {
+  return {
     ...ids,
     object: 'chat.completion',
     choices: [
@@ -41,7 +45,6 @@ export async function sendCompletion(c: Context, ids: CompletionIds, events: Com
     ],
     usage: toUsage(result.stats),
   };
-  return c.json(completion);
 }
 
 /**

@@ -2,7 +2,14 @@
 import { createReadStream } from 'node:fs';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { exportChatsJson, exportChatsMarkdown, importChats, ImportFormatError } from '@chat-studio/chat-store';
+import {
+  exportChatsJson,
+  exportChatsMarkdown,
+  importChats,
+  ImportFormatError,
+  type ImportAttachmentOptions,
+} from '@chat-studio/chat-store';
+import { defaultDocuments, prepareAttachmentText } from '../../attachments/index.js';
 import { ExportQuerySchema, type ExportFormat } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { ApiError } from '../../errors/index.js';
@@ -31,6 +38,24 @@ function toReadable(chunks: AsyncGenerator<string>, onError: (error: unknown) =>
       await chunks.return(undefined);
     },
   });
+}
+
+/** Attached files in an import: the upload's limits, and their text extracted as an upload would. */
+export function importAttachmentOptions(deps: AppDeps): ImportAttachmentOptions {
+  const documents = deps.documents ?? defaultDocuments;
+  return {
+    maxFileBytes: deps.config.attachments.maxFileBytes,
+    quotaBytes: deps.config.attachments.quotaBytes,
+    prepare: (file) =>
+      prepareAttachmentText(
+        {
+          documents,
+          countTokens: (text) => deps.runtime?.countTokens(text) ?? null,
+          contextSize: () => deps.runtime?.contextSize() ?? null,
+        },
+        file,
+      ),
+  };
 }
 
 /** A file name from a chat title: ASCII letters and digits, or `chat`. */
@@ -94,6 +119,7 @@ export function transferRoutes(deps: AppDeps) {
       try {
         const summary = await importChats(deps.store, c.var.principal.userId, {
           open: () => createReadStream(spooled.path),
+          attachments: importAttachmentOptions(deps),
         });
         return c.json(summary);
       } catch (error) {

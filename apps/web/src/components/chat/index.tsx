@@ -14,6 +14,7 @@ import { SETTINGS_BUTTON_ID, SettingsPanel } from '../settings-panel/index.js';
 import { UnavailableBanner } from '../unavailable-banner/index.js';
 import { ChatExportMenu } from '../transfer/index.js';
 import { OfflineBanner } from '../unavailable-banner/offline.js';
+import { AttachDropZone } from '../attachments/index.js';
 
 export function ChatView() {
   const session = currentSession.value;
@@ -75,10 +76,10 @@ export function ChatView() {
       <OfflineBanner />
       <UnavailableBanner />
       <div class="chat-body">
-        <div class="chat-column">
+        <AttachDropZone>
           <MessageList />
           <Composer />
-        </div>
+        </AttachDropZone>
         {settingsOpen.value && <SettingsPanel />}
       </div>
     </main>

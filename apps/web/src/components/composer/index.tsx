@@ -8,12 +8,16 @@ import { MicIcon } from '../icons/index.js';
 import { inputLimit } from '../../lib/input-limit.js';
 import { limits } from '../../models/limits.js';
 import { dictating, dictationSupported, toggleDictation } from '../../models/voice.js';
+import { addFiles, composerAttachments } from '../../models/attachments.js';
+import { uploadsPending } from '../../lib/attachment-drafts.js';
+import { AttachButton, ComposerAttachments } from '../attachments/index.js';
 
 export function Composer() {
   const draft = composerDraft.value;
   const isBusy = busy.value;
   const streaming = streamingMessageId.value !== null;
   const limit = inputLimit(draft.trim().length, limits.value.max_message_length);
+  const uploading = uploadsPending(composerAttachments.value);
   return (
     <form
       class="composer"
@@ -26,6 +30,7 @@ export function Composer() {
       <p class="sr-only" aria-live="polite" data-testid="stream-status">
         {liveStatus.value}
       </p>
+      <ComposerAttachments />
       <textarea
         id="composer"
         data-testid="composer"
@@ -38,6 +43,13 @@ export function Composer() {
         onInput={(e) => {
           composerDraft.value = e.currentTarget.value;
           prepareWhileTyping();
+        }}
+        onPaste={(e) => {
+          // Pasted files (a copied file, a screenshot) are attached; pasted text goes into the box as usual.
+          const files = Array.from(e.clipboardData?.files ?? []);
+          if (files.length === 0) return;
+          e.preventDefault();
+          void addFiles(files);
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -64,6 +76,7 @@ export function Composer() {
         </p>
       )}
       <div class="composer-actions">
+        <AttachButton />
         {dictationSupported.value && (
           <button
             type="button"
@@ -81,7 +94,12 @@ export function Composer() {
             Stop
           </button>
         ) : (
-          <button type="submit" class="primary" data-testid="send" disabled={isBusy || !draft.trim() || limit.over}>
+          <button
+            type="submit"
+            class="primary"
+            data-testid="send"
+            disabled={isBusy || !draft.trim() || limit.over || uploading}
+          >
             Send
           </button>
         )}

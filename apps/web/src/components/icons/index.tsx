@@ -151,3 +151,18 @@ export const MenuIcon = (p: IconProps) => (
     <path d="M4 6h16M4 12h16M4 18h16" />
   </Svg>
 );
+
+/** Paper clip, for attaching files. @example <PaperclipIcon /> */
+export const PaperclipIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M21 11.5 12.5 20a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3l8-8" />
+  </Svg>
+);
+
+/** A sheet with a folded corner, for a file. @example <FileIcon /> */
+export const FileIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z" />
+    <path d="M14 3v6h6" />
+  </Svg>
+);

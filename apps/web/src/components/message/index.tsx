@@ -11,6 +11,7 @@ import { deleteMessage, flipSibling } from '../../models/message-deletes.js';
 import { readAloud, voiceAvailable } from '../../models/voice.js';
 import { CopyIcon, EditIcon, RegenerateIcon, SpeakerIcon, TrashIcon } from '../icons/index.js';
 import { Markdown } from '../markdown/index.js';
+import { CitedParts, MessageAttachments } from '../attachments/index.js';
 
 function formatSpeed(ttftMs: number | null, tps: number | null): string {
   const parts: string[] = [];
@@ -155,6 +156,8 @@ function MessageItemView({ message, streaming, focused, editing, canRegenerate, 
         ) : (
           <Markdown source={message.content} />
         )}
+        {!editing && message.attachments?.length ? <MessageAttachments attachments={message.attachments} /> : null}
+        {!streaming && message.sources?.length ? <CitedParts sources={message.sources} /> : null}
         {!streaming && error && (
           <p class="message-error" role="alert">
             {error}

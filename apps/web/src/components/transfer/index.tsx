@@ -94,7 +94,8 @@ export function TransferSection() {
       <h3 id="transfer-title">All chats</h3>
       <p class="muted">
         Export every chat, or import a Chat Studio export, ChatGPT’s <code>conversations.json</code> or an Open WebUI
-        export (you can also drop the file on the page).
+        export (you can also drop the file on this panel or the chat list; files dropped on the chat are attached to
+        your message).
       </p>
       <div class="form-actions">
         <a class="button" href={exportHref('json')} download data-testid="export-all-json">
@@ -113,7 +114,10 @@ function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** Dropping a file anywhere on the page imports it; an overlay says so while a file is dragged over. */
+/**
+ * Dropping a file on the page outside the chat (the chat list, the settings) imports it; an overlay says so while a
+ * file is dragged there. The chat's own drop zone attaches files instead (and keeps its events to itself).
+ */
 export function ImportDropZone() {
   const [over, setOver] = useState(false);
   useEffect(() => {

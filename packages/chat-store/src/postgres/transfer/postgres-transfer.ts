@@ -1,6 +1,7 @@
 /** Export and import on PostgreSQL: each imported chat in one transaction, messages inserted in batches. */
 import { sql, type Kysely } from 'kysely';
 import type { PostgresContext } from '../repositories/postgres-context.js';
+import { insertPostgresAttachment } from '../repositories/attachments.repository.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import type { TransferChat } from '../../transfer/transfer-types.js';
 import { importedSessionRow, toExportChatRow, toExportMessageRow } from '../../contract/transfer-rows.js';
@@ -40,7 +41,7 @@ async function insertMessages(
   chat: TransferChat,
   sessionId: string,
   newId: () => string,
-): Promise<number> {
+): Promise<{ id: string }[]> {
   const ids = assignIds(chat, newId);
   for (let start = 0; start < chat.messages.length; start += BATCH) {
     const rows = chat.messages.slice(start, start + BATCH).map((m, i) => {
@@ -73,7 +74,7 @@ async function insertMessages(
     .set({ current_leaf_id: leafIndex < 0 ? null : ids[leafIndex]!.id })
     .where('id', '=', sessionId)
     .execute();
-  return ids.length;
+  return ids;
 }
 
 export function createPostgresTransferRepository(ctx: PostgresContext): TransferRepository {
@@ -98,7 +99,12 @@ export function createPostgresTransferRepository(ctx: PostgresContext): Transfer
       }
       const row = importedSessionRow(chat, ctx.newId(), userId);
       await trx.insertInto('chat_sessions').values(row).execute();
-      const messages = await insertMessages(trx, chat, row.id, ctx.newId);
+      const ids = await insertMessages(trx, chat, row.id, ctx.newId);
+      const messages = ids.length;
+      // The chat's files, bound to their messages in the same transaction: the chat comes in whole or not at all.
+      for (const [i, m] of chat.messages.entries())
+        for (const [position, file] of (m.attachments ?? []).entries())
+          await insertPostgresAttachment(trx, ctx, userId, file, { messageId: ids[i]!.id, position });
       await sql`INSERT INTO chat_imports (user_id, source, session_id, imported_at) VALUES (${userId}, ${source}, ${row.id}, ${ctx.now()})`.execute(
         trx,
       );

@@ -75,6 +75,31 @@ describe('read pool', () => {
     expect(os.getPriority()).toBeLessThan(target);
   });
 
+  it('lets an idle worker exit and starts one again for the next job', async () => {
+    const t = await seeded();
+    const pool = new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 5000, idleMs: 50 });
+    cleanups.unshift(() => pool.close());
+    expect(pool.started).toBe(0);
+    const count = { kind: 'all', sql: 'SELECT count(*) AS n FROM chat_messages', params: [] } as const;
+    expect(await pool.run(count)).toEqual([{ n: 30 }]);
+    expect(pool.started).toBe(1);
+    for (let i = 0; i < 200 && pool.started > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(pool.started).toBe(0);
+    // Still serves, with what was written since.
+    await t.store.messages.append('u', (await t.store.sessions.list('u')).items[0]!.id, { role: 'user', content: 'x' });
+    expect(await pool.run(count)).toEqual([{ n: 31 }]);
+    expect(pool.started).toBe(1);
+  });
+
+  it('serves jobs queued back to back on a worker with a tiny idle time', async () => {
+    const t = await seeded();
+    const pool = new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 5000, idleMs: 1 });
+    cleanups.unshift(() => pool.close());
+    const slow = { kind: 'all', sql: SLOW_READ, params: [] } as const;
+    const results = await Promise.all([pool.run(slow), pool.run(slow)]);
+    expect(results).toEqual([[{ n: 3000000 }], [{ n: 3000000 }]]);
+  });
+
   it('refuses statements that write, and fails running jobs on close', async () => {
     const t = await seeded();
     const pool = new ReadPool({ path: t.path, size: 2, busyTimeoutMs: 1000 });

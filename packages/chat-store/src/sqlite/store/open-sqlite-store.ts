@@ -12,6 +12,7 @@ import {
   createMaintenanceRepository,
   createMessagesRepository,
   createProcessesRepository,
+  createAttachmentsRepository,
   createSearch,
   createSessionsRepository,
   createUsersRepository,
@@ -131,7 +132,8 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     window,
     pool && ((userId, query, opts) => pool.run({ kind: 'search', window, userId, query, options: opts })),
   );
-  const stopOptimizing = readonly
+  const optimizing = !readonly && options.optimize !== false;
+  const stopOptimizing = !optimizing
     ? () => {}
     : keepOptimized(raw, options.optimizeIntervalMs ?? DEFAULT_OPTIMIZE_INTERVAL_MS);
   let closed = false;
@@ -149,6 +151,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
+    attachments: createAttachmentsRepository(ctx),
     vectors: createVectorsRepository(
       ctx,
       vectorsAvailable,
@@ -168,7 +171,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       stopOptimizing();
       await pool?.close();
       sql.clear();
-      if (raw.open && !readonly) {
+      if (raw.open && optimizing) {
         try {
           // Cheap on close, and keeps planner statistics current for long-lived databases.
           raw.pragma('optimize');

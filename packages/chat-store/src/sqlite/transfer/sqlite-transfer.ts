@@ -7,6 +7,7 @@ import {
   type SessionRowWithLeaf,
 } from '../../contract/transfer-rows.js';
 import type { RepositoryContext } from '../repositories/repository-context.js';
+import { insertAttachment } from '../repositories/attachments.repository.js';
 import type { TransferChat } from '../../transfer/transfer-types.js';
 import {
   assignIds,
@@ -34,7 +35,7 @@ const MESSAGE_FIELDS = `m.id, m.role, m.content, m.created_at, m.status, m.model
 
 export function createSqliteTransferRepository(ctx: RepositoryContext): TransferRepository {
   const { sql } = ctx;
-  const insertMessage = (chat: TransferChat, sessionId: string) => {
+  const insertMessage = (chat: TransferChat, sessionId: string, userId: string) => {
     const ids = assignIds(chat, ctx.newId);
     chat.messages.forEach((m, i) => {
       const { id, parent_id } = ids[i]!;
@@ -56,6 +57,11 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
     });
     const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);
     sql.run(SET_LEAF, [leafIndex < 0 ? null : ids[leafIndex]!.id, sessionId]);
+    // The chat's files, bound to their messages in the same transaction: the chat comes in whole or not at all.
+    chat.messages.forEach((m, i) => {
+      for (const [position, file] of (m.attachments ?? []).entries())
+        insertAttachment(ctx, userId, file, { messageId: ids[i]!.id, position });
+    });
     return ids.length;
   };
 
@@ -77,7 +83,7 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
       row.archived,
       row.settings,
     ]);
-    const messages = insertMessage(chat, row.id);
+    const messages = insertMessage(chat, row.id, userId);
     sql.run(INSERT_IMPORT, [userId, source, row.id, ctx.now()]);
     return { status: 'imported', session_id: row.id, messages };
   });

@@ -1,11 +1,15 @@
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import type { LlamaLogLevelName } from '../defaults.js';
+import { takeWarmLlama } from '../../warm/warm-cache.js';
 
 /**
  * Gets llama.cpp's bindings without compiling or downloading anything at run time (`build: 'never'`); with `'auto'`
  * a missing GPU binary or device means CPU.
  */
 export async function createLlama(gpu: 'auto' | false, levelName: LlamaLogLevelName): Promise<Llama> {
+  // Begun at server start by `@chat-studio/llm-runtime/warm` (issue #18: model ready sooner).
+  const warmed = takeWarmLlama(gpu, levelName);
+  if (warmed) return warmed.catch(() => createLlama(gpu, levelName));
   const logLevel = Object.values(LlamaLogLevel).find((level) => level === levelName) ?? LlamaLogLevel.warn;
   const base = { build: 'never', logLevel, logger: llamaLogger } as const;
   if (gpu === false) return getLlama({ ...base, gpu: false });

@@ -1,5 +1,5 @@
 import type { ChatHistoryItem, LlamaContextSequence } from 'node-llama-cpp';
-import type { PrepareRequest, PrepareState } from '../../provider/index.js';
+import type { PreloadRequest, PreloadState } from '../../provider/index.js';
 import { continuedContextWindow, toChatHistory, type LastEvaluation } from '../chat-history.js';
 import { keepNewestTurns } from '../context-shift.js';
 import { chatWrapperOf, type LoadedModel } from '../lifecycle/index.js';
@@ -11,7 +11,7 @@ import { PRELOAD_MIN_FREE_TOKENS, runPreload } from './run-preload.js';
  * Evaluates a chat's stored history on an idle sequence (the session's own, else a free one) so that its next
  * turn evaluates only the new message. A history longer than the context is cut as a context shift would cut it.
  */
-export function prepareChat(loaded: LoadedModel, request: PrepareRequest, shiftFraction: number): PrepareState {
+export function preloadChat(loaded: LoadedModel, request: PreloadRequest, shiftFraction: number): PreloadState {
   const messages = request.messages.filter((message) => message.content !== '');
   if (!messages.some((message) => message.role !== 'system')) return 'skipped';
   const items = toChatHistory(messages, request.params);

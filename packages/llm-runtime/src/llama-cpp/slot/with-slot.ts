@@ -15,7 +15,9 @@ export interface WithSlotOptions<S> {
  *
  * The KV prefix choice: the session's own slot keeps its state (`reused`), so its preload is the start of this very
  * evaluation and is awaited; a slot taken from another session (or for no session) has its preload aborted and its
- * state dropped, since the sequence holds someone else's tokens. Throws ChatUnavailableError when every slot is busy.
+ * state dropped, since the sequence holds someone else's tokens. Capacity is the runtime's queue's to decide: it admits
+ * no more requests than there are sequences, so through the runtime a slot is always free. A caller that drives the
+ * provider directly past its sequences gets ChatUnavailableError when every slot is busy.
  *
  * @example
  * const result = await withSlot({ pool, sessionKey: 'chat-1', inFlight }, (slot, reused) => run(slot, reused));

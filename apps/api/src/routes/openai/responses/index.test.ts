@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '@chat-studio/protocol';
+import { DEFAULT_LIMITS, type ChatMessage, type GenerationStats } from '@chat-studio/protocol';
+import type { TurnEvent } from '../../../chat-service/index.js';
 import { ApiError } from '../../../errors/index.js';
 import { assertCallsAnswered, fromStored, storedContent, toPrompt } from './function-items.js';
 import { toGenerateToolsOf } from './function-tools.js';
 import { toInputMessages, toParams } from './request.js';
-import { messageIdOf, responseId, responseObject, statusOf } from './response-object.js';
+import type { SseFrame } from '../../../streaming/index.js';
+import {
+  messageIdOf,
+  responseId,
+  responseObject,
+  statusOf,
+  type OutputState,
+  type ResponseFacts,
+} from './response-object.js';
+import { responseEncoder, type StoredTurn } from './stream-encoder.js';
 
 const paramOf = (fn: () => unknown) => {
   try {
@@ -270,5 +280,117 @@ describe('Responses function tools', () => {
         }),
       ),
     ).toBe('tools[0].parameters');
+  });
+});
+
+describe('the Responses stream encoder (written by the one SSE writer)', () => {
+  const facts = (messageId: string): ResponseFacts => ({
+    messageId,
+    createdAt: 1,
+    model: 'tiny',
+    instructions: null,
+    previousResponseId: null,
+    maxOutputTokens: null,
+    temperature: null,
+    topP: null,
+    sessionId: 's1',
+  });
+  const stats: GenerationStats = {
+    prompt_tokens: 3,
+    completion_tokens: 2,
+    time_to_first_token_ms: 1,
+    tokens_per_second: 5,
+    total_ms: 4,
+    finish_reason: 'stop',
+  };
+  const message = (id: string, role: ChatMessage['role'], content: string) =>
+    ({ id, session_id: 's1', role, content, status: 'complete', parent_id: null }) as ChatMessage;
+  const finalState = (turn: StoredTurn): OutputState => ({
+    status: statusOf(turn.stats),
+    text: turn.assistant_message.content,
+    usage: { input: turn.stats.prompt_tokens, output: turn.stats.completion_tokens, cached: 0 },
+  });
+  const decoded = (frames: SseFrame[]) =>
+    frames.map((frame) => {
+      const data = JSON.parse(frame.data) as { type: string; sequence_number: number };
+      expect(data.type).toBe(frame.event);
+      return data;
+    });
+  const start: TurnEvent = {
+    type: 'start',
+    userMessage: message('u', 'user', 'hi'),
+    assistantMessageId: 'r',
+    modelId: 'tiny',
+  };
+
+  it("writes OpenAI's event order for a text reply, numbered from 0 without a gap", () => {
+    const encoder = responseEncoder({ factsFor: facts, finalState, eagerMessage: true });
+    const turn = {
+      user_message: message('u', 'user', 'hi'),
+      assistant_message: message('r', 'assistant', 'Hi!'),
+      stats,
+    };
+    const events = decoded([
+      ...encoder.frames(start),
+      ...encoder.frames({ type: 'token', text: 'Hi' }),
+      ...encoder.frames({ type: 'token', text: '!' }),
+      ...encoder.frames({ type: 'done', text: 'Hi!', stats, turn }),
+    ]);
+    expect(events.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, k) => k));
+    expect(events.at(-1)).toMatchObject({ response: { id: 'resp_r', status: 'completed' } });
+  });
+
+  it('a function call is an item of its own; with tools the message item waits for text', () => {
+    const encoder = responseEncoder({ factsFor: facts, finalState, eagerMessage: false });
+    const frames = [
+      ...encoder.frames(start),
+      ...encoder.frames({ type: 'tool_call', delta: { index: 0, id: 'call_1', name: 'f', arguments: '{"a"' } }),
+      ...encoder.frames({ type: 'tool_call', delta: { index: 0, arguments: ':1}' } }),
+    ];
+    expect(decoded(frames).map((e) => e.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.delta',
+    ]);
+    expect(decoded(frames)[2]).toMatchObject({ output_index: 0, item: { type: 'function_call', name: 'f' } });
+  });
+
+  it('errors are described by code: an error event before the response exists, response.failed after', () => {
+    const busy = Object.assign(new Error('generation queue is full (8 waiting); retry in 5 s'), { code: 'queue_full' });
+    const before = responseEncoder({ factsFor: facts, finalState, eagerMessage: true });
+    expect(decoded(before.frames({ type: 'error', error: busy }))).toEqual([
+      {
+        type: 'error',
+        sequence_number: 0,
+        code: 'queue_full',
+        message: 'Chat service is busy: generation queue is full (8 waiting); retry in 5 s',
+        param: null,
+      },
+    ]);
+    const after = responseEncoder({ factsFor: facts, finalState, eagerMessage: true });
+    after.frames(start);
+    after.frames({ type: 'token', text: 'par' });
+    const defect = new Error('secret internals');
+    const [failed] = decoded(after.frames({ type: 'error', error: defect, assistantMessageId: 'r' }));
+    expect(failed).toMatchObject({
+      type: 'response.failed',
+      sequence_number: 5,
+      response: { status: 'failed', error: { code: 'server_error', message: 'Internal server error' } },
+    });
+    expect(JSON.stringify(failed)).not.toContain('secret internals');
   });
 });

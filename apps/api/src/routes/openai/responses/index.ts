@@ -3,16 +3,16 @@
  * a turn in one of the caller's sessions (searchable, visible in the web app); `previous_response_id` continues it.
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { AppDeps, AppEnv } from '../../../app/app-env.js';
-import type { ChatTurns, PreparedTurn, TurnResult } from '../../../chat-service/index.js';
+import type { ChatTurns, OpenedTurn, TurnResult } from '../../../chat-service/index.js';
+import { jsonResponse, sseResponse } from '../../../streaming/index.js';
 import { parseBody, refuse, requireActiveModel } from '../endpoint-support/index.js';
 import { conversationFor, requireResponse, storeEarlierInput } from './conversation.js';
 import { assertCallsAnswered, fromStored, storedContent, toPrompt } from './function-items.js';
 import { toGenerateToolsOf } from './function-tools.js';
 import { REFUSED, responsesSchema, toInputMessages, toParams, toResponseFormat } from './request.js';
 import { responseObject, statusOf, storedResponse, type OutputState, type ResponseFacts } from './response-object.js';
-import { streamTurn } from './stream.js';
+import { responseEncoder, type StoredTurn } from './stream-encoder.js';
 
 /** `/v1/responses` routes. */
 export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
@@ -56,11 +56,11 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
       const conversation = await conversationFor(deps.store, principal, previous);
       const session = conversation.session;
       const leafId = await storeEarlierInput(deps.store, principal, conversation, messages);
-      const prepared = await turns.prepare(principal, session.id, toParams(body), { leafId });
+      const opened = await turns.open(principal, session.id, toParams(body), { leafId });
       // The prompt carries the stored chat's function calls and outputs as such, not as their stored text.
-      const turn: PreparedTurn = {
-        ...prepared,
-        prompt: toPrompt([...prepared.history.map((m) => fromStored(m.role, m.content)), last]),
+      const turn: OpenedTurn = {
+        ...opened,
+        prompt: toPrompt([...opened.history.map((m) => fromStored(m.role, m.content)), last]),
         ...(tools.generate ? { tools: tools.generate } : {}),
         ...(responseFormat ? { responseFormat } : {}),
         storedContent: (result) =>
@@ -81,21 +81,22 @@ export function responseRoutes(deps: AppDeps, turns: ChatTurns) {
         tools: tools.settings,
       });
 
+      // The turn's events, written by the one writer: as one response object, or as the Responses API's stream.
+      const events = (signal: AbortSignal) => turns.stream(principal, turn, message, signal);
       if (!body.stream) {
-        const result = await turns.run(principal, turn, message, c.req.raw.signal);
-        return c.json(responseObject(facts(result.assistant_message.id), finalState(result)));
+        return jsonResponse(c, {
+          events,
+          body: (event) =>
+            event.type === 'done' && event.turn
+              ? responseObject(facts(event.turn.assistant_message.id), finalState(event.turn))
+              : undefined,
+        });
       }
-      c.header('Cache-Control', 'no-cache, no-transform');
-      c.header('X-Accel-Buffering', 'no');
-      return streamSSE(c, (stream) =>
-        streamTurn(
-          stream,
-          (signal, hooks) => turns.run(principal, turn, message, signal, hooks),
-          facts,
-          finalState,
-          !tools.generate,
-        ),
-      );
+      return sseResponse(c, {
+        events,
+        encoder: responseEncoder({ factsFor: facts, finalState, eagerMessage: !tools.generate }),
+        keepAliveMs: deps.config.keepAliveMs,
+      });
     });
 }
 
@@ -104,7 +105,7 @@ function toolCallsOf(calls: TurnResult['toolCalls']) {
 }
 
 /** The response's output as stored: the reply's text and its function calls. */
-function finalState(result: TurnResult): OutputState {
+function finalState(result: StoredTurn): OutputState {
   const stats = result.stats;
   const stored = fromStored('assistant', result.assistant_message.content);
   return {

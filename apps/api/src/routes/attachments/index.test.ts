@@ -1,0 +1,242 @@
+/**
+ * Attachments over a real socket, on SQLite and (when it runs here) PostgreSQL: upload limits refused before the
+ * body is read, download-only content, ownership, quota, binding to a message and deletion with it.
+ */
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import { openChatStore } from '@chat-studio/chat-store';
+import {
+  AttachmentLimitsSchema,
+  AttachmentSummarySchema,
+  type AttachmentSummary,
+  type ErrorEnvelope,
+} from '@chat-studio/protocol';
+import { createAuthService } from '@chat-studio/security';
+import {
+  createScratchDatabase,
+  postgresUnavailable,
+  startApiServer,
+  tempDir,
+  type ApiServer,
+  type ScratchDatabase,
+} from '@chat-studio/test-support';
+import { makeDocx, makePdf } from '../../documents/test-files.js';
+
+const MAX_BYTES = 64 * 1024;
+const QUOTA_BYTES = 160 * 1024;
+
+interface Backend {
+  name: string;
+  database(dir: string): Promise<{ env: NodeJS.ProcessEnv; drop(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    database: async (dir) => ({
+      env: { DATABASE_PATH: path.join(dir, 'chat.db'), DATABASE_URL: '' },
+      drop: async () => {},
+    }),
+  },
+];
+if (postgresUnavailable() === undefined)
+  backends.push({
+    name: 'postgres',
+    async database() {
+      const db: ScratchDatabase = await createScratchDatabase({ prefix: 'api_attachments' });
+      return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
+    },
+  });
+
+describe.each(backends)('attachments over a socket ($name)', (backend) => {
+  const tmp = tempDir();
+  let server: ApiServer;
+  let drop: () => Promise<void>;
+  let keys: { alice: string; bob: string };
+
+  const call = (key: string, p: string, init: RequestInit = {}) =>
+    fetch(`${server.baseUrl}${p}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string> | undefined) },
+    });
+  const upload = (key: string, name: string, body: string | Uint8Array, type = 'text/plain') => {
+    const form = new FormData();
+    form.append('file', new File([body], name, { type }));
+    return call(key, '/api/attachments', { method: 'POST', body: form });
+  };
+  const uploaded = async (key: string, name: string, body: string | Uint8Array, type?: string) => {
+    const res = await upload(key, name, body, type);
+    expect(res.status, await res.clone().text()).toBe(201);
+    return v.parse(AttachmentSummarySchema, await res.json());
+  };
+  const errorCode = async (res: Response) => ((await res.json()) as ErrorEnvelope).error.code;
+
+  beforeAll(async () => {
+    const database = await backend.database(tmp.dir);
+    drop = database.drop;
+    const store = await openChatStore(
+      database.env.DATABASE_URL ? { url: database.env.DATABASE_URL } : { path: database.env.DATABASE_PATH },
+    );
+    const auth = createAuthService(store);
+    const a = await auth.addUser('alice', 'alice-password-1');
+    const b = await auth.addUser('bob', 'bob-password-12');
+    keys = { alice: (await auth.createApiKey(a.id, 't')).key, bob: (await auth.createApiKey(b.id, 't')).key };
+    await store.close();
+    server = await startApiServer({
+      ...database.env,
+      AUTH: 'on',
+      MODELS_DIR: path.join(tmp.dir, 'no-models'),
+      ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
+      ATTACHMENT_QUOTA_BYTES: String(QUOTA_BYTES),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await drop?.();
+    tmp.cleanup();
+  });
+
+  it('uploads a file, serves it back as a download only, and 404s it for another user', async () => {
+    const text = '# Notes\n\nThe login test is flaky.\n';
+    const summary = await uploaded(keys.alice, 'notes.md', text, 'text/markdown');
+    expect(summary).toMatchObject({
+      name: 'notes.md',
+      mime: 'text/markdown',
+      size: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(text).digest('hex'),
+      tokens: null,
+      state: 'ready',
+      chunked: false,
+      message_id: null,
+    });
+    expect(await (await call(keys.alice, `/api/attachments/${summary.id}`)).json()).toEqual(summary);
+
+    const content = await call(keys.alice, `/api/attachments/${summary.id}/content`);
+    expect(content.status).toBe(200);
+    expect(content.headers.get('content-disposition')).toMatch(/^attachment; filename="notes.md"/);
+    expect(content.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await content.text()).toBe(text);
+    expect(await (await call(keys.alice, `/api/attachments/${summary.id}/text`)).json()).toEqual({ text, chunks: [] });
+
+    for (const p of ['', '/content', '/text']) {
+      const res = await call(keys.bob, `/api/attachments/${summary.id}${p}`);
+      expect(res.status).toBe(404);
+      expect(await errorCode(res)).toBe('attachment_not_found');
+    }
+    expect((await call(keys.bob, `/api/attachments/${summary.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await call(keys.alice, '/api/attachments/not-an-id')).status).toBe(404);
+  });
+
+  it('serves an uploaded HTML page as bytes to save, never as a page', async () => {
+    const summary = await uploaded(keys.alice, 'page.html', '<script>alert(1)</script>', 'text/html');
+    const res = await call(keys.alice, `/api/attachments/${summary.id}/content`);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    await call(keys.alice, `/api/attachments/${summary.id}`, { method: 'DELETE' });
+  });
+
+  it('refuses a too large file from its Content-Length before the body is sent', async () => {
+    // The server must answer while the client still holds back the body: it never reads it.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${server.baseUrl}/api/attachments`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${keys.alice}`,
+          'content-type': 'multipart/form-data; boundary=x',
+          'content-length': String(MAX_BYTES * 4),
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'attachment_too_large' } });
+  });
+
+  it('refuses a chunked body past the limit, types not accepted, images, and unknown fields', async () => {
+    const big = await upload(keys.alice, 'big.txt', 'x'.repeat(MAX_BYTES + 1));
+    expect(big.status).toBe(413);
+    expect(await errorCode(big)).toBe('attachment_too_large');
+    const exe = await upload(keys.alice, 'tool.exe', 'MZ', 'application/x-msdownload');
+    expect(exe.status).toBe(415);
+    expect(await errorCode(exe)).toBe('attachment_unsupported');
+    const png = await upload(keys.alice, 'cat.png', 'png', 'image/png');
+    expect(png.status).toBe(415);
+    expect(((await png.json()) as ErrorEnvelope).error.message).toMatch(/cannot see images/);
+    const form = new FormData();
+    form.append('file', new File(['a'], 'a.txt', { type: 'text/plain' }));
+    form.append('extra', 'x');
+    const extra = await call(keys.alice, '/api/attachments', { method: 'POST', body: form });
+    expect(extra.status).toBe(400);
+    expect(((await extra.json()) as ErrorEnvelope).error.message).toMatch(/extra/);
+    const json = await call(keys.alice, '/api/attachments', { method: 'POST', body: '{}' });
+    expect(json.status).toBe(400);
+  });
+
+  it('reads a generated PDF by pages and a DOCX by headings, and refuses a damaged PDF with 422', async () => {
+    const pdf = await uploaded(keys.alice, 'report.pdf', Buffer.from(await makePdf(3, 5)), 'application/pdf');
+    expect(pdf).toMatchObject({ mime: 'application/pdf', state: 'ready' });
+    const pdfText = (await (await call(keys.alice, `/api/attachments/${pdf.id}/text`)).json()) as { text: string };
+    expect(pdfText.text).toContain('Page 3 line 4 of the quarterly report');
+    const docx = await uploaded(
+      keys.alice,
+      'notes.docx',
+      Buffer.from(await makeDocx()),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const docxText = (await (await call(keys.alice, `/api/attachments/${docx.id}/text`)).json()) as { text: string };
+    expect(docxText.text).toContain('Release notes');
+    expect(docxText.text).toContain('Version 2 fixes the flaky login test.');
+    const damaged = await upload(keys.alice, 'broken.pdf', '%PDF-1.7\n1 0 obj <<', 'application/pdf');
+    expect(damaged.status).toBe(422);
+    expect(await errorCode(damaged)).toBe('attachment_unreadable');
+    for (const f of [pdf, docx]) await call(keys.alice, `/api/attachments/${f.id}`, { method: 'DELETE' });
+  });
+
+  it('reports limits, and refuses past the quota with attachment_quota_exceeded', async () => {
+    const limits = v.parse(AttachmentLimitsSchema, await (await call(keys.bob, '/api/attachments/limits')).json());
+    expect(limits).toMatchObject({ max_file_bytes: MAX_BYTES, quota_bytes: QUOTA_BYTES, used_bytes: 0 });
+    expect(limits.accepted).toContain('application/pdf');
+    const files: AttachmentSummary[] = [];
+    for (const fill of ['a', 'b']) files.push(await uploaded(keys.bob, `${fill}.txt`, fill.repeat(MAX_BYTES - 100)));
+    // The same bytes again take no more room.
+    await uploaded(keys.bob, 'a-again.txt', 'a'.repeat(MAX_BYTES - 100));
+    const full = await upload(keys.bob, 'c.txt', 'c'.repeat(MAX_BYTES - 100));
+    expect(full.status).toBe(413);
+    expect(await errorCode(full)).toBe('attachment_quota_exceeded');
+    const used = v.parse(AttachmentLimitsSchema, await (await call(keys.bob, '/api/attachments/limits')).json());
+    expect(used.used_bytes).toBe(2 * (MAX_BYTES - 100));
+    for (const f of files)
+      expect((await call(keys.bob, `/api/attachments/${f.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('binds files to a message, lists them with it, and deletes them with it', async () => {
+    const session = (await (await call(keys.alice, '/api/chat/sessions', { method: 'POST' })).json()) as { id: string };
+    const file = await uploaded(keys.alice, 'data.csv', 'a,b\n1,2\n', 'text/csv');
+    // Without a model the turn is refused; the file must stay unsent, ready for the retry.
+    const send = await call(keys.alice, '/api/chat/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: session.id, message: 'sum it', attachments: [file.id] }),
+    });
+    expect(send.status).toBe(503);
+    expect(
+      ((await (await call(keys.alice, `/api/attachments/${file.id}`)).json()) as AttachmentSummary).message_id,
+    ).toBeNull();
+    const foreign = await call(keys.bob, '/api/chat/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: session.id, message: 'x', attachments: ['nope'] }),
+    });
+    expect(foreign.status).toBe(400);
+  });
+});

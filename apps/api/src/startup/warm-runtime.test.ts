@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { takeWarmLlama } from '@chat-studio/llm-runtime/warm';
+import { startApiServer, tempDir, testModelsDir, type ApiServer } from '@chat-studio/test-support';
+import { loadConfig } from '../config/index.js';
+import { warmRuntime } from './warm-runtime.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+describe('warmRuntime', () => {
+  it('starts nothing when the models folder holds no GGUF file (upstreams only, or no models yet)', async () => {
+    const tmp = tempDir('cs-warm-');
+    cleanups.push(tmp.cleanup);
+    mkdirSync(path.join(tmp.dir, 'models'));
+    writeFileSync(path.join(tmp.dir, 'models', 'README.md'), 'no models here');
+    for (const modelsDir of [path.join(tmp.dir, 'models'), path.join(tmp.dir, 'missing')]) {
+      await warmRuntime(loadConfig({ MODELS_DIR: modelsDir }));
+      expect(takeWarmLlama('auto', 'warn')).toBeUndefined();
+    }
+  });
+
+  it('begins the Llama the runtime will ask for when a GGUF file is there', async () => {
+    const config = loadConfig({ MODELS_DIR: testModelsDir(), LLAMA_GPU: 'off' });
+    await warmRuntime(config);
+    const warmed = takeWarmLlama(false, 'warn');
+    expect(warmed).toBeDefined();
+    expect((await warmed!).gpu).toBe(false);
+  });
+
+  it('serves the model through the built server, whose bindings were begun at spawn', async () => {
+    const tmp = tempDir('cs-warm-server-');
+    cleanups.push(tmp.cleanup);
+    const server: ApiServer = await startApiServer(
+      { DATABASE_PATH: path.join(tmp.dir, 'chat.db'), MODELS_DIR: testModelsDir() },
+      { waitForModel: true, timeoutMs: 120_000 },
+    );
+    cleanups.push(() => server.stop());
+    const res = await fetch(`${server.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'stories260K',
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        max_tokens: 8,
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,30 @@
+/** Starts llama.cpp's bindings at spawn when there is a local model to load, beside the server's own loading. */
+import { readdirSync } from 'node:fs';
+import type { AppConfig } from '../config/index.js';
+
+/** Whether `dir` holds a GGUF file (top level only, as the registry scans). */
+function hasGguf(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name.toLowerCase().endsWith('.gguf'));
+  } catch {
+    // No models folder (yet): the runtime reports that itself.
+    return false;
+  }
+}
+
+/**
+ * When the models folder holds a GGUF file, begins creating the Llama the runtime will use, so that
+ * node-llama-cpp's binary check (a child process, hundreds of milliseconds on Linux) runs while the routes and the
+ * store load (issue #18: time to model ready). Without local models (upstreams only) nothing is started. Returns
+ * the promise of the import, which never rejects: a failure is met again and reported by the runtime.
+ *
+ * @example
+ * const warm = warmRuntime(config);
+ * const { startServer } = await import('./start-server.js');
+ */
+export function warmRuntime(config: Pick<AppConfig, 'runtime' | 'modelsDir'>): Promise<void> {
+  if (!hasGguf(config.modelsDir)) return Promise.resolve();
+  return import('@chat-studio/llm-runtime/warm')
+    .then(({ warmLlama }) => warmLlama(config.runtime.gpu ?? 'auto'))
+    .catch(() => undefined);
+}

@@ -1,0 +1,71 @@
+/**
+ * What the attachment routes and the prompt builder need from the store. chat-store's `AttachmentsRepository`
+ * implements it on both back ends; fast unit tests use a fake.
+ */
+import type { AttachmentChunkInfo, AttachmentSource, AttachmentState, AttachmentSummary } from '@chat-studio/protocol';
+
+/** A chunk of a large file's extracted text, as stored. */
+export interface AttachmentChunkInput extends AttachmentChunkInfo {
+  text: string;
+}
+
+/** A chunk found for a question: the chunk, its file, and its full-text rank (lower is better). */
+export interface AttachmentChunkHit extends AttachmentChunkInput {
+  attachment_id: string;
+  name: string;
+  rank: number;
+}
+
+/** A file to store: its bytes (stored once per user by sha256), the extracted text and the chunks of a large one. */
+export interface NewAttachment {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+  sha256: string;
+  text: string;
+  tokens: number | null;
+  /** Empty for a file small enough to always go whole. */
+  chunks: AttachmentChunkInput[];
+  chunked: boolean;
+  state?: AttachmentState;
+}
+
+/** The store side of attachments; every call is scoped by `userId` (another user's id reads as missing). */
+export interface AttachmentsRepository {
+  /** Stores the file; throws an error with code `attachment_quota_exceeded` when the user's quota would be passed. */
+  create(userId: string, input: NewAttachment, options: { quotaBytes: number }): Promise<AttachmentSummary>;
+  get(userId: string, id: string): Promise<AttachmentSummary | undefined>;
+  /** The original bytes. */
+  content(userId: string, id: string): Promise<{ summary: AttachmentSummary; bytes: Uint8Array } | undefined>;
+  /** The extracted text and where its chunks lie. */
+  text(userId: string, id: string): Promise<{ text: string; chunks: AttachmentChunkInfo[] } | undefined>;
+  /** Deletes an unsent attachment; a sent one stays (it goes with its message). */
+  deleteUnsent(userId: string, id: string): Promise<'deleted' | 'sent' | 'missing'>;
+  /** Which of these sha256 keys the user already has bytes for (they take no more room). */
+  knownBlobs(userId: string, sha256s: readonly string[]): Promise<Set<string>>;
+  /** Bytes of the user's distinct stored files (what the quota counts). */
+  usedBytes(userId: string): Promise<number>;
+  /**
+   * Binds unsent attachments to a user message; throws an error with code `attachment_not_found` (binding none)
+   * when one is missing, another user's or already sent.
+   */
+  bind(userId: string, messageId: string, ids: readonly string[]): Promise<AttachmentSummary[]>;
+  /** Makes a message's attachments unsent again (before a refused turn's message is removed). */
+  unbind(userId: string, messageId: string): Promise<void>;
+  /** Attachments of each message that has any, in the order they were bound. */
+  forMessages(userId: string, messageIds: readonly string[]): Promise<Map<string, AttachmentSummary[]>>;
+  /** Records the token count once a model could count it. */
+  setTokens(userId: string, id: string, tokens: number): Promise<void>;
+  /** The best chunks of these attachments for `query` by full-text rank, best first. */
+  searchChunks(
+    userId: string,
+    options: { attachmentIds: readonly string[]; query: string; limit: number },
+  ): Promise<AttachmentChunkHit[]>;
+  /** Chunks by ordinal (the first ones when a query matches nothing). */
+  firstChunks(userId: string, attachmentId: string, limit: number): Promise<AttachmentChunkHit[]>;
+  /** The sources a reply was given. */
+  setSources(userId: string, messageId: string, sources: readonly AttachmentSource[]): Promise<void>;
+  sourcesFor(userId: string, messageIds: readonly string[]): Promise<Map<string, AttachmentSource[]>>;
+  /** Deletes every user's unsent attachments created before `before` (ms since epoch); returns how many. */
+  sweepUnsent(before: number): Promise<number>;
+}

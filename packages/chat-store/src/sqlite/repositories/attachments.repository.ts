@@ -1,0 +1,273 @@
+/** Attachments on SQLite: bytes once per user, rows bound to messages, chunks searched with FTS5 (bm25). */
+import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
+import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '../../contract/attachments.js';
+import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
+import { tokenizeQuery } from '../../search/index.js';
+import type { RepositoryContext } from './repository-context.js';
+
+interface AttachmentRow {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  tokens: number | null;
+  state: AttachmentSummary['state'];
+  chunked: number;
+  message_id: string | null;
+  created_at: number;
+}
+
+const SUMMARY_COLUMNS = 'id, name, mime, size, sha256, tokens, state, chunked, message_id, created_at';
+
+function toSummary(row: AttachmentRow): AttachmentSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    mime: row.mime,
+    size: row.size,
+    sha256: row.sha256,
+    tokens: row.tokens,
+    state: row.state,
+    chunked: row.chunked === 1,
+    message_id: row.message_id,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Words of the question joined with OR: a chunk sharing any word is a candidate, bm25 orders them. */
+export function anyWordMatch(query: string): string | undefined {
+  const tokens = tokenizeQuery(query);
+  return tokens.length === 0 ? undefined : tokens.map((t) => `"${t.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+const USED_BYTES = 'SELECT coalesce(sum(size), 0) AS used FROM attachment_blobs WHERE user_id = ?';
+
+/**
+ * Inserts one attachment (its bytes unless the user has them, its row, its chunks) on the caller's transaction;
+ * `messageId` binds it at once (an import). Returns its id.
+ */
+export function insertAttachment(
+  ctx: RepositoryContext,
+  userId: string,
+  input: NewAttachment,
+  bound: { messageId: string; position: number } | null = null,
+): string {
+  const { sql } = ctx;
+  const id = ctx.newId();
+  const now = ctx.now();
+  sql.run(
+    `INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, sha256) DO NOTHING`,
+    [
+      userId,
+      input.sha256,
+      input.bytes.byteLength,
+      Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
+      now,
+    ],
+  );
+  sql.run(
+    `INSERT INTO attachments
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      id,
+      userId,
+      input.name,
+      input.mime,
+      input.bytes.byteLength,
+      input.sha256,
+      input.text,
+      input.tokens,
+      input.state ?? 'ready',
+      input.chunked ? 1 : 0,
+      bound?.messageId ?? null,
+      bound?.position ?? 0,
+      now,
+    ],
+  );
+  for (const c of input.chunks)
+    sql.run(
+      `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
+    );
+  return id;
+}
+
+export function createAttachmentsRepository(ctx: RepositoryContext): AttachmentsRepository {
+  const { sql } = ctx;
+  const summary = (userId: string, id: string) => {
+    const row = sql.get<AttachmentRow>(`SELECT ${SUMMARY_COLUMNS} FROM attachments WHERE id = ? AND user_id = ?`, [
+      id,
+      userId,
+    ]);
+    return row ? toSummary(row) : undefined;
+  };
+  const hits = (rows: (Omit<AttachmentChunkHit, 'rank'> & { rank: number | null })[]): AttachmentChunkHit[] =>
+    rows.map((r) => ({ ...r, rank: r.rank ?? 0 }));
+  return {
+    async create(userId, input, { quotaBytes }) {
+      const id = sql.write(() => {
+        const known = sql.get('SELECT 1 FROM attachment_blobs WHERE user_id = ? AND sha256 = ?', [
+          userId,
+          input.sha256,
+        ]);
+        if (!known) {
+          const used = sql.get<{ used: number }>(USED_BYTES, [userId])?.used ?? 0;
+          if (used + input.bytes.byteLength > quotaBytes)
+            throw new AttachmentQuotaExceededError(quotaBytes, used, input.bytes.byteLength);
+        }
+        return insertAttachment(ctx, userId, input);
+      });
+      const created = summary(userId, id);
+      if (!created) throw new AttachmentNotFoundError();
+      return created;
+    },
+    async knownBlobs(userId, sha256s) {
+      if (sha256s.length === 0) return new Set();
+      const rows = sql.all<{ sha256: string }>(
+        `SELECT sha256 FROM attachment_blobs WHERE user_id = ? AND sha256 IN (${placeholders(sha256s.length)})`,
+        [userId, ...sha256s],
+      );
+      return new Set(rows.map((r) => r.sha256));
+    },
+    async get(userId, id) {
+      return summary(userId, id);
+    },
+    async content(userId, id) {
+      const found = summary(userId, id);
+      if (!found) return undefined;
+      const blob = sql.get<{ data: Buffer }>('SELECT data FROM attachment_blobs WHERE user_id = ? AND sha256 = ?', [
+        userId,
+        found.sha256,
+      ]);
+      return blob ? { summary: found, bytes: new Uint8Array(blob.data) } : undefined;
+    },
+    async text(userId, id) {
+      const row = sql.get<{ text: string }>('SELECT text FROM attachments WHERE id = ? AND user_id = ?', [id, userId]);
+      if (!row) return undefined;
+      const chunks = sql.all<{
+        ordinal: number;
+        start: number;
+        end: number;
+        heading: string | null;
+        page: number | null;
+      }>(
+        'SELECT ordinal, start, "end", heading, page FROM attachment_chunks WHERE attachment_id = ? ORDER BY ordinal',
+        [id],
+      );
+      return { text: row.text, chunks };
+    },
+    async deleteUnsent(userId, id) {
+      return sql.write(() => {
+        const row = sql.get<{ message_id: string | null }>(
+          'SELECT message_id FROM attachments WHERE id = ? AND user_id = ?',
+          [id, userId],
+        );
+        if (!row) return 'missing' as const;
+        if (row.message_id !== null) return 'sent' as const;
+        sql.run('DELETE FROM attachments WHERE id = ?', [id]);
+        return 'deleted' as const;
+      });
+    },
+    async usedBytes(userId) {
+      return sql.get<{ used: number }>(USED_BYTES, [userId])?.used ?? 0;
+    },
+    async bind(userId, messageId, ids) {
+      sql.write(() => {
+        const owner = sql.get(
+          'SELECT 1 FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id WHERE m.id = ? AND s.user_id = ?',
+          [messageId, userId],
+        );
+        if (!owner) throw new AttachmentNotFoundError('The message to attach the files to was not found');
+        for (const [position, id] of ids.entries()) {
+          const bound = sql.run(
+            'UPDATE attachments SET message_id = ?, position = ? WHERE id = ? AND user_id = ? AND message_id IS NULL',
+            [messageId, position, id, userId],
+          );
+          if (bound.changes !== 1) throw new AttachmentNotFoundError();
+        }
+      });
+      return (await this.forMessages(userId, [messageId])).get(messageId) ?? [];
+    },
+    async unbind(userId, messageId) {
+      sql.run('UPDATE attachments SET message_id = NULL, created_at = ? WHERE message_id = ? AND user_id = ?', [
+        ctx.now(),
+        messageId,
+        userId,
+      ]);
+    },
+    async forMessages(userId, messageIds) {
+      const out = new Map<string, AttachmentSummary[]>();
+      if (messageIds.length === 0) return out;
+      const rows = sql.all<AttachmentRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM attachments
+          WHERE user_id = ? AND message_id IN (${placeholders(messageIds.length)}) ORDER BY message_id, position`,
+        [userId, ...messageIds],
+      );
+      for (const row of rows) {
+        const list = out.get(row.message_id ?? '') ?? [];
+        list.push(toSummary(row));
+        out.set(row.message_id ?? '', list);
+      }
+      return out;
+    },
+    async setTokens(userId, id, tokens) {
+      sql.run('UPDATE attachments SET tokens = ? WHERE id = ? AND user_id = ?', [tokens, id, userId]);
+    },
+    async searchChunks(userId, { attachmentIds, query, limit }) {
+      const match = anyWordMatch(query);
+      if (!match || attachmentIds.length === 0) return [];
+      return hits(
+        sql.all(
+          `SELECT c.attachment_id, a.name, c.ordinal, c.start, c."end" AS "end", c.heading, c.page, c.text,
+                  bm25(attachment_chunks_fts) AS rank
+             FROM attachment_chunks_fts f
+             JOIN attachment_chunks c ON c.id = f.rowid
+             JOIN attachments a ON a.id = c.attachment_id
+            WHERE attachment_chunks_fts MATCH ? AND c.user_id = ?
+              AND c.attachment_id IN (${placeholders(attachmentIds.length)})
+            ORDER BY rank LIMIT ?`,
+          [match, userId, ...attachmentIds, limit],
+        ),
+      );
+    },
+    async firstChunks(userId, attachmentId, limit) {
+      return hits(
+        sql.all(
+          `SELECT c.attachment_id, a.name, c.ordinal, c.start, c."end" AS "end", c.heading, c.page, c.text, NULL AS rank
+             FROM attachment_chunks c JOIN attachments a ON a.id = c.attachment_id
+            WHERE c.attachment_id = ? AND c.user_id = ? ORDER BY c.ordinal LIMIT ?`,
+          [attachmentId, userId, limit],
+        ),
+      );
+    },
+    async setSources(userId, messageId, sources) {
+      sql.run(
+        `INSERT INTO message_sources (message_id, user_id, sources) VALUES (?, ?, ?)
+         ON CONFLICT (message_id) DO UPDATE SET sources = excluded.sources`,
+        [messageId, userId, JSON.stringify(sources)],
+      );
+    },
+    async sourcesFor(userId, messageIds) {
+      const out = new Map<string, AttachmentSource[]>();
+      if (messageIds.length === 0) return out;
+      const rows = sql.all<{ message_id: string; sources: string }>(
+        `SELECT message_id, sources FROM message_sources
+          WHERE user_id = ? AND message_id IN (${placeholders(messageIds.length)})`,
+        [userId, ...messageIds],
+      );
+      for (const row of rows) out.set(row.message_id, JSON.parse(row.sources) as AttachmentSource[]);
+      return out;
+    },
+    async sweepUnsent(before) {
+      return sql.run('DELETE FROM attachments WHERE message_id IS NULL AND created_at < ?', [before]).changes;
+    },
+  };
+}
