@@ -14,6 +14,7 @@ export {
   DatabaseUnavailableError,
   AttachmentNotFoundError,
   AttachmentQuotaExceededError,
+  VectorsUnavailableError,
 } from './errors/index.js';
 export {
   StorageError,
@@ -108,3 +109,14 @@ export type {
   StreamingRepliesTable,
 } from './contract/tables/index.js';
 export * from './transfer/index.js';
+export { MAX_VECTOR_HITS } from './contract/vectors.js';
+export type {
+  VectorsRepository,
+  EmbeddingModelInfo,
+  PendingMessage,
+  MessageVectorInput,
+  VectorHit,
+  EmbeddingProgress,
+  VectorCheck,
+  VectorSearchOptions,
+} from './contract/vectors.js';

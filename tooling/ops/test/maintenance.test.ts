@@ -54,6 +54,7 @@ describe('maintenance command', () => {
       'fts check',
       'fts optimize',
       'foreign_key_check',
+      'vectors check',
       'sweep unsent attachments',
       'VACUUM',
       'ANALYZE',

@@ -6,6 +6,7 @@ import type { ChatTurns } from '../chat-service/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { SharedStateHealth } from '../shared-state/index.js';
 import type { DocumentsPort } from '../attachments/index.js';
+import type { BackgroundEmbedder } from '../meaning/index.js';
 
 import type { AuthService, Principal, RateLimitsOptions, SecurityConfig } from '@chat-studio/security';
 
@@ -47,6 +48,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitsOptions['store'];
   /** Whether `rateLimitStore` reaches its shared counters; `/health` reports it. Defaults to none (in-memory counters). */
   sharedState?: { health(): SharedStateHealth };
+  /** Embeds messages for search by meaning in the background; `/health` shows its progress. Defaults to none. */
+  embedder?: BackgroundEmbedder;
   /** Milliseconds since epoch when the process started. Defaults to now. */
   startedAt?: number;
   /** Text extraction and chunking of attached files. Defaults to the documents module. */

@@ -8,6 +8,7 @@ import { createAuthService, readSecurityConfig } from '@chat-studio/security';
 import type { AppConfig } from '../config/index.js';
 import type { EarlyListener } from './early-listener.js';
 import { createApp } from '../app/create-app.js';
+import { createBackgroundEmbedder } from '../meaning/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import {
   createLogger,
@@ -98,6 +99,9 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
   // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
   const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
   const turns = createChatTurns({ ...timed, config, metrics, logger, processId: registry.processId });
+  // Search by meaning: messages of users who opted in are embedded in the background, never during a reply.
+  const embedder = createBackgroundEmbedder({ store, runtime, logger });
+  embedder.start();
   const app = createApp({
     ...timed,
     config,
@@ -107,6 +111,7 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
     security: { config: securityConfig, auth },
     rateLimitStore: shared?.store,
     sharedState: shared,
+    embedder,
   });
   const listening = (port: number) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
@@ -155,6 +160,7 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
     ollamaServer?.close();
     // Aborting generation lets each stream store its partial reply before the database closes.
     await turns.abortAll();
+    await embedder.stop();
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
     if (ollamaServer && 'closeAllConnections' in ollamaServer) ollamaServer.closeAllConnections();

@@ -10,6 +10,7 @@ import type { SessionsRepository } from './sessions.js';
 import type { UsersRepository } from './users.js';
 import type { TransferRepository } from './transfer-repository.js';
 import type { AttachmentsRepository } from './attachments.js';
+import type { VectorsRepository } from './vectors.js';
 
 /**
  * Options of `openChatStore`.
@@ -102,6 +103,8 @@ export interface ChatStoreBase {
   readonly transfer: TransferRepository;
   /** Files attached to messages: bytes once per user, quota, chunks of large files with full-text retrieval. */
   readonly attachments: AttachmentsRepository;
+  /** Message vectors for search by meaning (opt-in per user), with the embedding cursor and its progress. */
+  readonly vectors: VectorsRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

@@ -100,3 +100,12 @@ export function unavailableReason(error: unknown): string | undefined {
   if (error instanceof AggregateError) return error.errors.map(unavailableReason).find(Boolean);
   return UNAVAILABLE_MESSAGES.test(error.message) ? error.message : undefined;
 }
+
+/**
+ * Search by meaning cannot run: sqlite-vec did not load on this platform, or no embedding model was recorded yet.
+ * Callers answer 503 with the sentence.
+ */
+export class VectorsUnavailableError extends ChatStoreError {
+  override readonly name = 'VectorsUnavailableError';
+  override readonly code = 'chat_unavailable';
+}

@@ -7,6 +7,7 @@ export {
   DuplicateError,
   DatabaseUnavailableError,
   unavailableReason,
+  VectorsUnavailableError,
 } from './chat-store-error.js';
 export { AttachmentNotFoundError, AttachmentQuotaExceededError } from './attachment-errors.js';
 export {

@@ -17,6 +17,7 @@ import type { PostgresContext } from './repositories/postgres-context.js';
 import { createPostgresSearch } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
 import { createPostgresUsersRepository } from './repositories/users.repository.js';
+import { createPostgresVectorsRepository } from './repositories/vectors.repository.js';
 import { createPostgresTransferRepository } from './transfer/postgres-transfer.js';
 
 /** Default of `ChatStoreOptions.poolSize`: connections per process. */
@@ -114,6 +115,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     processes: guard(createPostgresProcessesRepository(ctx), isClosed),
     transfer: guard(createPostgresTransferRepository(ctx), isClosed),
     attachments: guard(createPostgresAttachmentsRepository(ctx), isClosed),
+    vectors: guard(createPostgresVectorsRepository(ctx), isClosed),
     async ping() {
       if (closed) return false;
       try {

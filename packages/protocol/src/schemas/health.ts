@@ -42,5 +42,20 @@ export const HealthResponseSchema = v.object({
       reason: v.nullable(v.string()),
     }),
   ),
+  /**
+   * Background embedding for search by meaning: `embedded` of `total` messages of the `users` who turned it on;
+   * `state` off (no model can embed), idle, embedding or error (with `reason`). Present when the server embeds.
+   */
+  meaning_search: v.optional(
+    v.object({
+      state: v.picklist(['off', 'idle', 'embedding', 'error']),
+      reason: v.nullable(v.string()),
+      model: v.nullable(v.string()),
+      dims: v.nullable(v.number()),
+      users: v.number(),
+      embedded: v.number(),
+      total: v.number(),
+    }),
+  ),
 });
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

@@ -173,6 +173,33 @@ async function searchIndexResult(store: ChatStore): Promise<CheckResult> {
   }
 }
 
+/** How far background embedding for search by meaning has come (the store's cursor and vector counts). */
+async function meaningSearchResult(store: ChatStore): Promise<CheckResult> {
+  try {
+    const p = await store.vectors.progress();
+    if (p.users === 0)
+      return {
+        name: 'meaning search',
+        status: 'pass',
+        detail: 'off: no user turned search by meaning on',
+        data: { ...p },
+      };
+    const share = p.total === 0 ? 100 : Math.floor((p.embedded / p.total) * 100);
+    return {
+      name: 'meaning search',
+      status: 'pass',
+      detail: `${p.embedded} of ${p.total} messages embedded (${share}%) for ${p.users} user(s)${p.model ? ` with ${p.model} (${p.dims} dims)` : ''}`,
+      data: { ...p },
+    };
+  } catch (error) {
+    return {
+      name: 'meaning search',
+      status: 'fail',
+      detail: `reading embedding progress failed: ${(error as Error).message}`,
+    };
+  }
+}
+
 async function databaseChecks(target: string, label: string): Promise<CheckResult[]> {
   let store;
   try {
@@ -202,6 +229,7 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
       checks.push({ name: 'database', status: 'fail', detail: `counting rows failed: ${(error as Error).message}` });
     }
     if (!postgres) checks.push(await searchIndexResult(store));
+    checks.push(await meaningSearchResult(store));
     try {
       const integrity = postgres ? await postgresIntegrity(store) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));

@@ -140,6 +140,11 @@ async function checkAndIndex(
       ? ''
       : `${fk.rows.length} orphan row(s) in ${orphanTables}${options.fix ? '' : ` — fix: ${FIX_COMMAND} (backs up first)`}`,
   }));
+  // Vectors for search by meaning against the messages: orphans, missing ones, a wrong dimension.
+  await step('vectors check', async () => {
+    const check = await store.vectors.check();
+    return { ok: check.ok, detail: check.problems.join(' ') };
+  });
   if (!fk.ok && options.fix) {
     await step('remove orphans', async () => {
       const file = await options.backup();

@@ -54,6 +54,8 @@ export function healthRoutes(deps: AppDeps) {
         embedding?.state === 'error' ? `Embeddings are not available: EMBEDDING_MODEL ${embedding.reason}` : null;
       const degraded =
         [...failing, limitsReason, embeddingReason].filter((reason) => reason !== null).join('; ') || null;
+      // Health never lies: a failing embedder is reported (degraded would hide nothing a request needs, so it stays ok).
+      const meaning = database.ok && deps.embedder ? await deps.embedder.status().catch(() => undefined) : undefined;
       const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
       const body: HealthResponse = {
         status,
@@ -68,6 +70,7 @@ export function healthRoutes(deps: AppDeps) {
         ...(embedding
           ? { embedding_model: { model_id: embedding.model_id, state: embedding.state, reason: embedding.reason } }
           : {}),
+        ...(meaning ? { meaning_search: meaning } : {}),
       };
       c.header('Cache-Control', 'no-store');
       return c.json(body, !database.ok || failing.length > 0 ? 503 : 200);

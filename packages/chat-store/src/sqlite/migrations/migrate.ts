@@ -9,6 +9,7 @@ import * as messageTree from './2026_12_10_130000_message_tree.js';
 import * as rolesServiceKeysProcesses from './2026_12_12_120000_roles_service_keys_processes.js';
 import * as createChatImports from './2026_12_20_120000_create_chat_imports.js';
 import * as createAttachments from './2026_12_22_100000_create_attachments.js';
+import * as messageVectors from './2026_12_22_120000_message_vectors.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_12_120000_roles_service_keys_processes': rolesServiceKeysProcesses,
   '2026_12_20_120000_create_chat_imports': createChatImports,
   '2026_12_22_100000_create_attachments': createAttachments,
+  '2026_12_22_120000_message_vectors': messageVectors,
 });
 
 /** Names of every migration this version of the store knows. */

@@ -5,6 +5,7 @@
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import * as sqliteVec from 'sqlite-vec';
 import { openDatabase, SqlRunner } from '../connection/index.js';
 import { runReadJob, type ReadJob } from './jobs.js';
 import type { WorkerReply, WorkerSetup } from './protocol.js';
@@ -36,6 +37,12 @@ try {
   const raw = openDatabase({ path: setup.path, readonly: true, busyTimeoutMs: setup.busyTimeoutMs });
   // A larger page cache than the 2 MB default: search reads the same index and message pages again and again.
   raw.pragma(`cache_size = -${Math.max(2048, Math.floor(setup.cacheKiB))}`);
+  // Searches by meaning read the sqlite-vec table here too; without the extension they fail with its reason.
+  try {
+    sqliteVec.load(raw);
+  } catch {
+    // The store then reports vectors unavailable before any such job is sent.
+  }
   sql = new SqlRunner(raw);
 } catch (error) {
   openError = error;

@@ -9,3 +9,4 @@ export { createMaintenanceRepository } from './maintenance.repository.js';
 export type { RepositoryContext } from './repository-context.js';
 export { createProcessesRepository } from './processes.repository.js';
 export { createAttachmentsRepository } from './attachments.repository.js';
+export { createVectorsRepository } from './vectors.repository.js';

@@ -1,5 +1,6 @@
 /** Opens (and migrates) the chat store. */
 import type Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
 import { Kysely, SqliteDialect } from 'kysely';
 import { monotonicFactory } from 'ulid';
 import { openDatabase, resolveDatabasePath, SqlRunner } from '../connection/index.js';
@@ -15,6 +16,7 @@ import {
   createSearch,
   createSessionsRepository,
   createUsersRepository,
+  createVectorsRepository,
   type RepositoryContext,
 } from '../repositories/index.js';
 import { DEFAULT_SEARCH_WINDOW } from '../../contract/search.js';
@@ -48,6 +50,19 @@ function keepOptimized(raw: Database.Database, intervalMs: number): () => void {
   const timer = setInterval(() => optimize(''), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Loads sqlite-vec (vector tables for search by meaning) into the connection. Its npm package ships the extension for
+ * the common platforms; where none fits, the store works without search by meaning.
+ */
+function loadSqliteVec(raw: Database.Database): boolean {
+  try {
+    sqliteVec.load(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isBusy(error: unknown): boolean {
@@ -103,6 +118,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     throw error;
   }
 
+  const vectorsAvailable = loadSqliteVec(raw);
   const nextId = monotonicFactory();
   const ctx: RepositoryContext = { db, sql, now: () => Date.now(), newId: () => nextId() };
   const window = Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW));
@@ -136,6 +152,11 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
     attachments: createAttachmentsRepository(ctx),
+    vectors: createVectorsRepository(
+      ctx,
+      vectorsAvailable,
+      pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
+    ),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
       try {
