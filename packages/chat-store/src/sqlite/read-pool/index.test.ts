@@ -75,19 +75,6 @@ describe('read pool', () => {
     expect(os.getPriority()).toBeLessThan(target);
   });
 
-  it('reads the file through a memory map of the size asked for (1 GiB by default)', async () => {
-    const t = await seeded();
-    const mmap = async (pool: ReadPool) =>
-      ((await pool.run({ kind: 'all', sql: 'PRAGMA mmap_size', params: [] })) as { mmap_size: number }[])[0]?.mmap_size;
-    const pools = [new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000 })];
-    pools.push(new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000, mmapBytes: 0 }));
-    cleanups.unshift(async () => {
-      for (const pool of pools) await pool.close();
-    });
-    expect(await mmap(pools[0]!)).toBe(1024 * 1024 * 1024);
-    expect(await mmap(pools[1]!)).toBe(0);
-  });
-
   it('refuses statements that write, and fails running jobs on close', async () => {
     const t = await seeded();
     const pool = new ReadPool({ path: t.path, size: 2, busyTimeoutMs: 1000 });
@@ -99,6 +86,19 @@ describe('read pool', () => {
     await running;
     await expect(pool.run({ kind: 'all', sql: 'SELECT 1', params: [] })).rejects.toBeInstanceOf(ChatStoreClosedError);
     expect((await t.store.maintenance.stats()).messages).toBe(30);
+  });
+
+  it('reads the file through a memory map of the size asked for (1 GiB by default)', async () => {
+    const t = await seeded();
+    const mmap = async (pool: ReadPool) =>
+      ((await pool.run({ kind: 'all', sql: 'PRAGMA mmap_size', params: [] })) as { mmap_size: number }[])[0]?.mmap_size;
+    const pools = [new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000 })];
+    pools.push(new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000, mmapBytes: 0 }));
+    cleanups.unshift(async () => {
+      for (const pool of pools) await pool.close();
+    });
+    expect(await mmap(pools[0]!)).toBe(1024 * 1024 * 1024);
+    expect(await mmap(pools[1]!)).toBe(0);
   });
 });
 
