@@ -23,6 +23,14 @@ describe('buildMatchExpression', () => {
     expect(buildMatchExpression('recip fox', () => ['never'])).toBe('"recip" "fox"');
   });
 
+  it('leaves out the words the caller checks itself, never the prefix', () => {
+    const common = (t: string) => ['to', 'a', 'good'].includes(t.toLowerCase());
+    expect(buildMatchExpression('how To write a good', () => ['good'], common)).toBe('"how" "write" "good"');
+    // A left-out last word does not make the word before it a prefix.
+    expect(buildMatchExpression('write prompt to', undefined, common)).toBe('"write" "prompt"');
+    expect(buildMatchExpression('to a', undefined, common)).toBeUndefined();
+  });
+
   it('has no words for punctuation or emoji only', () => {
     expect(buildMatchExpression('"*()^:-')).toBeUndefined();
     expect(buildMatchExpression('🙂🎉')).toBeUndefined();

@@ -31,18 +31,24 @@ export type PrefixExpansion = (prefix: string) => readonly string[] | undefined;
  * Builds the MATCH expression: every word quoted as an FTS5 string and joined with spaces (implicit AND);
  * the last word also matches as a prefix so results appear while the user is still typing. With `expand`, the
  * prefix becomes an OR of the words it stands for, which FTS5 reads lazily instead of merging them all first.
- * Returns `undefined` when the query has no words (then there is nothing to search).
+ * `omit` leaves out whole words (never the prefix) that the caller checks in the matched rows itself. Returns
+ * `undefined` when no word is left (then there is nothing to search).
  *
  * @example
  * buildMatchExpression('NEAR(foo "bar" -bazooka') // '"NEAR" "foo" "bar" "bazooka"*'
  * buildMatchExpression('garlic recip', () => ['recipe', 'recipes']) // '"garlic" AND ("recipe" OR "recipes")'
  */
-export function buildMatchExpression(query: string, expand?: PrefixExpansion): string | undefined {
+export function buildMatchExpression(
+  query: string,
+  expand?: PrefixExpansion,
+  omit?: (token: string) => boolean,
+): string | undefined {
   const tokens = tokenizeQuery(query);
-  if (tokens.length === 0) return undefined;
-  const words = tokens.map((t, i) =>
-    i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH ? prefixMatch(t, expand) : quote(t),
-  );
+  const words = tokens.flatMap((t, i) => {
+    if (i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH) return [prefixMatch(t, expand)];
+    return omit?.(t) ? [] : [quote(t)];
+  });
+  if (words.length === 0) return undefined;
   const last = words.pop()!;
   // FTS5's implicit AND joins phrases only: a parenthesized OR needs an explicit one.
   if (words.length === 0) return last;

@@ -13,6 +13,7 @@ export {
   rankWindow,
   foldText,
   countTerm,
+  termChecker,
   estimateDocFrequency,
   inverseDocFrequency,
   DOC_FREQUENCY_SAMPLE,

@@ -8,6 +8,7 @@ import {
   inverseDocFrequency,
   rankTerms,
   rankWindow,
+  termChecker,
 } from './rank.js';
 import { parseSnippet } from './snippet.js';
 
@@ -84,5 +85,23 @@ describe('buildSnippet', () => {
     );
     expect(snippet).toBe('I love 🍕 pizza with pineapple');
     expect(snippet.slice(...highlights[0]!)).toBe('pineapple');
+  });
+});
+
+describe('termChecker', () => {
+  it('finds a whole word as the tokenizer splits text, ignoring case and diacritics', () => {
+    const [to, a] = rankTerms('to a').map(termChecker);
+    // ASCII text: runs of letters and digits are words; `_` and every other character separate them.
+    expect(['To be', 'to_do', 'x TO', '(to)', 'how-to'].map((t) => to!(t))).toEqual([true, true, true, true, true]);
+    expect(['toe', 'into', 'photo2'].map((t) => to!(t))).toEqual([false, false, false]);
+    // Other text: found as written, or after folding diacritics, never inside a longer word.
+    expect(['café to go', 'crème TÓ', 'tó-', 'à la carte', 'naïve'].map((t) => to!(t) || a!(t))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(['éto', 'toé', 'ña', 'aб'].map((t) => to!(t) || a!(t))).toEqual([false, false, false, false]);
   });
 });

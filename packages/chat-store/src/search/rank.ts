@@ -83,6 +83,20 @@ function termSource(folded: string): string {
   return out;
 }
 
+/**
+ * Whether a text holds `term` (not a prefix) as a whole token, for a word left out of the MATCH expression and
+ * checked in the candidates instead. In ASCII text this is exactly how the unicode61 tokenizer splits it (runs of
+ * letters and digits; everything else, `_` included, separates); other text is folded first (`foldText`) and split
+ * at whatever is not a letter, digit or mark, as the query's own words are (`tokenizeQuery`).
+ */
+export function termChecker(term: RankTerm): (text: string) => boolean {
+  const escaped = term.folded.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  const ascii = new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'i');
+  const other = new RegExp(`(?<!${TOKEN_CHAR})${escaped}(?!${TOKEN_CHAR})`, 'iu');
+  // Folding costs more than the test: only text where the word is not found as written pays for it.
+  return (text) => (ASCII_ONLY.test(text) ? ascii.test(text) : other.test(text) || other.test(foldText(text)));
+}
+
 /** A ranking term for `folded` (already folded with `foldText`). */
 export function rankTerm(folded: string, prefix: boolean): RankTerm {
   const escaped = termSource(folded);

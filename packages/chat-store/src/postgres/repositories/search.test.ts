@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
-import { windowStatement } from './search.js';
+import { taskGate, windowStatement } from './search.js';
 import { rankTerms } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 
@@ -80,5 +80,38 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     );
     const defaults = await client.query<{ jit: string }>(`SELECT boot_val AS jit FROM pg_settings WHERE name = 'jit'`);
     expect(rows[0]).toEqual({ seq: 'on', nest: 'on', jit: defaults.rows[0]!.jit });
+  });
+});
+
+describe('taskGate', () => {
+  it('runs at most `max` tasks at once, the others in the order they came, whether they succeed or fail', async () => {
+    const gate = taskGate(2);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const task = (i: number) => async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 5 + (i % 3)));
+      running--;
+      order.push(i);
+      if (i === 3) throw new Error('task 3 failed');
+      return i;
+    };
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => gate(task(i))));
+    expect(most).toBe(2);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      ...Array(4).fill('fulfilled'),
+    ]);
+    expect(order).toHaveLength(8);
+    // A failed task gives its place back too: the gate still runs two at once afterwards.
+    running = 0;
+    most = 0;
+    await Promise.all([gate(task(10)), gate(task(11)), gate(task(12))]);
+    expect(most).toBe(2);
   });
 });

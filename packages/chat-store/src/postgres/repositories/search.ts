@@ -122,11 +122,47 @@ function termWeights(terms: readonly RankTerm[], p: Probe | undefined): number[]
 }
 
 /**
+ * Searches of one store that run at once; the others wait their turn. A search's rows are parsed, ranked and cut
+ * into snippets on the event loop (on SQLite all of that runs in the read pool's workers): with 50 searches in
+ * flight their result handling queued `/health` behind it for 0.6 s (p50) under load. The database has as few cores
+ * as the process, so more at once would not answer sooner.
+ */
+export const POSTGRES_SEARCH_CONCURRENCY = 2;
+
+/** Runs tasks at most `max` at a time, in the order they came. */
+export function taskGate(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finished task hands its place straight to the next waiting one, so `running` counts places, not calls.
+    if (running < max) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+/**
  * Search ranks by BM25 among the newest `window` matches of the user's messages (all of them when there are fewer),
  * and the cursor pins both ends of that window, exactly as the SQLite store does. `rank` is the negated score, so
  * lower is better on both back ends.
  */
-export function createPostgresSearch(ctx: PostgresContext, window = DEFAULT_SEARCH_WINDOW): SearchFunction {
+export function createPostgresSearch(
+  ctx: PostgresContext,
+  window = DEFAULT_SEARCH_WINDOW,
+  concurrency = POSTGRES_SEARCH_CONCURRENCY,
+): SearchFunction {
+  const gate = taskGate(Math.max(1, Math.floor(concurrency)));
+  const search = searchOnce(ctx, window);
+  return (userId, query, options = {}) => gate(() => search(userId, query, options));
+}
+
+function searchOnce(ctx: PostgresContext, window: number): SearchFunction {
   return async (userId, query, options = {}) => {
     const limit = pageLimit(options.limit, 20, 100);
     const text = buildTsQuery(query);

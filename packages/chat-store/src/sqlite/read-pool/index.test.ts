@@ -112,6 +112,19 @@ describe('read pool', () => {
     await expect(pool.run({ kind: 'all', sql: 'SELECT 1', params: [] })).rejects.toBeInstanceOf(ChatStoreClosedError);
     expect((await t.store.maintenance.stats()).messages).toBe(30);
   });
+
+  it('reads the file through a memory map of the size asked for (1 GiB by default)', async () => {
+    const t = await seeded();
+    const mmap = async (pool: ReadPool) =>
+      ((await pool.run({ kind: 'all', sql: 'PRAGMA mmap_size', params: [] })) as { mmap_size: number }[])[0]?.mmap_size;
+    const pools = [new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000 })];
+    pools.push(new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000, mmapBytes: 0 }));
+    cleanups.unshift(async () => {
+      for (const pool of pools) await pool.close();
+    });
+    expect(await mmap(pools[0]!)).toBe(1024 * 1024 * 1024);
+    expect(await mmap(pools[1]!)).toBe(0);
+  });
 });
 
 async function openTempStoreAt(path: string) {

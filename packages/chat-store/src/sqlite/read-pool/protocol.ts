@@ -6,6 +6,8 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
   /** Page cache of the worker's connection, in KiB. */
   cacheKiB: number;
+  /** `PRAGMA mmap_size` of the worker's connection, in bytes (0: no memory map). */
+  mmapBytes: number;
   /** How much nicer than the process the worker thread runs (Linux), 0 to keep the process's own priority. */
   nice?: number;
 }

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStore, type TempStore } from '../../../test/temp-store.js';
 import { openChatStore } from '../../index.js';
-import { SEARCH_STATEMENTS } from './search.repository.js';
+import { rankTerms } from '../../search/index.js';
+import { SqlRunner } from '../connection/index.js';
+import { narrowQuery, SEARCH_STATEMENTS, termSamples } from './search.repository.js';
 
 /** `EXPLAIN QUERY PLAN` of `statement`, one `detail` per step, in the order SQLite runs them. */
 function plan(raw: Database.Database, statement: string): string[] {
@@ -182,4 +184,77 @@ describe('words rarely found together', () => {
       await t.cleanup();
     }
   });
+});
+
+describe('common words checked in the candidates', () => {
+  /** Every hit of `query`, page after page. */
+  async function all(t: TempStore, query: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.store.search('u', query, { limit: 6, cursor });
+      ids.push(...page.items.map((h) => h.message_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  /** The user's messages FTS5 itself finds for every word of `query`, newest first. */
+  function fts5(path: string, match: string): string[] {
+    const raw = new Database(path, { readonly: true });
+    try {
+      const statement = raw.prepare(
+        'SELECT m.id FROM messages_fts f JOIN chat_messages m ON m.seq = f.rowid WHERE messages_fts MATCH ? ORDER BY f.rowid DESC',
+      );
+      return statement.pluck().all(match) as string[];
+    } finally {
+      raw.close();
+    }
+  }
+
+  // The rows a tokenizer corner could tell apart: `_` separates words, diacritics fold, longer words do not count.
+  const TRICKY = [
+    'amber to birch a',
+    'AMBER TO BIRCH A',
+    'amber to_do birch (a)',
+    'amber tó birch à la carte',
+    'amber into birch a',
+    'amber toe birch a',
+    'amber to birch aa',
+    'amber birch',
+    'amber to birch naïve a',
+    'amber to birch, café a',
+    'amber éto birch a',
+  ];
+
+  for (const window of [1000, 4]) {
+    it(`finds what FTS5 finds with every word (window ${window})`, async () => {
+      const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0, searchWindow: window });
+      try {
+        const s = await t.store.sessions.create('u');
+        // "to" and "a" in most messages, "amber" and "birch" in few: the query is narrowed to the rare words.
+        for (let i = 0; i < 300; i++) {
+          const content = i % 25 === 0 ? TRICKY[(i / 25) % TRICKY.length]! : `filler to a text ${i}`;
+          await t.store.messages.append('u', s.id, { role: 'user', content });
+        }
+        for (const content of TRICKY) await t.store.messages.append('u', s.id, { role: 'user', content });
+        const raw = new Database(t.path, { readonly: true });
+        try {
+          const sql = new SqlRunner(raw);
+          const terms = rankTerms('amber to birch a');
+          const to = raw.prepare('SELECT max(seq) FROM chat_messages').pluck().get() as number;
+          const narrowed = narrowQuery('amber to birch a', terms, termSamples(sql, terms), to, window, () => undefined);
+          expect(narrowed?.match).toBe('"amber" "birch"');
+        } finally {
+          raw.close();
+        }
+        const expected = fts5(t.path, '"amber" "to" "birch" "a"');
+        expect(expected.length).toBeGreaterThan(window === 4 ? 4 : 10);
+        const hits = await all(t, 'amber to birch a');
+        expect(new Set(hits)).toEqual(new Set(expected.slice(0, window)));
+      } finally {
+        await t.cleanup();
+      }
+    });
+  }
 });

@@ -14,12 +14,15 @@ import {
   buildMatchExpression,
   DOC_FREQUENCY_SAMPLE,
   estimateDocFrequency,
+  foldText,
   inverseDocFrequency,
+  type PrefixExpansion,
   rankTerms,
   rankWindow,
   type RankedRow,
   type RankTerm,
   type TermSample,
+  termChecker,
   type WindowRow,
 } from '../../search/index.js';
 import { prefixTerms } from '../fts5-prefix/index.js';
@@ -110,14 +113,22 @@ export function searchSync(
   }
   if (offset >= window) return { items: [], next_cursor: null };
   return sql.raw.transaction(() => {
-    const match = buildMatchExpression(query, (prefix) => expandPrefix(sql, prefix));
+    const expansions = new Map<string, string[] | undefined>();
+    const expand = (prefix: string) => {
+      if (!expansions.has(prefix)) expansions.set(prefix, expandPrefix(sql, prefix));
+      return expansions.get(prefix);
+    };
+    const match = buildMatchExpression(query, expand);
     if (match === undefined) return { items: [], next_cursor: null };
     const terms = rankTerms(query);
     // Messages added after the first page must not shift later pages, so the window has an upper end too.
     const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
     const samples = termSamples(sql, terms);
-    const sparse = pinned === undefined && expectedMatches(samples, to) * SPARSE_FACTOR < window;
-    const found = windowRows(sql, window, userId, match, pinned, to, sparse);
+    const narrowed = narrowQuery(query, terms, samples, to, window, expand);
+    const range = { user: userId, window, pinned, to };
+    const found =
+      (narrowed && narrowWindowRows(sql, range, narrowed)) ??
+      windowRows(sql, window, userId, match, pinned, to, pinned === undefined && isSparse(samples, to, window));
     const idf = termWeights(samples, to);
     const take = Math.min(limit, window - offset);
     const ranked = rankWindow(found.rows, terms, idf).slice(offset, offset + take + 1);
@@ -166,11 +177,74 @@ function windowRows(
 /** How much the estimate of {@link expectedMatches} may fall short (words of one message are not independent). */
 const SPARSE_FACTOR = 8;
 
+function isSparse(samples: readonly (TermSample | undefined)[], newest: number, window: number): boolean {
+  return expectedMatches(samples, newest) * SPARSE_FACTOR < window;
+}
+
+/**
+ * A word in at least this share of all messages is left out of the MATCH expression of a query whose other words
+ * are rare together, and checked in the candidates' text instead: FTS5 joins words by seeking in every word's
+ * doclist, so `to` and `a` (in half of a million messages) cost more than the rest of "how to write a good prompt".
+ */
+export const COMMON_WORD_SHARE = 0.2;
+
+/** Most candidates a narrowed query reads; past this the full MATCH expression is used after all. */
+export const NARROW_CANDIDATES = 4000;
+
+/** A query without its common words, and the checks that stand for them. */
+interface NarrowedQuery {
+  match: string;
+  checks: ((text: string) => boolean)[];
+}
+
+/**
+ * The query without its common words (sampled, whole, ASCII words in {@link COMMON_WORD_SHARE} or more of the
+ * messages), when the words left are expected to match few enough messages to read them all; else `undefined`.
+ */
+export function narrowQuery(
+  query: string,
+  terms: readonly RankTerm[],
+  samples: readonly (TermSample | undefined)[],
+  newest: number,
+  window: number,
+  expand: PrefixExpansion,
+): NarrowedQuery | undefined {
+  if (samples.length === 0) return undefined;
+  const total = Math.max(1, newest);
+  const shares = samples.map((sample) => (sample ? estimateDocFrequency(sample, newest, total) / total : 1));
+  const common = terms.filter((t, i) => !t.prefix && ASCII_WORD.test(t.folded) && shares[i]! >= COMMON_WORD_SHARE);
+  if (common.length === 0 || common.length === terms.length) return undefined;
+  const kept = shares.reduce((n, share, i) => (common.includes(terms[i]!) ? n : n * share), total);
+  if (kept * SPARSE_FACTOR > Math.max(window, NARROW_CANDIDATES)) return undefined;
+  const left = new Set(common.map((t) => t.folded));
+  const match = buildMatchExpression(query, expand, (token) => left.has(foldText(token)));
+  return match === undefined ? undefined : { match, checks: common.map(termChecker) };
+}
+
+/**
+ * The window of a narrowed query: every candidate in range, oldest first, kept when it holds the left-out words;
+ * the newest `window` of those. `undefined` when there are more than {@link NARROW_CANDIDATES} candidates.
+ */
+function narrowWindowRows(
+  sql: SqlRunner,
+  range: { user: string; window: number; pinned: [number, number] | undefined; to: number },
+  narrowed: NarrowedQuery,
+): SearchWindow | undefined {
+  const { user, window, pinned, to } = range;
+  const params = { match: narrowed.match, user, from: pinned?.[0] ?? 0, to, window: NARROW_CANDIDATES };
+  const candidates = sql.all<WindowRow>(WINDOW_ROWS_ASCENDING, params);
+  if (candidates.length > NARROW_CANDIDATES) return undefined;
+  const matches = candidates.filter((row) => narrowed.checks.every((check) => check(row.content)));
+  const rows = matches.slice(-window).reverse();
+  const from = pinned?.[0] ?? (matches.length >= window ? rows[rows.length - 1]!.seq : 0);
+  return { rows, from, to };
+}
+
 /**
  * Each term's sample of newest matches (`undefined` for a prefix term: reading a prefix's newest matches merges the
  * doclists of every word it starts); none for a single term, which needs neither weights nor an estimate.
  */
-function termSamples(sql: SqlRunner, terms: readonly RankTerm[]): (TermSample | undefined)[] {
+export function termSamples(sql: SqlRunner, terms: readonly RankTerm[]): (TermSample | undefined)[] {
   if (terms.length < 2) return [];
   return terms.map((term) =>
     term.prefix
