@@ -38,7 +38,9 @@ async function conversation(modelsDir, options) {
       messages.push({ role: 'assistant', content: result.text });
       const previous = turns.at(-1);
       turns.push({
-        ttft: firstAt - startedAt,
+        // A reply whose first token ended it (the synthetic model's random weights) streamed nothing: its time to
+        // first token is the turn's.
+        ttft: (firstAt || endedAt) - startedAt,
         total: endedAt - startedAt,
         prompt: result.stats.prompt_tokens,
         evaluated: result.promptTokensEvaluated,

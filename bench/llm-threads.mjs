@@ -12,6 +12,7 @@ import { ROOT, median, writeSection } from './lib.mjs';
 
 const TOKENS = Number(process.env.BENCH_THREAD_TOKENS ?? 64);
 const ROUNDS = Number(process.env.BENCH_THREAD_ROUNDS ?? 3);
+const CHILD_TIMEOUT_MS = Number(process.env.BENCH_THREAD_TIMEOUT_S ?? 120) * 1000;
 const PROMPT = 'Once upon a time there was a little girl named Lily. She loved to play outside in the park.';
 
 /** A custom cmake option no build has: getLlama then finds no local build and loads the prebuilt binary. */
@@ -53,7 +54,10 @@ function child(binary, modelPath, threads, env) {
   const r = spawnSync(process.execPath, [import.meta.filename, '--child', binary, modelPath, String(threads)], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
+    // A collapsed thread count can run at a fraction of a token per second: that is a result, not a wait.
+    timeout: CHILD_TIMEOUT_MS,
   });
+  if (r.error) return { skipped: `no result within ${CHILD_TIMEOUT_MS / 1000} s (${r.error.message})` };
   const line = r.stdout.trim().split('\n').at(-1);
   try {
     return JSON.parse(line);
@@ -70,8 +74,10 @@ async function measureServer(bin, modelPath, threads) {
       method: 'POST',
       body: JSON.stringify({ prompt: PROMPT, n_predict: TOKENS, temperature: 0.8, seed: 1, ignore_eos: true }),
     });
-    const { timings } = await res.json();
-    return { pp: timings.prompt_per_second, tg: timings.predicted_per_second };
+    const body = await res.json();
+    if (!body.timings)
+      return { skipped: `llama-server answered ${res.status}: ${body.error?.message ?? 'no timings'}` };
+    return { pp: body.timings.prompt_per_second, tg: body.timings.predicted_per_second };
   } finally {
     await server.stop();
   }
@@ -137,7 +143,7 @@ ${rows
     const cells = r.byThreads.map((b) => f(b.tg, 1)).join(' | ');
     const ratioCells = r.byThreads
       .slice(1)
-      .map((b) => `**${f(b.tg / one.tg, 2)}×**`)
+      .map((b) => `**${f(b.tg / one.tg, b.tg / one.tg < 0.1 ? 3 : 2)}×**`)
       .join(' | ');
     return `| ${r.model} | ${r.binary} | ${cells} | ${ratioCells} | ${f(r.load, 1)} |`;
   })
@@ -155,6 +161,17 @@ fresh child process, ${ROUNDS} interleaved rounds of every binary and thread cou
 \`pnpm llama:build\` (node-llama-cpp's bundled llama.cpp built here with native flags and OpenMP); where it is
 missing its rows say so. llama-server is the peer built from the same source (\`bench/llama-server-peer.mjs\`).
 
-${threadsTable(result)}`,
+${threadsTable(result)}
+
+Why the prebuilt binary's threads collapse: node-llama-cpp builds its prebuilt binaries with \`GGML_OPENMP=OFF\`
+(\`compileLLamaCpp.js\`, CI mode), and its addon sets only \`n_threads\` (no ggml threadpool of its own). ggml then
+creates a throwaway threadpool for every graph it computes (threads started and joined at every evaluation) and waits
+at each of the graph's barriers by spinning (\`ggml_barrier\`: a loop on an atomic, no yield, no sleep). When the
+cores are busy (other processes, Node's own threads), a spinning thread burns its time slice waiting for one that is
+not running, hundreds of times per token. llama-server and a local build use OpenMP: its threads live between
+evaluations and libgomp's barrier spins for a while and then sleeps (\`OMP_WAIT_POLICY=PASSIVE\`: sleeps at once),
+which is what keeps 2 threads near 1 thread on a loaded machine. Without a local build, 1 thread for small models (the
+\`LLAMA_THREADS\` default under 256 MiB) is the setting that avoids the collapse; on a quiet machine compare the rows
+above before raising it.`,
   );
 }
