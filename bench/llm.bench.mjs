@@ -9,6 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, median, startApiServer, writeSection } from './lib.mjs';
 import { benchFlush } from './llm-flush.mjs';
+import { benchLongConversation, writeLongConversationSection } from './llm-long-conversation.mjs';
+import { benchThreads, writeThreadsSection } from './llm-threads.mjs';
 import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
 
 const MODELS_DIR = process.env.MODELS_DIR ?? path.resolve(ROOT, '../shared/models');
@@ -32,6 +34,56 @@ const require = createRequire(path.join(ROOT, 'packages/llm-runtime/package.json
 const { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo } = await import(
   pathToFileURL(require.resolve('node-llama-cpp')).href
 );
+
+/** The synthetic model's file, written into `dir` with the test model's tokenizer. */
+async function synthetic(dir, layers = SYNTHETIC_LAYERS, contextLength = 2048) {
+  const { metadata } = await readGgufFileInfo(path.join(MODELS_DIR, MODEL_FILE), { logWarnings: false });
+  const tokenizer = Object.fromEntries(
+    Object.entries(metadata.tokenizer.ggml).map(([k, v]) => [`tokenizer.ggml.${k}`, v]),
+  );
+  const file = path.join(dir, `synthetic-${layers}-1b-layers.gguf`);
+  const params = await writeSyntheticModel({ file, tokenizer, layers, contextLength, ...LLAMA_1B_LAYER });
+  return { file, params, bytes: statSync(file).size };
+}
+
+/** The 100-turn conversation on the synthetic model (trained context 8,192), in a folder of its own. */
+async function longConversation() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-llm-long-'));
+  try {
+    const model = await synthetic(dir, SYNTHETIC_LAYERS, 8192);
+    return await benchLongConversation({ modelsDir: dir, chatModel: path.basename(model.file, '.gguf') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** 1 vs 2 threads per binary on the test model and the synthetic model, in a folder of their own. */
+async function threads() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-llm-threads-'));
+  try {
+    const model = await synthetic(dir);
+    return await benchThreads([
+      { label: `\`${MODEL_FILE}\``, file: path.join(MODELS_DIR, MODEL_FILE) },
+      {
+        label: `synthetic, ${SYNTHETIC_LAYERS} layers, ${Math.round(model.params / 1e6)}M parameters`,
+        file: model.file,
+      },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.BENCH_LLM_ONLY === 'threads') {
+  writeThreadsSection(await threads());
+  process.exit(0);
+}
+
+if (process.env.BENCH_LLM_ONLY === 'long') {
+  writeLongConversationSection(await longConversation());
+  process.exit(0);
+}
+
 const { defaultThreads } = await import(pathToFileURL(path.join(ROOT, 'packages/llm-runtime/dist/index.js')).href);
 const { createChatClient } = await import(pathToFileURL(path.join(ROOT, 'packages/protocol/dist/index.js')).href);
 
@@ -145,17 +197,6 @@ async function conversationTurns(env, { control = false } = {}, count = 20) {
   } finally {
     await server.stop();
   }
-}
-
-/** The synthetic model's file, written into `dir` with the test model's tokenizer. */
-async function synthetic(dir, layers = SYNTHETIC_LAYERS) {
-  const { metadata } = await readGgufFileInfo(path.join(MODELS_DIR, MODEL_FILE), { logWarnings: false });
-  const tokenizer = Object.fromEntries(
-    Object.entries(metadata.tokenizer.ggml).map(([k, v]) => [`tokenizer.ggml.${k}`, v]),
-  );
-  const file = path.join(dir, `synthetic-${layers}-1b-layers.gguf`);
-  const params = await writeSyntheticModel({ file, tokenizer, layers, ...LLAMA_1B_LAYER });
-  return { file, params, bytes: statSync(file).size };
 }
 
 /**
@@ -333,6 +374,8 @@ Llama-3.2-1B's shape (Q8_0). "Default" is what \`LLAMA_THREADS\` falls back to f
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${threadRows.map((r) => `| ${r.label} | ${fmt(r.bytes / 1e6, 1)} | ${fmt(r.pp1, 0)} | ${fmt(r.pp2, 0)} | ${fmt(r.tg1, 1)} | ${fmt(r.tg2, 1)} | ${defaultThreads(r.bytes)} |`).join('\n')}`,
   );
+  writeThreadsSection(await threads());
+  writeLongConversationSection(await longConversation());
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -11,6 +11,11 @@ describe('defaultThreads', () => {
     expect(defaultThreads(4e9, 2)).toBe(2);
     expect(defaultThreads(4e9, 32)).toBe(8);
   });
+  it('uses the cores from a lower size with a local (OpenMP) build', () => {
+    expect(defaultThreads(130e6, 2)).toBe(1);
+    expect(defaultThreads(130e6, 2, true)).toBe(2);
+    expect(defaultThreads(1_185_376, 2, true)).toBe(1);
+  });
   it('sizes sequences by model size', () => {
     expect(defaultSequences(1_185_376)).toBe(4);
     expect(defaultSequences(4e9)).toBe(2);

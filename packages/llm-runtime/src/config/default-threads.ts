@@ -10,15 +10,30 @@ import os from 'node:os';
 export const TINY_MODEL_BYTES = 256 * 1024 * 1024;
 
 /**
+ * The "tiny" bound with a local build (`pnpm llama:build`: OpenMP, whose threads live between evaluations and sleep
+ * when they wait, where the prebuilt binary starts threads per evaluation and spins at every barrier). Measured on 2
+ * busy cores (`BENCH_LLM_ONLY=threads pnpm bench:llm`): 2 threads were 1.07–1.55× of 1 thread on the 2-layer synthetic
+ * model (130 MB file), against 0.17× with the prebuilt binary; on stories260K (1.2 MB) 1 thread stayed faster. The
+ * bound lies between the two measured sizes.
+ */
+export const TINY_MODEL_BYTES_LOCAL_BUILD = 64 * 1024 * 1024;
+
+/**
  * Thread count used when LLAMA_THREADS is not set: 1 for tiny models, else the usable cores
- * (capped at 8, where llama.cpp's CPU speed-up flattens because it becomes memory-bound).
+ * (capped at 8, where llama.cpp's CPU speed-up flattens because it becomes memory-bound). `localBuild` (node-llama-cpp's
+ * `buildType` is `'localBuild'`) lowers the tiny bound to {@link TINY_MODEL_BYTES_LOCAL_BUILD}.
  *
  * @example
  * defaultThreads(1_185_376) // 1
  * defaultThreads(4_000_000_000, 16) // 8
+ * defaultThreads(130_000_000, 2, true) // 2
  */
-export function defaultThreads(modelBytes: number, cores: number = os.availableParallelism()): number {
-  if (modelBytes < TINY_MODEL_BYTES) return 1;
+export function defaultThreads(
+  modelBytes: number,
+  cores: number = os.availableParallelism(),
+  localBuild = false,
+): number {
+  if (modelBytes < (localBuild ? TINY_MODEL_BYTES_LOCAL_BUILD : TINY_MODEL_BYTES)) return 1;
   return Math.max(1, Math.min(cores, 8));
 }
 

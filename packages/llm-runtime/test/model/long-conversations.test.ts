@@ -101,15 +101,16 @@ describe('generating past the context size', () => {
     expect(result.stats.finish_reason).toBe('length');
     expect(result.stats.completion_tokens).toBe(maxTokens);
     // Each shift keeps at most half the context and re-evaluates it; the next comes at least contextSize/2 tokens later.
-    // Measured here: 143 tokens re-evaluated (4 shifts); with a tenth per shift, 1,374 (9 shifts).
+    // Measured here: 410 tokens (618 before shifts were done in the KV cache; a shift that cuts the reply inside a
+    // word leaves nothing to keep); with a tenth per shift, 1,066 (5,558 before).
     const pastContext = maxTokens - contextSize;
     expect(result.promptTokensEvaluated).toBeLessThan(pastContext);
 
-    // node-llama-cpp's own default frees a tenth: shifts come far more often and each re-evaluates most of the context.
+    // node-llama-cpp's own default frees a tenth: shifts come far more often.
     const tenth = await longReply(0.1);
     expect(tenth.stats.completion_tokens).toBe(maxTokens);
-    expect(tenth.promptTokensEvaluated).toBeGreaterThan(result.promptTokensEvaluated * 3);
-  });
+    expect(tenth.promptTokensEvaluated).toBeGreaterThan(result.promptTokensEvaluated);
+  }, 120_000);
 });
 
 describe('a conversation longer than the context', () => {
@@ -125,6 +126,7 @@ describe('a conversation longer than the context', () => {
   it('drops the oldest turns on a shift and keeps about half the context of recent ones', async () => {
     const messages: GenerateMessage[] = [{ role: 'system', content: 'You are a kind storyteller.' }];
     const prompts: number[] = [];
+    const evaluated: number[] = [];
     let shifts = 0;
     for (let turn = 1; turn <= 24; turn++) {
       messages.push({ role: 'user', content: `Turn ${turn}: and then?` });
@@ -136,16 +138,21 @@ describe('a conversation longer than the context', () => {
       messages.push({ role: 'assistant', content: result.text });
       const previous = prompts.at(-1);
       prompts.push(result.stats.prompt_tokens);
+      evaluated.push(result.promptTokensEvaluated);
+      // What an ordinary turn evaluates: its message and the end of the last reply (turns 2 to 4, before any shift).
+      const ordinary = Math.max(...evaluated.slice(1, 4));
       expect(result.stats.prompt_tokens).toBeLessThan(contextSize);
       if (previous !== undefined && result.stats.prompt_tokens < previous) {
         shifts++;
         // The window after a shift is the system prompt plus recent whole turns filling up to half the context;
         // node-llama-cpp's default strategy left about 30 tokens here (the last message only).
         expect(result.stats.prompt_tokens).toBeGreaterThan(contextSize * 0.3);
-        expect(result.stats.prompt_tokens).toBeLessThanOrEqual(contextSize / 2);
-        // The kept turns moved, so most of them are evaluated again; a common prefix (the system prompt) stays cached.
-        expect(result.promptTokensEvaluated).toBeGreaterThan(result.stats.prompt_tokens / 2);
-        expect(result.promptTokensEvaluated).toBeLessThan(result.stats.prompt_tokens);
+        // The shift is done ahead, by the preload after the last reply, so the new message comes on top of the half.
+        expect(result.stats.prompt_tokens).toBeLessThanOrEqual(contextSize / 2 + 48);
+        // The shift is done in the KV cache (the dropped turns erased, the kept ones moved): like any turn, it
+        // evaluates only the new message. Before, it evaluated the kept turns again (more than half the window).
+        expect(result.promptTokensEvaluated).toBeLessThanOrEqual(ordinary + 4);
+        expect(result.promptTokensEvaluated).toBeLessThan(result.stats.prompt_tokens / 4);
       }
     }
     expect(shifts).toBeGreaterThanOrEqual(2);

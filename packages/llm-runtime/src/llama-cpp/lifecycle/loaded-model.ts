@@ -55,7 +55,8 @@ export async function openLoadedModel(
   options: OpenModelOptions,
 ): Promise<LoadedModel> {
   const size = model.size_bytes ?? 0;
-  const threads = options.threads ?? defaultThreads(size);
+  // A local build (`pnpm llama:build`) gains from a second thread on far smaller models than the prebuilt binary.
+  const threads = options.threads ?? defaultThreads(size, undefined, llama.buildType === 'localBuild');
   const contextSize = options.contextSize ?? Math.min(model.context_length ?? DEFAULT_MAX_CONTEXT, DEFAULT_MAX_CONTEXT);
   const sequences = await sequencesThatFit(llama, model, options.sequences, contextSize);
   const llamaModel = await llama.loadModel({

@@ -37,7 +37,8 @@ export async function generateReply(
       defaultMaxTokens: settings.defaultMaxTokens,
       shiftFraction: settings.shiftFraction,
     });
-    if (settings.preloadNextTurn && result.stats.finish_reason !== 'error') startNextTurnPreload(loaded, slot);
+    if (settings.preloadNextTurn && result.stats.finish_reason !== 'error')
+      startNextTurnPreload(loaded, slot, settings.shiftFraction);
     return result;
   });
 }

@@ -2,10 +2,12 @@ import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { LastEvaluation } from '../chat-history.js';
 import { chatWrapperOf, type LoadedModel } from '../lifecycle/index.js';
 import type { Preload, StatefulSlot } from '../slot/index.js';
+import { shiftCacheTo } from '../cache-shift/index.js';
 import { upToNextUserText } from './next-user-text.js';
 
-/** Free tokens a sequence needs for the next-turn preload; with fewer, the next turn shifts and evaluates itself. */
-export const PRELOAD_MIN_FREE_TOKENS = 128;
+import { PRELOAD_MIN_FREE_TOKENS, shiftAhead } from './shift-ahead.js';
+
+export { PRELOAD_MIN_FREE_TOKENS };
 /** Tokens per evaluation while preloading: between chunks a request that wants the sequence takes over. */
 export const PRELOAD_CHUNK_TOKENS = 32;
 
@@ -62,8 +64,11 @@ async function evaluatePrefix(
   signal: AbortSignal,
 ): Promise<boolean> {
   const tokens = upToNextUserText(chatWrapperOf(loaded), next.contextWindow).tokenize(loaded.llamaModel.tokenizer);
-  // Near a full context the next turn shifts anyway and evaluates the kept half itself.
+  // Near a full context the next turn shifts anyway (in the cache, see `keepNewestTurnsInCache`).
   if (tokens.length + PRELOAD_MIN_FREE_TOKENS >= sequence.contextSize) return false;
+  // A window shorter than what the cache holds was shifted (it dropped the oldest turns): erase those and move the
+  // rest in the cache rather than evaluate it again. Shifts ahead of the next turn, while the user types.
+  if (tokens.length < sequence.contextTokens.length) await shiftCacheTo(sequence, tokens);
   const { firstDifferentIndex } = sequence.compareContextTokens(tokens);
   if (firstDifferentIndex < sequence.contextTokens.length) {
     await sequence.eraseContextTokenRanges([{ start: firstDifferentIndex, end: sequence.contextTokens.length }]);
@@ -74,9 +79,12 @@ async function evaluatePrefix(
   return true;
 }
 
-/** After a reply: the opening of the session's next user turn, evaluated while the user types. */
-export function startNextTurnPreload(loaded: LoadedModel, slot: Slot): void {
+/**
+ * After a reply: the opening of the session's next user turn, evaluated while the user types; near a full context,
+ * after the context shift that turn would need (see {@link shiftAhead}).
+ */
+export function startNextTurnPreload(loaded: LoadedModel, slot: Slot, shiftFraction: number): void {
   const last = slot.last;
   if (!last) return;
-  runPreload(loaded, slot, async () => last);
+  runPreload(loaded, slot, async () => shiftAhead(loaded, slot.sequence, last, shiftFraction));
 }

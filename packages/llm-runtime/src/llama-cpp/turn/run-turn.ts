@@ -9,7 +9,7 @@ import {
 import type { GenerateRequest, GenerateResult } from '../../provider/index.js';
 import { resolveSeed, toRepeatPenalty, type toTokenBias } from '../../sampling/index.js';
 import { continuedContextWindow } from '../chat-history.js';
-import { keepNewestTurns } from '../context-shift.js';
+import { keepNewestTurnsInCache, type CacheShiftStrategy } from '../cache-shift/index.js';
 import type { GenerationPlan } from '../generation-plan.js';
 import { chatWrapperOf, type LoadedModel } from '../lifecycle/index.js';
 import { clampMaxTokens, renderedPromptTokens } from '../max-tokens.js';
@@ -46,17 +46,23 @@ export async function runTurn(input: TurnInput): Promise<GenerateResult> {
   const seed = resolveSeed(input.request.params?.seed);
   let streamed: Streamed;
   let renderedTokens: number;
+  // Keeps the system messages and drops the oldest whole turns when the context fills, in the cache too.
+  const shift = keepNewestTurnsInCache(sequence, plan.functions);
   try {
     const window = continuedContextWindow(slot.last, input.history);
     // What the turn renders: the continued window when the last one is reused, else the whole history.
     const tokenizer = loaded.llamaModel.tokenizer;
     renderedTokens = renderedPromptTokens(chat.chatWrapper, tokenizer, window ?? input.history, plan.functions);
-    streamed = await streamReply(chat, input, { window, seed, signal, renderedTokens });
+    streamed = await streamReply(chat, input, { window, seed, signal, renderedTokens, shift });
   } finally {
     chat.dispose({ disposeSequence: false });
   }
   const endedAt = performance.now();
-  const used = sequence.disposed ? { usedInputTokens: 0, usedOutputTokens: 0 } : sequence.tokenMeter.diff(meterBefore);
+  const metered = sequence.disposed
+    ? { usedInputTokens: 0, usedOutputTokens: 0 }
+    : sequence.tokenMeter.diff(meterBefore);
+  // Tokens a shift moved in the cache were not evaluated, though node-llama-cpp's meter counts them as input.
+  const used = { ...metered, usedInputTokens: Math.max(0, metered.usedInputTokens - shift.moved) };
   const { response } = streamed;
   const read = plan.finish(response, response ? response.response : streamed.text);
   const finish = settleSlot(slot, response, { signal, text: read.text, failed: streamed.failed });
@@ -87,7 +93,13 @@ interface Streamed {
 async function streamReply(
   chat: LlamaChat,
   input: TurnInput,
-  turn: { window: ChatHistoryItem[] | undefined; seed: number; signal: AbortSignal; renderedTokens: number },
+  turn: {
+    window: ChatHistoryItem[] | undefined;
+    seed: number;
+    signal: AbortSignal;
+    renderedTokens: number;
+    shift: CacheShiftStrategy;
+  },
 ): Promise<Streamed> {
   const { slot, request, plan } = input;
   const params = request.params ?? {};
@@ -108,10 +120,9 @@ async function streamReply(
       ...constraintOptions(plan, markFirstToken),
       signal: turn.signal,
       stopOnAbortSignal: true,
-      // Keeps the system messages and drops the oldest whole turns when the context fills.
       contextShift: {
         size: shiftSize,
-        strategy: keepNewestTurns,
+        strategy: turn.shift.strategy,
         lastEvaluationMetadata: slot.last?.contextShiftMetadata as object | undefined,
       },
       ...(turn.window

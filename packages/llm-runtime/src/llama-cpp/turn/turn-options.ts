@@ -9,8 +9,9 @@ export { DEFAULT_TEMPERATURE };
 
 /**
  * Tokens one context shift frees. node-llama-cpp frees a tenth of the context per shift by default, and every shift
- * re-evaluates all that is left (measured: 3000 tokens from a 2048 context took 5 shifts and 10,869 re-evaluated
- * tokens; with half, 1 and 2,540).
+ * re-evaluated all that is left (measured: 3000 tokens from a 2048 context took 5 shifts and 10,869 re-evaluated
+ * tokens; with half, 1 and 2,540). Shifts are now done in the KV cache (`keepNewestTurnsInCache`) and evaluate only
+ * what does not line up with the cache, but a cut inside a reply still re-evaluates the reply's kept end.
  */
 export function contextShiftSize(sequence: LlamaContextSequence, fraction: number): number {
   return Math.max(1, Math.floor(sequence.context.contextSize * fraction));
