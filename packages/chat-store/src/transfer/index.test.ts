@@ -233,8 +233,8 @@ describe('Chat Studio export', () => {
       edit(copy);
       return JSON.stringify(copy, null, 2);
     };
-    expect((await readError(variant((f) => (f.version = 2)))).message).toBe(
-      'version: this file is version 2; this Chat Studio reads version 1 and older',
+    expect((await readError(variant((f) => (f.version = 3)))).message).toBe(
+      'version: this file is version 3; this Chat Studio reads version 2 and older',
     );
     expect((await readError(variant((f) => (f.chats[0]!.messages[1]!.role = 'robot')))).message).toMatch(
       /^Chat #1 "Haiku 🌸": messages\.1\.role: /,
