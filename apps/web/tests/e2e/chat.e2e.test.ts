@@ -466,7 +466,9 @@ describe('chat in Chromium against the real server and model', () => {
   it('streams in two chats at once: each keeps its own reply, and Send and Stop belong to the open chat', async () => {
     const a = await e2e.api.createSession('Alpha chat');
     const b = await e2e.api.createSession('Beta chat');
-    await e2e.api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 2000 } });
+    // 2,000 tokens took 2.6–3.4 s on a quiet machine, less than Chromium's steps to B's send took in a loaded CI
+    // run; 8,000 (through several context shifts) keeps A generating well past it.
+    await e2e.api.call('PATCH', `/api/chat/sessions/${a.id}`, { settings: { max_tokens: 8000 } });
     await e2e.api.call('PATCH', `/api/chat/sessions/${b.id}`, { settings: { max_tokens: 20 } });
     /** A's stored reply is still being generated (the server marks it complete or partial+abort at the end). */
     const alphaRunning = async () => {
