@@ -2,6 +2,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
 import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '../../contract/attachments.js';
+import { attachmentInserts } from '../../contract/attachment-inserts.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
@@ -68,41 +69,9 @@ export async function insertPostgresAttachment(
   bound: { messageId: string; position: number } | null = null,
 ): Promise<string> {
   const id = ctx.newId();
-  const now = ctx.now();
-  await rows(
-    trx,
-    `INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (user_id, sha256) DO NOTHING`,
-    [userId, input.sha256, input.bytes.byteLength, Buffer.from(input.bytes), now],
-  );
-  await rows(
-    trx,
-    `INSERT INTO attachments
-       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      id,
-      userId,
-      input.name,
-      input.mime,
-      input.bytes.byteLength,
-      input.sha256,
-      input.text,
-      input.tokens,
-      input.state ?? 'ready',
-      input.chunked,
-      bound?.messageId ?? null,
-      bound?.position ?? 0,
-      now,
-    ],
-  );
-  for (const c of input.chunks)
-    await rows(
-      trx,
-      `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
-    );
+  const dialect = { param: (n: number) => `$${n}`, flag: (value: boolean) => value };
+  for (const s of attachmentInserts({ id, userId, input, bound, now: ctx.now() }, dialect))
+    await rows(trx, s.sql, s.values);
   return id;
 }
 

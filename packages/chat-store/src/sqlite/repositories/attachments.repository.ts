@@ -1,6 +1,7 @@
 /** Attachments on SQLite: bytes once per user, rows bound to messages, chunks searched with FTS5 (bm25). */
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
 import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '../../contract/attachments.js';
+import { attachmentInserts } from '../../contract/attachment-inserts.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
 import type { RepositoryContext } from './repository-context.js';
@@ -57,46 +58,10 @@ export function insertAttachment(
   input: NewAttachment,
   bound: { messageId: string; position: number } | null = null,
 ): string {
-  const { sql } = ctx;
   const id = ctx.newId();
-  const now = ctx.now();
-  sql.run(
-    `INSERT INTO attachment_blobs (user_id, sha256, size, data, created_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (user_id, sha256) DO NOTHING`,
-    [
-      userId,
-      input.sha256,
-      input.bytes.byteLength,
-      Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
-      now,
-    ],
-  );
-  sql.run(
-    `INSERT INTO attachments
-       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      userId,
-      input.name,
-      input.mime,
-      input.bytes.byteLength,
-      input.sha256,
-      input.text,
-      input.tokens,
-      input.state ?? 'ready',
-      input.chunked ? 1 : 0,
-      bound?.messageId ?? null,
-      bound?.position ?? 0,
-      now,
-    ],
-  );
-  for (const c of input.chunks)
-    sql.run(
-      `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
-    );
+  const dialect = { param: () => '?', flag: (value: boolean) => (value ? 1 : 0) };
+  for (const s of attachmentInserts({ id, userId, input, bound, now: ctx.now() }, dialect))
+    ctx.sql.run(s.sql, s.values);
   return id;
 }
 
