@@ -23,6 +23,38 @@ export function importedSessionRow(chat: TransferChat, id: string, userId: strin
   };
 }
 
+/**
+ * The values of one imported message in the column order of {@link IMPORTED_MESSAGE_COLUMNS}, shared by both back
+ * ends' inserts.
+ */
+export function importedMessageValues(
+  m: TransferChat['messages'][number],
+  id: string,
+  sessionId: string,
+  parentId: string | null,
+): unknown[] {
+  return [
+    id,
+    sessionId,
+    m.role,
+    m.content,
+    m.created_at,
+    m.status,
+    m.model_id,
+    m.prompt_tokens,
+    m.completion_tokens,
+    m.time_to_first_token_ms,
+    m.tokens_per_second,
+    m.finish_reason,
+    parentId,
+  ];
+}
+
+/** The columns {@link importedMessageValues} fills, in order. */
+export const IMPORTED_MESSAGE_COLUMNS =
+  'id, session_id, role, content, created_at, status, model_id, prompt_tokens, completion_tokens, ' +
+  'time_to_first_token_ms, tokens_per_second, finish_reason, parent_id';
+
 /** A stored session as the export writes it. */
 export function toExportChatRow(row: SessionRowWithLeaf) {
   const session = toChatSession(row);

@@ -4,7 +4,13 @@ import type { PostgresContext } from '../repositories/postgres-context.js';
 import { insertPostgresAttachment } from '../repositories/attachments.repository.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import type { TransferChat } from '../../transfer/transfer-types.js';
-import { importedSessionRow, toExportChatRow, toExportMessageRow } from '../../contract/transfer-rows.js';
+import {
+  IMPORTED_MESSAGE_COLUMNS,
+  importedMessageValues,
+  importedSessionRow,
+  toExportChatRow,
+  toExportMessageRow,
+} from '../../contract/transfer-rows.js';
 import {
   assignIds,
   chatCursor,
@@ -46,26 +52,11 @@ async function insertMessages(
   for (let start = 0; start < chat.messages.length; start += BATCH) {
     const rows = chat.messages.slice(start, start + BATCH).map((m, i) => {
       const { id, parent_id } = ids[start + i]!;
-      const values = [
-        id,
-        sessionId,
-        m.role,
-        m.content,
-        m.created_at,
-        m.status,
-        m.model_id,
-        m.prompt_tokens,
-        m.completion_tokens,
-        m.time_to_first_token_ms,
-        m.tokens_per_second,
-        m.finish_reason,
-        parent_id,
-      ];
+      const values = importedMessageValues(m, id, sessionId, parent_id);
       return sql`(${sql.join(values)})`;
     });
     await sql`
-      INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
-        completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason, parent_id)
+      INSERT INTO chat_messages (${sql.raw(IMPORTED_MESSAGE_COLUMNS)})
       VALUES ${sql.join(rows)}`.execute(trx);
   }
   const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);

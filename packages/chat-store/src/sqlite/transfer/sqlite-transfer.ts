@@ -1,5 +1,7 @@
 /** Export and import on SQLite: each imported chat in one `BEGIN IMMEDIATE` transaction. */
 import {
+  IMPORTED_MESSAGE_COLUMNS,
+  importedMessageValues,
   importedSessionRow,
   toExportChatRow,
   toExportMessageRow,
@@ -24,10 +26,7 @@ const SESSION_OWNED = 'SELECT id FROM chat_sessions WHERE id = ? AND user_id = ?
 const INSERT_SESSION = `
   INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at, pinned, archived, settings)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-const INSERT_MESSAGE_SQL = `
-  INSERT INTO chat_messages (id, session_id, role, content, created_at, status, model_id, prompt_tokens,
-    completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason, parent_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_MESSAGE_SQL = `INSERT INTO chat_messages (${IMPORTED_MESSAGE_COLUMNS}) VALUES (${Array(13).fill('?').join(', ')})`;
 const SET_LEAF = 'UPDATE chat_sessions SET current_leaf_id = ? WHERE id = ?';
 const INSERT_IMPORT = 'INSERT INTO chat_imports (user_id, source, session_id, imported_at) VALUES (?, ?, ?, ?)';
 const MESSAGE_FIELDS = `m.id, m.role, m.content, m.created_at, m.status, m.model_id, m.prompt_tokens, m.completion_tokens,
@@ -39,21 +38,7 @@ export function createSqliteTransferRepository(ctx: RepositoryContext): Transfer
     const ids = assignIds(chat, ctx.newId);
     chat.messages.forEach((m, i) => {
       const { id, parent_id } = ids[i]!;
-      sql.run(INSERT_MESSAGE_SQL, [
-        id,
-        sessionId,
-        m.role,
-        m.content,
-        m.created_at,
-        m.status,
-        m.model_id,
-        m.prompt_tokens,
-        m.completion_tokens,
-        m.time_to_first_token_ms,
-        m.tokens_per_second,
-        m.finish_reason,
-        parent_id,
-      ]);
+      sql.run(INSERT_MESSAGE_SQL, importedMessageValues(m, id, sessionId, parent_id));
     });
     const leafIndex = chat.messages.findIndex((m) => m.ref === chat.current_ref);
     sql.run(SET_LEAF, [leafIndex < 0 ? null : ids[leafIndex]!.id, sessionId]);
