@@ -5,6 +5,8 @@ import {
   INDEX_FAILED,
   pendingBytes,
   sendableDrafts,
+  unsentOfferText,
+  unsentToOffer,
   uploadsPending,
   type AttachmentDraft,
   type DraftEvent,
@@ -79,5 +81,44 @@ describe('applyDraftEvent', () => {
     const restored = run([{ type: 'restored', drafts: taken }], later);
     expect(restored.map((d) => d.key)).toEqual(['k1', 'k2']);
     expect(run([{ type: 'restored', drafts: taken }], restored).map((d) => d.key)).toEqual(['k1', 'k2']);
+  });
+});
+
+describe('unsent uploads', () => {
+  const a = attachmentSummary({ id: 'A1', name: 'a.md' });
+  const b = attachmentSummary({ id: 'B1', name: 'b.log', state: 'indexing', chunked: true });
+
+  it('offers the unsent uploads not in the composer, never a sent one', () => {
+    const composer = run(
+      [{ type: 'uploaded', key: 'k1', summary: a }],
+      run([{ type: 'added', key: 'k1', file: file('a.md') }]),
+    );
+    const sent = attachmentSummary({ id: 'C1', message_id: 'M1' });
+    expect(unsentToOffer([a, b, sent], composer).map((u) => u.id)).toEqual(['B1']);
+    expect(unsentToOffer([a, b], []).map((u) => u.id)).toEqual(['A1', 'B1']);
+  });
+
+  it('puts them back in the composer as stored files, once each, in their state', () => {
+    const resumed = run([
+      {
+        type: 'resumed',
+        files: [
+          { key: 'k1', summary: a },
+          { key: 'k2', summary: b },
+        ],
+      },
+    ]);
+    expect(resumed.map((d) => [d.key, d.name, d.state])).toEqual([
+      ['k1', 'a.md', 'ready'],
+      ['k2', 'b.log', 'indexing'],
+    ]);
+    expect(sendableDrafts(resumed).map((d) => d.summary?.id)).toEqual(['A1', 'B1']);
+    // The same file again changes nothing (the same array: signals stay quiet).
+    expect(applyDraftEvent(resumed, { type: 'resumed', files: [{ key: 'k3', summary: a }] })).toBe(resumed);
+  });
+
+  it('says one file by name and more by count', () => {
+    expect(unsentOfferText([a])).toBe('“a.md” was not sent yet');
+    expect(unsentOfferText([a, b])).toBe('2 files not sent yet');
   });
 });

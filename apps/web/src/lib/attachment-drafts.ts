@@ -33,7 +33,9 @@ export type DraftEvent =
   | { type: 'refreshed'; summary: AttachmentSummary }
   | { type: 'removed'; key: string }
   | { type: 'sent' }
-  | { type: 'restored'; drafts: readonly AttachmentDraft[] };
+  | { type: 'restored'; drafts: readonly AttachmentDraft[] }
+  /** Files uploaded before (another page, before a reload) and not sent, put back in the composer. */
+  | { type: 'resumed'; files: readonly { key: string; summary: AttachmentSummary }[] };
 
 /** The message shown on a stored file whose indexing failed (the summary carries no sentence). */
 export const INDEX_FAILED = 'The file was stored but could not be read for the chat. Remove it and attach it again.';
@@ -121,7 +123,35 @@ export function applyDraftEvent(drafts: readonly AttachmentDraft[], event: Draft
       return drafts.length ? [] : drafts;
     case 'restored':
       return [...event.drafts, ...drafts.filter((d) => !event.drafts.some((r) => r.key === d.key))];
+    case 'resumed': {
+      const fresh = event.files.filter((f) => !drafts.some((d) => d.summary?.id === f.summary.id));
+      return fresh.length ? [...drafts, ...fresh.map((f) => fromSummary(f.key, f.summary))] : drafts;
+    }
   }
+}
+
+/**
+ * The unsent uploads to offer: those not sent yet (`message_id` null) and not already in the composer.
+ *
+ * @example
+ * unsentToOffer([summaryA, summaryB], draftsWithA) // [summaryB]
+ */
+export function unsentToOffer(
+  unsent: readonly AttachmentSummary[],
+  drafts: readonly AttachmentDraft[],
+): AttachmentSummary[] {
+  return unsent.filter((u) => u.message_id === null && !drafts.some((d) => d.summary?.id === u.id));
+}
+
+/**
+ * What the composer says of unsent uploads: one file by name, more by count.
+ *
+ * @example
+ * unsentOfferText([a, b]) // '2 files not sent yet'
+ */
+export function unsentOfferText(files: readonly Pick<AttachmentSummary, 'name'>[]): string {
+  if (files.length === 1) return `“${files[0]!.name}” was not sent yet`;
+  return `${files.length.toLocaleString('en-US')} files not sent yet`;
 }
 
 /** Stored attachments that go with the next message: uploaded, ready or still indexing. */

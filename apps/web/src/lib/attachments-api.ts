@@ -36,6 +36,9 @@ export const fetchAttachmentLimits = () => call<AttachmentLimits>('GET', `${BASE
 export const fetchAttachment = (id: string) => call<AttachmentSummary>('GET', `${BASE}/${enc(id)}`);
 /** `GET /api/attachments/:id/text`: the extracted text and its chunks. */
 export const fetchAttachmentText = (id: string) => call<AttachmentText>('GET', `${BASE}/${enc(id)}/text`);
+/** `GET /api/attachments?unsent=true`: the caller's uploads not sent with a message yet, newest first. */
+export const fetchUnsentAttachments = () =>
+  call<{ items: AttachmentSummary[]; next_cursor: string | null }>('GET', `${BASE}?unsent=true`);
 /** `DELETE /api/attachments/:id`: only while not sent. */
 export const deleteAttachment = (id: string) => call<void>('DELETE', `${BASE}/${enc(id)}`);
 /** Where the original bytes download from (`Content-Disposition: attachment`: never shown inline). */

@@ -4,7 +4,8 @@ import type { SearchHit } from '@chat-studio/protocol';
 import { clearMessages, messagesSessionId, openMessages } from './messages.js';
 import { loadModels } from './models.js';
 import { loadLimits } from './limits.js';
-import { loadAttachmentLimits } from './attachments.js';
+import { loadAttachmentLimits, loadUnsentUploads } from './attachments.js';
+import { loadSearchSettings, restoreSearchMode } from './meaning-search.js';
 import { currentSessionId, flushDeletes, loadSessions, now, selectSession } from './sessions.js';
 import { flushMessageDeletes } from './message-deletes.js';
 import { cancelEdit } from './chat.js';
@@ -60,6 +61,10 @@ export function startApp(): void {
   void loadModels();
   void loadLimits();
   void loadAttachmentLimits();
+  void loadUnsentUploads();
+  // The signed-in user is known here: their own remembered search mode, and whether they search by meaning.
+  restoreSearchMode();
+  void loadSearchSettings();
   if (started) return;
   started = true;
   whenReachableAgain(() => {

@@ -10,11 +10,18 @@ import {
   applyDraftEvent,
   pendingBytes,
   sendableDrafts,
+  unsentToOffer,
   type AttachmentDraft,
   type DraftEvent,
 } from '../lib/attachment-drafts.js';
 import type { AttachmentLimits, AttachmentSummary } from '../lib/attachment-types.js';
-import { deleteAttachment, fetchAttachment, fetchAttachmentLimits, uploadAttachment } from '../lib/attachments-api.js';
+import {
+  deleteAttachment,
+  fetchAttachment,
+  fetchAttachmentLimits,
+  fetchUnsentAttachments,
+  uploadAttachment,
+} from '../lib/attachments-api.js';
 import { humanError } from '../lib/error-text.js';
 import { tokenMeter } from '../lib/token-meter.js';
 import { activeModelId, llmStatus, models } from './models.js';
@@ -27,6 +34,13 @@ export const INDEXING_POLL_MS = 1000;
 export const attachmentLimits = signal<AttachmentLimits | null>(null);
 /** The files in the composer, in the order they were added. */
 export const composerAttachments = signal<readonly AttachmentDraft[]>([]);
+
+/** The user's uploads not sent with a message (from before a reload), as the server listed them. */
+export const unsentUploads = signal<readonly AttachmentSummary[]>([]);
+/** The unsent uploads the composer offers to attach or remove (those not in it already). */
+export const unsentOffer = computed(() => unsentToOffer(unsentUploads.value, composerAttachments.value));
+/** Why removing unsent uploads failed, in words. */
+export const unsentError = signal<string | null>(null);
 
 const uploads = new Map<string, AbortController>();
 let keySeq = 0;
@@ -134,6 +148,41 @@ export function takeAttachments(): { ids: string[]; summaries: AttachmentSummary
 /** Puts files back in the composer after a send that stored nothing. */
 export function restoreAttachments(drafts: readonly AttachmentDraft[]): void {
   if (drafts.length) dispatch({ type: 'restored', drafts });
+}
+
+/** Lists the unsent uploads; a server without the listing leaves none (nothing to offer). */
+export async function loadUnsentUploads(): Promise<void> {
+  try {
+    unsentUploads.value = (await fetchUnsentAttachments()).items;
+  } catch {
+    // Older server: uploads not sent are simply not offered again.
+  }
+}
+
+/** Puts the offered unsent uploads in the composer, to go with the next message. */
+export function attachUnsent(): void {
+  const offered = unsentOffer.value;
+  if (!offered.length) return;
+  dispatch({ type: 'resumed', files: offered.map((summary) => ({ key: `file-${++keySeq}`, summary })) });
+  unsentUploads.value = unsentUploads.value.filter((u) => !offered.includes(u));
+  unsentError.value = null;
+  for (const summary of offered) if (summary.state === 'indexing') watchIndexing(summary.id);
+}
+
+/** Deletes the offered unsent uploads; one that fails stays offered, with the reason. */
+export async function removeUnsent(): Promise<void> {
+  const offered = unsentOffer.value;
+  unsentError.value = null;
+  const results = await Promise.allSettled(offered.map((u) => deleteAttachment(u.id)));
+  const gone = new Set<string>();
+  results.forEach((r, i) => {
+    const id = offered[i]!.id;
+    // Already gone (another tab removed or sent it) is what was asked for.
+    if (r.status === 'fulfilled' || (r.reason instanceof ChatApiError && r.reason.status === 404)) gone.add(id);
+    else unsentError.value = attachmentErrorText(r.reason);
+  });
+  unsentUploads.value = unsentUploads.value.filter((u) => !gone.has(u.id));
+  if (gone.size) void loadAttachmentLimits();
 }
 
 /**

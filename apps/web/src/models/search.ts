@@ -1,7 +1,12 @@
-/** Full-text search across chats: debounced query, paged hits, opening a hit at its message. */
+/**
+ * Search across chats by words, meaning or both (the mode from {@link activeSearchMode}): debounced query, hits
+ * (word search pages by cursor; meaning and fused answer one page), opening a hit at its message.
+ */
 import { batch, signal } from '@preact/signals';
-import type { SearchHit } from '@chat-studio/protocol';
-import { api } from '../lib/api.js';
+import type { SearchHit, SearchMode } from '@chat-studio/protocol';
+import { searchMessages } from '../lib/search-api.js';
+import { pagesByCursor } from '../lib/search-modes.js';
+import { activeSearchMode } from './meaning-search.js';
 
 /** Wait after the last keystroke before searching. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -13,20 +18,27 @@ export const searchLoading = signal(false);
 export const searchError = signal<string | null>(null);
 /** True once a search for the current query answered (so "No results" is not shown while typing). */
 export const searchDone = signal(false);
+/** The mode the shown hits were found with. */
+export const searchHitsMode = signal<SearchMode>('words');
 
 let timer: ReturnType<typeof setTimeout> | null = null;
 let token = 0;
 
 async function run(q: string, cursor: string | null): Promise<void> {
   const mine = ++token;
+  const mode = activeSearchMode.value;
   searchLoading.value = true;
   searchError.value = null;
   try {
-    const page = await api.search(q, { limit: 30, cursor: cursor ?? undefined });
+    // Both is the server's default for an opted-in user, sent without `mode`: while no model can embed (it loads),
+    // the server answers with word search instead of refusing an explicit `mode=fused` with 503.
+    const sent = mode === 'fused' ? undefined : mode;
+    const page = await searchMessages(q, { mode: sent, limit: 30, cursor: cursor ?? undefined });
     if (mine !== token) return;
     batch(() => {
       searchHits.value = cursor ? [...searchHits.value, ...page.items] : page.items;
-      searchCursor.value = page.next_cursor;
+      searchCursor.value = pagesByCursor(mode) ? page.next_cursor : null;
+      searchHitsMode.value = mode;
       searchDone.value = true;
     });
   } catch (e) {
@@ -59,7 +71,19 @@ export function setSearchQuery(q: string): void {
 /** Loads the next page of hits. */
 export function loadMoreHits(): void {
   const q = searchQuery.value.trim();
+  // A page of another mode's hits would not continue these (the mode changed since): search again instead.
+  if (searchHitsMode.value !== activeSearchMode.value) return rerunSearch();
   if (q && searchCursor.value && !searchLoading.value) void run(q, searchCursor.value);
+}
+
+/** Searches the current query again at once (after the mode changed); nothing without a query. */
+export function rerunSearch(): void {
+  const q = searchQuery.value.trim();
+  if (!q) return;
+  if (timer) clearTimeout(timer);
+  timer = null;
+  searchDone.value = false;
+  void run(q, null);
 }
 
 /** Clears the search box and results. */

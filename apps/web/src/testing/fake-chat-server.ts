@@ -17,6 +17,8 @@ import { chatMessage } from './chat-message.js';
 export interface FakeRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: URLSearchParams;
   body: unknown;
   signal: AbortSignal | undefined;
 }
@@ -44,7 +46,13 @@ export function fakeChatServer(routes: Record<string, FakeRoute>): FakeChatServe
     const url = new URL(String(input), 'http://chat.test');
     const method = init?.method ?? 'GET';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    const request: FakeRequest = { method, path: url.pathname, body, signal: init?.signal ?? undefined };
+    const request: FakeRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      signal: init?.signal ?? undefined,
+    };
     requests.push(request);
     const route = routes[`${method} ${url.pathname}`];
     return route ? route(request) : apiError(404, 'not_found', `No route ${method} ${url.pathname}`);

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AttachmentDraft } from '../../lib/attachment-drafts.js';
+import { unsentOfferText, type AttachmentDraft } from '../../lib/attachment-drafts.js';
 import type { AttachmentSource, AttachmentSummary } from '../../lib/attachment-types.js';
 import { partLabel } from '../../lib/chunk-segments.js';
 import { formatBytes } from '../../lib/file-size.js';
@@ -13,8 +13,12 @@ import {
   addFiles,
   attachmentLimits,
   attachmentMeter,
+  attachUnsent,
   composerAttachments,
   removeAttachment,
+  removeUnsent,
+  unsentError,
+  unsentOffer,
 } from '../../models/attachments.js';
 import { CloseIcon, FileIcon, PaperclipIcon } from '../icons/index.js';
 
@@ -128,6 +132,36 @@ export function ComposerAttachments() {
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * Files uploaded earlier (before a reload) and never sent: the composer offers to attach them to the next message
+ * or remove them (deleted on the server, freeing the quota). Nothing when there are none.
+ */
+export function UnsentUploads() {
+  const files = unsentOffer.value;
+  if (files.length === 0) return null;
+  return (
+    <section class="unsent-uploads" aria-labelledby="unsent-uploads-text" data-testid="unsent-uploads">
+      <p id="unsent-uploads-text">
+        {unsentOfferText(files)}
+        {files.length > 1 && <span class="muted">: {files.map((f) => f.name).join(', ')}</span>}
+      </p>
+      <div class="form-actions">
+        <button type="button" data-testid="unsent-attach" onClick={attachUnsent}>
+          Attach {files.length === 1 ? 'it' : 'them'}
+        </button>
+        <button type="button" data-testid="unsent-remove" onClick={() => void removeUnsent()}>
+          Remove {files.length === 1 ? 'it' : 'them'}
+        </button>
+      </div>
+      {unsentError.value && (
+        <p class="form-error" role="alert">
+          {unsentError.value}
+        </p>
+      )}
+    </section>
   );
 }
 

@@ -10,7 +10,7 @@ import { limits } from '../../models/limits.js';
 import { dictating, dictationSupported, toggleDictation } from '../../models/voice.js';
 import { addFiles, composerAttachments } from '../../models/attachments.js';
 import { uploadsPending } from '../../lib/attachment-drafts.js';
-import { AttachButton, ComposerAttachments } from '../attachments/index.js';
+import { AttachButton, ComposerAttachments, UnsentUploads } from '../attachments/index.js';
 
 export function Composer() {
   const draft = composerDraft.value;
@@ -30,6 +30,7 @@ export function Composer() {
       <p class="sr-only" aria-live="polite" data-testid="stream-status">
         {liveStatus.value}
       </p>
+      <UnsentUploads />
       <ComposerAttachments />
       <textarea
         id="composer"

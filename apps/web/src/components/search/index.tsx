@@ -1,11 +1,23 @@
-/** Search box and hits; matches are marked by slicing the plain-text snippet, never by parsing HTML. */
-import type { SearchHit } from '@chat-studio/protocol';
+/**
+ * Search box, its mode (words, meaning, both) and hits; matches are marked by slicing the plain-text snippet, never
+ * by parsing HTML (a meaning hit has no marks: its snippet shows plainly).
+ */
+import type { SearchHit, SearchMode } from '@chat-studio/protocol';
 import { sliceHighlights } from '../../lib/highlight-slices.js';
 import { plural } from '../../lib/plural.js';
+import { SEARCH_MODE_CHOICES } from '../../lib/search-modes.js';
 import { openSearchHit } from '../../models/app.js';
+import {
+  activeSearchMode,
+  chooseSearchMode,
+  meaningSearchOn,
+  openMeaningSettings,
+  searchSettings,
+} from '../../models/meaning-search.js';
 import {
   clearSearch,
   loadMoreHits,
+  rerunSearch,
   searchCursor,
   searchDone,
   searchError,
@@ -47,11 +59,56 @@ export function SearchBox() {
   );
 }
 
+function pickMode(mode: SearchMode): void {
+  chooseSearchMode(mode);
+  rerunSearch();
+}
+
+/**
+ * Words / Meaning / Both as a radio group (arrow keys move between them). While meaning search is off, Meaning and
+ * Both are disabled with the reason and a button to the setting; on a server without it there is no control.
+ */
+export function SearchModes() {
+  if (!searchSettings.value) return null;
+  const on = meaningSearchOn.value;
+  const active = activeSearchMode.value;
+  return (
+    <fieldset class="search-modes" data-testid="search-modes" aria-describedby={on ? undefined : 'search-modes-off'}>
+      <legend class="sr-only">Find messages by</legend>
+      <div class="segmented">
+        {SEARCH_MODE_CHOICES.map((c) => (
+          <label key={c.mode} class="segment" title={c.hint}>
+            <input
+              type="radio"
+              name="search-mode"
+              value={c.mode}
+              data-testid={`search-mode-${c.mode}`}
+              checked={active === c.mode}
+              disabled={!on && c.mode !== 'words'}
+              onChange={() => pickMode(c.mode)}
+            />
+            <span>{c.label}</span>
+          </label>
+        ))}
+      </div>
+      {!on && (
+        <p class="muted search-modes-off" id="search-modes-off">
+          Search by meaning is off.{' '}
+          <button type="button" class="link" data-testid="turn-on-meaning" onClick={openMeaningSettings}>
+            Turn it on in settings
+          </button>
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
 /** Hits for the current query; replaces the session list while a query is typed. */
 export function SearchResults() {
   const hits = searchHits.value;
   return (
     <section class="search-results" aria-label="Search results" aria-busy={searchLoading.value}>
+      <SearchModes />
       <p class="sr-only" aria-live="polite">
         {searchDone.value
           ? searchCursor.value

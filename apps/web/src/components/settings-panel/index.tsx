@@ -1,6 +1,6 @@
 /**
  * Per-session settings: system prompt, temperature, top_p, max_tokens, frequency and presence penalties, JSON mode,
- * read replies aloud; plus streaming on/off.
+ * read replies aloud; plus streaming on/off, search by meaning and import/export.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { canSpeak } from '../../lib/speech.js';
@@ -14,6 +14,8 @@ import {
   updateDraft,
 } from '../../models/settings.js';
 import { currentSession } from '../../models/sessions.js';
+import { focusMeaningSwitch, MEANING_SWITCH_ID } from '../../models/meaning-search.js';
+import { MeaningSettings } from '../meaning-settings/index.js';
 import { TransferSection } from '../transfer/index.js';
 
 function numberOrUndefined(value: string, integer = false): number | undefined {
@@ -67,8 +69,12 @@ export function SettingsPanel() {
   useEffect(() => {
     const panel = panelRef.current;
     // `autofocus` does nothing here: the settings button that opened the panel still has focus. On touch screens the
-    // panel itself takes focus: a text field would pop up the on-screen keyboard uninvited.
-    if (canAutofocusText()) panel?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    // panel itself takes focus: a text field would pop up the on-screen keyboard uninvited. Opened from the search
+    // box's "turn it on", the meaning-search switch takes it (a checkbox: no keyboard pops up).
+    const meaningSwitch = focusMeaningSwitch.peek() ? document.getElementById(MEANING_SWITCH_ID) : null;
+    focusMeaningSwitch.value = false;
+    if (meaningSwitch) meaningSwitch.focus();
+    else if (canAutofocusText()) panel?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
     else panel?.focus();
     return () => {
       const active = document.activeElement;
@@ -181,6 +187,7 @@ export function SettingsPanel() {
           </button>
         </div>
       </form>
+      <MeaningSettings />
       <TransferSection />
     </div>
   );

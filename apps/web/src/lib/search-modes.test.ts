@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SEARCH_MODE,
+  effectiveSearchMode,
+  embeddingProgressView,
+  pagesByCursor,
+  parseSearchMode,
+  SEARCH_MODE_CHOICES,
+  searchModeKey,
+  type SearchSettings,
+} from './search-modes.js';
+
+const settings = (meaning_search: boolean, embedded: number, total: number): SearchSettings => ({
+  meaning_search,
+  embedding: { model: 'stories260K', dims: 64, embedded, total },
+});
+
+describe('search modes', () => {
+  it('sends the chosen mode only while meaning search is on', () => {
+    expect(effectiveSearchMode('meaning', true)).toBe('meaning');
+    expect(effectiveSearchMode('fused', true)).toBe('fused');
+    expect(effectiveSearchMode('meaning', false)).toBe('words');
+    expect(effectiveSearchMode('fused', false)).toBe('words');
+  });
+
+  it('pages by cursor for words only', () => {
+    expect(SEARCH_MODE_CHOICES.filter((c) => pagesByCursor(c.mode)).map((c) => c.mode)).toEqual(['words']);
+  });
+
+  it('reads back a remembered mode, and nothing else', () => {
+    expect(parseSearchMode('meaning')).toBe('meaning');
+    expect(parseSearchMode('fused')).toBe('fused');
+    expect(parseSearchMode('vectors')).toBeNull();
+    expect(parseSearchMode(null)).toBeNull();
+    expect(DEFAULT_SEARCH_MODE).toBe('fused');
+  });
+
+  it('remembers the mode per user', () => {
+    expect(searchModeKey('U1')).not.toBe(searchModeKey('U2'));
+    expect(searchModeKey(null)).toBe('search-mode:local');
+  });
+});
+
+describe('embeddingProgressView', () => {
+  it('says off, progress with a bar, and ready', () => {
+    expect(embeddingProgressView(settings(false, 0, 0), null)).toMatchObject({ fraction: null, error: false });
+    expect(embeddingProgressView(settings(false, 0, 0), null).text).toMatch(/^Off/);
+    expect(embeddingProgressView(settings(true, 1200, 4800), null)).toEqual({
+      text: 'Embedding your messages: 1,200 of 4,800 messages done.',
+      fraction: 0.25,
+      error: false,
+    });
+    expect(embeddingProgressView(settings(true, 40, 40), { state: 'idle', reason: null }).text).toBe(
+      'Ready: 40 messages embedded.',
+    );
+    expect(embeddingProgressView(settings(true, 0, 0), null).text).toBe(
+      'Ready: new messages are embedded as they are written.',
+    );
+  });
+
+  it("gives the server's reason when no model can embed, with what waits", () => {
+    const view = embeddingProgressView(settings(true, 2, 10), {
+      state: 'off',
+      reason: 'No model can embed now: set EMBEDDING_MODEL or load a chat model.',
+    });
+    expect(view).toEqual({
+      text: 'No model can embed now: set EMBEDDING_MODEL or load a chat model. 8 messages wait to be embedded.',
+      fraction: null,
+      error: true,
+    });
+    // Nothing waiting: the state does not matter to this user.
+    expect(embeddingProgressView(settings(true, 10, 10), { state: 'error', reason: 'x' }).error).toBe(false);
+  });
+});
