@@ -14,10 +14,17 @@ import {
   addFiles,
   attachmentLimits,
   attachmentMeter,
+  attachUnsent,
   composerAttachments,
   contextSize,
   INDEXING_POLL_MS,
+  loadUnsentUploads,
   removeAttachment,
+  removeUnsent,
+  takeAttachments,
+  unsentError,
+  unsentOffer,
+  unsentUploads,
 } from './attachments.js';
 import { composerDraft } from './chat-draft.js';
 import { messages, messagesSessionId } from './messages.js';
@@ -80,6 +87,8 @@ beforeEach(() => {
   models.value = [];
   activeModelId.value = null;
   llmStatus.value = null;
+  unsentUploads.value = [];
+  unsentError.value = null;
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -251,5 +260,45 @@ describe('the token meter', () => {
     expect(attachmentMeter.value).toBeNull();
     await addFiles([textFile('notes.md')]);
     expect(attachmentMeter.value?.summary).toBe('Attachments: 200 tokens · 312 of 512 left');
+  });
+});
+
+describe('unsent uploads after a reload', () => {
+  const F2 = '01J000000000000000000000F2';
+  const listed = [attachmentSummary({ id: F2, name: 'b.log' }), attachmentSummary({ id: F1, name: 'a.md' })];
+
+  it('lists them and offers them; attaching puts them in the composer for the next message', async () => {
+    const server = fakeChatServer({ 'GET /api/attachments': () => json({ items: listed, next_cursor: null }) });
+    await loadUnsentUploads();
+    expect(server.requests[0]?.query.get('unsent')).toBe('true');
+    expect(unsentOffer.value.map((u) => u.name)).toEqual(['b.log', 'a.md']);
+    attachUnsent();
+    expect(chips()).toEqual(['b.log:ready', 'a.md:ready']);
+    expect(unsentOffer.value).toEqual([]);
+    expect(takeAttachments().ids).toEqual([F2, F1]);
+  });
+
+  it('removes them on the server; one that fails stays offered with the reason, one already gone does not', async () => {
+    const F3 = '01J000000000000000000000F3';
+    const server = fakeChatServer({
+      'GET /api/attachments': () =>
+        json({ items: [...listed, attachmentSummary({ id: F3, name: 'c.txt' })], next_cursor: null }),
+      [`DELETE /api/attachments/${F1}`]: () => new Response(null, { status: 204 }),
+      [`DELETE /api/attachments/${F2}`]: () => apiError(503, 'storage_read_only', 'The database is read-only.'),
+      [`DELETE /api/attachments/${F3}`]: () => apiError(404, 'attachment_not_found', 'No such attachment.'),
+      'GET /api/attachments/limits': () => json(LIMITS),
+    });
+    await loadUnsentUploads();
+    await removeUnsent();
+    expect(server.calls().filter((c) => c.startsWith('DELETE'))).toHaveLength(3);
+    expect(unsentOffer.value.map((u) => u.id)).toEqual([F2]);
+    expect(unsentError.value).toBe('The database is read-only.');
+    expect(composerAttachments.value).toEqual([]);
+  });
+
+  it('offers nothing on a server without the listing', async () => {
+    fakeChatServer({});
+    await loadUnsentUploads();
+    expect(unsentOffer.value).toEqual([]);
   });
 });
