@@ -2,7 +2,7 @@
  * Search across chats by words, meaning or both (the mode from {@link activeSearchMode}): debounced query, hits
  * (word search pages by cursor; meaning and fused answer one page), opening a hit at its message.
  */
-import { batch, signal } from '@preact/signals';
+import { batch, effect, signal, untracked } from '@preact/signals';
 import type { SearchHit, SearchMode } from '@chat-studio/protocol';
 import { searchMessages } from '../lib/search-api.js';
 import { pagesByCursor } from '../lib/search-modes.js';
@@ -90,3 +90,12 @@ export function rerunSearch(): void {
 export function clearSearch(): void {
   setSearchQuery('');
 }
+
+// A new mode (picked in the search box, or meaning search turned on or off) searches the typed query again at once.
+let lastMode = activeSearchMode.peek();
+effect(() => {
+  const mode = activeSearchMode.value;
+  if (mode === lastMode) return;
+  lastMode = mode;
+  untracked(rerunSearch);
+});

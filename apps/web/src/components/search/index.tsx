@@ -2,7 +2,7 @@
  * Search box, its mode (words, meaning, both) and hits; matches are marked by slicing the plain-text snippet, never
  * by parsing HTML (a meaning hit has no marks: its snippet shows plainly).
  */
-import type { SearchHit, SearchMode } from '@chat-studio/protocol';
+import type { SearchHit } from '@chat-studio/protocol';
 import { sliceHighlights } from '../../lib/highlight-slices.js';
 import { plural } from '../../lib/plural.js';
 import { SEARCH_MODE_CHOICES } from '../../lib/search-modes.js';
@@ -17,7 +17,6 @@ import {
 import {
   clearSearch,
   loadMoreHits,
-  rerunSearch,
   searchCursor,
   searchDone,
   searchError,
@@ -59,11 +58,6 @@ export function SearchBox() {
   );
 }
 
-function pickMode(mode: SearchMode): void {
-  chooseSearchMode(mode);
-  rerunSearch();
-}
-
 /**
  * Words / Meaning / Both as a radio group (arrow keys move between them). While meaning search is off, Meaning and
  * Both are disabled with the reason and a button to the setting; on a server without it there is no control.
@@ -85,7 +79,7 @@ export function SearchModes() {
               data-testid={`search-mode-${c.mode}`}
               checked={active === c.mode}
               disabled={!on && c.mode !== 'words'}
-              onChange={() => pickMode(c.mode)}
+              onChange={() => chooseSearchMode(c.mode)}
             />
             <span>{c.label}</span>
           </label>
