@@ -72,7 +72,10 @@ export function setSearchQuery(q: string): void {
 export function loadMoreHits(): void {
   const q = searchQuery.value.trim();
   // A page of another mode's hits would not continue these (the mode changed since): search again instead.
-  if (searchHitsMode.value !== activeSearchMode.value) return rerunSearch();
+  if (searchHitsMode.value !== activeSearchMode.value) {
+    rerunSearch();
+    return;
+  }
   if (q && searchCursor.value && !searchLoading.value) void run(q, searchCursor.value);
 }
 

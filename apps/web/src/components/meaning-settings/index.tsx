@@ -28,6 +28,7 @@ export function MeaningSettings() {
           id={MEANING_SWITCH_ID}
           type="checkbox"
           role="switch"
+          aria-checked={settings.meaning_search}
           data-testid="meaning-switch"
           aria-describedby="meaning-settings-hint meaning-progress"
           checked={settings.meaning_search}
