@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SEARCH_MODE,
   effectiveSearchMode,
+  meaningCoverageNote,
   embeddingProgressView,
   pagesByCursor,
   parseSearchMode,
@@ -70,5 +71,13 @@ describe('embeddingProgressView', () => {
     });
     // Nothing waiting: the state does not matter to this user.
     expect(embeddingProgressView(settings(true, 10, 10), { state: 'error', reason: 'x' }).error).toBe(false);
+  });
+});
+
+describe('meaningCoverageNote', () => {
+  it('says how much meaning search covers until it covers everything', () => {
+    expect(meaningCoverageNote(settings(true, 64, 100))).toBe('Meaning covers 64 of 100 messages so far.');
+    expect(meaningCoverageNote(settings(true, 100, 100))).toBeNull();
+    expect(meaningCoverageNote(settings(false, 0, 100))).toBeNull();
   });
 });

@@ -88,3 +88,16 @@ export function embeddingProgressView(settings: SearchSettings, work: EmbeddingW
     error: false,
   };
 }
+
+/**
+ * The search box's note while meaning search does not cover the whole history yet; null once it does (or off).
+ *
+ * @example
+ * meaningCoverageNote({ meaning_search: true, embedding: { model: 'm', dims: 64, embedded: 64, total: 100 } })
+ * // 'Meaning covers 64 of 100 messages so far.'
+ */
+export function meaningCoverageNote(settings: SearchSettings): string | null {
+  const { embedded, total } = settings.embedding;
+  if (!settings.meaning_search || embedded >= total) return null;
+  return `Meaning covers ${embedded.toLocaleString('en-US')} of ${plural(total, 'message')} so far.`;
+}

@@ -113,7 +113,9 @@ describe('searching with a mode', () => {
     });
   }
   const sent = (server: FakeChatServer) =>
-    server.requests.map((r) => `${r.query.get('mode') ?? '(default)'}${r.query.get('cursor') ? '+cursor' : ''}`);
+    server.requests
+      .filter((r) => r.path === '/api/chat/search')
+      .map((r) => `${r.query.get('mode') ?? '(default)'}${r.query.get('cursor') ? '+cursor' : ''}`);
 
   it('sends meaning as chosen, both as the server default, and words while off; each change searches again', async () => {
     const server = searchServer();
@@ -130,7 +132,9 @@ describe('searching with a mode', () => {
     searchSettings.value = settings(false);
     await settle();
     expect(sent(server)).toEqual(['meaning', '(default)', 'words']);
-    expect(server.requests[0]?.query.get('q')).toBe('flaky login test');
+    expect(server.requests.find((r) => r.path === '/api/chat/search')?.query.get('q')).toBe('flaky login test');
+    // A meaning search reads the progress again (for the search box's coverage note); a word search does not.
+    expect(server.calls().filter((c) => c === 'GET /api/chat/search/settings')).toHaveLength(2);
   });
 
   it('pages by cursor for words only', async () => {
@@ -155,7 +159,7 @@ describe('searching with a mode', () => {
     searchSettings.value = settings(true);
     chooseSearchMode('meaning');
     await settle();
-    expect(server.requests).toEqual([]);
+    expect(sent(server)).toEqual([]);
   });
 });
 
@@ -211,5 +215,23 @@ describe('the opt-in', () => {
     await vi.advanceTimersByTimeAsync(PROGRESS_POLL_MS * 3);
     expect(server.requests.length).toBe(asked);
     expect(searchSettings.value?.embedding.embedded).toBe(32);
+  });
+});
+
+describe('a read and a change at once', () => {
+  it('keeps the change when an older read answers after it', async () => {
+    let answerRead: (r: Response) => void = () => {};
+    fakeChatServer({
+      'GET /api/chat/search/settings': () => new Promise<Response>((resolve) => (answerRead = resolve)),
+      'PATCH /api/chat/search/settings': () => json(settings(false)),
+      'GET /health': () => json({ status: 'ok' }),
+    });
+    searchSettings.value = settings(true);
+    const read = loadSearchSettings();
+    await settle();
+    await setMeaningSearch(false);
+    answerRead(json(settings(true)));
+    await read;
+    expect(searchSettings.value).toEqual(settings(false));
   });
 });

@@ -43,6 +43,9 @@ export const meaningSearchOn = computed(() => searchSettings.value?.meaning_sear
 /** The mode searches are sent with now. */
 export const activeSearchMode = computed(() => effectiveSearchMode(chosenSearchMode.value, meaningSearchOn.value));
 
+/** Counts changes of the opt-in, so a read that started before one is dropped. */
+let changes = 0;
+
 const storageKey = () => `chat-studio:${searchModeKey(currentUser.value?.id ?? null)}`;
 
 /** Reads the signed-in user's remembered mode (call once the user is known). */
@@ -69,8 +72,11 @@ export function chooseSearchMode(mode: SearchMode): void {
 
 /** Loads the opt-in and progress; a server without the route leaves them null (the search box then shows no modes). */
 export async function loadSearchSettings(): Promise<SearchSettings | null> {
+  const changesBefore = changes;
   try {
-    searchSettings.value = await fetchSearchSettings();
+    const loaded = await fetchSearchSettings();
+    // A change made meanwhile answered with newer settings: this older read must not undo it on screen.
+    if (changes === changesBefore && !meaningSaving.value) searchSettings.value = loaded;
   } catch {
     // Older server, or not reachable: word search works without it.
   }
@@ -90,6 +96,7 @@ export async function loadEmbeddingWork(): Promise<void> {
 
 /** Turns search by meaning on or off for this user (PATCH); the answer carries the new progress. */
 export async function setMeaningSearch(on: boolean): Promise<boolean> {
+  changes++;
   meaningSaving.value = true;
   meaningError.value = null;
   try {

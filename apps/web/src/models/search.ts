@@ -6,7 +6,7 @@ import { batch, effect, signal, untracked } from '@preact/signals';
 import type { SearchHit, SearchMode } from '@chat-studio/protocol';
 import { searchMessages } from '../lib/search-api.js';
 import { pagesByCursor } from '../lib/search-modes.js';
-import { activeSearchMode } from './meaning-search.js';
+import { activeSearchMode, loadSearchSettings } from './meaning-search.js';
 
 /** Wait after the last keystroke before searching. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -33,6 +33,8 @@ async function run(q: string, cursor: string | null): Promise<void> {
     // Both is the server's default for an opted-in user, sent without `mode`: while no model can embed (it loads),
     // the server answers with word search instead of refusing an explicit `mode=fused` with 503.
     const sent = mode === 'fused' ? undefined : mode;
+    // The search box says how much of the history meaning search covers yet: read the progress again with it.
+    if (mode !== 'words') void loadSearchSettings();
     const page = await searchMessages(q, { mode: sent, limit: 30, cursor: cursor ?? undefined });
     if (mine !== token) return;
     batch(() => {

@@ -99,7 +99,9 @@ describe('SearchModes', () => {
     await act(() => radio('meaning').click());
     await settle();
     expect(radio('meaning').checked).toBe(true);
-    expect(server.requests.map((r) => r.query.get('mode'))).toEqual(['meaning']);
+    expect(server.requests.filter((r) => r.path === '/api/chat/search').map((r) => r.query.get('mode'))).toEqual([
+      'meaning',
+    ]);
     const result = host.querySelector<HTMLButtonElement>('[data-testid="search-result"]')!;
     expect(result.dataset.messageId).toBe(M2);
     expect(result.querySelector('mark')).toBeNull();
@@ -112,6 +114,18 @@ describe('SearchModes', () => {
     expect(currentSessionId.value).toBe(S);
     // The chat opens at the hit: its branch, then the page around it.
     expect(server.requests.find((r) => r.path === `/api/chat/sessions/${S}/branch`)?.body).toEqual({ message_id: M2 });
+  });
+
+  it('says how much of the history meaning search covers while it is still embedding', async () => {
+    searchSettings.value = { ...settings(true), embedding: { model: 'm', dims: 64, embedded: 1, total: 3 } };
+    await mount();
+    await act(() => radio('words').click());
+    expect(host.querySelector('[data-testid="meaning-coverage"]')).toBeNull();
+    await act(() => radio('meaning').click());
+    await settle();
+    expect(host.querySelector('[data-testid="meaning-coverage"]')?.textContent).toBe(
+      'Meaning covers 1 of 3 messages so far.',
+    );
   });
 
   it('marks the matched words of a word hit', async () => {

@@ -5,7 +5,7 @@
 import type { SearchHit } from '@chat-studio/protocol';
 import { sliceHighlights } from '../../lib/highlight-slices.js';
 import { plural } from '../../lib/plural.js';
-import { SEARCH_MODE_CHOICES } from '../../lib/search-modes.js';
+import { meaningCoverageNote, SEARCH_MODE_CHOICES } from '../../lib/search-modes.js';
 import { openSearchHit } from '../../models/app.js';
 import {
   activeSearchMode,
@@ -63,9 +63,11 @@ export function SearchBox() {
  * Both are disabled with the reason and a button to the setting; on a server without it there is no control.
  */
 export function SearchModes() {
-  if (!searchSettings.value) return null;
+  const settings = searchSettings.value;
+  if (!settings) return null;
   const on = meaningSearchOn.value;
   const active = activeSearchMode.value;
+  const coverage = active === 'words' ? null : meaningCoverageNote(settings);
   return (
     <fieldset class="search-modes" data-testid="search-modes" aria-describedby={on ? undefined : 'search-modes-off'}>
       <legend class="sr-only">Find messages by</legend>
@@ -85,8 +87,13 @@ export function SearchModes() {
           </label>
         ))}
       </div>
+      {coverage && (
+        <p class="muted search-modes-note" data-testid="meaning-coverage">
+          {coverage}
+        </p>
+      )}
       {!on && (
-        <p class="muted search-modes-off" id="search-modes-off">
+        <p class="muted search-modes-note" id="search-modes-off">
           Search by meaning is off.{' '}
           <button type="button" class="link" data-testid="turn-on-meaning" onClick={openMeaningSettings}>
             Turn it on in settings
