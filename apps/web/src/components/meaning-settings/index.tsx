@@ -35,7 +35,10 @@ export function MeaningSettings() {
           disabled={meaningSaving.value}
           onChange={(e) => void setMeaningSearch(e.currentTarget.checked)}
         />
-        <span>Find chats by what they are about, not only by their words</span>
+        <span>
+          Find chats by what they are about, not only by their words{' '}
+          <span class="muted">(your account, saved at once)</span>
+        </span>
       </label>
       <p class="muted" id="meaning-settings-hint">
         Your messages are embedded by the server's model, in the background. Turning this off deletes those vectors.
