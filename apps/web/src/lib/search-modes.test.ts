@@ -69,8 +69,16 @@ describe('embeddingProgressView', () => {
       fraction: null,
       error: true,
     });
-    // Nothing waiting: the state does not matter to this user.
-    expect(embeddingProgressView(settings(true, 10, 10), { state: 'error', reason: 'x' }).error).toBe(false);
+    expect(
+      embeddingProgressView(settings(true, 9, 10), { state: 'error', reason: 'Embedding failed: boom.' }).text,
+    ).toBe('Embedding failed: boom. 1 message waits to be embedded.');
+    // Nothing waiting: a meaning search still needs the model for its query.
+    expect(embeddingProgressView(settings(true, 10, 10), { state: 'off', reason: 'No model can embed now.' })).toEqual({
+      text: 'No model can embed now. Search by meaning works again once one can.',
+      fraction: null,
+      error: true,
+    });
+    expect(embeddingProgressView(settings(false, 0, 0), { state: 'off', reason: 'x' }).error).toBe(false);
   });
 });
 

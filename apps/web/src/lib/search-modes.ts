@@ -63,7 +63,7 @@ export interface EmbeddingProgressView {
 
 /**
  * The embedding progress in words. `work` is the server's background state (null when unknown): `off` and
- * `error` carry the server's sentence on why no message can be embedded now.
+ * `error` carry the server's sentence on why no message (nor a query) can be embedded now.
  *
  * @example
  * embeddingProgressView({ meaning_search: true, embedding: { model: 'm', dims: 64, embedded: 3, total: 10 } }, null)
@@ -74,9 +74,13 @@ export function embeddingProgressView(settings: SearchSettings, work: EmbeddingW
     return { text: 'Off: search finds messages by their words only.', fraction: null, error: false };
   const { embedded, total } = settings.embedding;
   const done = embedded >= total;
-  if (work && (work.state === 'off' || work.state === 'error') && !done) {
+  if (work && (work.state === 'off' || work.state === 'error')) {
+    // Without a model that embeds, a meaning search cannot embed its query either: say so even when all is embedded.
     const why = work.reason ?? 'No model can embed messages now.';
-    return { text: `${why} ${plural(total - embedded, 'message')} wait to be embedded.`, fraction: null, error: true };
+    const then = done
+      ? 'Search by meaning works again once one can.'
+      : `${plural(total - embedded, 'message')} ${total - embedded === 1 ? 'waits' : 'wait'} to be embedded.`;
+    return { text: `${why} ${then}`, fraction: null, error: true };
   }
   if (done) {
     const what = total === 0 ? 'new messages are embedded as they are written' : `${plural(total, 'message')} embedded`;

@@ -3,11 +3,14 @@
  * is disabled until the person turns it on from there in settings (by keyboard), the settings panel shows the
  * embedding progress until ready, then Meaning (picked with the arrow keys) sends `mode=meaning` and its hits open
  * the chat at the message; the mode is remembered after a reload. The test model's vectors are meaningless, so the
- * hits are not checked for relevance, only that they are the user's messages and open like word hits.
+ * hits are not checked for relevance, only that they are the user's messages and open like word hits. Without any
+ * model, the settings panel says in words why nothing is embedded.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, useE2eServer } from './support.js';
+import { apiClient, screenshot, startServer, useE2eServer } from './support.js';
 
 const e2e = useE2eServer({ LLAMA_MAX_TOKENS: '16', CHAT_CACHE_TTL: '0' });
 
@@ -95,5 +98,33 @@ describe('search by meaning', () => {
     await page.getByTestId('search-result').first().waitFor();
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('says in words why nothing is embedded when no model can embed', async () => {
+    const dir = path.join(e2e.dir, 'no-models');
+    const emptyModels = path.join(dir, 'models');
+    mkdirSync(emptyModels, { recursive: true });
+    const server = await startServer(dir, { MODELS_DIR: emptyModels }, { waitForModel: false });
+    try {
+      const api = apiClient(server.baseUrl);
+      const session = await api.createSession('Kept for later');
+      await api.append(session.id, 'user', 'A note to find again one day.');
+      const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${server.baseUrl}/`);
+      await page.getByTestId('search-input').fill('note');
+      await page.getByTestId('turn-on-meaning').click();
+      // Checked once the server saved it (the switch shows the stored setting).
+      await page.getByTestId('meaning-switch').click();
+      await expect.poll(() => page.getByTestId('meaning-switch').isChecked()).toBe(true);
+      const progress = page.getByTestId('meaning-progress');
+      await expect
+        .poll(() => progress.textContent(), { timeout: 30_000 })
+        .toBe('No model can embed now: set EMBEDDING_MODEL or load a chat model. 1 message waits to be embedded.');
+      expect(await progress.getAttribute('class')).toBe('form-error');
+      await context.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
