@@ -246,9 +246,7 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
     expect(all.items.slice(0, 2).map((a) => a.id)).toEqual([loose.id, draft.id]);
     expect(all.items[1]).toEqual(draft);
     expect(all.items.every((a) => a.message_id === null)).toBe(true);
-    expect((await list(keys.alice, `unsent=true&session_id=${session.id}`)).items.map((a) => a.id)).toEqual([
-      draft.id,
-    ]);
+    expect((await list(keys.alice, `unsent=true&session_id=${session.id}`)).items.map((a) => a.id)).toEqual([draft.id]);
     expect((await list(keys.bob, 'unsent=true')).items.map((a) => a.id)).not.toContain(draft.id);
     // Another user's chat is the same 404 as a missing one; unknown or missing parameters are 400s naming them.
     expect((await call(keys.bob, `/api/attachments?unsent=true&session_id=${session.id}`)).status).toBe(404);
