@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChatStore } from '@chat-studio/chat-store';
 import type {
   AttachmentSummary,
   ChatMessage,
@@ -45,6 +46,7 @@ function turnsSent(logsDir: string): string[] {
 describe('files across edits, regenerations and prepare, with the real test model', () => {
   const tmp = tempDir();
   const logsDir = path.join(tmp.dir, 'logs');
+  const databasePath = path.join(tmp.dir, 'chat_history.db');
   let server: ApiServer;
   const api = (p: string, init?: RequestInit) => fetch(`${server.baseUrl}${p}`, init);
   const upload = async (name: string, body: string): Promise<AttachmentSummary> => {
@@ -72,7 +74,7 @@ describe('files across edits, regenerations and prepare, with the real test mode
 
   beforeAll(async () => {
     server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'chat_history.db'),
+      DATABASE_PATH: databasePath,
       MODELS_DIR: testModelsDir(),
       LOGS_DIR: logsDir,
       LOG_LEVEL: 'debug',
@@ -266,7 +268,14 @@ describe('files across edits, regenerations and prepare, with the real test mode
     const del = await api(`/api/chat/sessions/${session.id}/messages/${edited.user_message.id}`, { method: 'DELETE' });
     expect(del.status).toBe(200);
     expect(await meaning(editedText)).not.toContain(edited.user_message.id);
-    const health = (await (await api('/health')).json()) as { meaning_search?: { embedded: number; total: number } };
-    expect(health.meaning_search?.embedded).toBeLessThanOrEqual(health.meaning_search?.total ?? 0);
+    // Its vector went with it: no vector is left without its message (read beside the running server).
+    const store = await openChatStore({ path: databasePath });
+    try {
+      const check = await store.vectors.check();
+      expect(check.orphans, check.problems.join(' ')).toBe(0);
+      expect((await store.vectors.progress()).embedded).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
   }, 120_000);
 });
