@@ -61,6 +61,7 @@ export type {
   StorageProbe,
   OrphanRemoval,
   AttachmentsRepository,
+  BindOptions,
   AttachmentChunkHit,
   AttachmentChunkInput,
   NewAttachment,

@@ -1,6 +1,7 @@
 /**
  * Attachments, whatever the engine: bytes stored once per user, quota, ownership, binding to messages, deletion
- * with messages and chats, unreferenced bytes removed, unsent ones swept, and full-text retrieval over chunks.
+ * with messages and chats, unreferenced bytes removed, unsent ones kept and listed (never swept), copies for an
+ * edit, and full-text retrieval over chunks.
  * The SQLite and the PostgreSQL test files both run it.
  */
 import { createHash } from 'node:crypto';
@@ -129,7 +130,7 @@ export function describeAttachmentsSuite(name: string, hooks: { open(): Promise<
       expect(await blobCount(store)).toBe(0);
     });
 
-    it('unbinds a refused turn’s files, deletes unsent ones, and sweeps old unsent ones', async () => {
+    it('unbinds a refused turn’s files, and deletes an unsent one only when asked', async () => {
       const s = await store.sessions.create('u');
       const q = await store.messages.append('u', s.id, { role: 'user', content: 'x' });
       const a = await store.attachments.create('u', textFile('a.txt', 'alpha'), QUOTA);
@@ -139,14 +140,70 @@ export function describeAttachmentsSuite(name: string, hooks: { open(): Promise<
       expect(await store.attachments.deleteUnsent('u', a.id)).toBe('deleted');
       expect(await store.attachments.get('u', a.id)).toBeUndefined();
       expect(await store.attachments.usedBytes('u')).toBe(0);
+    });
 
-      const old = await store.attachments.create('u', textFile('old.txt', 'old'), QUOTA);
+    it('lists unsent files newest first, per chat, for their owner only; a chat’s delete keeps its drafts', async () => {
+      const s = await store.sessions.create('u');
+      const q = await store.messages.append('u', s.id, { role: 'user', content: 'x' });
+      const loose = await store.attachments.create('u', textFile('loose.txt', 'loose'), QUOTA);
+      const draft = await store.attachments.create('u', { ...textFile('draft.txt', 'draft'), sessionId: s.id }, QUOTA);
       const sent = await store.attachments.create('u', textFile('sent.txt', 'sent'), QUOTA);
+      await store.attachments.create('v', textFile('theirs.txt', 'theirs'), QUOTA);
       await store.attachments.bind('u', q!.id, [sent.id]);
-      expect(await store.attachments.sweepUnsent(Date.now() - 60_000)).toBe(0);
-      expect(await store.attachments.sweepUnsent(Date.now() + 60_000)).toBe(1);
-      expect(await store.attachments.get('u', old.id)).toBeUndefined();
-      expect(await store.attachments.get('u', sent.id)).toBeDefined();
+      expect((await store.attachments.listUnsent('u')).map((a) => a.id)).toEqual([draft.id, loose.id]);
+      expect((await store.attachments.listUnsent('u', { sessionId: s.id })).map((a) => a.id)).toEqual([draft.id]);
+      expect(await store.attachments.listUnsent('v', { sessionId: s.id })).toEqual([]);
+      expect((await store.attachments.listUnsent('v')).map((a) => a.name)).toEqual(['theirs.txt']);
+      // Drafts count against the quota like any stored file.
+      expect(await store.attachments.usedBytes('u')).toBe(5 + 5 + 4);
+
+      await store.sessions.delete('u', s.id);
+      expect(await store.attachments.get('u', sent.id)).toBeUndefined();
+      expect((await store.attachments.listUnsent('u')).map((a) => a.id)).toEqual([draft.id, loose.id]);
+      expect(await store.attachments.listUnsent('u', { sessionId: s.id })).toEqual([]);
+    });
+
+    it('copies an edited message’s files to the new version; the original keeps its own', async () => {
+      const s = await store.sessions.create('u');
+      const q = await store.messages.append('u', s.id, { role: 'user', content: 'first' });
+      const chunks = ['The login test is flaky. ', 'Nothing else here.'];
+      const big = await store.attachments.create('u', textFile('big.md', chunks.join(''), chunks), QUOTA);
+      const small = await store.attachments.create('u', textFile('small.txt', 'small'), QUOTA);
+      await store.attachments.bind('u', q!.id, [big.id, small.id]);
+      const used = await store.attachments.usedBytes('u');
+      const edit = await store.messages.append('u', s.id, { role: 'user', content: 'edited', parent_id: null });
+      const added = await store.attachments.create('u', textFile('added.txt', 'added'), QUOTA);
+      // Without copyFrom a sent file cannot be bound again; with another message's id it is not copied.
+      await expect(store.attachments.bind('u', edit!.id, [big.id])).rejects.toMatchObject({
+        code: 'attachment_not_found',
+      });
+      await expect(store.attachments.bind('u', edit!.id, [big.id], { copyFrom: edit!.id })).rejects.toMatchObject({
+        code: 'attachment_not_found',
+      });
+      await expect(store.attachments.bind('v', edit!.id, [big.id], { copyFrom: q!.id })).rejects.toMatchObject({
+        code: 'attachment_not_found',
+      });
+      const carried = await store.attachments.bind('u', edit!.id, [added.id, big.id], { copyFrom: q!.id });
+      expect(carried.map((a) => [a.name, a.message_id])).toEqual([
+        ['added.txt', edit!.id],
+        ['big.md', edit!.id],
+      ]);
+      const copy = carried[1]!;
+      expect(copy.id).not.toBe(big.id);
+      expect(copy).toMatchObject({ sha256: big.sha256, size: big.size, chunked: true, created_at: big.created_at });
+      expect(await store.attachments.text('u', copy.id)).toEqual(await store.attachments.text('u', big.id));
+      const hits = await store.attachments.searchChunks('u', { attachmentIds: [copy.id], query: 'flaky', limit: 5 });
+      expect(hits.map((h) => [h.attachment_id, h.ordinal])).toEqual([[copy.id, 0]]);
+      expect(await store.attachments.usedBytes('u')).toBe(used + 5);
+      expect((await store.attachments.forMessages('u', [q!.id])).get(q!.id)?.map((a) => a.id)).toEqual([
+        big.id,
+        small.id,
+      ]);
+      // Deleting the original version leaves the copy and its bytes.
+      await store.messages.deleteSubtree('u', q!.id);
+      expect(await store.attachments.get('u', big.id)).toBeUndefined();
+      expect((await store.attachments.content('u', copy.id))?.bytes.byteLength).toBe(big.size);
+      expect(await store.attachments.usedBytes('u')).toBe(big.size + 5);
     });
 
     it('retrieves the chunks that share words with a question, best first, for their owner only', async () => {

@@ -55,7 +55,6 @@ describe('maintenance command', () => {
       'fts optimize',
       'foreign_key_check',
       'vectors check',
-      'sweep unsent attachments',
       'VACUUM',
       'ANALYZE',
       'clean temp',

@@ -94,6 +94,20 @@ describe('planTurn', () => {
     ]);
   });
 
+  it('for a preload (chunks: false) writes the blocks of files that fit and retrieves no chunk', async () => {
+    const deps = fakeDeps(60);
+    const plan = await planTurn(deps, {
+      userId: 'u',
+      history: [],
+      message: '',
+      attachments: [summary(ID_A, 'notes.txt', 3), summary(ID_B, 'big.md', 500)],
+      chunks: false,
+    });
+    // The start of the next user turn: what a send with these files writes before the user's words.
+    expect(plan.messages).toEqual([{ role: 'user', content: `${fileBlock('notes.txt', 'short file text')}\n\n` }]);
+    expect(plan.sources).toEqual([]);
+  });
+
   it('keeps files of earlier messages in their own turn', async () => {
     const deps = fakeDeps(1000);
     const plan = await planTurn(deps, {

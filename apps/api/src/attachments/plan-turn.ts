@@ -56,7 +56,14 @@ async function fileTokens(deps: PlanDeps, userId: string, file: AttachmentSummar
  */
 export async function planTurn(
   deps: PlanDeps,
-  request: { userId: string; history: readonly PlanMessage[]; message: string; attachments: AttachmentSummary[] },
+  request: {
+    userId: string;
+    history: readonly PlanMessage[];
+    message: string;
+    attachments: AttachmentSummary[];
+    /** False: no chunks retrieved (a preload, before the question is known). Defaults to true. */
+    chunks?: boolean;
+  },
 ): Promise<PlannedTurn> {
   const { userId } = request;
   const turns: PlanMessage[] = [
@@ -86,7 +93,7 @@ export async function planTurn(
       }
     }
   }
-  const used = await chunksWithin(deps, userId, retrieve, request.message, budget);
+  const used = request.chunks === false ? [] : await chunksWithin(deps, userId, retrieve, request.message, budget);
   blocks[turns.length - 1]?.push(...used.map(chunkBlock));
   return {
     messages: turns.map((turn, index) => ({

@@ -55,7 +55,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /**
- * Stores one uploaded file for `userId` (unsent: `message_id` null) and returns its summary. Throws ApiErrors
+ * Stores one uploaded file for `userId` (unsent: `message_id` null; a draft of `options.sessionId`'s chat when given,
+ * which the caller has checked is theirs) and returns its summary. Throws ApiErrors
  * `attachment_unsupported` / `attachment_too_large`, the extractor's `attachment_unreadable`, and the store's
  * `attachment_quota_exceeded`.
  */
@@ -63,6 +64,7 @@ export async function uploadAttachment(
   deps: UploadDeps,
   userId: string,
   file: UploadedFile,
+  options: { sessionId?: string | null } = {},
 ): Promise<AttachmentSummary> {
   const name = cleanFileName(file.name);
   const mime = file.mime.trim().toLowerCase() || 'application/octet-stream';
@@ -71,7 +73,7 @@ export async function uploadAttachment(
   const prepared = await prepareAttachmentText(deps, { name, mime, bytes: file.bytes });
   return deps.store.create(
     userId,
-    { name, mime, bytes: file.bytes, sha256: sha256Hex(file.bytes), ...prepared },
+    { name, mime, bytes: file.bytes, sha256: sha256Hex(file.bytes), ...prepared, sessionId: options.sessionId ?? null },
     { quotaBytes: deps.config.quotaBytes },
   );
 }

@@ -50,6 +50,10 @@ export interface OpenedTurn {
   historyFiles?: PlanMessage[];
   /** Files of the turn's user message: bound to the new message, or those of the regenerated one. */
   attachments?: AttachmentSummary[];
+  /** An edit's original message: those of `attachments` bound to it are copied to the new version. */
+  copyFrom?: string;
+  /** Ids of the copies made for the new version (deleted, not left as drafts, when the turn is refused). */
+  copiedIds?: string[];
 }
 
 /** Which branch a turn continues; the current one when omitted. */
@@ -182,23 +186,53 @@ export function createChatTurns(options: ChatTurnsOptions) {
 
   /**
    * Preloads a chat while its user types (`POST /api/chat/prepare`): the runtime evaluates the history and params the
-   * next turn will use on an idle sequence, so that turn evaluates only its new message. Refused as `open` refuses.
+   * next turn will use on an idle sequence, so that turn evaluates only its new message. The files of the history
+   * and the `attachments` staged for the next message are in it as the turn will write them (`<file>` blocks of
+   * files that fit; a large file's chunks depend on the question, so they are not). Refused as `open` and `attach`
+   * refuse.
    */
-  async function preload(principal: Principal, sessionId: string, params?: GenerationParams): Promise<PreloadState> {
+  async function preload(
+    principal: Principal,
+    sessionId: string,
+    params?: GenerationParams,
+    attachments?: readonly string[],
+  ): Promise<PreloadState> {
     const turn = await open(principal, sessionId, params);
-    return turn.runtime.preload({ messages: turn.history, params: turn.params, sessionKey: turn.session.id });
+    await attach(principal, turn, attachments);
+    const planned = await planFiles(principal.userId, turn, '', { chunks: false });
+    // The planned turn's user message is the staged files' blocks with no words yet: the start of the next one.
+    const prefix = planned?.messages.at(-1)?.content ?? '';
+    return turn.runtime.preload({
+      messages: planned ? planned.messages.slice(0, -1) : turn.history,
+      params: turn.params,
+      sessionKey: turn.session.id,
+      ...(prefix ? { nextUserPrefix: prefix } : {}),
+    });
   }
 
   /**
    * Adds the caller's unsent attachments `ids` to a prepared turn, to be bound to its new user message: a 404
    * `attachment_not_found` now, before anything is stored, for one that is missing, another user's or already sent.
+   * An edit (`editOf`: the original message) keeps the original's files when `ids` is absent, and may name them
+   * among `ids`: they are copied to the new version, the original keeps its own.
    */
-  async function attach(principal: Principal, turn: OpenedTurn, ids: readonly string[] | undefined): Promise<void> {
-    if (!ids || ids.length === 0) return;
-    const found = await Promise.all(ids.map((id) => files.get(principal.userId, id)));
-    const summaries = found.filter((a): a is AttachmentSummary => a !== undefined && a.message_id === null);
-    if (summaries.length !== ids.length) throw attachmentNotFound();
+  async function attach(
+    principal: Principal,
+    turn: OpenedTurn,
+    ids: readonly string[] | undefined,
+    options: { editOf?: string } = {},
+  ): Promise<void> {
+    const { editOf } = options;
+    const original = editOf ? ((await files.forMessages(principal.userId, [editOf])).get(editOf) ?? []) : [];
+    const wanted = ids ?? original.map((a) => a.id);
+    if (wanted.length === 0) return;
+    const found = await Promise.all(wanted.map((id) => files.get(principal.userId, id)));
+    const usable = (a: AttachmentSummary | undefined): a is AttachmentSummary =>
+      a !== undefined && (a.message_id === null || (editOf !== undefined && a.message_id === editOf));
+    const summaries = found.filter(usable);
+    if (summaries.length !== wanted.length) throw attachmentNotFound();
     turn.attachments = summaries;
+    if (editOf && summaries.some((a) => a.message_id === editOf)) turn.copyFrom = editOf;
   }
 
   const inFlight = new Map<Promise<unknown>, AbortController>();
@@ -415,7 +449,7 @@ export function createChatTurns(options: ChatTurnsOptions) {
         await store.messages.delete(userId, placeholder.id);
         if (!turn.existingUserMessage) {
           // The files stay the user's, unsent again, to attach to the retried message.
-          if (turn.attachments?.length) await files.unbind(userId, userMessage.id);
+          if (turn.attachments?.length) await unbindRefused(userId, turn, userMessage);
           await store.messages.delete(userId, userMessage.id);
         }
       } else {
@@ -425,7 +459,10 @@ export function createChatTurns(options: ChatTurnsOptions) {
     }
   }
 
-  /** The new user message, with the turn's attachments bound to it (undone when binding fails). */
+  /**
+   * The new user message, with the turn's attachments bound to it (an edit's kept files copied to it); undone when
+   * binding fails. The turn's `attachments` become the bound ones, so the prompt and the sources name them.
+   */
   async function appendUserMessage(userId: string, turn: OpenedTurn, message: string) {
     const appended = await store.messages.append(userId, turn.session.id, {
       role: 'user',
@@ -435,20 +472,41 @@ export function createChatTurns(options: ChatTurnsOptions) {
     const ids = turn.attachments?.map((a) => a.id) ?? [];
     if (!appended || ids.length === 0) return appended;
     try {
-      return { ...appended, attachments: await files.bind(userId, appended.id, ids) };
+      const bound = await files.bind(userId, appended.id, ids, turn.copyFrom ? { copyFrom: turn.copyFrom } : {});
+      turn.attachments = bound;
+      turn.copiedIds = bound.filter((a) => !ids.includes(a.id)).map((a) => a.id);
+      return { ...appended, attachments: bound };
     } catch (error) {
       await store.messages.delete(userId, appended.id);
       throw error;
     }
   }
 
-  /** The prompt with attached files (whole, or the chunks relevant to `message`); undefined when the turn has none. */
-  async function planFiles(userId: string, turn: OpenedTurn, message: string) {
+  /**
+   * A refused turn's files before its message goes: uploads become unsent again (to retry with); copies of an
+   * edit's original files are deleted (the original keeps its own), so no stray draft appears.
+   */
+  async function unbindRefused(userId: string, turn: OpenedTurn, userMessage: ChatMessage) {
+    await files.unbind(userId, userMessage.id);
+    for (const id of turn.copiedIds ?? []) await files.deleteUnsent(userId, id);
+  }
+
+  /**
+   * The prompt with attached files (whole, or the chunks relevant to `message` unless `chunks` is false); undefined
+   * when the turn has none.
+   */
+  async function planFiles(userId: string, turn: OpenedTurn, message: string, options: { chunks?: boolean } = {}) {
     if (turn.prompt || (!turn.historyFiles && !turn.attachments?.length)) return undefined;
     const rt = turn.runtime;
     return planTurn(
       { store: files, countTokens: (text) => rt.countTokens(text), contextSize: () => rt.contextSize() },
-      { userId, history: turn.historyFiles ?? turn.history, message, attachments: turn.attachments ?? [] },
+      {
+        userId,
+        history: turn.historyFiles ?? turn.history,
+        message,
+        attachments: turn.attachments ?? [],
+        ...(options.chunks === false ? { chunks: false } : {}),
+      },
     );
   }
 

@@ -1,6 +1,7 @@
 /** Rate-limit counters in Redis, so every API process behind a load balancer counts against the same limits. */
 import { MemoryStore } from 'hono-rate-limiter';
 import { Redis } from 'ioredis';
+import type { ErrorCode } from '@chat-studio/protocol';
 import type { RateLimitName, RateLimitsOptions } from '@chat-studio/security';
 
 /** The hit-count store `rateLimits({ store })` takes (hono-rate-limiter's `Store`). */
@@ -9,6 +10,8 @@ export type RateLimitStore = ReturnType<NonNullable<RateLimitsOptions['store']>>
 /** Redis was unreachable or answered unexpectedly. */
 export class SharedStateError extends Error {
   override readonly name = 'SharedStateError';
+  /** Start-up fails with it; were it ever answered, the rate-limit store is a dependency that is down. */
+  readonly code = 'chat_unavailable' satisfies ErrorCode;
 }
 
 export interface RedisRateLimitStoreOptions {

@@ -23,8 +23,6 @@ import { startProcessRegistry } from '../instances/index.js';
 import { restoreYoungGeneration } from './young-generation.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
-/** Unsent attachments older than this are removed at start and by `pnpm maintenance`. */
-const UNSENT_ATTACHMENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * `logs/backend.log` and `logs/debug.log`, where the guide and most people look, link to the files of the instance
@@ -91,11 +89,6 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
     log: logger,
     onInterrupted: (n) => metrics.countInterrupted(n),
   });
-  // Files uploaded but never sent within a day are the user's abandoned drafts: their bytes are freed at each start.
-  store.attachments
-    .sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS)
-    .then((n) => n > 0 && logger.info({ removed: n }, `Removed ${n} attachment(s) never sent within a day`))
-    .catch((err: unknown) => logger.error({ err }, 'sweeping unsent attachments failed'));
   // Store and model calls count towards each request's Server-Timing (db, gen, queue), in routes and chat turns alike.
   const timed = { store: timedStore(store), runtime: timedRuntime(runtime) };
   const turns = createChatTurns({ ...timed, config, metrics, logger, processId: registry.processId });

@@ -48,7 +48,8 @@ export function attachmentInserts(
     statement(
       dialect,
       `INSERT INTO attachments
-         (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at)
+         (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at,
+          session_id)
        %VALUES%`,
       [
         id,
@@ -64,6 +65,8 @@ export function attachmentInserts(
         bound?.messageId ?? null,
         bound?.position ?? 0,
         now,
+        // Bound at once (an import): a sent file belongs to its message, not to a chat's drafts.
+        bound ? null : (input.sessionId ?? null),
       ],
     ),
     ...input.chunks.map((c) =>

@@ -28,6 +28,17 @@ export interface NewAttachment {
   chunks: AttachmentChunkInput[];
   chunked: boolean;
   state?: AttachmentState;
+  /** The chat it was uploaded in, so that chat's composer offers it again while unsent; null or absent: none. */
+  sessionId?: string | null;
+}
+
+/** Options of {@link AttachmentsRepository.bind}. */
+export interface BindOptions {
+  /**
+   * An edit's original message: ids bound to it are copied (a new row on the same stored bytes, text and chunks),
+   * so the new version carries them and the original keeps its own.
+   */
+  copyFrom?: string;
 }
 
 /** The store side of attachments; every call is scoped by `userId` (another user's id reads as missing). */
@@ -43,13 +54,19 @@ export interface AttachmentsRepository {
   deleteUnsent(userId: string, id: string): Promise<'deleted' | 'sent' | 'missing'>;
   /** Which of these sha256 keys the user already has bytes for (they take no more room). */
   knownBlobs(userId: string, sha256s: readonly string[]): Promise<Set<string>>;
+  /**
+   * The user's unsent attachments (drafts: kept until deleted), newest first; with `sessionId`, those uploaded in
+   * that chat.
+   */
+  listUnsent(userId: string, options?: { sessionId?: string }): Promise<AttachmentSummary[]>;
   /** Bytes of the user's distinct stored files (what the quota counts). */
   usedBytes(userId: string): Promise<number>;
   /**
-   * Binds unsent attachments to a user message; throws an error with code `attachment_not_found` (binding none)
-   * when one is missing, another user's or already sent.
+   * Binds unsent attachments to a user message, in the order given (ids sent with `options.copyFrom` are copied to
+   * it); throws an error with code `attachment_not_found` (binding none) when one is missing, another user's or
+   * already sent with another message.
    */
-  bind(userId: string, messageId: string, ids: readonly string[]): Promise<AttachmentSummary[]>;
+  bind(userId: string, messageId: string, ids: readonly string[], options?: BindOptions): Promise<AttachmentSummary[]>;
   /** Makes a message's attachments unsent again (before a refused turn's message is removed). */
   unbind(userId: string, messageId: string): Promise<void>;
   /** Attachments of each message that has any, in the order they were bound. */
@@ -66,6 +83,4 @@ export interface AttachmentsRepository {
   /** The sources a reply was given. */
   setSources(userId: string, messageId: string, sources: readonly AttachmentSource[]): Promise<void>;
   sourcesFor(userId: string, messageIds: readonly string[]): Promise<Map<string, AttachmentSource[]>>;
-  /** Deletes every user's unsent attachments created before `before` (ms since epoch); returns how many. */
-  sweepUnsent(before: number): Promise<number>;
 }

@@ -30,6 +30,7 @@ export type { ProcessesRepository, RegisterProcessInput } from './processes.js';
 export type { TransferRepository } from './transfer-repository.js';
 export type {
   AttachmentsRepository,
+  BindOptions,
   AttachmentChunkHit,
   AttachmentChunkInput,
   NewAttachment,

@@ -42,6 +42,8 @@ export interface LastEvaluation {
   cleanHistory: ChatHistoryItem[];
   contextWindow: ChatHistoryItem[];
   contextShiftMetadata: unknown;
+  /** A preload's start of the next user turn (see `PreloadRequest.nextUserPrefix`), evaluated after the window. */
+  nextUserPrefix?: string;
 }
 
 /**

@@ -89,6 +89,11 @@ export interface PreloadRequest {
   params?: GenerationParams;
   /** The chat session id the next `generate` will pass as `sessionKey`. */
   sessionKey: string;
+  /**
+   * The start of the next user turn's text, when it is known before the user's words (attached files' blocks):
+   * evaluated too, so the turn evaluates only what follows it.
+   */
+  nextUserPrefix?: string;
 }
 
 /**

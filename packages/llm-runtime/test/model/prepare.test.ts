@@ -54,6 +54,31 @@ describe('preparing a stored chat while its user types', () => {
     ).toBe('ready');
   });
 
+  it('evaluates the known start of the next user turn too (attached files), even in a new chat', async () => {
+    const files = `<file name="notes.md">\n${'The little bird found a shiny red button in the garden. '.repeat(6)}\n</file>\n\n`;
+    const params = { max_tokens: 8, temperature: 0 };
+    const next = (history: GenerateMessage[]) => [...history, { role: 'user' as const, content: `${files}Why?` }];
+
+    const cold = await runtime();
+    const unprepared = await cold.generate({ messages: next([]), params, sessionKey: 'new-chat' });
+    expect(unprepared.promptTokensEvaluated).toBeGreaterThan(60);
+
+    const warm = await runtime();
+    // A new chat has no history: only the files' blocks are there to evaluate.
+    expect(warm.preload({ messages: [], params, sessionKey: 'new-chat', nextUserPrefix: files })).toBe('preparing');
+    const prepared = await warm.generate({ messages: next([]), params, sessionKey: 'new-chat' });
+    expect(prepared.text).toBe(unprepared.text);
+    expect(prepared.stats.prompt_tokens).toBe(unprepared.stats.prompt_tokens);
+    expect(prepared.promptTokensEvaluated).toBeLessThan(15);
+
+    // The history held with other files (or none) is not "ready" for these files: they are evaluated.
+    const history = [...next([]), { role: 'assistant' as const, content: prepared.text }];
+    expect(warm.preload({ messages: history, params, sessionKey: 'new-chat' })).toBe('ready');
+    expect(warm.preload({ messages: history, params, sessionKey: 'new-chat', nextUserPrefix: files })).toBe(
+      'preparing',
+    );
+  });
+
   it('cuts a history longer than the context as a context shift would, and the next turn continues from it', async () => {
     const stored = await storedChat(10);
     const small = await runtime({ contextSize: 256 });

@@ -77,3 +77,14 @@ export const AttachmentIdsSchema = v.pipe(
   v.maxLength(MAX_ATTACHMENTS_PER_MESSAGE, `At most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`),
   v.check((ids) => new Set(ids).size === ids.length, 'An attachment is listed twice'),
 );
+
+/**
+ * `GET /api/attachments?unsent=true[&session_id=]`: the caller's unsent uploads (drafts, kept until deleted), newest
+ * first, for the composer to offer again after a reload; with `session_id`, those uploaded in that chat. The whole
+ * list in one page (`next_cursor` is always null): the quota bounds it.
+ */
+export const UnsentAttachmentsSchema = v.object({
+  items: v.array(AttachmentSummarySchema),
+  next_cursor: v.null(),
+});
+export type UnsentAttachments = v.InferOutput<typeof UnsentAttachmentsSchema>;

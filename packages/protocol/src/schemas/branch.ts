@@ -32,7 +32,10 @@ export function editMessageRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS
   return v.strictObject({
     content: v.pipe(messageContentSchema(limits), v.minLength(1, 'Message is empty')),
     params: v.optional(generationParamsSchema(limits)),
-    /** Ids of the caller's unsent attachments for the edited message (the original's stay with the original). */
+    /**
+     * The new version's files, replacing the original's: ids of the caller's unsent attachments and of the original
+     * message's own (copied; the original keeps them). Absent: the new version carries the original's files.
+     */
     attachments: v.optional(AttachmentIdsSchema),
   });
 }

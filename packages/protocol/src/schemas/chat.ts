@@ -70,13 +70,18 @@ export type SendResponse = v.InferOutput<typeof SendResponseSchema>;
 
 /**
  * `POST /api/chat/prepare`: the chat whose next turn should be fast. `params` as the next send will pass them
- * (its `system_prompt` is part of what is evaluated).
+ * (its `system_prompt` is part of what is evaluated); `attachments`: the unsent files the composer has staged, whose
+ * `<file>` blocks open the next user turn (evaluated too). A field it does not know is a 400 naming it.
  */
 export function prepareRequestSchema(limits: ProtocolLimits = DEFAULT_LIMITS) {
-  return v.object({
-    session_id: IdSchema,
-    params: v.optional(generationParamsSchema(limits)),
-  });
+  return v.strictObject(
+    {
+      session_id: IdSchema,
+      params: v.optional(generationParamsSchema(limits)),
+      attachments: v.optional(AttachmentIdsSchema),
+    },
+    unknownField,
+  );
 }
 export const PrepareRequestSchema = prepareRequestSchema();
 export type PrepareRequest = v.InferInput<typeof PrepareRequestSchema>;

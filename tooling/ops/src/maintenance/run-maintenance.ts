@@ -65,9 +65,6 @@ export class MaintenanceAbortedError extends Error {
 
 type Step = (name: string, fn: () => Promise<{ ok: boolean; detail: string }>) => Promise<MaintenanceStep>;
 
-/** Attachments uploaded and never sent for this long are removed (their bytes too, when nothing else uses them). */
-export const UNSENT_ATTACHMENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
 /** The command that repairs orphan rows. */
 export const FIX_COMMAND = 'pnpm maintenance --fix';
 
@@ -159,10 +156,6 @@ async function checkAndIndex(
       };
     });
   }
-  await step('sweep unsent attachments', async () => {
-    const removed = await store.attachments.sweepUnsent(Date.now() - UNSENT_ATTACHMENT_MAX_AGE_MS);
-    return { ok: true, detail: `${removed} attachment(s) never sent within a day removed` };
-  });
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
  * Attachments over a real socket, on SQLite and (when it runs here) PostgreSQL: upload limits refused before the
- * body is read, download-only content, ownership, quota, binding to a message and deletion with it.
+ * body is read, download-only content, ownership, quota, binding to a message and deletion with it, and unsent
+ * uploads kept and listed (per chat too) across a server restart.
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
+import { sql } from 'kysely';
 import { openChatStore } from '@chat-studio/chat-store';
 import {
   AttachmentLimitsSchema,
   AttachmentSummarySchema,
+  UnsentAttachmentsSchema,
   type AttachmentSummary,
   type ErrorEnvelope,
 } from '@chat-studio/protocol';
@@ -56,6 +59,16 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
   let server: ApiServer;
   let drop: () => Promise<void>;
   let keys: { alice: string; bob: string };
+  let env: NodeJS.ProcessEnv = {};
+  const openDatabase = () => openChatStore(env.DATABASE_URL ? { url: env.DATABASE_URL } : { path: env.DATABASE_PATH });
+  const startServer = () =>
+    startApiServer({
+      ...env,
+      AUTH: 'on',
+      MODELS_DIR: path.join(tmp.dir, 'no-models'),
+      ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
+      ATTACHMENT_QUOTA_BYTES: String(QUOTA_BYTES),
+    });
 
   const call = (key: string, p: string, init: RequestInit = {}) =>
     fetch(`${server.baseUrl}${p}`, {
@@ -77,21 +90,14 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
   beforeAll(async () => {
     const database = await backend.database(tmp.dir);
     drop = database.drop;
-    const store = await openChatStore(
-      database.env.DATABASE_URL ? { url: database.env.DATABASE_URL } : { path: database.env.DATABASE_PATH },
-    );
+    env = database.env;
+    const store = await openDatabase();
     const auth = createAuthService(store);
     const a = await auth.addUser('alice', 'alice-password-1');
     const b = await auth.addUser('bob', 'bob-password-12');
     keys = { alice: (await auth.createApiKey(a.id, 't')).key, bob: (await auth.createApiKey(b.id, 't')).key };
     await store.close();
-    server = await startApiServer({
-      ...database.env,
-      AUTH: 'on',
-      MODELS_DIR: path.join(tmp.dir, 'no-models'),
-      ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
-      ATTACHMENT_QUOTA_BYTES: String(QUOTA_BYTES),
-    });
+    server = await startServer();
   }, 60_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -218,6 +224,54 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
     for (const f of files)
       expect((await call(keys.bob, `/api/attachments/${f.id}`, { method: 'DELETE' })).status).toBe(204);
   });
+
+  it('lists unsent uploads newest first, per chat, for their owner only, and keeps them across a restart', async () => {
+    const list = async (key: string, query: string) => {
+      const res = await call(key, `/api/attachments?${query}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return v.parse(UnsentAttachmentsSchema, await res.json());
+    };
+    const session = (await (await call(keys.alice, '/api/chat/sessions', { method: 'POST' })).json()) as { id: string };
+    const form = new FormData();
+    form.append('file', new File(['in the chat'], 'draft.txt', { type: 'text/plain' }));
+    form.append('session_id', session.id);
+    const inChat = await call(keys.alice, '/api/attachments', { method: 'POST', body: form });
+    expect(inChat.status).toBe(201);
+    const draft = v.parse(AttachmentSummarySchema, await inChat.json());
+    const loose = await uploaded(keys.alice, 'loose.txt', 'no chat named');
+
+    const all = await list(keys.alice, 'unsent=true');
+    expect(all.next_cursor).toBeNull();
+    // Earlier tests left drafts of their own: these two are the newest.
+    expect(all.items.slice(0, 2).map((a) => a.id)).toEqual([loose.id, draft.id]);
+    expect(all.items[1]).toEqual(draft);
+    expect(all.items.every((a) => a.message_id === null)).toBe(true);
+    expect((await list(keys.alice, `unsent=true&session_id=${session.id}`)).items.map((a) => a.id)).toEqual([draft.id]);
+    expect((await list(keys.bob, 'unsent=true')).items.map((a) => a.id)).not.toContain(draft.id);
+    // Another user's chat is the same 404 as a missing one; unknown or missing parameters are 400s naming them.
+    expect((await call(keys.bob, `/api/attachments?unsent=true&session_id=${session.id}`)).status).toBe(404);
+    const noUnsent = await call(keys.alice, '/api/attachments');
+    expect(noUnsent.status).toBe(400);
+    expect(((await noUnsent.json()) as ErrorEnvelope).error.message).toMatch(/unsent/);
+    const extra = await call(keys.alice, '/api/attachments?unsent=true&limit=5');
+    expect(extra.status).toBe(400);
+    expect(((await extra.json()) as ErrorEnvelope).error.message).toMatch(/limit/);
+    // Drafts take room in the quota, shown by the limits.
+    const limits = v.parse(AttachmentLimitsSchema, await (await call(keys.alice, '/api/attachments/limits')).json());
+    expect(limits.used_bytes).toBeGreaterThanOrEqual(draft.size + loose.size);
+
+    // Drafts two days old survive a restart (the start-up sweep that removed day-old ones is gone).
+    await server.stop();
+    const store = await openDatabase();
+    await sql`UPDATE attachments SET created_at = created_at - ${2 * 86_400_000}`.execute(store.db);
+    await store.close();
+    server = await startServer();
+    const after = await list(keys.alice, 'unsent=true');
+    expect(after.items.map((a) => a.id)).toEqual(all.items.map((a) => a.id));
+    for (const f of [draft, loose])
+      expect((await call(keys.alice, `/api/attachments/${f.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await list(keys.alice, 'unsent=true')).items.map((a) => a.id)).not.toContain(draft.id);
+  }, 60_000);
 
   it('binds files to a message, lists them with it, and deletes them with it', async () => {
     const session = (await (await call(keys.alice, '/api/chat/sessions', { method: 'POST' })).json()) as { id: string };

@@ -1,6 +1,11 @@
 /** `/api/attachments`: upload, summary, original bytes (download only), extracted text, limits, delete. */
 import { Hono } from 'hono';
-import { ID_PATTERN, type AttachmentLimits, type AttachmentSummary } from '@chat-studio/protocol';
+import {
+  ID_PATTERN,
+  type AttachmentLimits,
+  type AttachmentSummary,
+  type UnsentAttachments,
+} from '@chat-studio/protocol';
 import type { AppEnv } from '../../app/app-env.js';
 import type { AttachmentConfig } from '../../config/index.js';
 import { ApiError } from '../../errors/index.js';
@@ -33,8 +38,12 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** Query parameters `GET /` knows. */
+const LIST_PARAMS = new Set(['unsent', 'session_id']);
+
 /**
- * `POST /` (multipart `file`, optional `session_id`) → 201 summary; `GET /limits`; `GET /:id`; `GET /:id/content`
+ * `POST /` (multipart `file`, optional `session_id`: the chat whose drafts it joins) → 201 summary;
+ * `GET /?unsent=true[&session_id=]` → the caller's unsent uploads, newest first; `GET /limits`; `GET /:id`; `GET /:id/content`
  * (download only); `GET /:id/text`; `DELETE /:id` (unsent only). Another user's id is the same 404 as a missing one.
  */
 export function attachmentRoutes(deps: AttachmentRoutesDeps) {
@@ -54,8 +63,24 @@ export function attachmentRoutes(deps: AttachmentRoutesDeps) {
         { ...deps, store: attachments, config: deps.config },
         c.var.principal.userId,
         form.file,
+        { sessionId: form.sessionId ?? null },
       );
       return c.json(summary, 201);
+    })
+    .get('/', async (c) => {
+      const query = c.req.query();
+      const unknown = Object.keys(query).find((k) => !LIST_PARAMS.has(k));
+      if (unknown !== undefined) throw new ApiError('validation_error', `Unknown query parameter: ${unknown}`);
+      if (query.unsent !== 'true')
+        throw new ApiError(
+          'validation_error',
+          'unsent: only unsent attachments are listed here (unsent=true); sent ones are listed with their message',
+          { issues: [{ path: 'unsent', message: 'Expected "true"' }] },
+        );
+      const sessionId = query.session_id;
+      if (sessionId !== undefined) await requireSession(deps.store, c.var.principal, sessionId);
+      const items = await attachments.listUnsent(c.var.principal.userId, sessionId === undefined ? {} : { sessionId });
+      return c.json({ items, next_cursor: null } satisfies UnsentAttachments);
     })
     .get('/limits', async (c) => {
       const used = await attachments.usedBytes(c.var.principal.userId);

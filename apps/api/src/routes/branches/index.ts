@@ -63,9 +63,10 @@ export function branchRoutes(deps: AppDeps, turns: ChatTurns) {
           { param: 'messageId' },
         );
       }
-      // The new text is a sibling of the old: the history is the branch up to their common parent.
+      // The new text is a sibling of the old: the history is the branch up to their common parent. Its files go
+      // with it unless `attachments` names others (copies: the original version keeps its own).
       const turn = await turns.open(c.var.principal, session.id, body.params, { leafId: message.parent_id });
-      await turns.attach(c.var.principal, turn, body.attachments);
+      await turns.attach(c.var.principal, turn, body.attachments, { editOf: message.id });
       return streamTurn(c, deps, turns, turn, body.content);
     })
     .post('/:id/messages/:messageId/regenerate', async (c) => {

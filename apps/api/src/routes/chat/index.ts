@@ -18,8 +18,9 @@ export function chatRoutes(deps: AppDeps, turns: ChatTurns) {
   return new Hono<AppEnv>()
     .post('/prepare', async (c) => {
       const body = await jsonBody(c, prepareSchema);
-      // The same history and params the next send will use, so the evaluated tokens are the ones it renders.
-      const status = await turns.preload(c.var.principal, body.session_id, body.params);
+      // The same history, params and staged files the next send will use, so the evaluated tokens are the ones it
+      // renders.
+      const status = await turns.preload(c.var.principal, body.session_id, body.params, body.attachments);
       return c.json({ status } satisfies PrepareResponse, status === 'preparing' ? 202 : 200);
     })
     .post('/send', async (c) => {

@@ -4,6 +4,7 @@ import {
   appendMessageRequestSchema,
   listMessagesQuerySchema,
   updateMessageRequestSchema,
+  type ChatMessage,
   type DeleteMessageResponse,
 } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
@@ -61,7 +62,7 @@ export function messageRoutes({ store, config }: AppDeps) {
         parent_id: message.parent_id,
       });
       if (!version) throw new ApiError('not_found', 'Message not found');
-      return c.json(version, 201);
+      return c.json(await withKeptFiles(store, c.var.principal.userId, message, version), 201);
     })
     .delete('/:id/messages/:messageId', async (c) => {
       // The message and everything below it, in one transaction: a reply's regenerations, a question's answers.
@@ -76,4 +77,29 @@ export function messageRoutes({ store, config }: AppDeps) {
       const after = await requireSession(store, c.var.principal, session.id);
       return c.json({ deleted, current_leaf_id: after.current_leaf_id ?? null } satisfies DeleteMessageResponse);
     });
+}
+
+/**
+ * A new version of a user message carries the original's files (copies on the same bytes: the original keeps its
+ * own); the version is removed again when they cannot be copied, so no edit silently drops a file.
+ */
+async function withKeptFiles(
+  store: AppDeps['store'],
+  userId: string,
+  original: ChatMessage,
+  version: ChatMessage,
+): Promise<ChatMessage> {
+  if (original.role !== 'user') return version;
+  const kept = (await store.attachments.forMessages(userId, [original.id])).get(original.id) ?? [];
+  if (kept.length === 0) return version;
+  try {
+    const ids = kept.map((a) => a.id);
+    return {
+      ...version,
+      attachments: await store.attachments.bind(userId, version.id, ids, { copyFrom: original.id }),
+    };
+  } catch (error) {
+    await store.messages.delete(userId, version.id);
+    throw error;
+  }
 }

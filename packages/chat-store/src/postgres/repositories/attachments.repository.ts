@@ -75,6 +75,38 @@ export async function insertPostgresAttachment(
   return id;
 }
 
+/**
+ * Copies attachment `id` bound to message `from` onto `to` on the caller's transaction: a new row on the same bytes
+ * (no more quota), with its text and chunks. False when `id` is not bound to `from` for this user.
+ */
+async function copyPostgresAttachment(
+  trx: Db,
+  ctx: Pick<PostgresContext, 'newId'>,
+  userId: string,
+  id: string,
+  from: string,
+  to: { messageId: string; position: number },
+): Promise<boolean> {
+  const copy = ctx.newId();
+  const copied = await changes(
+    trx,
+    `INSERT INTO attachments
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id)
+     SELECT $1, user_id, name, mime, size, sha256, text, tokens, state, chunked, $2, $3, created_at, NULL
+       FROM attachments WHERE id = $4 AND user_id = $5 AND message_id = $6`,
+    [copy, to.messageId, to.position, id, userId, from],
+  );
+  if (copied !== 1) return false;
+  await rows(
+    trx,
+    `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
+     SELECT $1, user_id, ordinal, start, "end", heading, page, text FROM attachment_chunks
+      WHERE attachment_id = $2 ORDER BY ordinal`,
+    [copy, id],
+  );
+  return true;
+}
+
 export function createPostgresAttachmentsRepository(ctx: PostgresContext): AttachmentsRepository {
   const { db } = ctx;
   const summary = async (d: Db, userId: string, id: string) => {
@@ -164,7 +196,7 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
       const [usage] = await rows<{ used: number }>(db, USED_BYTES, [userId]);
       return Number(usage?.used ?? 0);
     },
-    async bind(userId, messageId, ids) {
+    async bind(userId, messageId, ids, options = {}) {
       await db.transaction().execute(async (trx) => {
         const [owner] = await rows(
           trx,
@@ -178,10 +210,24 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
             'UPDATE attachments SET message_id = $1, position = $2 WHERE id = $3 AND user_id = $4 AND message_id IS NULL',
             [messageId, position, id, userId],
           );
-          if (bound !== 1) throw new AttachmentNotFoundError();
+          if (bound === 1) continue;
+          const copied = options.copyFrom
+            ? await copyPostgresAttachment(trx, ctx, userId, id, options.copyFrom, { messageId, position })
+            : false;
+          if (!copied) throw new AttachmentNotFoundError();
         }
       });
       return (await repo.forMessages(userId, [messageId])).get(messageId) ?? [];
+    },
+    async listUnsent(userId, options = {}) {
+      const bySession = options.sessionId === undefined ? '' : ' AND session_id = $2';
+      const list = await rows<AttachmentRow>(
+        db,
+        `SELECT ${SUMMARY_COLUMNS} FROM attachments WHERE user_id = $1 AND message_id IS NULL${bySession}
+          ORDER BY created_at DESC, id DESC`,
+        options.sessionId === undefined ? [userId] : [userId, options.sessionId],
+      );
+      return list.map(toSummary);
     },
     async unbind(userId, messageId) {
       await rows(
@@ -254,9 +300,6 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
       );
       for (const row of list) out.set(row.message_id, JSON.parse(row.sources) as AttachmentSource[]);
       return out;
-    },
-    async sweepUnsent(before) {
-      return changes(db, 'DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1', [before]);
     },
   };
   return repo;

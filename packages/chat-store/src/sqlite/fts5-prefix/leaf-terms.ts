@@ -5,10 +5,11 @@
  * term on a page is stored whole (varint size, bytes), each later one as (varint bytes shared with the previous
  * term, varint size of the rest, the rest). Doclists between the terms are skipped without being read.
  */
+import { ChatStoreError } from '../../errors/chat-store-error.js';
 
-/** A page that does not follow that layout: the caller falls back to FTS5's own prefix query. */
-export class LeafFormatError extends Error {
-  override name = 'LeafFormatError';
+/** A page that does not follow that layout: the caller falls back to FTS5's own prefix query (never answered). */
+export class LeafFormatError extends ChatStoreError {
+  override readonly name = 'LeafFormatError';
 }
 
 /** An SQLite varint (big-endian groups of 7 bits, the 9th byte whole) at `at`: its value and its length. */

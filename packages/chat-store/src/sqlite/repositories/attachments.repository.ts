@@ -65,6 +65,35 @@ export function insertAttachment(
   return id;
 }
 
+/**
+ * Copies attachment `id` bound to message `from` onto `to` on the caller's transaction: a new row on the same bytes
+ * (no more quota), with its text and chunks. False when `id` is not bound to `from` for this user.
+ */
+function copyAttachment(
+  ctx: RepositoryContext,
+  userId: string,
+  id: string,
+  from: string,
+  to: { messageId: string; position: number },
+): boolean {
+  const copy = ctx.newId();
+  const row = ctx.sql.run(
+    `INSERT INTO attachments
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id)
+     SELECT ?, user_id, name, mime, size, sha256, text, tokens, state, chunked, ?, ?, created_at, NULL
+       FROM attachments WHERE id = ? AND user_id = ? AND message_id = ?`,
+    [copy, to.messageId, to.position, id, userId, from],
+  );
+  if (row.changes !== 1) return false;
+  ctx.sql.run(
+    `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
+     SELECT ?, user_id, ordinal, start, "end", heading, page, text FROM attachment_chunks
+      WHERE attachment_id = ? ORDER BY ordinal`,
+    [copy, id],
+  );
+  return true;
+}
+
 export function createAttachmentsRepository(ctx: RepositoryContext): AttachmentsRepository {
   const { sql } = ctx;
   const summary = (userId: string, id: string) => {
@@ -144,7 +173,7 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
     async usedBytes(userId) {
       return sql.get<{ used: number }>(USED_BYTES, [userId])?.used ?? 0;
     },
-    async bind(userId, messageId, ids) {
+    async bind(userId, messageId, ids, options = {}) {
       sql.write(() => {
         const owner = sql.get(
           'SELECT 1 FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id WHERE m.id = ? AND s.user_id = ?',
@@ -156,10 +185,21 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
             'UPDATE attachments SET message_id = ?, position = ? WHERE id = ? AND user_id = ? AND message_id IS NULL',
             [messageId, position, id, userId],
           );
-          if (bound.changes !== 1) throw new AttachmentNotFoundError();
+          if (bound.changes === 1) continue;
+          if (!options.copyFrom || !copyAttachment(ctx, userId, id, options.copyFrom, { messageId, position }))
+            throw new AttachmentNotFoundError();
         }
       });
       return (await this.forMessages(userId, [messageId])).get(messageId) ?? [];
+    },
+    async listUnsent(userId, options = {}) {
+      const bySession = options.sessionId === undefined ? '' : ' AND session_id = ?';
+      const rows = sql.all<AttachmentRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM attachments WHERE user_id = ? AND message_id IS NULL${bySession}
+          ORDER BY created_at DESC, id DESC`,
+        options.sessionId === undefined ? [userId] : [userId, options.sessionId],
+      );
+      return rows.map(toSummary);
     },
     async unbind(userId, messageId) {
       sql.run('UPDATE attachments SET message_id = NULL, created_at = ? WHERE message_id = ? AND user_id = ?', [
@@ -230,9 +270,6 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
       );
       for (const row of rows) out.set(row.message_id, JSON.parse(row.sources) as AttachmentSource[]);
       return out;
-    },
-    async sweepUnsent(before) {
-      return sql.run('DELETE FROM attachments WHERE message_id IS NULL AND created_at < ?', [before]).changes;
     },
   };
 }

@@ -3,13 +3,18 @@ import { LlamaText, type ChatHistoryItem, type ChatWrapper } from 'node-llama-cp
 import { historyItemKey } from '../chat-history.js';
 
 /**
- * The context text of `window` followed by a user turn, cut where the user's text would start: what every next turn
- * renders first, whatever its message. Rendered with a marker as the text, as node-llama-cpp does for the same cut.
+ * The context text of `window` followed by a user turn, cut where the user's text would start (after
+ * `userTextPrefix`, the part of it known ahead: attached files): what every next turn renders first, whatever its
+ * message. Rendered with a marker as the text, as node-llama-cpp does for the same cut.
  */
-export function upToNextUserText(chatWrapper: ChatWrapper, window: readonly ChatHistoryItem[]): LlamaText {
+export function upToNextUserText(
+  chatWrapper: ChatWrapper,
+  window: readonly ChatHistoryItem[],
+  userTextPrefix = '',
+): LlamaText {
   const marker = `W${randomUUID().replaceAll('-', '')}W`;
   const { contextText } = chatWrapper.generateContextState({
-    chatHistory: [...window, { type: 'user', text: marker }],
+    chatHistory: [...window, { type: 'user', text: `${userTextPrefix}${marker}` }],
   });
   const values = contextText.values;
   for (let index = 0; index < values.length; index++) {

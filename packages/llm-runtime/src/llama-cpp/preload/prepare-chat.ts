@@ -1,5 +1,6 @@
 import type { ChatHistoryItem, LlamaContextSequence } from 'node-llama-cpp';
-import type { PreloadRequest, PreloadState } from '../../provider/index.js';
+import type { GenerateMessage, PreloadRequest, PreloadState } from '../../provider/index.js';
+import type { GenerationParams } from '@chat-studio/protocol';
 import { continuedContextWindow, toChatHistory, type LastEvaluation } from '../chat-history.js';
 import { keepNewestTurns } from '../context-shift.js';
 import { chatWrapperOf, type LoadedModel } from '../lifecycle/index.js';
@@ -13,21 +14,36 @@ import { PRELOAD_MIN_FREE_TOKENS, runPreload } from './run-preload.js';
  */
 export function preloadChat(loaded: LoadedModel, request: PreloadRequest, shiftFraction: number): PreloadState {
   const messages = request.messages.filter((message) => message.content !== '');
-  if (!messages.some((message) => message.role !== 'system')) return 'skipped';
-  const items = toChatHistory(messages, request.params);
+  const prefix = request.nextUserPrefix ?? '';
+  const hasTurns = messages.some((message) => message.role !== 'system');
+  if (!hasTurns && prefix === '') return 'skipped';
+  // A new chat with staged files: only its system items come before the files' blocks.
+  const items = hasTurns ? toChatHistory(messages, request.params) : systemItems(messages, request.params);
   // The stored history ends with a reply, or with a question whose reply failed: no empty turn to fill yet.
-  if (messages.at(-1)?.role !== 'assistant') items.pop();
+  if (hasTurns && messages.at(-1)?.role !== 'assistant') items.pop();
   const own = loaded.pool.ownedBy(request.sessionKey);
   if (own?.busy) return 'skipped';
-  if (own?.last && sameHistory(own.last.cleanHistory, items)) return 'ready';
+  if (own?.last && sameHistory(own.last.cleanHistory, items) && (own.last.nextUserPrefix ?? '') === prefix)
+    return 'ready';
   const taken = loaded.pool.take(request.sessionKey);
   if (!taken) return 'skipped';
   loaded.pool.give(taken.slot);
   const { slot } = taken;
   const reusable = taken.reused ? slot.last : undefined;
   if (!taken.reused) slot.last = undefined;
-  runPreload(loaded, slot, async () => windowToPreload(loaded, slot.sequence, items, reusable, shiftFraction));
+  runPreload(loaded, slot, async () => ({
+    ...windowToPreload(loaded, slot.sequence, items, reusable, shiftFraction, prefix),
+    ...(prefix ? { nextUserPrefix: prefix } : {}),
+  }));
   return 'preparing';
+}
+
+/** The system items `toChatHistory` would open a history with (it refuses a history of only those). */
+function systemItems(messages: readonly GenerateMessage[], params: GenerationParams | undefined): ChatHistoryItem[] {
+  return [
+    ...(params?.system_prompt ? [params.system_prompt] : []),
+    ...messages.filter((message) => message.role === 'system').map((message) => message.content),
+  ].map((text) => ({ type: 'system', text }));
 }
 
 /** The window the next turn will render: the continued one, else the history, cut when it would not fit. */
@@ -37,12 +53,13 @@ function windowToPreload(
   items: ChatHistoryItem[],
   reusable: LastEvaluation | undefined,
   shiftFraction: number,
+  prefix: string,
 ): LastEvaluation {
   const continued = continuedContextWindow(reusable, items);
   const chatWrapper = chatWrapperOf(loaded);
   const tokenizer = loaded.llamaModel.tokenizer;
   const window = continued ?? items;
-  const length = upToNextUserText(chatWrapper, window).tokenize(tokenizer).length;
+  const length = upToNextUserText(chatWrapper, window, prefix).tokenize(tokenizer).length;
   if (length + PRELOAD_MIN_FREE_TOKENS < sequence.contextSize) {
     return {
       cleanHistory: items,

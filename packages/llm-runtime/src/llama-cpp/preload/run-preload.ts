@@ -39,6 +39,7 @@ export function runPreload(loaded: LoadedModel, slot: Slot, target: () => Promis
           cleanHistory: next.cleanHistory,
           contextWindow: next.contextWindow,
           contextShiftMetadata: next.contextShiftMetadata,
+          ...(next.nextUserPrefix ? { nextUserPrefix: next.nextUserPrefix } : {}),
         };
       }
     } catch {
@@ -63,7 +64,9 @@ async function evaluatePrefix(
   next: LastEvaluation,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const tokens = upToNextUserText(chatWrapperOf(loaded), next.contextWindow).tokenize(loaded.llamaModel.tokenizer);
+  const tokens = upToNextUserText(chatWrapperOf(loaded), next.contextWindow, next.nextUserPrefix).tokenize(
+    loaded.llamaModel.tokenizer,
+  );
   // Near a full context the next turn shifts anyway (in the cache, see `keepNewestTurnsInCache`).
   if (tokens.length + PRELOAD_MIN_FREE_TOKENS >= sequence.contextSize) return false;
   // A window shorter than what the cache holds was shifted (it dropped the oldest turns): erase those and move the
