@@ -165,10 +165,10 @@ try {
       // Store and before-fix pool alternate (which goes first swaps every run): both meet the same writes and load.
       for (let i = 0; i < REPS.search / 4; i++) {
         const pair = [
-          [entry.store, () => store.search(USER, q)],
-          [entry.before, () => searchBefore(q)],
+          { into: entry.store, run: () => store.search(USER, q) },
+          { into: entry.before, run: () => searchBefore(q) },
         ];
-        for (const [into, run] of i % 2 ? pair.reverse() : pair) into.push(...(await time(1, run)));
+        for (const { into, run } of i % 2 ? pair.reverse() : pair) into.push(...(await time(1, run)));
       }
       results.search.push(...entry.store.slice(-REPS.search / 4));
       entry.raw.push(...(await time(REPS.search / 4, () => rawWindow(q))));
