@@ -1,7 +1,8 @@
 /** The API's configuration, read once from environment variables. */
 import path from 'node:path';
 import { runtimeOptionsFromEnv, type LlmRuntimeOptions } from '@chat-studio/llm-runtime/config';
-import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol';
+// The limits alone, not the protocol's schemas: the config is read before the port opens (issue #18: listening).
+import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol/limits';
 import { readAttachmentConfig, type AttachmentConfig } from './attachments.js';
 
 export { DEFAULT_ATTACHMENT_TYPES, readAttachmentConfig, type AttachmentConfig } from './attachments.js';

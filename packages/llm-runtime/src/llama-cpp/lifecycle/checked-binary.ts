@@ -3,8 +3,9 @@
  * second Node process (0.9–3 s of the time to model ready on a 2-core machine; no option skips it). Once the very
  * same binary was loaded and initialized in this process on this machine, the next start loads it directly, as
  * node-llama-cpp itself does for a local build made on this system. Anything that could change the answer (another
- * binary file, node-llama-cpp, Node, the kernel, the CPU, a GPU or local build appearing) changes the key, and the
- * next start tests again.
+ * binary file, node-llama-cpp, Node, the kernel, the CPU) changes the key, and the next start tests again; where
+ * getLlama could pick another binary (a local build, downloaded binaries, a GPU package with `gpu: 'auto'`) nothing
+ * is remembered or skipped. `gpu: 'auto'` without a GPU package can only load the CPU binary: it shares the key.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -101,7 +102,6 @@ export function binaryCandidate(gpu: 'auto' | false): Candidate | undefined {
           bindingPath,
           stat.size,
           stat.mtimeMs,
-          gpu,
           process.version,
           process.versions.modules,
           os.release(),
