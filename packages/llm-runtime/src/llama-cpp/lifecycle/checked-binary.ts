@@ -136,9 +136,11 @@ export async function loadCheckedBinary(
 ): Promise<Llama | undefined> {
   const candidate = binaryCandidate(gpu);
   if (!candidate || readKey(file) !== candidate.key) return undefined;
-  const internal = (file: string) => import(pathToFileURL(path.join(candidate.distDir, 'bindings', file)).href);
-  const { Llama } = (await internal('Llama.js')) as { Llama: InternalLlamaClass };
-  const paddings = (await internal('getLlama.js')) as {
+  const internal = (file: string) => import(pathToFileURL(path.join(candidate.distDir, file)).href);
+  const { Llama } = (await internal('bindings/Llama.js')) as { Llama: InternalLlamaClass };
+  // getLlama's own defaults, NODE_LLAMA_CPP_DEBUG included, so both ways load alike.
+  const { defaultLlamaCppDebugMode } = (await internal('config.js')) as { defaultLlamaCppDebugMode: boolean };
+  const paddings = (await internal('bindings/getLlama.js')) as {
     defaultLlamaVramPadding: unknown;
     defaultLlamaRamPadding: unknown;
   };
@@ -158,7 +160,7 @@ export async function loadCheckedBinary(
     logger,
     vramPadding: paddings.defaultLlamaVramPadding,
     ramPadding: paddings.defaultLlamaRamPadding,
-    debug: false,
+    debug: defaultLlamaCppDebugMode,
     numa: false,
     tempDir: false,
   });
