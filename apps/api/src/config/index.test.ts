@@ -1,10 +1,17 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './index.js';
+import { loadConfig, REPO_ROOT } from './index.js';
 
 describe('loadConfig: the model runtime options', () => {
   it("parses the runtime's variables once, beside MODELS_DIR", () => {
     const config = loadConfig({ MODELS_DIR: '/srv/models', LLAMA_THREADS: '2', CHAT_MODEL: 'tiny', LLAMA_GPU: 'off' });
-    expect(config.runtime).toEqual({ modelsDir: '/srv/models', threads: 2, modelId: 'tiny', gpu: false });
+    expect(config.runtime).toEqual({
+      modelsDir: '/srv/models',
+      threads: 2,
+      modelId: 'tiny',
+      gpu: false,
+      binaryCheckFile: path.join(REPO_ROOT, 'node_modules', '.cache', 'chat-studio', 'llama-binary-check.json'),
+    });
   });
 
   it('refuses a bad value at start, naming the variable', () => {

@@ -1,7 +1,8 @@
 /** The API's configuration, read once from environment variables. */
 import path from 'node:path';
 import { runtimeOptionsFromEnv, type LlmRuntimeOptions } from '@chat-studio/llm-runtime/config';
-import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol';
+// The limits alone, not the protocol's schemas: the config is read before the port opens (issue #18: listening).
+import { DEFAULT_LIMITS, type ProtocolLimits } from '@chat-studio/protocol/limits';
 import { readAttachmentConfig, type AttachmentConfig } from './attachments.js';
 
 export { DEFAULT_ATTACHMENT_TYPES, readAttachmentConfig, type AttachmentConfig } from './attachments.js';
@@ -91,6 +92,14 @@ function port(value: string, name: string): number {
 
 /** Root of the checkout (apps/api/dist/config → four levels up), so defaults work from any cwd. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+/** Where the runtime remembers a passed llama.cpp binary check: beside the install, gone with a reinstall. */
+const LLAMA_BINARY_CHECK_FILE = path.join(
+  REPO_ROOT,
+  'node_modules',
+  '.cache',
+  'chat-studio',
+  'llama-binary-check.json',
+);
 
 /**
  * Reads the API configuration from environment variables.
@@ -112,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL?.trim() || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || undefined,
     modelsDir,
-    runtime: { ...runtimeOptionsFromEnv(env), modelsDir },
+    // A passed llama.cpp binary check is remembered with the install (issue #18: model ready sooner).
+    runtime: { ...runtimeOptionsFromEnv(env), modelsDir, binaryCheckFile: LLAMA_BINARY_CHECK_FILE },
     webDist: fromRoot(env.WEB_DIST || 'apps/web/dist'),
     limits: { ...DEFAULT_LIMITS, maxMessageLength },
     maxBodyBytes: int(env.MAX_BODY_BYTES, 1024 * 1024, 'MAX_BODY_BYTES'),

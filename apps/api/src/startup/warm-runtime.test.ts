@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { takeWarmLlama } from '@chat-studio/llm-runtime/warm';
@@ -51,5 +51,29 @@ describe('warmRuntime', () => {
     expect(res.status, await res.clone().text()).toBe(200);
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
+  });
+
+  it('remembers the passed binary check, and a server started after it loads the model without the check', async () => {
+    const checkFile = loadConfig({}).runtime.binaryCheckFile!;
+    // The check is remembered only where node-llama-cpp runs it: Linux prebuilt binaries.
+    const remembered = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64');
+    rmSync(checkFile, { force: true });
+    for (const round of ['checked', 'remembered']) {
+      const tmp = tempDir('cs-warm-check-');
+      cleanups.push(tmp.cleanup);
+      const server: ApiServer = await startApiServer(
+        { DATABASE_PATH: path.join(tmp.dir, 'chat.db'), MODELS_DIR: testModelsDir(), LLAMA_GPU: 'off' },
+        { waitForModel: true, timeoutMs: 120_000 },
+      );
+      cleanups.push(() => server.stop());
+      const res = await fetch(`${server.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'stories260K', messages: [{ role: 'user', content: 'Once' }], max_tokens: 4 }),
+      });
+      expect(res.status, `${round}: ${await res.clone().text()}`).toBe(200);
+      expect(existsSync(checkFile), round).toBe(remembered);
+      await server.stop();
+    }
   });
 });

@@ -25,6 +25,6 @@ function hasGguf(dir: string): boolean {
 export function warmRuntime(config: Pick<AppConfig, 'runtime' | 'modelsDir'>): Promise<void> {
   if (!hasGguf(config.modelsDir)) return Promise.resolve();
   return import('@chat-studio/llm-runtime/warm')
-    .then(({ warmLlama }) => warmLlama(config.runtime.gpu ?? 'auto'))
+    .then(({ warmLlama }) => warmLlama(config.runtime.gpu ?? 'auto', 'warn', config.runtime.binaryCheckFile))
     .catch(() => undefined);
 }

@@ -40,6 +40,11 @@ export interface LlmRuntimeOptions {
   cacheMaxEntries?: number;
   /** `'auto'` uses CUDA/Vulkan/Metal when a binary and device exist, with CPU fallback; `false` forces CPU. Defaults to env LLAMA_GPU (`false`/`off` = CPU), else `'auto'`. */
   gpu?: 'auto' | false;
+  /**
+   * A file where the runtime remembers that node-llama-cpp's prebuilt binary passed its check on this machine, so
+   * later starts skip the check's child process (Linux; about 1–3 s). Unset: every start checks.
+   */
+  binaryCheckFile?: string;
   /** Tokens generated when a request sets no `max_tokens`. Defaults to env LLAMA_MAX_TOKENS, else 1024. */
   defaultMaxTokens?: number;
   /** How long in-flight generations on a replaced model may run before they are aborted. Defaults to 10000 ms. */
@@ -98,6 +103,7 @@ export interface ResolvedRuntimeOptions {
   cacheTtlS: number;
   cacheMaxEntries: number;
   gpu: 'auto' | false;
+  binaryCheckFile: string | undefined;
   defaultMaxTokens: number;
   switchGraceMs: number;
   flashAttention: 'auto' | boolean | undefined;
@@ -132,6 +138,7 @@ export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): Resolved
     cacheTtlS: merged.cacheTtlS ?? 300,
     cacheMaxEntries: merged.cacheMaxEntries ?? 500,
     gpu: merged.gpu ?? 'auto',
+    binaryCheckFile: merged.binaryCheckFile,
     defaultMaxTokens: merged.defaultMaxTokens ?? 1024,
     switchGraceMs: merged.switchGraceMs ?? 10_000,
     flashAttention: merged.flashAttention,

@@ -39,6 +39,8 @@ export interface LlamaCppProviderOptions {
   contextSize?: number;
   /** `'auto'` tries CUDA/Vulkan/Metal prebuilt binaries and falls back to CPU. Defaults to `'auto'`. */
   gpu?: 'auto' | false;
+  /** Where a passed binary check is remembered (see `LlmRuntimeOptions.binaryCheckFile`). Unset: every start checks. */
+  binaryCheckFile?: string;
   /** `max_tokens` when a request sets none. Defaults to 1024. */
   defaultMaxTokens?: number;
   /** How long in-flight generations on a replaced model may run before being aborted. Defaults to 10000 ms. */
@@ -73,7 +75,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlmPro
   const settings = providerSettings(options);
   let llamaPromise: Promise<Llama> | null = null;
   const llama = (): Promise<Llama> => {
-    llamaPromise ??= createLlama(options.gpu ?? 'auto', options.logLevel ?? 'warn');
+    llamaPromise ??= createLlama(options.gpu ?? 'auto', options.logLevel ?? 'warn', options.binaryCheckFile);
     return llamaPromise;
   };
   const embedder = createEmbedder({

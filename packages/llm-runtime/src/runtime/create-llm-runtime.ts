@@ -178,6 +178,7 @@ function localProviderOptions(config: ResolvedRuntimeOptions) {
   return {
     modelsDir: config.modelsDir,
     gpu: config.gpu,
+    ...(config.binaryCheckFile !== undefined ? { binaryCheckFile: config.binaryCheckFile } : {}),
     defaultMaxTokens: config.defaultMaxTokens,
     switchGraceMs: config.switchGraceMs,
     contextShiftFraction: config.contextShiftFraction,

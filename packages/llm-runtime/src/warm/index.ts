@@ -16,8 +16,8 @@ export { takeWarmLlama };
  * @example
  * warmLlama('auto', 'warn'); // then createLlmRuntime(...).start() uses it
  */
-export function warmLlama(gpu: 'auto' | false, level: LlamaLogLevelName = 'warn'): void {
-  const llama = createLlama(gpu, level);
+export function warmLlama(gpu: 'auto' | false, level: LlamaLogLevelName = 'warn', checkFile?: string): void {
+  const llama = createLlama(gpu, level, checkFile);
   // Not reported here; a failed one is dropped below so the provider's own attempt reports it.
   llama.catch(() => takeWarmLlama(gpu, level));
   putWarmLlama(gpu, level, llama);

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { HealthResponse, LlmStatus } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
-import { storageCheck } from './storage-check.js';
+import { STORAGE_CHECK_TTL_MS, storageCheck } from './storage-check.js';
 
 const NO_RUNTIME_REASON = 'no model runtime is configured';
 
@@ -23,6 +23,10 @@ export function healthRoutes(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now();
   const version = deps.version ?? '0.1.0';
   const checkStorage = storageCheck(deps.store);
+  // The embedding progress counts every opted-in user's messages (count(*) over a join): like the storage probe it
+  // is computed at most once per STORAGE_CHECK_TTL_MS, not once per request (issue #18: /health per-request cost).
+  const embedder = deps.embedder;
+  const meaningStatus = embedder ? recentFor(STORAGE_CHECK_TTL_MS, () => embedder.status()) : undefined;
   return new Hono<AppEnv>()
     .get('/live', (c) => {
       c.header('Cache-Control', 'no-store');
@@ -55,7 +59,7 @@ export function healthRoutes(deps: AppDeps) {
       const degraded =
         [...failing, limitsReason, embeddingReason].filter((reason) => reason !== null).join('; ') || null;
       // Health never lies: a failing embedder is reported (degraded would hide nothing a request needs, so it stays ok).
-      const meaning = database.ok && deps.embedder ? await deps.embedder.status().catch(() => undefined) : undefined;
+      const meaning = database.ok && meaningStatus ? await meaningStatus().catch(() => undefined) : undefined;
       const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
       const body: HealthResponse = {
         status,
@@ -75,4 +79,21 @@ export function healthRoutes(deps: AppDeps) {
       c.header('Cache-Control', 'no-store');
       return c.json(body, !database.ok || failing.length > 0 ? 503 : 200);
     });
+}
+
+/** `get`'s answer, asked again at most once per `ttlMs` (concurrent callers share one call; a failure is not kept). */
+function recentFor<T>(ttlMs: number, get: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= ttlMs) {
+      const value = get();
+      const entry = { at: now, value };
+      cached = entry;
+      value.catch(() => {
+        if (cached === entry) cached = null;
+      });
+    }
+    return cached.value;
+  };
 }

@@ -77,7 +77,7 @@ describe('read pool', () => {
 
   it('lets an idle worker exit and starts one again for the next job', async () => {
     const t = await seeded();
-    const pool = new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 5000, idleMs: 50 });
+    const pool = new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 5000, idleMs: 50, warm: 0 });
     cleanups.unshift(() => pool.close());
     expect(pool.started).toBe(0);
     const count = { kind: 'all', sql: 'SELECT count(*) AS n FROM chat_messages', params: [] } as const;
@@ -89,6 +89,25 @@ describe('read pool', () => {
     await t.store.messages.append('u', (await t.store.sessions.list('u')).items[0]!.id, { role: 'user', content: 'x' });
     expect(await pool.run(count)).toEqual([{ n: 31 }]);
     expect(pool.started).toBe(1);
+  });
+
+  it('keeps its first worker started while idle, and lets the others exit', async () => {
+    const t = await seeded();
+    const pool = new ReadPool({ path: t.path, size: 2, busyTimeoutMs: 5000, idleMs: 50 });
+    cleanups.unshift(() => pool.close());
+    const slow = { kind: 'all', sql: SLOW_READ, params: [] } as const;
+    const running = Promise.all([pool.run(slow), pool.run(slow)]);
+    expect(pool.started).toBe(2);
+    await running;
+    for (let i = 0; i < 200 && pool.started > 1; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(pool.started).toBe(1);
+    // Well past the idle time, the warm one is still there, and it sees what was written meanwhile.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pool.started).toBe(1);
+    await t.store.messages.append('u', (await t.store.sessions.list('u')).items[0]!.id, { role: 'user', content: 'x' });
+    expect(await pool.run({ kind: 'all', sql: 'SELECT count(*) AS n FROM chat_messages', params: [] })).toEqual([
+      { n: 31 },
+    ]);
   });
 
   it('serves jobs queued back to back on a worker with a tiny idle time', async () => {
@@ -113,17 +132,17 @@ describe('read pool', () => {
     expect((await t.store.maintenance.stats()).messages).toBe(30);
   });
 
-  it('reads the file through a memory map of the size asked for (1 GiB by default)', async () => {
+  it('reads the file through a memory map only when asked (none by default)', async () => {
     const t = await seeded();
     const mmap = async (pool: ReadPool) =>
       ((await pool.run({ kind: 'all', sql: 'PRAGMA mmap_size', params: [] })) as { mmap_size: number }[])[0]?.mmap_size;
     const pools = [new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000 })];
-    pools.push(new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000, mmapBytes: 0 }));
+    pools.push(new ReadPool({ path: t.path, size: 1, busyTimeoutMs: 1000, mmapBytes: 1024 * 1024 * 1024 }));
     cleanups.unshift(async () => {
       for (const pool of pools) await pool.close();
     });
-    expect(await mmap(pools[0]!)).toBe(1024 * 1024 * 1024);
-    expect(await mmap(pools[1]!)).toBe(0);
+    expect(await mmap(pools[0]!)).toBe(0);
+    expect(await mmap(pools[1]!)).toBe(1024 * 1024 * 1024);
   });
 });
 

@@ -19,9 +19,12 @@ export interface ReadPoolOptions {
   cacheKiB?: number;
   /**
    * How much of the file each worker's connection reads through a memory map (`PRAGMA mmap_size`), in bytes;
-   * defaults to 1 GiB, 0 turns it off. Mapped pages are the operating system's file cache, shared by every worker:
-   * a search no longer pays for copying pages into a cold private page cache (the first run of a query on a worker
-   * took 2–3 times the CPU of the next at a million messages).
+   * defaults to 0 (off). Why off: a WAL reader that finds the database changed since its last read (any write, by
+   * any connection) drops its whole page cache and unmaps the whole file, so the first search after a write faults
+   * every page it touches back in, and on this project's machines a fault cost 10–45 µs against ~7 µs for reading the
+   * page into the private cache: at a million messages the first search of a rare word after a write took 41 ms
+   * (p50, 1,140 faults) with a 1 GiB map and 13 ms without, while repeated searches cost the same either way. A chat
+   * server writes all the time, so that first search is the common case.
    */
   mmapBytes?: number;
   /**
@@ -35,12 +38,19 @@ export interface ReadPoolOptions {
    * the next job starts one again. Defaults to 30 s.
    */
   idleMs?: number;
+  /**
+   * Workers that stay started while idle (defaults to 1): a search after a quiet spell then finds a worker with its
+   * connection open and its code compiled, instead of paying a thread start, the file's open and a cold page cache
+   * (several times a search's own cost). Workers beyond these exit after `idleMs`.
+   */
+  warm?: number;
 }
 
 const DEFAULT_WORKER_CACHE_KIB = 32 * 1024;
-const DEFAULT_WORKER_MMAP_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_WORKER_MMAP_BYTES = 0;
 const DEFAULT_WORKER_NICE = 5;
 const DEFAULT_IDLE_MS = 30_000;
+const DEFAULT_WARM_WORKERS = 1;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -159,8 +169,11 @@ export class ReadPool {
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) {
         worker.unref();
-        slot.idle = setTimeout(() => this.#retire(index, slot), this.#options.idleMs ?? DEFAULT_IDLE_MS);
-        slot.idle.unref();
+        // The first `warm` workers stay (unreferenced: they do not keep the process alive).
+        if (index >= (this.#options.warm ?? DEFAULT_WARM_WORKERS)) {
+          slot.idle = setTimeout(() => this.#retire(index, slot), this.#options.idleMs ?? DEFAULT_IDLE_MS);
+          slot.idle.unref();
+        }
       }
       if (reply.error) pending.reject(revive(reply.error));
       else pending.resolve(reply.value);

@@ -37,7 +37,7 @@ try {
   const raw = openDatabase({ path: setup.path, readonly: true, busyTimeoutMs: setup.busyTimeoutMs });
   // A larger page cache than the 2 MB default: search reads the same index and message pages again and again.
   raw.pragma(`cache_size = -${Math.max(2048, Math.floor(setup.cacheKiB))}`);
-  // Reads through the shared file cache instead of copying pages into this connection's own cache first.
+  // Off by default (see `ReadPoolOptions.mmapBytes`: the whole map is dropped after every write by anyone).
   raw.pragma(`mmap_size = ${Math.max(0, Math.floor(setup.mmapBytes))}`);
   // Searches by meaning read the sqlite-vec table here too; without the extension they fail with its reason.
   try {

@@ -1,16 +1,34 @@
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import type { LlamaLogLevelName } from '../defaults.js';
 import { takeWarmLlama } from '../../warm/warm-cache.js';
+import { loadCheckedBinary, recordCheckedBinary } from './checked-binary.js';
 
 /**
  * Gets llama.cpp's bindings without compiling or downloading anything at run time (`build: 'never'`); with `'auto'`
- * a missing GPU binary or device means CPU.
+ * a missing GPU binary or device means CPU. With `checkFile`, a prebuilt binary that passed node-llama-cpp's check
+ * on this machine before is loaded without checking it again (see checked-binary.ts), and one that passes now is
+ * remembered there.
  */
-export async function createLlama(gpu: 'auto' | false, levelName: LlamaLogLevelName): Promise<Llama> {
+export async function createLlama(
+  gpu: 'auto' | false,
+  levelName: LlamaLogLevelName,
+  checkFile?: string,
+): Promise<Llama> {
   // Begun at server start by `@chat-studio/llm-runtime/warm` (issue #18: model ready sooner).
   const warmed = takeWarmLlama(gpu, levelName);
-  if (warmed) return warmed.catch(() => createLlama(gpu, levelName));
+  if (warmed) return warmed.catch(() => createLlama(gpu, levelName, checkFile));
   const logLevel = Object.values(LlamaLogLevel).find((level) => level === levelName) ?? LlamaLogLevel.warn;
+  if (checkFile) {
+    // A failure here (a changed install the key did not catch) falls back to node-llama-cpp's own checked load.
+    const checked = await loadCheckedBinary(checkFile, gpu, logLevel, llamaLogger).catch(() => undefined);
+    if (checked) return checked;
+  }
+  const llama = await getCheckedLlama(gpu, logLevel);
+  if (checkFile) recordCheckedBinary(checkFile, gpu, llama);
+  return llama;
+}
+
+async function getCheckedLlama(gpu: 'auto' | false, logLevel: LlamaLogLevel): Promise<Llama> {
   const base = { build: 'never', logLevel, logger: llamaLogger } as const;
   if (gpu === false) return getLlama({ ...base, gpu: false });
   try {
