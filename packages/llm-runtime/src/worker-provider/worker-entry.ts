@@ -17,6 +17,7 @@ import {
   type WorkerEvent,
   type WorkerMeta,
 } from './messages.js';
+import { warmLlama } from '../warm/index.js';
 import { createTokenBatcher } from './token-batcher.js';
 import { fromWireError, toWireError } from './wire-error.js';
 
@@ -27,11 +28,15 @@ export interface WorkerBoot {
   syncPort: MessagePort;
   abortPort: MessagePort;
   shared: SharedArrayBuffer;
+  /** Begin llama.cpp's bindings at once (the models folder holds a GGUF file), while the main thread starts up. */
+  warm: boolean;
 }
 
 type Provider = LlmProvider & TextProvider;
 
 function start(port: MessagePort, boot: WorkerBoot): void {
+  // As apps/api's warm step does in-process: node-llama-cpp's binary check overlaps the runtime's start.
+  if (boot.warm) warmLlama(boot.options.gpu ?? 'auto', boot.options.logLevel ?? 'warn');
   const provider = createLlamaCppProvider(boot.options);
   const shared = new Int32Array(boot.shared);
   const controllers = new Map<number, AbortController>();

@@ -1,4 +1,5 @@
 /** Main side of the worker: its calls in flight, the mirrored state, and what happens when the thread ends. */
+import { readdirSync } from 'node:fs';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { ChatUnavailableError } from '../errors/index.js';
 import type { LlamaCppProviderOptions } from '../llama-cpp/llama-cpp-provider.js';
@@ -45,7 +46,14 @@ export function createWorkerLink(options: LlamaCppProviderOptions, tokenBatchMs:
   const counters = new Int32Array(shared);
   const sync = new MessageChannel();
   const aborts = new MessageChannel();
-  const boot: WorkerBoot = { options, tokenBatchMs, syncPort: sync.port2, abortPort: aborts.port2, shared };
+  const boot: WorkerBoot = {
+    options,
+    tokenBatchMs,
+    syncPort: sync.port2,
+    abortPort: aborts.port2,
+    shared,
+    warm: hasGguf(options.modelsDir),
+  };
   const transferList = [sync.port2, aborts.port2];
   const worker = new Worker(workerUrl(), { workerData: boot, transferList, name: 'llama.cpp' });
   const bridge = createSyncBridge(sync.port1, counters, syncTimeoutMs);
@@ -144,6 +152,16 @@ function dispatch(event: WorkerEvent, pending: Map<number, Pending>, link: { met
       if ('text' in item) entry.onToken?.(item.text);
       else entry.onToolCall?.(item.call);
     }
+  }
+}
+
+/** Whether `dir` holds a GGUF file (top level, as the registry scans): then a model will be loaded soon. */
+function hasGguf(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name.toLowerCase().endsWith('.gguf'));
+  } catch {
+    // No models folder (yet): the provider reports that itself.
+    return false;
   }
 }
 
