@@ -1,6 +1,7 @@
 // pnpm bench:llm — direct node-llama-cpp generation vs the same generation streamed through /api/chat/stream,
 // time to first token at turn 1 and turn 20 on the test model and on a synthetic model of a real model's layer shape,
-// and 1 vs 2 threads, and the streaming flush (bench/llm-flush.mjs; alone with BENCH_LLM_ONLY=flush). Writes
+// and 1 vs 2 threads, the streaming flush (bench/llm-flush.mjs; alone with BENCH_LLM_ONLY=flush) and streams under
+// request load (bench/llm-load.mjs; alone with BENCH_LLM_ONLY=load). Writes
 // docs/benchmarks.md.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, median, startApiServer, writeSection } from './lib.mjs';
 import { benchFlush } from './llm-flush.mjs';
+import { benchLoad } from './llm-load.mjs';
 import { benchLongConversation, writeLongConversationSection } from './llm-long-conversation.mjs';
 import { benchThreads, writeThreadsSection } from './llm-threads.mjs';
 import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
@@ -24,6 +26,11 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 500);
 const THREAD_ROUNDS = Number(process.env.BENCH_THREAD_ROUNDS ?? 3);
 const THREAD_TOKENS = 32;
 const THREAD_LAYERS = (process.env.BENCH_THREAD_LAYERS ?? '1,2,4,8,16').split(',').map(Number);
+
+if (process.env.BENCH_LLM_ONLY === 'load') {
+  await benchLoad({ modelsDir: MODELS_DIR, chatModel: MODEL_FILE.replace(/\.gguf$/, '') });
+  process.exit(0);
+}
 
 if (process.env.BENCH_LLM_ONLY === 'flush') {
   console.log(await benchFlush({ modelsDir: MODELS_DIR, chatModel: MODEL_FILE.replace(/\.gguf$/, '') }));
@@ -374,6 +381,9 @@ Llama-3.2-1B's shape (Q8_0). "Default" is what \`LLAMA_THREADS\` falls back to f
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${threadRows.map((r) => `| ${r.label} | ${fmt(r.bytes / 1e6, 1)} | ${fmt(r.pp1, 0)} | ${fmt(r.pp2, 0)} | ${fmt(r.tg1, 1)} | ${fmt(r.tg2, 1)} | ${defaultThreads(r.bytes)} |`).join('\n')}`,
   );
+  // After the "LLM" section is written: its subsection goes inside it.
+  console.log('streams under load, in-process vs worker thread');
+  await benchLoad({ modelsDir: MODELS_DIR, chatModel });
   writeThreadsSection(await threads());
   writeLongConversationSection(await longConversation());
 } finally {

@@ -69,6 +69,11 @@ export {
   type LlamaCppProviderOptions,
 } from './llama-cpp/llama-cpp-provider.js';
 export type { LlamaLogLevelName } from './llama-cpp/defaults.js';
+export {
+  createWorkerLlamaCppProvider,
+  type WorkerLlamaCppProvider,
+  type WorkerLlamaCppProviderOptions,
+} from './worker-provider/index.js';
 export { createRequestQueue, type RequestQueue, type RequestQueueOptions } from './queue/index.js';
 export {
   createResponseCache,

@@ -23,8 +23,13 @@ describe('warmRuntime', () => {
     }
   });
 
-  it('begins the Llama the runtime will ask for when a GGUF file is there', async () => {
-    const config = loadConfig({ MODELS_DIR: testModelsDir(), LLAMA_GPU: 'off' });
+  it('starts nothing on the main thread when llama.cpp runs in its worker thread (the default)', async () => {
+    await warmRuntime(loadConfig({ MODELS_DIR: testModelsDir(), LLAMA_GPU: 'off' }));
+    expect(takeWarmLlama(false, 'warn')).toBeUndefined();
+  });
+
+  it('begins the Llama the in-process runtime will ask for when a GGUF file is there', async () => {
+    const config = loadConfig({ MODELS_DIR: testModelsDir(), LLAMA_GPU: 'off', LLAMA_WORKER: 'off' });
     await warmRuntime(config);
     const warmed = takeWarmLlama(false, 'warn');
     expect(warmed).toBeDefined();

@@ -15,7 +15,8 @@ function hasGguf(dir: string): boolean {
 /**
  * When the models folder holds a GGUF file, begins creating the Llama the runtime will use, so that
  * node-llama-cpp's binary check (a child process, hundreds of milliseconds on Linux) runs while the routes and the
- * store load (issue #18: time to model ready). Without local models (upstreams only) nothing is started. Returns
+ * store load (issue #18: time to model ready). Without local models (upstreams only), or with the provider in its worker
+ * thread (which makes its own), nothing is started. Returns
  * the promise of the import, which never rejects: a failure is met again and reported by the runtime.
  *
  * @example
@@ -23,7 +24,8 @@ function hasGguf(dir: string): boolean {
  * const { startServer } = await import('./start-server.js');
  */
 export function warmRuntime(config: Pick<AppConfig, 'runtime' | 'modelsDir'>): Promise<void> {
-  if (!hasGguf(config.modelsDir)) return Promise.resolve();
+  // With llama.cpp in its worker thread (LLAMA_WORKER, on by default) a Llama made here would be a second, unused one.
+  if (config.runtime.worker !== false || !hasGguf(config.modelsDir)) return Promise.resolve();
   return import('@chat-studio/llm-runtime/warm')
     .then(({ warmLlama }) => warmLlama(config.runtime.gpu ?? 'auto', 'warn', config.runtime.binaryCheckFile))
     .catch(() => undefined);

@@ -11,6 +11,23 @@ function openDb(file: string) {
   return new Database(file, { readonly: true });
 }
 
+/** Polls the store until the session's reply has some text stored (at most 30 s), read-only beside the server. */
+async function waitForPartialReply(file: string, sessionId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  do {
+    await new Promise((r) => setTimeout(r, 100));
+    const db = openDb(file);
+    try {
+      const row = db
+        .prepare("SELECT length(content) AS n FROM chat_messages WHERE session_id = ? AND role = 'assistant'")
+        .get(sessionId) as { n: number } | undefined;
+      if ((row?.n ?? 0) > 0) return;
+    } finally {
+      db.close();
+    }
+  } while (Date.now() < deadline);
+}
+
 describe('chat with the real model over a real server', () => {
   const tmp = tempDir();
   const dbPath = path.join(tmp.dir, 'chat_history.db');
@@ -133,7 +150,9 @@ describe('chat with the real model over a real server', () => {
         for await (const e of client.stream({
           session_id: s.id,
           message: 'Once upon a time',
-          params: { max_tokens: 400 },
+          // Long enough that all four still run when the fifth is sent: in its worker thread the model does not
+          // wait for this process to read the tokens, so a short reply can end before the client has seen it start.
+          params: { max_tokens: 2000 },
         })) {
           if (e.type === 'token' && events.filter((x) => x.type === 'token').length === 0) markStarted();
           events.push(e);
@@ -153,7 +172,7 @@ describe('chat with the real model over a real server', () => {
     for (const events of results) {
       expect(events.at(-1)!.type).toBe('done');
     }
-  }, 60_000);
+  }, 180_000);
 
   it('answers an identical deterministic request from the cache', async () => {
     const params = { max_tokens: 16, temperature: 0 };
@@ -222,8 +241,9 @@ describe('a server killed with SIGKILL mid-stream', () => {
       });
       for await (const event of stream) {
         if (event.type === 'token' && ++tokens === 20) {
-          // Wait past one flush interval so the reply so far is on disk, then kill without warning.
-          await new Promise((r) => setTimeout(r, 300));
+          // Wait until the reply so far is on disk (a flush interval on an idle machine; longer on a loaded one, where
+          // the model in its worker thread may have sent these 20 tokens in one batch), then kill without warning.
+          await waitForPartialReply(dbPath, session.id);
           server.child.kill('SIGKILL');
           break;
         }

@@ -67,6 +67,12 @@ export interface LlmRuntimeOptions {
    */
   preloadNextTurn?: boolean;
   /**
+   * Run the local llama.cpp provider in a worker thread with its own event loop, so that generation never waits behind
+   * the HTTP requests the main thread serves (issue #18: streams under load). `false` runs it in-process, as before.
+   * Defaults to env LLAMA_WORKER (`on`/`off`), else on.
+   */
+  worker?: boolean;
+  /**
    * Remote OpenAI-compatible servers whose models are listed next to the local ones as `<name>/<model id>`.
    * Defaults to env LLM_UPSTREAMS (`name=http://host:port/v1|api-key,...`, see {@link parseUpstreams}), else none.
    */
@@ -109,6 +115,7 @@ export interface ResolvedRuntimeOptions {
   flashAttention: 'auto' | boolean | undefined;
   contextShiftFraction: number;
   preloadNextTurn: boolean;
+  worker: boolean;
   upstreams: UpstreamOptions[];
   upstreamCheckIntervalMs: number;
   upstreamMaxFailures: number;
@@ -144,6 +151,7 @@ export function resolveRuntimeOptions(options: LlmRuntimeOptions = {}): Resolved
     flashAttention: merged.flashAttention,
     contextShiftFraction: fraction(given.contextShiftFraction, merged.contextShiftFraction),
     preloadNextTurn: merged.preloadNextTurn ?? true,
+    worker: merged.worker ?? true,
     upstreams: (merged.upstreams ?? []).map((upstream) => normalizeUpstream(upstream)),
     upstreamCheckIntervalMs: merged.upstreamCheckIntervalMs ?? 5000,
     upstreamMaxFailures: merged.upstreamMaxFailures ?? 3,

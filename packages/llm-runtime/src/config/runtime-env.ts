@@ -12,7 +12,7 @@ export const DEFAULT_CONTEXT_SHIFT_FRACTION = 0.5;
 /**
  * The runtime options the variables set, validated: MODELS_DIR, CHAT_MODEL, LLAMA_THREADS, LLAMA_SEQUENCES,
  * LLAMA_CONTEXT_SIZE, LLAMA_QUEUE_LIMIT, LLAMA_QUEUE_TIMEOUT_MS, CHAT_CACHE_TTL, CHAT_CACHE_MAX_ENTRIES, LLAMA_GPU,
- * LLAMA_MAX_TOKENS, LLAMA_FLASH_ATTENTION, LLAMA_CONTEXT_SHIFT, LLAMA_PRELOAD_NEXT_TURN, LLM_UPSTREAMS,
+ * LLAMA_MAX_TOKENS, LLAMA_FLASH_ATTENTION, LLAMA_CONTEXT_SHIFT, LLAMA_PRELOAD_NEXT_TURN, LLAMA_WORKER, LLM_UPSTREAMS,
  * LLM_UPSTREAM_CHECK_MS, LLM_UPSTREAM_MAX_FAILURES, LLM_UPSTREAM_CONCURRENCY, EMBEDDING_MODEL. A variable that is
  * unset or blank sets nothing; a malformed one throws InvalidOptionError naming it. The library itself never reads
  * `process.env`: a program passes its environment here, once, at start.
@@ -40,6 +40,7 @@ export function runtimeOptionsFromEnv(env: EnvVars): LlmRuntimeOptions {
     contextShiftFraction:
       shift === undefined ? undefined : checkedFraction(Number(shift), 'LLAMA_CONTEXT_SHIFT', shift),
     preloadNextTurn: onOff(env.LLAMA_PRELOAD_NEXT_TURN, 'LLAMA_PRELOAD_NEXT_TURN'),
+    worker: onOff(env.LLAMA_WORKER, 'LLAMA_WORKER'),
     upstreams: upstreams === undefined ? undefined : parseUpstreams(upstreams),
     upstreamCheckIntervalMs: int(env, 'LLM_UPSTREAM_CHECK_MS', 50),
     upstreamMaxFailures: int(env, 'LLM_UPSTREAM_MAX_FAILURES', 1),

@@ -4,6 +4,7 @@ import { resolveRuntimeOptions, type LlmRuntimeOptions, type ResolvedRuntimeOpti
 import { ChatUnavailableError, type QueueFullError } from '../errors/index.js';
 import { createLlamaCppProvider } from '../llama-cpp/index.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
+import { createWorkerLlamaCppProvider } from '../worker-provider/index.js';
 import type {
   CompleteRequest,
   EmbeddingModelStatus,
@@ -106,7 +107,10 @@ export interface LlmRuntime {
  */
 export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
   const config = resolveRuntimeOptions(options);
-  const local = createLlamaCppProvider(localProviderOptions(config));
+  // In a worker thread by default (issue #18: streams keep their speed while the main thread serves requests).
+  const local = config.worker
+    ? createWorkerLlamaCppProvider(localProviderOptions(config))
+    : createLlamaCppProvider(localProviderOptions(config));
   const queue = createRequestQueue({
     // Read at each decision from the active provider, so there is no second count to keep in step with it.
     capacity: () => context.providers.provider.status().sequences_total,

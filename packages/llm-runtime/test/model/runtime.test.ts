@@ -98,7 +98,9 @@ describe('runtime with stories260K', () => {
     expect(result.stats.finish_reason).toBe('abort');
     expect(result.text).toBe(pieces.join(''));
     expect(result.text.length).toBeGreaterThan(0);
-    expect(result.stats.completion_tokens).toBeLessThan(20);
+    // In its worker thread the model runs ahead of a busy main thread by what it generates meanwhile (a few tokens
+    // here, a few dozen while vitest reports); far short of the 500 it would run to without the abort.
+    expect(result.stats.completion_tokens).toBeLessThan(100);
   });
 
   it('reuses the KV cache of a session: the second turn evaluates only the new tokens', async () => {
