@@ -36,7 +36,7 @@ type Provider = LlmProvider & TextProvider;
 
 function start(port: MessagePort, boot: WorkerBoot): void {
   // As apps/api's warm step does in-process: node-llama-cpp's binary check overlaps the runtime's start.
-  if (boot.warm) warmLlama(boot.options.gpu ?? 'auto', boot.options.logLevel ?? 'warn');
+  if (boot.warm) warmLlama(boot.options.gpu ?? 'auto', boot.options.logLevel ?? 'warn', boot.options.binaryCheckFile);
   const provider = createLlamaCppProvider(boot.options);
   const shared = new Int32Array(boot.shared);
   const controllers = new Map<number, AbortController>();
