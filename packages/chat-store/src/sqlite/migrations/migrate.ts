@@ -10,6 +10,7 @@ import * as rolesServiceKeysProcesses from './2026_12_12_120000_roles_service_ke
 import * as createChatImports from './2026_12_20_120000_create_chat_imports.js';
 import * as createAttachments from './2026_12_22_100000_create_attachments.js';
 import * as messageVectors from './2026_12_22_120000_message_vectors.js';
+import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_20_120000_create_chat_imports': createChatImports,
   '2026_12_22_100000_create_attachments': createAttachments,
   '2026_12_22_120000_message_vectors': messageVectors,
+  '2026_12_23_140000_chunk_vectors': chunkVectors,
 });
 
 /** Names of every migration this version of the store knows. */
