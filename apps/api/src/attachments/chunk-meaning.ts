@@ -15,6 +15,11 @@ export function chunkMeaning(store: Pick<ChatStore, 'chunkVectors'>, runtime: Ll
       const recorded = await store.chunkVectors.model();
       const model = meaningModel(runtime);
       if (!recorded || !model || recorded.model !== model) return [];
+      // Files without a single vector yet: words alone, without waiting for the question's embedding.
+      const progress = await Promise.all(
+        request.attachmentIds.map((id) => store.chunkVectors.progress(request.userId, id)),
+      );
+      if (!progress.some((p) => (p?.embedded ?? 0) > 0)) return [];
       const [vector] = await embedTexts(runtime, model, [request.query]);
       if (!vector) return [];
       return store.chunkVectors.search(request.userId, {

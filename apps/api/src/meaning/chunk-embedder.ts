@@ -12,7 +12,7 @@ import { embedTexts, meaningModel } from './embed-texts.js';
 export interface ChunkEmbedderOptions {
   store: Pick<ChatStore, 'chunkVectors'>;
   runtime: LlmRuntime;
-  /** Chunks per embedding call. Defaults to 16. */
+  /** Chunks read and stored together (each is embedded on its own). Defaults to 8. */
   batchSize?: number;
   /** How often it looks for waiting chunks when not nudged. Defaults to 2000 ms. */
   intervalMs?: number;
@@ -46,7 +46,7 @@ export function noEmbeddingModelReason(why: string | null): string {
 /** Creates the chunk embedder; nothing runs until `start()` (or `drain()`). */
 export function createChunkEmbedder(options: ChunkEmbedderOptions): ChunkEmbedder {
   const { store, runtime, logger } = options;
-  const batchSize = Math.max(1, options.batchSize ?? 16);
+  const batchSize = Math.max(1, options.batchSize ?? 8);
   const intervalMs = Math.max(10, options.intervalMs ?? 2000);
   let status: ChunkEmbedderStatus = { state: 'idle', reason: null };
   let stopped = false;
@@ -75,20 +75,21 @@ export function createChunkEmbedder(options: ChunkEmbedderOptions): ChunkEmbedde
       return 0;
     }
     status = { state: 'embedding', reason: null };
-    // A reply being generated goes first: embedding waits until the model is idle.
-    await runtime.whenIdle();
-    const vectors = await embedTexts(
-      runtime,
-      model,
-      pending.map((p) => p.text),
-    );
-    const dims = vectors[0]?.length ?? 0;
+    const vectors: { chunkId: number; vector: Float32Array }[] = [];
+    for (const chunk of pending) {
+      if (stopped) break;
+      // A reply being generated goes first, and the runtime embeds one request at a time: one chunk per call keeps
+      // a turn's question (embedded for retrieval) from waiting behind a whole batch.
+      await runtime.whenIdle();
+      const [vector] = await embedTexts(runtime, model, [chunk.text]);
+      if (vector) vectors.push({ chunkId: chunk.chunkId, vector });
+    }
+    if (vectors.length === 0) return 0;
+    const dims = vectors[0]?.vector.length ?? 0;
     // A new model or dimension drops the old vectors: every file is embedded again, from this batch on.
     await store.chunkVectors.useModel({ model, dims });
-    await store.chunkVectors.store(
-      pending.map((p, i) => ({ chunkId: p.chunkId, vector: vectors[i] ?? new Float32Array(dims) })),
-    );
-    return pending.length;
+    await store.chunkVectors.store(vectors);
+    return vectors.length;
   }
 
   async function drain(): Promise<number> {
