@@ -48,12 +48,12 @@ function unitVector(dims) {
   return v.map((x) => x / n);
 }
 
-/** One chunked file of `n` chunks of 60 words. */
+/** One chunked file of `n` chunks of 30 words. */
 function chunkedFile(index, n) {
   const chunks = [];
   let at = 0;
   for (let ordinal = 0; ordinal < n; ordinal++) {
-    const text = words(60);
+    const text = words(30);
     chunks.push({ ordinal, start: at, end: at + text.length, heading: `Part ${ordinal}`, page: null, text });
     at += text.length + 1;
   }
@@ -259,7 +259,7 @@ if (process.env.BENCH_WRITE !== '0' && pdf)
 \`BENCH_CHUNKS=${CHUNKS} BENCH_PG_CHUNKS=${PG_CHUNKS} BENCH_DIMS=${DIMS} pnpm bench:hybrid\` (bench/hybrid.bench.mjs).
 
 Retrieval: \`retrieveChunks\` (apps/api, the turn's own function) over ${FILES} files of one user (the most one
-message carries), each chunk 60 random words of a 5,000-word vocabulary (so a 6-word question matches about 6% of
+message carries), each chunk 30 random words of a 5,000-word vocabulary (so a 6-word question matches about 3.5% of
 the chunks) with a **random unit vector of ${DIMS} dimensions** (the test model's; stored through
 \`chunkVectors.store\`); ${REPS} questions after 5 warm-ups, top ${LIMIT}. Hybrid = full-text rank and vector rank
 (${LIMIT * 2} candidates each) fused by reciprocal rank. The question's own embedding is not included (one call of

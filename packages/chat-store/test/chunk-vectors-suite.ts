@@ -19,7 +19,11 @@ const CHUNKS = [
 ];
 
 async function vectorRows(store: ChatStore): Promise<number> {
-  const result = await sql<{ n: number | string }>`SELECT count(*) AS n FROM chunk_vectors`.execute(store.db);
+  // SQLite keeps a chunk's vector on its row; PostgreSQL in `chunk_vectors`.
+  const result = await (store.backend === 'sqlite'
+    ? sql<{ n: number | string }>`SELECT count(*) AS n FROM attachment_chunks WHERE embedding IS NOT NULL`
+    : sql<{ n: number | string }>`SELECT count(*) AS n FROM chunk_vectors`
+  ).execute(store.db);
   return Number(result.rows[0]?.n ?? 0);
 }
 
@@ -80,6 +84,12 @@ export function describeChunkVectorSuite(name: string, hooks: { open(): Promise<
       // Vectors of another model are never compared with the query's.
       expect(await store.chunkVectors.search('u', { ...query, model: 'other', attachmentIds: [big.id] })).toEqual([]);
       expect(await store.chunkVectors.progress('u', big.id)).toEqual({ chunks: 3, embedded: 3, reason: null });
+      // New vectors of the file (a model change, embedded again) are searched, not a stale copy.
+      await store.chunkVectors.useModel({ model: 'fake2', dims: DIMS });
+      expect(await store.chunkVectors.search('u', { ...query, model: 'fake2', attachmentIds: [big.id] })).toEqual([]);
+      await embedAll(store);
+      const again = await store.chunkVectors.search('u', { ...query, model: 'fake2', attachmentIds: [big.id] });
+      expect(again.map((h) => h.ordinal)).toEqual(hits.map((h) => h.ordinal));
       expect(await store.chunkVectors.progress('v', big.id)).toBeUndefined();
     });
 

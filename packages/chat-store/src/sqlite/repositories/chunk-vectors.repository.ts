@@ -1,10 +1,9 @@
 /**
- * Chunk vectors on SQLite: a sqlite-vec `vec0` table with the attachment as its partition key, so a KNN query reads
- * only the chunks of the files a turn retrieves from. The table is created when the model is recorded (its dimension
- * is part of its definition) together with a trigger that deletes a chunk's vector with the chunk (and so with its
- * attachment, message or chat).
+ * Chunk vectors on SQLite: float32 blobs on the chunk rows (deleted with them, so with their file, message and chat),
+ * searched by an exact scan, in process, of the files a turn retrieves from (`ChunkVectorCache`).
  */
 import type { AttachmentChunkHit } from '../../contract/attachments.js';
+import { type ChunkMatrix, ChunkVectorCache, chunkMatrix, nearestChunks } from '../../contract/chunk-vector-cache.js';
 import type {
   ChunkIndexProgress,
   ChunkVectorInput,
@@ -15,28 +14,6 @@ import { chunkEmbeddingText } from '../../contract/chunk-vectors.js';
 import { type EmbeddingModelInfo, vectorBytes } from '../../contract/vectors.js';
 import { VectorsUnavailableError } from '../../errors/index.js';
 import type { RepositoryContext } from './repository-context.js';
-
-/** The vec0 table of chunk vectors. */
-export const CHUNK_VECTORS_TABLE = 'chunk_vectors';
-
-function createChunkVectorTable(ctx: RepositoryContext, dims: number): void {
-  const { raw } = ctx.sql;
-  raw.exec('DROP TRIGGER IF EXISTS chunk_vectors_delete');
-  raw.exec(`DROP TABLE IF EXISTS ${CHUNK_VECTORS_TABLE}`);
-  raw.exec(`CREATE VIRTUAL TABLE ${CHUNK_VECTORS_TABLE} USING vec0(
-    attachment_id text partition key,
-    chunk_id integer primary key,
-    embedding float[${Math.floor(dims)}] distance_metric=cosine
-  )`);
-  raw.exec(`CREATE TRIGGER chunk_vectors_delete AFTER DELETE ON attachment_chunks BEGIN
-    DELETE FROM ${CHUNK_VECTORS_TABLE} WHERE chunk_id = old.id;
-  END`);
-  ctx.sql.clear();
-}
-
-function hasTable(ctx: RepositoryContext): boolean {
-  return ctx.sql.get('SELECT 1 AS x FROM sqlite_master WHERE name = ?', [CHUNK_VECTORS_TABLE]) !== undefined;
-}
 
 function recordedModel(ctx: RepositoryContext): EmbeddingModelInfo | undefined {
   return ctx.sql.get<EmbeddingModelInfo>('SELECT model, dims FROM chunk_embedding_model WHERE id = 1');
@@ -66,7 +43,7 @@ export function chunkIndexProgress(
 function settle(ctx: RepositoryContext, attachmentIds: Iterable<string>): void {
   for (const id of attachmentIds)
     ctx.sql.run(
-      `UPDATE attachments SET index_error = NULL,
+      `UPDATE attachments SET index_error = NULL, index_version = index_version + 1,
               state = CASE WHEN EXISTS (SELECT 1 FROM attachment_chunks WHERE attachment_id = ? AND embedded = 0)
                            THEN 'indexing' ELSE 'ready' END
         WHERE id = ? AND chunked = 1`,
@@ -77,8 +54,7 @@ function settle(ctx: RepositoryContext, attachmentIds: Iterable<string>): void {
 function storeChunkVectors(ctx: RepositoryContext, items: readonly ChunkVectorInput[]): void {
   const { sql } = ctx;
   const model = recordedModel(ctx);
-  if (!model || !hasTable(ctx))
-    throw new VectorsUnavailableError('No chunk embedding model recorded: call useModel first.');
+  if (!model) throw new VectorsUnavailableError('No chunk embedding model recorded: call useModel first.');
   const touched = new Set<string>();
   for (const item of items) {
     if (item.vector.length !== model.dims)
@@ -90,15 +66,10 @@ function storeChunkVectors(ctx: RepositoryContext, items: readonly ChunkVectorIn
     ]);
     // A chunk deleted meanwhile (its file or message went) gets no vector.
     if (!chunk) continue;
-    // vec0 has no upsert, and wants its integer key as an integer (a JS number binds as a float).
-    const key = BigInt(item.chunkId);
-    sql.run(`DELETE FROM ${CHUNK_VECTORS_TABLE} WHERE chunk_id = ?`, [key]);
-    sql.run(`INSERT INTO ${CHUNK_VECTORS_TABLE} (attachment_id, chunk_id, embedding) VALUES (?, ?, ?)`, [
-      chunk.attachment_id,
-      key,
+    sql.run('UPDATE attachment_chunks SET embedded = 1, embedding = ? WHERE id = ?', [
       vectorBytes(item.vector),
+      item.chunkId,
     ]);
-    sql.run('UPDATE attachment_chunks SET embedded = 1 WHERE id = ?', [item.chunkId]);
     touched.add(chunk.attachment_id);
   }
   settle(ctx, touched);
@@ -118,32 +89,39 @@ function chunkRows(ctx: RepositoryContext, userId: string, ids: readonly number[
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** The SQLite `ChunkVectorsRepository`; `available` is whether sqlite-vec loaded into this connection. */
-export function createChunkVectorsRepository(ctx: RepositoryContext, available: boolean): ChunkVectorsRepository {
+/** The file's vectors, as stored now. */
+function loadMatrix(ctx: RepositoryContext, attachmentId: string, dims: number): ChunkMatrix {
+  const rows = ctx.sql.all<{ id: number; embedding: Buffer }>(
+    'SELECT id, embedding FROM attachment_chunks WHERE attachment_id = ? AND embedded = 1 AND embedding IS NOT NULL',
+    [attachmentId],
+  );
+  return chunkMatrix(rows, dims);
+}
+
+/** The SQLite `ChunkVectorsRepository`; `cache` keeps files' vectors in memory between turns. */
+export function createChunkVectorsRepository(
+  ctx: RepositoryContext,
+  cache = new ChunkVectorCache(),
+): ChunkVectorsRepository {
   const { sql } = ctx;
-  const requireVec = () => {
-    if (!available)
-      throw new VectorsUnavailableError(
-        'sqlite-vec could not be loaded on this platform; large files are retrieved by words only.',
-      );
-  };
   return {
     async model() {
       return recordedModel(ctx) ?? null;
     },
     async useModel(info) {
-      requireVec();
       return sql.write(() => {
         const current = recordedModel(ctx);
-        if (current?.model === info.model && current.dims === info.dims && hasTable(ctx)) return false;
+        if (current?.model === info.model && current.dims === info.dims) return false;
         sql.run(
           `INSERT INTO chunk_embedding_model (id, model, dims, updated_at) VALUES (1, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET model = excluded.model, dims = excluded.dims, updated_at = excluded.updated_at`,
           [info.model, info.dims, ctx.now()],
         );
-        createChunkVectorTable(ctx, info.dims);
-        sql.run('UPDATE attachment_chunks SET embedded = 0 WHERE embedded = 1');
-        sql.run(`UPDATE attachments SET state = 'indexing', index_error = NULL WHERE chunked = 1`);
+        sql.run('UPDATE attachment_chunks SET embedded = 0, embedding = NULL WHERE embedded = 1');
+        sql.run(
+          `UPDATE attachments SET state = 'indexing', index_error = NULL, index_version = index_version + 1
+            WHERE chunked = 1`,
+        );
         return true;
       });
     },
@@ -171,7 +149,6 @@ export function createChunkVectorsRepository(ctx: RepositoryContext, available: 
       );
     },
     async store(items) {
-      requireVec();
       if (items.length === 0) return;
       sql.write(() => storeChunkVectors(ctx, items));
     },
@@ -182,33 +159,30 @@ export function createChunkVectorsRepository(ctx: RepositoryContext, available: 
       ).changes;
     },
     async search(userId, { attachmentIds, vector, model, limit }) {
-      if (!available || attachmentIds.length === 0 || limit <= 0 || !hasTable(ctx)) return [];
+      if (attachmentIds.length === 0 || limit <= 0) return [];
       const recorded = recordedModel(ctx);
       if (recorded?.model !== model || recorded.dims !== vector.length) return [];
-      // Only the caller's own files are searched: another user's id finds no partition here.
-      const owned = sql.all<{ id: string }>(
-        `SELECT id FROM attachments WHERE user_id = ? AND chunked = 1 AND id IN (${placeholders(attachmentIds.length)})`,
+      // Only the caller's own files are searched: another user's id finds nothing here.
+      const owned = sql.all<{ id: string; index_version: number }>(
+        `SELECT id, index_version FROM attachments
+          WHERE user_id = ? AND chunked = 1 AND id IN (${placeholders(attachmentIds.length)})`,
         [userId, ...attachmentIds],
       );
-      const query = vectorBytes(vector);
-      const found: { chunk_id: number; distance: number }[] = [];
-      for (const { id } of owned)
-        found.push(
-          ...sql.all<{ chunk_id: number; distance: number }>(
-            `SELECT chunk_id, distance FROM ${CHUNK_VECTORS_TABLE}
-              WHERE embedding MATCH ? AND k = ? AND attachment_id = ? ORDER BY distance`,
-            [query, Math.floor(limit), id],
+      const matrices: ChunkMatrix[] = [];
+      for (const { id, index_version } of owned)
+        matrices.push(
+          await cache.get(id, `${recorded.model}/${recorded.dims}/${index_version}`, async () =>
+            loadMatrix(ctx, id, recorded.dims),
           ),
         );
-      found.sort((a, b) => a.distance - b.distance || a.chunk_id - b.chunk_id);
-      const best = found.slice(0, limit);
+      const best = nearestChunks(matrices, vector, Math.floor(limit));
       const rows = chunkRows(
         ctx,
         userId,
-        best.map((f) => f.chunk_id),
+        best.map((f) => f.chunkId),
       );
       return best.flatMap((f) => {
-        const row = rows.get(f.chunk_id);
+        const row = rows.get(f.chunkId);
         if (!row) return [];
         const { id: _id, ...chunk } = row;
         return [{ ...chunk, rank: f.distance }];

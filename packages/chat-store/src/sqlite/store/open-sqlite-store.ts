@@ -158,7 +158,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       vectorsAvailable,
       pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
     ),
-    chunkVectors: createChunkVectorsRepository(ctx, vectorsAvailable),
+    chunkVectors: createChunkVectorsRepository(ctx),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
       try {
