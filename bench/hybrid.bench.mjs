@@ -113,14 +113,16 @@ async function retrievalFigures(backend, store, total) {
   });
   const byWords = await timed(() => retrieveChunks(store.attachments, request()));
   const byVectors = await timed(() => meaning.search({ ...request(), limit: LIMIT * 2 }));
-  return { backend, total: FILES * Math.ceil(total / FILES), fillS, hybrid, byWords, byVectors };
+  const result = { backend, total: FILES * Math.ceil(total / FILES), fillS, hybrid, byWords, byVectors };
+  console.log(JSON.stringify(result));
+  return result;
 }
 
 async function sqliteRetrieval() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hybrid-'));
   const store = await openChatStore({ path: path.join(dir, 'chat.db'), readPool: 0 });
   try {
-    return await retrievalFigures('SQLite (vec0 partitioned by attachment; FTS5 bm25)', store, CHUNKS);
+    return await retrievalFigures('SQLite (FTS5 bm25; vectors scanned in process)', store, CHUNKS);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -136,7 +138,7 @@ async function postgresRetrieval() {
   const db = await createScratchDatabase({ prefix: 'bench_hybrid' });
   const store = await openChatStore({ url: db.url });
   try {
-    return await retrievalFigures('PostgreSQL (exact scan, `chat_vector_dot`; tsvector ts_rank)', store, PG_CHUNKS);
+    return await retrievalFigures('PostgreSQL (tsvector ts_rank; vectors scanned in process)', store, PG_CHUNKS);
   } finally {
     await store.close();
     await db.drop();
@@ -202,6 +204,7 @@ async function pdfEndToEnd() {
     const uploadMs = performance.now() - early;
     const earlyState = (await (await fetch(`${server.baseUrl}/api/attachments/${first.id}`)).json()).state;
     const asked = await firstToken(client, first.id, early);
+    console.log(JSON.stringify({ early: { uploadMs, earlyState, asked } }));
     // Then a second copy, waited on until ready before asking.
     const started = performance.now();
     const second = await upload(server.baseUrl, pdf, 'report.pdf');

@@ -111,8 +111,9 @@ export function createChunkEmbedder(options: ChunkEmbedderOptions): ChunkEmbedde
     running = drain()
       .catch(async (error: unknown) => {
         const reason = `Embedding the file's chunks failed: ${(error as Error)?.message ?? String(error)}`;
+        // Logged once per reason: it is retried at every look, and a lasting cause would fill the log.
+        if (status.reason !== reason) logger?.warn({ err: error }, 'chunk embedding failed; retrying later');
         status = { state: 'error', reason };
-        logger?.warn({ err: error }, 'chunk embedding failed; retrying later');
         await store.chunkVectors.fail(reason).catch(() => 0);
         return 0;
       })

@@ -35,7 +35,7 @@ export function chunkIndexProgress(
       WHERE a.id = ? AND a.user_id = ? GROUP BY a.id`,
     [attachmentId, userId],
   );
-  if (!row || row.chunked !== 1) return undefined;
+  if (row?.chunked !== 1) return undefined;
   return { chunks: row.chunks, embedded: row.embedded ?? 0, reason: row.index_error };
 }
 
