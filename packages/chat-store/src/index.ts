@@ -111,6 +111,14 @@ export type {
 } from './contract/tables/index.js';
 export * from './transfer/index.js';
 export { MAX_VECTOR_HITS } from './contract/vectors.js';
+export { chunkEmbeddingText } from './contract/chunk-vectors.js';
+export type {
+  ChunkVectorsRepository,
+  ChunkVectorInput,
+  ChunkVectorSearch,
+  ChunkIndexProgress,
+  PendingChunk,
+} from './contract/chunk-vectors.js';
 export type {
   VectorsRepository,
   EmbeddingModelInfo,

@@ -6,7 +6,7 @@ import type { ChatTurns } from '../chat-service/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { SharedStateHealth } from '../shared-state/index.js';
 import type { DocumentsPort } from '../attachments/index.js';
-import type { BackgroundEmbedder } from '../meaning/index.js';
+import type { BackgroundEmbedder, ChunkEmbedder } from '../meaning/index.js';
 
 import type { AuthService, Principal, RateLimitsOptions, SecurityConfig } from '@chat-studio/security';
 
@@ -50,6 +50,8 @@ export interface AppDeps {
   sharedState?: { health(): SharedStateHealth };
   /** Embeds messages for search by meaning in the background; `/health` shows its progress. Defaults to none. */
   embedder?: BackgroundEmbedder;
+  /** Embeds the chunks of large attachments in the background; an upload nudges it. Defaults to none. */
+  chunkEmbedder?: ChunkEmbedder;
   /** Milliseconds since epoch when the process started. Defaults to now. */
   startedAt?: number;
   /** Text extraction and chunking of attached files. Defaults to the documents module. */

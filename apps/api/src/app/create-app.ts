@@ -41,7 +41,7 @@ import { webRoutes } from '../routes/web/index.js';
 import { IMPORT_PATH, transferRoutes } from '../routes/transfer/index.js';
 import { limitsRoutes } from '../routes/limits/index.js';
 import { ATTACHMENTS_PATH, attachmentRoutes } from '../routes/attachments/index.js';
-import { defaultDocuments } from '../attachments/index.js';
+import { defaultDocuments, withIndexing } from '../attachments/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import {
   countRateLimited,
@@ -196,7 +196,8 @@ export function createApp(appDeps: AppDeps) {
     ATTACHMENTS_PATH,
     attachmentRoutes({
       store: deps.store,
-      attachments: deps.store.attachments,
+      // A large file's chunks are embedded at once after upload (hybrid retrieval).
+      attachments: withIndexing(deps.store.attachments, deps.chunkEmbedder),
       documents: deps.documents ?? defaultDocuments,
       config: deps.config.attachments,
       countTokens: (text) => deps.runtime?.countTokens(text) ?? null,

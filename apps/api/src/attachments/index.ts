@@ -13,7 +13,14 @@ export {
   type PlanMessage,
   type PlannedTurn,
 } from './plan-turn.js';
-export { retrieveChunks, type RetrieveChunksRequest } from './retrieve-chunks.js';
+export {
+  fuseChunks,
+  retrieveChunks,
+  type ChunkMeaningPort,
+  type RetrieveChunksRequest,
+} from './retrieve-chunks.js';
+export { chunkMeaning } from './chunk-meaning.js';
+export { withIndexing } from './with-indexing.js';
 export type { AttachmentChunkHit, AttachmentChunkInput, AttachmentStorePort, NewAttachment } from './store-port.js';
 export {
   CHUNKS_PER_TURN,

@@ -4,7 +4,7 @@
  */
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
 import { chunkBlock, fileBlock, userTurnContent } from './file-block.js';
-import { retrieveChunks } from './retrieve-chunks.js';
+import { retrieveChunks, type ChunkMeaningPort } from './retrieve-chunks.js';
 import type { AttachmentChunkHit, AttachmentStorePort } from './store-port.js';
 
 /** Context size assumed while the active model's is unknown (no model loaded, a remote upstream). */
@@ -28,6 +28,8 @@ export interface PlanDeps {
   countTokens(text: string): number | null;
   /** The active model's context per sequence, or null when unknown. */
   contextSize(): number | null;
+  /** Vector rank of chunks, fused with full-text rank (`chunkMeaning`); words alone when absent. */
+  meaning?: ChunkMeaningPort | undefined;
 }
 
 /** A turn's prompt and the parts of large files it holds. */
@@ -113,12 +115,16 @@ async function chunksWithin(
   budget: number,
 ): Promise<AttachmentChunkHit[]> {
   if (files.length === 0) return [];
-  const hits = await retrieveChunks(deps.store, {
-    userId,
-    attachmentIds: files.map((f) => f.id),
-    query,
-    limit: MAX_RETRIEVED_CHUNKS,
-  });
+  const hits = await retrieveChunks(
+    deps.store,
+    {
+      userId,
+      attachmentIds: files.map((f) => f.id),
+      query,
+      limit: MAX_RETRIEVED_CHUNKS,
+    },
+    deps.meaning,
+  );
   const used: AttachmentChunkHit[] = [];
   let left = budget;
   for (const hit of hits) {

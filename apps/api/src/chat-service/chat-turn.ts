@@ -26,7 +26,13 @@ import { requireSession } from '../ownership/index.js';
 import { createReplyFlusher } from './reply-flusher.js';
 import { observeGeneration, type Logger, type Metrics } from '../observability/index.js';
 import { generationEvents, type Generated, type ProgressEvent, type TurnEvent } from './turn-events.js';
-import { attachmentNotFound, planTurn, type AttachmentStorePort, type PlanMessage } from '../attachments/index.js';
+import {
+  attachmentNotFound,
+  chunkMeaning,
+  planTurn,
+  type AttachmentStorePort,
+  type PlanMessage,
+} from '../attachments/index.js';
 
 /** A chat turn opened by `open`: it passed every check and may start generating; nothing is stored yet. */
 export interface OpenedTurn {
@@ -499,7 +505,13 @@ export function createChatTurns(options: ChatTurnsOptions) {
     if (turn.prompt || (!turn.historyFiles && !turn.attachments?.length)) return undefined;
     const rt = turn.runtime;
     return planTurn(
-      { store: files, countTokens: (text) => rt.countTokens(text), contextSize: () => rt.contextSize() },
+      {
+        store: files,
+        countTokens: (text) => rt.countTokens(text),
+        contextSize: () => rt.contextSize(),
+        // Hybrid retrieval: chunks ranked by words and by meaning, fused.
+        meaning: chunkMeaning(store, rt),
+      },
       {
         userId,
         history: turn.historyFiles ?? turn.history,

@@ -7,3 +7,10 @@ export {
 } from './background-embedder.js';
 export { meaningSearch, fuseByRank, RRF_K } from './meaning-search.js';
 export { embedTexts, meaningModel } from './embed-texts.js';
+export {
+  createChunkEmbedder,
+  noEmbeddingModelReason,
+  type ChunkEmbedder,
+  type ChunkEmbedderOptions,
+  type ChunkEmbedderStatus,
+} from './chunk-embedder.js';

@@ -8,7 +8,7 @@ import { createAuthService, readSecurityConfig } from '@chat-studio/security';
 import type { AppConfig } from '../config/index.js';
 import type { EarlyListener } from './early-listener.js';
 import { createApp } from '../app/create-app.js';
-import { createBackgroundEmbedder } from '../meaning/index.js';
+import { createBackgroundEmbedder, createChunkEmbedder } from '../meaning/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import {
   createLogger,
@@ -95,6 +95,9 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
   // Search by meaning: messages of users who opted in are embedded in the background, never during a reply.
   const embedder = createBackgroundEmbedder({ store, runtime, logger });
   embedder.start();
+  // Chunks of large attachments: embedded for every user (attaching the file asks for it), resumed after a restart.
+  const chunkEmbedder = createChunkEmbedder({ store, runtime, logger });
+  chunkEmbedder.start();
   const app = createApp({
     ...timed,
     config,
@@ -105,6 +108,7 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
     rateLimitStore: shared?.store,
     sharedState: shared,
     embedder,
+    chunkEmbedder,
   });
   const listening = (port: number) => {
     // `pnpm stop` finds the server through this file; it is removed again on exit.
@@ -154,6 +158,7 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
     // Aborting generation lets each stream store its partial reply before the database closes.
     await turns.abortAll();
     await embedder.stop();
+    await chunkEmbedder.stop();
     await runtime.close().catch((err: unknown) => logger.error({ err }, 'model runtime failed to close'));
     if ('closeAllConnections' in server) server.closeAllConnections();
     if (ollamaServer && 'closeAllConnections' in ollamaServer) ollamaServer.closeAllConnections();

@@ -60,7 +60,8 @@ export function attachmentInserts(
         input.sha256,
         input.text,
         input.tokens,
-        input.state ?? 'ready',
+        // A chunked file is `indexing` until its chunks have vectors (the background chunk embedder).
+        input.state ?? (input.chunked ? 'indexing' : 'ready'),
         dialect.flag(input.chunked),
         bound?.messageId ?? null,
         bound?.position ?? 0,

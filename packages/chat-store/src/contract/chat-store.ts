@@ -11,6 +11,7 @@ import type { UsersRepository } from './users.js';
 import type { TransferRepository } from './transfer-repository.js';
 import type { AttachmentsRepository } from './attachments.js';
 import type { VectorsRepository } from './vectors.js';
+import type { ChunkVectorsRepository } from './chunk-vectors.js';
 
 /**
  * Options of `openChatStore`.
@@ -105,6 +106,8 @@ export interface ChatStoreBase {
   readonly attachments: AttachmentsRepository;
   /** Message vectors for search by meaning (opt-in per user), with the embedding cursor and its progress. */
   readonly vectors: VectorsRepository;
+  /** Vectors of large attachments' chunks for hybrid retrieval (no opt-in: attaching the file asks for it). */
+  readonly chunkVectors: ChunkVectorsRepository;
   /** `true` when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Closes the connection. Further calls throw `ChatStoreClosedError`. Idempotent. */

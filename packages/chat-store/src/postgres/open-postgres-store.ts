@@ -18,6 +18,7 @@ import { createPostgresSearch } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
 import { createPostgresUsersRepository } from './repositories/users.repository.js';
 import { createPostgresVectorsRepository } from './repositories/vectors.repository.js';
+import { createPostgresChunkVectorsRepository } from './repositories/chunk-vectors.repository.js';
 import { createPostgresTransferRepository } from './transfer/postgres-transfer.js';
 
 /** Default of `ChatStoreOptions.poolSize`: connections per process. */
@@ -116,6 +117,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     transfer: guard(createPostgresTransferRepository(ctx), isClosed),
     attachments: guard(createPostgresAttachmentsRepository(ctx), isClosed),
     vectors: guard(createPostgresVectorsRepository(ctx), isClosed),
+    chunkVectors: guard(createPostgresChunkVectorsRepository(ctx), isClosed),
     async ping() {
       if (closed) return false;
       try {

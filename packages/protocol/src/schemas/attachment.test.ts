@@ -39,6 +39,15 @@ describe('attachment protocol', () => {
       created_at: '2026-12-03T00:00:00.000Z',
     };
     expect(v.parse(AttachmentSummarySchema, summary)).toEqual(summary);
+    // A chunked file being indexed carries its progress, and why it stopped when it is `error`.
+    const indexing = {
+      ...summary,
+      state: 'error',
+      chunked: true,
+      index: { chunks: 9, embedded: 4, reason: 'No model' },
+    };
+    expect(v.parse(AttachmentSummarySchema, indexing)).toEqual(indexing);
+    expect(() => v.parse(AttachmentSummarySchema, { ...summary, index: { chunks: 9 } })).toThrow();
     const message = v.parse(ChatMessageSchema, {
       id: ID,
       session_id: ID,

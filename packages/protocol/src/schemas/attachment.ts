@@ -8,6 +8,14 @@ import { IdSchema, TimestampSchema } from './common.js';
 export const ATTACHMENT_STATES = ['ready', 'indexing', 'error'] as const;
 export type AttachmentState = (typeof ATTACHMENT_STATES)[number];
 
+/** Progress of a chunked file's vectors (`AttachmentSummary.index`). */
+export const AttachmentIndexSchema = v.object({
+  chunks: v.number(),
+  embedded: v.number(),
+  reason: v.nullable(v.string()),
+});
+export type AttachmentIndex = v.InferOutput<typeof AttachmentIndexSchema>;
+
 /**
  * A file the user attached (`POST /api/attachments`), before and after it was sent with a message.
  * `tokens` is what the extracted text takes in the active model's tokenizer (null while no model is loaded);
@@ -25,6 +33,11 @@ export const AttachmentSummarySchema = v.object({
   /** The user message it was sent with; `null` until sent. */
   message_id: v.nullable(IdSchema),
   created_at: TimestampSchema,
+  /**
+   * Chunked files, in `GET /api/attachments/:id`: how many chunks have vectors for hybrid retrieval, and why not when
+   * `state` is `error` (retrieval then goes on by words). Absent elsewhere and for files that go whole.
+   */
+  index: v.optional(AttachmentIndexSchema),
 });
 export type AttachmentSummary = v.InferOutput<typeof AttachmentSummarySchema>;
 

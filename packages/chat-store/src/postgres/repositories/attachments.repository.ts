@@ -6,6 +6,7 @@ import { attachmentInserts } from '../../contract/attachment-inserts.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
+import { postgresChunkIndexProgress } from './chunk-vectors.repository.js';
 import type { PostgresContext } from './postgres-context.js';
 
 type Db = Kysely<PostgresChatDatabase>;
@@ -149,7 +150,12 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
       );
       return new Set(found.map((r) => r.sha256));
     },
-    get: (userId, id) => summary(db, userId, id),
+    async get(userId, id) {
+      const found = await summary(db, userId, id);
+      // A chunked file's vector progress (what `GET /api/attachments/:id` shows while it is indexed).
+      const index = found?.chunked ? await postgresChunkIndexProgress(db, userId, id) : undefined;
+      return found && index ? { ...found, index } : found;
+    },
     async content(userId, id) {
       const found = await summary(db, userId, id);
       if (!found) return undefined;

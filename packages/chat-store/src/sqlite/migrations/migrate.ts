@@ -11,6 +11,7 @@ import * as createChatImports from './2026_12_20_120000_create_chat_imports.js';
 import * as createAttachments from './2026_12_22_100000_create_attachments.js';
 import * as messageVectors from './2026_12_22_120000_message_vectors.js';
 import * as attachmentDrafts from './2026_12_23_100000_attachment_drafts.js';
+import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_22_100000_create_attachments': createAttachments,
   '2026_12_22_120000_message_vectors': messageVectors,
   '2026_12_23_100000_attachment_drafts': attachmentDrafts,
+  '2026_12_23_140000_chunk_vectors': chunkVectors,
 });
 
 /** Names of every migration this version of the store knows. */

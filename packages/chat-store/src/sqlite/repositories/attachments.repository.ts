@@ -4,6 +4,7 @@ import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '.
 import { attachmentInserts } from '../../contract/attachment-inserts.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
+import { chunkIndexProgress } from './chunk-vectors.repository.js';
 import type { RepositoryContext } from './repository-context.js';
 
 interface AttachmentRow {
@@ -132,7 +133,10 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
       return new Set(rows.map((r) => r.sha256));
     },
     async get(userId, id) {
-      return summary(userId, id);
+      const found = summary(userId, id);
+      // A chunked file's vector progress (what `GET /api/attachments/:id` shows while it is indexed).
+      const index = found?.chunked ? chunkIndexProgress(ctx, userId, id) : undefined;
+      return found && index ? { ...found, index } : found;
     },
     async content(userId, id) {
       const found = summary(userId, id);

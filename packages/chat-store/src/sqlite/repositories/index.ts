@@ -10,3 +10,4 @@ export type { RepositoryContext } from './repository-context.js';
 export { createProcessesRepository } from './processes.repository.js';
 export { createAttachmentsRepository } from './attachments.repository.js';
 export { createVectorsRepository } from './vectors.repository.js';
+export { createChunkVectorsRepository } from './chunk-vectors.repository.js';

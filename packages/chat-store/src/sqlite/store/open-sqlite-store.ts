@@ -17,6 +17,7 @@ import {
   createSessionsRepository,
   createUsersRepository,
   createVectorsRepository,
+  createChunkVectorsRepository,
   type RepositoryContext,
 } from '../repositories/index.js';
 import { DEFAULT_SEARCH_WINDOW } from '../../contract/search.js';
@@ -157,6 +158,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       vectorsAvailable,
       pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
     ),
+    chunkVectors: createChunkVectorsRepository(ctx),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
       try {
