@@ -92,17 +92,29 @@ async function copyPostgresAttachment(
   const copied = await changes(
     trx,
     `INSERT INTO attachments
-       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id)
-     SELECT $1, user_id, name, mime, size, sha256, text, tokens, state, chunked, $2, $3, created_at, NULL
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id,
+        index_error)
+     SELECT $1, user_id, name, mime, size, sha256, text, tokens, state, chunked, $2, $3, created_at, NULL, index_error
        FROM attachments WHERE id = $4 AND user_id = $5 AND message_id = $6`,
     [copy, to.messageId, to.position, id, userId, from],
   );
   if (copied !== 1) return false;
   await rows(
     trx,
-    `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
-     SELECT $1, user_id, ordinal, start, "end", heading, page, text FROM attachment_chunks
+    `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text, embedded)
+     SELECT $1, user_id, ordinal, start, "end", heading, page, text, embedded FROM attachment_chunks
       WHERE attachment_id = $2 ORDER BY ordinal`,
+    [copy, id],
+  );
+  // The vectors come along: the copy keeps the original's state, and a `ready` file is never embedded again.
+  await rows(
+    trx,
+    `INSERT INTO chunk_vectors (chunk_id, attachment_id, user_id, embedding)
+     SELECT n.id, n.attachment_id, n.user_id, v.embedding
+       FROM attachment_chunks o
+       JOIN chunk_vectors v ON v.chunk_id = o.id
+       JOIN attachment_chunks n ON n.attachment_id = $1 AND n.ordinal = o.ordinal
+      WHERE o.attachment_id = $2`,
     [copy, id],
   );
   return true;

@@ -80,15 +80,17 @@ function copyAttachment(
   const copy = ctx.newId();
   const row = ctx.sql.run(
     `INSERT INTO attachments
-       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id)
-     SELECT ?, user_id, name, mime, size, sha256, text, tokens, state, chunked, ?, ?, created_at, NULL
+       (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id,
+        index_error)
+     SELECT ?, user_id, name, mime, size, sha256, text, tokens, state, chunked, ?, ?, created_at, NULL, index_error
        FROM attachments WHERE id = ? AND user_id = ? AND message_id = ?`,
     [copy, to.messageId, to.position, id, userId, from],
   );
   if (row.changes !== 1) return false;
   ctx.sql.run(
-    `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text)
-     SELECT ?, user_id, ordinal, start, "end", heading, page, text FROM attachment_chunks
+    // The vectors come along: the copy keeps the original's state, and a `ready` file is never embedded again.
+    `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text, embedding, embedded)
+     SELECT ?, user_id, ordinal, start, "end", heading, page, text, embedding, embedded FROM attachment_chunks
       WHERE attachment_id = ? ORDER BY ordinal`,
     [copy, id],
   );
