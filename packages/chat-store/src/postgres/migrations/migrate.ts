@@ -8,6 +8,7 @@ import * as createChatImports from './2026_12_20_120000_create_chat_imports.js';
 import * as searchWindowFunction from './2026_12_21_120000_search_window_function.js';
 import * as createAttachments from './2026_12_22_100000_create_attachments.js';
 import * as messageVectors from './2026_12_22_120000_message_vectors.js';
+import * as searchPageFunction from './2026_12_24_120000_search_page_function.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they run. */
 export const postgresMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -18,6 +19,7 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = Object.fr
   '2026_12_21_120000_search_window_function': searchWindowFunction,
   '2026_12_22_100000_create_attachments': createAttachments,
   '2026_12_22_120000_message_vectors': messageVectors,
+  '2026_12_24_120000_search_page_function': searchPageFunction,
 });
 
 /** Names of every PostgreSQL migration this version of the store knows. */

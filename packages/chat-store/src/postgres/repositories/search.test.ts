@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
-import { taskGate, windowStatement } from './search.js';
+import { pageStatement, taskGate } from './search.js';
 import { rankTerms } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 
@@ -16,15 +16,19 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   let client: pg.Client;
   const notices: string[] = [];
 
-  /** The plans of every statement one search runs, inner statements of `chat_search_window` included. */
+  /** The plans of every statement one search runs, inner statements of `chat_search_page` included. */
   async function plans(query: string): Promise<{ probe: string; window: string; statements: number }> {
     const text = buildTsQuery(query)!;
-    const compiled = windowStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000).compile(db);
+    const compiled = pageStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000, {
+      offset: 0,
+      limit: 21,
+    }).compile(db);
     notices.length = 0;
     await client.query(compiled.sql, [...compiled.parameters]);
     const probe = notices.find((n) => n.includes('WITH newest AS')) ?? '';
-    const window = notices.find((n) => n.includes('JOIN chat_sessions s')) ?? '';
-    return { probe, window, statements: notices.filter((n) => n.includes('Query Text:')).length };
+    const window = notices.find((n) => n.includes('array_agg(w.seq)')) ?? '';
+    // Statements sent by the client, as opposed to those the function runs inside.
+    return { probe, window, statements: notices.filter((n) => n.includes('FROM chat_search_page(')).length };
   }
 
   beforeAll(async () => {
@@ -54,8 +58,8 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     for (const analyzed of [false, true]) {
       if (analyzed) await sql`ANALYZE chat_messages, chat_sessions`.execute(db);
       const common = await plans('common');
-      // One statement from the client; the probe and the window inside it.
-      expect(common.statements).toBe(3);
+      // One statement from the client; the probe, the window and the ranking inside it.
+      expect(common.statements).toBe(1);
       // The probe reads only the newest rows, by primary key.
       expect(common.probe).toMatch(/Index (Only )?Scan Backward using chat_messages_pkey on chat_messages r/);
       expect(common.window).toMatch(/Index Scan Backward using chat_messages_pkey on chat_messages m/);
