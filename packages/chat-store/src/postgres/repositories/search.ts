@@ -3,8 +3,7 @@
  * with plans that do not depend on the planner's statistics, in one statement that ranks in the database and
  * returns only the page's rows (their snippets are built here, as on SQLite).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { PostgresChatDatabase } from '../postgres-database.js';
+import { sql, type RawBuilder } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../contract/paging.js';
 import {
