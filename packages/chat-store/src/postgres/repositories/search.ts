@@ -13,7 +13,7 @@ import {
   type HitRow,
   type SearchFunction,
 } from '../../contract/search.js';
-import { buildSnippet, rankTerms, type RankTerm } from '../../search/index.js';
+import { buildSnippet, postgresTermPatterns, rankTerms, type RankTerm } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import type { PostgresContext } from './postgres-context.js';
 
@@ -69,9 +69,9 @@ export function pageStatement(
 ): RawBuilder<PageRow> {
   const termQueries = terms.map((t) => tsquery(termQuery(t)));
   const termArray = termQueries.length > 0 ? sql`ARRAY[${sql.join(termQueries)}]` : sql`ARRAY[]::tsquery[]`;
-  const prefixes = terms.map((t) => t.prefix);
+  const patterns = terms.map(postgresTermPatterns);
   return sql<PageRow>`
-    SELECT * FROM chat_search_page(${user}, ${tsquery(text)}, ${termArray}, ${prefixes}::boolean[],
+    SELECT * FROM chat_search_page(${user}, ${tsquery(text)}, ${termArray}, ${patterns.map((p) => p.ascii)}::text[], ${patterns.map((p) => p.other)}::text[],
       ${range.from}::bigint, ${range.to}::bigint, ${window}::integer, ${page.offset}::integer, ${page.limit}::integer,
       ${PROBE_ROWS}::integer, ${WALK_COST}::real)`;
 }
