@@ -116,7 +116,8 @@ export function rankTerm(folded: string, prefix: boolean): RankTerm {
 export function postgresTermPatterns(term: RankTerm): { ascii: string; other: string } {
   const other = `(?<![[:alnum:]])${termSource(term.folded)}${term.prefix ? '' : '(?![[:alnum:]])'}`;
   if (!term.asciiPattern) return { ascii: other, other };
-  return { ascii: `(?<![[:alnum:]_])${term.folded}${term.prefix ? '' : '(?![[:alnum:]_])'}`, other };
+  // ASCII ranges, not [[:alnum:]]: the same tokens in ASCII text, without building the locale's Unicode class.
+  return { ascii: `(?<![A-Za-z0-9_])${term.folded}${term.prefix ? '' : '(?![A-Za-z0-9_])'}`, other };
 }
 
 /**

@@ -61,10 +61,10 @@ BEGIN
   FOR i IN 1 .. coalesce(cardinality(p_patterns), 0) LOOP
     -- As countTerm: ASCII text with the ASCII pattern; other text with the full one, and where that finds nothing,
     -- the text decomposed and without its combining marks (as foldText), lower case.
-    v_counts := v_counts || format(', greatest(1, CASE WHEN octet_length(m.content) = length(m.content)
-        THEN regexp_count(m.content, $6[%s], 1, ''i'')
-        ELSE coalesce(nullif(regexp_count(m.content, $7[%s], 1, ''i''), 0), regexp_count(lower(regexp_replace(
-          normalize(m.content, NFKD), ''['' || chr(768) || ''-'' || chr(879) || '']'', '''', ''g'')), $7[%s], 1, ''i''))
+    v_counts := v_counts || format(', greatest(1, CASE WHEN octet_length(x.content) = length(x.content)
+        THEN regexp_count(x.content, $6[%s], 1, ''i'')
+        ELSE coalesce(nullif(regexp_count(x.content, $7[%s], 1, ''i''), 0), regexp_count(lower(regexp_replace(
+          normalize(x.content, NFKD), ''['' || chr(768) || ''-'' || chr(879) || '']'', '''', ''g'')), $7[%s], 1, ''i''))
         END) AS t%s', i, i, i, i);
     v_score := v_score || format(' + $8[%s] * ((w.t%s * (1.2::float8 + 1)) / (w.t%s + w.norm))', i, i, i);
   END LOOP;
@@ -77,12 +77,13 @@ BEGIN
       set_config('enable_nestloop', 'off', true);
     v_where := 'm.content_tsv @@ $2 AND m.seq + 0 BETWEEN $3 AND $4 AND s.user_id = $1 ORDER BY m.seq + 0 DESC';
   END IF;
+  -- Lengths and counts over the window only (after its LIMIT): the GIN plan sorts every match first.
   EXECUTE 'WITH w0 AS MATERIALIZED (
-      SELECT m.seq, CASE WHEN octet_length(m.content) = length(m.content) THEN length(m.content)
-        ELSE length(m.content) + length(regexp_replace(m.content, ''[^'' || chr(65536) || ''-'' || chr(1114111) || '']'',
+      SELECT x.seq, CASE WHEN octet_length(x.content) = length(x.content) THEN length(x.content)
+        ELSE length(x.content) + length(regexp_replace(x.content, ''[^'' || chr(65536) || ''-'' || chr(1114111) || '']'',
           '''', ''g'')) END AS len' || v_counts || '
-      FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-      WHERE ' || v_where || ' LIMIT $5),
+      FROM (SELECT m.seq, m.content FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+        WHERE ' || v_where || ' LIMIT $5) x),
     a AS (SELECT count(*) AS n, min(w0.seq) AS oldest,
       greatest(1, sum(w0.len)::float8 / greatest(count(*), 1)) AS average FROM w0),
     w AS (SELECT w0.*, 1.2::float8 * (1 - 0.75::float8 + (0.75::float8 * w0.len) / a.average) AS norm

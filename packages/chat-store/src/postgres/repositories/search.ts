@@ -77,10 +77,10 @@ export function pageStatement(
 }
 
 /**
- * Searches of one store that run at once; the others wait their turn. A search's rows are parsed, ranked and cut
- * into snippets on the event loop (on SQLite all of that runs in the read pool's workers): with 50 searches in
- * flight their result handling queued `/health` behind it for 0.6 s (p50) under load. The database has as few cores
- * as the process, so more at once would not answer sooner.
+ * Searches of one store that run at once; the others wait their turn. The window is ranked in the database
+ * (`chat_search_page`), so a search costs the event loop only its page (at most 101 rows and their snippets), but
+ * each running search keeps a database process busy: the database has as few cores as the process, so more at once
+ * would not answer sooner and would take the CPU that `/health` and the other requests need.
  */
 export const POSTGRES_SEARCH_CONCURRENCY = 2;
 
