@@ -10,8 +10,11 @@ import { sql, type Kysely } from 'kysely';
 // (see that migration for the rule and the planner settings). Ranking is the BM25 of `rankWindow` in
 // src/search/rank.ts, with the same float8 operations in the same order: k1 = 1.2, b = 0.75, a row's length in
 // UTF-16 code units (JavaScript's `length`: code points plus one per character outside the BMP), the average over
-// the window, idf from the probe's counts, and a term's frequency in a row (at least 1) counted with the patterns
-// that `postgresTermPatterns` builds. The lengths and counts are computed while the window is read, so the window
+// the window, idf from the probe's counts, and a term's frequency in a row (at least 1). A word's frequency is the
+// number of positions of its lexeme in the row's tsvector: the same tokens as countTerm's in ordinary text, but
+// PostgreSQL's parser keeps a URL, an e-mail address or a file path whole, splits at `_`, and keeps at most 256
+// positions of a lexeme. The last word's prefix is counted with the patterns that `postgresTermPatterns` builds
+// (regexp_count is slow for a word found many times a row, so words use the tsvector). The lengths and counts are computed while the window is read, so the window
 // keeps only rowids and numbers, and only the page's rows are read again, by rowid.
 const CREATE = sql`
 CREATE FUNCTION chat_search_page(
@@ -59,13 +62,22 @@ BEGIN
       ORDER BY t.i);
   END IF;
   FOR i IN 1 .. coalesce(cardinality(p_patterns), 0) LOOP
-    -- As countTerm: ASCII text with the ASCII pattern; other text with the full one, and where that finds nothing,
-    -- the text decomposed and without its combining marks (as foldText), lower case.
-    v_counts := v_counts || format(', greatest(1, CASE WHEN octet_length(x.content) = length(x.content)
-        THEN regexp_count(x.content, $6[%s], 1, ''i'')
-        ELSE coalesce(nullif(regexp_count(x.content, $7[%s], 1, ''i''), 0), regexp_count(lower(regexp_replace(
-          normalize(x.content, NFKD), ''['' || chr(768) || ''-'' || chr(879) || '']'', '''', ''g'')), $7[%s], 1, ''i''))
-        END) AS t%s', i, i, i, i);
+    IF p_terms[i]::text LIKE '%:*' THEN
+      -- A prefix as countTerm counts it: ASCII text with the ASCII pattern; other text with the full one, and where
+      -- that finds nothing, the text decomposed and without its combining marks (as foldText), lower case.
+      v_counts := v_counts || format(', greatest(1, CASE WHEN octet_length(x.content) = length(x.content)
+          THEN regexp_count(x.content, $6[%s], 1, ''i'')
+          ELSE coalesce(nullif(regexp_count(x.content, $7[%s], 1, ''i''), 0), regexp_count(lower(regexp_replace(
+            normalize(x.content, NFKD), ''['' || chr(768) || ''-'' || chr(879) || '']'', '''', ''g'')), $7[%s], 1, ''i''))
+          END) AS t%s', i, i, i, i);
+    ELSE
+      -- A word: the positions of its lexemes in the row's tsvector (setweight marks them, ts_filter keeps them, and
+      -- each position prints with one A; lexemes are lower case), whatever how often the word is in the text.
+      v_counts := v_counts || format(', greatest(1, cardinality(string_to_array(ts_filter(setweight(x.tsv, ''A'',
+          %L::text[]), ''{a}'')::text, ''A'')) - 1) AS t%s',
+        ARRAY(SELECT replace(l[1], '''''', '''')
+              FROM regexp_matches(p_terms[i]::text, '''((?:[^'']|'''')*)''', 'g') AS l), i);
+    END IF;
     v_score := v_score || format(' + $8[%s] * ((w.t%s * (1.2::float8 + 1)) / (w.t%s + w.norm))', i, i, i);
   END LOOP;
   IF v_matches > 0 AND least(p_window::float8 * v_rows / v_matches, greatest(v_top, 1)) * p_walk_cost
@@ -82,7 +94,7 @@ BEGIN
       SELECT x.seq, CASE WHEN octet_length(x.content) = length(x.content) THEN length(x.content)
         ELSE length(x.content) + length(regexp_replace(x.content, ''[^'' || chr(65536) || ''-'' || chr(1114111) || '']'',
           '''', ''g'')) END AS len' || v_counts || '
-      FROM (SELECT m.seq, m.content FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+      FROM (SELECT m.seq, m.content, m.content_tsv AS tsv FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
         WHERE ' || v_where || ' LIMIT $5) x),
     a AS (SELECT count(*) AS n, min(w0.seq) AS oldest,
       greatest(1, sum(w0.len)::float8 / greatest(count(*), 1)) AS average FROM w0),
