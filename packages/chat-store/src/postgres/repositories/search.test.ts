@@ -172,7 +172,7 @@ describe.skipIf(skip !== undefined)('PostgreSQL search ranking in SQL', () => {
         got.map((h) => h.id),
         query,
       ).toEqual(expected.slice(0, 100).map((h) => h.id));
-      got.forEach((h, i) => expect(h.rank, `${query} #${i}`).toBeCloseTo(expected[i]!.rank, 12));
+      for (const [i, h] of got.entries()) expect(h.rank, `${query} #${i}`).toBeCloseTo(expected[i]!.rank, 12);
     }
   });
 
