@@ -100,7 +100,11 @@ export function writeSection(title, body) {
   if (start === -1) text = `${text.trimEnd()}\n${section}`;
   else {
     const next = text.indexOf('\n## ', start + heading.length + 1);
-    text = text.slice(0, start) + section + (next === -1 ? '' : text.slice(next));
+    // Dated `### ` notes under the section (figures of other runs) stay, after the new body.
+    const old = text.slice(start, next === -1 ? text.length : next);
+    const notes = old.indexOf('\n### ');
+    const kept = notes === -1 ? '' : `\n${old.slice(notes).trim()}\n`;
+    text = text.slice(0, start) + section + kept + (next === -1 ? '' : text.slice(next));
   }
   writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
   console.log(`wrote "${heading}" to docs/benchmarks.md`);

@@ -10,6 +10,7 @@ export { parseSnippet, HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, type PlainSnippet } from
 export {
   rankTerms,
   rankTerm,
+  postgresTermPatterns,
   rankWindow,
   foldText,
   countTerm,

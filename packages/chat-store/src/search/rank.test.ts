@@ -6,6 +6,7 @@ import {
   estimateDocFrequency,
   foldText,
   inverseDocFrequency,
+  postgresTermPatterns,
   rankTerms,
   rankWindow,
   termChecker,
@@ -103,5 +104,22 @@ describe('termChecker', () => {
       false,
     ]);
     expect(['éto', 'toé', 'ña', 'aб'].map((t) => to!(t) || a!(t))).toEqual([false, false, false, false]);
+  });
+});
+
+describe('postgresTermPatterns', () => {
+  it('matches whole ASCII tokens as \\b does, and accented forms in other text', () => {
+    const [hotel, cafe, muse] = rankTerms('hotel café muse');
+    expect(postgresTermPatterns(hotel!)).toEqual({
+      ascii: '(?<![A-Za-z0-9_])hotel(?![A-Za-z0-9_])',
+      other: expect.stringMatching(/^\(\?<!\[\[:alnum:\]\]\)\[h[^\]]*\]/),
+    });
+    // A prefix has no end; the accented letter of the query is folded like the text.
+    expect(postgresTermPatterns(muse!).ascii).toBe('(?<![A-Za-z0-9_])muse');
+    expect(postgresTermPatterns(cafe!).other).toContain('[eÈÉÊË');
+    // The ASCII pattern, read as JavaScript, counts what countTerm counts in ASCII text.
+    const text = 'Hotel hotels hotel_bar my-hotel HOTEL';
+    const asJs = new RegExp(postgresTermPatterns(hotel!).ascii.replaceAll('A-Za-z0-9_', '\\w'), 'gi');
+    expect(text.match(asJs)?.length).toBe(countTerm(text, hotel!, true));
   });
 });

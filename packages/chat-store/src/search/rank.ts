@@ -107,6 +107,20 @@ export function rankTerm(folded: string, prefix: boolean): RankTerm {
 }
 
 /**
+ * The term as the two PostgreSQL regular expressions (case-insensitive, with the `i` flag) that count what
+ * `countTerm` counts: the term as a whole token (a token's start, for a prefix). `ascii` is for ASCII-only text,
+ * where letters, digits and `_` join tokens (JavaScript's `\b`); `other` for any other text, where `_` separates
+ * and each Latin letter also matches its accented forms. PostgreSQL's search ranks with them in SQL
+ * (`chat_search_page`). Combining marks next to a term are the one difference: `[[:alnum:]]` has no class for them.
+ */
+export function postgresTermPatterns(term: RankTerm): { ascii: string; other: string } {
+  const other = `(?<![[:alnum:]])${termSource(term.folded)}${term.prefix ? '' : '(?![[:alnum:]])'}`;
+  if (!term.asciiPattern) return { ascii: other, other };
+  // ASCII ranges, not [[:alnum:]]: the same tokens in ASCII text, without building the locale's Unicode class.
+  return { ascii: `(?<![A-Za-z0-9_])${term.folded}${term.prefix ? '' : '(?![A-Za-z0-9_])'}`, other };
+}
+
+/**
  * How often `term` occurs as a whole token (or a token's start, for a prefix) in `text`, ignoring case. `asciiText`
  * says the text is ASCII only, so the faster pattern finds the same tokens.
  */

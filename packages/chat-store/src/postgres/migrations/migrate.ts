@@ -10,6 +10,7 @@ import * as createAttachments from './2026_12_22_100000_create_attachments.js';
 import * as messageVectors from './2026_12_22_120000_message_vectors.js';
 import * as attachmentDrafts from './2026_12_23_100000_attachment_drafts.js';
 import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
+import * as searchPageFunction from './2026_12_24_120000_search_page_function.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they run. */
 export const postgresMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -22,6 +23,7 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = Object.fr
   '2026_12_22_120000_message_vectors': messageVectors,
   '2026_12_23_100000_attachment_drafts': attachmentDrafts,
   '2026_12_23_140000_chunk_vectors': chunkVectors,
+  '2026_12_24_120000_search_page_function': searchPageFunction,
 });
 
 /** Names of every PostgreSQL migration this version of the store knows. */

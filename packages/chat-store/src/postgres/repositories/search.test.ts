@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
-import { taskGate, windowStatement } from './search.js';
-import { rankTerms } from '../../search/index.js';
+import { pageStatement, taskGate } from './search.js';
+import { inverseDocFrequency, rankTerms, rankWindow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 
 const skip = postgresUnavailable();
@@ -16,15 +16,28 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   let client: pg.Client;
   const notices: string[] = [];
 
-  /** The plans of every statement one search runs, inner statements of `chat_search_window` included. */
-  async function plans(query: string): Promise<{ probe: string; window: string; statements: number }> {
+  /** The plans of every statement one search runs, inner statements of `chat_search_page` included. */
+  async function plans(
+    query: string,
+  ): Promise<{ probe: string; window: string; statement: string; statements: number }> {
     const text = buildTsQuery(query)!;
-    const compiled = windowStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000).compile(db);
+    const compiled = pageStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000, {
+      offset: 0,
+      limit: 21,
+    }).compile(db);
     notices.length = 0;
     await client.query(compiled.sql, [...compiled.parameters]);
     const probe = notices.find((n) => n.includes('WITH newest AS')) ?? '';
-    const window = notices.find((n) => n.includes('JOIN chat_sessions s')) ?? '';
-    return { probe, window, statements: notices.filter((n) => n.includes('Query Text:')).length };
+    // The plan of the window's rows (CTE w0), without the ranking over them.
+    const statement = notices.find((n) => n.includes('WITH w0 AS MATERIALIZED')) ?? '';
+    const window = /CTE w0[\s\S]*?(?=CTE a\b)/.exec(statement)?.[0] ?? '';
+    // Statements sent by the client, as opposed to those the function runs inside.
+    return {
+      probe,
+      window,
+      statement,
+      statements: notices.filter((n) => n.includes('FROM chat_search_page(')).length,
+    };
   }
 
   beforeAll(async () => {
@@ -54,8 +67,8 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     for (const analyzed of [false, true]) {
       if (analyzed) await sql`ANALYZE chat_messages, chat_sessions`.execute(db);
       const common = await plans('common');
-      // One statement from the client; the probe and the window inside it.
-      expect(common.statements).toBe(3);
+      // One statement from the client; the probe, the window and the ranking inside it.
+      expect(common.statements).toBe(1);
       // The probe reads only the newest rows, by primary key.
       expect(common.probe).toMatch(/Index (Only )?Scan Backward using chat_messages_pkey on chat_messages r/);
       expect(common.window).toMatch(/Index Scan Backward using chat_messages_pkey on chat_messages m/);
@@ -66,7 +79,8 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
       expect(rare.window).toMatch(/Hash Join/);
       expect(rare.window).not.toMatch(/Nested Loop|session_seq_idx|Seq Scan/);
       // No JIT: compiling took longer than the search.
-      expect(`${common.window}${rare.window}`).not.toMatch(/JIT/);
+      expect(`${common.statement}${rare.statement}`).toMatch(/CTE w0/);
+      expect(`${common.statement}${rare.statement}`).not.toMatch(/JIT/);
     }
     expect((await t.store.search('u', 'quokka', { limit: 50 })).items).toHaveLength(5);
     expect((await t.store.search('u', 'common', { limit: 50 })).items).toHaveLength(50);
@@ -80,6 +94,103 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     );
     const defaults = await client.query<{ jit: string }>(`SELECT boot_val AS jit FROM pg_settings WHERE name = 'jit'`);
     expect(rows[0]).toEqual({ seq: 'on', nest: 'on', jit: defaults.rows[0]!.jit });
+  });
+});
+
+describe.skipIf(skip !== undefined)('PostgreSQL search ranking in SQL', () => {
+  let t: TempPostgresStore;
+  const words = ['hotel', 'museum', 'museums', 'Zürich', 'zurich', 'ZÜRICH', 'café', 'the', 'a', 'garden', 'hotel-bar'];
+  const extras = ['🍕', 'é', 'ß', '東京', 'x'];
+
+  /** The ranking as it was computed before it moved into SQL: the window from `chat_search_window`, ranked in JS. */
+  async function reference(user: string, query: string): Promise<{ id: string; rank: number }[]> {
+    const terms = rankTerms(query);
+    const tsquery = (text: string) => sql`to_tsquery('chat_search', ${text})`;
+    const termArray =
+      terms.length > 0
+        ? sql`ARRAY[${sql.join(terms.map((term) => tsquery(`'${term.folded}'${term.prefix ? ':*' : ''}`)))}]`
+        : sql`ARRAY[]::tsquery[]`;
+    const { rows } = await sql<{
+      seq: string;
+      content: string;
+      message_id: string;
+      newest: string;
+      probe_rows: string;
+      probe_terms: string[];
+    }>`SELECT * FROM chat_search_window(${user}, ${tsquery(buildTsQuery(query)!)}, ${termArray}, 0::bigint,
+      ${null}::bigint, 1000::integer, 256::integer, 0.1::real)`.execute(t.store.db);
+    const first = rows[0];
+    const top = Math.max(1, Number(first?.newest ?? 0));
+    const weights =
+      first && terms.length >= 2 && Number(first.probe_rows) > 0
+        ? first.probe_terms.map((n) =>
+            inverseDocFrequency((Math.max(0.5, Number(n)) / Number(first.probe_rows)) * top, top),
+          )
+        : terms.map(() => 1);
+    const window = rows.map((r) => ({ seq: Number(r.seq), content: r.content }));
+    const ids = new Map(rows.map((r) => [Number(r.seq), r.message_id]));
+    return rankWindow(window, terms, weights).map((r) => ({ id: ids.get(r.seq)!, rank: r.rank }));
+  }
+
+  beforeAll(async () => {
+    t = await openTempPostgresStore();
+    const s = await t.store.sessions.create('r', { title: 'Ranking' });
+    // Deterministic texts of varied length, repeats, accents, case, prefixes and characters outside the BMP.
+    let x = 7;
+    const next = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    for (let i = 0; i < 150; i++) {
+      const length = 1 + next(40);
+      const text = Array.from({ length }, () =>
+        next(6) === 0 ? extras[next(extras.length)]! : words[next(words.length)]!,
+      ).join(next(3) === 0 ? ', ' : ' ');
+      await t.store.messages.append('r', s.id, { role: 'user', content: text });
+    }
+  }, 120_000);
+  afterAll(() => t?.cleanup());
+
+  it('ranks every row as rankWindow does, with the same scores', async () => {
+    for (const query of [
+      'hotel',
+      'museum',
+      'muse',
+      'zurich',
+      'ZÜRICH cafe',
+      'hotel museu',
+      'the garden hotel',
+      'bar',
+    ]) {
+      const expected = await reference('r', query);
+      const got = (await t.store.search('r', query, { limit: 100 })).items.map((h) => ({
+        id: h.message_id,
+        rank: h.rank,
+      }));
+      expect(got.length, query).toBe(Math.min(100, expected.length));
+      expect(
+        got.map((h) => h.id),
+        query,
+      ).toEqual(expected.slice(0, 100).map((h) => h.id));
+      for (const [i, h] of got.entries()) expect(h.rank, `${query} #${i}`).toBeCloseTo(expected[i]!.rank, 12);
+    }
+  });
+
+  it('sends only the page to the client, never the window', async () => {
+    const text = buildTsQuery('hotel')!;
+    const { rows } = await pageStatement('r', text, rankTerms('hotel'), { from: 0, to: null }, 1000, {
+      offset: 0,
+      limit: 5,
+    }).execute(t.store.db);
+    const { rows: all } = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM chat_messages WHERE content_tsv @@ to_tsquery('chat_search', ${text})`.execute(
+      t.store.db,
+    );
+    // The window holds every match (far more than the page); five rows come back, ranked.
+    expect(Number(all[0]!.n)).toBeGreaterThan(20);
+    expect(rows).toHaveLength(5);
+    expect(rows.map((r) => r.rank)).toEqual([...rows.map((r) => r.rank)].sort((a, b) => a - b));
   });
 });
 

@@ -1,13 +1,19 @@
 /**
- * Full-text search over a user's messages on PostgreSQL: the same window, BM25 ranking and snippets as on SQLite
- * (shared JavaScript), with plans that do not depend on the planner's statistics, in one statement.
+ * Full-text search over a user's messages on PostgreSQL: the same window, BM25 ranking and snippets as on SQLite,
+ * with plans that do not depend on the planner's statistics, in one statement that ranks in the database and
+ * returns only the page's rows (their snippets are built here, as on SQLite).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { PostgresChatDatabase } from '../postgres-database.js';
+import { sql, type RawBuilder } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../contract/paging.js';
-import { DEFAULT_SEARCH_WINDOW, pageOf, searchPage, type HitRow, type SearchFunction } from '../../contract/search.js';
-import { inverseDocFrequency, rankTerms, rankWindow, type RankTerm, type WindowRow } from '../../search/index.js';
+import {
+  DEFAULT_SEARCH_WINDOW,
+  SNIPPET_TOKENS,
+  searchPage,
+  type HitRow,
+  type SearchFunction,
+} from '../../contract/search.js';
+import { buildSnippet, postgresTermPatterns, rankTerms, type RankTerm } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import type { PostgresContext } from './postgres-context.js';
 
@@ -22,25 +28,20 @@ export const PROBE_ROWS = 256;
  */
 export const WALK_COST = 0.1;
 
-/** What the probe of `chat_search_window` saw among the newest PROBE_ROWS messages (of every user). */
-export interface Probe {
-  /** The newest rowid. */
-  top: number;
-  /** Matches of the whole query. */
-  matches: number;
-  /** Rows read (fewer than PROBE_ROWS in a small table). */
-  rows: number;
-  /** Matches of each term. */
-  terms: number[];
-}
-
-/** A window row with what a hit shows besides its snippet. */
-type WindowHitRow = WindowRow & Omit<HitRow, 'snippet' | 'rank'>;
-
-interface WindowResult {
-  rows: WindowHitRow[];
-  /** Absent when the window is empty (the function returns the probe on each row). */
-  probe: Probe | undefined;
+/** A row of `chat_search_page`: one hit of the page, with the window's ends. */
+interface PageRow {
+  seq: string | number;
+  content: string;
+  message_id: string;
+  session_id: string;
+  session_title: string;
+  role: HitRow['role'];
+  created_at: string | number;
+  rank: number;
+  /** The newest rowid when the search ran: the window's upper end for later pages. */
+  newest: string | number;
+  /** The window's oldest rowid when it is full, else 0. */
+  window_from: string | number;
 }
 
 const tsquery = (text: string) => sql`to_tsquery('chat_search', ${text})`;
@@ -51,81 +52,35 @@ function termQuery(term: RankTerm): string {
 }
 
 /**
- * The one statement of a search: `chat_search_window` (migration 2026_12_21_120000) probes the newest messages,
+ * The one statement of a search: `chat_search_page` (migration 2026_12_24_120000) probes the newest messages,
  * chooses the plan of the window from that (walk the primary key backwards for a common query, the GIN index for a
- * rare one) and returns the user's newest `window` matches within `[from, to]` (`to` null: up to the newest
- * message) with their text, what a hit shows, and the probe's counts. One statement, so one snapshot and one round
- * trip, with no transaction around it.
+ * rare one), reads the user's newest `window` matches within `[from, to]` (`to` null: up to the newest message),
+ * ranks them by BM25 as `rankWindow` does, and returns `limit` of them from `offset` in rank order, with their text
+ * and what a hit shows. One statement, so one snapshot and one round trip, with no transaction around it; the
+ * window never leaves the database.
  */
-export function windowStatement(
+export function pageStatement(
   user: string,
   text: string,
   terms: readonly RankTerm[],
   range: { from: number; to: number | null },
   window: number,
-): RawBuilder<{
-  seq: string | number;
-  content: string;
-  message_id: string;
-  session_id: string;
-  session_title: string;
-  role: HitRow['role'];
-  created_at: string | number;
-  newest: string | number;
-  probe_matches: string | number;
-  probe_rows: string | number;
-  probe_terms: (string | number)[] | null;
-}> {
+  page: { offset: number; limit: number },
+): RawBuilder<PageRow> {
   const termQueries = terms.map((t) => tsquery(termQuery(t)));
   const termArray = termQueries.length > 0 ? sql`ARRAY[${sql.join(termQueries)}]` : sql`ARRAY[]::tsquery[]`;
-  return sql`
-    SELECT * FROM chat_search_window(${user}, ${tsquery(text)}, ${termArray}, ${range.from}::bigint,
-      ${range.to}::bigint, ${window}::integer, ${PROBE_ROWS}::integer, ${WALK_COST}::real)`;
-}
-
-async function searchWindow(
-  db: Kysely<PostgresChatDatabase>,
-  user: string,
-  text: string,
-  terms: readonly RankTerm[],
-  range: { from: number; to: number | null },
-  window: number,
-): Promise<WindowResult> {
-  const { rows } = await windowStatement(user, text, terms, range, window).execute(db);
-  const first = rows[0];
-  const probe: Probe | undefined = first && {
-    top: Number(first.newest),
-    matches: Number(first.probe_matches),
-    rows: Number(first.probe_rows),
-    terms: (first.probe_terms ?? []).map(Number),
-  };
-  return {
-    probe,
-    rows: rows.map((r) => ({
-      seq: Number(r.seq),
-      content: r.content,
-      message_id: r.message_id,
-      session_id: r.session_id,
-      session_title: r.session_title,
-      role: r.role,
-      created_at: Number(r.created_at),
-    })),
-  };
-}
-
-/** Term weights from the probe: a term's share of the newest messages stands for its share of all of them. */
-function termWeights(terms: readonly RankTerm[], p: Probe | undefined): number[] {
-  if (terms.length < 2 || !p || p.rows === 0) return terms.map(() => 1);
-  const total = Math.max(1, p.top);
-  // A term the probe did not see is rarer than one in PROBE_ROWS rows: count it as half of one.
-  return p.terms.map((n) => inverseDocFrequency((Math.max(0.5, n) / p.rows) * total, total));
+  const patterns = terms.map(postgresTermPatterns);
+  return sql<PageRow>`
+    SELECT * FROM chat_search_page(${user}, ${tsquery(text)}, ${termArray}, ${patterns.map((p) => p.ascii)}::text[], ${patterns.map((p) => p.other)}::text[],
+      ${range.from}::bigint, ${range.to}::bigint, ${window}::integer, ${page.offset}::integer, ${page.limit}::integer,
+      ${PROBE_ROWS}::integer, ${WALK_COST}::real)`;
 }
 
 /**
- * Searches of one store that run at once; the others wait their turn. A search's rows are parsed, ranked and cut
- * into snippets on the event loop (on SQLite all of that runs in the read pool's workers): with 50 searches in
- * flight their result handling queued `/health` behind it for 0.6 s (p50) under load. The database has as few cores
- * as the process, so more at once would not answer sooner.
+ * Searches of one store that run at once; the others wait their turn. The window is ranked in the database
+ * (`chat_search_page`), so a search costs the event loop only its page (at most 101 rows and their snippets), but
+ * each running search keeps a database process busy: the database has as few cores as the process, so more at once
+ * would not answer sooner and would take the CPU that `/health` and the other requests need.
  */
 export const POSTGRES_SEARCH_CONCURRENCY = 2;
 
@@ -177,18 +132,23 @@ function searchOnce(ctx: PostgresContext, window: number): SearchFunction {
     const terms = rankTerms(query);
     const take = Math.min(limit, window - offset);
     // Messages added after the first page must not shift later pages, so the window has an upper end too: the
-    // newest message when the search began, which the probe returns.
-    const found = await searchWindow(ctx.db, userId, text, terms, pinned ?? { from: 0, to: null }, window);
-    const { rows } = found;
-    const to = pinned?.to ?? found.probe?.top ?? 0;
-    const from = pinned?.from ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
-    const ranked = rankWindow(rows, terms, termWeights(terms, found.probe)).slice(offset, offset + take + 1);
-    const page = pageOf(
-      rows.map(({ content: _content, ...hit }) => hit),
-      rows,
-      terms,
-      ranked,
-    );
-    return searchPage(page, { take, offset, window, from, to });
+    // newest message when the search began, which the statement returns.
+    const { rows } = await pageStatement(userId, text, terms, pinned ?? { from: 0, to: null }, window, {
+      offset,
+      limit: take + 1,
+    }).execute(ctx.db);
+    const first = rows[0];
+    const to = pinned?.to ?? Number(first?.newest ?? 0);
+    const from = pinned?.from ?? Number(first?.window_from ?? 0);
+    const hits: HitRow[] = rows.map((r) => ({
+      message_id: r.message_id,
+      session_id: r.session_id,
+      session_title: r.session_title,
+      role: r.role,
+      created_at: Number(r.created_at),
+      snippet: buildSnippet(r.content, terms, SNIPPET_TOKENS),
+      rank: Number(r.rank),
+    }));
+    return searchPage(hits, { take, offset, window, from, to });
   };
 }
