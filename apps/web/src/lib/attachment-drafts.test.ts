@@ -59,6 +59,24 @@ describe('applyDraftEvent', () => {
     expect(failed).toMatchObject({ state: 'error', error: INDEX_FAILED });
   });
 
+  it("keeps a chunked file whose vectors failed sendable, with the server's reason", () => {
+    const indexing = attachmentSummary({ id: 'A1', state: 'indexing', chunked: true });
+    const drafts = run([
+      { type: 'added', key: 'k1', file: file('manual.pdf') },
+      { type: 'uploaded', key: 'k1', summary: indexing },
+    ]);
+    const index = { chunks: 40, embedded: 0, reason: 'No model can embed now.' };
+    const failed = run([{ type: 'refreshed', summary: { ...indexing, state: 'error', index } }], drafts);
+    expect(failed[0]).toMatchObject({ state: 'error', error: 'Found by words only for now: No model can embed now.' });
+    expect(sendableDrafts(failed).map((d) => d.summary?.id)).toEqual(['A1']);
+    const whole = attachmentSummary({ id: 'B1', state: 'error', chunked: false });
+    const refused = run([
+      { type: 'added', key: 'k2', file: file('b.txt') },
+      { type: 'uploaded', key: 'k2', summary: whole },
+    ]);
+    expect(sendableDrafts(refused)).toEqual([]);
+  });
+
   it('ignores progress after the upload ended, and events for files no longer there', () => {
     const ready = run([
       { type: 'added', key: 'k1', file: file('a.txt') },

@@ -37,8 +37,14 @@ export type DraftEvent =
   /** Files uploaded before (another page, before a reload) and not sent, put back in the composer. */
   | { type: 'resumed'; files: readonly { key: string; summary: AttachmentSummary }[] };
 
-/** The message shown on a stored file whose indexing failed (the summary carries no sentence). */
+/** The message shown on a stored file whose indexing failed when the summary carries no reason of its own. */
 export const INDEX_FAILED = 'The file was stored but could not be read for the chat. Remove it and attach it again.';
+
+/** A chunked file whose vectors could not be made still takes part by words: the chip says why, and it is sent. */
+function indexFailure(summary: AttachmentSummary): string {
+  const reason = summary.index?.reason;
+  return summary.chunked && reason ? `Found by words only for now: ${reason}` : INDEX_FAILED;
+}
 
 function fromSummary(key: string, summary: AttachmentSummary): AttachmentDraft {
   return {
@@ -48,7 +54,7 @@ function fromSummary(key: string, summary: AttachmentSummary): AttachmentDraft {
     mime: summary.mime,
     state: summary.state,
     progress: 1,
-    error: summary.state === 'error' ? INDEX_FAILED : null,
+    error: summary.state === 'error' ? indexFailure(summary) : null,
     summary,
   };
 }
@@ -154,9 +160,12 @@ export function unsentOfferText(files: readonly Pick<AttachmentSummary, 'name'>[
   return `${files.length.toLocaleString('en-US')} files not sent yet`;
 }
 
-/** Stored attachments that go with the next message: uploaded, ready or still indexing. */
+/**
+ * Stored attachments that go with the next message: uploaded, ready or still indexing, and chunked files whose
+ * vectors failed (the server retrieves their parts by words).
+ */
 export function sendableDrafts(drafts: readonly AttachmentDraft[]): AttachmentDraft[] {
-  return drafts.filter((d) => d.summary !== null && d.state !== 'error');
+  return drafts.filter((d) => d.summary !== null && (d.state !== 'error' || d.summary.chunked));
 }
 
 /** True while a file is still uploading: the message waits for it (its id does not exist yet). */
