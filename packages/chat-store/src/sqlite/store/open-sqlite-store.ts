@@ -22,6 +22,7 @@ import {
 import { DEFAULT_SEARCH_WINDOW } from '../../contract/search.js';
 import { DEFAULT_READ_POOL_SIZE, pooledMessages, pooledTransfer, ReadPool } from '../read-pool/index.js';
 import type { ChatDatabase } from '../tables/index.js';
+import { VectorIndex } from '../../vector-index/index.js';
 import type { ChatStoreOptions } from '../../contract/chat-store.js';
 import type { SqliteChatStore } from './sqlite-chat-store.js';
 import { createSqliteTransferRepository } from '../transfer/sqlite-transfer.js';
@@ -127,6 +128,11 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     poolSize > 0
       ? new ReadPool({ path, size: poolSize, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS })
       : undefined;
+  // The in-process vector index (search by meaning); its worker starts on the first indexed search.
+  const vectorIndex =
+    vectorsAvailable && !readonly && (options.vectorIndexBytes ?? 1) > 0
+      ? new VectorIndex(options.vectorIndexBytes === undefined ? {} : { maxBytes: options.vectorIndexBytes })
+      : undefined;
   const search = createSearch(
     ctx,
     window,
@@ -142,6 +148,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     backend: 'sqlite',
     path,
     db,
+    vectorIndex,
     sessions: createSessionsRepository(ctx),
     // Long reads (pages walked from the root, large pages, exports) run in the pool, off the event loop.
     messages: pool ? pooledMessages(createMessagesRepository(ctx), pool) : createMessagesRepository(ctx),
@@ -156,6 +163,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       ctx,
       vectorsAvailable,
       pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
+      vectorIndex,
     ),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
@@ -170,6 +178,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       closed = true;
       stopOptimizing();
       await pool?.close();
+      await vectorIndex?.close();
       sql.clear();
       if (raw.open && optimizing) {
         try {
