@@ -80,6 +80,7 @@ export class VectorIndex {
   #nextId = 1;
   #clock = 0;
   #closed = false;
+  #scans = 0;
 
   constructor(options: VectorIndexOptions = {}) {
     this.maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_VECTOR_INDEX_BYTES));
@@ -94,6 +95,11 @@ export class VectorIndex {
   /** Vectors held for `key` (as far as this thread knows). */
   size(key: string): number {
     return this.#partitions.get(key)?.count ?? 0;
+  }
+
+  /** Scans answered so far (for tests and figures: whether searches went through the index). */
+  get scans(): number {
+    return this.#scans;
   }
 
   /** Estimated bytes held over all partitions. */
@@ -181,6 +187,7 @@ export class VectorIndex {
     const p = this.#partitions.get(key);
     if (p?.state !== 'ready') return { ids: [], scores: [] };
     p.lastUsed = ++this.#clock;
+    this.#scans++;
     return (await this.#send({ op: 'search', key, query: Float32Array.from(query), k })) as ScanResult;
   }
 
