@@ -17,8 +17,8 @@ export type VectorRead = (sql: string, params: readonly unknown[]) => Promise<un
 /** Candidates re-ranked per scan: at least this many, or 4× the limit (SQLite allows 500 terms in one UNION ALL). */
 const MIN_CANDIDATES = 100;
 const MAX_CANDIDATES = 400;
-/** vec0 chunks read per batch while loading (1,024 vectors each). */
-const CHUNKS_PER_BATCH = 8;
+/** Vector bytes read per batch while loading (whole vec0 chunks of 1,024 vectors, at least one). */
+const BATCH_BYTES = 4 * 1024 * 1024;
 
 /** vec0's storage for `table` (sqlite-vec 0.1): chunks with a validity bitmap and rowids, vectors per chunk. */
 function shadow(table: string) {
@@ -120,8 +120,9 @@ export async function* userVectors(
   dims: number,
 ): AsyncIterable<VectorBatch> {
   const s = shadow(table);
-  for (let at = 0; at < chunkIds.length; at += CHUNKS_PER_BATCH) {
-    const ids = chunkIds.slice(at, at + CHUNKS_PER_BATCH);
+  const perBatch = Math.max(1, Math.floor(BATCH_BYTES / (1024 * dims * 4)));
+  for (let at = 0; at < chunkIds.length; at += perBatch) {
+    const ids = chunkIds.slice(at, at + perBatch);
     const rows = (await read(
       `SELECT c.chunk_id, c.size, c.validity, c.rowids, v.vectors FROM ${s.chunks} c
          JOIN ${s.vectors} v ON v.rowid = c.chunk_id
@@ -167,6 +168,9 @@ export function indexedVectors(
   dims: () => number | undefined,
 ): IndexedVectors {
   const tracked = new Map<string, Tracked>();
+  // The re-rank's point lookups (about 15 µs each) run on this connection: a round trip to the read pool, whose
+  // workers run niced, cost more than the lookups themselves on a busy machine. The load runs in the pool.
+  const rerankRead: VectorRead = async (statement, params) => ctx.sql.all(statement, params);
 
   const startLoad = (userId: string, dims: number) => {
     const now = fingerprint(ctx, userId);
@@ -197,7 +201,7 @@ export function indexedVectors(
       if ((state === 'ready' || state === 'loading') && !fresh(userId)) return null;
       if (index.state(userId) === 'absent' && index.canLoad(userId)) startLoad(userId, d);
       if (index.state(userId) !== 'ready') return null;
-      return rankedSearch(index, table, read, userId, vector, limit);
+      return rankedSearch(index, table, rerankRead, userId, vector, limit);
     },
     stored(items, written) {
       const byUser = new Map<string, { ids: string[]; vectors: Float32Array[]; seq: number }>();
