@@ -87,22 +87,24 @@ async function compareSearches(file, queries) {
   });
   await exactStore.close();
   const served = await openChatStore({ path: file });
+  if (served.backend !== 'sqlite' || !served.vectorIndex) throw new Error('no vector index');
+  const index = served.vectorIndex;
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   await served.vectors.search(USER, queries[0], { limit: 20 });
-  while (served.vectorIndex?.state(USER) !== 'ready') {
-    if (served.vectorIndex?.state(USER) === 'too-large') throw new Error('over the vector index bound');
+  while (index.state(USER) !== 'ready') {
+    if (index.state(USER) === 'too-large') throw new Error('over the vector index bound');
     await sleep(20);
   }
   const loadMs = performance.now() - started;
   const rssMB = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
-  const scans = served.vectorIndex.scans;
+  const scans = index.scans;
   const indexHits = [];
   const indexed = await timed(queries.length, async (i) => {
     indexHits[i] = await served.vectors.search(USER, queries[i], { limit: 20 });
   });
-  if (served.vectorIndex.scans !== scans + queries.length) throw new Error('a search missed the vector index');
-  const indexMB = served.vectorIndex.bytes / 1024 / 1024;
+  if (index.scans !== scans + queries.length) throw new Error('a search missed the vector index');
+  const indexMB = index.bytes / 1024 / 1024;
   await served.close();
   return { exact, indexed, recall: recallAt(20, exactHits, indexHits), loadMs, rssMB, indexMB };
 }

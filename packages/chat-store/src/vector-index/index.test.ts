@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesPerVector, QuantizedIndex, type VectorBatch, VectorIndex } from './index.js';
+import { SCAN_WASM_BASE64 } from './scan-wasm.js';
 
 /** Deterministic unit vectors (a small LCG), so a failure reproduces. */
 function vectors(n: number, dims: number, seed = 1): Float32Array {
@@ -142,5 +145,17 @@ describe('VectorIndex (worker thread)', () => {
     await index.load('u', { dims, count: 2, batches: slow });
     expect(index.size('u')).toBe(1);
     expect((await index.search('u', fresh, 1)).scores[0]).toBeGreaterThan(0.99);
+  });
+});
+
+describe('scan-wasm.ts', () => {
+  it('holds scan.wat as compiled (run build-scan-wasm.mjs after editing scan.wat)', async () => {
+    const { default: wabtInit } = await import('wabt');
+    const wabt = await wabtInit();
+    const source = readFileSync(fileURLToPath(new URL('./scan.wat', import.meta.url)), 'utf8');
+    const parsed = wabt.parseWat('scan.wat', source, { simd: true });
+    const bytes = Buffer.from(parsed.toBinary({}).buffer);
+    parsed.destroy();
+    expect(bytes.toString('base64')).toBe(SCAN_WASM_BASE64);
   });
 });

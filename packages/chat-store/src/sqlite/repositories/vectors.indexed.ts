@@ -221,7 +221,7 @@ export function indexedVectors(
         known.cursor = Math.max(known.cursor, entry.seq);
         const d = entry.vectors[0]?.length ?? 0;
         const vectors = new Float32Array(entry.ids.length * d);
-        entry.vectors.forEach((v, i) => vectors.set(v, i * d));
+        for (let i = 0; i < entry.vectors.length; i++) vectors.set(entry.vectors[i] as Float32Array, i * d);
         index.upsert(userId, { ids: entry.ids, vectors });
       }
     },
