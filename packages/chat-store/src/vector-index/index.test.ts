@@ -146,6 +146,27 @@ describe('VectorIndex (worker thread)', () => {
     expect(index.size('u')).toBe(1);
     expect((await index.search('u', fresh, 1)).scores[0]).toBeGreaterThan(0.99);
   });
+
+  it('a write made while the partition is counted is in it once loaded', async () => {
+    index = new VectorIndex();
+    const dims = 16;
+    const data = vectors(100, dims, 9);
+    const late = vectors(1, dims, 123);
+    const current = index;
+    const loaded = index.load('u', {
+      dims,
+      count: async () => {
+        // Not in the batches below (say, written into a chunk the count did not see).
+        current.upsert('u', { ids: ['late'], vectors: late });
+        return 100;
+      },
+      batches: () => batches(data, dims, 'm'),
+    });
+    expect(index.state('u')).toBe('loading');
+    await loaded;
+    expect(index.size('u')).toBe(101);
+    expect((await index.search('u', late, 1)).ids).toEqual(['late']);
+  });
 });
 
 describe('scan-wasm.ts', () => {

@@ -37,8 +37,11 @@ export const DEFAULT_VECTOR_INDEX_BYTES = 512 * 1024 * 1024;
 /** What `VectorIndex.load` reads a partition from. */
 export interface PartitionSource {
   dims: number;
-  /** Vectors the partition holds (checked against the memory bound before anything is read). */
-  count: number;
+  /**
+   * Vectors the partition holds, checked against the memory bound before `batches` is read. A function is called
+   * once the partition is already `loading`, so writes made while it is counted are replayed after the load too.
+   */
+  count: number | (() => Promise<number>);
   batches: () => AsyncIterable<VectorBatch>;
 }
 
@@ -122,15 +125,19 @@ export class VectorIndex {
    */
   async load(key: string, source: PartitionSource): Promise<boolean> {
     if (this.#closed || !this.canLoad(key)) return false;
-    const need = source.count * bytesPerVector(source.dims);
     const partition: Partition = { state: 'loading', dims: source.dims, count: 0, lastUsed: ++this.#clock, replay: [] };
-    if (need > this.maxBytes) {
-      this.#partitions.set(key, { ...partition, state: 'too-large', count: source.count, replay: undefined });
-      return false;
-    }
     this.#partitions.set(key, partition);
-    this.#evict(need, key);
     try {
+      const count = typeof source.count === 'number' ? source.count : await source.count();
+      if (this.#partitions.get(key) !== partition) return false;
+      const need = count * bytesPerVector(source.dims);
+      if (need > this.maxBytes) {
+        this.#partitions.set(key, { ...partition, state: 'too-large', count, replay: undefined });
+        // Writes sent while counting are dropped with it.
+        this.#post({ op: 'drop', key });
+        return false;
+      }
+      this.#evict(need, key);
       for await (const batch of source.batches()) {
         if (this.#partitions.get(key) !== partition) return false;
         await this.#send({ op: 'upsert', key, dims: source.dims, ids: batch.ids, vectors: batch.vectors });

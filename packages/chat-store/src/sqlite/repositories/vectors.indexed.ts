@@ -176,12 +176,20 @@ export function indexedVectors(
     const now = fingerprint(ctx, userId);
     if (!now) return;
     tracked.set(userId, { stamp: now.stamp, cursor: now.cursor });
-    const load = async () => {
-      const { chunkIds, count } = await userChunks(read, table, userId);
-      await index.load(userId, { dims, count, batches: () => userVectors(read, table, chunkIds, dims) });
-    };
-    // Meanwhile vec0 answers; a failed load is tried again after the index's retry delay.
-    load().catch(() => {});
+    let chunkIds: readonly number[] = [];
+    // The partition is `loading` from here on: a `store` meanwhile is replayed after the load, even into a chunk
+    // created after the chunk list was read. Meanwhile vec0 answers; a failed load is retried after a delay.
+    index
+      .load(userId, {
+        dims,
+        count: async () => {
+          const chunks = await userChunks(read, table, userId);
+          chunkIds = chunks.chunkIds;
+          return chunks.count;
+        },
+        batches: () => userVectors(read, table, chunkIds, dims),
+      })
+      .catch(() => {});
   };
 
   const fresh = (userId: string): boolean => {
