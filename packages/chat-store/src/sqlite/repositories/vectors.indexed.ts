@@ -17,8 +17,11 @@ export type VectorRead = (sql: string, params: readonly unknown[]) => Promise<un
 /** Candidates re-ranked per scan: at least this many, or 4× the limit (SQLite allows 500 terms in one UNION ALL). */
 const MIN_CANDIDATES = 100;
 const MAX_CANDIDATES = 400;
-/** Vector bytes read per batch while loading (whole vec0 chunks of 1,024 vectors, at least one). */
-const BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Vector bytes read per batch while loading (whole vec0 chunks of 1,024 vectors, at least one): one chunk at 64
+ * dimensions, a read of ~2 ms on this connection between turns of the event loop.
+ */
+const BATCH_BYTES = 256 * 1024;
 
 /** vec0's storage for `table` (sqlite-vec 0.1): chunks with a validity bitmap and rowids, vectors per chunk. */
 function shadow(table: string) {
@@ -159,18 +162,23 @@ export interface IndexedVectors {
   drop(userId?: string): void;
 }
 
-/** Wires `index` to the vec0 table `table` of `ctx`'s database; `read` runs the loader's and re-rank's reads. */
+/** Wires `index` to the vec0 table `table` of `ctx`'s database. */
 export function indexedVectors(
   ctx: RepositoryContext,
   index: VectorIndex,
   table: string,
-  read: VectorRead,
   dims: () => number | undefined,
 ): IndexedVectors {
   const tracked = new Map<string, Tracked>();
   // The re-rank's point lookups (about 15 µs each) run on this connection: a round trip to the read pool, whose
-  // workers run niced, cost more than the lookups themselves on a busy machine. The load runs in the pool.
+  // workers run niced, cost more than the lookups themselves on a busy machine.
   const rerankRead: VectorRead = async (statement, params) => ctx.sql.all(statement, params);
+  // The load reads short slices on this connection too, each after a turn of the event loop: through the niced
+  // read pool a million vectors took two minutes on a loaded machine, this way seconds.
+  const read: VectorRead = async (statement, params) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return ctx.sql.all(statement, params);
+  };
 
   const startLoad = (userId: string, dims: number) => {
     const now = fingerprint(ctx, userId);

@@ -135,8 +135,7 @@ export function createVectorsRepository(
   const viaIndex = (): IndexedVectors | undefined => {
     if (!index || !available || indexed) return indexed;
     if (!hasVectorTable(ctx) || !canReadShadow(ctx, MESSAGE_VECTORS_TABLE)) return undefined;
-    const run: VectorRead = read ?? (async (statement, params) => sql.all(statement, params));
-    indexed = indexedVectors(ctx, index, MESSAGE_VECTORS_TABLE, run, modelDims);
+    indexed = indexedVectors(ctx, index, MESSAGE_VECTORS_TABLE, modelDims);
     return indexed;
   };
   const requireVec = () => {
