@@ -73,6 +73,38 @@ describe('QuantizedIndex', () => {
     expect(index.bytes).toBe(39_999 * bytesPerVector(dims));
   });
 
+  it('ranks vectors that share one direction (as a model’s embeddings do) as exactly, with a center', () => {
+    const dims = 64;
+    const n = 20_000;
+    const base = vectors(1, dims, 11);
+    const noise = vectors(n + 10, dims, 12);
+    // Every vector within ~6° of `base`: the common part would use up most of the int8 steps.
+    const clustered = new Float32Array((n + 10) * dims);
+    for (let i = 0; i < n + 10; i++)
+      for (let j = 0; j < dims; j++) clustered[i * dims + j] = (base[j] ?? 0) + 0.1 * (noise[i * dims + j] ?? 0);
+    const data = clustered.subarray(0, n * dims);
+    const index = new QuantizedIndex(dims, QuantizedIndex.centerOf(data, dims, 1024));
+    for (let i = 0; i < n; i++) index.upsert(`m${i}`, data, i * dims);
+    const units = new Float32Array(data.length);
+    for (let i = 0; i < n; i++) {
+      const row = data.subarray(i * dims, (i + 1) * dims);
+      const r = Math.hypot(...row);
+      for (let j = 0; j < dims; j++) units[i * dims + j] = (row[j] ?? 0) / r;
+    }
+    for (let q = 0; q < 10; q++) {
+      const query = clustered.subarray((n + q) * dims, (n + q + 1) * dims);
+      const norm = Math.hypot(...query);
+      const unit = query.map((x) => x / norm);
+      const exact = exactTop(units, dims, unit, 20).map((i) => `m${i}`);
+      const found = index.search(query, 40);
+      expect(exact.filter((id) => found.ids.includes(id))).toEqual(exact);
+      const best = Number((exact[0] as string).slice(1));
+      let dot = 0;
+      for (let j = 0; j < dims; j++) dot += (units[best * dims + j] ?? 0) * (unit[j] ?? 0);
+      expect(Math.abs((found.scores[found.ids.indexOf(`m${best}`)] ?? 0) - dot)).toBeLessThan(0.001);
+    }
+  });
+
   it('refuses a dimension it cannot sum without overflow', () => {
     expect(() => new QuantizedIndex(5000)).toThrow(RangeError);
   });

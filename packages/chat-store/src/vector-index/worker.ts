@@ -17,7 +17,10 @@ function handle(request: IndexRequest): unknown {
     case 'upsert': {
       let index = partitions.get(request.key);
       if (!index || index.dims !== request.dims) {
-        index = new QuantizedIndex(request.dims);
+        // The first batch (a load's first vec0 chunk, or a first store) gives the partition its center.
+        const n = request.ids.length;
+        const center = n > 0 ? QuantizedIndex.centerOf(request.vectors, request.dims, n) : undefined;
+        index = new QuantizedIndex(request.dims, center);
         partitions.set(request.key, index);
       }
       for (let i = 0; i < request.ids.length; i++)
