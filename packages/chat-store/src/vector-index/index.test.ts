@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bytesPerVector, QuantizedIndex, type VectorBatch, VectorIndex } from './index.js';
 import { SCAN_WASM_BASE64 } from './scan-wasm.js';
+
+// Loading a user's copy and the exact reference scans take seconds on a busy 2-core CI machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 /** Deterministic unit vectors (a small LCG), so a failure reproduces. */
 function vectors(n: number, dims: number, seed = 1): Float32Array {

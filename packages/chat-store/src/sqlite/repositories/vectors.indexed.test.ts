@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTempStore, type TempStore } from '../../../test/temp-store.js';
 import { openChatStore, type SqliteChatStore } from '../../index.js';
 
+// Loading a user's copy and the exact reference scans take seconds on a busy 2-core CI machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 const DIMS = 32;
 
 /** Deterministic pseudo-random unit vectors. */

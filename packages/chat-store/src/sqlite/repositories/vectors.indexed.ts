@@ -7,12 +7,62 @@
  * model row, and the user's copy is loaded again. Until a user's copy is ready, or when it would exceed the index's
  * memory bound, the search is vec0's exact KNN.
  */
+import type Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
 import type { MessageVectorInput, VectorHit } from '../../contract/vectors.js';
+import { openDatabase } from '../connection/index.js';
 import type { VectorBatch, VectorIndex } from '../../vector-index/index.js';
 import type { RepositoryContext } from './repository-context.js';
 
 /** Runs one read-only statement, in the read pool when the store has one. */
 export type VectorRead = (sql: string, params: readonly unknown[]) => Promise<unknown[]>;
+
+/** A read-only connection of the index's own, for its re-rank lookups and its loads. */
+export interface VectorReader {
+  read: VectorRead;
+  close(): void;
+}
+
+/**
+ * Opens (on first use) a read-only, memory-mapped connection to `path` with sqlite-vec. A vec0 point lookup walks the
+ * overflow pages of a 256 KB chunk blob: through the page cache that cost ~0.3 ms of CPU a lookup at 1,000,000
+ * vectors (a system call a page), memory-mapped ~0.1 ms. Not the read pool: its niced workers answer late on a busy
+ * machine, and these reads are short.
+ */
+export function openVectorReader(path: string, busyTimeoutMs: number): VectorReader {
+  let raw: Database.Database | undefined;
+  const statements = new Map<string, Database.Statement>();
+  const connection = () => {
+    if (raw) return raw;
+    const opened = openDatabase({ path, readonly: true, busyTimeoutMs });
+    try {
+      sqliteVec.load(opened);
+      opened.pragma('mmap_size = 1073741824');
+      opened.pragma('cache_size = -32768');
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+    raw = opened;
+    return opened;
+  };
+  return {
+    async read(statement, params) {
+      let prepared = statements.get(statement);
+      if (!prepared) {
+        prepared = connection().prepare(statement);
+        // The re-rank's text depends on the candidate count only: a handful of shapes.
+        if (statements.size < 64) statements.set(statement, prepared);
+      }
+      return prepared.all(...params);
+    },
+    close() {
+      statements.clear();
+      raw?.close();
+      raw = undefined;
+    },
+  };
+}
 
 /** Candidates re-ranked per scan: at least this many, or 4× the limit (SQLite allows 500 terms in one UNION ALL). */
 const MIN_CANDIDATES = 100;
@@ -168,16 +218,17 @@ export function indexedVectors(
   index: VectorIndex,
   table: string,
   dims: () => number | undefined,
+  reader?: VectorRead,
 ): IndexedVectors {
   const tracked = new Map<string, Tracked>();
-  // The re-rank's point lookups (about 15 µs each) run on this connection: a round trip to the read pool, whose
-  // workers run niced, cost more than the lookups themselves on a busy machine.
-  const rerankRead: VectorRead = async (statement, params) => ctx.sql.all(statement, params);
-  // The load reads short slices on this connection too, each after a turn of the event loop: through the niced
-  // read pool a million vectors took two minutes on a loaded machine, this way seconds.
+  // The re-rank's point lookups run on this thread, on `reader` (or the store's connection for `:memory:`): a round
+  // trip to the read pool, whose workers run niced, cost more than the lookups themselves on a busy machine.
+  const rerankRead: VectorRead = reader ?? (async (statement, params) => ctx.sql.all(statement, params));
+  // The load reads short slices the same way, each after a turn of the event loop: through the niced read pool a
+  // million vectors took two minutes on a loaded machine, this way seconds.
   const read: VectorRead = async (statement, params) => {
     await new Promise((resolve) => setImmediate(resolve));
-    return ctx.sql.all(statement, params);
+    return rerankRead(statement, params);
   };
 
   const startLoad = (userId: string, dims: number) => {

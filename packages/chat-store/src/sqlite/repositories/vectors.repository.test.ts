@@ -3,6 +3,9 @@ import { openTempStore } from '../../../test/temp-store.js';
 import { describeVectorSuite } from '../../../test/vectors-suite.js';
 import { openChatStore, type ChatStore, type ChatStoreOptions } from '../../index.js';
 
+// Loading a user's copy and the exact reference scans take seconds on a busy 2-core CI machine.
+vi.setConfig({ testTimeout: 60_000 });
+
 function sqliteSuite(name: string, options: ChatStoreOptions, indexed: boolean) {
   describeVectorSuite(name, async () => {
     const t = await openTempStore(options);

@@ -120,13 +120,15 @@ const KNN_SQL = `SELECT message_id, distance FROM ${MESSAGE_VECTORS_TABLE}
 /**
  * The SQLite `VectorsRepository`; `available` is whether sqlite-vec loaded into this connection. `read` runs the
  * KNN scan (hundreds of milliseconds at a million vectors) off the event loop, in the read pool. With `index`, a
- * user's searches go through the in-process vector index once their vectors are loaded into it (vectors.indexed.ts).
+ * user's searches go through the in-process vector index once their vectors are loaded into it (vectors.indexed.ts),
+ * reading through `indexRead` (a memory-mapped connection of its own) when given.
  */
 export function createVectorsRepository(
   ctx: RepositoryContext,
   available: boolean,
   read?: VectorRead,
   index?: VectorIndex,
+  indexRead?: VectorRead,
 ): VectorsRepository {
   const { sql } = ctx;
   const modelDims = () => sql.get<{ dims: number }>('SELECT dims FROM embedding_model WHERE id = 1')?.dims;
@@ -135,7 +137,7 @@ export function createVectorsRepository(
   const viaIndex = (): IndexedVectors | undefined => {
     if (!index || !available || indexed) return indexed;
     if (!hasVectorTable(ctx) || !canReadShadow(ctx, MESSAGE_VECTORS_TABLE)) return undefined;
-    indexed = indexedVectors(ctx, index, MESSAGE_VECTORS_TABLE, modelDims);
+    indexed = indexedVectors(ctx, index, MESSAGE_VECTORS_TABLE, modelDims, indexRead);
     return indexed;
   };
   const requireVec = () => {

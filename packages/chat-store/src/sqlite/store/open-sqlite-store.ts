@@ -23,6 +23,7 @@ import { DEFAULT_SEARCH_WINDOW } from '../../contract/search.js';
 import { DEFAULT_READ_POOL_SIZE, pooledMessages, pooledTransfer, ReadPool } from '../read-pool/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import { VectorIndex } from '../../vector-index/index.js';
+import { openVectorReader } from '../repositories/vectors.indexed.js';
 import type { ChatStoreOptions } from '../../contract/chat-store.js';
 import type { SqliteChatStore } from './sqlite-chat-store.js';
 import { createSqliteTransferRepository } from '../transfer/sqlite-transfer.js';
@@ -133,6 +134,10 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     vectorsAvailable && !readonly && (options.vectorIndexBytes ?? 1) > 0
       ? new VectorIndex(options.vectorIndexBytes === undefined ? {} : { maxBytes: options.vectorIndexBytes })
       : undefined;
+  const vectorReader =
+    vectorIndex && path !== ':memory:'
+      ? openVectorReader(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)
+      : undefined;
   const search = createSearch(
     ctx,
     window,
@@ -164,6 +169,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       vectorsAvailable,
       pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
       vectorIndex,
+      vectorReader?.read,
     ),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
     async ping() {
@@ -179,6 +185,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       stopOptimizing();
       await pool?.close();
       await vectorIndex?.close();
+      vectorReader?.close();
       sql.clear();
       if (raw.open && optimizing) {
         try {
