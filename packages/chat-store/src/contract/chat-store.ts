@@ -54,6 +54,13 @@ export interface ChatStoreOptions {
    */
   readPool?: number;
   /**
+   * SQLite only: bytes the in-process vector index may hold for search by meaning (an int8 copy of each searching
+   * user's vectors, scanned in a worker thread: about 200 bytes a 64-dimension vector, so 1,000,000 take ~190 MB).
+   * The least recently searched users are evicted past it; a user whose vectors alone exceed it is searched by
+   * sqlite-vec's exact KNN instead. Defaults to 512 MiB; 0 turns the index off. Read-only stores have none.
+   */
+  vectorIndexBytes?: number;
+  /**
    * SQLite only: how often the store runs `PRAGMA optimize`, which refreshes planner statistics when they have gone
    * stale; it also runs once at open. Defaults to one hour; 0 turns the periodic run off. Read-only stores never run it.
    */

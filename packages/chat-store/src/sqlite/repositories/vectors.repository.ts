@@ -16,7 +16,11 @@ import {
   summarizeVectorCheck,
   vectorLimit,
 } from '../../contract/vectors.js';
+import type { VectorIndex } from '../../vector-index/index.js';
 import type { RepositoryContext } from './repository-context.js';
+import { canReadShadow, type IndexedVectors, indexedVectors, type VectorRead } from './vectors.indexed.js';
+
+export type { VectorRead } from './vectors.indexed.js';
 
 /** The vec0 table of message vectors. */
 export const MESSAGE_VECTORS_TABLE = 'message_vectors';
@@ -109,23 +113,33 @@ function check(ctx: RepositoryContext): VectorCheck {
   return summarizeVectorCheck({ orphans, missing, wrongDims });
 }
 
-/** Runs one read-only statement, in the read pool when the store has one. */
-export type VectorRead = (sql: string, params: readonly unknown[]) => Promise<unknown[]>;
-
 /** The KNN statement: the vector as JSON text, which crosses to a pool worker as a plain string. */
 const KNN_SQL = `SELECT message_id, distance FROM ${MESSAGE_VECTORS_TABLE}
   WHERE embedding MATCH ? AND k = ? AND user_id = ? ORDER BY distance`;
 
 /**
  * The SQLite `VectorsRepository`; `available` is whether sqlite-vec loaded into this connection. `read` runs the
- * KNN scan (hundreds of milliseconds at a million vectors) off the event loop, in the read pool.
+ * KNN scan (hundreds of milliseconds at a million vectors) off the event loop, in the read pool. With `index`, a
+ * user's searches go through the in-process vector index once their vectors are loaded into it (vectors.indexed.ts),
+ * reading through `indexRead` (a memory-mapped connection of its own) when given.
  */
 export function createVectorsRepository(
   ctx: RepositoryContext,
   available: boolean,
   read?: VectorRead,
+  index?: VectorIndex,
+  indexRead?: VectorRead,
 ): VectorsRepository {
   const { sql } = ctx;
+  const modelDims = () => sql.get<{ dims: number }>('SELECT dims FROM embedding_model WHERE id = 1')?.dims;
+  let indexed: IndexedVectors | undefined;
+  /** The index's side, once the vec0 table exists with the storage layout the loader reads. */
+  const viaIndex = (): IndexedVectors | undefined => {
+    if (!index || !available || indexed) return indexed;
+    if (!hasVectorTable(ctx) || !canReadShadow(ctx, MESSAGE_VECTORS_TABLE)) return undefined;
+    indexed = indexedVectors(ctx, index, MESSAGE_VECTORS_TABLE, modelDims, indexRead);
+    return indexed;
+  };
   const requireVec = () => {
     if (!available)
       throw new VectorsUnavailableError('sqlite-vec could not be loaded on this platform; search by meaning is off.');
@@ -146,6 +160,7 @@ export function createVectorsRepository(
         );
         createVectorTable(ctx, info.dims);
         sql.run('UPDATE embedding_users SET cursor_seq = 0');
+        indexed?.drop();
         return true;
       });
     },
@@ -160,6 +175,7 @@ export function createVectorsRepository(
         }
         sql.run('DELETE FROM embedding_users WHERE user_id = ?', [userId]);
         if (hasVectorTable(ctx)) sql.run(`DELETE FROM ${MESSAGE_VECTORS_TABLE} WHERE user_id = ?`, [userId]);
+        indexed?.drop(userId);
       });
     },
     async isEnabled(userId) {
@@ -179,12 +195,16 @@ export function createVectorsRepository(
     async store(items) {
       requireVec();
       if (items.length === 0) return;
-      sql.write(() => storeVectors(ctx, items));
+      const stored = sql.write(() => storeVectors(ctx, items));
+      indexed?.stored(items, stored);
     },
     async search(userId, vector, options) {
       requireVec();
       if (!hasVectorTable(ctx)) return [];
-      const params = [JSON.stringify(Array.from(vector)), vectorLimit(options?.limit), userId];
+      const limit = vectorLimit(options?.limit);
+      const hits = await viaIndex()?.search(userId, vector, limit);
+      if (hits) return hits;
+      const params = [JSON.stringify(Array.from(vector)), limit, userId];
       const rows = (read ? await read(KNN_SQL, params) : sql.all(KNN_SQL, params)) as {
         message_id: string;
         distance: number;
@@ -203,26 +223,32 @@ export function createVectorsRepository(
         const info = sql.get<EmbeddingModelInfo>('SELECT model, dims FROM embedding_model WHERE id = 1');
         if (info) createVectorTable(ctx, info.dims);
         sql.run('UPDATE embedding_users SET cursor_seq = 0');
+        indexed?.drop();
       });
     },
   };
 }
 
-function storeVectors(ctx: RepositoryContext, items: readonly MessageVectorInput[]): void {
+/** Writes the vectors; returns those stored (a message deleted meanwhile gets none). */
+function storeVectors(ctx: RepositoryContext, items: readonly MessageVectorInput[]): MessageVectorInput[] {
   const { sql } = ctx;
   if (!hasVectorTable(ctx)) throw new VectorsUnavailableError('No embedding model recorded: call useModel first.');
   const cursors = new Map<string, number>();
+  const stored: MessageVectorInput[] = [];
   for (const item of items) {
     // vec0 has no upsert: delete, then insert. A message deleted meanwhile gets no vector.
     sql.run(`DELETE FROM ${MESSAGE_VECTORS_TABLE} WHERE message_id = ?`, [item.messageId]);
-    if (sql.get('SELECT 1 AS x FROM chat_messages WHERE id = ?', [item.messageId]) !== undefined)
+    if (sql.get('SELECT 1 AS x FROM chat_messages WHERE id = ?', [item.messageId]) !== undefined) {
       sql.run(`INSERT INTO ${MESSAGE_VECTORS_TABLE} (user_id, message_id, embedding) VALUES (?, ?, ?)`, [
         item.userId,
         item.messageId,
         vectorBytes(item.vector),
       ]);
+      stored.push(item);
+    }
     cursors.set(item.userId, Math.max(cursors.get(item.userId) ?? 0, item.seq));
   }
   for (const [userId, seq] of cursors)
     sql.run('UPDATE embedding_users SET cursor_seq = max(cursor_seq, ?) WHERE user_id = ?', [seq, userId]);
+  return stored;
 }

@@ -23,6 +23,8 @@ import {
 import { DEFAULT_SEARCH_WINDOW } from '../../contract/search.js';
 import { DEFAULT_READ_POOL_SIZE, pooledMessages, pooledTransfer, ReadPool } from '../read-pool/index.js';
 import type { ChatDatabase } from '../tables/index.js';
+import { VectorIndex } from '../../vector-index/index.js';
+import { openVectorReader } from '../repositories/vectors.indexed.js';
 import type { ChatStoreOptions } from '../../contract/chat-store.js';
 import type { SqliteChatStore } from './sqlite-chat-store.js';
 import { createSqliteTransferRepository } from '../transfer/sqlite-transfer.js';
@@ -128,6 +130,15 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     poolSize > 0
       ? new ReadPool({ path, size: poolSize, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS })
       : undefined;
+  // The in-process vector index (search by meaning); its worker starts on the first indexed search.
+  const vectorIndex =
+    vectorsAvailable && !readonly && (options.vectorIndexBytes ?? 1) > 0
+      ? new VectorIndex(options.vectorIndexBytes === undefined ? {} : { maxBytes: options.vectorIndexBytes })
+      : undefined;
+  const vectorReader =
+    vectorIndex && path !== ':memory:'
+      ? openVectorReader(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)
+      : undefined;
   const search = createSearch(
     ctx,
     window,
@@ -143,6 +154,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     backend: 'sqlite',
     path,
     db,
+    vectorIndex,
     sessions: createSessionsRepository(ctx),
     // Long reads (pages walked from the root, large pages, exports) run in the pool, off the event loop.
     messages: pool ? pooledMessages(createMessagesRepository(ctx), pool) : createMessagesRepository(ctx),
@@ -157,6 +169,8 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       ctx,
       vectorsAvailable,
       pool && ((statement, params) => pool.run({ kind: 'all', sql: statement, params })),
+      vectorIndex,
+      vectorReader?.read,
     ),
     chunkVectors: createChunkVectorsRepository(ctx),
     transfer: pool ? pooledTransfer(createSqliteTransferRepository(ctx), pool) : createSqliteTransferRepository(ctx),
@@ -172,6 +186,8 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       closed = true;
       stopOptimizing();
       await pool?.close();
+      await vectorIndex?.close();
+      vectorReader?.close();
       sql.clear();
       if (raw.open && optimizing) {
         try {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { ChatStoreBase } from '../../contract/chat-store.js';
 import type { ChatDatabase } from '../tables/index.js';
+import type { VectorIndex } from '../../vector-index/index.js';
 
 /** A `ChatStore` on one SQLite file. */
 export interface SqliteChatStore extends ChatStoreBase {
@@ -11,4 +12,9 @@ export interface SqliteChatStore extends ChatStoreBase {
    * Avoid its transactions while the store is in use.
    */
   readonly db: Kysely<ChatDatabase>;
+  /**
+   * The in-process vector index behind `vectors.search` (`undefined` when off): its `state(userId)` says whether a
+   * user's searches use it yet (benchmarks and tests wait for `ready`).
+   */
+  readonly vectorIndex: VectorIndex | undefined;
 }
