@@ -67,6 +67,27 @@ export class ChunkVectorCache {
   }
 }
 
+/**
+ * `vectors[at … at + query.length)` · `query`, four products at a time: four independent sums let V8 overlap the
+ * multiplications, about twice as fast as one running sum over 64 dimensions (the hot loop of a 100,000-chunk scan).
+ */
+function dotAt(vectors: Float32Array, at: number, query: Float32Array): number {
+  const dims = query.length;
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  let j = 0;
+  for (; j + 3 < dims; j += 4) {
+    d0 += (vectors[at + j] as number) * (query[j] as number);
+    d1 += (vectors[at + j + 1] as number) * (query[j + 1] as number);
+    d2 += (vectors[at + j + 2] as number) * (query[j + 2] as number);
+    d3 += (vectors[at + j + 3] as number) * (query[j + 3] as number);
+  }
+  for (; j < dims; j++) d0 += (vectors[at + j] as number) * (query[j] as number);
+  return d0 + d1 + (d2 + d3);
+}
+
 /** The `k` chunks of `matrices` nearest to `query` (unit vectors), nearest first; an exact scan. */
 export function nearestChunks(matrices: readonly ChunkMatrix[], query: Float32Array, k: number): ChunkDistance[] {
   const best: ChunkDistance[] = [];
@@ -77,10 +98,7 @@ export function nearestChunks(matrices: readonly ChunkMatrix[], query: Float32Ar
     if (m.dims !== dims) continue;
     const { vectors, ids } = m;
     for (let i = 0; i < ids.length; i++) {
-      let dot = 0;
-      const at = i * dims;
-      for (let j = 0; j < dims; j++) dot += (vectors[at + j] as number) * (query[j] as number);
-      const distance = 1 - dot;
+      const distance = 1 - dotAt(vectors, i * dims, query);
       if (distance >= worst) continue;
       // Insertion into the short sorted list of the best so far (the worst one falls off when it is full).
       let p = best.length < k ? best.length : k - 1;

@@ -164,7 +164,8 @@ export function createChunkVectorsRepository(
       if (recorded?.model !== model || recorded.dims !== vector.length) return [];
       // Only the caller's own files are searched: another user's id finds nothing here.
       const owned = sql.all<{ id: string; index_version: number }>(
-        `SELECT id, index_version FROM attachments
+        // The covering index: the row itself holds the file's whole text before these columns.
+        `SELECT id, index_version FROM attachments INDEXED BY attachments_vector_version_idx
           WHERE user_id = ? AND chunked = 1 AND id IN (${placeholders(attachmentIds.length)})`,
         [userId, ...attachmentIds],
       );
