@@ -51,6 +51,17 @@ describe('reply flusher', () => {
     expect(writes).toEqual([tokens(16).join(''), tokens(32).join('')]);
   });
 
+  it('stores within a burst: the 16th token of a batch is written before the 17th is sent', async () => {
+    // A batch from the worker thread arrives in one tick; waiting for a macrotask would leave all of it unstored.
+    const { flusher, writes } = recorded();
+    for (const t of tokens(16)) flusher.sent(t);
+    expect(writes).toEqual([tokens(16).join('')]);
+    for (const t of tokens(24, 16)) flusher.sent(t);
+    // The next write follows the one in flight within microtasks, before any macrotask (a socket write) runs.
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(writes).toEqual([tokens(16).join(''), tokens(40).join('')]);
+  });
+
   it('stores a token at most the delay after it was sent, even when few follow', async () => {
     const { flusher, writes } = recorded();
     flusher.sent('Once');

@@ -45,9 +45,14 @@ export function createReplyFlusher(options: ReplyFlusherOptions): ReplyFlusher {
   let again = false;
   let finished = false;
 
-  /** Stores the text sent by then; a macrotask later, so the socket writes queued with the last tokens go first. */
-  async function writeSoon(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
+  /**
+   * Stores the text sent by then: at once when `maxTokens` tokens are unstored (tokens can arrive in a burst, e.g. a
+   * batch from the worker thread, and the writer sends them all within microtasks: waiting for a macrotask would let
+   * the whole burst reach the client unstored); otherwise a macrotask later, so the socket writes queued with the last
+   * tokens go first.
+   */
+  async function writeSoon(now: boolean): Promise<void> {
+    if (!now) await new Promise((resolve) => setImmediate(resolve));
     if (finished || text.length === stored) return;
     const snapshot = text;
     unstoredTokens = 0;
@@ -59,7 +64,7 @@ export function createReplyFlusher(options: ReplyFlusherOptions): ReplyFlusher {
     }
   }
 
-  function due(): void {
+  function due(now = false): void {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (writing) {
@@ -67,11 +72,11 @@ export function createReplyFlusher(options: ReplyFlusherOptions): ReplyFlusher {
       return;
     }
     if (finished || text.length === stored) return;
-    writing = writeSoon().finally(() => {
+    writing = writeSoon(now).finally(() => {
       writing = undefined;
       if (again) {
         again = false;
-        due();
+        due(maxTokens > 0 && unstoredTokens >= maxTokens);
       } else if (text.length > stored && !timer && !finished) arm();
     });
   }
@@ -86,7 +91,7 @@ export function createReplyFlusher(options: ReplyFlusherOptions): ReplyFlusher {
       if (finished || piece === '') return;
       text += piece;
       unstoredTokens++;
-      if (maxTokens > 0 && unstoredTokens >= maxTokens) due();
+      if (maxTokens > 0 && unstoredTokens >= maxTokens) due(true);
       else if (!timer && !writing) arm();
     },
     get text() {
