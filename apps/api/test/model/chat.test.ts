@@ -151,8 +151,9 @@ describe('chat with the real model over a real server', () => {
           session_id: s.id,
           message: 'Once upon a time',
           // Long enough that all four still run when the fifth is sent: in its worker thread the model does not
-          // wait for this process to read the tokens, so a short reply can end before the client has seen it start.
-          params: { max_tokens: 2000 },
+          // wait for this process to read the tokens, so a short reply can end before the client has seen it start
+          // (2,000 tokens each were all done within 10 s on the 2-core CI machine). 8,000 run through context shifts.
+          params: { max_tokens: 8000 },
         })) {
           if (e.type === 'token' && events.filter((x) => x.type === 'token').length === 0) markStarted();
           events.push(e);

@@ -53,10 +53,13 @@ describe('access screens in Chromium', () => {
     mkdirSync(emptyModels, { recursive: true });
     const server = await startServer(dir, { MODELS_DIR: emptyModels }, { waitForModel: false });
     servers.push(server);
-    const status = (await (await fetch(`${server.baseUrl}/api/llm/status`)).json()) as {
-      state: string;
-      reason: string | null;
-    };
+    const readStatus = async () =>
+      (await (await fetch(`${server.baseUrl}/api/llm/status`)).json()) as { state: string; reason: string | null };
+    // The server listens before its runtime starts ("the runtime has not been started"); then the folder is scanned.
+    await expect
+      .poll(async () => (await readStatus()).reason, { timeout: 60_000 })
+      .not.toBe('the runtime has not been started');
+    const status = await readStatus();
     expect(status.state).toBe('no_model');
     expect(status.reason).toBeTruthy();
 

@@ -50,7 +50,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const databasePath = env.DATABASE_PATH ?? path.join(dir, 'chat_history.db');
   const server = await startApiServer(
-    { DATABASE_PATH: databasePath, MODELS_DIR: testModelsDir(), WEB_DIST, ...env },
+    // One server serves a whole file's tests, each loading the app (search settings, unsent uploads, models, …)
+    // and calling the API besides: more than one person's 300 requests a minute (RATE_LIMIT_API's default).
+    { DATABASE_PATH: databasePath, MODELS_DIR: testModelsDir(), WEB_DIST, RATE_LIMIT_API: '10000/minute', ...env },
     { waitForModel, timeoutMs },
   );
   return { ...server, databasePath };
