@@ -4,7 +4,6 @@
  * the staged files' `<file>` blocks so the next turn reads them from the KV cache; edited messages are embedded for
  * search by meaning and a deleted message's vector goes with it.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
@@ -26,22 +25,7 @@ import {
   waitForModelReady,
   type ApiServer,
 } from '@chat-studio/test-support';
-
-const post = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-/** The `content` of each `chat turn generated` line of the debug log: the user turn as the model was given it. */
-function turnsSent(logsDir: string): string[] {
-  return readFileSync(path.join(logsDir, 'debug.log'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { msg?: string; content?: string })
-    .filter((l) => l.msg === 'chat turn generated')
-    .map((l) => l.content ?? '');
-}
+import { post, turnsSent } from './model-requests.js';
 
 describe('files across edits, regenerations and prepare, with the real test model', () => {
   const tmp = tempDir();

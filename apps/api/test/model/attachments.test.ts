@@ -3,7 +3,6 @@
  * (read from the debug log, which records the turn as sent); a large file goes by the chunks that match the question,
  * listed as the reply's sources. Files are bound to their message, read back with it and deleted with it.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -23,22 +22,7 @@ import {
   waitForModelReady,
   type ApiServer,
 } from '@chat-studio/test-support';
-
-const post = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-/** The `content` of each `chat turn generated` line of the debug log: the user turn as the model was given it. */
-function turnsSent(logsDir: string): string[] {
-  return readFileSync(path.join(logsDir, 'debug.log'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { msg?: string; content?: string })
-    .filter((l) => l.msg === 'chat turn generated')
-    .map((l) => l.content ?? '');
-}
+import { post, turnsSent } from './model-requests.js';
 
 /** A log of `lines` lines with one line that answers the question, far from the start. */
 function bigLog(lines: number): string {

@@ -11,17 +11,7 @@ import {
   waitForModelReady,
   type ApiServer,
 } from '@chat-studio/test-support';
-
-const post = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-const lines = (file: string) =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+import { post, logLines as lines } from './model-requests.js';
 
 describe('logs where the guide looks, with LOG_LEVEL=debug', () => {
   const tmp = tempDir();

@@ -20,12 +20,7 @@ import {
 import { createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createMetrics } from '../../src/observability/index.js';
-
-const post = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+import { post } from './model-requests.js';
 
 describe('requests as the guide writes them, with the real model over a real server', () => {
   const tmp = tempDir();
