@@ -31,8 +31,9 @@ export type PrefixExpansion = (prefix: string) => readonly string[] | undefined;
  * Builds the MATCH expression: every word quoted as an FTS5 string and joined with spaces (implicit AND);
  * the last word also matches as a prefix so results appear while the user is still typing. With `expand`, the
  * prefix becomes an OR of the words it stands for, which FTS5 reads lazily instead of merging them all first.
- * `omit` leaves out whole words (never the prefix) that the caller checks in the matched rows itself. Returns
- * `undefined` when no word is left (then there is nothing to search).
+ * `omit` leaves out whole words that the caller checks in the matched rows itself, and `omitPrefix` the last word
+ * when it is a prefix (the caller checks token starts). Returns `undefined` when no word is left (then there is
+ * nothing to search).
  *
  * @example
  * buildMatchExpression('NEAR(foo "bar" -bazooka') // '"NEAR" "foo" "bar" "bazooka"*'
@@ -42,10 +43,12 @@ export function buildMatchExpression(
   query: string,
   expand?: PrefixExpansion,
   omit?: (token: string) => boolean,
+  omitPrefix = false,
 ): string | undefined {
   const tokens = tokenizeQuery(query);
   const words = tokens.flatMap((t, i) => {
-    if (i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH) return [prefixMatch(t, expand)];
+    if (i === tokens.length - 1 && [...t].length >= MIN_PREFIX_LENGTH)
+      return omitPrefix ? [] : [prefixMatch(t, expand)];
     return omit?.(t) ? [] : [quote(t)];
   });
   if (words.length === 0) return undefined;
@@ -55,7 +58,11 @@ export function buildMatchExpression(
   return `${words.join(' ')}${last.startsWith('(') ? ' AND ' : ' '}${last}`;
 }
 
-function prefixMatch(token: string, expand: PrefixExpansion | undefined): string {
+/**
+ * The MATCH expression of the last word as a prefix: the OR of the index words it stands for (see `expand`), or
+ * FTS5's own `"prefix"*` when there is no expansion.
+ */
+export function prefixMatch(token: string, expand: PrefixExpansion | undefined): string {
   const words = expand?.(token);
   if (words === undefined) return `${quote(token)}*`;
   // No word starts with it, so the word itself is not there either: a term that matches nothing.

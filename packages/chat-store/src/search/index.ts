@@ -4,6 +4,7 @@ export {
   tokenizeQuery,
   MAX_QUERY_TOKENS,
   MIN_PREFIX_LENGTH,
+  prefixMatch,
   type PrefixExpansion,
 } from './fts-query.js';
 export { parseSnippet, HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, type PlainSnippet } from './snippet.js';

@@ -107,6 +107,26 @@ describe('termChecker', () => {
   });
 });
 
+describe('termChecker for a prefix', () => {
+  it('finds a token that starts with the prefix, as FTS5 matches "prefix"*', () => {
+    const [prompt] = rankTerms('prompt').map((t) => termChecker({ ...t, prefix: true }));
+    expect(['Prompt', 'prompts here', 'x_prompting', '(promptly)', 'a prompt2'].map((t) => prompt!(t))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['reprompt', 'prompt'.slice(0, 5), 'x2prompt', 'café reprompt'].map((t) => prompt!(t))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(['café PROMPTÉ', 'naïve prómpts'].map((t) => prompt!(t))).toEqual([true, true]);
+  });
+});
+
 describe('postgresTermPatterns', () => {
   it('matches whole ASCII tokens as \\b does, and accented forms in other text', () => {
     const [hotel, cafe, muse] = rankTerms('hotel café muse');

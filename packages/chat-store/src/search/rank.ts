@@ -84,15 +84,15 @@ function termSource(folded: string): string {
 }
 
 /**
- * Whether a text holds `term` (not a prefix) as a whole token, for a word left out of the MATCH expression and
- * checked in the candidates instead. In ASCII text this is exactly how the unicode61 tokenizer splits it (runs of
- * letters and digits; everything else, `_` included, separates); other text is folded first (`foldText`) and split
- * at whatever is not a letter, digit or mark, as the query's own words are (`tokenizeQuery`).
+ * Whether a text holds `term` as a whole token (a token's start, for a prefix), for a word left out of the MATCH
+ * expression and checked in the candidates instead. In ASCII text this is exactly how the unicode61 tokenizer splits
+ * it (runs of letters and digits; everything else, `_` included, separates); other text is folded first
+ * (`foldText`) and split at whatever is not a letter, digit or mark, as the query's own words are (`tokenizeQuery`).
  */
 export function termChecker(term: RankTerm): (text: string) => boolean {
   const escaped = term.folded.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-  const ascii = new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'i');
-  const other = new RegExp(`(?<!${TOKEN_CHAR})${escaped}(?!${TOKEN_CHAR})`, 'iu');
+  const ascii = new RegExp(`(?<![A-Za-z0-9])${escaped}${term.prefix ? '' : '(?![A-Za-z0-9])'}`, 'i');
+  const other = new RegExp(`(?<!${TOKEN_CHAR})${escaped}${term.prefix ? '' : `(?!${TOKEN_CHAR})`}`, 'iu');
   // Folding costs more than the test: only text where the word is not found as written pays for it.
   return (text) => (ASCII_ONLY.test(text) ? ascii.test(text) : other.test(text) || other.test(foldText(text)));
 }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqlRunner } from '../connection/index.js';
-import { LeafFormatError, leafTerms, prefixTerms, readVarint } from './index.js';
+import { LeafFormatError, leafTerms, leafTermsWithPrefix, prefixTerms, readVarint } from './index.js';
 
 // Deterministic words: shared prefixes, words in nearly every row (doclists over many pages), rare ones, non-ASCII.
 function rng(seed: number): () => number {
@@ -119,6 +119,31 @@ describe('prefixTerms', () => {
       expectSameWords(db, prefixTerms(sql, p, { maxTerms: 10_000, maxPages: 10_000 }), p);
     }
     expect(prefixTerms(sql, 'tokeno')).toEqual(['tokenomics']);
+  });
+
+  it('reads the same words with a prefix from every leaf page as a full read of the page does', () => {
+    const { db } = index((d) => fill(d, 6, 300, 5));
+    // Leaf pages: segment ids from 1 (the structure and averages records sit below 2^37), without the doclist-index
+    // flag or a b-tree height (bits 31–36).
+    const blocks = db
+      .prepare('SELECT block FROM messages_fts_data WHERE id >= (1 << 37) AND ((id >> 31) & 63) = 0')
+      .pluck()
+      .all() as Buffer[];
+    expect(blocks.length).toBeGreaterThan(20);
+    let found = 0;
+    for (const p of [...PREFIXES, 'tokeno', 'promptl', '']) {
+      const low = Buffer.concat([Buffer.of(0x30), Buffer.from(p, 'utf8')]);
+      for (const block of blocks) {
+        const expected = leafTerms(block).filter((t) => Buffer.from(t.subarray(0, low.length)).equals(low));
+        const actual = leafTermsWithPrefix(block, low);
+        expect(actual.map((t) => Buffer.from(t).toString('hex'))).toEqual(
+          expected.map((t) => Buffer.from(t).toString('hex')),
+        );
+        found += actual.length;
+      }
+    }
+    expect(found).toBeGreaterThan(100);
+    expect(() => leafTermsWithPrefix(Uint8Array.of(0, 0, 0, 99), Uint8Array.of(0x30))).toThrow(LeafFormatError);
   });
 
   it('gives up past its limits and on an index layout it does not know', () => {

@@ -9,9 +9,9 @@
  * that start on those pages are in each page's footer, so a few page reads list them all.
  */
 import type { SqlRunner } from '../connection/index.js';
-import { LeafFormatError, leafTerms } from './leaf-terms.js';
+import { LeafFormatError, leafTermsWithPrefix } from './leaf-terms.js';
 
-export { LeafFormatError, leafTerms, readVarint } from './leaf-terms.js';
+export { LeafFormatError, leafTerms, leafTermsWithPrefix, readVarint } from './leaf-terms.js';
 
 /** Limits of one expansion; past them the caller lets FTS5 merge the prefix itself. */
 export interface PrefixTermLimits {
@@ -107,17 +107,10 @@ function collect(
     const row = leaf.get({ segment, page }) as { page: number; block: Buffer } | undefined;
     if (!row || read.has(row.page)) continue;
     read.add(row.page);
-    for (const term of leafTerms(row.block)) {
-      if (!startsWith(term, low)) continue;
+    for (const term of leafTermsWithPrefix(row.block, low)) {
       found.add(Buffer.from(term.buffer, term.byteOffset + 1, term.length - 1).toString('utf8'));
       if (found.size > maxTerms) return false;
     }
   }
-  return true;
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
   return true;
 }

@@ -4,7 +4,7 @@ import { openTempStore, type TempStore } from '../../../test/temp-store.js';
 import { openChatStore } from '../../index.js';
 import { rankTerms } from '../../search/index.js';
 import { SqlRunner } from '../connection/index.js';
-import { narrowQuery, SEARCH_STATEMENTS, termSamples } from './search.repository.js';
+import { narrowQuery, SEARCH_STATEMENTS, searchSync, termSamples } from './search.repository.js';
 
 /** `EXPLAIN QUERY PLAN` of `statement`, one `detail` per step, in the order SQLite runs them. */
 function plan(raw: Database.Database, statement: string): string[] {
@@ -50,8 +50,15 @@ describe('search plan', () => {
       });
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS_ASCENDING));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.SOLE_USER_WINDOW_ROWS));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.SOLE_USER_WINDOW_ROWS_ASCENDING));
       expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
       expect(plan(raw, SEARCH_STATEMENTS.TERM_SAMPLE).join('\n')).toMatch(/SCAN messages_fts VIRTUAL TABLE/);
+      // Two seeks in the user index, never a walk over the chats.
+      const others = plan(raw, SEARCH_STATEMENTS.OTHER_USERS).join('\n');
+      expect(others).toMatch(/SEARCH chat_sessions USING COVERING INDEX chat_sessions_user_list_idx \(user_id<\?\)/);
+      expect(others).toMatch(/SEARCH chat_sessions USING COVERING INDEX chat_sessions_user_list_idx \(user_id>\?\)/);
+      expect(others).not.toMatch(/SCAN chat_sessions/);
     } finally {
       raw.close();
     }
@@ -68,6 +75,8 @@ describe('search plan', () => {
       raw.exec('ANALYZE sqlite_schema');
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS));
       expectIndexFirst(plan(raw, SEARCH_STATEMENTS.WINDOW_ROWS_ASCENDING));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.SOLE_USER_WINDOW_ROWS));
+      expectIndexFirst(plan(raw, SEARCH_STATEMENTS.SOLE_USER_WINDOW_ROWS_ASCENDING));
       expectKeyLookups(plan(raw, SEARCH_STATEMENTS.PAGE_ROWS));
     } finally {
       raw.close();
@@ -257,4 +266,117 @@ describe('common words checked in the candidates', () => {
       }
     });
   }
+});
+
+describe('the owner check of the window', () => {
+  /** The window statements `searchSync` runs for `query`, and its page. */
+  function traced(path: string, user: string, query: string): { windows: string[]; hits: string[] } {
+    const raw = new Database(path, { readonly: true });
+    try {
+      const sql = new SqlRunner(raw);
+      const windows: string[] = [];
+      sql.slowStatementMs = 0;
+      sql.onSlowStatement = (text) => {
+        if (text.includes('MATCH @match')) windows.push(text);
+      };
+      const hits = searchSync(sql, 1000, user, query, { limit: 100 }).items.map((h) => h.message_id);
+      return { windows, hits };
+    } finally {
+      raw.close();
+    }
+  }
+
+  it("leaves out the chats' owner when the user is the only one, and checks it once another user has a chat", async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    try {
+      const mine = await t.store.sessions.create('u');
+      for (let i = 0; i < 30; i++)
+        await t.store.messages.append('u', mine.id, { role: 'user', content: `lantern note ${i}` });
+      const alone = traced(t.path, 'u', 'lantern');
+      expect(alone.hits).toHaveLength(30);
+      expect(alone.windows.length).toBeGreaterThan(0);
+      for (const w of alone.windows) expect(w).not.toMatch(/chat_sessions/);
+      // A user without chats of their own finds nothing, and is never the only one.
+      expect(traced(t.path, 'v', 'lantern').hits).toEqual([]);
+
+      const theirs = await t.store.sessions.create('v');
+      await t.store.messages.append('v', theirs.id, { role: 'user', content: 'lantern of another user' });
+      const shared = traced(t.path, 'u', 'lantern');
+      expect(shared.hits).toEqual(alone.hits);
+      for (const w of shared.windows) expect(w).toMatch(/s\.user_id = @user/);
+      expect(traced(t.path, 'v', 'lantern').hits).toHaveLength(1);
+      // Users sorting before and after: both sides of the index are checked.
+      expect(traced(t.path, 'a', 'lantern').hits).toEqual([]);
+      expect(traced(t.path, 'z', 'lantern').hits).toEqual([]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('a common prefix checked in the candidates', () => {
+  // Rows that tell a token start from a substring: `_` separates, diacritics fold, a word inside another does not count.
+  const TRICKY = [
+    'amber to birch prompt',
+    'amber to birch prompts',
+    'amber to birch x_prompting',
+    'amber to birch reprompt',
+    'amber to birch promp',
+    'amber to birch PROMPTÉ',
+    'amber birch prompt',
+    'amber to birch prompt2',
+  ];
+
+  it('finds what FTS5 finds with every word, the last one as a prefix', async () => {
+    const t = await openTempStore({ readPool: 0, optimizeIntervalMs: 0 });
+    try {
+      const s = await t.store.sessions.create('u');
+      // "to" and words starting "prompt" in most messages, "amber" and "birch" in few.
+      for (let i = 0; i < 300; i++) {
+        const content = i % 25 === 0 ? TRICKY[(i / 25) % TRICKY.length]! : `filler to prompting text ${i}`;
+        await t.store.messages.append('u', s.id, { role: 'user', content });
+      }
+      for (const content of TRICKY) await t.store.messages.append('u', s.id, { role: 'user', content });
+      const raw = new Database(t.path, { readonly: true });
+      try {
+        const sql = new SqlRunner(raw);
+        const query = 'amber to birch prompt';
+        const terms = rankTerms(query);
+        expect(terms.at(-1)?.prefix).toBe(true);
+        const to = raw.prepare('SELECT max(seq) FROM chat_messages').pluck().get() as number;
+        const sample = raw.prepare(
+          'SELECT count(*) AS count, min(rowid) AS oldest FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 256)',
+        );
+        const expand = () => ['prompt', 'prompte', 'prompting', 'prompts'];
+        const samples = termSamples(sql, terms);
+        // Without sampling the prefix it stays in the MATCH expression; sampled, it is checked in the text.
+        expect(narrowQuery(query, terms, samples, to, 1000, expand)?.match).toBe(
+          '"amber" "birch" AND ("prompt" OR "prompte" OR "prompting" OR "prompts")',
+        );
+        const narrowed = narrowQuery(query, terms, samples, to, 1000, expand, (m) => sample.get(m) as never);
+        expect(narrowed?.match).toBe('"amber" "birch"');
+        expect(narrowed?.checks).toHaveLength(2);
+      } finally {
+        raw.close();
+      }
+      const raw2 = new Database(t.path, { readonly: true });
+      try {
+        const expected = raw2
+          .prepare(
+            'SELECT m.id FROM messages_fts f JOIN chat_messages m ON m.seq = f.rowid WHERE messages_fts MATCH ? ORDER BY f.rowid DESC',
+          )
+          .pluck()
+          .all('"amber" "to" "birch" "prompt"*') as string[];
+        expect(expected.length).toBeGreaterThan(8);
+        const hits = (await t.store.search('u', 'amber to birch prompt', { limit: 100 })).items.map(
+          (h) => h.message_id,
+        );
+        expect(new Set(hits)).toEqual(new Set(expected));
+      } finally {
+        raw2.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
 });

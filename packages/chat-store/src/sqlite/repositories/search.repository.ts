@@ -16,6 +16,7 @@ import {
   estimateDocFrequency,
   foldText,
   inverseDocFrequency,
+  prefixMatch,
   type PrefixExpansion,
   rankTerms,
   rankWindow,
@@ -25,6 +26,7 @@ import {
   termChecker,
   type WindowRow,
 } from '../../search/index.js';
+import { tokenizeQuery } from '../../search/fts-query.js';
 import { prefixTerms } from '../fts5-prefix/index.js';
 import type { RepositoryContext } from './repository-context.js';
 import { pageLimit } from '../../contract/paging.js';
@@ -40,26 +42,39 @@ const NEWEST_SEQ = 'SELECT coalesce(max(seq), 0) FROM chat_messages';
  * The window: the user's newest `@window` matches within `[@from, @to]`, with their text for ranking. Walking the
  * index in rowid order computes no scores, so this stays cheap even for a word that is in every message.
  */
-const WINDOW_ROWS = `
-  SELECT f.rowid AS seq, m.content
-  FROM messages_fts f CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
-  WHERE messages_fts MATCH @match AND f.rowid BETWEEN @from AND @to
-    AND m.seq = f.rowid AND s.id = m.session_id AND s.user_id = @user
-  ORDER BY f.rowid DESC
-  LIMIT @window`;
+const WINDOW_ROWS = windowStatement('DESC', true);
 
 /**
  * The same window read oldest first, for queries whose words are rarely all in one message: FTS5 walks doclists
  * backwards at about 1.5 times the cost of walking them forwards, and such a query walks them to their ends anyway.
  * One row more than the window says whether all matches fit in it.
  */
-const WINDOW_ROWS_ASCENDING = `
+const WINDOW_ROWS_ASCENDING = windowStatement('ASC', true);
+
+/**
+ * The two windows when every chat in the database is the searching user's (a single-user server, `AUTH=off`): each
+ * match then needs no look-up of its chat's owner. That look-up is two b-tree descents per match (the chat's id
+ * index, then its row), up to 1,000 per search, and after any write, when a WAL reader starts with an empty page
+ * cache, it reads a few hundred pages back in.
+ */
+const SOLE_USER_WINDOW_ROWS = windowStatement('DESC', false);
+const SOLE_USER_WINDOW_ROWS_ASCENDING = windowStatement('ASC', false);
+
+/** Whether another user has a chat: two seeks in the chats' user index, read in the search's own transaction. */
+const OTHER_USERS = `
+  SELECT EXISTS (SELECT 1 FROM chat_sessions WHERE user_id < @user)
+    OR EXISTS (SELECT 1 FROM chat_sessions WHERE user_id > @user)`;
+
+/** A window statement, newest (`DESC`) or oldest (`ASC`) first, checking each match's owner or not. */
+function windowStatement(order: 'ASC' | 'DESC', checkOwner: boolean): string {
+  return `
   SELECT f.rowid AS seq, m.content
-  FROM messages_fts f CROSS JOIN chat_messages m CROSS JOIN chat_sessions s
+  FROM messages_fts f CROSS JOIN chat_messages m${checkOwner ? ' CROSS JOIN chat_sessions s' : ''}
   WHERE messages_fts MATCH @match AND f.rowid BETWEEN @from AND @to
-    AND m.seq = f.rowid AND s.id = m.session_id AND s.user_id = @user
-  ORDER BY f.rowid ASC
-  LIMIT @window + 1`;
+    AND m.seq = f.rowid${checkOwner ? ' AND s.id = m.session_id AND s.user_id = @user' : ''}
+  ORDER BY f.rowid ${order}
+  LIMIT @window${order === 'ASC' ? ' + 1' : ''}`;
+}
 
 /** A term's newest matches in the whole index (every user), for its document frequency: reads at most the sample. */
 const TERM_SAMPLE = `
@@ -73,7 +88,29 @@ const PAGE_ROWS = `
   WHERE m.seq = j.value AND s.id = m.session_id AND s.user_id = @user`;
 
 /** The statements search runs, for plan checks (`EXPLAIN QUERY PLAN`). */
-export const SEARCH_STATEMENTS = { WINDOW_ROWS, WINDOW_ROWS_ASCENDING, TERM_SAMPLE, PAGE_ROWS } as const;
+export const SEARCH_STATEMENTS = {
+  WINDOW_ROWS,
+  WINDOW_ROWS_ASCENDING,
+  SOLE_USER_WINDOW_ROWS,
+  SOLE_USER_WINDOW_ROWS_ASCENDING,
+  OTHER_USERS,
+  TERM_SAMPLE,
+  PAGE_ROWS,
+} as const;
+
+/** The window statements a search uses: with the owner check, or without it when the user is the only one. */
+interface WindowStatements {
+  descending: string;
+  ascending: string;
+}
+
+/** The window statements for `user`, decided in the search's read transaction (a chat created later is not seen). */
+function windowStatements(sql: SqlRunner, user: string): WindowStatements {
+  const others = sql.statement(OTHER_USERS).pluck().get({ user }) as number;
+  return others
+    ? { descending: WINDOW_ROWS, ascending: WINDOW_ROWS_ASCENDING }
+    : { descending: SOLE_USER_WINDOW_ROWS, ascending: SOLE_USER_WINDOW_ROWS_ASCENDING };
+}
 
 /** The window a search ranks: its rows, and its ends for the cursor. */
 interface SearchWindow {
@@ -124,11 +161,11 @@ export function searchSync(
     // Messages added after the first page must not shift later pages, so the window has an upper end too.
     const to = pinned?.[1] ?? (sql.statement(NEWEST_SEQ).pluck().get() as number);
     const samples = termSamples(sql, terms);
-    const narrowed = narrowQuery(query, terms, samples, to, window, expand);
-    const range = { user: userId, window, pinned, to };
+    const narrowed = narrowQuery(query, terms, samples, to, window, expand, (term) => termSample(sql, term));
+    const range: WindowRange = { user: userId, window, pinned, to, statements: windowStatements(sql, userId) };
     const found =
       (narrowed && narrowWindowRows(sql, range, narrowed)) ??
-      windowRows(sql, window, userId, match, pinned, to, pinned === undefined && isSparse(samples, to, window));
+      windowRows(sql, range, match, pinned === undefined && isSparse(samples, to, window));
     const idf = termWeights(samples, to);
     const take = Math.min(limit, window - offset);
     const ranked = rankWindow(found.rows, terms, idf).slice(offset, offset + take + 1);
@@ -154,22 +191,24 @@ function expandPrefix(sql: SqlRunner, prefix: string): string[] | undefined {
   return ASCII_WORD.test(prefix) ? prefixTerms(sql, prefix.toLowerCase()) : undefined;
 }
 
-function windowRows(
-  sql: SqlRunner,
-  window: number,
-  user: string,
-  match: string,
-  pinned: [number, number] | undefined,
-  to: number,
-  sparse: boolean,
-): SearchWindow {
+/** Where a search's window lies: the user, its size, its ends (pinned by a cursor) and the statements reading it. */
+interface WindowRange {
+  user: string;
+  window: number;
+  pinned: [number, number] | undefined;
+  to: number;
+  statements: WindowStatements;
+}
+
+function windowRows(sql: SqlRunner, range: WindowRange, match: string, sparse: boolean): SearchWindow {
+  const { user, window, pinned, to, statements } = range;
   const params = { match, user, from: pinned?.[0] ?? 0, to, window };
   if (sparse) {
-    const oldestFirst = sql.all<WindowRow>(WINDOW_ROWS_ASCENDING, params);
+    const oldestFirst = sql.all<WindowRow>(statements.ascending, params);
     // Every match fits in the window; otherwise the estimate was wrong and the newest ones are read after all.
     if (oldestFirst.length <= window) return { rows: oldestFirst.reverse(), from: 0, to };
   }
-  const rows = sql.all<WindowRow>(WINDOW_ROWS, params);
+  const rows = sql.all<WindowRow>(statements.descending, params);
   const from = pinned?.[0] ?? (rows.length >= window ? rows[rows.length - 1]!.seq : 0);
   return { rows, from, to };
 }
@@ -200,6 +239,9 @@ interface NarrowedQuery {
 /**
  * The query without its common words (sampled, whole, ASCII words in {@link COMMON_WORD_SHARE} or more of the
  * messages), when the words left are expected to match few enough messages to read them all; else `undefined`.
+ * `samplePrefix` samples the last word when it is a prefix (the OR of the index words it stands for), so that a
+ * common one (`prompt` in "how to write a good prompt", in 43% of the messages) is left out too; its ranking weight
+ * stays the mean of the others' (see `termWeights`), so this changes what is read, never the result.
  */
 export function narrowQuery(
   query: string,
@@ -208,16 +250,36 @@ export function narrowQuery(
   newest: number,
   window: number,
   expand: PrefixExpansion,
+  samplePrefix?: (match: string) => TermSample,
 ): NarrowedQuery | undefined {
   if (samples.length === 0) return undefined;
   const total = Math.max(1, newest);
-  const shares = samples.map((sample) => (sample ? estimateDocFrequency(sample, newest, total) / total : 1));
-  const common = terms.filter((t, i) => !t.prefix && ASCII_WORD.test(t.folded) && shares[i]! >= COMMON_WORD_SHARE);
-  if (common.length === 0 || common.length === terms.length) return undefined;
-  const kept = shares.reduce((n, share, i) => (common.includes(terms[i]!) ? n : n * share), total);
+  const share = (sample: TermSample | undefined) => (sample ? estimateDocFrequency(sample, newest, total) / total : 1);
+  const shares = samples.map(share);
+  let prefixSampled = false;
+  const isCommon = (t: RankTerm, i: number) =>
+    (!t.prefix || prefixSampled) && ASCII_WORD.test(t.folded) && shares[i]! >= COMMON_WORD_SHARE;
+  if (!terms.some(isCommon)) return undefined;
+  const last = terms.length - 1;
+  if (samplePrefix && terms[last]!.prefix && samples[last] === undefined && ASCII_WORD.test(terms[last]!.folded)) {
+    // Only an expanded prefix is sampled: FTS5's own `"prefix"*` merges every doclist of the prefix first.
+    const words = expand(tokenizeQuery(query).at(-1)!);
+    if (words !== undefined) {
+      shares[last] = share(samplePrefix(prefixMatch(terms[last]!.folded, () => words)));
+      prefixSampled = true;
+    }
+  }
+  const common = terms.filter(isCommon);
+  if (common.length === terms.length) return undefined;
+  const kept = shares.reduce((n, s, i) => (common.includes(terms[i]!) ? n : n * s), total);
   if (kept * SPARSE_FACTOR > Math.max(window, NARROW_CANDIDATES)) return undefined;
-  const left = new Set(common.map((t) => t.folded));
-  const match = buildMatchExpression(query, expand, (token) => left.has(foldText(token)));
+  const left = new Set(common.filter((t) => !t.prefix).map((t) => t.folded));
+  const match = buildMatchExpression(
+    query,
+    expand,
+    (token) => left.has(foldText(token)),
+    common.some((t) => t.prefix),
+  );
   return match === undefined ? undefined : { match, checks: common.map(termChecker) };
 }
 
@@ -225,19 +287,20 @@ export function narrowQuery(
  * The window of a narrowed query: every candidate in range, oldest first, kept when it holds the left-out words;
  * the newest `window` of those. `undefined` when there are more than {@link NARROW_CANDIDATES} candidates.
  */
-function narrowWindowRows(
-  sql: SqlRunner,
-  range: { user: string; window: number; pinned: [number, number] | undefined; to: number },
-  narrowed: NarrowedQuery,
-): SearchWindow | undefined {
-  const { user, window, pinned, to } = range;
+function narrowWindowRows(sql: SqlRunner, range: WindowRange, narrowed: NarrowedQuery): SearchWindow | undefined {
+  const { user, window, pinned, to, statements } = range;
   const params = { match: narrowed.match, user, from: pinned?.[0] ?? 0, to, window: NARROW_CANDIDATES };
-  const candidates = sql.all<WindowRow>(WINDOW_ROWS_ASCENDING, params);
+  const candidates = sql.all<WindowRow>(statements.ascending, params);
   if (candidates.length > NARROW_CANDIDATES) return undefined;
   const matches = candidates.filter((row) => narrowed.checks.every((check) => check(row.content)));
   const rows = matches.slice(-window).reverse();
   const from = pinned?.[0] ?? (matches.length >= window ? rows[rows.length - 1]!.seq : 0);
   return { rows, from, to };
+}
+
+/** The sample of newest matches of one MATCH expression (a term, or the OR of a prefix's words). */
+function termSample(sql: SqlRunner, term: string): TermSample {
+  return sql.get<TermSample>(TERM_SAMPLE, { term }) ?? { count: 0, oldest: null };
 }
 
 /**
@@ -246,11 +309,7 @@ function narrowWindowRows(
  */
 export function termSamples(sql: SqlRunner, terms: readonly RankTerm[]): (TermSample | undefined)[] {
   if (terms.length < 2) return [];
-  return terms.map((term) =>
-    term.prefix
-      ? undefined
-      : (sql.get<TermSample>(TERM_SAMPLE, { term: termMatch(term) }) ?? { count: 0, oldest: null }),
-  );
+  return terms.map((term) => (term.prefix ? undefined : termSample(sql, termMatch(term))));
 }
 
 /**
