@@ -24,9 +24,9 @@ import {
   type RankTerm,
   type TermSample,
   termChecker,
+  tokenizeQuery,
   type WindowRow,
 } from '../../search/index.js';
-import { tokenizeQuery } from '../../search/fts-query.js';
 import { prefixTerms } from '../fts5-prefix/index.js';
 import type { RepositoryContext } from './repository-context.js';
 import { pageLimit } from '../../contract/paging.js';
