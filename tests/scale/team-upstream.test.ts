@@ -64,6 +64,9 @@ describe('a team behind a front on a Chat Studio upstream', { timeout: 180_000 }
         LOGS_DIR: path.join(tmp.dir, 'logs-front'),
         PID_FILE: path.join(tmp.dir, 'front.pid'),
         LLM_UPSTREAMS: `studio=${upstream.baseUrl}/v1|${serviceKey}`,
+        // Checked every 0.5 s instead of 5 s, so the last test sees the upstream go down (3 failed checks) in
+        // seconds rather than 15; what it asserts, that models and status agree once it is down, is the same.
+        LLM_UPSTREAM_CHECK_MS: '500',
       },
       { waitForModel: true, timeoutMs: 60_000 },
     );

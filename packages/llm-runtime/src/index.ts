@@ -16,19 +16,7 @@ export {
   type UpstreamOptions,
   type EnvVars,
 } from './config/index.js';
-export {
-  LlmRuntimeError,
-  ChatUnavailableError,
-  QueueFullError,
-  QueueTimeoutError,
-  ModelNotFoundError,
-  ModelLoadError,
-  InsufficientMemoryError,
-  InvalidRequestError,
-  UnsupportedRequestError,
-  ModelDownloadError,
-} from './errors/index.js';
-export { InputTooLongError, UnsupportedOperationError } from './errors/endpoint-errors.js';
+export * from './errors/runtime-errors.js';
 export { MAX_EMBEDDING_CONTEXT } from './llama-cpp/defaults.js';
 // The main entry's types never load node-llama-cpp's declarations (they fail `tsc` with `skipLibCheck: false`):
 // what is typed with node-llama-cpp's own types is under `@chat-studio/llm-runtime/llama-cpp`.

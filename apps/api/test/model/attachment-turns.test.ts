@@ -4,8 +4,7 @@
  * the staged files' `<file>` blocks so the next turn reads them from the KV cache; edited messages are embedded for
  * search by meaning and a deleted message's vector goes with it.
  */
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openChatStore } from '@chat-studio/chat-store';
 import type {
   AttachmentSummary,
@@ -17,22 +16,12 @@ import type {
   SendResponse,
   StreamStartEvent,
 } from '@chat-studio/protocol';
-import {
-  startApiServer,
-  tempDir,
-  testModelsDir,
-  waitFor,
-  waitForModelReady,
-  type ApiServer,
-} from '@chat-studio/test-support';
+import { waitFor } from '@chat-studio/test-support';
+import { useDebugModelServer } from './debug-model-server.js';
 import { post, turnsSent } from './model-requests.js';
 
 describe('files across edits, regenerations and prepare, with the real test model', () => {
-  const tmp = tempDir();
-  const logsDir = path.join(tmp.dir, 'logs');
-  const databasePath = path.join(tmp.dir, 'chat_history.db');
-  let server: ApiServer;
-  const api = (p: string, init?: RequestInit) => fetch(`${server.baseUrl}${p}`, init);
+  const { api, logsDir, databasePath } = useDebugModelServer();
   const upload = async (name: string, body: string): Promise<AttachmentSummary> => {
     const form = new FormData();
     form.append('file', new File([body], name, { type: 'text/plain' }));
@@ -55,20 +44,6 @@ describe('files across edits, regenerations and prepare, with the real test mode
   const sentTurn = (text: string) =>
     waitFor(() => turnsSent(logsDir).findLast((t) => t.endsWith(text)) ?? false, 20_000, `the turn "${text}"`);
   const newSession = async () => (await (await api('/api/chat/sessions', post({}))).json()) as ChatSession;
-
-  beforeAll(async () => {
-    server = await startApiServer({
-      DATABASE_PATH: databasePath,
-      MODELS_DIR: testModelsDir(),
-      LOGS_DIR: logsDir,
-      LOG_LEVEL: 'debug',
-    });
-    await waitForModelReady(server.baseUrl, { timeoutMs: 120_000 });
-  }, 150_000);
-  afterAll(async () => {
-    await server?.stop();
-    tmp.cleanup();
-  });
 
   it('an edit carries the files unless it names others; the old version keeps its own', async () => {
     const session = await newSession();

@@ -3,8 +3,7 @@
  * (read from the debug log, which records the turn as sent); a large file goes by the chunks that match the question,
  * listed as the reply's sources. Files are bound to their message, read back with it and deleted with it.
  */
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   AttachmentLimits,
   AttachmentSummary,
@@ -14,14 +13,8 @@ import type {
   SendResponse,
   StreamStartEvent,
 } from '@chat-studio/protocol';
-import {
-  startApiServer,
-  tempDir,
-  testModelsDir,
-  waitFor,
-  waitForModelReady,
-  type ApiServer,
-} from '@chat-studio/test-support';
+import { waitFor } from '@chat-studio/test-support';
+import { useDebugModelServer } from './debug-model-server.js';
 import { post, turnsSent } from './model-requests.js';
 
 /** A log of `lines` lines with one line that answers the question, far from the start. */
@@ -36,10 +29,7 @@ function bigLog(lines: number): string {
 }
 
 describe('attachments in the prompt, with the real test model', () => {
-  const tmp = tempDir();
-  const logsDir = path.join(tmp.dir, 'logs');
-  let server: ApiServer;
-  const api = (p: string, init?: RequestInit) => fetch(`${server.baseUrl}${p}`, init);
+  const { api, logsDir } = useDebugModelServer();
   const upload = async (name: string, body: string, type: string): Promise<AttachmentSummary> => {
     const form = new FormData();
     form.append('file', new File([body], name, { type }));
@@ -47,20 +37,6 @@ describe('attachments in the prompt, with the real test model', () => {
     expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()) as AttachmentSummary;
   };
-
-  beforeAll(async () => {
-    server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'chat_history.db'),
-      MODELS_DIR: testModelsDir(),
-      LOGS_DIR: logsDir,
-      LOG_LEVEL: 'debug',
-    });
-    await waitForModelReady(server.baseUrl, { timeoutMs: 120_000 });
-  }, 150_000);
-  afterAll(async () => {
-    await server?.stop();
-    tmp.cleanup();
-  });
 
   it('puts a file that fits into the user turn, binds it to the message, and deletes it with the message', async () => {
     const session = (await (await api('/api/chat/sessions', post({}))).json()) as ChatSession;

@@ -139,41 +139,72 @@ describe('chat with the real model over a real server', () => {
     await expect.poll(async () => (await client.llmStatus()).sequences_in_use, { timeout: 5000 }).toBe(0);
   });
 
-  it('four concurrent streams all complete and a fifth past the queue bound gets 503 with Retry-After', async () => {
+  it('four concurrent streams all complete', async () => {
     const sessions = await Promise.all([0, 1, 2, 3].map(() => client.createSession()));
-    const started: Promise<void>[] = [];
-    const runs = sessions.map((s) => {
-      let markStarted!: () => void;
-      started.push(new Promise<void>((r) => (markStarted = r)));
-      return (async () => {
+    const results = await Promise.all(
+      sessions.map(async (s) => {
         const events: StreamEvent[] = [];
         for await (const e of client.stream({
           session_id: s.id,
           message: 'Once upon a time',
-          // Long enough that all four still run when the fifth is sent: in its worker thread the model does not
-          // wait for this process to read the tokens, so a short reply can end before the client has seen it start
-          // (2,000 tokens each were all done within 10 s on the 2-core CI machine). 8,000 run through context shifts.
-          params: { max_tokens: 8000 },
-        })) {
-          if (e.type === 'token' && events.filter((x) => x.type === 'token').length === 0) markStarted();
+          params: { max_tokens: 24 },
+        }))
           events.push(e);
-        }
         return events;
+      }),
+    );
+    for (const events of results) {
+      expect(events[0]!.type).toBe('start');
+      expect(events.some((e) => e.type === 'token')).toBe(true);
+      expect(events.at(-1)!.type).toBe('done');
+    }
+  });
+
+  it('a fifth stream past the queue bound gets 503 with Retry-After while four run, and is served once they end', async () => {
+    const sessions = await Promise.all([0, 1, 2, 3].map(() => client.createSession()));
+    const controllers = sessions.map(() => new AbortController());
+    const started: Promise<void>[] = [];
+    const runs = sessions.map((s, i) => {
+      let markStarted!: () => void;
+      started.push(new Promise<void>((r) => (markStarted = r)));
+      return (async () => {
+        let tokens = 0;
+        try {
+          for await (const e of client.stream(
+            // Held open until the test hangs up: in its worker thread the model does not wait for this process to
+            // read the tokens, so only a reply that cannot end in the test's time keeps four sequences busy (32,768
+            // tokens run through context shifts for minutes); the hang-up then ends all four at once.
+            { session_id: s.id, message: 'Once upon a time', params: { max_tokens: 32_768 } },
+            { signal: controllers[i]!.signal },
+          )) {
+            if (e.type === 'token' && ++tokens === 1) markStarted();
+          }
+        } catch (err) {
+          if ((err as Error).name !== 'AbortError') throw err;
+        }
+        return tokens;
       })();
     });
     await Promise.all(started);
     const fifth = await client.createSession();
     const refused = await client.send({ session_id: fifth.id, message: 'me too' }).catch((e: unknown) => e);
+    for (const controller of controllers) controller.abort();
     expect(refused).toBeInstanceOf(ChatApiError);
     expect((refused as ChatApiError).status).toBe(503);
     expect(Number((refused as ChatApiError).headers?.get('retry-after'))).toBeGreaterThan(0);
     expect((await client.listMessages(fifth.id)).items).toHaveLength(0);
+    for (const tokens of await Promise.all(runs)) expect(tokens).toBeGreaterThan(0);
 
-    const results = await Promise.all(runs);
-    for (const events of results) {
-      expect(events.at(-1)!.type).toBe('done');
+    // The four were cut short, not finished: each reply is stored as far as it got, and their sequences come back.
+    for (const s of sessions) {
+      await expect
+        .poll(async () => (await client.listMessages(s.id)).items[1]?.finish_reason, { timeout: 20_000 })
+        .toBe('abort');
     }
-  }, 180_000);
+    await expect.poll(async () => (await client.llmStatus()).sequences_in_use, { timeout: 20_000 }).toBe(0);
+    const served = await client.send({ session_id: fifth.id, message: 'me too', params: { max_tokens: 4 } });
+    expect(served.assistant_message.status).toBe('complete');
+  });
 
   it('answers an identical deterministic request from the cache', async () => {
     const params = { max_tokens: 16, temperature: 0 };

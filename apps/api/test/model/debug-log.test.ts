@@ -1,46 +1,20 @@
 /** Issue #19.3: the log files the guide reads, and a debug log that carries what a person debugging needs. */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatSession } from '@chat-studio/protocol';
-import {
-  startApiServer,
-  tempDir,
-  testModelsDir,
-  waitFor,
-  waitForModelReady,
-  type ApiServer,
-} from '@chat-studio/test-support';
+import { waitFor } from '@chat-studio/test-support';
+import { useDebugModelServer } from './debug-model-server.js';
 import { post, logLines as lines } from './model-requests.js';
 
 describe('logs where the guide looks, with LOG_LEVEL=debug', () => {
-  const tmp = tempDir();
-  const logsDir = path.join(tmp.dir, 'logs');
-  let server: ApiServer;
-
-  beforeAll(async () => {
-    server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'chat_history.db'),
-      MODELS_DIR: testModelsDir(),
-      LOGS_DIR: logsDir,
-      LOG_LEVEL: 'debug',
-      LOG_SLOW_SQL_MS: '0',
-    });
-    await waitForModelReady(server.baseUrl, { timeoutMs: 120_000 });
-  }, 150_000);
-  afterAll(async () => {
-    await server?.stop();
-    tmp.cleanup();
-  });
+  const { api, logsDir } = useDebugModelServer({ LOG_SLOW_SQL_MS: '0' });
 
   it('writes logs/backend.log and logs/debug.log; debug has route, user, sizes, settings, seed, KV reuse, SQL; text only there', async () => {
-    const session = (await (await fetch(`${server.baseUrl}/api/chat/sessions`, post({}))).json()) as ChatSession;
+    const session = (await (await api('/api/chat/sessions', post({}))).json()) as ChatSession;
     const secretText = 'Once upon a time a zebra';
     for (const message of [secretText, 'and then']) {
-      const res = await fetch(
-        `${server.baseUrl}/api/chat/send`,
-        post({ session_id: session.id, message, max_tokens: 6, seed: 42 }),
-      );
+      const res = await api('/api/chat/send', post({ session_id: session.id, message, max_tokens: 6, seed: 42 }));
       expect(res.status).toBe(200);
     }
     // The files of this instance (logs/<instance>/), linked where the guide looks.

@@ -8,6 +8,7 @@ import {
   UnsupportedRequestError,
 } from '../errors/index.js';
 import { InputTooLongError } from '../errors/endpoint-errors.js';
+import * as entry from '../index.js';
 import type { StreamItem } from './messages.js';
 import { createTokenBatcher, fromWireError, toWireError } from './index.js';
 
@@ -46,6 +47,24 @@ describe('errors across the thread boundary', () => {
     const abort = across(new DOMException('stopped', 'AbortError'));
     expect([abort.name, abort.message]).toEqual(['AbortError', 'stopped']);
     expect(across('a string').message).toBe('a string');
+  });
+
+  it('every error class the package exports comes back as itself, but the two the main thread alone throws', () => {
+    // Options are resolved, and remote upstreams called, on the main thread: these never cross the boundary.
+    const mainThreadOnly = ['InvalidOptionError', 'UpstreamRequestError'];
+    const classes = Object.entries(entry).filter(
+      (e): e is [string, typeof LlmRuntimeError] => typeof e[1] === 'function' && e[1].prototype instanceof Error,
+    );
+    expect(classes.map(([name]) => name)).toEqual(expect.arrayContaining(mainThreadOnly));
+    const crossing = classes.filter(([name]) => !mainThreadOnly.includes(name));
+    expect(crossing.length).toBeGreaterThanOrEqual(12);
+    for (const [name, Class] of crossing) {
+      // Any instance of the class will do: its name is what the wire carries (no constructor runs on the way back).
+      const instance = Object.assign(Object.create(Class.prototype) as Error, { name, message: name });
+      const back = across(instance);
+      expect(back, name).toBeInstanceOf(Class);
+      expect(back.name).toBe(name);
+    }
   });
 });
 

@@ -1,17 +1,5 @@
 /** Errors across the thread boundary: re-created on the other side as the same named classes with their codes. */
-import {
-  ChatUnavailableError,
-  InsufficientMemoryError,
-  InvalidRequestError,
-  LlmRuntimeError,
-  ModelDownloadError,
-  ModelLoadError,
-  ModelNotFoundError,
-  QueueFullError,
-  QueueTimeoutError,
-  UnsupportedRequestError,
-} from '../errors/index.js';
-import { InputTooLongError, UnsupportedOperationError } from '../errors/endpoint-errors.js';
+import * as runtimeErrors from '../errors/runtime-errors.js';
 
 /** An error as structured clone carries it: its class name, message, stack and plain own fields (`code`, …). */
 export interface WireError {
@@ -21,21 +9,8 @@ export interface WireError {
   fields: Record<string, string | number | boolean | null>;
 }
 
-/** The classes callers branch on, by the name their instances carry. */
-const CLASSES: Record<string, { prototype: Error }> = {
-  LlmRuntimeError,
-  ChatUnavailableError,
-  QueueFullError,
-  QueueTimeoutError,
-  ModelNotFoundError,
-  ModelLoadError,
-  InsufficientMemoryError,
-  InvalidRequestError,
-  UnsupportedRequestError,
-  ModelDownloadError,
-  InputTooLongError,
-  UnsupportedOperationError,
-};
+/** The classes callers branch on, by the name their instances carry (`this.name = new.target.name`). */
+const CLASSES: Readonly<Record<string, { prototype: Error }>> = runtimeErrors;
 
 /**
  * Any thrown value as a {@link WireError}.

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
 import { startApiServer, tempDir, type ApiServer } from '@chat-studio/test-support';
+import { settleRequestBody } from './index.js';
 
 /** What a keep-alive Node `fetch` client sees for each of `n` POSTs of `body`: the status and error code, or the socket error. */
 async function outcomes(url: string, body: string, n: number): Promise<string[]> {
@@ -46,4 +48,39 @@ describe('early refusals on a keep-alive connection (real server)', () => {
     expect(seen.filter((s) => s.startsWith('socket'))).toEqual([]);
     expect(seen.filter((s) => s === '429 rate_limited').length).toBeGreaterThan(8);
   }, 120_000);
+});
+
+describe('settleRequestBody (in process)', () => {
+  /** An app whose one route settles the body with a 50 ms wait, then refuses; and a body that sends `bytes`. */
+  const refuse = new Hono().post('/', async (c) => {
+    await settleRequestBody(c, 1024, 50);
+    return c.json({ error: { code: 'payload_too_large' } }, 413);
+  });
+  const body = (bytes: number, end: boolean) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (bytes > 0) controller.enqueue(new Uint8Array(bytes));
+        if (end) controller.close();
+      },
+    });
+  const post = (stream: ReadableStream<Uint8Array>, length: number) =>
+    refuse.request('/', {
+      method: 'POST',
+      body: stream,
+      headers: { 'content-length': String(length) },
+      duplex: 'half',
+    });
+
+  it('drains a small body that arrives, and keeps the connection', async () => {
+    const res = await post(body(100, true), 100);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBeNull();
+  });
+
+  it('closes the connection when the body does not arrive in time, or is declared past the limit', async () => {
+    const slow = await post(body(10, false), 100);
+    expect(slow.headers.get('connection')).toBe('close');
+    const large = await post(body(0, false), 2048);
+    expect(large.headers.get('connection')).toBe('close');
+  });
 });
