@@ -33,6 +33,11 @@ export interface OpenPostgresStoreOptions {
   searchWindow?: number;
   /** Open without migrating; every transaction is read-only. Defaults to `false`. */
   readonly?: boolean;
+  /**
+   * Warm the search connections in the background at open (see `searchReady`). Defaults to `true`; `false` leaves
+   * each to its first search (bench:scale measures the difference).
+   */
+  warmSearch?: boolean;
 }
 
 /** A lost or refused connection becomes `DatabaseUnavailableError` (503 with Retry-After), never a bare 500. */
@@ -105,7 +110,10 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
       pool: await createPool({ url: options.url, max: POSTGRES_SEARCH_CONCURRENCY, readonly, idleTimeoutMillis: 0 }),
     }),
   });
-  const searchReady = warmSearchConnections(searchDb, POSTGRES_SEARCH_CONCURRENCY, searchWindow);
+  const searchReady =
+    options.warmSearch === false
+      ? Promise.resolve()
+      : warmSearchConnections(searchDb, POSTGRES_SEARCH_CONCURRENCY, searchWindow);
   const nextId = monotonicFactory();
   const ctx: PostgresContext = { db, pool, healthDb, searchDb, now: () => Date.now(), newId: () => nextId() };
   const search = createPostgresSearch(ctx, searchWindow);
