@@ -212,15 +212,14 @@ async function seedPostgres(url) {
       // store of its own, without and with the warm-up of its search connections.
       const cold = await timeFirstSearches({ url, warm: false });
       const warmed = await timeFirstSearches({ url, warm: true });
-      firstSearches.forEach((f, i) =>
+      for (const [i, f] of firstSearches.entries())
         Object.assign(f, {
           coldMs: cold[i]?.ms,
           coldCpuMs: cold[i]?.cpuMs,
           warmedMs: warmed[i]?.ms,
           warmedCpuMs: warmed[i]?.cpuMs,
           warmupMs: warmed[i]?.warmMs,
-        }),
-      );
+        });
     } finally {
       await client.end();
     }
