@@ -14,7 +14,7 @@ import { createPostgresMessagesRepository } from './repositories/messages.reposi
 import { createPostgresProcessesRepository } from './repositories/processes.repository.js';
 import { createPostgresAttachmentsRepository } from './repositories/attachments.repository.js';
 import type { PostgresContext } from './repositories/postgres-context.js';
-import { createPostgresSearch } from './repositories/search.js';
+import { createPostgresSearch, POSTGRES_SEARCH_CONCURRENCY, warmSearchConnections } from './repositories/search.js';
 import { createPostgresSessionsRepository } from './repositories/sessions.repository.js';
 import { createPostgresUsersRepository } from './repositories/users.repository.js';
 import { createPostgresVectorsRepository } from './repositories/vectors.repository.js';
@@ -33,6 +33,11 @@ export interface OpenPostgresStoreOptions {
   searchWindow?: number;
   /** Open without migrating; every transaction is read-only. Defaults to `false`. */
   readonly?: boolean;
+  /**
+   * Warm the search connections in the background at open (see `searchReady`). Defaults to `true`; `false` leaves
+   * each to its first search (bench:scale measures the difference).
+   */
+  warmSearch?: boolean;
 }
 
 /** A lost or refused connection becomes `DatabaseUnavailableError` (503 with Retry-After), never a bare 500. */
@@ -96,9 +101,22 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
   const healthDb = new Kysely<PostgresChatDatabase>({
     dialect: new PostgresDialect({ pool: await createPool({ url: options.url, max: 1, readonly }) }),
   });
+  // Searches have connections of their own, as many as run at once, kept open for the store's life and warmed now
+  // in the background: a search on a new connection cost 0.1–0.5 s more than on a used one (bench:scale), and the
+  // main pool closes idle connections after 10 s, so a search after a pause would often pay it.
+  const searchWindow = Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW));
+  const searchDb = new Kysely<PostgresChatDatabase>({
+    dialect: new PostgresDialect({
+      pool: await createPool({ url: options.url, max: POSTGRES_SEARCH_CONCURRENCY, readonly, idleTimeoutMillis: 0 }),
+    }),
+  });
+  const searchReady =
+    options.warmSearch === false
+      ? Promise.resolve()
+      : warmSearchConnections(searchDb, POSTGRES_SEARCH_CONCURRENCY, searchWindow);
   const nextId = monotonicFactory();
-  const ctx: PostgresContext = { db, pool, healthDb, now: () => Date.now(), newId: () => nextId() };
-  const search = createPostgresSearch(ctx, Math.max(1, Math.floor(options.searchWindow ?? DEFAULT_SEARCH_WINDOW)));
+  const ctx: PostgresContext = { db, pool, healthDb, searchDb, now: () => Date.now(), newId: () => nextId() };
+  const search = createPostgresSearch(ctx, searchWindow);
   let closed = false;
   const isClosed = () => closed;
 
@@ -106,6 +124,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     backend: 'postgres',
     path: redactUrl(options.url),
     db,
+    searchReady,
     sessions: guard(createPostgresSessionsRepository(ctx), isClosed),
     messages: guard(createPostgresMessagesRepository(ctx), isClosed),
     search: guard({ search }, isClosed).search,
@@ -130,7 +149,8 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([db.destroy(), healthDb.destroy()]);
+      await searchReady;
+      await Promise.all([db.destroy(), healthDb.destroy(), searchDb.destroy()]);
     },
   };
 }

@@ -11,4 +11,9 @@ export interface PostgresChatStore extends ChatStoreBase {
    * `chat_messages.content_tsv`). Avoid its transactions while the store is in use.
    */
   readonly db: Kysely<PostgresChatDatabase>;
+  /**
+   * Settles when the search connections, opened with the store, have run their warm-up searches (it never
+   * rejects). Searches need not wait for it; a benchmark that times a first search does.
+   */
+  readonly searchReady: Promise<void>;
 }

@@ -16,6 +16,11 @@ export interface PostgresContext {
   pool: pg.Pool;
   /** One connection of its own for health checks (`ping`, `maintenance.probe`), never queued behind the pool's work. */
   healthDb?: Kysely<PostgresChatDatabase>;
+  /**
+   * The connections searches run on (as many as run at once), kept open and warmed when the store opens; `db` when
+   * absent.
+   */
+  searchDb?: Kysely<PostgresChatDatabase>;
 }
 
 /** PostgreSQL's unique_violation. */

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
-import { pageStatement, taskGate } from './search.js';
+import { openPostgresStore } from '../open-postgres-store.js';
+import { pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
 import { inverseDocFrequency, rankTerms, rankWindow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 
@@ -225,4 +226,48 @@ describe('taskGate', () => {
     await Promise.all([gate(task(10)), gate(task(11)), gate(task(12))]);
     expect(most).toBe(2);
   });
+});
+
+describe.skipIf(skip !== undefined)('PostgreSQL search connections', () => {
+  it('are opened with the store and warmed with the plans a search runs, then serve the searches', async () => {
+    const t = await openTempPostgresStore();
+    // This store's connections warmed on an empty database: they ran no search.
+    await t.store.searchReady;
+    const s = await t.store.sessions.create('u', { title: 'Warm' });
+    await sql`INSERT INTO chat_messages (id, session_id, role, content, created_at)
+      SELECT 'w' || i, ${s.id}, 'user', 'the words of message ' || i, i FROM generate_series(1, 300) AS i`.execute(
+      t.store.db,
+    );
+    const store = await openPostgresStore({ url: t.db.url });
+    try {
+      await store.searchReady;
+      // Each search connection's last statement is a warm-up search, as the newest message's owner.
+      const warmed = async () =>
+        (
+          await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ~ '^[[:space:]]*SELECT [*] FROM chat_search_page[(]'`.execute(
+            t.store.db,
+          )
+        ).rows[0]!.n;
+      expect(await warmed()).toBe(POSTGRES_SEARCH_CONCURRENCY);
+      expect(WARM_QUERIES.length).toBeGreaterThan(0);
+      const page = await store.search('u', 'message 7');
+      expect(page.items.length).toBeGreaterThan(0);
+      // The search ran on those connections: no other connection of the store ran one.
+      expect(await warmed()).toBe(POSTGRES_SEARCH_CONCURRENCY);
+    } finally {
+      await store.close();
+      await t.cleanup();
+    }
+  }, 60_000);
+
+  it('warm up on an empty database without failing', async () => {
+    const t = await openTempPostgresStore();
+    try {
+      await expect(t.store.searchReady).resolves.toBeUndefined();
+      expect((await t.store.search('u', 'anything')).items).toEqual([]);
+    } finally {
+      await t.cleanup();
+    }
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
  * with plans that do not depend on the planner's statistics, in one statement that ranks in the database and
  * returns only the page's rows (their snippets are built here, as on SQLite).
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../contract/paging.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../contract/search.js';
 import { buildSnippet, postgresTermPatterns, rankTerms, type RankTerm } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
+import type { PostgresChatDatabase } from '../postgres-database.js';
 import type { PostgresContext } from './postgres-context.js';
 
 /** How many of the newest messages the probe reads to see how common the query and each of its words are. */
@@ -103,6 +104,45 @@ export function taskGate(max: number): <T>(task: () => Promise<T>) => Promise<T>
 }
 
 /**
+ * What a search connection runs once when it opens: a word found in most chats (the plan that walks the newest
+ * messages, counting a word in each row) and a word no chat has beside a prefix (the GIN plan, with a prefix's
+ * partial match and pattern counts). On a new server process the first run of each costs several times the later
+ * ones (the process touches the shared buffers, catalogs and regular expressions for the first time: 0.1–0.5 s for
+ * the first phrase search on bench:scale's 50,000 messages), and would otherwise fall on a user's search.
+ */
+export const WARM_QUERIES = ['the', 'zqxjkv the'];
+
+/**
+ * Runs `WARM_QUERIES` on each of `connections` distinct connections of `db` at once (each holds its own until its
+ * queries are done), as the newest message's owner, so that they run the plans a real search runs. Never throws: a
+ * connection that cannot warm is warmed by its first search instead.
+ */
+export async function warmSearchConnections(
+  db: Kysely<PostgresChatDatabase>,
+  connections: number,
+  window = DEFAULT_SEARCH_WINDOW,
+): Promise<void> {
+  const warmOne = () =>
+    db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ user_id: string }>`
+        SELECT s.user_id FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id ORDER BY m.seq DESC LIMIT 1`.execute(
+        conn,
+      );
+      const user = rows[0]?.user_id;
+      if (user === undefined) return;
+      for (const query of WARM_QUERIES) {
+        const text = buildTsQuery(query);
+        if (text === undefined) continue;
+        await pageStatement(user, text, rankTerms(query), { from: 0, to: null }, window, {
+          offset: 0,
+          limit: 21,
+        }).execute(conn);
+      }
+    });
+  await Promise.all(Array.from({ length: connections }, () => warmOne().catch(() => undefined)));
+}
+
+/**
  * Search ranks by BM25 among the newest `window` matches of the user's messages (all of them when there are fewer),
  * and the cursor pins both ends of that window, exactly as the SQLite store does. `rank` is the negated score, so
  * lower is better on both back ends.
@@ -136,7 +176,7 @@ function searchOnce(ctx: PostgresContext, window: number): SearchFunction {
     const { rows } = await pageStatement(userId, text, terms, pinned ?? { from: 0, to: null }, window, {
       offset,
       limit: take + 1,
-    }).execute(ctx.db);
+    }).execute(ctx.searchDb ?? ctx.db);
     const first = rows[0];
     const to = pinned?.to ?? Number(first?.newest ?? 0);
     const from = pinned?.from ?? Number(first?.window_from ?? 0);
