@@ -38,6 +38,7 @@ export async function openChatStore(options: ChatStoreOptions = {}): Promise<Cha
       poolSize: options.poolSize,
       searchWindow: options.searchWindow,
       readonly: options.readonly,
+      warmSearch: options.warmSearch,
     });
   }
   return openSqliteStore(options);

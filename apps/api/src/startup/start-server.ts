@@ -61,6 +61,8 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
       ? (sql, ms) => logger.debug({ sql, ms }, 'slow SQL statement')
       : undefined,
     slowStatementMs: config.slowSqlMs,
+    // PostgreSQL: the first searches after start do not pay new connections' first plans.
+    warmSearch: true,
   });
   // Several API processes behind one proxy must count against the same limits: keep the counters in Redis.
   // ioredis is loaded only when configured: a single process never pays for it at startup.

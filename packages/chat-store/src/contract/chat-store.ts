@@ -76,6 +76,12 @@ export interface ChatStoreOptions {
    * transaction is read-only). Defaults to `false`.
    */
   readonly?: boolean;
+  /**
+   * PostgreSQL only: open the search connections at once and run a search on each in the background, so that the
+   * first searches do not pay a new database process's first plan (`searchReady` settles when done). Defaults to
+   * `false`; the API server turns it on, short-lived tools leave it off.
+   */
+  warmSearch?: boolean;
 }
 
 /** Which engine holds the data: the discriminant of `ChatStore`. */

@@ -34,8 +34,9 @@ export interface OpenPostgresStoreOptions {
   /** Open without migrating; every transaction is read-only. Defaults to `false`. */
   readonly?: boolean;
   /**
-   * Warm the search connections in the background at open (see `searchReady`). Defaults to `true`; `false` leaves
-   * each to its first search (bench:scale measures the difference).
+   * Warm the search connections in the background at open (see `searchReady`). Defaults to `false`, which leaves
+   * each to its first search: a server passes `true`, while a command-line tool that opens the store for a moment
+   * should not run two searches and wait for them at close (bench:scale measures the difference).
    */
   warmSearch?: boolean;
 }
@@ -111,9 +112,9 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     }),
   });
   const searchReady =
-    options.warmSearch === false
-      ? Promise.resolve()
-      : warmSearchConnections(searchDb, POSTGRES_SEARCH_CONCURRENCY, searchWindow);
+    options.warmSearch === true
+      ? warmSearchConnections(searchDb, POSTGRES_SEARCH_CONCURRENCY, searchWindow)
+      : Promise.resolve();
   const nextId = monotonicFactory();
   const ctx: PostgresContext = { db, pool, healthDb, searchDb, now: () => Date.now(), newId: () => nextId() };
   const search = createPostgresSearch(ctx, searchWindow);

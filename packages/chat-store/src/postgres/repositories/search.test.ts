@@ -238,7 +238,7 @@ describe.skipIf(skip !== undefined)('PostgreSQL search connections', () => {
       SELECT 'w' || i, ${s.id}, 'user', 'the words of message ' || i, i FROM generate_series(1, 300) AS i`.execute(
       t.store.db,
     );
-    const store = await openPostgresStore({ url: t.db.url });
+    const store = await openPostgresStore({ url: t.db.url, warmSearch: true });
     try {
       await store.searchReady;
       // Each search connection's last statement is a warm-up search, as the newest message's owner.
@@ -262,7 +262,7 @@ describe.skipIf(skip !== undefined)('PostgreSQL search connections', () => {
   }, 60_000);
 
   it('warm up on an empty database without failing', async () => {
-    const t = await openTempPostgresStore();
+    const t = await openTempPostgresStore({ warmSearch: true });
     try {
       await expect(t.store.searchReady).resolves.toBeUndefined();
       expect((await t.store.search('u', 'anything')).items).toEqual([]);
