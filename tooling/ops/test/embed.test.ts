@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openChatStore } from '@chat-studio/chat-store';
 import { tempDir } from '@chat-studio/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HealthReport } from '../src/health/index.js';
 import { runMaintenance } from '../src/maintenance/index.js';
 import { opsEnv, runCli, seedDatabase, USER_ID } from './helpers.js';
 
@@ -68,6 +69,15 @@ describe('embed command and the maintenance vectors check', () => {
     const text = await runCli('embed', ['--status'], env);
     expect(text.stdout).toContain('Large files indexed: 0 ready, 1 indexing, 0 error');
     expect(text.stdout).toContain('Chunks embedded: 1 of 3 (unit, 2 dims)');
+  });
+
+  it('pnpm health shows the chunk indexing line', async () => {
+    const run = await runCli('health', ['--json'], env);
+    const report = JSON.parse(run.stdout) as HealthReport;
+    expect(report.checks.find((c) => c.name === 'chunk indexing')).toMatchObject({
+      status: 'pass',
+      detail: '1 of 3 chunks embedded; large files: 0 ready, 1 indexing, 0 error',
+    });
   });
 
   it('maintenance names the problem and the command that fixes it', async () => {
