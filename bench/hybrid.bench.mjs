@@ -4,7 +4,11 @@
 // `chunkVectors`, on SQLite and, at BENCH_PG_CHUNKS (default 20,000; needs DATABASE_URL_TEST), on PostgreSQL;
 // (2) a generated BENCH_PDF_PAGES-page (default 300) PDF end to end through the running server with the test model:
 // upload, indexing to ready, and the first token of a question, asked after `ready` and asked at once after the
-// upload (while indexing: by words). Run with `pnpm bench:hybrid` (BENCH_WRITE=0 to print only).
+// upload (while indexing: by words); (3) with BENCH_LOG_ROUNDS > 0 (default 0), a generated BENCH_LOG_MB (default 5)
+// MiB log uploaded that many times in a row through the server, each asked about at once: upload time with its
+// Server-Timing phases, and the first token (the case where a later upload waited behind the first's indexing).
+// Run with `pnpm bench:hybrid` (BENCH_WRITE=0 to print only); the log case alone:
+// `BENCH_CHUNKS=0 BENCH_PG_CHUNKS=0 BENCH_PDF_PAGES=0 BENCH_LOG_ROUNDS=3 node bench/hybrid.bench.mjs`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -21,6 +25,8 @@ const REPS = Number(process.env.BENCH_REPS ?? 60);
 const PAGES = Number(process.env.BENCH_PDF_PAGES ?? 300);
 /** How long the PDF may take to become ready before its progress so far is reported instead. */
 const READY_TIMEOUT_S = Number(process.env.BENCH_READY_TIMEOUT_S ?? 1800);
+const LOG_ROUNDS = Number(process.env.BENCH_LOG_ROUNDS ?? 0);
+const LOG_MB = Number(process.env.BENCH_LOG_MB ?? 5);
 const MODELS_DIR = process.env.TEST_MODELS_DIR ?? process.env.MODELS_DIR ?? path.resolve(ROOT, '../shared/models');
 const USER = 'bench-user';
 const LIMIT = 12;
@@ -163,22 +169,75 @@ async function makePdf(pages) {
   return pdf.save();
 }
 
-async function upload(baseUrl, bytes, name) {
+async function upload(baseUrl, bytes, name, type = 'application/pdf') {
   const form = new FormData();
-  form.append('file', new File([bytes], name, { type: 'application/pdf' }));
+  form.append('file', new File([bytes], name, { type }));
   const res = await fetch(`${baseUrl}/api/attachments`, { method: 'POST', body: form });
   if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
-  return res.json();
+  const summary = await res.json();
+  // `read;dur=12.3, extract;dur=…` → { read: 12.3, extract: … }
+  const timing = Object.fromEntries(
+    (res.headers.get('server-timing') ?? '')
+      .split(',')
+      .map((part) => part.trim().match(/^(\w+);dur=([\d.]+)/))
+      .filter(Boolean)
+      .map((m) => [m[1], Number(m[2])]),
+  );
+  Object.defineProperty(summary, 'timing', { value: timing, enumerable: false });
+  return summary;
+}
+
+/** The benches' log: `bytes` of request lines, an ERROR every 97th and a WARN every 13th. */
+function makeLog(bytes) {
+  const lines = [];
+  let size = 0;
+  for (let n = 1; size < bytes; n++) {
+    const level = n % 97 === 0 ? 'ERROR' : n % 13 === 0 ? 'WARN' : 'INFO';
+    const line = `2026-12-03T01:00:${String(n % 60).padStart(2, '0')}Z ${level} request ${n} served in ${n % 250} ms\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return new TextEncoder().encode(lines.join(''));
+}
+
+/** The same log uploaded LOG_ROUNDS times in a row, each asked about at once while the earlier ones index. */
+async function logRounds() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hybrid-log-'));
+  const server = await startApiServer({ DATABASE_PATH: path.join(dir, 'chat.db'), DATABASE_URL: '', MODELS_DIR });
+  try {
+    const client = createChatClient({ baseUrl: server.baseUrl });
+    for (let i = 0; i < 600; i++) {
+      const status = await (await fetch(`${server.baseUrl}/api/llm/status`)).json();
+      if (status.state === 'ready') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const log = makeLog(LOG_MB * 1024 * 1024);
+    const rounds = [];
+    for (let round = 1; round <= LOG_ROUNDS; round++) {
+      const started = performance.now();
+      const summary = await upload(server.baseUrl, log, `app-${round}.log`, 'text/plain');
+      const uploadMs = performance.now() - started;
+      const asked = await firstToken(client, summary.id, started, 'Which requests failed with ERROR?');
+      const info = await (await fetch(`${server.baseUrl}/api/attachments/${summary.id}`)).json();
+      const row = { round, uploadMs, timing: summary.timing, tokens: summary.tokens, index: info.index, asked };
+      console.log(JSON.stringify({ log: row }));
+      rounds.push(row);
+    }
+    return { bytes: log.length, rounds };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Milliseconds from `since` to the first token of a question about the file, and the reply's sources. */
-async function firstToken(client, id, since) {
+async function firstToken(client, id, since, message = 'What does page 150 say about login latency?') {
   const session = await client.createSession();
   let first = 0;
   let sources = 0;
   for await (const e of client.stream({
     session_id: session.id,
-    message: 'What does page 150 say about login latency?',
+    message,
     attachments: [id],
     params: { max_tokens: 16 },
   })) {
@@ -246,6 +305,7 @@ async function pdfEndToEnd() {
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 const figures = [CHUNKS > 0 ? await sqliteRetrieval() : undefined, await postgresRetrieval()].filter(Boolean);
 const pdf = PAGES > 0 ? await pdfEndToEnd() : undefined;
+const logs = LOG_ROUNDS > 0 ? await logRounds() : undefined;
 const load = os.loadavg()[0].toFixed(1);
 const table = [
   '| back end | chunks | files | hybrid p50 ms | hybrid p95 ms | words alone p95 ms | vectors alone p95 ms | fill s |',
@@ -263,8 +323,20 @@ const pdfTable = !pdf
       `| after \`ready\` | ${fmt(pdf.uploadMs)} | ${pdf.state}${pdf.state === 'ready' ? '' : ` (${pdf.embedded} of ${pdf.chunks} chunks embedded at the ${READY_TIMEOUT_S} s limit)`} | ${fmt(pdf.readyMs)} | **${fmt(pdf.firstTokenMs)}** | ${pdf.sources} |`,
       `| at once after the upload | ${fmt(pdf.early.uploadMs)} | ${pdf.early.state} | — | **${fmt(pdf.early.firstTokenMs)}** | ${pdf.early.sources} |`,
     ].join('\n');
+const phase = (r, name) => (r.timing[name] === undefined ? '—' : fmt(r.timing[name]));
+const logTable = !logs
+  ? ''
+  : [
+      '| round | upload ms | read | extract | count | chunk | store | upload → first token ms | chunks | tokens |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...logs.rounds.map(
+        (r) =>
+          `| ${r.round} | **${fmt(r.uploadMs)}** | ${phase(r, 'read')} | ${phase(r, 'extract')} | ${phase(r, 'count')} | ${phase(r, 'chunk')} | ${phase(r, 'store')} | ${fmt(r.asked.ms)} | ${r.index?.chunks ?? '—'} | ${r.tokens ?? '—'} |`,
+      ),
+    ].join('\n');
 console.log(table);
 console.log(pdfTable);
+console.log(logTable);
 
 if (process.env.BENCH_WRITE !== '0' && pdf)
   writeSection(
@@ -288,5 +360,14 @@ embedding model: \`POST /api/attachments\` (extraction and chunking), the backgr
 file attached. The second row asks at once after the upload, while the file is still \`indexing\`: the turn
 retrieves by words (and by the vectors made so far) and does not wait for indexing.
 
-${pdfTable}`,
+${pdfTable}${
+  logTable
+    ? `
+
+The same ${LOG_MB} MiB log uploaded ${LOG_ROUNDS} times in a row, each asked about at once (milliseconds; phases from
+the upload's \`Server-Timing\`):
+
+${logTable}`
+    : ''
+}`,
   );

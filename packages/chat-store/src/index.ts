@@ -117,6 +117,7 @@ export type {
   ChunkVectorInput,
   ChunkVectorSearch,
   ChunkIndexProgress,
+  ChunkIndexTotals,
   PendingChunk,
 } from './contract/chunk-vectors.js';
 export type {

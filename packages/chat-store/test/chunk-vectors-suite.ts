@@ -108,6 +108,33 @@ export function describeChunkVectorSuite(name: string, hooks: { open(): Promise<
       expect(await store.chunkVectors.fail('again')).toBe(0);
     });
 
+    it('totals files per state and chunks embedded over every user', async () => {
+      expect(await store.chunkVectors.totals()).toEqual({
+        files: { ready: 0, indexing: 0, error: 0 },
+        chunks: 0,
+        embedded: 0,
+      });
+      await store.attachments.create('u', textFile('small.txt', 'hello'), QUOTA);
+      await store.attachments.create('u', textFile('big.md', CHUNKS.join(''), CHUNKS), QUOTA);
+      await store.attachments.create('v', textFile('theirs.md', CHUNKS.join(''), CHUNKS), QUOTA);
+      expect(await store.chunkVectors.totals()).toEqual({
+        files: { ready: 0, indexing: 2, error: 0 },
+        chunks: 6,
+        embedded: 0,
+      });
+      await store.chunkVectors.useModel({ model: 'fake', dims: DIMS });
+      await store.chunkVectors.store(
+        (await store.chunkVectors.pending(4)).map((p) => ({ chunkId: p.chunkId, vector: fakeVector(p.text) })),
+      );
+      expect(await store.chunkVectors.totals()).toEqual({
+        files: { ready: 1, indexing: 1, error: 0 },
+        chunks: 6,
+        embedded: 4,
+      });
+      await store.chunkVectors.fail('No model can embed now.');
+      expect((await store.chunkVectors.totals()).files).toEqual({ ready: 1, indexing: 0, error: 1 });
+    });
+
     it('embeds every file again when the model changes', async () => {
       const big = await store.attachments.create('u', textFile('big.md', CHUNKS.join(''), CHUNKS), QUOTA);
       await store.chunkVectors.useModel({ model: 'fake', dims: DIMS });

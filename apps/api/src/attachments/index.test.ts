@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   checkAcceptedType,
   cleanFileName,
+  countFileTokens,
+  defaultDocuments,
+  EXACT_COUNT_MIN_CHARS,
   fileBlock,
   isAcceptedType,
   planTurn,
+  SAMPLE_SLICE_CHARS,
+  SAMPLE_SLICES,
+  sampleText,
+  uploadAttachment,
   type AttachmentChunkHit,
   type PlanDeps,
 } from './index.js';
@@ -144,3 +151,115 @@ describe('accepted types', () => {
     expect(cleanFileName('')).toBe('file');
   });
 });
+
+/** A generated log of about `bytes` bytes, the shape of the benches' 5 MiB log. */
+function makeLog(bytes: number): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (let n = 1; size < bytes; n++) {
+    const level = n % 97 === 0 ? 'ERROR' : n % 13 === 0 ? 'WARN' : 'INFO';
+    const line = `2026-12-03T01:00:${String(n % 60).padStart(2, '0')}Z ${level} request ${n} served in ${n % 250} ms\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return lines.join('');
+}
+
+/** A tokenizer stand-in: one token per word or punctuation run, and every text length it was asked about. */
+function recordingCounter() {
+  const lengths: number[] = [];
+  const count = (text: string): number => {
+    lengths.push(text.length);
+    return text.match(/\w+|[^\w\s]+/g)?.length ?? 0;
+  };
+  return { count, lengths };
+}
+
+describe('countFileTokens', () => {
+  it('counts a text that could fit exactly, and a longer one from a sample within 2%', () => {
+    const { count, lengths } = recordingCounter();
+    expect(countFileTokens(count, 'a short file.', 100)).toEqual({ tokens: 4, kind: 'exact' });
+    const log = makeLog(2 * 1024 * 1024);
+    const estimate = countFileTokens(count, log, 2048);
+    const exact = count(log);
+    expect(estimate?.kind).toBe('sampled');
+    expect(Math.abs((estimate?.tokens ?? 0) - exact) / exact).toBeLessThan(0.02);
+    // The sample is one call of at most SAMPLE_SLICES slices.
+    expect(lengths[1]).toBeLessThanOrEqual(SAMPLE_SLICES * SAMPLE_SLICE_CHARS);
+    expect(countFileTokens(() => null, log, 2048)).toBeNull();
+  });
+
+  it('counts exactly whatever could fit a large context at 8 characters a token', () => {
+    const text = 'word '.repeat(40_000);
+    expect(countFileTokens(recordingCounter().count, text, 32_768)?.kind).toBe('exact');
+    expect(countFileTokens(recordingCounter().count, text, 1024)?.kind).toBe('sampled');
+    expect(text.length).toBeGreaterThan(EXACT_COUNT_MIN_CHARS);
+  });
+
+  it('never cuts a surrogate pair in its sample', () => {
+    const sample = sampleText('😀'.repeat(50_000));
+    expect(sample.length % 2).toBe(0);
+    expect(sample).toBe('😀'.repeat(sample.length / 2));
+  });
+});
+
+// Issue #17's defect: a 5 MiB upload was tokenized whole through the llama.cpp worker's synchronous bridge (5–7 s with
+// the test model, the main thread waiting), and a second upload's count queued behind the first's or behind the
+// worker's embedding. The upload and the first turn now hand the tokenizer a bounded sample, whatever the file's size.
+describe('a large upload asks the tokenizer about a bounded text', () => {
+  const log = makeLog(5 * 1024 * 1024);
+
+  it('counts a 5 MiB log on a sample, sizes its chunks from it and marks it chunked', async () => {
+    const { count, lengths } = recordingCounter();
+    const created: { tokens: number | null; chunks: number; chunked: boolean }[] = [];
+    const summary = await uploadAttachment(
+      {
+        store: {
+          create: async (_user, input) => {
+            created.push({ tokens: input.tokens, chunks: input.chunks.length, chunked: input.chunked });
+            return {
+              ...summaryOf(input.name, input.tokens),
+              chunked: input.chunked,
+            };
+          },
+        },
+        documents: defaultDocuments,
+        config: { maxFileBytes: 20 * 1024 * 1024, quotaBytes: 500 * 1024 * 1024, types: [...DEFAULT_ATTACHMENT_TYPES] },
+        countTokens: count,
+        contextSize: () => 2048,
+      },
+      'u',
+      { name: 'app.log', mime: 'text/plain', bytes: new TextEncoder().encode(log) },
+    );
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(SAMPLE_SLICES * SAMPLE_SLICE_CHARS);
+    const exact = count(log);
+    expect(Math.abs((created[0]?.tokens ?? 0) - exact) / exact).toBeLessThan(0.02);
+    expect(created[0]?.chunked).toBe(true);
+    expect(created[0]?.chunks).toBeGreaterThan(100);
+    expect(summary.chunked).toBe(true);
+  });
+
+  it('counts a file the upload could not count (no model then) on a sample at its first turn', async () => {
+    const { count, lengths } = recordingCounter();
+    const counted = new Map<string, number>();
+    await planTurn(
+      {
+        store: {
+          text: async () => ({ text: log, chunks: [] }),
+          setTokens: async (_user, id, tokens) => void counted.set(id, tokens),
+          searchChunks: async () => [],
+          firstChunks: async () => [],
+        },
+        countTokens: count,
+        contextSize: () => 2048,
+      },
+      { userId: 'u', history: [], message: 'which requests failed?', attachments: [summary(ID_A, 'app.log', null)] },
+    );
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(SAMPLE_SLICES * SAMPLE_SLICE_CHARS);
+    expect(counted.get(ID_A)).toBeGreaterThan(1_000_000);
+  });
+});
+
+function summaryOf(name: string, tokens: number | null): AttachmentSummary {
+  return { ...summary(ID_A, name, tokens), state: 'indexing' };
+}

@@ -35,7 +35,17 @@ export {
   uploadAttachment,
   type UploadDeps,
   type UploadedFile,
+  type UploadPhases,
 } from './upload.js';
+export {
+  countFileTokens,
+  EXACT_COUNT_MIN_CHARS,
+  exactCountChars,
+  SAMPLE_SLICE_CHARS,
+  SAMPLE_SLICES,
+  sampleText,
+  type TokenCountKind,
+} from './count-file-tokens.js';
 
 /** The 404 for an attachment that is missing or another user's: callers must not learn which. */
 export function attachmentNotFound(): ApiError {

@@ -3,6 +3,7 @@
  * parts of larger files most relevant to the question go into the new user turn, and are returned as `sources`.
  */
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
+import { countFileTokens } from './count-file-tokens.js';
 import { chunkBlock, fileBlock, userTurnContent } from './file-block.js';
 import { retrieveChunks, type ChunkMeaningPort } from './retrieve-chunks.js';
 import type { AttachmentChunkHit, AttachmentStorePort } from './store-port.js';
@@ -46,7 +47,8 @@ function tokensOf(deps: PlanDeps, text: string): number {
 /** The file's token count, counted now (and stored) when no model could count it at upload. */
 async function fileTokens(deps: PlanDeps, userId: string, file: AttachmentSummary, text: string): Promise<number> {
   if (file.tokens !== null) return file.tokens;
-  const counted = deps.countTokens(text);
+  const share = (deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS) * FILE_SHARE;
+  const counted = countFileTokens(deps.countTokens, text, share)?.tokens ?? null;
   if (counted !== null) await deps.store.setTokens(userId, file.id, counted);
   return counted ?? Math.ceil(text.length / 4);
 }

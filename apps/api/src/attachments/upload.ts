@@ -4,6 +4,7 @@ import type { AttachmentSummary } from '@chat-studio/protocol';
 import type { AttachmentConfig } from '../config/index.js';
 import { ApiError } from '../errors/index.js';
 import { checkAcceptedType } from './accepted-types.js';
+import { countFileTokens } from './count-file-tokens.js';
 import type { DocumentsPort } from './documents-port.js';
 import { FALLBACK_CONTEXT_TOKENS, FILE_SHARE } from './plan-turn.js';
 import type { AttachmentStorePort, NewAttachment } from './store-port.js';
@@ -64,18 +65,30 @@ export async function uploadAttachment(
   deps: UploadDeps,
   userId: string,
   file: UploadedFile,
-  options: { sessionId?: string | null } = {},
+  options: { sessionId?: string | null; phases?: UploadPhases } = {},
 ): Promise<AttachmentSummary> {
   const name = cleanFileName(file.name);
   const mime = file.mime.trim().toLowerCase() || 'application/octet-stream';
   checkAcceptedType(name, mime, deps.config.types);
   if (file.bytes.byteLength > deps.config.maxFileBytes) throw tooLarge(deps.config.maxFileBytes);
-  const prepared = await prepareAttachmentText(deps, { name, mime, bytes: file.bytes });
-  return deps.store.create(
+  const phases = options.phases ?? {};
+  const prepared = await prepareAttachmentText(deps, { name, mime, bytes: file.bytes }, phases);
+  const started = performance.now();
+  const created = await deps.store.create(
     userId,
     { name, mime, bytes: file.bytes, sha256: sha256Hex(file.bytes), ...prepared, sessionId: options.sessionId ?? null },
     { quotaBytes: deps.config.quotaBytes },
   );
+  phases.store = performance.now() - started;
+  return created;
+}
+
+/** Milliseconds an upload spent in each step (the route sends them as `Server-Timing`). */
+export interface UploadPhases {
+  extract?: number;
+  count?: number;
+  chunk?: number;
+  store?: number;
 }
 
 /**
@@ -85,12 +98,24 @@ export async function uploadAttachment(
 export async function prepareAttachmentText(
   deps: Pick<UploadDeps, 'documents' | 'countTokens' | 'contextSize'>,
   file: UploadedFile,
+  phases: UploadPhases = {},
 ): Promise<Pick<NewAttachment, 'text' | 'tokens' | 'chunks' | 'chunked'>> {
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   const doc = await deps.documents.extractDocument(file.bytes, { name: file.name, mime: file.mime });
-  const tokens = deps.countTokens(doc.text);
+  phases.extract = lap();
   const context = deps.contextSize() ?? FALLBACK_CONTEXT_TOKENS;
+  // A file that cannot fit is counted on a sample: tokenizing megabytes held the main thread and the model's worker.
+  const tokens = countFileTokens(deps.countTokens, doc.text, context * FILE_SHARE)?.tokens ?? null;
+  phases.count = lap();
   const maxChars = chunkChars(context, doc.text.length, tokens);
   const chunks = doc.text.length > maxChars ? await deps.documents.chunkDocument(doc, { maxChars }) : [];
+  phases.chunk = lap();
   const estimate = tokens ?? Math.ceil(doc.text.length / 4);
   return {
     text: doc.text,

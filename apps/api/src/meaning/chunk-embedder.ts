@@ -4,7 +4,7 @@
  * stopped. It needs no opt-in: attaching a large file is the user's request to search it. While no model can embed,
  * waiting files are marked `error` with the reason (retrieval goes on by words) and are picked up again once one can.
  */
-import type { ChatStore } from '@chat-studio/chat-store';
+import type { ChatStore, ChunkIndexTotals } from '@chat-studio/chat-store';
 import type { LlmRuntime } from '@chat-studio/llm-runtime';
 import type { Logger } from '../observability/index.js';
 import { embedTexts, meaningModel } from './embed-texts.js';
@@ -26,6 +26,12 @@ export interface ChunkEmbedderStatus {
   reason: string | null;
 }
 
+/** {@link ChunkEmbedderStatus} with the chunk counts over every user (`/health`'s `chunk_indexing`). */
+export interface ChunkIndexingReport extends ChunkEmbedderStatus, ChunkIndexTotals {
+  model: string | null;
+  dims: number | null;
+}
+
 export interface ChunkEmbedder {
   /** Starts the loop. */
   start(): void;
@@ -34,6 +40,8 @@ export interface ChunkEmbedder {
   /** Runs batches until nothing is waiting (or no model can embed); for tests and benches. Returns chunks embedded. */
   drain(): Promise<number>;
   status(): ChunkEmbedderStatus;
+  /** The status with the store's totals (a few index counts; `/health` caches it). */
+  report(): Promise<ChunkIndexingReport>;
   /** Stops after the batch in flight. */
   stop(): Promise<void>;
 }
@@ -142,6 +150,10 @@ export function createChunkEmbedder(options: ChunkEmbedderOptions): ChunkEmbedde
       return before + (await run());
     },
     status: () => status,
+    async report() {
+      const [totals, model] = await Promise.all([store.chunkVectors.totals(), store.chunkVectors.model()]);
+      return { ...status, model: model?.model ?? null, dims: model?.dims ?? null, ...totals };
+    },
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);

@@ -13,4 +13,5 @@ export {
   type ChunkEmbedder,
   type ChunkEmbedderOptions,
   type ChunkEmbedderStatus,
+  type ChunkIndexingReport,
 } from './chunk-embedder.js';

@@ -34,6 +34,16 @@ export interface ChunkIndexProgress {
   reason: string | null;
 }
 
+/** Chunk indexing over every user's chunked attachments (`/health`, `pnpm embed --status`). */
+export interface ChunkIndexTotals {
+  /** Chunked attachments per state: `ready` (every chunk has a vector), `indexing`, `error` (no model can embed). */
+  files: { ready: number; indexing: number; error: number };
+  /** Chunks of every chunked attachment. */
+  chunks: number;
+  /** Of those, chunks with a vector of the recorded model. */
+  embedded: number;
+}
+
 /** Options of `ChunkVectorsRepository.search`. */
 export interface ChunkVectorSearch {
   /** Only chunks of these attachments (the user's own; others are ignored) are searched. */
@@ -68,6 +78,8 @@ export interface ChunkVectorsRepository {
   search(userId: string, options: ChunkVectorSearch): Promise<AttachmentChunkHit[]>;
   /** Progress of one of the user's attachments; `undefined` when it is missing or not chunked. */
   progress(userId: string, attachmentId: string): Promise<ChunkIndexProgress | undefined>;
+  /** Chunk indexing across all users, from indexes only (a file's row holds its whole text). */
+  totals(): Promise<ChunkIndexTotals>;
 }
 
 /** The text a chunk is embedded as: its heading gives a short passage its context. */

@@ -57,5 +57,21 @@ export const HealthResponseSchema = v.object({
       total: v.number(),
     }),
   ),
+  /**
+   * Background embedding of large attachments' chunks (hybrid retrieval): chunked `files` per state, `embedded` of
+   * `chunks`; `state` idle, embedding, waiting (a model is loading), off (no model can embed) or error (`reason`).
+   * Present when the server embeds.
+   */
+  chunk_indexing: v.optional(
+    v.object({
+      state: v.picklist(['idle', 'embedding', 'waiting', 'off', 'error']),
+      reason: v.nullable(v.string()),
+      model: v.nullable(v.string()),
+      dims: v.nullable(v.number()),
+      files: v.object({ ready: v.number(), indexing: v.number(), error: v.number() }),
+      chunks: v.number(),
+      embedded: v.number(),
+    }),
+  ),
 });
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

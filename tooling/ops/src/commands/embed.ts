@@ -6,7 +6,7 @@ import { openReadonlyStore, openWritableStore } from '../database/index.js';
 
 const USAGE = `Usage: embed --status|--rebuild [--json]
   --status   how many messages of the users who turned search by meaning on have a vector, with which model, and
-             whether vectors and messages agree
+             whether vectors and messages agree; and how far large attachments' chunks are embedded
   --rebuild  drop every vector and reset the cursors: the running server embeds history again in the background
   --json     print the result as JSON
 Safe while the server runs. Reads DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH (default data/chat_history.db).`;
@@ -28,8 +28,14 @@ runCommand(USAGE, async () => {
     if (values.rebuild) await store.vectors.rebuild();
     const progress = await store.vectors.progress();
     const check = await store.vectors.check();
+    const chunkModel = await store.chunkVectors.model();
+    const chunks = {
+      ...(await store.chunkVectors.totals()),
+      model: chunkModel?.model ?? null,
+      dims: chunkModel?.dims ?? null,
+    };
     if (values.json) {
-      console.log(JSON.stringify({ rebuilt: values.rebuild, progress, check }, null, 2));
+      console.log(JSON.stringify({ rebuilt: values.rebuild, progress, check, chunks }, null, 2));
     } else {
       const model = progress.model ? `${progress.model} (${progress.dims} dims)` : 'none yet';
       console.log(
@@ -38,6 +44,8 @@ runCommand(USAGE, async () => {
           `Users with search by meaning: ${progress.users}`,
           `Messages embedded: ${progress.embedded} of ${progress.total}`,
           `Model: ${model}`,
+          `Large files indexed: ${chunks.files.ready} ready, ${chunks.files.indexing} indexing, ${chunks.files.error} error`,
+          `Chunks embedded: ${chunks.embedded} of ${chunks.chunks}${chunks.model ? ` (${chunks.model}, ${chunks.dims} dims)` : ''}`,
           check.ok ? 'Vectors and messages agree.' : check.problems.join('\n'),
         ]
           .filter(Boolean)

@@ -200,6 +200,27 @@ async function meaningSearchResult(store: ChatStore): Promise<CheckResult> {
   }
 }
 
+/** How far the background chunk embedder has come with large attachments (files per state, chunks embedded). */
+async function chunkIndexingResult(store: ChatStore): Promise<CheckResult> {
+  try {
+    const t = await store.chunkVectors.totals();
+    const { ready, indexing, error } = t.files;
+    const files = `${ready} ready, ${indexing} indexing, ${error} error`;
+    return {
+      name: 'chunk indexing',
+      status: 'pass',
+      detail: `${t.embedded} of ${t.chunks} chunks embedded; large files: ${files}`,
+      data: { ...t },
+    };
+  } catch (error) {
+    return {
+      name: 'chunk indexing',
+      status: 'fail',
+      detail: `reading chunk indexing progress failed: ${(error as Error).message}`,
+    };
+  }
+}
+
 async function databaseChecks(target: string, label: string): Promise<CheckResult[]> {
   let store;
   try {
@@ -230,6 +251,7 @@ async function databaseChecks(target: string, label: string): Promise<CheckResul
     }
     if (!postgres) checks.push(await searchIndexResult(store));
     checks.push(await meaningSearchResult(store));
+    checks.push(await chunkIndexingResult(store));
     try {
       const integrity = postgres ? await postgresIntegrity(store) : await store.maintenance.integrityCheck();
       checks.push(integrityResult(store.backend, integrity));

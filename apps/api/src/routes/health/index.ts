@@ -27,6 +27,9 @@ export function healthRoutes(deps: AppDeps) {
   // is computed at most once per STORAGE_CHECK_TTL_MS, not once per request (issue #18: /health per-request cost).
   const embedder = deps.embedder;
   const meaningStatus = embedder ? recentFor(STORAGE_CHECK_TTL_MS, () => embedder.status()) : undefined;
+  // Large attachments' chunk indexing, counted from indexes and cached the same way.
+  const chunkEmbedder = deps.chunkEmbedder;
+  const chunkStatus = chunkEmbedder ? recentFor(STORAGE_CHECK_TTL_MS, () => chunkEmbedder.report()) : undefined;
   return new Hono<AppEnv>()
     .get('/live', (c) => {
       c.header('Cache-Control', 'no-store');
@@ -60,6 +63,7 @@ export function healthRoutes(deps: AppDeps) {
         [...failing, limitsReason, embeddingReason].filter((reason) => reason !== null).join('; ') || null;
       // Health never lies: a failing embedder is reported (degraded would hide nothing a request needs, so it stays ok).
       const meaning = database.ok && meaningStatus ? await meaningStatus().catch(() => undefined) : undefined;
+      const chunks = database.ok && chunkStatus ? await chunkStatus().catch(() => undefined) : undefined;
       const status: HealthResponse['status'] = !database.ok ? 'down' : degraded ? 'degraded' : 'ok';
       const body: HealthResponse = {
         status,
@@ -75,6 +79,7 @@ export function healthRoutes(deps: AppDeps) {
           ? { embedding_model: { model_id: embedding.model_id, state: embedding.state, reason: embedding.reason } }
           : {}),
         ...(meaning ? { meaning_search: meaning } : {}),
+        ...(chunks ? { chunk_indexing: chunks } : {}),
       };
       c.header('Cache-Control', 'no-store');
       return c.json(body, !database.ok || failing.length > 0 ? 503 : 200);

@@ -8,6 +8,7 @@ import type { AttachmentChunkHit } from '../../contract/attachments.js';
 import { type ChunkMatrix, ChunkVectorCache, chunkMatrix, nearestChunks } from '../../contract/chunk-vector-cache.js';
 import type {
   ChunkIndexProgress,
+  ChunkIndexTotals,
   ChunkVectorInput,
   ChunkVectorsRepository,
   PendingChunk,
@@ -27,6 +28,29 @@ async function rows<T>(db: Db, text: string, params: readonly unknown[] = []): P
 async function recordedModel(db: Db): Promise<EmbeddingModelInfo | undefined> {
   const [row] = await rows<EmbeddingModelInfo>(db, 'SELECT model, dims FROM chunk_embedding_model WHERE id = 1');
   return row;
+}
+
+/** Chunk indexing over every chunked attachment: files per state, chunks and those with a vector. */
+async function postgresChunkIndexTotals(db: Db): Promise<ChunkIndexTotals> {
+  const [files] = await rows<{ ready: string; indexing: string; error: string }>(
+    db,
+    `SELECT count(*) FILTER (WHERE state = 'ready') AS ready, count(*) FILTER (WHERE state = 'indexing') AS indexing,
+            count(*) FILTER (WHERE state = 'error') AS error
+       FROM attachments WHERE chunked`,
+  );
+  const [chunks] = await rows<{ chunks: string; embedded: string }>(
+    db,
+    'SELECT count(*) AS chunks, count(*) FILTER (WHERE embedded) AS embedded FROM attachment_chunks',
+  );
+  return {
+    files: {
+      ready: Number(files?.ready ?? 0),
+      indexing: Number(files?.indexing ?? 0),
+      error: Number(files?.error ?? 0),
+    },
+    chunks: Number(chunks?.chunks ?? 0),
+    embedded: Number(chunks?.embedded ?? 0),
+  };
 }
 
 /** One attachment's progress; `undefined` when it is missing, another user's, or not chunked. */
@@ -190,5 +214,6 @@ export function createPostgresChunkVectorsRepository(
       });
     },
     progress: (userId, attachmentId) => postgresChunkIndexProgress(db, userId, attachmentId),
+    totals: () => postgresChunkIndexTotals(db),
   };
 }

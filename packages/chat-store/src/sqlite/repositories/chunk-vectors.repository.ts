@@ -6,6 +6,7 @@ import type { AttachmentChunkHit } from '../../contract/attachments.js';
 import { type ChunkMatrix, ChunkVectorCache, chunkMatrix, nearestChunks } from '../../contract/chunk-vector-cache.js';
 import type {
   ChunkIndexProgress,
+  ChunkIndexTotals,
   ChunkVectorInput,
   ChunkVectorsRepository,
   PendingChunk,
@@ -37,6 +38,31 @@ export function chunkIndexProgress(
   );
   if (row?.chunked !== 1) return undefined;
   return { chunks: row.chunks, embedded: row.embedded ?? 0, reason: row.index_error };
+}
+
+/**
+ * Totals over every chunked attachment, read from indexes: a row's `state` sits after its whole text, so only the
+ * files not yet `ready` (a partial index, few) are read for it.
+ */
+export function chunkIndexTotals(ctx: RepositoryContext): ChunkIndexTotals {
+  const { sql } = ctx;
+  const files =
+    sql.get<{ n: number }>(
+      'SELECT count(*) AS n FROM attachments INDEXED BY attachments_vector_version_idx WHERE chunked = 1',
+    )?.n ?? 0;
+  const waiting = sql.all<{ state: string; n: number }>(
+    `SELECT state, count(*) AS n FROM attachments INDEXED BY attachments_indexing_idx
+      WHERE chunked = 1 AND state <> 'ready' GROUP BY state`,
+  );
+  const count = (state: string) => waiting.find((w) => w.state === state)?.n ?? 0;
+  const chunks = sql.get<{ n: number }>('SELECT count(*) AS n FROM attachment_chunks')?.n ?? 0;
+  const unembedded =
+    sql.get<{ n: number }>(
+      'SELECT count(*) AS n FROM attachment_chunks INDEXED BY attachment_chunks_unembedded_idx WHERE embedded = 0',
+    )?.n ?? 0;
+  const indexing = count('indexing');
+  const error = count('error');
+  return { files: { ready: files - indexing - error, indexing, error }, chunks, embedded: chunks - unembedded };
 }
 
 /** After vectors were stored: each attachment is `ready` when no chunk lacks one, else `indexing`. */
@@ -191,6 +217,9 @@ export function createChunkVectorsRepository(
     },
     async progress(userId, attachmentId) {
       return chunkIndexProgress(ctx, userId, attachmentId);
+    },
+    async totals() {
+      return chunkIndexTotals(ctx);
     },
   };
 }
