@@ -67,7 +67,7 @@ export {
   DEFAULT_TEMPERATURE,
   DEFAULT_MAX_CONTEXT,
   type LlamaCppProviderOptions,
-} from './llama-cpp/llama-cpp-provider.js';
+} from './llama-cpp/lazy-provider.js';
 export type { LlamaLogLevelName } from './llama-cpp/defaults.js';
 export {
   createWorkerLlamaCppProvider,

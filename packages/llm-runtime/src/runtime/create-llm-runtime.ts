@@ -2,7 +2,8 @@ import type { LlmStatus, ModelInfo, ProviderInfo } from '@chat-studio/protocol';
 import { createResponseCache } from '../cache/index.js';
 import { resolveRuntimeOptions, type LlmRuntimeOptions, type ResolvedRuntimeOptions } from '../config/index.js';
 import { ChatUnavailableError, type QueueFullError } from '../errors/index.js';
-import { createLlamaCppProvider } from '../llama-cpp/index.js';
+// The lazy one: node-llama-cpp is imported only when the in-process provider is used (LLAMA_WORKER=off).
+import { createLlamaCppProvider } from '../llama-cpp/lazy-provider.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
 import { createWorkerLlamaCppProvider } from '../worker-provider/index.js';
 import type {
