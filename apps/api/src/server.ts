@@ -26,8 +26,9 @@ async function main() {
       })
     : undefined;
   // llama.cpp's worker thread starts first (it imports node-llama-cpp and loads the bindings while this thread
-  // imports the rest); in-process (LLAMA_WORKER=off), the bindings' warm step instead.
-  void startWorkerEarly(config);
+  // imports the rest), once the port is open so that its imports do not delay the first answer; in-process
+  // (LLAMA_WORKER=off), the bindings' warm step instead.
+  void (early?.listening ?? Promise.resolve()).then(() => startWorkerEarly(config)).catch(() => undefined);
   void warmRuntime(config);
   const { startServer } = await import('./startup/start-server.js');
   await startServer(config, early);

@@ -16,13 +16,16 @@ const DEFAULT_TOKEN_BATCH_MS = 4;
 const DEFAULT_SYNC_TIMEOUT_MS = 5000;
 
 let early: { key: string; link: WorkerLink } | null = null;
+/** Set when a provider was created without an early worker: one started after that would never be adopted. */
+let tooLate = false;
 
 const keyOf = (options: LlamaCppProviderOptions, tokenBatchMs: number, syncTimeoutMs: number) =>
   JSON.stringify([options, tokenBatchMs, syncTimeoutMs]);
 
 /**
  * Starts the local provider's worker thread for a runtime that `createLlmRuntime(options)` will create (same
- * options, a logger aside). Does nothing with `worker: false` (in-process provider) or when one was already started.
+ * options, a logger aside). Does nothing with `worker: false` (in-process provider), when one was already started, or
+ * once a provider was created without one (it would never be adopted).
  *
  * @example
  * startWorkerEarly(config.runtime); // first thing at spawn
@@ -30,7 +33,7 @@ const keyOf = (options: LlamaCppProviderOptions, tokenBatchMs: number, syncTimeo
  */
 export function startWorkerEarly(options: LlmRuntimeOptions): void {
   const config = resolveRuntimeOptions(options);
-  if (!config.worker || early) return;
+  if (!config.worker || early || tooLate) return;
   const providerOptions = localProviderOptions(config);
   early = {
     key: keyOf(providerOptions, DEFAULT_TOKEN_BATCH_MS, DEFAULT_SYNC_TIMEOUT_MS),
@@ -49,7 +52,10 @@ export function takeEarlyWorker(
 ): WorkerLink | undefined {
   const taken = early;
   early = null;
-  if (!taken) return undefined;
+  if (!taken) {
+    tooLate = true;
+    return undefined;
+  }
   if (taken.key === keyOf(options, tokenBatchMs, syncTimeoutMs)) return taken.link;
   void taken.link.worker.terminate();
   return undefined;
