@@ -39,6 +39,16 @@ export {
   LLAMA_CPP_PROVIDER_ID,
   type ScannedModel,
 } from './registry/scan-models.js';
+// GGUF headers read without node-llama-cpp (what the model list shows).
+export {
+  readGgufHeader,
+  describeHeader,
+  headerProblem,
+  GgufFormatError,
+  type GgufHeader,
+  type GgufTensor,
+  type GgufValue,
+} from './registry/gguf-header/index.js';
 export type {
   LlmProvider,
   GenerateRequest,

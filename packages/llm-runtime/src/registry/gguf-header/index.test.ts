@@ -18,29 +18,39 @@ function syntheticGguf(options: { tokens: number; layers: number; fileType?: num
     u64(Buffer.byteLength(s));
     parts.push(Buffer.from(s));
   };
+  const bytes = (b: Buffer) => parts.push(b);
+  // A value: its type number, then what `write` appends.
+  const typed = (type: number, write: () => void) => () => {
+    u32(type);
+    write();
+  };
   const kv: [string, () => void][] = [
-    ['general.architecture', () => (u32(8), str('llama'))],
-    ['general.name', () => (u32(8), str(' synthetic '))],
-    ['general.alignment', () => (u32(4), u32(32))],
-    ['llama.context_length', () => (u32(4), u32(2048))],
-    ['llama.rope.freq_base', () => (u32(6), parts.push(Buffer.from(new Float32Array([10000]).buffer)))],
-    ['general.flag', () => (u32(7), parts.push(Buffer.from([1])))],
-    ['tokenizer.chat_template', () => (u32(8), str('{{ messages }}'))],
+    ['general.architecture', typed(8, () => str('llama'))],
+    ['general.name', typed(8, () => str(' synthetic '))],
+    ['general.alignment', typed(4, () => u32(32))],
+    ['llama.context_length', typed(4, () => u32(2048))],
+    ['llama.rope.freq_base', typed(6, () => bytes(Buffer.from(new Float32Array([10000]).buffer)))],
+    ['general.flag', typed(7, () => bytes(Buffer.from([1])))],
+    ['tokenizer.chat_template', typed(8, () => str('{{ messages }}'))],
     [
       'tokenizer.ggml.tokens',
-      () => {
-        u32(9);
+      typed(9, () => {
         u32(8);
         u64(options.tokens);
         for (let i = 0; i < options.tokens; i++) str(`token-${i}`);
-      },
+      }),
     ],
     [
       'tokenizer.ggml.scores',
-      () => (u32(9), u32(6), u64(options.tokens), parts.push(Buffer.alloc(4 * options.tokens))),
+      typed(9, () => {
+        u32(6);
+        u64(options.tokens);
+        bytes(Buffer.alloc(4 * options.tokens));
+      }),
     ],
   ];
-  if (options.fileType !== undefined) kv.push(['general.file_type', () => (u32(4), u32(options.fileType!))]);
+  const fileType = options.fileType;
+  if (fileType !== undefined) kv.push(['general.file_type', typed(4, () => u32(fileType))]);
   const tensors: [string, number[], number][] = [['token_embd.weight', [64, options.tokens], 0]];
   for (let i = 0; i < options.layers; i++) tensors.push([`blk.${i}.attn_q.weight`, [64, 64], 8]);
   u32(0x46554747);
