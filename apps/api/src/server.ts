@@ -3,7 +3,7 @@
 import './startup/young-generation.js';
 import { loadConfig } from './config/index.js';
 import { earlyListener } from './startup/early-listener.js';
-import { warmRuntime } from './startup/warm-runtime.js';
+import { startWorkerEarly, warmRuntime } from './startup/warm-runtime.js';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
 
@@ -25,7 +25,10 @@ async function main() {
         },
       })
     : undefined;
-  // llama.cpp's bindings start loading first: their binary check runs in a child process meanwhile.
+  // llama.cpp's worker thread starts first (it imports node-llama-cpp and loads the bindings while this thread
+  // imports the rest), once the port is open so that its imports do not delay the first answer; in-process
+  // (LLAMA_WORKER=off), the bindings' warm step instead.
+  void (early?.listening ?? Promise.resolve()).then(() => startWorkerEarly(config)).catch(() => undefined);
   void warmRuntime(config);
   const { startServer } = await import('./startup/start-server.js');
   await startServer(config, early);

@@ -27,6 +27,16 @@ export {
   LLAMA_CPP_PROVIDER_ID,
   type ScannedModel,
 } from './registry/scan-models.js';
+// GGUF headers read without node-llama-cpp (what the model list shows).
+export {
+  readGgufHeader,
+  describeHeader,
+  headerProblem,
+  GgufFormatError,
+  type GgufHeader,
+  type GgufTensor,
+  type GgufValue,
+} from './registry/gguf-header/index.js';
 export type {
   LlmProvider,
   GenerateRequest,
@@ -55,7 +65,7 @@ export {
   DEFAULT_TEMPERATURE,
   DEFAULT_MAX_CONTEXT,
   type LlamaCppProviderOptions,
-} from './llama-cpp/llama-cpp-provider.js';
+} from './llama-cpp/lazy-provider.js';
 export type { LlamaLogLevelName } from './llama-cpp/defaults.js';
 export {
   createWorkerLlamaCppProvider,

@@ -30,3 +30,18 @@ export function warmRuntime(config: Pick<AppConfig, 'runtime' | 'modelsDir'>): P
     .then(({ warmLlama }) => warmLlama(config.runtime.gpu ?? 'auto', 'warn', config.runtime.binaryCheckFile))
     .catch(() => undefined);
 }
+
+/**
+ * With llama.cpp in its worker thread (LLAMA_WORKER, on by default) and a GGUF in the models folder, starts that
+ * thread now, before the routes and the store are imported; the runtime created later adopts it. Never rejects: a
+ * failure here leaves the runtime to start its own worker and report what fails.
+ *
+ * @example
+ * void startWorkerEarly(config); // first thing after the port opens
+ */
+export function startWorkerEarly(config: Pick<AppConfig, 'runtime' | 'modelsDir'>): Promise<void> {
+  if (config.runtime.worker === false || !hasGguf(config.modelsDir)) return Promise.resolve();
+  return import('@chat-studio/llm-runtime/early-worker')
+    .then(({ startWorkerEarly: start }) => start(config.runtime))
+    .catch(() => undefined);
+}

@@ -4,9 +4,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { readGgufFileInfo } from 'node-llama-cpp';
 import { errorReason, ModelDownloadError } from '../errors/index.js';
-import { ggufProblem } from '../registry/index.js';
+import { headerProblem, readGgufHeader } from '../registry/gguf-header/index.js';
 
 /** Default Hugging Face host for `hf:` sources. */
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
@@ -170,8 +169,7 @@ function totalSize(response: Response, offset: number): number | null {
 
 async function ggufCheck(file: string): Promise<string | null> {
   try {
-    const info = await readGgufFileInfo(file, { logWarnings: false, sourceType: 'filesystem' });
-    return ggufProblem(info, (await fileSize(file)) ?? 0);
+    return headerProblem(await readGgufHeader(file));
   } catch (error) {
     return errorReason(error);
   }

@@ -6,4 +6,12 @@ export {
   LLAMA_CPP_PROVIDER_ID,
   type ScannedModel,
 } from './scan-models.js';
-export { describeGguf, ggufProblem } from './describe-gguf.js';
+export {
+  readGgufHeader,
+  describeHeader,
+  headerProblem,
+  GgufFormatError,
+  type GgufHeader,
+  type GgufTensor,
+  type GgufValue,
+} from './gguf-header/index.js';

@@ -1,9 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelInfo } from '@chat-studio/protocol';
-import { readGgufFileInfo } from 'node-llama-cpp';
 import { errorReason } from '../errors/index.js';
-import { describeGguf, ggufProblem } from './describe-gguf.js';
+import { describeHeader, headerProblem, readGgufHeader } from './gguf-header/index.js';
 
 export { parseSizeLabel } from './size-label.js';
 
@@ -68,10 +67,11 @@ async function readModel(root: string, file: string): Promise<ScannedModel | nul
     error: null,
   };
   try {
-    const info = await readGgufFileInfo(filePath, { logWarnings: false, sourceType: 'filesystem' });
-    const problem = ggufProblem(info, size);
+    // Our own header reader: the model list never loads node-llama-cpp (issue #18: start-up and idle memory).
+    const header = await readGgufHeader(filePath);
+    const problem = headerProblem(header);
     if (problem) return { ...base, status: 'broken', error: problem };
-    return { ...base, ...describeGguf(info, base.name) };
+    return { ...base, ...describeHeader(header, base.name) };
   } catch (error) {
     return { ...base, status: 'broken', error: errorReason(error) };
   }

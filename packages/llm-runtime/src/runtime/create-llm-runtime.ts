@@ -2,7 +2,8 @@ import type { LlmStatus, ModelInfo, ProviderInfo } from '@chat-studio/protocol';
 import { createResponseCache } from '../cache/index.js';
 import { resolveRuntimeOptions, type LlmRuntimeOptions, type ResolvedRuntimeOptions } from '../config/index.js';
 import { ChatUnavailableError, type QueueFullError } from '../errors/index.js';
-import { createLlamaCppProvider } from '../llama-cpp/index.js';
+// The lazy one: node-llama-cpp is imported only when the in-process provider is used (LLAMA_WORKER=off).
+import { createLlamaCppProvider } from '../llama-cpp/lazy-provider.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleProvider } from '../openai-compatible/index.js';
 import { createWorkerLlamaCppProvider } from '../worker-provider/index.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   PreloadState,
 } from '../provider/index.js';
 import { createRequestQueue } from '../queue/index.js';
+import { localProviderOptions } from './local-provider-options.js';
 import { adoptLateModel, setActiveModel, startRuntime } from './choose-model.js';
 import { generateReply } from './generate-reply.js';
 import { listAllModels, listProviders } from './list-providers.js';
@@ -175,23 +177,6 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
       await Promise.allSettled([...inFlight, ...providers.retiring]);
       context.cache.clear();
     },
-  };
-}
-
-function localProviderOptions(config: ResolvedRuntimeOptions) {
-  return {
-    modelsDir: config.modelsDir,
-    gpu: config.gpu,
-    ...(config.binaryCheckFile !== undefined ? { binaryCheckFile: config.binaryCheckFile } : {}),
-    defaultMaxTokens: config.defaultMaxTokens,
-    switchGraceMs: config.switchGraceMs,
-    contextShiftFraction: config.contextShiftFraction,
-    preloadNextTurn: config.preloadNextTurn,
-    ...(config.flashAttention !== undefined ? { flashAttention: config.flashAttention } : {}),
-    ...(config.threads !== undefined ? { threads: config.threads } : {}),
-    ...(config.sequences !== undefined ? { sequences: config.sequences } : {}),
-    ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
-    ...(config.embeddingModelId !== undefined ? { embeddingModelId: config.embeddingModelId } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
 // Type-only: the registry's module imports node-llama-cpp, which the main thread need not load for this provider.
 import type { LLAMA_CPP_PROVIDER_ID } from '../registry/index.js';
 import { toWireError } from './wire-error.js';
+import { takeEarlyWorker } from './early-worker.js';
 import { createWorkerLink } from './worker-link.js';
 
 /** Options for {@link createWorkerLlamaCppProvider}: the in-process provider's, and how the thread talks back. */
@@ -48,7 +49,10 @@ export interface WorkerLlamaCppProvider extends LlmProvider, TextProvider {
  */
 export function createWorkerLlamaCppProvider(options: WorkerLlamaCppProviderOptions): WorkerLlamaCppProvider {
   const { tokenBatchMs = 4, syncTimeoutMs = 5000, ...providerOptions } = options;
-  const link = createWorkerLink(providerOptions, tokenBatchMs, syncTimeoutMs);
+  // A worker begun at spawn (`@chat-studio/llm-runtime/early-worker`) for these options is adopted.
+  const link =
+    takeEarlyWorker(providerOptions, tokenBatchMs, syncTimeoutMs) ??
+    createWorkerLink(providerOptions, tokenBatchMs, syncTimeoutMs);
   const ready = () => link.meta.status.state === 'ready';
   const startedAt = (timing: GenerateTiming | undefined) =>
     timing === undefined ? {} : { startedAtEpoch: performance.timeOrigin + timing.startedAt };

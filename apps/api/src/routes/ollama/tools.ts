@@ -6,7 +6,8 @@
 import * as v from 'valibot';
 import type { GenerateMessage, GenerateTools, ToolCall } from '@chat-studio/llm-runtime';
 // The schema check of node-llama-cpp's grammar, before anything is stored (its types stay off the main entry).
-import { toGrammarSchema } from '@chat-studio/llm-runtime/llama-cpp';
+// The subpath without node-llama-cpp: the main thread never imports it (issue #18).
+import { toGrammarSchema } from '@chat-studio/llm-runtime/structured';
 import { refuse } from '../openai/endpoint-support/index.js';
 
 const toolSchema = v.strictObject({

@@ -2,7 +2,8 @@
 import * as v from 'valibot';
 import type { ResponseFormat } from '@chat-studio/llm-runtime';
 // The schema check of node-llama-cpp's grammar, before anything is stored (its types stay off the main entry).
-import { toGrammarSchema } from '@chat-studio/llm-runtime/llama-cpp';
+// The subpath without node-llama-cpp: the main thread never imports it (issue #18).
+import { toGrammarSchema } from '@chat-studio/llm-runtime/structured';
 import type { GenerationParams, ProtocolLimits } from '@chat-studio/protocol';
 import { refuse, type Refusals } from '../endpoint-support/index.js';
 import type { FunctionOutput, InputMessage } from './function-items.js';
