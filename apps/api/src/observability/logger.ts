@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { pino, type Level, type Logger, type StreamEntry } from 'pino';
 import { REPO_ROOT } from '../config/index.js';
+import { BatchedStream } from './batched-stream.js';
 import { RollingFile, parseSize } from './rolling-file.js';
 
 /** The placeholder for removed secrets and message text. */
@@ -91,7 +92,9 @@ export async function createLogger(options: LoggerOptions = {}, env: NodeJS.Proc
   const roll = (name: string) => new RollingFile({ dir: logsDir, name, maxBytes, keep, urgent });
 
   const streams: StreamEntry[] = [{ level: atLeast(level, 'info'), stream: roll('backend') }];
-  if (options.stdout ?? true) streams.push({ level, stream: pino.destination({ dest: 1, sync: false }) });
+  // Asynchronous, and one write per event-loop turn rather than per line (BatchedStream).
+  if (options.stdout ?? true)
+    streams.push({ level, stream: new BatchedStream(pino.destination({ dest: 1, sync: false })) });
   if (level === 'debug' || level === 'trace') streams.push({ level, stream: roll('debug') });
 
   const shape = {

@@ -78,12 +78,20 @@ export function timedRuntime(runtime: LlmRuntime): LlmRuntime {
       throw error;
     }
   };
+  // One bound function per method, made again only if the method itself changes: `/health` reads three of them on
+  // every request, and a fresh `bind` each time was garbage per request (issue #18).
+  const bound = new Map<PropertyKey, { fn: AnyFn; bound: AnyFn }>();
   return new Proxy(runtime, {
     get(obj, prop) {
       if (prop === 'generate') return generate;
       if (prop === TIMED) return true;
       const value = Reflect.get(obj, prop, obj) as unknown;
-      return typeof value === 'function' ? (value as AnyFn).bind(obj) : value;
+      if (typeof value !== 'function') return value;
+      const known = bound.get(prop);
+      if (known?.fn === value) return known.bound;
+      const entry = { fn: value as AnyFn, bound: (value as AnyFn).bind(obj) };
+      bound.set(prop, entry);
+      return entry.bound;
     },
   });
 }

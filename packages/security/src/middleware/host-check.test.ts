@@ -41,6 +41,17 @@ describe('hostCheck', () => {
     expect((await withHost(a, 'chat.example.com.evil.example')).status).toBe(403);
   });
 
+  it('answers the same on one app when hosts repeat, past the remembered ones, and never remembers a refusal', async () => {
+    const a = app();
+    for (let round = 0; round < 2; round++) {
+      // More loopback spellings than hostCheck remembers: each is still accepted after it starts over.
+      for (let i = 0; i < 100; i++) expect((await withHost(a, `127.0.0.${i}:5000`)).status).toBe(200);
+      for (const host of ['evil.example:5000', 'evil.example:5000', ''])
+        expect((await withHost(a, host)).status).toBe(403);
+      expect((await withHost(a, 'localhost:5000')).status).toBe(200);
+    }
+  });
+
   it('is on with AUTH=off always and with AUTH=on only once ALLOWED_HOSTS is set', () => {
     expect(readSecurityConfig({}, '127.0.0.1').checkHost).toBe(true);
     expect(readSecurityConfig({ AUTH: 'on' }, '127.0.0.1').checkHost).toBe(false);

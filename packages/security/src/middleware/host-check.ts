@@ -51,10 +51,22 @@ function rawHost(c: Parameters<Parameters<typeof createMiddleware>[0]>[0]): stri
  */
 export function hostCheck(options: HostCheckOptions = {}) {
   const allowed = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  // `Host` values already accepted, as sent: the same few arrive on every request, and parsing one (two IP-address
+  // checks) cost more than this look-up (issue #18). Bounded, since 127.0.0.0/8 and ports give many spellings;
+  // refused values are never kept.
+  const accepted = new Set<string>();
   return createMiddleware(async (c, next) => {
     const header = rawHost(c) ?? '';
+    if (accepted.has(header)) return next();
     const name = hostName(header);
-    if (name !== '' && (isLoopbackHost(name) || allowed.has(name))) return next();
+    if (name !== '' && (isLoopbackHost(name) || allowed.has(name))) {
+      if (accepted.size >= ACCEPTED_HOSTS_KEPT) accepted.clear();
+      accepted.add(header);
+      return next();
+    }
     throw new ForbiddenHostError(header);
   });
 }
+
+/** Accepted `Host` values {@link hostCheck} remembers before starting over. */
+const ACCEPTED_HOSTS_KEPT = 64;

@@ -71,6 +71,27 @@ export class SqlRunner {
     return this.#timed(sql, () => this.statement(sql).all(p) as T[], false);
   }
 
+  /**
+   * {@link all} with each row as an array of its column values in select order: the driver builds no object per
+   * row, which was about a third of a 20-row session list's statement time (issue #18). The statement is switched
+   * back to objects before this returns, so `all` on the same SQL is unaffected.
+   */
+  allArrays(sql: string, params: Params = []): unknown[][] {
+    return this.#timed(
+      sql,
+      () => {
+        const stmt = this.statement(sql);
+        stmt.raw(true);
+        try {
+          return stmt.all(params) as unknown[][];
+        } finally {
+          stmt.raw(false);
+        }
+      },
+      false,
+    );
+  }
+
   get<T>(query: string | Compilable<T>, params: Params = []): T | undefined {
     const [sql, p] = this.#resolve(query, params);
     return this.#timed(sql, () => this.statement(sql).get(p) as T | undefined, false);

@@ -35,11 +35,42 @@ const LIST_SENTINELS: ListValues = {
   limit: -1004,
 };
 
+/** The list's columns in select order; {@link listRow} reads a row array by these positions. */
+const LIST_COLUMNS = [
+  'id',
+  'title',
+  'created_at',
+  'updated_at',
+  'pinned',
+  'archived',
+  'settings',
+  'current_leaf_id',
+  'message_count',
+] as const;
+
+/** One session list row from its column array (select order: {@link LIST_COLUMNS}). */
+function listRow(userId: string, r: unknown[]): SessionRowWithCount {
+  return {
+    id: r[0] as string,
+    user_id: userId,
+    title: r[1] as string,
+    created_at: r[2] as number,
+    updated_at: r[3] as number,
+    pinned: r[4] as number,
+    archived: r[5] as number,
+    settings: r[6] as string,
+    current_leaf_id: r[7] as string | null,
+    message_count: r[8] as number,
+  };
+}
+
 /** The session list query of one shape (with or without the pinned filter and the cursor), as kysely builds it. */
 function listQuery(db: RepositoryContext['db'], values: ListValues, pinned: boolean, cursor: boolean) {
   let query = db
     .selectFrom('chat_sessions as s')
-    .selectAll('s')
+    // In LIST_COLUMNS' order: the list reads its rows as arrays (SqlRunner.allArrays).
+    .select(['s.id', 's.title', 's.created_at', 's.updated_at', 's.pinned', 's.archived', 's.settings'])
+    .select('s.current_leaf_id')
     .select((eb) =>
       eb
         .selectFrom('chat_messages as m')
@@ -64,7 +95,7 @@ function listQuery(db: RepositoryContext['db'], values: ListValues, pinned: bool
  * Compiles {@link listQuery} of each shape once per repository: building and compiling it with kysely on every call
  * was about 5% of a list request (issue #18). The parameters' order is read from a compile with sentinel values.
  */
-function listCompiler(db: RepositoryContext['db']) {
+function listCompiler(db: RepositoryContext['db'], runner: RepositoryContext['sql']) {
   const shapes = new Map<string, { sql: string; keys: ListKey[] }>();
   const keyOf = new Map<unknown, ListKey>(
     (Object.keys(LIST_SENTINELS) as ListKey[]).map((key) => [LIST_SENTINELS[key], key]),
@@ -79,6 +110,13 @@ function listCompiler(db: RepositoryContext['db']) {
         if (!key) throw new Error(`session list: unexpected parameter ${String(value)} in ${compiled.sql}`);
         return key;
       });
+      // The row arrays are read by position: a changed query must fail here, not mislabel fields.
+      const columns = runner
+        .statement(compiled.sql)
+        .columns()
+        .map((column) => column.name);
+      if (columns.join() !== LIST_COLUMNS.join())
+        throw new Error(`session list: columns ${columns.join()} are not LIST_COLUMNS (${LIST_COLUMNS.join()})`);
       shape = { sql: compiled.sql, keys };
       shapes.set(name, shape);
     }
@@ -88,7 +126,7 @@ function listCompiler(db: RepositoryContext['db']) {
 
 export function createSessionsRepository(ctx: RepositoryContext): SessionsRepository {
   const { db, sql } = ctx;
-  const compiledList = listCompiler(db);
+  const compiledList = listCompiler(db, sql);
 
   function getSync(userId: string, id: string): ChatSession | undefined {
     const row = sql.get<SessionRowWithCount>(SELECT_SESSION, [id, userId]);
@@ -133,11 +171,14 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
         limit: limit + 1,
       };
       const shape = compiledList(options.pinned !== undefined, cursor !== undefined);
-      const rows = sql.all<SessionRowWithCount>(
+      const rows = sql.allArrays(
         shape.sql,
         shape.keys.map((key) => values[key]),
       );
-      return sessionPage(rows, limit);
+      return sessionPage(
+        rows.map((r) => listRow(userId, r)),
+        limit,
+      );
     },
 
     async update(userId, id, input) {

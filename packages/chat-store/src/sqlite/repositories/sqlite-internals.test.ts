@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStore, type TempStore } from '../../../test/temp-store.js';
+import { SqlRunner } from '../connection/sql-runner.js';
 
 // Engine-neutral behaviour is in test/store-suite.ts; these look at SQLite's own structures.
 describe('SQLite internals', () => {
@@ -35,5 +36,35 @@ describe('SQLite internals', () => {
     const raw = new Database(t.path, { readonly: true });
     expect(raw.prepare('SELECT count(*) AS n FROM chat_messages').get()).toEqual({ n: 0 });
     raw.close();
+  });
+  it('lists sessions (read as row arrays) with every field exactly as get returns them, on every page', async () => {
+    const a = await t.store.sessions.create('u', { title: 'first', settings: { temperature: 0.5 } });
+    await t.store.messages.append('u', a.id, { role: 'user', content: 'hello' });
+    await t.store.messages.append('u', a.id, { role: 'assistant', content: 'hi' });
+    const b = await t.store.sessions.create('u', { title: 'second' });
+    await t.store.sessions.update('u', b.id, { pinned: true });
+    await t.store.sessions.create('u', { title: 'third' });
+    await t.store.sessions.create('other', { title: 'not mine' });
+    const first = await t.store.sessions.list('u', { limit: 2 });
+    const second = await t.store.sessions.list('u', { limit: 2, cursor: first.next_cursor! });
+    const listed = [...first.items, ...second.items];
+    expect(second.next_cursor).toBeNull();
+    expect(listed.map((s) => s.title)).toEqual(['third', 'second', 'first']);
+    for (const session of listed) expect(session).toEqual(await t.store.sessions.get('u', session.id));
+    expect(listed.find((s) => s.id === a.id)).toMatchObject({ message_count: 2, settings: { temperature: 0.5 } });
+    expect((await t.store.sessions.list('u', { pinned: true })).items.map((s) => s.id)).toEqual([b.id]);
+  });
+
+  it('allArrays reads rows as arrays and leaves the cached statement answering objects', () => {
+    const runner = new SqlRunner(new Database(':memory:'));
+    runner.raw.exec("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, 'x'), (2, 'y')");
+    const query = 'SELECT a, b FROM t WHERE a >= ? ORDER BY a';
+    expect(runner.allArrays(query, [1])).toEqual([
+      [1, 'x'],
+      [2, 'y'],
+    ]);
+    expect(runner.all(query, [2])).toEqual([{ a: 2, b: 'y' }]);
+    expect(() => runner.allArrays('SELECT a FROM missing_table', [])).toThrow(/no such table/);
+    runner.raw.close();
   });
 });
