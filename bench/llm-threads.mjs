@@ -37,7 +37,11 @@ async function measureInChild(binary, modelPath, threads) {
   let start = performance.now();
   await sequence.evaluateWithoutGeneratingNewTokens(prompt);
   const pp = prompt.length / ((performance.now() - start) / 1000);
+  // A warm-up reply first (JIT, the sampler, first-use allocations): llama-server's figure is a warm server's.
   let count = 0;
+  for await (const _ of sequence.evaluate([prompt.at(-1)], { temperature: 0.8, seed: 1 })) if (++count >= 8) break;
+  await sequence.eraseContextTokenRanges([{ start: prompt.length, end: sequence.nextTokenIndex }]);
+  count = 0;
   start = performance.now();
   for await (const _ of sequence.evaluate([prompt.at(-1)], { temperature: 0.8, seed: 1 })) if (++count >= TOKENS) break;
   const tg = count / ((performance.now() - start) / 1000);
@@ -66,14 +70,28 @@ function child(binary, modelPath, threads, env) {
   }
 }
 
-/** llama-server's own generation speed for the same model and threads (its /completion timings). */
-async function measureServer(bin, modelPath, threads) {
+/**
+ * llama-server's own generation speed for the same model and threads (its /completion timings, after a warm-up
+ * request). `bias` keeps a random-weight model off its byte tokens (see `byteTokenBias`).
+ */
+async function measureServer(bin, modelPath, threads, bias) {
   const server = await startLlamaServer({ bin, model: modelPath, threads, slots: 1, ctxSize: 512 });
   try {
-    const res = await fetch(`${server.baseUrl}/completion`, {
-      method: 'POST',
-      body: JSON.stringify({ prompt: PROMPT, n_predict: TOKENS, temperature: 0.8, seed: 1, ignore_eos: true }),
-    });
+    const complete = (n) =>
+      fetch(`${server.baseUrl}/completion`, {
+        method: 'POST',
+        body: JSON.stringify({
+          prompt: PROMPT,
+          n_predict: n,
+          temperature: 0.8,
+          seed: 1,
+          ignore_eos: true,
+          cache_prompt: false,
+          ...(bias ? { logit_bias: bias } : {}),
+        }),
+      });
+    await (await complete(8)).arrayBuffer();
+    const res = await complete(TOKENS);
     const body = await res.json();
     if (!body.timings)
       return { skipped: `llama-server answered ${res.status}: ${body.error?.message ?? 'no timings'}` };
@@ -85,7 +103,7 @@ async function measureServer(bin, modelPath, threads) {
 
 /**
  * For each model: rounds of every (binary, threads) pair in turn; medians, and each binary's 2-thread / 1-thread
- * ratio with the load average seen. `models` are `{ label, file }`.
+ * ratio with the load average seen. `models` are `{ label, file, bias? }` (`bias`: llama-server's logit_bias).
  */
 export async function benchThreads(models) {
   const cores = os.availableParallelism();
@@ -98,18 +116,18 @@ export async function benchThreads(models) {
       name: 'node-llama-cpp local build, OMP_WAIT_POLICY=PASSIVE',
       run: (m, t) => child('local', m, t, { OMP_WAIT_POLICY: 'PASSIVE' }),
     },
-    ...(peer.bin ? [{ name: 'llama-server', run: (m, t) => measureServer(peer.bin, m, t) }] : []),
+    ...(peer.bin ? [{ name: 'llama-server', run: (m, t, bias) => measureServer(peer.bin, m, t, bias) }] : []),
   ];
   if (!peer.bin) console.log(`llama-server peer skipped: ${peer.skipped}`);
   const rows = [];
-  for (const { label, file } of models) {
+  for (const { label, file, bias } of models) {
     const samples = new Map();
     const loads = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const binary of binaries) {
         for (const threads of threadCounts) {
           const key = `${binary.name}|${threads}`;
-          const result = await binary.run(file, threads);
+          const result = await binary.run(file, threads, bias);
           loads.push(os.loadavg()[0]);
           if (result.skipped) samples.set(key, result);
           else if (!samples.get(key)?.skipped) samples.set(key, [...(samples.get(key) ?? []), result]);
