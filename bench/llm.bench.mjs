@@ -21,6 +21,7 @@ import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
 const MODELS_DIR = process.env.MODELS_DIR ?? path.resolve(ROOT, '../shared/models');
 const MODEL_FILE = process.env.BENCH_MODEL_FILE ?? 'stories260K.gguf';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
+const PEER_SYNTHETIC_TOKENS = Number(process.env.BENCH_PEER_SYNTHETIC_TOKENS ?? 48);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 3);
 const SYNTHETIC_LAYERS = Number(process.env.BENCH_SYNTHETIC_LAYERS ?? 2);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 500);
@@ -107,7 +108,7 @@ async function peerModels(dir) {
       name: path.basename(model.file, '.gguf'),
       file: model.file,
       contextPerSlot: 2048,
-      maxTokens: Number(process.env.BENCH_PEER_SYNTHETIC_TOKENS ?? 48),
+      maxTokens: PEER_SYNTHETIC_TOKENS,
       bias: byteTokenBias(metadata.tokenizer.ggml.tokens),
     },
   ];
@@ -327,7 +328,7 @@ try {
   writeSection(
     'LLM',
     `Command: \`pnpm bench:llm\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load ${fmt(load)} over the
-comparison; \`${MODEL_FILE}\` replies of up to ${TOKENS} tokens, the synthetic model's of 48; \`BENCH_PEER_ROUNDS\`
+comparison; \`${MODEL_FILE}\` replies of up to ${TOKENS} tokens, the synthetic model's of ${PEER_SYNTHETIC_TOKENS}; \`BENCH_PEER_ROUNDS\`
 rounds). ${PEER_INTRO}
 
 ${peerTables(peerResult)}`,
