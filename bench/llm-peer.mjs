@@ -92,13 +92,14 @@ async function openAiStream(baseUrl, model, maxTokens, extra = {}) {
 
 /** One `/api/chat/stream` reply in a new chat: tokens (from the `done` stats), first and last token times. */
 async function nativeStream(baseUrl, maxTokens) {
-  const start = performance.now();
   const created = await fetch(`${baseUrl}/api/chat/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
   const session = await created.json();
+  // Time to first token from the chat request, as for /v1: creating the chat is not part of it.
+  const start = performance.now();
   const res = await fetch(`${baseUrl}/api/chat/stream`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
