@@ -146,7 +146,7 @@ if (process.env.BENCH_LLM_ONLY === 'peer') {
     `### Chat Studio vs llama-server, BENCH_LLM_ONLY=peer (${when} UTC, ${os.cpus().length} cores, load ${load})
 
 Command: \`BENCH_LLM_ONLY=peer pnpm bench:llm\` (\`BENCH_PEER_ROUNDS\`, \`BENCH_PEER_STREAMS\`, \`BENCH_PEER_THREADS\`,
-\`BENCH_PEER_TOKENS\`). ${PEER_INTRO}
+\`BENCH_PEER_TOKENS\`, \`BENCH_PEER_SYNTHETIC_TOKENS\`). ${PEER_INTRO}
 
 ${tables}`,
   );
