@@ -21,6 +21,7 @@ import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
 const MODELS_DIR = process.env.MODELS_DIR ?? path.resolve(ROOT, '../shared/models');
 const MODEL_FILE = process.env.BENCH_MODEL_FILE ?? 'stories260K.gguf';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
+const PEER_TOKENS = Number(process.env.BENCH_PEER_TOKENS ?? TOKENS);
 const PEER_SYNTHETIC_TOKENS = Number(process.env.BENCH_PEER_SYNTHETIC_TOKENS ?? 48);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 3);
 const SYNTHETIC_LAYERS = Number(process.env.BENCH_SYNTHETIC_LAYERS ?? 2);
@@ -100,7 +101,7 @@ async function peerModels(dir) {
       name: MODEL_FILE.replace(/\.gguf$/, ''),
       file: path.join(MODELS_DIR, MODEL_FILE),
       contextPerSlot: 2048,
-      maxTokens: Number(process.env.BENCH_PEER_TOKENS ?? TOKENS),
+      maxTokens: PEER_TOKENS,
     },
     {
       label: `synthetic, ${SYNTHETIC_LAYERS} layers, ${Math.round(model.params / 1e6)}M parameters`,
@@ -328,8 +329,8 @@ try {
   writeSection(
     'LLM',
     `Command: \`pnpm bench:llm\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load ${fmt(load)} over the
-comparison; \`${MODEL_FILE}\` replies of up to ${TOKENS} tokens, the synthetic model's of ${PEER_SYNTHETIC_TOKENS}; \`BENCH_PEER_ROUNDS\`
-rounds). ${PEER_INTRO}
+comparison; \`${MODEL_FILE}\` replies of up to ${PEER_TOKENS} tokens, the synthetic model's of ${PEER_SYNTHETIC_TOKENS};
+${process.env.BENCH_PEER_ROUNDS ?? 3} rounds). ${PEER_INTRO}
 
 ${peerTables(peerResult)}`,
   );
