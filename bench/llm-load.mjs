@@ -213,7 +213,7 @@ Target: streams under load ≥ 0.5× their rate alone, with the readers' p99 kep
 }
 
 /** Replaces (or appends) the `### <prefix>…` subsection inside `## <section>` of docs/benchmarks.md. */
-function writeSubsection(section, prefix, body) {
+export function writeSubsection(section, prefix, body) {
   const file = path.join(ROOT, 'docs/benchmarks.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const head = text.indexOf(`\n## ${section}\n`);

@@ -37,7 +37,11 @@ async function measureInChild(binary, modelPath, threads) {
   let start = performance.now();
   await sequence.evaluateWithoutGeneratingNewTokens(prompt);
   const pp = prompt.length / ((performance.now() - start) / 1000);
+  // A warm-up reply first (JIT, the sampler, first-use allocations): llama-server's figure is a warm server's.
   let count = 0;
+  for await (const _ of sequence.evaluate([prompt.at(-1)], { temperature: 0.8, seed: 1 })) if (++count >= 8) break;
+  await sequence.eraseContextTokenRanges([{ start: prompt.length, end: sequence.nextTokenIndex }]);
+  count = 0;
   start = performance.now();
   for await (const _ of sequence.evaluate([prompt.at(-1)], { temperature: 0.8, seed: 1 })) if (++count >= TOKENS) break;
   const tg = count / ((performance.now() - start) / 1000);
@@ -66,14 +70,28 @@ function child(binary, modelPath, threads, env) {
   }
 }
 
-/** llama-server's own generation speed for the same model and threads (its /completion timings). */
-async function measureServer(bin, modelPath, threads) {
+/**
+ * llama-server's own generation speed for the same model and threads (its /completion timings, after a warm-up
+ * request). `bias` keeps a random-weight model off its byte tokens (see `byteTokenBias`).
+ */
+async function measureServer(bin, modelPath, threads, bias) {
   const server = await startLlamaServer({ bin, model: modelPath, threads, slots: 1, ctxSize: 512 });
   try {
-    const res = await fetch(`${server.baseUrl}/completion`, {
-      method: 'POST',
-      body: JSON.stringify({ prompt: PROMPT, n_predict: TOKENS, temperature: 0.8, seed: 1, ignore_eos: true }),
-    });
+    const complete = (n) =>
+      fetch(`${server.baseUrl}/completion`, {
+        method: 'POST',
+        body: JSON.stringify({
+          prompt: PROMPT,
+          n_predict: n,
+          temperature: 0.8,
+          seed: 1,
+          ignore_eos: true,
+          cache_prompt: false,
+          ...(bias ? { logit_bias: bias } : {}),
+        }),
+      });
+    await (await complete(8)).arrayBuffer();
+    const res = await complete(TOKENS);
     const body = await res.json();
     if (!body.timings)
       return { skipped: `llama-server answered ${res.status}: ${body.error?.message ?? 'no timings'}` };
@@ -85,7 +103,7 @@ async function measureServer(bin, modelPath, threads) {
 
 /**
  * For each model: rounds of every (binary, threads) pair in turn; medians, and each binary's 2-thread / 1-thread
- * ratio with the load average seen. `models` are `{ label, file }`.
+ * ratio with the load average seen. `models` are `{ label, file, bias? }` (`bias`: llama-server's logit_bias).
  */
 export async function benchThreads(models) {
   const cores = os.availableParallelism();
@@ -98,18 +116,18 @@ export async function benchThreads(models) {
       name: 'node-llama-cpp local build, OMP_WAIT_POLICY=PASSIVE',
       run: (m, t) => child('local', m, t, { OMP_WAIT_POLICY: 'PASSIVE' }),
     },
-    ...(peer.bin ? [{ name: 'llama-server', run: (m, t) => measureServer(peer.bin, m, t) }] : []),
+    ...(peer.bin ? [{ name: 'llama-server', run: (m, t, bias) => measureServer(peer.bin, m, t, bias) }] : []),
   ];
   if (!peer.bin) console.log(`llama-server peer skipped: ${peer.skipped}`);
   const rows = [];
-  for (const { label, file } of models) {
+  for (const { label, file, bias } of models) {
     const samples = new Map();
     const loads = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const binary of binaries) {
         for (const threads of threadCounts) {
           const key = `${binary.name}|${threads}`;
-          const result = await binary.run(file, threads);
+          const result = await binary.run(file, threads, bias);
           loads.push(os.loadavg()[0]);
           if (result.skipped) samples.set(key, result);
           else if (!samples.get(key)?.skipped) samples.set(key, [...(samples.get(key) ?? []), result]);
@@ -163,15 +181,24 @@ missing its rows say so. llama-server is the peer built from the same source (\`
 
 ${threadsTable(result)}
 
-Why the prebuilt binary's threads collapse: node-llama-cpp builds its prebuilt binaries with \`GGML_OPENMP=OFF\`
-(\`compileLLamaCpp.js\`, CI mode), and its addon sets only \`n_threads\` (no ggml threadpool of its own). ggml then
-creates a throwaway threadpool for every graph it computes (threads started and joined at every evaluation) and waits
-at each of the graph's barriers by spinning (\`ggml_barrier\`: a loop on an atomic, no yield, no sleep). When the
-cores are busy (other processes, Node's own threads), a spinning thread burns its time slice waiting for one that is
-not running, hundreds of times per token. llama-server and a local build use OpenMP: its threads live between
-evaluations and libgomp's barrier spins for a while and then sleeps (\`OMP_WAIT_POLICY=PASSIVE\`: sleeps at once),
-which is what keeps 2 threads near 1 thread on a loaded machine. Without a local build, 1 thread for small models (the
-\`LLAMA_THREADS\` default under 256 MiB) is the setting that avoids the collapse; on a quiet machine compare the rows
-above before raising it.`,
+Each measure is the engine alone: node-llama-cpp's \`sequence.evaluate\` loop in a child process, llama-server's own
+\`timings.predicted_per_second\` (no HTTP on either side), each after a warm-up reply. The random-weight synthetic
+model gets llama-server's byte tokens biased away (\`logit_bias\`): llama-server's response parser answers 500 to the
+invalid UTF-8 that random byte tokens make ("does not match the expected Content-only format").
+
+Why threads collapse: node-llama-cpp builds its prebuilt binaries with \`GGML_OPENMP=OFF\` (\`compileLLamaCpp.js\`,
+CI mode), and its addon sets only \`n_threads\` (no ggml threadpool of its own). ggml then creates a throwaway
+threadpool for every graph it computes (threads started and joined at every evaluation) and waits at each of the
+graph's barriers by spinning (\`ggml_barrier\`: a loop on an atomic, no yield, no sleep). When the cores are busy
+(other processes, Node's own threads), a spinning thread burns its time slice waiting for one that is not running,
+hundreds of times per token. llama-server and a local build use OpenMP, whose threads live between evaluations and
+whose barrier spins for a while and then sleeps (\`OMP_WAIT_POLICY=PASSIVE\`: sleeps at once). That is not enough on
+a tiny model: a stories260K token is about a hundred graph nodes of a few microseconds each, one barrier per node, so
+any second thread costs more than it adds — llama-server itself ran 2 threads at 0.27× of 1 on this machine when it
+was quiet (4,032 vs 1,098 tok/s, 08:52 UTC, load 0.8), and 0.06× on the 124M synthetic model at load 30. The 2-thread target on the test model
+is beyond llama.cpp's own server here; 1 thread for small models (the \`LLAMA_THREADS\` default under 256 MiB with the
+prebuilt binary, 64 MiB with a local build) is the setting that avoids the collapse. On the quiet run the 124M
+synthetic model gained from 2 threads with the prebuilt binary (119.8 → 143.4 tok/s, 1.20×) but lost 6× from them at
+load 11: the default keeps 1 thread there until quiet rounds at several sizes show where the gain starts.`,
   );
 }

@@ -1,8 +1,10 @@
-// pnpm bench:llm — direct node-llama-cpp generation vs the same generation streamed through /api/chat/stream,
-// time to first token at turn 1 and turn 20 on the test model and on a synthetic model of a real model's layer shape,
-// and 1 vs 2 threads, the streaming flush (bench/llm-flush.mjs; alone with BENCH_LLM_ONLY=flush) and streams under
-// request load (bench/llm-load.mjs; alone with BENCH_LLM_ONLY=load). Writes
-// docs/benchmarks.md.
+// pnpm bench:llm — every generation figure beside llama.cpp's own llama-server in the same run (bench/llm-peer.mjs;
+// alone with BENCH_LLM_ONLY=peer): one stream through /api/chat/stream and /v1/chat/completions, 4 streams at once,
+// 1 and 2 threads, on the test model and a synthetic model of a real model's layer shape; time to first token at
+// turn 1 and turn 20; node-llama-cpp's engine alone with 1 and 2 threads by model size; the streaming flush
+// (bench/llm-flush.mjs; BENCH_LLM_ONLY=flush), streams under request load (bench/llm-load.mjs; BENCH_LLM_ONLY=load),
+// threads per binary (bench/llm-threads.mjs; BENCH_LLM_ONLY=threads) and the long conversation
+// (bench/llm-long-conversation.mjs; BENCH_LLM_ONLY=long). Writes docs/benchmarks.md.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +12,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, median, startApiServer, writeSection } from './lib.mjs';
 import { benchFlush } from './llm-flush.mjs';
-import { benchLoad } from './llm-load.mjs';
+import { benchLoad, writeSubsection } from './llm-load.mjs';
+import { benchPeer, byteTokenBias, peerTables } from './llm-peer.mjs';
 import { benchLongConversation, writeLongConversationSection } from './llm-long-conversation.mjs';
 import { benchThreads, writeThreadsSection } from './llm-threads.mjs';
 import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
@@ -18,8 +21,8 @@ import { LLAMA_1B_LAYER, writeSyntheticModel } from './synthetic-model.mjs';
 const MODELS_DIR = process.env.MODELS_DIR ?? path.resolve(ROOT, '../shared/models');
 const MODEL_FILE = process.env.BENCH_MODEL_FILE ?? 'stories260K.gguf';
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const PROMPT = 'Once upon a time';
+const PEER_TOKENS = Number(process.env.BENCH_PEER_TOKENS ?? TOKENS);
+const PEER_SYNTHETIC_TOKENS = Number(process.env.BENCH_PEER_SYNTHETIC_TOKENS ?? 48);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 3);
 const SYNTHETIC_LAYERS = Number(process.env.BENCH_SYNTHETIC_LAYERS ?? 2);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 500);
@@ -38,7 +41,7 @@ if (process.env.BENCH_LLM_ONLY === 'flush') {
 }
 
 const require = createRequire(path.join(ROOT, 'packages/llm-runtime/package.json'));
-const { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo } = await import(
+const { getLlama, LlamaLogLevel, readGgufFileInfo } = await import(
   pathToFileURL(require.resolve('node-llama-cpp')).href
 );
 
@@ -69,16 +72,86 @@ async function threads() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-llm-threads-'));
   try {
     const model = await synthetic(dir);
+    const { metadata } = await readGgufFileInfo(model.file, { logWarnings: false });
     return await benchThreads([
       { label: `\`${MODEL_FILE}\``, file: path.join(MODELS_DIR, MODEL_FILE) },
       {
         label: `synthetic, ${SYNTHETIC_LAYERS} layers, ${Math.round(model.params / 1e6)}M parameters`,
         file: model.file,
+        // Random weights string byte tokens into invalid UTF-8, which llama-server answers with a 500.
+        bias: byteTokenBias(metadata.tokenizer.ggml.tokens),
       },
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The models of the llama-server comparison: the test model, and the synthetic model written into `dir` (llama-server
+ * gets its byte tokens biased away, see {@link byteTokenBias}). Both get 4 slots of 2,048 tokens, as our default.
+ */
+async function peerModels(dir) {
+  const model = await synthetic(dir);
+  const { metadata } = await readGgufFileInfo(model.file, { logWarnings: false });
+  return [
+    {
+      label: `\`${MODEL_FILE}\``,
+      dir: MODELS_DIR,
+      name: MODEL_FILE.replace(/\.gguf$/, ''),
+      file: path.join(MODELS_DIR, MODEL_FILE),
+      contextPerSlot: 2048,
+      maxTokens: PEER_TOKENS,
+    },
+    {
+      label: `synthetic, ${SYNTHETIC_LAYERS} layers, ${Math.round(model.params / 1e6)}M parameters`,
+      dir,
+      name: path.basename(model.file, '.gguf'),
+      file: model.file,
+      contextPerSlot: 2048,
+      maxTokens: PEER_SYNTHETIC_TOKENS,
+      bias: byteTokenBias(metadata.tokenizer.ggml.tokens),
+    },
+  ];
+}
+
+/** The comparison with llama-server, in a folder of its own. */
+async function peer() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-llm-peer-'));
+  try {
+    return await benchPeer(await peerModels(dir), dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PEER_INTRO = `Each figure beside llama.cpp's own \`llama-server\`, built from the llama.cpp source node-llama-cpp ships
+(\`bench/llama-server-peer.mjs\`), with the same model, threads, 4 slots of 2,048 tokens, in the same run: for each
+model and thread count, rounds in which our API server and llama-server take turns (which goes first alternates).
+Tokens/s are counted by the client from the first streamed token to the last (one stream: median of the streams;
+4 streams at once: all their tokens over the span from the first token to the last), after one warm-up stream.
+Chat Studio streams through \`/api/chat/stream\` (a new stored chat each time) and \`/v1/chat/completions\`;
+llama-server through its \`/v1/chat/completions\`. The synthetic model (random weights, noise for replies) gets
+llama-server's byte tokens biased away: its parser answers 500 to invalid UTF-8. Targets (issue #18 item 2): one
+stream and 4 streams ≥ 1.0× llama-server with the same threads; 2 threads ≥ 0.85× of 1 thread on the test model.`;
+
+if (process.env.BENCH_LLM_ONLY === 'peer') {
+  const result = await peer();
+  const load = result.rows.length ? median(result.rows.map((r) => r.load)).toFixed(1) : os.loadavg()[0].toFixed(1);
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const tables = peerTables(result);
+  console.log(tables);
+  writeSubsection(
+    'LLM',
+    'Chat Studio vs llama-server, BENCH_LLM_ONLY=peer',
+    `### Chat Studio vs llama-server, BENCH_LLM_ONLY=peer (${when} UTC, ${os.cpus().length} cores, load ${load})
+
+Command: \`BENCH_LLM_ONLY=peer pnpm bench:llm\` (\`BENCH_PEER_ROUNDS\`, \`BENCH_PEER_STREAMS\`, \`BENCH_PEER_THREADS\`,
+\`BENCH_PEER_TOKENS\`, \`BENCH_PEER_SYNTHETIC_TOKENS\`). ${PEER_INTRO}
+
+${tables}`,
+  );
+  process.exit(0);
 }
 
 if (process.env.BENCH_LLM_ONLY === 'threads') {
@@ -93,62 +166,6 @@ if (process.env.BENCH_LLM_ONLY === 'long') {
 
 const { defaultThreads } = await import(pathToFileURL(path.join(ROOT, 'packages/llm-runtime/dist/index.js')).href);
 const { createChatClient } = await import(pathToFileURL(path.join(ROOT, 'packages/protocol/dist/index.js')).href);
-
-/** Tokens per second from the first token to the last, the same measure for both paths. */
-const rate = (tokens, firstAt, endAt) => (tokens - 1) / ((endAt - firstAt) / 1000);
-
-async function direct(threads) {
-  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: path.join(MODELS_DIR, MODEL_FILE) });
-  const rates = [];
-  for (let i = 0; i < RUNS; i++) {
-    const context = await model.createContext({ threads, contextSize: 2048 });
-    const session = new LlamaChatSession({ contextSequence: context.getSequence() });
-    let tokens = 0;
-    let firstAt = 0;
-    const start = performance.now();
-    await session.prompt(PROMPT, {
-      maxTokens: TOKENS,
-      temperature: 0.8,
-      onToken: (t) => {
-        if (tokens === 0) firstAt = performance.now();
-        tokens += t.length;
-      },
-    });
-    const end = performance.now();
-    rates.push({ tps: rate(tokens, firstAt, end), ttft: firstAt - start, tokens });
-    await context.dispose();
-  }
-  await model.dispose();
-  await llama.dispose();
-  return rates;
-}
-
-async function throughApi(baseUrl) {
-  const client = createChatClient({ baseUrl });
-  const rates = [];
-  for (let i = 0; i < RUNS; i++) {
-    const session = await client.createSession();
-    let firstAt = 0;
-    let tokens = 0;
-    const start = performance.now();
-    let completion = 0;
-    for await (const e of client.stream({
-      session_id: session.id,
-      message: PROMPT,
-      params: { max_tokens: TOKENS, temperature: 0.8 },
-    })) {
-      if (e.type === 'token') {
-        if (tokens === 0) firstAt = performance.now();
-        tokens++;
-      }
-      if (e.type === 'done') completion = e.stats.completion_tokens;
-    }
-    const end = performance.now();
-    rates.push({ tps: rate(completion, firstAt, end), ttft: firstAt - start, tokens: completion });
-  }
-  return rates;
-}
 
 async function turns(baseUrl, count) {
   const client = createChatClient({ baseUrl });
@@ -254,22 +271,9 @@ const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-llm-'));
 try {
-  console.log(`model ${MODEL_FILE}, ${TOKENS} tokens, ${RUNS} runs each`);
-  const direct1 = await direct(1);
-  const direct2 = await direct(2);
+  console.log('Chat Studio vs llama-server');
+  const peerResult = await peer();
   const chatModel = MODEL_FILE.replace(/\.gguf$/, '');
-  const server = await startApiServer({
-    MODELS_DIR,
-    CHAT_MODEL: chatModel,
-    DATABASE_PATH: path.join(tmp, 'bench.db'),
-    LLAMA_THREADS: '1',
-    CHAT_CACHE_TTL: '0',
-  });
-  const client = createChatClient({ baseUrl: server.baseUrl });
-  for (let i = 0; i < 300 && (await client.llmStatus()).state !== 'ready'; i++)
-    await new Promise((r) => setTimeout(r, 100));
-  const api = await throughApi(server.baseUrl);
-  await server.stop();
 
   const syntheticDir = path.join(tmp, 'models');
   mkdirSync(syntheticDir);
@@ -313,41 +317,27 @@ try {
   console.log('streaming flush, old vs new');
   await benchFlush({ modelsDir: MODELS_DIR, chatModel });
 
-  const d1 = median(direct1.map((r) => r.tps));
-  const d2 = median(direct2.map((r) => r.tps));
-  const a1 = median(api.map((r) => r.tps));
-  const rows = [
-    ['direct node-llama-cpp, 1 thread', `${fmt(d1)} tok/s`, `TTFT ${fmt(median(direct1.map((r) => r.ttft)))} ms`],
-    ['direct node-llama-cpp, 2 threads', `${fmt(d2)} tok/s`, `TTFT ${fmt(median(direct2.map((r) => r.ttft)))} ms`],
-    [
-      '/api/chat/stream over a socket, 1 thread',
-      `${fmt(a1)} tok/s`,
-      `TTFT ${fmt(median(api.map((r) => r.ttft)))} ms (incl. HTTP + DB writes)`,
-    ],
-  ];
-  console.table(rows);
   const turnRow = (t) =>
     `| ${t.name} | ${t.preload} | ${fmt(t.first)} | ${fmt(t.second)} | ${fmt(t.last)} | **${fmt(t.last / t.first, 2)}×** | ${t.preload === 'on' ? `${fmt(t.noReuse)} (${fmt(t.noReuse / t.first, 1)}×)` : ''} |`;
   const summary = {
-    apiVsDirect: a1 / d1,
-    threads2vs1: d2 / d1,
+    peer: peerResult.rows,
     turns: turnRuns.map((t) => ({ ...t, ratio: t.last / t.first })),
   };
   console.log(JSON.stringify(summary, (k, v) => (k === 'perTurn' ? v.map((x) => Math.round(x)) : v), 1));
 
+  const load = peerResult.rows.length ? median(peerResult.rows.map((r) => r.load)) : os.loadavg()[0];
   writeSection(
     'LLM',
-    `Command: \`pnpm bench:llm\` (model \`${MODEL_FILE}\`, ${TOKENS} tokens per reply, median of ${RUNS} runs; ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores).
-Tokens per second are counted from the first token to the last on both paths.
+    `Command: \`pnpm bench:llm\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load ${fmt(load)} over the
+comparison; \`${MODEL_FILE}\` replies of up to ${PEER_TOKENS} tokens, the synthetic model's of ${PEER_SYNTHETIC_TOKENS};
+${process.env.BENCH_PEER_ROUNDS ?? 3} rounds). ${PEER_INTRO}
 
-| Path | Tokens/s | Time to first token |
-| --- | ---: | ---: |
-${rows.map((r) => `| ${r[0]} | ${r[1].replace(' tok/s', '')} | ${r[2].replace('TTFT ', '')} |`).join('\n')}
-
-- API streaming vs direct generation: **${fmt((a1 / d1) * 100, 0)}%** of direct tokens/s (target ≥ 95%).
-- 2 threads vs 1 thread: **${fmt(d2 / d1, 2)}×** (why \`LLAMA_THREADS\` defaults to 1 for tiny models on this machine).
-
-### Time to first token at turn 1 and turn 20
+${peerTables(peerResult)}`,
+  );
+  writeSubsection(
+    'LLM',
+    'Time to first token at turn 1 and turn 20',
+    `### Time to first token at turn 1 and turn 20
 
 Through \`/api/chat/stream\` over a socket, default settings, ${CONVERSATIONS} conversations of 20 turns (\`Turn N: and then?\`,
 24-token replies, about 56 tokens a turn), median per turn, each message sent ${THINK_MS} ms after the last reply ended
@@ -369,13 +359,17 @@ evaluate about twice the tokens of its turn 1: its replies are random tokens tha
 tokens, so part of each reply is evaluated again when it comes back as history (a trained model's replies mostly read
 back the same); the preload does that while the user types.
 
-${turnRuns.map((t) => `- Median per turn, ${t.name}, preload ${t.preload} (ms): ${t.perTurn.map((x) => fmt(x, 0)).join(', ')}`).join('\n')}
+${turnRuns.map((t) => `- Median per turn, ${t.name}, preload ${t.preload} (ms): ${t.perTurn.map((x) => fmt(x, 0)).join(', ')}`).join('\n')}`,
+  );
+  writeSubsection(
+    'LLM',
+    'Threads by model size',
+    `### Threads by model size (node-llama-cpp's engine alone, no server)
 
-### Threads by model size
-
-Direct node-llama-cpp on one sequence (context 512): a ${threadRows[0].prompt}-token prompt, then ${THREAD_TOKENS} generated
+node-llama-cpp in this process, without our server or any HTTP (so not comparable with the llama-server figures
+above, which are client-side): one sequence (context 512), a ${threadRows[0].prompt}-token prompt, then ${THREAD_TOKENS} generated
 tokens, with 1 and 2 threads in alternating rounds, median of ${THREAD_ROUNDS}. Synthetic models have layers of
-Llama-3.2-1B's shape (Q8_0). "Default" is what \`LLAMA_THREADS\` falls back to for that file size.
+Llama-3.2-1B's shape (Q8_0). "Default" is what \`LLAMA_THREADS\` falls back to for that file size with the prebuilt binary.
 
 | Model | File (MB) | Prompt tok/s, 1 thread | 2 threads | Generation tok/s, 1 thread | 2 threads | Default |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |

@@ -1,0 +1,271 @@
+// Part of `pnpm bench:llm` (alone: BENCH_LLM_ONLY=peer): issue #18 item 1, every generation figure as a ratio to
+// llama.cpp's own `llama-server` (bench/llama-server-peer.mjs, built from the llama.cpp source node-llama-cpp ships)
+// measured in the same run. For each model and thread count, in interleaved rounds: our API server and llama-server
+// with the same model, threads, slots and context per slot; one stream at a time through our `/api/chat/stream` and
+// `/v1/chat/completions` and llama-server's `/v1/chat/completions`, then 4 streams at once on each. Tokens/s are
+// counted by the client from the first token to the last, the same measure on both sides. Env: BENCH_PEER_ROUNDS (3),
+// BENCH_PEER_STREAMS (single streams per endpoint per round, 3), BENCH_PEER_THREADS ("1,2", plus all cores where
+// there are more than 2).
+import os from 'node:os';
+import path from 'node:path';
+import { ensureLlamaServer, startLlamaServer } from './llama-server-peer.mjs';
+import { median, startApiServer } from './lib.mjs';
+
+const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
+const STREAMS = Number(process.env.BENCH_PEER_STREAMS ?? 3);
+const PARALLEL = 4;
+const PROMPT = 'Once upon a time';
+
+/**
+ * Token ids llama-server must not sample for a model with random weights: its byte tokens. A random model strings
+ * bytes into invalid UTF-8, and llama-server's response parser then fails the whole request with a 500 ("does not
+ * match the expected Content-only format"). Chat Studio streams such bytes as U+FFFD and needs no bias; biasing 256
+ * of a 512-token vocabulary away costs llama-server nothing measurable against a 124M-parameter forward pass.
+ * @param {string[]} tokens the vocabulary
+ */
+export function byteTokenBias(tokens) {
+  const bias = /** @type {Record<string, boolean>} */ ({});
+  tokens.forEach((t, id) => {
+    if (/^<0x[0-9A-F]{2}>$/.test(t)) bias[id] = false;
+  });
+  return bias;
+}
+
+/**
+ * Reads an SSE response: the `performance.now()` of the first and last non-empty `data:` event that carried text,
+ * and every parsed event.
+ * @param {Response} res
+ * @param {(event: any) => string | undefined} textOf the text an event carries
+ */
+async function readSse(res, textOf) {
+  if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let first = 0;
+  let last = 0;
+  const events = [];
+  for await (const chunk of res.body) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let end = buffered.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      end = buffered.indexOf('\n\n');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trim())
+        .join('');
+      if (!data || data === '[DONE]') continue;
+      const event = JSON.parse(data);
+      events.push(event);
+      if (textOf(event)) {
+        const now = performance.now();
+        if (first === 0) first = now;
+        last = now;
+      }
+    }
+  }
+  return { first, last, events };
+}
+
+/** One `/v1/chat/completions` stream (ours or llama-server's): tokens (from usage), first and last token times. */
+async function openAiStream(baseUrl, model, maxTokens, extra = {}) {
+  const start = performance.now();
+  const res = await fetch(`${baseUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: PROMPT }],
+      max_tokens: maxTokens,
+      temperature: 0.8,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...extra,
+    }),
+  });
+  const { first, last, events } = await readSse(res, (e) => e.choices?.[0]?.delta?.content);
+  const tokens = events.findLast((e) => e.usage)?.usage?.completion_tokens ?? 0;
+  return { tokens, first, last, ttft: first - start };
+}
+
+/** One `/api/chat/stream` reply in a new chat: tokens (from the `done` stats), first and last token times. */
+async function nativeStream(baseUrl, maxTokens) {
+  const created = await fetch(`${baseUrl}/api/chat/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const session = await created.json();
+  // Time to first token from the chat request, as for /v1: creating the chat is not part of it.
+  const start = performance.now();
+  const res = await fetch(`${baseUrl}/api/chat/stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      session_id: session.id,
+      message: PROMPT,
+      params: { max_tokens: maxTokens, temperature: 0.8 },
+    }),
+  });
+  const { first, last, events } = await readSse(res, (e) => (e.type === 'token' ? e.text : undefined));
+  const done = events.find((e) => e.type === 'done');
+  if (!done) throw new Error(`/api/chat/stream ended without done: ${JSON.stringify(events.at(-1))}`);
+  return { tokens: done.stats.completion_tokens, first, last, ttft: first - start };
+}
+
+/** tok/s of one stream from its first token to its last. */
+const streamRate = (s) => (s.tokens > 1 && s.last > s.first ? (s.tokens - 1) / ((s.last - s.first) / 1000) : NaN);
+
+/** Aggregate tok/s of streams run at once: all their tokens over the span from the first token to the last. */
+function aggregateRate(streams) {
+  const first = Math.min(...streams.map((s) => s.first));
+  const last = Math.max(...streams.map((s) => s.last));
+  const tokens = streams.reduce((sum, s) => sum + s.tokens, 0);
+  return tokens / ((last - first) / 1000);
+}
+
+/** Single streams one after another, then {@link PARALLEL} at once, through `run`. */
+async function measureSide(run) {
+  await run(); // warm-up: JIT, caches, the first evaluation
+  const single = [];
+  for (let i = 0; i < STREAMS; i++) single.push(await run());
+  const parallel = await Promise.all(Array.from({ length: PARALLEL }, () => run()));
+  return {
+    single: median(single.map(streamRate)),
+    ttft: median(single.map((s) => s.ttft)),
+    parallel: aggregateRate(parallel),
+  };
+}
+
+/** Our API server on `model` with `threads`: single and parallel through both endpoints. */
+async function measureOurs(model, threads, tmp, round) {
+  const server = await startApiServer({
+    MODELS_DIR: model.dir,
+    CHAT_MODEL: model.name,
+    DATABASE_PATH: path.join(tmp, `peer-${model.name}-${threads}-${round}.db`),
+    LLAMA_THREADS: String(threads),
+    LLAMA_SEQUENCES: String(PARALLEL),
+    LLAMA_CONTEXT_SIZE: String(model.contextPerSlot),
+    CHAT_CACHE_TTL: '0',
+  });
+  try {
+    // Model loading on a busy 2-core machine can take tens of seconds; a bench that gave up here measured nothing.
+    const deadline = performance.now() + 300_000;
+    for (;;) {
+      const status = await (await fetch(`${server.baseUrl}/api/llm/status`)).json();
+      if (status.state === 'ready') break;
+      if (status.state === 'error' || performance.now() > deadline)
+        throw new Error(`model not ready: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const native = await measureSide(() => nativeStream(server.baseUrl, model.maxTokens));
+    const v1 = await measureSide(() => openAiStream(server.baseUrl, model.name, model.maxTokens));
+    return { native, v1 };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** llama-server on `model` with `threads` and {@link PARALLEL} slots of the same context. */
+async function measurePeer(bin, model, threads) {
+  const server = await startLlamaServer({
+    bin,
+    model: model.file,
+    threads,
+    slots: PARALLEL,
+    ctxSize: model.contextPerSlot * PARALLEL,
+  });
+  try {
+    const extra = model.bias ? { logit_bias: model.bias } : {};
+    return await measureSide(() => openAiStream(server.baseUrl, model.name, model.maxTokens, extra));
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Runs the comparison. `models` are `{ label, dir, name, file, contextPerSlot, maxTokens, bias? }`. Returns
+ * `{ rows, skipped }`: one row per model and thread count with the medians over the rounds, or `skipped` (a sentence)
+ * where llama-server could not be built.
+ */
+export async function benchPeer(models, tmp) {
+  const peer = ensureLlamaServer();
+  if (!peer.bin) {
+    console.log(`llama-server peer skipped: ${peer.skipped}`);
+    return { rows: [], skipped: peer.skipped };
+  }
+  const cores = os.availableParallelism();
+  const threadCounts = (process.env.BENCH_PEER_THREADS ?? (cores > 2 ? `1,2,${cores}` : '1,2')).split(',').map(Number);
+  const rows = [];
+  for (const model of models) {
+    const samples = new Map(threadCounts.map((t) => [t, { ours: [], peer: [], loads: [] }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const threads of threadCounts) {
+        const s = /** @type {{ ours: any[], peer: any[], loads: number[] }} */ (samples.get(threads));
+        // Alternating which side goes first, so a load swing within a round weighs on both alike.
+        const first = round % 2 === 0 ? 'ours' : 'peer';
+        for (const side of first === 'ours' ? ['ours', 'peer'] : ['peer', 'ours']) {
+          if (side === 'ours') s.ours.push(await measureOurs(model, threads, tmp, round));
+          else s.peer.push(await measurePeer(peer.bin, model, threads));
+          s.loads.push(os.loadavg()[0]);
+        }
+        console.log(JSON.stringify({ model: model.label, threads, round, ours: s.ours.at(-1), peer: s.peer.at(-1) }));
+      }
+    }
+    for (const threads of threadCounts) {
+      const s = /** @type {{ ours: any[], peer: any[], loads: number[] }} */ (samples.get(threads));
+      const m = (list, pick) => median(list.map(pick));
+      rows.push({
+        model: model.label,
+        threads,
+        native: m(s.ours, (o) => o.native.single),
+        v1: m(s.ours, (o) => o.v1.single),
+        peer: m(s.peer, (p) => p.single),
+        nativeParallel: m(s.ours, (o) => o.native.parallel),
+        v1Parallel: m(s.ours, (o) => o.v1.parallel),
+        peerParallel: m(s.peer, (p) => p.parallel),
+        ttft: m(s.ours, (o) => o.native.ttft),
+        peerTtft: m(s.peer, (p) => p.ttft),
+        load: median(s.loads),
+      });
+    }
+  }
+  return { rows, threadCounts, cores };
+}
+
+const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+const ratio = (a, b) => `**${f(a / b, 2)}×**`;
+
+/**
+ * The markdown of {@link benchPeer}'s result: the ratio table and each side's 2 / 1 thread ratio.
+ * @param {{ rows: any[], skipped?: string }} result
+ */
+export function peerTables({ rows, skipped }) {
+  if (skipped) return `llama-server peer skipped: ${skipped}`;
+  const table = `| Model | Threads | \`/api/chat/stream\` tok/s | \`/v1\` tok/s | llama-server tok/s | Ratio (stream / \`/v1\`) | 4 streams, ours (stream / \`/v1\`) | 4 streams, llama-server | Ratio, 4 streams (stream / \`/v1\`) | TTFT ours / llama-server (ms) | Load |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows
+  .map(
+    (r) =>
+      `| ${r.model} | ${r.threads} | ${f(r.native)} | ${f(r.v1)} | ${f(r.peer)} | ${ratio(r.native, r.peer)} / ${ratio(r.v1, r.peer)} | ${f(r.nativeParallel)} / ${f(r.v1Parallel)} | ${f(r.peerParallel)} | ${ratio(r.nativeParallel, r.peerParallel)} / ${ratio(r.v1Parallel, r.peerParallel)} | ${f(r.ttft)} / ${f(r.peerTtft)} | ${f(r.load)} |`,
+  )
+  .join('\n')}`;
+  const models = [...new Set(rows.map((r) => r.model))];
+  const scaling = models
+    .map((model) => {
+      const list = rows.filter((r) => r.model === model);
+      const one = list.find((r) => r.threads === 1);
+      if (!one) return '';
+      return list
+        .filter((r) => r.threads !== 1)
+        .map(
+          (r) =>
+            `- ${model}, ${r.threads} threads / 1 thread, one stream: Chat Studio **${f(r.native / one.native, 2)}×**, llama-server **${f(r.peer / one.peer, 2)}×**; 4 streams: Chat Studio **${f(r.nativeParallel / one.nativeParallel, 2)}×**, llama-server **${f(r.peerParallel / one.peerParallel, 2)}×**.`,
+        )
+        .join('\n');
+    })
+    .join('\n');
+  return `${table}\n\n${scaling}`;
+}
