@@ -11,11 +11,11 @@ import { defaultDocuments, resumeChunking, uploadAttachment, type UploadDeps } f
 
 const CONTEXT = 2048;
 
-function deps(store: ChatStore): UploadDeps {
+function deps(store: ChatStore): UploadDeps & { store: ChatStore['attachments'] } {
   return {
     store: store.attachments,
     documents: defaultDocuments,
-    config: { maxFileBytes: 20 * 1024 * 1024, quotaBytes: 100 * 1024 * 1024, types: DEFAULT_ATTACHMENT_TYPES },
+    config: { maxFileBytes: 20 * 1024 * 1024, quotaBytes: 100 * 1024 * 1024, types: [...DEFAULT_ATTACHMENT_TYPES] },
     countTokens: () => null,
     contextSize: () => CONTEXT,
   };
