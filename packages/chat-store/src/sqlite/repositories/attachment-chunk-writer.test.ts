@@ -56,6 +56,31 @@ describe('SQLite: a large file is stored in batches', () => {
     expect(await store.attachments.unfinishedChunks()).toEqual([]);
   });
 
+  it('keeps a file indexing, out of vector search, while its chunks are written, though some get vectors', async () => {
+    t = await openTempStore();
+    const { store } = t;
+    await store.chunkVectors.useModel({ model: 'fake', dims: 2 });
+    const upload = store.attachments.create('u', bigFile(), QUOTA);
+    await turn();
+    // The chunk embedder runs between batches: it embeds every chunk written so far.
+    const pending = await store.chunkVectors.pending(CHUNKS);
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.length).toBeLessThan(CHUNKS);
+    await store.chunkVectors.store(pending.map((p) => ({ chunkId: p.chunkId, vector: Float32Array.of(1, 0) })));
+    const id = pending[0]?.attachmentId ?? '';
+    expect(await store.attachments.get('u', id)).toMatchObject({ state: 'indexing' });
+    const nearest = { attachmentIds: [id], vector: Float32Array.of(1, 0), model: 'fake', limit: 3 };
+    expect(await store.chunkVectors.search('u', nearest)).toEqual([]);
+    await upload;
+    // Chunks written after are still waiting: the file is not `ready` for having had its first ones embedded.
+    expect(await store.attachments.get('u', id)).toMatchObject({ state: 'indexing' });
+    expect((await store.chunkVectors.search('u', nearest)).length).toBe(3);
+    const rest = await store.chunkVectors.pending(CHUNKS);
+    expect(rest.length + pending.length).toBe(CHUNKS);
+    await store.chunkVectors.store(rest.map((p) => ({ chunkId: p.chunkId, vector: Float32Array.of(0, 1) })));
+    expect(await store.attachments.get('u', id)).toMatchObject({ state: 'ready' });
+  });
+
   it('refuses the upload when the draft is deleted while its chunks are written', async () => {
     t = await openTempStore();
     const { store } = t;
