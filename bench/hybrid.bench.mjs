@@ -200,6 +200,31 @@ function makeLog(bytes) {
   return new TextEncoder().encode(lines.join(''));
 }
 
+/** `/health` requests one after another until `stop()`; `longest` resolves to the slowest answer's milliseconds. */
+function healthProbe(baseUrl) {
+  let running = true;
+  const longest = (async () => {
+    let worst = 0;
+    while (running) {
+      const asked = performance.now();
+      try {
+        await (await fetch(`${baseUrl}/health`)).arrayBuffer();
+      } catch {
+        // ECONNRESET: after a long block the server's keep-alive timer closes the socket the request waited on
+        // (it fires before the request is read); the wait counts all the same.
+      }
+      worst = Math.max(worst, performance.now() - asked);
+    }
+    return worst;
+  })();
+  return {
+    longest,
+    stop() {
+      running = false;
+    },
+  };
+}
+
 /** The same log uploaded LOG_ROUNDS times in a row, each asked about at once while the earlier ones index. */
 async function logRounds() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hybrid-log-'));
@@ -215,11 +240,22 @@ async function logRounds() {
     const rounds = [];
     for (let round = 1; round <= LOG_ROUNDS; round++) {
       const started = performance.now();
-      const summary = await upload(server.baseUrl, log, `app-${round}.log`, 'text/plain');
+      // /health asked back to back meanwhile: its longest wait bounds how long the upload held the event loop.
+      const probe = healthProbe(server.baseUrl);
+      const summary = await upload(server.baseUrl, log, `app-${round}.log`, 'text/plain').finally(() => probe.stop());
       const uploadMs = performance.now() - started;
+      const healthMaxMs = await probe.longest;
       const asked = await firstToken(client, summary.id, started, 'Which requests failed with ERROR?');
       const info = await (await fetch(`${server.baseUrl}/api/attachments/${summary.id}`)).json();
-      const row = { round, uploadMs, timing: summary.timing, tokens: summary.tokens, index: info.index, asked };
+      const row = {
+        round,
+        uploadMs,
+        healthMaxMs,
+        timing: summary.timing,
+        tokens: summary.tokens,
+        index: info.index,
+        asked,
+      };
       console.log(JSON.stringify({ log: row }));
       rounds.push(row);
     }
@@ -327,11 +363,11 @@ const phase = (r, name) => (r.timing[name] === undefined ? '—' : fmt(r.timing[
 const logTable = !logs
   ? ''
   : [
-      '| round | upload ms | read | extract | count | chunk | store | upload → first token ms | chunks | tokens |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| round | upload ms | read | extract | count | chunk | store | longest /health wait ms | upload → first token ms | chunks | tokens |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...logs.rounds.map(
         (r) =>
-          `| ${r.round} | **${fmt(r.uploadMs)}** | ${phase(r, 'read')} | ${phase(r, 'extract')} | ${phase(r, 'count')} | ${phase(r, 'chunk')} | ${phase(r, 'store')} | ${fmt(r.asked.ms)} | ${r.index?.chunks ?? '—'} | ${r.tokens ?? '—'} |`,
+          `| ${r.round} | **${fmt(r.uploadMs)}** | ${phase(r, 'read')} | ${phase(r, 'extract')} | ${phase(r, 'count')} | ${phase(r, 'chunk')} | ${phase(r, 'store')} | ${fmt(r.healthMaxMs)} | ${fmt(r.asked.ms)} | ${r.index?.chunks ?? '—'} | ${r.tokens ?? '—'} |`,
       ),
     ].join('\n');
 console.log(table);

@@ -65,6 +65,7 @@ export type {
   AttachmentChunkHit,
   AttachmentChunkInput,
   NewAttachment,
+  UnfinishedChunks,
 } from './contract/index.js';
 export { buildMatchExpression, tokenizeQuery, parseSnippet } from './search/index.js';
 export { migrations, STORE_MIGRATIONS } from './sqlite/migrations/index.js';

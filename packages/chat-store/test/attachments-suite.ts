@@ -206,6 +206,22 @@ export function describeAttachmentsSuite(name: string, hooks: { open(): Promise<
       expect(await store.attachments.usedBytes('u')).toBe(big.size + 5);
     });
 
+    it('replaces a file’s chunks for its owner only; complete uploads leave nothing unfinished', async () => {
+      const file = await store.attachments.create('u', textFile('big.md', 'alpha beta', ['alpha ', 'beta']), QUOTA);
+      expect(await store.attachments.unfinishedChunks()).toEqual([]);
+      const chunks = [{ ordinal: 0, start: 0, end: 10, heading: null, page: null, text: 'alpha gamma' }];
+      expect(await store.attachments.replaceChunks('v', file.id, chunks)).toBe(false);
+      expect(await store.attachments.replaceChunks('u', 'missing', chunks)).toBe(false);
+      expect(await store.attachments.replaceChunks('u', file.id, chunks)).toBe(true);
+      expect((await store.attachments.text('u', file.id))?.chunks).toEqual([
+        { ordinal: 0, start: 0, end: 10, heading: null, page: null },
+      ]);
+      const hits = await store.attachments.searchChunks('u', { attachmentIds: [file.id], query: 'gamma', limit: 5 });
+      expect(hits.map((h) => h.text)).toEqual(['alpha gamma']);
+      expect(await store.attachments.get('u', file.id)).toMatchObject({ state: 'indexing', chunked: true });
+      expect(await store.attachments.unfinishedChunks()).toEqual([]);
+    });
+
     it('retrieves the chunks that share words with a question, best first, for their owner only', async () => {
       const chunks = [
         'Installing the server takes a minute.',

@@ -21,6 +21,7 @@ export {
 } from './retrieve-chunks.js';
 export { chunkMeaning } from './chunk-meaning.js';
 export { withIndexing } from './with-indexing.js';
+export { resumeChunking, type ResumeChunkingDeps } from './resume-chunking.js';
 export type { AttachmentChunkHit, AttachmentChunkInput, AttachmentStorePort, NewAttachment } from './store-port.js';
 export {
   CHUNKS_PER_TURN,

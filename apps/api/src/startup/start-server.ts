@@ -8,6 +8,7 @@ import { createAuthService, readSecurityConfig } from '@chat-studio/security';
 import type { AppConfig } from '../config/index.js';
 import type { EarlyListener } from './early-listener.js';
 import { createApp } from '../app/create-app.js';
+import { defaultDocuments, resumeChunking } from '../attachments/index.js';
 import { createBackgroundEmbedder, createChunkEmbedder } from '../meaning/index.js';
 import { createChatTurns } from '../chat-service/index.js';
 import {
@@ -100,6 +101,20 @@ export async function startServer(config: AppConfig, early?: EarlyListener): Pro
   // Chunks of large attachments: embedded for every user (attaching the file asks for it), resumed after a restart.
   const chunkEmbedder = createChunkEmbedder({ store, runtime, logger });
   chunkEmbedder.start();
+  // Large files whose chunks a crash cut short are chunked again from their bytes (not retrieved until then).
+  resumeChunking({
+    store: store.attachments,
+    documents: defaultDocuments,
+    countTokens: (text) => runtime.countTokens(text),
+    contextSize: () => runtime.contextSize(),
+    onError: (id, err) => logger.error({ err, id }, 'an unfinished attachment could not be chunked again'),
+  })
+    .then((n) => {
+      if (n === 0) return;
+      logger.info(`${n} attachment(s) cut short by a restart were chunked again`);
+      chunkEmbedder.nudge();
+    })
+    .catch((err: unknown) => logger.error({ err }, 'unfinished attachments could not be listed'));
   const app = createApp({
     ...timed,
     config,

@@ -1,5 +1,5 @@
 /** The statements that store one attachment, shared by both back ends: only the placeholder and flag types differ. */
-import type { NewAttachment } from './attachments.js';
+import type { AttachmentChunkInput, NewAttachment } from './attachments.js';
 
 /** One statement to run with its values, in column order. */
 export interface InsertStatement {
@@ -33,10 +33,16 @@ export function attachmentInserts(
     input: NewAttachment;
     bound: { messageId: string; position: number } | null;
     now: number;
+    /**
+     * Set (SQLite's batched upload): the row gets this `index_version` (a file still being chunked) and no chunk
+     * inserts are returned; the caller writes them.
+     */
+    chunkingVersion?: number;
   },
   dialect: SqlDialect,
 ): InsertStatement[] {
-  const { id, userId, input, bound, now } = row;
+  const { id, userId, input, bound, now, chunkingVersion } = row;
+  const chunking = chunkingVersion !== undefined;
   const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   return [
     statement(
@@ -49,7 +55,7 @@ export function attachmentInserts(
       dialect,
       `INSERT INTO attachments
          (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at,
-          session_id)
+          session_id${chunking ? ', index_version' : ''})
        %VALUES%`,
       [
         id,
@@ -68,14 +74,25 @@ export function attachmentInserts(
         now,
         // Bound at once (an import): a sent file belongs to its message, not to a chat's drafts.
         bound ? null : (input.sessionId ?? null),
+        ...(chunking ? [chunkingVersion] : []),
       ],
     ),
-    ...input.chunks.map((c) =>
-      statement(
-        dialect,
-        `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text) %VALUES%`,
-        [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
-      ),
-    ),
+    ...(chunking ? [] : chunkInserts(id, userId, input.chunks, dialect)),
   ];
+}
+
+/** The inserts of chunks of attachment `id`, in the order given. */
+export function chunkInserts(
+  id: string,
+  userId: string,
+  chunks: readonly AttachmentChunkInput[],
+  dialect: SqlDialect,
+): InsertStatement[] {
+  return chunks.map((c) =>
+    statement(
+      dialect,
+      `INSERT INTO attachment_chunks (attachment_id, user_id, ordinal, start, "end", heading, page, text) %VALUES%`,
+      [id, userId, c.ordinal, c.start, c.end, c.heading, c.page, c.text],
+    ),
+  );
 }

@@ -41,9 +41,23 @@ export interface BindOptions {
   copyFrom?: string;
 }
 
+/** A file whose chunks were cut short (the process died while writing them): see {@link AttachmentsRepository.unfinishedChunks}. */
+export interface UnfinishedChunks {
+  userId: string;
+  id: string;
+  name: string;
+  mime: string;
+}
+
 /** The store side of attachments; every call is scoped by `userId` (another user's id reads as missing). */
 export interface AttachmentsRepository {
-  /** Stores the file; throws an error with code `attachment_quota_exceeded` when the user's quota would be passed. */
+  /**
+   * Stores the file; throws an error with code `attachment_quota_exceeded` when the user's quota would be passed.
+   * On SQLite the chunks of a large file are written in short transactions that yield to the event loop between
+   * them; until the last is written the file takes no part in retrieval (`searchChunks`, `firstChunks`, chunk-vector
+   * search), and a file cut short by a crash is listed by `unfinishedChunks`. Throws `attachment_not_found` when the
+   * file was deleted meanwhile.
+   */
   create(userId: string, input: NewAttachment, options: { quotaBytes: number }): Promise<AttachmentSummary>;
   get(userId: string, id: string): Promise<AttachmentSummary | undefined>;
   /** The original bytes. */
@@ -80,6 +94,16 @@ export interface AttachmentsRepository {
   ): Promise<AttachmentChunkHit[]>;
   /** Chunks by ordinal (the first ones when a query matches nothing). */
   firstChunks(userId: string, attachmentId: string, limit: number): Promise<AttachmentChunkHit[]>;
+  /**
+   * Files whose chunks were cut short (the process died while `create` wrote them): the caller chunks each again
+   * from its stored bytes and hands the chunks to `replaceChunks`. Always empty on PostgreSQL (one transaction).
+   */
+  unfinishedChunks(): Promise<UnfinishedChunks[]>;
+  /**
+   * Replaces the file's chunks (and so its vectors) with `chunks`, written as `create` writes them, and marks them
+   * complete; false when the file is missing or another user's.
+   */
+  replaceChunks(userId: string, id: string, chunks: readonly AttachmentChunkInput[]): Promise<boolean>;
   /** The sources a reply was given. */
   setSources(userId: string, messageId: string, sources: readonly AttachmentSource[]): Promise<void>;
   sourcesFor(userId: string, messageIds: readonly string[]): Promise<Map<string, AttachmentSource[]>>;

@@ -34,5 +34,6 @@ export type {
   AttachmentChunkHit,
   AttachmentChunkInput,
   NewAttachment,
+  UnfinishedChunks,
 } from './attachments.js';
 export { pageLimit } from './paging.js';

@@ -297,3 +297,53 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
     expect(foreign.status).toBe(400);
   });
 });
+
+describe('a large upload over a socket (sqlite)', () => {
+  const tmp = tempDir();
+  let server: ApiServer;
+  beforeAll(async () => {
+    server = await startApiServer({
+      DATABASE_PATH: path.join(tmp.dir, 'chat.db'),
+      DATABASE_URL: '',
+      MODELS_DIR: path.join(tmp.dir, 'no-models'),
+      ATTACHMENT_MAX_BYTES: String(16 * 1024 * 1024),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    tmp.cleanup();
+  });
+
+  it('answers other requests while its chunks are written, before the upload returns', async () => {
+    // 6 MiB of log lines: ~3,000 chunks of ~2,048 characters without a model, a dozen write batches.
+    const line = 'INFO request served in 12 ms by the upstream pool\n';
+    const body = line.repeat(Math.ceil((6 * 1024 * 1024) / line.length));
+    const form = new FormData();
+    form.append('file', new File([body], 'big.log', { type: 'text/plain' }));
+    let uploadDone = false;
+    const upload = fetch(`${server.baseUrl}/api/attachments`, { method: 'POST', body: form }).then(async (res) => {
+      uploadDone = true;
+      return res;
+    });
+    // The draft is listed once its row is written, while its chunks are still being written: requests asked then
+    // are answered before the upload's response (one transaction held every request until all were written).
+    let seenWhileStoring = false;
+    let answeredWhileStoring = false;
+    for (let i = 0; i < 100_000 && !uploadDone; i++) {
+      const drafts = (await (await fetch(`${server.baseUrl}/api/attachments?unsent=true`)).json()) as {
+        items: AttachmentSummary[];
+      };
+      if (drafts.items.length === 0 || uploadDone) continue;
+      seenWhileStoring = true;
+      await fetch(`${server.baseUrl}/health`);
+      answeredWhileStoring = !uploadDone;
+      break;
+    }
+    const res = await upload;
+    expect(res.status, await res.clone().text()).toBe(201);
+    const created = v.parse(AttachmentSummarySchema, await res.json());
+    expect(created.chunked).toBe(true);
+    expect(seenWhileStoring).toBe(true);
+    expect(answeredWhileStoring).toBe(true);
+  }, 180_000);
+});

@@ -2,7 +2,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { AttachmentSource, AttachmentSummary } from '@chat-studio/protocol';
 import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '../../contract/attachments.js';
-import { attachmentInserts } from '../../contract/attachment-inserts.js';
+import { attachmentInserts, chunkInserts } from '../../contract/attachment-inserts.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
@@ -299,6 +299,27 @@ export function createPostgresAttachmentsRepository(ctx: PostgresContext): Attac
           [attachmentId, userId, limit],
         ),
       );
+    },
+    // One transaction per upload here (the driver does not hold the event loop): never a file cut short.
+    async unfinishedChunks() {
+      return [];
+    },
+    async replaceChunks(userId, id, chunks) {
+      return db.transaction().execute(async (trx) => {
+        const marked = await changes(
+          trx,
+          `UPDATE attachments SET index_version = index_version + 1,
+                  state = CASE WHEN chunked THEN 'indexing' ELSE state END
+            WHERE id = $1 AND user_id = $2`,
+          [id, userId],
+        );
+        if (marked !== 1) return false;
+        // Their vectors go with them (chunk_vectors cascades).
+        await rows(trx, 'DELETE FROM attachment_chunks WHERE attachment_id = $1', [id]);
+        const dialect = { param: (n: number) => `$${n}`, flag: (value: boolean) => value };
+        for (const s of chunkInserts(id, userId, chunks, dialect)) await rows(trx, s.sql, s.values);
+        return true;
+      });
     },
     async setSources(userId, messageId, sources) {
       await rows(

@@ -4,6 +4,13 @@ import type { AttachmentChunkHit, AttachmentsRepository, NewAttachment } from '.
 import { attachmentInserts } from '../../contract/attachment-inserts.js';
 import { AttachmentNotFoundError, AttachmentQuotaExceededError } from '../../errors/index.js';
 import { tokenizeQuery } from '../../search/index.js';
+import {
+  CHUNK_BATCH_ROWS,
+  CHUNKING_VERSION,
+  clearChunksInBatches,
+  unfinishedAttachments,
+  writeChunksInBatches,
+} from './attachment-chunk-writer.js';
 import { chunkIndexProgress } from './chunk-vectors.repository.js';
 import type { RepositoryContext } from './repository-context.js';
 
@@ -58,10 +65,11 @@ export function insertAttachment(
   userId: string,
   input: NewAttachment,
   bound: { messageId: string; position: number } | null = null,
+  chunkingVersion?: number,
 ): string {
   const id = ctx.newId();
   const dialect = { param: () => '?', flag: (value: boolean) => (value ? 1 : 0) };
-  for (const s of attachmentInserts({ id, userId, input, bound, now: ctx.now() }, dialect))
+  for (const s of attachmentInserts({ id, userId, input, bound, now: ctx.now(), chunkingVersion }, dialect))
     ctx.sql.run(s.sql, s.values);
   return id;
 }
@@ -81,8 +89,10 @@ function copyAttachment(
   const row = ctx.sql.run(
     `INSERT INTO attachments
        (id, user_id, name, mime, size, sha256, text, tokens, state, chunked, message_id, position, created_at, session_id,
-        index_error)
-     SELECT ?, user_id, name, mime, size, sha256, text, tokens, state, chunked, ?, ?, created_at, NULL, index_error
+        index_error, index_version)
+     SELECT ?, user_id, name, mime, size, sha256, text, tokens, state, chunked, ?, ?, created_at, NULL, index_error,
+            -- A copy of a file still being chunked is unfinished too (re-chunked after a restart, never retrieved).
+            CASE WHEN index_version = ${CHUNKING_VERSION} THEN index_version ELSE 0 END
        FROM attachments WHERE id = ? AND user_id = ? AND message_id = ?`,
     [copy, to.messageId, to.position, id, userId, from],
   );
@@ -95,6 +105,42 @@ function copyAttachment(
     [copy, id],
   );
   return true;
+}
+
+/** Which of `ids` are the user's files with all their chunks written (a file still being chunked is left out). */
+function completeIds(ctx: RepositoryContext, userId: string, ids: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  return ctx.sql
+    .all<{ id: string }>(
+      // The covering index: the row itself holds the file's whole text before `index_version`.
+      `SELECT id FROM attachments INDEXED BY attachments_vector_version_idx
+        WHERE user_id = ? AND index_version <> ? AND id IN (${placeholders(ids.length)})`,
+      [userId, CHUNKING_VERSION, ...ids],
+    )
+    .map((r) => r.id);
+}
+
+/** Stores a new file: its row in one short transaction, and a large file's chunks in batches after it. */
+async function createAttachment(
+  ctx: RepositoryContext,
+  userId: string,
+  input: NewAttachment,
+  quotaBytes: number,
+): Promise<string> {
+  const { sql } = ctx;
+  const batched = input.chunks.length > CHUNK_BATCH_ROWS;
+  const id = sql.write(() => {
+    const known = sql.get('SELECT 1 FROM attachment_blobs WHERE user_id = ? AND sha256 = ?', [userId, input.sha256]);
+    if (!known) {
+      const used = sql.get<{ used: number }>(USED_BYTES, [userId])?.used ?? 0;
+      if (used + input.bytes.byteLength > quotaBytes)
+        throw new AttachmentQuotaExceededError(quotaBytes, used, input.bytes.byteLength);
+    }
+    return insertAttachment(ctx, userId, input, null, batched ? CHUNKING_VERSION : undefined);
+  });
+  if (batched && !(await writeChunksInBatches(ctx, userId, id, input.chunks)))
+    throw new AttachmentNotFoundError('The file was deleted while it was being stored');
+  return id;
 }
 
 export function createAttachmentsRepository(ctx: RepositoryContext): AttachmentsRepository {
@@ -110,18 +156,7 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
     rows.map((r) => ({ ...r, rank: r.rank ?? 0 }));
   return {
     async create(userId, input, { quotaBytes }) {
-      const id = sql.write(() => {
-        const known = sql.get('SELECT 1 FROM attachment_blobs WHERE user_id = ? AND sha256 = ?', [
-          userId,
-          input.sha256,
-        ]);
-        if (!known) {
-          const used = sql.get<{ used: number }>(USED_BYTES, [userId])?.used ?? 0;
-          if (used + input.bytes.byteLength > quotaBytes)
-            throw new AttachmentQuotaExceededError(quotaBytes, used, input.bytes.byteLength);
-        }
-        return insertAttachment(ctx, userId, input);
-      });
+      const id = await createAttachment(ctx, userId, input, quotaBytes);
       const created = summary(userId, id);
       if (!created) throw new AttachmentNotFoundError();
       return created;
@@ -232,9 +267,11 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
     async setTokens(userId, id, tokens) {
       sql.run('UPDATE attachments SET tokens = ? WHERE id = ? AND user_id = ?', [tokens, id, userId]);
     },
-    async searchChunks(userId, { attachmentIds, query, limit }) {
-      const match = anyWordMatch(query);
+    async searchChunks(userId, options) {
+      const match = anyWordMatch(options.query);
+      const attachmentIds = match ? completeIds(ctx, userId, options.attachmentIds) : [];
       if (!match || attachmentIds.length === 0) return [];
+      const { limit } = options;
       return hits(
         sql.all(
           `SELECT c.attachment_id, a.name, c.ordinal, c.start, c."end" AS "end", c.heading, c.page, c.text,
@@ -250,6 +287,7 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
       );
     },
     async firstChunks(userId, attachmentId, limit) {
+      if (completeIds(ctx, userId, [attachmentId]).length === 0) return [];
       return hits(
         sql.all(
           `SELECT c.attachment_id, a.name, c.ordinal, c.start, c."end" AS "end", c.heading, c.page, c.text, NULL AS rank
@@ -258,6 +296,13 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
           [attachmentId, userId, limit],
         ),
       );
+    },
+    async unfinishedChunks() {
+      return unfinishedAttachments(ctx);
+    },
+    async replaceChunks(userId, id, chunks) {
+      if (!(await clearChunksInBatches(ctx, userId, id))) return false;
+      return writeChunksInBatches(ctx, userId, id, chunks);
     },
     async setSources(userId, messageId, sources) {
       sql.run(

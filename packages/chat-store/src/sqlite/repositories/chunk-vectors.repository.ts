@@ -14,6 +14,7 @@ import type {
 import { chunkEmbeddingText } from '../../contract/chunk-vectors.js';
 import { type EmbeddingModelInfo, vectorBytes } from '../../contract/vectors.js';
 import { VectorsUnavailableError } from '../../errors/index.js';
+import { CHUNKING_VERSION } from './attachment-chunk-writer.js';
 import type { RepositoryContext } from './repository-context.js';
 
 function recordedModel(ctx: RepositoryContext): EmbeddingModelInfo | undefined {
@@ -65,15 +66,18 @@ export function chunkIndexTotals(ctx: RepositoryContext): ChunkIndexTotals {
   return { files: { ready: files - indexing - error, indexing, error }, chunks, embedded: chunks - unembedded };
 }
 
-/** After vectors were stored: each attachment is `ready` when no chunk lacks one, else `indexing`. */
+/**
+ * After vectors were stored: each attachment is `ready` when no chunk lacks one, else `indexing`. A file whose chunks
+ * are still being written is left as it is (its version marks it unfinished; it is `indexing` already).
+ */
 function settle(ctx: RepositoryContext, attachmentIds: Iterable<string>): void {
   for (const id of attachmentIds)
     ctx.sql.run(
       `UPDATE attachments SET index_error = NULL, index_version = index_version + 1,
               state = CASE WHEN EXISTS (SELECT 1 FROM attachment_chunks WHERE attachment_id = ? AND embedded = 0)
                            THEN 'indexing' ELSE 'ready' END
-        WHERE id = ? AND chunked = 1`,
-      [id, id],
+        WHERE id = ? AND chunked = 1 AND index_version <> ?`,
+      [id, id, CHUNKING_VERSION],
     );
 }
 
@@ -145,8 +149,10 @@ export function createChunkVectorsRepository(
         );
         sql.run('UPDATE attachment_chunks SET embedded = 0, embedding = NULL WHERE embedded = 1');
         sql.run(
-          `UPDATE attachments SET state = 'indexing', index_error = NULL, index_version = index_version + 1
+          `UPDATE attachments SET state = 'indexing', index_error = NULL,
+                  index_version = CASE WHEN index_version = ? THEN index_version ELSE index_version + 1 END
             WHERE chunked = 1`,
+          [CHUNKING_VERSION],
         );
         return true;
       });
@@ -192,8 +198,8 @@ export function createChunkVectorsRepository(
       const owned = sql.all<{ id: string; index_version: number }>(
         // The covering index: the row itself holds the file's whole text before these columns.
         `SELECT id, index_version FROM attachments INDEXED BY attachments_vector_version_idx
-          WHERE user_id = ? AND chunked = 1 AND id IN (${placeholders(attachmentIds.length)})`,
-        [userId, ...attachmentIds],
+          WHERE user_id = ? AND chunked = 1 AND index_version <> ? AND id IN (${placeholders(attachmentIds.length)})`,
+        [userId, CHUNKING_VERSION, ...attachmentIds],
       );
       const matrices: ChunkMatrix[] = [];
       for (const { id, index_version } of owned)
