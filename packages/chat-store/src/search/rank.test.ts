@@ -68,6 +68,33 @@ describe('rankWindow', () => {
 });
 
 describe('buildSnippet', () => {
+  it('marks ASCII text (its fast path) exactly as the Unicode path marks the same words', () => {
+    // A no-break space is not ASCII and not a word character: the same text with it takes the general path.
+    const texts = [
+      'The quick brown fox jumps over the lazy dog, and the fox is QUICKER than the dog.',
+      'telescope galaxy planet orbit comet; Telescopes and galaxies: planetary orbits of comets 42 times',
+      'a:b c_d e-f 3.14 x2y2 what time is it? It is time to eat what the time says, then telescope...',
+      '',
+      '   ',
+    ];
+    for (const text of texts)
+      for (const q of [
+        'the',
+        'fox quick',
+        'teles',
+        'what time is it',
+        'comet galax',
+        'x2y2 3',
+        'café? (python) async*',
+      ])
+        for (const size of [4, 16]) {
+          const terms = rankTerms(q);
+          expect(buildSnippet(text, terms, size)).toBe(
+            buildSnippet(text.replaceAll(' ', '\u00a0'), terms, size).replaceAll('\u00a0', ' '),
+          );
+        }
+  });
+
   it('marks the matched words around the best part of a long text, with ellipses where it goes on', () => {
     const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
     words[40] = 'Zürich';
