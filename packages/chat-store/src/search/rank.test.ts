@@ -26,6 +26,20 @@ describe('rankTerms and countTerm', () => {
     expect(countTerm('Zürich and ZURICH', rankTerms('zurich')[0]!)).toBe(2);
     expect(rankTerms('fox FOX fox')).toHaveLength(1);
   });
+
+  it('reuses a term across searches, and a reused term counts the same', () => {
+    const [first] = rankTerms('garlic');
+    const [again] = rankTerms('GARLIC');
+    expect(again).toBe(first);
+    // The last word is a prefix (`garlic*`), the same word before it a whole word: two terms.
+    const [whole] = rankTerms('garlic garl');
+    expect(whole).not.toBe(first);
+    for (let i = 0; i < 3; i++) {
+      expect(countTerm('garlic, Garlic and garlicky garlic', again!)).toBe(4);
+      expect(countTerm('garlic, Garlic and garlicky garlic', again!, true)).toBe(4);
+      expect(countTerm('garlic, Garlic and garlicky garlic', whole!, true)).toBe(3);
+    }
+  });
 });
 
 describe('document frequency', () => {
