@@ -494,6 +494,25 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         await expect(t.store.search('u', 'the', { cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
       });
 
+      it('gives the same page as JSON text (searchJson) as search gives, cursor and errors included', async () => {
+        for (const [q, options] of [
+          ['the', { limit: 2 }],
+          ['zurich', {}],
+          ['pinea', {}],
+          ['東京', {}],
+          ['🍕', {}],
+        ] as const) {
+          const page = await t.store.search('u', q, options);
+          expect(JSON.parse(await t.store.searchJson('u', q, options))).toEqual(page);
+        }
+        const cursor = (await t.store.search('u', 'the', { limit: 2 })).next_cursor ?? undefined;
+        expect(cursor).toBeDefined();
+        expect(JSON.parse(await t.store.searchJson('u', 'the', { limit: 2, cursor }))).toEqual(
+          await t.store.search('u', 'the', { limit: 2, cursor }),
+        );
+        await expect(t.store.searchJson('u', 'the', { cursor: 'bogus!' })).rejects.toBeInstanceOf(InvalidCursorError);
+      });
+
       it('stays in sync after update and delete', async () => {
         const s = await t.store.sessions.create('u');
         const m = await t.store.messages.append('u', s.id, { role: 'assistant', content: 'walrus', status: 'partial' });

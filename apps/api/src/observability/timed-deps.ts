@@ -51,6 +51,7 @@ export function timedStore(store: ChatStore): ChatStore {
   if ((store as { [TIMED]?: boolean })[TIMED]) return store;
   const wrapped = new Map<PropertyKey, unknown>(REPOSITORIES.map((name) => [name, timedObject(store[name], 'db')]));
   wrapped.set('search', timed('db', store.search as AnyFn, store));
+  wrapped.set('searchJson', timed('db', store.searchJson as AnyFn, store));
   wrapped.set(TIMED, true);
   return new Proxy(store, {
     get(obj, prop) {

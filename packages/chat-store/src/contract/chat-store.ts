@@ -107,6 +107,12 @@ export interface ChatStoreBase {
    * lower `rank` is better). Any text is a valid query.
    */
   search(userId: string, query: string, options?: SearchOptions): Promise<Page<SearchHit>>;
+  /**
+   * `search`'s page as JSON text, for a response body: SQLite serializes it in the read-pool worker that ran the
+   * search, so the event loop neither copies the hits' objects across threads nor serializes them again (with 50
+   * searches in flight, that per-search work is what a `/health` request queued behind them waits for).
+   */
+  searchJson(userId: string, query: string, options?: SearchOptions): Promise<string>;
   readonly users: UsersRepository;
   readonly authSessions: AuthSessionsRepository;
   readonly apiKeys: ApiKeysRepository;

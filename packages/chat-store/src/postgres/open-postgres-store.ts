@@ -129,6 +129,11 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     sessions: guard(createPostgresSessionsRepository(ctx), isClosed),
     messages: guard(createPostgresMessagesRepository(ctx), isClosed),
     search: guard({ search }, isClosed).search,
+    // Serialized here: the page is built on the event loop anyway (the database returns only the page's rows).
+    searchJson: guard(
+      { searchJson: async (...args: Parameters<typeof search>) => JSON.stringify(await search(...args)) },
+      isClosed,
+    ).searchJson,
     users: guard(createPostgresUsersRepository(ctx), isClosed),
     authSessions: guard(createPostgresAuthSessionsRepository(ctx), isClosed),
     apiKeys: guard(createPostgresApiKeysRepository(ctx), isClosed),

@@ -15,7 +15,11 @@ interface Token {
   term: number;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, is what "ASCII only" means
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 function tokens(text: string, terms: readonly RankTerm[]): Token[] {
+  if (ASCII_ONLY.test(text)) return asciiTokens(text, terms);
   const out: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const folded = foldText(m[0]);
@@ -23,6 +27,42 @@ function tokens(text: string, terms: readonly RankTerm[]): Token[] {
     out.push({ start: m.index, end: m.index + m[0].length, term });
   }
   return out;
+}
+
+/** Whether a UTF-16 code unit is an ASCII letter or digit: in ASCII text, exactly the characters of {@link TOKEN}. */
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+}
+
+/**
+ * {@link tokens} for ASCII text (most messages), with the same result: the text is lower-cased once (which keeps
+ * every offset) and scanned by character code, and each token is compared in place, so no string is made per token.
+ * Search builds a snippet for every hit of a page, on the event loop for PostgreSQL; the per-token folding and
+ * Unicode regular expression were most of that work.
+ */
+function asciiTokens(text: string, terms: readonly RankTerm[]): Token[] {
+  const lower = text.toLowerCase();
+  const out: Token[] = [];
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isAsciiWordChar(lower.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && isAsciiWordChar(lower.charCodeAt(i))) i++;
+    out.push({ start, end: i, term: termAt(lower, start, i, terms) });
+  }
+  return out;
+}
+
+/** Index of the first term that the token `lower[start, end)` matches (whole, or its start for a prefix), or -1. */
+function termAt(lower: string, start: number, end: number, terms: readonly RankTerm[]): number {
+  const length = end - start;
+  for (let t = 0; t < terms.length; t++) {
+    const { folded, prefix } = terms[t]!;
+    if ((prefix ? length >= folded.length : length === folded.length) && lower.startsWith(folded, start)) return t;
+  }
+  return -1;
 }
 
 /** Start of the `size`-token window holding the most distinct terms (then the most matches); the earliest wins ties. */

@@ -26,6 +26,20 @@ describe('rankTerms and countTerm', () => {
     expect(countTerm('Zürich and ZURICH', rankTerms('zurich')[0]!)).toBe(2);
     expect(rankTerms('fox FOX fox')).toHaveLength(1);
   });
+
+  it('reuses a term across searches, and a reused term counts the same', () => {
+    const [first] = rankTerms('garlic');
+    const [again] = rankTerms('GARLIC');
+    expect(again).toBe(first);
+    // The last word is a prefix (`garlic*`), the same word before it a whole word: two terms.
+    const [whole] = rankTerms('garlic garl');
+    expect(whole).not.toBe(first);
+    for (let i = 0; i < 3; i++) {
+      expect(countTerm('garlic, Garlic and garlicky garlic', again!)).toBe(4);
+      expect(countTerm('garlic, Garlic and garlicky garlic', again!, true)).toBe(4);
+      expect(countTerm('garlic, Garlic and garlicky garlic', whole!, true)).toBe(3);
+    }
+  });
 });
 
 describe('document frequency', () => {
@@ -68,6 +82,33 @@ describe('rankWindow', () => {
 });
 
 describe('buildSnippet', () => {
+  it('marks ASCII text (its fast path) exactly as the Unicode path marks the same words', () => {
+    // A no-break space is not ASCII and not a word character: the same text with it takes the general path.
+    const texts = [
+      'The quick brown fox jumps over the lazy dog, and the fox is QUICKER than the dog.',
+      'telescope galaxy planet orbit comet; Telescopes and galaxies: planetary orbits of comets 42 times',
+      'a:b c_d e-f 3.14 x2y2 what time is it? It is time to eat what the time says, then telescope...',
+      '',
+      '   ',
+    ];
+    for (const text of texts)
+      for (const q of [
+        'the',
+        'fox quick',
+        'teles',
+        'what time is it',
+        'comet galax',
+        'x2y2 3',
+        'café? (python) async*',
+      ])
+        for (const size of [4, 16]) {
+          const terms = rankTerms(q);
+          expect(buildSnippet(text, terms, size)).toBe(
+            buildSnippet(text.replaceAll(' ', '\u00a0'), terms, size).replaceAll('\u00a0', ' '),
+          );
+        }
+  });
+
   it('marks the matched words around the best part of a long text, with ellipses where it goes on', () => {
     const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
     words[40] = 'Zürich';

@@ -97,8 +97,27 @@ export function termChecker(term: RankTerm): (text: string) => boolean {
   return (text) => (ASCII_ONLY.test(text) ? ascii.test(text) : other.test(text) || other.test(foldText(text)));
 }
 
-/** A ranking term for `folded` (already folded with `foldText`). */
+/** How many ranking terms {@link rankTerm} keeps for reuse: the words of recent searches. */
+const RANK_TERM_CACHE_SIZE = 256;
+const rankTermCache = new Map<string, RankTerm>();
+
+/**
+ * A ranking term for `folded` (already folded with `foldText`). Terms are kept for reuse (the most recent
+ * {@link RANK_TERM_CACHE_SIZE}): building one compiles two regular expressions (the Unicode one with a class of
+ * accented variants per letter), which every search paid again for the same words, on the event loop for
+ * PostgreSQL. Sharing them is safe: `countTerm` resets a pattern's `lastIndex` and runs it to the end synchronously.
+ */
 export function rankTerm(folded: string, prefix: boolean): RankTerm {
+  const key = `${prefix ? '*' : '='}${folded}`;
+  const cached = rankTermCache.get(key);
+  if (cached) return cached;
+  const term = newRankTerm(folded, prefix);
+  if (rankTermCache.size >= RANK_TERM_CACHE_SIZE) rankTermCache.delete(rankTermCache.keys().next().value as string);
+  rankTermCache.set(key, term);
+  return term;
+}
+
+function newRankTerm(folded: string, prefix: boolean): RankTerm {
   const escaped = termSource(folded);
   // Lower-casing every text first would cost more than the search itself (V8's toLowerCase on long two-byte strings).
   const pattern = new RegExp(`(?<!${TOKEN_CHAR})${escaped}${prefix ? '' : `(?!${TOKEN_CHAR})`}`, 'giu');

@@ -7,6 +7,9 @@ import { ApiError } from '../../errors/index.js';
 import { jsonBody, queryParams } from '../../middleware/validate/index.js';
 import { fuseByRank, meaningSearch } from '../../meaning/index.js';
 
+/** The header `c.json` sets, for bodies that are JSON text already. */
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+
 const settingsSchema = v.strictObject({ meaning_search: v.boolean('meaning_search must be true or false') });
 
 /**
@@ -24,7 +27,8 @@ export function searchRoutes(deps: AppDeps) {
       const chosen: SearchMode =
         mode ?? (cursor === undefined && (await store.vectors.isEnabled(userId)) ? 'fused' : 'words');
       // The store scopes every search by user id: another user's messages and vectors never match.
-      if (chosen === 'words') return c.json(await store.search(userId, q, { limit, cursor }));
+      // Word search answers the store's JSON text as it is: on SQLite it was serialized in the read-pool worker.
+      if (chosen === 'words') return c.body(await store.searchJson(userId, q, { limit, cursor }), 200, JSON_TYPE);
       if (cursor !== undefined)
         throw new ApiError('validation_error', 'cursor pages word search only; meaning and fused give one page', {
           param: 'cursor',
@@ -39,7 +43,7 @@ export function searchRoutes(deps: AppDeps) {
         if (mode === undefined && error instanceof ApiError && error.code === 'chat_unavailable') return null;
         throw error;
       });
-      if (meaning === null) return c.json(await store.search(userId, q, { limit }));
+      if (meaning === null) return c.body(await store.searchJson(userId, q, { limit }), 200, JSON_TYPE);
       if (chosen === 'meaning') return c.json({ items: meaning, next_cursor: null });
       const words: SearchHit[] = (await store.search(userId, q, { limit: take })).items;
       return c.json({ items: fuseByRank([words, meaning], take), next_cursor: null });

@@ -12,6 +12,8 @@ export type ReadParams = readonly unknown[] | Record<string, unknown>;
 export type ReadJob =
   /** `store.search` over a window of `window` newest matches. */
   | { kind: 'search'; window: number; userId: string; query: string; options: SearchOptions }
+  /** The same search's page as JSON text (`store.searchJson`): serialized here, so the event loop need not. */
+  | { kind: 'searchJson'; window: number; userId: string; query: string; options: SearchOptions }
   /** Every row of one read-only statement (a large page, an export). */
   | { kind: 'all'; sql: string; params: ReadParams }
   /** A large page of a chat's messages or of an export, read by the store's repositories (see `page-reads.ts`). */
@@ -20,6 +22,7 @@ export type ReadJob =
 /** What each kind of job answers. */
 export interface ReadJobResult {
   search: Page<SearchHit>;
+  searchJson: string;
   all: unknown[];
   /** The page (a promise until the worker's read transaction ends). */
   page: unknown;
@@ -30,6 +33,8 @@ export function runReadJob(sql: SqlRunner, job: ReadJob): ReadJobResult[ReadJob[
   switch (job.kind) {
     case 'search':
       return searchSync(sql, job.window, job.userId, job.query, job.options);
+    case 'searchJson':
+      return JSON.stringify(searchSync(sql, job.window, job.userId, job.query, job.options));
     case 'all': {
       const statement = sql.statement(job.sql);
       // A pool connection is read-only anyway; refusing here keeps the contract the same without a pool.

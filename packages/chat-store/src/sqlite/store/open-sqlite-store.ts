@@ -20,7 +20,7 @@ import {
   createChunkVectorsRepository,
   type RepositoryContext,
 } from '../repositories/index.js';
-import { DEFAULT_SEARCH_WINDOW } from '../../contract/search.js';
+import { DEFAULT_SEARCH_WINDOW, type SearchOptions } from '../../contract/search.js';
 import { DEFAULT_READ_POOL_SIZE, pooledMessages, pooledTransfer, ReadPool } from '../read-pool/index.js';
 import type { ChatDatabase } from '../tables/index.js';
 import { VectorIndex } from '../../vector-index/index.js';
@@ -144,6 +144,10 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     window,
     pool && ((userId, query, opts) => pool.run({ kind: 'search', window, userId, query, options: opts })),
   );
+  const searchJson = async (userId: string, query: string, opts: SearchOptions = {}): Promise<string> =>
+    pool
+      ? pool.run({ kind: 'searchJson', window, userId, query, options: opts })
+      : JSON.stringify(await search(userId, query, opts));
   const optimizing = !readonly && options.optimize !== false;
   const stopOptimizing = !optimizing
     ? () => {}
@@ -159,6 +163,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     // Long reads (pages walked from the root, large pages, exports) run in the pool, off the event loop.
     messages: pool ? pooledMessages(createMessagesRepository(ctx), pool) : createMessagesRepository(ctx),
     search: (userId, query, opts) => search(userId, query, opts),
+    searchJson,
     users: createUsersRepository(ctx),
     authSessions: createAuthSessionsRepository(ctx),
     apiKeys: createApiKeysRepository(ctx),
