@@ -131,4 +131,41 @@ describe('reply flusher', () => {
     expect(writes).toEqual(['a', 'a']);
     expect(flusher.text).toBe('ab');
   });
+
+  it('in append mode writes only the new text, whose concatenation is the text sent', async () => {
+    const { flusher, writes } = recorded({ append: true });
+    const sent = tokens(40);
+    for (const t of sent) flusher.sent(t);
+    await advance(0);
+    await advance(100);
+    await flusher.finish();
+    // The 16th token stores the first 16; what came during that write goes in the next, never twice.
+    expect(writes[0]).toBe(sent.slice(0, 16).join(''));
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.join('')).toBe(flusher.text);
+  });
+
+  it('in append mode gives a failed write’s text again with what came after it', async () => {
+    const writes: string[] = [];
+    let fail = true;
+    const flusher = createReplyFlusher({
+      maxDelayMs: 100,
+      maxTokens: 16,
+      append: true,
+      write: (text) => {
+        if (fail) {
+          fail = false;
+          return Promise.reject(new Error('busy'));
+        }
+        writes.push(text);
+        return Promise.resolve();
+      },
+    });
+    const sent = tokens(20);
+    for (const t of sent) flusher.sent(t);
+    await advance(0);
+    await advance(100);
+    await flusher.finish();
+    expect(writes.join('')).toBe(sent.join(''));
+  });
 });

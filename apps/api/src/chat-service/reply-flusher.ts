@@ -6,8 +6,17 @@
 
 /** Options of {@link createReplyFlusher}. */
 export interface ReplyFlusherOptions {
-  /** Stores the whole text sent so far (the reply's partial text). Writes never overlap: one runs at a time. */
+  /**
+   * Stores the text sent so far (the reply's partial text). Writes never overlap: one runs at a time. Given the whole
+   * text unless `append` is set.
+   */
   write(text: string): Promise<unknown>;
+  /**
+   * `write` gets only the text sent since the last write that succeeded, to append to what is stored (one short
+   * `content || ?` per flush instead of the whole growing reply: O(n) bytes in all, not O(n²)). A failed write's
+   * text is given again, with what came after it, to the next. Defaults to false (the whole text each time).
+   */
+  append?: boolean;
   /** Longest a sent token waits before it is stored, in ms. */
   maxDelayMs: number;
   /** Most sent tokens left unstored: the one that reaches it is stored at once. 0: no token bound, time only. */
@@ -57,7 +66,7 @@ export function createReplyFlusher(options: ReplyFlusherOptions): ReplyFlusher {
     const snapshot = text;
     unstoredTokens = 0;
     try {
-      await options.write(snapshot);
+      await options.write(options.append ? snapshot.slice(stored) : snapshot);
       stored = snapshot.length;
     } catch (error) {
       options.onError?.(error);

@@ -100,6 +100,15 @@ export interface MessagesRepository {
    * await store.messages.writePartial(userId, replyId, textSentSoFar);
    */
   writePartial(userId: string, messageId: string, content: string): Promise<boolean>;
+  /**
+   * Appends `text` to a reply that is still streaming (status `partial`): one prepared UPDATE (`content || text`),
+   * nothing read back, so each flush sends only the tokens new since the last one instead of the whole growing
+   * reply. `false` when the user has no such partial message (finished, deleted, someone else's).
+   *
+   * @example
+   * await store.messages.appendPartial(userId, replyId, textSentSinceLastFlush);
+   */
+  appendPartial(userId: string, messageId: string, text: string): Promise<boolean>;
   /** Deletes the message and everything below it (see `deleteSubtree`); `false` when there was no such message. */
   delete(userId: string, messageId: string): Promise<boolean>;
   /**

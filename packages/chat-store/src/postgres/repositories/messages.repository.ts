@@ -62,6 +62,13 @@ const WRITE_PARTIAL = {
     WHERE id = $2 AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = $3)`,
 };
 
+/** The append-only flush (see `MessagesRepository.appendPartial`): the new text only, concatenated in SQL. */
+const APPEND_PARTIAL = {
+  name: 'chat-store.append-partial',
+  text: `UPDATE chat_messages SET content = content || $1
+    WHERE id = $2 AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = $3)`,
+};
+
 async function rows<T>(db: Db, text: string, params: readonly unknown[]): Promise<T[]> {
   return (await db.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows;
 }
@@ -244,6 +251,11 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
 
     async writePartial(userId, messageId, content) {
       const result = await ctx.pool.query({ ...WRITE_PARTIAL, values: [content, messageId, userId] });
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    async appendPartial(userId, messageId, text) {
+      const result = await ctx.pool.query({ ...APPEND_PARTIAL, values: [text, messageId, userId] });
       return (result.rowCount ?? 0) > 0;
     },
 

@@ -70,6 +70,10 @@ const ROOTS = `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE session_id = ?
 const WRITE_PARTIAL = `
   UPDATE chat_messages SET content = ?
   WHERE id = ? AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)`;
+/** The append-only flush (see `MessagesRepository.appendPartial`): the new text only, concatenated in SQL. */
+const APPEND_PARTIAL = `
+  UPDATE chat_messages SET content = content || ?
+  WHERE id = ? AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = ?)`;
 
 export function createMessagesRepository(ctx: RepositoryContext): MessagesRepository {
   const { db, sql } = ctx;
@@ -208,6 +212,10 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     async writePartial(userId, messageId, content) {
       // Autocommit: a single statement needs no BEGIN IMMEDIATE, and its busy timeout applies as for any write.
       return sql.run(WRITE_PARTIAL, [content, messageId, userId]).changes > 0;
+    },
+
+    async appendPartial(userId, messageId, text) {
+      return sql.run(APPEND_PARTIAL, [text, messageId, userId]).changes > 0;
     },
 
     async delete(userId, messageId) {
