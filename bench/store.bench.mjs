@@ -6,7 +6,7 @@
 // BENCH_QUERIES='term2kx|passport luggage hotel' to time only those queries, which also leaves docs/ untouched).
 // Each search is also run, interleaved in the same rounds, through a read pool configured as before the fix of
 // 2026-12-03 (workers reading through a 1 GiB memory map), so the A/B ratio holds on a shared, noisy machine.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,22 +68,6 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
 };
 const ms = (x) => (x === undefined ? '–' : x.toFixed(2));
-
-/**
- * The dated `### ` subsections already under "## Store" in docs/benchmarks.md (runs on a shared machine, A/B
- * studies), kept below the new figures: writeSection replaces the whole section.
- */
-function storeSubsections() {
-  const file = join(root, 'docs/benchmarks.md');
-  if (!existsSync(file)) return '';
-  const text = readFileSync(file, 'utf8');
-  const start = text.indexOf('\n## Store\n');
-  if (start === -1) return '';
-  const next = text.indexOf('\n## ', start + 1);
-  const section = text.slice(start, next === -1 ? undefined : next);
-  const first = section.indexOf('\n### ');
-  return first === -1 ? '' : `\n${section.slice(first).trimEnd()}`;
-}
 
 async function time(reps, fn) {
   const out = [];
@@ -246,7 +230,7 @@ try {
     ...queryTable,
   ].join('\n');
   console.log(`\n${body}\n`);
-  if (process.env.BENCH_WRITE !== '0' && !ONLY) writeSection('Store', `${body}${storeSubsections()}`);
+  if (process.env.BENCH_WRITE !== '0' && !ONLY) writeSection('Store', body);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
