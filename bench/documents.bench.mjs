@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { ROOT, median, writeSection } from './lib.mjs';
+import { makeLog, median, ROOT, writeSection } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const PAGES = Number(process.env.BENCH_PDF_PAGES || 300);
@@ -32,18 +32,6 @@ async function makePdf(pages, lines = 40) {
       });
   }
   return pdf.save();
-}
-
-function makeLog(bytes) {
-  const lines = [];
-  let size = 0;
-  for (let n = 1; size < bytes; n++) {
-    const level = n % 97 === 0 ? 'ERROR' : n % 13 === 0 ? 'WARN' : 'INFO';
-    const line = `2026-12-03T01:00:${String(n % 60).padStart(2, '0')}Z ${level} request ${n} served in ${n % 250} ms\n`;
-    lines.push(line);
-    size += line.length;
-  }
-  return new TextEncoder().encode(lines.join(''));
 }
 
 /** Times extraction and chunking of one file, watching the event loop throughout. */

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { percentile, ROOT, startApiServer, writeSection } from './lib.mjs';
+import { makeLog, percentile, ROOT, startApiServer, writeSection } from './lib.mjs';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 const FILES = Number(process.env.BENCH_CHUNK_FILES ?? 20);
@@ -185,19 +185,6 @@ async function upload(baseUrl, bytes, name, type = 'application/pdf') {
   );
   Object.defineProperty(summary, 'timing', { value: timing, enumerable: false });
   return summary;
-}
-
-/** The benches' log: `bytes` of request lines, an ERROR every 97th and a WARN every 13th. */
-function makeLog(bytes) {
-  const lines = [];
-  let size = 0;
-  for (let n = 1; size < bytes; n++) {
-    const level = n % 97 === 0 ? 'ERROR' : n % 13 === 0 ? 'WARN' : 'INFO';
-    const line = `2026-12-03T01:00:${String(n % 60).padStart(2, '0')}Z ${level} request ${n} served in ${n % 250} ms\n`;
-    lines.push(line);
-    size += line.length;
-  }
-  return new TextEncoder().encode(lines.join(''));
 }
 
 /** `/health` requests one after another until `stop()`; `longest` resolves to the slowest answer's milliseconds. */

@@ -109,3 +109,16 @@ export function writeSection(title, body) {
   writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
   console.log(`wrote "${heading}" to docs/benchmarks.md`);
 }
+
+/** The benches' log: about `bytes` bytes of request lines, an ERROR every 97th and a WARN every 13th. */
+export function makeLog(bytes) {
+  const lines = [];
+  let size = 0;
+  for (let n = 1; size < bytes; n++) {
+    const level = n % 97 === 0 ? 'ERROR' : n % 13 === 0 ? 'WARN' : 'INFO';
+    const line = `2026-12-03T01:00:${String(n % 60).padStart(2, '0')}Z ${level} request ${n} served in ${n % 250} ms\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return new TextEncoder().encode(lines.join(''));
+}

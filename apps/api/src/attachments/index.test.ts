@@ -17,6 +17,7 @@ import {
   type PlanDeps,
 } from './index.js';
 import { DEFAULT_ATTACHMENT_TYPES } from '../config/index.js';
+import { makeLog } from '../documents/test-files.js';
 
 const ID_A = '01JDQ7X3Y5Z8A9B0C1D2E3F4GA';
 const ID_B = '01JDQ7X3Y5Z8A9B0C1D2E3F4GB';
@@ -151,19 +152,6 @@ describe('accepted types', () => {
     expect(cleanFileName('')).toBe('file');
   });
 });
-
-/** A generated log of about `bytes` bytes, the shape of the benches' 5 MiB log. */
-function makeLog(bytes: number): string {
-  const lines: string[] = [];
-  let size = 0;
-  for (let n = 1; size < bytes; n++) {
-    const level = n % 97 === 0 ? 'ERROR' : n % 13 === 0 ? 'WARN' : 'INFO';
-    const line = `2026-12-03T01:00:${String(n % 60).padStart(2, '0')}Z ${level} request ${n} served in ${n % 250} ms\n`;
-    lines.push(line);
-    size += line.length;
-  }
-  return lines.join('');
-}
 
 /** A tokenizer stand-in: one token per word or punctuation run, and every text length it was asked about. */
 function recordingCounter() {
