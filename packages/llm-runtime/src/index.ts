@@ -32,7 +32,6 @@ export {
   readGgufHeader,
   describeHeader,
   headerProblem,
-  GgufFormatError,
   type GgufHeader,
   type GgufTensor,
   type GgufValue,

@@ -16,3 +16,4 @@ export {
   ModelDownloadError,
 } from './index.js';
 export { InputTooLongError, UnsupportedOperationError } from './endpoint-errors.js';
+export { GgufFormatError } from '../registry/gguf-header/gguf-format-error.js';
