@@ -3,6 +3,7 @@
  * with plans that do not depend on the planner's statistics, in one statement that ranks in the database and
  * returns only the page's rows (their snippets are built here, as on SQLite).
  */
+import { availableParallelism } from 'node:os';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { pageLimit } from '../../contract/paging.js';
@@ -78,12 +79,14 @@ export function pageStatement(
 }
 
 /**
- * Searches of one store that run at once; the others wait their turn. The window is ranked in the database
- * (`chat_search_page`), so a search costs the event loop only its page (at most 101 rows and their snippets), but
- * each running search keeps a database process busy: the database has as few cores as the process, so more at once
- * would not answer sooner and would take the CPU that `/health` and the other requests need.
+ * Searches of one store that run at once; the others wait their turn: 2, or 1 on a machine of 2 cores or fewer. The
+ * window is ranked in the database (`chat_search_page`), so a search costs the event loop only its page, but each
+ * running search keeps a database process busy, and a database on the same host shares its cores: with 2 at once
+ * on 2 cores, the two database processes and the event loop contend for 2 cores, and `/health` waited behind them
+ * (bench:scale, 50 searches in flight, quiet machine: `/health` p99 31.2 ms with 2 at once, 16.1 ms with 1, for
+ * 165 and 127 searches/s).
  */
-export const POSTGRES_SEARCH_CONCURRENCY = 2;
+export const POSTGRES_SEARCH_CONCURRENCY = availableParallelism() > 2 ? 2 : 1;
 
 /** Runs tasks at most `max` at a time, in the order they came. */
 export function taskGate(max: number): <T>(task: () => Promise<T>) => Promise<T> {
