@@ -20,7 +20,7 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   /** The plans of every statement one search runs, inner statements of `chat_search_page` included. */
   async function plans(
     query: string,
-  ): Promise<{ probe: string; window: string; statement: string; statements: number }> {
+  ): Promise<{ probe: string; window: string; rows: string; statement: string; statements: number }> {
     const text = buildTsQuery(query)!;
     const compiled = pageStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000, {
       offset: 0,
@@ -31,11 +31,14 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     const probe = notices.find((n) => n.includes('WITH newest AS')) ?? '';
     // The plan of the window's rows (CTE w0), without the ranking over them.
     const statement = notices.find((n) => n.includes('WITH w0 AS MATERIALIZED')) ?? '';
-    const window = /CTE w0[\s\S]*?(?=CTE a\b)/.exec(statement)?.[0] ?? '';
+    const rows = /CTE w0[\s\S]*?(?=CTE a\b)/.exec(statement)?.[0] ?? '';
+    // The GIN plan chooses the window's rowids in a statement of its own, then reads those rows in CTE w0.
+    const rowids = notices.find((n) => n.includes('SELECT ARRAY(SELECT m.seq')) ?? '';
     // Statements sent by the client, as opposed to those the function runs inside.
     return {
       probe,
-      window,
+      window: rowids === '' ? rows : rowids,
+      rows,
       statement,
       statements: notices.filter((n) => n.includes('FROM chat_search_page(')).length,
     };
@@ -79,6 +82,11 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
       // The owner from a hash of the user's chats, never a loop over them that reads every message of theirs.
       expect(rare.window).toMatch(/Hash Join/);
       expect(rare.window).not.toMatch(/Nested Loop|session_seq_idx|Seq Scan/);
+      // Only rowids go through the sort of every match (bigint seq and its sort key); the window's rows are read
+      // afterwards by primary key.
+      expect(rare.window).toMatch(/Sort {2}\(cost=[\d.]+ rows=\d+ width=16\)/);
+      expect(rare.rows).toMatch(/Index Scan using chat_messages_pkey on chat_messages m/);
+      expect(rare.rows).not.toMatch(/content_tsv_idx|Sort|Seq Scan/);
       // No JIT: compiling took longer than the search.
       expect(`${common.statement}${rare.statement}`).toMatch(/CTE w0/);
       expect(`${common.statement}${rare.statement}`).not.toMatch(/JIT/);
