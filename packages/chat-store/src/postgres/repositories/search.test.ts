@@ -5,7 +5,7 @@ import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import { openPostgresStore } from '../open-postgres-store.js';
-import { pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
+import { matchingWarmQuery, pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
 import { inverseDocFrequency, rankTerms, rankWindow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 
@@ -278,4 +278,13 @@ describe.skipIf(skip !== undefined)('PostgreSQL search connections', () => {
       await t.cleanup();
     }
   }, 60_000);
+});
+
+describe('matchingWarmQuery', () => {
+  it('searches the two longest words of the newest message, the longest last (a prefix), or nothing', () => {
+    expect(matchingWarmQuery('A telescope sees the galaxy.')).toBe('galaxy telescope');
+    expect(buildTsQuery(matchingWarmQuery('A telescope sees the galaxy.')!)).toBe("'galaxy' & 'telescope':*");
+    expect(matchingWarmQuery('Zürich')).toBe('Zürich');
+    expect(matchingWarmQuery('a to be, or not')).toBeUndefined();
+  });
 });
