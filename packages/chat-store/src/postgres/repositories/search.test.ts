@@ -8,6 +8,8 @@ import { openPostgresStore } from '../open-postgres-store.js';
 import { matchingWarmQuery, pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
 import { inverseDocFrequency, rankTerms, rankWindow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
+import { exportChatsJson, importChats, ONE_BRANCH_PER_CHAT_SQL } from '../../index.js';
+import { collect, streamOf } from '../../../test/transfer-suite.js';
 
 const skip = postgresUnavailable();
 
@@ -20,9 +22,10 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   /** The plans of every statement one search runs, inner statements of `chat_search_page` included. */
   async function plans(
     query: string,
+    user = 'u',
   ): Promise<{ probe: string; window: string; rows: string; statement: string; statements: number }> {
     const text = buildTsQuery(query)!;
-    const compiled = pageStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000, {
+    const compiled = pageStatement(user, text, rankTerms(query), { from: 0, to: null }, 1000, {
       offset: 0,
       limit: 21,
     }).compile(db);
@@ -95,6 +98,24 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     expect((await t.store.search('u', 'common', { limit: 50 })).items).toHaveLength(50);
     expect((await t.store.search('someone-else', 'common', { limit: 50 })).items).toHaveLength(0);
   });
+
+  it('plans the first searches after an import through the transfer path as any other', async () => {
+    // One branch per chat, as the API stores them (an export needs each chat's current message).
+    for (const statement of ONE_BRANCH_PER_CHAT_SQL) await sql.raw(statement).execute(db);
+    const file = await collect(exportChatsJson(t.store, 'u'));
+    expect(await importChats(t.store, 'w', { open: () => streamOf(file) })).toMatchObject({ imported: 1 });
+    const common = await plans('common', 'w');
+    expect(common.window).toMatch(/Index Scan Backward using chat_messages_pkey on chat_messages m/);
+    expect(common.window).not.toMatch(/content_tsv_idx|Sort|session_seq_idx|Seq Scan/);
+    const rare = await plans('quokka', 'w');
+    expect(rare.window).toMatch(/Bitmap Index Scan on chat_messages_content_tsv_idx/);
+    expect(rare.window).toMatch(/Hash Join/);
+    expect(rare.window).not.toMatch(/Nested Loop|session_seq_idx|Seq Scan/);
+    expect(rare.rows).toMatch(/Index Scan using chat_messages_pkey on chat_messages m/);
+    // The imported chat is found; the other user's is not.
+    expect((await t.store.search('w', 'quokka', { limit: 50 })).items).toHaveLength(5);
+    expect((await t.store.search('u', 'quokka', { limit: 50 })).items).toHaveLength(5);
+  }, 60_000);
 
   it('leaves the planner settings of the connection as they were', async () => {
     await plans('quokka');
