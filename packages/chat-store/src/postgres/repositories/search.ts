@@ -61,7 +61,8 @@ function termQuery(term: RankTerm): string {
 }
 
 /**
- * The one statement of a search: `chat_search_page` (migration 2026_12_24_120000) probes the newest messages,
+ * The one statement of a search: `chat_search_page` (migration 2026_12_24_120000, its GIN plan narrowed by
+ * 2026_12_25_120000) probes the newest messages,
  * chooses the plan of the window from that (walk the primary key backwards for a common query, the GIN index for a
  * rare one), reads the user's newest `window` matches within `[from, to]` (`to` null: up to the newest message),
  * ranks them by BM25 as `rankWindow` does, and returns `limit` of them from `offset` in rank order, with their text
