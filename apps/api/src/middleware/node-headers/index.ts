@@ -59,7 +59,10 @@ export function fastSecureHeaders(options: SecureHeadersOptions = {}): Middlewar
   return createMiddleware(async (c, next) => {
     const outgoing = nodeResponse(c);
     if (!outgoing) return fallback(c, next);
-    if (!list) list = await (pending ??= secureHeaderList(options));
+    if (!list) {
+      pending ??= secureHeaderList(options);
+      list = await pending;
+    }
     for (const [name, value] of list) outgoing.setHeader(name, value);
     await next();
   });

@@ -22,7 +22,9 @@ export function sessionRoutes({ store, config }: AppDeps) {
     .get('/', async (c) => {
       const query = queryParams(c, listSchema);
       // Timed on the context: the list runs without the request-tracking AsyncLocalStorage (SELF_TIMED_ROUTES).
-      return c.json(await timeDb(c, () => store.sessions.list(c.var.principal.userId, query)));
+      // The page comes as JSON text, written from the rows without the page's objects (c.json's bytes and header).
+      const json = await timeDb(c, () => store.sessions.listJson(c.var.principal.userId, query));
+      return c.body(json, 200, { 'Content-Type': 'application/json' });
     })
     .get('/:id', async (c) => {
       return c.json(await requireSession(store, c.var.principal, c.req.param('id')));
