@@ -1,12 +1,13 @@
 // Per-request overhead: requests per second beside a bare node:http server (and llama-server's /health), measured
 // with autocannon (16 connections) in interleaved rounds of the same run.
 // Usage: pnpm bench:http   (BENCH_SECONDS=5 per case, BENCH_ROUNDS=2; LLAMA_SERVER_BIN for the peer)
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ensureLlamaServer, firstModel, startLlamaServer } from './llama-server-peer.mjs';
-import { median, spawnBareNode, startApiServer, writeSection } from './lib.mjs';
+import { freePort, median, spawnBareNode, startApiServer, writeSection } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
@@ -27,6 +28,29 @@ async function startBare() {
   return bare;
 }
 
+/**
+ * The framework floor: a Hono app with one JSON route on @hono/node-server, no middleware (issue #18: how much of
+ * Chat Studio's overhead is Hono's own). Evaluated with apps/api as its folder, so it loads the same packages.
+ */
+async function startBareHono() {
+  const port = await freePort();
+  const code = [
+    "import { Hono } from 'hono';",
+    "import { serve } from '@hono/node-server';",
+    "const app = new Hono().get('/', (c) => c.json({ status: 'ok' }));",
+    "serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(process.env.PORT) });",
+  ].join('\n');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: path.join(import.meta.dirname, '../apps/api'),
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 500 && !(await fetch(url).catch(() => undefined)); i++)
+    await new Promise((r) => setTimeout(r, 10));
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chat-studio-http-bench-'));
 const ours = await startApiServer({
   DATABASE_PATH: path.join(dataDir, 'chat.db'),
@@ -41,12 +65,14 @@ for (let i = 0; i < 20; i++) {
   if (!res.ok) throw new Error(`creating a chat: ${res.status} ${await res.text()}`);
 }
 const bare = await startBare();
+const hono = await startBareHono();
 const peer = ensureLlamaServer();
 if (peer.skipped) console.log(`llama-server: ${peer.skipped}`);
 const llama = peer.bin && MODELS_DIR ? await startLlamaServer({ bin: peer.bin, model: firstModel(MODELS_DIR) }) : null;
 
 const cases = {
   bare: bare.url,
+  hono: hono.url,
   health: `${ours.baseUrl}/health`,
   list: `${ours.baseUrl}/api/chat/sessions?limit=20`,
   ...(llama ? { llama: `${llama.baseUrl}/health` } : {}),
@@ -57,6 +83,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await ours.stop();
 bare.stop();
+hono.stop();
 await llama?.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -68,6 +95,7 @@ const table = [
   '| Request | req/s | p99 (ms) | ratio to bare node:http | errors |',
   '| --- | ---: | ---: | ---: | ---: |',
   row('bare `node:http` hello world (JSON)', 'bare'),
+  row('bare Hono on `@hono/node-server`, one JSON route', 'hono'),
   row('Chat Studio `GET /health` (database, storage probe, model)', 'health'),
   row('Chat Studio `GET /api/chat/sessions?limit=20` (20 rows)', 'list'),
   ...(llama ? [row('llama-server `GET /health`', 'llama')] : []),

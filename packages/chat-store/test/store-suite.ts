@@ -111,6 +111,29 @@ export function describeStoreSuite(name: string, hooks: StoreSuiteHooks): void {
         expect(await ids({ pinned: false })).toEqual([a.id]);
       });
 
+      it('gives listJson the very bytes of JSON.stringify(list), page by page and for every filter', async () => {
+        const odd = await t.store.sessions.create('u', {
+          title: 'quotes " \\ back\nslash, emoji 😀 and \u2028',
+          pinned: true,
+          settings: { system_prompt: 'Be "brief"', temperature: 0.5 },
+        });
+        await t.store.messages.append('u', odd.id, { role: 'user', content: 'counted' });
+        for (let i = 0; i < 6; i++) await t.store.sessions.create('u', { title: `plain ${i}` });
+        const z = await t.store.sessions.create('u', { title: 'archived' });
+        await t.store.sessions.update('u', z.id, { archived: true });
+        await t.store.sessions.create('someone else', { title: 'not listed' });
+        for (const options of [{}, { limit: 3 }, { pinned: true }, { pinned: false }, { archived: true }]) {
+          let cursor: string | undefined;
+          do {
+            const o = { ...options, cursor };
+            const [page, json] = [await t.store.sessions.list('u', o), await t.store.sessions.listJson('u', o)];
+            expect(json).toBe(JSON.stringify(page));
+            cursor = page.next_cursor ?? undefined;
+          } while (cursor);
+        }
+        expect(await t.store.sessions.listJson('nobody')).toBe('{"items":[],"next_cursor":null}');
+      });
+
       it('rejects malformed and foreign cursors with InvalidCursorError', async () => {
         for (const bad of [
           '!!!',

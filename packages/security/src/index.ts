@@ -65,6 +65,7 @@ export {
   rateLimitKey,
   DEFAULT_RATES,
   secureHeaders,
+  secureHeaderList,
   csrfProtection,
   corsAllowlist,
   parseOriginList,

@@ -58,4 +58,25 @@ describe('BatchedStream', () => {
     });
     expect(reported?.message).toBe('closed');
   });
+
+  it('with a delay, writes the lines of several turns in one write, once the delay has passed', async () => {
+    // A delay far beyond any loaded machine's turn: nothing is written between these turns.
+    const target = recorder();
+    const stream = new BatchedStream(target, 60_000);
+    stream.write('a\n');
+    await nextTurn();
+    stream.write('b\n');
+    await nextTurn();
+    expect(target.writes).toEqual([]);
+    stream.flushSync();
+    expect(target.writes).toEqual(['a\nb\n']);
+    stream.end();
+    // And the timer does write on its own.
+    const timed = recorder();
+    const short = new BatchedStream(timed, 20);
+    short.write('c\n');
+    for (let i = 0; i < 500 && timed.writes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(timed.writes).toEqual(['c\n']);
+    short.end();
+  });
 });

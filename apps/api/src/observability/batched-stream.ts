@@ -18,6 +18,7 @@ export interface BatchTarget {
  */
 export class BatchedStream {
   readonly #target: BatchTarget;
+  readonly #delayMs: number;
   #pending: string[] = [];
   #scheduled = false;
   readonly #drain = () => this.#writePending();
@@ -29,8 +30,13 @@ export class BatchedStream {
     }
   };
 
-  constructor(target: BatchTarget) {
+  /**
+   * @param delayMs - 0 (the default): write at the end of the turn. More: write at most this many ms after the first
+   *   pending line (an unref'd timer: it never keeps the process alive, and the exit still writes what is pending).
+   */
+  constructor(target: BatchTarget, delayMs = 0) {
     this.#target = target;
+    this.#delayMs = delayMs;
     process.on('exit', this.#onExit);
   }
 
@@ -39,7 +45,8 @@ export class BatchedStream {
     this.#pending.push(chunk);
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(this.#drain);
+      if (this.#delayMs > 0) setTimeout(this.#drain, this.#delayMs).unref();
+      else setImmediate(this.#drain);
     }
     return true;
   }

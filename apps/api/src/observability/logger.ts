@@ -56,6 +56,9 @@ export interface LoggerOptions {
   stdout?: boolean;
 }
 
+/** How long a stdout log line may wait for others to share its write (the file gets every line within the turn). */
+const STDOUT_BATCH_MS = 10;
+
 const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 function parseLevel(value: string | undefined): Level {
@@ -92,9 +95,13 @@ export async function createLogger(options: LoggerOptions = {}, env: NodeJS.Proc
   const roll = (name: string) => new RollingFile({ dir: logsDir, name, maxBytes, keep, urgent });
 
   const streams: StreamEntry[] = [{ level: atLeast(level, 'info'), stream: roll('backend') }];
-  // Asynchronous, and one write per event-loop turn rather than per line (BatchedStream).
+  // Asynchronous, and one write per STDOUT_BATCH_MS rather than per line or per turn (BatchedStream): at 16
+  // connections a turn holds one or two requests, and each stdout write cost more than building the line (issue #18).
   if (options.stdout ?? true)
-    streams.push({ level, stream: new BatchedStream(pino.destination({ dest: 1, sync: false })) });
+    streams.push({
+      level,
+      stream: new BatchedStream(pino.destination({ dest: 1, sync: false }), STDOUT_BATCH_MS),
+    });
   if (level === 'debug' || level === 'trace') streams.push({ level, stream: roll('debug') });
 
   const shape = {

@@ -211,10 +211,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     middleware() {
       return createMiddleware(async (c, next) => {
-        const end = duration.startTimer();
+        // performance.now and one labels object: startTimer made a closure, an hrtime pair and a merged copy of
+        // the labels per request (issue #18).
+        const started = performance.now();
         await next();
         const labels = { method: c.req.method, route: routePath(c), status: String(c.res.status) };
-        end(labels);
+        duration.observe(labels, (performance.now() - started) / 1000);
         requests.inc(labels);
       });
     },

@@ -18,7 +18,8 @@ export function iso(ms: number): string {
   return text;
 }
 
-function parseSettings(text: string): SessionSettings {
+/** A row's settings text as an object; `{}` when it is not a JSON object (a hand-edited row stays readable). */
+export function parseSettings(text: string): SessionSettings {
   try {
     const value: unknown = JSON.parse(text);
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as SessionSettings) : {};
@@ -29,6 +30,19 @@ function parseSettings(text: string): SessionSettings {
 }
 
 export type SessionRowWithCount = ChatSessionRow & { message_count?: number | null };
+
+/**
+ * `JSON.stringify(toChatSession(row))` written straight from the row: no session object, and the usual `{}`
+ * settings copied rather than parsed and serialised again (issue #18: the API sends session lists as this text).
+ */
+export function chatSessionJson(row: SessionRowWithCount): string {
+  const settings = row.settings === '{}' ? '{}' : JSON.stringify(parseSettings(row.settings));
+  let json = `{"id":${JSON.stringify(row.id)},"title":${JSON.stringify(row.title)},"created_at":${JSON.stringify(iso(row.created_at))},"updated_at":${JSON.stringify(iso(row.updated_at))},"pinned":${row.pinned === 1},"archived":${row.archived === 1},"settings":${settings}`;
+  if (row.message_count !== undefined && row.message_count !== null)
+    json += `,"message_count":${JSON.stringify(row.message_count)}`;
+  if (row.current_leaf_id !== undefined) json += `,"current_leaf_id":${JSON.stringify(row.current_leaf_id)}`;
+  return `${json}}`;
+}
 
 export function toChatSession(row: SessionRowWithCount): ChatSession {
   const session: ChatSession = {

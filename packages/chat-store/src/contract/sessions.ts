@@ -2,7 +2,7 @@
 import type { ChatSession, Page, SessionSettings } from '@chat-studio/protocol';
 import { encodeCursor } from '../cursor/index.js';
 import type { ChatSessionRowUpdate } from './tables/index.js';
-import { toChatSession, type SessionRowWithCount } from './mappers.js';
+import { chatSessionJson, toChatSession, type SessionRowWithCount } from './mappers.js';
 
 export interface CreateSessionInput {
   /** Defaults to `'New chat'`. */
@@ -35,6 +35,11 @@ export interface SessionsRepository {
   create(userId: string, input?: CreateSessionInput): Promise<ChatSession>;
   get(userId: string, id: string): Promise<ChatSession | undefined>;
   list(userId: string, options?: ListSessionsOptions): Promise<Page<ChatSession>>;
+  /**
+   * {@link SessionsRepository.list}'s page as JSON text, the same bytes as `JSON.stringify(await list(…))`, written
+   * from the rows without the page's objects (the API sends it as it is; issue #18).
+   */
+  listJson(userId: string, options?: ListSessionsOptions): Promise<string>;
   update(userId: string, id: string, input: UpdateSessionInput): Promise<ChatSession | undefined>;
   delete(userId: string, id: string): Promise<boolean>;
 }
@@ -61,4 +66,15 @@ export function sessionPage(rows: SessionRowWithCount[], limit: number): Page<Ch
     items: page.map(toChatSession),
     next_cursor: more && last ? encodeCursor('s', [last.updated_at, last.id]) : null,
   };
+}
+
+/** {@link sessionPage} as JSON text, without building the page: `JSON.stringify(sessionPage(rows, limit))`. */
+export function sessionPageJson(rows: SessionRowWithCount[], limit: number): string {
+  const more = rows.length > limit;
+  const count = more ? limit : rows.length;
+  const last = rows[count - 1];
+  let items = '';
+  for (let i = 0; i < count; i++) items += (i === 0 ? '' : ',') + chatSessionJson(rows[i]!);
+  const cursor = more && last ? encodeCursor('s', [last.updated_at, last.id]) : null;
+  return `{"items":[${items}],"next_cursor":${JSON.stringify(cursor)}}`;
 }

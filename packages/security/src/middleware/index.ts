@@ -25,7 +25,7 @@ export {
   type RateLimitsOptions,
   type RateSetting,
 } from './rate-limits.js';
-export { secureHeaders, type SecureHeadersOptions } from './secure-headers.js';
+export { secureHeaders, secureHeaderList, type SecureHeadersOptions } from './secure-headers.js';
 export { csrfProtection, type CsrfOptions } from './csrf.js';
 export { corsAllowlist, parseOriginList, type CorsAllowlistOptions } from './cors.js';
 export { clientIp, isHttpsRequest, requestOrigin } from './request-info.js';

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders as honoSecureHeaders } from 'hono/secure-headers';
 
 export interface SecureHeadersOptions {
@@ -41,4 +41,17 @@ export function secureHeaders(options: SecureHeadersOptions = {}): MiddlewareHan
     // Chromium ignores X-XSS-Protection; "0" is the current advice (the old auditor could be abused).
     xXssProtection: '0',
   });
+}
+
+/**
+ * The headers {@link secureHeaders} sets on a response, read once from a probe request, as `[name, value]` pairs
+ * (lower-case names): for servers that write them without a fetch `Headers` object (apps/api's fastSecureHeaders).
+ *
+ * @example
+ * const list = await secureHeaderList();
+ */
+export async function secureHeaderList(options: SecureHeadersOptions = {}): Promise<[string, string][]> {
+  const probe = new Hono().use(secureHeaders(options)).get('/', (c) => c.body(null));
+  const res = await probe.request('/');
+  return [...res.headers];
 }

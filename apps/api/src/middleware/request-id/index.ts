@@ -1,6 +1,7 @@
 /** Request ids: kept from X-Request-Id when safe, else generated, and echoed. */
 import { randomUUID } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
+import { setResponseHeader } from '../node-headers/index.js';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -10,7 +11,8 @@ export function requestId() {
     const incoming = c.req.header('x-request-id');
     const id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
-    c.header('X-Request-Id', id);
+    // Straight onto Node's response where there is one: no fetch Headers object per request (issue #18).
+    setResponseHeader(c, 'X-Request-Id', id);
     await next();
   });
 }

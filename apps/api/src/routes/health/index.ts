@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import type { HealthResponse, LlmStatus } from '@chat-studio/protocol';
 import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { STORAGE_CHECK_TTL_MS, storageCheck } from './storage-check.js';
+import { setResponseHeader } from '../../middleware/node-headers/index.js';
+import { timeDb } from '../../observability/index.js';
 
 const NO_RUNTIME_REASON = 'no model runtime is configured';
 
@@ -32,17 +34,20 @@ export function healthRoutes(deps: AppDeps) {
   const chunkStatus = chunkEmbedder ? recentFor(STORAGE_CHECK_TTL_MS, () => chunkEmbedder.report()) : undefined;
   return new Hono<AppEnv>()
     .get('/live', (c) => {
-      c.header('Cache-Control', 'no-store');
+      setResponseHeader(c, 'Cache-Control', 'no-store');
       return c.json({ status: 'ok', uptime_s: Math.round((Date.now() - startedAt) / 1000) });
     })
     .get('/', async (c) => {
       let database: HealthResponse['database'];
       try {
-        database = (await deps.store.ping()) ? { ok: true, error: null } : { ok: false, error: 'ping failed' };
+        // Timed on the context: health runs without the request-tracking AsyncLocalStorage (SELF_TIMED_ROUTES).
+        database = (await timeDb(c, () => deps.store.ping()))
+          ? { ok: true, error: null }
+          : { ok: false, error: 'ping failed' };
       } catch (err) {
         database = { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
-      const storage = await checkStorage();
+      const storage = await timeDb(c, checkStorage);
       if (database.ok && storage.storage.state === 'down') database = { ok: false, error: storage.storage.reason };
       const model = modelHealth(deps);
       const chatReason = model.reason ? `Chat service is not available: ${model.reason}` : null;
@@ -81,7 +86,7 @@ export function healthRoutes(deps: AppDeps) {
         ...(meaning ? { meaning_search: meaning } : {}),
         ...(chunks ? { chunk_indexing: chunks } : {}),
       };
-      c.header('Cache-Control', 'no-store');
+      setResponseHeader(c, 'Cache-Control', 'no-store');
       return c.json(body, !database.ok || failing.length > 0 ? 503 : 200);
     });
 }

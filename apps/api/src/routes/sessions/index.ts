@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from '../../app/app-env.js';
 import { jsonBody, queryParams } from '../../middleware/validate/index.js';
 import { requireSession } from '../../ownership/index.js';
 import { sessionNotFound } from '../../errors/index.js';
+import { timeDb } from '../../observability/index.js';
 
 /** `/api/chat/sessions`: create, list, read, update, delete. */
 export function sessionRoutes({ store, config }: AppDeps) {
@@ -20,7 +21,10 @@ export function sessionRoutes({ store, config }: AppDeps) {
     })
     .get('/', async (c) => {
       const query = queryParams(c, listSchema);
-      return c.json(await store.sessions.list(c.var.principal.userId, query));
+      // Timed on the context: the list runs without the request-tracking AsyncLocalStorage (SELF_TIMED_ROUTES).
+      // The page comes as JSON text, written from the rows without the page's objects (c.json's bytes and header).
+      const json = await timeDb(c, () => store.sessions.listJson(c.var.principal.userId, query));
+      return c.body(json, 200, { 'Content-Type': 'application/json' });
     })
     .get('/:id', async (c) => {
       return c.json(await requireSession(store, c.var.principal, c.req.param('id')));

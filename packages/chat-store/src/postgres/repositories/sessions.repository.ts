@@ -3,7 +3,14 @@ import { sql } from 'kysely';
 import { decodeCursor } from '../../cursor/index.js';
 import { toChatSession, type SessionRowWithCount } from '../../contract/mappers.js';
 import { pageLimit } from '../../contract/paging.js';
-import { DEFAULT_SESSION_TITLE, sessionPage, sessionPatch, type SessionsRepository } from '../../contract/sessions.js';
+import {
+  DEFAULT_SESSION_TITLE,
+  type ListSessionsOptions,
+  sessionPage,
+  sessionPageJson,
+  sessionPatch,
+  type SessionsRepository,
+} from '../../contract/sessions.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 export function createPostgresSessionsRepository(ctx: PostgresContext): SessionsRepository {
@@ -26,6 +33,27 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
     return row && toChatSession(row as SessionRowWithCount);
   }
 
+  /** The page's rows (`limit + 1` at most: the extra one says there is more) and the page size. */
+  async function listRows(userId: string, options: ListSessionsOptions) {
+    const limit = pageLimit(options.limit, 50);
+    let query = withCount()
+      .where('s.user_id', '=', userId)
+      .where('s.archived', '=', options.archived ? 1 : 0);
+    if (options.pinned !== undefined) query = query.where('s.pinned', '=', options.pinned ? 1 : 0);
+    if (options.cursor !== undefined) {
+      const [updatedAt, id] = decodeCursor(options.cursor, 's', ['number', 'string'] as const);
+      query = query.where((eb) =>
+        eb.or([eb('s.updated_at', '<', updatedAt), eb.and([eb('s.updated_at', '=', updatedAt), eb('s.id', '<', id)])]),
+      );
+    }
+    const rows = (await query
+      .orderBy('s.updated_at', 'desc')
+      .orderBy('s.id', 'desc')
+      .limit(limit + 1)
+      .execute()) as SessionRowWithCount[];
+    return { rows, limit };
+  }
+
   return {
     async create(userId, input = {}) {
       const now = ctx.now();
@@ -46,26 +74,13 @@ export function createPostgresSessionsRepository(ctx: PostgresContext): Sessions
     get,
 
     async list(userId, options = {}) {
-      const limit = pageLimit(options.limit, 50);
-      let query = withCount()
-        .where('s.user_id', '=', userId)
-        .where('s.archived', '=', options.archived ? 1 : 0);
-      if (options.pinned !== undefined) query = query.where('s.pinned', '=', options.pinned ? 1 : 0);
-      if (options.cursor !== undefined) {
-        const [updatedAt, id] = decodeCursor(options.cursor, 's', ['number', 'string'] as const);
-        query = query.where((eb) =>
-          eb.or([
-            eb('s.updated_at', '<', updatedAt),
-            eb.and([eb('s.updated_at', '=', updatedAt), eb('s.id', '<', id)]),
-          ]),
-        );
-      }
-      const rows = (await query
-        .orderBy('s.updated_at', 'desc')
-        .orderBy('s.id', 'desc')
-        .limit(limit + 1)
-        .execute()) as SessionRowWithCount[];
+      const { rows, limit } = await listRows(userId, options);
       return sessionPage(rows, limit);
+    },
+
+    async listJson(userId, options = {}) {
+      const { rows, limit } = await listRows(userId, options);
+      return sessionPageJson(rows, limit);
     },
 
     async update(userId, id, input) {

@@ -1,5 +1,12 @@
 /** Chat sessions, always scoped by user: another user's session behaves as if it did not exist. */
-import { DEFAULT_SESSION_TITLE, type SessionsRepository, sessionPage, sessionPatch } from '../../contract/sessions.js';
+import {
+  DEFAULT_SESSION_TITLE,
+  type ListSessionsOptions,
+  type SessionsRepository,
+  sessionPage,
+  sessionPageJson,
+  sessionPatch,
+} from '../../contract/sessions.js';
 import type { ChatSession } from '@chat-studio/protocol';
 import { decodeCursor } from '../../cursor/index.js';
 import { toChatSession, type SessionRowWithCount } from '../../contract/mappers.js';
@@ -128,6 +135,27 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
   const { db, sql } = ctx;
   const compiledList = listCompiler(db, sql);
 
+  /** The page's rows (`limit + 1` at most: the extra one says there is more) and the page size. */
+  function listRows(userId: string, options: ListSessionsOptions): { rows: SessionRowWithCount[]; limit: number } {
+    const limit = pageLimit(options.limit, 50);
+    const cursor =
+      options.cursor === undefined ? undefined : decodeCursor(options.cursor, 's', ['number', 'string'] as const);
+    const values: ListValues = {
+      user: userId,
+      archived: options.archived ? 1 : 0,
+      pinned: options.pinned ? 1 : 0,
+      updatedAt: cursor?.[0] ?? 0,
+      id: cursor?.[1] ?? '',
+      limit: limit + 1,
+    };
+    const shape = compiledList(options.pinned !== undefined, cursor !== undefined);
+    const rows = sql.allArrays(
+      shape.sql,
+      shape.keys.map((key) => values[key]),
+    );
+    return { rows: rows.map((r) => listRow(userId, r)), limit };
+  }
+
   function getSync(userId: string, id: string): ChatSession | undefined {
     const row = sql.get<SessionRowWithCount>(SELECT_SESSION, [id, userId]);
     return row && toChatSession(row);
@@ -159,26 +187,13 @@ export function createSessionsRepository(ctx: RepositoryContext): SessionsReposi
     },
 
     async list(userId, options = {}) {
-      const limit = pageLimit(options.limit, 50);
-      const cursor =
-        options.cursor === undefined ? undefined : decodeCursor(options.cursor, 's', ['number', 'string'] as const);
-      const values: ListValues = {
-        user: userId,
-        archived: options.archived ? 1 : 0,
-        pinned: options.pinned ? 1 : 0,
-        updatedAt: cursor?.[0] ?? 0,
-        id: cursor?.[1] ?? '',
-        limit: limit + 1,
-      };
-      const shape = compiledList(options.pinned !== undefined, cursor !== undefined);
-      const rows = sql.allArrays(
-        shape.sql,
-        shape.keys.map((key) => values[key]),
-      );
-      return sessionPage(
-        rows.map((r) => listRow(userId, r)),
-        limit,
-      );
+      const { rows, limit } = listRows(userId, options);
+      return sessionPage(rows, limit);
+    },
+
+    async listJson(userId, options = {}) {
+      const { rows, limit } = listRows(userId, options);
+      return sessionPageJson(rows, limit);
     },
 
     async update(userId, id, input) {
