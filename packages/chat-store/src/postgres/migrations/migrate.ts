@@ -12,6 +12,7 @@ import * as attachmentDrafts from './2026_12_23_100000_attachment_drafts.js';
 import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
 import * as searchPageFunction from './2026_12_24_120000_search_page_function.js';
 import * as searchPageNarrowSort from './2026_12_25_120000_search_page_narrow_sort.js';
+import * as searchPageTextOnce from './2026_12_25_125000_search_page_text_once.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they run. */
 export const postgresMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -26,6 +27,7 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = Object.fr
   '2026_12_23_140000_chunk_vectors': chunkVectors,
   '2026_12_24_120000_search_page_function': searchPageFunction,
   '2026_12_25_120000_search_page_narrow_sort': searchPageNarrowSort,
+  '2026_12_25_125000_search_page_text_once': searchPageTextOnce,
 });
 
 /** Names of every PostgreSQL migration this version of the store knows. */

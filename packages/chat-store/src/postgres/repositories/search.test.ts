@@ -5,7 +5,14 @@ import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import { openPostgresStore } from '../open-postgres-store.js';
-import { matchingWarmQuery, pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
+import {
+  matchingWarmQuery,
+  pageStatement,
+  POSTGRES_SEARCH_CONCURRENCY,
+  taskGate,
+  touchNewestMessages,
+  WARM_QUERIES,
+} from './search.js';
 import { inverseDocFrequency, rankTerms, rankWindow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
 import { exportChatsJson, importChats, ONE_BRANCH_PER_CHAT_SQL } from '../../index.js';
@@ -286,6 +293,20 @@ describe.skipIf(skip !== undefined)('PostgreSQL search connections', () => {
       expect(await warmed()).toBe(POSTGRES_SEARCH_CONCURRENCY);
     } finally {
       await store.close();
+      await t.cleanup();
+    }
+  }, 60_000);
+
+  it('read the newest messages first, as many as asked', async () => {
+    const t = await openTempPostgresStore();
+    try {
+      expect(await touchNewestMessages(t.store.db)).toBe(0);
+      const s = await t.store.sessions.create('u', { title: 'Touch' });
+      await sql`INSERT INTO chat_messages (id, session_id, role, content, created_at)
+        SELECT 't' || i, ${s.id}, 'user', 'message ' || i, i FROM generate_series(1, 30) AS i`.execute(t.store.db);
+      expect(await touchNewestMessages(t.store.db)).toBe(30);
+      expect(await touchNewestMessages(t.store.db, 12)).toBe(12);
+    } finally {
       await t.cleanup();
     }
   }, 60_000);

@@ -119,9 +119,12 @@ export function taskGate(max: number): <T>(task: () => Promise<T>) => Promise<T>
  * messages, counting a word in each row) and a word no chat has beside a prefix (the GIN plan, with a prefix's
  * partial match and pattern counts). On a new server process the first run of each costs several times the later
  * ones (the process touches the shared buffers, catalogs and regular expressions for the first time: 0.1–0.5 s for
- * the first phrase search on bench:scale's 50,000 messages), and would otherwise fall on a user's search.
+ * the first phrase search on bench:scale's 50,000 messages), and would otherwise fall on a user's search. The third,
+ * words no chat has with a letter outside ASCII and a prefix, takes the path of text outside ASCII: the first
+ * `café? (python) async*` on a warmed connection cost 9.9 ms of database CPU without it, 5.4–6.5 ms with it (later
+ * ones 3.4–5.9 ms; bench:scale's 50,000 messages, shared machine).
  */
-export const WARM_QUERIES = ['the', 'zqxjkv the'];
+export const WARM_QUERIES = ['the', 'zqxjkv the', 'zqxjkvé (zqxjkv) zqxj*'];
 
 /**
  * A warm-up query that matches: the two longest words of `text` (the newest message), the last one as a prefix when
@@ -139,8 +142,31 @@ export function matchingWarmQuery(text: string): string | undefined {
 }
 
 /**
- * Runs `WARM_QUERIES` on each of `connections` distinct connections of `db` at once (each holds its own until its
- * queries are done), as the newest message's owner, so that they run the plans a real search runs. Never throws: a
+ * How many of the newest messages a search connection reads when it opens, before its warm-up searches. A server
+ * process reaches a row of the shared buffers through memory it has not touched yet the first time it reads it, and
+ * that first touch (a page fault of the process, whether or not the row is in the buffers) cost more than the search
+ * itself: on bench:scale's 50,000 messages, all in the shared buffers, the first `orchestra violin` on a connection
+ * warmed by the searches alone cost 25–27 ms of database CPU and 478 page faults of its server process, the same
+ * search afterwards 9–10 ms and under 100 faults; with the newest rows read first, 12–14 ms and 93 faults, and the
+ * following first `"hotel museum"` 17–18 ms instead of 23–24 (later ones 13–18 ms; shared machine, load 23).
+ */
+export const WARM_TOUCH_ROWS = 50_000;
+
+/**
+ * Reads the text and tsvector of the newest `rows` messages on `conn` (what a search reads most: the walk plan
+ * reads the newest rows, and the window of any search is the newest matches), so that the server process behind it
+ * has touched their buffers before its first search. Returns how many rows it read.
+ */
+export async function touchNewestMessages(conn: Kysely<PostgresChatDatabase>, rows = WARM_TOUCH_ROWS): Promise<number> {
+  const { rows: out } = await sql<{ n: string | number }>`
+    SELECT count(octet_length(x.content) + length(x.content_tsv)) AS n
+    FROM (SELECT m.content, m.content_tsv FROM chat_messages m ORDER BY m.seq DESC LIMIT ${rows}) x`.execute(conn);
+  return Number(out[0]?.n ?? 0);
+}
+
+/**
+ * Reads the newest messages (`touchNewestMessages`), then runs `WARM_QUERIES` on each of `connections` distinct
+ * connections of `db` at once (each holds its own until its queries are done), as the newest message's owner, so that they run the plans a real search runs. Never throws: a
  * connection that cannot warm is warmed by its first search instead.
  */
 export async function warmSearchConnections(
@@ -150,6 +176,7 @@ export async function warmSearchConnections(
 ): Promise<void> {
   const warmOne = () =>
     db.connection().execute(async (conn) => {
+      await touchNewestMessages(conn);
       const { rows } = await sql<{ user_id: string; content: string }>`
         SELECT s.user_id, m.content FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
         ORDER BY m.seq DESC LIMIT 1`.execute(conn);
