@@ -127,8 +127,7 @@ async function startServer(dbPath) {
 
 /** Puts the old (re-index on every write) triggers into a migrated database file. */
 function restoreOldTriggers(dbPath) {
-  const require = createRequire(path.join(ROOT, 'packages/chat-store/package.json'));
-  const Database = require('better-sqlite3');
+  const Database = createRequire(path.join(ROOT, 'packages/chat-store/package.json'))('better-sqlite3');
   const db = new Database(dbPath);
   db.exec('BEGIN');
   for (const name of ['chat_messages_fts_ai', 'chat_messages_fts_ad', 'chat_messages_fts_au'])
