@@ -14,29 +14,61 @@ const e2e = useE2eServer({ LLAMA_MAX_TOKENS: '2000', CHAT_CACHE_TTL: '0' }, { ti
 const bottomGap = (page: Page) =>
   page.getByTestId('message-list').evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
 
-/** Records the largest bottom gap seen after each animation frame (what the person saw) until stopped. */
-async function watchGap(page: Page): Promise<() => Promise<number>> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __maxGap: number; __watch: boolean };
-    w.__maxGap = 0;
+/** More than a line or two below the view. */
+const BEHIND_PX = 120;
+/**
+ * Frames in a row the view may trail the content by {@link BEHIND_PX} or more. A starved machine (CI, two cores,
+ * every package's tests at once) can paint one frame between a burst of tokens growing the reply and the list's
+ * next follow; a list that stopped following trails for every frame until the reply ends.
+ */
+const MAX_FRAMES_BEHIND = 3;
+
+/** What {@link watchGap} saw: the largest gap, the longest run of frames behind, and the frames behind. */
+interface GapWatch {
+  maxGap: number;
+  longestBehind: number;
+  behind: number[];
+}
+
+/** Records the bottom gap after each animation frame (what the person saw) until stopped. */
+async function watchGap(page: Page): Promise<() => Promise<GapWatch>> {
+  await page.evaluate((behindPx) => {
+    const w = window as unknown as { __gap: GapWatch & { run: number }; __watch: boolean };
+    w.__gap = { maxGap: 0, longestBehind: 0, behind: [], run: 0 };
     w.__watch = true;
     // Sampled right after each frame (a message posted from requestAnimationFrame runs once the frame is done): the
     // position the list settled on for that frame, not the moment between a token arriving and the list catching up.
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       const el = document.querySelector('[data-testid="message-list"]');
-      if (el) w.__maxGap = Math.max(w.__maxGap, el.scrollHeight - el.scrollTop - el.clientHeight);
+      if (el) {
+        const g = w.__gap;
+        const gap = Math.round(el.scrollHeight - el.scrollTop - el.clientHeight);
+        g.maxGap = Math.max(g.maxGap, gap);
+        g.run = gap >= behindPx ? g.run + 1 : 0;
+        g.longestBehind = Math.max(g.longestBehind, g.run);
+        if (gap >= behindPx && g.behind.length < 50) g.behind.push(gap);
+      }
       if (w.__watch) requestAnimationFrame(tick);
     };
     const tick = () => channel.port2.postMessage(null);
     requestAnimationFrame(tick);
-  });
+  }, BEHIND_PX);
   return () =>
     page.evaluate(() => {
-      const w = window as unknown as { __maxGap: number; __watch: boolean };
+      const w = window as unknown as { __gap: GapWatch; __watch: boolean };
       w.__watch = false;
-      return Math.round(w.__maxGap);
+      const { maxGap, longestBehind, behind } = w.__gap;
+      return { maxGap, longestBehind, behind };
     });
+}
+
+/** The view kept up while the reply streamed: never behind by more than a line or two for more than a few frames. */
+function expectKeptUp(watch: GapWatch, what: string): void {
+  expect(
+    watch.longestBehind,
+    `${what}: frames in a row behind by >= ${BEHIND_PX}px (gaps ${watch.behind.join(', ')})`,
+  ).toBeLessThanOrEqual(MAX_FRAMES_BEHIND);
 }
 
 /** Waits until the open chat has no reply streaming and its last reply is stored and complete. */
@@ -116,9 +148,8 @@ describe('following the conversation in Chromium', () => {
       expect(await userMessageInView(page, `Turn ${turn}:`), `turn ${turn}: sent message in view`).toBe(true);
       await replyDone(page);
       await expect.poll(() => bottomGap(page), { timeout: 10_000 }).toBeLessThanOrEqual(2);
-      const maxGap = await stop();
       // While the reply streamed the view never fell behind by more than a line or two.
-      expect(maxGap, `turn ${turn}: largest gap below the view while streaming`).toBeLessThan(120);
+      expectKeptUp(await stop(), `turn ${turn}`);
       expect(await page.getByTestId('jump-newest').count(), `turn ${turn}: no Newest button`).toBe(0);
       expect(await page.getByTestId('message-list').getAttribute('data-following')).toBe('true');
       expect(await page.evaluate(() => document.activeElement?.id), `turn ${turn}: focus`).toBe('composer');
@@ -139,13 +170,13 @@ describe('following the conversation in Chromium', () => {
     await page.getByTestId('send').click();
     await replyDone(page);
     await expect.poll(() => bottomGap(page), { timeout: 10_000 }).toBeLessThanOrEqual(2);
-    const maxGap = await stop();
+    const watch = await stop();
     const { height, view } = await page
       .getByTestId('message-list')
       .evaluate((el) => ({ height: el.scrollHeight, view: el.clientHeight }));
     // The reply is several screens long, and the view kept up with it all the way.
     expect(height).toBeGreaterThan(2.5 * view);
-    expect(maxGap).toBeLessThan(120);
+    expectKeptUp(watch, 'long reply');
     await context.close();
   }, 120_000);
 

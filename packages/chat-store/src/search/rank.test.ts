@@ -9,6 +9,7 @@ import {
   postgresTermPatterns,
   rankTerms,
   rankWindow,
+  type RankTerm,
   termChecker,
 } from './rank.js';
 import { parseSnippet } from './snippet.js';
@@ -172,15 +173,16 @@ describe('postgresTermPatterns', () => {
   it('matches whole ASCII tokens as \\b does, and accented forms in other text', () => {
     const [hotel, cafe, muse] = rankTerms('hotel café muse');
     expect(postgresTermPatterns(hotel!)).toEqual({
-      ascii: '(?<![A-Za-z0-9_])hotel(?![A-Za-z0-9_])',
+      ascii: '\\mhotel\\M',
       other: expect.stringMatching(/^\(\?<!\[\[:alnum:\]\]\)\[h[^\]]*\]/),
     });
     // A prefix has no end; the accented letter of the query is folded like the text.
-    expect(postgresTermPatterns(muse!).ascii).toBe('(?<![A-Za-z0-9_])muse');
+    expect(postgresTermPatterns(muse!).ascii).toBe('\\mmuse');
     expect(postgresTermPatterns(cafe!).other).toContain('[eÈÉÊË');
     // The ASCII pattern, read as JavaScript, counts what countTerm counts in ASCII text.
-    const text = 'Hotel hotels hotel_bar my-hotel HOTEL';
-    const asJs = new RegExp(postgresTermPatterns(hotel!).ascii.replaceAll('A-Za-z0-9_', '\\w'), 'gi');
-    expect(text.match(asJs)?.length).toBe(countTerm(text, hotel!, true));
+    const text = 'Hotel hotels hotel_bar my-hotel HOTEL 2hotel hotel2 (hotel)';
+    const asJs = (term: RankTerm) => new RegExp(postgresTermPatterns(term).ascii.replace(/\\[mM]/g, '\\b'), 'gi');
+    expect(text.match(asJs(hotel!))?.length).toBe(countTerm(text, hotel!, true));
+    expect(text.match(asJs(rankTerms('hote')[0]!))?.length).toBe(countTerm(text, rankTerms('hote')[0]!, true));
   });
 });

@@ -135,8 +135,10 @@ function newRankTerm(folded: string, prefix: boolean): RankTerm {
 export function postgresTermPatterns(term: RankTerm): { ascii: string; other: string } {
   const other = `(?<![[:alnum:]])${termSource(term.folded)}${term.prefix ? '' : '(?![[:alnum:]])'}`;
   if (!term.asciiPattern) return { ascii: other, other };
-  // ASCII ranges, not [[:alnum:]]: the same tokens in ASCII text, without building the locale's Unicode class.
-  return { ascii: `(?<![A-Za-z0-9_])${term.folded}${term.prefix ? '' : '(?![A-Za-z0-9_])'}`, other };
+  // In ASCII text PostgreSQL's word characters are [A-Za-z0-9_] (JavaScript's \w), and an ASCII term starts and ends
+  // with one, so \m and \M bound the same tokens as \b does; they run 3-4 times faster than a lookbehind (1,000
+  // rows: 1.2 ms against 3.9 ms of database CPU on bench:scale's `"hotel museum"`).
+  return { ascii: `\\m${term.folded}${term.prefix ? '' : '\\M'}`, other };
 }
 
 /**

@@ -11,6 +11,7 @@ import * as messageVectors from './2026_12_22_120000_message_vectors.js';
 import * as attachmentDrafts from './2026_12_23_100000_attachment_drafts.js';
 import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
 import * as searchPageFunction from './2026_12_24_120000_search_page_function.js';
+import * as searchPageNarrowSort from './2026_12_25_120000_search_page_narrow_sort.js';
 import * as indexFinalReplies from './2026_12_25_130000_index_final_replies.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they run. */
@@ -25,6 +26,7 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = Object.fr
   '2026_12_23_100000_attachment_drafts': attachmentDrafts,
   '2026_12_23_140000_chunk_vectors': chunkVectors,
   '2026_12_24_120000_search_page_function': searchPageFunction,
+  '2026_12_25_120000_search_page_narrow_sort': searchPageNarrowSort,
   '2026_12_25_130000_index_final_replies': indexFinalReplies,
 });
 

@@ -5,9 +5,11 @@ import { postgresUnavailable } from '@chat-studio/test-support';
 import { openTempPostgresStore, type TempPostgresStore } from '../../../test/postgres-db.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
 import { openPostgresStore } from '../open-postgres-store.js';
-import { pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
+import { matchingWarmQuery, pageStatement, POSTGRES_SEARCH_CONCURRENCY, taskGate, WARM_QUERIES } from './search.js';
 import { inverseDocFrequency, rankTerms, rankWindow } from '../../search/index.js';
 import { buildTsQuery } from '../ts-query.js';
+import { exportChatsJson, importChats, ONE_BRANCH_PER_CHAT_SQL } from '../../index.js';
+import { collect, streamOf } from '../../../test/transfer-suite.js';
 
 const skip = postgresUnavailable();
 
@@ -20,9 +22,10 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
   /** The plans of every statement one search runs, inner statements of `chat_search_page` included. */
   async function plans(
     query: string,
-  ): Promise<{ probe: string; window: string; statement: string; statements: number }> {
+    user = 'u',
+  ): Promise<{ probe: string; window: string; rows: string; statement: string; statements: number }> {
     const text = buildTsQuery(query)!;
-    const compiled = pageStatement('u', text, rankTerms(query), { from: 0, to: null }, 1000, {
+    const compiled = pageStatement(user, text, rankTerms(query), { from: 0, to: null }, 1000, {
       offset: 0,
       limit: 21,
     }).compile(db);
@@ -31,11 +34,14 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     const probe = notices.find((n) => n.includes('WITH newest AS')) ?? '';
     // The plan of the window's rows (CTE w0), without the ranking over them.
     const statement = notices.find((n) => n.includes('WITH w0 AS MATERIALIZED')) ?? '';
-    const window = /CTE w0[\s\S]*?(?=CTE a\b)/.exec(statement)?.[0] ?? '';
+    const rows = /CTE w0[\s\S]*?(?=CTE a\b)/.exec(statement)?.[0] ?? '';
+    // The GIN plan chooses the window's rowids in a statement of its own, then reads those rows in CTE w0.
+    const rowids = notices.find((n) => n.includes('SELECT ARRAY(SELECT m.seq')) ?? '';
     // Statements sent by the client, as opposed to those the function runs inside.
     return {
       probe,
-      window,
+      window: rowids === '' ? rows : rowids,
+      rows,
       statement,
       statements: notices.filter((n) => n.includes('FROM chat_search_page(')).length,
     };
@@ -79,6 +85,11 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
       // The owner from a hash of the user's chats, never a loop over them that reads every message of theirs.
       expect(rare.window).toMatch(/Hash Join/);
       expect(rare.window).not.toMatch(/Nested Loop|session_seq_idx|Seq Scan/);
+      // Only rowids go through the sort of every match (bigint seq and its sort key); the window's rows are read
+      // afterwards by primary key.
+      expect(rare.window).toMatch(/Sort {2}\(cost=[\d.]+ rows=\d+ width=16\)/);
+      expect(rare.rows).toMatch(/Index Scan using chat_messages_pkey on chat_messages m/);
+      expect(rare.rows).not.toMatch(/content_tsv_idx|Sort|Seq Scan/);
       // No JIT: compiling took longer than the search.
       expect(`${common.statement}${rare.statement}`).toMatch(/CTE w0/);
       expect(`${common.statement}${rare.statement}`).not.toMatch(/JIT/);
@@ -87,6 +98,24 @@ describe.skipIf(skip !== undefined)('PostgreSQL search plans', () => {
     expect((await t.store.search('u', 'common', { limit: 50 })).items).toHaveLength(50);
     expect((await t.store.search('someone-else', 'common', { limit: 50 })).items).toHaveLength(0);
   });
+
+  it('plans the first searches after an import through the transfer path as any other', async () => {
+    // One branch per chat, as the API stores them (an export needs each chat's current message).
+    for (const statement of ONE_BRANCH_PER_CHAT_SQL) await sql.raw(statement).execute(db);
+    const file = await collect(exportChatsJson(t.store, 'u'));
+    expect(await importChats(t.store, 'w', { open: () => streamOf(file) })).toMatchObject({ imported: 1 });
+    const common = await plans('common', 'w');
+    expect(common.window).toMatch(/Index Scan Backward using chat_messages_pkey on chat_messages m/);
+    expect(common.window).not.toMatch(/content_tsv_idx|Sort|session_seq_idx|Seq Scan/);
+    const rare = await plans('quokka', 'w');
+    expect(rare.window).toMatch(/Bitmap Index Scan on chat_messages_content_tsv_idx/);
+    expect(rare.window).toMatch(/Hash Join/);
+    expect(rare.window).not.toMatch(/Nested Loop|session_seq_idx|Seq Scan/);
+    expect(rare.rows).toMatch(/Index Scan using chat_messages_pkey on chat_messages m/);
+    // The imported chat is found; the other user's is not.
+    expect((await t.store.search('w', 'quokka', { limit: 50 })).items).toHaveLength(5);
+    expect((await t.store.search('u', 'quokka', { limit: 50 })).items).toHaveLength(5);
+  }, 60_000);
 
   it('leaves the planner settings of the connection as they were', async () => {
     await plans('quokka');
@@ -270,4 +299,13 @@ describe.skipIf(skip !== undefined)('PostgreSQL search connections', () => {
       await t.cleanup();
     }
   }, 60_000);
+});
+
+describe('matchingWarmQuery', () => {
+  it('searches the two longest words of the newest message, the longest last (a prefix), or nothing', () => {
+    expect(matchingWarmQuery('A telescope sees the galaxy.')).toBe('galaxy telescope');
+    expect(buildTsQuery(matchingWarmQuery('A telescope sees the galaxy.')!)).toBe("'galaxy' & 'telescope':*");
+    expect(matchingWarmQuery('Zürich')).toBe('Zürich');
+    expect(matchingWarmQuery('a to be, or not')).toBeUndefined();
+  });
 });
