@@ -80,6 +80,8 @@ export async function startApiServer(env) {
   }
   return {
     baseUrl,
+    /** The server's process id (its main thread's id too: `/proc/<pid>/task/<pid>`). */
+    pid: child.pid,
     stop: () =>
       new Promise((r) => {
         child.once('exit', r);

@@ -98,6 +98,11 @@ describe('crash recovery on one SQLite database', { timeout: 300_000 }, () => {
       status: 'interrupted',
       content: left!.content,
     });
+    // Out of full-text search while it was generated, indexed once marked interrupted: a word of it finds it.
+    const word = left!.content.match(/\p{L}{3,}/gu)?.at(-1);
+    expect(word).toBeDefined();
+    const hits = await client.search(word!, { limit: 100 });
+    expect(hits.items.map((h) => h.message_id)).toContain(state.assistantId);
   });
 
   it('a reply another live process is writing is left alone', async () => {

@@ -342,6 +342,8 @@ export function createChatTurns(options: ChatTurnsOptions) {
           status: 'partial',
           model_id: modelId,
           parent_id: userMessage.id,
+          // Out of full-text search until the final update below: the flushes re-index nothing.
+          streaming: true,
         })
       : undefined;
     if (!userMessage || !placeholder) throw new ApiError('not_found', 'Session not found');

@@ -63,7 +63,8 @@ export function toChatSession(row: SessionRowWithCount): ChatSession {
 export const MESSAGE_COLUMNS =
   'id, session_id, parent_id, role, content, created_at, status, model_id, prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason';
 
-export type MessageRowFields = Omit<ChatMessageRow, 'seq' | 'timestamp'>;
+/** `streaming` is the store's own (search indexing), not part of a message. */
+export type MessageRowFields = Omit<ChatMessageRow, 'seq' | 'timestamp' | 'streaming'>;
 
 /** A message row of a branch listing, with where it stands among its siblings. */
 export type MessageRowWithSiblings = MessageRowFields & {

@@ -32,6 +32,12 @@ export interface AppendMessageInput extends MessageStatsInput {
    * session's current leaf.
    */
   parent_id?: string | null;
+  /**
+   * A reply about to be generated (status `'partial'`): full-text search leaves it out while `writePartial` and
+   * `appendPartial` store its text, and indexes it once at the `update` that stores it final (any `update` does).
+   * Defaults to false.
+   */
+  streaming?: boolean;
 }
 
 export interface UpdateMessageInput extends MessageStatsInput {
@@ -164,6 +170,8 @@ export function messagePatch(input: UpdateMessageInput): ChatMessageRowUpdate {
   for (const field of STAT_FIELDS) {
     if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
   }
+  // Any update stores the message final: a reply generated so far joins full-text search here, once.
+  if (Object.keys(patch).length > 0) patch.streaming = 0;
   return patch;
 }
 

@@ -20,6 +20,11 @@ export interface ChatMessagesTable {
   time_to_first_token_ms: number | null;
   tokens_per_second: number | null;
   finish_reason: FinishReason | null;
+  /**
+   * 1 while the reply is being generated: full-text search leaves it out until its final store sets 0 (SQLite's
+   * triggers, PostgreSQL's generated `content_tsv`), so the stream's partial writes re-index nothing.
+   */
+  streaming: Generated<0 | 1>;
 }
 
 export type ChatMessageRow = Selectable<ChatMessagesTable>;

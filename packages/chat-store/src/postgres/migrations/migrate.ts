@@ -13,6 +13,7 @@ import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
 import * as searchPageFunction from './2026_12_24_120000_search_page_function.js';
 import * as searchPageNarrowSort from './2026_12_25_120000_search_page_narrow_sort.js';
 import * as searchPageTextOnce from './2026_12_25_125000_search_page_text_once.js';
+import * as indexFinalReplies from './2026_12_25_130000_index_final_replies.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they run. */
 export const postgresMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -28,6 +29,7 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = Object.fr
   '2026_12_24_120000_search_page_function': searchPageFunction,
   '2026_12_25_120000_search_page_narrow_sort': searchPageNarrowSort,
   '2026_12_25_125000_search_page_text_once': searchPageTextOnce,
+  '2026_12_25_130000_index_final_replies': indexFinalReplies,
 });
 
 /** Names of every PostgreSQL migration this version of the store knows. */

@@ -177,7 +177,10 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
             .executeTakeFirst();
           if (!parent) return undefined;
         }
-        await trx.insertInto('chat_messages').values(row).execute();
+        await trx
+          .insertInto('chat_messages')
+          .values({ ...row, streaming: input.streaming ? 1 : 0 })
+          .execute();
         await trx
           .updateTable('chat_sessions')
           .set((eb) => ({

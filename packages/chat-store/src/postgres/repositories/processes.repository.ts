@@ -50,7 +50,7 @@ export function createPostgresProcessesRepository(ctx: PostgresContext): Process
       return db.transaction().execute(async (tx) => {
         const marked = await tx
           .updateTable('chat_messages')
-          .set({ status: 'interrupted' })
+          .set({ status: 'interrupted', streaming: 0 })
           .where('status', '=', 'partial')
           .where(
             'id',

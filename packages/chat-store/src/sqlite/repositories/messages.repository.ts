@@ -24,8 +24,8 @@ const MESSAGE_IN_SESSION = 'SELECT 1 FROM chat_messages WHERE id = ? AND session
 const TOUCH_SESSION = 'UPDATE chat_sessions SET updated_at = max(updated_at, ?), current_leaf_id = ? WHERE id = ?';
 const INSERT_MESSAGE = `
   INSERT INTO chat_messages (id, session_id, parent_id, role, content, created_at, status, model_id, prompt_tokens,
-    completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    completion_tokens, time_to_first_token_ms, tokens_per_second, finish_reason, streaming)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_MESSAGE = `
   SELECT ${MESSAGE_COLUMNS.split(', ')
     .map((c) => `m.${c}`)
@@ -85,29 +85,32 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
   }
 
   // Built once: better-sqlite3 transaction wrappers are not free to create on every call.
-  const appendTx = sql.raw.transaction((row: MessageRowFields, userId: string, explicitParent: boolean): boolean => {
-    const session = sql.get<{ current_leaf_id: string | null }>(SESSION_LEAF, [row.session_id, userId]);
-    if (!session) return false;
-    if (!explicitParent) row.parent_id = session.current_leaf_id;
-    else if (row.parent_id !== null && !sql.get(MESSAGE_IN_SESSION, [row.parent_id, row.session_id])) return false;
-    sql.run(INSERT_MESSAGE, [
-      row.id,
-      row.session_id,
-      row.parent_id,
-      row.role,
-      row.content,
-      row.created_at,
-      row.status,
-      row.model_id,
-      row.prompt_tokens,
-      row.completion_tokens,
-      row.time_to_first_token_ms,
-      row.tokens_per_second,
-      row.finish_reason,
-    ]);
-    sql.run(TOUCH_SESSION, [row.created_at, row.id, row.session_id]);
-    return true;
-  });
+  const appendTx = sql.raw.transaction(
+    (row: MessageRowFields, userId: string, explicitParent: boolean, streaming: 0 | 1): boolean => {
+      const session = sql.get<{ current_leaf_id: string | null }>(SESSION_LEAF, [row.session_id, userId]);
+      if (!session) return false;
+      if (!explicitParent) row.parent_id = session.current_leaf_id;
+      else if (row.parent_id !== null && !sql.get(MESSAGE_IN_SESSION, [row.parent_id, row.session_id])) return false;
+      sql.run(INSERT_MESSAGE, [
+        row.id,
+        row.session_id,
+        row.parent_id,
+        row.role,
+        row.content,
+        row.created_at,
+        row.status,
+        row.model_id,
+        row.prompt_tokens,
+        row.completion_tokens,
+        row.time_to_first_token_ms,
+        row.tokens_per_second,
+        row.finish_reason,
+        streaming,
+      ]);
+      sql.run(TOUCH_SESSION, [row.created_at, row.id, row.session_id]);
+      return true;
+    },
+  );
 
   function target(userId: string, messageId: string): TreeTarget | undefined {
     return sql.get<TreeTarget>(TARGET, [messageId, userId]);
@@ -156,7 +159,10 @@ export function createMessagesRepository(ctx: RepositoryContext): MessagesReposi
     async append(userId, sessionId, input) {
       const row = newMessageRow(ctx, sessionId, input);
       sql.assertOpen();
-      return sql.guard(() => appendTx.immediate(row, userId, input.parent_id !== undefined), true)
+      return sql.guard(
+        () => appendTx.immediate(row, userId, input.parent_id !== undefined, input.streaming ? 1 : 0),
+        true,
+      )
         ? toChatMessage(row)
         : undefined;
     },

@@ -60,7 +60,7 @@ export function createProcessesRepository(ctx: RepositoryContext): ProcessesRepo
           const r = sql.run(
             db
               .updateTable('chat_messages')
-              .set({ status: 'interrupted' })
+              .set({ status: 'interrupted', streaming: 0 })
               .where('id', '=', id)
               .where('status', '=', 'partial'),
           );

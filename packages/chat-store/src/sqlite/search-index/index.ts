@@ -12,19 +12,33 @@ export const SEARCH_INDEX_SQL = `CREATE VIRTUAL TABLE messages_fts USING fts5(
       tokenize = 'unicode61 remove_diacritics 2'
     )`;
 
-/** The triggers that keep the index in step with `chat_messages`, as the same migration creates them. */
+/**
+ * The triggers that keep the index in step with `chat_messages`, as migration 2026_12_25_130000 creates them: a reply
+ * being generated (`streaming = 1`) is left out until its final store, so the partial writes of a stream cost no
+ * re-indexing.
+ */
 export const SEARCH_INDEX_TRIGGERS: Readonly<Record<string, string>> = Object.freeze({
-  chat_messages_fts_ai: `CREATE TRIGGER chat_messages_fts_ai AFTER INSERT ON chat_messages BEGIN
+  chat_messages_fts_ai: `CREATE TRIGGER chat_messages_fts_ai AFTER INSERT ON chat_messages WHEN new.streaming = 0 BEGIN
       INSERT INTO messages_fts(rowid, content, session_id) VALUES (new.seq, new.content, new.session_id);
     END`,
-  chat_messages_fts_ad: `CREATE TRIGGER chat_messages_fts_ad AFTER DELETE ON chat_messages BEGIN
+  chat_messages_fts_ad: `CREATE TRIGGER chat_messages_fts_ad AFTER DELETE ON chat_messages WHEN old.streaming = 0 BEGIN
       INSERT INTO messages_fts(messages_fts, rowid, content, session_id) VALUES ('delete', old.seq, old.content, old.session_id);
     END`,
-  chat_messages_fts_au: `CREATE TRIGGER chat_messages_fts_au AFTER UPDATE OF content, session_id ON chat_messages BEGIN
-      INSERT INTO messages_fts(messages_fts, rowid, content, session_id) VALUES ('delete', old.seq, old.content, old.session_id);
-      INSERT INTO messages_fts(rowid, content, session_id) VALUES (new.seq, new.content, new.session_id);
+  chat_messages_fts_au: `CREATE TRIGGER chat_messages_fts_au AFTER UPDATE OF content, session_id, streaming ON chat_messages
+    WHEN old.streaming = 0 OR new.streaming = 0 BEGIN
+      INSERT INTO messages_fts(messages_fts, rowid, content, session_id)
+        SELECT 'delete', old.seq, old.content, old.session_id WHERE old.streaming = 0;
+      INSERT INTO messages_fts(rowid, content, session_id)
+        SELECT new.seq, new.content, new.session_id WHERE new.streaming = 0;
     END`,
 });
+
+/**
+ * FTS5's 'rebuild' indexes every row of the content table; this takes the replies being generated out again, so the
+ * index holds exactly the rows the triggers expect (their final store's 'delete' would otherwise find none).
+ */
+export const UNINDEX_STREAMING_REPLIES = `INSERT INTO messages_fts(messages_fts, rowid, content, session_id)
+  SELECT 'delete', seq, content, session_id FROM chat_messages WHERE streaming = 1`;
 
 /** The command that repairs any problem {@link checkSearchIndex} reports. */
 export const REBUILD_FTS_COMMAND = 'pnpm maintenance --rebuild-fts';
@@ -50,8 +64,8 @@ function sampleMismatch(sql: SqlRunner, sample: number): string[] {
     );
   const messagesMissing =
     sql.get<{ n: number }>(
-      `SELECT count(*) AS n FROM (SELECT seq FROM chat_messages ORDER BY seq DESC LIMIT ?) m
-      WHERE NOT EXISTS (SELECT 1 FROM messages_fts_docsize d WHERE d.id = m.seq)`,
+      `SELECT count(*) AS n FROM (SELECT seq, streaming FROM chat_messages ORDER BY seq DESC LIMIT ?) m
+      WHERE m.streaming = 0 AND NOT EXISTS (SELECT 1 FROM messages_fts_docsize d WHERE d.id = m.seq)`,
       [sample],
     )?.n ?? 0;
   if (messagesMissing > 0)
@@ -59,6 +73,28 @@ function sampleMismatch(sql: SqlRunner, sample: number): string[] {
       `${messagesMissing} of the newest ${sample} messages are missing from the index: search would not find them`,
     );
   return problems;
+}
+
+/**
+ * FTS5's own `integrity-check`, which compares the index with every row of `chat_messages`. Replies being generated
+ * are out of the index by design, so they are added for the check and taken out again (a savepoint rolled back).
+ */
+function fullIntegrityCheck(sql: SqlRunner): void {
+  const check = `INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)`;
+  if (!sql.get(`SELECT 1 AS streaming FROM chat_messages WHERE streaming = 1 LIMIT 1`)) {
+    sql.run(check);
+    return;
+  }
+  sql.raw.exec('SAVEPOINT fts_integrity_check');
+  try {
+    sql.raw.exec(
+      'INSERT INTO messages_fts(rowid, content, session_id) SELECT seq, content, session_id FROM chat_messages WHERE streaming = 1',
+    );
+    sql.run(check);
+  } finally {
+    sql.raw.exec('ROLLBACK TO fts_integrity_check');
+    sql.raw.exec('RELEASE fts_integrity_check');
+  }
 }
 
 /**
@@ -98,7 +134,7 @@ export function checkSearchIndex(sql: SqlRunner, options: { sample?: number; ful
     problems.push(...sampleMismatch(sql, sample));
     if (problems.length === 0 && options.full) {
       try {
-        sql.run(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)`);
+        fullIntegrityCheck(sql);
       } catch (error) {
         problems.push(`FTS5 integrity-check: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -125,6 +161,7 @@ export function recreateSearchIndex(sql: SqlRunner): void {
     sql.raw.exec(SEARCH_INDEX_SQL);
     for (const ddl of Object.values(SEARCH_INDEX_TRIGGERS)) sql.raw.exec(ddl);
     sql.raw.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')`);
+    sql.raw.exec(UNINDEX_STREAMING_REPLIES);
   });
   // Statements prepared against the old table are invalid now.
   sql.clear();
