@@ -9,7 +9,8 @@
 // `import.meta.url` is rewritten to its own original file (relative to the bundle, so the checkout can move):
 // node-llama-cpp finds its `llama/`, `bins/` and package.json from there, as unbundled. The remembered binary
 // check's internals (src/llama-cpp/lifecycle/internals.ts) become static imports of node-llama-cpp's files, so the
-// Llama class it creates is the bundle's own.
+// Llama class it creates is the bundle's own. The bundle's paths are this checkout's, so it is not published
+// (`files` leaves dist/worker-bundle out): an installed package starts the unbundled worker.
 import { existsSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
