@@ -2,6 +2,7 @@
 // First: V8's heap settings apply only to what is allocated after them.
 import './startup/young-generation.js';
 import { loadConfig } from './config/index.js';
+import { bundledStartServer } from './startup/bundled-entry.js';
 import { earlyListener } from './startup/early-listener.js';
 import { startWorkerEarly, warmRuntime } from './startup/warm-runtime.js';
 
@@ -30,7 +31,11 @@ async function main() {
   // (LLAMA_WORKER=off), the bindings' warm step instead.
   void (early?.listening ?? Promise.resolve()).then(() => startWorkerEarly(config)).catch(() => undefined);
   void warmRuntime(config);
-  const { startServer } = await import('./startup/start-server.js');
+  // The build's bundle of start-server.js's graph when there is one (a third of the import cost, issue #18).
+  const bundle = bundledStartServer(import.meta.url);
+  const { startServer } = bundle
+    ? ((await import(bundle.href)) as typeof import('./startup/start-server.js'))
+    : await import('./startup/start-server.js');
   await startServer(config, early);
 }
 

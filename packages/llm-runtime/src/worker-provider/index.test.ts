@@ -1,3 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ChatUnavailableError,
@@ -11,6 +15,7 @@ import { InputTooLongError } from '../errors/endpoint-errors.js';
 import * as entry from '../index.js';
 import type { StreamItem } from './messages.js';
 import { createTokenBatcher, fromWireError, toWireError } from './index.js';
+import { workerUrl } from './worker-link.js';
 
 /** Through structured clone, as a MessagePort carries it. */
 const across = (error: unknown) => fromWireError(structuredClone(toWireError(error)));
@@ -93,5 +98,20 @@ describe('createTokenBatcher', () => {
     batcher.flush();
     batcher.flush();
     expect(posts).toEqual([[{ text: 'a' }], [{ text: 'b' }]]);
+  });
+});
+
+describe('the worker program', () => {
+  it("is the build's bundle when it is there, else the unbundled entry beside the module", () => {
+    const dist = mkdtempSync(path.join(os.tmpdir(), 'worker-url-'));
+    try {
+      const moduleUrl = pathToFileURL(path.join(dist, 'worker-provider', 'worker-link.js')).href;
+      expect(workerUrl(moduleUrl).href).toBe(pathToFileURL(path.join(dist, 'worker-provider', 'worker-entry.js')).href);
+      mkdirSync(path.join(dist, 'worker-bundle'));
+      writeFileSync(path.join(dist, 'worker-bundle', 'worker-entry.js'), 'export {};\n');
+      expect(workerUrl(moduleUrl).href).toBe(pathToFileURL(path.join(dist, 'worker-bundle', 'worker-entry.js')).href);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });

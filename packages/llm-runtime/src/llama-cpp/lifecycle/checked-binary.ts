@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Llama, LlamaLogLevel } from 'node-llama-cpp';
+import { loadLlamaInternals } from './internals.js';
 
 /** The node-llama-cpp version whose internal loader (`Llama._create`) this was written against and tested with. */
 const KNOWN_VERSION = '3.21.1';
@@ -136,14 +136,8 @@ export async function loadCheckedBinary(
 ): Promise<Llama | undefined> {
   const candidate = binaryCandidate(gpu);
   if (!candidate || readKey(file) !== candidate.key) return undefined;
-  const internal = (file: string) => import(pathToFileURL(path.join(candidate.distDir, file)).href);
-  const { Llama } = (await internal('bindings/Llama.js')) as { Llama: InternalLlamaClass };
-  // getLlama's own defaults, NODE_LLAMA_CPP_DEBUG included, so both ways load alike.
-  const { defaultLlamaCppDebugMode } = (await internal('config.js')) as { defaultLlamaCppDebugMode: boolean };
-  const paddings = (await internal('bindings/getLlama.js')) as {
-    defaultLlamaVramPadding: unknown;
-    defaultLlamaRamPadding: unknown;
-  };
+  const internals = await loadLlamaInternals(candidate.distDir);
+  const Llama = internals.Llama as InternalLlamaClass;
   const buildMetadata: unknown = JSON.parse(
     readFileSync(path.join(path.dirname(candidate.bindingPath), '_nlcBuildMetadata.json'), 'utf8'),
   );
@@ -158,9 +152,10 @@ export async function loadCheckedBinary(
     buildMetadata,
     logLevel,
     logger,
-    vramPadding: paddings.defaultLlamaVramPadding,
-    ramPadding: paddings.defaultLlamaRamPadding,
-    debug: defaultLlamaCppDebugMode,
+    // getLlama's own defaults, NODE_LLAMA_CPP_DEBUG included, so both ways load alike.
+    vramPadding: internals.defaultLlamaVramPadding,
+    ramPadding: internals.defaultLlamaRamPadding,
+    debug: internals.defaultLlamaCppDebugMode,
     numa: false,
     tempDir: false,
   });
