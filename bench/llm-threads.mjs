@@ -181,10 +181,11 @@ ${rows
   .map((r) => {
     const one = r.byThreads[0];
     if (one.skipped) return `| ${r.model} | ${r.binary} | ${one.skipped} |`;
-    const cells = r.byThreads.map((b) => f(b.tg, 1)).join(' | ');
+    // A measure that did not finish is printed as failed with its reason, never as a figure or a ratio.
+    const cells = r.byThreads.map((b) => (b.skipped ? `failed (${b.skipped})` : f(b.tg, 1))).join(' | ');
     const ratioCells = r.byThreads
       .slice(1)
-      .map((b) => `**${f(b.tg / one.tg, b.tg / one.tg < 0.1 ? 3 : 2)}×**`)
+      .map((b) => (b.skipped ? '—' : `**${f(b.tg / one.tg, b.tg / one.tg < 0.1 ? 3 : 2)}×**`))
       .join(' | ');
     return `| ${r.model} | ${r.binary} | ${cells} | ${ratioCells} | ${f(r.load, 1)} |`;
   })
