@@ -10,11 +10,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureLlamaServer, startLlamaServer } from './llama-server-peer.mjs';
 import { median, startApiServer } from './lib.mjs';
+import {
+  aggregateRate,
+  combineRounds,
+  formatCell,
+  formatRatio,
+  singleFigures,
+  sseError,
+  streamFailure,
+} from './peer-results.mjs';
 
 const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
 const STREAMS = Number(process.env.BENCH_PEER_STREAMS ?? 3);
 const PARALLEL = 4;
 const PROMPT = 'Once upon a time';
+/** A stream that has not ended by then is a failed measure, not a slow one (BENCH_PEER_STREAM_TIMEOUT_S, 120). */
+const STREAM_TIMEOUT_MS = Number(process.env.BENCH_PEER_STREAM_TIMEOUT_S ?? 120) * 1000;
 
 /**
  * Token ids llama-server must not sample for a model with random weights: its byte tokens. A random model strings
@@ -74,6 +85,7 @@ async function openAiStream(baseUrl, model, maxTokens, extra = {}) {
   const start = performance.now();
   const res = await fetch(`${baseUrl}/v1/chat/completions`, {
     method: 'POST',
+    signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       model,
@@ -87,7 +99,8 @@ async function openAiStream(baseUrl, model, maxTokens, extra = {}) {
   });
   const { first, last, events } = await readSse(res, (e) => e.choices?.[0]?.delta?.content);
   const tokens = events.findLast((e) => e.usage)?.usage?.completion_tokens ?? 0;
-  return { tokens, first, last, ttft: first - start };
+  const error = sseError(events);
+  return { tokens, first, last, ttft: first - start, ...(error ? { error } : {}) };
 }
 
 /** One `/api/chat/stream` reply in a new chat: tokens (from the `done` stats), first and last token times. */
@@ -102,6 +115,7 @@ async function nativeStream(baseUrl, maxTokens) {
   const start = performance.now();
   const res = await fetch(`${baseUrl}/api/chat/stream`, {
     method: 'POST',
+    signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       session_id: session.id,
@@ -111,32 +125,37 @@ async function nativeStream(baseUrl, maxTokens) {
   });
   const { first, last, events } = await readSse(res, (e) => (e.type === 'token' ? e.text : undefined));
   const done = events.find((e) => e.type === 'done');
-  if (!done) throw new Error(`/api/chat/stream ended without done: ${JSON.stringify(events.at(-1))}`);
-  return { tokens: done.stats.completion_tokens, first, last, ttft: first - start };
+  const error = sseError(events) ?? (done ? undefined : `ended without done: ${JSON.stringify(events.at(-1))}`);
+  return { tokens: done?.stats?.completion_tokens ?? 0, first, last, ttft: first - start, ...(error ? { error } : {}) };
 }
 
-/** tok/s of one stream from its first token to its last. */
-const streamRate = (s) => (s.tokens > 1 && s.last > s.first ? (s.tokens - 1) / ((s.last - s.first) / 1000) : NaN);
-
-/** Aggregate tok/s of streams run at once: all their tokens over the span from the first token to the last. */
-function aggregateRate(streams) {
-  const first = Math.min(...streams.map((s) => s.first));
-  const last = Math.max(...streams.map((s) => s.last));
-  const tokens = streams.reduce((sum, s) => sum + s.tokens, 0);
-  return tokens / ((last - first) / 1000);
+/**
+ * `run()`, with a throw (a non-2xx answer, a refused connection, the timeout) turned into a failed stream: one
+ * failed stream fails its figure (bench/peer-results.mjs) instead of the whole bench or, worse, becoming a figure.
+ * @returns {Promise<import('./peer-results.mjs').Stream>}
+ */
+async function attempt(run) {
+  try {
+    return await run();
+  } catch (err) {
+    const message =
+      err instanceof Error ? `${err.name === 'TimeoutError' ? 'timed out: ' : ''}${err.message}` : String(err);
+    return { tokens: 0, first: 0, last: 0, ttft: NaN, error: message.slice(0, 200) };
+  }
 }
 
-/** Single streams one after another, then {@link PARALLEL} at once, through `run`. */
+/** Single streams one after another, then {@link PARALLEL} at once, through `run`; failures are figures' reasons. */
 async function measureSide(run) {
-  await run(); // warm-up: JIT, caches, the first evaluation
+  const warm = await attempt(run); // warm-up: JIT, caches, the first evaluation
+  const warmFailure = streamFailure(warm);
+  if (warmFailure) {
+    const failed = { failed: `warm-up failed: ${warmFailure}` };
+    return { single: failed, ttft: failed, parallel: failed };
+  }
   const single = [];
-  for (let i = 0; i < STREAMS; i++) single.push(await run());
-  const parallel = await Promise.all(Array.from({ length: PARALLEL }, () => run()));
-  return {
-    single: median(single.map(streamRate)),
-    ttft: median(single.map((s) => s.ttft)),
-    parallel: aggregateRate(parallel),
-  };
+  for (let i = 0; i < STREAMS; i++) single.push(await attempt(run));
+  const parallel = await Promise.all(Array.from({ length: PARALLEL }, () => attempt(run)));
+  return { ...singleFigures(single), parallel: aggregateRate(parallel) };
 }
 
 /** Our API server on `model` with `threads`: single and parallel through both endpoints. */
@@ -216,7 +235,7 @@ export async function benchPeer(models, tmp) {
     }
     for (const threads of threadCounts) {
       const s = /** @type {{ ours: any[], peer: any[], loads: number[] }} */ (samples.get(threads));
-      const m = (list, pick) => median(list.map(pick));
+      const m = (list, pick) => combineRounds(list.map(pick));
       rows.push({
         model: model.label,
         threads,
@@ -236,7 +255,8 @@ export async function benchPeer(models, tmp) {
 }
 
 const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
-const ratio = (a, b) => `**${f(a / b, 2)}×**`;
+const c = formatCell;
+const ratio = formatRatio;
 
 /**
  * The markdown of {@link benchPeer}'s result: the ratio table and each side's 2 / 1 thread ratio.
@@ -249,7 +269,7 @@ export function peerTables({ rows, skipped }) {
 ${rows
   .map(
     (r) =>
-      `| ${r.model} | ${r.threads} | ${f(r.native)} | ${f(r.v1)} | ${f(r.peer)} | ${ratio(r.native, r.peer)} / ${ratio(r.v1, r.peer)} | ${f(r.nativeParallel)} / ${f(r.v1Parallel)} | ${f(r.peerParallel)} | ${ratio(r.nativeParallel, r.peerParallel)} / ${ratio(r.v1Parallel, r.peerParallel)} | ${f(r.ttft)} / ${f(r.peerTtft)} | ${f(r.load)} |`,
+      `| ${r.model} | ${r.threads} | ${c(r.native)} | ${c(r.v1)} | ${c(r.peer)} | ${ratio(r.native, r.peer)} / ${ratio(r.v1, r.peer)} | ${c(r.nativeParallel)} / ${c(r.v1Parallel)} | ${c(r.peerParallel)} | ${ratio(r.nativeParallel, r.peerParallel)} / ${ratio(r.v1Parallel, r.peerParallel)} | ${c(r.ttft)} / ${c(r.peerTtft)} | ${f(r.load)} |`,
   )
   .join('\n')}`;
   const models = [...new Set(rows.map((r) => r.model))];
@@ -262,7 +282,7 @@ ${rows
         .filter((r) => r.threads !== 1)
         .map(
           (r) =>
-            `- ${model}, ${r.threads} threads / 1 thread, one stream: Chat Studio **${f(r.native / one.native, 2)}×**, llama-server **${f(r.peer / one.peer, 2)}×**; 4 streams: Chat Studio **${f(r.nativeParallel / one.nativeParallel, 2)}×**, llama-server **${f(r.peerParallel / one.peerParallel, 2)}×**.`,
+            `- ${model}, ${r.threads} threads / 1 thread, one stream: Chat Studio ${ratio(r.native, one.native)}, llama-server ${ratio(r.peer, one.peer)}; 4 streams: Chat Studio ${ratio(r.nativeParallel, one.nativeParallel)}, llama-server ${ratio(r.peerParallel, one.peerParallel)}.`,
         )
         .join('\n');
     })

@@ -54,13 +54,24 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-function child(binary, modelPath, threads, env) {
-  const r = spawnSync(process.execPath, [import.meta.filename, '--child', binary, modelPath, String(threads)], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    // A collapsed thread count can run at a fraction of a token per second: that is a result, not a wait.
-    timeout: CHILD_TIMEOUT_MS,
-  });
+/**
+ * Node's own threads kept out of the way of llama.cpp's: V8's GC on the JS thread alone (`--single-threaded-gc`, no
+ * concurrent marking or sweeping threads), one V8 platform worker, one libuv pool thread (node-llama-cpp's
+ * evaluations run on the libuv pool, one at a time per context).
+ */
+const QUIET_NODE = { execArgv: ['--single-threaded-gc', '--v8-pool-size=1'], env: { UV_THREADPOOL_SIZE: '1' } };
+
+function child(binary, modelPath, threads, { env = {}, execArgv = [] } = {}) {
+  const r = spawnSync(
+    process.execPath,
+    [...execArgv, import.meta.filename, '--child', binary, modelPath, String(threads)],
+    {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      // A collapsed thread count can run at a fraction of a token per second: that is a result, not a wait.
+      timeout: CHILD_TIMEOUT_MS,
+    },
+  );
   if (r.error) return { skipped: `no result within ${CHILD_TIMEOUT_MS / 1000} s (${r.error.message})` };
   const line = r.stdout.trim().split('\n').at(-1);
   try {
@@ -111,14 +122,26 @@ export async function benchThreads(models) {
   const peer = ensureLlamaServer({ build: false });
   const binaries = [
     { name: 'node-llama-cpp prebuilt', run: (m, t) => child('prebuilt', m, t) },
+    {
+      name: 'node-llama-cpp prebuilt, Node threads quiet (--single-threaded-gc, --v8-pool-size=1, UV_THREADPOOL_SIZE=1)',
+      run: (m, t) => child('prebuilt', m, t, QUIET_NODE),
+    },
     { name: 'node-llama-cpp local build (OpenMP)', run: (m, t) => child('local', m, t) },
     {
       name: 'node-llama-cpp local build, OMP_WAIT_POLICY=PASSIVE',
-      run: (m, t) => child('local', m, t, { OMP_WAIT_POLICY: 'PASSIVE' }),
+      run: (m, t) => child('local', m, t, { env: { OMP_WAIT_POLICY: 'PASSIVE' } }),
+    },
+    {
+      name: 'node-llama-cpp local build, Node threads quiet',
+      run: (m, t) => child('local', m, t, QUIET_NODE),
     },
     ...(peer.bin ? [{ name: 'llama-server', run: (m, t, bias) => measureServer(peer.bin, m, t, bias) }] : []),
   ];
   if (!peer.bin) console.log(`llama-server peer skipped: ${peer.skipped}`);
+  // BENCH_THREAD_VARIANTS: `|`-separated parts of the names above (`=name`: that name exactly), to measure a few.
+  const only = process.env.BENCH_THREAD_VARIANTS?.split('|');
+  const picked = (name) => only.some((p) => (p.startsWith('=') ? name === p.slice(1) : name.includes(p)));
+  if (only) binaries.splice(0, binaries.length, ...binaries.filter((b) => picked(b.name)));
   const rows = [];
   for (const { label, file, bias } of models) {
     const samples = new Map();
@@ -158,10 +181,11 @@ ${rows
   .map((r) => {
     const one = r.byThreads[0];
     if (one.skipped) return `| ${r.model} | ${r.binary} | ${one.skipped} |`;
-    const cells = r.byThreads.map((b) => f(b.tg, 1)).join(' | ');
+    // A measure that did not finish is printed as failed with its reason, never as a figure or a ratio.
+    const cells = r.byThreads.map((b) => (b.skipped ? `failed (${b.skipped})` : f(b.tg, 1))).join(' | ');
     const ratioCells = r.byThreads
       .slice(1)
-      .map((b) => `**${f(b.tg / one.tg, b.tg / one.tg < 0.1 ? 3 : 2)}×**`)
+      .map((b) => (b.skipped ? '—' : `**${f(b.tg / one.tg, b.tg / one.tg < 0.1 ? 3 : 2)}×**`))
       .join(' | ');
     return `| ${r.model} | ${r.binary} | ${cells} | ${ratioCells} | ${f(r.load, 1)} |`;
   })

@@ -132,7 +132,10 @@ Tokens/s are counted by the client from the first streamed token to the last (on
 4 streams at once: all their tokens over the span from the first token to the last), after one warm-up stream.
 Chat Studio streams through \`/api/chat/stream\` (a new stored chat each time) and \`/v1/chat/completions\`;
 llama-server through its \`/v1/chat/completions\`. The synthetic model (random weights, noise for replies) gets
-llama-server's byte tokens biased away: its parser answers 500 to invalid UTF-8. Targets (issue #18 item 2): one
+llama-server's byte tokens biased away: its parser answers 500 to invalid UTF-8. A stream that fails (non-2xx, an
+error event, no tokens, no end within \`BENCH_PEER_STREAM_TIMEOUT_S\`, 120) fails its figure for that round: a cell is
+the median of the rounds that measured, with the failed rounds and the first reason beside it, or "failed (reason)"
+with no ratio (bench/peer-results.mjs). Targets (issue #18 item 2): one
 stream and 4 streams ≥ 1.0× llama-server with the same threads; 2 threads ≥ 0.85× of 1 thread on the test model.`;
 
 if (process.env.BENCH_LLM_ONLY === 'peer') {
