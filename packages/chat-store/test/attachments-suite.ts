@@ -12,6 +12,7 @@ import type { SuiteStore } from './store-suite.js';
 import { collect, streamOf } from './transfer-suite.js';
 
 const QUOTA = { quotaBytes: 1000 };
+const QUOTA_LARGE = { quotaBytes: 1_000_000 };
 
 /** A file of `text`, chunked into `chunks` when given. */
 export function textFile(name: string, text: string, chunks: string[] = []): NewAttachment {
@@ -31,6 +32,12 @@ export function textFile(name: string, text: string, chunks: string[] = []): New
       return { ordinal, start, end: at, heading: `Section ${ordinal + 1}`, page: null, text: chunk };
     }),
   };
+}
+
+async function chunkRows(store: ChatStore): Promise<number> {
+  const { sql } = await import('kysely');
+  const result = await sql<{ n: number | string }>`SELECT count(*) AS n FROM attachment_chunks`.execute(store.db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 async function blobCount(store: ChatStore): Promise<number> {
@@ -204,6 +211,45 @@ export function describeAttachmentsSuite(name: string, hooks: { open(): Promise<
       expect(await store.attachments.get('u', big.id)).toBeUndefined();
       expect((await store.attachments.content('u', copy.id))?.bytes.byteLength).toBe(big.size);
       expect(await store.attachments.usedBytes('u')).toBe(big.size + 5);
+    });
+
+    it('a deleted large file is gone from every read at once; its chunks follow, with a draft, message or chat', async () => {
+      // Past one write batch (256 chunks): the chunks go in several batches after the file on SQLite.
+      const words = Array.from({ length: 600 }, (_, i) => `needle${i % 7} line ${i} `);
+      const draft = await store.attachments.create('u', textFile('draft.log', words.join(''), words), QUOTA_LARGE);
+      const sent = await store.attachments.create('u', textFile('sent.log', words.join('.'), words), QUOTA_LARGE);
+      const inChat = await store.attachments.create('u', textFile('chat.log', words.join(','), words), QUOTA_LARGE);
+      const session = await store.sessions.create('u', { title: 'files' });
+      const first = await store.messages.append('u', session.id, { role: 'user', content: 'read these' });
+      const other = await store.sessions.create('u', { title: 'more files' });
+      const second = await store.messages.append('u', other.id, { role: 'user', content: 'and this' });
+      await store.attachments.bind('u', first!.id, [sent.id]);
+      await store.attachments.bind('u', second!.id, [inChat.id]);
+      expect(await chunkRows(store)).toBe(3 * words.length);
+
+      const gone = async (id: string) => {
+        expect(await store.attachments.get('u', id)).toBeUndefined();
+        expect(await store.attachments.text('u', id)).toBeUndefined();
+        expect(await store.attachments.firstChunks('u', id, 5)).toEqual([]);
+        expect(await store.attachments.searchChunks('u', { attachmentIds: [id], query: 'needle3', limit: 5 })).toEqual(
+          [],
+        );
+      };
+      expect(await store.attachments.deleteUnsent('u', draft.id)).toBe('deleted');
+      await gone(draft.id);
+      expect(await store.messages.deleteSubtree('u', first!.id)).toBe(1);
+      await gone(sent.id);
+      expect(await store.sessions.delete('u', other.id)).toBe(true);
+      await gone(inChat.id);
+      expect((await store.attachments.listUnsent('u')).map((a) => a.id)).toEqual([]);
+
+      await store.attachments.purgeDeleted();
+      expect(await chunkRows(store)).toBe(0);
+      expect(await store.attachments.purgeDeleted()).toBe(0);
+      // The full-text index lost their entries too: a new file's chunks are the only ones found.
+      const fresh = await store.attachments.create('u', textFile('new.log', 'needle3 again', ['needle3 again']), QUOTA);
+      const hits = await store.attachments.searchChunks('u', { attachmentIds: [fresh.id], query: 'needle3', limit: 5 });
+      expect(hits.map((h) => h.text)).toEqual(['needle3 again']);
     });
 
     it('replaces a file’s chunks for its owner only; complete uploads leave nothing unfinished', async () => {

@@ -162,12 +162,15 @@ export function describeChunkVectorSuite(name: string, hooks: { open(): Promise<
       await embedAll(store);
       expect(await vectorRows(store)).toBe(6);
       await store.attachments.deleteUnsent('u', unsent.id);
+      // A deleted file's chunks (and so their vectors) follow it in batches (SQLite; at once on PostgreSQL).
+      await store.attachments.purgeDeleted();
       expect(await vectorRows(store)).toBe(3);
       const session = await store.sessions.create('u', { title: 'files' });
       const message = await store.messages.append('u', session.id, { role: 'user', content: 'read this' });
       if (!message) throw new Error('append failed');
       await store.attachments.bind('u', message.id, [sent.id]);
       await store.messages.deleteSubtree('u', message.id);
+      await store.attachments.purgeDeleted();
       expect(await vectorRows(store)).toBe(0);
       expect(await store.chunkVectors.pending(10)).toEqual([]);
     });

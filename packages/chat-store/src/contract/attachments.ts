@@ -104,6 +104,15 @@ export interface AttachmentsRepository {
    * complete; false when the file is missing or another user's.
    */
   replaceChunks(userId: string, id: string, chunks: readonly AttachmentChunkInput[]): Promise<boolean>;
+  /**
+   * Deletes the chunks (with their full-text entries and vectors) of files deleted before, a batch at a time, and
+   * resolves once none are left with how many went. Deleting a file (a draft, or with its message, chat or user)
+   * deletes its row at once, in a short transaction: from then on no read sees it or its chunks. Its chunks follow in
+   * the background, as this does: a file of ~18,000 chunks deleted in one transaction held SQLite's event loop for
+   * seconds. The store starts it itself after each such delete and when it opens (a crash mid-way resumes then); a
+   * caller awaits it only to know they are gone (tests, a benchmark). 0 on a read-only store.
+   */
+  purgeDeleted(): Promise<number>;
   /** The sources a reply was given. */
   setSources(userId: string, messageId: string, sources: readonly AttachmentSource[]): Promise<void>;
   sourcesFor(userId: string, messageIds: readonly string[]): Promise<Map<string, AttachmentSource[]>>;

@@ -109,7 +109,10 @@ export interface MessagesRepository {
   /**
    * Appends `text` to a reply that is still streaming (status `partial`): one prepared UPDATE (`content || text`),
    * nothing read back, so each flush sends only the tokens new since the last one instead of the whole growing
-   * reply. `false` when the user has no such partial message (finished, deleted, someone else's).
+   * reply. `false` when the user has no such partial message (finished, deleted, someone else's). Safe to retry:
+   * after a call that failed (even one that committed before its answer was lost, on PostgreSQL), the next call's
+   * text replaces that call's instead of following it, so a flusher that sends the failed text again with what came
+   * after it never stores a piece twice.
    *
    * @example
    * await store.messages.appendPartial(userId, replyId, textSentSinceLastFlush);

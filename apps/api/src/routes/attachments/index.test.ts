@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { sql } from 'kysely';
@@ -298,12 +299,22 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
   });
 });
 
-describe('a large upload over a socket (sqlite)', () => {
+/** A form with 6 MiB of log lines: ~3,000 chunks of ~2,048 characters without a model, a dozen write batches. */
+function largeLogForm(): FormData {
+  const line = 'INFO request served in 12 ms by the upstream pool\n';
+  const body = line.repeat(Math.ceil((6 * 1024 * 1024) / line.length));
+  const form = new FormData();
+  form.append('file', new File([body], 'big.log', { type: 'text/plain' }));
+  return form;
+}
+
+describe('a large upload and delete over a socket (sqlite)', () => {
   const tmp = tempDir();
+  const databasePath = () => path.join(tmp.dir, 'chat.db');
   let server: ApiServer;
   beforeAll(async () => {
     server = await startApiServer({
-      DATABASE_PATH: path.join(tmp.dir, 'chat.db'),
+      DATABASE_PATH: databasePath(),
       DATABASE_URL: '',
       MODELS_DIR: path.join(tmp.dir, 'no-models'),
       ATTACHMENT_MAX_BYTES: String(16 * 1024 * 1024),
@@ -315,11 +326,7 @@ describe('a large upload over a socket (sqlite)', () => {
   });
 
   it('answers other requests while its chunks are written, before the upload returns', async () => {
-    // 6 MiB of log lines: ~3,000 chunks of ~2,048 characters without a model, a dozen write batches.
-    const line = 'INFO request served in 12 ms by the upstream pool\n';
-    const body = line.repeat(Math.ceil((6 * 1024 * 1024) / line.length));
-    const form = new FormData();
-    form.append('file', new File([body], 'big.log', { type: 'text/plain' }));
+    const form = largeLogForm();
     let uploadDone = false;
     const upload = fetch(`${server.baseUrl}/api/attachments`, { method: 'POST', body: form }).then(async (res) => {
       uploadDone = true;
@@ -345,5 +352,39 @@ describe('a large upload over a socket (sqlite)', () => {
     expect(created.chunked).toBe(true);
     expect(seenWhileStoring).toBe(true);
     expect(answeredWhileStoring).toBe(true);
+  }, 180_000);
+
+  /** The file's chunk rows, read on a connection of the test's own (the server's reads no longer show them). */
+  function chunkRows(id: string): number {
+    const raw = new Database(databasePath(), { readonly: true, fileMustExist: true });
+    try {
+      return (
+        raw.prepare('SELECT count(*) AS n FROM attachment_chunks WHERE attachment_id = ?').get(id) as { n: number }
+      ).n;
+    } finally {
+      raw.close();
+    }
+  }
+
+  it('is gone at once, and answers other requests while its chunks are deleted after it', async () => {
+    const res = await fetch(`${server.baseUrl}/api/attachments`, { method: 'POST', body: largeLogForm() });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const created = v.parse(AttachmentSummarySchema, await res.json());
+    expect(created.chunked).toBe(true);
+    const stored = chunkRows(created.id);
+    expect(stored).toBeGreaterThan(1_000);
+
+    expect((await fetch(`${server.baseUrl}/api/attachments/${created.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${server.baseUrl}/api/attachments/${created.id}`)).status).toBe(404);
+    // A request asked after the delete is answered while chunks are left: one transaction deleted them all before
+    // the 204 (and held every request meanwhile).
+    const health = await fetch(`${server.baseUrl}/health`);
+    // Answered (503 only for the missing model), the database fine.
+    expect(((await health.json()) as { database: { ok: boolean } }).database.ok).toBe(true);
+    const left = chunkRows(created.id);
+    expect(left).toBeGreaterThan(0);
+    // …and the rest follow.
+    for (let i = 0; i < 600 && chunkRows(created.id) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(chunkRows(created.id)).toBe(0);
   }, 180_000);
 });

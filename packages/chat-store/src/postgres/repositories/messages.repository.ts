@@ -14,6 +14,7 @@ import {
 } from '../../contract/messages.js';
 import { pageLimit } from '../../contract/paging.js';
 import type { PostgresChatDatabase } from '../postgres-database.js';
+import { createPartialAppender } from './partial-append.js';
 import { count, type PostgresContext } from './postgres-context.js';
 
 const COLUMNS = [
@@ -62,19 +63,13 @@ const WRITE_PARTIAL = {
     WHERE id = $2 AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = $3)`,
 };
 
-/** The append-only flush (see `MessagesRepository.appendPartial`): the new text only, concatenated in SQL. */
-const APPEND_PARTIAL = {
-  name: 'chat-store.append-partial',
-  text: `UPDATE chat_messages SET content = content || $1
-    WHERE id = $2 AND status = 'partial' AND session_id IN (SELECT id FROM chat_sessions WHERE user_id = $3)`,
-};
-
 async function rows<T>(db: Db, text: string, params: readonly unknown[]): Promise<T[]> {
   return (await db.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows;
 }
 
 export function createPostgresMessagesRepository(ctx: PostgresContext): MessagesRepository {
   const { db } = ctx;
+  const appender = createPartialAppender(ctx.pool);
   const ownedSessions = (userId: string) => db.selectFrom('chat_sessions').select('id').where('user_id', '=', userId);
   const sessionLeaf = (d: Db, userId: string, sessionId: string) =>
     d
@@ -240,6 +235,7 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
     },
 
     async update(userId, messageId, input) {
+      appender.forget(messageId);
       const patch = messagePatch(input);
       if (Object.keys(patch).length === 0) return get(userId, messageId);
       const row = await db
@@ -253,13 +249,13 @@ export function createPostgresMessagesRepository(ctx: PostgresContext): Messages
     },
 
     async writePartial(userId, messageId, content) {
+      appender.forget(messageId);
       const result = await ctx.pool.query({ ...WRITE_PARTIAL, values: [content, messageId, userId] });
       return (result.rowCount ?? 0) > 0;
     },
 
     async appendPartial(userId, messageId, text) {
-      const result = await ctx.pool.query({ ...APPEND_PARTIAL, values: [text, messageId, userId] });
-      return (result.rowCount ?? 0) > 0;
+      return appender.append(userId, messageId, text);
     },
 
     async delete(userId, messageId) {

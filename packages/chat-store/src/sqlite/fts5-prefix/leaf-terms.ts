@@ -27,62 +27,15 @@ export function readVarint(bytes: Uint8Array, at: number): [value: number, lengt
 }
 
 /**
- * Every term that starts on the leaf page `block`, in order, as the index stores it (with its one-byte index
- * marker, `0` for the main index). A page that holds only the middle of a long doclist has none.
+ * Walks the terms that start on the leaf page `block`, in order, handing `visit` each one as the first `length`
+ * bytes of `term`: one buffer rebuilt in place from the previous term's shared bytes (copy what you keep), since
+ * building every term of a page of a young segment (hundreds of words) cost more than a search's prefix expansion.
+ * Stops at the end of the page or when `visit` returns false.
  */
-export function leafTerms(block: Uint8Array): Uint8Array[] {
+function walkLeafTerms(block: Uint8Array, visit: (term: Uint8Array, length: number) => boolean): void {
   if (block.length < 4) throw new LeafFormatError('leaf page shorter than its header');
   const footer = (block[2]! << 8) | block[3]!;
   if (footer < 4 || footer > block.length) throw new LeafFormatError('leaf page footer offset out of range');
-  const terms: Uint8Array[] = [];
-  let previous: Uint8Array | undefined;
-  let termAt = 0;
-  for (let at = footer; at < block.length; ) {
-    const [delta, length] = readVarint(block, at);
-    at += length;
-    termAt += delta;
-    if (termAt >= footer) throw new LeafFormatError('term offset past the page body');
-    let p = termAt;
-    let shared = 0;
-    if (previous !== undefined) {
-      const [keep, n] = readVarint(block, p);
-      shared = keep;
-      p += n;
-    }
-    const [size, n] = readVarint(block, p);
-    p += n;
-    if (p + size > footer || shared > (previous?.length ?? 0)) throw new LeafFormatError('term runs past the page');
-    const term = new Uint8Array(shared + size);
-    if (previous !== undefined) term.set(previous.subarray(0, shared), 0);
-    term.set(block.subarray(p, p + size), shared);
-    terms.push(term);
-    previous = term;
-  }
-  return terms;
-}
-
-/**
- * Where a term of `length` bytes in `term` sorts against the words starting with `prefix`: 0 when it starts with
- * the prefix, negative when it sorts before all of them, positive after.
- */
-function comparePrefix(term: Uint8Array, length: number, prefix: Uint8Array): number {
-  const n = Math.min(length, prefix.length);
-  for (let i = 0; i < n; i++) if (term[i] !== prefix[i]) return term[i]! - prefix[i]!;
-  return length < prefix.length ? -1 : 0;
-}
-
-/**
- * The terms on the leaf page `block` that start with `prefix` (the index marker byte included), as {@link leafTerms}
- * would list them, without building the others: the page's terms are sorted bytewise, so reading stops at the
- * first one after the prefix's. A page of a young segment holds hundreds of words with short doclists, and building
- * each one cost more than the rest of a search's prefix expansion.
- */
-export function leafTermsWithPrefix(block: Uint8Array, prefix: Uint8Array): Uint8Array[] {
-  if (block.length < 4) throw new LeafFormatError('leaf page shorter than its header');
-  const footer = (block[2]! << 8) | block[3]!;
-  if (footer < 4 || footer > block.length) throw new LeafFormatError('leaf page footer offset out of range');
-  const found: Uint8Array[] = [];
-  // The current term, rebuilt in place from the previous one's shared bytes.
   let term = new Uint8Array(64);
   let termLength = -1;
   let termAt = 0;
@@ -108,9 +61,44 @@ export function leafTermsWithPrefix(block: Uint8Array, prefix: Uint8Array): Uint
     }
     term.set(block.subarray(p, p + size), shared);
     termLength = shared + size;
-    const order = comparePrefix(term, termLength, prefix);
-    if (order === 0) found.push(term.slice(0, termLength));
-    else if (order > 0) break;
+    if (!visit(term, termLength)) return;
   }
+}
+
+/**
+ * Every term that starts on the leaf page `block`, in order, as the index stores it (with its one-byte index
+ * marker, `0` for the main index). A page that holds only the middle of a long doclist has none.
+ */
+export function leafTerms(block: Uint8Array): Uint8Array[] {
+  const terms: Uint8Array[] = [];
+  walkLeafTerms(block, (term, length) => {
+    terms.push(term.slice(0, length));
+    return true;
+  });
+  return terms;
+}
+
+/**
+ * Where a term of `length` bytes in `term` sorts against the words starting with `prefix`: 0 when it starts with
+ * the prefix, negative when it sorts before all of them, positive after.
+ */
+function comparePrefix(term: Uint8Array, length: number, prefix: Uint8Array): number {
+  const n = Math.min(length, prefix.length);
+  for (let i = 0; i < n; i++) if (term[i] !== prefix[i]) return term[i]! - prefix[i]!;
+  return length < prefix.length ? -1 : 0;
+}
+
+/**
+ * The terms on the leaf page `block` that start with `prefix` (the index marker byte included), as {@link leafTerms}
+ * would list them, without building the others: the page's terms are sorted bytewise, so reading stops at the
+ * first one after the prefix's.
+ */
+export function leafTermsWithPrefix(block: Uint8Array, prefix: Uint8Array): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  walkLeafTerms(block, (term, length) => {
+    const order = comparePrefix(term, length, prefix);
+    if (order === 0) found.push(term.slice(0, length));
+    return order <= 0;
+  });
   return found;
 }

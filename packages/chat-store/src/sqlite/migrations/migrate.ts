@@ -14,6 +14,7 @@ import * as attachmentDrafts from './2026_12_23_100000_attachment_drafts.js';
 import * as chunkVectors from './2026_12_23_140000_chunk_vectors.js';
 import * as attachmentVersionIndex from './2026_12_24_130000_attachment_version_index.js';
 import * as indexFinalReplies from './2026_12_25_130000_index_final_replies.js';
+import * as deferredChunkPurge from './2026_12_25_140000_deferred_chunk_purge.js';
 
 /** Every migration by name; names sort in the order they run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -29,6 +30,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_23_140000_chunk_vectors': chunkVectors,
   '2026_12_24_130000_attachment_version_index': attachmentVersionIndex,
   '2026_12_25_130000_index_final_replies': indexFinalReplies,
+  '2026_12_25_140000_deferred_chunk_purge': deferredChunkPurge,
 });
 
 /** Names of every migration this version of the store knows. */

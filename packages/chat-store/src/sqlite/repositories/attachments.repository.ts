@@ -11,6 +11,7 @@ import {
   unfinishedAttachments,
   writeChunksInBatches,
 } from './attachment-chunk-writer.js';
+import type { ChunkPurger } from './attachment-chunk-purge.js';
 import { chunkIndexProgress } from './chunk-vectors.repository.js';
 import type { RepositoryContext } from './repository-context.js';
 
@@ -143,7 +144,11 @@ async function createAttachment(
   return id;
 }
 
-export function createAttachmentsRepository(ctx: RepositoryContext): AttachmentsRepository {
+/**
+ * The attachments repository; `purger` deletes deleted files' chunks (see `purgeDeleted`), absent on a read-only
+ * store.
+ */
+export function createAttachmentsRepository(ctx: RepositoryContext, purger?: ChunkPurger): AttachmentsRepository {
   const { sql } = ctx;
   const summary = (userId: string, id: string) => {
     const row = sql.get<AttachmentRow>(`SELECT ${SUMMARY_COLUMNS} FROM attachments WHERE id = ? AND user_id = ?`, [
@@ -303,6 +308,9 @@ export function createAttachmentsRepository(ctx: RepositoryContext): Attachments
     async replaceChunks(userId, id, chunks) {
       if (!(await clearChunksInBatches(ctx, userId, id))) return false;
       return writeChunksInBatches(ctx, userId, id, chunks);
+    },
+    async purgeDeleted() {
+      return purger ? purger.run() : 0;
     },
     async setSources(userId, messageId, sources) {
       sql.run(

@@ -56,11 +56,16 @@ export function chunkIndexTotals(ctx: RepositoryContext): ChunkIndexTotals {
       WHERE chunked = 1 AND state <> 'ready' GROUP BY state`,
   );
   const count = (state: string) => waiting.find((w) => w.state === state)?.n ?? 0;
-  const chunks = sql.get<{ n: number }>('SELECT count(*) AS n FROM attachment_chunks')?.n ?? 0;
+  // Less the chunks of deleted files still being deleted after them (see `attachment-chunk-purge.ts`).
+  const purging = sql.get<{ n: number; unembedded: number }>(
+    `SELECT count(*) AS n, coalesce(sum(embedded = 0), 0) AS unembedded FROM attachment_chunks
+      WHERE attachment_id IN (SELECT attachment_id FROM attachment_chunk_purges)`,
+  );
+  const chunks = (sql.get<{ n: number }>('SELECT count(*) AS n FROM attachment_chunks')?.n ?? 0) - (purging?.n ?? 0);
   const unembedded =
-    sql.get<{ n: number }>(
+    (sql.get<{ n: number }>(
       'SELECT count(*) AS n FROM attachment_chunks INDEXED BY attachment_chunks_unembedded_idx WHERE embedded = 0',
-    )?.n ?? 0;
+    )?.n ?? 0) - (purging?.unembedded ?? 0);
   const indexing = count('indexing');
   const error = count('error');
   return { files: { ready: files - indexing - error, indexing, error }, chunks, embedded: chunks - unembedded };

@@ -28,6 +28,8 @@ import { openVectorReader } from '../repositories/vectors.indexed.js';
 import type { ChatStoreOptions } from '../../contract/chat-store.js';
 import type { SqliteChatStore } from './sqlite-chat-store.js';
 import { createSqliteTransferRepository } from '../transfer/sqlite-transfer.js';
+import { createChunkPurger } from '../repositories/attachment-chunk-purge.js';
+import { kickAfter } from '../../contract/kick-after.js';
 
 /** Default busy timeout in milliseconds. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -153,23 +155,32 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
     ? () => {}
     : keepOptimized(raw, options.optimizeIntervalMs ?? DEFAULT_OPTIMIZE_INTERVAL_MS);
   let closed = false;
+  // Deleted files' chunks, deleted in batches after them; resumed now if a crash cut a purge short. A failed purge
+  // is kept queued (tried again at the next delete or open) and its storage failure is what health reports.
+  const purger = readonly ? undefined : createChunkPurger(ctx);
+  const kick = () => purger?.kick();
+  kick();
 
   return {
     backend: 'sqlite',
     path,
     db,
     vectorIndex,
-    sessions: createSessionsRepository(ctx),
+    sessions: kickAfter(createSessionsRepository(ctx), ['delete'], kick),
     // Long reads (pages walked from the root, large pages, exports) run in the pool, off the event loop.
-    messages: pool ? pooledMessages(createMessagesRepository(ctx), pool) : createMessagesRepository(ctx),
+    messages: kickAfter(
+      pool ? pooledMessages(createMessagesRepository(ctx), pool) : createMessagesRepository(ctx),
+      ['delete', 'deleteSubtree'],
+      kick,
+    ),
     search: (userId, query, opts) => search(userId, query, opts),
     searchJson,
-    users: createUsersRepository(ctx),
+    users: kickAfter(createUsersRepository(ctx), ['delete'], kick),
     authSessions: createAuthSessionsRepository(ctx),
     apiKeys: createApiKeysRepository(ctx),
     maintenance: createMaintenanceRepository(ctx, path),
     processes: createProcessesRepository(ctx),
-    attachments: createAttachmentsRepository(ctx),
+    attachments: kickAfter(createAttachmentsRepository(ctx, purger), ['deleteUnsent'], kick),
     vectors: createVectorsRepository(
       ctx,
       vectorsAvailable,
@@ -190,6 +201,7 @@ export async function openSqliteStore(options: ChatStoreOptions = {}): Promise<S
       if (closed) return;
       closed = true;
       stopOptimizing();
+      await purger?.close();
       await pool?.close();
       await vectorIndex?.close();
       vectorReader?.close();
