@@ -13,5 +13,8 @@ export default defineConfig({
     // Real model generation and browser launches take seconds, not milliseconds.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: on a loaded 2-core CI machine a reload, a page of messages or a
+    // deferred focus can take longer. A passing poll returns at once, so only a failing one waits this long.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -158,7 +158,7 @@ describe.skipIf(missing)("the deployment guide's team setup behind nginx", { tim
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await nginx?.stop();

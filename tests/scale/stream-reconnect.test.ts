@@ -99,7 +99,7 @@ describe.skipIf(!services)(
       );
       if (status.state !== 'ready')
         throw new Error(`no model on A (${status.state}): is there a GGUF file in ${MODELS_DIR}? Set TEST_MODELS_DIR.`);
-    }, 60_000);
+    }, 120_000);
 
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);

@@ -39,7 +39,7 @@ describe.skipIf(!services)('two API processes on one PostgreSQL and one Redis', 
       RATE_LIMIT_CHAT: '1000/minute',
     };
     [a, b] = await Promise.all([startApi(env), startApi(env)]);
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -64,12 +64,13 @@ describe('stop command', () => {
     );
     let out = '';
     stubborn.stdout!.on('data', (d) => (out += d));
-    await waitFor(() => out.includes('ready'), 5000, 'stubborn process');
+    // A node start on a loaded 2-core CI machine can take seconds.
+    await waitFor(() => out.includes('ready'), 20_000, 'stubborn process');
     writeFileSync(env.PID_FILE!, `${stubborn.pid}\n`);
     const run = await runCli('stop', ['--timeout', '0.5'], env);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/did not exit within 500 ms of SIGTERM and was killed \(SIGKILL\)/);
-    await waitFor(() => stubborn.exitCode !== null || stubborn.signalCode !== null, 5000, 'exit');
+    await waitFor(() => stubborn.exitCode !== null || stubborn.signalCode !== null, 20_000, 'exit');
     expect(stubborn.signalCode).toBe('SIGKILL');
     expect(out).toContain('ignored');
     expect(existsSync(env.PID_FILE!)).toBe(false);

@@ -22,7 +22,10 @@ export interface StartApiServerOptions {
   baseEnv?: NodeJS.ProcessEnv;
   /** Also wait until `/health` says the model is `ready` (it answers while the model still loads). Defaults to false. */
   waitForModel?: boolean;
-  /** How long to wait. Defaults to 30 s. */
+  /**
+   * How long to wait. Defaults to 90 s: on a loaded 2-core CI machine (every package's tests at once) loading the
+   * test model took over 30 s; a server that is ready returns at once, so only a failing start waits this long.
+   */
   timeoutMs?: number;
 }
 
@@ -53,7 +56,7 @@ export async function startApiServer(
   env: NodeJS.ProcessEnv = {},
   options: StartApiServerOptions = {},
 ): Promise<ApiServer> {
-  const { entry = API_SERVER_ENTRY, baseEnv = process.env, waitForModel = false, timeoutMs = 30_000 } = options;
+  const { entry = API_SERVER_ENTRY, baseEnv = process.env, waitForModel = false, timeoutMs = 90_000 } = options;
   if (!existsSync(entry)) throw new ApiServerStartError(`${entry} is missing: build the API first (pnpm build)`);
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [entry], {

@@ -10,7 +10,7 @@ export interface ModelStatus {
 export interface WaitForModelReadyOptions {
   /** Request headers, e.g. `authorization` when AUTH is on. Defaults to none. */
   headers?: Record<string, string>;
-  /** How long to wait. Defaults to 30 s. */
+  /** How long to wait. Defaults to 90 s (a loaded 2-core CI machine took over 30 s; a ready model returns at once). */
   timeoutMs?: number;
   /** Adds the server's output to the error, e.g. `server.output`. Defaults to nothing. */
   output?: () => string;
@@ -33,7 +33,7 @@ export async function waitForModelReady<T extends ModelStatus = ModelStatus>(
   baseUrl: string,
   options: WaitForModelReadyOptions = {},
 ): Promise<T> {
-  const { headers = {}, timeoutMs = 30_000, output = () => '' } = options;
+  const { headers = {}, timeoutMs = 90_000, output = () => '' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {

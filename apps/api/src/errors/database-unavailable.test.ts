@@ -21,7 +21,7 @@ describe.skipIf(!bin)('PostgreSQL unreachable', { timeout: 120_000 }, () => {
     cluster = await startPostgresCluster();
     store = await openChatStore({ url: cluster.adminUrl, poolSize: 4 });
     app = createApp({ store, config: loadConfig({ DATABASE_URL: cluster.adminUrl, WEB_DIST: tmp.dir }) });
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await store?.close();
     await cluster?.destroy();

@@ -83,7 +83,7 @@ describe.skipIf(!hasRedisServer)('when Redis goes away after start-up', () => {
     expect(up.reason).not.toMatch(/Rate limits/);
 
     await kill(redis);
-    await waitFor(() => !shared.health().ok, 5_000, 'the client to notice Redis is gone');
+    await waitFor(() => !shared.health().ok, 15_000, 'the client to notice Redis is gone');
     const down = await health();
     expect(down.status).toBe('degraded');
     expect(down.rate_limits).toMatchObject({ store: 'redis', ok: false });

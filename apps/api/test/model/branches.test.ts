@@ -23,7 +23,7 @@ describe('branches with the real model over a real server', () => {
     });
     client = createChatClient({ baseUrl: server.baseUrl });
     await waitForModelReady(server.baseUrl);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();

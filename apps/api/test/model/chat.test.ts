@@ -44,7 +44,7 @@ describe('chat with the real model over a real server', () => {
     });
     client = createChatClient({ baseUrl: server.baseUrl });
     await waitForModelReady(server.baseUrl);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();
@@ -136,7 +136,7 @@ describe('chat with the real model over a real server', () => {
     const reply = (await client.listMessages(session.id)).items.find((m) => m.id === assistantId)!;
     expect(reply.status).toBe('partial');
     expect(reply.content.length).toBeGreaterThan(0);
-    await expect.poll(async () => (await client.llmStatus()).sequences_in_use, { timeout: 5000 }).toBe(0);
+    await expect.poll(async () => (await client.llmStatus()).sequences_in_use, { timeout: 15_000 }).toBe(0);
   });
 
   it('four concurrent streams all complete', async () => {

@@ -24,7 +24,7 @@ describe('/v1/embeddings, /v1/completions and /v1/responses through the official
       return { MODELS_DIR: models, CHAT_MODEL: 'stories260K', EMBEDDING_MODEL: EMBEDDER };
     });
     ({ server, openai, client, model } = t);
-  }, 90_000);
+  }, 150_000);
   afterAll(() => t?.stop());
 
   describe('embeddings', () => {
@@ -326,8 +326,8 @@ describe('an EMBEDDING_MODEL that cannot load', () => {
       MODELS_DIR: testModelsDir(),
       EMBEDDING_MODEL: 'no-such-embedder',
     });
-    await waitForModelReady(server.baseUrl, { timeoutMs: 60_000 });
-  }, 90_000);
+    await waitForModelReady(server.baseUrl, { timeoutMs: 90_000 });
+  }, 150_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();

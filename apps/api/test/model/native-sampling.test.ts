@@ -18,7 +18,7 @@ describe('native chat API sampling parameters', () => {
     });
     client = createChatClient({ baseUrl: server.baseUrl });
     await waitForModelReady(server.baseUrl);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();

@@ -78,10 +78,10 @@ describe("Ollama's API on OLLAMA_PORT, with AUTH=on", () => {
     model = (
       await waitForModelReady<LlmStatus>(server.baseUrl, {
         headers: { authorization: `Bearer ${key}` },
-        timeoutMs: 60_000,
+        timeoutMs: 90_000,
       })
     ).model_id!;
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();

@@ -48,7 +48,7 @@ describe('every ChatCompletionCreateParams field is honoured or refused', () => 
       LLAMA_CONTEXT_SIZE: String(CONTEXT),
     });
     model = (await waitForModelReady<LlmStatus>(server.baseUrl)).model_id!;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();

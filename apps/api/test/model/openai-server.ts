@@ -34,7 +34,7 @@ export async function startOpenAiTestServer(
       CHAT_CACHE_TTL: '0',
       ...env(tmp.dir),
     });
-    const model = (await waitForModelReady<LlmStatus>(server.baseUrl, { timeoutMs: 60_000 })).model_id!;
+    const model = (await waitForModelReady<LlmStatus>(server.baseUrl, { timeoutMs: 90_000 })).model_id!;
     return {
       server,
       model,

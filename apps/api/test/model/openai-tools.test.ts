@@ -40,7 +40,7 @@ describe('tools and structured output through the official openai package', () =
   beforeAll(async () => {
     t = await startOpenAiTestServer();
     ({ server, openai, model } = t);
-  }, 90_000);
+  }, 150_000);
   afterAll(() => t?.stop());
 
   it('retrieves a model, and answers 404 in OpenAI shape for an unknown one', async () => {

@@ -50,7 +50,7 @@ describe('function tools on /v1/responses through the official openai package', 
   beforeAll(async () => {
     t = await startOpenAiTestServer();
     ({ openai, client, model } = t);
-  }, 90_000);
+  }, 150_000);
   afterAll(() => t?.stop());
 
   it('a named function gives one schema-valid function_call item, echoed tools, and the same from GET', async () => {

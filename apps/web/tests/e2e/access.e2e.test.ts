@@ -107,7 +107,7 @@ describe('access screens in Chromium', () => {
         await form.getByRole('button', { name: 'Sign in' }).click();
         await page.getByTestId('composer').waitFor();
         expect(await page.getByTestId('login-form').count()).toBe(0);
-        expect(await page.getByRole('button', { name: /Sign out alice/ }).isVisible()).toBe(true);
+        await expect.poll(() => page.getByRole('button', { name: /Sign out alice/ }).isVisible()).toBe(true);
         const me = await page.evaluate(async () => (await fetch('/api/auth/me')).json());
         expect(me).toMatchObject({ user: { username: 'alice' }, auth: 'cookie' });
         // The session cookie survives a reload: still in the app.

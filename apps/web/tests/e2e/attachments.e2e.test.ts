@@ -146,8 +146,10 @@ describe('attachments in Chromium against the real server', () => {
     // The meter shows the tokens the server counted, against the model's context.
     const limits = await api.call<{ used_bytes: number }>('GET', '/api/attachments/limits');
     expect(limits.used_bytes).toBe(new TextEncoder().encode(text).byteLength);
-    const summary = await page.getByTestId('token-meter-summary').textContent();
-    expect(summary).toMatch(/^Attachments: [\d,]+ tokens? · [\d,]+ of [\d,]+ left$/);
+    // The context size comes with the start-up model list, which a loaded machine can answer after the upload.
+    const meter = page.getByTestId('token-meter-summary');
+    await expect.poll(() => meter.textContent()).toMatch(/^Attachments: [\d,]+ tokens? · [\d,]+ of [\d,]+ left$/);
+    const summary = await meter.textContent();
     expect(await page.getByTestId('token-warning').count()).toBe(0);
     await screenshot(page, 'attachments-light');
 

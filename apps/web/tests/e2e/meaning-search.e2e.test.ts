@@ -52,7 +52,10 @@ describe('search by meaning', () => {
     await page.getByTestId('turn-on-meaning').click();
     const meaningSwitch = page.getByTestId('meaning-switch');
     await meaningSwitch.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('meaning-switch');
+    // The panel moves focus in an effect after it has painted: polled, as a loaded machine can be a frame late.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('meaning-switch');
 
     // On by keyboard; the progress is refreshed while the panel is open, until every message is embedded.
     const patched = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith('/api/chat/search/settings'));
@@ -87,7 +90,7 @@ describe('search by meaning', () => {
     const hit = page.locator(`[data-testid="message"][data-message-id="${hitId}"]`);
     await hit.waitFor();
     await expect.poll(() => hit.getAttribute('class')).toContain('focused');
-    expect(page.url()).toContain(session.id);
+    await expect.poll(() => page.url()).toContain(session.id);
 
     // Remembered for this user after a reload.
     await page.reload();

@@ -46,7 +46,7 @@ export interface RunningServer extends ApiServer {
 export async function startServer(
   dir: string,
   env: NodeJS.ProcessEnv = {},
-  { waitForModel = true, timeoutMs = 30_000 }: { waitForModel?: boolean; timeoutMs?: number } = {},
+  { waitForModel = true, timeoutMs = 90_000 }: { waitForModel?: boolean; timeoutMs?: number } = {},
 ): Promise<RunningServer> {
   const databasePath = env.DATABASE_PATH ?? path.join(dir, 'chat_history.db');
   const server = await startApiServer(
@@ -109,7 +109,7 @@ export function useE2eServer(
       [setup.server, setup.browser] = await Promise.all([startServer(tmp.dir, env, options), launchBrowser()]);
       setup.api = apiClient(setup.server.baseUrl);
     },
-    (options.timeoutMs ?? 30_000) + 30_000,
+    (options.timeoutMs ?? 90_000) + 30_000,
   );
   afterAll(async () => {
     await setup.browser?.close();

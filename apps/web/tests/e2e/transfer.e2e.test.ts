@@ -52,7 +52,8 @@ describe('export and import in Chromium against the real server', () => {
     await page.locator('#chat-title', { hasText: 'Fox notes 🦊' }).waitFor();
     await page.getByText('Export me, with ünïcödé').waitFor();
     expect((await messageTexts(page)).join('\n')).toContain('console.log(1)');
-    await expect(page.locator('#sidebar').getByText('Fox notes 🦊').count()).resolves.toBe(1);
+    // The chat list is fetched again after the import: polled, it can come after the chat itself opens.
+    await expect.poll(() => page.locator('#sidebar').getByText('Fox notes 🦊').count()).toBe(1);
 
     // The same file again: nothing new, and the toast says so.
     await page.getByTestId('settings-button').click();

@@ -54,13 +54,18 @@ describe('unsent uploads', () => {
     await page.getByTestId('composer').fill('When does the ferry leave?');
     await page.getByTestId('send').click();
     await page.locator('[data-testid="message"][data-role="user"]').getByTestId('attachment-chip').first().waitFor();
-    const sessionId = /#\/c\/([0-9A-Z]{26})/.exec(page.url())?.[1] ?? '';
-    const stored = await e2e.api.call<{ items: ChatMessage[] }>(
-      'GET',
-      `/api/chat/sessions/${sessionId}/messages?limit=10`,
-    );
-    const question = stored.items.find((m) => m.role === 'user');
-    expect(question?.attachments?.map((a) => a.name).sort()).toEqual(['notes.md', 'trace.log']);
+    // The question shows (with its chips) before the server has stored it: poll the stored one.
+    const storedNames = async () => {
+      const sessionId = /#\/c\/([0-9A-Z]{26})/.exec(page.url())?.[1];
+      if (!sessionId) return null;
+      const stored = await e2e.api.call<{ items: ChatMessage[] }>(
+        'GET',
+        `/api/chat/sessions/${sessionId}/messages?limit=10`,
+      );
+      const question = stored.items.find((m) => m.role === 'user');
+      return question?.attachments?.map((a) => a.name).sort() ?? null;
+    };
+    await expect.poll(storedNames).toEqual(['notes.md', 'trace.log']);
     expect(await unsentNames()).toEqual([]);
 
     // One more, left unsent and removed after a reload.
@@ -72,8 +77,11 @@ describe('unsent uploads', () => {
     await page.getByTestId('unsent-remove').click();
     await deleted;
     await offer.waitFor({ state: 'detached' });
-    expect(await unsentNames()).toEqual([]);
+    await expect.poll(unsentNames).toEqual([]);
+    // After the app has asked for its unsent uploads, so that no offer could still be on its way.
+    const listed = page.waitForResponse((r) => r.url().endsWith('/api/attachments?unsent=true'));
     await reload(page);
+    await listed;
     expect(await page.getByTestId('unsent-uploads').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();

@@ -109,15 +109,20 @@ describe('createAuthService on a real store', () => {
   });
 
   it('sessions expire after sessionTtlMs', async () => {
+    // The service's clock, moved by the test: with a real 50 ms TTL a loaded machine could take longer than that
+    // from login to the first check, and the fresh session already read as expired.
+    let clock = Date.now();
     t.auth = (await import('./index.js')).createAuthService({
       ...t.store,
-      sessionTtlMs: 50,
+      sessionTtlMs: 60_000,
+      now: () => clock,
       scryptParams: { N: 1024, r: 8, p: 1 },
     });
     await t.auth.addUser('alice', 'alice-password');
     const { token } = await t.auth.login('alice', 'alice-password');
+    clock += 59_000;
     expect(await t.auth.authenticateSessionToken(token)).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 80));
+    clock += 1_000;
     expect(await t.auth.authenticateSessionToken(token)).toBeNull();
   });
 

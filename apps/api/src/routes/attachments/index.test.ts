@@ -100,7 +100,7 @@ describe.each(backends)('attachments over a socket ($name)', (backend) => {
     keys = { alice: (await auth.createApiKey(a.id, 't')).key, bob: (await auth.createApiKey(b.id, 't')).key };
     await store.close();
     server = await startServer();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     await drop?.();
@@ -319,7 +319,7 @@ describe('a large upload and delete over a socket (sqlite)', () => {
       MODELS_DIR: path.join(tmp.dir, 'no-models'),
       ATTACHMENT_MAX_BYTES: String(16 * 1024 * 1024),
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();

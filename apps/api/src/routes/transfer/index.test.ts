@@ -69,7 +69,7 @@ describe('export and import over a socket', () => {
     });
     alice = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.alice}` } });
     bob = createChatClient({ baseUrl: server.baseUrl, headers: { authorization: `Bearer ${keys.bob}` } });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop('SIGKILL');
     tmp.cleanup();
