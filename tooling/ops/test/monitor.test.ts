@@ -35,6 +35,13 @@ describe('monitor command', () => {
   it('logs degraded with its reason and stops after --count polls, logging only changes', async () => {
     const server = await startApiServer(env);
     try {
+      // The server answers before its runtime has looked for a model ("has not been started"): wait for the lasting
+      // reason, so every poll sees the same state and only one line is logged.
+      await waitFor(
+        async () => /no model found/.test(await (await fetch(`${server.baseUrl}/health`)).text()),
+        20_000,
+        'the no-model reason in /health',
+      );
       const run = await runCli('monitor', ['--url', server.baseUrl, '--interval', '0.05', '--count', '3'], env);
       expect(run.code).toBe(0);
       const lines = run.stdout
@@ -42,7 +49,7 @@ describe('monitor command', () => {
         .split('\n')
         .filter((l) => /^\d{4}-/.test(l));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^\S+Z degraded: Chat service is not available/);
+      expect(lines[0]).toMatch(/^\S+Z degraded: Chat service is not available: no model found/);
     } finally {
       await server.stop();
     }
