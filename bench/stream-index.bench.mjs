@@ -164,7 +164,8 @@ function restoreOldTriggers(dbPath) {
  */
 async function storePhase(tmp) {
   const stores = { sqlite: await openChatStore({ path: path.join(tmp, 'store.db') }) };
-  if (process.env.DATABASE_URL_TEST) stores.postgres = await openChatStore({ url: process.env.DATABASE_URL_TEST });
+  const throwaway = process.env.DATABASE_URL_TEST ? await throwawayDatabase(process.env.DATABASE_URL_TEST) : undefined;
+  if (throwaway) stores.postgres = await openChatStore({ url: throwaway.url });
   const rows = [];
   for (const [engine, store] of Object.entries(stores)) {
     const user = `bench-${Date.now()}`;
@@ -198,7 +199,27 @@ async function storePhase(tmp) {
     await store.sessions.delete(user, session.id);
     await store.close();
   }
+  await throwaway?.drop();
   return rows;
+}
+
+/** A database of its own on the server of `url`, so the bench never migrates a database anything else uses. */
+async function throwawayDatabase(url) {
+  const pg = createRequire(path.join(ROOT, 'packages/chat-store/package.json'))('pg');
+  const admin = async (text) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  const name = `chat_bench_stream_${process.pid}_${Date.now().toString(36)}`;
+  await admin(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return { url: own.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** One stream through `run` on `server`, its tok/s and the CPU time it cost the server, added to `sample`. */
