@@ -124,3 +124,41 @@ export function makeLog(bytes) {
   }
   return new TextEncoder().encode(lines.join(''));
 }
+
+/**
+ * Reads an SSE response: the `performance.now()` of the first and last non-empty `data:` event that carried text,
+ * and every parsed event.
+ * @param {Response} res
+ * @param {(event: any) => string | undefined} textOf the text an event carries
+ */
+export async function readSse(res, textOf) {
+  if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let first = 0;
+  let last = 0;
+  const events = [];
+  for await (const chunk of res.body) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let end = buffered.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      end = buffered.indexOf('\n\n');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trim())
+        .join('');
+      if (!data || data === '[DONE]') continue;
+      const event = JSON.parse(data);
+      events.push(event);
+      if (textOf(event)) {
+        const now = performance.now();
+        if (first === 0) first = now;
+        last = now;
+      }
+    }
+  }
+  return { first, last, events };
+}

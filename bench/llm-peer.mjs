@@ -9,7 +9,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ensureLlamaServer, startLlamaServer } from './llama-server-peer.mjs';
-import { median, startApiServer } from './lib.mjs';
+import { median, readSse, startApiServer } from './lib.mjs';
 import {
   aggregateRate,
   combineRounds,
@@ -40,44 +40,6 @@ export function byteTokenBias(tokens) {
     if (/^<0x[0-9A-F]{2}>$/.test(t)) bias[id] = false;
   });
   return bias;
-}
-
-/**
- * Reads an SSE response: the `performance.now()` of the first and last non-empty `data:` event that carried text,
- * and every parsed event.
- * @param {Response} res
- * @param {(event: any) => string | undefined} textOf the text an event carries
- */
-async function readSse(res, textOf) {
-  if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let first = 0;
-  let last = 0;
-  const events = [];
-  for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let end = buffered.indexOf('\n\n');
-    while (end !== -1) {
-      const block = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      end = buffered.indexOf('\n\n');
-      const data = block
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).trim())
-        .join('');
-      if (!data || data === '[DONE]') continue;
-      const event = JSON.parse(data);
-      events.push(event);
-      if (textOf(event)) {
-        const now = performance.now();
-        if (first === 0) first = now;
-        last = now;
-      }
-    }
-  }
-  return { first, last, events };
 }
 
 /** One `/v1/chat/completions` stream (ours or llama-server's): tokens (from usage), first and last token times. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { median, ROOT, startApiServer } from './lib.mjs';
+import { median, ROOT, readSse, startApiServer } from './lib.mjs';
 
 const { openChatStore } = await import(pathToFileURL(path.join(ROOT, 'packages/chat-store/dist/index.js')).href);
 
@@ -39,39 +39,6 @@ const OLD_TRIGGERS = [
     INSERT INTO messages_fts(rowid, content, session_id) VALUES (new.seq, new.content, new.session_id);
   END`,
 ];
-
-/** Reads an SSE response: first and last times of an event whose `textOf` is non-empty, and every event. */
-async function readSse(res, textOf) {
-  if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let first = 0;
-  let last = 0;
-  const events = [];
-  for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let end = buffered.indexOf('\n\n');
-    while (end !== -1) {
-      const data = buffered
-        .slice(0, end)
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).trim())
-        .join('');
-      buffered = buffered.slice(end + 2);
-      end = buffered.indexOf('\n\n');
-      if (!data || data === '[DONE]') continue;
-      const event = JSON.parse(data);
-      events.push(event);
-      if (textOf(event)) {
-        const now = performance.now();
-        if (!first) first = now;
-        last = now;
-      }
-    }
-  }
-  return { first, last, events };
-}
 
 /** CPU ms a thread of `pid` has used (Linux `/proc`; NaN elsewhere): the main thread by default, or all threads. */
 function cpuMs(pid, tid = pid) {
