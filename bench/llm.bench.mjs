@@ -129,7 +129,9 @@ const PEER_INTRO = `Each figure beside llama.cpp's own \`llama-server\`, built f
 (\`bench/llama-server-peer.mjs\`), with the same model, threads, 4 slots of 2,048 tokens, in the same run: for each
 model and thread count, rounds in which our API server and llama-server take turns (which goes first alternates).
 Tokens/s are counted by the client from the first streamed token to the last (one stream: median of the streams;
-4 streams at once: all their tokens over the span from the first token to the last), after one warm-up stream.
+4 streams at once: all their tokens over the span from the first token to the last), after warm-up streams: on
+our server \`BENCH_PEER_WARM_STREAMS\` (3) through each route before either is measured, then one more per side,
+the route measured first alternating by round (measured first on a cold server, either route lost about a third).
 Chat Studio streams through \`/api/chat/stream\` (a new stored chat each time) and \`/v1/chat/completions\`;
 llama-server through its \`/v1/chat/completions\`. The synthetic model (random weights, noise for replies) gets
 llama-server's byte tokens biased away: its parser answers 500 to invalid UTF-8. A stream that fails (non-2xx, an
